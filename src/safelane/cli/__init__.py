@@ -1,0 +1,1 @@
+"""The `safelane` command: one module per noun."""

@@ -1,0 +1,30 @@
+"""Helpers every command shares: settings with CLI overrides, JSON output, error exits."""
+
+import sys
+from typing import Any
+
+import orjson
+import typer
+
+from safelane.domain import Problem
+from safelane.settings import Settings
+
+DatabaseOption = typer.Option(None, "--database", envvar="SAFELANE_DATABASE_URL",
+                              help="SQLAlchemy URL; a SQLite file safelane.db in this folder by default")
+
+
+def settings(database: str | None = None) -> Settings:
+    return Settings.from_env(database_url=database)
+
+
+def emit(obj: Any) -> None:
+    sys.stdout.write(orjson.dumps(obj).decode() + "\n")
+
+
+def fail(problems: list[Problem], *, source: str | None = None, code: int = 2) -> None:
+    """Print a machine-readable list of located problems on stderr and exit non-zero."""
+    report: dict[str, Any] = {"problems": [p.as_dict() for p in problems]}
+    if source:
+        report["source"] = source
+    sys.stderr.write(orjson.dumps(report).decode() + "\n")
+    raise typer.Exit(code)

@@ -1,0 +1,15 @@
+"""The `safelane` command line."""
+
+import typer
+
+from safelane.cli import assess, profiles, serve, users
+
+app = typer.Typer(help="safelane: customs risk management and cargo targeting.", no_args_is_help=True,
+                  pretty_exceptions_enable=False)
+app.command()(assess.assess)
+app.command()(serve.serve)
+app.add_typer(profiles.app, name="profiles")
+app.add_typer(users.app, name="users")
+
+if __name__ == "__main__":
+    app()

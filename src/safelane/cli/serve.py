@@ -1,0 +1,24 @@
+"""`safelane serve`: the HTTP API (and later the workbench) on one port; no browser is opened."""
+
+import typer
+
+from safelane.cli.common import DatabaseOption, settings
+from safelane.system import System, build
+
+
+def run(system: System, host: str, port: int) -> None:
+    """Serve a built system; the demo calls this too, so both serve the same app."""
+    import uvicorn
+
+    from safelane.service.app import create_app
+
+    uvicorn.run(create_app(system), host=host, port=port, log_config=None, access_log=False)
+
+
+def serve(
+    host: str = typer.Option("127.0.0.1", "--host"),
+    port: int = typer.Option(8000, "--port"),
+    database: str | None = DatabaseOption,
+) -> None:
+    """Serve the API on http://HOST:PORT (OpenAPI at /docs, metrics at /metrics)."""
+    run(build(settings(database)), host, port)

@@ -1,0 +1,49 @@
+"""`safelane users`: create credentials for filers and officers."""
+
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from safelane.cli.common import DatabaseOption, emit, settings
+from safelane.store import Database
+from safelane.store import users as user_store
+
+app = typer.Typer(help="Users and their API keys.")
+
+
+@app.command()
+def add(
+    name: str,
+    role: str = typer.Option(..., "--role", help="filer, officer, supervisor or admin"),
+    filer: str | None = typer.Option(None, "--filer", help="the organisation a filer files for (default: name)"),
+    office: str | None = typer.Option(None, "--office", help="customs office code of an officer"),
+    database: str | None = DatabaseOption,
+) -> None:
+    """Create a user and print its API key once (only a hash is kept)."""
+    db = Database(settings(database).database_url)
+    db.migrate()
+    try:
+        with db.write() as conn:
+            key = user_store.add(conn, name, role, at=datetime.now(UTC), filer=filer, office=office, actor="cli")
+    except ValueError as error:
+        Console(stderr=True).print(f"[red]{error}[/red]")
+        raise typer.Exit(2) from None
+    except sa.exc.IntegrityError:
+        Console(stderr=True).print(f"[red]a user named {name!r} exists already[/red]")
+        raise typer.Exit(2) from None
+    emit({"name": name, "role": role, "api_key": key})
+
+
+@app.command("list")
+def list_(database: str | None = DatabaseOption) -> None:
+    db = Database(settings(database).database_url)
+    db.migrate()
+    with db.read() as conn:
+        rows = user_store.listing(conn)
+    table = Table("name", "role", "filer", "office", "active")
+    for r in rows:
+        table.add_row(r["name"], r["role"], r["filer"] or "", r["office"] or "", str(r["active"]))
+    Console().print(table)

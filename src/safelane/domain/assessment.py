@@ -1,0 +1,60 @@
+"""Findings, assessments and decisions: every score and every decision explains itself."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from safelane.domain.codes import Channel, Referral
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    assessor: str  # profiles, screening, model, ...
+    code: str  # e.g. the profile id
+    score: float  # contribution on a 0-100 scale; negative for facilitation
+    explanation: str  # a sentence a customs officer understands
+    evidence: Mapping[str, Any] = field(default_factory=dict)
+    referral: Referral | None = None  # the least referral this finding demands
+    channel: Channel | None = None  # the least channel this finding demands
+
+    def as_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "assessor": self.assessor,
+            "code": self.code,
+            "score": round(self.score, 2),
+            "explanation": self.explanation,
+            "evidence": dict(self.evidence),
+        }
+        if self.referral:
+            data["referral"] = self.referral.value
+        if self.channel:
+            data["channel"] = self.channel.value
+        return data
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> "Finding":
+        return cls(
+            assessor=data["assessor"],
+            code=data["code"],
+            score=float(data["score"]),
+            explanation=data["explanation"],
+            evidence=data.get("evidence", {}),
+            referral=Referral(data["referral"]) if data.get("referral") else None,
+            channel=Channel(data["channel"]) if data.get("channel") else None,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    score: float  # 0-100
+    findings: tuple[Finding, ...]
+    versions: Mapping[str, str] = field(default_factory=dict)  # knowledge used: profile set, list, model
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    answer: str  # "referral" or "channel"
+    outcome: Referral | Channel
+    basis: str  # why this outcome: a floor set by a finding, or the score against a threshold
+    reasons: tuple[Finding, ...]  # the findings that caused it
+    random: bool = False  # chosen by the random compliance sample, not by risk

@@ -1,0 +1,53 @@
+"""A filing is one message version from one filer; a lodgement is one consignment of it, ready to assess."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
+
+from safelane.domain.codes import AIR_MODES, FilingKind
+from safelane.domain.consignment import Consignment
+
+
+class Filing(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+    filer: Annotated[str, Field(min_length=1, max_length=70)] | None = None  # set from the credential by the API
+    document_number: Annotated[str, Field(min_length=1, max_length=70)]  # the filing's own reference (LRN, MAWB)
+    version: Annotated[int, Field(ge=1)] = 1
+    kind: FilingKind | None = None  # inferred from the first consignment's mode when absent
+    message_type: Annotated[str, Field(max_length=32)] = "safelane-json"
+    filed_at: AwareDatetime | None = None  # when the filer says it filed; the receiver's clock otherwise
+    consignments: Annotated[list[Consignment], Field(min_length=1, max_length=10_000)]
+
+    @model_validator(mode="after")
+    def _infer_kind(self) -> "Filing":
+        if self.kind is None:
+            object.__setattr__(self, "kind", FilingKind.default_for(self.consignments[0].mode))
+        if self.kind is FilingKind.PRE_LOADING:
+            for i, consignment in enumerate(self.consignments):
+                if consignment.mode not in AIR_MODES:
+                    raise PydanticCustomError(
+                        "not_air_cargo", "consignments[{index}]: pre-loading (PLACI) filings carry air cargo only, "
+                        "not {mode}", {"index": i, "mode": consignment.mode.value})
+        return self
+
+    @property
+    def filing_kind(self) -> FilingKind:
+        assert self.kind is not None  # set by the validator
+        return self.kind
+
+
+@dataclass(frozen=True, slots=True)
+class Lodgement:
+    """One consignment as lodged: what every assessor and the selection step look at."""
+
+    consignment_id: str
+    consignment: Consignment
+    kind: FilingKind
+    filer: str
+    filed_at: datetime
+    document_number: str
+    version: int

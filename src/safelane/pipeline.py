@@ -1,0 +1,239 @@
+"""The one path every entry point takes: parse, enrich, assess, decide, store, answer.
+
+The HTTP API, the CLI, the demo and (later) the stream workers call `Pipeline`; none of them
+re-implements a step. A batch is assessed and decided together and stored in one transaction,
+so a filing is durable before it is acknowledged and a rejected one leaves only an audit event.
+"""
+
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from safelane import formats
+from safelane.domain import Channel, Decision, Filing, Finding, InvalidMessage, Lodgement, Problem, Referral
+from safelane.ids import new_id, stable_id
+from safelane.results import ConsignmentResult, FilingResult
+from safelane.risk.engine import RiskEngine
+from safelane.selection import Policy, decide
+from safelane.store import Database
+from safelane.store import filings as filing_store
+from safelane.store.filings import Accepted, Assessed, KnownFiling
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def content_hash(filing: Filing) -> str:
+    return hashlib.sha256(filing.model_dump_json(exclude_none=True).encode()).hexdigest()
+
+
+@dataclass
+class _Plan:
+    """What the batch holds once compared with the store."""
+
+    accepted: list[Accepted]
+    duplicates: dict[int, tuple[str, int]]  # batch index -> (filing_id, version)
+    conflicts: dict[int, Problem]
+
+
+def _result(assessed: Assessed, consignment_id: str) -> ConsignmentResult:
+    d, a = assessed.decision, assessed.assessment
+    return ConsignmentResult(
+        consignment_id, assessed.lodgement.consignment.reference, d.answer, d.outcome.value, a.score, d.basis,
+        [f.as_dict() for f in a.findings], assessed.decision_id, assessed.state,
+    )
+
+
+def _carried(decision: Decision, row: dict[str, Any]) -> Decision:
+    """An open RFS, DNL or selection for control stands through an amendment; the stricter outcome wins."""
+    outcome: Referral | Channel = Referral(row["outcome"]) if row["answer"] == "referral" else Channel(row["outcome"])
+    if decision.outcome.severity >= outcome.severity:
+        return decision
+    reasons = tuple(Finding.from_dict(f) for f in row["reasons"])
+    basis = f"{outcome.value} on version {row['version']} stands through the amendment ({row['basis']})"
+    return Decision(decision.answer, outcome, basis, reasons, row["random"])
+
+
+class Pipeline:
+    def __init__(self, engine: RiskEngine, policy: Policy, store: Database | None = None,
+                 clock: Callable[[], datetime] = utcnow):
+        self.engine = engine
+        self.policy = policy
+        self.store = store
+        self.clock = clock
+
+    # -- steps shared by every entry point -------------------------------------------------------
+
+    def parse(self, data: bytes, *, filer: str | None, format: str | None = None, actor: str = "system"
+              ) -> list[Filing]:
+        """Bytes to validated filings; a rejection is audited (when storing) and re-raised with its locations."""
+        try:
+            return formats.parse(data, format=format, filer=filer)
+        except InvalidMessage as error:
+            self._audit_rejection(actor, error.problems, len(data))
+            raise
+
+    def _lodgements(self, filing: Filing, received_at: datetime, stored: bool) -> list[Lodgement]:
+        filer = filing.filer or "anonymous"
+        filed_at = filing.filed_at or received_at
+        return [
+            Lodgement(
+                stable_id("C", filer, filing.document_number, c.reference) if stored else c.reference,
+                c, filing.filing_kind, filer, filed_at, filing.document_number, filing.version,
+            )
+            for c in filing.consignments
+        ]
+
+    def _assess(self, lodgements: Sequence[Lodgement]) -> list[Assessed]:
+        assessments = self.engine.assess(lodgements)
+        decisions = decide(list(zip(lodgements, assessments, strict=True)), self.policy)
+        return [Assessed(lo, a, d) for lo, a, d in zip(lodgements, assessments, decisions, strict=True)]
+
+    # -- without a store: the CLI's plain `assess` --------------------------------------------------
+
+    def evaluate(self, batch: Sequence[Filing]) -> list[FilingResult]:
+        received_at = self.clock()
+        per_filing = [self._lodgements(f, received_at, stored=False) for f in batch]
+        assessed = iter(self._assess([lo for los in per_filing for lo in los]))
+        results = []
+        for filing, lodgements in zip(batch, per_filing, strict=True):
+            items = [_result(next(assessed), lo.consignment_id) for lo in lodgements]
+            results.append(FilingResult("assessed", filing.document_number, filing.version, None, items))
+        return results
+
+    # -- with a store ----------------------------------------------------------------------------
+
+    def submit_message(self, data: bytes, *, filer: str | None, actor: str, format: str | None = None
+                       ) -> list[FilingResult]:
+        batch = self.parse(data, filer=filer, format=format, actor=actor)
+        return self.submit(batch, actor=actor, raw=data if len(batch) == 1 else None)
+
+    def submit(self, batch: Sequence[Filing], *, actor: str, raw: bytes | None = None) -> list[FilingResult]:
+        """Store and answer a batch: new filings, amendments (higher version) and idempotent resubmissions."""
+        store = self._require_store()
+        for attempt in range(3):
+            try:
+                return self._submit_once(store, batch, actor, raw)
+            except sa.exc.IntegrityError:
+                if attempt == 2:  # another writer stored the same filing meanwhile: the next pass sees it
+                    raise
+        raise AssertionError("unreachable")
+
+    def _submit_once(self, store: Database, batch: Sequence[Filing], actor: str, raw: bytes | None
+                     ) -> list[FilingResult]:
+        received_at = self.clock()
+        with store.read() as conn:
+            known = filing_store.known_filings(conn, [(f.filer or "anonymous", f.document_number) for f in batch])
+        plan = self._plan(batch, known, received_at, actor, raw)
+        lodgements = [item.lodgement for a in plan.accepted for item in a.items]
+        assessed = iter(self._assess(lodgements))
+        for accepted in plan.accepted:
+            accepted.items = [next(assessed) for _ in accepted.items]
+        with store.write() as conn:
+            amended = [a.filing_id for a in plan.accepted if not a.is_new]
+            superseded = self._carry_over(plan.accepted, filing_store.open_decisions(conn, amended) if amended
+                                          else [], received_at, actor)
+            filing_store.save(conn, plan.accepted, superseded)
+        answers: dict[int, FilingResult] = {}
+        accepted_iter = iter(plan.accepted)
+        for index, filing in enumerate(batch):
+            if index in plan.conflicts:
+                answers[index] = FilingResult("conflict", filing.document_number, filing.version,
+                                              problems=[plan.conflicts[index]])
+            elif index not in plan.duplicates:
+                accepted = next(accepted_iter)
+                items = [_result(i, i.lodgement.consignment_id) for i in accepted.items]
+                answers[index] = FilingResult("accepted", filing.document_number, filing.version,
+                                              accepted.filing_id, items)
+        if plan.duplicates:
+            with store.read() as conn:
+                for index, (filing_id, version) in plan.duplicates.items():
+                    filing = batch[index]
+                    items = filing_store.results_of(conn, filing_id, version)
+                    answers[index] = FilingResult("duplicate", filing.document_number, version, filing_id, items)
+        return [answers[i] for i in range(len(batch))]
+
+    def _plan(self, batch: Sequence[Filing], known: dict[tuple[str, str], KnownFiling], received_at: datetime,
+              actor: str, raw: bytes | None) -> _Plan:
+        plan = _Plan([], {}, {})
+        for index, filing in enumerate(batch):
+            key = (filing.filer or "anonymous", filing.document_number)
+            digest = content_hash(filing)
+            stored = known.get(key)
+            if stored is not None and stored.status == "withdrawn":
+                plan.conflicts[index] = Problem("document_number", "withdrawn",
+                                                f"filing {filing.document_number} was withdrawn")
+                continue
+            if stored is not None and filing.version in stored.hashes:
+                if stored.hashes[filing.version] == digest:
+                    plan.duplicates[index] = (stored.filing_id, filing.version)
+                else:
+                    plan.conflicts[index] = Problem(
+                        "version", "version_exists",
+                        f"version {filing.version} of {filing.document_number} was filed with other content; "
+                        f"file version {stored.current_version + 1} to amend it")
+                continue
+            if stored is not None and filing.version < stored.current_version:
+                plan.conflicts[index] = Problem(
+                    "version", "stale_version",
+                    f"version {stored.current_version} of {filing.document_number} is already filed")
+                continue
+            filing_id = stored.filing_id if stored else new_id("F")
+            known[key] = KnownFiling(filing_id, "active", filing.version,
+                                     {**(stored.hashes if stored else {}), filing.version: digest})
+            lodgements = self._lodgements(filing, received_at, stored=True)
+            plan.accepted.append(Accepted(
+                filing, filing_id, stored is None, received_at, lodgements[0].filed_at, digest,
+                raw, actor, [Assessed(lo, None, None) for lo in lodgements],  # type: ignore[arg-type]
+            ))
+        return plan
+
+    def _carry_over(self, batch: Sequence[Accepted], open_rows: list[dict[str, Any]], at: datetime, actor: str
+                    ) -> list[dict[str, Any]]:
+        """Close open decisions of earlier versions: an RFI is answered by the amendment, the rest carry over."""
+        by_consignment: dict[str, list[dict[str, Any]]] = {}
+        for row in open_rows:
+            by_consignment.setdefault(row["consignment_id"], []).append(row)
+        superseded = []
+        for accepted in batch:
+            for item in accepted.items:
+                for row in by_consignment.pop(item.lodgement.consignment_id, []):
+                    answered = row["outcome"] == Referral.RFI.value
+                    if not answered:
+                        item.decision = _carried(item.decision, row)
+                    action = "answered_by_amendment" if answered else "carried_to_amendment"
+                    superseded.append({**row, "at": at, "actor": actor, "action": action,
+                                       "note": f"version {accepted.filing.version} filed"})
+        for rows in by_consignment.values():  # consignments the amendment no longer carries
+            superseded += [{**row, "at": at, "actor": actor, "action": "removed_by_amendment",
+                            "note": "the amendment no longer carries this consignment"} for row in rows]
+        return superseded
+
+    def withdraw(self, filing_id: str, *, actor: str, filer: str | None) -> dict[str, Any]:
+        """Withdraw a filing (a filer only its own); its open referrals and selections close."""
+        store = self._require_store()
+        at = self.clock()
+        with store.write() as conn:
+            row = filing_store.get_filing(conn, filing_id)
+            if row is None or (filer is not None and row["filer"] != filer):
+                raise LookupError(filing_id)
+            if row["status"] != "withdrawn":
+                filing_store.withdraw(conn, filing_id, at=at, actor=actor)
+            return {**row, "status": "withdrawn"}
+
+    def _audit_rejection(self, actor: str, problems: list[Problem], size: int) -> None:
+        if self.store is None:
+            return
+        with self.store.write() as conn:
+            filing_store.add_audit(conn, self.clock(), actor, "filing.rejected", None,
+                                   {"bytes": size, "problems": [p.as_dict() for p in problems[:50]]})
+
+    def _require_store(self) -> Database:
+        if self.store is None:
+            raise RuntimeError("this pipeline has no store")
+        return self.store

@@ -1,0 +1,1 @@
+"""Risk assessment: assessors produce findings; the engine combines them into an assessment."""

@@ -1,0 +1,211 @@
+"""Compile profiles into plain predicates, so hundreds of them cost microseconds per consignment."""
+
+import hashlib
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, time
+
+from safelane.domain import Finding, GoodsItem, Lodgement
+from safelane.risk.profiles.language import Conditions, PartyCondition, Profile, TimeWindow
+
+Check = Callable[[Lodgement], bool]
+ItemCheck = Callable[[GoodsItem], bool]
+_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def _any_regex(patterns: Sequence[str]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+
+
+def _party_check(condition: PartyCondition) -> Check:
+    roles = tuple(condition.roles)
+    names = _any_regex(condition.name_matches) if condition.name_matches else None
+    identifiers = frozenset(condition.identifiers)
+    countries = frozenset(condition.country)
+
+    def check(lodgement: Lodgement) -> bool:
+        for role, party in lodgement.consignment.parties():
+            if roles and role not in roles:
+                continue
+            if names and not names.search(party.name):
+                continue
+            if identifiers and not any(i.value in identifiers for i in party.identifiers):
+                continue
+            if countries and party.country_code not in countries:
+                continue
+            return True
+        return False
+
+    return check
+
+
+def _in_hours(moment: time, start: time, end: time) -> bool:
+    return start <= moment < end if start <= end else moment >= start or moment < end
+
+
+def _time_check(window: TimeWindow) -> Check:
+    weekdays = frozenset(_WEEKDAYS.index(d) for d in window.weekdays)
+    bounds = window.bounds()
+
+    def when(lodgement: Lodgement) -> datetime | None:
+        if window.at == "filed":
+            return lodgement.filed_at
+        itinerary = lodgement.consignment.itinerary
+        return itinerary.departure_at if window.at == "departure" else itinerary.arrival_at
+
+    def check(lodgement: Lodgement) -> bool:
+        moment = when(lodgement)
+        if moment is None:
+            return False
+        if weekdays and moment.weekday() not in weekdays:
+            return False
+        return not bounds or _in_hours(moment.timetz().replace(tzinfo=None), *bounds)
+
+    return check
+
+
+def _consignment_checks(when: Conditions) -> list[Check]:
+    checks: list[Check] = []
+    if when.mode:
+        modes = frozenset(when.mode)
+        checks.append(lambda lo: lo.consignment.mode in modes)
+    if when.office:
+        offices = frozenset(when.office)
+        checks.append(lambda lo: lo.consignment.office in offices)
+    if when.place_of_loading:
+        places = frozenset(when.place_of_loading)
+        checks.append(lambda lo: lo.consignment.itinerary.place_of_loading in places)
+    if when.place_of_unloading:
+        places_u = frozenset(when.place_of_unloading)
+        checks.append(lambda lo: lo.consignment.itinerary.place_of_unloading in places_u)
+    if when.loading_country:
+        loading = frozenset(when.loading_country)
+        checks.append(lambda lo: lo.consignment.itinerary.loading_country in loading)
+    if when.unloading_country:
+        unloading = frozenset(when.unloading_country)
+        checks.append(lambda lo: lo.consignment.itinerary.unloading_country in unloading)
+    if when.routing_country:
+        routing = frozenset(when.routing_country)
+
+        def via(lo: Lodgement) -> bool:
+            itinerary = lo.consignment.itinerary
+            return itinerary.loading_country in routing or not routing.isdisjoint(itinerary.routing_countries)
+
+        checks.append(via)
+    checks += [_party_check(p) for p in when.party]
+    if when.time_window:
+        checks.append(_time_check(when.time_window))
+    return checks
+
+
+def _between(low: float | None, high: float | None) -> Callable[[float | None], bool]:
+    def check(value: float | None) -> bool:
+        return value is not None and (low is None or value >= low) and (high is None or value <= high)
+
+    return check
+
+
+def _item_checks(when: Conditions) -> list[ItemCheck]:
+    checks: list[ItemCheck] = []
+    if when.hs_prefix:
+        prefixes = tuple(when.hs_prefix)
+        checks.append(lambda item: item.hs_code is not None and item.hs_code.startswith(prefixes))
+    if when.origin_country:
+        origins = frozenset(when.origin_country)
+        checks.append(lambda item: item.origin_country in origins)
+    if when.description_matches:
+        described = _any_regex(when.description_matches)
+        checks.append(lambda item: described.search(item.description) is not None)
+    if when.currency and (when.value_min is not None or when.value_max is not None):
+        currency, value_ok = when.currency, _between(when.value_min, when.value_max)
+        checks.append(lambda item: item.value is not None and item.value.currency == currency
+                      and value_ok(item.value.amount))
+    if when.mass_min_kg is not None or when.mass_max_kg is not None:
+        mass_ok = _between(when.mass_min_kg, when.mass_max_kg)
+        checks.append(lambda item: mass_ok(item.gross_mass_kg))
+    if when.currency and (when.value_per_kg_min is not None or when.value_per_kg_max is not None):
+        currency_k, per_kg_ok = when.currency, _between(when.value_per_kg_min, when.value_per_kg_max)
+        checks.append(lambda item: item.value is not None and item.value.currency == currency_k
+                      and per_kg_ok(item.value_per_kg))
+    return checks
+
+
+def _describe_item(index: int, item: GoodsItem) -> str:
+    parts = [f"item {item.sequence or index + 1}"]
+    if item.hs_code:
+        parts.append(f"HS {item.hs_code}")
+    parts.append(f"'{item.description[:60]}'")
+    if item.origin_country:
+        parts.append(f"from {item.origin_country}")
+    if item.value:
+        per_kg = item.value_per_kg
+        parts.append(f"{item.value.amount:g} {item.value.currency}" + (f" ({per_kg:.2f}/kg)" if per_kg else ""))
+    return " ".join(parts)
+
+
+@dataclass(frozen=True)
+class CompiledProfile:
+    profile: Profile
+    checks: tuple[Check, ...]
+    item_checks: tuple[ItemCheck, ...]
+
+    @property
+    def key(self) -> str:
+        return f"{self.profile.id}@{self.profile.version}"
+
+    def in_force(self, lodgement: Lodgement) -> bool:
+        p = self.profile
+        day = lodgement.filed_at.date()
+        return (p.valid_from <= day and (p.valid_to is None or day <= p.valid_to)
+                and (not p.applies_to or lodgement.kind in p.applies_to))
+
+    def match(self, lodgement: Lodgement) -> Finding | None:
+        """The finding this profile raises on the lodgement, or None. Ignores validity dates (see in_force)."""
+        for check in self.checks:
+            if not check(lodgement):
+                return None
+        detail, evidence = "", {"profile": self.profile.id, "version": self.profile.version}
+        if self.item_checks:
+            for index, item in enumerate(lodgement.consignment.goods):
+                if all(check(item) for check in self.item_checks):
+                    detail = f" on {_describe_item(index, item)}"
+                    evidence["item"] = item.sequence or index + 1
+                    break
+            else:
+                return None
+        p, outcome = self.profile, self.profile.outcome
+        return Finding(
+            assessor="profiles",
+            code=p.id,
+            score=outcome.score,
+            explanation=f"Profile {p.id} v{p.version} '{p.title}' ({p.owner}) hit{detail}. {p.rationale.strip()}",
+            evidence=evidence,
+            referral=outcome.referral,
+            channel=outcome.channel,
+        )
+
+
+def compile_profile(profile: Profile) -> CompiledProfile:
+    return CompiledProfile(profile, tuple(_consignment_checks(profile.when)), tuple(_item_checks(profile.when)))
+
+
+class ProfileSet:
+    """The active profiles; its revision names exactly which versions an assessment used."""
+
+    def __init__(self, profiles: Iterable[Profile]):
+        self.profiles = [compile_profile(p) for p in sorted(profiles, key=lambda p: (p.id, p.version))]
+        keys = ",".join(c.key for c in self.profiles)
+        self.revision = hashlib.sha256(keys.encode()).hexdigest()[:12] if keys else "none"
+
+    def __len__(self) -> int:
+        return len(self.profiles)
+
+    def findings(self, lodgement: Lodgement) -> list[Finding]:
+        hits = []
+        for compiled in self.profiles:
+            if compiled.in_force(lodgement):
+                finding = compiled.match(lodgement)
+                if finding is not None:
+                    hits.append(finding)
+        return hits

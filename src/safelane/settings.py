@@ -1,0 +1,41 @@
+"""Every setting, read from SAFELANE_* environment variables (one prefix, as operators expect)."""
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from safelane.selection import Policy
+
+
+def _float(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    return float(value) if value else default
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = "sqlite:///safelane.db"
+    profiles_dir: Path | None = None  # profiles read from a folder instead of the database
+    max_body_bytes: int = 5 * 1024 * 1024
+    log_level: str = "INFO"
+    policy: Policy = field(default_factory=Policy)
+
+    @classmethod
+    def from_env(cls, **overrides: object) -> "Settings":
+        env = os.environ
+        policy = Policy(
+            rfs_score=_float("SAFELANE_RFS_SCORE", Policy.rfs_score),
+            rfi_score=_float("SAFELANE_RFI_SCORE", Policy.rfi_score),
+            red_score=_float("SAFELANE_RED_SCORE", Policy.red_score),
+            yellow_score=_float("SAFELANE_YELLOW_SCORE", Policy.yellow_score),
+            blue_score=_float("SAFELANE_BLUE_SCORE", Policy.blue_score),
+        )
+        values: dict[str, object] = {
+            "database_url": env.get("SAFELANE_DATABASE_URL", cls.database_url),
+            "profiles_dir": Path(env["SAFELANE_PROFILES_DIR"]) if env.get("SAFELANE_PROFILES_DIR") else None,
+            "max_body_bytes": int(env.get("SAFELANE_MAX_BODY_BYTES", cls.max_body_bytes)),
+            "log_level": env.get("SAFELANE_LOG_LEVEL", cls.log_level),
+            "policy": policy,
+        }
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)  # type: ignore[arg-type]

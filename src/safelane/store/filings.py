@@ -1,0 +1,279 @@
+"""Filings repository: look up what a batch refers to in one query, write an accepted batch in one transaction."""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from safelane.domain import Assessment, Consignment, Decision, Filing, FilingKind, Lodgement
+from safelane.ids import new_id
+from safelane.results import ConsignmentResult
+from safelane.store.schema import (
+    assessments,
+    audit_events,
+    consignments,
+    decision_events,
+    decisions,
+    filing_versions,
+    filings,
+)
+
+_CHUNK = 400
+
+
+@dataclass(frozen=True)
+class KnownFiling:
+    filing_id: str
+    status: str
+    current_version: int
+    hashes: dict[int, str]  # version -> content hash
+
+
+@dataclass
+class Assessed:
+    lodgement: Lodgement
+    assessment: Assessment
+    decision: Decision
+    decision_id: str | None = None  # set when stored
+    state: str | None = None
+
+
+@dataclass
+class Accepted:
+    filing: Filing
+    filing_id: str
+    is_new: bool
+    received_at: datetime
+    filed_at: datetime
+    content_hash: str
+    raw: bytes | None
+    actor: str
+    items: list[Assessed]
+
+
+def known_filings(conn: sa.Connection, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], KnownFiling]:
+    """(filer, document number) -> what is stored, for a whole batch in a few queries."""
+    keys = list(set(keys))
+    found: dict[tuple[str, str], KnownFiling] = {}
+    for start in range(0, len(keys), _CHUNK):
+        chunk = keys[start : start + _CHUNK]
+        rows = conn.execute(
+            sa.select(filings.c.filing_id, filings.c.filer, filings.c.document_number, filings.c.status,
+                      filings.c.current_version, filing_versions.c.version, filing_versions.c.content_hash)
+            .join(filing_versions, filing_versions.c.filing_id == filings.c.filing_id)
+            .where(sa.tuple_(filings.c.filer, filings.c.document_number).in_(chunk))
+        )
+        for row in rows:
+            key = (row.filer, row.document_number)
+            known = found.setdefault(key, KnownFiling(row.filing_id, row.status, row.current_version, {}))
+            known.hashes[row.version] = row.content_hash
+    return found
+
+
+def open_decisions(conn: sa.Connection, filing_ids: Sequence[str]) -> list[dict[str, Any]]:
+    """Open decisions on the current versions of these filings (an amendment must not escape a DNL)."""
+    found: list[dict[str, Any]] = []
+    for start in range(0, len(filing_ids), _CHUNK):
+        rows = conn.execute(
+            sa.select(decisions, consignments.c.version)
+            .join(consignments, consignments.c.row_id == decisions.c.row_id)
+            .where(
+                consignments.c.filing_id.in_(filing_ids[start : start + _CHUNK]),
+                decisions.c.current.is_(True),
+                decisions.c.state != "closed",
+            )
+        )
+        found += [dict(row) for row in rows.mappings()]
+    return found
+
+
+def save(conn: sa.Connection, batch: Sequence[Accepted], superseded: Sequence[dict[str, Any]]) -> None:
+    """Write filings, versions, consignments, assessments, decisions and their events with bulk inserts.
+
+    `superseded` lists open decisions of earlier versions to close, with the event that closes them.
+    """
+    rows: dict[sa.Table, list[dict[str, Any]]] = {
+        t: [] for t in (filings, filing_versions, consignments, assessments, decisions, decision_events, audit_events)
+    }
+    amended: list[str] = []
+    for accepted in batch:
+        filing = accepted.filing
+        if accepted.is_new:
+            rows[filings].append({
+                "filing_id": accepted.filing_id, "filer": filing.filer, "document_number": filing.document_number,
+                "kind": filing.filing_kind.value, "status": "active", "current_version": filing.version,
+                "created_at": accepted.received_at, "updated_at": accepted.received_at,
+            })
+        else:
+            amended.append(accepted.filing_id)
+            conn.execute(
+                filings.update().where(filings.c.filing_id == accepted.filing_id)
+                .values(current_version=filing.version, updated_at=accepted.received_at)
+            )
+        version_id = new_id("V")
+        rows[filing_versions].append({
+            "version_id": version_id, "filing_id": accepted.filing_id, "version": filing.version,
+            "message_type": filing.message_type, "received_at": accepted.received_at, "filed_at": accepted.filed_at,
+            "content_hash": accepted.content_hash, "filing": filing.model_dump(mode="json", exclude_none=True),
+            "raw": accepted.raw,
+        })
+        for position, item in enumerate(accepted.items):
+            lodgement, decision = item.lodgement, item.decision
+            row_id, assessment_id, decision_id = new_id("R"), new_id("A"), new_id("D")
+            item.decision_id, item.state = decision_id, initial_state(decision)
+            rows[consignments].append({
+                "row_id": row_id, "consignment_id": lodgement.consignment_id, "version_id": version_id,
+                "filing_id": accepted.filing_id, "version": filing.version, "position": position, "current": True,
+                "reference": lodgement.consignment.reference, "filer": lodgement.filer, "kind": lodgement.kind.value,
+                "mode": lodgement.consignment.mode.value, "office": lodgement.consignment.office,
+                "filed_at": lodgement.filed_at,
+                "data": lodgement.consignment.model_dump(mode="json", exclude_none=True),
+            })
+            rows[assessments].append({
+                "assessment_id": assessment_id, "row_id": row_id, "assessed_at": accepted.received_at,
+                "score": item.assessment.score, "findings": [f.as_dict() for f in item.assessment.findings],
+                "versions": dict(item.assessment.versions),
+            })
+            state = item.state
+            rows[decisions].append({
+                "decision_id": decision_id, "row_id": row_id, "assessment_id": assessment_id,
+                "consignment_id": lodgement.consignment_id, "filer": lodgement.filer, "answer": decision.answer,
+                "outcome": decision.outcome.value, "state": state, "current": True, "basis": decision.basis,
+                "reasons": [f.as_dict() for f in decision.reasons], "random": decision.random,
+                "decided_at": accepted.received_at, "updated_at": accepted.received_at,
+            })
+            rows[decision_events].append({
+                "event_id": new_id("E"), "decision_id": decision_id, "at": accepted.received_at, "actor": "safelane",
+                "action": "decided", "from_outcome": None, "to_outcome": decision.outcome.value, "from_state": None,
+                "to_state": state, "note": decision.basis, "data": None,
+            })
+        rows[audit_events].append({
+            "event_id": new_id("U"), "at": accepted.received_at, "actor": accepted.actor,
+            "action": "filing.accepted" if accepted.is_new else "filing.amended",
+            "subject": accepted.filing_id,
+            "detail": {"document_number": filing.document_number, "version": filing.version,
+                       "message_type": filing.message_type, "consignments": len(accepted.items)},
+        })
+    if amended:
+        for start in range(0, len(amended), _CHUNK):
+            chunk = amended[start : start + _CHUNK]
+            conn.execute(consignments.update().where(consignments.c.filing_id.in_(chunk)).values(current=False))
+            conn.execute(decisions.update().where(decisions.c.row_id.in_(
+                sa.select(consignments.c.row_id).where(consignments.c.filing_id.in_(chunk)))).values(current=False))
+    for old in superseded:
+        conn.execute(decisions.update().where(decisions.c.decision_id == old["decision_id"])
+                     .values(state="closed", updated_at=old["at"]))
+        rows[decision_events].append({
+            "event_id": new_id("E"), "decision_id": old["decision_id"], "at": old["at"], "actor": old["actor"],
+            "action": old["action"], "from_outcome": old["outcome"], "to_outcome": old["outcome"],
+            "from_state": old["state"], "to_state": "closed", "note": old["note"], "data": None,
+        })
+    for table in (filings, filing_versions, consignments, assessments, decisions, decision_events, audit_events):
+        if rows[table]:
+            conn.execute(table.insert(), rows[table])
+
+
+def initial_state(decision: Decision) -> str:
+    """Green, blue and ASSESSMENT_COMPLETE need nothing more; every other outcome stays open until acted on."""
+    return "closed" if decision.outcome.value in ("ASSESSMENT_COMPLETE", "green", "blue") else "open"
+
+
+def results_of(conn: sa.Connection, filing_id: str, version: int) -> list[ConsignmentResult]:
+    """The stored answer to one filing version, as first given (idempotent resubmission)."""
+    rows = conn.execute(
+        sa.select(consignments.c.consignment_id, consignments.c.reference, decisions.c.decision_id,
+                  decisions.c.answer, decisions.c.outcome, decisions.c.state, decisions.c.basis,
+                  assessments.c.score, assessments.c.findings)
+        .join(decisions, decisions.c.row_id == consignments.c.row_id)
+        .join(assessments, assessments.c.assessment_id == decisions.c.assessment_id)
+        .where(consignments.c.filing_id == filing_id, consignments.c.version == version)
+        .order_by(consignments.c.position)
+    )
+    return [
+        ConsignmentResult(r.consignment_id, r.reference, r.answer, r.outcome, r.score, r.basis,
+                          list(r.findings), r.decision_id, r.state)
+        for r in rows
+    ]
+
+
+def add_audit(conn: sa.Connection, at: datetime, actor: str, action: str, subject: str | None,
+              detail: dict[str, Any] | None) -> None:
+    conn.execute(audit_events.insert().values(event_id=new_id("U"), at=at, actor=actor, action=action,
+                                              subject=subject, detail=detail))
+
+
+def get_filing(conn: sa.Connection, filing_id: str) -> dict[str, Any] | None:
+    row = conn.execute(sa.select(filings).where(filings.c.filing_id == filing_id)).mappings().first()
+    return dict(row) if row else None
+
+
+def list_filings(conn: sa.Connection, *, filer: str | None, limit: int = 100, offset: int = 0
+                 ) -> list[dict[str, Any]]:
+    query = sa.select(filings).order_by(filings.c.updated_at.desc(), filings.c.filing_id.desc())
+    if filer is not None:
+        query = query.where(filings.c.filer == filer)
+    return [dict(r) for r in conn.execute(query.limit(limit).offset(offset)).mappings()]
+
+
+def versions_of(conn: sa.Connection, filing_id: str) -> list[dict[str, Any]]:
+    rows = conn.execute(
+        sa.select(filing_versions.c.version, filing_versions.c.message_type, filing_versions.c.received_at,
+                  filing_versions.c.filed_at, filing_versions.c.content_hash, filing_versions.c.filing)
+        .where(filing_versions.c.filing_id == filing_id).order_by(filing_versions.c.version)
+    )
+    return [dict(r) for r in rows.mappings()]
+
+
+def consignment_history(conn: sa.Connection, consignment_id: str) -> list[dict[str, Any]]:
+    """Every version of one consignment with its assessment and decision."""
+    rows = conn.execute(
+        sa.select(consignments, assessments.c.score, assessments.c.findings, assessments.c.versions,
+                  decisions.c.decision_id, decisions.c.answer, decisions.c.outcome, decisions.c.state,
+                  decisions.c.basis)
+        .join(decisions, decisions.c.row_id == consignments.c.row_id)
+        .join(assessments, assessments.c.assessment_id == decisions.c.assessment_id)
+        .where(consignments.c.consignment_id == consignment_id)
+        .order_by(consignments.c.version)
+    )
+    return [dict(r) for r in rows.mappings()]
+
+
+def withdraw(conn: sa.Connection, filing_id: str, *, at: datetime, actor: str) -> int:
+    """Mark the filing withdrawn and close its open decisions; returns how many were closed."""
+    conn.execute(filings.update().where(filings.c.filing_id == filing_id).values(status="withdrawn", updated_at=at))
+    open_rows = open_decisions(conn, [filing_id])
+    for row in open_rows:
+        conn.execute(decisions.update().where(decisions.c.decision_id == row["decision_id"])
+                     .values(state="closed", updated_at=at))
+    if open_rows:
+        conn.execute(decision_events.insert(), [{
+            "event_id": new_id("E"), "decision_id": row["decision_id"], "at": at, "actor": actor,
+            "action": "withdrawn", "from_outcome": row["outcome"], "to_outcome": row["outcome"],
+            "from_state": row["state"], "to_state": "closed", "note": "the filer withdrew the filing", "data": None,
+        } for row in open_rows])
+    add_audit(conn, at, actor, "filing.withdrawn", filing_id, {"closed_decisions": len(open_rows)})
+    return len(open_rows)
+
+
+def stored_lodgements(conn: sa.Connection, *, since: datetime | None = None, until: datetime | None = None,
+                      batch_size: int = 2000):
+    """Current versions of stored consignments, oldest first, in batches (backtests, re-screening, training)."""
+    query = (sa.select(consignments.c.consignment_id, consignments.c.data, consignments.c.kind,
+                       consignments.c.filer, consignments.c.filed_at, consignments.c.version,
+                       filings.c.document_number)
+             .join(filings, filings.c.filing_id == consignments.c.filing_id)
+             .where(consignments.c.current.is_(True), filings.c.status == "active")
+             .order_by(consignments.c.filed_at))
+    if since is not None:
+        query = query.where(consignments.c.filed_at >= since)
+    if until is not None:
+        query = query.where(consignments.c.filed_at < until)
+    result = conn.execution_options(yield_per=batch_size).execute(query)
+    for chunk in result.mappings().partitions(batch_size):
+        yield [
+            Lodgement(r["consignment_id"], Consignment.model_validate(r["data"]), FilingKind(r["kind"]),
+                      r["filer"], r["filed_at"], r["document_number"], r["version"])
+            for r in chunk
+        ]

@@ -1,0 +1,171 @@
+"""Tables. Primary keys are generated in Python (sortable ids), so batch inserts need no round trip back."""
+
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
+
+metadata = sa.MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+
+class UTCDateTime(sa.types.TypeDecorator):
+    """Timezone-aware UTC in, timezone-aware UTC out, on SQLite (which keeps no zone) as on PostgreSQL."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the store; safelane keeps UTC with its zone")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+JSON = sa.JSON().with_variant(JSONB(), "postgresql")
+Id = sa.String(32)
+
+filings = sa.Table(
+    "filings",
+    metadata,
+    sa.Column("filing_id", Id, primary_key=True),
+    sa.Column("filer", sa.String(70), nullable=False),
+    sa.Column("document_number", sa.String(70), nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),  # active | withdrawn
+    sa.Column("current_version", sa.Integer, nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+    sa.UniqueConstraint("filer", "document_number"),
+)
+
+filing_versions = sa.Table(
+    "filing_versions",
+    metadata,
+    sa.Column("version_id", Id, primary_key=True),
+    sa.Column("filing_id", Id, sa.ForeignKey("filings.filing_id"), nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("message_type", sa.String(32), nullable=False),
+    sa.Column("received_at", UTCDateTime, nullable=False),
+    sa.Column("filed_at", UTCDateTime, nullable=False),
+    sa.Column("content_hash", sa.String(64), nullable=False),
+    sa.Column("filing", JSON, nullable=False),  # the validated filing, canonical JSON
+    sa.Column("raw", sa.LargeBinary, nullable=True),  # the message as received, if it held this filing alone
+    sa.UniqueConstraint("filing_id", "version"),
+)
+
+consignments = sa.Table(
+    "consignments",
+    metadata,
+    sa.Column("row_id", Id, primary_key=True),
+    sa.Column("consignment_id", Id, nullable=False, index=True),  # stable across versions
+    sa.Column("version_id", Id, sa.ForeignKey("filing_versions.version_id"), nullable=False, index=True),
+    sa.Column("filing_id", Id, sa.ForeignKey("filings.filing_id"), nullable=False, index=True),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("position", sa.Integer, nullable=False),  # order in the filing
+    sa.Column("current", sa.Boolean, nullable=False),
+    sa.Column("reference", sa.String(70), nullable=False),
+    sa.Column("filer", sa.String(70), nullable=False, index=True),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("mode", sa.String(16), nullable=False),
+    sa.Column("office", sa.String(17), nullable=True),
+    sa.Column("filed_at", UTCDateTime, nullable=False, index=True),
+    sa.Column("data", JSON, nullable=False),
+)
+
+assessments = sa.Table(
+    "assessments",
+    metadata,
+    sa.Column("assessment_id", Id, primary_key=True),
+    sa.Column("row_id", Id, sa.ForeignKey("consignments.row_id"), nullable=False, index=True),
+    sa.Column("assessed_at", UTCDateTime, nullable=False),
+    sa.Column("score", sa.Float, nullable=False),
+    sa.Column("findings", JSON, nullable=False),
+    sa.Column("versions", JSON, nullable=False),  # profile set revision, list and model versions used
+)
+
+decisions = sa.Table(
+    "decisions",
+    metadata,
+    sa.Column("decision_id", Id, primary_key=True),
+    sa.Column("row_id", Id, sa.ForeignKey("consignments.row_id"), nullable=False, index=True),
+    sa.Column("assessment_id", Id, sa.ForeignKey("assessments.assessment_id"), nullable=False),
+    sa.Column("consignment_id", Id, nullable=False, index=True),
+    sa.Column("filer", sa.String(70), nullable=False, index=True),
+    sa.Column("answer", sa.String(8), nullable=False),  # referral | channel
+    sa.Column("outcome", sa.String(24), nullable=False, index=True),
+    sa.Column("state", sa.String(16), nullable=False, index=True),  # open | answered | closed
+    sa.Column("current", sa.Boolean, nullable=False),
+    sa.Column("basis", sa.Text, nullable=False),
+    sa.Column("reasons", JSON, nullable=False),  # the findings that caused it
+    sa.Column("random", sa.Boolean, nullable=False),
+    sa.Column("decided_at", UTCDateTime, nullable=False),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+)
+
+decision_events = sa.Table(
+    "decision_events",
+    metadata,
+    sa.Column("event_id", Id, primary_key=True),
+    sa.Column("decision_id", Id, sa.ForeignKey("decisions.decision_id"), nullable=False, index=True),
+    sa.Column("at", UTCDateTime, nullable=False),
+    sa.Column("actor", sa.String(70), nullable=False),
+    sa.Column("action", sa.String(32), nullable=False),
+    sa.Column("from_outcome", sa.String(24), nullable=True),
+    sa.Column("to_outcome", sa.String(24), nullable=False),
+    sa.Column("from_state", sa.String(16), nullable=True),
+    sa.Column("to_state", sa.String(16), nullable=False),
+    sa.Column("note", sa.Text, nullable=True),
+    sa.Column("data", JSON, nullable=True),
+)
+
+audit_events = sa.Table(
+    "audit_events",
+    metadata,
+    sa.Column("event_id", Id, primary_key=True),
+    sa.Column("at", UTCDateTime, nullable=False, index=True),
+    sa.Column("actor", sa.String(70), nullable=False),
+    sa.Column("action", sa.String(48), nullable=False),
+    sa.Column("subject", sa.String(140), nullable=True),
+    sa.Column("detail", JSON, nullable=True),
+)
+
+users = sa.Table(
+    "users",
+    metadata,
+    sa.Column("user_id", Id, primary_key=True),
+    sa.Column("name", sa.String(70), nullable=False, unique=True),
+    sa.Column("role", sa.String(16), nullable=False),  # filer | officer | supervisor | admin
+    sa.Column("filer", sa.String(70), nullable=True),  # the organisation a filer files for
+    sa.Column("office", sa.String(17), nullable=True),
+    sa.Column("key_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("active", sa.Boolean, nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+)
+
+profiles = sa.Table(
+    "profiles",
+    metadata,
+    sa.Column("profile_id", sa.String(64), primary_key=True),
+    sa.Column("version", sa.Integer, primary_key=True),
+    sa.Column("title", sa.String(200), nullable=False),
+    sa.Column("owner", sa.String(64), nullable=False),
+    sa.Column("source", sa.Text, nullable=False),  # the YAML as written
+    sa.Column("status", sa.String(16), nullable=False),  # draft | active | inactive
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("created_by", sa.String(70), nullable=False),
+    sa.Column("changed_at", UTCDateTime, nullable=False),
+)

@@ -1,0 +1,72 @@
+"""Assemble the parts once: database, profile source, risk engine, policy, pipeline.
+
+Every entry point (API, CLI, demo, benchmark) builds its pipeline here, so they all run the same
+assessors with the same knowledge.
+"""
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from safelane.pipeline import Pipeline
+from safelane.risk.engine import RiskEngine
+from safelane.risk.profiles import ProfileSet, load_folder
+from safelane.risk.profiles.assessor import ProfileAssessor
+from safelane.settings import Settings
+from safelane.store import Database
+from safelane.store import profiles as profile_store
+
+
+class StoredProfiles:
+    """The active profiles in the database, reloaded when they change (checked at most once a second)."""
+
+    def __init__(self, db: Database, check_every: float = 1.0):
+        self.db = db
+        self.check_every = check_every
+        self._checked = 0.0
+        self._marker: object = None
+        self._set = ProfileSet([])
+
+    def __call__(self) -> ProfileSet:
+        now = time.monotonic()
+        if now - self._checked >= self.check_every:
+            self._checked = now
+            with self.db.read() as conn:
+                marker = profile_store.revision(conn)
+                if marker != self._marker:
+                    self._set = ProfileSet(profile_store.active(conn))
+                    self._marker = marker
+        return self._set
+
+    def refresh(self) -> None:
+        self._checked = 0.0
+
+
+@dataclass
+class System:
+    settings: Settings
+    db: Database | None
+    pipeline: Pipeline
+    profiles: "StoredProfiles | None"
+
+
+def build(settings: Settings, *, store: bool = True, profiles_dir: Path | None = None) -> System:
+    """Profiles come from a folder when one is given, else from the database's active ones.
+
+    With store=False the pipeline writes nothing (the CLI's plain `assess`); the database is
+    opened only if the profiles must come from it.
+    """
+    folder = profiles_dir or settings.profiles_dir
+    db = None
+    if store or folder is None:
+        db = Database(settings.database_url)
+        db.migrate()
+    stored = None
+    if folder is not None:
+        fixed = ProfileSet(load_folder(folder))
+        source = lambda: fixed  # noqa: E731
+    else:
+        assert db is not None
+        source = stored = StoredProfiles(db)
+    engine = RiskEngine([ProfileAssessor(source)])
+    return System(settings, db, Pipeline(engine, settings.policy, db if store else None), stored)

@@ -1,0 +1,43 @@
+import pytest
+from tests.factories import lodgement
+
+from safelane.domain import Finding
+from safelane.risk.engine import RiskEngine, combine
+
+
+def finding(score: float) -> Finding:
+    return Finding("t", f"F{score}", score, "because")
+
+
+@pytest.mark.parametrize(("scores", "expected"), [
+    ([], 0.0),
+    ([50], 50.0),
+    ([50, 50], 75.0),
+    ([100, 20], 100.0),
+    ([80, -50], 40.0),
+    ([150], 100.0),
+])
+def test_scores_combine_as_independent_signals(scores, expected):
+    assert combine([finding(s) for s in scores]) == pytest.approx(expected)
+
+
+class Fixed:
+    name = "fixed"
+
+    def __init__(self, scores):
+        self.scores = scores
+
+    def assess(self, lodgements):
+        return [[finding(s)] for s in self.scores[: len(lodgements)]]
+
+    def versions(self):
+        return {"fixed": "v7"}
+
+
+def test_engine_gathers_findings_of_every_assessor_in_order_of_weight():
+    engine = RiskEngine([Fixed([10, 90]), Fixed([60, 0])])
+    first, second = engine.assess([lodgement(), lodgement()])
+    assert [f.score for f in first.findings] == [60, 10]
+    assert first.score == pytest.approx(64.0)
+    assert second.score == pytest.approx(90.0)
+    assert first.versions == {"fixed": "v7"}

@@ -1,0 +1,126 @@
+"""The one path end to end on a real store: accept, replay, amend, carry over, withdraw, reject."""
+
+import orjson
+import pytest
+import sqlalchemy as sa
+from tests.factories import air_consignment, filing, sea_consignment
+
+from safelane.domain import InvalidMessage
+from safelane.store import Database
+from safelane.store.schema import audit_events, consignments, decision_events, decisions, filing_versions, filings
+
+TONER_YEMEN = {"itinerary__place_of_loading": "YESAH", "goods__0__hs_code": "844399",
+               "goods__0__description": "Printer toner cartridges"}
+VIA_IRAN = {"itinerary__routing_countries": ["IR"], "goods__0__hs_code": "847130", "goods__0__description": "Laptops"}
+
+
+def counts(db: Database) -> dict[str, int]:
+    with db.read() as conn:
+        return {t.name: conn.execute(sa.select(sa.func.count()).select_from(t)).scalar_one()
+                for t in (filings, filing_versions, consignments, decisions, decision_events)}
+
+
+def submit(system, data: dict, filer: str = "ACME"):
+    return system.pipeline.submit_message(orjson.dumps(data), filer=filer, actor=f"{filer}-user")
+
+
+def test_accept_then_replay_is_idempotent(system):
+    [first] = submit(system, filing(air_consignment(), sea_consignment(), kind="pre_arrival"))
+    assert first.status == "accepted" and first.filing_id
+    air, sea = first.consignments
+    assert (air.answer, air.outcome, sea.answer, sea.outcome) == ("channel", "green", "channel", "red")
+    assert sea.findings[0]["code"] == "SEA-BANANA-COCAINE" and sea.state == "open"
+    before = counts(system.db)
+    [again] = submit(system, filing(air_consignment(), sea_consignment(), kind="pre_arrival"))
+    assert again.status == "duplicate"
+    assert [c.decision_id for c in again.consignments] == [air.decision_id, sea.decision_id]
+    assert [c.outcome for c in again.consignments] == ["green", "red"]
+    assert counts(system.db) == before
+
+
+def test_durable_before_acknowledged(system, database_url):
+    [result] = submit(system, filing())
+    other = Database(database_url)  # a new connection sees the committed filing
+    with other.read() as conn:
+        assert conn.execute(sa.select(filings.c.status).where(filings.c.filing_id == result.filing_id)).scalar() \
+            == "active"
+    other.dispose()
+
+
+def test_same_key_is_per_filer(system):
+    [a] = submit(system, filing(), filer="ACME")
+    [b] = submit(system, filing(), filer="OTHER")
+    assert a.status == b.status == "accepted" and a.filing_id != b.filing_id
+
+
+def test_conflicting_and_stale_versions(system):
+    submit(system, filing())
+    [clash] = submit(system, filing(air_consignment(goods__0__packages=11)))
+    assert clash.status == "conflict" and clash.problems[0].code == "version_exists"
+    submit(system, filing(air_consignment(goods__0__packages=11), version=2))
+    [stale] = submit(system, filing(air_consignment(goods__0__packages=12), version=1))
+    assert stale.status == "conflict" and {p.code for p in stale.problems} == {"version_exists"}
+
+
+def test_amendment_answers_an_rfi_and_is_reassessed(system):
+    [v1] = submit(system, filing(air_consignment(**VIA_IRAN)))
+    assert v1.consignments[0].outcome == "RFI"
+    [v2] = submit(system, filing(air_consignment(), version=2))
+    assert v2.status == "accepted" and v2.filing_id == v1.filing_id
+    assert v2.consignments[0].consignment_id == v1.consignments[0].consignment_id  # same consignment, new version
+    assert v2.consignments[0].outcome == "ASSESSMENT_COMPLETE"
+    with system.db.read() as conn:
+        old = conn.execute(sa.select(decisions.c.state, decisions.c.current)
+                           .where(decisions.c.decision_id == v1.consignments[0].decision_id)).one()
+        actions = conn.execute(sa.select(decision_events.c.action).where(
+            decision_events.c.decision_id == v1.consignments[0].decision_id)).scalars().all()
+    assert tuple(old) == ("closed", False)
+    assert actions == ["decided", "answered_by_amendment"]
+
+
+def test_dnl_stands_through_an_amendment(system):
+    [v1] = submit(system, filing(air_consignment(**TONER_YEMEN)))
+    assert v1.consignments[0].outcome == "DNL"
+    assert "toner" in v1.consignments[0].findings[0]["explanation"].lower()
+    [v2] = submit(system, filing(air_consignment(), version=2))  # the filer "fixes" the data
+    assert v2.consignments[0].outcome == "DNL"
+    assert "stands through the amendment" in v2.consignments[0].basis
+
+
+def test_withdraw_closes_open_decisions_and_blocks_new_versions(system):
+    [v1] = submit(system, filing(sea_consignment()))
+    assert v1.consignments[0].state == "open"
+    with pytest.raises(LookupError):
+        system.pipeline.withdraw(v1.filing_id, actor="x", filer="OTHER")
+    system.pipeline.withdraw(v1.filing_id, actor="ACME-user", filer="ACME")
+    with system.db.read() as conn:
+        assert conn.execute(sa.select(decisions.c.state)).scalars().all() == ["closed"]
+    [after] = submit(system, filing(sea_consignment(), version=2))
+    assert after.status == "conflict" and after.problems[0].code == "withdrawn"
+
+
+def test_rejected_message_leaves_only_an_audit_event(system):
+    before = counts(system.db)
+    with pytest.raises(InvalidMessage):
+        submit(system, filing(air_consignment(goods__0__hs_code="7700000")))
+    assert counts(system.db) == before
+    with system.db.read() as conn:
+        event = conn.execute(sa.select(audit_events).where(audit_events.c.action == "filing.rejected")).one()
+    assert event.detail["problems"][0]["code"] == "unknown_hs_chapter"
+
+
+def test_batch_mixes_new_duplicate_and_conflict(system):
+    submit(system, filing(document_number="A"))
+    results = system.pipeline.submit(
+        system.pipeline.parse(orjson.dumps([filing(document_number="A"), filing(document_number="B"),
+                                            filing(air_consignment(goods__0__packages=3), document_number="A")]),
+                              filer="ACME"), actor="t")
+    assert [r.status for r in results] == ["duplicate", "accepted", "conflict"]
+
+
+def test_assessment_records_what_knowledge_it_used(system):
+    submit(system, filing())
+    with system.db.read() as conn:
+        versions = conn.execute(sa.text("select versions from assessments")).scalar()
+    versions = orjson.loads(versions) if isinstance(versions, str) else versions
+    assert versions["profiles"] == system.profiles().revision != "none"
