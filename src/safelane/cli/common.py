@@ -18,7 +18,7 @@ def settings(database: str | None = None) -> Settings:
 
 
 def emit(obj: Any) -> None:
-    sys.stdout.write(orjson.dumps(obj).decode() + "\n")
+    sys.stdout.write(orjson.dumps(obj, option=orjson.OPT_NON_STR_KEYS).decode() + "\n")
 
 
 def fail(problems: list[Problem], *, source: str | None = None, code: int = 2) -> None:
