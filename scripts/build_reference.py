@@ -92,9 +92,16 @@ def build_hs(src: Path) -> dict[str, object]:
     rows.sort(key=lambda r: (r[1] != 0, ROMAN.index(r[0]) if r[1] == 0 else 0, r[0]))
     data = _write_csv(OUT_DIR / "hs2022.csv", ["code", "level", "section", "description"], rows)
     levels = Counter(r[1] for r in rows)
-    return {"hs_sections": levels[0], "hs_chapters": levels[2], "hs_headings": levels[4],
-            "hs_subheadings": levels[6], "hs_dropped": ", ".join(sorted(dropped)), "hs_bytes": len(data),
-            "hs_sha": _sha256(src / HS_CSV), "hs_sections_sha": _sha256(src / HS_SECTIONS)}  # fmt: skip
+    return {
+        "hs_sections": levels[0],
+        "hs_chapters": levels[2],
+        "hs_headings": levels[4],
+        "hs_subheadings": levels[6],
+        "hs_dropped": ", ".join(sorted(dropped)),
+        "hs_bytes": len(data),
+        "hs_sha": _sha256(src / HS_CSV),
+        "hs_sections_sha": _sha256(src / HS_SECTIONS),
+    }
 
 
 # --- Countries ------------------------------------------------------------------------------------
@@ -112,10 +119,14 @@ def build_countries(src: Path) -> dict[str, object]:
     # An ISO code the source lacks is taken, with its name, from pycountry's ISO 3166-1 data.
     rows.update({code: iso[code] for code in added})
     data = _write_csv(OUT_DIR / "countries.csv", ["code", "name"], sorted(rows.items()))
-    return {"countries": len(rows), "countries_source": len(source),
-            "countries_not_iso": ", ".join(f"{c} ({source[c]})" for c in not_iso) or "none",
-            "countries_added": ", ".join(f"{c} ({iso[c]})" for c in added) or "none",
-            "countries_bytes": len(data), "countries_sha": _sha256(src / COUNTRIES)}  # fmt: skip
+    return {
+        "countries": len(rows),
+        "countries_source": len(source),
+        "countries_not_iso": ", ".join(f"{c} ({source[c]})" for c in not_iso) or "none",
+        "countries_added": ", ".join(f"{c} ({iso[c]})" for c in added) or "none",
+        "countries_bytes": len(data),
+        "countries_sha": _sha256(src / COUNTRIES),
+    }
 
 
 # --- Currencies -----------------------------------------------------------------------------------
@@ -143,12 +154,16 @@ def build_currencies() -> dict[str, object]:
         rows.append((cur.alpha_3, cur.numeric, " ".join(cur.name.split()), minor[cur.alpha_3]))
     rows.sort()
     data = _write_csv(OUT_DIR / "currencies.csv", ["code", "numeric", "name", "minor_units"], rows)
-    return {"currencies": len(rows), "currencies_pycountry": len(pycountry.currencies),
-            "currencies_no_minor": ", ".join(r[0] for r in rows if not r[3]),
-            "currencies_excluded": ", ".join(f"{k} ({v})" for k, v in sorted(CURRENCY_EXCLUDED.items())),
-            "iso4217_published": root.get("Pblshd", "?"), "currencies_bytes": len(data),
-            "pycountry_version": importlib.metadata.version("pycountry"),
-            "iso4217_version": importlib.metadata.version("iso4217")}  # fmt: skip
+    return {
+        "currencies": len(rows),
+        "currencies_pycountry": len(pycountry.currencies),
+        "currencies_no_minor": ", ".join(r[0] for r in rows if not r[3]),
+        "currencies_excluded": ", ".join(f"{k} ({v})" for k, v in sorted(CURRENCY_EXCLUDED.items())),
+        "iso4217_published": root.get("Pblshd", "?"),
+        "currencies_bytes": len(data),
+        "pycountry_version": importlib.metadata.version("pycountry"),
+        "iso4217_version": importlib.metadata.version("iso4217"),
+    }
 
 
 # --- UN/LOCODE ------------------------------------------------------------------------------------
@@ -262,12 +277,20 @@ def build_unlocode(src: Path) -> dict[str, object]:
     header = ["code", "name", "subdivision", "functions", "iata", "latitude", "longitude"]
     data = _write_csv(OUT_DIR / "unlocode.csv.gz", header, rows, gz=True)
     countries = sorted(covered)
-    return {**stats, "locations": len(rows), "with_coords": sum(1 for r in rows if r[5]),
-            "with_iata": sum(1 for r in rows if r[4]), "locode_countries": len({r[0][:2] for r in rows}),
-            "e2024_countries": len(countries), "e2024_first": countries[0], "e2024_last": countries[-1],
-            "unlocode_bytes": len(data), "unlocode_raw": len(gzip.decompress(data)),
-            "locode2018_sha": _sha256(src / LOCODE_2018),
-            "locode2024_sha": ", ".join(_sha256(src / p)[:16] for p in LOCODE_2024)}  # fmt: skip
+    return {
+        **stats,
+        "locations": len(rows),
+        "with_coords": sum(1 for r in rows if r[5]),
+        "with_iata": sum(1 for r in rows if r[4]),
+        "locode_countries": len({r[0][:2] for r in rows}),
+        "e2024_countries": len(countries),
+        "e2024_first": countries[0],
+        "e2024_last": countries[-1],
+        "unlocode_bytes": len(data),
+        "unlocode_raw": len(gzip.decompress(data)),
+        "locode2018_sha": _sha256(src / LOCODE_2018),
+        "locode2024_sha": ", ".join(_sha256(src / p)[:16] for p in LOCODE_2024),
+    }
 
 
 class _Facts(dict[str, object]):
@@ -294,8 +317,13 @@ def main(argv: list[str] | None = None) -> int:
     facts |= build_countries(src)
     facts |= build_currencies()
     facts |= build_unlocode(src)
-    names = {"HS_CSV": HS_CSV, "HS_SECTIONS": HS_SECTIONS, "COUNTRIES": COUNTRIES, "LOCODE_2018": LOCODE_2018,
-             "LOCODE_2024": LOCODE_2024}  # fmt: skip
+    names = {
+        "HS_CSV": HS_CSV,
+        "HS_SECTIONS": HS_SECTIONS,
+        "COUNTRIES": COUNTRIES,
+        "LOCODE_2018": LOCODE_2018,
+        "LOCODE_2024": LOCODE_2024,
+    }
     (OUT_DIR / "PROVENANCE.md").write_text(PROVENANCE.format_map(_Facts(facts | names)), encoding="utf-8")
     for key in sorted(facts):
         if not key.endswith("sha"):
@@ -389,7 +417,9 @@ sorted, so a rebuild from the same sources gives the same bytes.
   {bad_coordinates} coordinates that are malformed or out of range (minutes of 60 or more, missing hemisphere,
   extra digits) are dropped rather than guessed. Names: runs of whitespace collapsed; the one name with a
   cp1252 apostrophe in the name-without-diacritics column (MUPEY) is folded to ASCII.
-- Caveat: UN/LOCODE coordinates are approximate, and some valid-looking ones are wrong in the source.
+- Caveats: UN/LOCODE coordinates are approximate, and some valid-looking ones are wrong in the source. China
+  comes from 2018-1 only, where CNSHA is "Shanghai Hongqiao International Apt" (airport, no coordinates) and
+  Shanghai city and port is CNSGH; later editions may differ.
 """
 
 

@@ -57,9 +57,14 @@ def test_provenance_covers_every_data_file() -> None:
     text = (DATA / "PROVENANCE.md").read_text(encoding="utf-8")
     for name in DATA_FILES[:-1]:
         assert f"## {name}" in text
-    for fact in ["905e5a0fa29f5700d62cb3cc1265f21bc8a92329", "b1309b37edea63334a819a78c22b8967f61c37ad",
-                 "87497705d8af9b148b63b352a2869fd1fcb08452", "7b06aecbfba777bec2cd03bb38255ae20c0f763b",
-                 "pycountry", "ODC-PDDL-1.0"]:  # fmt: skip
+    for fact in [
+        "905e5a0fa29f5700d62cb3cc1265f21bc8a92329",
+        "b1309b37edea63334a819a78c22b8967f61c37ad",
+        "87497705d8af9b148b63b352a2869fd1fcb08452",
+        "7b06aecbfba777bec2cd03bb38255ae20c0f763b",
+        "pycountry",
+        "ODC-PDDL-1.0",
+    ]:
         assert fact in text
 
 
