@@ -56,7 +56,7 @@ class Database:
         config.set_main_option("script_location", str(files("safelane.store") / "migrations"))
         with self.engine.begin() as connection:
             config.attributes["connection"] = connection
-            command.upgrade(config, "head")
+            command.upgrade(config, "heads")  # features may add independent branches of revisions
 
     def dispose(self) -> None:
         self.engine.dispose()
