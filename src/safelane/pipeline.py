@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
 import sqlalchemy as sa
 
 from safelane import formats
@@ -28,8 +29,10 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-def content_hash(filing: Filing) -> str:
-    return hashlib.sha256(filing.model_dump_json(exclude_none=True).encode()).hexdigest()
+def canonical(filing: Filing) -> tuple[dict[str, Any], str]:
+    """The filing as canonical JSON data, and its hash (what makes a resubmission identical)."""
+    document = filing.model_dump(mode="json", exclude_none=True)
+    return document, hashlib.sha256(orjson.dumps(document, option=orjson.OPT_SORT_KEYS)).hexdigest()
 
 
 @dataclass
@@ -163,7 +166,7 @@ class Pipeline:
         plan = _Plan([], {}, {})
         for index, filing in enumerate(batch):
             key = (filing.filer or "anonymous", filing.document_number)
-            digest = content_hash(filing)
+            document, digest = canonical(filing)
             stored = known.get(key)
             if stored is not None and stored.status == "withdrawn":
                 plan.conflicts[index] = Problem("document_number", "withdrawn",
@@ -188,7 +191,7 @@ class Pipeline:
                                      {**(stored.hashes if stored else {}), filing.version: digest})
             lodgements = self._lodgements(filing, received_at, stored=True)
             plan.accepted.append(Accepted(
-                filing, filing_id, stored is None, received_at, lodgements[0].filed_at, digest,
+                filing, document, filing_id, stored is None, received_at, lodgements[0].filed_at, digest,
                 raw, actor, [Assessed(lo, None, None) for lo in lodgements],  # type: ignore[arg-type]
             ))
         return plan

@@ -41,7 +41,7 @@ class Referral(StrEnum):
 
     @property
     def severity(self) -> int:
-        return _REFERRAL_ORDER.index(self)
+        return _SEVERITY[self]
 
 
 class Channel(StrEnum):
@@ -54,8 +54,10 @@ class Channel(StrEnum):
 
     @property
     def severity(self) -> int:
-        return _CHANNEL_ORDER.index(self)
+        return _SEVERITY[self]
 
 
-_REFERRAL_ORDER = list(Referral)
-_CHANNEL_ORDER = list(Channel)
+_SEVERITY: dict[Referral | Channel, int] = {
+    **{member: rank for rank, member in enumerate(Referral)},
+    **{member: rank for rank, member in enumerate(Channel)},
+}

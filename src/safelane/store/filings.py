@@ -43,6 +43,7 @@ class Assessed:
 @dataclass
 class Accepted:
     filing: Filing
+    document: dict[str, Any]  # the filing as canonical JSON data
     filing_id: str
     is_new: bool
     received_at: datetime
@@ -116,7 +117,8 @@ def save(conn: sa.Connection, batch: Sequence[Accepted], superseded: Sequence[di
         rows[filing_versions].append({
             "version_id": version_id, "filing_id": accepted.filing_id, "version": filing.version,
             "message_type": filing.message_type, "received_at": accepted.received_at, "filed_at": accepted.filed_at,
-            "content_hash": accepted.content_hash, "filing": filing.model_dump(mode="json", exclude_none=True),
+            "content_hash": accepted.content_hash,
+            "filing": {k: v for k, v in accepted.document.items() if k != "consignments"},
             "raw": accepted.raw,
         })
         for position, item in enumerate(accepted.items):
@@ -129,7 +131,7 @@ def save(conn: sa.Connection, batch: Sequence[Accepted], superseded: Sequence[di
                 "reference": lodgement.consignment.reference, "filer": lodgement.filer, "kind": lodgement.kind.value,
                 "mode": lodgement.consignment.mode.value, "office": lodgement.consignment.office,
                 "filed_at": lodgement.filed_at,
-                "data": lodgement.consignment.model_dump(mode="json", exclude_none=True),
+                "data": accepted.document["consignments"][position],
             })
             rows[assessments].append({
                 "assessment_id": assessment_id, "row_id": row_id, "assessed_at": accepted.received_at,

@@ -62,7 +62,7 @@ filing_versions = sa.Table(
     sa.Column("received_at", UTCDateTime, nullable=False),
     sa.Column("filed_at", UTCDateTime, nullable=False),
     sa.Column("content_hash", sa.String(64), nullable=False),
-    sa.Column("filing", JSON, nullable=False),  # the validated filing, canonical JSON
+    sa.Column("filing", JSON, nullable=False),  # the validated filing header; consignments are rows of their own
     sa.Column("raw", sa.LargeBinary, nullable=True),  # the message as received, if it held this filing alone
     sa.UniqueConstraint("filing_id", "version"),
 )
