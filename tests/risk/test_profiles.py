@@ -116,3 +116,16 @@ def test_folder_reports_every_file_and_duplicates(tmp_path):
         load_folder(tmp_path)
     codes = sorted(p.code for p in caught.value.problems)
     assert codes == ["duplicate_profile", "extra_forbidden"]
+
+
+def test_index_offers_only_profiles_that_could_hit():
+    texts = [profile("{mode: [sea], hs_prefix: ['0803']}", id="SEA-BANANA"),
+             profile("hs_prefix: ['9503', '8507']", id="TOYS-CELLS"),
+             profile("origin_country: [CN]", id="ANY-CN"),
+             profile("{mode: [air], hs_prefix: ['61']}", id="AIR-APPAREL")]
+    profiles = ProfileSet([load_text(t) for t in texts])
+    offered = [c.profile.id for c in profiles.candidates(lodgement())]  # air, HS 950300
+    assert offered == ["ANY-CN", "TOYS-CELLS"]
+    assert [f.code for f in profiles.findings(lodgement())] == ["ANY-CN", "TOYS-CELLS"]
+    sea = [c.profile.id for c in profiles.candidates(lodgement(sea_consignment()))]
+    assert sea == ["ANY-CN", "SEA-BANANA"]

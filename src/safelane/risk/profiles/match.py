@@ -2,11 +2,12 @@
 
 import hashlib
 import re
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time
 
-from safelane.domain import Finding, GoodsItem, Lodgement
+from safelane.domain import Finding, GoodsItem, Lodgement, TransportMode
 from safelane.risk.profiles.language import Conditions, PartyCondition, Profile, TimeWindow
 
 Check = Callable[[Lodgement], bool]
@@ -190,20 +191,42 @@ def compile_profile(profile: Profile) -> CompiledProfile:
     return CompiledProfile(profile, tuple(_consignment_checks(profile.when)), tuple(_item_checks(profile.when)))
 
 
+_ANY = "*"
+
+
 class ProfileSet:
-    """The active profiles; its revision names exactly which versions an assessment used."""
+    """The active profiles; its revision names exactly which versions an assessment used.
+
+    Profiles are indexed by transport mode and HS chapter, so a consignment is checked only against
+    the profiles that could hit it: hundreds of profiles cost little more than a handful.
+    """
 
     def __init__(self, profiles: Iterable[Profile]):
         self.profiles = [compile_profile(p) for p in sorted(profiles, key=lambda p: (p.id, p.version))]
         keys = ",".join(c.key for c in self.profiles)
         self.revision = hashlib.sha256(keys.encode()).hexdigest()[:12] if keys else "none"
+        self._index: dict[tuple[str, str], list[int]] = defaultdict(list)
+        for position, compiled in enumerate(self.profiles):
+            when = compiled.profile.when
+            chapters = {prefix[:2] for prefix in when.hs_prefix} or {_ANY}
+            for mode in when.mode or list(TransportMode):
+                for chapter in chapters:
+                    self._index[(mode.value, chapter)].append(position)
 
     def __len__(self) -> int:
         return len(self.profiles)
 
+    def candidates(self, lodgement: Lodgement) -> list[CompiledProfile]:
+        mode = lodgement.consignment.mode.value
+        positions = set(self._index.get((mode, _ANY), ()))
+        for item in lodgement.consignment.goods:
+            if item.hs_code:
+                positions.update(self._index.get((mode, item.hs_code[:2]), ()))
+        return [self.profiles[p] for p in sorted(positions)]
+
     def findings(self, lodgement: Lodgement) -> list[Finding]:
         hits = []
-        for compiled in self.profiles:
+        for compiled in self.candidates(lodgement):
             if compiled.in_force(lodgement):
                 finding = compiled.match(lodgement)
                 if finding is not None:
