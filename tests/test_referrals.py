@@ -41,7 +41,10 @@ def test_rfi_answered_with_information_then_closed_by_an_officer(system, clock):
     with system.db.read() as conn:
         events = decision_store.events(conn, decision_id)
     assert [(e["action"], e["actor"], e["to_outcome"]) for e in events] == [
-        ("decided", "safelane", "RFI"), ("information", "filer-1", "RFI"), ("close", "officer-1", "ASSESSMENT_COMPLETE")]
+        ("decided", "safelane", "RFI"),
+        ("information", "filer-1", "RFI"),
+        ("close", "officer-1", "ASSESSMENT_COMPLETE"),
+    ]
     assert events[2]["at"] - events[1]["at"] == timedelta(minutes=5) and events[2]["at"].tzinfo is not None
 
 
@@ -99,3 +102,14 @@ def test_officer_issues_a_referral_and_channels_close_after_control(system):
         do(system, red, "issue", note="x", data={"referral": "DNL"})
     closed = do(system, red, "close", note="scanned, nothing found")
     assert (closed["outcome"], closed["state"]) == ("red", "closed")
+
+
+def test_a_replay_gets_the_answer_as_first_given(system):
+    decision_id = decision_for(system, "RFS")
+    do(system, decision_id, "screening", role="filer", filer="ACME", data={"method": "XRY", "result": "clear"})
+    data = filing(air_consignment(**SCENARIOS["RFS"]), document_number="DOC-RFS")
+    [replay] = system.pipeline.submit_message(orjson.dumps(data), filer="ACME", actor="filer-user")
+    assert replay.status == "duplicate"
+    assert (replay.consignments[0].outcome, replay.consignments[0].state) == ("RFS", "open")
+    with system.db.read() as conn:
+        assert decision_store.get(conn, decision_id)["outcome"] == "ASSESSMENT_COMPLETE"

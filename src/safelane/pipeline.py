@@ -6,6 +6,7 @@ so a filing is durable before it is acknowledged and a rejected one leaves only 
 """
 
 import hashlib
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -23,6 +24,8 @@ from safelane.selection import Policy, decide
 from safelane.store import Database
 from safelane.store import filings as filing_store
 from safelane.store.filings import Accepted, Assessed, KnownFiling
+
+log = logging.getLogger(__name__)
 
 
 def utcnow() -> datetime:
@@ -78,7 +81,7 @@ class Pipeline:
         try:
             return formats.parse(data, format=format, filer=filer)
         except InvalidMessage as error:
-            self._audit_rejection(actor, error.problems, len(data))
+            self.reject(actor, error.problems, len(data))
             raise
 
     def _lodgements(self, filing: Filing, received_at: datetime, stored: bool) -> list[Lodgement]:
@@ -225,16 +228,25 @@ class Pipeline:
             row = filing_store.get_filing(conn, filing_id)
             if row is None or (filer is not None and row["filer"] != filer):
                 raise LookupError(filing_id)
-            if row["status"] != "withdrawn":
-                filing_store.withdraw(conn, filing_id, at=at, actor=actor)
-            return {**row, "status": "withdrawn"}
+            if row["status"] == "withdrawn":
+                return row
+            filing_store.withdraw(conn, filing_id, at=at, actor=actor)
+            return {**row, "status": "withdrawn", "updated_at": at}
 
-    def _audit_rejection(self, actor: str, problems: list[Problem], size: int) -> None:
+    def reject(self, actor: str, problems: list[Problem], size: int) -> None:
+        """Record a rejected message: its problems and size, nothing of its content.
+
+        A store that cannot take the audit event must not turn the filer's 4xx into a 5xx: the
+        failure is logged and the rejection stands.
+        """
         if self.store is None:
             return
-        with self.store.write() as conn:
-            filing_store.add_audit(conn, self.clock(), actor, "filing.rejected", None,
-                                   {"bytes": size, "problems": [p.as_dict() for p in problems[:50]]})
+        try:
+            with self.store.write() as conn:
+                filing_store.add_audit(conn, self.clock(), actor, "filing.rejected", None,
+                                       {"bytes": size, "problems": [p.as_dict() for p in problems[:50]]})
+        except sa.exc.SQLAlchemyError:
+            log.exception("could not record the rejection of a message from %s", actor)
 
     def _require_store(self) -> Database:
         if self.store is None:

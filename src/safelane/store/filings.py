@@ -182,14 +182,23 @@ def initial_state(decision: Decision) -> str:
     return "closed" if decision.outcome.value in ("ASSESSMENT_COMPLETE", "green", "blue") else "open"
 
 
-def results_of(conn: sa.Connection, filing_id: str, version: int) -> list[ConsignmentResult]:
-    """The stored answer to one filing version, as first given (idempotent resubmission)."""
+def results_of(conn: sa.Connection, filing_id: str, version: int, *, as_first_given: bool = True
+               ) -> list[ConsignmentResult]:
+    """The stored answer to one filing version.
+
+    A resubmission gets the answer as first given (idempotence: the same message, the same answer);
+    readers that want the decision as it stands now pass as_first_given=False.
+    """
+    first = decision_events.alias("first")
+    outcome = first.c.to_outcome if as_first_given else decisions.c.outcome
+    state = first.c.to_state if as_first_given else decisions.c.state
     rows = conn.execute(
         sa.select(consignments.c.consignment_id, consignments.c.reference, decisions.c.decision_id,
-                  decisions.c.answer, decisions.c.outcome, decisions.c.state, decisions.c.basis,
+                  decisions.c.answer, outcome.label("outcome"), state.label("state"), decisions.c.basis,
                   assessments.c.score, assessments.c.findings)
         .join(decisions, decisions.c.row_id == consignments.c.row_id)
         .join(assessments, assessments.c.assessment_id == decisions.c.assessment_id)
+        .join(first, sa.and_(first.c.decision_id == decisions.c.decision_id, first.c.action == "decided"))
         .where(consignments.c.filing_id == filing_id, consignments.c.version == version)
         .order_by(consignments.c.position)
     )
@@ -220,12 +229,24 @@ def list_filings(conn: sa.Connection, *, filer: str | None, limit: int = 100, of
 
 
 def versions_of(conn: sa.Connection, filing_id: str) -> list[dict[str, Any]]:
+    """Every version as received: the header, its consignments as validated, and the raw message if kept."""
     rows = conn.execute(
         sa.select(filing_versions.c.version, filing_versions.c.message_type, filing_versions.c.received_at,
-                  filing_versions.c.filed_at, filing_versions.c.content_hash, filing_versions.c.filing)
+                  filing_versions.c.filed_at, filing_versions.c.content_hash, filing_versions.c.filing,
+                  filing_versions.c.raw)
         .where(filing_versions.c.filing_id == filing_id).order_by(filing_versions.c.version)
     )
-    return [dict(r) for r in rows.mappings()]
+    versions = [dict(r) for r in rows.mappings()]
+    held = conn.execute(
+        sa.select(consignments.c.version, consignments.c.consignment_id, consignments.c.data)
+        .where(consignments.c.filing_id == filing_id).order_by(consignments.c.version, consignments.c.position)
+    )
+    by_version: dict[int, list[dict[str, Any]]] = {}
+    for row in held:
+        by_version.setdefault(row.version, []).append({"consignment_id": row.consignment_id, **row.data})
+    for version in versions:
+        version["consignments"] = by_version.get(version["version"], [])
+    return versions
 
 
 def consignment_history(conn: sa.Connection, consignment_id: str) -> list[dict[str, Any]]:

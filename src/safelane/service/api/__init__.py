@@ -1,0 +1,60 @@
+"""What every router shares: the system behind the app, JSON rendering, paging, ownership checks.
+
+Routes return `JsonResponse` themselves so the store's rows (with aware datetimes) are rendered
+by orjson in one pass, instead of FastAPI's generic encoder walking every value.
+"""
+
+from typing import Annotated, Any
+
+import orjson
+from fastapi import Depends, Query, Request
+from fastapi.responses import Response
+
+from safelane.domain import Problem
+from safelane.service.errors import ApiError
+from safelane.service.metrics import Metrics
+from safelane.system import System
+
+MAX_PAGE = 500
+
+
+class JsonResponse(Response):
+    media_type = "application/json"
+
+    def render(self, content: Any) -> bytes:
+        # Aware datetimes come out as ISO 8601 with their offset (+00:00), as the store keeps UTC.
+        return orjson.dumps(content, option=orjson.OPT_NON_STR_KEYS)
+
+
+def get_system(request: Request) -> System:
+    return request.app.state.system
+
+
+def get_metrics(request: Request) -> Metrics:
+    return request.app.state.metrics
+
+
+SystemDep = Annotated[System, Depends(get_system)]
+MetricsDep = Annotated[Metrics, Depends(get_metrics)]
+
+
+class Page:
+    """limit/offset query parameters; a page never exceeds MAX_PAGE rows, so one call stays cheap."""
+
+    def __init__(self, limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 100,
+                 offset: Annotated[int, Query(ge=0)] = 0):
+        self.limit = limit
+        self.offset = offset
+
+
+PageDep = Annotated[Page, Depends()]
+
+
+def not_found(kind: str, identifier: str, location: str) -> ApiError:
+    """The same answer for "does not exist" and "not yours", so ids of other filers do not leak."""
+    return ApiError(404, [Problem(location, "not_found", f"no {kind} {identifier}")])
+
+
+def without(row: dict[str, Any], *keys: str) -> dict[str, Any]:
+    """A store row minus internal keys (surrogate row ids mean nothing to a client)."""
+    return {k: v for k, v in row.items() if k not in keys}

@@ -1,0 +1,227 @@
+"""Filings: submit, amend, withdraw, list and read. Every write goes through the pipeline.
+
+The body is the message itself (native JSON, JSON lines or CSV today; other standards later), so
+it is read raw, with the size limit enforced while reading: a chunked upload is never buffered
+past `max_body_bytes`. The pipeline commits before it returns, so an answer means the filing is
+durable; a rejected message leaves only its `filing.rejected` audit event.
+"""
+
+import base64
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import ClientDisconnect
+
+from safelane import formats
+from safelane.domain import Filing, InvalidMessage, Problem
+from safelane.pipeline import canonical
+from safelane.results import FilingResult
+from safelane.service.api import JsonResponse, MetricsDep, PageDep, SystemDep, not_found
+from safelane.service.auth import CurrentUser, FilerUser, User
+from safelane.service.errors import ApiError
+from safelane.service.metrics import Metrics
+from safelane.store import filings as filing_store
+from safelane.store.filings import KnownFiling
+from safelane.system import System
+
+router = APIRouter(prefix="/v1/filings", tags=["filings"])
+
+FormatQuery = Annotated[str | None, Query(description="json, jsonl or csv; detected from the content when absent")]
+
+MESSAGE = {
+    "requestBody": {
+        "required": True,
+        "description": "The message as sent: a filing, a bare consignment or a list of them (JSON), "
+                       "JSON lines, or CSV. Any `filer` in it is replaced by the caller's organisation.",
+        "content": {
+            "application/json": {"schema": {"type": "object"}},
+            "application/x-ndjson": {"schema": {"type": "string"}},
+            "text/csv": {"schema": {"type": "string"}},
+        },
+    }
+}
+ANSWERS = {
+    200: {"description": "Every filing was already stored with this content: the stored answer, unchanged"},
+    201: {"description": "Accepted and stored; `filings[].consignments[]` carries each decision"},
+    409: {"description": "Conflict: the version exists with other content, is stale, or the filing was withdrawn"},
+    413: {"description": "The message is larger than the configured limit"},
+    422: {"description": "The message is invalid: `problems` lists each defect with its location"},
+}
+
+
+class _TooLarge(Exception):
+    def __init__(self, size: int):
+        self.size = size
+
+
+async def _read_limited(request: Request, limit: int) -> bytes:
+    """Read the body, refusing it as soon as it is known to exceed `limit` (declared or streamed)."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise _TooLarge(int(declared))
+    body = bytearray()
+    try:
+        async for chunk in request.stream():
+            body += chunk
+            if len(body) > limit:
+                raise _TooLarge(len(body))
+    except ClientDisconnect:  # nobody is left to answer; say so in the log rather than as a server error
+        raise ApiError(400, [Problem("$", "incomplete", "the client went away before the message was complete")]
+                       ) from None
+    return bytes(body)
+
+
+def _format_label(format: str | None, body: bytes) -> str:
+    """A bounded metrics label: a known format name, else 'unknown' (never the caller's free text)."""
+    if format is not None:
+        return format if format in formats.PARSERS else "unknown"
+    try:
+        return formats.detect(body)
+    except InvalidMessage:
+        return "unknown"
+
+
+def _audit_rejection(system: System, user: User, problems: list[Problem], size: int) -> None:
+    # A rejection found here rather than in the parser is audited the way the pipeline audits its own.
+    system.pipeline.reject(user.name, problems, size)
+
+
+async def _receive(request: Request, system: System, metrics: Metrics, user: User, format: str | None) -> bytes:
+    limit = system.settings.max_body_bytes
+    try:
+        return await _read_limited(request, limit)
+    except _TooLarge as error:
+        problem = Problem("$", "too_large", f"the message exceeds the limit of {limit} bytes; split the batch")
+        await run_in_threadpool(_audit_rejection, system, user, [problem], error.size)
+        metrics.rejected(_format_label(format, b""))
+        raise ApiError(413, [problem]) from None
+
+
+def _answer(results: list[FilingResult]) -> JsonResponse:
+    """201 if anything new was stored, else 409 if anything conflicted, else 200 (a pure replay)."""
+    statuses = {r.status for r in results}
+    status = 201 if "accepted" in statuses else 409 if "conflict" in statuses else 200
+    body: dict = {"filings": [r.as_dict() for r in results]}
+    many = len(results) > 1
+    problems = [
+        Problem(f"[{i}].{p.location}" if many else p.location, p.code, p.message)
+        for i, r in enumerate(results) for p in r.problems
+    ]
+    if problems:
+        body["problems"] = [p.as_dict() for p in problems]
+    single = results[0] if len(results) == 1 else None
+    headers = {"Location": f"{router.prefix}/{single.filing_id}"} if single and single.filing_id else None
+    return JsonResponse(body, status, headers)
+
+
+@router.post("", openapi_extra=MESSAGE, responses=ANSWERS, status_code=201)
+async def submit(request: Request, user: FilerUser, system: SystemDep, metrics: MetricsDep,
+                 format: FormatQuery = None) -> JsonResponse:
+    """Submit filings. Sending the same document number and version again is safe: same answer, nothing new."""
+    body = await _receive(request, system, metrics, user, format)
+    label = _format_label(format, body)
+    try:
+        results = await run_in_threadpool(system.pipeline.submit_message, body, filer=user.filer,
+                                          actor=user.name, format=format)
+    except InvalidMessage as error:
+        metrics.rejected(label)
+        raise ApiError(422, error.problems) from None
+    metrics.received(label, results)
+    return _answer(results)
+
+
+def _next_version(filing: Filing, known: KnownFiling) -> Filing:
+    """No version in the message: the next one, unless it repeats the current version (a retried amendment)."""
+    current = filing.model_copy(update={"version": known.current_version})
+    if known.hashes.get(known.current_version) == canonical(current)[1]:
+        return current
+    return filing.model_copy(update={"version": known.current_version + 1})
+
+
+def _amend(system: System, user: User, filing_id: str, body: bytes, format: str | None) -> list[FilingResult]:
+    assert system.db is not None
+    with system.db.read() as conn:
+        row = filing_store.get_filing(conn, filing_id)
+    if row is None or row["filer"] != user.filer:
+        raise not_found("filing", filing_id, "filing_id")
+    batch = system.pipeline.parse(body, filer=user.filer, format=format, actor=user.name)
+    problems = []
+    if len(batch) != 1:
+        problems = [Problem("$", "not_one_filing", f"an amendment carries one filing; this message has {len(batch)}")]
+    elif batch[0].document_number != row["document_number"]:
+        problems = [Problem("document_number", "other_document",
+                            f"filing {filing_id} is document {row['document_number']}, "
+                            f"not {batch[0].document_number}")]
+    if problems:
+        _audit_rejection(system, user, problems, len(body))
+        raise InvalidMessage(problems)
+    filing = batch[0]
+    if "version" not in filing.model_fields_set:
+        with system.db.read() as conn:
+            known = filing_store.known_filings(conn, [(row["filer"], row["document_number"])])
+        stored = known.get((row["filer"], row["document_number"]))
+        if stored is not None:
+            filing = _next_version(filing, stored)
+    return system.pipeline.submit([filing], actor=user.name, raw=body)
+
+
+@router.post("/{filing_id}/amendments", openapi_extra=MESSAGE, responses=ANSWERS, status_code=201)
+async def amend(filing_id: str, request: Request, user: FilerUser, system: SystemDep, metrics: MetricsDep,
+                format: FormatQuery = None) -> JsonResponse:
+    """File a new version of a filing (same document number). Without a version, the next one is assigned.
+
+    An open RFI is answered by the amendment; an open RFS, DNL or control selection carries over to it.
+    """
+    body = await _receive(request, system, metrics, user, format)
+    label = _format_label(format, body)
+    try:
+        results = await run_in_threadpool(_amend, system, user, filing_id, body, format)
+    except InvalidMessage as error:
+        metrics.rejected(label)
+        raise ApiError(422, error.problems) from None
+    metrics.received(label, results)
+    return _answer(results)
+
+
+@router.post("/{filing_id}/withdraw")
+def withdraw(filing_id: str, user: CurrentUser, system: SystemDep) -> JsonResponse:
+    """Withdraw a filing (a filer its own; an officer any); its open referrals and selections close."""
+    try:
+        row = system.pipeline.withdraw(filing_id, actor=user.name, filer=user.scope)
+    except LookupError:
+        raise not_found("filing", filing_id, "filing_id") from None
+    return JsonResponse({"filing": row})
+
+
+@router.get("")
+def list_filings(user: CurrentUser, system: SystemDep, page: PageDep) -> JsonResponse:
+    """Filings, most recently changed first (a filer sees its own only)."""
+    assert system.db is not None
+    with system.db.read() as conn:
+        rows = filing_store.list_filings(conn, filer=user.scope, limit=page.limit, offset=page.offset)
+    return JsonResponse({"filings": rows, "limit": page.limit, "offset": page.offset})
+
+
+@router.get("/{filing_id}")
+def get_filing(filing_id: str, user: CurrentUser, system: SystemDep) -> JsonResponse:
+    """One filing: every version as received, and the decisions on its current consignments."""
+    assert system.db is not None
+    with system.db.read() as conn:
+        row = filing_store.get_filing(conn, filing_id)
+        if row is None or not user.may_see(row["filer"]):
+            raise not_found("filing", filing_id, "filing_id")
+        versions = [_as_received(v) for v in filing_store.versions_of(conn, filing_id)]
+        current = filing_store.results_of(conn, filing_id, row["current_version"], as_first_given=False)
+    return JsonResponse({"filing": row, "versions": versions, "consignments": [c.as_dict() for c in current]})
+
+
+def _as_received(version: dict[str, Any]) -> dict[str, Any]:
+    """The raw message as text when it is text (XML, JSON, EDIFACT), else base64."""
+    raw = version.pop("raw", None)
+    if raw is not None:
+        try:
+            version["raw"] = bytes(raw).decode("utf-8")
+        except UnicodeDecodeError:
+            version["raw"], version["raw_encoding"] = base64.b64encode(bytes(raw)).decode(), "base64"
+    return version

@@ -1,0 +1,43 @@
+"""Build the FastAPI app around one assembled System: routers, error shapes, request logs, metrics."""
+
+from importlib.metadata import PackageNotFoundError, version
+
+from fastapi import FastAPI
+
+from safelane.service import docs, errors, logs
+from safelane.service.api import JsonResponse, consignments, decisions, filings, ops
+from safelane.service.metrics import Metrics
+from safelane.system import System
+
+DESCRIPTION = """\
+Advance cargo information in, risk decisions out (WCO SAFE Framework).
+
+Filers submit, amend and withdraw filings and answer their referrals; officers read every
+filing and act on referrals and channels. Every `/v1` call needs an API key, sent as
+`Authorization: Bearer <key>` or `X-API-Key: <key>`. Errors come as
+`{"problems": [{"location", "code", "message"}]}`.
+"""
+
+
+def _version() -> str:
+    try:
+        return version("safelane")
+    except PackageNotFoundError:
+        return "0+unknown"
+
+
+def create_app(system: System) -> FastAPI:
+    """One app per System; its metrics registry is its own, so apps built side by side do not clash."""
+    if system.db is None:
+        raise ValueError("the HTTP API needs a system with a database (build(settings, store=True))")
+    logs.configure(system.settings.log_level)
+    app = FastAPI(title="safelane", version=_version(), description=DESCRIPTION,
+                  default_response_class=JsonResponse, docs_url=None, redoc_url=None)
+    docs.install(app)
+    app.state.system = system
+    app.state.metrics = metrics = Metrics()
+    errors.install(app)
+    for module in (filings, decisions, consignments, ops):
+        app.include_router(module.router)
+    app.add_middleware(logs.RequestLog, routes=app.router.routes, on_done=metrics.request)
+    return app

@@ -1,0 +1,83 @@
+"""Every error answer has one shape: {"problems": [{"location", "code", "message"}, ...]}.
+
+Filers' systems read these bodies, so FastAPI's own validation errors and Starlette's 404/405
+are rewritten into the same list of located problems as a rejected filing.
+"""
+
+from collections.abc import Mapping, Sequence
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from safelane.domain import Problem
+from safelane.domain.problems import location_of
+
+
+class ApiError(Exception):
+    """An answer other than success, with the problems that explain it."""
+
+    def __init__(self, status: int, problems: Sequence[Problem], headers: Mapping[str, str] | None = None):
+        self.status = status
+        self.problems = list(problems)
+        self.headers = dict(headers or {})
+        super().__init__(f"{status}: {'; '.join(p.message for p in self.problems)}")
+
+
+def problem_response(status: int, problems: Sequence[Problem], headers: Mapping[str, str] | None = None,
+                     **extra: Any) -> JSONResponse:
+    return JSONResponse({"problems": [p.as_dict() for p in problems], **extra}, status, headers=headers)
+
+
+def status_code(status: int) -> str:
+    """403 -> 'forbidden': a machine-readable code for errors that carry none of their own."""
+    try:
+        return HTTPStatus(status).phrase.lower().replace(" ", "_").replace("-", "_")
+    except ValueError:
+        return "error"
+
+
+def validation_problems(errors: Sequence[Mapping[str, Any]]) -> list[Problem]:
+    """FastAPI's error list to located problems; body fields are named as in the message, like a filing's."""
+    problems = []
+    for error in errors:
+        loc = tuple(error.get("loc", ()))
+        if error.get("type") == "json_invalid":
+            location = "$"
+        else:
+            location = location_of(loc[1:] if loc[:1] == ("body",) else loc) or "$"
+        problems.append(Problem(location, str(error.get("type", "invalid")), str(error.get("msg", "invalid"))))
+    return problems
+
+
+def internal_error(request_id: str) -> JSONResponse:
+    """What a client sees when we fail: no internals, only an id to quote to the operators."""
+    problem = Problem("$", "internal_error", f"the server failed on this request; quote request id {request_id}")
+    return problem_response(500, [problem], request_id=request_id)
+
+
+async def _api_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, ApiError)
+    return problem_response(exc.status, exc.problems, exc.headers)
+
+
+async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    return problem_response(422, validation_problems(exc.errors()))
+
+
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    location = "path" if exc.status_code in (404, 405) else "$"
+    message = exc.detail if isinstance(exc.detail, str) else status_code(exc.status_code)
+    return problem_response(exc.status_code, [Problem(location, status_code(exc.status_code), message)],
+                            dict(exc.headers or {}))
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(ApiError, _api_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
