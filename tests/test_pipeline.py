@@ -3,11 +3,11 @@
 import orjson
 import pytest
 import sqlalchemy as sa
-from tests.factories import air_consignment, filing, sea_consignment
 
 from safelane.domain import InvalidMessage
 from safelane.store import Database
 from safelane.store.schema import audit_events, consignments, decision_events, decisions, filing_versions, filings
+from tests.factories import air_consignment, filing, sea_consignment
 
 TONER_YEMEN = {"itinerary__place_of_loading": "YESAH", "goods__0__hs_code": "844399",
                "goods__0__description": "Printer toner cartridges"}

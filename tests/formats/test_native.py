@@ -1,10 +1,10 @@
 import orjson
 import pytest
-from tests.factories import air_consignment, filing, sea_consignment
 
 from safelane.domain import InvalidMessage
 from safelane.formats import detect, parse
 from safelane.formats.native import parse_csv
+from tests.factories import air_consignment, filing, sea_consignment
 
 
 def locations(data: bytes, **kw) -> set[tuple[str, str]]:
