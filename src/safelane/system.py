@@ -10,8 +10,13 @@ from pathlib import Path
 
 from safelane.pipeline import Pipeline
 from safelane.risk.engine import RiskEngine
+from safelane.risk.placi import PlaciAssessor
 from safelane.risk.profiles import ProfileSet, load_folder
 from safelane.risk.profiles.assessor import ProfileAssessor
+from safelane.screening.assessor import EMPTY as EMPTY_LISTS
+from safelane.screening.assessor import ScreeningAssessor
+from safelane.screening.policy import ScreeningPolicy
+from safelane.screening.rescreen import StoredLists
 from safelane.settings import Settings
 from safelane.store import Database
 from safelane.store import profiles as profile_store
@@ -68,5 +73,19 @@ def build(settings: Settings, *, store: bool = True, profiles_dir: Path | None =
     else:
         assert db is not None
         source = stored = StoredProfiles(db)
-    engine = RiskEngine([ProfileAssessor(source)])
+    lists = StoredLists(db) if db is not None else (lambda: EMPTY_LISTS)
+    screening = ScreeningAssessor(lists, ScreeningPolicy.from_env())
+    engine = RiskEngine([ProfileAssessor(source), PlaciAssessor(), screening])
+    if db is not None and _has_active_model(db):  # the learned model joins once a version is active
+        from safelane.risk.model.assessor import ModelAssessor
+        from safelane.risk.model.registry import StoredModel
+
+        engine.assessors.append(ModelAssessor(StoredModel(db)))
     return System(settings, db, Pipeline(engine, settings.policy, db if store else None), stored)
+
+
+def _has_active_model(db: Database) -> bool:
+    from safelane.store import models as model_store
+
+    with db.read() as conn:
+        return model_store.active(conn, artefact=False) is not None

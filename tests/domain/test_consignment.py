@@ -1,8 +1,8 @@
 import pytest
 from pydantic import ValidationError
-from tests.factories import air_consignment, filing, sea_consignment
 
 from safelane.domain import Filing, FilingKind, problems_from_validation
+from tests.factories import air_consignment, filing, sea_consignment
 
 
 def problems(data):

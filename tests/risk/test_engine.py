@@ -1,8 +1,8 @@
 import pytest
-from tests.factories import lodgement
 
 from safelane.domain import Finding
 from safelane.risk.engine import RiskEngine, combine
+from tests.factories import lodgement
 
 
 def finding(score: float) -> Finding:

@@ -2,10 +2,10 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from tests.factories import air_consignment, lodgement, sea_consignment
 
 from safelane.domain import Channel, Referral
 from safelane.risk.profiles import ProfileError, ProfileSet, compile_profile, load_folder, load_text
+from tests.factories import air_consignment, lodgement, sea_consignment
 
 DEMO_PROFILES = Path(__file__).parents[2] / "src" / "safelane" / "demo" / "profiles"
 

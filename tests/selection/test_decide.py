@@ -1,7 +1,6 @@
-from tests.factories import lodgement, sea_consignment
-
 from safelane.domain import Assessment, Channel, Finding, Referral
 from safelane.selection import Policy, decide
+from tests.factories import lodgement, sea_consignment
 
 POLICY = Policy(rfs_score=70, red_score=70, yellow_score=45, blue_score=25)
 

@@ -182,6 +182,11 @@ class Consignment(_Model):
     documents: list[Document] = []
     total_packages: Annotated[int, Field(gt=0)] | None = None
     total_gross_mass_kg: PositiveMass | None = None
+    # air cargo security status as declared by a regulated agent (SPX, SHR, NSC...), from Cargo-XML/IMP OCI lines
+    security_status: Annotated[str, Field(min_length=1, max_length=8)] | None = None
+    # unit load devices or containers the goods travel in (PMC1337XX, MSCU1234565)
+    # (None rather than [] when absent, so filings without it keep their canonical JSON and hash)
+    equipment: Annotated[list[Annotated[str, Field(min_length=1, max_length=17)]], Field(max_length=999)] | None = None
 
     @model_validator(mode="after")
     def _has_transport_document(self) -> "Consignment":

@@ -169,3 +169,96 @@ profiles = sa.Table(
     sa.Column("created_by", sa.String(70), nullable=False),
     sa.Column("changed_at", UTCDateTime, nullable=False),
 )
+
+# -- watch-list screening (safelane.screening, store/lists.py) --------------------------------------------
+
+list_versions = sa.Table(
+    "list_versions",
+    metadata,
+    sa.Column("version_id", Id, primary_key=True),
+    sa.Column("list_name", sa.String(64), nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),  # 1, 2, ... per list
+    sa.Column("source", sa.String(16), nullable=False),  # un-xml | ofac-sdn | ofac-cons | bis-dpl | ftm | csv
+    sa.Column("file_name", sa.String(255), nullable=False),
+    sa.Column("content_hash", sa.String(64), nullable=False),  # of the entries, so a re-import is a no-op
+    sa.Column("imported_at", UTCDateTime, nullable=False),
+    sa.Column("imported_by", sa.String(70), nullable=False),
+    sa.Column("entries", sa.Integer, nullable=False),
+    sa.Column("added", sa.Integer, nullable=False),
+    sa.Column("changed", sa.Integer, nullable=False),
+    sa.Column("removed", sa.Integer, nullable=False),
+    sa.UniqueConstraint("list_name", "version"),
+)
+
+list_entries = sa.Table(  # the entries of each list's newest version, as FollowTheMoney entity JSON
+    "list_entries",
+    metadata,
+    sa.Column("list_name", sa.String(64), primary_key=True),
+    sa.Column("entity_id", sa.String(200), primary_key=True),
+    sa.Column("schema", sa.String(32), nullable=False),
+    sa.Column("caption", sa.Text, nullable=False),
+    sa.Column("data", JSON, nullable=False),
+    sa.Column("digest", sa.String(64), nullable=False),
+    sa.Column("since_version", sa.Integer, nullable=False),  # version that added or last changed it
+)
+
+list_changes = sa.Table(
+    "list_changes",
+    metadata,
+    sa.Column("change_id", Id, primary_key=True),
+    sa.Column("version_id", Id, sa.ForeignKey("list_versions.version_id"), nullable=False, index=True),
+    sa.Column("entity_id", sa.String(200), nullable=False),
+    sa.Column("change", sa.String(8), nullable=False),  # added | changed | removed
+    sa.Column("before", JSON, nullable=True),
+    sa.Column("after", JSON, nullable=True),
+)
+
+screening_hits = sa.Table(  # hits found by re-screening stored consignments after a list changed
+    "screening_hits",
+    metadata,
+    sa.Column("hit_id", Id, primary_key=True),
+    sa.Column("consignment_id", Id, nullable=False, index=True),
+    sa.Column("consignment_version", sa.Integer, nullable=False),
+    sa.Column("role", sa.String(16), nullable=False),  # consignor, consignee, notify_party, carrier, declarant
+    sa.Column("list_name", sa.String(64), nullable=False),
+    sa.Column("entity_id", sa.String(200), nullable=False),
+    sa.Column("list_version_id", Id, nullable=False),
+    sa.Column("score", sa.Float, nullable=False),
+    sa.Column("detected_at", UTCDateTime, nullable=False),
+    sa.Column("finding", JSON, nullable=False),
+)
+
+model_versions = sa.Table(  # the learned risk model's registry: every trained model is a version
+    "model_versions",
+    metadata,
+    sa.Column("version_id", Id, primary_key=True),
+    sa.Column("name", sa.String(64), nullable=False),  # e.g. fraud
+    sa.Column("number", sa.Integer, nullable=False),  # 1, 2, ... per name
+    sa.Column("status", sa.String(16), nullable=False, index=True),  # candidate | active | retired
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("created_by", sa.String(70), nullable=False),
+    sa.Column("activated_at", UTCDateTime, nullable=True),
+    sa.Column("previous_id", Id, nullable=True),  # the version that was active when this one was activated
+    sa.Column("source", sa.String(255), nullable=False),  # training data: a file and its mapping, or the store
+    sa.Column("window_from", sa.Date, nullable=False),  # first and last declaration date learnt from
+    sa.Column("window_to", sa.Date, nullable=False),
+    sa.Column("features", JSON, nullable=False),
+    sa.Column("metrics", JSON, nullable=False),
+    sa.Column("card", sa.Text, nullable=False),  # the model card, Markdown
+    sa.Column("artefact", sa.LargeBinary, nullable=False),
+    sa.Column("artefact_sha256", sa.String(64), nullable=False),
+    sa.UniqueConstraint("name", "number"),
+)
+
+inspection_outcomes = sa.Table(  # what an inspection found: the labels the model learns from
+    "inspection_outcomes",
+    metadata,
+    sa.Column("outcome_id", Id, primary_key=True),
+    sa.Column("row_id", Id, sa.ForeignKey("consignments.row_id"), nullable=False, index=True),
+    sa.Column("consignment_id", Id, nullable=False, index=True),
+    sa.Column("method", sa.String(32), nullable=False),  # physical | documentary | non_intrusive | ...
+    sa.Column("result", sa.String(16), nullable=False),  # no_irregularity | irregularity | seizure
+    sa.Column("recorded_at", UTCDateTime, nullable=False),
+    sa.Column("recorded_by", sa.String(70), nullable=False),
+    sa.Column("note", sa.Text, nullable=True),
+)

@@ -1,0 +1,565 @@
+"""Throughput of the one path, in one process and through the HTTP API. Prints one JSON object.
+
+(a) end_to_end: a generated day (safelane.demo.traffic) is serialised to native JSON lines in a child
+    process, so this process measures only what a receiving system does: parse and validate
+    (Pipeline.parse) -> assess with 200 active profiles (the 7 demo profiles and 193 plausible
+    variations, as a targeting centre runs them) -> decide -> persist to a fresh SQLite file
+    (Pipeline.submit), in chunks of 1,000 consignments. Stages are timed by wrapping the engine, decide()
+    and the store functions the pipeline calls; nothing in the pipeline is changed.
+(b) http: `safelane serve` in a subprocess on 127.0.0.1 (temp database, the same profiles, a filer key);
+    single-consignment filings are sent at a steady rate, open loop: each request is due at
+    start + i/rate whether or not earlier ones have answered, and its latency counts from when it was
+    due, so a slow server cannot hide its queueing (no coordinated omission).
+
+    python benchmarks/throughput.py [--consignments 100000] [--seconds 20] [--rate 200] [--skip-http]
+                                    [--workdir DIR] [--profile-out FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import cProfile
+import gc
+import os
+import platform
+import pstats
+import random
+import resource
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from datetime import UTC, date, datetime
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any
+
+import orjson
+import yaml
+
+DAY = date(2026, 11, 20)
+FILINGS_PATH = "/v1/filings"
+
+# --- 200 active profiles ---------------------------------------------------------------------------------
+
+_APPAREL = ("6109", "6110", "6104", "6203", "6204", "6205", "6211")
+_FOOTWEAR = ("6402", "6403", "6404")
+_ELECTRONICS = ("8517", "8471", "8473", "8528", "8518", "8542", "8504", "8544")
+_MACHINERY = ("8479", "8481", "8431", "8418", "8415", "8443")
+_EXPORTERS = ("CN", "HK", "VN", "IN", "BD", "PK", "TR", "TH", "MY", "KR", "TW", "AE", "SG", "US")
+_DRUG_ORIGINS = ("EC", "CO", "PE", "BR", "CR", "PA", "VE")
+_DRUG_HUBS = ("PA", "DO", "JM", "MX", "CW", "HN", "GT", "TT", "SR")
+_AIRPORTS = ("CNPVG", "CNCAN", "CNSZX", "HKHKG", "VNSGN", "INBOM", "INDEL", "TRIST", "AEDXB", "KRICN", "THBKK")
+_WORDS = ("amber", "crimson", "silver", "eastern", "polar", "granite", "cobalt", "orchid", "saffron", "tundra")
+_NOUNS = ("meridian", "phoenix", "condor", "lantern", "bastion", "quarry", "mistral", "juniper")
+_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def _pick(rng: random.Random, items: tuple[str, ...], low: int = 1, high: int = 3) -> list[str]:
+    return sorted(rng.sample(items, rng.randint(low, min(high, len(items)))))
+
+
+def _variation(rng: random.Random, family: int) -> tuple[str, str, dict[str, Any], dict[str, Any], list[str]]:
+    """One profile of a targeting centre's usual families: (code, title, when, outcome, applies_to)."""
+    if family == 0:
+        hs = rng.choice(_APPAREL + _FOOTWEAR)
+        limit = round(rng.uniform(1.0, 3.5), 2)
+        return ("UNDERVALUE", f"Undervalued {hs} under {limit} USD/kg",
+                {"hs_prefix": [hs], "origin_country": _pick(rng, _EXPORTERS), "currency": "USD",
+                 "value_per_kg_max": limit},
+                {"score": rng.randint(20, 40), "channel": "yellow"}, ["pre_arrival", "declaration"])
+    if family == 1:
+        return ("EXPRESS-VALUE", "High-value electronics by express",
+                {"mode": ["express"], "hs_prefix": _pick(rng, _ELECTRONICS, 1, 2), "currency": "USD",
+                 "value_min": rng.choice((3000, 5000, 8000, 12000, 20000))},
+                {"score": rng.randint(15, 35)}, [])
+    if family == 2:
+        return ("NARCO-ROUTE", "Perishables from a source country via a transhipment hub",
+                {"mode": ["sea"], "hs_prefix": _pick(rng, ("0803", "0804", "0901", "0306", "0303", "0805"), 1, 2),
+                 "origin_country": _pick(rng, _DRUG_ORIGINS), "routing_country": _pick(rng, _DRUG_HUBS, 1, 4)},
+                {"score": rng.randint(40, 60), "channel": "red"}, [])
+    if family == 3:
+        name = rf"{rng.choice(_WORDS)}\s+{rng.choice(_NOUNS)}\s+(trading|logistics|impex)"
+        roles = rng.choice((["consignee", "notify_party"], ["consignor"], []))
+        condition: dict[str, Any] = {"name_matches": [name]}
+        if roles:
+            condition["roles"] = roles
+        return ("PARTY", "Party under investigation", {"party": [condition]},
+                {"score": 70, "referral": "RFS", "channel": "red"}, [])
+    if family == 4:
+        outcome: dict[str, Any] = {"score": rng.randint(15, 30)}
+        if rng.random() < 0.3:
+            outcome["referral"] = "RFI"
+        return ("AIRPORT-GOODS", "Heavy electronics from a watched airport",
+                {"mode": ["air"], "place_of_loading": _pick(rng, _AIRPORTS, 1, 2),
+                 "hs_prefix": _pick(rng, _ELECTRONICS + _MACHINERY, 1, 2),
+                 "mass_min_kg": rng.choice((100, 250, 500))},
+                outcome, ["pre_loading"])
+    if family == 5:
+        start = rng.randint(0, 23)
+        return ("TIME-WINDOW", "Filings in an unusual window",
+                {"mode": ["express", "air"], "loading_country": _pick(rng, _EXPORTERS, 1, 2),
+                 "hs_prefix": [rng.choice(_ELECTRONICS)],
+                 "time_window": {"at": "filed", "weekdays": _pick(rng, _WEEKDAYS, 1, 3),
+                                 "hours": f"{start:02d}:00-{(start + rng.randint(1, 4)) % 24:02d}:00"}},
+                {"score": rng.randint(10, 25)}, [])
+    if family == 6:
+        return ("COUNTERFEIT", "Goods described as replicas",
+                {"hs_prefix": _pick(rng, ("4202", "6403", "6404", "9102", "6109", "9503"), 1, 3),
+                 "description_matches": [r"\b(replica|imitation|copy|copies)\b"]},
+                {"score": 50, "channel": "red"}, [])
+    if family == 7:
+        return ("MASS-OUTLIER", "Vehicles declared implausibly light",
+                {"hs_prefix": ["8703"], "mass_max_kg": rng.choice((300, 500, 700))},
+                {"score": 30, "channel": "yellow"}, [])
+    if family == 8:
+        country = rng.choice(("DE", "NL", "BE"))
+        value = country + "".join(str(rng.randint(0, 9)) for _ in range(15 if country == "DE" else 9))
+        return ("IDENTIFIER", "Trader identifier on a watch list", {"party": [{"identifiers": [value]}]},
+                {"score": 60, "referral": "RFS", "channel": "red"}, [])
+    if family == 9:
+        return ("DANGEROUS", "Dangerous goods by air from a watched origin",
+                {"mode": ["air", "express"], "hs_prefix": _pick(rng, ("8507", "3604", "2804", "3601", "9306"), 1, 2),
+                 "loading_country": _pick(rng, _EXPORTERS, 1, 2)},
+                {"score": rng.randint(25, 45)}, ["pre_loading"])
+    if family == 10:
+        return ("WILDLIFE", "Species and products protected under CITES",
+                {"description_matches": [r"\b(python|crocodile|ivory|pangolin|shark fin)\b"]},
+                {"score": 60, "channel": "red"}, [])
+    return ("ROUTE-GOODS", "Goods from a country flagged by the risk analysis",
+            {"loading_country": _pick(rng, _EXPORTERS, 1, 2), "unloading_country": _pick(rng, ("DE", "NL", "BE")),
+             "hs_prefix": _pick(rng, _MACHINERY + _ELECTRONICS + _APPAREL, 1, 3), "currency": "USD",
+             "value_min": rng.choice((10000, 25000, 50000))},
+            {"score": rng.randint(10, 30)}, [])
+
+
+def profile_texts(total: int, seed: int) -> list[str]:
+    """The demo profiles, then generated variations up to `total`, as YAML profile files."""
+    from safelane.demo import PROFILES_DIR
+
+    texts = [p.read_text(encoding="utf-8") for p in sorted(PROFILES_DIR.glob("*.yaml"))]
+    rng = random.Random(f"benchmark-profiles:{seed}")
+    for index in range(total - len(texts)):
+        code, title, when, outcome, applies = _variation(rng, index % 12)
+        document: dict[str, Any] = {
+            "id": f"TC-{code}-{index:03d}", "version": 1, "title": title, "owner": "customs",
+            "rationale": f"Benchmark variation of the {code.lower()} family, as a targeting centre keeps many.",
+            "valid_from": "2026-01-01",
+        }
+        if applies:
+            document["applies_to"] = applies
+        texts.append(yaml.safe_dump({**document, "when": when, "outcome": outcome}, sort_keys=False))
+    return texts
+
+
+def store_profiles(db: Any, texts: list[str]) -> None:
+    from safelane.store import profiles as profile_store
+
+    with db.write() as conn:
+        for i, text in enumerate(texts):
+            profile_store.save(conn, text, actor="benchmark", at=datetime.now(UTC), origin=f"profile-{i}",
+                               activate=True)
+
+
+# --- (a) end to end -----------------------------------------------------------------------------------
+
+
+def _prepare(folder: str, consignments: int, seed: int, chunk: int) -> dict[str, Any]:
+    """In a child process: generate the day and write JSON lines files of about `chunk` consignments each."""
+    from safelane.demo import generate
+
+    started = time.perf_counter()
+    traffic = generate(DAY, consignments, seed)
+    generated = time.perf_counter() - started
+    started = time.perf_counter()
+    files, lines, count, size = 0, [], 0, 0
+    for filing in traffic.filings:
+        lines.append(orjson.dumps(filing))
+        count += len(filing["consignments"])
+        if count >= chunk:
+            size += _write(Path(folder) / f"chunk-{files:05d}.jsonl", lines)
+            files, lines, count = files + 1, [], 0
+    if lines:
+        size += _write(Path(folder) / f"chunk-{files:05d}.jsonl", lines)
+        files += 1
+    return {"generate_s": round(generated, 2), "serialise_s": round(time.perf_counter() - started, 2),
+            "filings": len(traffic.filings), "chunks": files, "input_mb": round(size / 1e6, 1),
+            "generator_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
+
+
+def _write(path: Path, lines: list[bytes]) -> int:
+    data = b"\n".join(lines) + b"\n"
+    path.write_bytes(data)
+    return len(data)
+
+
+class _Clock:
+    """Accumulated wall and CPU seconds spent inside wrapped functions.
+
+    CPU time is what one core can do; wall time also counts fsync waits and, on a shared machine,
+    other tenants' processes."""
+
+    def __init__(self) -> None:
+        self.seconds: Counter[str] = Counter()
+        self.cpu: Counter[str] = Counter()
+
+    def wrap(self, name: str, function: Callable[..., Any]) -> Callable[..., Any]:
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            started, cpu = time.perf_counter(), time.process_time()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                self.seconds[name] += time.perf_counter() - started
+                self.cpu[name] += time.process_time() - cpu
+
+        return timed
+
+
+def _instrument(pipeline: Any, clock: _Clock) -> Callable[[], None]:
+    """Time the stages by wrapping what the pipeline calls; returns a function that undoes it."""
+    import safelane.pipeline as pipeline_module
+    from safelane.store import filings as filing_store
+
+    undo: list[Callable[[], None]] = []
+    for assessor in pipeline.engine.assessors:
+        original = assessor.assess
+        assessor.assess = clock.wrap(f"assess.{assessor.name}", original)
+        undo.append(lambda a=assessor, o=original: setattr(a, "assess", o))
+    for module, name, label in ((pipeline_module, "decide", "decide"), (pipeline_module, "canonical", "store.hash"),
+                                (pipeline_module, "content_hash", "store.hash"),
+                                (filing_store, "known_filings", "store.lookup"), (filing_store, "save", "store.save")):
+        original = getattr(module, name, None)
+        if original is not None:
+            setattr(module, name, clock.wrap(label, original))
+            undo.append(lambda m=module, n=name, o=original: setattr(m, n, o))
+
+    def restore() -> None:
+        for step in undo:
+            step()
+
+    return restore
+
+
+def end_to_end(args: argparse.Namespace, workdir: Path, texts: list[str]) -> dict[str, Any]:
+    from safelane.settings import Settings
+    from safelane.system import build
+
+    folder = workdir / "input"
+    folder.mkdir()
+    with ProcessPoolExecutor(1, mp_context=get_context("spawn")) as pool:
+        prepared = pool.submit(_prepare, str(folder), args.consignments, args.seed, args.chunk).result()
+    chunks = [path.read_bytes() for path in sorted(folder.glob("*.jsonl"))]
+
+    system = build(Settings(database_url=f"sqlite:///{workdir / 'end_to_end.db'}"))
+    assert system.db is not None
+    store_profiles(system.db, texts)
+    if system.profiles is not None:
+        system.profiles.refresh()
+    _warm_reference_tables()
+    if args.gc_freeze:  # what a server could do after start-up: long-lived objects leave the cyclic GC's scans
+        gc.collect()
+        gc.freeze()
+    pipeline = system.pipeline
+    clock = _Clock()
+    undo = _instrument(pipeline, clock)
+    outcomes: Counter[str] = Counter()
+    hits: Counter[str] = Counter()
+    hit_consignments = 0
+    profiler = cProfile.Profile() if args.profile_out else None
+    parse = clock.wrap("parse", pipeline.parse)
+    submit = clock.wrap("submit", pipeline.submit)
+    started, cpu = time.perf_counter(), time.process_time()
+    if profiler:
+        profiler.enable()
+    for data in chunks:
+        filings = parse(data, filer=None, format="jsonl", actor="benchmark")
+        results = submit(filings, actor="benchmark")
+        for result in results:
+            for item in result.consignments:
+                outcomes[f"{item.answer}:{item.outcome}"] += 1
+                codes = [f["code"] for f in item.findings if f["assessor"] == "profiles"]
+                hits.update(codes)
+                hit_consignments += bool(codes)
+    if profiler:
+        profiler.disable()
+    wall, cpu = time.perf_counter() - started, time.process_time() - cpu
+    undo()
+    system.db.dispose()
+
+    stored = sum(outcomes.values())
+
+    def stages(seconds: Counter[str]) -> dict[str, Any]:
+        assess_decide = sum(v for k, v in seconds.items() if k.startswith("assess.")) + seconds["decide"]
+        store = seconds["submit"] - assess_decide
+        named = {k.removeprefix("store."): round(v, 2) for k, v in sorted(seconds.items()) if k.startswith("store.")}
+        return {
+            "parse": _stage(seconds["parse"], stored),
+            "assess_decide": _stage(assess_decide, stored),
+            "store": _stage(store, stored),
+            "assess_by_assessor_s": {k.removeprefix("assess."): round(v, 2) for k, v in sorted(seconds.items())
+                                     if k.startswith("assess.")},
+            "decide_s": round(seconds["decide"], 2),
+            "store_breakdown_s": {**named, "plan_commit_other": round(store - sum(named.values()), 2)},
+        }
+
+    report: dict[str, Any] = {
+        "consignments": stored,
+        **prepared,
+        "profiles_active": len(texts),
+        "chunk_consignments": args.chunk,
+        "gc_freeze": args.gc_freeze,
+        "wall_s": round(wall, 2),
+        "cpu_s": round(cpu, 2),
+        "consignments_per_s": round(stored / wall),
+        "consignments_per_cpu_s": round(stored / cpu),
+        "stages_wall": stages(clock.seconds),
+        "stages_cpu": stages(clock.cpu),
+        "database_mb": round((workdir / "end_to_end.db").stat().st_size / 1e6, 1),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "outcomes": dict(sorted(outcomes.items())),
+        "consignments_with_profile_hit": hit_consignments,
+        "top_profile_hits": dict(hits.most_common(10)),
+        "profiled": bool(profiler),
+    }
+    if profiler:
+        profiler.dump_stats(args.profile_out)
+        report["hot_spots"] = _hot_spots(args.profile_out)
+    return report
+
+
+def _warm_reference_tables() -> None:
+    """Load the packaged tables before timing: a running server has them loaded; a cold start is not throughput."""
+    from safelane.reference import tables
+
+    tables.location_known("NLRTM")
+    tables.hs_subheading_known("851713")
+    tables.country_known("DE")
+    tables.currency_known("USD")
+
+
+def _stage(seconds: float, consignments: int) -> dict[str, float]:
+    return {"s": round(seconds, 2), "consignments_per_s": round(consignments / seconds) if seconds else 0,
+            "us_per_consignment": round(seconds / consignments * 1e6, 1) if consignments else 0}
+
+
+def _hot_spots(path: str, top: int = 15) -> list[dict[str, Any]]:
+    stats = pstats.Stats(path)
+    rows = sorted(stats.stats.items(), key=lambda kv: -kv[1][2])[:top]  # type: ignore[attr-defined]
+    return [{"function": f"{Path(file).name}:{line}({name})", "calls": calls, "self_s": round(self_s, 2),
+             "cumulative_s": round(cum_s, 2)}
+            for (file, line, name), (_, calls, self_s, cum_s, _) in rows]
+
+
+# --- (b) HTTP ------------------------------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _single_consignment_bodies(count: int, seed: int) -> list[bytes]:
+    """Each consignment of a generated day as its own filing (the API sets the filer from the key)."""
+    from safelane.demo import generate
+
+    bodies = []
+    for filing in generate(DAY, count, seed, filers={}).filings:
+        for consignment in filing["consignments"]:
+            reference = consignment.get("house_document") or consignment["master_document"]
+            bodies.append(orjson.dumps({"document_number": reference, "version": 1, "kind": filing["kind"],
+                                        "filed_at": filing["filed_at"], "consignments": [consignment]}))
+    return bodies
+
+
+def _percentiles(values: list[float]) -> dict[str, float]:
+    if not values:
+        return {}
+    ordered = sorted(values)
+
+    def at(q: float) -> float:
+        return round(ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000, 1)
+
+    return {"p50_ms": at(0.50), "p90_ms": at(0.90), "p99_ms": at(0.99), "max_ms": round(ordered[-1] * 1000, 1)}
+
+
+async def _open_loop(base: str, key: str, bodies: list[bytes], rate: float, warmup: int, connections: int,
+                     drain: float) -> dict[str, Any]:
+    """Requests fall due on a fixed schedule; due ones queue for one of `connections` keep-alive connections.
+
+    The schedule never waits for answers (open loop), and latency counts from the due time, so time spent
+    queueing behind a slow server is measured, not hidden. Requests still unanswered `drain` seconds after
+    the last one fell due are cancelled and counted as errors ("unfinished"), which bounds the run.
+    """
+    import httpx
+
+    headers = {"Authorization": f"Bearer {key}", "Content-Type": "application/json"}
+    limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
+    timeout = httpx.Timeout(30.0, pool=None)
+    answers: list[tuple[float, float, float, str]] = []
+    async with httpx.AsyncClient(base_url=base, headers=headers, timeout=timeout, limits=limits) as client:
+        for body in bodies[:warmup]:  # first requests load reference tables and warm caches; not measured
+            await client.post(FILINGS_PATH, content=body)
+        queue: asyncio.Queue[tuple[float, bytes] | None] = asyncio.Queue()
+
+        async def connection() -> None:
+            while (item := await queue.get()) is not None:
+                due, body = item
+                sent = time.perf_counter()
+                try:
+                    status = str((await client.post(FILINGS_PATH, content=body)).status_code)
+                except httpx.HTTPError as error:
+                    status = type(error).__name__
+                done = time.perf_counter()
+                answers.append((done - due, done - sent, sent - due, status))
+
+        workers = [asyncio.create_task(connection()) for _ in range(connections)]
+        measured = bodies[warmup:]
+        start = time.perf_counter() + 0.05
+        lag = 0.0
+        for index, body in enumerate(measured):
+            due = start + index / rate
+            delay = due - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            lag = max(lag, time.perf_counter() - due)
+            queue.put_nowait((due, body))
+        for _ in workers:
+            queue.put_nowait(None)
+        last_due = start + (len(measured) - 1) / rate
+        _, pending = await asyncio.wait(workers, timeout=max(0.0, last_due + drain - time.perf_counter()))
+        for task in pending:
+            task.cancel()
+        finished = time.perf_counter()
+    statuses = Counter(a[3] for a in answers)
+    unfinished = len(measured) - len(answers)
+    if unfinished:
+        statuses["unfinished"] = unfinished
+    return {
+        "requests": len(measured),
+        "connections": connections,
+        "target_rate_per_s": rate,
+        "answered_per_s": round(len(answers) / (finished - start), 1),
+        "latency_from_due": _percentiles([a[0] for a in answers]),
+        "service_time": _percentiles([a[1] for a in answers]),
+        "queue_wait_max_ms": round(max((a[2] for a in answers), default=0.0) * 1000, 1),
+        "scheduler_lag_max_ms": round(lag * 1000, 1),
+        "errors": sum(n for s, n in statuses.items() if s not in ("200", "201")),
+        "statuses": dict(statuses),
+    }
+
+
+def _cpu_seconds(pid: int) -> float | None:
+    """User + system CPU seconds of a process so far (Linux /proc), to report the server's cost per request."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def http(args: argparse.Namespace, workdir: Path, texts: list[str]) -> dict[str, Any]:
+    from safelane.store import Database
+    from safelane.store import users as user_store
+
+    url = f"sqlite:///{workdir / 'http.db'}"
+    db = Database(url)
+    db.migrate()
+    store_profiles(db, texts)
+    with db.write() as conn:
+        key = user_store.add(conn, "bench-filer", "filer", at=datetime.now(UTC), actor="benchmark")
+    db.dispose()
+    bodies = _single_consignment_bodies(int(args.rate * args.seconds) + args.warmup, args.seed + 1)
+
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    log = (workdir / "server.log").open("wb")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "safelane.cli.main", "serve", "--host", "127.0.0.1", "--port", str(port),
+         "--database", url],
+        stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "SAFELANE_LOG_LEVEL": "WARNING"})
+    try:
+        _wait_healthy(base, server)
+        cpu_before = _cpu_seconds(server.pid)
+        report = asyncio.run(_open_loop(base, key, bodies, args.rate, args.warmup, args.connections,
+                                        drain=max(10.0, args.seconds)))
+        cpu_after = _cpu_seconds(server.pid)
+        if cpu_before is not None and cpu_after is not None and report["requests"]:
+            report["server_cpu_ms_per_request"] = round((cpu_after - cpu_before) / report["requests"] * 1000, 2)
+    finally:
+        server.send_signal(signal.SIGINT)
+        try:
+            server.wait(15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+        log.close()
+    return {"seconds": args.seconds, "warmup_requests": args.warmup, "profiles_active": len(texts), **report}
+
+
+def _wait_healthy(base: str, server: subprocess.Popen, timeout: float = 60.0) -> None:
+    import httpx
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"safelane serve exited with {server.returncode}; see server.log")
+        try:
+            if httpx.get(f"{base}/healthz", timeout=1.0).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError("safelane serve did not become healthy in time")
+
+
+# --- main -----------------------------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--consignments", type=int, default=100_000, help="consignments in the end-to-end run")
+    parser.add_argument("--seconds", type=float, default=20.0, help="duration of the HTTP load")
+    parser.add_argument("--rate", type=float, default=200.0, help="HTTP filings per second (open loop)")
+    parser.add_argument("--connections", type=int, default=32, help="HTTP keep-alive connections of the client")
+    parser.add_argument("--warmup", type=int, default=50, help="HTTP requests sent first and not measured")
+    parser.add_argument("--skip-http", action="store_true", help="run only the end-to-end benchmark")
+    parser.add_argument("--skip-end-to-end", action="store_true", help="run only the HTTP benchmark")
+    parser.add_argument("--profiles", type=int, default=200, help="active profiles (7 demo + generated)")
+    parser.add_argument("--chunk", type=int, default=1000, help="consignments per Pipeline.submit batch")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--workdir", type=Path, help="keep databases and logs here (default: a temp dir, removed)")
+    parser.add_argument("--gc-freeze", action="store_true",
+                        help="gc.freeze() after start-up, to measure what that would give a server")
+    parser.add_argument("--profile-out", help="cProfile the end-to-end loop into this file (slows it down)")
+    args = parser.parse_args(argv)
+
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="safelane-bench-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    texts = profile_texts(args.profiles, args.seed)
+    result: dict[str, Any] = {
+        "benchmark": "throughput",
+        "at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
+                    "load_average_at_start": [round(x, 2) for x in os.getloadavg()]},
+    }
+    try:
+        if not args.skip_end_to_end:
+            result["end_to_end"] = end_to_end(args, workdir, texts)
+        result["http"] = {"skipped": True} if args.skip_http else http(args, workdir, texts)
+    finally:
+        if args.workdir is None:
+            shutil.rmtree(workdir, ignore_errors=True)
+    result["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
+    sys.stdout.write(orjson.dumps(result, option=orjson.OPT_INDENT_2).decode() + "\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,4 @@
+"""The learned risk model: mapping, dataset, leakage-free features, training, scoring, explanations, evaluation.
+
+One module per job. Nothing here reads labels while scoring; evaluation is a separate step on scores.
+"""

@@ -1,0 +1,92 @@
+"""Column mapping files: which column of a customer's CSV holds which of safelane's fields.
+
+A mapping is a small YAML file (see `mappings/korea-customs.yaml`, the worked example)::
+
+    name: korea-customs
+    id: Declaration ID            # the row's own reference
+    date: Date                    # the declaration date
+    date_format: "%Y-%m-%d"       # strptime format; ISO 8601 when absent
+    fields:                       # safelane field: customer's column (leave out what the file lacks)
+      importer: Importer ID
+      hs: HS6 Code
+      ...
+    extra:                        # further declared codes, used as categorical features as they are
+      import_type: Import Type
+    labels:                       # outcome columns; a file without them can still be scored
+      fraud: Fraud                # 0/1
+      critical: Critical Fraud    # 0/1/2 (optional)
+"""
+
+from dataclasses import dataclass, field
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+#: The party and goods codes a model can learn track records from (text codes).
+CATEGORICAL_FIELDS = ("importer", "declarant", "seller", "courier", "office", "hs", "origin", "departure", "mode",
+                      "tax_type")
+#: Declared amounts.
+NUMERIC_FIELDS = ("mass", "value", "tax_rate")
+LABEL_FIELDS = ("fraud", "critical")
+
+
+class MappingError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class ColumnMapping:
+    name: str
+    id: str
+    date: str
+    date_format: str | None = None
+    fields: dict[str, str] = field(default_factory=dict)
+    extra: dict[str, str] = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "ColumnMapping":
+        if not isinstance(data, dict):
+            raise MappingError("a mapping is a YAML mapping of safelane fields to column names")
+        for key in ("id", "date"):
+            if not isinstance(data.get(key), str):
+                raise MappingError(f"mapping: '{key}' must name a column")
+        known = set(CATEGORICAL_FIELDS) | set(NUMERIC_FIELDS)
+        fields = dict(data.get("fields") or {})
+        unknown = sorted(set(fields) - known)
+        if unknown:
+            raise MappingError(f"mapping: unknown field(s) {unknown}; known: {sorted(known)}")
+        labels = dict(data.get("labels") or {})
+        unknown = sorted(set(labels) - set(LABEL_FIELDS))
+        if unknown:
+            raise MappingError(f"mapping: unknown label(s) {unknown}; known: {list(LABEL_FIELDS)}")
+        extra = dict(data.get("extra") or {})
+        clash = sorted(set(extra) & (known | set(LABEL_FIELDS)))
+        if clash:
+            raise MappingError(f"mapping: extra column name(s) {clash} clash with standard fields")
+        for section in (fields, extra, labels):
+            for k, v in section.items():
+                if not isinstance(v, str) or not v:
+                    raise MappingError(f"mapping: '{k}' must name a column")
+        return cls(str(data.get("name") or "custom"), data["id"], data["date"], data.get("date_format"),
+                   fields, extra, labels)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "id": self.id, "date": self.date, "date_format": self.date_format,
+                "fields": dict(self.fields), "extra": dict(self.extra), "labels": dict(self.labels)}
+
+
+def load_mapping(path: str | Path) -> ColumnMapping:
+    """Read a mapping file; a bare name (e.g. 'korea-customs') finds a packaged one."""
+    candidate = Path(path)
+    if not candidate.exists() and not candidate.suffix:
+        packaged = files("safelane.risk.model") / "mappings" / f"{path}.yaml"
+        if packaged.is_file():
+            return ColumnMapping.from_dict(yaml.safe_load(packaged.read_text()))
+    try:
+        text = candidate.read_text()
+    except OSError as error:
+        raise MappingError(f"mapping {path}: {error}") from error
+    return ColumnMapping.from_dict(yaml.safe_load(text))

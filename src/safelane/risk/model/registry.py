@@ -1,0 +1,115 @@
+"""The model registry, seen from the model's side: register a trained model with its card, load the active one.
+
+Storage lives in `safelane.store.models` (the repository); this module builds the card and the metrics and
+turns stored bytes back into a `TrainedModel`, reloading when the active version changes.
+"""
+
+import logging
+import time
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from safelane.risk.model.train import IncompatibleModel, TrainedModel
+from safelane.store import Database
+from safelane.store import models as model_store
+
+DEFAULT_NAME = "fraud"
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class LoadedModel:
+    version_id: str
+    name: str
+    number: int
+    model: TrainedModel
+
+    @property
+    def label(self) -> str:
+        return f"{self.name}:{self.number}"
+
+
+def card(model: TrainedModel, *, name: str, source: str, metrics: dict[str, Any]) -> str:
+    info = model.info
+    lines = [
+        f"# Model card: {name}", "",
+        "**What it does.** Scores each consignment with the probability that an inspection finds an irregularity "
+        "(LightGBM, calibrated by Platt scaling on the validation window). It ranks consignments for selection; "
+        "it does not decide alone.", "",
+        f"**Trained from.** {source}", "",
+        f"- training window: {info['training_window']['from']} to {info['training_window']['to']}",
+        f"- validation window: {(info.get('validation_window') or {}).get('from')} to "
+        f"{(info.get('validation_window') or {}).get('to')}",
+        f"- rows: {info['rows']['train']} training, {info['rows']['valid']} validation (inspected rows only); "
+        f"history of {info['rows']['history']} declarations",
+        f"- fraud rate in the labelled rows: {info['fraud_rate']:.3f}",
+        f"- seed {info['seed']}, {info['rounds']} trees",
+        f"- critical-case head: {info['critical_head']['rounds']} trees" if info.get("critical_head")
+        else "- critical-case head: none (too few critical cases, or no such label)", "",
+        "**Features.** Declared codes and amounts; value per kg against the usual for the HS code (and origin); "
+        "track records of parties, goods and tariff lines from past inspection outcomes, strictly before each "
+        "declaration's date and smoothed for small counts. Full list in the registry row.", "",
+        "**Validation metrics.**", "",
+    ]
+    for rate, row in (metrics.get("at") or {}).items():
+        lines.append(f"- precision@{rate} %: {row['precision']:.3f}, recall@{rate} %: {row['recall']:.3f}")
+    if metrics.get("auc") is not None:
+        lines.append(f"- AUC: {metrics['auc']:.3f}")
+    lines += ["", "**Limits.** Learns only from inspected consignments, so it inherits the bias of past "
+              "selection; keep an exploration share. Track records need history: new traders score on their "
+              "declared fields alone. Check drift (`safelane model drift`) before trusting it on new periods."]
+    return "\n".join(lines) + "\n"
+
+
+def register(db: Database, model: TrainedModel, *, source: str, metrics: dict[str, Any], actor: str,
+             at: datetime, name: str = DEFAULT_NAME, activate: bool = False) -> dict[str, Any]:
+    window = model.info["window"]
+    with db.write() as conn:
+        row = model_store.add_version(
+            conn, name=name, artefact=model.to_bytes(), source=source,
+            window_from=date.fromisoformat(window["from"]), window_to=date.fromisoformat(window["to"]),
+            features=model.names, metrics=metrics, card=card(model, name=name, source=source, metrics=metrics),
+            actor=actor, at=at)
+        if activate:
+            model_store.activate(conn, row["version_id"], actor=actor, at=at)
+            row["status"] = "active"
+    return row
+
+
+def load(row: dict[str, Any]) -> LoadedModel:
+    return LoadedModel(row["version_id"], row["name"], row["number"], TrainedModel.from_bytes(row["artefact"]))
+
+
+class StoredModel:
+    """The active model in the database, reloaded when activation or rollback changes it (checked ≤ 1/s)."""
+
+    def __init__(self, db: Database, name: str = DEFAULT_NAME, check_every: float = 1.0):
+        self.db, self.name, self.check_every = db, name, check_every
+        self._checked = 0.0
+        self._marker: object = None
+        self._loaded: LoadedModel | None = None
+
+    def __call__(self) -> LoadedModel | None:
+        now = time.monotonic()
+        if now - self._checked >= self.check_every:
+            self._checked = now
+            with self.db.read() as conn:
+                marker = model_store.active_marker(conn)
+                if marker != self._marker:
+                    row = model_store.active(conn, self.name)
+                    self._marker = marker
+                    try:
+                        self._loaded = load(row) if row else None
+                    except IncompatibleModel as error:  # never stop the pipeline; say so in the log
+                        log.error("active model %s:%s not used: %s", row["name"], row["number"], error)
+                        self._loaded = None
+        return self._loaded
+
+    def refresh(self) -> None:
+        self._checked = 0.0
+
+
+def has_active(db: Database, name: str = DEFAULT_NAME) -> bool:
+    with db.read() as conn:
+        return model_store.active(conn, name, artefact=False) is not None

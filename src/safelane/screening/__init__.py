@@ -1,0 +1,1 @@
+"""Watch-list screening: list sources to FollowTheMoney entities, a candidate index, a matcher, an assessor."""

@@ -1,0 +1,133 @@
+"""Candidate index (blocking): find the few entries worth scoring without comparing against every one.
+
+Each name part is indexed under itself and under its phonetic key, and identifiers under their compact
+value. A query collects entries that share its rarest keys (weighted by inverse frequency, so "Mohammed"
+or "Trading" alone brings little) and only the best few dozen are scored. The screening of one party
+therefore touches tens of entries out of tens of thousands, and its result is cached per normalised party.
+"""
+
+import math
+import threading
+from collections import OrderedDict, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from followthemoney import EntityProxy
+
+from safelane.screening import entities as ftm
+from safelane.screening.matcher import Entry, Hit, Query, score_entry
+from safelane.screening.names import NameForm, normalise
+
+CANDIDATES = 15  # names scored per query
+MIN_VOTE_SHARE = 0.5
+COMMON_SHARE = 0.05  # keys carried by more names than this share are ignored if rarer keys exist
+
+
+def entry_of(entity: EntityProxy, list_name: str) -> Entry:
+    names = tuple((normalise(n), prop) for n, prop in ftm.names(entity) if n.strip())
+    years = frozenset(int(y) for y in ftm.birth_years(entity) if y.isdigit())
+    return Entry(list_name, str(entity.id), entity.schema.name, entity.caption, names, ftm.identifiers(entity),
+                 frozenset(ftm.countries(entity)), years)
+
+
+@dataclass(frozen=True, slots=True)
+class Screening:
+    query: Query
+    hits: list[Hit]
+    candidates: int  # how many entries were scored
+
+
+class Screener:
+    """An in-memory index of list entries; build once per list version, query from many threads."""
+
+    def __init__(self, entries: Iterable[Entry], *, version: str = "", cache_size: int = 100_000):
+        self.entries: list[Entry] = list(entries)
+        self.version = version
+        self._names: list[tuple[int, int]] = []  # name id -> (entry index, name index within the entry)
+        self._postings: dict[str, list[int]] = defaultdict(list)
+        self._by_identifier: dict[str, list[int]] = defaultdict(list)
+        for e_index, entry in enumerate(self.entries):
+            for n_index, (form, _prop) in enumerate(entry.names):
+                name_id = len(self._names)
+                self._names.append((e_index, n_index))
+                for key in set(_keys(form)):
+                    self._postings[key].append(name_id)
+            for identifier in entry.identifiers:
+                self._by_identifier[identifier].append(e_index)
+        self._main = [{n for n, (_f, prop) in enumerate(e.names) if prop == "name"} for e in self.entries]
+        total = max(1, len(self._names))
+        self._weight = {k: math.log(1 + total / len(v)) for k, v in self._postings.items()}
+        self._common = max(50, int(total * COMMON_SHARE))
+        self._cache: OrderedDict[tuple, list[Hit]] = OrderedDict()
+        self._cache_size = cache_size
+        self._lock = threading.Lock()  # the API screens from several threads at once
+
+    @classmethod
+    def from_entities(cls, items: Iterable[tuple[str, EntityProxy]], version: str = "") -> "Screener":
+        return cls((entry_of(e, list_name) for list_name, e in items if ftm.is_matchable(e)), version=version)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def candidates(self, form: NameForm, identifiers: Iterable[str] = ()) -> dict[int, set[int] | None]:
+        """Entry index -> the indexes of its names worth scoring (None: all, found by identifier)."""
+        keys = [k for k in set(_keys(form)) if k in self._postings]
+        rare = [k for k in keys if len(self._postings[k]) <= self._common]
+        votes: dict[int, float] = defaultdict(float)
+        for key in rare or keys:
+            weight = self._weight[key]
+            for name_id in self._postings[key]:
+                votes[name_id] += weight
+        best = sorted(votes.items(), key=lambda kv: -kv[1])[: CANDIDATES]
+        if best:  # names sharing only a sliver of the best candidate's evidence cannot win
+            floor = best[0][1] * MIN_VOTE_SHARE
+            best = [b for b in best if b[1] >= floor]
+        found: dict[int, set[int] | None] = {e: None for i in identifiers for e in self._by_identifier.get(i, ())}
+        for name_id, _ in best:
+            e_index, n_index = self._names[name_id]
+            names = found.setdefault(e_index, set())
+            if names is not None:
+                names.add(n_index)
+        return found
+
+    def screen(self, query: Query, *, limit: int = 5, threshold: float = 0.0) -> Screening:
+        form = normalise(query.name)
+        key = (form.key, query.schema, query.country, query.identifiers, query.birth_year, limit, threshold)
+        with self._lock:
+            cached = self._cache.get(key)
+            if cached is not None:
+                self._cache.move_to_end(key)
+        if cached is not None:
+            return Screening(query, cached, 0)
+        indexes = self.candidates(form, query.identifiers)
+        # A candidate entry is scored on the names that brought it in and on its main names: an entry found
+        # through its Arabic-script name must still be compared on its Latin one.
+        hits = [h for h in (score_entry(query, form, self.entries[i], self._with_main(i, names))
+                            for i, names in indexes.items())
+                if h is not None and h.score >= threshold]
+        hits.sort(key=lambda h: (-h.score, -h.tiebreak, h.entity_id))
+        hits = hits[:limit]
+        with self._lock:
+            self._cache[key] = hits
+            if len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
+        return Screening(query, hits, len(indexes))
+
+    def _with_main(self, e_index: int, names: set[int] | None) -> set[int] | None:
+        return None if names is None else names | self._main[e_index]
+
+    def clear_cache(self) -> None:
+        with self._lock:
+            self._cache.clear()
+
+
+def _keys(form: NameForm) -> list[str]:
+    keys = []
+    for token, phonetic in zip(form.tokens, form.phonetic, strict=True):
+        if len(token) >= 2:
+            keys.append(token)
+        if phonetic:
+            keys.append("~" + phonetic)
+    if len(form.compact) >= 4:  # joined words and one-token names still meet
+        keys.append("=" + form.compact)
+    return keys

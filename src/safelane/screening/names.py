@@ -1,0 +1,62 @@
+"""Name normalisation: one comparable form for a name in any script, spelling, order or legal form.
+
+Each name becomes ASCII tokens (rigour transliterates Cyrillic, Arabic, CJK and the rest through ICU),
+without legal-form words ("OOO", "GmbH", "Ltd", "Aktiengesellschaft": rigour's multilingual table),
+honorifics or apostrophes, with a phonetic key per token so that "Schulze" meets "Scholz". Token order is
+kept for display but never relied on: "LAST, FIRST" and "FIRST LAST" give the same token set.
+"""
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rigour.names import remove_org_types, remove_person_prefixes, tokenize_name
+from rigour.text import ascii_text, metaphone
+
+# Connectives that carry no identity ("AT&T" is "AT and T").
+_DROP = frozenset({"and", "und", "et", "the"})
+_APOSTROPHES = re.compile("['`\u2018\u2019\u02bb\u02bc]")
+
+
+@dataclass(frozen=True, slots=True)
+class NameForm:
+    """A name ready to compare: its tokens, their phonetic keys and a compact (spaceless) form."""
+
+    original: str
+    tokens: tuple[str, ...]
+    phonetic: tuple[str, ...]
+    compact: str
+    length: int  # letters in all tokens: the weight a name's parts are measured against
+    syllabic: bool = False  # written in Chinese, Japanese or Korean script: romanised syllables, no typos
+
+    @property
+    def key(self) -> str:
+        """Order-free cache key."""
+        return " ".join(sorted(self.tokens))
+
+
+@lru_cache(maxsize=200_000)
+def normalise(name: str) -> NameForm:
+    """The comparable form of a name; the same for persons, companies and vessels (a party's kind is often
+    unknown on a filing, and a legal form or honorific removed from a person's name costs nothing)."""
+    text = _APOSTROPHES.sub("", ascii_text(name).lower()).replace("&", " and ")
+    text = remove_person_prefixes(remove_org_types(text, replacement=" "))
+    tokens = tuple(t for t in tokenize_name(text) if t not in _DROP)
+    if not tokens:  # a name that is only a legal form ("Ltd") or prefix: keep what was written
+        tokens = tuple(tokenize_name(_APOSTROPHES.sub("", ascii_text(name).lower())))
+    phonetic = tuple(_phonetic(t) for t in tokens)
+    syllabic = any(_is_cjk(ch) for ch in name)
+    return NameForm(name, tokens, phonetic, "".join(tokens), sum(len(t) for t in tokens), syllabic)
+
+
+def _is_cjk(ch: str) -> bool:
+    """Han, kana and Hangul: their romanisation is a fixed syllable table, so a one-letter difference between
+    two romanised syllables is another character, not a spelling slip."""
+    code = ord(ch)
+    return 0x3040 <= code <= 0x30FF or 0x3400 <= code <= 0x9FFF or 0xAC00 <= code <= 0xD7AF
+
+
+def _phonetic(token: str) -> str:
+    if token.isdigit() or len(token) < 3:
+        return ""
+    return metaphone(token)

@@ -1,0 +1,56 @@
+from datetime import UTC, datetime
+
+from safelane.formats import detect, parse
+from tests.formats.messages import problems, read
+
+FWB = "own/safelane__FWB_16.txt"
+FHL = "own/safelane__FHL_4.txt"
+
+
+def test_fwb_key_fields():
+    data = read(FWB)
+    assert detect(data) == "cargo-imp"
+    [filing] = parse(data)
+    assert (filing.document_number, filing.message_type, filing.kind) == ("176-12345675", "FWB", "pre_loading")
+    assert filing.filed_at == datetime(2026, 11, 19, tzinfo=UTC)
+    [c] = filing.consignments
+    assert (c.master_document, c.total_packages, c.total_gross_mass_kg) == ("176-12345675", 10, 120.5)
+    assert c.consignor.name == "SHENZHEN BRIGHT TOYS CO LTD"
+    assert (c.consignor.address.street, c.consignor.address.city, c.consignor.address.country,
+            c.consignor.address.postcode) == ("12 NANSHAN RD", "SHENZHEN", "CN", "518000")
+    assert c.consignor.identifier("TIN") == "91440300MA5ABCDE1X"  # OCI/CN/SHP/T
+    assert c.consignee.identifier("TIN") == "DE123456789012345"
+    assert [(g.description, g.hs_code, g.packages, g.gross_mass_kg) for g in c.goods] == [
+        ("PLASTIC BUILDING BLOCKS", "950300", 10, 120.5)]
+    assert (c.itinerary.place_of_loading, c.itinerary.place_of_unloading) == ("HKHKG", "DEFRA")
+    assert c.transport_means.identifier == "CX123" and c.security_status == "SPX" and c.equipment == ["AKE12345CX"]
+
+
+def test_fhl_one_consignment_per_house():
+    [filing] = parse(read(FHL))
+    assert (filing.document_number, filing.message_type) == ("176-12345675", "FHL")
+    toys, gifts = filing.consignments
+    assert (toys.house_document, toys.master_document, toys.total_packages) == ("HKG0001", "176-12345675", 10)
+    assert toys.goods[0].description == "PLASTIC BUILDING BLOCKS" and toys.goods[0].hs_code == "950300"
+    assert toys.consignee.identifier("TIN") == "DE123456789012345"
+    assert (gifts.consignee.name, gifts.consignee.address.city, gifts.consignee.address.street) == (
+        "MARIA MUSTER", "FRANKFURT", None)
+    assert gifts.goods[0].description == "GIFTS" and gifts.total_gross_mass_kg == 190.0
+
+
+def test_type_b_envelope_lines_are_skipped():
+    data = b"QK FRAFMLH\r\n.HKGFMCX 191030\r\n" + read(FWB)
+    assert parse(data)[0].document_number == "176-12345675"
+
+
+def test_errors_name_the_line():
+    data = read(FWB).replace(b"/NH/950300", b"/NH/950300\r\n/NO/QQ")
+    assert problems(parse, data) == [("line 22", "unknown_country")]
+    data = read(FWB).replace(b"/T10K120.5", b"/T10Kxx")
+    assert problems(parse, data) == [("line 2", "malformed_line")]
+    data = read(FHL).replace(b"/10/K120.5/", b"/ten/K120.5/")
+    assert problems(parse, data) == [("line 3", "not_a_number")]
+    data = read(FWB).replace(b"/DE/20457", b"/QQ/20457")
+    assert problems(parse, data) == [("line 14", "unknown_country")]
+    assert problems(parse, b"FWB/16\r\n") == [("line 2", "malformed_line")]
+    assert problems(parse, b"HELLO\r\n", format="cargo-imp") == [("line 1", "unknown_message")]
