@@ -16,42 +16,32 @@ from pydantic_core import PydanticCustomError
 from safelane.domain.codes import TransportMode
 
 
-def _pattern(regex: str, code: str, message: str):
+def _code(regex: str, code: str, message: str, *, compact: bool = False):
+    """One validator per code type: normalise (upper case; spaces and dots out) and check the shape."""
     compiled = re.compile(regex)
 
     def check(value: str) -> str:
+        value = value.replace(" ", "").replace(".", "").upper() if compact else value.upper()
         if not compiled.fullmatch(value):
             raise PydanticCustomError(code, message, {"value": value})
         return value
 
-    return check
-
-
-def _upper_compact(value: str) -> str:
-    return value.replace(" ", "").replace(".", "").upper() if isinstance(value, str) else value
+    return AfterValidator(check)
 
 
 CountryCode = Annotated[
-    str,
-    AfterValidator(str.upper),
-    AfterValidator(_pattern(r"[A-Z]{2}", "country_format", "country must be an ISO 3166 alpha-2 code, got {value!r}")),
+    str, _code(r"[A-Z]{2}", "country_format", "country must be an ISO 3166 alpha-2 code, got {value!r}")
 ]
 CurrencyCode = Annotated[
-    str,
-    AfterValidator(str.upper),
-    AfterValidator(_pattern(r"[A-Z]{3}", "currency_format", "currency must be an ISO 4217 code, got {value!r}")),
+    str, _code(r"[A-Z]{3}", "currency_format", "currency must be an ISO 4217 code, got {value!r}")
 ]
 LoCode = Annotated[
     str,
-    AfterValidator(_upper_compact),
-    AfterValidator(
-        _pattern(r"[A-Z]{2}[A-Z2-9]{3}", "locode_format", "place must be a 5-character UN/LOCODE, got {value!r}")
-    ),
+    _code(r"[A-Z]{2}[A-Z2-9]{3}", "locode_format", "place must be a 5-character UN/LOCODE, got {value!r}",
+          compact=True),
 ]
 HsCode = Annotated[
-    str,
-    AfterValidator(_upper_compact),
-    AfterValidator(_pattern(r"\d{6,10}", "hs_code_format", "HS code must have 6 to 10 digits, got {value!r}")),
+    str, _code(r"\d{6,10}", "hs_code_format", "HS code must have 6 to 10 digits, got {value!r}", compact=True)
 ]
 Text = Annotated[str, Field(min_length=1, max_length=512)]
 PositiveMass = Annotated[float, Field(gt=0, allow_inf_nan=False)]
@@ -65,7 +55,8 @@ class Identifier(_Model):
     """A party identifier: EORI, TIN, AEO certificate number, IMO number, LEI, or a national scheme."""
 
     scheme: Annotated[str, AfterValidator(str.upper), Field(min_length=2, max_length=16)]
-    value: Annotated[str, AfterValidator(_upper_compact), Field(min_length=1, max_length=64)]
+    value: Annotated[str, AfterValidator(lambda v: v.replace(" ", "").replace(".", "").upper()),
+                     Field(min_length=1, max_length=64)]
 
 
 class Address(_Model):
@@ -79,7 +70,7 @@ class Party(_Model):
     name: Text
     address: Address | None = None
     country: CountryCode | None = None  # where the address gives none, or to override it
-    identifiers: list[Identifier] = []
+    identifiers: list[Identifier] = Field(default_factory=list)
 
     @property
     def country_code(self) -> str | None:
@@ -124,7 +115,7 @@ class GoodsItem(_Model):
 class Itinerary(_Model):
     place_of_loading: LoCode | None = None
     place_of_unloading: LoCode | None = None
-    routing_countries: list[CountryCode] = []
+    routing_countries: list[CountryCode] = Field(default_factory=list)
     departure_at: AwareDatetime | None = None
     arrival_at: AwareDatetime | None = None
 
@@ -177,9 +168,9 @@ class Consignment(_Model):
     carrier: Party | None = None
     declarant: Party | None = None
     goods: Annotated[list[GoodsItem], Field(min_length=1, max_length=999)]
-    itinerary: Itinerary = Itinerary()
+    itinerary: Itinerary = Field(default_factory=Itinerary)
     transport_means: TransportMeans | None = None
-    documents: list[Document] = []
+    documents: list[Document] = Field(default_factory=list)
     total_packages: Annotated[int, Field(gt=0)] | None = None
     total_gross_mass_kg: PositiveMass | None = None
     # air cargo security status as declared by a regulated agent (SPX, SHR, NSC...), from Cargo-XML/IMP OCI lines

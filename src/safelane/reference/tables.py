@@ -258,3 +258,11 @@ def locations_in(country: str, function: str | None = None) -> list[Location]:
         rows = _location_rows()
         codes = tuple(code for code in codes if function in rows[code][3])
     return [_location_object(code) for code in codes]
+
+
+def warm() -> None:
+    """Load every table now, so a long-running process can freeze them out of the garbage collector's scans."""
+    _hs()
+    _countries()
+    _currency_minor_units()
+    _location_rows()

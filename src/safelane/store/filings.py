@@ -55,21 +55,23 @@ class Accepted:
 
 
 def known_filings(conn: sa.Connection, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], KnownFiling]:
-    """(filer, document number) -> what is stored, for a whole batch in a few queries."""
-    keys = list(set(keys))
+    """(filer, document number) -> what is stored, for a whole batch in a few indexed queries."""
+    by_filer: dict[str, list[str]] = {}
+    for filer, number in set(keys):
+        by_filer.setdefault(filer, []).append(number)
     found: dict[tuple[str, str], KnownFiling] = {}
-    for start in range(0, len(keys), _CHUNK):
-        chunk = keys[start : start + _CHUNK]
-        rows = conn.execute(
-            sa.select(filings.c.filing_id, filings.c.filer, filings.c.document_number, filings.c.status,
-                      filings.c.current_version, filing_versions.c.version, filing_versions.c.content_hash)
-            .join(filing_versions, filing_versions.c.filing_id == filings.c.filing_id)
-            .where(sa.tuple_(filings.c.filer, filings.c.document_number).in_(chunk))
-        )
-        for row in rows:
-            key = (row.filer, row.document_number)
-            known = found.setdefault(key, KnownFiling(row.filing_id, row.status, row.current_version, {}))
-            known.hashes[row.version] = row.content_hash
+    for filer, numbers in by_filer.items():
+        for start in range(0, len(numbers), _CHUNK):
+            rows = conn.execute(
+                sa.select(filings.c.filing_id, filings.c.document_number, filings.c.status,
+                          filings.c.current_version, filing_versions.c.version, filing_versions.c.content_hash)
+                .join(filing_versions, filing_versions.c.filing_id == filings.c.filing_id)
+                .where(filings.c.filer == filer, filings.c.document_number.in_(numbers[start : start + _CHUNK]))
+            )
+            for row in rows:
+                key = (filer, row.document_number)
+                known = found.setdefault(key, KnownFiling(row.filing_id, row.status, row.current_version, {}))
+                known.hashes[row.version] = row.content_hash
     return found
 
 

@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time
+from functools import lru_cache
 
 from safelane.domain import Finding, GoodsItem, Lodgement, TransportMode
 from safelane.risk.profiles.language import Conditions, PartyCondition, Profile, TimeWindow
@@ -21,7 +22,10 @@ def _any_regex(patterns: Sequence[str]) -> re.Pattern[str]:
 
 def _party_check(condition: PartyCondition) -> Check:
     roles = tuple(condition.roles)
-    names = _any_regex(condition.name_matches) if condition.name_matches else None
+    names = None
+    if condition.name_matches:
+        pattern = _any_regex(condition.name_matches)
+        names = lru_cache(maxsize=8192)(lambda name: pattern.search(name) is not None)  # traders repeat
     identifiers = frozenset(condition.identifiers)
     countries = frozenset(condition.country)
 
@@ -29,7 +33,7 @@ def _party_check(condition: PartyCondition) -> Check:
         for role, party in lodgement.consignment.parties():
             if roles and role not in roles:
                 continue
-            if names and not names.search(party.name):
+            if names and not names(party.name):
                 continue
             if identifiers and not any(i.value in identifiers for i in party.identifiers):
                 continue
