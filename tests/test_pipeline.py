@@ -124,3 +124,43 @@ def test_assessment_records_what_knowledge_it_used(system):
         versions = conn.execute(sa.text("select versions from assessments")).scalar()
     versions = orjson.loads(versions) if isinstance(versions, str) else versions
     assert versions["profiles"] == system.profiles().revision != "none"
+
+
+def test_concurrent_submissions_are_committed_together_and_each_answered(system):
+    """Group commit: many threads at once, every one gets its own answer, nothing is lost or doubled."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def one(i: int):
+        data = filing(air_consignment(house_document=f"H{i}"), document_number=f"D{i % 40}")
+        return submit(system, data, filer=f"F{i % 3}")
+
+    with ThreadPoolExecutor(16) as pool:
+        answers = [r for rs in pool.map(one, range(120)) for r in rs]
+    statuses = [a.status for a in answers]
+    # 120 filings over 40 numbers x 3 filers: keys repeat with other content -> one accepted per key
+    assert statuses.count("accepted") == 120 - statuses.count("conflict") - statuses.count("duplicate")
+    assert counts(system.db)["filings"] == len({(i % 3, i % 40) for i in range(120)}) == statuses.count("accepted")
+    assert all(a.consignments for a in answers if a.status == "accepted")
+
+
+def test_one_bad_submission_does_not_fail_the_others_in_its_group(system, monkeypatch):
+    from concurrent.futures import ThreadPoolExecutor
+
+    original = system.pipeline._assess
+
+    def fragile(lodgements):
+        if any(lo.document_number == "BOOM" for lo in lodgements):
+            raise RuntimeError("assessor failure")
+        return original(lodgements)
+
+    monkeypatch.setattr(system.pipeline, "_assess", fragile)
+    docs = ["BOOM", *[f"OK{i}" for i in range(15)]]
+    with ThreadPoolExecutor(16) as pool:
+        futures = [pool.submit(submit, system, filing(document_number=d)) for d in docs]
+    outcomes = {}
+    for doc, future in zip(docs, futures, strict=True):
+        try:
+            outcomes[doc] = future.result()[0].status
+        except RuntimeError:
+            outcomes[doc] = "error"
+    assert outcomes == {"BOOM": "error", **{f"OK{i}": "accepted" for i in range(15)}}

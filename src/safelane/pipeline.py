@@ -7,8 +7,9 @@ so a filing is durable before it is acknowledged and a rejected one leaves only 
 
 import hashlib
 import logging
+import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -36,6 +37,19 @@ def canonical(filing: Filing) -> tuple[dict[str, Any], str]:
     """The filing as canonical JSON data, and its hash (what makes a resubmission identical)."""
     document = filing.model_dump(mode="json", exclude_none=True)
     return document, hashlib.sha256(orjson.dumps(document, option=orjson.OPT_SORT_KEYS)).hexdigest()
+
+
+_Submission = tuple[Filing, str, bytes | None]  # filing, who submitted it, the message if it held only this
+
+
+@dataclass
+class _Ticket:
+    """One caller's place in the group commit queue."""
+
+    submissions: list[_Submission]
+    results: list[FilingResult] = field(default_factory=list)
+    error: BaseException | None = None
+    done: bool = False
 
 
 @dataclass
@@ -72,6 +86,9 @@ class Pipeline:
         self.policy = policy
         self.store = store
         self.clock = clock
+        self._queue: list[_Ticket] = []  # group commit: callers waiting for the next transaction
+        self._queue_lock = threading.Lock()
+        self._leader = threading.Lock()  # held by the caller that writes the current group
 
     # -- steps shared by every entry point -------------------------------------------------------
 
@@ -120,22 +137,57 @@ class Pipeline:
         return self.submit(batch, actor=actor, raw=data if len(batch) == 1 else None)
 
     def submit(self, batch: Sequence[Filing], *, actor: str, raw: bytes | None = None) -> list[FilingResult]:
-        """Store and answer a batch: new filings, amendments (higher version) and idempotent resubmissions."""
+        """Store and answer a batch: new filings, amendments (higher version) and idempotent resubmissions.
+
+        Concurrent callers are committed together (group commit): what queued while the previous
+        transaction ran is written in the next one, with one sync to disk for all of it. Each caller
+        still returns only once its own filings are durable.
+        """
         store = self._require_store()
+        ticket = _Ticket([(f, actor, raw if len(batch) == 1 else None) for f in batch])
+        with self._queue_lock:
+            self._queue.append(ticket)
+        with self._leader:
+            if not ticket.done:
+                with self._queue_lock:
+                    group, self._queue = self._queue, []
+                self._commit_group(store, group)
+        if ticket.error is not None:
+            raise ticket.error
+        return ticket.results
+
+    def _commit_group(self, store: Database, group: list["_Ticket"]) -> None:
+        for ticket in group:
+            ticket.done = True  # answered below, with results or an error
+        try:
+            results = iter(self._submit_retrying(store, [s for t in group for s in t.submissions]))
+            for ticket in group:
+                ticket.results = [next(results) for _ in ticket.submissions]
+        except Exception as error:
+            if len(group) == 1:
+                group[0].error = error
+                return
+            for ticket in group:  # one caller's failure must not fail the others: commit each alone
+                try:
+                    ticket.results = self._submit_retrying(store, ticket.submissions)
+                except Exception as own_error:
+                    ticket.error = own_error
+
+    def _submit_retrying(self, store: Database, submissions: list["_Submission"]) -> list[FilingResult]:
         for attempt in range(3):
             try:
-                return self._submit_once(store, batch, actor, raw)
+                return self._submit_once(store, submissions)
             except sa.exc.IntegrityError:
-                if attempt == 2:  # another writer stored the same filing meanwhile: the next pass sees it
+                if attempt == 2:  # another process stored the same filing meanwhile: the next pass sees it
                     raise
         raise AssertionError("unreachable")
 
-    def _submit_once(self, store: Database, batch: Sequence[Filing], actor: str, raw: bytes | None
-                     ) -> list[FilingResult]:
+    def _submit_once(self, store: Database, submissions: list["_Submission"]) -> list[FilingResult]:
         received_at = self.clock()
+        batch = [filing for filing, _, _ in submissions]
         with store.read() as conn:
             known = filing_store.known_filings(conn, [(f.filer or "anonymous", f.document_number) for f in batch])
-        plan = self._plan(batch, known, received_at, actor, raw)
+        plan = self._plan(submissions, known, received_at)
         lodgements = [item.lodgement for a in plan.accepted for item in a.items]
         assessed = iter(self._assess(lodgements))
         for accepted in plan.accepted:
@@ -143,7 +195,7 @@ class Pipeline:
         with store.write() as conn:
             amended = [a.filing_id for a in plan.accepted if not a.is_new]
             superseded = self._carry_over(plan.accepted, filing_store.open_decisions(conn, amended) if amended
-                                          else [], received_at, actor)
+                                          else [], received_at)
             filing_store.save(conn, plan.accepted, superseded)
         answers: dict[int, FilingResult] = {}
         accepted_iter = iter(plan.accepted)
@@ -164,10 +216,10 @@ class Pipeline:
                     answers[index] = FilingResult("duplicate", filing.document_number, version, filing_id, items)
         return [answers[i] for i in range(len(batch))]
 
-    def _plan(self, batch: Sequence[Filing], known: dict[tuple[str, str], KnownFiling], received_at: datetime,
-              actor: str, raw: bytes | None) -> _Plan:
+    def _plan(self, submissions: list["_Submission"], known: dict[tuple[str, str], KnownFiling],
+              received_at: datetime) -> _Plan:
         plan = _Plan([], {}, {})
-        for index, filing in enumerate(batch):
+        for index, (filing, actor, raw) in enumerate(submissions):
             key = (filing.filer or "anonymous", filing.document_number)
             document, digest = canonical(filing)
             stored = known.get(key)
@@ -199,7 +251,7 @@ class Pipeline:
             ))
         return plan
 
-    def _carry_over(self, batch: Sequence[Accepted], open_rows: list[dict[str, Any]], at: datetime, actor: str
+    def _carry_over(self, batch: Sequence[Accepted], open_rows: list[dict[str, Any]], at: datetime
                     ) -> list[dict[str, Any]]:
         """Close open decisions of earlier versions: an RFI is answered by the amendment, the rest carry over."""
         by_consignment: dict[str, list[dict[str, Any]]] = {}
@@ -213,10 +265,12 @@ class Pipeline:
                     if not answered:
                         item.decision = _carried(item.decision, row)
                     action = "answered_by_amendment" if answered else "carried_to_amendment"
-                    superseded.append({**row, "at": at, "actor": actor, "action": action,
+                    superseded.append({**row, "at": at, "actor": accepted.actor, "action": action,
                                        "note": f"version {accepted.filing.version} filed"})
+        actor_of = {a.filing_id: a.actor for a in batch}
         for rows in by_consignment.values():  # consignments the amendment no longer carries
-            superseded += [{**row, "at": at, "actor": actor, "action": "removed_by_amendment",
+            superseded += [{**row, "at": at, "actor": actor_of.get(row["filing_id"], "safelane"),
+                            "action": "removed_by_amendment",
                             "note": "the amendment no longer carries this consignment"} for row in rows]
         return superseded
 

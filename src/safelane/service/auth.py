@@ -4,17 +4,20 @@ A filer acts for its organisation (`filer`) and is confined to it; officers, sup
 admins see every filer's records. Unknown and missing keys get the same 401, so keys cannot be probed.
 """
 
+import time
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
+from starlette.concurrency import run_in_threadpool
 
 from safelane.domain import Problem
 from safelane.referrals import OFFICER_ROLES
 from safelane.service.api import SystemDep
 from safelane.service.errors import ApiError
 from safelane.store import users as user_store
+from safelane.system import System
 
 _bearer = HTTPBearer(auto_error=False, description="API key as a Bearer token")
 _api_key = APIKeyHeader(name="X-API-Key", auto_error=False, description="API key in the X-API-Key header")
@@ -39,18 +42,35 @@ class User:
         return self.scope is None or self.scope == filer
 
 
-def authenticate(
+KEY_TTL_SECONDS = 10.0  # a deactivated key stops working within this time
+
+
+def _lookup(system: System, key: str) -> dict[str, Any] | None:
+    assert system.db is not None
+    with system.db.read() as conn:
+        return user_store.by_key(conn, key)
+
+
+async def authenticate(
     request: Request,
     system: SystemDep,
     bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     api_key: Annotated[str | None, Depends(_api_key)],
 ) -> User:
+    """Known keys are remembered briefly, so a busy filer's requests do not each cost a database read."""
     key = bearer.credentials if bearer else api_key
     row = None
     if key:
-        assert system.db is not None
-        with system.db.read() as conn:
-            row = user_store.by_key(conn, key)
+        cache: dict[str, tuple[float, dict[str, Any] | None]] = request.app.state.__dict__.setdefault("keys", {})
+        hit = cache.get(key)
+        if hit is not None and hit[0] > time.monotonic():
+            row = hit[1]
+        else:
+            row = await run_in_threadpool(_lookup, system, key)
+            if row is not None:
+                if len(cache) > 10_000:
+                    cache.clear()
+                cache[key] = (time.monotonic() + KEY_TTL_SECONDS, row)
     if row is None:
         what = "unknown API key" if key else "an API key is required (Authorization: Bearer <key> or X-API-Key)"
         raise ApiError(401, [Problem("header.Authorization", "unauthenticated", what)],
@@ -62,7 +82,7 @@ def authenticate(
     return user
 
 
-def _filer(user: Annotated[User, Depends(authenticate)]) -> User:
+async def _filer(user: Annotated[User, Depends(authenticate)]) -> User:
     if user.role != "filer":
         raise ApiError(403, [Problem("header.Authorization", "forbidden", "only a filer may do this")])
     return user

@@ -5,8 +5,9 @@ filing is acknowledged only after its transaction commits. Writers take the lock
 (BEGIN IMMEDIATE) so concurrent API requests queue instead of failing on a lock upgrade.
 """
 
+import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from importlib.resources import files
 from pathlib import Path
 
@@ -33,14 +34,19 @@ class Database:
         else:
             options["pool_pre_ping"] = True
         self.engine = sa.create_engine(url, **options)
+        self._writer: AbstractContextManager = threading.Lock() if self.dialect == "sqlite" else nullcontext()
         if self.dialect == "sqlite":
             sa.event.listen(self.engine, "connect", _sqlite_connect)
             sa.event.listen(self.engine, "begin", _sqlite_begin)
 
     @contextmanager
     def write(self) -> Iterator[sa.Connection]:
-        """One transaction that commits on leaving the block, or leaves nothing behind."""
-        with self.engine.connect() as connection:
+        """One transaction that commits on leaving the block, or leaves nothing behind.
+
+        SQLite has one writer at a time; threads of this process queue on a lock instead of
+        polling SQLite's busy handler, which sleeps in steps and turns contention into latency.
+        """
+        with self._writer, self.engine.connect() as connection:
             connection = connection.execution_options(safelane_write=True)
             with connection.begin():
                 yield connection

@@ -80,7 +80,7 @@ def open_decisions(conn: sa.Connection, filing_ids: Sequence[str]) -> list[dict[
     found: list[dict[str, Any]] = []
     for start in range(0, len(filing_ids), _CHUNK):
         rows = conn.execute(
-            sa.select(decisions, consignments.c.version)
+            sa.select(decisions, consignments.c.version, consignments.c.filing_id)
             .join(consignments, consignments.c.row_id == decisions.c.row_id)
             .where(
                 consignments.c.filing_id.in_(filing_ids[start : start + _CHUNK]),
