@@ -99,3 +99,26 @@ def test_train_from_store_register_activate_and_score_in_the_pipeline(history, d
 
 def test_without_an_active_model_nothing_changes(system):
     assert "model" not in [a.name for a in system.pipeline.engine.assessors]
+
+
+def test_the_api_answers_with_the_models_finding_and_reasons(history, database_url):
+    from fastapi.testclient import TestClient
+
+    from safelane.service.app import create_app
+    from safelane.store import users as user_store
+
+    with history.db.read() as conn:
+        table = from_store(conn)
+    register(history.db, train(table, seed=0), source="store", metrics={}, actor="test", at=START, activate=True)
+    system = build(Settings(database_url=database_url))
+    with system.db.write() as conn:
+        key = user_store.add(conn, "acme", "filer", at=START, filer="ACME", actor="test")
+    with TestClient(create_app(system)) as client:
+        response = client.post("/v1/filings", headers={"Authorization": f"Bearer {key}"},
+                               content=orjson.dumps(filing(_consignment(201, bad=True), document_number="API-1")))
+    assert response.status_code == 201, response.text
+    findings = response.json()["filings"][0]["consignments"][0]["findings"]
+    model = next(f for f in findings if f["assessor"] == "model")
+    assert model["explanation"].startswith("learned model fraud:1") and "past inspection" in model["explanation"]
+    assert model["evidence"]["reasons"] and 0 < model["evidence"]["probability"] < 1
+    system.db.dispose()

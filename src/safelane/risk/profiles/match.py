@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, time
 from functools import lru_cache
 
-from safelane.domain import Finding, GoodsItem, Lodgement, TransportMode
+from safelane.domain import FilingKind, Finding, GoodsItem, Lodgement, TransportMode
 from safelane.risk.profiles.language import Conditions, PartyCondition, Profile, TimeWindow
 
 Check = Callable[[Lodgement], bool]
@@ -159,14 +159,8 @@ class CompiledProfile:
     def key(self) -> str:
         return f"{self.profile.id}@{self.profile.version}"
 
-    def in_force(self, lodgement: Lodgement) -> bool:
-        p = self.profile
-        day = lodgement.filed_at.date()
-        return (p.valid_from <= day and (p.valid_to is None or day <= p.valid_to)
-                and (not p.applies_to or lodgement.kind in p.applies_to))
-
     def match(self, lodgement: Lodgement) -> Finding | None:
-        """The finding this profile raises on the lodgement, or None. Ignores validity dates (see in_force)."""
+        """The finding this profile raises on the lodgement, or None. Validity dates are the set's concern."""
         for check in self.checks:
             if not check(lodgement):
                 return None
@@ -209,29 +203,33 @@ class ProfileSet:
         self.profiles = [compile_profile(p) for p in sorted(profiles, key=lambda p: (p.id, p.version))]
         keys = ",".join(c.key for c in self.profiles)
         self.revision = hashlib.sha256(keys.encode()).hexdigest()[:12] if keys else "none"
-        self._index: dict[tuple[str, str], list[int]] = defaultdict(list)
+        self._index: dict[tuple[str, str, str], list[int]] = defaultdict(list)
         for position, compiled in enumerate(self.profiles):
             when = compiled.profile.when
             chapters = {prefix[:2] for prefix in when.hs_prefix} or {_ANY}
-            for mode in when.mode or list(TransportMode):
-                for chapter in chapters:
-                    self._index[(mode.value, chapter)].append(position)
+            for kind in compiled.profile.applies_to or list(FilingKind):
+                for mode in when.mode or list(TransportMode):
+                    for chapter in chapters:
+                        self._index[(kind.value, mode.value, chapter)].append(position)
 
     def __len__(self) -> int:
         return len(self.profiles)
 
     def candidates(self, lodgement: Lodgement) -> list[CompiledProfile]:
-        mode = lodgement.consignment.mode.value
-        positions = set(self._index.get((mode, _ANY), ()))
+        """The profiles for this kind of filing, mode and HS chapters (validity dates not yet checked)."""
+        kind, mode = lodgement.kind.value, lodgement.consignment.mode.value
+        positions = set(self._index.get((kind, mode, _ANY), ()))
         for item in lodgement.consignment.goods:
             if item.hs_code:
-                positions.update(self._index.get((mode, item.hs_code[:2]), ()))
+                positions.update(self._index.get((kind, mode, item.hs_code[:2]), ()))
         return [self.profiles[p] for p in sorted(positions)]
 
     def findings(self, lodgement: Lodgement) -> list[Finding]:
+        day = lodgement.filed_at.date()
         hits = []
         for compiled in self.candidates(lodgement):
-            if compiled.in_force(lodgement):
+            profile = compiled.profile
+            if profile.valid_from <= day and (profile.valid_to is None or day <= profile.valid_to):
                 finding = compiled.match(lodgement)
                 if finding is not None:
                     hits.append(finding)
