@@ -19,6 +19,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from safelane.cli.common import settings
+from safelane.cli.lists import DEMO_LIST, import_file
 from safelane.demo import PROFILES_DIR, demo_day, generate_day
 from safelane.domain import Channel, Filing, Referral
 from safelane.results import FilingResult
@@ -169,8 +170,10 @@ def demo(
     system = build(settings(database))
     titles = load_profiles(system)
     keys = add_users(system)
-    say.print(f"Database [bold]{database}[/bold]: {len(titles)} demo profiles active, users "
-              f"{', '.join(keys)} created.")
+    assert system.db is not None
+    watch_list = import_file(system.db, Path(str(DEMO_LIST)), "ftm", "demo", actor="demo")
+    say.print(f"Database [bold]{database}[/bold]: {len(titles)} demo profiles active, demo watch list of "
+              f"{watch_list['entries']} entries, users {', '.join(keys)} created.")
 
     day = demo_day()
     started = time.perf_counter()

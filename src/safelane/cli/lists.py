@@ -16,6 +16,8 @@ from safelane.screening.sources import SOURCES, SourceError, read
 from safelane.store import Database
 from safelane.store import lists as list_store
 
+DEMO_LIST = files("safelane.screening") / "demo_list" / "demo.ftm.jsonl"
+
 app = typer.Typer(help="Watch lists: sanctions and national lists for screening every party.")
 console = Console(stderr=True)
 
@@ -59,8 +61,7 @@ def import_(path: Path = typer.Argument(..., exists=True, dir_okay=False),
 @app.command()
 def demo(actor: str = typer.Option("cli", "--actor"), database: str | None = DatabaseOption) -> None:
     """Import the small demo list packaged with safelane (real UN/OFAC entries and marked fictitious ones)."""
-    path = Path(str(files("safelane.screening") / "demo_list" / "demo.ftm.jsonl"))
-    emit(import_file(_db(database), path, "ftm", "demo", actor=actor))
+    emit(import_file(_db(database), Path(str(DEMO_LIST)), "ftm", "demo", actor=actor))
 
 
 @app.command()
