@@ -5,13 +5,14 @@ assessors with the same knowledge.
 """
 
 import gc
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from safelane.pipeline import Pipeline
 from safelane.reference.tables import warm
 from safelane.risk.engine import RiskEngine
+from safelane.risk.model.assessor import ModelAssessor
+from safelane.risk.model.registry import StoredModel
 from safelane.risk.placi import PlaciAssessor
 from safelane.risk.profiles import ProfileSet, load_folder
 from safelane.risk.profiles.assessor import ProfileAssessor
@@ -22,31 +23,15 @@ from safelane.screening.rescreen import StoredLists
 from safelane.settings import Settings
 from safelane.store import Database
 from safelane.store import profiles as profile_store
+from safelane.store.refreshing import Refreshing
 
 
-class StoredProfiles:
-    """The active profiles in the database, reloaded when they change (checked at most once a second)."""
+class StoredProfiles(Refreshing[ProfileSet]):
+    """The active profiles in the database, rebuilt when they change."""
 
     def __init__(self, db: Database, check_every: float = 1.0):
-        self.db = db
-        self.check_every = check_every
-        self._checked = 0.0
-        self._marker: object = None
-        self._set = ProfileSet([])
-
-    def __call__(self) -> ProfileSet:
-        now = time.monotonic()
-        if now - self._checked >= self.check_every:
-            self._checked = now
-            with self.db.read() as conn:
-                marker = profile_store.revision(conn)
-                if marker != self._marker:
-                    self._set = ProfileSet(profile_store.active(conn))
-                    self._marker = marker
-        return self._set
-
-    def refresh(self) -> None:
-        self._checked = 0.0
+        super().__init__(db, profile_store.revision, lambda conn: ProfileSet(profile_store.active(conn)),
+                         ProfileSet([]), check_every)
 
 
 @dataclass
@@ -78,10 +63,7 @@ def build(settings: Settings, *, store: bool = True, profiles_dir: Path | None =
     lists = StoredLists(db) if db is not None else (lambda: EMPTY_LISTS)
     screening = ScreeningAssessor(lists, ScreeningPolicy.from_env())
     engine = RiskEngine([ProfileAssessor(source), PlaciAssessor(), screening])
-    if db is not None and _has_active_model(db):  # the learned model joins once a version is active
-        from safelane.risk.model.assessor import ModelAssessor
-        from safelane.risk.model.registry import StoredModel
-
+    if db is not None:  # the learned model scores from the moment a version is activated, until rolled back
         engine.assessors.append(ModelAssessor(StoredModel(db)))
     settle()
     return System(settings, db, Pipeline(engine, settings.policy, db if store else None), stored)
@@ -95,10 +77,3 @@ def settle() -> None:
     """
     warm()
     gc.freeze()
-
-
-def _has_active_model(db: Database) -> bool:
-    from safelane.store import models as model_store
-
-    with db.read() as conn:
-        return model_store.active(conn, artefact=False) is not None

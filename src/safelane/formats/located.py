@@ -41,21 +41,26 @@ class Origins:
         return self._describe(self.root)
 
 
-def build_filing(data: dict[str, Any], origins: Origins, *, filer: str | None) -> Filing:
-    """Validate shape and codes; on failure raise InvalidMessage located in the message."""
+def validate_filing(data: dict[str, Any], *, filer: str | None) -> Filing:
+    """Shape (pydantic) and codes (reference tables) of a filing as plain data; problems name domain paths."""
     if filer is not None:
         data["filer"] = filer
-    for consignment in data.get("consignments", ()):
-        _explicit_empties(consignment)
     try:
         filing = Filing.model_validate(data)
         check_filing(filing)
         return filing
     except ValidationError as error:
-        problems = problems_from_validation(error.errors())
+        raise InvalidMessage(problems_from_validation(error.errors())) from None
+
+
+def build_filing(data: dict[str, Any], origins: Origins, *, filer: str | None) -> Filing:
+    """Validate shape and codes; on failure raise InvalidMessage located in the message."""
+    for consignment in data.get("consignments", ()):
+        _explicit_empties(consignment)
+    try:
+        return validate_filing(data, filer=filer)
     except InvalidMessage as error:
-        problems = error.problems
-    raise InvalidMessage([relocate(p, origins) for p in problems])
+        raise InvalidMessage([relocate(p, origins) for p in error.problems]) from None
 
 
 _PARTIES = ("consignor", "consignee", "notify_party", "carrier", "declarant")

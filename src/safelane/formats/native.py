@@ -11,10 +11,9 @@ from collections.abc import Iterable
 from typing import Any
 
 import orjson
-from pydantic import ValidationError
 
-from safelane.domain import Filing, InvalidMessage, Problem, problems_from_validation
-from safelane.reference.checks import check_filing
+from safelane.domain import Filing, InvalidMessage, Problem
+from safelane.formats.located import validate_filing
 
 FILING_FIELDS = ("document_number", "version", "kind", "filer", "filed_at", "message_type")
 
@@ -28,18 +27,12 @@ def to_filing(obj: Any, *, filer: str | None, message_type: str) -> Filing:
         header = {k: obj[k] for k in FILING_FIELDS if k in obj}
         consignment = {k: v for k, v in obj.items() if k not in FILING_FIELDS}
         obj = {"document_number": header.pop("document_number", reference), **header, "consignments": [consignment]}
-    data = {"message_type": message_type, **obj}
-    if filer is not None:
-        data["filer"] = filer
     try:
-        filing = Filing.model_validate(data)
-        check_filing(filing)
-        return filing
-    except ValidationError as error:
-        problems = problems_from_validation(error.errors())
+        return validate_filing({"message_type": message_type, **obj}, filer=filer)
     except InvalidMessage as error:
-        problems = error.problems
-    raise InvalidMessage([_unwrap(p) for p in problems] if bare else problems)
+        if not bare:
+            raise
+        raise InvalidMessage([_unwrap(p) for p in error.problems]) from None
 
 
 def _unwrap(problem: Problem) -> Problem:

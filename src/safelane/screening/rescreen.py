@@ -10,7 +10,6 @@ for that consignment (neither in its stored assessment nor in an earlier re-scre
 `screening_hits` with its finding, and an audit event `screening.new_hit` puts it before officers.
 """
 
-import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -25,41 +24,27 @@ from safelane.screening.policy import ScreeningPolicy
 from safelane.store import Database
 from safelane.store import lists as list_store
 from safelane.store.filings import add_audit, stored_lodgements
+from safelane.store.refreshing import Refreshing
 from safelane.store.schema import assessments, consignments
 
 
 def screener_from_store(db: Database) -> Screener:
     with db.read() as conn:
-        version = ",".join(f"{k.removeprefix('list:')}@{v}" for k, v in
-                           sorted(list_store.versions_in_force(conn).items()))
-        items = [(name, from_dict(data)) for name, data in list_store.entries(conn)]
-    return Screener.from_entities(items, version=version)
+        return _screener(conn)
 
 
-class StoredLists:
-    """The lists in the database as a screener, rebuilt when a new version is imported (checked once a second,
-    one cheap query per batch, never per consignment)."""
+def _screener(conn: sa.Connection) -> Screener:
+    version = ",".join(f"{k.removeprefix('list:')}@{v}" for k, v in
+                       sorted(list_store.versions_in_force(conn).items()))
+    items = [(name, from_dict(data)) for name, data in list_store.entries(conn)]
+    return Screener.from_entities(items, version=version) if items else EMPTY
+
+
+class StoredLists(Refreshing[Screener]):
+    """The lists in the database as a screener, rebuilt when a new version is imported."""
 
     def __init__(self, db: Database, check_every: float = 1.0):
-        self.db = db
-        self.check_every = check_every
-        self._checked = 0.0
-        self._marker: object = None
-        self._screener = EMPTY
-
-    def __call__(self) -> Screener:
-        now = time.monotonic()
-        if now - self._checked >= self.check_every:
-            self._checked = now
-            with self.db.read() as conn:
-                marker = list_store.marker(conn)
-            if marker != self._marker:
-                self._screener = screener_from_store(self.db) if marker[0] else EMPTY
-                self._marker = marker
-        return self._screener
-
-    def refresh(self) -> None:
-        self._checked = 0.0
+        super().__init__(db, list_store.marker, _screener, EMPTY, check_every)
 
 
 @dataclass

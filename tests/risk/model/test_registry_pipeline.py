@@ -70,8 +70,7 @@ def test_train_from_store_register_activate_and_score_in_the_pipeline(history, d
         assert [v["status"] for v in model_store.list_versions(conn)] == ["active", "candidate"]
         assert "Model card: fraud" in model_store.find(conn, "fraud:1")["card"]
 
-    system = build(Settings(database_url=database_url))  # an active model now joins the assessors
-    assert [a.name for a in system.pipeline.engine.assessors][-1] == "model"
+    system = build(Settings(database_url=database_url))
     system.pipeline.clock = lambda: START + timedelta(days=70)
     shady = filing(_consignment(101, bad=True), document_number="NEW-1")
     honest = filing(_consignment(102, bad=False), document_number="NEW-2")
@@ -97,8 +96,17 @@ def test_train_from_store_register_activate_and_score_in_the_pipeline(history, d
     system.db.dispose()
 
 
-def test_without_an_active_model_nothing_changes(system):
-    assert "model" not in [a.name for a in system.pipeline.engine.assessors]
+def test_without_an_active_model_nothing_changes_and_activation_needs_no_restart(history):
+    first = _submit(history, 61, bad=True)
+    assert not [f for f in first.consignments[0].findings if f["assessor"] == "model"]
+    with history.db.read() as conn:
+        table = from_store(conn)
+    register(history.db, train(table, seed=0, source="store"), source="store", metrics={}, actor="test",
+             at=START, activate=True)
+    model_source = history.pipeline.engine.assessors[-1]._source
+    model_source.refresh()  # a running server notices within a second; the test does not wait
+    later = _submit(history, 62, bad=True)
+    assert [f["code"] for f in later.consignments[0].findings if f["assessor"] == "model"] == ["model:fraud:1"]
 
 
 def test_the_api_answers_with_the_models_finding_and_reasons(history, database_url):

@@ -5,14 +5,16 @@ turns stored bytes back into a `TrainedModel`, reloading when the active version
 """
 
 import logging
-import time
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+import sqlalchemy as sa
+
 from safelane.risk.model.train import IncompatibleModel, TrainedModel
 from safelane.store import Database
 from safelane.store import models as model_store
+from safelane.store.refreshing import Refreshing
 
 DEFAULT_NAME = "fraud"
 log = logging.getLogger(__name__)
@@ -81,35 +83,17 @@ def load(row: dict[str, Any]) -> LoadedModel:
     return LoadedModel(row["version_id"], row["name"], row["number"], TrainedModel.from_bytes(row["artefact"]))
 
 
-class StoredModel:
-    """The active model in the database, reloaded when activation or rollback changes it (checked ≤ 1/s)."""
+class StoredModel(Refreshing[LoadedModel | None]):
+    """The active model in the database, reloaded when activation or rollback changes it."""
 
     def __init__(self, db: Database, name: str = DEFAULT_NAME, check_every: float = 1.0):
-        self.db, self.name, self.check_every = db, name, check_every
-        self._checked = 0.0
-        self._marker: object = None
-        self._loaded: LoadedModel | None = None
+        self.name = name
+        super().__init__(db, model_store.active_marker, self._active, None, check_every)
 
-    def __call__(self) -> LoadedModel | None:
-        now = time.monotonic()
-        if now - self._checked >= self.check_every:
-            self._checked = now
-            with self.db.read() as conn:
-                marker = model_store.active_marker(conn)
-                if marker != self._marker:
-                    row = model_store.active(conn, self.name)
-                    self._marker = marker
-                    try:
-                        self._loaded = load(row) if row else None
-                    except IncompatibleModel as error:  # never stop the pipeline; say so in the log
-                        log.error("active model %s:%s not used: %s", row["name"], row["number"], error)
-                        self._loaded = None
-        return self._loaded
-
-    def refresh(self) -> None:
-        self._checked = 0.0
-
-
-def has_active(db: Database, name: str = DEFAULT_NAME) -> bool:
-    with db.read() as conn:
-        return model_store.active(conn, name, artefact=False) is not None
+    def _active(self, conn: sa.Connection) -> LoadedModel | None:
+        row = model_store.active(conn, self.name)
+        try:
+            return load(row) if row else None
+        except IncompatibleModel as error:  # never stop the pipeline; say so in the log
+            log.error("active model %s:%s not used: %s", row["name"], row["number"], error)
+            return None
