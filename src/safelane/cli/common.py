@@ -8,6 +8,7 @@ import typer
 
 from safelane.domain import Problem
 from safelane.settings import Settings
+from safelane.store import Database
 
 DatabaseOption = typer.Option(None, "--database", envvar="SAFELANE_DATABASE_URL",
                               help="SQLAlchemy URL; a SQLite file safelane.db in this folder by default")
@@ -15,6 +16,13 @@ DatabaseOption = typer.Option(None, "--database", envvar="SAFELANE_DATABASE_URL"
 
 def settings(database: str | None = None) -> Settings:
     return Settings.from_env(database_url=database)
+
+
+def open_store(database: str | None) -> Database:
+    """The database the command works on, migrated to the newest schema."""
+    db = Database(settings(database).database_url)
+    db.migrate()
+    return db
 
 
 def emit(obj: Any) -> None:

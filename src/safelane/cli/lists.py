@@ -8,7 +8,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from safelane.cli.common import DatabaseOption, emit, fail, settings
+from safelane.cli.common import DatabaseOption, emit, fail, open_store
 from safelane.domain import Problem
 from safelane.screening.policy import ScreeningPolicy
 from safelane.screening.rescreen import rescreen, screener_from_store
@@ -21,11 +21,6 @@ DEMO_LIST = files("safelane.screening") / "demo_list" / "demo.ftm.jsonl"
 app = typer.Typer(help="Watch lists: sanctions and national lists for screening every party.")
 console = Console(stderr=True)
 
-
-def _db(database: str | None) -> Database:
-    db = Database(settings(database).database_url)
-    db.migrate()
-    return db
 
 
 def import_file(db: Database, path: Path, source: str, list_name: str | None, *, actor: str,
@@ -53,7 +48,7 @@ def import_(path: Path = typer.Argument(..., exists=True, dir_okay=False),
             actor: str = typer.Option("cli", "--actor"), database: str | None = DatabaseOption) -> None:
     """Import one list file as the list's next version (a re-import of the same content changes nothing)."""
     try:
-        emit(import_file(_db(database), path, source, list_name, actor=actor, days=days))
+        emit(import_file(open_store(database), path, source, list_name, actor=actor, days=days))
     except SourceError as error:
         fail([Problem(str(path), "list_unreadable", str(error))])
 
@@ -61,14 +56,14 @@ def import_(path: Path = typer.Argument(..., exists=True, dir_okay=False),
 @app.command()
 def demo(actor: str = typer.Option("cli", "--actor"), database: str | None = DatabaseOption) -> None:
     """Import the small demo list packaged with safelane (real UN/OFAC entries and marked fictitious ones)."""
-    emit(import_file(_db(database), Path(str(DEMO_LIST)), "ftm", "demo", actor=actor))
+    emit(import_file(open_store(database), Path(str(DEMO_LIST)), "ftm", "demo", actor=actor))
 
 
 @app.command()
 def show(list_name: str | None = typer.Argument(None, help="one list's version history"),
          json: bool = typer.Option(False, "--json"), database: str | None = DatabaseOption) -> None:
     """The lists in force (newest version of each), or one list's versions with their changes."""
-    with _db(database).read() as conn:
+    with open_store(database).read() as conn:
         rows = list_store.history(conn, list_name) if list_name else list_store.summary(conn)
     if json:
         for row in rows:

@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 from rich.table import Table as RichTable
 
-from safelane.cli.common import DatabaseOption, emit, fail, settings
+from safelane.cli.common import DatabaseOption, emit, fail, open_store
 from safelane.domain import Problem
 from safelane.risk.model import drift as drift_report
 from safelane.risk.model.dataset import Table, from_store, read_csv
@@ -21,7 +21,6 @@ from safelane.risk.model.mapping import ColumnMapping, MappingError, load_mappin
 from safelane.risk.model.predict import score as score_table
 from safelane.risk.model.registry import DEFAULT_NAME, load, register
 from safelane.risk.model.train import IncompatibleModel, TrainedModel, TrainingError, split_by_date, train
-from safelane.store import Database
 from safelane.store import models as model_store
 
 app = typer.Typer(help="The learned risk model: train on outcomes, score with reasons, evaluate, manage versions.")
@@ -31,11 +30,6 @@ MappingOption = typer.Option("korea-customs", "--mapping", help="column mapping 
 NameOption = typer.Option(DEFAULT_NAME, "--name", help="model name in the registry")
 SeedOption = typer.Option(0, "--seed", help="random seed (training is reproducible)")
 
-
-def _db(database: str | None) -> Database:
-    db = Database(settings(database).database_url)
-    db.migrate()
-    return db
 
 
 def _mapping(path: str) -> ColumnMapping:
@@ -89,7 +83,7 @@ def train_(
     """Train a model and register it as a new version (a candidate unless --activate)."""
     if (data is None) == (not from_store_):
         fail([Problem("--data", "source", "give either --data FILE (with --mapping) or --from-store")])
-    db = None if no_store and not from_store_ else _db(database)
+    db = None if no_store and not from_store_ else open_store(database)
     if from_store_:
         assert db is not None
         with db.read() as conn:
@@ -129,7 +123,7 @@ def _model(database: str | None, ref: str | None, model_file: Path | None, name:
     try:
         if model_file:
             return TrainedModel.from_bytes(model_file.read_bytes()), model_file.name
-        with _db(database).read() as conn:
+        with open_store(database).read() as conn:
             row = model_store.find(conn, ref, name) if ref else model_store.active(conn, name)
         if row is None:
             fail([Problem("--model", "model", f"no model {ref!r}" if ref else f"no active {name} model; train one")])
@@ -247,7 +241,7 @@ def drift(
 def list_(name: str | None = typer.Option(None, "--name"), json: bool = typer.Option(False, "--json"),
           database: str | None = DatabaseOption) -> None:
     """Every model version with its status, window and headline metrics."""
-    with _db(database).read() as conn:
+    with open_store(database).read() as conn:
         rows = model_store.list_versions(conn, name)
     if json:
         for row in rows:
@@ -267,7 +261,7 @@ def list_(name: str | None = typer.Option(None, "--name"), json: bool = typer.Op
 def card(ref: str = typer.Argument(..., help="version id, NAME:NUMBER or number"), name: str = NameOption,
          database: str | None = DatabaseOption) -> None:
     """Print a version's model card."""
-    with _db(database).read() as conn:
+    with open_store(database).read() as conn:
         row = model_store.find(conn, ref, name)
     if row is None:
         fail([Problem(ref, "model", f"no model version {ref!r}")])
@@ -279,7 +273,7 @@ def card(ref: str = typer.Argument(..., help="version id, NAME:NUMBER or number"
 def activate(ref: str = typer.Argument(..., help="version id, NAME:NUMBER or number"), name: str = NameOption,
              database: str | None = DatabaseOption) -> None:
     """Make a version the active one (the one the pipeline scores with)."""
-    db = _db(database)
+    db = open_store(database)
     try:
         with db.write() as conn:
             row = model_store.find(conn, ref, name)
@@ -295,7 +289,7 @@ def activate(ref: str = typer.Argument(..., help="version id, NAME:NUMBER or num
 @app.command()
 def rollback(name: str = NameOption, database: str | None = DatabaseOption) -> None:
     """Reactivate the version that was active before the current one."""
-    db = _db(database)
+    db = open_store(database)
     try:
         with db.write() as conn:
             row = model_store.rollback(conn, name, actor="cli", at=datetime.now(UTC))

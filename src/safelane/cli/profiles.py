@@ -7,21 +7,15 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from safelane.cli.common import DatabaseOption, emit, fail, settings
+from safelane.cli.common import DatabaseOption, emit, fail, open_store
 from safelane.risk.profiles import ProfileError, load_file, load_folder, load_text
 from safelane.risk.profiles.backtest import backtest as run_backtest
-from safelane.store import Database
 from safelane.store import profiles as profile_store
 from safelane.store.filings import stored_lodgements
 
 app = typer.Typer(help="Risk profiles: targeting rules in YAML, versioned and backtested before activation.")
 console = Console(stderr=True)
 
-
-def _db(database: str | None) -> Database:
-    db = Database(settings(database).database_url)
-    db.migrate()
-    return db
 
 
 def _files(paths: list[Path]) -> list[Path]:
@@ -34,7 +28,7 @@ def _files(paths: list[Path]) -> list[Path]:
 @app.command("list")
 def list_(database: str | None = DatabaseOption, json: bool = typer.Option(False, "--json")) -> None:
     """Every stored profile version and its status."""
-    with _db(database).read() as conn:
+    with open_store(database).read() as conn:
         rows = profile_store.listing(conn)
     if json:
         for row in rows:
@@ -67,7 +61,7 @@ def import_(paths: list[Path] = typer.Argument(..., exists=True),
             activate: bool = typer.Option(False, "--activate", help="activate each imported version"),
             actor: str = typer.Option("cli", "--actor"), database: str | None = DatabaseOption) -> None:
     """Store profile files as versions (drafts unless --activate); all or nothing."""
-    db, at = _db(database), datetime.now(UTC)
+    db, at = open_store(database), datetime.now(UTC)
     try:
         with db.write() as conn:
             for path in _files(paths):
@@ -80,7 +74,7 @@ def import_(paths: list[Path] = typer.Argument(..., exists=True),
 
 
 def _set(profile_id: str, version: int, status: str, actor: str, database: str | None) -> None:
-    db = _db(database)
+    db = open_store(database)
     try:
         with db.write() as conn:
             profile_store.set_status(conn, profile_id, version, status, actor=actor, at=datetime.now(UTC))
@@ -111,7 +105,7 @@ def backtest(
     database: str | None = DatabaseOption,
 ) -> None:
     """How many stored consignments the profile would have hit, by day, before anyone activates it."""
-    db = _db(database)
+    db = open_store(database)
     try:
         if Path(profile).is_file():
             candidate = load_file(Path(profile))

@@ -5,12 +5,11 @@ from pathlib import Path
 
 import typer
 
-from safelane.cli.common import DatabaseOption, emit, settings
+from safelane.cli.common import DatabaseOption, emit, open_store
 from safelane.screening.index import Screener
 from safelane.screening.matcher import Query
 from safelane.screening.policy import ScreeningPolicy
 from safelane.screening.rescreen import screener_from_store
-from safelane.store import Database
 
 SCHEMAS = ("Person", "Company", "Organization", "Vessel", "Airplane", "LegalEntity")
 
@@ -40,8 +39,7 @@ def screen(
     """Screen names against the imported lists and print the best hits with why they matched."""
     if (name is None) == (batch is None):
         raise typer.BadParameter("give a NAME or --batch FILE.csv")
-    db = Database(settings(database).database_url)
-    db.migrate()
+    db = open_store(database)
     screener = screener_from_store(db)
     floor = ScreeningPolicy.from_env().possible if threshold is None else threshold
     if name is not None:

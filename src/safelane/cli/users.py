@@ -7,8 +7,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from safelane.cli.common import DatabaseOption, emit, settings
-from safelane.store import Database
+from safelane.cli.common import DatabaseOption, emit, open_store
 from safelane.store import users as user_store
 
 app = typer.Typer(help="Users and their API keys.")
@@ -23,8 +22,7 @@ def add(
     database: str | None = DatabaseOption,
 ) -> None:
     """Create a user and print its API key once (only a hash is kept)."""
-    db = Database(settings(database).database_url)
-    db.migrate()
+    db = open_store(database)
     try:
         with db.write() as conn:
             key = user_store.add(conn, name, role, at=datetime.now(UTC), filer=filer, office=office, actor="cli")
@@ -39,8 +37,7 @@ def add(
 
 @app.command("list")
 def list_(database: str | None = DatabaseOption) -> None:
-    db = Database(settings(database).database_url)
-    db.migrate()
+    db = open_store(database)
     with db.read() as conn:
         rows = user_store.listing(conn)
     table = Table("name", "role", "filer", "office", "active")
