@@ -184,10 +184,12 @@ class Pipeline:
 
     def _submit_once(self, store: Database, submissions: list["_Submission"]) -> list[FilingResult]:
         received_at = self.clock()
+        submissions, unknown = self._resolve_amendments(store, submissions)
         batch = [filing for filing, _, _ in submissions]
         with store.read() as conn:
             known = filing_store.known_filings(conn, [(f.filer or "anonymous", f.document_number) for f in batch])
         plan = self._plan(submissions, known, received_at)
+        plan.conflicts.update(unknown)
         lodgements = [item.lodgement for a in plan.accepted for item in a.items]
         assessed = iter(self._assess(lodgements))
         for accepted in plan.accepted:
@@ -216,10 +218,36 @@ class Pipeline:
                     answers[index] = FilingResult("duplicate", filing.document_number, version, filing_id, items)
         return [answers[i] for i in range(len(batch))]
 
+    def _resolve_amendments(self, store: Database, submissions: list["_Submission"]
+                            ) -> tuple[list["_Submission"], dict[int, Problem]]:
+        """An amendment naming what it amends becomes the next version of it (or the current one, if it
+        repeats it: a retried amendment is a replay, not a new version)."""
+        wanted = {(f.filer or "anonymous", f.amends) for f, _, _ in submissions if f.amends}
+        if not wanted:
+            return submissions, {}
+        with store.read() as conn:
+            targets = filing_store.amendment_targets(conn, wanted)
+            known = filing_store.known_filings(conn, [(filer, doc) for (filer, _), doc in targets.items()])
+        resolved, unknown = [], {}
+        for index, (filing, actor, raw) in enumerate(submissions):
+            key = (filing.filer or "anonymous", filing.amends or "")
+            if filing.amends and key not in targets:
+                unknown[index] = Problem("amends", "nothing_to_amend", f"no filing {filing.amends} of this filer")
+            elif filing.amends:
+                stored = known[(key[0], targets[key])]
+                filing = filing.model_copy(update={"document_number": targets[key],
+                                                   "version": stored.current_version})
+                if canonical(filing)[1] != stored.hashes.get(stored.current_version):
+                    filing = filing.model_copy(update={"version": stored.current_version + 1})
+            resolved.append((filing, actor, raw))
+        return resolved, unknown
+
     def _plan(self, submissions: list["_Submission"], known: dict[tuple[str, str], KnownFiling],
               received_at: datetime) -> _Plan:
         plan = _Plan([], {}, {})
         for index, (filing, actor, raw) in enumerate(submissions):
+            if filing.amends and not known.get((filing.filer or "anonymous", filing.document_number)):
+                continue  # names nothing this filer filed: refused by _resolve_amendments
             key = (filing.filer or "anonymous", filing.document_number)
             document, digest = canonical(filing)
             stored = known.get(key)

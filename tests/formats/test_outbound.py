@@ -115,4 +115,4 @@ def test_cli_assess_reads_every_standard_by_content(tmp_path):
     assert result.exit_code == 0, result.output
     answers = {line["consignment_id"]: line for line in map(orjson.loads, result.stdout.splitlines())}
     assert answers["HKG0002"]["referral"] == "RFI" and answers["7847767E1WB6"]["channel"]
-    assert answers["MAEU123456789"]["channel"] and answers["ENS-2026-0001"]["channel"]
+    assert answers["MAEU123456789"]["channel"] and answers["020-12345675"]["channel"]  # the ENS, by its AWB

@@ -20,6 +20,9 @@ class Filing(BaseModel):
     kind: FilingKind | None = None  # inferred from the first consignment's mode when absent
     message_type: Annotated[str, Field(max_length=32)] = "safelane-json"
     filed_at: AwareDatetime | None = None  # when the filer says it filed; the receiver's clock otherwise
+    # An amendment that names what it amends (the MRN safelane gave, i.e. the filing id, or the document
+    # number) instead of a version: it becomes the next version of that filing (an ICS IE313, say).
+    amends: Annotated[str, Field(min_length=1, max_length=70)] | None = None
     consignments: Annotated[list[Consignment], Field(min_length=1, max_length=10_000)]
 
     @model_validator(mode="after")

@@ -311,6 +311,8 @@ def parse(data: bytes, *, filer: str | None = None) -> list[Filing]:
                               "kind": "pre_loading", "consignments": consignments}
     if filed_at := when(document.text("MessageHeaderDocument", "IssueDateTime")):
         filing["filed_at"] = filed_at
+    if (document.text("MessageHeaderDocument", "PurposeCode") or "").lower() == "update":
+        filing["amends"] = filing["document_number"]  # the next version of the waybill filed before
     return [build_filing(filing, origins, filer=filer)]
 
 

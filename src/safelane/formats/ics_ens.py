@@ -166,7 +166,7 @@ def read(data: bytes) -> tuple[dict[str, Any], Origins]:
                                       "the ENS has no reference number (LRN) or MRN")])
     origins.note("document_number", header.raw("RefNumHEA4" if header.text("RefNumHEA4") else "DocNumHEA5"))
     at = "consignments[0]"
-    consignment: dict[str, Any] = {"consignment_id": number[:70]}
+    consignment: dict[str, Any] = {}
     mode_code = header.text("TraModAtBorHEA76")
     origins.note(f"{at}.mode", header.raw("TraModAtBorHEA76"))
     if mode_code in MODES:
@@ -180,6 +180,8 @@ def read(data: bytes) -> tuple[dict[str, Any], Origins]:
     if reference := header.text("ComRefNumHEA"):
         consignment["master_document"] = reference[:35]
         origins.note(f"{at}.master_document", header.raw("ComRefNumHEA"))
+    else:  # no transport document: the ENS's own number names the consignment (an IE313 then names it anew)
+        consignment["consignment_id"] = number[:70]
     for key, name, whole in (("total_packages", "TotNumOfPacHEA306", True),
                              ("total_gross_mass_kg", "TotGroMasHEA307", False)):
         if (value := reader.number(header, name, f"{at}.{key}", whole=whole)) is not None:
@@ -237,6 +239,9 @@ def read(data: bytes) -> tuple[dict[str, Any], Origins]:
                               "consignments": [consignment]}
     if filed := moment(header.text("DecDatTimHEA114") or header.text("DatTimAmeHEA113")):
         filing["filed_at"] = filed
+    if message_type == "IE313":  # amends the ENS whose MRN it quotes: it becomes that filing's next version
+        filing["amends"] = number[:70]
+        origins.note("amends", header.raw("DocNumHEA5"))
     return filing, origins
 
 

@@ -75,6 +75,18 @@ def known_filings(conn: sa.Connection, keys: Iterable[tuple[str, str]]) -> dict[
     return found
 
 
+def amendment_targets(conn: sa.Connection, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], str]:
+    """(filer, filing id or document number) -> the document number of that filer's filing."""
+    found: dict[tuple[str, str], str] = {}
+    for filer, reference in set(keys):
+        row = conn.execute(sa.select(filings.c.filing_id, filings.c.document_number).where(
+            filings.c.filer == filer,
+            sa.or_(filings.c.filing_id == reference, filings.c.document_number == reference))).first()
+        if row is not None:
+            found[(filer, reference)] = row.document_number
+    return found
+
+
 def open_decisions(conn: sa.Connection, filing_ids: Sequence[str]) -> list[dict[str, Any]]:
     """Open decisions on the current versions of these filings (an amendment must not escape a DNL)."""
     found: list[dict[str, Any]] = []

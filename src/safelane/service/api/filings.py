@@ -14,15 +14,13 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect
 
 from safelane import formats
-from safelane.domain import Filing, InvalidMessage, Problem
-from safelane.pipeline import canonical
+from safelane.domain import InvalidMessage, Problem
 from safelane.results import FilingResult
 from safelane.service.api import JsonResponse, MetricsDep, PageDep, SystemDep, not_found
 from safelane.service.auth import CurrentUser, FilerUser, User
 from safelane.service.errors import ApiError
 from safelane.service.metrics import Metrics
 from safelane.store import filings as filing_store
-from safelane.store.filings import KnownFiling
 from safelane.system import System
 
 router = APIRouter(prefix="/v1/filings", tags=["filings"])
@@ -131,14 +129,6 @@ async def submit(request: Request, user: FilerUser, system: SystemDep, metrics: 
     return _answer(results)
 
 
-def _next_version(filing: Filing, known: KnownFiling) -> Filing:
-    """No version in the message: the next one, unless it repeats the current version (a retried amendment)."""
-    current = filing.model_copy(update={"version": known.current_version})
-    if known.hashes.get(known.current_version) == canonical(current)[1]:
-        return current
-    return filing.model_copy(update={"version": known.current_version + 1})
-
-
 def _amend(system: System, user: User, filing_id: str, body: bytes, format: str | None) -> list[FilingResult]:
     assert system.db is not None
     with system.db.read() as conn:
@@ -157,12 +147,8 @@ def _amend(system: System, user: User, filing_id: str, body: bytes, format: str 
         _audit_rejection(system, user, problems, len(body))
         raise InvalidMessage(problems)
     filing = batch[0]
-    if "version" not in filing.model_fields_set:
-        with system.db.read() as conn:
-            known = filing_store.known_filings(conn, [(row["filer"], row["document_number"])])
-        stored = known.get((row["filer"], row["document_number"]))
-        if stored is not None:
-            filing = _next_version(filing, stored)
+    if "version" not in filing.model_fields_set:  # the pipeline assigns the next version
+        filing = filing.model_copy(update={"amends": filing_id})
     return system.pipeline.submit([filing], actor=user.name, raw=body)
 
 
