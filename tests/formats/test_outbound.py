@@ -26,7 +26,7 @@ CASES = [
     ("own/safelane__FHL_4.txt", "csn"),
     ("own/safelane__CUSCAR_two_interchanges.edi", "cusres"),
     ("wco-dms/declarations/hmrc__TT_IM001a_import_H1_declaration.xml", "dms-response"),
-    ("own/safelane__IE315_air.xml", "json"),
+    ("own/safelane__IE315_air.xml", "ics"),
 ]
 
 
@@ -94,6 +94,24 @@ def test_the_response_reader_reads_real_customs_notifications(name, code, meanin
     [back] = dms_response.read(read(f"wco-dms/{name}"))
     assert (back["function_code"], back["meaning"]) == (code, meaning)
     assert back["reference"]
+
+
+def test_ens_answers_carry_the_mrn_and_point_interventions_at_items():
+    """A green ENS is acknowledged (CC328A) with its MRN; a red one gets an intervention notice (CC351A)."""
+    from safelane.formats.outbound import ics_answer
+
+    green = ConsignmentResult("C1", "020-12345675", "channel", "green", 0.0, "score 0", [])
+    red = ConsignmentResult("C2", "020-99999992", "channel", "red", 80.0, "red required by profiles X", [])
+    accepted = ics_answer.read(render("ics", FilingResult("accepted", "ENS-1", 1, "F123", [green]), at=AT))
+    assert [(a["message"], a["mrn"], a["document_number"], a["outcome"]) for a in accepted] == [
+        ("CC328A", "F123", "ENS-1", "green")]
+    notice = ics_answer.read(render("ics", FilingResult("accepted", "ENS-2", 1, "F124", [green, red]), at=AT))
+    assert [(a["message"], a["reference"], a["intervention"]) for a in notice] == [
+        ("CC351A", "020-12345675", None), ("CC351A", "020-99999992", "A004")]
+    assert "red required by profiles X" in notice[1]["text"]
+    refused = render("ics", FilingResult("conflict", "ENS-3", 1, problems=[Problem("amends", "nothing_to_amend",
+                                                                                   "no filing F9")]), at=AT)
+    assert b"CC316A" in refused and b"nothing_to_amend" in refused
 
 
 def test_json_answer_is_the_api_shape():

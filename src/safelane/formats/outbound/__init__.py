@@ -2,14 +2,15 @@
 
 `render(standard, result)` gives the bytes of one answer; `answer_standard(message_type)` names the
 standard that answers a message type (air: Cargo-XML XCSN-shaped or Cargo-IMP CSN-shaped; sea
-cargo reports: EDIFACT CUSRES; declarations: a WCO DMS response). JSON is always available too.
+cargo reports: EDIFACT CUSRES; declarations: a WCO DMS response; entry summaries: ICS CC328A/CC351A).
+JSON is always available too.
 Each module also reads its own rendering back (`read`), which the round-trip tests use.
 """
 
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from safelane.formats.outbound import csn, cusres, dms_response, json_answer, xcsn
+from safelane.formats.outbound import csn, cusres, dms_response, ics_answer, json_answer, xcsn
 from safelane.results import FilingResult
 
 Renderer = Callable[..., bytes]
@@ -20,6 +21,7 @@ RENDERERS: dict[str, Renderer] = {
     "csn": csn.render,
     "cusres": cusres.render,
     "dms-response": dms_response.render,
+    "ics": ics_answer.render,
 }
 READERS = {
     "json": json_answer.read,
@@ -27,17 +29,19 @@ READERS = {
     "csn": csn.read,
     "cusres": cusres.read,
     "dms-response": dms_response.read,
+    "ics": ics_answer.read,
 }
 _BY_MESSAGE_TYPE = {
     "XFWB": "xcsn", "XFZB": "xcsn", "XFHL": "xcsn",
     "FWB": "csn", "FHL": "csn",
     "CUSCAR": "cusres",
     "DMS": "dms-response",
+    "IE315": "ics", "IE313": "ics",
 }
 
 
 def answer_standard(message_type: str) -> str:
-    """The standard that answers a filing of this message type (JSON for safelane's own formats and ENS)."""
+    """The standard that answers a filing of this message type (JSON for safelane's own formats)."""
     return _BY_MESSAGE_TYPE.get(message_type, "json")
 
 

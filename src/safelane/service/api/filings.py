@@ -9,7 +9,7 @@ durable; a rejected message leaves only its `filing.rejected` audit event.
 import base64
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect
 
@@ -211,3 +211,28 @@ def _as_received(version: dict[str, Any]) -> dict[str, Any]:
         except UnicodeDecodeError:
             version["raw"], version["raw_encoding"] = base64.b64encode(bytes(raw)).decode(), "base64"
     return version
+
+
+_MEDIA = {"json": "application/json", "xcsn": "application/xml", "dms-response": "application/xml",
+          "ics": "application/xml", "cusres": "application/edifact", "csn": "text/plain"}
+
+
+@router.get("/{filing_id}/answer", responses={200: {"content": {m: {} for m in set(_MEDIA.values())}}})
+def answer(filing_id: str, user: CurrentUser, system: SystemDep,
+           standard: Annotated[str | None, Query(description="answer standard; default: the one that "
+                                                 "answers the filing's own message type")] = None) -> Response:
+    """The decisions on the current version, as they stand, in the filer's standard (XCSN, CSN, CUSRES,
+    DMS response, ICS CC328A/CC351A) or JSON."""
+    assert system.db is not None
+    with system.db.read() as conn:
+        row = filing_store.get_filing(conn, filing_id)
+        if row is None or not user.may_see(row["filer"]):
+            raise not_found("filing", filing_id, "filing_id")
+        version = filing_store.versions_of(conn, filing_id)[-1]
+        current = filing_store.results_of(conn, filing_id, row["current_version"], as_first_given=False)
+    chosen = standard or formats.answer_standard(version["message_type"])
+    if chosen not in formats.RENDERERS:
+        raise ApiError(422, [Problem("standard", "unknown_standard",
+                                     f"answer standards: {', '.join(sorted(formats.RENDERERS))}")])
+    result = FilingResult("accepted", row["document_number"], row["current_version"], filing_id, current)
+    return Response(formats.render(chosen, result, at=system.pipeline.clock()), media_type=_MEDIA[chosen])

@@ -1,0 +1,93 @@
+"""ICS answers to an entry summary: CC328A (accepted, with the MRN) or CC351A (intervention).
+
+An ENS whose consignments all go green is acknowledged with a CC328A carrying the LRN and the MRN
+(safelane's filing id, which an IE313 quotes back). Anything else gets a CC351A, the notification
+that customs will intervene: one CUSINT632 per consignment that is not green, with a code (A001 do
+not load, A002 screening, A003 information, A004 control at first entry, A005 documentary check) and
+the decision's basis as text. A refused ENS gets a CC316A-shaped rejection with one FUNERRER1 per
+problem. Every answer lists the consignments (GOOITEGDS with their references); interventions point
+at them by item number. Element names follow the ICS1 messages HMRC publishes.
+"""
+
+from datetime import UTC, datetime
+from typing import Any
+
+from lxml import etree
+
+from safelane.formats.xml_safety import parse_xml
+from safelane.results import FilingResult
+
+INTERVENTIONS = {
+    "DNL": "A001", "RFS": "A002", "RFI": "A003", "red": "A004", "yellow": "A005", "blue": "A006",
+}
+_OUTCOME_OF = {code: outcome for outcome, code in INTERVENTIONS.items()}
+_CALM = {"green", "ASSESSMENT_COMPLETE"}
+
+
+def _sub(parent: etree._Element, tag: str, text: str | None = None) -> etree._Element:
+    element = etree.SubElement(parent, tag)
+    if text is not None:
+        element.text = text
+    return element
+
+
+def render(result: FilingResult, *, at: datetime) -> bytes:
+    stamp = at.astimezone(UTC)
+    if result.status in ("rejected", "conflict"):
+        name = "CC316A"
+    elif any(c.outcome not in _CALM for c in result.consignments):
+        name = "CC351A"
+    else:
+        name = "CC328A"
+    root = etree.Element(f"{{http://ics.dgtaxud.ec/{name}}}{name}", nsmap={"ie": f"http://ics.dgtaxud.ec/{name}"})
+    _sub(root, "MesSenMES3", "SAFELANE")
+    _sub(root, "DatOfPreMES9", stamp.strftime("%y%m%d"))
+    _sub(root, "TimOfPreMES10", stamp.strftime("%H%M"))
+    _sub(root, "MesTypMES20", name)
+    header = _sub(root, "HEAHEA")
+    _sub(header, "RefNumHEA4", result.document_number[:22])
+    if result.filing_id:
+        _sub(header, "DocNumHEA5", result.filing_id)
+    _sub(header, "TotNumOfIteHEA305", str(len(result.consignments)))
+    _sub(header, "NotDatTimHEA104", stamp.strftime("%Y%m%d%H%M"))
+    for problem in result.problems:
+        error = _sub(root, "FUNERRER1")
+        _sub(error, "ErrTypER11", problem.code[:16])
+        _sub(error, "ErrPoiER12", problem.location[:210])
+        _sub(error, "ErrReaER13", problem.message[:350])
+    for number, consignment in enumerate(result.consignments, start=1):
+        item = _sub(root, "GOOITEGDS")
+        _sub(item, "IteNumGDS7", str(number))
+        _sub(item, "ComRefNumGIM1", consignment.reference[:70])
+    for number, consignment in enumerate(result.consignments, start=1):
+        if name == "CC351A" and consignment.outcome not in _CALM:
+            intervention = _sub(root, "CUSINT632")
+            _sub(intervention, "IteNumConCUSINT668", str(number))
+            _sub(intervention, "CusIntCodCUSINT665", INTERVENTIONS.get(consignment.outcome, "A004"))
+            _sub(intervention, "CusIntTexCUSINT666", f"{consignment.reference}: {consignment.basis}"[:350])
+            _sub(intervention, "CusIntTexCUSINT667LNG", "EN")
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def read(data: bytes) -> list[dict[str, Any]]:
+    """Per consignment: the answer's message, LRN, MRN, reference, outcome and intervention (round trips)."""
+    root = parse_xml(data)
+    name = etree.QName(root).localname
+
+    def text(parent: etree._Element, tag: str) -> str | None:
+        found = parent.find(tag)
+        return found.text if found is not None else None
+
+    header = root.find("HEAHEA")
+    lrn = text(header, "RefNumHEA4") if header is not None else None
+    mrn = text(header, "DocNumHEA5") if header is not None else None
+    interventions = {text(e, "IteNumConCUSINT668"): e for e in root.findall("CUSINT632")}
+    found = []
+    for item in root.findall("GOOITEGDS"):
+        intervention = interventions.get(text(item, "IteNumGDS7"))
+        code = text(intervention, "CusIntCodCUSINT665") if intervention is not None else None
+        found.append({"message": name, "document_number": lrn, "mrn": mrn,
+                      "reference": text(item, "ComRefNumGIM1"), "outcome": _OUTCOME_OF.get(code, "green"),
+                      "intervention": code,
+                      "text": text(intervention, "CusIntTexCUSINT666") if intervention is not None else None})
+    return found
