@@ -56,3 +56,34 @@ def test_only_pre_loading_lodgements_are_checked():
 
 def test_versions_record_the_rules():
     assert PlaciAssessor().versions() == {"placi": "7+1/2026-11"}
+
+
+def test_missing_goods_description_is_asked_for_not_refused():
+    [finding] = findings(air_consignment(goods__0__description=None))
+    assert finding.referral is Referral.RFI and finding.evidence["missing"] == ["goods description"]
+
+
+def test_waybills_without_a_description_are_filed_and_answered_with_an_rfi():
+    """Cargo-IMP without /NG and Cargo-XML without any description: accepted, then an RFI names the gap."""
+    from safelane.formats import parse
+    from safelane.pipeline import Pipeline
+    from safelane.risk.engine import RiskEngine
+    from safelane.selection import Policy
+    from tests.conftest import FIXTURES
+
+    own = FIXTURES / "messages" / "own"
+    lines = (own / "safelane__FWB_16.txt").read_bytes().splitlines(keepends=True)
+    fwb = b"".join(line for line in lines if not line.startswith(b"/NG/"))
+    assert len(fwb) < sum(map(len, lines))
+    import re
+
+    xfwb = (FIXTURES / "messages" / "cargo-xml" / "riege__888-11111111_XFWB.xml").read_bytes()
+    xfwb = re.sub(rb"<NatureIdentificationTransportCargo>.*?</NatureIdentificationTransportCargo>|"
+                  rb"<SummaryDescription>[^<]*</SummaryDescription>", b"", xfwb, flags=re.S)
+    assert b"NatureIdentificationTransportCargo" not in xfwb
+    pipeline = Pipeline(RiskEngine([PlaciAssessor()]), Policy())
+    for message in (fwb, xfwb):
+        [result] = pipeline.evaluate(parse(message))
+        [consignment] = result.consignments
+        assert consignment.outcome == "RFI"
+        assert "goods description" in consignment.findings[0]["explanation"]

@@ -88,7 +88,7 @@ class Money(_Model):
 
 class GoodsItem(_Model):
     sequence: Annotated[int, Field(ge=1)] | None = None
-    description: Text
+    description: Text | None = None  # missing on an air waybill: the PLACI check asks for it (RFI)
     hs_code: HsCode | None = None
     packages: Annotated[int, Field(gt=0)] | None = None
     package_kind: Annotated[str, Field(max_length=3)] | None = None  # UN/ECE Recommendation 21

@@ -215,8 +215,8 @@ def _fwb(blocks: list[Block], reader: _Reader, origins: Origins) -> tuple[str, d
                 notes.setdefault(key, []).extend(values)
         elif block.tag == "ISU" and block.fields:
             issued = _when(block.fields[0])
-    if not consignment["goods"]:
-        reader.fail(blocks[0].line, "missing_goods_description", "no RTD line with a goods description (/NG or /NC)")
+    if not consignment["goods"]:  # no /NG or /NC: filed as it is; the PLACI 7+1 check asks for it (RFI)
+        consignment["goods"] = [{}]
     _identify(consignment, notes)
     if status := _security(codes, notes):
         consignment["security_status"] = status

@@ -253,10 +253,8 @@ class _Reader:
             if mass:
                 goods[0]["gross_mass_kg"] = mass
             self.origins.note(f"{path}.goods[0]", node.raw("SummaryDescription"))
-        if not goods:
-            self.fail(Missing(container.element, items), "missing_goods_description",
-                      "the consignment has no goods description (NatureIdentificationTransportCargo or "
-                      "SummaryDescription)")
+        if not goods:  # no description at all: filed as it is; the PLACI 7+1 check asks for it (RFI)
+            goods = [{k: v for k, v in (("packages", pieces), ("gross_mass_kg", mass)) if v}]
         data["goods"] = goods
         if equipment:
             data["equipment"] = equipment

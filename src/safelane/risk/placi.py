@@ -65,7 +65,9 @@ def gaps(consignment: Consignment) -> tuple[list[str], list[str]]:
         missing.append("number of pieces")
     if not consignment.gross_mass_kg:
         missing.append("gross weight")
-    unclear = [g.description for g in consignment.goods if vague_description(g.description)]
+    if any(not g.description for g in consignment.goods):
+        missing.append("goods description")
+    unclear = [g.description for g in consignment.goods if g.description and vague_description(g.description)]
     if unclear:
         vague.append("goods description (" + "; ".join(f"'{d[:60]}'" for d in unclear[:3]) + ")")
     if not (consignment.house_document or consignment.master_document):

@@ -121,7 +121,7 @@ def _item_checks(when: Conditions) -> list[ItemCheck]:
         checks.append(lambda item: item.origin_country in origins)
     if when.description_matches:
         described = _any_regex(when.description_matches)
-        checks.append(lambda item: described.search(item.description) is not None)
+        checks.append(lambda item: item.description is not None and described.search(item.description) is not None)
     if when.currency and (when.value_min is not None or when.value_max is not None):
         currency, value_ok = when.currency, _between(when.value_min, when.value_max)
         checks.append(lambda item: item.value is not None and item.value.currency == currency
@@ -140,7 +140,8 @@ def _describe_item(index: int, item: GoodsItem) -> str:
     parts = [f"item {item.sequence or index + 1}"]
     if item.hs_code:
         parts.append(f"HS {item.hs_code}")
-    parts.append(f"'{item.description[:60]}'")
+    if item.description:
+        parts.append(f"'{item.description[:60]}'")
     if item.origin_country:
         parts.append(f"from {item.origin_country}")
     if item.value:
