@@ -18,7 +18,7 @@ from lxml import etree
 
 from safelane.domain import Filing, InvalidMessage, Problem
 from safelane.formats.located import Origins, build_filing, merge
-from safelane.formats.xml_safety import Node, local, parse_xml, xpath_of
+from safelane.formats.xml_safety import Node, XmlReader, local, parse_xml, xpath_of
 from safelane.reference import hs_description, hs_subheading_known
 
 ROOTS = {"CC315A": "IE315", "CC313A": "IE313"}
@@ -46,23 +46,9 @@ def moment(text: str | None) -> datetime | None:
         return None
 
 
-class _Reader:
-    def __init__(self, origins: Origins):
-        self.origins = origins
-        self.problems: list[Problem] = []
-
-    def number(self, node: Node, name: str, path: str, *, whole: bool) -> float | int | None:
-        element = node.raw(name)
-        if element is None or not (element.text or "").strip():
-            return None
-        self.origins.note(path, element)
-        text = element.text.strip()
-        try:
-            return int(text) if whole else float(text)
-        except ValueError:
-            kind = "a whole number" if whole else "a number"
-            self.problems.append(Problem(xpath_of(element), "not_a_number", f"{name} must be {kind}, got {text!r}"))
-            return None
+class _Reader(XmlReader):
+    def field_number(self, node: Node, name: str, path: str, *, whole: bool) -> float | int | None:
+        return self.number(node.raw(name), path, whole=whole)
 
     def party(self, node: Node, path: str) -> dict[str, Any]:
         self.origins.note(path, node.element)
@@ -96,7 +82,7 @@ class _Reader:
     def goods(self, item: Node, path: str) -> dict[str, Any]:
         self.origins.note(path, item.element)
         entry: dict[str, Any] = {}
-        if (sequence := self.number(item, "IteNumGDS7", f"{path}.sequence", whole=True)) is not None:
+        if (sequence := self.field_number(item, "IteNumGDS7", f"{path}.sequence", whole=True)) is not None:
             entry["sequence"] = sequence
         code = (item.text("COMCODGODITM", "ComNomCMD1") or "").replace(" ", "")
         if code:
@@ -111,13 +97,13 @@ class _Reader:
         else:
             self.problems.append(Problem(f"{xpath_of(item.element)}/GooDesGDS23", "missing_goods_description",
                                          "a goods item needs a description or a known commodity code"))
-        if (mass := self.number(item, "GroMasGDS46", f"{path}.gross_mass_kg", whole=False)) is not None:
+        if (mass := self.field_number(item, "GroMasGDS46", f"{path}.gross_mass_kg", whole=False)) is not None:
             entry["gross_mass_kg"] = mass
         packages = 0
         for package in item.all("PACGS2"):
-            count = self.number(package, "NumOfPacGS24", f"{path}.packages", whole=True)
+            count = self.field_number(package, "NumOfPacGS24", f"{path}.packages", whole=True)
             if count is None:
-                count = self.number(package, "NumOfPieGS25", f"{path}.packages", whole=True)
+                count = self.field_number(package, "NumOfPieGS25", f"{path}.packages", whole=True)
             packages += count or 0
             if "package_kind" not in entry and (kind := package.text("KinOfPacGS23")):
                 entry["package_kind"] = kind[:3]
@@ -184,9 +170,9 @@ def read(data: bytes) -> tuple[dict[str, Any], Origins]:
         consignment["consignment_id"] = number[:70]
     for key, name, whole in (("total_packages", "TotNumOfPacHEA306", True),
                              ("total_gross_mass_kg", "TotGroMasHEA307", False)):
-        if (value := reader.number(header, name, f"{at}.{key}", whole=whole)) is not None:
+        if (value := reader.field_number(header, name, f"{at}.{key}", whole=whole)) is not None:
             consignment[key] = value
-    reader.number(header, "TotNumOfIteHEA305", f"{at}.goods", whole=True)
+    reader.field_number(header, "TotNumOfIteHEA305", f"{at}.goods", whole=True)
     if means := header.text("IdeOfMeaOfTraCroHEA85"):
         consignment["transport_means"] = {"identifier": means[:35]}
         origins.note(f"{at}.transport_means", header.raw("IdeOfMeaOfTraCroHEA85"))

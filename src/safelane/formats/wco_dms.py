@@ -19,7 +19,7 @@ from lxml import etree
 
 from safelane.domain import Filing, InvalidMessage, Problem
 from safelane.formats.located import Origins, build_filing, merge
-from safelane.formats.xml_safety import Node, parse_xml, xpath_of
+from safelane.formats.xml_safety import Node, XmlReader, parse_xml, xpath_of
 
 ROOTS = {"MetaData": "DMS", "Declaration": "DMS"}
 # Mode of transport at the border (UCC DE 7/4, after UN/ECE Recommendation 19)
@@ -45,23 +45,7 @@ def moment(text: str | None) -> datetime | None:
     return base.replace(tzinfo=timezone(timedelta(hours=hours)))
 
 
-class _Reader:
-    def __init__(self, origins: Origins):
-        self.origins = origins
-        self.problems: list[Problem] = []
-
-    def number(self, element: etree._Element | None, path: str, *, whole: bool) -> float | int | None:
-        if element is None or not (element.text or "").strip():
-            return None
-        self.origins.note(path, element)
-        text = element.text.strip()
-        try:
-            return int(text) if whole else float(text)
-        except ValueError:
-            kind = "a whole number" if whole else "a number"
-            self.problems.append(Problem(xpath_of(element), "not_a_number", f"must be {kind}, got {text!r}"))
-            return None
-
+class _Reader(XmlReader):
     def party(self, node: Node | None, path: str) -> dict[str, Any] | None:
         if node is None:
             return None
