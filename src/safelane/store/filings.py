@@ -242,6 +242,12 @@ def list_filings(conn: sa.Connection, *, filer: str | None, limit: int = 100, of
     return [dict(r) for r in conn.execute(query.limit(limit).offset(offset)).mappings()]
 
 
+def message_type_of(conn: sa.Connection, filing_id: str, version: int) -> str:
+    """The standard one version was filed in (it decides the standard of the answer)."""
+    return conn.execute(sa.select(filing_versions.c.message_type).where(
+        filing_versions.c.filing_id == filing_id, filing_versions.c.version == version)).scalar_one()
+
+
 def versions_of(conn: sa.Connection, filing_id: str) -> list[dict[str, Any]]:
     """Every version as received: the header, its consignments as validated, and the raw message if kept."""
     rows = conn.execute(

@@ -189,14 +189,20 @@ def list_filings(user: CurrentUser, system: SystemDep, page: PageDep) -> JsonRes
     return JsonResponse({"filings": rows, "limit": page.limit, "offset": page.offset})
 
 
+def _visible(conn: Any, filing_id: str, user: User) -> dict[str, Any]:
+    """The filing if this user may see it; otherwise the same 404 as for an id that does not exist."""
+    row = filing_store.get_filing(conn, filing_id)
+    if row is None or not user.may_see(row["filer"]):
+        raise not_found("filing", filing_id, "filing_id")
+    return row
+
+
 @router.get("/{filing_id}")
 def get_filing(filing_id: str, user: CurrentUser, system: SystemDep) -> JsonResponse:
     """One filing: every version as received, and the decisions on its current consignments."""
     assert system.db is not None
     with system.db.read() as conn:
-        row = filing_store.get_filing(conn, filing_id)
-        if row is None or not user.may_see(row["filer"]):
-            raise not_found("filing", filing_id, "filing_id")
+        row = _visible(conn, filing_id, user)
         versions = [_as_received(v) for v in filing_store.versions_of(conn, filing_id)]
         current = filing_store.results_of(conn, filing_id, row["current_version"], as_first_given=False)
     return JsonResponse({"filing": row, "versions": versions, "consignments": [c.as_dict() for c in current]})
@@ -225,12 +231,10 @@ def answer(filing_id: str, user: CurrentUser, system: SystemDep,
     DMS response, ICS CC328A/CC351A) or JSON."""
     assert system.db is not None
     with system.db.read() as conn:
-        row = filing_store.get_filing(conn, filing_id)
-        if row is None or not user.may_see(row["filer"]):
-            raise not_found("filing", filing_id, "filing_id")
-        version = filing_store.versions_of(conn, filing_id)[-1]
+        row = _visible(conn, filing_id, user)
+        message_type = filing_store.message_type_of(conn, filing_id, row["current_version"])
         current = filing_store.results_of(conn, filing_id, row["current_version"], as_first_given=False)
-    chosen = standard or formats.answer_standard(version["message_type"])
+    chosen = standard or formats.answer_standard(message_type)
     if chosen not in formats.RENDERERS:
         raise ApiError(422, [Problem("standard", "unknown_standard",
                                      f"answer standards: {', '.join(sorted(formats.RENDERERS))}")])
