@@ -76,7 +76,7 @@ def _carried(decision: Decision, row: dict[str, Any]) -> Decision:
         return decision
     reasons = tuple(Finding.from_dict(f) for f in row["reasons"])
     basis = f"{outcome.value} on version {row['version']} stands through the amendment ({row['basis']})"
-    return Decision(decision.answer, outcome, basis, reasons, row["random"])
+    return Decision(decision.answer, outcome, basis, reasons, row["selection"], row["inspection"])
 
 
 class Pipeline:

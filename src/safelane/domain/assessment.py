@@ -57,4 +57,11 @@ class Decision:
     outcome: Referral | Channel
     basis: str  # why this outcome: a floor set by a finding, or the score against a threshold
     reasons: tuple[Finding, ...]  # the findings that caused it
-    random: bool = False  # chosen by the random compliance sample, not by risk
+    # Why it was selected for control: "mandatory" (a finding's floor), "risk" (the score, within capacity),
+    # "random" (the compliance sample, the honest baseline), "exploration" (for the model); None: not selected.
+    selection: str | None = None
+    inspection: str | None = None  # the capacity it uses: documentary | nii | physical | referral
+
+    @property
+    def random(self) -> bool:
+        return self.selection == "random"

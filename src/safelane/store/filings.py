@@ -15,6 +15,7 @@ from safelane.store.schema import (
     audit_events,
     consignments,
     decision_events,
+    decision_reasons,
     decisions,
     filing_versions,
     filings,
@@ -110,7 +111,8 @@ def save(conn: sa.Connection, batch: Sequence[Accepted], superseded: Sequence[di
     `superseded` lists open decisions of earlier versions to close, with the event that closes them.
     """
     rows: dict[sa.Table, list[dict[str, Any]]] = {
-        t: [] for t in (filings, filing_versions, consignments, assessments, decisions, decision_events, audit_events)
+        t: [] for t in (filings, filing_versions, consignments, assessments, decisions, decision_reasons,
+                        decision_events, audit_events)
     }
     amended: list[str] = []
     for accepted in batch:
@@ -159,7 +161,11 @@ def save(conn: sa.Connection, batch: Sequence[Accepted], superseded: Sequence[di
                 "outcome": decision.outcome.value, "state": state, "current": True, "basis": decision.basis,
                 "reasons": [f.as_dict() for f in decision.reasons], "random": decision.random,
                 "decided_at": accepted.received_at, "updated_at": accepted.received_at,
+                "selection": decision.selection, "inspection": decision.inspection,
+                "office": lodgement.consignment.office, "score": item.assessment.score, "assigned_to": None,
             })
+            rows[decision_reasons] += [{"decision_id": decision_id, "assessor": code[0], "code": code[1]}
+                                       for code in {(f.assessor, f.code[:200]) for f in decision.reasons}]
             rows[decision_events].append({
                 "event_id": new_id("E"), "decision_id": decision_id, "at": accepted.received_at, "actor": "safelane",
                 "action": "decided", "from_outcome": None, "to_outcome": decision.outcome.value, "from_state": None,
@@ -186,7 +192,7 @@ def save(conn: sa.Connection, batch: Sequence[Accepted], superseded: Sequence[di
             "action": old["action"], "from_outcome": old["outcome"], "to_outcome": old["outcome"],
             "from_state": old["state"], "to_state": "closed", "note": old["note"], "data": None,
         })
-    for table in (filings, filing_versions, consignments, assessments, decisions, decision_events, audit_events):
+    for table in rows:
         if rows[table]:
             conn.execute(table.insert(), rows[table])
 

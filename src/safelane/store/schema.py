@@ -112,8 +112,23 @@ decisions = sa.Table(
     sa.Column("basis", sa.Text, nullable=False),
     sa.Column("reasons", JSON, nullable=False),  # the findings that caused it
     sa.Column("random", sa.Boolean, nullable=False),
-    sa.Column("decided_at", UTCDateTime, nullable=False),
+    sa.Column("decided_at", UTCDateTime, nullable=False, index=True),
     sa.Column("updated_at", UTCDateTime, nullable=False),
+    # selection under capacity (safelane.selection.capacity) and the officer's case (safelane.cases)
+    sa.Column("selection", sa.String(16), nullable=True),  # mandatory | risk | random | exploration
+    sa.Column("inspection", sa.String(16), nullable=True),  # documentary | nii | physical | referral
+    sa.Column("office", sa.String(17), nullable=True, index=True),
+    sa.Column("score", sa.Float, nullable=True),  # the assessment's score, to sort the queue without a join
+    sa.Column("assigned_to", sa.String(70), nullable=True),
+)
+
+decision_reasons = sa.Table(  # which findings caused a decision, one row each: profile effectiveness reads it
+    "decision_reasons",
+    metadata,
+    sa.Column("decision_id", Id, sa.ForeignKey("decisions.decision_id"), primary_key=True),
+    sa.Column("assessor", sa.String(32), primary_key=True),
+    sa.Column("code", sa.String(200), primary_key=True),
+    sa.Index("ix_decision_reasons_assessor_code", "assessor", "code"),
 )
 
 decision_events = sa.Table(
@@ -154,6 +169,26 @@ users = sa.Table(
     sa.Column("key_hash", sa.String(64), nullable=False, unique=True),
     sa.Column("active", sa.Boolean, nullable=False),
     sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("password_hash", sa.String(200), nullable=True),  # workbench sign-in (scrypt); API calls use the key
+)
+
+web_sessions = sa.Table(  # signed-in workbench users; only the token's SHA-256 is kept
+    "web_sessions",
+    metadata,
+    sa.Column("token_hash", sa.String(64), primary_key=True),
+    sa.Column("user_name", sa.String(70), nullable=False),
+    sa.Column("csrf", sa.String(64), nullable=False),  # the form token every POST must carry
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("expires_at", UTCDateTime, nullable=False),
+)
+
+office_settings = sa.Table(  # inspection capacity and sampling per customs office; "*" is the default
+    "office_settings",
+    metadata,
+    sa.Column("office", sa.String(17), primary_key=True),
+    sa.Column("settings", JSON, nullable=False),  # {"capacity": {"physical": 20, ...}, "random_rate": 0.01, ...}
+    sa.Column("changed_at", UTCDateTime, nullable=False),
+    sa.Column("changed_by", sa.String(70), nullable=False),
 )
 
 profiles = sa.Table(
@@ -261,4 +296,38 @@ inspection_outcomes = sa.Table(  # what an inspection found: the labels the mode
     sa.Column("recorded_at", UTCDateTime, nullable=False),
     sa.Column("recorded_by", sa.String(70), nullable=False),
     sa.Column("note", sa.Text, nullable=True),
+    sa.Column("decision_id", Id, nullable=True, index=True),  # the selection it answers (workbench outcomes)
+    sa.Column("selection", sa.String(16), nullable=True),  # copied from it: targeted and random hit rates
+)
+
+seizures = sa.Table(  # a seizure found by an inspection, in the WCO Customs Enforcement Network's terms
+    "seizures",
+    metadata,
+    sa.Column("seizure_id", Id, primary_key=True),
+    sa.Column("outcome_id", Id, sa.ForeignKey("inspection_outcomes.outcome_id"), nullable=False, index=True),
+    sa.Column("consignment_id", Id, nullable=False, index=True),
+    sa.Column("office", sa.String(17), nullable=True),
+    sa.Column("commodity", sa.String(64), nullable=False),  # CEN commodity category, e.g. cocaine, cigarettes
+    sa.Column("hs_code", sa.String(10), nullable=True),
+    sa.Column("quantity", sa.Float, nullable=False),
+    sa.Column("unit", sa.String(8), nullable=False),  # kg, g, l, pieces, ...
+    sa.Column("concealment", sa.String(64), nullable=False),  # concealment method
+    sa.Column("detection", sa.String(64), nullable=False),  # detection method
+    sa.Column("offence", sa.String(64), nullable=False),  # offence type
+    sa.Column("description", sa.Text, nullable=True),
+    sa.Column("recorded_at", UTCDateTime, nullable=False, index=True),
+    sa.Column("recorded_by", sa.String(70), nullable=False),
+)
+
+case_notes = sa.Table(  # an officer's notes, document requests and assignments on a consignment
+    "case_notes",
+    metadata,
+    sa.Column("note_id", Id, primary_key=True),
+    sa.Column("consignment_id", Id, nullable=False, index=True),
+    sa.Column("decision_id", Id, nullable=True),
+    sa.Column("kind", sa.String(24), nullable=False),  # note | document_request | assignment
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("data", JSON, nullable=True),
+    sa.Column("at", UTCDateTime, nullable=False),
+    sa.Column("actor", sa.String(70), nullable=False),
 )
