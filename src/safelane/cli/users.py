@@ -44,3 +44,24 @@ def list_(database: str | None = DatabaseOption) -> None:
     for r in rows:
         table.add_row(r["name"], r["role"], r["filer"] or "", r["office"] or "", str(r["active"]))
     Console().print(table)
+
+
+@app.command()
+def password(
+    name: str,
+    new_password: str = typer.Option(..., "--password", prompt=True, hide_input=True, confirmation_prompt=True,
+                                     help="the workbench password (at least 8 characters)"),
+    database: str | None = DatabaseOption,
+) -> None:
+    """Set the password a user signs in to the workbench with (API calls keep using the key)."""
+    db = open_store(database)
+    try:
+        with db.write() as conn:
+            user_store.set_password(conn, name, new_password, at=datetime.now(UTC), actor="cli")
+    except ValueError as error:
+        Console(stderr=True).print(f"[red]{error}[/red]")
+        raise typer.Exit(2) from None
+    except LookupError:
+        Console(stderr=True).print(f"[red]no user named {name!r}[/red]")
+        raise typer.Exit(2) from None
+    emit({"name": name, "password": "set"})

@@ -192,6 +192,12 @@ class Consignment(_Model):
         """The filer's own reference of this consignment: house document, else master, else given id."""
         return self.consignment_id or self.house_document or self.master_document or ""
 
+    @property
+    def entry_office(self) -> str | None:
+        """The customs office that acts on it: the declared office of first entry, else the place of unloading
+        (the port or airport where its office sits). Capacity, queues and officers' access go by this."""
+        return self.office or self.itinerary.place_of_unloading
+
     def parties(self) -> Iterator[tuple[str, Party]]:
         for role in PARTY_ROLES:
             party = getattr(self, role)

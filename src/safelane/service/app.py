@@ -4,7 +4,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 from fastapi import FastAPI
 
-from safelane.service import docs, errors, logs
+from safelane.service import docs, errors, logs, web
 from safelane.service.api import JsonResponse, consignments, decisions, filings, ops
 from safelane.service.metrics import Metrics
 from safelane.system import System
@@ -39,5 +39,6 @@ def create_app(system: System) -> FastAPI:
     errors.install(app)
     for module in (filings, decisions, consignments, ops):
         app.include_router(module.router)
+    web.install(app)
     app.add_middleware(logs.RequestLog, routes=app.router.routes, on_done=metrics.request)
     return app

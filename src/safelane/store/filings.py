@@ -145,7 +145,7 @@ def save(conn: sa.Connection, batch: Sequence[Accepted], superseded: Sequence[di
                 "row_id": row_id, "consignment_id": lodgement.consignment_id, "version_id": version_id,
                 "filing_id": accepted.filing_id, "version": filing.version, "position": position, "current": True,
                 "reference": lodgement.consignment.reference, "filer": lodgement.filer, "kind": lodgement.kind.value,
-                "mode": lodgement.consignment.mode.value, "office": lodgement.consignment.office,
+                "mode": lodgement.consignment.mode.value, "office": lodgement.consignment.entry_office,
                 "filed_at": lodgement.filed_at,
                 "data": accepted.document["consignments"][position],
             })
@@ -162,7 +162,7 @@ def save(conn: sa.Connection, batch: Sequence[Accepted], superseded: Sequence[di
                 "reasons": [f.as_dict() for f in decision.reasons], "random": decision.random,
                 "decided_at": accepted.received_at, "updated_at": accepted.received_at,
                 "selection": decision.selection, "inspection": decision.inspection,
-                "office": lodgement.consignment.office, "score": item.assessment.score, "assigned_to": None,
+                "office": lodgement.consignment.entry_office, "score": item.assessment.score, "assigned_to": None,
             })
             rows[decision_reasons] += [{"decision_id": decision_id, "assessor": code[0], "code": code[1]}
                                        for code in {(f.assessor, f.code[:200]) for f in decision.reasons}]

@@ -1,6 +1,11 @@
-"""Users and their API keys. Keys are random and shown once; only their SHA-256 is stored."""
+"""Users, their API keys and workbench passwords.
+
+API keys are random and shown once; only their SHA-256 is stored. Passwords (for signing in to the
+workbench) are kept as scrypt hashes with a per-user salt, compared in constant time.
+"""
 
 import hashlib
+import hmac
 import secrets
 from datetime import datetime
 from typing import Any
@@ -42,3 +47,38 @@ def listing(conn: sa.Connection) -> list[dict[str, Any]]:
     rows = conn.execute(sa.select(users.c.name, users.c.role, users.c.filer, users.c.office, users.c.active,
                                   users.c.created_at).order_by(users.c.name))
     return [dict(r) for r in rows.mappings()]
+
+
+_SCRYPT = {"n": 2**14, "r": 8, "p": 1}
+MIN_PASSWORD = 8
+
+
+def _scrypt(password: str, salt: bytes) -> str:
+    return hashlib.scrypt(password.encode(), salt=salt, **_SCRYPT).hex()
+
+
+def set_password(conn: sa.Connection, name: str, password: str, *, at: datetime, actor: str = "admin") -> None:
+    if len(password) < MIN_PASSWORD:
+        raise ValueError(f"a password needs at least {MIN_PASSWORD} characters")
+    salt = secrets.token_bytes(16)
+    done = conn.execute(users.update().where(users.c.name == name)
+                        .values(password_hash=f"scrypt${salt.hex()}${_scrypt(password, salt)}"))
+    if done.rowcount != 1:
+        raise LookupError(name)
+    add_audit(conn, at, actor, "user.password_set", name, None)
+
+
+def by_password(conn: sa.Connection, name: str, password: str) -> dict[str, Any] | None:
+    """The active user with this name and password, else None (the same None for either mistake)."""
+    row = conn.execute(sa.select(users).where(users.c.name == name, users.c.active.is_(True))).mappings().first()
+    stored = row["password_hash"] if row else None
+    if not stored:
+        _scrypt(password, b"0" * 16)  # as slow as a real check, so names cannot be probed by timing
+        return None
+    _, salt, digest = stored.split("$")
+    return dict(row) if hmac.compare_digest(_scrypt(password, bytes.fromhex(salt)), digest) else None
+
+
+def by_name(conn: sa.Connection, name: str) -> dict[str, Any] | None:
+    row = conn.execute(sa.select(users).where(users.c.name == name, users.c.active.is_(True))).mappings().first()
+    return dict(row) if row else None

@@ -1,0 +1,5 @@
+"""Workbench pages: consignment (being built)."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

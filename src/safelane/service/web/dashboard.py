@@ -1,0 +1,5 @@
+"""Workbench pages: dashboard (being built)."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

@@ -1,0 +1,5 @@
+"""Workbench pages: offices (being built)."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

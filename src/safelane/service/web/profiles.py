@@ -1,0 +1,5 @@
+"""Workbench pages: profiles (being built)."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

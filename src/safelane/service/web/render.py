@@ -1,0 +1,58 @@
+"""Server-rendered pages: one Jinja2 environment, a few filters officers need (times, time left, scores).
+
+Pages are HTML forms and links, so they work without JavaScript and with no internet; the small
+script and style sheet are our own files under /static.
+"""
+
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+if TYPE_CHECKING:
+    from safelane.service.web.signin import Officer
+
+
+def when(value: datetime | None) -> str:
+    """UTC, to the minute: what an officer reads in a list."""
+    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC") if value else ""
+
+
+def duration(value: timedelta | float | None) -> str:
+    """A span as '2 h 05 min', '12 min' or '45 s'; negative spans read as overdue."""
+    if value is None:
+        return ""
+    seconds = value.total_seconds() if isinstance(value, timedelta) else float(value)
+    sign, seconds = ("overdue " if seconds < 0 else ""), abs(int(seconds))
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    if days:
+        return f"{sign}{days} d {hours} h"
+    if hours:
+        return f"{sign}{hours} h {minutes:02d} min"
+    return f"{sign}{minutes} min" if minutes else f"{sign}{secs} s"
+
+
+def score(value: float | None) -> str:
+    return "" if value is None else f"{value:.0f}"
+
+
+environment = Environment(
+    loader=PackageLoader("safelane.service.web", "templates"),
+    autoescape=select_autoescape(default=True),
+    undefined=StrictUndefined,  # a misspelt variable fails the page test instead of rendering blank
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+environment.filters.update(when=when, duration=duration, score=score)
+
+
+def page(request: Request, template: str, officer: "Officer | None", *, status: int = 200,
+         **context: Any) -> HTMLResponse:
+    """Render a template with the signed-in officer (None on the sign-in page) and the current path."""
+    html = environment.get_template(template).render(request=request, officer=officer, path=request.url.path,
+                                                     now=datetime.now(UTC), **context)
+    return HTMLResponse(html, status_code=status)

@@ -1,0 +1,5 @@
+"""Workbench pages: seizures (being built)."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

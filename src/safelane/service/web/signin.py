@@ -1,0 +1,149 @@
+"""Who is at the workbench: sign-in with name and password, a session cookie, role checks on every page.
+
+Only customs roles (officer, supervisor, admin) may use the workbench; a filer's correct password
+still gets no session. An officer posted to an office sees that office's consignments; supervisors,
+admins and officers without an office see every office. Every form POST carries the session's form
+token (CSRF), checked before anything is done.
+"""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from safelane.referrals import OFFICER_ROLES
+from safelane.service.web.render import page
+from safelane.store import users as user_store
+from safelane.store import web_sessions
+from safelane.store.filings import add_audit
+from safelane.system import System
+
+COOKIE = "safelane_session"
+router = APIRouter()
+
+
+class SignInRequired(Exception):
+    """No valid session: the page redirects to the sign-in form and back afterwards."""
+
+
+class Forbidden(Exception):
+    """Signed in, but this role or office may not see or do this."""
+
+    def __init__(self, message: str):
+        self.message = message
+        super().__init__(message)
+
+
+@dataclass(frozen=True)
+class Officer:
+    name: str
+    role: str
+    office: str | None
+    csrf: str
+
+    @property
+    def office_scope(self) -> str | None:
+        """The one office whose consignments this user sees; None means every office."""
+        return self.office if self.role == "officer" else None
+
+    @property
+    def is_supervisor(self) -> bool:
+        return self.role in ("supervisor", "admin")
+
+    def may_see(self, office: str | None) -> bool:
+        return self.office_scope is None or office == self.office_scope
+
+    def require_supervisor(self) -> None:
+        if not self.is_supervisor:
+            raise Forbidden("Only a supervisor may change this.")
+
+
+def _system(request: Request) -> System:
+    return request.app.state.system
+
+
+def _session(system: System, token: str) -> dict[str, Any] | None:
+    assert system.db is not None
+    with system.db.read() as conn:
+        return web_sessions.get(conn, token, at=datetime.now(UTC))
+
+
+async def current_officer(request: Request) -> Officer:
+    token = request.cookies.get(COOKIE)
+    row = await run_in_threadpool(_session, _system(request), token) if token else None
+    if row is None:
+        raise SignInRequired()
+    if row["role"] not in OFFICER_ROLES:
+        raise Forbidden("The workbench is for customs officers.")
+    request.state.actor = row["name"]  # for the request log
+    return Officer(row["name"], row["role"], row["office"], row["csrf"])
+
+
+OfficerDep = Annotated[Officer, Depends(current_officer)]
+
+
+async def checked_form(request: Request, officer: OfficerDep) -> dict[str, str]:
+    """The posted form, after its form token matched the session's; repeated keys keep the last value."""
+    form = await request.form()
+    if form.get("csrf") != officer.csrf:
+        raise Forbidden("This form has expired or did not come from the workbench. Reload the page and try again.")
+    return {key: str(value) for key, value in form.items() if key != "csrf"}
+
+
+FormDep = Annotated[dict[str, str], Depends(checked_form)]
+
+
+def _safe_next(target: str | None) -> str:
+    """Only paths of this site, so the sign-in form cannot be used to send an officer elsewhere."""
+    return target if target and target.startswith("/") and not target.startswith("//") else "/queue"
+
+
+@router.get("/signin")
+def signin_form(request: Request, next: str | None = None) -> Response:
+    return page(request, "signin.html", None, next=_safe_next(next))
+
+
+@router.post("/signin")
+def signin(request: Request, name: Annotated[str, Form()], password: Annotated[str, Form()],
+           next: Annotated[str | None, Form()] = None) -> Response:
+    system = _system(request)
+    assert system.db is not None
+    at = datetime.now(UTC)
+    with system.db.read() as conn:
+        user = user_store.by_password(conn, name.strip(), password)
+    if user is None or user["role"] not in OFFICER_ROLES:
+        message = "Unknown name or wrong password." if user is None else "The workbench is for customs officers."
+        with system.db.write() as conn:
+            add_audit(conn, at, name.strip()[:70] or "?", "workbench.signin_refused", None,
+                                 {"reason": "credential" if user is None else "role"})
+        return page(request, "signin.html", None, next=_safe_next(next), error=message, name=name,
+                    status=401 if user is None else 403)
+    with system.db.write() as conn:
+        token = web_sessions.create(conn, user["name"], at=at)
+        add_audit(conn, at, user["name"], "workbench.signed_in", None, None)
+    response = RedirectResponse(_safe_next(next), status_code=303)
+    response.set_cookie(COOKIE, token, max_age=int(web_sessions.SHIFT.total_seconds()), httponly=True,
+                        samesite="strict", secure=request.url.scheme == "https", path="/")
+    return response
+
+
+@router.post("/signout")
+def signout(request: Request, form: FormDep) -> Response:
+    system = _system(request)
+    assert system.db is not None
+    token = request.cookies.get(COOKIE)
+    if token:
+        with system.db.write() as conn:
+            web_sessions.end(conn, token)
+    response = RedirectResponse("/signin", status_code=303)
+    response.delete_cookie(COOKIE, path="/")
+    return response
+
+
+def to_signin(request: Request) -> Response:
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return RedirectResponse(f"/signin?next={quote(target)}", status_code=303)
