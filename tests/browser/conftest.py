@@ -1,0 +1,134 @@
+"""Browser tests: Debian's Chromium, driven by Playwright, against a running `safelane serve`.
+
+The store is a SQLite file prepared through the same code paths the product uses (demo profiles,
+users with passwords, a generated day of traffic through the pipeline, and a few filings that must be
+worked: a DNL, a red sea consignment). Then `safelane serve` runs as its own process on a free port,
+and the browser talks to it over HTTP like an officer's would. Every request the page makes is
+recorded, so a test can assert that nothing left this server. Screenshots go to test-artifacts/browser/.
+
+Skipped, with the reason, where Chromium or Playwright is missing (`scripts/system-packages --test`
+installs Chromium; Playwright never downloads a browser here).
+"""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+import orjson
+import pytest
+
+from safelane.demo import generate_day
+from safelane.domain import Filing
+from safelane.formats import parse
+from safelane.settings import Settings
+from safelane.system import build
+from tests.factories import air_consignment, filing, sea_consignment
+from tests.web.conftest import PASSWORD, add_users, load_demo_profiles
+
+CHROMIUM = os.environ.get("SAFELANE_CHROMIUM", "/usr/bin/chromium")
+ARTIFACTS = Path(__file__).parents[2] / "test-artifacts" / "browser"
+USERS = {"olga": ("officer", None, None), "sam": ("supervisor", None, None), "acme": ("filer", "ACME", None),
+         "pieter": ("officer", None, "BEANR")}
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
+               "--disable-background-networking", "--disable-component-update", "--disable-default-apps",
+               "--disable-extensions"]
+
+playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is missing: pip install -e '.[test]'")
+if not Path(CHROMIUM).exists():
+    pytest.skip(f"no Chromium at {CHROMIUM} (scripts/system-packages --test installs it)", allow_module_level=True)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def worked_filings(now: datetime) -> list[Filing]:
+    """Filings the journey works on: a DNL (toner from Yemen) and a sea consignment the profiles send to red."""
+    departure, arrival = (now + timedelta(hours=1)).isoformat(), (now + timedelta(hours=12)).isoformat()
+    dnl = air_consignment(house_document="HAWB-TONER-1", itinerary__place_of_loading="YESAH",
+                          goods__0__hs_code="844399", goods__0__description="Printer toner cartridges",
+                          itinerary__departure_at=departure, itinerary__arrival_at=arrival)
+    red = sea_consignment(master_document="MSCU7654321", consignor__name="Falcon Star General Trading")
+    data = [filing(dnl, document_number="AWB-TONER-1"), filing(red, document_number="BL-RED-1")]
+    return [f for d in data for f in parse(orjson.dumps(d), format="json", filer="ACME")]
+
+
+@dataclass
+class Served:
+    url: str
+    database_url: str
+    requests: list[str] = field(default_factory=list)
+
+
+@pytest.fixture(scope="session")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    folder = tmp_path_factory.mktemp("browser")
+    database_url = f"sqlite:///{folder / 'workbench.db'}"
+    system = build(Settings(database_url=database_url))
+    load_demo_profiles(system)
+    add_users(system, USERS)
+    now = datetime.now(UTC)
+    day = generate_day((now - timedelta(days=1)).date(), 400, 11)
+    system.pipeline.submit(day, actor="demo")
+    system.pipeline.submit(worked_filings(now), actor="acme")
+    assert system.db is not None
+    system.db.dispose()
+
+    port = _free_port()
+    executable = shutil.which("safelane", path=str(Path(sys.executable).parent)) or "safelane"
+    log = (folder / "serve.log").open("wb")
+    server = subprocess.Popen([executable, "serve", "--port", str(port), "--database", database_url],
+                              stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "SAFELANE_LOG_LEVEL": "WARNING"})
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(150):
+            try:
+                if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        else:
+            raise RuntimeError(f"safelane serve did not start: {(folder / 'serve.log').read_text()[-2000:]}")
+        yield Served(url, database_url)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator["playwright_api.Browser"]:
+    with playwright_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, served: Served, request: pytest.FixtureRequest) -> Iterator["playwright_api.Page"]:
+    """A fresh 1366x768 browser context per test; a screenshot of the last page is kept as an artefact."""
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, base_url=served.url)
+    tab = context.new_page()
+    served.requests.clear()
+    tab.on("request", lambda r: served.requests.append(r.url))
+    yield tab
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    tab.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+    context.close()
+
+
+def sign_in(page, name: str) -> None:
+    page.goto("/signin")
+    page.get_by_label("Name").fill(name)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
