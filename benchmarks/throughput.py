@@ -232,7 +232,8 @@ def _instrument(pipeline: Any, clock: _Clock) -> Callable[[], None]:
         original = assessor.assess
         assessor.assess = clock.wrap(f"assess.{assessor.name}", original)
         undo.append(lambda a=assessor, o=original: setattr(a, "assess", o))
-    for module, name, label in ((pipeline_module, "decide", "decide"), (pipeline_module, "canonical", "store.hash"),
+    for module, name, label in ((pipeline_module, "decide", "decide"), (pipeline_module, "allocate", "decide"),
+                                (pipeline_module, "canonical", "store.hash"),
                                 (pipeline_module, "content_hash", "store.hash"),
                                 (filing_store, "known_filings", "store.lookup"), (filing_store, "save", "store.save")):
         original = getattr(module, name, None)

@@ -148,10 +148,10 @@ def test_one_bad_submission_does_not_fail_the_others_in_its_group(system, monkey
 
     original = system.pipeline._assess
 
-    def fragile(lodgements):
+    def fragile(lodgements, *rest):
         if any(lo.document_number == "BOOM" for lo in lodgements):
             raise RuntimeError("assessor failure")
-        return original(lodgements)
+        return original(lodgements, *rest)
 
     monkeypatch.setattr(system.pipeline, "_assess", fragile)
     docs = ["BOOM", *[f"OK{i}" for i in range(15)]]

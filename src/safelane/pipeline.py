@@ -7,6 +7,7 @@ so a filing is durable before it is acknowledged and a rejected one leaves only 
 
 import hashlib
 import logging
+import os
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -21,9 +22,10 @@ from safelane.domain import Channel, Decision, Filing, Finding, InvalidMessage, 
 from safelane.ids import new_id, stable_id
 from safelane.results import ConsignmentResult, FilingResult
 from safelane.risk.engine import RiskEngine
-from safelane.selection import Policy, decide
+from safelane.selection import Offices, Policy, Usage, allocate, decide
 from safelane.store import Database
 from safelane.store import filings as filing_store
+from safelane.store import offices as office_store
 from safelane.store.filings import Accepted, Assessed, KnownFiling
 
 log = logging.getLogger(__name__)
@@ -81,11 +83,17 @@ def _carried(decision: Decision, row: dict[str, Any]) -> Decision:
 
 class Pipeline:
     def __init__(self, engine: RiskEngine, policy: Policy, store: Database | None = None,
-                 clock: Callable[[], datetime] = utcnow):
+                 clock: Callable[[], datetime] = utcnow, *, offices: Callable[[], Offices] | None = None,
+                 sample_key: bytes | None = None):
+        """`offices` gives the office settings (default: the store's, reloaded on change; without a store, the
+        built-in default); `sample_key` keys the random sample and exploration draws (default: random)."""
         self.engine = engine
         self.policy = policy
         self.store = store
         self.clock = clock
+        self.offices: Callable[[], Offices] = offices or (
+            office_store.StoredOffices(store) if store is not None else Offices)
+        self.sample_key = sample_key if sample_key is not None else os.urandom(32)
         self._queue: list[_Ticket] = []  # group commit: callers waiting for the next transaction
         self._queue_lock = threading.Lock()
         self._leader = threading.Lock()  # held by the caller that writes the current group
@@ -112,9 +120,12 @@ class Pipeline:
             for c in filing.consignments
         ]
 
-    def _assess(self, lodgements: Sequence[Lodgement]) -> list[Assessed]:
+    def _assess(self, lodgements: Sequence[Lodgement], used: Usage | None = None) -> list[Assessed]:
+        """Assess and decide a batch under capacity; `used` is what earlier batches took today (none: nothing)."""
         assessments = self.engine.assess(lodgements)
-        decisions = decide(list(zip(lodgements, assessments, strict=True)), self.policy)
+        items = list(zip(lodgements, assessments, strict=True))
+        decisions = allocate(items, decide(items, self.policy), self.offices(), used or Usage(), self.policy,
+                             self.sample_key)
         return [Assessed(lo, a, d) for lo, a, d in zip(lodgements, assessments, decisions, strict=True)]
 
     # -- without a store: the CLI's plain `assess` --------------------------------------------------
@@ -188,10 +199,11 @@ class Pipeline:
         batch = [filing for filing, _, _ in submissions]
         with store.read() as conn:
             known = filing_store.known_filings(conn, [(f.filer or "anonymous", f.document_number) for f in batch])
+            used = office_store.usage(conn, received_at)
         plan = self._plan(submissions, known, received_at)
         plan.conflicts.update(unknown)
         lodgements = [item.lodgement for a in plan.accepted for item in a.items]
-        assessed = iter(self._assess(lodgements))
+        assessed = iter(self._assess(lodgements, used))
         for accepted in plan.accepted:
             accepted.items = [next(assessed) for _ in accepted.items]
         with store.write() as conn:

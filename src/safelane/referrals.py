@@ -1,7 +1,8 @@
 """The life of a decision after it is made: PLACI referrals answered, screened, lifted; channels closed.
 
 An RFI is answered by an information response (or an amendment, see the pipeline); an RFS by a
-screening result; a DNL stands until an officer lifts it. Every change is an event with who and when.
+screening result; a DNL stands until an officer lifts it. Officers also issue referrals, lift any standing
+one, and move a declaration to another channel, each with a reason. Every change is an event with who and when.
 """
 
 from collections.abc import Callable
@@ -9,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from safelane.domain import Referral
+from safelane.domain import Channel, Referral
 from safelane.store import Database
 from safelane.store import decisions as decision_store
 from safelane.store.filings import add_audit
@@ -58,9 +59,12 @@ def _screening(row: dict[str, Any], data: dict[str, Any]) -> Change:
     return Change(Referral.DNL.value, "open")  # the threat was not ruled out: do not load
 
 
+STANDING = frozenset({Referral.RFI.value, Referral.RFS.value, Referral.DNL.value})
+
+
 def _lift(row: dict[str, Any], data: dict[str, Any]) -> Change:
-    if row["outcome"] != Referral.DNL.value or row["state"] == "closed":
-        raise ActionError("only a standing DNL can be lifted")
+    if row["outcome"] not in STANDING or row["state"] == "closed":
+        raise ActionError("only a standing RFI, RFS or DNL can be lifted")
     return Change(Referral.ASSESSMENT_COMPLETE.value, "closed")
 
 
@@ -82,7 +86,22 @@ def _issue(row: dict[str, Any], data: dict[str, Any]) -> Change:
         raise ActionError("referral must be RFI, RFS or DNL", 422, "referral") from None
     if wanted is Referral.ASSESSMENT_COMPLETE:
         raise ActionError("use close to complete an assessment", 422, "referral")
+    if row["outcome"] == wanted.value and row["state"] != "closed":
+        raise ActionError(f"an {wanted.value} already stands on this consignment")
     return Change(wanted.value, "open")
+
+
+def _channel(row: dict[str, Any], data: dict[str, Any]) -> Change:
+    """Move a declaration to another channel; yellow and red stay open until the control is done."""
+    if row["answer"] != "channel":
+        raise ActionError("channels apply to declarations and pre-arrival filings only")
+    try:
+        wanted = Channel(data.get("channel"))
+    except ValueError:
+        raise ActionError(f"channel must be one of {', '.join(c.value for c in Channel)}", 422, "channel") from None
+    if wanted.value == row["outcome"]:
+        raise ActionError(f"the consignment is already in the {wanted.value} channel", 422, "channel")
+    return Change(wanted.value, "open" if wanted in (Channel.YELLOW, Channel.RED) else "closed")
 
 
 Rule = Callable[[dict[str, Any], dict[str, Any]], Change]
@@ -93,12 +112,15 @@ ACTIONS: dict[str, tuple[Rule, frozenset[str], bool]] = {
     "lift": (_lift, OFFICER_ROLES, True),
     "close": (_close, OFFICER_ROLES, False),
     "issue": (_issue, OFFICER_ROLES, True),
+    "channel": (_channel, OFFICER_ROLES, True),
 }
 
 
 def act(db: Database, decision_id: str, action: str, *, actor: str, role: str, filer: str | None,
-        at: datetime, note: str | None = None, data: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Apply one action in one transaction; a filer only reaches its own decisions."""
+        at: datetime, note: str | None = None, data: dict[str, Any] | None = None,
+        office: str | None = None) -> dict[str, Any]:
+    """Apply one action in one transaction; a filer only reaches its own decisions, an officer posted to an
+    `office` only that office's."""
     if action not in ACTIONS:
         raise ActionError(f"unknown action {action!r}", 404)
     rule, roles, note_required = ACTIONS[action]
@@ -111,6 +133,8 @@ def act(db: Database, decision_id: str, action: str, *, actor: str, role: str, f
         row = decision_store.get(conn, decision_id, for_update=True)
         if row is None or (filer is not None and row["filer"] != filer):
             raise ActionError(f"no decision {decision_id}", 404, "decision_id")
+        if office is not None and row["office"] != office:
+            raise ActionError(f"decision {decision_id} belongs to another office", 403, "decision_id")
         if not row["current"]:
             raise ActionError("this decision belongs to an earlier version of the filing")
         change = rule(row, data)

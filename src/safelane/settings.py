@@ -19,6 +19,9 @@ class Settings:
     max_body_bytes: int = 5 * 1024 * 1024
     log_level: str = "INFO"
     policy: Policy = field(default_factory=Policy)
+    # Keys the random compliance sample and exploration draws, so filers cannot predict them. Set the same
+    # SAFELANE_SAMPLE_KEY in every process to make the draws reproducible; unset, each process makes its own.
+    sample_key: bytes = field(default_factory=lambda: os.urandom(32), repr=False, compare=False)
 
     @classmethod
     def from_env(cls, **overrides: object) -> "Settings":
@@ -37,5 +40,7 @@ class Settings:
             "log_level": env.get("SAFELANE_LOG_LEVEL", cls.log_level),
             "policy": policy,
         }
+        if env.get("SAFELANE_SAMPLE_KEY"):
+            values["sample_key"] = env["SAFELANE_SAMPLE_KEY"].encode()
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]

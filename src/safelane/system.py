@@ -66,7 +66,8 @@ def build(settings: Settings, *, store: bool = True, profiles_dir: Path | None =
     if db is not None:  # the learned model scores from the moment a version is activated, until rolled back
         engine.assessors.append(ModelAssessor(StoredModel(db)))
     settle()
-    return System(settings, db, Pipeline(engine, settings.policy, db if store else None), stored)
+    pipeline = Pipeline(engine, settings.policy, db if store else None, sample_key=settings.sample_key)
+    return System(settings, db, pipeline, stored)
 
 
 def settle() -> None:

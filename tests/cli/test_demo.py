@@ -8,6 +8,7 @@ from safelane.cli.main import app
 from safelane.store import Database
 from safelane.store import decisions as decision_store
 from safelane.store import filings as filing_store
+from safelane.store import offices as office_store
 from safelane.store import users as user_store
 
 runner = CliRunner()
@@ -27,9 +28,10 @@ def test_demo_builds_a_decided_day_and_says_what_happened(tmp_path):
     assert result.exit_code == 0, result.output
     out = _text(result.output)
     for text in ("7 demo profiles active", "Generated and validated 300 consignments", "PLACI referrals",
-                 "Channels", "Profile hits", "AIR-TONER-YE", "EXPRESS-NIGHT-PHONES", "API keys", "carrier-ocean"):
+                 "Channels", "Profile hits", "AIR-TONER-YE", "EXPRESS-NIGHT-PHONES", "API keys", "carrier-ocean",
+                 "Selection under capacity"):
         assert text in out
-    assert out.count("sl_") == 3  # one key per user, shown once
+    assert out.count("sl_") == 4  # one key per user, shown once
 
     db = Database(url)
     try:
@@ -39,13 +41,16 @@ def test_demo_builds_a_decided_day_and_says_what_happened(tmp_path):
             rfs = decision_store.search(conn, outcome="RFS")
             red = decision_store.search(conn, outcome="red")
             filers = {f["filer"] for f in filing_store.list_filings(conn, filer=None, limit=500)}
+            offices = {row["office"]: row["changed_by"] for row in office_store.listing(conn)}
     finally:
         db.dispose()
-    assert users == {"officer": ("officer", None), "fwd-hkg": ("filer", "fwd-hkg"),
+    assert users == {"officer": ("officer", None), "supervisor": ("supervisor", None), "fwd-hkg": ("filer", "fwd-hkg"),
                      "carrier-ocean": ("filer", "carrier-ocean")}
     assert dnl and all("AIR-TONER-YE" in d["basis"] for d in dnl)
     assert rfs and red
     assert filers == {"fwd-hkg", "carrier-ocean"}  # demo filings belong to the filer users
+    assert offices == {"*": "supervisor", "NLRTM": "supervisor", "DEHAM": "supervisor"}
+    assert all(d["selection"] == "mandatory" for d in dnl + rfs) and all(d["inspection"] for d in red)
 
 
 def test_demo_recreates_its_own_database_and_leaves_others_alone(tmp_path):

@@ -6,9 +6,11 @@ SAFELANE_DATABASE_URL (it must not wipe a real store by accident) and it only de
 that holds nothing but the demo's own users.
 """
 
+import os
 import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -23,13 +25,23 @@ from safelane.cli.lists import DEMO_LIST, import_file
 from safelane.demo import PROFILES_DIR, demo_day, generate_day
 from safelane.domain import Channel, Filing, Referral
 from safelane.results import FilingResult
+from safelane.selection.capacity import SELECTIONS, OfficeSettings
 from safelane.store import Database
+from safelane.store import offices as office_store
 from safelane.store import profiles as profile_store
 from safelane.store import users as user_store
 from safelane.system import System, build
 
 DEFAULT_DATABASE = "sqlite:///safelane-demo.db"
-USERS = (("officer", "officer"), ("fwd-hkg", "filer"), ("carrier-ocean", "filer"))
+USERS = (("officer", "officer"), ("supervisor", "supervisor"), ("fwd-hkg", "filer"), ("carrier-ocean", "filer"))
+# Capacity per day, small as the demo's day is small, so that it runs out: mandatory selections pass over it,
+# score-driven ones (from a learned model, once one is active) fall to blue or green, and the random
+# compliance sample (1 %) and the exploration reserve (5 %) show beside them. "*" is every other office.
+OFFICES = (
+    OfficeSettings("*", {"physical": 1, "nii": 1, "documentary": 2, "referral": 3}),
+    OfficeSettings("NLRTM", {"physical": 2, "nii": 2, "documentary": 4, "referral": 5}),
+    OfficeSettings("DEHAM", {"physical": 2, "nii": 1, "documentary": 3, "referral": 5}),
+)
 CHUNK = 500  # consignments per pipeline batch: one transaction each, and a steady progress bar
 
 
@@ -111,10 +123,33 @@ def load_profiles(system: System) -> dict[str, str]:
 
 
 def add_users(system: System) -> dict[str, str]:
-    """The demo's officer and two filers; returns name -> API key (shown once, only its hash is kept)."""
+    """The demo's officer, supervisor and two filers; returns name -> API key (shown once, only its hash is kept)."""
     assert system.db is not None
     with system.db.write() as conn:
         return {name: user_store.add(conn, name, role, at=datetime.now(UTC), actor="demo") for name, role in USERS}
+
+
+def set_offices(system: System) -> None:
+    """The demo's office settings, changed as a supervisor would (audited)."""
+    assert system.db is not None
+    with system.db.write() as conn:
+        for settings in OFFICES:
+            office_store.set(conn, settings, at=datetime.now(UTC), actor="supervisor")
+    system.pipeline.offices.refresh()  # type: ignore[attr-defined]
+
+
+def capacity_table(system: System) -> Table:
+    """Today's controls per office and kind, by why each was selected, against the capacity."""
+    assert system.db is not None
+    with system.db.read() as conn:
+        used = office_store.usage(conn, datetime.now(UTC))
+        offices = office_store.offices(conn)
+    table = Table("office", "kind", "capacity", *SELECTIONS, title="Selection under capacity (today)")
+    for office, kind in sorted({(o, k) for o, k, _ in used.counts}, key=lambda ok: (ok[0] or "", ok[1])):
+        limit = offices(office).limit(kind)
+        table.add_row(office or "", kind, "unlimited" if limit is None else str(limit),
+                      *(str(used.of(office, kind, s)) for s in SELECTIONS))
+    return table
 
 
 def submit_day(system: System, filings: Sequence[Filing], say: Console) -> list[FilingResult]:
@@ -167,13 +202,18 @@ def demo(
     except DemoError as error:
         Console(stderr=True).print(f"[red]{error}[/red]")
         raise typer.Exit(2) from None
-    system = build(settings(database))
+    chosen = settings(database)
+    if not os.environ.get("SAFELANE_SAMPLE_KEY"):  # the same seed gives the same random sample too
+        chosen = replace(chosen, sample_key=f"safelane-demo-{seed}".encode())
+    system = build(chosen)
     titles = load_profiles(system)
     keys = add_users(system)
+    set_offices(system)
     assert system.db is not None
     watch_list = import_file(system.db, Path(str(DEMO_LIST)), "ftm", "demo", actor="demo")
     say.print(f"Database [bold]{database}[/bold]: {len(titles)} demo profiles active, demo watch list of "
-              f"{watch_list['entries']} entries, users {', '.join(keys)} created.")
+              f"{watch_list['entries']} entries, users {', '.join(keys)} created, capacity set for "
+              f"{', '.join(s.office for s in OFFICES)} (see `safelane offices list`).")
 
     day = demo_day()
     started = time.perf_counter()
@@ -186,7 +226,7 @@ def demo(
     stored = sum(len(r.consignments) for r in results)
     say.print(f"Assessed, decided and stored {stored:,} consignments in {elapsed:.1f} s "
               f"({stored / elapsed:,.0f} per second).")
-    for table in summary(results, titles):
+    for table in (*summary(results, titles), capacity_table(system)):
         say.print(table)
 
     key_table = Table("user", "role", "API key", title="API keys (shown once)")

@@ -1,9 +1,25 @@
-"""decide(): the least intrusive outcome that every finding and the score allow."""
+"""decide(): the least intrusive outcome that every finding and the score allow, as if capacity were unlimited.
+
+Each decision also says why it would be controlled (selection: "mandatory" for a finding's floor, "risk" for
+the score) and by what (inspection: physical for red, documentary for yellow, referral for RFI/RFS/DNL);
+`capacity.allocate` then fits the batch to what each office can control today.
+"""
 
 from collections.abc import Sequence
 
 from safelane.domain import Assessment, Channel, Decision, Finding, Lodgement, Referral
 from safelane.selection.policy import Policy
+
+NO_CONTROL = frozenset({Referral.ASSESSMENT_COMPLETE, Channel.GREEN, Channel.BLUE})
+
+
+def inspection_of(outcome: Referral | Channel) -> str | None:
+    """The capacity an outcome uses; None for outcomes that need no control."""
+    if outcome in NO_CONTROL:
+        return None
+    if isinstance(outcome, Referral):
+        return "referral"
+    return "physical" if outcome is Channel.RED else "documentary"
 
 
 def _by_score(score: float, thresholds: Sequence[tuple[float, Referral | Channel]]):
@@ -13,29 +29,45 @@ def _by_score(score: float, thresholds: Sequence[tuple[float, Referral | Channel
     return None, None
 
 
+def demands(finding: Finding, answer: str) -> Referral | Channel | None:
+    """The least outcome a finding demands of this kind of answer (a referral or a channel)."""
+    return finding.referral if answer == "referral" else finding.channel
+
+
+def floor_of(lodgement: Lodgement, assessment: Assessment) -> Referral | Channel | None:
+    """The most severe outcome a finding demands for this kind of filing, if any."""
+    floors = [d for f in assessment.findings if (d := demands(f, lodgement.kind.answer))]
+    return max(floors, key=lambda o: o.severity, default=None)
+
+
+def floor_reasons(lodgement: Lodgement, assessment: Assessment, floor: Referral | Channel) -> tuple[Finding, ...]:
+    return tuple(f for f in assessment.findings if demands(f, lodgement.kind.answer) == floor)
+
+
 def _decide_one(lodgement: Lodgement, assessment: Assessment, policy: Policy) -> Decision:
     if lodgement.kind.answer == "referral":
-        floors = [(f.referral, f) for f in assessment.findings if f.referral]
         thresholds = [(policy.rfs_score, Referral.RFS), (policy.rfi_score, Referral.RFI)]
         least: Referral | Channel = Referral.ASSESSMENT_COMPLETE
     else:
-        floors = [(f.channel, f) for f in assessment.findings if f.channel]
         thresholds = [(policy.red_score, Channel.RED), (policy.yellow_score, Channel.YELLOW),
                       (policy.blue_score, Channel.BLUE)]
         least = Channel.GREEN
     by_score, threshold = _by_score(assessment.score, thresholds)
-    floor = max((outcome for outcome, _ in floors), key=lambda o: o.severity, default=None)
+    floor = floor_of(lodgement, assessment)
     if floor is not None and (by_score is None or floor.severity >= by_score.severity):
-        reasons: tuple[Finding, ...] = tuple(f for outcome, f in floors if outcome == floor)
+        reasons = floor_reasons(lodgement, assessment, floor)
         names = ", ".join(f"{f.assessor} {f.code}" for f in reasons)
-        return Decision(lodgement.kind.answer, floor, f"{floor.value} required by {names}", reasons)
+        inspection = inspection_of(floor)
+        return Decision(lodgement.kind.answer, floor, f"{floor.value} required by {names}", reasons,
+                        "mandatory" if inspection else None, inspection)
     if by_score is not None:
         reasons = tuple(f for f in assessment.findings if f.score > 0)
         basis = f"score {assessment.score:g} reaches the {by_score.value} threshold {threshold:g}"
-        return Decision(lodgement.kind.answer, by_score, basis, reasons)
+        inspection = inspection_of(by_score)
+        return Decision(lodgement.kind.answer, by_score, basis, reasons, "risk" if inspection else None, inspection)
     return Decision(lodgement.kind.answer, least, f"score {assessment.score:g} is below every threshold", ())
 
 
 def decide(items: Sequence[tuple[Lodgement, Assessment]], policy: Policy) -> list[Decision]:
-    """Batch in, so that capacity and random sampling (which need the whole batch) fit here later."""
+    """Batch in, as `capacity.allocate` (which needs the whole batch) takes it next."""
     return [_decide_one(lodgement, assessment, policy) for lodgement, assessment in items]

@@ -5,7 +5,7 @@ from importlib.metadata import PackageNotFoundError, version
 from fastapi import FastAPI
 
 from safelane.service import docs, errors, logs, web
-from safelane.service.api import JsonResponse, consignments, decisions, filings, ops
+from safelane.service.api import JsonResponse, cases, consignments, decisions, filings, offices, ops, outcomes
 from safelane.service.metrics import Metrics
 from safelane.system import System
 
@@ -37,7 +37,7 @@ def create_app(system: System) -> FastAPI:
     app.state.system = system
     app.state.metrics = metrics = Metrics()
     errors.install(app)
-    for module in (filings, decisions, consignments, ops):
+    for module in (filings, decisions, consignments, cases, outcomes, offices, ops):
         app.include_router(module.router)
     web.install(app)
     app.add_middleware(logs.RequestLog, routes=app.router.routes, on_done=metrics.request)

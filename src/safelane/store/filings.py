@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -326,3 +326,12 @@ def stored_lodgements(conn: sa.Connection, *, since: datetime | None = None, unt
                       r["filer"], r["filed_at"], r["document_number"], r["version"])
             for r in chunk
         ]
+
+
+def newest_filed_at(conn: sa.Connection) -> datetime | None:
+    """When the newest stored consignment was filed: the end of the window a backtest looks back over."""
+    newest = conn.execute(sa.select(sa.func.max(consignments.c.filed_at))
+                          .where(consignments.c.current.is_(True))).scalar()
+    if isinstance(newest, str):  # SQLite aggregate bypasses the column type
+        newest = datetime.fromisoformat(newest)
+    return newest.replace(tzinfo=UTC) if newest is not None and newest.tzinfo is None else newest

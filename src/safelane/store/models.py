@@ -111,8 +111,9 @@ def rollback(conn: sa.Connection, name: str = "fraud", *, actor: str, at: dateti
 
 
 def record_outcome(conn: sa.Connection, row_id: str, *, method: str, result: str, actor: str, at: datetime,
-                   note: str | None = None) -> str:
-    """What an inspection of one stored consignment (row) found."""
+                   note: str | None = None, decision_id: str | None = None, selection: str | None = None) -> str:
+    """What an inspection of one stored consignment (row) found; `decision_id` and `selection` name the decision
+    that sent it to inspection, so hit rates can be told apart for targeted and random selections."""
     if result not in RESULTS:
         raise RegistryError(f"result must be one of {', '.join(RESULTS)}, got {result!r}")
     consignment_id = conn.execute(sa.select(consignments.c.consignment_id)
@@ -122,7 +123,7 @@ def record_outcome(conn: sa.Connection, row_id: str, *, method: str, result: str
     outcome_id = new_id("O")
     conn.execute(inspection_outcomes.insert().values(
         outcome_id=outcome_id, row_id=row_id, consignment_id=consignment_id, method=method, result=result,
-        recorded_at=at, recorded_by=actor, note=note))
+        recorded_at=at, recorded_by=actor, note=note, decision_id=decision_id, selection=selection))
     return outcome_id
 
 

@@ -72,3 +72,27 @@ def line(label: str, points: Sequence[tuple[str, float]]) -> Markup:
         if i % every == 0:
             body.append(f'<text x="{x:.1f}" y="{HEIGHT - BOTTOM + 14}" text-anchor="middle">{escape(name)}</text>')
     return _frame(label, body, peak)
+
+
+def stacked(label: str, labels: Sequence[str], series: Sequence[tuple[str, Sequence[float]]]) -> Markup:
+    """Stacked bars: per label, one segment per named series (classes s0, s1, ...), with a legend above."""
+    totals = [sum(values[i] for _, values in series) for i in range(len(labels))]
+    peak = max([*totals, 1.0])
+    span = (WIDTH - LEFT - RIGHT) / max(1, len(labels))
+    plot = HEIGHT - TOP - BOTTOM
+    body = [f'<text class="legend s{k}" x="{WIDTH - RIGHT - 70 * (len(series) - k)}" y="{TOP + 8}">&#9632; '
+            f'{escape(name)}</text>' for k, (name, _) in enumerate(series)]
+    every = _tick_every(len(labels))
+    for i, name in enumerate(labels):
+        base = HEIGHT - BOTTOM
+        for k, (part, values) in enumerate(series):
+            h = plot * values[i] / peak
+            base -= h
+            if values[i]:
+                body.append(f'<rect class="bar s{k}" x="{LEFT + i * span + span * 0.1:.1f}" y="{base:.1f}" '
+                            f'width="{max(1.0, span * 0.8):.1f}" height="{h:.1f}"><title>{escape(name)} '
+                            f'{escape(part)}: {_number(values[i])}</title></rect>')
+        if i % every == 0:
+            body.append(f'<text x="{LEFT + i * span + span / 2:.1f}" y="{HEIGHT - BOTTOM + 14}" '
+                        f'text-anchor="middle">{escape(name)}</text>')
+    return _frame(label, body, peak)

@@ -1,5 +1,135 @@
-"""Workbench pages: consignment (being built)."""
+"""The consignment page: the case file (filing as received, parties, goods, route, findings, history) and the
+officer's actions on it.
 
-from fastapi import APIRouter
+Actions are plain POST forms to /consignments/{id}/actions/{action}; each goes through `referrals.act` (the
+decision) or `cases.notes` (notes, assignment, document requests), which check role, office and state in
+the same transaction as the write. Success redirects back with ?done=<action> (Post/Redirect/Get); a refusal
+renders the page again with the message beside the field it names and the officer's input kept.
+"""
+
+from datetime import UTC, datetime
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+
+from safelane import referrals
+from safelane.cases import case as case_file
+from safelane.cases import notes as case_notes
+from safelane.cases import queue as case_queue
+from safelane.domain import Channel, Referral
+from safelane.service.web.render import page
+from safelane.service.web.signin import Forbidden, FormDep, Officer, OfficerDep
+from safelane.store import users as user_store
+from safelane.system import System
 
 router = APIRouter()
+
+DONE = {"issue": "Referral issued.", "lift": "Referral lifted.", "channel": "Channel changed.",
+        "close": "Decision closed.", "assign": "Assignment saved.", "note": "Note added.",
+        "request": "Documents requested from the filer."}
+DECISION_ACTIONS = ("issue", "lift", "channel", "close")
+ISSUABLE = (Referral.RFI.value, Referral.RFS.value, Referral.DNL.value)
+CHANNELS = tuple(c.value for c in Channel)
+
+
+def _system(request: Request) -> System:
+    return request.app.state.system
+
+
+def _not_found(request: Request, officer: Officer, consignment_id: str) -> Response:
+    return page(request, "error.html", officer, status=404, title="Not found",
+                message=f"There is no consignment {consignment_id}.")
+
+
+def _officers(system: System, office: str | None) -> list[str]:
+    """Who a case at this office can be given to: active officers posted there, and everyone unposted."""
+    assert system.db is not None
+    with system.db.read() as conn:
+        users = user_store.listing(conn)
+    return [u["name"] for u in users if u["active"] and u["role"] in referrals.OFFICER_ROLES
+            and (u["role"] != "officer" or u["office"] in (None, office))]
+
+
+def _available(decision: dict[str, Any]) -> set[str]:
+    """The decision actions that apply to the current decision as it stands."""
+    found = set()
+    if decision["answer"] == "referral":
+        found.add("issue")
+        if decision["outcome"] in referrals.STANDING and decision["state"] != "closed":
+            found.add("lift")
+    else:
+        found.add("channel")
+    if decision["state"] != "closed" and decision["outcome"] != Referral.DNL.value:
+        found.add("close")
+    return found
+
+
+def _render(request: Request, officer: Officer, case: case_file.CaseFile, *, status: int = 200,
+            messages: list[tuple[str, str]] | None = None, error: dict[str, str] | None = None,
+            form: dict[str, str] | None = None) -> Response:
+    left = case.deadline - datetime.now(UTC) if case.deadline else None
+    return page(request, "consignment.html", officer, status=status, title=f"Consignment {case.reference}",
+                case=case, urgency=case_queue.urgency(left), messages=messages or [], error=error or {},
+                form=form or {},
+                available=_available(case.current), officers=_officers(_system(request), case.office),
+                documents=case_notes.DOCUMENTS, issuable=ISSUABLE, channels=CHANNELS)
+
+
+def _case(request: Request, officer: Officer, consignment_id: str, version: int | None = None
+          ) -> case_file.CaseFile | None:
+    system = _system(request)
+    assert system.db is not None
+    with system.db.read() as conn:
+        case = case_file.load(conn, consignment_id, version)
+    if case is not None and not officer.may_see(case.office):
+        raise Forbidden(f"Consignment {consignment_id} is handled at {case.office}; you work at {officer.office}.")
+    return case
+
+
+@router.get("/consignments/{consignment_id}")
+def consignment(request: Request, consignment_id: str, officer: OfficerDep) -> Response:
+    version = request.query_params.get("version", "")
+    case = _case(request, officer, consignment_id, int(version) if version.isdigit() else None)
+    if case is None:
+        return _not_found(request, officer, consignment_id)
+    done = request.query_params.get("done")
+    return _render(request, officer, case, messages=[("ok", DONE[done])] if done in DONE else [])
+
+
+def _do(system: System, officer: Officer, case: case_file.CaseFile, action: str, form: dict[str, str]) -> None:
+    assert system.db is not None
+    at = datetime.now(UTC)
+    who: dict[str, Any] = {"actor": officer.name, "role": officer.role, "office": officer.office_scope, "at": at}
+    if action in DECISION_ACTIONS:
+        data = {"referral": form.get("referral")} if action == "issue" else \
+            {"channel": form.get("channel")} if action == "channel" else {}
+        referrals.act(system.db, case.current["decision_id"], action, filer=None, note=form.get("note") or None,
+                      data=data, **who)
+    elif action == "note":
+        case_notes.add_note(system.db, case.consignment_id, form.get("text"), **who)
+    elif action == "assign":
+        case_notes.assign(system.db, case.consignment_id, form.get("officer"), note=form.get("note"), **who)
+    elif action == "request":
+        chosen = [key.removeprefix("document.") for key, value in form.items()
+                  if key.startswith("document.") and value]
+        case_notes.request_documents(system.db, case.consignment_id, chosen, form.get("text"), **who)
+    else:
+        raise referrals.ActionError(f"unknown action {action!r}", 404)
+
+
+@router.post("/consignments/{consignment_id}/actions/{action}")
+def act(request: Request, consignment_id: str, action: str, officer: OfficerDep, form: FormDep) -> Response:
+    case = _case(request, officer, consignment_id)
+    if case is None:
+        return _not_found(request, officer, consignment_id)
+    try:
+        _do(_system(request), officer, case, action, form)
+    except referrals.ActionError as refused:
+        if refused.status == 403:
+            raise Forbidden(str(refused)) from None
+        fresh = _case(request, officer, consignment_id) or case
+        return _render(request, officer, fresh, status=refused.status, form=form,
+                       messages=[("error", f"Not done: {refused}")],
+                       error={"action": action, "location": refused.location, "message": str(refused)})
+    return RedirectResponse(f"/consignments/{consignment_id}?done={action}#actions", status_code=303)

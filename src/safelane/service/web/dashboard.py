@@ -1,5 +1,116 @@
-"""Workbench pages: dashboard (being built)."""
+"""Workbench page: the dashboard, every figure as a chart and a table, and each table as CSV.
 
-from fastapi import APIRouter
+The window is the last 24 hours by default, or whole days the officer picks; an officer posted to an
+office sees that office's figures only, whatever the form says.
+"""
+
+from datetime import UTC, date, datetime, timedelta
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+from markupsafe import Markup
+
+from safelane.cases import dashboard as metrics
+from safelane.cases.dashboard import Figure, Window
+from safelane.service.web import charts
+from safelane.service.web.exports import csv_response
+from safelane.service.web.render import duration, page
+from safelane.service.web.signin import OfficerDep
 
 router = APIRouter()
+
+HEADINGS = {"p50_seconds": "p50", "p90_seconds": "p90", "p99_seconds": "p99", "hit_rate": "hit rate",
+            "ci95_low": "95 % low", "ci95_high": "95 % high"}
+SHARES = ("share", "hit_rate", "ci95_low", "ci95_high")
+
+
+def _cell(column: str, value: Any) -> str:
+    if value is None:
+        return ""
+    if column.endswith("_seconds"):
+        return duration(value)
+    if column in SHARES:
+        return f"{100 * value:.1f} %"
+    if isinstance(value, float):
+        return f"{value:,.3f}".rstrip("0").rstrip(".")
+    return f"{value:,}" if isinstance(value, int) else str(value)
+
+
+def _minutes(value: float | None) -> float:
+    return 0.0 if value is None else value / 60
+
+
+def _chart(figure: Figure, window: Window) -> Markup:
+    rows = figure.rows
+    if figure.name == "filings":
+        modes = [c for c in figure.columns if c not in ("period", "total")]
+        labels = [r["period"][11:16] if window.hourly else r["period"][5:] for r in rows]
+        return charts.stacked(figure.title, labels, [(mode, [r[mode] for r in rows]) for mode in modes])
+    if figure.name in ("referrals", "channels"):
+        return charts.bars(figure.title, [(r["outcome"], r["consignments"]) for r in rows])
+    if figure.name == "queue_age":
+        return charts.bars(figure.title, [(r["age"], r["open"]) for r in rows])
+    if figure.name == "decision_time":
+        automatic, officer = rows
+        return charts.bars(f"{figure.title}, in minutes",
+                           [(f"p{p}", _minutes(automatic[f"p{p}_seconds"])) for p in metrics.PERCENTILES],
+                           second=[_minutes(officer[f"p{p}_seconds"]) for p in metrics.PERCENTILES],
+                           names=("to decision", "to officer action"))
+    if figure.name == "hit_rate":
+        return charts.bars(f"{figure.title}, per cent",
+                           [(r["selection"], 100 * (r["hit_rate"] or 0.0)) for r in rows])
+    counts: dict[str, float] = {}
+    for row in rows:
+        counts[row["commodity"]] = counts.get(row["commodity"], 0) + row["seizures"]
+    return charts.bars(figure.title, list(counts.items()))
+
+
+def _window(conn: Any, first: str | None, last: str | None, office: str | None,
+            now: datetime) -> tuple[Window, str | None]:
+    """The window asked for, or the default one with the reason the request could not be used."""
+    if first or last:
+        try:
+            start = date.fromisoformat(first or last or "")
+            return metrics.days_window(start, date.fromisoformat(last or first or ""), office), None
+        except ValueError as error:
+            return metrics.default_window(conn, now, office), f"Window not changed: {error}."
+    return metrics.default_window(conn, now, office), None
+
+
+@router.get("/dashboard")
+def dashboard(request: Request, officer: OfficerDep,
+              first: Annotated[str | None, Query(alias="from")] = None,
+              last: Annotated[str | None, Query(alias="to")] = None,
+              office: str | None = None, format: str | None = None, figure: str | None = None) -> Response:
+    system = request.app.state.system
+    now = datetime.now(UTC)
+    office = officer.office_scope or (office or "").strip().upper() or None
+    with system.db.read() as conn:
+        window, problem = _window(conn, first, last, office, now)
+        if format == "csv":
+            if figure not in metrics.FIGURES:
+                return page(request, "error.html", officer, status=404, title="No such figure",
+                            message=f"Figures: {', '.join(metrics.FIGURES)}.")
+            table = metrics.figure(conn, figure, window, now)
+            name = f"dashboard-{figure}-{window.start:%Y%m%d%H}-{window.end:%Y%m%d%H}.csv"
+            return csv_response(table.rows, table.columns, name)
+        figures = metrics.dashboard(conn, window, now)
+        known = metrics.offices(conn) if officer.office_scope is None else [officer.office_scope]
+    query = {"from": window.start.date().isoformat(),
+             "to": (window.end - timedelta(microseconds=1)).date().isoformat()} if first or last else {}
+    if office:
+        query["office"] = office
+    shown = [{"figure": f, "chart": _chart(f, window),
+              "headings": [HEADINGS.get(c, c.replace("_", " ")) for c in f.columns],
+              "numeric": [c not in ("period", "outcome", "age", "measure", "selection", "commodity", "unit")
+                          for c in f.columns],
+              "cells": [[_cell(c, row.get(c)) for c in f.columns] for row in f.rows],
+              "csv": "/dashboard?" + urlencode({**query, "format": "csv", "figure": f.name})}
+             for f in figures.values()]
+    return page(request, "dashboard.html", officer, title="Dashboard",
+                messages=[("error", problem)] if problem else [], window=window, figures=shown,
+                offices=known, office=office or "", scoped=officer.office_scope is not None,
+                first=window.start.date().isoformat(),
+                last=(window.end - timedelta(microseconds=1)).date().isoformat(), now_at=now)

@@ -1,5 +1,115 @@
-"""Workbench pages: offices (being built)."""
+"""Workbench pages: each office's inspection capacity today, and its settings, changed by a supervisor.
 
-from fastapi import APIRouter
+Officers see how much of today's capacity is used and by what (mandatory, risk, random, exploration);
+a supervisor changes capacity, the random compliance sample and the exploration share while filings
+flow. Each change is audited with before and after and reaches the pipeline at once.
+"""
+
+from datetime import UTC, datetime
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+
+from safelane.selection.capacity import INSPECTIONS, KINDS, NAMES, OFFICE, SELECTIONS, InvalidSettings, OfficeSettings
+from safelane.service.web.render import page
+from safelane.service.web.signin import Forbidden, FormDep, Officer, OfficerDep
+from safelane.store import offices as office_store
+from safelane.system import System
 
 router = APIRouter()
+
+
+def _system(request: Request) -> System:
+    return request.app.state.system
+
+
+def _visible(officer: Officer, office: str) -> None:
+    if office != "*" and not officer.may_see(office):
+        raise Forbidden(f"You are posted to {officer.office}; office {office} is not yours to see.")
+
+
+@router.get("/offices")
+def offices(request: Request, officer: OfficerDep) -> Response:
+    system = _system(request)
+    assert system.db is not None
+    now = datetime.now(UTC)
+    with system.db.read() as conn:
+        stored = [r["office"] for r in office_store.listing(conn)]
+        used = {o for o, _, _ in office_store.usage(conn, now).counts if o}
+        names = sorted(({*stored, *used} - {"*"}) if officer.office_scope is None else {officer.office_scope})
+        rows = [{"office": name, "source": office_store.effective(conn, name)["source"],
+                 "kinds": office_store.today(conn, name, now)} for name in ["*", *names]]
+        recent = office_store.changes(conn, officer.office_scope)
+    return page(request, "offices.html", officer, title="Offices", rows=rows, kinds=KINDS, names=NAMES,
+                selections=SELECTIONS, recent=recent, day=office_store.day_of(now)[0].date())
+
+
+def _form(officer: Officer, office: str, settings: OfficeSettings, request: Request, *, status: int = 200,
+          errors: dict[str, str] | None = None, values: dict[str, str] | None = None) -> Response:
+    if values is None:
+        values = {f"capacity_{k}": "" if settings.limit(k) is None else str(settings.limit(k)) for k in KINDS}
+        values.update(random_rate=f"{settings.random_rate * 100:g}", explore_rate=f"{settings.explore_rate * 100:g}",
+                      random_inspection=settings.random_inspection)
+    return page(request, "office.html", officer, status=status, title=f"Office {office}", office=office,
+                kinds=KINDS, names=NAMES, inspections=INSPECTIONS, values=values, errors=errors or {})
+
+
+@router.get("/offices/edit")
+def another(request: Request, officer: OfficerDep, office: str = "") -> Response:
+    """The 'settings of another office' form: on to that office's page."""
+    return RedirectResponse(f"/offices/{office.strip().upper() or '*'}", status_code=303)
+
+
+@router.get("/offices/{office}")
+def office(request: Request, officer: OfficerDep, office: str) -> Response:
+    if not OFFICE.fullmatch(office):
+        raise Forbidden("An office is '*' (the default) or 2 to 17 capital letters and digits.")
+    _visible(officer, office)
+    system = _system(request)
+    assert system.db is not None
+    with system.db.read() as conn:
+        settings = office_store.effective(conn, office)["settings"]
+    return _form(officer, office, settings, request)
+
+
+def _settings(office: str, form: dict[str, str]) -> tuple[OfficeSettings | None, dict[str, str]]:
+    """The form's settings (percentages in, shares out); errors by form field."""
+    errors: dict[str, str] = {}
+    data: dict[str, Any] = {"capacity": {}}
+    for kind in KINDS:
+        text = form.get(f"capacity_{kind}", "").strip()
+        if text and not text.isdigit():
+            errors[f"capacity_{kind}"] = "a whole number of consignments per day, or empty for unlimited"
+        elif text:
+            data["capacity"][kind] = int(text)
+    for name in ("random_rate", "explore_rate"):
+        try:
+            data[name] = float(form.get(name, "").strip().rstrip("%")) / 100.0
+        except ValueError:
+            errors[name] = "a percentage from 0 to 100"
+    data["random_inspection"] = form.get("random_inspection", "")
+    if errors:
+        return None, errors
+    try:
+        return OfficeSettings.from_dict(office, data), {}
+    except InvalidSettings as error:
+        return None, {p.location.replace("capacity.", "capacity_"): p.message for p in error.problems}
+
+
+@router.post("/offices/{office}")
+def change(request: Request, officer: OfficerDep, form: FormDep, office: str) -> Response:
+    officer.require_supervisor()
+    if not OFFICE.fullmatch(office):
+        raise Forbidden("An office is '*' (the default) or 2 to 17 capital letters and digits.")
+    settings, errors = _settings(office, form)
+    if settings is None:
+        return _form(officer, office, OfficeSettings(), request, status=422, errors=errors, values=form)
+    system = _system(request)
+    assert system.db is not None
+    with system.db.write() as conn:
+        office_store.set(conn, settings, at=datetime.now(UTC), actor=officer.name)
+    refresh = getattr(system.pipeline.offices, "refresh", None)
+    if refresh is not None:
+        refresh()
+    return RedirectResponse(f"/offices?changed={office}", status_code=303)

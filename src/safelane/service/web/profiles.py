@@ -1,5 +1,317 @@
-"""Workbench pages: profiles (being built)."""
+"""Workbench pages: risk profiles — what is in force, what each profile achieves, drafts, backtests, activation.
 
-from fastapi import APIRouter
+Officers write drafts and backtest them; the editor checks a draft with the same loader as `safelane profiles
+validate` and shows its errors in place, on the lines they name. Saving stores a new draft version; only a
+supervisor puts a version in force or takes it out, and the running pipeline picks the change up at once.
+"""
+
+import re
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+
+from safelane.cases import effectiveness
+from safelane.domain import Lodgement, Problem
+from safelane.risk.profiles import Profile, ProfileError, load_text
+from safelane.risk.profiles.backtest import backtest as run_backtest
+from safelane.service.web.charts import bars
+from safelane.service.web.exports import csv_response
+from safelane.service.web.render import page
+from safelane.service.web.signin import FormDep, Officer, OfficerDep
+from safelane.store import Database
+from safelane.store import profiles as profile_store
+from safelane.store.filings import newest_filed_at, stored_lodgements
+from safelane.system import System
 
 router = APIRouter()
+
+ORIGIN = "profile"  # the name the loader gives the editor's text in its error locations
+MAX_SOURCE = 64_000  # characters: a profile is a page of YAML, not a data file
+WINDOW_DAYS = 30  # a backtest looks back over the last 30 days of stored history ...
+MAX_CONSIGNMENTS = 50_000  # ... and reads at most this many consignments of it, so a page answers in seconds
+SAMPLE = 10  # hit consignments listed under a backtest
+COLUMNS = ("profile_id", "version", "title", "owner", "status", "changed_at", "versions",
+           "selections", "inspections", "hits", "hit_rate")
+DONE = {
+    "created": "Saved as a new draft version. Backtest it, then a supervisor can activate it.",
+    "unchanged": "This version was stored already with the same text; nothing changed.",
+    "activated": "Activated: new filings are assessed with this version from now on.",
+    "deactivated": "Deactivated: new filings are no longer assessed with this version.",
+}
+_LOCATION = re.compile(rf"^{re.escape(ORIGIN)}(?::(\d+))?(?: (.+))?$")
+_VERSION_LINE = re.compile(r"^version:[ \t]*\d+[ \t]*$", re.MULTILINE)
+
+
+def _db(request: Request) -> tuple[System, Database]:
+    system: System = request.app.state.system
+    assert system.db is not None
+    return system, system.db
+
+
+def _not_found(request: Request, officer: Officer, what: str) -> Response:
+    return page(request, "error.html", officer, status=404, title="Not found", message=what)
+
+
+def percent(rate: float | None) -> str:
+    """A share as officers read it: whole percents, with decimals only where a small share would read as 0%."""
+    if rate is None:
+        return ""
+    return f"{rate:.2%}" if 0 < rate < 0.01 else f"{rate:.1%}" if 0 < rate < 0.1 else f"{rate:.0%}"
+
+
+# -- list and view -----------------------------------------------------------------------------------------
+
+
+def _by_profile(rows: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    grouped: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        grouped.setdefault(row["profile_id"], []).append(row)
+    return grouped
+
+
+def _in_view(versions: list[dict[str, Any]]) -> dict[str, Any]:
+    """The version a list shows for a profile: the one in force, else the newest."""
+    return next((v for v in versions if v["status"] == "active"), versions[-1])
+
+
+@router.get("/profiles")
+def profile_list(request: Request, officer: OfficerDep, format: str | None = None) -> Response:
+    _, db = _db(request)
+    with db.read() as conn:
+        grouped = _by_profile(profile_store.listing(conn))
+        measured = effectiveness.by_profile(conn, grouped)
+    rows = []
+    for profile_id, versions in grouped.items():
+        shown = _in_view(versions)
+        measure = measured.get(profile_id, effectiveness.Effectiveness(profile_id))
+        rate = measure.hit_rate
+        rows.append({**shown, "versions": len(versions), "newest": versions[-1]["version"],
+                     **measure.as_dict(), "hit_rate": None if rate is None else round(rate, 4)})
+    if format == "csv":
+        return csv_response(rows, COLUMNS, "profiles.csv")
+    return page(request, "profiles.html", officer, title="Profiles", rows=rows, percent=percent)
+
+
+@router.get("/profiles/new")
+def new_profile(request: Request, officer: OfficerDep) -> Response:
+    return _editor(request, officer, None, _STARTER.format(today=date.today().isoformat()))
+
+
+@router.post("/profiles/new")
+def new_profile_post(request: Request, officer: OfficerDep, form: FormDep) -> Response:
+    return _submitted(request, officer, None, form)
+
+
+@router.get("/profiles/{profile_id}")
+def profile_view(request: Request, officer: OfficerDep, profile_id: str, version: int | None = None,
+                 done: str | None = None) -> Response:
+    _, db = _db(request)
+    with db.read() as conn:
+        versions = _by_profile(profile_store.listing(conn)).get(profile_id)
+        if not versions:
+            return _not_found(request, officer, f"There is no profile {profile_id}.")
+        shown = next((v for v in versions if v["version"] == version), None) if version else _in_view(versions)
+        if shown is None:
+            return _not_found(request, officer, f"Profile {profile_id} has no version {version}.")
+        source = profile_store.source_of(conn, profile_id, shown["version"]) or ""
+        measure = effectiveness.of_profile(conn, profile_id)
+    messages = [("ok", DONE[done])] if done in DONE else []
+    return page(request, "profiles_view.html", officer, title=f"Profile {profile_id}", messages=messages,
+                profile=_parsed(source), shown=shown, versions=versions, source=source, measure=measure,
+                percent=percent)
+
+
+def _parsed(source: str) -> Profile | None:
+    """The stored text read by today's loader (None if the language has moved on since it was stored)."""
+    try:
+        return load_text(source, ORIGIN)
+    except ProfileError:
+        return None
+
+
+# -- the editor --------------------------------------------------------------------------------------------
+
+_STARTER = """\
+id: NEW-PROFILE-ID
+version: 1
+title: What this profile looks for
+owner: customs
+rationale: >
+  Why these consignments deserve a look; officers read this with every hit.
+valid_from: {today}
+applies_to: [pre_loading]
+when:
+  mode: [air, express]
+  hs_prefix: ["8517"]
+outcome:
+  score: 50
+  referral: RFI
+"""
+
+
+@router.get("/profiles/{profile_id}/edit")
+def edit_profile(request: Request, officer: OfficerDep, profile_id: str, version: int | None = None) -> Response:
+    """Start from a stored version with the version number raised: saving makes the next version."""
+    _, db = _db(request)
+    with db.read() as conn:
+        source = profile_store.source_of(conn, profile_id, version)
+        newest = max((r["version"] for r in profile_store.listing(conn) if r["profile_id"] == profile_id),
+                     default=None)
+    if source is None or newest is None:
+        return _not_found(request, officer, f"There is no profile {profile_id}" + (f" v{version}." if version
+                                                                                    else "."))
+    source = _VERSION_LINE.sub(f"version: {newest + 1}", source, count=1)
+    return _editor(request, officer, profile_id, source)
+
+
+@router.post("/profiles/{profile_id}/edit")
+def edit_profile_post(request: Request, officer: OfficerDep, form: FormDep, profile_id: str) -> Response:
+    return _submitted(request, officer, profile_id, form)
+
+
+def _submitted(request: Request, officer: Officer, editing: str | None, form: dict[str, str]) -> Response:
+    """Save the text as a draft version, or (the "Backtest" button) backtest it unsaved.
+
+    On errors the editor comes back with the text as entered and the errors on its lines; nothing is stored.
+    """
+    source = form.get("source", "").replace("\r\n", "\n")
+    if len(source) > MAX_SOURCE:
+        return _editor(request, officer, editing, source, status=422, problems=[
+            Problem(ORIGIN, "too_long", f"a profile holds at most {MAX_SOURCE:,} characters")])
+    _, db = _db(request)
+    try:
+        if form.get("action") == "backtest":
+            return _editor(request, officer, editing, source, backtest=_backtest(db, load_text(source, ORIGIN),
+                                                                                  officer))
+        with db.write() as conn:
+            profile, outcome = profile_store.save(conn, source, actor=officer.name, at=datetime.now(UTC),
+                                                  origin=ORIGIN, activate=False)
+    except ProfileError as error:
+        return _editor(request, officer, editing, source, status=422, problems=error.problems)
+    return RedirectResponse(f"/profiles/{profile.id}?version={profile.version}&done={outcome}", status_code=303)
+
+
+def _editor(request: Request, officer: Officer, editing: str | None, source: str, *, status: int = 200,
+            problems: list[Problem] | None = None, backtest: dict[str, Any] | None = None) -> Response:
+    errors = located(problems or [], source)
+    marked = {e["line"] for e in errors if e["line"]}
+    listing = [(n, text, n in marked) for n, text in enumerate(source.split("\n"), start=1)] if errors else []
+    action = f"/profiles/{editing}/edit" if editing else "/profiles/new"
+    title = f"Edit profile {editing}" if editing else "New profile"
+    return page(request, "profiles_edit.html", officer, status=status, title=title, editing=editing, action=action,
+                source=source, errors=errors, listing=listing, backtest=backtest, percent=percent)
+
+
+def located(problems: list[Problem], source: str) -> list[dict[str, Any]]:
+    """The loader's problems as (line, field, message); a field without a line is found by its top-level key."""
+    lines = source.split("\n")
+    found = []
+    for problem in problems:
+        match = _LOCATION.match(problem.location)
+        line = int(match.group(1)) if match and match.group(1) else None
+        field = match.group(2) if match else problem.location
+        if line is None and field:
+            key = re.split(r"[.\[]", field, maxsplit=1)[0]
+            line = next((n for n, text in enumerate(lines, start=1) if re.match(rf"{re.escape(key)}\s*:", text)),
+                        None)
+        found.append({"line": line, "field": field, "code": problem.code, "message": problem.message})
+    return found
+
+
+# -- backtest ------------------------------------------------------------------------------------------------
+
+
+def _capped(batches: Iterator[list[Lodgement]], offices: dict[str, str | None], state: dict[str, bool]
+            ) -> Iterator[list[Lodgement]]:
+    """At most MAX_CONSIGNMENTS lodgements; notes each one's office (the hit sample shows only visible ones)."""
+    read = 0
+    for batch in batches:
+        if read + len(batch) > MAX_CONSIGNMENTS:
+            batch, state["capped"] = batch[: MAX_CONSIGNMENTS - read], True
+        read += len(batch)
+        offices.update((lo.consignment_id, lo.consignment.entry_office) for lo in batch)
+        yield batch
+        if state.get("capped"):
+            return
+
+
+def _backtest(db: Database, profile: Profile, officer: Officer) -> dict[str, Any]:
+    """Hits per day over the last WINDOW_DAYS days of stored history (ending at the newest stored filing)."""
+    offices: dict[str, str | None] = {}
+    state = {"capped": False}
+    with db.read() as conn:
+        newest = newest_filed_at(conn)
+        since = None
+        if newest is not None:
+            since = datetime.combine(newest.date() - timedelta(days=WINDOW_DAYS - 1), time(), UTC)
+        report = run_backtest(profile, _capped(stored_lodgements(conn, since=since), offices, state),
+                              examples=SAMPLE * 20)
+    days: list[dict[str, Any]] = []
+    if report.by_day:
+        day, last = min(report.by_day), max(report.by_day)
+        while day <= last:  # every day of the span, quiet days too, so the chart's gaps are real
+            total, hits = report.by_day.get(day, (0, 0))
+            days.append({"day": day, "consignments": total, "hits": hits, "share": hits / total if total else None})
+            day += timedelta(days=1)
+    visible = [cid for cid in report.examples if officer.may_see(offices.get(cid))]
+    return {
+        "profile": profile, "consignments": report.consignments, "hits": report.hits, "days": days,
+        "chart": bars(f"Hits per day of {profile.id} v{profile.version}",
+                      [(d["day"].strftime("%m-%d"), d["hits"]) for d in days]),
+        "sample": visible[:SAMPLE], "hidden": len(report.examples) - len(visible),
+        "since": since, "until": newest, "capped": state["capped"], "window_days": WINDOW_DAYS,
+        "max_consignments": MAX_CONSIGNMENTS,
+    }
+
+
+@router.get("/profiles/{profile_id}/backtest")
+def stored_backtest(request: Request, officer: OfficerDep, profile_id: str, version: int | None = None
+                    ) -> Response:
+    _, db = _db(request)
+    with db.read() as conn:
+        versions = _by_profile(profile_store.listing(conn)).get(profile_id, [])
+        shown = next((v for v in versions if v["version"] == version), None) if version else (
+            versions[-1] if versions else None)
+        source = profile_store.source_of(conn, profile_id, shown["version"]) if shown else None
+    if shown is None or source is None:
+        return _not_found(request, officer, f"There is no profile {profile_id}" + (f" v{version}." if version
+                                                                                    else "."))
+    profile = _parsed(source)
+    if profile is None:
+        return page(request, "error.html", officer, status=409, title="Cannot backtest",
+                    message=f"{profile_id} v{shown['version']} no longer loads; edit it into a new version.")
+    return page(request, "profiles_backtest.html", officer, title=f"Backtest {profile_id} v{shown['version']}",
+                shown=shown, backtest=_backtest(db, profile, officer), percent=percent)
+
+
+# -- activation ----------------------------------------------------------------------------------------------
+
+
+def _set_status(request: Request, officer: Officer, form: dict[str, str], profile_id: str, status: str
+                ) -> Response:
+    officer.require_supervisor()
+    system, db = _db(request)
+    try:
+        version = int(form.get("version", ""))
+        with db.write() as conn:
+            profile_store.set_status(conn, profile_id, version, status, actor=officer.name, at=datetime.now(UTC))
+    except (ValueError, LookupError):
+        return _not_found(request, officer, f"There is no profile {profile_id} v{form.get('version', '?')}.")
+    if system.profiles is not None:
+        system.profiles.refresh()  # this process assesses with the change from the next filing on
+    done = "activated" if status == "active" else "deactivated"
+    return RedirectResponse(f"/profiles/{profile_id}?version={version}&done={done}", status_code=303)
+
+
+@router.post("/profiles/{profile_id}/activate")
+def activate(request: Request, officer: OfficerDep, form: FormDep, profile_id: str) -> Response:
+    return _set_status(request, officer, form, profile_id, "active")
+
+
+@router.post("/profiles/{profile_id}/deactivate")
+def deactivate(request: Request, officer: OfficerDep, form: FormDep, profile_id: str) -> Response:
+    return _set_status(request, officer, form, profile_id, "inactive")
+

@@ -1,18 +1,96 @@
-"""Workbench pages: the queue of open referrals and selections (being built)."""
+"""The queue page: open referrals and control selections, riskiest first, filtered by query parameters.
+
+Filters are plain GET parameters, so a filtered queue is a link an officer can bookmark or share, and the
+same parameters with format=csv download the list. A filter value that makes no sense is shown beside its
+field and ignored, rather than failing the page. The query itself is `safelane.cases.queue`.
+"""
+
+from datetime import UTC, date, datetime
+from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
+from starlette.datastructures import QueryParams
 
+from safelane.cases import queue as case_queue
+from safelane.domain import TransportMode
+from safelane.service.web.exports import csv_response
 from safelane.service.web.render import page
-from safelane.service.web.signin import OfficerDep
-from safelane.store import decisions as decision_store
+from safelane.service.web.signin import Officer, OfficerDep
 
 router = APIRouter()
+
+FIELDS = ("mode", "office", "outcome", "profile", "party", "filed_from", "filed_to", "selection", "assigned", "sort")
+CSV_COLUMNS = ("consignment_id", "reference", "filer", "mode", "kind", "office", "outcome", "state", "selection",
+               "inspection", "score", "filed_at", "deadline", "minutes_left", "assigned_to", "basis")
+
+
+def _date(value: str, errors: dict[str, str], name: str) -> date | None:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        errors[name] = "Give a date as YYYY-MM-DD."
+        return None
+
+
+def parse(params: QueryParams, officer: Officer) -> tuple[case_queue.Filters, dict[str, str], dict[str, str]]:
+    """(filters to apply, errors by field, the values as given for the form)."""
+    given = {name: params.get(name, "").strip() for name in FIELDS}
+    errors: dict[str, str] = {}
+    choices: dict[str, tuple[str, ...]] = {
+        "mode": tuple(m.value for m in TransportMode), "outcome": case_queue.NEEDS_OFFICER,
+        "selection": case_queue.SELECTIONS, "assigned": case_queue.ASSIGNED, "sort": tuple(case_queue.SORTS)}
+    kept: dict[str, Any] = {}
+    for name, allowed in choices.items():
+        if given[name] and given[name] not in allowed:
+            errors[name] = f"One of {', '.join(allowed)}."
+        elif given[name]:
+            kept[name] = given[name]
+    for name in ("filed_from", "filed_to"):
+        if given[name]:
+            kept[name] = _date(given[name], errors, name)
+    if kept.get("filed_from") and kept.get("filed_to") and kept["filed_from"] > kept["filed_to"]:
+        errors["filed_to"] = "The end date is before the start date."
+        kept.pop("filed_to")
+    office = given["office"].upper()
+    if office and not officer.may_see(office):
+        errors["office"] = f"You see {officer.office_scope} only."
+    elif office:
+        kept["office"] = office
+    for name in ("profile", "party"):
+        if given[name]:
+            kept[name] = given[name][:200]
+    return case_queue.Filters(**kept), errors, given
+
+
+def _page_number(params: QueryParams) -> int:
+    value = params.get("page", "1")
+    return int(value) if value.isdigit() and 0 < int(value) < 100_000 else 1
 
 
 @router.get("/queue")
 def queue(request: Request, officer: OfficerDep) -> Response:
     system = request.app.state.system
+    filters, errors, given = parse(request.query_params, officer)
+    scope = case_queue.Scope(officer.name, officer.office_scope)
+    now = datetime.now(UTC)
+    if request.query_params.get("format") == "csv":
+        with system.db.read() as conn:
+            rows = case_queue.export(conn, filters, scope, now=now)
+        for row in rows:
+            row["minutes_left"] = int(row["time_left"].total_seconds() // 60) if row["time_left"] else None
+        return csv_response(rows, CSV_COLUMNS, f"queue-{now:%Y%m%d-%H%M}.csv")
     with system.db.read() as conn:
-        rows = decision_store.search(conn, state="open", limit=200)
-    return page(request, "queue.html", officer, title="Queue", rows=rows)
+        found = case_queue.open_cases(conn, filters, scope, now=now, page=_page_number(request.query_params))
+        profiles = case_queue.profiles_in_queue(conn, scope)
+    query = {k: v for k, v in given.items() if v}
+
+    def link(**changes: Any) -> str:
+        return "/queue?" + urlencode({**query, **{k: v for k, v in changes.items() if v is not None}})
+
+    return page(request, "queue.html", officer, title="Queue", found=found, given=given, errors=errors,
+                link=link, csv_link=link(format="csv"), profiles=profiles,
+                modes=[m.value for m in TransportMode], outcomes=case_queue.NEEDS_OFFICER,
+                selections=case_queue.SELECTIONS, sorts=case_queue.SORTS,
+                status=422 if errors else 200)

@@ -1,5 +1,72 @@
-"""Workbench pages: seizures (being built)."""
+"""Workbench pages: the seizure records, filtered by date, office and commodity, and exported as CSV or JSON.
 
-from fastapi import APIRouter
+An officer posted to an office sees that office's seizures only; the exports hold exactly what the
+page's filters select, with the codes of the CEN vocabularies (the page shows their labels).
+"""
+
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from safelane.cases import seizures as vocabulary
+from safelane.service.api import JsonResponse
+from safelane.service.web.exports import csv_response
+from safelane.service.web.render import page
+from safelane.service.web.signin import OfficerDep
+from safelane.store import seizures as seizure_store
 
 router = APIRouter()
+PAGE_ROWS = 500
+EXPORT_ROWS = 100_000
+
+
+def _day(text: str | None, name: str, errors: list[tuple[str, str]]) -> date | None:
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        errors.append(("error", f"'{name}' must be a date as YYYY-MM-DD; {text!r} was ignored."))
+        return None
+
+
+def _start(day: date | None) -> datetime | None:
+    return None if day is None else datetime.combine(day, time.min, UTC)
+
+
+@router.get("/seizures")
+def seizures(request: Request, officer: OfficerDep, office: str | None = None, commodity: str | None = None,
+             format: str | None = None) -> Response:
+    """`from` and `to` are days (UTC), both included."""
+    messages: list[tuple[str, str]] = []
+    since = _day(request.query_params.get("from"), "from", messages)
+    until = _day(request.query_params.get("to"), "to", messages)
+    office = (office or "").strip().upper() or None
+    if officer.office_scope is not None:
+        office = officer.office_scope  # an office's officers see their own office's records
+    commodity = commodity or None
+    if commodity is not None and commodity not in vocabulary.COMMODITIES:
+        messages.append(("error", f"Unknown commodity {commodity!r}; showing every commodity."))
+        commodity = None
+    export = format in ("csv", "json")
+    system = request.app.state.system
+    with system.db.read() as conn:
+        rows = seizure_store.search(conn, office=office, commodity=commodity, since=_start(since),
+                                    until=_start(until + timedelta(days=1)) if until else None,
+                                    limit=EXPORT_ROWS if export else PAGE_ROWS)
+        offices = seizure_store.offices(conn) if officer.office_scope is None else [officer.office_scope]
+    if format == "csv":
+        return csv_response(rows, seizure_store.COLUMNS, "seizures.csv")
+    if format == "json":
+        return JsonResponse(rows, headers={"Content-Disposition": 'attachment; filename="seizures.json"'})
+    filters: dict[str, Any] = {"from": since.isoformat() if since else "", "to": until.isoformat() if until else "",
+                               "office": office or "", "commodity": commodity or ""}
+    query = urlencode({k: v for k, v in filters.items() if v})
+    return page(request, "seizures.html", officer, title="Seizures", messages=messages, rows=rows, filters=filters,
+                offices=offices, commodities=vocabulary.COMMODITIES, label=vocabulary.label,
+                csv_link=f"/seizures?{query}&format=csv" if query else "/seizures?format=csv",
+                json_link=f"/seizures?{query}&format=json" if query else "/seizures?format=json",
+                truncated=len(rows) >= PAGE_ROWS)

@@ -1,0 +1,1 @@
+"""Officer workflow: the queue, case actions, inspection outcomes and seizures."""

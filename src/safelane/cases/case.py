@@ -1,0 +1,206 @@
+"""The case file of one consignment: what was filed (each version), what was found, what was decided and done.
+
+Everything the consignment page shows is gathered here in one read transaction, in plain terms: places and
+countries by name, HS codes with their description, findings grouped by assessor, a screening hit next to
+the list entry it matched (as the list holds it now), and the notes and requests officers added.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from safelane.cases import notes as case_notes
+from safelane.cases.queue import deadline
+from safelane.reference import tables
+from safelane.store import decisions as decision_store
+from safelane.store import filings as filing_store
+from safelane.store import models as model_store
+from safelane.store.schema import filing_versions, list_entries
+
+ASSESSOR_ORDER = ("profiles", "screening", "model")
+ASSESSOR_TITLES = {"profiles": "Risk profiles", "screening": "Watch-list screening", "model": "Learned model"}
+RAW_LIMIT = 256 * 1024  # characters of a raw message shown on the page
+
+
+@dataclass
+class Stop:
+    code: str
+    name: str
+    kind: str  # loading | routing | unloading
+
+
+@dataclass
+class FindingGroup:
+    assessor: str
+    title: str
+    findings: list[dict[str, Any]]
+
+
+@dataclass
+class CaseFile:
+    consignment_id: str
+    reference: str
+    filer: str
+    office: str | None
+    versions: list[dict[str, Any]]  # each stored version: filing metadata, assessment, decision
+    shown: dict[str, Any]  # the version on the page (default: the current one)
+    current: dict[str, Any]  # the current version's decision row
+    raw: str | None  # the shown version's message as received, when kept and readable
+    raw_note: str | None  # why the raw text is missing or cut
+    events: list[dict[str, Any]]
+    notes: list[dict[str, Any]]
+    requests: list[dict[str, Any]]
+    assignments: list[dict[str, Any]]
+    outcomes: list[dict[str, Any]]
+    groups: list[FindingGroup] = field(default_factory=list)
+    route: list[Stop] = field(default_factory=list)
+    goods: list[dict[str, Any]] = field(default_factory=list)
+    parties: list[dict[str, Any]] = field(default_factory=list)
+    deadline: datetime | None = None  # departure (pre-loading) or arrival of the shown version
+
+    @property
+    def is_current(self) -> bool:
+        return self.shown["version"] == self.current["version"]
+
+
+def place_name(code: str | None) -> str:
+    if not code:
+        return ""
+    found = tables.location(code)
+    if found is None:
+        return code
+    country = tables.country_name(found.country) or found.country
+    return f"{found.name}, {country} ({code})"
+
+
+def country(code: str | None) -> str:
+    return f"{tables.country_name(code) or code} ({code})" if code else ""
+
+
+def route_of(itinerary: dict[str, Any]) -> list[Stop]:
+    stops = [Stop(itinerary["place_of_loading"], place_name(itinerary["place_of_loading"]), "loading")] \
+        if itinerary.get("place_of_loading") else []
+    stops += [Stop(c, country(c), "routing") for c in itinerary.get("routing_countries") or []]
+    if itinerary.get("place_of_unloading"):
+        stops.append(Stop(itinerary["place_of_unloading"], place_name(itinerary["place_of_unloading"]),
+                          "unloading"))
+    return stops
+
+
+def goods_of(data: dict[str, Any]) -> list[dict[str, Any]]:
+    return [{**item, "position": item.get("sequence") or i + 1,
+             "hs_description": tables.hs_description(item["hs_code"]) if item.get("hs_code") else None,
+             "origin": country(item.get("origin_country"))}
+            for i, item in enumerate(data.get("goods") or [])]
+
+
+def parties_of(data: dict[str, Any]) -> list[dict[str, Any]]:
+    found = []
+    for role in ("consignor", "consignee", "notify_party", "carrier", "declarant"):
+        party = data.get(role)
+        if party:
+            address = party.get("address") or {}
+            line = ", ".join(str(address[k]) for k in ("street", "postcode", "city") if address.get(k))
+            found.append({"role": role.replace("_", " "), "name": party["name"], "address": line,
+                          "country": country(party.get("country") or address.get("country")),
+                          "identifiers": party.get("identifiers") or []})
+    return found
+
+
+def _listed(conn: sa.Connection, findings: list[dict[str, Any]]) -> dict[tuple[str, str], dict[str, Any]]:
+    """The list entries screening findings point at, as the lists hold them now (may since be removed)."""
+    wanted = {(f["evidence"].get("list"), f["evidence"].get("entry")) for f in findings
+              if f["assessor"] == "screening" and f.get("evidence", {}).get("entry")}
+    found = {}
+    for list_name, entity_id in wanted:
+        data = conn.execute(sa.select(list_entries.c.data).where(
+            list_entries.c.list_name == list_name, list_entries.c.entity_id == entity_id)).scalar()
+        if data is not None:
+            found[(list_name, entity_id)] = data
+    return found
+
+
+def _entry_facts(entry: dict[str, Any] | None) -> list[tuple[str, str]]:
+    """An FtM entity's properties as (label, values) pairs, names first."""
+    if not entry:
+        return []
+    properties = entry.get("properties") or {}
+    keys = sorted(properties, key=lambda k: (k not in ("name", "alias"), k))
+    return [(k, "; ".join(str(v) for v in properties[k])[:400]) for k in keys if properties[k]]
+
+
+def group_findings(findings: list[dict[str, Any]], listed: dict[tuple[str, str], dict[str, Any]],
+                   parties: list[dict[str, Any]]) -> list[FindingGroup]:
+    by_assessor: dict[str, list[dict[str, Any]]] = {}
+    for finding in sorted(findings, key=lambda f: -float(f.get("score") or 0)):
+        evidence = dict(finding.get("evidence") or {})
+        shown = {**finding, "evidence": evidence}
+        if finding["assessor"] == "screening":
+            role = str(evidence.get("role", "")).replace("_", " ")
+            shown["filed_party"] = next((p for p in parties if p["role"] == role), None)
+            shown["entry_facts"] = _entry_facts(listed.get((evidence.get("list"), evidence.get("entry"))))
+        by_assessor.setdefault(finding["assessor"], []).append(shown)
+    order = sorted(by_assessor, key=lambda a: (ASSESSOR_ORDER.index(a) if a in ASSESSOR_ORDER else 99, a))
+    return [FindingGroup(a, ASSESSOR_TITLES.get(a, a.replace("_", " ").capitalize()), by_assessor[a]) for a in order]
+
+
+def _version_meta(conn: sa.Connection, filing_id: str) -> dict[int, dict[str, Any]]:
+    rows = conn.execute(sa.select(filing_versions.c.version, filing_versions.c.message_type,
+                                  filing_versions.c.received_at, filing_versions.c.filed_at,
+                                  (filing_versions.c.raw.is_not(None)).label("has_raw"))
+                        .where(filing_versions.c.filing_id == filing_id))
+    return {r.version: dict(r._mapping) for r in rows}
+
+
+def _raw(conn: sa.Connection, filing_id: str, version: int) -> tuple[str | None, str | None]:
+    raw = conn.execute(sa.select(filing_versions.c.raw).where(filing_versions.c.filing_id == filing_id,
+                                                              filing_versions.c.version == version)).scalar()
+    if raw is None:
+        return None, "The message was part of a larger batch; it is shown as validated below."
+    try:
+        text = bytes(raw).decode("utf-8")
+    except UnicodeDecodeError:
+        return None, f"The message is binary ({len(raw)} bytes); download it over the API."
+    if len(text) > RAW_LIMIT:
+        return text[:RAW_LIMIT], f"Only the first {RAW_LIMIT} characters of {len(text)} are shown."
+    return text, None
+
+
+def load(conn: sa.Connection, consignment_id: str, version: int | None = None) -> CaseFile | None:
+    """The case file, showing `version` (default: current); None if no such consignment or version."""
+    history = filing_store.consignment_history(conn, consignment_id)
+    if not history:
+        return None
+    current = next((r for r in history if r["current"]), history[-1])
+    shown = current if version is None else next((r for r in history if r["version"] == version), None)
+    if shown is None:
+        return None
+    meta = {}
+    for filing_id in {r["filing_id"] for r in history}:
+        meta.update({(filing_id, v): m for v, m in _version_meta(conn, filing_id).items()})
+    versions = [{**r, **meta.get((r["filing_id"], r["version"]), {})} for r in history]
+    shown = next(v for v in versions if v["version"] == shown["version"])
+    raw, raw_note = _raw(conn, shown["filing_id"], shown["version"])
+    decision = decision_store.get(conn, current["decision_id"])
+    assert decision is not None
+    every = case_notes.of_consignment(conn, consignment_id)
+    parties = parties_of(shown["data"])
+    findings = list(shown["findings"] or [])
+    itinerary = shown["data"].get("itinerary") or {}
+    return CaseFile(
+        consignment_id=consignment_id, reference=current["reference"], filer=current["filer"],
+        office=current["office"], versions=versions, shown=shown, current=decision, raw=raw, raw_note=raw_note,
+        events=decision_store.events(conn, shown["decision_id"]),
+        notes=[n for n in every if n["kind"] == "note"],
+        requests=[n for n in every if n["kind"] == "document_request"],
+        assignments=[n for n in every if n["kind"] == "assignment"],
+        outcomes=model_store.outcomes(conn, consignment_id),
+        groups=group_findings(findings, _listed(conn, findings), parties),
+        route=route_of(itinerary),
+        goods=goods_of(shown["data"]),
+        parties=parties,
+        deadline=deadline(shown["kind"], itinerary.get("departure_at"), itinerary.get("arrival_at")),
+    )
+

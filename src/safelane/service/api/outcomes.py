@@ -1,0 +1,157 @@
+"""Inspection outcomes and seizures over the API, for officers: the same validation and transaction as the workbench.
+
+An officer posted to an office records and reads outcomes of that office's consignments only; supervisors,
+admins and officers without an office reach every office. Filers get 403: outcomes and seizures are
+enforcement records, not answers to the filer.
+"""
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Body, Query
+from pydantic import BaseModel, ConfigDict, Field
+
+from safelane.cases import outcomes as cases
+from safelane.cases import seizures as vocabulary
+from safelane.domain import Problem
+from safelane.service.api import JsonResponse, PageDep, SystemDep, without
+from safelane.service.auth import CurrentUser, User
+from safelane.service.errors import ApiError
+from safelane.service.web.exports import csv_response
+from safelane.store import seizures as seizure_store
+from safelane.store import users as user_store
+from safelane.system import System
+
+router = APIRouter(prefix="/v1", tags=["outcomes"])
+
+
+def _one_of(vocabulary_: dict[str, str]) -> str:
+    return "one of " + ", ".join(vocabulary_)
+
+
+class SeizureBody(BaseModel):
+    """The Customs Enforcement Network fields; required (but for hs_code and description) when result is seizure."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    commodity: str | None = Field(None, description=_one_of(vocabulary.COMMODITIES))
+    quantity: float | None = Field(None, description="above zero, in `unit`")
+    unit: str | None = Field(None, description=_one_of(vocabulary.UNITS))
+    concealment: str | None = Field(None, description=_one_of(vocabulary.CONCEALMENTS))
+    detection: str | None = Field(None, description=_one_of(vocabulary.DETECTIONS))
+    offence: str | None = Field(None, description=_one_of(vocabulary.OFFENCES))
+    hs_code: str | None = Field(None, description="4 to 10 digits")
+    description: Annotated[str, Field(max_length=cases.MAX_TEXT)] | None = Field(
+        None, description="required when commodity is other")
+
+
+class OutcomeBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    method: str | None = Field(None, description=_one_of(cases.METHODS))
+    result: str | None = Field(None, description=_one_of(cases.RESULTS))
+    note: Annotated[str, Field(max_length=cases.MAX_TEXT)] | None = None
+    seizure: SeizureBody | None = None
+
+
+def _office_scope(system: System, user: User) -> str | None:
+    """The one office whose records the caller reaches (None: every office), as the workbench scopes officers."""
+    if not user.is_officer:
+        raise ApiError(403, [Problem("header.Authorization", "forbidden",
+                                     "inspection outcomes and seizures are for customs officers")])
+    if user.role != "officer":
+        return None
+    assert system.db is not None
+    with system.db.read() as conn:
+        row = user_store.by_name(conn, user.name)  # API keys name the user; the office is stored with it
+    return row["office"] if row else None
+
+
+def _may_see(scope: str | None) -> Callable[[str | None], bool]:
+    return lambda office: scope is None or office == scope
+
+
+def _problem(error: cases.OutcomeError) -> ApiError:
+    return ApiError(error.status, [Problem(error.location, "forbidden" if error.status == 403 else "not_found",
+                                           str(error))])
+
+
+def _history(system: System, consignment_id: str) -> list[dict[str, Any]]:
+    assert system.db is not None
+    with system.db.read() as conn:
+        return [without(o, "row_id") for o in cases.history(conn, consignment_id)]
+
+
+@router.post("/consignments/{consignment_id}/outcomes", status_code=201, responses={
+    403: {"description": "Not an officer, or not an officer of the consignment's office"},
+    404: {"description": "No such consignment"},
+    422: {"description": "A field is missing or not in its vocabulary; each problem names the field"},
+})
+def record(consignment_id: str, user: CurrentUser, system: SystemDep,
+           body: Annotated[OutcomeBody, Body()]) -> JsonResponse:
+    """Record what an inspection found (and its seizure); an open yellow or red channel closes as inspected."""
+    may_see = _may_see(_office_scope(system, user))
+    fields: dict[str, Any] = {"method": body.method, "result": body.result, "note": body.note,
+                              **(body.seizure.model_dump() if body.seizure else {})}
+    try:
+        outcome = cases.parse(fields)
+        assert system.db is not None
+        done = cases.record(system.db, consignment_id, outcome, actor=user.name, at=system.pipeline.clock(),
+                            may_see=may_see)
+    except cases.Invalid as invalid:
+        raise ApiError(422, [Problem(f"seizure.{field}" if field in cases.SEIZURE_FIELDS else field,
+                                     "invalid_outcome", message) for field, message in invalid.errors.items()]
+                       ) from None
+    except cases.OutcomeError as error:
+        raise _problem(error) from None
+    [recorded] = [o for o in _history(system, consignment_id) if o["outcome_id"] == done["outcome_id"]]
+    return JsonResponse({"outcome": recorded, "decision_closed": done["closed"]}, status_code=201)
+
+
+@router.get("/consignments/{consignment_id}/outcomes")
+def list_outcomes(consignment_id: str, user: CurrentUser, system: SystemDep) -> JsonResponse:
+    """Every outcome recorded on a consignment, oldest first, each with its seizure (or null)."""
+    may_see = _may_see(_office_scope(system, user))
+    assert system.db is not None
+    with system.db.read() as conn:
+        case = cases.case_of(conn, consignment_id)
+    if case is None:
+        raise _problem(cases.OutcomeError(f"no consignment {consignment_id}", 404))
+    if not may_see(case["office"]):
+        raise _problem(cases.OutcomeError(f"consignment {case['reference']} is handled by office {case['office']}",
+                                          403))
+    return JsonResponse({"consignment_id": consignment_id, "reference": case["reference"],
+                         "office": case["office"], "outcomes": _history(system, consignment_id)})
+
+
+def _start(day: date | None) -> datetime | None:
+    return None if day is None else datetime.combine(day, time.min, UTC)
+
+
+@router.get("/seizures")
+def list_seizures(
+    user: CurrentUser, system: SystemDep, page: PageDep,
+    since: Annotated[date | None, Query(alias="from", description="first day (UTC), included")] = None,
+    until: Annotated[date | None, Query(alias="to", description="last day (UTC), included")] = None,
+    office: str | None = None,
+    commodity: Annotated[str | None, Query(description=_one_of(vocabulary.COMMODITIES))] = None,
+    format: Literal["json", "csv"] = "json",
+) -> Any:
+    """Seizure records, newest first, with the CEN fields, the consignment reference, office and who recorded them."""
+    scope = _office_scope(system, user)
+    if scope is not None and office not in (None, scope):
+        raise ApiError(403, [Problem("query.office", "forbidden", f"you may read office {scope}'s seizures only")])
+    office = scope or office
+    if commodity is not None and commodity not in vocabulary.COMMODITIES:
+        raise ApiError(422, [Problem("query.commodity", "unknown_commodity",
+                                     f"commodity must be {_one_of(vocabulary.COMMODITIES)}")])
+    assert system.db is not None
+    with system.db.read() as conn:
+        rows = seizure_store.search(conn, office=office, commodity=commodity, since=_start(since),
+                                    until=_start(until + timedelta(days=1)) if until else None,
+                                    limit=page.limit, offset=page.offset)
+    if format == "csv":
+        return csv_response(rows, seizure_store.COLUMNS, "seizures.csv")
+    return JsonResponse({"seizures": rows, "limit": page.limit, "offset": page.offset})
+

@@ -1,0 +1,85 @@
+"""Workbench pages: record what an inspection found, and for a seizure its Customs Enforcement Network record.
+
+The form works without JavaScript: the seizure fields are always shown and required only for a seizure.
+A refused form comes back with each error beside its field and everything entered kept; nothing is stored.
+"""
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+
+from safelane.cases import outcomes as cases
+from safelane.cases import seizures as vocabulary
+from safelane.service.web.render import page
+from safelane.service.web.signin import Forbidden, FormDep, Officer, OfficerDep
+from safelane.system import System
+
+router = APIRouter()
+FIELDS = ("method", "result", "note", *cases.SEIZURE_FIELDS)
+
+
+def _case(system: System, consignment_id: str, officer: Officer) -> tuple[dict[str, Any] | None, list[dict]]:
+    assert system.db is not None
+    with system.db.read() as conn:
+        case = cases.case_of(conn, consignment_id)
+        if case is None:
+            return None, []
+        if not officer.may_see(case["office"]):
+            raise Forbidden(f"Consignment {case['reference']} is handled by office {case['office']}; "
+                            f"you work at {officer.office}.")
+        return case, cases.history(conn, consignment_id)
+
+
+def _defaults(case: dict[str, Any]) -> dict[str, str]:
+    """What the decision already says: the inspection it asked for and how the consignment was picked."""
+    decision = case["decision"] or {}
+    values = dict.fromkeys(FIELDS, "")
+    if decision.get("inspection") in cases.METHODS:
+        values["method"] = decision["inspection"]
+    values["detection"] = vocabulary.DETECTION_BY_SELECTION.get(decision.get("selection") or "", "")
+    return values
+
+
+def _form(request: Request, officer: Officer, case: dict[str, Any], history: list[dict], values: dict[str, str],
+          errors: dict[str, str], status: int = 200) -> Response:
+    messages = [("error", "The outcome was not recorded: correct the fields marked below.")] if errors else []
+    return page(request, "outcome.html", officer, status=status, title=f"Inspection outcome · {case['reference']}",
+                messages=messages, case=case, history=history, values=values, errors=errors,
+                methods=cases.METHODS, results=cases.RESULTS, commodities=vocabulary.COMMODITIES,
+                units=vocabulary.UNITS, concealments=vocabulary.CONCEALMENTS, detections=vocabulary.DETECTIONS,
+                offences=vocabulary.OFFENCES, label=vocabulary.label)
+
+
+def _missing(request: Request, officer: Officer, consignment_id: str) -> Response:
+    return page(request, "error.html", officer, status=404, title="Not found",
+                message=f"There is no consignment {consignment_id}.")
+
+
+@router.get("/consignments/{consignment_id}/outcome")
+def outcome_form(request: Request, consignment_id: str, officer: OfficerDep) -> Response:
+    case, history = _case(request.app.state.system, consignment_id, officer)
+    if case is None:
+        return _missing(request, officer, consignment_id)
+    return _form(request, officer, case, history, _defaults(case), {})
+
+
+@router.post("/consignments/{consignment_id}/outcome")
+def record_outcome(request: Request, consignment_id: str, officer: OfficerDep, form: FormDep) -> Response:
+    system: System = request.app.state.system
+    case, history = _case(system, consignment_id, officer)
+    if case is None:
+        return _missing(request, officer, consignment_id)
+    values = {field: form.get(field, "") for field in FIELDS}
+    try:
+        outcome = cases.parse(values)
+        assert system.db is not None
+        cases.record(system.db, consignment_id, outcome, actor=officer.name, at=system.pipeline.clock(),
+                     may_see=officer.may_see)
+    except cases.Invalid as invalid:
+        return _form(request, officer, case, history, values, invalid.errors, status=422)
+    except cases.OutcomeError as error:
+        if error.status == 403:
+            raise Forbidden(str(error)) from None
+        return _missing(request, officer, consignment_id)
+    return RedirectResponse(f"/consignments/{consignment_id}?done=outcome", status_code=303)

@@ -1,0 +1,66 @@
+"""Offices page: capacity used today per office, settings changed by a supervisor at run time, audited."""
+
+import sqlalchemy as sa
+
+from safelane.store.schema import audit_events, office_settings
+from tests.factories import filing, sea_consignment
+from tests.web.conftest import Bench
+
+
+def _changes(bench: Bench) -> list[dict]:
+    with bench.db.read() as conn:
+        return [dict(r) for r in conn.execute(sa.select(audit_events)
+                                              .where(audit_events.c.action == "office.settings_changed")).mappings()]
+
+
+def test_a_supervisor_changes_settings_and_the_next_filing_follows_them(bench: Bench) -> None:
+    sam = bench.client("sam")
+    response = bench.post(sam, "/offices/NLRTM", csrf_from="/offices/NLRTM", capacity_physical="5",
+                          capacity_documentary="", capacity_nii="0", capacity_referral="", random_rate="100",
+                          explore_rate="0", random_inspection="documentary")
+    assert response.status_code == 303 and response.headers["location"] == "/offices?changed=NLRTM"
+    [change] = _changes(bench)
+    assert change["actor"] == "sam" and change["subject"] == "NLRTM"
+    assert change["detail"]["after"]["capacity"] == {"nii": 0, "physical": 5}
+    assert change["detail"]["after"]["random_rate"] == 1.0
+
+    # A plain consignment nobody would select is now taken by the (100 %) random sample, at once.
+    plain = sea_consignment(consignor__address__country="CN", itinerary__place_of_loading="CNSHA",
+                            itinerary__routing_countries=[], goods__0__hs_code="940360",
+                            goods__0__description="Wooden furniture", goods__0__origin_country="CN")
+    [item] = bench.file("acme", filing(plain, document_number="BL-PLAIN-1"))["consignments"]
+    assert item["channel"] == "yellow" and "random compliance sample" in item["basis"]
+    page = sam.get("/offices").text
+    assert "Office NLRTM" in page and "settings: its own" in page
+    assert "sam" in page  # the change is listed with who made it
+
+
+def test_bad_settings_are_refused_in_place_and_nothing_is_stored(bench: Bench) -> None:
+    sam = bench.client("sam")
+    response = bench.post(sam, "/offices/NLRTM", csrf_from="/offices/NLRTM", capacity_physical="-3",
+                          capacity_documentary="", capacity_nii="", capacity_referral="", random_rate="abc",
+                          explore_rate="5", random_inspection="physical")
+    assert response.status_code == 422
+    assert 'class="error-at" id="err-physical">a whole number of consignments per day' in response.text
+    assert "a percentage from 0 to 100" in response.text
+    assert 'value="-3"' in response.text  # what was typed is kept
+    with bench.db.read() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(office_settings)).scalar_one() == 0
+    assert _changes(bench) == []
+
+
+def test_an_officer_reads_but_may_not_change(bench: Bench) -> None:
+    olga = bench.client("olga")
+    page = olga.get("/offices/NLRTM")
+    assert page.status_code == 200 and "Only a supervisor changes office settings." in page.text
+    refused = bench.post(olga, "/offices/NLRTM", csrf_from="/offices/NLRTM", capacity_physical="1",
+                         random_rate="1", explore_rate="5", random_inspection="physical")
+    assert refused.status_code == 403
+    assert _changes(bench) == []
+
+
+def test_an_officer_sees_only_the_office_posted_to(bench: Bench) -> None:
+    pieter = bench.client("pieter")  # posted to BEANR
+    listing = pieter.get("/offices").text
+    assert "Office BEANR" in listing and "Office NLRTM" not in listing
+    assert pieter.get("/offices/NLRTM").status_code == 403
