@@ -67,6 +67,7 @@ def worked_filings(now: datetime) -> list[Filing]:
 class Served:
     url: str
     database_url: str
+    consignments: dict[str, str] = field(default_factory=dict)  # reference of a worked filing -> consignment id
     requests: list[str] = field(default_factory=list)
 
 
@@ -80,7 +81,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     now = datetime.now(UTC)
     day = generate_day((now - timedelta(days=1)).date(), 400, 11)
     system.pipeline.submit(day, actor="demo")
-    system.pipeline.submit(worked_filings(now), actor="acme")
+    worked = system.pipeline.submit(worked_filings(now), actor="acme")
+    consignments = {c.reference: c.consignment_id for result in worked for c in result.consignments}
     assert system.db is not None
     system.db.dispose()
 
@@ -99,7 +101,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
                 time.sleep(0.2)
         else:
             raise RuntimeError(f"safelane serve did not start: {(folder / 'serve.log').read_text()[-2000:]}")
-        yield Served(url, database_url)
+        yield Served(url, database_url, consignments)
     finally:
         server.terminate()
         server.wait(timeout=10)

@@ -128,11 +128,22 @@ def test_random_selections_are_in_the_queue_and_filterable(system, clock):
         assert ids(conn, clock, Filters(selection="risk")) == []
 
 
-def test_deadline_reads_the_filing_kind():
-    assert queue.deadline("pre_loading", "2026-11-20T10:00:00Z", "2026-11-20T23:00:00Z") == datetime(
-        2026, 11, 20, 10, tzinfo=UTC)
-    assert queue.deadline("pre_arrival", "2026-11-20T10:00:00Z", "2026-11-20T23:00:00+02:00") == datetime(
-        2026, 11, 20, 21, tzinfo=UTC)
-    assert queue.deadline("declaration", "2026-11-20T10:00:00Z", None) is None
+def test_the_deadline_is_departure_before_loading_and_arrival_otherwise(system, clock):
+    air = air_consignment(house_document="H-DUE", itinerary__place_of_loading="YESAH",
+                          goods__0__hs_code="844399", goods__0__description="Printer toner cartridges",
+                          itinerary__departure_at="2026-11-20T10:00:00Z", itinerary__arrival_at="2026-11-20T23:00:00Z")
+    sea = sea_consignment(consignor__name="Falcon Star General Trading",
+                          itinerary__arrival_at="2026-11-20T23:00:00+02:00")
+    loading, arriving = submit(system, "AWB-DUE", air), submit(system, "BL-DUE", sea)
+    with system.db.read() as conn:
+        rows = {r["consignment_id"]: r for r in queue.export(conn, Filters(sort="deadline"), Scope("olga"),
+                                                             now=clock.now)}
+        assert [r for r in rows][:2] == [loading, arriving]  # least time left first
+    assert rows[loading]["deadline"] == datetime(2026, 11, 20, 10, tzinfo=UTC)
+    assert rows[arriving]["deadline"] == datetime(2026, 11, 20, 21, tzinfo=UTC)
+    assert rows[loading]["time_left"] == datetime(2026, 11, 20, 10, tzinfo=UTC) - clock.now
+
+
+def test_urgency_marks_due_soon_and_overdue():
     assert queue.urgency(timedelta(minutes=119)) == "due-soon" and queue.urgency(timedelta(hours=2)) == ""
     assert queue.urgency(timedelta(seconds=-1)) == "overdue" and queue.urgency(None) == ""

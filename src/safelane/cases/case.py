@@ -12,7 +12,6 @@ from typing import Any
 import sqlalchemy as sa
 
 from safelane.cases import notes as case_notes
-from safelane.cases.queue import deadline
 from safelane.reference import tables
 from safelane.store import decisions as decision_store
 from safelane.store import filings as filing_store
@@ -201,6 +200,6 @@ def load(conn: sa.Connection, consignment_id: str, version: int | None = None) -
         route=route_of(itinerary),
         goods=goods_of(shown["data"]),
         parties=parties,
-        deadline=deadline(shown["kind"], itinerary.get("departure_at"), itinerary.get("arrival_at")),
+        deadline=decision["deadline"],
     )
 

@@ -1,9 +1,8 @@
 """The officers' queue: current decisions that still need an officer, riskiest first, with the time left.
 
 A decision needs an officer while it is a referral (RFI, RFS, DNL) or a control channel (yellow, red) that
-is not closed. The deadline is when the goods move: departure for pre-loading air cargo (the aircraft must
-not be loaded first), arrival for pre-arrival and declaration filings. It is read from the filing's own
-itinerary for the rows of one page only, so the list stays one indexed query however long the queue is.
+is not closed. The deadline is when the goods move (`Lodgement.deadline`: departure for pre-loading air
+cargo, arrival otherwise), stored with the decision so the queue can also be sorted by it.
 
 The party filter is a case-insensitive substring on the names of consignor, consignee, notify party and
 carrier, read from the consignment's JSON (json_extract on SQLite, ->> on PostgreSQL): a scan of the open
@@ -23,7 +22,8 @@ from safelane.store.schema import consignments, decision_reasons, decisions
 NEEDS_OFFICER = ("RFI", "RFS", "DNL", "yellow", "red")
 SELECTIONS = ("mandatory", "risk", "random", "exploration")
 ASSIGNED = ("me", "unassigned")
-SORTS = {"score": "risk score, highest first", "filed": "oldest filing first", "decided": "newest decision first"}
+SORTS = {"score": "risk score, highest first", "deadline": "least time left first", "filed": "oldest filing first",
+         "decided": "newest decision first"}
 PARTY_ROLES = ("consignor", "consignee", "notify_party", "carrier")
 DUE_SOON = timedelta(hours=2)
 PER_PAGE = 50
@@ -103,36 +103,23 @@ def _where(filters: Filters, scope: Scope) -> list[sa.ColumnElement[bool]]:
 def _order(sort: str) -> list[sa.ColumnElement[Any]]:
     if sort == "filed":
         return [consignments.c.filed_at.asc(), decisions.c.decision_id]
+    if sort == "deadline":  # no deadline filed: last
+        return [decisions.c.deadline.is_(None), decisions.c.deadline.asc(), decisions.c.decision_id]
     if sort == "decided":
         return [decisions.c.decided_at.desc(), decisions.c.decision_id.desc()]
     return [sa.func.coalesce(decisions.c.score, 0.0).desc(), consignments.c.filed_at.asc(), decisions.c.decision_id]
 
 
 def _select(filters: Filters, scope: Scope) -> sa.Select:
-    itinerary = consignments.c.data["itinerary"]
     return (
         sa.select(decisions.c.decision_id, decisions.c.consignment_id, decisions.c.filer, decisions.c.answer,
                   decisions.c.outcome, decisions.c.state, decisions.c.basis, decisions.c.selection,
                   decisions.c.inspection, decisions.c.office, decisions.c.score, decisions.c.assigned_to,
-                  decisions.c.decided_at, consignments.c.reference, consignments.c.mode, consignments.c.kind,
-                  consignments.c.filed_at,
-                  itinerary["departure_at"].as_string().label("departure_at"),
-                  itinerary["arrival_at"].as_string().label("arrival_at"))
+                  decisions.c.decided_at, decisions.c.deadline, consignments.c.reference, consignments.c.mode,
+                  consignments.c.kind, consignments.c.filed_at)
         .join(consignments, consignments.c.row_id == decisions.c.row_id)
         .where(*_where(filters, scope))
     )
-
-
-def deadline(kind: str, departure_at: str | None, arrival_at: str | None) -> datetime | None:
-    """When the goods move: departure before loading (pre-loading), else arrival; None when not filed."""
-    text = departure_at if kind == "pre_loading" else arrival_at
-    if not text:
-        return None
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def urgency(time_left: timedelta | None) -> str:
@@ -145,8 +132,7 @@ def urgency(time_left: timedelta | None) -> str:
 
 
 def _with_deadline(row: dict[str, Any], now: datetime) -> dict[str, Any]:
-    due = deadline(row["kind"], row.pop("departure_at"), row.pop("arrival_at"))
-    row["deadline"] = due
+    due = row["deadline"]
     row["time_left"] = due - now if due else None
     row["urgency"] = urgency(row["time_left"])
     return row

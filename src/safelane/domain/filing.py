@@ -54,3 +54,10 @@ class Lodgement:
     filed_at: datetime
     document_number: str
     version: int
+
+    @property
+    def deadline(self) -> datetime | None:
+        """When the goods move, so customs must have acted: departure for pre-loading air cargo (the aircraft
+        must not be loaded first), arrival for pre-arrival and declaration filings; None when not filed."""
+        itinerary = self.consignment.itinerary
+        return itinerary.departure_at if self.kind is FilingKind.PRE_LOADING else itinerary.arrival_at

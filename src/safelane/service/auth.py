@@ -1,7 +1,8 @@
 """Who is calling: an API key (from `safelane users add`) as a Bearer token or an X-API-Key header.
 
 A filer acts for its organisation (`filer`) and is confined to it; officers, supervisors and
-admins see every filer's records. Unknown and missing keys get the same 401, so keys cannot be probed.
+admins see every filer's records, and an officer posted to an office only that office's (as in the
+workbench). Unknown and missing keys get the same 401, so keys cannot be probed.
 """
 
 import time
@@ -28,10 +29,16 @@ class User:
     name: str
     role: str
     filer: str | None
+    office: str | None = None
 
     @property
     def is_officer(self) -> bool:
         return self.role in OFFICER_ROLES
+
+    @property
+    def office_scope(self) -> str | None:
+        """The one office an officer is posted to; None for every office (and for filers, scoped by filer)."""
+        return self.office if self.role == "officer" else None
 
     @property
     def scope(self) -> str | None:
@@ -40,6 +47,9 @@ class User:
 
     def may_see(self, filer: str) -> bool:
         return self.scope is None or self.scope == filer
+
+    def may_see_office(self, office: str | None) -> bool:
+        return self.office_scope is None or self.office_scope == office
 
 
 KEY_TTL_SECONDS = 10.0  # a deactivated key stops working within this time
@@ -75,7 +85,7 @@ async def authenticate(
         what = "unknown API key" if key else "an API key is required (Authorization: Bearer <key> or X-API-Key)"
         raise ApiError(401, [Problem("header.Authorization", "unauthenticated", what)],
                        {"WWW-Authenticate": "Bearer"})
-    user = User(row["name"], row["role"], row["filer"])
+    user = User(row["name"], row["role"], row["filer"], row["office"])
     request.state.actor = user.name  # for the request log
     if not user.is_officer and not user.filer:
         raise ApiError(403, [Problem("header.Authorization", "forbidden", "this user files for no organisation")])

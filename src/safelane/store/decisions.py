@@ -28,10 +28,12 @@ def get(conn: sa.Connection, decision_id: str, *, for_update: bool = False) -> d
 
 def search(conn: sa.Connection, *, filer: str | None = None, answer: str | None = None,
            outcome: str | None = None, state: str | None = None, current_only: bool = True,
-           limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
+           office: str | None = None, limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
     query = _select()
     if filer is not None:
         query = query.where(decisions.c.filer == filer)
+    if office is not None:
+        query = query.where(decisions.c.office == office)
     if answer:
         query = query.where(decisions.c.answer == answer)
     if outcome:

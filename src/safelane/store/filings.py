@@ -163,6 +163,7 @@ def save(conn: sa.Connection, batch: Sequence[Accepted], superseded: Sequence[di
                 "decided_at": accepted.received_at, "updated_at": accepted.received_at,
                 "selection": decision.selection, "inspection": decision.inspection,
                 "office": lodgement.consignment.entry_office, "score": item.assessment.score, "assigned_to": None,
+                "deadline": lodgement.deadline,
             })
             rows[decision_reasons] += [{"decision_id": decision_id, "assessor": code[0], "code": code[1]}
                                        for code in {(f.assessor, f.code[:200]) for f in decision.reasons}]

@@ -120,6 +120,7 @@ decisions = sa.Table(
     sa.Column("office", sa.String(17), nullable=True, index=True),
     sa.Column("score", sa.Float, nullable=True),  # the assessment's score, to sort the queue without a join
     sa.Column("assigned_to", sa.String(70), nullable=True),
+    sa.Column("deadline", UTCDateTime, nullable=True),  # when the goods move (Lodgement.deadline): the queue's clock
 )
 
 decision_reasons = sa.Table(  # which findings caused a decision, one row each: profile effectiveness reads it

@@ -16,7 +16,6 @@ from safelane.domain import Channel, Problem
 from safelane.service.api import JsonResponse, SystemDep, not_found
 from safelane.service.auth import CurrentUser, User
 from safelane.service.errors import ApiError
-from safelane.store import users as user_store
 from safelane.system import System
 
 router = APIRouter(prefix="/v1/consignments", tags=["cases"])
@@ -56,12 +55,7 @@ def _officer_office(system: System, user: User) -> str | None:
     """The office an officer is confined to (None: every office); filers never get this far."""
     if not user.is_officer:
         raise ApiError(403, [Problem("header.Authorization", "forbidden", "only customs officers do case work")])
-    if user.role != "officer":
-        return None
-    assert system.db is not None
-    with system.db.read() as conn:
-        row = user_store.by_name(conn, user.name)
-    return row["office"] if row else None
+    return user.office_scope
 
 
 def _refused(error: referrals.ActionError, consignment_id: str) -> ApiError:
@@ -78,11 +72,9 @@ def _visible(system: System, consignment_id: str, user: User) -> dict[str, Any]:
         row = case_notes.current_decision(conn, consignment_id)
     if row is None or not user.may_see(row["filer"]):
         raise not_found("consignment", consignment_id, "consignment_id")
-    if user.is_officer:
-        office = _officer_office(system, user)
-        if office is not None and row["office"] != office:
-            raise ApiError(403, [Problem("consignment_id", "forbidden",
-                                         f"consignment {consignment_id} belongs to another office")])
+    if not user.may_see_office(row["office"]):
+        raise ApiError(403, [Problem("consignment_id", "forbidden",
+                                     f"consignment {consignment_id} belongs to another office")])
     return row
 
 

@@ -29,7 +29,7 @@ def get(consignment_id: str, user: CurrentUser, system: SystemDep) -> JsonRespon
     assert system.db is not None
     with system.db.read() as conn:
         rows = filing_store.consignment_history(conn, consignment_id)
-    if not rows or not user.may_see(rows[0]["filer"]):
+    if not rows or not (user.may_see(rows[0]["filer"]) and user.may_see_office(rows[-1]["office"])):
         raise not_found("consignment", consignment_id, "consignment_id")
     return JsonResponse({"consignment_id": consignment_id, "reference": rows[-1]["reference"],
                          "filer": rows[0]["filer"], "versions": [_version(r) for r in rows]})

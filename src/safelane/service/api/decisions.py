@@ -33,6 +33,7 @@ class Action(BaseModel):
     method: str | None = Field(None, description=f"screening: one of {', '.join(referrals.SCREENING_METHODS)}")
     result: str | None = Field(None, description="screening: clear or not_clear")
     referral: str | None = Field(None, description="issue: RFI, RFS or DNL")
+    channel: str | None = Field(None, description="channel: green, blue, yellow or red (the note gives the reason)")
 
 
 @router.get("")
@@ -45,14 +46,15 @@ def search(
     answer: Literal["referral", "channel"] | None = None,
     outcome: Annotated[str | None, Query(description=f"one of {', '.join(OUTCOMES)}")] = None,
 ) -> JsonResponse:
-    """Decisions on current filing versions, newest first (a filer sees its own only)."""
+    """Decisions on current filing versions, newest first (a filer sees its own only, an officer posted to an
+    office that office's)."""
     if outcome is not None and outcome not in OUTCOMES:
         message = f"outcome must be one of {', '.join(OUTCOMES)}"
         raise ApiError(422, [Problem("query.outcome", "unknown_outcome", message)])
     assert system.db is not None
     with system.db.read() as conn:
         rows = decision_store.search(conn, filer=user.scope, answer=answer, outcome=outcome, state=state,
-                                     limit=page.limit, offset=page.offset)
+                                     office=user.office_scope, limit=page.limit, offset=page.offset)
     return JsonResponse({"decisions": [without(r, *INTERNAL) for r in rows], "limit": page.limit,
                          "offset": page.offset})
 
@@ -63,7 +65,7 @@ def get(decision_id: str, user: CurrentUser, system: SystemDep) -> JsonResponse:
     assert system.db is not None
     with system.db.read() as conn:
         row = decision_store.get(conn, decision_id)
-        if row is None or not user.may_see(row["filer"]):
+        if row is None or not (user.may_see(row["filer"]) and user.may_see_office(row["office"])):
             raise not_found("decision", decision_id, "decision_id")
         events = decision_store.events(conn, decision_id)
     return JsonResponse({"decision": without(row, *INTERNAL), "events": events})
@@ -85,7 +87,7 @@ def act(decision_id: str, action: Annotated[str, Path(description=f"one of {', '
     try:
         row = referrals.act(system.db, decision_id, action, actor=user.name, role=user.role,
                             filer=user.scope, at=system.pipeline.clock(),
-                            note=body.note, data=data)
+                            note=body.note, data=data, office=user.office_scope)
     except referrals.ActionError as error:
         raise ApiError(error.status, [Problem(error.location, _code(error.status), str(error))]) from None
     metrics.actions.labels(action, row["outcome"]).inc()

@@ -5,7 +5,6 @@ admins and officers without an office reach every office. Filers get 403: outcom
 enforcement records, not answers to the filer.
 """
 
-from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated, Any, Literal
 
@@ -20,7 +19,6 @@ from safelane.service.auth import CurrentUser, User
 from safelane.service.errors import ApiError
 from safelane.service.web.exports import csv_response
 from safelane.store import seizures as seizure_store
-from safelane.store import users as user_store
 from safelane.system import System
 
 router = APIRouter(prefix="/v1", tags=["outcomes"])
@@ -60,16 +58,7 @@ def _office_scope(system: System, user: User) -> str | None:
     if not user.is_officer:
         raise ApiError(403, [Problem("header.Authorization", "forbidden",
                                      "inspection outcomes and seizures are for customs officers")])
-    if user.role != "officer":
-        return None
-    assert system.db is not None
-    with system.db.read() as conn:
-        row = user_store.by_name(conn, user.name)  # API keys name the user; the office is stored with it
-    return row["office"] if row else None
-
-
-def _may_see(scope: str | None) -> Callable[[str | None], bool]:
-    return lambda office: scope is None or office == scope
+    return user.office_scope
 
 
 def _problem(error: cases.OutcomeError) -> ApiError:
@@ -91,7 +80,8 @@ def _history(system: System, consignment_id: str) -> list[dict[str, Any]]:
 def record(consignment_id: str, user: CurrentUser, system: SystemDep,
            body: Annotated[OutcomeBody, Body()]) -> JsonResponse:
     """Record what an inspection found (and its seizure); an open yellow or red channel closes as inspected."""
-    may_see = _may_see(_office_scope(system, user))
+    _office_scope(system, user)
+    may_see = user.may_see_office
     fields: dict[str, Any] = {"method": body.method, "result": body.result, "note": body.note,
                               **(body.seizure.model_dump() if body.seizure else {})}
     try:
@@ -112,7 +102,8 @@ def record(consignment_id: str, user: CurrentUser, system: SystemDep,
 @router.get("/consignments/{consignment_id}/outcomes")
 def list_outcomes(consignment_id: str, user: CurrentUser, system: SystemDep) -> JsonResponse:
     """Every outcome recorded on a consignment, oldest first, each with its seizure (or null)."""
-    may_see = _may_see(_office_scope(system, user))
+    _office_scope(system, user)
+    may_see = user.may_see_office
     assert system.db is not None
     with system.db.read() as conn:
         case = cases.case_of(conn, consignment_id)

@@ -27,6 +27,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("office", sa.String(length=17), nullable=True))
         batch_op.add_column(sa.Column("score", sa.Float(), nullable=True))
         batch_op.add_column(sa.Column("assigned_to", sa.String(length=70), nullable=True))
+        batch_op.add_column(sa.Column("deadline", UTC, nullable=True))
         batch_op.create_index(batch_op.f("ix_decisions_decided_at"), ["decided_at"], unique=False)
         batch_op.create_index(batch_op.f("ix_decisions_office"), ["office"], unique=False)
     op.execute("UPDATE decisions SET selection = 'random' WHERE random")
@@ -34,6 +35,8 @@ def upgrade() -> None:
                " WHERE assessments.assessment_id = decisions.assessment_id)")
     op.execute("UPDATE decisions SET office = (SELECT office FROM consignments"
                " WHERE consignments.row_id = decisions.row_id)")
+
+    _backfill_deadlines()
 
     op.create_table(
         "decision_reasons",
@@ -111,6 +114,27 @@ def upgrade() -> None:
     op.create_index(op.f("ix_case_notes_consignment_id"), "case_notes", ["consignment_id"], unique=False)
 
 
+def _backfill_deadlines() -> None:
+    """Departure (pre-loading) or arrival of each stored consignment, read from its JSON in Python, so both
+    engines parse the filers' time zones the same way."""
+    from datetime import UTC as utc
+    from datetime import datetime
+
+    conn = op.get_bind()
+    data = sa.table("consignments", sa.column("row_id"), sa.column("kind"), sa.column("data", sa.JSON))
+    decisions = sa.table("decisions", sa.column("row_id"), sa.column("deadline", UTC))
+    updates = []
+    for row_id, kind, document in conn.execute(sa.select(data.c.row_id, data.c.kind, data.c.data)):
+        itinerary = (document or {}).get("itinerary") or {}
+        text = itinerary.get("departure_at" if kind == "pre_loading" else "arrival_at")
+        if text:
+            moment = datetime.fromisoformat(text)
+            updates.append({"r": row_id, "d": moment if moment.tzinfo else moment.replace(tzinfo=utc)})
+    if updates:
+        conn.execute(decisions.update().where(decisions.c.row_id == sa.bindparam("r"))
+                     .values(deadline=sa.bindparam("d")), updates)
+
+
 def downgrade() -> None:
     op.drop_table("case_notes")
     op.drop_table("seizures")
@@ -126,5 +150,5 @@ def downgrade() -> None:
     with op.batch_alter_table("decisions", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_decisions_office"))
         batch_op.drop_index(batch_op.f("ix_decisions_decided_at"))
-        for column in ("assigned_to", "score", "office", "inspection", "selection"):
+        for column in ("deadline", "assigned_to", "score", "office", "inspection", "selection"):
             batch_op.drop_column(column)
