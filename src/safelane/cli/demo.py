@@ -7,6 +7,7 @@ that holds nothing but the demo's own users.
 """
 
 import os
+import secrets
 import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -18,11 +19,12 @@ import sqlalchemy as sa
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
+from rich.table import Column, Table
 
 from safelane.cli.common import settings
 from safelane.cli.lists import DEMO_LIST, import_file
-from safelane.demo import PROFILES_DIR, demo_day, generate_day
+from safelane.demo import PROFILES_DIR, demo_day, filings_of, generate
+from safelane.demo.inspections import inspect
 from safelane.domain import Channel, Filing, Referral
 from safelane.results import FilingResult
 from safelane.selection.capacity import SELECTIONS, OfficeSettings
@@ -122,11 +124,22 @@ def load_profiles(system: System) -> dict[str, str]:
     return titles
 
 
-def add_users(system: System) -> dict[str, str]:
-    """The demo's officer, supervisor and two filers; returns name -> API key (shown once, only its hash is kept)."""
+def add_users(system: System) -> dict[str, tuple[str, str | None]]:
+    """The demo's officer, supervisor and two filers; returns name -> (API key, workbench password or None).
+
+    Both are random and shown once (only hashes are kept): a demo left running on a network is no open door.
+    Filers get no password, as the workbench is for customs officers.
+    """
     assert system.db is not None
+    credentials = {}
     with system.db.write() as conn:
-        return {name: user_store.add(conn, name, role, at=datetime.now(UTC), actor="demo") for name, role in USERS}
+        for name, role in USERS:
+            key = user_store.add(conn, name, role, at=datetime.now(UTC), actor="demo")
+            password = None if role == "filer" else secrets.token_urlsafe(9)
+            if password:
+                user_store.set_password(conn, name, password, at=datetime.now(UTC), actor="demo")
+            credentials[name] = (key, password)
+    return credentials
 
 
 def set_offices(system: System) -> None:
@@ -217,7 +230,8 @@ def demo(
 
     day = demo_day()
     started = time.perf_counter()
-    filings = generate_day(day, consignments, seed)
+    traffic = generate(day, consignments, seed)
+    filings = filings_of(traffic)
     say.print(f"Generated and validated {consignments:,} consignments in {len(filings):,} filings for {day} "
               f"(seed {seed}) in {time.perf_counter() - started:.1f} s.")
     started = time.perf_counter()
@@ -228,15 +242,20 @@ def demo(
               f"({stored / elapsed:,.0f} per second).")
     for table in (*summary(results, titles), capacity_table(system)):
         say.print(table)
+    found = inspect(system.db, traffic.planted, at=datetime.now(UTC), seed=seed)
+    say.print(f"Simulated inspections (recorded by 'demo-inspector') of {sum(found.values())} controls: "
+              f"{', '.join(f'{n} {r}' for r, n in sorted(found.items()))}; the other controls wait in the queue.")
 
-    key_table = Table("user", "role", "API key", title="API keys (shown once)")
+    key_table = Table("user", "role", Column("API key", overflow="fold"), Column("workbench password", overflow="fold"),
+                      title="Credentials (shown once)")
     for name, role in USERS:
-        key_table.add_row(name, role, keys[name])
+        key, password = keys[name]
+        key_table.add_row(name, role, key, password or "(filers have no workbench)")
     say.print(key_table)
     if not serve:
         return
-    say.print(f"Serving the API on [bold]http://{host}:{port}[/bold] (OpenAPI at /docs). Send a key as "
-              "'Authorization: Bearer <key>'. Ctrl+C stops.")
+    say.print(f"Serving the workbench on [bold]http://{host}:{port}/[/bold] (sign in as officer or supervisor) "
+              "and the API (OpenAPI at /docs; send a key as 'Authorization: Bearer <key>'). Ctrl+C stops.")
     from safelane.cli.serve import run
 
     run(system, host, port)

@@ -6,9 +6,10 @@ reasons within a minute; tests and benchmarks use the same traffic so they measu
 
 from pathlib import Path
 
-from safelane.demo.traffic import DEMO_FILERS, SCENARIOS, Traffic, demo_day, generate, generate_day
+from safelane.demo.traffic import DEMO_FILERS, SCENARIOS, Traffic, demo_day, filings_of, generate, generate_day
 
 PROFILES_DIR = Path(__file__).parent / "profiles"
 """The demo profiles, one YAML file each; every planted scenario in `traffic` hits one of them."""
 
-__all__ = ["DEMO_FILERS", "PROFILES_DIR", "SCENARIOS", "Traffic", "demo_day", "generate", "generate_day"]
+__all__ = ["DEMO_FILERS", "PROFILES_DIR", "SCENARIOS", "Traffic", "demo_day", "filings_of", "generate",
+           "generate_day"]

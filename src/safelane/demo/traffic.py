@@ -1107,8 +1107,12 @@ def _reference(consignment: Json) -> str:
 def generate_day(day: date, consignments: int, seed: int = 7, filers: Mapping[str, str] = DEMO_FILERS
                  ) -> list[Filing]:
     """The generated day as `Filing` objects, validated the way a received native JSON filing is (see `generate`)."""
-    return [to_filing(f, filer=f.get("filer"), message_type="safelane-json")
-            for f in generate(day, consignments, seed, filers).filings]
+    return filings_of(generate(day, consignments, seed, filers))
+
+
+def filings_of(traffic: Traffic) -> list[Filing]:
+    """A generated day's filings, validated as received native JSON filings are."""
+    return [to_filing(f, filer=f.get("filer"), message_type="safelane-json") for f in traffic.filings]
 
 
 def demo_day(today: date | None = None) -> date:
