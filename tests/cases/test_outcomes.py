@@ -6,6 +6,7 @@ import sqlalchemy as sa
 
 from safelane.cases import outcomes as cases
 from safelane.cases.seizures import COMMODITIES, CONCEALMENTS, DETECTIONS, FIELDS, OFFENCES, label
+from safelane.referrals import ActionError
 from safelane.store import decisions as decision_store
 from safelane.store import seizures as seizure_store
 from safelane.store.schema import audit_events, decision_events, inspection_outcomes, seizures
@@ -121,11 +122,11 @@ def test_an_outcome_does_not_lift_a_do_not_load(system, clock) -> None:
 def test_another_office_and_unknown_consignments_store_nothing(system, clock) -> None:
     consignment_id, _ = submit(system, sea_consignment(), "RED-2")
     before = counts(system)
-    with pytest.raises(cases.OutcomeError) as foreign:
+    with pytest.raises(ActionError) as foreign:
         cases.record(system.db, consignment_id, cases.parse(SEIZURE), actor="pieter", at=clock.now,
                      may_see=lambda office: office == "BEANR")
     assert foreign.value.status == 403 and "NLRTM" in str(foreign.value)
-    with pytest.raises(cases.OutcomeError) as unknown:
+    with pytest.raises(ActionError) as unknown:
         cases.record(system.db, "Cnope", cases.parse(SEIZURE), actor="olga", at=clock.now, may_see=everywhere)
     assert unknown.value.status == 404
     assert counts(system) == before

@@ -16,6 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from safelane.cases.seizures import COMMODITIES, CONCEALMENTS, DETECTIONS, OFFENCES, UNITS
+from safelane.referrals import ActionError
 from safelane.store import Database
 from safelane.store import decisions as decision_store
 from safelane.store import models as model_store
@@ -38,15 +39,6 @@ class Invalid(ValueError):
     def __init__(self, errors: dict[str, str]):
         self.errors = errors
         super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
-
-
-class OutcomeError(Exception):
-    """No such consignment (404) or not this officer's office (403)."""
-
-    def __init__(self, message: str, status: int, location: str = "consignment_id"):
-        self.status = status
-        self.location = location
-        super().__init__(message)
 
 
 @dataclass(frozen=True)
@@ -168,10 +160,10 @@ def record(db: Database, consignment_id: str, outcome: Outcome, *, actor: str, a
     with db.write() as conn:
         case = case_of(conn, consignment_id, for_update=True)
         if case is None:
-            raise OutcomeError(f"no consignment {consignment_id}", 404)
+            raise ActionError(f"no consignment {consignment_id}", 404, "consignment_id")
         if not may_see(case["office"]):
-            raise OutcomeError(f"consignment {case['reference']} is handled by office {case['office']}, not yours",
-                               403)
+            raise ActionError(f"consignment {case['reference']} is handled by office {case['office']}, not yours",
+                              403, "consignment_id")
         decision = case["decision"]
         outcome_id = model_store.record_outcome(
             conn, case["row_id"], method=outcome.method, result=outcome.result, actor=actor, at=at,

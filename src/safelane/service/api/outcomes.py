@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from safelane.cases import outcomes as cases
 from safelane.cases import seizures as vocabulary
 from safelane.domain import Problem
+from safelane.referrals import ActionError
 from safelane.service.api import JsonResponse, PageDep, SystemDep, without
 from safelane.service.auth import CurrentUser, User
 from safelane.service.errors import ApiError
@@ -53,15 +54,14 @@ class OutcomeBody(BaseModel):
     seizure: SeizureBody | None = None
 
 
-def _office_scope(system: System, user: User) -> str | None:
-    """The one office whose records the caller reaches (None: every office), as the workbench scopes officers."""
+def _officer(user: User) -> None:
+    """Officers only; an officer posted to an office reaches that office's records (User.may_see_office)."""
     if not user.is_officer:
         raise ApiError(403, [Problem("header.Authorization", "forbidden",
                                      "inspection outcomes and seizures are for customs officers")])
-    return user.office_scope
 
 
-def _problem(error: cases.OutcomeError) -> ApiError:
+def _problem(error: ActionError) -> ApiError:
     return ApiError(error.status, [Problem(error.location, "forbidden" if error.status == 403 else "not_found",
                                            str(error))])
 
@@ -80,20 +80,19 @@ def _history(system: System, consignment_id: str) -> list[dict[str, Any]]:
 def record(consignment_id: str, user: CurrentUser, system: SystemDep,
            body: Annotated[OutcomeBody, Body()]) -> JsonResponse:
     """Record what an inspection found (and its seizure); an open yellow or red channel closes as inspected."""
-    _office_scope(system, user)
-    may_see = user.may_see_office
+    _officer(user)
     fields: dict[str, Any] = {"method": body.method, "result": body.result, "note": body.note,
                               **(body.seizure.model_dump() if body.seizure else {})}
     try:
         outcome = cases.parse(fields)
         assert system.db is not None
         done = cases.record(system.db, consignment_id, outcome, actor=user.name, at=system.pipeline.clock(),
-                            may_see=may_see)
+                            may_see=user.may_see_office)
     except cases.Invalid as invalid:
         raise ApiError(422, [Problem(f"seizure.{field}" if field in cases.SEIZURE_FIELDS else field,
                                      "invalid_outcome", message) for field, message in invalid.errors.items()]
                        ) from None
-    except cases.OutcomeError as error:
+    except ActionError as error:
         raise _problem(error) from None
     [recorded] = [o for o in _history(system, consignment_id) if o["outcome_id"] == done["outcome_id"]]
     return JsonResponse({"outcome": recorded, "decision_closed": done["closed"]}, status_code=201)
@@ -102,16 +101,15 @@ def record(consignment_id: str, user: CurrentUser, system: SystemDep,
 @router.get("/consignments/{consignment_id}/outcomes")
 def list_outcomes(consignment_id: str, user: CurrentUser, system: SystemDep) -> JsonResponse:
     """Every outcome recorded on a consignment, oldest first, each with its seizure (or null)."""
-    _office_scope(system, user)
-    may_see = user.may_see_office
+    _officer(user)
     assert system.db is not None
     with system.db.read() as conn:
         case = cases.case_of(conn, consignment_id)
     if case is None:
-        raise _problem(cases.OutcomeError(f"no consignment {consignment_id}", 404))
-    if not may_see(case["office"]):
-        raise _problem(cases.OutcomeError(f"consignment {case['reference']} is handled by office {case['office']}",
-                                          403))
+        raise _problem(ActionError(f"no consignment {consignment_id}", 404, "consignment_id"))
+    if not user.may_see_office(case["office"]):
+        raise _problem(ActionError(f"consignment {case['reference']} is handled by office {case['office']}", 403,
+                                   "consignment_id"))
     return JsonResponse({"consignment_id": consignment_id, "reference": case["reference"],
                          "office": case["office"], "outcomes": _history(system, consignment_id)})
 
@@ -130,7 +128,8 @@ def list_seizures(
     format: Literal["json", "csv"] = "json",
 ) -> Any:
     """Seizure records, newest first, with the CEN fields, the consignment reference, office and who recorded them."""
-    scope = _office_scope(system, user)
+    _officer(user)
+    scope = user.office_scope
     if scope is not None and office not in (None, scope):
         raise ApiError(403, [Problem("query.office", "forbidden", f"you may read office {scope}'s seizures only")])
     office = scope or office

@@ -11,6 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from safelane.cases import outcomes as cases
 from safelane.cases import seizures as vocabulary
+from safelane.referrals import ActionError
 from safelane.service.web.render import page
 from safelane.service.web.signin import Forbidden, FormDep, Officer, OfficerDep
 from safelane.system import System
@@ -78,7 +79,7 @@ def record_outcome(request: Request, consignment_id: str, officer: OfficerDep, f
                      may_see=officer.may_see)
     except cases.Invalid as invalid:
         return _form(request, officer, case, history, values, invalid.errors, status=422)
-    except cases.OutcomeError as error:
+    except ActionError as error:
         if error.status == 403:
             raise Forbidden(str(error)) from None
         return _missing(request, officer, consignment_id)
