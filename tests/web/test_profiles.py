@@ -137,6 +137,7 @@ def test_backtest_counts_hits_per_day_over_the_stored_history(bench: Bench) -> N
     assert "/consignments/" not in response.text and "not listed" in response.text
     sample = bench.client("sam").get("/profiles/AIR-TONER-YE/backtest").text
     assert len(set(re.findall(r'href="/consignments/(C\w+)"', sample))) == 3
+    assert sorted(re.findall(r'href="/consignments/C\w+">([^<]+)</a>', sample)) == ["H-A1", "H-A2", "H-C1"]
 
     draft = bench.post(client, "/profiles/new", source=GNOMES.replace('"\\\\bgnomes?\\\\b"', '"toner"'),
                        action="backtest")

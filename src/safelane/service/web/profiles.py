@@ -224,15 +224,16 @@ def located(problems: list[Problem], source: str) -> list[dict[str, Any]]:
 # -- backtest ------------------------------------------------------------------------------------------------
 
 
-def _capped(batches: Iterator[list[Lodgement]], offices: dict[str, str | None], state: dict[str, bool]
+def _capped(batches: Iterator[list[Lodgement]], seen: dict[str, tuple[str | None, str]], state: dict[str, bool]
             ) -> Iterator[list[Lodgement]]:
-    """At most MAX_CONSIGNMENTS lodgements; notes each one's office (the hit sample shows only visible ones)."""
+    """At most MAX_CONSIGNMENTS lodgements; notes each one's office and reference (for the hit sample, which
+    lists only those of offices the officer sees)."""
     read = 0
     for batch in batches:
         if read + len(batch) > MAX_CONSIGNMENTS:
             batch, state["capped"] = batch[: MAX_CONSIGNMENTS - read], True
         read += len(batch)
-        offices.update((lo.consignment_id, lo.consignment.entry_office) for lo in batch)
+        seen.update((lo.consignment_id, (lo.consignment.entry_office, lo.consignment.reference)) for lo in batch)
         yield batch
         if state.get("capped"):
             return
@@ -240,14 +241,14 @@ def _capped(batches: Iterator[list[Lodgement]], offices: dict[str, str | None], 
 
 def _backtest(db: Database, profile: Profile, officer: Officer) -> dict[str, Any]:
     """Hits per day over the last WINDOW_DAYS days of stored history (ending at the newest stored filing)."""
-    offices: dict[str, str | None] = {}
+    seen: dict[str, tuple[str | None, str]] = {}
     state = {"capped": False}
     with db.read() as conn:
         newest = newest_filed_at(conn)
         since = None
         if newest is not None:
             since = datetime.combine(newest.date() - timedelta(days=WINDOW_DAYS - 1), time(), UTC)
-        report = run_backtest(profile, _capped(stored_lodgements(conn, since=since), offices, state),
+        report = run_backtest(profile, _capped(stored_lodgements(conn, since=since), seen, state),
                               examples=SAMPLE * 20)
     days: list[dict[str, Any]] = []
     if report.by_day:
@@ -256,7 +257,8 @@ def _backtest(db: Database, profile: Profile, officer: Officer) -> dict[str, Any
             total, hits = report.by_day.get(day, (0, 0))
             days.append({"day": day, "consignments": total, "hits": hits, "share": hits / total if total else None})
             day += timedelta(days=1)
-    visible = [cid for cid in report.examples if officer.may_see(offices.get(cid))]
+    visible = [{"consignment_id": cid, "reference": seen[cid][1]} for cid in report.examples
+               if cid in seen and officer.may_see(seen[cid][0])]
     return {
         "profile": profile, "consignments": report.consignments, "hits": report.hits, "days": days,
         "chart": bars(f"Hits per day of {profile.id} v{profile.version}",
