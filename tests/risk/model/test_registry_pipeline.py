@@ -130,3 +130,26 @@ def test_the_api_answers_with_the_models_finding_and_reasons(history, database_u
     assert model["explanation"].startswith("learned model fraud:1") and "past inspection" in model["explanation"]
     assert model["evidence"]["reasons"] and 0 < model["evidence"]["probability"] < 1
     system.db.dispose()
+
+
+def test_the_workbench_shows_the_models_contributions(history, database_url):
+    from fastapi.testclient import TestClient
+
+    from safelane.service.app import create_app
+    from tests.web.conftest import PASSWORD, add_users
+
+    with history.db.read() as conn:
+        table = from_store(conn)
+    register(history.db, train(table, seed=0), source="store", metrics={}, actor="test", at=START, activate=True)
+    system = build(Settings(database_url=database_url))
+    add_users(system, {"olga": ("officer", None, None)})
+    result = system.pipeline.submit_message(orjson.dumps(filing(_consignment(301, bad=True), document_number="W-1")),
+                                            filer="ACME", actor="test")[0]
+    with TestClient(create_app(system)) as client:
+        client.post("/signin", data={"name": "olga", "password": PASSWORD})
+        page = client.get(f"/consignments/{result.consignments[0].consignment_id}").text
+    system.db.dispose()
+    assert "What moved the model's estimate (fraud:1, probability 0.9" in page
+    contributions = page[page.index('class="consignment-contributions"'):page.index("</table>",
+                                                                                     page.index("consignment-contributions"))]
+    assert contributions.count("<tr><td>") >= 2  # one row per feature group that moved the estimate
