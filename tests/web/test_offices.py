@@ -33,6 +33,10 @@ def test_a_supervisor_changes_settings_and_the_next_filing_follows_them(bench: B
     page = sam.get("/offices").text
     assert "Office NLRTM" in page and "settings: its own" in page
     assert "sam" in page  # the change is listed with who made it
+    csv_rows = [line.split(",") for line in sam.get("/offices?format=csv").text.lstrip("\ufeff").splitlines()]
+    assert csv_rows[0] == ["office", "kind", "capacity", "used", "left", "mandatory", "risk", "random",
+                           "exploration", "exploration_reserve"]
+    assert ["NLRTM", "documentary", "", "1", "", "0", "0", "1", "0", "0"] in csv_rows  # the random pick, counted
 
 
 def test_bad_settings_are_refused_in_place_and_nothing_is_stored(bench: Bench) -> None:

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from safelane.selection.capacity import INSPECTIONS, KINDS, NAMES, OFFICE, SELECTIONS, InvalidSettings, OfficeSettings
+from safelane.service.web.exports import csv_response
 from safelane.service.web.render import page
 from safelane.service.web.signin import Forbidden, FormDep, Officer, OfficerDep
 from safelane.store import offices as office_store
@@ -29,8 +30,11 @@ def _visible(officer: Officer, office: str) -> None:
         raise Forbidden(f"You are posted to {officer.office}; office {office} is not yours to see.")
 
 
+CSV_COLUMNS = ["office", "kind", "capacity", "used", "left", *SELECTIONS, "exploration_reserve"]
+
+
 @router.get("/offices")
-def offices(request: Request, officer: OfficerDep) -> Response:
+def offices(request: Request, officer: OfficerDep, format: str = "html") -> Response:
     system = _system(request)
     assert system.db is not None
     now = datetime.now(UTC)
@@ -41,6 +45,10 @@ def offices(request: Request, officer: OfficerDep) -> Response:
         rows = [{"office": name, "source": office_store.effective(conn, name)["source"],
                  "kinds": office_store.today(conn, name, now)} for name in ["*", *names]]
         recent = office_store.changes(conn, officer.office_scope)
+    if format == "csv":
+        flat = [{"office": row["office"], "kind": kind, **row["kinds"][kind], **row["kinds"][kind]["by_selection"]}
+                for row in rows for kind in KINDS]
+        return csv_response(flat, CSV_COLUMNS, f"capacity-{office_store.day_of(now)[0].date()}.csv")
     return page(request, "offices.html", officer, title="Offices", rows=rows, kinds=KINDS, names=NAMES,
                 selections=SELECTIONS, recent=recent, day=office_store.day_of(now)[0].date())
 
