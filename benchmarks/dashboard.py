@@ -11,8 +11,6 @@ median and best time in total and per figure, and the rows counted.
 """
 
 import argparse
-import os
-import platform
 import statistics
 import sys
 import tempfile
@@ -23,12 +21,11 @@ from typing import Any
 
 import orjson
 import sqlalchemy as sa
-from rich.console import Console
+from _load import demo_traffic, load_average, machine
 
 from safelane.cases import dashboard
 from safelane.cli.common import settings
-from safelane.cli.demo import load_profiles, submit_day
-from safelane.demo import demo_day, generate_day
+from safelane.cli.demo import load_profiles
 from safelane.store import models as model_store
 from safelane.store import seizures as seizure_store
 from safelane.store.schema import consignments, decisions
@@ -79,16 +76,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--database", help="an empty database URL (default: a temporary SQLite file)")
     args = parser.parse_args(argv)
-    load_start = [round(x, 2) for x in os.getloadavg()]
+    load_start = load_average()
     with tempfile.TemporaryDirectory() as workdir:
         url = args.database or f"sqlite:///{Path(workdir) / 'dashboard.db'}"
         system = build(settings(url))
         assert system.db is not None
         load_profiles(system)
-        day = demo_day()
-        started = time.perf_counter()
-        submit_day(system, generate_day(day, args.consignments, args.seed), Console(stderr=True, quiet=True))
-        loading = time.perf_counter() - started
+        loaded = demo_traffic(system, args.consignments, args.seed)
+        day = loaded.day
         now = datetime.now(UTC)
         inspected = inspect_selected(system, now)
         with system.db.read() as conn:
@@ -99,13 +94,12 @@ def main(argv: list[str] | None = None) -> None:
             figures = dashboard.dashboard(conn, whole, now)
         result = {
             "benchmark": "dashboard", "backend": system.db.engine.dialect.name, "consignments": args.consignments,
-            "seed": args.seed, "stored": counts, "inspections": inspected, "load_seconds": round(loading, 1),
+            "seed": args.seed, "stored": counts, "inspections": inspected, "load_seconds": round(loaded.seconds, 1),
             "whole": measure(system, whole, now, args.repeat),
             "default": measure(system, default, now, args.repeat),
             "figures": {"hit_rate": figures["hit_rate"].rows, "decision_time": figures["decision_time"].rows,
                         "filed": sum(r["total"] for r in figures["filings"].rows)},
-            "machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "load_average_at_start":
-                        load_start, "load_average_at_end": [round(x, 2) for x in os.getloadavg()]},
+            "machine": machine(load_start),
         }
         system.db.dispose()
     sys.stdout.write(orjson.dumps(result, option=orjson.OPT_INDENT_2).decode() + "\n")

@@ -10,8 +10,9 @@ from rich.table import Table
 from safelane.cli.common import DatabaseOption, emit, fail, open_store
 from safelane.risk.profiles import ProfileError, load_file, load_folder, load_text
 from safelane.risk.profiles.backtest import backtest as run_backtest
+from safelane.risk.profiles.backtest import scope
 from safelane.store import profiles as profile_store
-from safelane.store.filings import stored_lodgements
+from safelane.store.filings import stored_lodgements, stored_per_day
 
 app = typer.Typer(help="Risk profiles: targeting rules in YAML, versioned and backtested before activation.")
 console = Console(stderr=True)
@@ -119,7 +120,7 @@ def backtest(
     except ProfileError as error:
         fail(error.problems)
     with db.read() as conn:
-        report = run_backtest(candidate, stored_lodgements(conn))
+        report = run_backtest(candidate, stored_lodgements(conn, **scope(candidate)), per_day=stored_per_day(conn))
     if json:
         emit(report.as_dict())
         return

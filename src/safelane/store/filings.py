@@ -1,8 +1,9 @@
 """Filings repository: look up what a batch refers to in one query, write an accepted batch in one transaction."""
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -307,19 +308,30 @@ def withdraw(conn: sa.Connection, filing_id: str, *, at: datetime, actor: str) -
     return len(open_rows)
 
 
-def stored_lodgements(conn: sa.Connection, *, since: datetime | None = None, until: datetime | None = None,
-                      batch_size: int = 2000):
-    """Current versions of stored consignments, oldest first, in batches (backtests, re-screening, training)."""
-    query = (sa.select(consignments.c.consignment_id, consignments.c.data, consignments.c.kind,
-                       consignments.c.filer, consignments.c.filed_at, consignments.c.version,
-                       filings.c.document_number)
-             .join(filings, filings.c.filing_id == consignments.c.filing_id)
-             .where(consignments.c.current.is_(True), filings.c.status == "active")
-             .order_by(consignments.c.filed_at))
+def _stored(query: sa.Select, *, since: datetime | None, until: datetime | None) -> sa.Select:
+    query = (query.join(filings, filings.c.filing_id == consignments.c.filing_id)
+             .where(consignments.c.current.is_(True), filings.c.status == "active"))
     if since is not None:
         query = query.where(consignments.c.filed_at >= since)
     if until is not None:
         query = query.where(consignments.c.filed_at < until)
+    return query
+
+
+def stored_lodgements(conn: sa.Connection, *, since: datetime | None = None, until: datetime | None = None,
+                      modes: Iterable[str] = (), kinds: Iterable[str] = (), batch_size: int = 2000):
+    """Current versions of stored consignments, oldest first, in batches (backtests, re-screening, training).
+
+    `modes` and `kinds`, when given, leave out the others in the query: rebuilding a stored consignment is
+    what a backtest spends its time on, so a profile for sea cargo should not rebuild the air waybills.
+    """
+    query = _stored(sa.select(consignments.c.consignment_id, consignments.c.data, consignments.c.kind,
+                              consignments.c.filer, consignments.c.filed_at, consignments.c.version,
+                              filings.c.document_number), since=since, until=until).order_by(consignments.c.filed_at)
+    if modes := [str(m) for m in modes]:
+        query = query.where(consignments.c.mode.in_(modes))
+    if kinds := [str(k) for k in kinds]:
+        query = query.where(consignments.c.kind.in_(kinds))
     result = conn.execution_options(yield_per=batch_size).execute(query)
     for chunk in result.mappings().partitions(batch_size):
         yield [
@@ -327,6 +339,17 @@ def stored_lodgements(conn: sa.Connection, *, since: datetime | None = None, unt
                       r["filer"], r["filed_at"], r["document_number"], r["version"])
             for r in chunk
         ]
+
+
+def stored_per_day(conn: sa.Connection, *, since: datetime | None = None, until: datetime | None = None
+                   ) -> dict[date, int]:
+    """Current stored consignments per UTC filing day: what a backtest's hits are a share of."""
+    counts: Counter[date] = Counter()
+    result = conn.execution_options(yield_per=10_000).execute(
+        _stored(sa.select(consignments.c.filed_at), since=since, until=until))
+    for (filed_at,) in result:
+        counts[filed_at.date()] += 1
+    return dict(counts)
 
 
 def newest_filed_at(conn: sa.Connection) -> datetime | None:

@@ -17,13 +17,14 @@ from safelane.cases import effectiveness
 from safelane.domain import Lodgement, Problem
 from safelane.risk.profiles import Profile, ProfileError, load_text
 from safelane.risk.profiles.backtest import backtest as run_backtest
+from safelane.risk.profiles.backtest import scope
 from safelane.service.web.charts import bars
 from safelane.service.web.exports import csv_response
 from safelane.service.web.render import page
 from safelane.service.web.signin import FormDep, Officer, OfficerDep
 from safelane.store import Database
 from safelane.store import profiles as profile_store
-from safelane.store.filings import newest_filed_at, stored_lodgements
+from safelane.store.filings import newest_filed_at, stored_lodgements, stored_per_day
 from safelane.system import System
 
 router = APIRouter()
@@ -248,7 +249,8 @@ def _backtest(db: Database, profile: Profile, officer: Officer) -> dict[str, Any
         since = None
         if newest is not None:
             since = datetime.combine(newest.date() - timedelta(days=WINDOW_DAYS - 1), time(), UTC)
-        report = run_backtest(profile, _capped(stored_lodgements(conn, since=since), seen, state),
+        report = run_backtest(profile, _capped(stored_lodgements(conn, since=since, **scope(profile)), seen, state),
+                              per_day=stored_per_day(conn, since=since),
                               examples=SAMPLE * 20)
     days: list[dict[str, Any]] = []
     if report.by_day:

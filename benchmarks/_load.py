@@ -1,0 +1,51 @@
+"""What the benchmarks over a stored demo day share: the day through the real pipeline, and the machine's state.
+
+A script in this folder imports it as `_load` (the folder is on the path when the script is run).
+"""
+
+import os
+import platform
+import time
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from rich.console import Console
+
+from safelane.cli.demo import submit_day
+from safelane.demo import Traffic, demo_day, filings_of, generate
+from safelane.system import System
+
+
+@dataclass(frozen=True)
+class Day:
+    day: date
+    traffic: Traffic  # its `planted` names the consignment each demo profile should hit
+    generate_seconds: float  # generated and validated into filings
+    submit_seconds: float  # assessed, decided and stored by `Pipeline.submit`, in the demo's batches
+
+    @property
+    def seconds(self) -> float:
+        return self.generate_seconds + self.submit_seconds
+
+
+def demo_traffic(system: System, consignments: int, seed: int) -> Day:
+    """Yesterday's demo traffic (`safelane.demo.generate`) submitted through the pipeline as `safelane demo` does."""
+    day = demo_day()
+    started = time.perf_counter()
+    traffic = generate(day, consignments, seed)
+    filings = filings_of(traffic)
+    generated = time.perf_counter() - started
+    started = time.perf_counter()
+    submit_day(system, filings, Console(stderr=True, quiet=True))
+    return Day(day, traffic, generated, time.perf_counter() - started)
+
+
+def load_average() -> list[float]:
+    return [round(x, 2) for x in os.getloadavg()]
+
+
+def machine(load_at_start: list[float]) -> dict[str, Any]:
+    """The machine is shared: the load average at both ends says how much a figure can be trusted."""
+    return {"python": platform.python_version(), "cpus": os.cpu_count(), "load_average_at_start": load_at_start,
+            "load_average_at_end": load_average()}
