@@ -1,4 +1,4 @@
-"""`safelane serve`: the HTTP API (and later the workbench) on one port; no browser is opened."""
+"""`safelane serve`: the HTTP API and the officer workbench on one port; no browser is opened."""
 
 import typer
 
@@ -20,5 +20,5 @@ def serve(
     port: int = typer.Option(8000, "--port"),
     database: str | None = DatabaseOption,
 ) -> None:
-    """Serve the API on http://HOST:PORT (OpenAPI at /docs, metrics at /metrics)."""
+    """Serve the workbench and the API on http://HOST:PORT (workbench at /, OpenAPI at /docs, metrics at /metrics)."""
     run(build(settings(database)), host, port)
