@@ -70,3 +70,13 @@ def test_pages_allow_nothing_but_this_server(bench: Bench) -> None:
     policy = response.headers["content-security-policy"]
     assert "default-src 'self'" in policy and "script-src 'self'" in policy
     assert response.headers["cache-control"] == "no-store"
+
+
+def test_a_name_waits_after_five_wrong_passwords(bench: Bench) -> None:
+    client = bench.anonymous()
+    for _ in range(5):
+        assert client.post("/signin", data={"name": "olga", "password": "guess guess"}).status_code == 401
+    locked = client.post("/signin", data={"name": "olga", "password": PASSWORD})  # even the right one, for now
+    assert locked.status_code == 429 and "Too many failed sign-ins for this name" in locked.text
+    assert "set-cookie" not in locked.headers
+    assert bench.anonymous().post("/signin", data={"name": "sam", "password": PASSWORD}).status_code == 303

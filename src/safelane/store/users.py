@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 from safelane.ids import new_id
 from safelane.store.filings import add_audit
-from safelane.store.schema import users
+from safelane.store.schema import audit_events, users
 
 ROLES = ("filer", "officer", "supervisor", "admin")
 
@@ -82,3 +82,10 @@ def by_password(conn: sa.Connection, name: str, password: str) -> dict[str, Any]
 def by_name(conn: sa.Connection, name: str) -> dict[str, Any] | None:
     row = conn.execute(sa.select(users).where(users.c.name == name, users.c.active.is_(True))).mappings().first()
     return dict(row) if row else None
+
+
+def failed_signins(conn: sa.Connection, name: str, *, since: datetime) -> int:
+    """Sign-ins refused for a wrong password under this name since then (the workbench locks after a few)."""
+    query = (sa.select(audit_events.c.detail).where(audit_events.c.action == "workbench.signin_refused",
+                                                    audit_events.c.subject == name, audit_events.c.at >= since))
+    return sum(1 for (detail,) in conn.execute(query) if (detail or {}).get("reason") == "credential")

@@ -7,7 +7,7 @@ token (CSRF), checked before anything is done.
 """
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 from urllib.parse import quote
 
@@ -23,6 +23,7 @@ from safelane.store.filings import add_audit
 from safelane.system import System
 
 COOKIE = "safelane_session"
+MAX_FAILURES, LOCKOUT = 5, timedelta(minutes=15)  # wrong passwords per name before it waits, and how long
 router = APIRouter()
 
 
@@ -112,16 +113,19 @@ def signin(request: Request, name: Annotated[str, Form()], password: Annotated[s
            next: Annotated[str | None, Form()] = None) -> Response:
     system = _system(request)
     assert system.db is not None
-    at = datetime.now(UTC)
+    at, name = datetime.now(UTC), name.strip()[:70]
     with system.db.read() as conn:
-        user = user_store.by_password(conn, name.strip(), password)
+        locked = user_store.failed_signins(conn, name, since=at - LOCKOUT) >= MAX_FAILURES
+        user = None if locked else user_store.by_password(conn, name, password)
     if user is None or user["role"] not in OFFICER_ROLES:
-        message = "Unknown name or wrong password." if user is None else "The workbench is for customs officers."
+        reason = "locked" if locked else "credential" if user is None else "role"
+        message = {"locked": f"Too many failed sign-ins for this name: try again in {LOCKOUT.seconds // 60} minutes.",
+                   "credential": "Unknown name or wrong password.",
+                   "role": "The workbench is for customs officers."}[reason]
         with system.db.write() as conn:
-            add_audit(conn, at, name.strip()[:70] or "?", "workbench.signin_refused", None,
-                                 {"reason": "credential" if user is None else "role"})
+            add_audit(conn, at, name or "?", "workbench.signin_refused", name or None, {"reason": reason})
         return page(request, "signin.html", None, next=_safe_next(next), error=message, name=name,
-                    status=401 if user is None else 403)
+                    status={"locked": 429, "credential": 401, "role": 403}[reason])
     with system.db.write() as conn:
         token = web_sessions.create(conn, user["name"], at=at)
         add_audit(conn, at, user["name"], "workbench.signed_in", None, None)
