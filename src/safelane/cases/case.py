@@ -12,6 +12,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from safelane.cases import notes as case_notes
+from safelane.domain.consignment import PARTY_ROLES
 from safelane.reference import tables
 from safelane.store import decisions as decision_store
 from safelane.store import filings as filing_store
@@ -97,7 +98,7 @@ def goods_of(data: dict[str, Any]) -> list[dict[str, Any]]:
 
 def parties_of(data: dict[str, Any]) -> list[dict[str, Any]]:
     found = []
-    for role in ("consignor", "consignee", "notify_party", "carrier", "declarant"):
+    for role in PARTY_ROLES:
         party = data.get(role)
         if party:
             address = party.get("address") or {}

@@ -15,6 +15,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from safelane.cases.outcomes import HIT_RESULTS
 from safelane.domain import Channel, Referral, TransportMode
 from safelane.referrals import OFFICER_ROLES
 from safelane.store.schema import consignments, decision_events, decisions, inspection_outcomes, seizures, users
@@ -22,7 +23,6 @@ from safelane.store.schema import consignments, decision_events, decisions, insp
 HOUR = timedelta(hours=1)
 DAY = timedelta(days=1)
 LONGEST = timedelta(days=92)  # a quarter: beyond that the page would be a slow report, not a dashboard
-HIT_RESULTS = ("irregularity", "seizure")
 AGE_BUCKETS: tuple[tuple[str, timedelta | None], ...] = (
     ("< 1 h", HOUR), ("1-4 h", 4 * HOUR), ("4-12 h", 12 * HOUR), ("12-24 h", 24 * HOUR), ("> 24 h", None))
 PERCENTILES = (50, 90, 99)

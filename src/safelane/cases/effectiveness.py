@@ -17,10 +17,10 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
+from safelane.cases.outcomes import HIT_RESULTS
 from safelane.store.schema import decision_reasons, decisions, inspection_outcomes
 
 ASSESSOR = "profiles"
-HIT_RESULTS = ("irregularity", "seizure")
 NOT_SELECTED = ("green", "ASSESSMENT_COMPLETE")
 
 

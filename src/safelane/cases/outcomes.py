@@ -28,6 +28,7 @@ METHODS: dict[str, str] = {"documentary": "Documentary check", "nii": "Non-intru
 RESULTS: dict[str, str] = {"no_irregularity": "No irregularity", "irregularity": "Irregularity found",
                            "seizure": "Seizure"}
 assert tuple(RESULTS) == model_store.RESULTS  # the model's labels read these results
+HIT_RESULTS = ("irregularity", "seizure")  # what counts as a hit in hit rates and profile effectiveness
 INSPECTED_CHANNELS = ("yellow", "red")  # the channels an inspection answers, and so closes
 SEIZURE_FIELDS = ("commodity", "quantity", "unit", "concealment", "detection", "offence", "hs_code", "description")
 MAX_TEXT = 2000

@@ -5,7 +5,7 @@ is not closed. The deadline is when the goods move (`Lodgement.deadline`: depart
 cargo, arrival otherwise), stored with the decision so the queue can also be sorted by it.
 
 The party filter is a case-insensitive substring on the names of consignor, consignee, notify party and
-carrier, read from the consignment's JSON (json_extract on SQLite, ->> on PostgreSQL): a scan of the open
+carrier, read from the consignment's JSON (json_extract on SQLite, #>> on PostgreSQL): a scan of the open
 decisions' rows, not an index lookup, which stays well under a second for ~100k open rows. A trigram index
 or a party table would make it an index lookup if queues grow beyond that.
 """
@@ -20,7 +20,6 @@ import sqlalchemy as sa
 from safelane.store.schema import consignments, decision_reasons, decisions
 
 NEEDS_OFFICER = ("RFI", "RFS", "DNL", "yellow", "red")
-SELECTIONS = ("mandatory", "risk", "random", "exploration")
 ASSIGNED = ("me", "unassigned")
 SORTS = {"score": "risk score, highest first", "deadline": "least time left first", "filed": "oldest filing first",
          "decided": "newest decision first"}

@@ -13,7 +13,7 @@ from rich.table import Table
 
 from safelane.cli.common import DatabaseOption, emit, fail, open_store
 from safelane.domain import Problem
-from safelane.selection.capacity import BUILT_IN, KINDS, InvalidSettings, OfficeSettings
+from safelane.selection.capacity import KINDS, InvalidSettings, OfficeSettings
 from safelane.store import offices as office_store
 from safelane.store import users as user_store
 
@@ -55,10 +55,8 @@ def list_(database: str | None = DatabaseOption, json: bool = typer.Option(False
 def show(office: str, database: str | None = DatabaseOption) -> None:
     """The settings that apply to one office (its own, the default '*', or the built-in default)."""
     with open_store(database).read() as conn:
-        row = office_store.get(conn, office) or office_store.get(conn, "*")
-    source = "built-in" if row is None else "office" if row["office"] == office else "default"
-    settings = BUILT_IN if row is None else row["settings"]
-    emit({"office": office, "source": source, "settings": settings.as_dict()})
+        found = office_store.effective(conn, office)
+    emit({"office": office, "source": found["source"], "settings": found["settings"].as_dict()})
 
 
 @app.command("set")
@@ -81,7 +79,7 @@ def set_(
     with db.write() as conn:
         actor = "cli"
         if by is not None:
-            user = next((u for u in user_store.listing(conn) if u["name"] == by and u["active"]), None)
+            user = user_store.by_name(conn, by)
             if user is None or user["role"] not in office_store.CHANGERS:
                 fail([Problem("--by", "forbidden", f"{by!r} is not an active supervisor or admin")])
             actor = by

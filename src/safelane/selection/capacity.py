@@ -211,9 +211,9 @@ class _Books:
 
     def reached(self, office: str | None, kinds: Sequence[str]) -> str:
         """'documentary check capacity at NLRTM reached (40 of 40 documentary checks today, 2 held for exploration)'."""
+        settings = self.settings_for(office)
         parts = []
         for kind in kinds:
-            settings = self.settings_for(office)
             held = self.unused_reserve(office, kind)
             part = f"{self.used.total(office, kind)} of {settings.limit(kind)} {NAMES[kind]}s today"
             parts.append(part + (f", {held} held for exploration" if held else ""))

@@ -166,8 +166,8 @@ def save(conn: sa.Connection, batch: Sequence[Accepted], superseded: Sequence[di
                 "office": lodgement.consignment.entry_office, "score": item.assessment.score, "assigned_to": None,
                 "deadline": lodgement.deadline,
             })
-            rows[decision_reasons] += [{"decision_id": decision_id, "assessor": code[0], "code": code[1]}
-                                       for code in {(f.assessor, f.code[:200]) for f in decision.reasons}]
+            rows[decision_reasons] += [{"decision_id": decision_id, "assessor": assessor, "code": code}
+                                       for assessor, code in {(f.assessor, f.code[:200]) for f in decision.reasons}]
             rows[decision_events].append({
                 "event_id": new_id("E"), "decision_id": decision_id, "at": accepted.received_at, "actor": "safelane",
                 "action": "decided", "from_outcome": None, "to_outcome": decision.outcome.value, "from_state": None,

@@ -1,7 +1,7 @@
 """Seizures repository: the Customs Enforcement Network record of what an inspection seized, and the list of them."""
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -30,6 +30,13 @@ def _select() -> sa.Select:
     return (sa.select(seizures, consignments.c.reference, consignments.c.mode, inspection_outcomes.c.method)
             .join(inspection_outcomes, inspection_outcomes.c.outcome_id == seizures.c.outcome_id)
             .join(consignments, consignments.c.row_id == inspection_outcomes.c.row_id))
+
+
+def days(first: date | None, last: date | None) -> tuple[datetime | None, datetime | None]:
+    """Whole UTC days from `first` to `last`, both included (either may be open), as `search`'s since and until."""
+    since = None if first is None else datetime.combine(first, time.min, UTC)
+    until = None if last is None else datetime.combine(last + timedelta(days=1), time.min, UTC)
+    return since, until
 
 
 def search(conn: sa.Connection, *, office: str | None = None, commodity: str | None = None,

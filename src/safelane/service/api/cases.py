@@ -51,7 +51,7 @@ class ChannelIn(BaseModel):
     note: Text = Field(description="the reason, kept in the decision's history")
 
 
-def _officer_office(system: System, user: User) -> str | None:
+def _officer_office(user: User) -> str | None:
     """The office an officer is confined to (None: every office); filers never get this far."""
     if not user.is_officer:
         raise ApiError(403, [Problem("header.Authorization", "forbidden", "only customs officers do case work")])
@@ -79,14 +79,14 @@ def _visible(system: System, consignment_id: str, user: User) -> dict[str, Any]:
 
 
 def _who(system: System, user: User) -> dict[str, Any]:
-    return {"actor": user.name, "role": user.role, "office": _officer_office(system, user),
+    return {"actor": user.name, "role": user.role, "office": _officer_office(user),
             "at": system.pipeline.clock()}
 
 
 @router.get("/{consignment_id}/notes", responses=ANSWERS)
 def notes(consignment_id: str, user: CurrentUser, system: SystemDep) -> JsonResponse:
     """Officers' notes, assignments and document requests on a consignment, oldest first (officers only)."""
-    _officer_office(system, user)
+    _officer_office(user)
     _visible(system, consignment_id, user)
     assert system.db is not None
     with system.db.read() as conn:

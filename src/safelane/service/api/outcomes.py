@@ -5,7 +5,7 @@ admins and officers without an office reach every office. Filers get 403: outcom
 enforcement records, not answers to the filer.
 """
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Query
@@ -25,8 +25,8 @@ from safelane.system import System
 router = APIRouter(prefix="/v1", tags=["outcomes"])
 
 
-def _one_of(vocabulary_: dict[str, str]) -> str:
-    return "one of " + ", ".join(vocabulary_)
+def _one_of(codes: dict[str, str]) -> str:
+    return "one of " + ", ".join(codes)
 
 
 class SeizureBody(BaseModel):
@@ -114,10 +114,6 @@ def list_outcomes(consignment_id: str, user: CurrentUser, system: SystemDep) -> 
                          "office": case["office"], "outcomes": _history(system, consignment_id)})
 
 
-def _start(day: date | None) -> datetime | None:
-    return None if day is None else datetime.combine(day, time.min, UTC)
-
-
 @router.get("/seizures")
 def list_seizures(
     user: CurrentUser, system: SystemDep, page: PageDep,
@@ -136,10 +132,10 @@ def list_seizures(
     if commodity is not None and commodity not in vocabulary.COMMODITIES:
         raise ApiError(422, [Problem("query.commodity", "unknown_commodity",
                                      f"commodity must be {_one_of(vocabulary.COMMODITIES)}")])
+    start, end = seizure_store.days(since, until)
     assert system.db is not None
     with system.db.read() as conn:
-        rows = seizure_store.search(conn, office=office, commodity=commodity, since=_start(since),
-                                    until=_start(until + timedelta(days=1)) if until else None,
+        rows = seizure_store.search(conn, office=office, commodity=commodity, since=start, until=end,
                                     limit=page.limit, offset=page.offset)
     if format == "csv":
         return csv_response(rows, seizure_store.COLUMNS, "seizures.csv")

@@ -1,7 +1,7 @@
 """Charts as inline SVG drawn on the server: no chart library, no script, readable without colour.
 
-Each chart is a Markup string for a template; every bar and point carries a <title> (a tooltip and
-the text a screen reader reads), and the figures are also in a table beside the chart on each page.
+Each chart is a Markup string for a template; every bar carries a <title> (a tooltip and the text
+a screen reader reads), and the figures are also in a table beside the chart on each page.
 """
 
 from collections.abc import Sequence
@@ -53,24 +53,6 @@ def bars(label: str, points: Sequence[tuple[str, float]], *, second: Sequence[fl
         if i % every == 0:
             body.append(f'<text x="{LEFT + i * span + span / 2:.1f}" y="{HEIGHT - BOTTOM + 14}" '
                         f'text-anchor="middle">{escape(name)}</text>')
-    return _frame(label, body, peak)
-
-
-def line(label: str, points: Sequence[tuple[str, float]]) -> Markup:
-    """A line through (label, value) points, in order."""
-    peak = max([v for _, v in points] + [1.0])
-    step = (WIDTH - LEFT - RIGHT) / max(1, len(points) - 1)
-    plot = HEIGHT - TOP - BOTTOM
-    coords = [(LEFT + i * step, HEIGHT - BOTTOM - plot * v / peak) for i, (_, v) in enumerate(points)]
-    body = []
-    if coords:
-        body.append('<polyline class="line" points="' + " ".join(f"{x:.1f},{y:.1f}" for x, y in coords) + '"/>')
-    every = _tick_every(len(points))
-    for i, ((name, value), (x, y)) in enumerate(zip(points, coords, strict=True)):
-        body.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" class="bar"><title>{escape(name)}: '
-                    f'{_number(value)}</title></circle>')
-        if i % every == 0:
-            body.append(f'<text x="{x:.1f}" y="{HEIGHT - BOTTOM + 14}" text-anchor="middle">{escape(name)}</text>')
     return _frame(label, body, peak)
 
 

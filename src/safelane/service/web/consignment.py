@@ -18,7 +18,8 @@ from safelane.cases import case as case_file
 from safelane.cases import notes as case_notes
 from safelane.cases import queue as case_queue
 from safelane.domain import Channel, Referral
-from safelane.service.web.render import page
+from safelane.service.api import get_system
+from safelane.service.web.render import not_found, page
 from safelane.service.web.signin import Forbidden, FormDep, Officer, OfficerDep
 from safelane.store import users as user_store
 from safelane.system import System
@@ -31,15 +32,6 @@ DONE = {"issue": "Referral issued.", "lift": "Referral lifted.", "channel": "Cha
 DECISION_ACTIONS = ("issue", "lift", "channel", "close")
 ISSUABLE = (Referral.RFI.value, Referral.RFS.value, Referral.DNL.value)
 CHANNELS = tuple(c.value for c in Channel)
-
-
-def _system(request: Request) -> System:
-    return request.app.state.system
-
-
-def _not_found(request: Request, officer: Officer, consignment_id: str) -> Response:
-    return page(request, "error.html", officer, status=404, title="Not found",
-                message=f"There is no consignment {consignment_id}.")
 
 
 def _officers(system: System, office: str | None) -> list[str]:
@@ -72,13 +64,13 @@ def _render(request: Request, officer: Officer, case: case_file.CaseFile, *, sta
     return page(request, "consignment.html", officer, status=status, title=f"Consignment {case.reference}",
                 case=case, urgency=case_queue.urgency(left), messages=messages or [], error=error or {},
                 form=form or {},
-                available=_available(case.current), officers=_officers(_system(request), case.office),
+                available=_available(case.current), officers=_officers(get_system(request), case.office),
                 documents=case_notes.DOCUMENTS, issuable=ISSUABLE, channels=CHANNELS)
 
 
 def _case(request: Request, officer: Officer, consignment_id: str, version: int | None = None
           ) -> case_file.CaseFile | None:
-    system = _system(request)
+    system = get_system(request)
     assert system.db is not None
     with system.db.read() as conn:
         case = case_file.load(conn, consignment_id, version)
@@ -92,7 +84,7 @@ def consignment(request: Request, consignment_id: str, officer: OfficerDep) -> R
     version = request.query_params.get("version", "")
     case = _case(request, officer, consignment_id, int(version) if version.isdigit() else None)
     if case is None:
-        return _not_found(request, officer, consignment_id)
+        return not_found(request, officer, f"There is no consignment {consignment_id}.")
     done = request.query_params.get("done")
     return _render(request, officer, case, messages=[("ok", DONE[done])] if done in DONE else [])
 
@@ -122,9 +114,9 @@ def _do(system: System, officer: Officer, case: case_file.CaseFile, action: str,
 def act(request: Request, consignment_id: str, action: str, officer: OfficerDep, form: FormDep) -> Response:
     case = _case(request, officer, consignment_id)
     if case is None:
-        return _not_found(request, officer, consignment_id)
+        return not_found(request, officer, f"There is no consignment {consignment_id}.")
     try:
-        _do(_system(request), officer, case, action, form)
+        _do(get_system(request), officer, case, action, form)
     except referrals.ActionError as refused:
         if refused.status == 403:
             raise Forbidden(str(refused)) from None

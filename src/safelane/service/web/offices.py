@@ -12,20 +12,19 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from safelane.selection.capacity import INSPECTIONS, KINDS, NAMES, OFFICE, SELECTIONS, InvalidSettings, OfficeSettings
+from safelane.service.api import get_system
 from safelane.service.web.exports import csv_response
 from safelane.service.web.render import page
 from safelane.service.web.signin import Forbidden, FormDep, Officer, OfficerDep
 from safelane.store import offices as office_store
-from safelane.system import System
 
 router = APIRouter()
 
 
-def _system(request: Request) -> System:
-    return request.app.state.system
-
-
-def _visible(officer: Officer, office: str) -> None:
+def _checked(officer: Officer, office: str) -> None:
+    """Refuse an office code that is malformed or not this officer's to see ("*", the default, is everyone's)."""
+    if not OFFICE.fullmatch(office):
+        raise Forbidden("An office is '*' (the default) or 2 to 17 capital letters and digits.")
     if office != "*" and not officer.may_see(office):
         raise Forbidden(f"You are posted to {officer.office}; office {office} is not yours to see.")
 
@@ -35,7 +34,7 @@ CSV_COLUMNS = ["office", "kind", "capacity", "used", "left", *SELECTIONS, "explo
 
 @router.get("/offices")
 def offices(request: Request, officer: OfficerDep, format: str = "html") -> Response:
-    system = _system(request)
+    system = get_system(request)
     assert system.db is not None
     now = datetime.now(UTC)
     with system.db.read() as conn:
@@ -71,10 +70,8 @@ def another(request: Request, officer: OfficerDep, office: str = "") -> Response
 
 @router.get("/offices/{office}")
 def office(request: Request, officer: OfficerDep, office: str) -> Response:
-    if not OFFICE.fullmatch(office):
-        raise Forbidden("An office is '*' (the default) or 2 to 17 capital letters and digits.")
-    _visible(officer, office)
-    system = _system(request)
+    _checked(officer, office)
+    system = get_system(request)
     assert system.db is not None
     with system.db.read() as conn:
         settings = office_store.effective(conn, office)["settings"]
@@ -108,12 +105,11 @@ def _settings(office: str, form: dict[str, str]) -> tuple[OfficeSettings | None,
 @router.post("/offices/{office}")
 def change(request: Request, officer: OfficerDep, form: FormDep, office: str) -> Response:
     officer.require_supervisor()
-    if not OFFICE.fullmatch(office):
-        raise Forbidden("An office is '*' (the default) or 2 to 17 capital letters and digits.")
+    _checked(officer, office)
     settings, errors = _settings(office, form)
     if settings is None:
         return _form(officer, office, OfficeSettings(), request, status=422, errors=errors, values=form)
-    system = _system(request)
+    system = get_system(request)
     assert system.db is not None
     with system.db.write() as conn:
         office_store.set(conn, settings, at=datetime.now(UTC), actor=officer.name)

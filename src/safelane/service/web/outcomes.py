@@ -12,7 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 from safelane.cases import outcomes as cases
 from safelane.cases import seizures as vocabulary
 from safelane.referrals import ActionError
-from safelane.service.web.render import page
+from safelane.service.web.render import not_found, page
 from safelane.service.web.signin import Forbidden, FormDep, Officer, OfficerDep
 from safelane.system import System
 
@@ -52,16 +52,11 @@ def _form(request: Request, officer: Officer, case: dict[str, Any], history: lis
                 offences=vocabulary.OFFENCES, label=vocabulary.label)
 
 
-def _missing(request: Request, officer: Officer, consignment_id: str) -> Response:
-    return page(request, "error.html", officer, status=404, title="Not found",
-                message=f"There is no consignment {consignment_id}.")
-
-
 @router.get("/consignments/{consignment_id}/outcome")
 def outcome_form(request: Request, consignment_id: str, officer: OfficerDep) -> Response:
     case, history = _case(request.app.state.system, consignment_id, officer)
     if case is None:
-        return _missing(request, officer, consignment_id)
+        return not_found(request, officer, f"There is no consignment {consignment_id}.")
     return _form(request, officer, case, history, _defaults(case), {})
 
 
@@ -70,7 +65,7 @@ def record_outcome(request: Request, consignment_id: str, officer: OfficerDep, f
     system: System = request.app.state.system
     case, history = _case(system, consignment_id, officer)
     if case is None:
-        return _missing(request, officer, consignment_id)
+        return not_found(request, officer, f"There is no consignment {consignment_id}.")
     values = {field: form.get(field, "") for field in FIELDS}
     try:
         outcome = cases.parse(values)
@@ -82,5 +77,5 @@ def record_outcome(request: Request, consignment_id: str, officer: OfficerDep, f
     except ActionError as error:
         if error.status == 403:
             raise Forbidden(str(error)) from None
-        return _missing(request, officer, consignment_id)
+        return not_found(request, officer, f"There is no consignment {consignment_id}.")
     return RedirectResponse(f"/consignments/{consignment_id}?done=outcome", status_code=303)

@@ -20,7 +20,7 @@ from safelane.risk.profiles.backtest import backtest as run_backtest
 from safelane.risk.profiles.backtest import scope
 from safelane.service.web.charts import bars
 from safelane.service.web.exports import csv_response
-from safelane.service.web.render import page
+from safelane.service.web.render import not_found, page
 from safelane.service.web.signin import FormDep, Officer, OfficerDep
 from safelane.store import Database
 from safelane.store import profiles as profile_store
@@ -50,10 +50,6 @@ def _db(request: Request) -> tuple[System, Database]:
     system: System = request.app.state.system
     assert system.db is not None
     return system, system.db
-
-
-def _not_found(request: Request, officer: Officer, what: str) -> Response:
-    return page(request, "error.html", officer, status=404, title="Not found", message=what)
 
 
 def percent(rate: float | None) -> str:
@@ -113,10 +109,10 @@ def profile_view(request: Request, officer: OfficerDep, profile_id: str, version
     with db.read() as conn:
         versions = _by_profile(profile_store.listing(conn)).get(profile_id)
         if not versions:
-            return _not_found(request, officer, f"There is no profile {profile_id}.")
+            return not_found(request, officer, f"There is no profile {profile_id}.")
         shown = next((v for v in versions if v["version"] == version), None) if version else _in_view(versions)
         if shown is None:
-            return _not_found(request, officer, f"Profile {profile_id} has no version {version}.")
+            return not_found(request, officer, f"Profile {profile_id} has no version {version}.")
         source = profile_store.source_of(conn, profile_id, shown["version"]) or ""
         measure = effectiveness.of_profile(conn, profile_id)
     messages = [("ok", DONE[done])] if done in DONE else []
@@ -162,8 +158,7 @@ def edit_profile(request: Request, officer: OfficerDep, profile_id: str, version
         newest = max((r["version"] for r in profile_store.listing(conn) if r["profile_id"] == profile_id),
                      default=None)
     if source is None or newest is None:
-        return _not_found(request, officer, f"There is no profile {profile_id}" + (f" v{version}." if version
-                                                                                    else "."))
+        return not_found(request, officer, f"There is no profile {profile_id}" + (f" v{version}." if version else "."))
     source = _VERSION_LINE.sub(f"version: {newest + 1}", source, count=1)
     return _editor(request, officer, profile_id, source)
 
@@ -281,8 +276,7 @@ def stored_backtest(request: Request, officer: OfficerDep, profile_id: str, vers
             versions[-1] if versions else None)
         source = profile_store.source_of(conn, profile_id, shown["version"]) if shown else None
     if shown is None or source is None:
-        return _not_found(request, officer, f"There is no profile {profile_id}" + (f" v{version}." if version
-                                                                                    else "."))
+        return not_found(request, officer, f"There is no profile {profile_id}" + (f" v{version}." if version else "."))
     profile = _parsed(source)
     if profile is None:
         return page(request, "error.html", officer, status=409, title="Cannot backtest",
@@ -303,7 +297,7 @@ def _set_status(request: Request, officer: Officer, form: dict[str, str], profil
         with db.write() as conn:
             profile_store.set_status(conn, profile_id, version, status, actor=officer.name, at=datetime.now(UTC))
     except (ValueError, LookupError):
-        return _not_found(request, officer, f"There is no profile {profile_id} v{form.get('version', '?')}.")
+        return not_found(request, officer, f"There is no profile {profile_id} v{form.get('version', '?')}.")
     if system.profiles is not None:
         system.profiles.refresh()  # this process assesses with the change from the next filing on
     done = "activated" if status == "active" else "deactivated"

@@ -15,6 +15,7 @@ from starlette.datastructures import QueryParams
 
 from safelane.cases import queue as case_queue
 from safelane.domain import TransportMode
+from safelane.selection.capacity import SELECTIONS
 from safelane.service.web.exports import csv_response
 from safelane.service.web.render import page
 from safelane.service.web.signin import Officer, OfficerDep
@@ -40,7 +41,7 @@ def parse(params: QueryParams, officer: Officer) -> tuple[case_queue.Filters, di
     errors: dict[str, str] = {}
     choices: dict[str, tuple[str, ...]] = {
         "mode": tuple(m.value for m in TransportMode), "outcome": case_queue.NEEDS_OFFICER,
-        "selection": case_queue.SELECTIONS, "assigned": case_queue.ASSIGNED, "sort": tuple(case_queue.SORTS)}
+        "selection": SELECTIONS, "assigned": case_queue.ASSIGNED, "sort": tuple(case_queue.SORTS)}
     kept: dict[str, Any] = {}
     for name, allowed in choices.items():
         if given[name] and given[name] not in allowed:
@@ -92,5 +93,5 @@ def queue(request: Request, officer: OfficerDep) -> Response:
     return page(request, "queue.html", officer, title="Queue", found=found, given=given, errors=errors,
                 link=link, csv_link=link(format="csv"), profiles=profiles,
                 modes=[m.value for m in TransportMode], outcomes=case_queue.NEEDS_OFFICER,
-                selections=case_queue.SELECTIONS, sorts=case_queue.SORTS,
+                selections=SELECTIONS, sorts=case_queue.SORTS,
                 status=422 if errors else 200)

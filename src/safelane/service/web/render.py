@@ -56,3 +56,8 @@ def page(request: Request, template: str, officer: "Officer | None", *, status: 
     html = environment.get_template(template).render(request=request, officer=officer, path=request.url.path,
                                                      now=datetime.now(UTC), **context)
     return HTMLResponse(html, status_code=status)
+
+
+def not_found(request: Request, officer: "Officer", message: str) -> HTMLResponse:
+    """The 404 page, saying what is not there."""
+    return page(request, "error.html", officer, status=404, title="Not found", message=message)

@@ -4,7 +4,7 @@ An officer posted to an office sees that office's seizures only; the exports hol
 page's filters select, with the codes of the CEN vocabularies (the page shows their labels).
 """
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
@@ -33,10 +33,6 @@ def _day(text: str | None, name: str, errors: list[tuple[str, str]]) -> date | N
         return None
 
 
-def _start(day: date | None) -> datetime | None:
-    return None if day is None else datetime.combine(day, time.min, UTC)
-
-
 @router.get("/seizures")
 def seizures(request: Request, officer: OfficerDep, office: str | None = None, commodity: str | None = None,
              format: str | None = None) -> Response:
@@ -53,9 +49,9 @@ def seizures(request: Request, officer: OfficerDep, office: str | None = None, c
         commodity = None
     export = format in ("csv", "json")
     system = request.app.state.system
+    start, end = seizure_store.days(since, until)
     with system.db.read() as conn:
-        rows = seizure_store.search(conn, office=office, commodity=commodity, since=_start(since),
-                                    until=_start(until + timedelta(days=1)) if until else None,
+        rows = seizure_store.search(conn, office=office, commodity=commodity, since=start, until=end,
                                     limit=EXPORT_ROWS if export else PAGE_ROWS)
         offices = seizure_store.offices(conn) if officer.office_scope is None else [officer.office_scope]
     if format == "csv":

@@ -16,6 +16,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from safelane.referrals import OFFICER_ROLES
+from safelane.service.api import get_system
 from safelane.service.web.render import page
 from safelane.store import users as user_store
 from safelane.store import web_sessions
@@ -63,10 +64,6 @@ class Officer:
             raise Forbidden("Only a supervisor may change this.")
 
 
-def _system(request: Request) -> System:
-    return request.app.state.system
-
-
 def _session(system: System, token: str) -> dict[str, Any] | None:
     assert system.db is not None
     with system.db.read() as conn:
@@ -75,7 +72,7 @@ def _session(system: System, token: str) -> dict[str, Any] | None:
 
 async def current_officer(request: Request) -> Officer:
     token = request.cookies.get(COOKIE)
-    row = await run_in_threadpool(_session, _system(request), token) if token else None
+    row = await run_in_threadpool(_session, get_system(request), token) if token else None
     if row is None:
         raise SignInRequired()
     if row["role"] not in OFFICER_ROLES:
@@ -111,7 +108,7 @@ def signin_form(request: Request, next: str | None = None) -> Response:
 @router.post("/signin")
 def signin(request: Request, name: Annotated[str, Form()], password: Annotated[str, Form()],
            next: Annotated[str | None, Form()] = None) -> Response:
-    system = _system(request)
+    system = get_system(request)
     assert system.db is not None
     at, name = datetime.now(UTC), name.strip()[:70]
     with system.db.read() as conn:
@@ -137,7 +134,7 @@ def signin(request: Request, name: Annotated[str, Form()], password: Annotated[s
 
 @router.post("/signout")
 def signout(request: Request, form: FormDep) -> Response:
-    system = _system(request)
+    system = get_system(request)
     assert system.db is not None
     token = request.cookies.get(COOKIE)
     if token:
