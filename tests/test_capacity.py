@@ -187,6 +187,8 @@ def test_settings_round_trip_and_located_problems():
                                   "random_inspection": "physical"}
     assert OfficeSettings.from_dict("NLRTM", settings.as_dict()) == settings
     assert settings.reserve("physical") == 1 and settings.reserve("nii") == 0 and settings.limit("nii") is None
+    # exploration inspects: referral follow-ups hold no reserve, so none of their capacity lies unused
+    assert OfficeSettings("XX", {"referral": 100}, explore_rate=0.05).reserve("referral") == 0
     with pytest.raises(InvalidSettings) as error:
         OfficeSettings.from_dict("nl rtm", {"capacity": {"physical": -1, "xray": 3, "nii": 2.5}, "random_rate": 1.5,
                                             "explore_rate": "much", "random_inspection": "referral", "colour": 1})

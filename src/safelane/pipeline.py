@@ -120,6 +120,13 @@ class Pipeline:
             for c in filing.consignments
         ]
 
+    def offices_changed(self) -> None:
+        """Office settings were changed here: use them from the next batch (other processes notice within a
+        second)."""
+        refresh = getattr(self.offices, "refresh", None)
+        if refresh is not None:
+            refresh()
+
     def _assess(self, lodgements: Sequence[Lodgement], used: Usage | None = None) -> list[Assessed]:
         """Assess and decide a batch under capacity; `used` is what earlier batches took today (none: nothing)."""
         assessments = self.engine.assess(lodgements)

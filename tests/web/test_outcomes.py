@@ -94,6 +94,7 @@ def test_a_seizure_is_recorded_and_the_red_channel_closes_with_an_event(bench: B
     response = record(bench, client, item["consignment_id"], **SEIZURE)
     assert response.status_code == 303
     assert response.headers["location"] == f"/consignments/{item['consignment_id']}?done=outcome"
+    assert "Inspection outcome recorded." in client.get(response.headers["location"]).text
     with bench.db.read() as conn:
         outcome = conn.execute(sa.select(inspection_outcomes)).mappings().one()
         seizure = conn.execute(sa.select(seizures)).mappings().one()

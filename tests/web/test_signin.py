@@ -42,8 +42,11 @@ def test_a_filer_cannot_open_the_workbench(bench: Bench) -> None:
 
 def test_the_next_target_stays_on_this_site(bench: Bench) -> None:
     client = bench.anonymous()
-    response = client.post("/signin", data={"name": "olga", "password": PASSWORD, "next": "//evil.example/x"})
-    assert response.headers["location"] == "/queue"
+    for elsewhere in ("//evil.example/x", "/\\evil.example/x", "https://evil.example/"):
+        response = bench.anonymous().post("/signin", data={"name": "olga", "password": PASSWORD, "next": elsewhere})
+        assert response.headers["location"] == "/queue", elsewhere
+    kept = client.post("/signin", data={"name": "olga", "password": PASSWORD, "next": "/dashboard?office=NLRTM"})
+    assert kept.headers["location"] == "/dashboard?office=NLRTM"
 
 
 def test_signout_ends_the_session_in_the_store(bench: Bench) -> None:

@@ -148,7 +148,7 @@ def set_offices(system: System) -> None:
     with system.db.write() as conn:
         for settings in OFFICES:
             office_store.set(conn, settings, at=datetime.now(UTC), actor="supervisor")
-    system.pipeline.offices.refresh()  # type: ignore[attr-defined]
+    system.pipeline.offices_changed()
 
 
 def capacity_table(system: System) -> Table:

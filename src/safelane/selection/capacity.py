@@ -97,9 +97,10 @@ class OfficeSettings:
         return self.capacity.get(kind)
 
     def reserve(self, kind: str) -> int:
-        """Places of `kind` per day held for exploration (rounded half up)."""
+        """Places of `kind` per day held for exploration (rounded half up); exploration inspects, so referral
+        follow-ups hold none."""
         limit = self.limit(kind)
-        return 0 if limit is None else int(limit * self.explore_rate + 0.5)
+        return 0 if limit is None or kind not in INSPECTIONS else int(limit * self.explore_rate + 0.5)
 
     def as_dict(self) -> dict[str, Any]:
         return {"capacity": {k: self.capacity[k] for k in KINDS if k in self.capacity},

@@ -157,6 +157,7 @@ audit_events = sa.Table(
     sa.Column("action", sa.String(48), nullable=False),
     sa.Column("subject", sa.String(140), nullable=True),
     sa.Column("detail", JSON, nullable=True),
+    sa.Index("ix_audit_events_action_subject", "action", "subject"),  # e.g. a name's refused sign-ins
 )
 
 users = sa.Table(

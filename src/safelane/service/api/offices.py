@@ -23,9 +23,12 @@ router = APIRouter(prefix="/v1/offices", tags=["offices"])
 FORBIDDEN = {403: {"description": "Filers may not read office settings; only supervisors and admins change them"}}
 
 
-def _officer(user: User) -> None:
+def _officer(user: User, office: str | None = None) -> None:
+    """Officers only; an officer posted to an office reads that office (and the "*" default) only."""
     if not user.is_officer:
         raise ApiError(403, [Problem("header.Authorization", "forbidden", "only customs officers see offices")])
+    if office not in (None, "*") and not user.may_see_office(office):
+        raise ApiError(403, [Problem("office", "forbidden", f"you are posted to {user.office_scope}")])
 
 
 def _office(office: str) -> str:
@@ -54,13 +57,14 @@ def list_offices(user: CurrentUser, system: SystemDep) -> JsonResponse:
     assert system.db is not None
     with system.db.read() as conn:
         rows = office_store.listing(conn)
+    rows = [r for r in rows if r["office"] == "*" or user.may_see_office(r["office"])]
     return JsonResponse({"offices": [_stored(r) for r in rows], "built_in": BUILT_IN.as_dict()})
 
 
 @router.get("/{office}", responses=FORBIDDEN)
 def get_office(office: str, user: CurrentUser, system: SystemDep) -> JsonResponse:
     """The settings that apply to an office; `source` says whether they are its own, the default, or built in."""
-    _officer(user)
+    _officer(user, office)
     return JsonResponse(_effective(system, _office(office)))
 
 
@@ -68,9 +72,7 @@ def _change(system: System, settings: OfficeSettings, actor: str) -> dict[str, A
     assert system.db is not None
     with system.db.write() as conn:
         before = office_store.set(conn, settings, at=system.pipeline.clock(), actor=actor)
-    refresh = getattr(system.pipeline.offices, "refresh", None)
-    if refresh is not None:
-        refresh()
+    system.pipeline.offices_changed()
     return before
 
 
@@ -98,7 +100,7 @@ async def put_office(office: str, user: CurrentUser, system: SystemDep,
 @router.get("/{office}/capacity", responses=FORBIDDEN)
 def capacity(office: str, user: CurrentUser, system: SystemDep) -> JsonResponse:
     """Today's (UTC) capacity per kind at an office: the limit, what is used and by which kind of selection."""
-    _officer(user)
+    _officer(user, office)
     _office(office)
     now = system.pipeline.clock()
     assert system.db is not None

@@ -7,7 +7,6 @@ the same transaction as the write. Success redirects back with ?done=<action> (P
 renders the page again with the message beside the field it names and the officer's input kept.
 """
 
-from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -19,7 +18,7 @@ from safelane.cases import notes as case_notes
 from safelane.cases import queue as case_queue
 from safelane.domain import Channel, Referral
 from safelane.service.api import get_system
-from safelane.service.web.render import not_found, page
+from safelane.service.web.render import not_found, now, page
 from safelane.service.web.signin import Forbidden, FormDep, Officer, OfficerDep
 from safelane.store import users as user_store
 from safelane.system import System
@@ -28,7 +27,7 @@ router = APIRouter()
 
 DONE = {"issue": "Referral issued.", "lift": "Referral lifted.", "channel": "Channel changed.",
         "close": "Decision closed.", "assign": "Assignment saved.", "note": "Note added.",
-        "request": "Documents requested from the filer."}
+        "request": "Documents requested from the filer.", "outcome": "Inspection outcome recorded."}
 DECISION_ACTIONS = ("issue", "lift", "channel", "close")
 ISSUABLE = (Referral.RFI.value, Referral.RFS.value, Referral.DNL.value)
 CHANNELS = tuple(c.value for c in Channel)
@@ -60,7 +59,7 @@ def _available(decision: dict[str, Any]) -> set[str]:
 def _render(request: Request, officer: Officer, case: case_file.CaseFile, *, status: int = 200,
             messages: list[tuple[str, str]] | None = None, error: dict[str, str] | None = None,
             form: dict[str, str] | None = None) -> Response:
-    left = case.deadline - datetime.now(UTC) if case.deadline else None
+    left = case.deadline - now(request) if case.deadline else None
     return page(request, "consignment.html", officer, status=status, title=f"Consignment {case.reference}",
                 case=case, urgency=case_queue.urgency(left), messages=messages or [], error=error or {},
                 form=form or {},
@@ -91,7 +90,7 @@ def consignment(request: Request, consignment_id: str, officer: OfficerDep) -> R
 
 def _do(system: System, officer: Officer, case: case_file.CaseFile, action: str, form: dict[str, str]) -> None:
     assert system.db is not None
-    at = datetime.now(UTC)
+    at = system.pipeline.clock()
     who: dict[str, Any] = {"actor": officer.name, "role": officer.role, "office": officer.office_scope, "at": at}
     if action in DECISION_ACTIONS:
         data = {"referral": form.get("referral")} if action == "issue" else \

@@ -4,7 +4,7 @@ The window is the last 24 hours by default, or whole days the officer picks; an 
 office sees that office's figures only, whatever the form says.
 """
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -16,7 +16,7 @@ from safelane.cases import dashboard as metrics
 from safelane.cases.dashboard import Figure, Window
 from safelane.service.web import charts
 from safelane.service.web.exports import csv_response
-from safelane.service.web.render import duration, page
+from safelane.service.web.render import duration, now, page
 from safelane.service.web.signin import OfficerDep
 
 router = APIRouter()
@@ -85,18 +85,18 @@ def dashboard(request: Request, officer: OfficerDep,
               last: Annotated[str | None, Query(alias="to")] = None,
               office: str | None = None, format: str | None = None, figure: str | None = None) -> Response:
     system = request.app.state.system
-    now = datetime.now(UTC)
+    at = now(request)
     office = officer.office_scope or (office or "").strip().upper() or None
     with system.db.read() as conn:
-        window, problem = _window(conn, first, last, office, now)
+        window, problem = _window(conn, first, last, office, at)
         if format == "csv":
             if figure not in metrics.FIGURES:
                 return page(request, "error.html", officer, status=404, title="No such figure",
                             message=f"Figures: {', '.join(metrics.FIGURES)}.")
-            table = metrics.figure(conn, figure, window, now)
+            table = metrics.figure(conn, figure, window, at)
             name = f"dashboard-{figure}-{window.start:%Y%m%d%H}-{window.end:%Y%m%d%H}.csv"
             return csv_response(table.rows, table.columns, name)
-        figures = metrics.dashboard(conn, window, now)
+        figures = metrics.dashboard(conn, window, at)
         known = metrics.offices(conn) if officer.office_scope is None else [officer.office_scope]
     query = {"from": window.start.date().isoformat(),
              "to": (window.end - timedelta(microseconds=1)).date().isoformat()} if first or last else {}
@@ -113,4 +113,4 @@ def dashboard(request: Request, officer: OfficerDep,
                 messages=[("error", problem)] if problem else [], window=window, figures=shown,
                 offices=known, office=office or "", scoped=officer.office_scope is not None,
                 first=window.start.date().isoformat(),
-                last=(window.end - timedelta(microseconds=1)).date().isoformat(), now_at=now)
+                last=(window.end - timedelta(microseconds=1)).date().isoformat(), now_at=at)

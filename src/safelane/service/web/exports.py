@@ -15,8 +15,9 @@ def _cell(value: Any) -> str:
     if isinstance(value, datetime):
         return value.isoformat()
     text = str(value)
-    # A cell starting with = + - @ would run as a formula in a spreadsheet (CSV injection): quote it as text.
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@") and not _is_number(text) else text
+    # A cell starting with = + - @ (or a tab or carriage return before one) would run as a formula in a
+    # spreadsheet (CSV injection): quote it as text.
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") and not _is_number(text) else text
 
 
 def _is_number(text: str) -> bool:

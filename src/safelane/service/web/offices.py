@@ -5,7 +5,6 @@ a supervisor changes capacity, the random compliance sample and the exploration 
 flow. Each change is audited with before and after and reaches the pipeline at once.
 """
 
-from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -14,7 +13,7 @@ from fastapi.responses import RedirectResponse, Response
 from safelane.selection.capacity import INSPECTIONS, KINDS, NAMES, OFFICE, SELECTIONS, InvalidSettings, OfficeSettings
 from safelane.service.api import get_system
 from safelane.service.web.exports import csv_response
-from safelane.service.web.render import page
+from safelane.service.web.render import now, page
 from safelane.service.web.signin import Forbidden, FormDep, Officer, OfficerDep
 from safelane.store import offices as office_store
 
@@ -36,20 +35,20 @@ CSV_COLUMNS = ["office", "kind", "capacity", "used", "left", *SELECTIONS, "explo
 def offices(request: Request, officer: OfficerDep, format: str = "html") -> Response:
     system = get_system(request)
     assert system.db is not None
-    now = datetime.now(UTC)
+    at = now(request)
     with system.db.read() as conn:
         stored = [r["office"] for r in office_store.listing(conn)]
-        used = {o for o, _, _ in office_store.usage(conn, now).counts if o}
+        used = {o for o, _, _ in office_store.usage(conn, at).counts if o}
         names = sorted(({*stored, *used} - {"*"}) if officer.office_scope is None else {officer.office_scope})
         rows = [{"office": name, "source": office_store.effective(conn, name)["source"],
-                 "kinds": office_store.today(conn, name, now)} for name in ["*", *names]]
+                 "kinds": office_store.today(conn, name, at)} for name in ["*", *names]]
         recent = office_store.changes(conn, officer.office_scope)
     if format == "csv":
         flat = [{"office": row["office"], "kind": kind, **row["kinds"][kind], **row["kinds"][kind]["by_selection"]}
                 for row in rows for kind in KINDS]
-        return csv_response(flat, CSV_COLUMNS, f"capacity-{office_store.day_of(now)[0].date()}.csv")
+        return csv_response(flat, CSV_COLUMNS, f"capacity-{office_store.day_of(at)[0].date()}.csv")
     return page(request, "offices.html", officer, title="Offices", rows=rows, kinds=KINDS, names=NAMES,
-                selections=SELECTIONS, recent=recent, day=office_store.day_of(now)[0].date())
+                selections=SELECTIONS, recent=recent, day=office_store.day_of(at)[0].date())
 
 
 def _form(officer: Officer, office: str, settings: OfficeSettings, request: Request, *, status: int = 200,
@@ -112,8 +111,6 @@ def change(request: Request, officer: OfficerDep, form: FormDep, office: str) ->
     system = get_system(request)
     assert system.db is not None
     with system.db.write() as conn:
-        office_store.set(conn, settings, at=datetime.now(UTC), actor=officer.name)
-    refresh = getattr(system.pipeline.offices, "refresh", None)
-    if refresh is not None:
-        refresh()
+        office_store.set(conn, settings, at=now(request), actor=officer.name)
+    system.pipeline.offices_changed()
     return RedirectResponse(f"/offices?changed={office}", status_code=303)

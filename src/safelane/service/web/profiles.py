@@ -20,7 +20,7 @@ from safelane.risk.profiles.backtest import backtest as run_backtest
 from safelane.risk.profiles.backtest import scope
 from safelane.service.web.charts import bars
 from safelane.service.web.exports import csv_response
-from safelane.service.web.render import not_found, page
+from safelane.service.web.render import not_found, now, page
 from safelane.service.web.signin import FormDep, Officer, OfficerDep
 from safelane.store import Database
 from safelane.store import profiles as profile_store
@@ -183,7 +183,7 @@ def _submitted(request: Request, officer: Officer, editing: str | None, form: di
             return _editor(request, officer, editing, source, backtest=_backtest(db, load_text(source, ORIGIN),
                                                                                   officer))
         with db.write() as conn:
-            profile, outcome = profile_store.save(conn, source, actor=officer.name, at=datetime.now(UTC),
+            profile, outcome = profile_store.save(conn, source, actor=officer.name, at=now(request),
                                                   origin=ORIGIN, activate=False)
     except ProfileError as error:
         return _editor(request, officer, editing, source, status=422, problems=error.problems)
@@ -295,7 +295,7 @@ def _set_status(request: Request, officer: Officer, form: dict[str, str], profil
     try:
         version = int(form.get("version", ""))
         with db.write() as conn:
-            profile_store.set_status(conn, profile_id, version, status, actor=officer.name, at=datetime.now(UTC))
+            profile_store.set_status(conn, profile_id, version, status, actor=officer.name, at=now(request))
     except (ValueError, LookupError):
         return not_found(request, officer, f"There is no profile {profile_id} v{form.get('version', '?')}.")
     if system.profiles is not None:

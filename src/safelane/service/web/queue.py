@@ -5,7 +5,7 @@ same parameters with format=csv download the list. A filter value that makes no 
 field and ignored, rather than failing the page. The query itself is `safelane.cases.queue`.
 """
 
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
@@ -17,7 +17,7 @@ from safelane.cases import queue as case_queue
 from safelane.domain import TransportMode
 from safelane.selection.capacity import SELECTIONS
 from safelane.service.web.exports import csv_response
-from safelane.service.web.render import page
+from safelane.service.web.render import now, page
 from safelane.service.web.signin import Officer, OfficerDep
 
 router = APIRouter()
@@ -75,15 +75,15 @@ def queue(request: Request, officer: OfficerDep) -> Response:
     system = request.app.state.system
     filters, errors, given = parse(request.query_params, officer)
     scope = case_queue.Scope(officer.name, officer.office_scope)
-    now = datetime.now(UTC)
+    at = now(request)
     if request.query_params.get("format") == "csv":
         with system.db.read() as conn:
-            rows = case_queue.export(conn, filters, scope, now=now)
+            rows = case_queue.export(conn, filters, scope, now=at)
         for row in rows:
             row["minutes_left"] = int(row["time_left"].total_seconds() // 60) if row["time_left"] else None
-        return csv_response(rows, CSV_COLUMNS, f"queue-{now:%Y%m%d-%H%M}.csv")
+        return csv_response(rows, CSV_COLUMNS, f"queue-{at:%Y%m%d-%H%M}.csv")
     with system.db.read() as conn:
-        found = case_queue.open_cases(conn, filters, scope, now=now, page=_page_number(request.query_params))
+        found = case_queue.open_cases(conn, filters, scope, now=at, page=_page_number(request.query_params))
         profiles = case_queue.profiles_in_queue(conn, scope)
     query = {k: v for k, v in given.items() if v}
 

@@ -50,11 +50,16 @@ environment = Environment(
 environment.filters.update(when=when, duration=duration, score=score)
 
 
+def now(request: Request) -> datetime:
+    """The system's clock (the pipeline's): pages and the records they write keep one time, as tests set it."""
+    return request.app.state.system.pipeline.clock()
+
+
 def page(request: Request, template: str, officer: "Officer | None", *, status: int = 200,
          **context: Any) -> HTMLResponse:
     """Render a template with the signed-in officer (None on the sign-in page) and the current path."""
     html = environment.get_template(template).render(request=request, officer=officer, path=request.url.path,
-                                                     now=datetime.now(UTC), **context)
+                                                     now=now(request), **context)
     return HTMLResponse(html, status_code=status)
 
 

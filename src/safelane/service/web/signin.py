@@ -7,7 +7,7 @@ token (CSRF), checked before anything is done.
 """
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Annotated, Any
 from urllib.parse import quote
 
@@ -67,7 +67,7 @@ class Officer:
 def _session(system: System, token: str) -> dict[str, Any] | None:
     assert system.db is not None
     with system.db.read() as conn:
-        return web_sessions.get(conn, token, at=datetime.now(UTC))
+        return web_sessions.get(conn, token, at=system.pipeline.clock())
 
 
 async def current_officer(request: Request) -> Officer:
@@ -96,8 +96,10 @@ FormDep = Annotated[dict[str, str], Depends(checked_form)]
 
 
 def _safe_next(target: str | None) -> str:
-    """Only paths of this site, so the sign-in form cannot be used to send an officer elsewhere."""
-    return target if target and target.startswith("/") and not target.startswith("//") else "/queue"
+    """Only paths of this site, so the sign-in form cannot be used to send an officer elsewhere (browsers read
+    '//host' and '/\\host' as another site)."""
+    ok = target and target.startswith("/") and not target.startswith("//") and "\\" not in target
+    return target if ok else "/queue"
 
 
 @router.get("/signin")
@@ -110,7 +112,7 @@ def signin(request: Request, name: Annotated[str, Form()], password: Annotated[s
            next: Annotated[str | None, Form()] = None) -> Response:
     system = get_system(request)
     assert system.db is not None
-    at, name = datetime.now(UTC), name.strip()[:70]
+    at, name = system.pipeline.clock(), name.strip()[:70]
     with system.db.read() as conn:
         locked = user_store.failed_signins(conn, name, since=at - LOCKOUT) >= MAX_FAILURES
         user = None if locked else user_store.by_password(conn, name, password)

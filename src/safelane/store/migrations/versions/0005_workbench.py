@@ -51,6 +51,7 @@ def upgrade() -> None:
 
     with op.batch_alter_table("users", schema=None) as batch_op:
         batch_op.add_column(sa.Column("password_hash", sa.String(length=200), nullable=True))
+    op.create_index("ix_audit_events_action_subject", "audit_events", ["action", "subject"], unique=False)
 
     op.create_table(
         "web_sessions",
@@ -144,6 +145,7 @@ def downgrade() -> None:
         batch_op.drop_column("decision_id")
     op.drop_table("office_settings")
     op.drop_table("web_sessions")
+    op.drop_index("ix_audit_events_action_subject", table_name="audit_events")
     with op.batch_alter_table("users", schema=None) as batch_op:
         batch_op.drop_column("password_hash")
     op.drop_table("decision_reasons")
