@@ -14,11 +14,9 @@ from collections import Counter
 from collections.abc import Mapping
 from datetime import datetime
 
-import sqlalchemy as sa
-
 from safelane.cases import outcomes
 from safelane.store import Database
-from safelane.store.schema import consignments, decisions, filings
+from safelane.store import decisions as decision_store
 
 ACTOR = "demo-inspector"
 INSPECTED_SHARE = 0.6  # of the open yellow and red channels; the rest stay in the queue for the officer
@@ -38,22 +36,11 @@ FOUND: Mapping[str, tuple[str, outcomes.Seizure | None]] = {
 }
 
 
-def _controls(conn: sa.Connection) -> list[dict]:
-    query = (sa.select(decisions.c.consignment_id, decisions.c.inspection, decisions.c.outcome,
-                       consignments.c.reference, filings.c.document_number)
-             .join(consignments, consignments.c.row_id == decisions.c.row_id)
-             .join(filings, filings.c.filing_id == consignments.c.filing_id)
-             .where(decisions.c.current.is_(True), decisions.c.answer == "channel",
-                    decisions.c.outcome.in_(("yellow", "red")), decisions.c.state != "closed")
-             .order_by(decisions.c.consignment_id))
-    return [dict(r) for r in conn.execute(query).mappings()]
-
-
 def inspect(db: Database, planted: Mapping[tuple[str, str], str], *, at: datetime, seed: int) -> Counter[str]:
     """Record outcomes on a seeded share of the open controls; returns how many of each result."""
     rng = random.Random(seed)
     with db.read() as conn:
-        controls = _controls(conn)
+        controls = decision_store.open_controls(conn)
     found: Counter[str] = Counter()
     for control in controls:
         if rng.random() >= INSPECTED_SHARE:

@@ -62,3 +62,11 @@ def record(conn: sa.Connection, row: dict[str, Any], *, at: datetime, actor: str
         event_id=new_id("E"), decision_id=row["decision_id"], at=at, actor=actor, action=action,
         from_outcome=row["outcome"], to_outcome=outcome, from_state=row["state"], to_state=state,
         note=note, data=data))
+
+
+def open_controls(conn: sa.Connection) -> list[dict[str, Any]]:
+    """Current yellow and red channels not yet closed: consignments waiting for their inspection."""
+    query = (_select().where(decisions.c.current.is_(True), decisions.c.answer == "channel",
+                             decisions.c.outcome.in_(("yellow", "red")), decisions.c.state != "closed")
+             .order_by(decisions.c.consignment_id))
+    return [dict(r) for r in conn.execute(query).mappings()]
