@@ -333,7 +333,7 @@ def stored_lodgements(conn: sa.Connection, *, since: datetime | None = None, unt
         query = query.where(consignments.c.kind.in_(kinds))
     if conn.dialect.name == "postgresql":  # plan the cursor for all its rows, as for a plain query: optimising for
         conn.exec_driver_sql("SET LOCAL cursor_tuple_fraction = 1.0")  # the first 10 % chose a quadratic join
-    result = conn.execution_options(yield_per=batch_size).execute(query)
+    result = conn.execute(query, execution_options={"yield_per": batch_size})
     for chunk in result.mappings().partitions(batch_size):
         yield [
             Lodgement(r["consignment_id"], Consignment.model_validate(r["data"]), FilingKind(r["kind"]),

@@ -110,7 +110,7 @@ def entries(conn: sa.Connection, list_names: Sequence[str] | None = None) -> Ite
                                                                               list_entries.c.entity_id)
     if list_names is not None:
         query = query.where(list_entries.c.list_name.in_(list_names))
-    for row in conn.execution_options(yield_per=2000).execute(query):
+    for row in conn.execute(query, execution_options={"yield_per": 2000}):
         yield row.list_name, row.data
 
 

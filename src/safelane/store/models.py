@@ -153,7 +153,7 @@ def lodgements_with_outcomes(conn: sa.Connection, *, until: datetime | None = No
              .order_by(consignments.c.filed_at, consignments.c.row_id))
     if until is not None:
         query = query.where(consignments.c.filed_at < until)
-    result = conn.execution_options(yield_per=batch_size).execute(query)
+    result = conn.execute(query, execution_options={"yield_per": batch_size})
     for chunk in result.mappings().partitions(batch_size):
         yield [(Lodgement(r["consignment_id"], Consignment.model_validate(r["data"]), FilingKind(r["kind"]),
                           r["filer"], r["filed_at"], r["document_number"], r["version"]), r["result"])
