@@ -18,7 +18,16 @@ import sqlalchemy as sa
 from safelane.cases.outcomes import HIT_RESULTS
 from safelane.domain import Channel, Referral, TransportMode
 from safelane.referrals import OFFICER_ROLES
-from safelane.store.schema import consignments, decision_events, decisions, inspection_outcomes, seizures, users
+from safelane.store.schema import (
+    consignments,
+    decision_events,
+    decisions,
+    inspection_outcomes,
+    seconds_between,
+    seizures,
+    users,
+    utc_period,
+)
 
 HOUR = timedelta(hours=1)
 DAY = timedelta(days=1)
@@ -98,20 +107,6 @@ def _in(column: Any, window: Window) -> sa.ColumnElement[bool]:
     return sa.and_(column >= window.start, column < window.end)
 
 
-def _period_key(conn: sa.Connection, column: Any, hourly: bool) -> Any:
-    """The UTC hour ('2026-11-20 08:00') or day ('2026-11-20') of a time, computed by the database."""
-    if conn.dialect.name == "postgresql":
-        return sa.func.to_char(sa.func.timezone("UTC", column), "YYYY-MM-DD HH24:00" if hourly else "YYYY-MM-DD")
-    return sa.func.strftime("%Y-%m-%d %H:00" if hourly else "%Y-%m-%d", column)  # SQLite keeps naive UTC text
-
-
-def _seconds(conn: sa.Connection, later: Any, earlier: Any) -> Any:
-    """`later - earlier` in seconds, computed by the database: only one number per row crosses to Python."""
-    if conn.dialect.name == "postgresql":
-        return sa.func.extract("epoch", later - earlier)
-    return (sa.func.julianday(later) - sa.func.julianday(earlier)) * 86400.0
-
-
 def offices(conn: sa.Connection) -> list[str]:
     """Offices that have decisions, for the office filter."""
     query = sa.select(decisions.c.office).where(decisions.c.office.is_not(None)).distinct()
@@ -121,7 +116,7 @@ def offices(conn: sa.Connection) -> list[str]:
 def filings(conn: sa.Connection, window: Window) -> Figure:
     """Consignments filed per hour (or day) by transport mode; each version of a filing counts, as each was
     received and assessed."""
-    key = _period_key(conn, consignments.c.filed_at, window.hourly)
+    key = utc_period(conn, consignments.c.filed_at, hourly=window.hourly)
     query = _office(sa.select(key, consignments.c.mode, sa.func.count())
                     .where(_in(consignments.c.filed_at, window)).group_by(key, consignments.c.mode),
                     consignments.c.office, window.office)
@@ -192,13 +187,13 @@ def _spread(measure: str, seconds: list[float]) -> dict[str, Any]:
 def decision_time(conn: sa.Connection, window: Window) -> Figure:
     """Of decisions made in the window: filing time to the automated decision, and to an officer's first action
     (lift, close, issue ...) on it, in seconds at the 50th, 90th and 99th percentile."""
-    automatic = _office(sa.select(_seconds(conn, decisions.c.decided_at, consignments.c.filed_at))
+    automatic = _office(sa.select(seconds_between(conn, decisions.c.decided_at, consignments.c.filed_at))
                         .join(consignments, consignments.c.row_id == decisions.c.row_id)
                         .where(_in(decisions.c.decided_at, window)), decisions.c.office, window.office)
     first = (sa.select(decision_events.c.decision_id, sa.func.min(decision_events.c.at).label("at"))
              .join(users, users.c.name == decision_events.c.actor)
              .where(users.c.role.in_(sorted(OFFICER_ROLES))).group_by(decision_events.c.decision_id).subquery())
-    officer = _office(sa.select(_seconds(conn, first.c.at, consignments.c.filed_at))
+    officer = _office(sa.select(seconds_between(conn, first.c.at, consignments.c.filed_at))
                       .join(decisions, decisions.c.decision_id == first.c.decision_id)
                       .join(consignments, consignments.c.row_id == decisions.c.row_id)
                       .where(_in(decisions.c.decided_at, window)), decisions.c.office, window.office)

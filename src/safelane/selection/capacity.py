@@ -28,7 +28,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from safelane.domain import Assessment, Channel, Decision, Lodgement, Problem, Referral
-from safelane.selection.decide import floor_of, floor_reasons, inspection_of
+from safelane.selection.decide import floor_of, floor_reasons, inspection_of, named
 from safelane.selection.policy import Policy
 
 KINDS = ("documentary", "nii", "physical", "referral")
@@ -234,8 +234,7 @@ def _released(decision: Decision, lodgement: Lodgement, assessment: Assessment, 
     floor = floor_of(lodgement, assessment)
     if floor is not None and inspection_of(floor):
         reasons = floor_reasons(lodgement, assessment, floor)
-        names = ", ".join(f"{f.assessor} {f.code}" for f in reasons)
-        basis = f"{reached}; {decision.basis}; {floor.value} as required by {names}"
+        basis = f"{reached}; {decision.basis}; {floor.value} as required by {named(reasons)}"
         return Decision(decision.answer, floor, basis, reasons, "mandatory", inspection_of(floor))
     if decision.answer == "referral":
         outcome: Referral | Channel = Referral.ASSESSMENT_COMPLETE

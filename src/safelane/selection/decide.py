@@ -44,6 +44,11 @@ def floor_reasons(lodgement: Lodgement, assessment: Assessment, floor: Referral 
     return tuple(f for f in assessment.findings if demands(f, lodgement.kind.answer) == floor)
 
 
+def named(reasons: Sequence[Finding]) -> str:
+    """'profiles AIR-TONER-YE, screening demo-nk-falcon-star': the findings a basis cites."""
+    return ", ".join(f"{f.assessor} {f.code}" for f in reasons)
+
+
 def _decide_one(lodgement: Lodgement, assessment: Assessment, policy: Policy) -> Decision:
     if lodgement.kind.answer == "referral":
         thresholds = [(policy.rfs_score, Referral.RFS), (policy.rfi_score, Referral.RFI)]
@@ -56,9 +61,8 @@ def _decide_one(lodgement: Lodgement, assessment: Assessment, policy: Policy) ->
     floor = floor_of(lodgement, assessment)
     if floor is not None and (by_score is None or floor.severity >= by_score.severity):
         reasons = floor_reasons(lodgement, assessment, floor)
-        names = ", ".join(f"{f.assessor} {f.code}" for f in reasons)
         inspection = inspection_of(floor)
-        return Decision(lodgement.kind.answer, floor, f"{floor.value} required by {names}", reasons,
+        return Decision(lodgement.kind.answer, floor, f"{floor.value} required by {named(reasons)}", reasons,
                         "mandatory" if inspection else None, inspection)
     if by_score is not None:
         reasons = tuple(f for f in assessment.findings if f.score > 0)

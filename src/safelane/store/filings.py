@@ -19,6 +19,7 @@ from safelane.store.schema import (
     decisions,
     filing_versions,
     filings,
+    utc_period,
 )
 
 _CHUNK = 400
@@ -346,10 +347,7 @@ def stored_per_day(conn: sa.Connection, *, since: datetime | None = None, until:
                    ) -> dict[date, int]:
     """Current stored consignments per UTC filing day (grouped by the database): what a backtest's hits are a
     share of."""
-    if conn.dialect.name == "postgresql":
-        day = sa.func.to_char(sa.func.timezone("UTC", consignments.c.filed_at), "YYYY-MM-DD")
-    else:  # SQLite keeps naive UTC text
-        day = sa.func.strftime("%Y-%m-%d", consignments.c.filed_at)
+    day = utc_period(conn, consignments.c.filed_at)
     query = _stored(sa.select(day, sa.func.count()), since=since, until=until).group_by(day)
     return {date.fromisoformat(text): count for text, count in conn.execute(query)}
 

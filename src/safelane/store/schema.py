@@ -1,6 +1,7 @@
 """Tables. Primary keys are generated in Python (sortable ids), so batch inserts need no round trip back."""
 
 from datetime import UTC, datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
@@ -33,6 +34,20 @@ class UTCDateTime(sa.types.TypeDecorator):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def utc_period(conn: sa.Connection, column: Any, *, hourly: bool = False) -> Any:
+    """The UTC hour ('2026-11-20 08:00') or day ('2026-11-20') of a time, computed by the database."""
+    if conn.dialect.name == "postgresql":
+        return sa.func.to_char(sa.func.timezone("UTC", column), "YYYY-MM-DD HH24:00" if hourly else "YYYY-MM-DD")
+    return sa.func.strftime("%Y-%m-%d %H:00" if hourly else "%Y-%m-%d", column)  # SQLite keeps naive UTC text
+
+
+def seconds_between(conn: sa.Connection, later: Any, earlier: Any) -> Any:
+    """`later - earlier` in seconds, computed by the database: only one number per row crosses to Python."""
+    if conn.dialect.name == "postgresql":
+        return sa.func.extract("epoch", later - earlier)
+    return (sa.func.julianday(later) - sa.func.julianday(earlier)) * 86400.0
 
 
 JSON = sa.JSON().with_variant(JSONB(), "postgresql")

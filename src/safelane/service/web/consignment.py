@@ -73,7 +73,7 @@ def _case(request: Request, officer: Officer, consignment_id: str, version: int 
     assert system.db is not None
     with system.db.read() as conn:
         case = case_file.load(conn, consignment_id, version)
-    if case is not None and not officer.may_see(case.office):
+    if case is not None and not officer.may_see_office(case.office):
         raise Forbidden(f"Consignment {consignment_id} is handled at {case.office}; you work at {officer.office}.")
     return case
 

@@ -14,6 +14,7 @@ from markupsafe import Markup
 
 from safelane.cases import dashboard as metrics
 from safelane.cases.dashboard import Figure, Window
+from safelane.service.api import get_system
 from safelane.service.web import charts
 from safelane.service.web.exports import csv_response
 from safelane.service.web.render import duration, now, page
@@ -84,7 +85,7 @@ def dashboard(request: Request, officer: OfficerDep,
               first: Annotated[str | None, Query(alias="from")] = None,
               last: Annotated[str | None, Query(alias="to")] = None,
               office: str | None = None, format: str | None = None, figure: str | None = None) -> Response:
-    system = request.app.state.system
+    system = get_system(request)
     at = now(request)
     office = officer.office_scope or (office or "").strip().upper() or None
     with system.db.read() as conn:

@@ -12,6 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 from safelane.cases import outcomes as cases
 from safelane.cases import seizures as vocabulary
 from safelane.referrals import ActionError
+from safelane.service.api import get_system
 from safelane.service.web.render import not_found, page
 from safelane.service.web.signin import Forbidden, FormDep, Officer, OfficerDep
 from safelane.system import System
@@ -26,7 +27,7 @@ def _case(system: System, consignment_id: str, officer: Officer) -> tuple[dict[s
         case = cases.case_of(conn, consignment_id)
         if case is None:
             return None, []
-        if not officer.may_see(case["office"]):
+        if not officer.may_see_office(case["office"]):
             raise Forbidden(f"Consignment {case['reference']} is handled by office {case['office']}; "
                             f"you work at {officer.office}.")
         return case, cases.history(conn, consignment_id)
@@ -54,7 +55,7 @@ def _form(request: Request, officer: Officer, case: dict[str, Any], history: lis
 
 @router.get("/consignments/{consignment_id}/outcome")
 def outcome_form(request: Request, consignment_id: str, officer: OfficerDep) -> Response:
-    case, history = _case(request.app.state.system, consignment_id, officer)
+    case, history = _case(get_system(request), consignment_id, officer)
     if case is None:
         return not_found(request, officer, f"There is no consignment {consignment_id}.")
     return _form(request, officer, case, history, _defaults(case), {})
@@ -62,7 +63,7 @@ def outcome_form(request: Request, consignment_id: str, officer: OfficerDep) -> 
 
 @router.post("/consignments/{consignment_id}/outcome")
 def record_outcome(request: Request, consignment_id: str, officer: OfficerDep, form: FormDep) -> Response:
-    system: System = request.app.state.system
+    system = get_system(request)
     case, history = _case(system, consignment_id, officer)
     if case is None:
         return not_found(request, officer, f"There is no consignment {consignment_id}.")
@@ -71,7 +72,7 @@ def record_outcome(request: Request, consignment_id: str, officer: OfficerDep, f
         outcome = cases.parse(values)
         assert system.db is not None
         cases.record(system.db, consignment_id, outcome, actor=officer.name, at=system.pipeline.clock(),
-                     may_see=officer.may_see)
+                     may_see=officer.may_see_office)
     except cases.Invalid as invalid:
         return _form(request, officer, case, history, values, invalid.errors, status=422)
     except ActionError as error:

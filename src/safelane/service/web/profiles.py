@@ -7,7 +7,7 @@ supervisor puts a version in force or takes it out, and the running pipeline pic
 
 import re
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -18,6 +18,7 @@ from safelane.domain import Lodgement, Problem
 from safelane.risk.profiles import Profile, ProfileError, load_text
 from safelane.risk.profiles.backtest import backtest as run_backtest
 from safelane.risk.profiles.backtest import scope
+from safelane.service.api import get_system
 from safelane.service.web.charts import bars
 from safelane.service.web.exports import csv_response
 from safelane.service.web.render import not_found, now, page
@@ -25,7 +26,6 @@ from safelane.service.web.signin import FormDep, Officer, OfficerDep
 from safelane.store import Database
 from safelane.store import profiles as profile_store
 from safelane.store.filings import newest_filed_at, stored_lodgements, stored_per_day
-from safelane.system import System
 
 router = APIRouter()
 
@@ -46,10 +46,10 @@ _LOCATION = re.compile(rf"^{re.escape(ORIGIN)}(?::(\d+))?(?: (.+))?$")
 _VERSION_LINE = re.compile(r"^version:[ \t]*\d+[ \t]*$", re.MULTILINE)
 
 
-def _db(request: Request) -> tuple[System, Database]:
-    system: System = request.app.state.system
-    assert system.db is not None
-    return system, system.db
+def _db(request: Request) -> Database:
+    db = get_system(request).db
+    assert db is not None
+    return db
 
 
 def percent(rate: float | None) -> str:
@@ -76,7 +76,7 @@ def _in_view(versions: list[dict[str, Any]]) -> dict[str, Any]:
 
 @router.get("/profiles")
 def profile_list(request: Request, officer: OfficerDep, format: str | None = None) -> Response:
-    _, db = _db(request)
+    db = _db(request)
     with db.read() as conn:
         grouped = _by_profile(profile_store.listing(conn))
         measured = effectiveness.by_profile(conn, grouped)
@@ -94,7 +94,7 @@ def profile_list(request: Request, officer: OfficerDep, format: str | None = Non
 
 @router.get("/profiles/new")
 def new_profile(request: Request, officer: OfficerDep) -> Response:
-    return _editor(request, officer, None, _STARTER.format(today=date.today().isoformat()))
+    return _editor(request, officer, None, _STARTER.format(today=now(request).date().isoformat()))
 
 
 @router.post("/profiles/new")
@@ -105,7 +105,7 @@ def new_profile_post(request: Request, officer: OfficerDep, form: FormDep) -> Re
 @router.get("/profiles/{profile_id}")
 def profile_view(request: Request, officer: OfficerDep, profile_id: str, version: int | None = None,
                  done: str | None = None) -> Response:
-    _, db = _db(request)
+    db = _db(request)
     with db.read() as conn:
         versions = _by_profile(profile_store.listing(conn)).get(profile_id)
         if not versions:
@@ -152,7 +152,7 @@ outcome:
 @router.get("/profiles/{profile_id}/edit")
 def edit_profile(request: Request, officer: OfficerDep, profile_id: str, version: int | None = None) -> Response:
     """Start from a stored version with the version number raised: saving makes the next version."""
-    _, db = _db(request)
+    db = _db(request)
     with db.read() as conn:
         source = profile_store.source_of(conn, profile_id, version)
         newest = max((r["version"] for r in profile_store.listing(conn) if r["profile_id"] == profile_id),
@@ -177,7 +177,7 @@ def _submitted(request: Request, officer: Officer, editing: str | None, form: di
     if len(source) > MAX_SOURCE:
         return _editor(request, officer, editing, source, status=422, problems=[
             Problem(ORIGIN, "too_long", f"a profile holds at most {MAX_SOURCE:,} characters")])
-    _, db = _db(request)
+    db = _db(request)
     try:
         if form.get("action") == "backtest":
             return _editor(request, officer, editing, source, backtest=_backtest(db, load_text(source, ORIGIN),
@@ -255,7 +255,7 @@ def _backtest(db: Database, profile: Profile, officer: Officer) -> dict[str, Any
             days.append({"day": day, "consignments": total, "hits": hits, "share": hits / total if total else None})
             day += timedelta(days=1)
     visible = [{"consignment_id": cid, "reference": seen[cid][1]} for cid in report.examples
-               if cid in seen and officer.may_see(seen[cid][0])]
+               if cid in seen and officer.may_see_office(seen[cid][0])]
     return {
         "profile": profile, "consignments": report.consignments, "hits": report.hits, "days": days,
         "chart": bars(f"Hits per day of {profile.id} v{profile.version}",
@@ -269,7 +269,7 @@ def _backtest(db: Database, profile: Profile, officer: Officer) -> dict[str, Any
 @router.get("/profiles/{profile_id}/backtest")
 def stored_backtest(request: Request, officer: OfficerDep, profile_id: str, version: int | None = None
                     ) -> Response:
-    _, db = _db(request)
+    db = _db(request)
     with db.read() as conn:
         versions = _by_profile(profile_store.listing(conn)).get(profile_id, [])
         shown = next((v for v in versions if v["version"] == version), None) if version else (
@@ -291,7 +291,7 @@ def stored_backtest(request: Request, officer: OfficerDep, profile_id: str, vers
 def _set_status(request: Request, officer: Officer, form: dict[str, str], profile_id: str, status: str
                 ) -> Response:
     officer.require_supervisor()
-    system, db = _db(request)
+    system, db = get_system(request), _db(request)
     try:
         version = int(form.get("version", ""))
         with db.write() as conn:

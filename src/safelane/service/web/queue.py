@@ -16,6 +16,7 @@ from starlette.datastructures import QueryParams
 from safelane.cases import queue as case_queue
 from safelane.domain import TransportMode
 from safelane.selection.capacity import SELECTIONS
+from safelane.service.api import get_system
 from safelane.service.web.exports import csv_response
 from safelane.service.web.render import now, page
 from safelane.service.web.signin import Officer, OfficerDep
@@ -55,7 +56,7 @@ def parse(params: QueryParams, officer: Officer) -> tuple[case_queue.Filters, di
         errors["filed_to"] = "The end date is before the start date."
         kept.pop("filed_to")
     office = given["office"].upper()
-    if office and not officer.may_see(office):
+    if office and not officer.may_see_office(office):
         errors["office"] = f"You see {officer.office_scope} only."
     elif office:
         kept["office"] = office
@@ -72,7 +73,7 @@ def _page_number(params: QueryParams) -> int:
 
 @router.get("/queue")
 def queue(request: Request, officer: OfficerDep) -> Response:
-    system = request.app.state.system
+    system = get_system(request)
     filters, errors, given = parse(request.query_params, officer)
     scope = case_queue.Scope(officer.name, officer.office_scope)
     at = now(request)

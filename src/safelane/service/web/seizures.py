@@ -12,7 +12,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from safelane.cases import seizures as vocabulary
-from safelane.service.api import JsonResponse
+from safelane.service.api import JsonResponse, get_system
 from safelane.service.web.exports import csv_response
 from safelane.service.web.render import page
 from safelane.service.web.signin import OfficerDep
@@ -48,7 +48,7 @@ def seizures(request: Request, officer: OfficerDep, office: str | None = None, c
         messages.append(("error", f"Unknown commodity {commodity!r}; showing every commodity."))
         commodity = None
     export = format in ("csv", "json")
-    system = request.app.state.system
+    system = get_system(request)
     start, end = seizure_store.days(since, until)
     with system.db.read() as conn:
         rows = seizure_store.search(conn, office=office, commodity=commodity, since=start, until=end,

@@ -56,7 +56,7 @@ class Officer:
     def is_supervisor(self) -> bool:
         return self.role in ("supervisor", "admin")
 
-    def may_see(self, office: str | None) -> bool:
+    def may_see_office(self, office: str | None) -> bool:
         return self.office_scope is None or office == self.office_scope
 
     def require_supervisor(self) -> None:
