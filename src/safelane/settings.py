@@ -1,15 +1,32 @@
-"""Every setting, read from SAFELANE_* environment variables (one prefix, as operators expect)."""
+"""Every setting, read from SAFELANE_* environment variables (one prefix, as operators expect).
+
+This is the one module that reads the environment: assessors get their settings from `Settings`, a plugin
+assessor its own SAFELANE_* variables from `Settings.options`.
+"""
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from safelane.domain import Referral
+from safelane.screening.policy import POSSIBLE, STRONG, ScreeningPolicy
 from safelane.selection import Policy
+
+PREFIX = "SAFELANE_"
 
 
 def _float(name: str, default: float) -> float:
     value = os.environ.get(name)
     return float(value) if value else default
+
+
+def screening_policy() -> ScreeningPolicy:
+    referral = os.environ.get("SAFELANE_SCREENING_REFERRAL", "RFS").upper()
+    if referral not in (Referral.RFS.value, Referral.DNL.value):
+        raise ValueError("SAFELANE_SCREENING_REFERRAL must be RFS or DNL")
+    return ScreeningPolicy(possible=_float("SAFELANE_SCREENING_POSSIBLE", POSSIBLE),
+                           strong=_float("SAFELANE_SCREENING_STRONG", STRONG), strong_referral=Referral(referral))
 
 
 @dataclass(frozen=True)
@@ -19,6 +36,9 @@ class Settings:
     max_body_bytes: int = 5 * 1024 * 1024
     log_level: str = "INFO"
     policy: Policy = field(default_factory=Policy)
+    screening: ScreeningPolicy = field(default_factory=ScreeningPolicy)
+    # Every SAFELANE_* variable as read at start, for plugin assessors' own settings (docs/extending.md).
+    options: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
     # Keys the random compliance sample and exploration draws, so filers cannot predict them. Set the same
     # SAFELANE_SAMPLE_KEY in every process to make the draws reproducible; unset, each process makes its own.
     sample_key: bytes = field(default_factory=lambda: os.urandom(32), repr=False, compare=False)
@@ -39,6 +59,8 @@ class Settings:
             "max_body_bytes": int(env.get("SAFELANE_MAX_BODY_BYTES", cls.max_body_bytes)),
             "log_level": env.get("SAFELANE_LOG_LEVEL", cls.log_level),
             "policy": policy,
+            "screening": screening_policy(),
+            "options": {k: v for k, v in env.items() if k.startswith(PREFIX)},
         }
         if env.get("SAFELANE_SAMPLE_KEY"):
             values["sample_key"] = env["SAFELANE_SAMPLE_KEY"].encode()

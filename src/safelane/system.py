@@ -1,29 +1,31 @@
-"""Assemble the parts once: database, profile source, risk engine, policy, pipeline.
+"""Assemble the parts once: database, profile source, assessors, policy, pipeline.
 
 Every entry point (API, CLI, demo, benchmark) builds its pipeline here, so they all run the same
-assessors with the same knowledge.
+assessors with the same knowledge. The built-in assessors come from `DEFAULT_ASSESSORS`, others from
+installed packages' `safelane.assessors` entry points (docs/extending.md).
 """
 
 import gc
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Literal, overload
 
 from safelane.pipeline import Pipeline
 from safelane.reference.tables import warm
+from safelane.risk import placi
 from safelane.risk.engine import RiskEngine
-from safelane.risk.model.assessor import ModelAssessor
-from safelane.risk.model.registry import StoredModel
-from safelane.risk.placi import PlaciAssessor
+from safelane.risk.model import assessor as model
 from safelane.risk.profiles import ProfileSet, load_folder
-from safelane.risk.profiles.assessor import ProfileAssessor
-from safelane.screening.assessor import EMPTY as EMPTY_LISTS
-from safelane.screening.assessor import ScreeningAssessor
-from safelane.screening.policy import ScreeningPolicy
-from safelane.screening.rescreen import StoredLists
+from safelane.risk.profiles import assessor as profiles
+from safelane.risk.registry import AssessorContext, Assessors, AssessorSpec, installed
+from safelane.screening import assessor as screening
 from safelane.settings import Settings
 from safelane.store import Database
 from safelane.store import profiles as profile_store
 from safelane.store.refreshing import Refreshing
+
+DEFAULT_ASSESSORS: list[AssessorSpec] = [profiles.SPEC, placi.SPEC, screening.SPEC, model.SPEC]
 
 
 class StoredProfiles(Refreshing[ProfileSet]):
@@ -34,40 +36,61 @@ class StoredProfiles(Refreshing[ProfileSet]):
                          ProfileSet([]), check_every)
 
 
-@dataclass
+@dataclass(frozen=True)
 class System:
     settings: Settings
-    db: Database | None
+    db: Database | None  # None only for a plain `assess` with profiles from a folder
     pipeline: Pipeline
-    profiles: "StoredProfiles | None"
+    profiles: StoredProfiles | None  # None when the profiles come from a folder
+    assessors: Assessors
 
 
-def build(settings: Settings, *, store: bool = True, profiles_dir: Path | None = None) -> System:
-    """Profiles come from a folder when one is given, else from the database's active ones.
+@dataclass(frozen=True)
+class StoredSystem(System):
+    """A system over a database: what the server, the workbench and the demo run on."""
+
+    db: Database
+
+
+@overload
+def build(settings: Settings, *, store: Literal[True] = True, profiles_dir: Path | None = None,
+          assessors: Sequence[AssessorSpec] | None = None) -> StoredSystem: ...
+
+
+@overload
+def build(settings: Settings, *, store: bool, profiles_dir: Path | None = None,
+          assessors: Sequence[AssessorSpec] | None = None) -> System: ...
+
+
+def build(settings: Settings, *, store: bool = True, profiles_dir: Path | None = None,
+          assessors: Sequence[AssessorSpec] | None = None) -> System:
+    """Profiles come from a folder when one is given, else from the database's active ones; the assessors are
+    `assessors` when given, else the built-in ones and the installed plugins.
 
     With store=False the pipeline writes nothing (the CLI's plain `assess`); the database is
     opened only if the profiles must come from it.
     """
+    registry = Assessors([*DEFAULT_ASSESSORS, *installed()] if assessors is None else assessors)
     folder = profiles_dir or settings.profiles_dir
     db = None
     if store or folder is None:
         db = Database(settings.database_url)
         db.migrate()
     stored = None
+    source: Callable[[], ProfileSet]
     if folder is not None:
         fixed = ProfileSet(load_folder(folder))
         source = lambda: fixed  # noqa: E731
     else:
-        assert db is not None
+        assert db is not None  # opened above when there is no folder
         source = stored = StoredProfiles(db)
-    lists = StoredLists(db) if db is not None else (lambda: EMPTY_LISTS)
-    screening = ScreeningAssessor(lists, ScreeningPolicy.from_env())
-    engine = RiskEngine([ProfileAssessor(source), PlaciAssessor(), screening])
-    if db is not None:  # the learned model scores from the moment a version is activated, until rolled back
-        engine.assessors.append(ModelAssessor(StoredModel(db)))
+    engine = RiskEngine(registry.build(AssessorContext(settings, db, source)))
+    policy = replace(settings.policy, floor_assessors=registry.floors)
     settle()
-    pipeline = Pipeline(engine, settings.policy, db if store else None, sample_key=settings.sample_key)
-    return System(settings, db, pipeline, stored)
+    pipeline = Pipeline(engine, policy, db if store else None, sample_key=settings.sample_key)
+    if db is not None:
+        return StoredSystem(settings, db, pipeline, stored, registry)
+    return System(settings, db, pipeline, stored, registry)
 
 
 def settle() -> None:

@@ -28,7 +28,7 @@ def officers(system, clock):
 
 def load(system, consignment_id, version=None):
     with system.db.read() as conn:
-        return case_file.load(conn, consignment_id, version)
+        return case_file.load(conn, consignment_id, version, assessors=system.assessors)
 
 
 def test_the_case_file_in_plain_terms(system):

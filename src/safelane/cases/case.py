@@ -1,8 +1,9 @@
 """The case file of one consignment: what was filed (each version), what was found, what was decided and done.
 
 Everything the consignment page shows is gathered here in one read transaction, in plain terms: places and
-countries by name, HS codes with their description, findings grouped by assessor, a screening hit next to
-the list entry it matched (as the list holds it now), and the notes and requests officers added.
+countries by name, HS codes with their description, findings grouped by assessor and presented as each
+assessor's spec says (a screening hit next to the list entry it matched), and the notes and requests officers
+added.
 """
 
 from dataclasses import dataclass, field
@@ -14,13 +15,12 @@ import sqlalchemy as sa
 from safelane.cases import notes as case_notes
 from safelane.domain.consignment import PARTY_ROLES
 from safelane.reference import tables
+from safelane.risk.registry import Assessors
 from safelane.store import decisions as decision_store
 from safelane.store import filings as filing_store
 from safelane.store import models as model_store
-from safelane.store.schema import filing_versions, list_entries
+from safelane.store.schema import filing_versions
 
-ASSESSOR_ORDER = ("profiles", "screening", "model")
-ASSESSOR_TITLES = {"profiles": "Risk profiles", "screening": "Watch-list screening", "model": "Learned model"}
 RAW_LIMIT = 256 * 1024  # characters of a raw message shown on the page
 
 
@@ -35,6 +35,7 @@ class Stop:
 class FindingGroup:
     assessor: str
     title: str
+    evidence: str  # the Jinja partial that shows one finding's evidence
     findings: list[dict[str, Any]]
 
 
@@ -109,41 +110,19 @@ def parties_of(data: dict[str, Any]) -> list[dict[str, Any]]:
     return found
 
 
-def _listed(conn: sa.Connection, findings: list[dict[str, Any]]) -> dict[tuple[str, str], dict[str, Any]]:
-    """The list entries screening findings point at, as the lists hold them now (may since be removed)."""
-    wanted = {(f["evidence"].get("list"), f["evidence"].get("entry")) for f in findings
-              if f["assessor"] == "screening" and f.get("evidence", {}).get("entry")}
-    found = {}
-    for list_name, entity_id in wanted:
-        data = conn.execute(sa.select(list_entries.c.data).where(
-            list_entries.c.list_name == list_name, list_entries.c.entity_id == entity_id)).scalar()
-        if data is not None:
-            found[(list_name, entity_id)] = data
-    return found
-
-
-def _entry_facts(entry: dict[str, Any] | None) -> list[tuple[str, str]]:
-    """An FtM entity's properties as (label, values) pairs, names first."""
-    if not entry:
-        return []
-    properties = entry.get("properties") or {}
-    keys = sorted(properties, key=lambda k: (k not in ("name", "alias"), k))
-    return [(k, "; ".join(str(v) for v in properties[k])[:400]) for k in keys if properties[k]]
-
-
-def group_findings(findings: list[dict[str, Any]], listed: dict[tuple[str, str], dict[str, Any]],
-                   parties: list[dict[str, Any]]) -> list[FindingGroup]:
+def group_findings(conn: sa.Connection, findings: list[dict[str, Any]], parties: list[dict[str, Any]],
+                   assessors: Assessors) -> list[FindingGroup]:
+    """The findings by assessor in page order, each group as its spec presents it."""
     by_assessor: dict[str, list[dict[str, Any]]] = {}
     for finding in sorted(findings, key=lambda f: -float(f.get("score") or 0)):
-        evidence = dict(finding.get("evidence") or {})
-        shown = {**finding, "evidence": evidence}
-        if finding["assessor"] == "screening":
-            role = str(evidence.get("role", "")).replace("_", " ")
-            shown["filed_party"] = next((p for p in parties if p["role"] == role), None)
-            shown["entry_facts"] = _entry_facts(listed.get((evidence.get("list"), evidence.get("entry"))))
-        by_assessor.setdefault(finding["assessor"], []).append(shown)
-    order = sorted(by_assessor, key=lambda a: (ASSESSOR_ORDER.index(a) if a in ASSESSOR_ORDER else 99, a))
-    return [FindingGroup(a, ASSESSOR_TITLES.get(a, a.replace("_", " ").capitalize()), by_assessor[a]) for a in order]
+        by_assessor.setdefault(finding["assessor"], []).append({**finding, "evidence": finding.get("evidence") or {}})
+    groups = []
+    for spec in sorted((assessors.spec(name) for name in by_assessor), key=lambda s: (s.order, s.name)):
+        shown = by_assessor[spec.name]
+        if spec.present is not None:
+            shown = spec.present(conn, shown, parties)
+        groups.append(FindingGroup(spec.name, spec.title, spec.evidence, shown))
+    return groups
 
 
 def _version_meta(conn: sa.Connection, filing_id: str) -> dict[int, dict[str, Any]]:
@@ -168,8 +147,11 @@ def _raw(conn: sa.Connection, filing_id: str, version: int) -> tuple[str | None,
     return text, None
 
 
-def load(conn: sa.Connection, consignment_id: str, version: int | None = None) -> CaseFile | None:
-    """The case file, showing `version` (default: current); None if no such consignment or version."""
+def load(conn: sa.Connection, consignment_id: str, version: int | None = None, *, assessors: Assessors
+         ) -> CaseFile | None:
+    """The case file, showing `version` (default: current); None if no such consignment or version.
+
+    `assessors` (the system's registry) titles, orders and presents the findings."""
     history = filing_store.consignment_history(conn, consignment_id)
     if not history:
         return None
@@ -197,7 +179,7 @@ def load(conn: sa.Connection, consignment_id: str, version: int | None = None) -
         requests=[n for n in every if n["kind"] == "document_request"],
         assignments=[n for n in every if n["kind"] == "assignment"],
         outcomes=model_store.outcomes(conn, consignment_id),
-        groups=group_findings(findings, _listed(conn, findings), parties),
+        groups=group_findings(conn, findings, parties, assessors),
         route=route_of(itinerary),
         goods=goods_of(shown["data"]),
         parties=parties,

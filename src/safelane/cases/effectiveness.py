@@ -18,9 +18,9 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from safelane.cases.outcomes import HIT_RESULTS
+from safelane.risk.profiles.match import PROFILES
 from safelane.store.schema import decision_reasons, decisions, inspection_outcomes
 
-ASSESSOR = "profiles"
 NOT_SELECTED = ("green", "ASSESSMENT_COMPLETE")
 
 
@@ -81,7 +81,7 @@ def by_profile(conn: sa.Connection, profile_ids: Iterable[str] | None = None, *,
         .select_from(decision_reasons)
         .join(decisions, decisions.c.decision_id == decision_reasons.c.decision_id)
         .outerjoin(found, found.c.decision_id == decisions.c.decision_id)
-        .where(decision_reasons.c.assessor == ASSESSOR, decisions.c.current.is_(True), selected)
+        .where(decision_reasons.c.assessor == PROFILES, decisions.c.current.is_(True), selected)
         .group_by(decision_reasons.c.code)
     )
     if profile_ids is not None:

@@ -17,6 +17,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from safelane.risk.profiles.match import PROFILES
 from safelane.store.schema import consignments, decision_reasons, decisions
 
 NEEDS_OFFICER = ("RFI", "RFS", "DNL", "yellow", "red")
@@ -92,7 +93,7 @@ def _where(filters: Filters, scope: Scope) -> list[sa.ColumnElement[bool]]:
         clauses.append(consignments.c.filed_at < datetime.combine(filters.filed_to + timedelta(days=1), time(), UTC))
     if filters.profile:
         clauses.append(sa.exists().where(decision_reasons.c.decision_id == decisions.c.decision_id,
-                                         decision_reasons.c.assessor == "profiles",
+                                         decision_reasons.c.assessor == PROFILES,
                                          decision_reasons.c.code == filters.profile))
     if filters.party and filters.party.strip():
         clauses.append(sa.or_(*(name.icontains(filters.party.strip(), autoescape=True) for name in _party_names())))
@@ -158,7 +159,7 @@ def profiles_in_queue(conn: sa.Connection, scope: Scope) -> Sequence[str]:
     """Profile ids behind open decisions the officer may see: the choices of the profile filter."""
     query = (sa.select(decision_reasons.c.code).distinct()
              .join(decisions, decisions.c.decision_id == decision_reasons.c.decision_id)
-             .where(decision_reasons.c.assessor == "profiles", decisions.c.current.is_(True),
+             .where(decision_reasons.c.assessor == PROFILES, decisions.c.current.is_(True),
                     decisions.c.state != "closed", decisions.c.outcome.in_(NEEDS_OFFICER))
              .order_by(decision_reasons.c.code))
     if scope.office is not None:

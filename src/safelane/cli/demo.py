@@ -32,7 +32,7 @@ from safelane.store import Database
 from safelane.store import offices as office_store
 from safelane.store import profiles as profile_store
 from safelane.store import users as user_store
-from safelane.system import System, build
+from safelane.system import StoredSystem, build
 
 DEFAULT_DATABASE = "sqlite:///safelane-demo.db"
 USERS = (("officer", "officer"), ("supervisor", "supervisor"), ("fwd-hkg", "filer"), ("carrier-ocean", "filer"))
@@ -110,9 +110,8 @@ def _by_filer(filings: list[Filing]) -> Iterator[list[Filing]]:
     yield from groups.values()
 
 
-def load_profiles(system: System) -> dict[str, str]:
+def load_profiles(system: StoredSystem) -> dict[str, str]:
     """Store and activate every demo profile; returns profile id -> title."""
-    assert system.db is not None
     titles = {}
     with system.db.write() as conn:
         for path in sorted(PROFILES_DIR.glob("*.yaml")):
@@ -124,13 +123,12 @@ def load_profiles(system: System) -> dict[str, str]:
     return titles
 
 
-def add_users(system: System) -> dict[str, tuple[str, str | None]]:
+def add_users(system: StoredSystem) -> dict[str, tuple[str, str | None]]:
     """The demo's officer, supervisor and two filers; returns name -> (API key, workbench password or None).
 
     Both are random and shown once (only hashes are kept): a demo left running on a network is no open door.
     Filers get no password, as the workbench is for customs officers.
     """
-    assert system.db is not None
     credentials = {}
     with system.db.write() as conn:
         for name, role in USERS:
@@ -142,18 +140,16 @@ def add_users(system: System) -> dict[str, tuple[str, str | None]]:
     return credentials
 
 
-def set_offices(system: System) -> None:
+def set_offices(system: StoredSystem) -> None:
     """The demo's office settings, changed as a supervisor would (audited)."""
-    assert system.db is not None
     with system.db.write() as conn:
         for settings in OFFICES:
             office_store.set(conn, settings, at=datetime.now(UTC), actor="supervisor")
     system.pipeline.offices_changed()
 
 
-def capacity_table(system: System) -> Table:
+def capacity_table(system: StoredSystem) -> Table:
     """Today's controls per office and kind, by why each was selected, against the capacity."""
-    assert system.db is not None
     with system.db.read() as conn:
         used = office_store.usage(conn, datetime.now(UTC))
         offices = office_store.offices(conn)
@@ -165,7 +161,7 @@ def capacity_table(system: System) -> Table:
     return table
 
 
-def submit_day(system: System, filings: Sequence[Filing], say: Console) -> list[FilingResult]:
+def submit_day(system: StoredSystem, filings: Sequence[Filing], say: Console) -> list[FilingResult]:
     """Every filing through the pipeline, as its filer, in batches of about CHUNK consignments."""
     total = sum(len(f.consignments) for f in filings)
     results: list[FilingResult] = []
@@ -222,7 +218,6 @@ def demo(
     titles = load_profiles(system)
     keys = add_users(system)
     set_offices(system)
-    assert system.db is not None
     watch_list = import_file(system.db, Path(str(DEMO_LIST)), "ftm", "demo", actor="demo")
     say.print(f"Database [bold]{database}[/bold]: {len(titles)} demo profiles active, demo watch list of "
               f"{watch_list['entries']} entries, users {', '.join(keys)} created, capacity set for "

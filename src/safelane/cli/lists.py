@@ -8,9 +8,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from safelane.cli.common import DatabaseOption, emit, fail, open_store
+from safelane.cli.common import DatabaseOption, emit, fail, open_store, settings
 from safelane.domain import Problem
-from safelane.screening.policy import ScreeningPolicy
 from safelane.screening.rescreen import rescreen, screener_from_store
 from safelane.screening.sources import SOURCES, SourceError, read
 from safelane.store import Database
@@ -34,7 +33,7 @@ def import_file(db: Database, path: Path, source: str, list_name: str | None, *,
     report = result.as_dict()
     changed = [(name, entity_id) for entity_id in result.added + result.changed]
     if changed:
-        screened = rescreen(db, screener_from_store(db), changed, at=at, policy=ScreeningPolicy.from_env(),
+        screened = rescreen(db, screener_from_store(db), changed, at=at, policy=settings().screening,
                             days=days, actor=actor)
         report["rescreen"] = screened.as_dict()
     return report

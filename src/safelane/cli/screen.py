@@ -5,10 +5,9 @@ from pathlib import Path
 
 import typer
 
-from safelane.cli.common import DatabaseOption, emit, open_store
+from safelane.cli.common import DatabaseOption, emit, open_store, settings
 from safelane.screening.index import Screener
 from safelane.screening.matcher import Query
-from safelane.screening.policy import ScreeningPolicy
 from safelane.screening.rescreen import screener_from_store
 
 SCHEMAS = ("Person", "Company", "Organization", "Vessel", "Airplane", "LegalEntity")
@@ -41,7 +40,7 @@ def screen(
         raise typer.BadParameter("give a NAME or --batch FILE.csv")
     db = open_store(database)
     screener = screener_from_store(db)
-    floor = ScreeningPolicy.from_env().possible if threshold is None else threshold
+    floor = settings().screening.possible if threshold is None else threshold
     if name is not None:
         emit(_answer(screener, _query(name, country, schema), limit, floor))
         return

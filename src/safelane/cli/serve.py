@@ -3,10 +3,10 @@
 import typer
 
 from safelane.cli.common import DatabaseOption, settings
-from safelane.system import System, build
+from safelane.system import StoredSystem, build
 
 
-def run(system: System, host: str, port: int) -> None:
+def run(system: StoredSystem, host: str, port: int) -> None:
     """Serve a built system; the demo calls this too, so both serve the same app."""
     import uvicorn
 

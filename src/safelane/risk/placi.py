@@ -12,7 +12,9 @@ import re
 from collections.abc import Mapping, Sequence
 
 from safelane.domain import Consignment, FilingKind, Finding, Lodgement, Party, Referral
+from safelane.risk.registry import AssessorContext, AssessorSpec
 
+PLACI = "placi"
 RULES_VERSION = "7+1/2026-11"
 
 # Descriptions that name no goods a risk analyst could judge; matched against the whole description.
@@ -78,7 +80,7 @@ def gaps(consignment: Consignment) -> tuple[list[str], list[str]]:
 class PlaciAssessor:
     """The 7+1 completeness check as an assessor: an RFI finding for each pre-loading lodgement that fails."""
 
-    name = "placi"
+    name = PLACI
 
     def assess(self, lodgements: Sequence[Lodgement]) -> list[list[Finding]]:
         return [self._one(lodgement) for lodgement in lodgements]
@@ -99,4 +101,12 @@ class PlaciAssessor:
                         referral=Referral.RFI)]
 
     def versions(self) -> Mapping[str, str]:
-        return {"placi": RULES_VERSION}
+        return {PLACI: RULES_VERSION}
+
+
+def _build(context: AssessorContext) -> PlaciAssessor:
+    return PlaciAssessor()
+
+
+# Its RFI floor is the whole point: incomplete 7+1 data is answered by a request for information, not a score.
+SPEC = AssessorSpec(PLACI, "Pre-loading data (PLACI 7+1)", _build, order=20, floors=True)

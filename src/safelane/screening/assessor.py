@@ -10,10 +10,14 @@ the screener, so a batch of filings from the same traders costs one screening pe
 from collections.abc import Callable, Iterator, Mapping, Sequence
 
 from safelane.domain import Consignment, Finding, Lodgement, Party, TransportMode
+from safelane.risk.registry import AssessorContext, AssessorSpec
+from safelane.screening import evidence
 from safelane.screening.entities import compact_identifier
 from safelane.screening.index import Screener
 from safelane.screening.matcher import Hit, Query
 from safelane.screening.policy import ScreeningPolicy
+
+SCREENING = "screening"
 
 ROLE_WORDS = {"consignor": "consignor", "consignee": "consignee", "notify_party": "notify party",
               "carrier": "carrier", "declarant": "declarant", "transport_means": "vessel or aircraft"}
@@ -45,7 +49,7 @@ def finding_for(role: str, query: Query, hit: Hit, policy: ScreeningPolicy, list
     explanation = (f"The {ROLE_WORDS.get(role, role)} '{query.name}' {strength} '{hit.caption}'{alias} on the "
                    f"{hit.list_name} list (entry {hit.entity_id}, score {hit.score:.2f}: {parts}{ids}).")
     return Finding(
-        assessor="screening", code=hit.entity_id,
+        assessor=SCREENING, code=hit.entity_id,
         score=policy.strong_score if strong else policy.possible_score,
         explanation=explanation,
         evidence={"role": role, "party": query.name, "strength": "strong" if strong else "possible",
@@ -65,7 +69,7 @@ def screen_consignment(screener: Screener, consignment: Consignment, policy: Scr
 
 
 class ScreeningAssessor:
-    name = "screening"
+    name = SCREENING
 
     def __init__(self, source: Callable[[], Screener], policy: ScreeningPolicy | None = None):
         """`source` returns the screener of the lists in force; the store's source rebuilds it on a new version."""
@@ -80,7 +84,22 @@ class ScreeningAssessor:
         return [screen_consignment(screener, lo.consignment, self.policy) for lo in lodgements]
 
     def versions(self) -> Mapping[str, str]:
-        return {"screening": self._used.version} if self._used is not None and self._used.version else {}
+        return {SCREENING: self._used.version} if self._used is not None and self._used.version else {}
 
 
 EMPTY = Screener([])
+
+
+def _build(context: AssessorContext) -> ScreeningAssessor:
+    """Over the lists in the store (none without a database), with the policy in the settings."""
+    from safelane.screening.rescreen import StoredLists  # rescreen imports this module
+
+    lists = StoredLists(context.db) if context.db is not None else (lambda: EMPTY)
+    return ScreeningAssessor(lists, context.settings.screening)
+
+
+# A strong hit holds or stops cargo on its own (ScreeningPolicy), so screening declares floors.
+SPEC = AssessorSpec(SCREENING, "Watch-list screening", _build, order=30, floors=True,
+                    settings=("SAFELANE_SCREENING_POSSIBLE", "SAFELANE_SCREENING_STRONG",
+                              "SAFELANE_SCREENING_REFERRAL"),
+                    evidence="findings/screening.html", present=evidence.present)

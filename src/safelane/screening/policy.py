@@ -4,10 +4,10 @@ A strong hit (score at or above `strong`, or a shared identifier) names a listed
 pre-loading air cargo gets the referral in `SAFELANE_SCREENING_REFERRAL` (RFS by default, so the cargo is
 screened as high-risk while an officer confirms the hit; set DNL where policy is to stop loading until the
 hit is cleared), and declarations and cargo reports go to the red channel. A possible hit (between
-`possible` and `strong`) asks for information (RFI) or a documentary check (yellow) instead.
+`possible` and `strong`) asks for information (RFI) or a documentary check (yellow) instead. `Settings` reads
+the policy from the environment.
 """
 
-import os
 from dataclasses import dataclass
 
 from safelane.domain import Channel, Referral
@@ -29,13 +29,3 @@ class ScreeningPolicy:
     possible_channel: Channel = Channel.YELLOW
     strong_score: float = 95.0  # contribution to the risk score on the 0-100 scale
     possible_score: float = 50.0
-
-    @classmethod
-    def from_env(cls) -> "ScreeningPolicy":
-        env = os.environ
-        referral = env.get("SAFELANE_SCREENING_REFERRAL", "RFS").upper()
-        if referral not in (Referral.RFS.value, Referral.DNL.value):
-            raise ValueError("SAFELANE_SCREENING_REFERRAL must be RFS or DNL")
-        return cls(possible=float(env.get("SAFELANE_SCREENING_POSSIBLE", POSSIBLE)),
-                   strong=float(env.get("SAFELANE_SCREENING_STRONG", STRONG)),
-                   strong_referral=Referral(referral))

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from safelane.domain import Assessment, Channel, Decision, Lodgement, Problem, Referral
+from safelane.risk.model import MODEL
 from safelane.selection.decide import floor_of, floor_reasons, inspection_of, named
 from safelane.selection.policy import Policy
 
@@ -176,7 +177,7 @@ def draw(key: bytes, purpose: str, consignment_id: str) -> float:
 def model_probability(assessment: Assessment) -> float | None:
     """The learned model's probability of an irregularity, if a model assessed this consignment."""
     for finding in assessment.findings:
-        if finding.assessor == "model" and isinstance(finding.evidence.get("probability"), int | float):
+        if finding.assessor == MODEL and isinstance(finding.evidence.get("probability"), int | float):
             return float(finding.evidence["probability"])
     return None
 
@@ -231,9 +232,9 @@ def _kinds_for(decision: Decision) -> tuple[str, ...]:
 def _released(decision: Decision, lodgement: Lodgement, assessment: Assessment, policy: Policy, reached: str
               ) -> Decision:
     """Over capacity: the floor the findings set if it needs control (mandatory), else no control at all."""
-    floor = floor_of(lodgement, assessment)
+    floor = floor_of(lodgement, assessment, policy)
     if floor is not None and inspection_of(floor):
-        reasons = floor_reasons(lodgement, assessment, floor)
+        reasons = floor_reasons(lodgement, assessment, floor, policy)
         basis = f"{reached}; {decision.basis}; {floor.value} as required by {named(reasons)}"
         return Decision(decision.answer, floor, basis, reasons, "mandatory", inspection_of(floor))
     if decision.answer == "referral":
@@ -300,7 +301,7 @@ def allocate(items: Sequence[tuple[Lodgement, Assessment]], decisions: Sequence[
             continue
         basis = (f"exploration: the learned model is unsure ({p:.0%} chance of an irregularity), so an "
                  f"inspection teaches it most; score {items[i][1].score:g}")
-        model = tuple(f for f in items[i][1].findings if f.assessor == "model")
+        model = tuple(f for f in items[i][1].findings if f.assessor == MODEL)
         out[i] = Decision("channel", _inspected(kind), basis, model, "exploration", kind)
         books.used.add(offices[i], kind, "exploration")
     return out

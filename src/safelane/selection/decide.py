@@ -29,19 +29,23 @@ def _by_score(score: float, thresholds: Sequence[tuple[float, Referral | Channel
     return None, None
 
 
-def demands(finding: Finding, answer: str) -> Referral | Channel | None:
-    """The least outcome a finding demands of this kind of answer (a referral or a channel)."""
+def demands(finding: Finding, answer: str, policy: Policy) -> Referral | Channel | None:
+    """The least outcome a finding demands of this kind of answer (a referral or a channel), if its assessor
+    may demand one."""
+    if not policy.honours_floor_of(finding.assessor):
+        return None
     return finding.referral if answer == "referral" else finding.channel
 
 
-def floor_of(lodgement: Lodgement, assessment: Assessment) -> Referral | Channel | None:
+def floor_of(lodgement: Lodgement, assessment: Assessment, policy: Policy) -> Referral | Channel | None:
     """The most severe outcome a finding demands for this kind of filing, if any."""
-    floors = [d for f in assessment.findings if (d := demands(f, lodgement.kind.answer))]
+    floors = [d for f in assessment.findings if (d := demands(f, lodgement.kind.answer, policy))]
     return max(floors, key=lambda o: o.severity, default=None)
 
 
-def floor_reasons(lodgement: Lodgement, assessment: Assessment, floor: Referral | Channel) -> tuple[Finding, ...]:
-    return tuple(f for f in assessment.findings if demands(f, lodgement.kind.answer) == floor)
+def floor_reasons(lodgement: Lodgement, assessment: Assessment, floor: Referral | Channel, policy: Policy
+                  ) -> tuple[Finding, ...]:
+    return tuple(f for f in assessment.findings if demands(f, lodgement.kind.answer, policy) == floor)
 
 
 def named(reasons: Sequence[Finding]) -> str:
@@ -58,9 +62,9 @@ def _decide_one(lodgement: Lodgement, assessment: Assessment, policy: Policy) ->
                       (policy.blue_score, Channel.BLUE)]
         least = Channel.GREEN
     by_score, threshold = _by_score(assessment.score, thresholds)
-    floor = floor_of(lodgement, assessment)
+    floor = floor_of(lodgement, assessment, policy)
     if floor is not None and (by_score is None or floor.severity >= by_score.severity):
-        reasons = floor_reasons(lodgement, assessment, floor)
+        reasons = floor_reasons(lodgement, assessment, floor, policy)
         inspection = inspection_of(floor)
         return Decision(lodgement.kind.answer, floor, f"{floor.value} required by {named(reasons)}", reasons,
                         "mandatory" if inspection else None, inspection)

@@ -7,7 +7,7 @@ from fastapi import FastAPI
 from safelane.service import docs, errors, logs, web
 from safelane.service.api import JsonResponse, cases, consignments, decisions, filings, offices, ops, outcomes
 from safelane.service.metrics import Metrics
-from safelane.system import System
+from safelane.system import StoredSystem
 
 DESCRIPTION = """\
 Advance cargo information in, risk decisions out (WCO SAFE Framework).
@@ -26,10 +26,8 @@ def _version() -> str:
         return "0+unknown"
 
 
-def create_app(system: System) -> FastAPI:
-    """One app per System; its metrics registry is its own, so apps built side by side do not clash."""
-    if system.db is None:
-        raise ValueError("the HTTP API needs a system with a database (build(settings, store=True))")
+def create_app(system: StoredSystem) -> FastAPI:
+    """One app per system; its metrics registry is its own, so apps built side by side do not clash."""
     logs.configure(system.settings.log_level)
     app = FastAPI(title="safelane", version=_version(), description=DESCRIPTION,
                   default_response_class=JsonResponse, docs_url=None, redoc_url=None)

@@ -18,7 +18,7 @@ from safelane.referrals import OFFICER_ROLES
 from safelane.service.api import SystemDep
 from safelane.service.errors import ApiError
 from safelane.store import users as user_store
-from safelane.system import System
+from safelane.system import StoredSystem
 
 _bearer = HTTPBearer(auto_error=False, description="API key as a Bearer token")
 _api_key = APIKeyHeader(name="X-API-Key", auto_error=False, description="API key in the X-API-Key header")
@@ -55,8 +55,7 @@ class User:
 KEY_TTL_SECONDS = 10.0  # a deactivated key stops working within this time
 
 
-def _lookup(system: System, key: str) -> dict[str, Any] | None:
-    assert system.db is not None
+def _lookup(system: StoredSystem, key: str) -> dict[str, Any] | None:
     with system.db.read() as conn:
         return user_store.by_key(conn, key)
 

@@ -13,10 +13,12 @@ from typing import Any
 import numpy as np
 
 from safelane.domain import Finding, Lodgement, Party
+from safelane.risk.model import MODEL
 from safelane.risk.model.dataset import Table, from_records
 from safelane.risk.model.explain import explain, sentences
 from safelane.risk.model.predict import score
-from safelane.risk.model.registry import LoadedModel
+from safelane.risk.model.registry import LoadedModel, StoredModel
+from safelane.risk.registry import AssessorContext, AssessorSpec
 
 #: Below this probability the finding carries the score and reasons as evidence but adds nothing to the risk.
 REPORT_FROM = 0.5
@@ -54,7 +56,7 @@ def lodgement_table(lodgements: Sequence[Lodgement], extra: Sequence[str] = ()) 
 
 
 class ModelAssessor:
-    name = "model"
+    name = MODEL
 
     def __init__(self, source: Callable[[], LoadedModel | None], report_from: float = REPORT_FROM):
         self._source = source
@@ -76,13 +78,22 @@ class ModelAssessor:
                         "probability": round(float(probability), 4), "reasons": [r.as_dict() for r in why]}
             if scored.critical is not None:
                 evidence["critical_probability"] = round(float(scored.critical[i]), 4)
-            findings.append([Finding("model", f"model:{loaded.label}",
+            findings.append([Finding(MODEL, f"model:{loaded.label}",
                                      round(100.0 * probability, 2) if probability >= self.report_from else 0.0,
                                      text, evidence)])
         return findings
 
     def versions(self) -> Mapping[str, str]:
-        return {"model": f"{self._used.label} {self._used.version_id}"} if self._used else {}
+        return {MODEL: f"{self._used.label} {self._used.version_id}"} if self._used else {}
+
+
+def _build(context: AssessorContext) -> ModelAssessor | None:
+    """Scores from the moment a version is activated in the database, until rolled back; none without one."""
+    return ModelAssessor(StoredModel(context.db)) if context.db is not None else None
+
+
+# No floors: the model ranks consignments by probability; what it may select is capacity's call.
+SPEC = AssessorSpec(MODEL, "Learned model", _build, order=40, evidence="findings/model.html")
 
 
 def probabilities(loaded: LoadedModel, lodgements: Sequence[Lodgement]) -> np.ndarray:

@@ -3,11 +3,12 @@
 from collections.abc import Callable, Mapping, Sequence
 
 from safelane.domain import Finding, Lodgement
-from safelane.risk.profiles.match import ProfileSet
+from safelane.risk.profiles.match import PROFILES, ProfileSet
+from safelane.risk.registry import AssessorContext, AssessorSpec
 
 
 class ProfileAssessor:
-    name = "profiles"
+    name = PROFILES
 
     def __init__(self, source: Callable[[], ProfileSet]):
         """`source` returns the current active set; the store's source refreshes when profiles change."""
@@ -19,4 +20,12 @@ class ProfileAssessor:
         return [profiles.findings(lodgement) for lodgement in lodgements]
 
     def versions(self) -> Mapping[str, str]:
-        return {"profiles": self._used.revision}
+        return {PROFILES: self._used.revision}
+
+
+def _build(context: AssessorContext) -> ProfileAssessor:
+    return ProfileAssessor(context.profiles)
+
+
+# A profile's outcome may force a referral or a channel: that is what analysts write them for.
+SPEC = AssessorSpec(PROFILES, "Risk profiles", _build, order=10, floors=True)

@@ -11,6 +11,8 @@ from functools import lru_cache
 from safelane.domain import FilingKind, Finding, GoodsItem, Lodgement, TransportMode
 from safelane.risk.profiles.language import Conditions, PartyCondition, Profile, TimeWindow
 
+PROFILES = "profiles"  # the assessor of profile findings, and of the decision reasons that cite them
+
 Check = Callable[[Lodgement], bool]
 ItemCheck = Callable[[GoodsItem], bool]
 _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -176,7 +178,7 @@ class CompiledProfile:
                 return None
         p, outcome = self.profile, self.profile.outcome
         return Finding(
-            assessor="profiles",
+            assessor=PROFILES,
             code=p.id,
             score=outcome.score,
             explanation=f"Profile {p.id} v{p.version} '{p.title}' ({p.owner}) hit{detail}. {p.rationale.strip()}",

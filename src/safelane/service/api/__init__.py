@@ -13,7 +13,7 @@ from fastapi.responses import Response
 from safelane.domain import Problem
 from safelane.service.errors import ApiError
 from safelane.service.metrics import Metrics
-from safelane.system import System
+from safelane.system import StoredSystem
 
 MAX_PAGE = 500
 
@@ -26,7 +26,7 @@ class JsonResponse(Response):
         return orjson.dumps(content, option=orjson.OPT_NON_STR_KEYS)
 
 
-def get_system(request: Request) -> System:
+def get_system(request: Request) -> StoredSystem:
     return request.app.state.system
 
 
@@ -34,7 +34,7 @@ def get_metrics(request: Request) -> Metrics:
     return request.app.state.metrics
 
 
-SystemDep = Annotated[System, Depends(get_system)]
+SystemDep = Annotated[StoredSystem, Depends(get_system)]
 MetricsDep = Annotated[Metrics, Depends(get_metrics)]
 
 

@@ -16,7 +16,7 @@ from safelane.domain import Channel, Problem
 from safelane.service.api import JsonResponse, SystemDep, not_found
 from safelane.service.auth import CurrentUser, User
 from safelane.service.errors import ApiError
-from safelane.system import System
+from safelane.system import StoredSystem
 
 router = APIRouter(prefix="/v1/consignments", tags=["cases"])
 Text = Annotated[str, Field(min_length=1, max_length=case_notes.MAX_TEXT)]
@@ -65,9 +65,8 @@ def _refused(error: referrals.ActionError, consignment_id: str) -> ApiError:
     return ApiError(error.status, [Problem(error.location, code, str(error))])
 
 
-def _visible(system: System, consignment_id: str, user: User) -> dict[str, Any]:
+def _visible(system: StoredSystem, consignment_id: str, user: User) -> dict[str, Any]:
     """The current decision if this user may see the consignment, else the same 404 as for none."""
-    assert system.db is not None
     with system.db.read() as conn:
         row = case_notes.current_decision(conn, consignment_id)
     if row is None or not user.may_see(row["filer"]):
@@ -78,7 +77,7 @@ def _visible(system: System, consignment_id: str, user: User) -> dict[str, Any]:
     return row
 
 
-def _who(system: System, user: User) -> dict[str, Any]:
+def _who(system: StoredSystem, user: User) -> dict[str, Any]:
     return {"actor": user.name, "role": user.role, "office": _officer_office(user),
             "at": system.pipeline.clock()}
 
@@ -88,7 +87,6 @@ def notes(consignment_id: str, user: CurrentUser, system: SystemDep) -> JsonResp
     """Officers' notes, assignments and document requests on a consignment, oldest first (officers only)."""
     _officer_office(user)
     _visible(system, consignment_id, user)
-    assert system.db is not None
     with system.db.read() as conn:
         rows = case_notes.of_consignment(conn, consignment_id)
     return JsonResponse({"consignment_id": consignment_id, "notes": rows})
@@ -97,7 +95,6 @@ def notes(consignment_id: str, user: CurrentUser, system: SystemDep) -> JsonResp
 @router.post("/{consignment_id}/notes", status_code=201, responses=ANSWERS)
 def add_note(consignment_id: str, body: NoteIn, user: CurrentUser, system: SystemDep) -> JsonResponse:
     """Add a note to the case."""
-    assert system.db is not None
     try:
         note = case_notes.add_note(system.db, consignment_id, body.text, **_who(system, user))
     except referrals.ActionError as error:
@@ -108,7 +105,6 @@ def add_note(consignment_id: str, body: NoteIn, user: CurrentUser, system: Syste
 @router.post("/{consignment_id}/assignment", responses=ANSWERS)
 def assign(consignment_id: str, body: AssignmentIn, user: CurrentUser, system: SystemDep) -> JsonResponse:
     """Assign the case to an officer who may see its office, or unassign it."""
-    assert system.db is not None
     try:
         note = case_notes.assign(system.db, consignment_id, body.officer, note=body.note, **_who(system, user))
     except referrals.ActionError as error:
@@ -120,7 +116,6 @@ def assign(consignment_id: str, body: AssignmentIn, user: CurrentUser, system: S
 def requests(consignment_id: str, user: CurrentUser, system: SystemDep) -> JsonResponse:
     """Documents customs asked for: the filer of the consignment sees them, and officers."""
     _visible(system, consignment_id, user)
-    assert system.db is not None
     with system.db.read() as conn:
         rows = case_notes.of_consignment(conn, consignment_id, ("document_request",))
     shown = [{"requested_at": r["at"], "documents": (r["data"] or {}).get("documents", []), "text": r["text"],
@@ -133,7 +128,6 @@ def requests(consignment_id: str, user: CurrentUser, system: SystemDep) -> JsonR
 def request_documents(consignment_id: str, body: DocumentRequestIn, user: CurrentUser,
                       system: SystemDep) -> JsonResponse:
     """Ask the filer for documents (officers)."""
-    assert system.db is not None
     try:
         note = case_notes.request_documents(system.db, consignment_id, body.documents, body.text,
                                             **_who(system, user))
@@ -147,7 +141,6 @@ def change_channel(consignment_id: str, body: ChannelIn, user: CurrentUser, syst
     """Move the consignment's current declaration decision to another channel, with the reason (officers)."""
     who = _who(system, user)
     row = _visible(system, consignment_id, user)
-    assert system.db is not None
     try:
         decision = referrals.act(system.db, row["decision_id"], "channel", filer=None, note=body.note,
                                  data={"channel": body.channel}, **who)

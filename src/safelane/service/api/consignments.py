@@ -26,7 +26,6 @@ def _version(row: dict[str, Any]) -> dict[str, Any]:
 @router.get("/{consignment_id}")
 def get(consignment_id: str, user: CurrentUser, system: SystemDep) -> JsonResponse:
     """Every version of a consignment, oldest first, each with its assessment findings and decision."""
-    assert system.db is not None
     with system.db.read() as conn:
         rows = filing_store.consignment_history(conn, consignment_id)
     if not rows or not (user.may_see(rows[0]["filer"]) and user.may_see_office(rows[-1]["office"])):

@@ -51,7 +51,6 @@ def search(
     if outcome is not None and outcome not in OUTCOMES:
         message = f"outcome must be one of {', '.join(OUTCOMES)}"
         raise ApiError(422, [Problem("query.outcome", "unknown_outcome", message)])
-    assert system.db is not None
     with system.db.read() as conn:
         rows = decision_store.search(conn, filer=user.scope, answer=answer, outcome=outcome, state=state,
                                      office=user.office_scope, limit=page.limit, offset=page.offset)
@@ -62,7 +61,6 @@ def search(
 @router.get("/{decision_id}")
 def get(decision_id: str, user: CurrentUser, system: SystemDep) -> JsonResponse:
     """One decision with every event in its life: who did what, when, and why."""
-    assert system.db is not None
     with system.db.read() as conn:
         row = decision_store.get(conn, decision_id)
         if row is None or not (user.may_see(row["filer"]) and user.may_see_office(row["office"])):
@@ -83,7 +81,6 @@ def act(decision_id: str, action: Annotated[str, Path(description=f"one of {', '
     """Act on a decision: information (filer, RFI), screening (RFS), lift (officer, DNL), close, issue (officer)."""
     body = body or Action()
     data: dict[str, Any] = body.model_dump(exclude_none=True, exclude={"note"})
-    assert system.db is not None
     try:
         row = referrals.act(system.db, decision_id, action, actor=user.name, role=user.role,
                             filer=user.scope, at=system.pipeline.clock(),

@@ -21,7 +21,7 @@ from safelane.service.auth import CurrentUser, FilerUser, User
 from safelane.service.errors import ApiError
 from safelane.service.metrics import Metrics
 from safelane.store import filings as filing_store
-from safelane.system import System
+from safelane.system import StoredSystem
 
 router = APIRouter(prefix="/v1/filings", tags=["filings"])
 
@@ -80,12 +80,12 @@ def _format_label(format: str | None, body: bytes) -> str:
         return "unknown"
 
 
-def _audit_rejection(system: System, user: User, problems: list[Problem], size: int) -> None:
+def _audit_rejection(system: StoredSystem, user: User, problems: list[Problem], size: int) -> None:
     # A rejection found here rather than in the parser is audited the way the pipeline audits its own.
     system.pipeline.reject(user.name, problems, size)
 
 
-async def _receive(request: Request, system: System, metrics: Metrics, user: User, format: str | None) -> bytes:
+async def _receive(request: Request, system: StoredSystem, metrics: Metrics, user: User, format: str | None) -> bytes:
     limit = system.settings.max_body_bytes
     try:
         return await _read_limited(request, limit)
@@ -129,8 +129,7 @@ async def submit(request: Request, user: FilerUser, system: SystemDep, metrics: 
     return _answer(results)
 
 
-def _amend(system: System, user: User, filing_id: str, body: bytes, format: str | None) -> list[FilingResult]:
-    assert system.db is not None
+def _amend(system: StoredSystem, user: User, filing_id: str, body: bytes, format: str | None) -> list[FilingResult]:
     with system.db.read() as conn:
         row = filing_store.get_filing(conn, filing_id)
     if row is None or row["filer"] != user.filer:
@@ -183,7 +182,6 @@ def withdraw(filing_id: str, user: CurrentUser, system: SystemDep) -> JsonRespon
 @router.get("")
 def list_filings(user: CurrentUser, system: SystemDep, page: PageDep) -> JsonResponse:
     """Filings, most recently changed first (a filer sees its own only)."""
-    assert system.db is not None
     with system.db.read() as conn:
         rows = filing_store.list_filings(conn, filer=user.scope, limit=page.limit, offset=page.offset)
     return JsonResponse({"filings": rows, "limit": page.limit, "offset": page.offset})
@@ -200,7 +198,6 @@ def _visible(conn: Any, filing_id: str, user: User) -> dict[str, Any]:
 @router.get("/{filing_id}")
 def get_filing(filing_id: str, user: CurrentUser, system: SystemDep) -> JsonResponse:
     """One filing: every version as received, and the decisions on its current consignments."""
-    assert system.db is not None
     with system.db.read() as conn:
         row = _visible(conn, filing_id, user)
         versions = [_as_received(v) for v in filing_store.versions_of(conn, filing_id)]
@@ -229,7 +226,6 @@ def answer(filing_id: str, user: CurrentUser, system: SystemDep,
                                                  "answers the filing's own message type")] = None) -> Response:
     """The decisions on the current version, as they stand, in the filer's standard (XCSN, CSN, CUSRES,
     DMS response, ICS CC328A/CC351A) or JSON."""
-    assert system.db is not None
     with system.db.read() as conn:
         row = _visible(conn, filing_id, user)
         message_type = filing_store.message_type_of(conn, filing_id, row["current_version"])

@@ -16,7 +16,7 @@ from safelane.service.api import JsonResponse, SystemDep
 from safelane.service.auth import CurrentUser, User
 from safelane.service.errors import ApiError
 from safelane.store import offices as office_store
-from safelane.system import System
+from safelane.system import StoredSystem
 
 router = APIRouter(prefix="/v1/offices", tags=["offices"])
 
@@ -43,8 +43,7 @@ def _stored(row: dict[str, Any]) -> dict[str, Any]:
             "changed_by": row["changed_by"]}
 
 
-def _effective(system: System, office: str) -> dict[str, Any]:
-    assert system.db is not None
+def _effective(system: StoredSystem, office: str) -> dict[str, Any]:
     with system.db.read() as conn:
         found = office_store.effective(conn, office)
     return {**found, "settings": found["settings"].as_dict()}
@@ -54,7 +53,6 @@ def _effective(system: System, office: str) -> dict[str, Any]:
 def list_offices(user: CurrentUser, system: SystemDep) -> JsonResponse:
     """Every office with settings of its own, and "*" (the default for the others) if set."""
     _officer(user)
-    assert system.db is not None
     with system.db.read() as conn:
         rows = office_store.listing(conn)
     rows = [r for r in rows if r["office"] == "*" or user.may_see_office(r["office"])]
@@ -68,8 +66,7 @@ def get_office(office: str, user: CurrentUser, system: SystemDep) -> JsonRespons
     return JsonResponse(_effective(system, _office(office)))
 
 
-def _change(system: System, settings: OfficeSettings, actor: str) -> dict[str, Any] | None:
-    assert system.db is not None
+def _change(system: StoredSystem, settings: OfficeSettings, actor: str) -> dict[str, Any] | None:
     with system.db.write() as conn:
         before = office_store.set(conn, settings, at=system.pipeline.clock(), actor=actor)
     system.pipeline.offices_changed()
@@ -103,7 +100,6 @@ def capacity(office: str, user: CurrentUser, system: SystemDep) -> JsonResponse:
     _officer(user, office)
     _office(office)
     now = system.pipeline.clock()
-    assert system.db is not None
     with system.db.read() as conn:
         source = office_store.effective(conn, office)["source"]
         kinds = office_store.today(conn, office, now)

@@ -17,7 +17,6 @@ log = logging.getLogger("safelane.service")
 @router.get("/healthz", responses={503: {"description": "The database cannot be read"}})
 def healthz(system: SystemDep) -> JsonResponse:
     """200 when the database answers a trivial read, else 503 (so a load balancer stops sending work)."""
-    assert system.db is not None
     try:
         with system.db.read() as conn:
             profile_store.revision(conn)

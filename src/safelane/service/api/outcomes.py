@@ -20,7 +20,7 @@ from safelane.service.auth import CurrentUser, User
 from safelane.service.errors import ApiError
 from safelane.service.web.exports import csv_response
 from safelane.store import seizures as seizure_store
-from safelane.system import System
+from safelane.system import StoredSystem
 
 router = APIRouter(prefix="/v1", tags=["outcomes"])
 
@@ -66,8 +66,7 @@ def _problem(error: ActionError) -> ApiError:
                                            str(error))])
 
 
-def _history(system: System, consignment_id: str) -> list[dict[str, Any]]:
-    assert system.db is not None
+def _history(system: StoredSystem, consignment_id: str) -> list[dict[str, Any]]:
     with system.db.read() as conn:
         return [without(o, "row_id") for o in cases.history(conn, consignment_id)]
 
@@ -85,7 +84,6 @@ def record(consignment_id: str, user: CurrentUser, system: SystemDep,
                               **(body.seizure.model_dump() if body.seizure else {})}
     try:
         outcome = cases.parse(fields)
-        assert system.db is not None
         done = cases.record(system.db, consignment_id, outcome, actor=user.name, at=system.pipeline.clock(),
                             may_see=user.may_see_office)
     except cases.Invalid as invalid:
@@ -102,7 +100,6 @@ def record(consignment_id: str, user: CurrentUser, system: SystemDep,
 def list_outcomes(consignment_id: str, user: CurrentUser, system: SystemDep) -> JsonResponse:
     """Every outcome recorded on a consignment, oldest first, each with its seizure (or null)."""
     _officer(user)
-    assert system.db is not None
     with system.db.read() as conn:
         case = cases.case_of(conn, consignment_id)
     if case is None:
@@ -133,7 +130,6 @@ def list_seizures(
         raise ApiError(422, [Problem("query.commodity", "unknown_commodity",
                                      f"commodity must be {_one_of(vocabulary.COMMODITIES)}")])
     start, end = seizure_store.days(since, until)
-    assert system.db is not None
     with system.db.read() as conn:
         rows = seizure_store.search(conn, office=office, commodity=commodity, since=start, until=end,
                                     limit=page.limit, offset=page.offset)

@@ -21,7 +21,7 @@ from safelane.service.api import get_system
 from safelane.service.web.render import not_found, now, page
 from safelane.service.web.signin import Forbidden, FormDep, Officer, OfficerDep
 from safelane.store import users as user_store
-from safelane.system import System
+from safelane.system import StoredSystem
 
 router = APIRouter()
 
@@ -33,9 +33,8 @@ ISSUABLE = (Referral.RFI.value, Referral.RFS.value, Referral.DNL.value)
 CHANNELS = tuple(c.value for c in Channel)
 
 
-def _officers(system: System, office: str | None) -> list[str]:
+def _officers(system: StoredSystem, office: str | None) -> list[str]:
     """Who a case at this office can be given to: active officers posted there, and everyone unposted."""
-    assert system.db is not None
     with system.db.read() as conn:
         users = user_store.listing(conn)
     return [u["name"] for u in users if u["active"] and u["role"] in referrals.OFFICER_ROLES
@@ -70,9 +69,8 @@ def _render(request: Request, officer: Officer, case: case_file.CaseFile, *, sta
 def _case(request: Request, officer: Officer, consignment_id: str, version: int | None = None
           ) -> case_file.CaseFile | None:
     system = get_system(request)
-    assert system.db is not None
     with system.db.read() as conn:
-        case = case_file.load(conn, consignment_id, version)
+        case = case_file.load(conn, consignment_id, version, assessors=system.assessors)
     if case is not None and not officer.may_see_office(case.office):
         raise Forbidden(f"Consignment {consignment_id} is handled at {case.office}; you work at {officer.office}.")
     return case
@@ -88,8 +86,7 @@ def consignment(request: Request, consignment_id: str, officer: OfficerDep) -> R
     return _render(request, officer, case, messages=[("ok", DONE[done])] if done in DONE else [])
 
 
-def _do(system: System, officer: Officer, case: case_file.CaseFile, action: str, form: dict[str, str]) -> None:
-    assert system.db is not None
+def _do(system: StoredSystem, officer: Officer, case: case_file.CaseFile, action: str, form: dict[str, str]) -> None:
     at = system.pipeline.clock()
     who: dict[str, Any] = {"actor": officer.name, "role": officer.role, "office": officer.office_scope, "at": at}
     if action in DECISION_ACTIONS:

@@ -34,7 +34,6 @@ CSV_COLUMNS = ["office", "kind", "capacity", "used", "left", *SELECTIONS, "explo
 @router.get("/offices")
 def offices(request: Request, officer: OfficerDep, format: str = "html") -> Response:
     system = get_system(request)
-    assert system.db is not None
     at = now(request)
     with system.db.read() as conn:
         stored = [r["office"] for r in office_store.listing(conn)]
@@ -71,7 +70,6 @@ def another(request: Request, officer: OfficerDep, office: str = "") -> Response
 def office(request: Request, officer: OfficerDep, office: str) -> Response:
     _checked(officer, office)
     system = get_system(request)
-    assert system.db is not None
     with system.db.read() as conn:
         settings = office_store.effective(conn, office)["settings"]
     return _form(officer, office, settings, request)
@@ -109,7 +107,6 @@ def change(request: Request, officer: OfficerDep, form: FormDep, office: str) ->
     if settings is None:
         return _form(officer, office, OfficeSettings(), request, status=422, errors=errors, values=form)
     system = get_system(request)
-    assert system.db is not None
     with system.db.write() as conn:
         office_store.set(conn, settings, at=now(request), actor=officer.name)
     system.pipeline.offices_changed()

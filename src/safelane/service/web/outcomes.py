@@ -15,14 +15,13 @@ from safelane.referrals import ActionError
 from safelane.service.api import get_system
 from safelane.service.web.render import not_found, page
 from safelane.service.web.signin import Forbidden, FormDep, Officer, OfficerDep
-from safelane.system import System
+from safelane.system import StoredSystem
 
 router = APIRouter()
 FIELDS = ("method", "result", "note", *cases.SEIZURE_FIELDS)
 
 
-def _case(system: System, consignment_id: str, officer: Officer) -> tuple[dict[str, Any] | None, list[dict]]:
-    assert system.db is not None
+def _case(system: StoredSystem, consignment_id: str, officer: Officer) -> tuple[dict[str, Any] | None, list[dict]]:
     with system.db.read() as conn:
         case = cases.case_of(conn, consignment_id)
         if case is None:
@@ -70,7 +69,6 @@ def record_outcome(request: Request, consignment_id: str, officer: OfficerDep, f
     values = {field: form.get(field, "") for field in FIELDS}
     try:
         outcome = cases.parse(values)
-        assert system.db is not None
         cases.record(system.db, consignment_id, outcome, actor=officer.name, at=system.pipeline.clock(),
                      may_see=officer.may_see_office)
     except cases.Invalid as invalid:

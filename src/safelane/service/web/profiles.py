@@ -47,9 +47,7 @@ _VERSION_LINE = re.compile(r"^version:[ \t]*\d+[ \t]*$", re.MULTILINE)
 
 
 def _db(request: Request) -> Database:
-    db = get_system(request).db
-    assert db is not None
-    return db
+    return get_system(request).db
 
 
 def percent(rate: float | None) -> str:

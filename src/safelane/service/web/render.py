@@ -5,11 +5,12 @@ script and style sheet are our own files under /static.
 """
 
 from datetime import UTC, datetime, timedelta
+from importlib.resources import files
 from typing import TYPE_CHECKING, Any
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from jinja2 import ChoiceLoader, Environment, FunctionLoader, PackageLoader, StrictUndefined, select_autoescape
 
 if TYPE_CHECKING:
     from safelane.service.web.signin import Officer
@@ -40,8 +41,19 @@ def score(value: float | None) -> str:
     return "" if value is None else f"{value:.0f}"
 
 
+def packaged(name: str) -> str | None:
+    """A template named "package:path" from inside an installed package: a plugin assessor's evidence partial."""
+    package, colon, path = name.partition(":")
+    if not colon:
+        return None
+    try:
+        return files(package).joinpath(path).read_text(encoding="utf-8")
+    except (ModuleNotFoundError, FileNotFoundError):
+        return None
+
+
 environment = Environment(
-    loader=PackageLoader("safelane.service.web", "templates"),
+    loader=ChoiceLoader([PackageLoader("safelane.service.web", "templates"), FunctionLoader(packaged)]),
     autoescape=select_autoescape(default=True),
     undefined=StrictUndefined,  # a misspelt variable fails the page test instead of rendering blank
     trim_blocks=True,

@@ -21,7 +21,7 @@ from safelane.service.web.render import page
 from safelane.store import users as user_store
 from safelane.store import web_sessions
 from safelane.store.filings import add_audit
-from safelane.system import System
+from safelane.system import StoredSystem
 
 COOKIE = "safelane_session"
 MAX_FAILURES, LOCKOUT = 5, timedelta(minutes=15)  # wrong passwords per name before it waits, and how long
@@ -64,8 +64,7 @@ class Officer:
             raise Forbidden("Only a supervisor may change this.")
 
 
-def _session(system: System, token: str) -> dict[str, Any] | None:
-    assert system.db is not None
+def _session(system: StoredSystem, token: str) -> dict[str, Any] | None:
     with system.db.read() as conn:
         return web_sessions.get(conn, token, at=system.pipeline.clock())
 
@@ -111,7 +110,6 @@ def signin_form(request: Request, next: str | None = None) -> Response:
 def signin(request: Request, name: Annotated[str, Form()], password: Annotated[str, Form()],
            next: Annotated[str | None, Form()] = None) -> Response:
     system = get_system(request)
-    assert system.db is not None
     at, name = system.pipeline.clock(), name.strip()[:70]
     with system.db.read() as conn:
         locked = user_store.failed_signins(conn, name, since=at - LOCKOUT) >= MAX_FAILURES
@@ -137,7 +135,6 @@ def signin(request: Request, name: Annotated[str, Form()], password: Annotated[s
 @router.post("/signout")
 def signout(request: Request, form: FormDep) -> Response:
     system = get_system(request)
-    assert system.db is not None
     token = request.cookies.get(COOKIE)
     if token:
         with system.db.write() as conn:
