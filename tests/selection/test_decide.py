@@ -40,3 +40,17 @@ def test_channels_by_score_and_floor():
         [decision] = decide([(sea, assessment(Finding("p", "X", score, "z", channel=floor)))], POLICY)
         assert decision.answer == "channel"
         assert decision.outcome is expected, (score, floor)
+
+
+def test_floors_count_only_from_assessors_that_declare_them():
+    policy = Policy(floor_assessors=frozenset({"profiles"}))
+    undeclared = Finding("plugin", "P", 0, "wants red", channel=Channel.RED)
+    [decision] = decide([(lodgement(sea_consignment()), assessment(undeclared))], policy)
+    assert decision.outcome is Channel.GREEN
+
+
+def test_a_declared_floor_counts():
+    policy = Policy(floor_assessors=frozenset({"plugin"}))
+    declared = Finding("plugin", "P", 0, "wants red", channel=Channel.RED)
+    [decision] = decide([(lodgement(sea_consignment()), assessment(declared))], policy)
+    assert decision.outcome is Channel.RED
