@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from safelane.store.schema import list_entries
 
 
-def _listed(conn: sa.Connection, findings: list[dict[str, Any]]) -> dict[tuple[str, str], dict[str, Any]]:
+def _listed(conn: sa.Connection, findings: list[dict[str, Any]]) -> dict[tuple[Any, Any], dict[str, Any]]:
     """The list entries the findings point at, by (list, entry id)."""
     wanted = {(f["evidence"].get("list"), f["evidence"].get("entry")) for f in findings
               if (f.get("evidence") or {}).get("entry")}

@@ -11,6 +11,7 @@ from safelane.domain import Assessment, Channel, Decision, Finding, Lodgement, R
 from safelane.selection.policy import Policy
 
 NO_CONTROL = frozenset({Referral.ASSESSMENT_COMPLETE, Channel.GREEN, Channel.BLUE})
+Outcome = Referral | Channel
 
 
 def inspection_of(outcome: Referral | Channel) -> str | None:
@@ -22,7 +23,7 @@ def inspection_of(outcome: Referral | Channel) -> str | None:
     return "physical" if outcome is Channel.RED else "documentary"
 
 
-def _by_score(score: float, thresholds: Sequence[tuple[float, Referral | Channel]]):
+def _by_score(score: float, thresholds: Sequence[tuple[float, Outcome]]) -> tuple[Outcome | None, float | None]:
     for threshold, outcome in thresholds:
         if score >= threshold:
             return outcome, threshold
@@ -54,6 +55,7 @@ def named(reasons: Sequence[Finding]) -> str:
 
 
 def _decide_one(lodgement: Lodgement, assessment: Assessment, policy: Policy) -> Decision:
+    thresholds: list[tuple[float, Outcome]]
     if lodgement.kind.answer == "referral":
         thresholds = [(policy.rfs_score, Referral.RFS), (policy.rfi_score, Referral.RFI)]
         least: Referral | Channel = Referral.ASSESSMENT_COMPLETE
