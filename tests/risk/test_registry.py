@@ -29,7 +29,7 @@ class WantsRed:
 
 
 def wants_red(*, floors: bool) -> AssessorSpec:
-    return AssessorSpec("wants_red", "Wants red", lambda context: WantsRed(), floors=floors)
+    return AssessorSpec("wants_red", "Red on demand", lambda context: WantsRed(), floors=floors)
 
 
 def spec(name: str, order: int = 100) -> AssessorSpec:

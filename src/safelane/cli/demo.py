@@ -27,6 +27,7 @@ from safelane.demo import PROFILES_DIR, demo_day, filings_of, generate
 from safelane.demo.inspections import inspect
 from safelane.domain import Channel, Filing, Referral
 from safelane.results import FilingResult
+from safelane.risk.profiles.match import PROFILES
 from safelane.selection.capacity import SELECTIONS, OfficeSettings
 from safelane.store import Database
 from safelane.store import offices as office_store
@@ -182,7 +183,7 @@ def summary(results: Sequence[FilingResult], titles: dict[str, str]) -> tuple[Ta
     for result in results:
         for item in result.consignments:
             (referrals if item.answer == "referral" else channels)[item.outcome] += 1
-            hits.update(f["code"] for f in item.findings if f["assessor"] == "profiles")
+            hits.update(f["code"] for f in item.findings if f["assessor"] == PROFILES)
     referral_table = Table("referral (pre-loading air)", "consignments", title="PLACI referrals")
     for referral in Referral:
         referral_table.add_row(referral.value, str(referrals[referral.value]))

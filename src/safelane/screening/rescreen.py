@@ -17,7 +17,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from safelane.screening.assessor import EMPTY, finding_for, queries
+from safelane.screening.assessor import EMPTY, SCREENING, finding_for, queries
 from safelane.screening.entities import from_dict
 from safelane.screening.index import Screener
 from safelane.screening.policy import ScreeningPolicy
@@ -63,7 +63,7 @@ def _assessed_entries(conn: sa.Connection, ids: list[str]) -> set[tuple[str, str
     rows = conn.execute(sa.select(consignments.c.consignment_id, assessments.c.findings)
                         .join(assessments, assessments.c.row_id == consignments.c.row_id)
                         .where(consignments.c.consignment_id.in_(ids), consignments.c.current.is_(True)))
-    return {(r.consignment_id, f.get("code")) for r in rows for f in r.findings if f.get("assessor") == "screening"}
+    return {(r.consignment_id, f.get("code")) for r in rows for f in r.findings if f.get("assessor") == SCREENING}
 
 
 def rescreen(db: Database, screener: Screener, changed: Iterable[tuple[str, str]], *, at: datetime,

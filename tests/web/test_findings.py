@@ -1,0 +1,36 @@
+"""Findings on the consignment page as each assessor's spec presents them: the default partial, and findings of
+an assessor no longer installed."""
+
+import html
+
+import orjson
+
+from safelane.settings import Settings
+from safelane.system import DEFAULT_ASSESSORS, build
+from tests.factories import air_consignment, filing
+from tests.risk.test_registry import wants_red
+from tests.web.conftest import Bench
+
+
+def findings_section(bench: Bench, consignment_id: str) -> str:
+    page = html.unescape(bench.client("sam").get(f"/consignments/{consignment_id}").text)
+    return page.split('id="findings-h"')[1].split("</section>")[0]
+
+
+def test_the_default_partial_joins_listed_evidence(bench: Bench) -> None:
+    gaps = air_consignment(consignor__address__street=None, consignee__address__street=None)
+    consignment_id = bench.file("acme", filing(gaps, document_number="A-GAPS"))["consignments"][0]["consignment_id"]
+    section = findings_section(bench, consignment_id)
+    assert "<h3>Pre-loading data (PLACI 7+1)</h3>" in section
+    assert "<dt>missing</dt><dd>consignor address (street); consignee address (street)</dd>" in section
+
+
+def test_findings_of_an_assessor_no_longer_installed_are_shown_by_name(bench: Bench, database_url: str) -> None:
+    before = build(Settings(database_url=database_url), assessors=[*DEFAULT_ASSESSORS, wants_red(floors=False)])
+    try:
+        message = orjson.dumps(filing(air_consignment(), document_number="A-OLD"))
+        [result] = before.pipeline.submit_message(message, filer="ACME", actor="filer")
+    finally:
+        before.db.dispose()
+    section = findings_section(bench, result.consignments[0].consignment_id)
+    assert "<h3>Wants red</h3>" in section
