@@ -9,7 +9,7 @@ check as a package of its own (docs/extending.md).
 """
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib.metadata import entry_points
 from typing import Any
 
@@ -43,6 +43,8 @@ class AssessorContext:
 
 @dataclass(frozen=True)
 class AssessorSpec:
+    """One kind of check as the platform knows it (docs/extending.md describes each field)."""
+
     name: str  # the `assessor` of its findings, its key in the recorded versions and in decision reasons
     title: str  # the heading officers read above its findings
     build: Callable[[AssessorContext], Assessor | None]  # None: it cannot run here (e.g. it needs the database)
@@ -52,7 +54,7 @@ class AssessorSpec:
     # Jinja partial showing one finding `f` (its `evidence` and whatever `present` added); "package:path"
     # names a template inside an installed package, so a plugin ships its own.
     evidence: str = DEFAULT_EVIDENCE
-    present: Presenter | None = field(default=None, compare=False)
+    present: Presenter | None = None
 
 
 def unknown(name: str) -> AssessorSpec:
@@ -74,9 +76,6 @@ class Assessors:
     def __iter__(self) -> Iterator[AssessorSpec]:
         return iter(self._by_name.values())
 
-    def __len__(self) -> int:
-        return len(self._by_name)
-
     def spec(self, name: str) -> AssessorSpec:
         return self._by_name.get(name) or unknown(name)
 
@@ -86,7 +85,7 @@ class Assessors:
         return frozenset(spec.name for spec in self if spec.floors)
 
     def build(self, context: AssessorContext) -> list[Assessor]:
-        """The assessors that can run in this context, in page order (the engine's order does not matter)."""
+        """The assessors that can run in this context, in page order."""
         return [assessor for spec in self if (assessor := spec.build(context)) is not None]
 
 
