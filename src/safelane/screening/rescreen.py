@@ -95,19 +95,19 @@ def rescreen(db: Database, screener: Screener, changed: Iterable[tuple[str, str]
             ids = sorted({h["consignment_id"] for h in found})
             known = {(c, e) for c, _l, e in list_store.known_hits(conn, ids)} | _assessed_entries(conn, ids)
             new, seen = [], set()
-            for hit in found:
-                key = (hit["consignment_id"], hit["entity_id"])
+            for row in found:
+                key = (row["consignment_id"], row["entity_id"])
                 if key in known or key in seen:
                     continue
                 seen.add(key)
-                new.append(hit)
+                new.append(row)
             versions = {r["list_name"]: r["version_id"] for r in list_store.summary(conn)}
-            for hit in new:
-                hit["list_version_id"] = versions.get(hit["list_name"], "")
+            for row in new:
+                row["list_version_id"] = versions.get(row["list_name"], "")
             list_store.add_hits(conn, new)
-            for hit in new:
-                add_audit(conn, at, actor, "screening.new_hit", hit["consignment_id"],
-                          {"role": hit["role"], "list": hit["list_name"], "entry": hit["entity_id"],
-                           "score": round(hit["score"], 3), "explanation": hit["finding"]["explanation"]})
+            for row in new:
+                add_audit(conn, at, actor, "screening.new_hit", row["consignment_id"],
+                          {"role": row["role"], "list": row["list_name"], "entry": row["entity_id"],
+                           "score": round(row["score"], 3), "explanation": row["finding"]["explanation"]})
         report.new_hits += new
     return report

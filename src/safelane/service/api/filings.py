@@ -39,7 +39,7 @@ MESSAGE = {
         },
     }
 }
-ANSWERS = {
+ANSWERS: dict[int | str, dict[str, Any]] = {
     200: {"description": "Every filing was already stored with this content: the stored answer, unchanged"},
     201: {"description": "Accepted and stored; `filings[].consignments[]` carries each decision"},
     409: {"description": "Conflict: the version exists with other content, is stale, or the filing was withdrawn"},

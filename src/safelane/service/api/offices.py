@@ -20,7 +20,8 @@ from safelane.system import StoredSystem
 
 router = APIRouter(prefix="/v1/offices", tags=["offices"])
 
-FORBIDDEN = {403: {"description": "Filers may not read office settings; only supervisors and admins change them"}}
+FORBIDDEN: dict[int | str, dict[str, Any]] = {
+    403: {"description": "Filers may not read office settings; only supervisors and admins change them"}}
 
 
 def _officer(user: User, office: str | None = None) -> None:

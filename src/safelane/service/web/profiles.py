@@ -242,7 +242,9 @@ def _backtest(db: Database, profile: Profile, officer: Officer) -> dict[str, Any
         since = None
         if newest is not None:
             since = datetime.combine(newest.date() - timedelta(days=WINDOW_DAYS - 1), time(), UTC)
-        report = run_backtest(profile, _capped(stored_lodgements(conn, since=since, **scope(profile)), seen, state),
+        hit_scope = scope(profile)
+        lodgements = stored_lodgements(conn, since=since, modes=hit_scope["modes"], kinds=hit_scope["kinds"])
+        report = run_backtest(profile, _capped(lodgements, seen, state),
                               per_day=stored_per_day(conn, since=since),
                               examples=SAMPLE * 20)
     days: list[dict[str, Any]] = []

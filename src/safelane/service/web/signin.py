@@ -97,8 +97,9 @@ FormDep = Annotated[dict[str, str], Depends(checked_form)]
 def _safe_next(target: str | None) -> str:
     """Only paths of this site, so the sign-in form cannot be used to send an officer elsewhere (browsers read
     '//host' and '/\\host' as another site)."""
-    ok = target and target.startswith("/") and not target.startswith("//") and "\\" not in target
-    return target if ok else "/queue"
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return "/queue"
 
 
 @router.get("/signin")
