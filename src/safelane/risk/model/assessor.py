@@ -10,8 +10,6 @@ tax type are not in a lodgement and stay unknown.
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-import numpy as np
-
 from safelane.domain import Finding, Lodgement, Party
 from safelane.risk.model.dataset import Table, from_records
 from safelane.risk.model.explain import explain, sentences
@@ -83,7 +81,3 @@ class ModelAssessor:
 
     def versions(self) -> Mapping[str, str]:
         return {"model": f"{self._used.label} {self._used.version_id}"} if self._used else {}
-
-
-def probabilities(loaded: LoadedModel, lodgements: Sequence[Lodgement]) -> np.ndarray:
-    return score(loaded.model, lodgement_table(lodgements, loaded.model.encoder.extra)).probability
