@@ -25,12 +25,13 @@ from safelane.domain import Filing, InvalidMessage, Problem
 from safelane.formats.airports import to_locode
 from safelane.formats.cargo_xml import SECURITY_CODES
 from safelane.formats.located import Origins, build_filing
+from safelane.formats.units import CARGO_IMP_WEIGHT, kilograms
 from safelane.reference import hs_subheading_known
 
 _START = re.compile(r"^(FWB|FHL)/(\d+)\s*$")
+_IDENTIFIER = re.compile(rb"^(?:FWB|FHL)/\d+\s*$", re.M)
 _TAG = re.compile(r"^([A-Z]{3})(?:/|$)")
 _DETAIL = re.compile(r"^(\d{3}-?\d{8})([A-Z]{3})([A-Z]{3})/([A-Z])(\d+)([KL])(\d+(?:\.\d+)?)")
-_KG = {"K": 1.0, "L": 0.45359237}
 MAX_IMP_BYTES = 1024 * 1024
 
 
@@ -42,6 +43,11 @@ class Block:
     line: int
     fields: list[str]
     more: list[tuple[int, list[str]]] = field(default_factory=list)
+
+
+def is_cargo_imp(head: bytes) -> bool:
+    """A standard message identifier line (FWB/16, FHL/4), after any Type B envelope lines."""
+    return _IDENTIFIER.search(head) is not None
 
 
 def _blocks(data: bytes) -> tuple[str, list[Block], int]:
@@ -68,6 +74,11 @@ def _blocks(data: bytes) -> tuple[str, list[Block], int]:
         else:  # the FWB consignment detail line has no tag
             blocks.append(Block("", n, [line]))
     return kind, blocks, number
+
+
+def _kilograms(weight: float | None, code: str) -> float | None:
+    """A Cargo-IMP weight (code K or L) in kilograms."""
+    return kilograms(weight, CARGO_IMP_WEIGHT[code]) if weight is not None else None
 
 
 def _when(text: str) -> datetime | None:
@@ -173,7 +184,7 @@ def _detail(reader: _Reader, block: Block, what: str) -> tuple[re.Match[str] | N
                                                   f"airports, /T pieces K|L weight (e.g. 176-12345675HKGFRA/T10K120.5)")
         return None, None
     weight = reader.amount(match.group(7), block.line, whole=False)
-    return match, round(weight * _KG[match.group(6)], 3) if weight is not None else None
+    return match, _kilograms(weight, match.group(6))
 
 
 def _fwb(blocks: list[Block], reader: _Reader, origins: Origins) -> tuple[str, dict[str, Any], datetime | None]:
@@ -232,9 +243,9 @@ def _rating(block: Block, consignment: dict[str, Any], reader: _Reader, origins:
     for value in block.fields[1:]:
         if value[:1] == "P" and value[1:].isdigit():
             item["packages"] = int(value[1:])
-        elif value[:1] in _KG and value[1:2].isdigit() and \
+        elif value[:1] in CARGO_IMP_WEIGHT and value[1:2].isdigit() and \
                 (weight := reader.amount(value[1:], block.line, whole=False)) is not None:
-            item["gross_mass_kg"] = round(weight * _KG[value[0]], 3)
+            item["gross_mass_kg"] = _kilograms(weight, value[0])
     codes: list[tuple[int, str]] = []
     for n, fields in block.more:
         if fields and fields[0].isdigit():  # numbered continuation: /2/NG/...
@@ -322,8 +333,9 @@ def _house(block: Block, master: str, reader: _Reader, origins: Origins, at: str
     house: dict[str, Any] = {"mode": "air", "master_document": master, "house_document": fields[0][:35] or None}
     pieces = reader.amount(fields[2], block.line, whole=True) if fields[2] else None
     weight = None
-    if fields[3][:1] in _KG and (value := reader.amount(fields[3][1:], block.line, whole=False)) is not None:
-        weight = round(value * _KG[fields[3][0]], 3)
+    if fields[3][:1] in CARGO_IMP_WEIGHT and (value := reader.amount(fields[3][1:], block.line, whole=False)) \
+            is not None:
+        weight = _kilograms(value, fields[3][0])
     item: dict[str, Any] = {"description": fields[5][:512] or ""}
     if pieces:
         house["total_packages"] = item["packages"] = pieces
