@@ -195,7 +195,8 @@ def parse_csv(data: bytes, *, filer: str | None = None) -> list[Filing]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise InvalidMessage([Problem(f"byte {error.start}", "not_utf8", "CSV must be UTF-8")]) from None
+        raise InvalidMessage([Problem(f"byte {error.start}", "not_utf8", "CSV must be UTF-8, or UTF-16 or UTF-32 "
+                                                                          "opening with a byte-order mark")]) from None
     reader = csv.DictReader(io.StringIO(text, newline=""))
     header = reader.fieldnames or []
     unknown = [c for c in header if c not in CSV_COLUMNS]
