@@ -33,6 +33,8 @@ _IDENTIFIER = re.compile(rb"^(?:FWB|FHL)/\d+\s*$", re.M)
 _TAG = re.compile(r"^([A-Z]{3})(?:/|$)")
 _DETAIL = re.compile(r"^(\d{3}-?\d{8})([A-Z]{3})([A-Z]{3})/([A-Z])(\d+)([KL])(\d+(?:\.\d+)?)")
 MAX_IMP_BYTES = 1024 * 1024
+NATURE_OF_GOODS_WIDTH = 20  # an RTD /NG or /NC line holds 20 characters of the goods description
+FREE_TEXT_WIDTH = 65  # an FHL TXT line holds 65
 
 
 @dataclass
@@ -43,6 +45,11 @@ class Block:
     line: int
     fields: list[str]
     more: list[tuple[int, list[str]]] = field(default_factory=list)
+    named: list[tuple[int, str, list[str]]] = field(default_factory=list)  # FWB/17 party lines: NAM, ADR, LOC
+
+
+_PARTIES = ("SHP", "CNE", "NFY")
+_PARTY_LINES = ("NAM", "ADR", "LOC")  # FWB/17 and FHL/5: name, street address, place (then the coded line)
 
 
 def is_cargo_imp(head: bytes) -> bool:
@@ -68,8 +75,14 @@ def _blocks(data: bytes) -> tuple[str, list[Block], int]:
         if line.startswith("/"):
             if not blocks:
                 raise InvalidMessage([Problem(f"line {n}", "out_of_place", "a continuation line opens the message")])
-            blocks[-1].more.append((n, line[1:].split("/")))
-        elif match := _TAG.match(line):
+            if blocks[-1].named:
+                blocks[-1].named.append((n, "", line[1:].split("/")))
+            else:
+                blocks[-1].more.append((n, line[1:].split("/")))
+        elif (match := _TAG.match(line)) and match.group(1) in _PARTY_LINES and blocks and \
+                blocks[-1].tag in _PARTIES and not blocks[-1].more:
+            blocks[-1].named.append((n, match.group(1), line[4:].split("/")))
+        elif match:
             blocks.append(Block(match.group(1), n, line[4:].split("/") if len(line) > 3 else []))
         else:  # the FWB consignment detail line has no tag
             blocks.append(Block("", n, [line]))
@@ -104,12 +117,17 @@ class _Reader:
             return None
 
     def party(self, block: Block, path: str, *, name_on_tag: bool) -> dict[str, Any] | None:
-        """SHP/CNE/NFY: [account], name, street lines, place line, coded line (country/postcode/contact)."""
+        """SHP/CNE/NFY: [account], name, street lines, place line, coded line (country/postcode/contact), each
+        line a continuation ("/...", FWB/16) or, in FWB/17 and FHL/5, tagged NAM, ADR and LOC before the coded line."""
         self.origins.note(path, f"line {block.line}")
-        rows = ([(block.line, block.fields)] if name_on_tag else []) + block.more
+        if block.named:
+            rows = _named_rows(block.named)
+        else:
+            rows = ([(block.line, block.fields)] if name_on_tag else []) + block.more
         rows = [(n, f) for n, f in rows if any(f)]
         if not rows:
-            self.fail(block.line, "missing_party_name", f"{block.tag} needs a name line")
+            form = "a NAM/ line" if block.named else "a name line"
+            self.fail(block.line, "missing_party_name", f"{block.tag} needs {form}")
             return None
         (name_line, name_fields), rest = rows[0], rows[1:]
         party: dict[str, Any] = {"name": " ".join(name_fields).strip()[:512]}
@@ -143,6 +161,42 @@ class _Reader:
             if fields[1] and fields[2]:
                 notes.setdefault(fields[1], []).append((fields[2], fields[3]))
         return notes
+
+
+def _named_rows(named: list[tuple[int, str, list[str]]]) -> list[tuple[int, list[str]]]:
+    """FWB/17 party lines as the FWB/16 rows they stand for: one name row, one street row, the place row and the
+    coded row; an untagged line continues the tagged line above it, except the coded line after ADR or LOC."""
+    rows: dict[str, tuple[int, list[str]]] = {}
+    coded: list[tuple[int, list[str]]] = []
+    current = ""
+    for n, tag, fields in named:
+        if tag:
+            current = tag
+        elif current in ("ADR", "LOC") and re.fullmatch(r"[A-Z]{2}", fields[0]):
+            coded.append((n, fields))
+            continue
+        if current == "LOC" and current in rows:
+            continue  # one place line: a second says nothing the address holds
+        if current in rows:
+            line, before = rows[current]
+            rows[current] = (line, [" ".join(filter(None, before + fields))])
+        else:
+            rows[current] = (n, fields if current == "LOC" else [" ".join(filter(None, fields))])
+    if "NAM" not in rows or not any(rows["NAM"][1]):
+        return []
+    return [rows[tag] for tag in _PARTY_LINES if tag in rows] + coded
+
+
+def run_on(pieces: list[str], width: int) -> str:
+    """Free text written over several lines of `width` characters: a line that fills its width was cut there,
+    perhaps inside a word ("CONSOLIDATED SHIPMEN" / "T"), so the next runs on without a space; a shorter line, or
+    a next line opening with a space, ends at a word."""
+    text = ""
+    for i, piece in enumerate(pieces):
+        if i and (len(pieces[i - 1]) < width or piece.startswith(" ")):
+            text += " "
+        text += piece.strip()
+    return " ".join(text.split())
 
 
 def _identify(consignment: dict[str, Any], notes: dict[str, list[tuple[str, str]]]) -> None:
@@ -247,6 +301,7 @@ def _rating(block: Block, consignment: dict[str, Any], reader: _Reader, origins:
                 (weight := reader.amount(value[1:], block.line, whole=False)) is not None:
             item["gross_mass_kg"] = _kilograms(weight, value[0])
     codes: list[tuple[int, str]] = []
+    description: list[str] = []
     for n, fields in block.more:
         if fields and fields[0].isdigit():  # numbered continuation: /2/NG/...
             fields = fields[1:]
@@ -254,7 +309,8 @@ def _rating(block: Block, consignment: dict[str, Any], reader: _Reader, origins:
             continue
         kind, rest = fields[0], "/".join(fields[1:]).strip()
         if kind in ("NG", "NC") and rest:
-            item["description"] = (item.get("description", "") + " " + rest).strip()[:512]
+            description.append("/".join(fields[1:]))
+            item["description"] = run_on(description, NATURE_OF_GOODS_WIDTH)[:512]
             origins.note(f"{path}.description", f"line {n}")
         elif kind == "NH" and rest:
             codes.append((n, rest.replace(".", "").replace(" ", "")))
@@ -291,7 +347,7 @@ def _fhl(blocks: list[Block], reader: _Reader, origins: Origins) -> tuple[str, l
         if houses:
             house = houses[-1]
             if text:
-                house["goods"][0]["description"] = " ".join(text)[:512]
+                house["goods"][0]["description"] = run_on(text, FREE_TEXT_WIDTH)[:512]
             _identify(house, notes)
             if status := _security(codes, notes):
                 house["security_status"] = status
