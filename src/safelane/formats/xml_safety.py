@@ -14,7 +14,6 @@ from lxml import etree
 from safelane.domain import InvalidMessage, Problem
 
 MAX_XML_BYTES = 10 * 1024 * 1024  # far above any real waybill or declaration (they are kilobytes)
-MAX_DEPTH = 256  # libxml2's built-in limit when XML_PARSE_HUGE is off
 
 _PARSER = etree.XMLParser(
     resolve_entities=False,
