@@ -16,6 +16,7 @@ SEEDS = {
                   "own/safelane__XFHL_consolidation.xml"],
     "cargo-imp": ["own/safelane__FWB_16.txt", "own/safelane__FHL_4.txt", "own/safelane__FWB_17.txt",
                   "own/safelane__FHL_5.txt"],
+    "ffm": ["own/safelane__FFM_8.txt"],
     "cuscar": ["own/safelane__CUSCAR_two_interchanges.edi"],
     "wco-dms": ["wco-dms/declarations/hmrc__TT_IM001a_import_H1_declaration.xml"],
     "ics-ens": ["own/safelane__IE315_air.xml", "ics-ens/hmrc-store__CC315A_full.xml"],

@@ -64,7 +64,7 @@ def test_csv_is_tried_last():
 
 @pytest.mark.parametrize(("message_type", "answer"), [
     ("XFWB", "xcsn"), ("XFHL", "xcsn"), ("FWB", "csn"), ("FHL", "csn"), ("CUSCAR", "cusres"), ("DMS", "dms-response"),
-    ("IE315", "ics"), ("IE313", "ics"), ("safelane-json", "json"), ("anything else", "json"),
+    ("FFM", "csn"), ("IE315", "ics"), ("IE313", "ics"), ("safelane-json", "json"), ("anything else", "json"),
 ])
 def test_the_answer_standard_of_each_message_type(message_type, answer):
     assert formats.answer_standard(message_type) == answer
@@ -98,4 +98,5 @@ def test_an_installed_standard_is_a_format_name(installed):
 def test_an_unknown_format_name_lists_the_known_ones():
     with pytest.raises(InvalidMessage) as caught:
         formats.parse(read("own/safelane__FWB_16.txt"), format="telex")
-    assert "known: cargo-imp, cargo-xml, csv, cuscar, ics-ens, json, jsonl, wco-dms" in caught.value.problems[0].message
+    known = "known: cargo-imp, cargo-xml, csv, cuscar, ffm, ics-ens, json, jsonl, wco-dms"
+    assert known in caught.value.problems[0].message

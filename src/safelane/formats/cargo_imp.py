@@ -57,17 +57,19 @@ def is_cargo_imp(head: bytes) -> bool:
     return _IDENTIFIER.search(head) is not None
 
 
-def _blocks(data: bytes) -> tuple[str, list[Block], int]:
+def blocks_of(data: bytes, identifier: re.Pattern[str] = _START, what: str = "FWB/nn or FHL/nn"
+              ) -> tuple[str, list[Block], int]:
+    """The message's kind (FWB, FHL...), its lines as blocks after the message identifier, and that line's number."""
     if len(data) > MAX_IMP_BYTES:
         raise InvalidMessage([Problem("$", "too_large", f"the message has {len(data):,} bytes; the limit for "
                                                          f"Cargo-IMP is {MAX_IMP_BYTES:,}")])
     text = data.decode("latin-1").lstrip("\ufeff\xef\xbb\xbf")
     lines = [(n, line.rstrip()) for n, line in enumerate(text.splitlines(), start=1)]
-    start = next((i for i, (_, line) in enumerate(lines) if _START.match(line)), None)
+    start = next((i for i, (_, line) in enumerate(lines) if identifier.match(line)), None)
     if start is None:
-        raise InvalidMessage([Problem("line 1", "unknown_message", "no FWB/nn or FHL/nn message identifier")])
+        raise InvalidMessage([Problem("line 1", "unknown_message", f"no {what} message identifier")])
     number, first = lines[start]
-    kind = first[:3]  # FWB or FHL, as _START matched
+    kind = first[:3]  # FWB, FHL or FFM, as the identifier matched
     blocks: list[Block] = []
     for n, line in lines[start + 1 :]:
         if not line:
@@ -89,7 +91,7 @@ def _blocks(data: bytes) -> tuple[str, list[Block], int]:
     return kind, blocks, number
 
 
-def _kilograms(weight: float | None, code: str) -> float | None:
+def kilograms_of(weight: float | None, code: str) -> float | None:
     """A Cargo-IMP weight (code K or L) in kilograms."""
     return kilograms(weight, CARGO_IMP_WEIGHT[code]) if weight is not None else None
 
@@ -208,7 +210,7 @@ def _identify(consignment: dict[str, Any], notes: dict[str, list[tuple[str, str]
             party["identifiers"] = ids
 
 
-def _security(codes: set[str], notes: dict[str, list[tuple[str, str]]]) -> str | None:
+def security_of(codes: set[str], notes: dict[str, list[tuple[str, str]]]) -> str | None:
     for code in SECURITY_CODES:
         if code in codes:
             return code
@@ -238,7 +240,7 @@ def _detail(reader: _Reader, block: Block, what: str) -> tuple[re.Match[str] | N
                                                   f"airports, /T pieces K|L weight (e.g. 176-12345675HKGFRA/T10K120.5)")
         return None, None
     weight = reader.amount(match.group(7), block.line, whole=False)
-    return match, _kilograms(weight, match.group(6))
+    return match, kilograms_of(weight, match.group(6))
 
 
 def _fwb(blocks: list[Block], reader: _Reader, origins: Origins) -> tuple[str, dict[str, Any], datetime | None]:
@@ -283,7 +285,7 @@ def _fwb(blocks: list[Block], reader: _Reader, origins: Origins) -> tuple[str, d
     if not consignment["goods"]:  # no /NG or /NC: filed as it is; the PLACI 7+1 check asks for it (RFI)
         consignment["goods"] = [{}]
     _identify(consignment, notes)
-    if status := _security(codes, notes):
+    if status := security_of(codes, notes):
         consignment["security_status"] = status
     _places(consignment, match.group(2), match.group(3), blocks[0].line, origins, at, via)
     return number, consignment, issued
@@ -299,7 +301,7 @@ def _rating(block: Block, consignment: dict[str, Any], reader: _Reader, origins:
             item["packages"] = int(value[1:])
         elif value[:1] in CARGO_IMP_WEIGHT and value[1:2].isdigit() and \
                 (weight := reader.amount(value[1:], block.line, whole=False)) is not None:
-            item["gross_mass_kg"] = _kilograms(weight, value[0])
+            item["gross_mass_kg"] = kilograms_of(weight, value[0])
     codes: list[tuple[int, str]] = []
     description: list[str] = []
     for n, fields in block.more:
@@ -349,7 +351,7 @@ def _fhl(blocks: list[Block], reader: _Reader, origins: Origins) -> tuple[str, l
             if text:
                 house["goods"][0]["description"] = run_on(text, FREE_TEXT_WIDTH)[:512]
             _identify(house, notes)
-            if status := _security(codes, notes):
+            if status := security_of(codes, notes):
                 house["security_status"] = status
 
     for block in blocks:
@@ -391,7 +393,7 @@ def _house(block: Block, master: str, reader: _Reader, origins: Origins, at: str
     weight = None
     if fields[3][:1] in CARGO_IMP_WEIGHT and (value := reader.amount(fields[3][1:], block.line, whole=False)) \
             is not None:
-        weight = _kilograms(value, fields[3][0])
+        weight = kilograms_of(value, fields[3][0])
     item: dict[str, Any] = {"description": fields[5][:512] or ""}
     if pieces:
         house["total_packages"] = item["packages"] = pieces
@@ -410,7 +412,7 @@ def _house(block: Block, master: str, reader: _Reader, origins: Origins, at: str
 
 def parse(data: bytes, *, filer: str | None = None) -> list[Filing]:
     """One FWB or FHL message to one pre-loading filing."""
-    kind, blocks, first_line = _blocks(data)
+    kind, blocks, first_line = blocks_of(data)
     origins = Origins(f"line {first_line}")
     reader = _Reader(origins)
     if kind == "FWB":

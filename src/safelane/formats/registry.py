@@ -1,15 +1,15 @@
 """Every standard safelane reads, once, in the order detection tries them.
 
 XML standards are told apart by their root element; the others by their `detect` on the message's
-head, tried in this order: EDIFACT, Cargo-IMP, JSON lines, JSON, then standards from installed
-packages (entry-point group `safelane.formats`, each a `Standard`), and CSV last (its test, a comma in
-the first line, is the weakest).
+head, tried in this order: EDIFACT, Cargo-IMP waybills, Cargo-IMP flight manifests, JSON lines, JSON,
+then standards from installed packages (entry-point group `safelane.formats`, each a `Standard`), and
+CSV last (its test, a comma in the first line, is the weakest).
 """
 
 from functools import cache
 from importlib.metadata import entry_points
 
-from safelane.formats import cargo_imp, cargo_xml, cuscar, ics_ens, native, outbound, wco_dms
+from safelane.formats import cargo_imp, cargo_xml, cuscar, flight_manifest, ics_ens, native, outbound, wco_dms
 from safelane.formats.standard import Standard
 
 ENTRY_POINTS = "safelane.formats"
@@ -28,6 +28,9 @@ BUILT_IN: tuple[Standard, ...] = (
              charset="an EDIFACT 8-bit syntax (UNOA to UNOY)"),
     Standard("cargo-imp", "IATA Cargo-IMP waybills (FWB, FHL)", cargo_imp.parse, "text/plain", answer="csn",
              message_types=("FWB", "FHL"), detect=cargo_imp.is_cargo_imp, wide_text="refuse",
+             charset="ASCII (Type B)"),
+    Standard("ffm", "IATA Cargo-IMP flight manifests (FFM)", flight_manifest.parse, "text/plain", answer="csn",
+             message_types=("FFM",), detect=flight_manifest.is_flight_manifest, wide_text="refuse",
              charset="ASCII (Type B)"),
     Standard("jsonl", "safelane JSON lines", native.parse_jsonl, "application/x-ndjson", answer="json",
              message_types=("safelane-jsonl",), detect=native.is_jsonl, wide_text="transcode"),
