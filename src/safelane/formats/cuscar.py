@@ -161,9 +161,9 @@ def _consignments(message: Message, origins: Origins, problems: list[Problem], h
                     origins.note(f"{path}.hs_code", (segment, 2))
             elif tag == "MEA" and segment.element(2, 0) in ("G", "AAB"):
                 unit = segment.element(3, 0)
-                value = _number(segment, 3, 1, problems, whole=False)
-                if value is not None:
-                    if (mass := kilograms(value, unit)) is None:
+                weight = _number(segment, 3, 1, problems, whole=False)
+                if weight is not None:
+                    if (mass := kilograms(weight, unit)) is None:
                         problems.append(Problem(segment.where(3), "unknown_unit", f"weight unit {unit!r} is "
                                                                                   f"not one of {UNITS}"))
                     else:

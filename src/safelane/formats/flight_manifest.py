@@ -73,8 +73,8 @@ def parse(data: bytes, *, filer: str | None = None) -> list[Filing]:
         for key, origin in consignment.pop("_origins").items():
             origins.note(f"consignments[{i}]{key}", origin)
     origins.note("document_number", f"line {blocks[0].line}")
-    filing = {"document_number": f"{number}/{flight.group(3)}/{flight.group(5)}", "message_type": "FFM",
-              "kind": "pre_arrival", "consignments": consignments}
+    filing: dict[str, Any] = {"document_number": f"{number}/{flight.group(3)}/{flight.group(5)}",
+                              "message_type": "FFM", "kind": "pre_arrival", "consignments": consignments}
     return [build_filing(filing, origins, filer=filer)]
 
 
