@@ -28,6 +28,7 @@ DEFAULT = {
     "XFHL (2 houses)": "own/safelane__XFHL_consolidation.xml",
     "FWB": "own/safelane__FWB_16.txt",
     "FHL (2 houses)": "own/safelane__FHL_4.txt",
+    "FFM (3 air waybills)": "own/safelane__FFM_8.txt",
     "DMS declaration": "wco-dms/declarations/hmrc__TT_IM001a_import_H1_declaration.xml",
     "IE315": "own/safelane__IE315_air.xml",
 }

@@ -14,7 +14,9 @@ from tests.formats.messages import read
 SEEDS = {
     "cargo-xml": ["cargo-xml/riege__888-11111111_XFWB.xml", "cargo-xml/riege__SEL22222222_XFZB.xml",
                   "own/safelane__XFHL_consolidation.xml"],
-    "cargo-imp": ["own/safelane__FWB_16.txt", "own/safelane__FHL_4.txt"],
+    "cargo-imp": ["own/safelane__FWB_16.txt", "own/safelane__FHL_4.txt", "own/safelane__FWB_17.txt",
+                  "own/safelane__FHL_5.txt"],
+    "ffm": ["own/safelane__FFM_8.txt"],
     "cuscar": ["own/safelane__CUSCAR_two_interchanges.edi"],
     "wco-dms": ["wco-dms/declarations/hmrc__TT_IM001a_import_H1_declaration.xml"],
     "ics-ens": ["own/safelane__IE315_air.xml", "ics-ens/hmrc-store__CC315A_full.xml"],

@@ -1,6 +1,9 @@
 from datetime import UTC, datetime
 
+import pytest
+
 from safelane.formats import detect, parse
+from safelane.formats.cargo_imp import run_on
 from tests.formats.messages import problems, read
 
 FWB = "own/safelane__FWB_16.txt"
@@ -54,3 +57,73 @@ def test_errors_name_the_line():
     assert problems(parse, data) == [("line 14", "unknown_country")]
     assert problems(parse, b"FWB/16\r\n") == [("line 2", "malformed_line")]
     assert problems(parse, b"HELLO\r\n", format="cargo-imp") == [("line 1", "unknown_message")]
+
+
+FWB_17 = "own/safelane__FWB_17.txt"
+FHL_5 = "own/safelane__FHL_5.txt"
+
+
+def party_of(name: str, role: str, index: int = 0) -> tuple:
+    party = getattr(parse(read(name))[0].consignments[index], role)
+    address = party.address
+    return party.name, address.street, address.city, address.postcode, address.country
+
+
+@pytest.mark.parametrize("role", ["consignor", "consignee"])
+def test_fwb_17_parties_read_like_fwb_16(role):
+    assert party_of(FWB_17, role) == party_of(FWB, role)
+
+
+def test_fwb_17_notify_party():
+    assert party_of(FWB_17, "notify_party") == ("ELBE CUSTOMS BROKERS", "ZOLLWEG 1", "HAMBURG", "20459", "DE")
+
+
+@pytest.mark.parametrize("role", ["consignor", "consignee"])
+def test_fhl_5_parties_read_like_fhl_4(role):
+    assert party_of(FHL_5, role) == party_of(FHL, role)
+
+
+def test_fhl_5_keeps_the_fhl_4_form_beside_it():
+    assert party_of(FHL_5, "consignor", 1) == party_of(FHL, "consignor", 1)
+
+
+def test_fhl_5_name_and_place_lines_without_an_address_line():
+    assert party_of(FHL_5, "consignee", 1) == ("MARIA MUSTER", None, "FRANKFURT", None, "DE")
+
+
+def test_a_fwb_17_party_without_a_name_line_is_located():
+    data = read(FWB_17).replace(b"NAM/NORTHWIND RETAIL GMBH\r\n", b"")
+    assert problems(parse, data) == [("line 10", "missing_party_name")]
+
+
+def test_a_fwb_17_party_with_a_blank_name_line_is_located():
+    data = read(FWB_17).replace(b"NAM/NORTHWIND RETAIL GMBH", b"NAM/")
+    assert problems(parse, data) == [("line 10", "missing_party_name")]
+
+
+def test_a_fwb_17_coded_line_is_located():
+    data = read(FWB_17).replace(b"/DE/20457", b"/QQ/20457")
+    assert problems(parse, data) == [("line 14", "unknown_country")]
+
+
+def test_a_description_cut_inside_a_word_at_its_width_runs_on():
+    assert parse(read(FWB_17))[0].consignments[0].goods[0].description == "CONSOLIDATED SHIPMENT OF PLASTIC TOYS"
+
+
+def test_a_description_line_shorter_than_its_width_ends_at_a_word():
+    data = read(FWB_17).replace(b"/NG/CONSOLIDATED SHIPMEN", b"/NG/CONSOLIDATED")
+    assert parse(data)[0].consignments[0].goods[0].description == "CONSOLIDATED T OF PLASTIC TOYS"
+
+
+def test_a_free_text_line_that_fills_its_width_and_a_next_opening_with_a_space_keep_the_space():
+    assert parse(read(FHL_5))[0].consignments[0].goods[0].description == (
+        "PLASTIC BUILDING BLOCKS FOR CHILDREN OVER THREE YEARS IN BOXES OF TWELVE SETS")
+
+
+@pytest.mark.parametrize(("pieces", "joined"), [
+    (["CONSOLIDATED SHIPMEN", "T"], "CONSOLIDATED SHIPMENT"),
+    (["CONSOLIDATION AS PER", " ATTACHED LIST"], "CONSOLIDATION AS PER ATTACHED LIST"),
+    (["TOYS", "GAMES"], "TOYS GAMES"),
+])
+def test_run_on(pieces, joined):
+    assert run_on(pieces, 20) == joined

@@ -37,6 +37,12 @@ def test_cargo_imp_mutations(data):
 
 
 @SETTINGS
+@given(mutated("ffm"))
+def test_flight_manifest_mutations(data):
+    outcome(data, "ffm")
+
+
+@SETTINGS
 @given(mutated("cuscar"))
 def test_cuscar_mutations(data):
     outcome(data, "cuscar")

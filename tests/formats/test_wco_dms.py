@@ -49,7 +49,7 @@ def test_partial_amendment_is_refused_with_its_location():
 
 @pytest.mark.parametrize("name", ["notifications/hmrc__01_DMSACC.xml", "declarations/hmrc__TT_IM001b_01_DMSREJ.xml"])
 def test_responses_are_not_declarations(name):
-    assert problems(parse, read(f"wco-dms/{name}")) == [("/MetaData", "unexpected_root")]
+    assert problems(parse, read(f"wco-dms/{name}")) == [("/MetaData/Response", "not_a_filing")]
 
 
 def test_domain_errors_point_at_the_element():

@@ -1,4 +1,5 @@
-"""`safelane assess`: read native JSON, JSON lines or CSV (files or stdin), print one decision per consignment."""
+"""`safelane assess`: read messages in any standard safelane reads (files or stdin), print one decision per
+consignment. The standards and their names come from `formats.registry`."""
 
 import sys
 from pathlib import Path
@@ -32,7 +33,8 @@ def _line(consignment: dict[str, Any], answer: str, stored: dict[str, Any] | Non
 
 def assess(
     files: list[str] = typer.Argument(None, help="input files; none or '-' reads standard input"),
-    format: str | None = typer.Option(None, "--format", help="force a format instead of detecting it"),
+    format: str | None = typer.Option(None, "--format", help="force a standard by its name (docs/formats.md lists "
+                                      "them) instead of detecting it"),
     store: bool = typer.Option(False, "--store", help="also persist filings, assessments and decisions"),
     profiles: Path | None = typer.Option(None, "--profiles", exists=True, file_okay=False,
                                          help="a folder of profile files (default: the database's active ones)"),

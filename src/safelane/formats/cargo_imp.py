@@ -25,13 +25,16 @@ from safelane.domain import Filing, InvalidMessage, Problem
 from safelane.formats.airports import to_locode
 from safelane.formats.cargo_xml import SECURITY_CODES
 from safelane.formats.located import Origins, build_filing
+from safelane.formats.units import CARGO_IMP_WEIGHT, kilograms
 from safelane.reference import hs_subheading_known
 
 _START = re.compile(r"^(FWB|FHL)/(\d+)\s*$")
+_IDENTIFIER = re.compile(rb"^(?:FWB|FHL)/\d+\s*$", re.M)
 _TAG = re.compile(r"^([A-Z]{3})(?:/|$)")
 _DETAIL = re.compile(r"^(\d{3}-?\d{8})([A-Z]{3})([A-Z]{3})/([A-Z])(\d+)([KL])(\d+(?:\.\d+)?)")
-_KG = {"K": 1.0, "L": 0.45359237}
 MAX_IMP_BYTES = 1024 * 1024
+NATURE_OF_GOODS_WIDTH = 20  # an RTD /NG or /NC line holds 20 characters of the goods description
+FREE_TEXT_WIDTH = 65  # an FHL TXT line holds 65
 
 
 @dataclass
@@ -42,19 +45,31 @@ class Block:
     line: int
     fields: list[str]
     more: list[tuple[int, list[str]]] = field(default_factory=list)
+    named: list[tuple[int, str, list[str]]] = field(default_factory=list)  # FWB/17 party lines: NAM, ADR, LOC
 
 
-def _blocks(data: bytes) -> tuple[str, list[Block], int]:
+_PARTIES = ("SHP", "CNE", "NFY")
+_PARTY_LINES = ("NAM", "ADR", "LOC")  # FWB/17 and FHL/5: name, street address, place (then the coded line)
+
+
+def is_cargo_imp(head: bytes) -> bool:
+    """A standard message identifier line (FWB/16, FHL/4), after any Type B envelope lines."""
+    return _IDENTIFIER.search(head) is not None
+
+
+def blocks_of(data: bytes, identifier: re.Pattern[str] = _START, what: str = "FWB/nn or FHL/nn"
+              ) -> tuple[str, list[Block], int]:
+    """The message's kind (FWB, FHL...), its lines as blocks after the message identifier, and that line's number."""
     if len(data) > MAX_IMP_BYTES:
         raise InvalidMessage([Problem("$", "too_large", f"the message has {len(data):,} bytes; the limit for "
                                                          f"Cargo-IMP is {MAX_IMP_BYTES:,}")])
     text = data.decode("latin-1").lstrip("\ufeff\xef\xbb\xbf")
     lines = [(n, line.rstrip()) for n, line in enumerate(text.splitlines(), start=1)]
-    start = next((i for i, (_, line) in enumerate(lines) if _START.match(line)), None)
+    start = next((i for i, (_, line) in enumerate(lines) if identifier.match(line)), None)
     if start is None:
-        raise InvalidMessage([Problem("line 1", "unknown_message", "no FWB/nn or FHL/nn message identifier")])
+        raise InvalidMessage([Problem("line 1", "unknown_message", f"no {what} message identifier")])
     number, first = lines[start]
-    kind = first[:3]  # FWB or FHL, as _START matched
+    kind = first[:3]  # FWB, FHL or FFM, as the identifier matched
     blocks: list[Block] = []
     for n, line in lines[start + 1 :]:
         if not line:
@@ -62,12 +77,23 @@ def _blocks(data: bytes) -> tuple[str, list[Block], int]:
         if line.startswith("/"):
             if not blocks:
                 raise InvalidMessage([Problem(f"line {n}", "out_of_place", "a continuation line opens the message")])
-            blocks[-1].more.append((n, line[1:].split("/")))
-        elif match := _TAG.match(line):
+            if blocks[-1].named:
+                blocks[-1].named.append((n, "", line[1:].split("/")))
+            else:
+                blocks[-1].more.append((n, line[1:].split("/")))
+        elif (match := _TAG.match(line)) and match.group(1) in _PARTY_LINES and blocks and \
+                blocks[-1].tag in _PARTIES and not blocks[-1].more:
+            blocks[-1].named.append((n, match.group(1), line[4:].split("/")))
+        elif match:
             blocks.append(Block(match.group(1), n, line[4:].split("/") if len(line) > 3 else []))
         else:  # the FWB consignment detail line has no tag
             blocks.append(Block("", n, [line]))
     return kind, blocks, number
+
+
+def kilograms_of(weight: float | None, code: str) -> float | None:
+    """A Cargo-IMP weight (code K or L) in kilograms."""
+    return kilograms(weight, CARGO_IMP_WEIGHT[code]) if weight is not None else None
 
 
 def _when(text: str) -> datetime | None:
@@ -93,12 +119,17 @@ class _Reader:
             return None
 
     def party(self, block: Block, path: str, *, name_on_tag: bool) -> dict[str, Any] | None:
-        """SHP/CNE/NFY: [account], name, street lines, place line, coded line (country/postcode/contact)."""
+        """SHP/CNE/NFY: [account], name, street lines, place line, coded line (country/postcode/contact), each
+        line a continuation ("/...", FWB/16) or, in FWB/17 and FHL/5, tagged NAM, ADR and LOC before the coded line."""
         self.origins.note(path, f"line {block.line}")
-        rows = ([(block.line, block.fields)] if name_on_tag else []) + block.more
+        if block.named:
+            rows = _named_rows(block.named)
+        else:
+            rows = ([(block.line, block.fields)] if name_on_tag else []) + block.more
         rows = [(n, f) for n, f in rows if any(f)]
         if not rows:
-            self.fail(block.line, "missing_party_name", f"{block.tag} needs a name line")
+            form = "a NAM/ line" if block.named else "a name line"
+            self.fail(block.line, "missing_party_name", f"{block.tag} needs {form}")
             return None
         (name_line, name_fields), rest = rows[0], rows[1:]
         party: dict[str, Any] = {"name": " ".join(name_fields).strip()[:512]}
@@ -134,6 +165,42 @@ class _Reader:
         return notes
 
 
+def _named_rows(named: list[tuple[int, str, list[str]]]) -> list[tuple[int, list[str]]]:
+    """FWB/17 party lines as the FWB/16 rows they stand for: one name row, one street row, the place row and the
+    coded row; an untagged line continues the tagged line above it, except the coded line after ADR or LOC."""
+    rows: dict[str, tuple[int, list[str]]] = {}
+    coded: list[tuple[int, list[str]]] = []
+    current = ""
+    for n, tag, fields in named:
+        if tag:
+            current = tag
+        elif current in ("ADR", "LOC") and re.fullmatch(r"[A-Z]{2}", fields[0]):
+            coded.append((n, fields))
+            continue
+        if current == "LOC" and current in rows:
+            continue  # one place line: a second says nothing the address holds
+        if current in rows:
+            line, before = rows[current]
+            rows[current] = (line, [" ".join(filter(None, before + fields))])
+        else:
+            rows[current] = (n, fields if current == "LOC" else [" ".join(filter(None, fields))])
+    if "NAM" not in rows or not any(rows["NAM"][1]):
+        return []
+    return [rows[tag] for tag in _PARTY_LINES if tag in rows] + coded
+
+
+def run_on(pieces: list[str], width: int) -> str:
+    """Free text written over several lines of `width` characters: a line that fills its width was cut there,
+    perhaps inside a word ("CONSOLIDATED SHIPMEN" / "T"), so the next runs on without a space; a shorter line, or
+    a next line opening with a space, ends at a word."""
+    text = ""
+    for i, piece in enumerate(pieces):
+        if i and (len(pieces[i - 1]) < width or piece.startswith(" ")):
+            text += " "
+        text += piece.strip()
+    return " ".join(text.split())
+
+
 def _identify(consignment: dict[str, Any], notes: dict[str, list[tuple[str, str]]]) -> None:
     for role, subject in (("consignor", "SHP"), ("consignee", "CNE")):
         party = consignment.get(role)
@@ -143,7 +210,7 @@ def _identify(consignment: dict[str, Any], notes: dict[str, list[tuple[str, str]
             party["identifiers"] = ids
 
 
-def _security(codes: set[str], notes: dict[str, list[tuple[str, str]]]) -> str | None:
+def security_of(codes: set[str], notes: dict[str, list[tuple[str, str]]]) -> str | None:
     for code in SECURITY_CODES:
         if code in codes:
             return code
@@ -173,7 +240,7 @@ def _detail(reader: _Reader, block: Block, what: str) -> tuple[re.Match[str] | N
                                                   f"airports, /T pieces K|L weight (e.g. 176-12345675HKGFRA/T10K120.5)")
         return None, None
     weight = reader.amount(match.group(7), block.line, whole=False)
-    return match, round(weight * _KG[match.group(6)], 3) if weight is not None else None
+    return match, kilograms_of(weight, match.group(6))
 
 
 def _fwb(blocks: list[Block], reader: _Reader, origins: Origins) -> tuple[str, dict[str, Any], datetime | None]:
@@ -218,7 +285,7 @@ def _fwb(blocks: list[Block], reader: _Reader, origins: Origins) -> tuple[str, d
     if not consignment["goods"]:  # no /NG or /NC: filed as it is; the PLACI 7+1 check asks for it (RFI)
         consignment["goods"] = [{}]
     _identify(consignment, notes)
-    if status := _security(codes, notes):
+    if status := security_of(codes, notes):
         consignment["security_status"] = status
     _places(consignment, match.group(2), match.group(3), blocks[0].line, origins, at, via)
     return number, consignment, issued
@@ -232,10 +299,11 @@ def _rating(block: Block, consignment: dict[str, Any], reader: _Reader, origins:
     for value in block.fields[1:]:
         if value[:1] == "P" and value[1:].isdigit():
             item["packages"] = int(value[1:])
-        elif value[:1] in _KG and value[1:2].isdigit() and \
+        elif value[:1] in CARGO_IMP_WEIGHT and value[1:2].isdigit() and \
                 (weight := reader.amount(value[1:], block.line, whole=False)) is not None:
-            item["gross_mass_kg"] = round(weight * _KG[value[0]], 3)
+            item["gross_mass_kg"] = kilograms_of(weight, value[0])
     codes: list[tuple[int, str]] = []
+    description: list[str] = []
     for n, fields in block.more:
         if fields and fields[0].isdigit():  # numbered continuation: /2/NG/...
             fields = fields[1:]
@@ -243,7 +311,8 @@ def _rating(block: Block, consignment: dict[str, Any], reader: _Reader, origins:
             continue
         kind, rest = fields[0], "/".join(fields[1:]).strip()
         if kind in ("NG", "NC") and rest:
-            item["description"] = (item.get("description", "") + " " + rest).strip()[:512]
+            description.append("/".join(fields[1:]))
+            item["description"] = run_on(description, NATURE_OF_GOODS_WIDTH)[:512]
             origins.note(f"{path}.description", f"line {n}")
         elif kind == "NH" and rest:
             codes.append((n, rest.replace(".", "").replace(" ", "")))
@@ -280,9 +349,9 @@ def _fhl(blocks: list[Block], reader: _Reader, origins: Origins) -> tuple[str, l
         if houses:
             house = houses[-1]
             if text:
-                house["goods"][0]["description"] = " ".join(text)[:512]
+                house["goods"][0]["description"] = run_on(text, FREE_TEXT_WIDTH)[:512]
             _identify(house, notes)
-            if status := _security(codes, notes):
+            if status := security_of(codes, notes):
                 house["security_status"] = status
 
     for block in blocks:
@@ -322,8 +391,9 @@ def _house(block: Block, master: str, reader: _Reader, origins: Origins, at: str
     house: dict[str, Any] = {"mode": "air", "master_document": master, "house_document": fields[0][:35] or None}
     pieces = reader.amount(fields[2], block.line, whole=True) if fields[2] else None
     weight = None
-    if fields[3][:1] in _KG and (value := reader.amount(fields[3][1:], block.line, whole=False)) is not None:
-        weight = round(value * _KG[fields[3][0]], 3)
+    if fields[3][:1] in CARGO_IMP_WEIGHT and (value := reader.amount(fields[3][1:], block.line, whole=False)) \
+            is not None:
+        weight = kilograms_of(value, fields[3][0])
     item: dict[str, Any] = {"description": fields[5][:512] or ""}
     if pieces:
         house["total_packages"] = item["packages"] = pieces
@@ -342,7 +412,7 @@ def _house(block: Block, master: str, reader: _Reader, origins: Origins, at: str
 
 def parse(data: bytes, *, filer: str | None = None) -> list[Filing]:
     """One FWB or FHL message to one pre-loading filing."""
-    kind, blocks, first_line = _blocks(data)
+    kind, blocks, first_line = blocks_of(data)
     origins = Origins(f"line {first_line}")
     reader = _Reader(origins)
     if kind == "FWB":

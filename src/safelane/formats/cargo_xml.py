@@ -13,34 +13,15 @@ become UN/LOCODEs through `airports`. Errors are located by XPath.
 from datetime import UTC, datetime
 from typing import Any, NoReturn
 
-from lxml import etree
-
 from safelane.domain import Filing, InvalidMessage, Problem
 from safelane.formats.airports import to_locode
 from safelane.formats.located import Origins, build_filing, merge
-from safelane.formats.xml_safety import IndexedNode, Node, parse_xml, text_of, xpath_of
+from safelane.formats.xml_reader import Missing, XmlReader, describe
+from safelane.formats.xml_safety import IndexedNode, Node, parse_xml, text_of
 from safelane.reference import hs_subheading_known
 
 ROOTS = {"Waybill": "XFWB", "HouseWaybill": "XFZB", "HouseManifest": "XFHL"}
-NAMESPACES = {"iata:waybill:1", "iata:housewaybill:1", "iata:housemanifest:1"}
 SECURITY_CODES = ("SHR", "SPX", "SCO", "NSC")  # most demanding first
-_KG_PER = {"KGM": 1.0, "LBR": 0.45359237}
-
-
-class Missing:
-    """An element that should be there: located as its parent's XPath plus its name."""
-
-    __slots__ = ("name", "parent")
-
-    def __init__(self, parent: etree._Element, name: str):
-        self.parent = parent
-        self.name = name
-
-
-def describe(origin: Any) -> str:
-    if isinstance(origin, Missing):
-        return f"{xpath_of(origin.parent)}/{origin.name}"
-    return xpath_of(origin)
 
 
 def when(text: str | None) -> datetime | None:
@@ -54,41 +35,10 @@ def when(text: str | None) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-class _Reader:
-    """Reads one message, noting origins and collecting problems instead of stopping at the first."""
-
-    def __init__(self, origins: Origins):
-        self.origins = origins
-        self.problems: list[Problem] = []
-
-    def fail(self, origin: Any, code: str, message: str) -> None:
-        self.problems.append(Problem(describe(origin), code, message))
-
+class _Reader(XmlReader):
     def integer(self, node: Node, name: str, path: str) -> int | None:
-        element = node.raw(name)
-        if element is None or not (element.text or "").strip():
-            return None
-        self.origins.note(path, element)
-        text = element.text.strip()
-        if not text.isdigit():
-            self.fail(element, "not_a_number", f"{name} must be a whole number, got {text!r}")
-            return None
-        return int(text)
-
-    def mass(self, node: Node, name: str, path: str) -> float | None:
-        element = node.raw(name)
-        if element is None or not (element.text or "").strip():
-            return None
-        self.origins.note(path, element)
-        unit = element.get("unitCode", "KGM")
-        if unit not in _KG_PER:
-            self.fail(element, "unknown_unit", f"weight unit {unit!r} is neither KGM nor LBR")
-            return None
-        try:
-            return round(float(element.text) * _KG_PER[unit], 3)
-        except ValueError:
-            self.fail(element, "not_a_number", f"{name} must be a number, got {element.text.strip()!r}")
-            return None
+        value = self.number(node.raw(name), path, whole=True)
+        return int(value) if value is not None else None
 
     def party(self, node: Node | None, path: str, notes: dict[str, list[tuple[str, str]]], subject: str
               ) -> dict[str, Any] | None:
@@ -172,7 +122,7 @@ class _Reader:
                     self.fail(item.raw("PieceQuantity"), "piece_count_mismatch",
                               f"{pieces} pieces declared, but the packages listed (TransportLogisticsPackage/"
                               f"ItemQuantity) add up to {sum(counts)}")
-            if (mass := self.mass(item, "GrossWeightMeasure", f"{where}.gross_mass_kg")) is not None:
+            if (mass := self.mass(item.raw("GrossWeightMeasure"), f"{where}.gross_mass_kg")) is not None:
                 entry["gross_mass_kg"] = mass
             if origin := item.text("OriginCountry", "ID"):
                 entry["origin_country"] = origin
@@ -241,7 +191,7 @@ class _Reader:
                 data[role] = party
         if (pieces := self.integer(node, "TotalPieceQuantity", f"{path}.total_packages")) is not None:
             data["total_packages"] = pieces
-        mass = self.mass(node, "IncludedTareGrossWeightMeasure", f"{path}.total_gross_mass_kg")
+        mass = self.mass(node.raw("IncludedTareGrossWeightMeasure"), f"{path}.total_gross_mass_kg")
         if mass is not None:
             data["total_gross_mass_kg"] = mass
         container = node.first("ApplicableRating") or node

@@ -22,6 +22,7 @@ from typing import Any
 from safelane.domain import Filing, InvalidMessage, Problem
 from safelane.formats.edifact import Message, Segment, messages
 from safelane.formats.located import Origins, build_filing
+from safelane.formats.units import UNITS, kilograms
 
 MODES = {"1": "sea", "2": "rail", "3": "road", "4": "air", "5": "postal", "8": "sea"}
 PARTY_ROLES = {"CZ": "consignor", "CN": "consignee", "N1": "notify_party", "CA": "carrier"}
@@ -160,14 +161,13 @@ def _consignments(message: Message, origins: Origins, problems: list[Problem], h
                     origins.note(f"{path}.hs_code", (segment, 2))
             elif tag == "MEA" and segment.element(2, 0) in ("G", "AAB"):
                 unit = segment.element(3, 0)
-                value = _number(segment, 3, 1, problems, whole=False)
-                if value is not None:
-                    factor = {"KGM": 1.0, "TNE": 1000.0, "LBR": 0.45359237}.get(unit)
-                    if factor is None:
+                weight = _number(segment, 3, 1, problems, whole=False)
+                if weight is not None:
+                    if (mass := kilograms(weight, unit)) is None:
                         problems.append(Problem(segment.where(3), "unknown_unit", f"weight unit {unit!r} is "
-                                                                                  f"not KGM, TNE or LBR"))
+                                                                                  f"not one of {UNITS}"))
                     else:
-                        item["gross_mass_kg"] = round(value * factor, 3)
+                        item["gross_mass_kg"] = mass
                         origins.note(f"{path}.gross_mass_kg", (segment, 3))
         elif tag in ("EQD", "SGP"):
             number = segment.element(2 if tag == "EQD" else 1, 0)
@@ -247,6 +247,11 @@ def _header(message: Message, origins: Origins, problems: list[Problem]) -> dict
     if itinerary:
         header["itinerary"] = itinerary
     return header
+
+
+def is_edifact(head: bytes) -> bool:
+    """An interchange: UNA service string advice or UNB header. The reader refuses other message types."""
+    return head.startswith((b"UNA", b"UNB"))
 
 
 def parse(data: bytes, *, filer: str | None = None) -> list[Filing]:

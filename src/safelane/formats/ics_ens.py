@@ -18,10 +18,17 @@ from lxml import etree
 
 from safelane.domain import Filing, InvalidMessage, Problem
 from safelane.formats.located import Origins, build_filing, merge
-from safelane.formats.xml_safety import Node, XmlReader, local, parse_xml, xpath_of
+from safelane.formats.standard import not_a_filing
+from safelane.formats.xml_reader import XmlReader, describe
+from safelane.formats.xml_safety import Node, local, parse_xml, xpath_of
 from safelane.reference import hs_description, hs_subheading_known
 
 ROOTS = {"CC315A": "IE315", "CC313A": "IE313"}
+# What customs sends back to the filer (ICS1 message names): refused as answers, not read as filings.
+ANSWERS = {"CC304A": "IE304 amendment acceptance", "CC305A": "IE305 amendment rejection",
+           "CC316A": "IE316 ENS rejection", "CC328A": "IE328 ENS acceptance with its MRN",
+           "CC351A": "IE351 advance intervention notification",
+           "SuccessResponse": "HMRC's receipt of an ENS", "ErrorResponse": "HMRC's refusal of an ENS"}
 # ICS transport mode at the border (the EU's list, after UN/ECE Recommendation 19)
 MODES = {"1": "sea", "2": "rail", "3": "road", "4": "air", "5": "postal", "8": "sea"}
 _LOCODE = re.compile(r"[A-Z]{2}[A-Z2-9]{3}")
@@ -138,10 +145,12 @@ def read(data: bytes) -> tuple[dict[str, Any], Origins]:
     element = _message(parse_xml(data))
     message = Node(element)
     message_type = ROOTS.get(message.name)
+    if message.name in ANSWERS:
+        raise not_a_filing(xpath_of(element), f"{ANSWERS[message.name]}, {message.name}")
     if message_type is None:
         raise InvalidMessage([Problem(xpath_of(element), "unexpected_root",
                                       f"an ENS is CC315A or CC313A, not {message.name}")])
-    origins = Origins(element, lambda e: e if isinstance(e, str) else xpath_of(e))
+    origins = Origins(element, describe)
     reader = _Reader(origins)
     header = message.first("HEAHEA")
     if header is None:

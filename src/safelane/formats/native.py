@@ -67,6 +67,21 @@ def _join(where: str, location: str) -> str:
     return f"{where}: {location}" if where.startswith("line") else f"{where}.{location}"
 
 
+def is_json(head: bytes) -> bool:
+    return head.startswith((b"{", b"["))
+
+
+def is_jsonl(head: bytes) -> bool:
+    """Two or more lines, the first a whole JSON object and the second opening one."""
+    lines = [line.strip() for line in head.splitlines() if line.strip()][:2]
+    return len(lines) == 2 and lines[0].startswith(b"{") and lines[0].endswith(b"}") and lines[1].startswith(b"{")
+
+
+def is_csv(head: bytes) -> bool:
+    """A header line with commas (the weakest test: it is tried last)."""
+    return b"," in head.split(b"\n", 1)[0]
+
+
 def parse_json(data: bytes, *, filer: str | None = None) -> list[Filing]:
     """One JSON document: a filing, a consignment, or a list of them."""
     value = _loads(data, "$")
@@ -180,7 +195,8 @@ def parse_csv(data: bytes, *, filer: str | None = None) -> list[Filing]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise InvalidMessage([Problem(f"byte {error.start}", "not_utf8", "CSV must be UTF-8")]) from None
+        raise InvalidMessage([Problem(f"byte {error.start}", "not_utf8", "CSV must be UTF-8, or UTF-16 or UTF-32 "
+                                                                          "opening with a byte-order mark")]) from None
     reader = csv.DictReader(io.StringIO(text, newline=""))
     header = reader.fieldnames or []
     unknown = [c for c in header if c not in CSV_COLUMNS]

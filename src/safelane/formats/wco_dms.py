@@ -19,17 +19,19 @@ from lxml import etree
 
 from safelane.domain import Filing, InvalidMessage, Problem
 from safelane.formats.located import Origins, build_filing, merge
-from safelane.formats.xml_safety import Node, XmlReader, parse_xml, xpath_of
+from safelane.formats.standard import not_a_filing
+from safelane.formats.xml_reader import XmlReader, describe
+from safelane.formats.xml_safety import Node, parse_xml, xpath_of
 
 ROOTS = {"MetaData": "DMS", "Declaration": "DMS"}
 # Mode of transport at the border (UCC DE 7/4, after UN/ECE Recommendation 19)
 MODES = {"1": "sea", "2": "rail", "3": "road", "4": "air", "5": "postal", "8": "sea"}
 TARIFF_CLASSIFICATIONS = ("TSP", "HS", "CV", "TSC")  # commodity code schemes, most used first
 AEO_AUTHORISATIONS = ("AEOC", "AEOS", "AEOF")
-
-
-def describe(origin: Any) -> str:
-    return origin if isinstance(origin, str) else xpath_of(origin)
+# Customs' notifications (MetaData/Response) by function code, as HMRC's CDS names them: answers, not filings.
+NOTIFICATIONS = {"01": "DMSACC", "02": "DMSRCV", "03": "DMSREJ", "05": "DMSCTL", "06": "DMSDOC", "07": "DMSRES",
+                 "08": "DMSROG", "09": "DMSCLE", "10": "DMSINV", "11": "DMSREQ", "13": "DMSTAX", "14": "DMSCPI",
+                 "15": "DMSCPR", "16": "DMSEOG", "18": "DMSGER"}
 
 
 def moment(text: str | None) -> datetime | None:
@@ -103,7 +105,7 @@ class _Reader(XmlReader):
         measure = commodity.first("GoodsMeasure")
         if measure is not None:
             for key, tag in (("gross_mass_kg", "GrossMassMeasure"), ("net_mass_kg", "NetNetWeightMeasure")):
-                if (mass := self.number(measure.raw(tag), f"{path}.{key}", whole=False)) is not None:
+                if (mass := self.mass(measure.raw(tag), f"{path}.{key}")) is not None:
                     entry[key] = mass
         amount = commodity.path("InvoiceLine", "ItemChargeAmount")
         if amount is not None and (value := self.number(amount.element, f"{path}.value.amount", whole=False)) \
@@ -130,9 +132,12 @@ def _declaration(root: etree._Element) -> Node:
         return document
     if document.name == "MetaData" and (declaration := document.first("Declaration")) is not None:
         return declaration
-    what = "a customs response" if document.name == "MetaData" and document.first("Response") else document.name
+    if document.name == "MetaData" and (response := document.first("Response")) is not None:
+        code = response.text("FunctionCode") or ""
+        name = NOTIFICATIONS.get(code, "a DMS response")
+        raise not_a_filing(xpath_of(response.element), f"DMS notification {name}, function code {code or 'none'}")
     raise InvalidMessage([Problem(xpath_of(root), "unexpected_root",
-                                  f"expected a WCO DMS declaration (MetaData/Declaration), got {what}")])
+                                  f"expected a WCO DMS declaration (MetaData/Declaration), got {document.name}")])
 
 
 def read(data: bytes) -> tuple[dict[str, Any], Origins]:
@@ -210,7 +215,7 @@ def read(data: bytes) -> tuple[dict[str, Any], Origins]:
         consignment["documents"] = documents[:100]
     if (total := reader.number(declaration.raw("TotalPackageQuantity"), f"{at}.total_packages", whole=True)):
         consignment["total_packages"] = total
-    gross = reader.number(declaration.raw("TotalGrossMassMeasure"), f"{at}.total_gross_mass_kg", whole=False)
+    gross = reader.mass(declaration.raw("TotalGrossMassMeasure"), f"{at}.total_gross_mass_kg")
     if gross is not None:
         consignment["total_gross_mass_kg"] = gross
     if office := declaration.text("SupervisingOffice", "ID") or declaration.text("PresentationOffice", "ID"):

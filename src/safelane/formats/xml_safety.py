@@ -8,14 +8,12 @@ bounds depth, so an XML bomb or an oversized file costs bounded memory and gives
 """
 
 from collections.abc import Iterator
-from typing import Any
 
 from lxml import etree
 
 from safelane.domain import InvalidMessage, Problem
 
 MAX_XML_BYTES = 10 * 1024 * 1024  # far above any real waybill or declaration (they are kilobytes)
-MAX_DEPTH = 256  # libxml2's built-in limit when XML_PARSE_HUGE is off
 
 _PARSER = etree.XMLParser(
     resolve_entities=False,
@@ -189,26 +187,3 @@ class IndexedNode(Node):
         if head is None:
             return None
         return Node(head).text(*names[1:]) if len(names) > 1 else text_of(head)
-
-
-
-class XmlReader:
-    """What every XML standard's reader shares: where values came from, and the problems found so far."""
-
-    def __init__(self, origins: Any):
-        self.origins = origins
-        self.problems: list[Problem] = []
-
-    def number(self, element: etree._Element | None, path: str, *, whole: bool) -> float | int | None:
-        """The element's number, noted as the origin of `path`; a non-number is a located problem."""
-        if element is None or not (element.text or "").strip():
-            return None
-        self.origins.note(path, element)
-        text = element.text.strip()
-        try:
-            return int(text) if whole else float(text)
-        except ValueError:
-            kind = "a whole number" if whole else "a number"
-            self.problems.append(Problem(xpath_of(element), "not_a_number",
-                                         f"{local(element)} must be {kind}, got {text!r}"))
-            return None

@@ -10,8 +10,6 @@ tax type are not in a lodgement and stay unknown.
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-import numpy as np
-
 from safelane.domain import Finding, Lodgement, Party
 from safelane.risk.model import MODEL
 from safelane.risk.model.dataset import Table, from_records
@@ -95,6 +93,3 @@ def _build(context: AssessorContext) -> ModelAssessor | None:
 # No floors: the model ranks consignments by probability; what it may select is capacity's call.
 SPEC = AssessorSpec(MODEL, "Learned model", _build, order=40, evidence="findings/model.html")
 
-
-def probabilities(loaded: LoadedModel, lodgements: Sequence[Lodgement]) -> np.ndarray:
-    return score(loaded.model, lodgement_table(lodgements, loaded.model.encoder.extra)).probability

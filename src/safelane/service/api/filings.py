@@ -1,6 +1,6 @@
 """Filings: submit, amend, withdraw, list and read. Every write goes through the pipeline.
 
-The body is the message itself (native JSON, JSON lines or CSV today; other standards later), so
+The body is the message itself, in any standard of `formats.registry` (recognised by content), so
 it is read raw, with the size limit enforced while reading: a chunked upload is never buffered
 past `max_body_bytes`. The pipeline commits before it returns, so an answer means the filing is
 durable; a rejected message leaves only its `filing.rejected` audit event.
@@ -25,18 +25,16 @@ from safelane.system import StoredSystem
 
 router = APIRouter(prefix="/v1/filings", tags=["filings"])
 
-FormatQuery = Annotated[str | None, Query(description="json, jsonl or csv; detected from the content when absent")]
+FormatQuery = Annotated[str | None, Query(description=f"one of {', '.join(s.name for s in formats.standards())}; "
+                                                     "detected from the content when absent")]
 
 MESSAGE = {
     "requestBody": {
         "required": True,
-        "description": "The message as sent: a filing, a bare consignment or a list of them (JSON), "
-                       "JSON lines, or CSV. Any `filer` in it is replaced by the caller's organisation.",
-        "content": {
-            "application/json": {"schema": {"type": "object"}},
-            "application/x-ndjson": {"schema": {"type": "string"}},
-            "text/csv": {"schema": {"type": "string"}},
-        },
+        "description": "The message as sent, in any of: " + "; ".join(s.title for s in formats.standards()) +
+                       ". Any `filer` in it is replaced by the caller's organisation.",
+        "content": {s.media_type: {"schema": {"type": "object" if s.name == "json" else "string"}}
+                    for s in formats.standards()},
     }
 }
 ANSWERS: dict[int | str, dict[str, Any]] = {
@@ -73,7 +71,7 @@ async def _read_limited(request: Request, limit: int) -> bytes:
 def _format_label(format: str | None, body: bytes) -> str:
     """A bounded metrics label: a known format name, else 'unknown' (never the caller's free text)."""
     if format is not None:
-        return format if format in formats.PARSERS else "unknown"
+        return format if format in formats.by_name() else "unknown"
     try:
         return formats.detect(body)
     except InvalidMessage:
@@ -216,11 +214,7 @@ def _as_received(version: dict[str, Any]) -> dict[str, Any]:
     return version
 
 
-_MEDIA = {"json": "application/json", "xcsn": "application/xml", "dms-response": "application/xml",
-          "ics": "application/xml", "cusres": "application/edifact", "csn": "text/plain"}
-
-
-@router.get("/{filing_id}/answer", responses={200: {"content": {m: {} for m in set(_MEDIA.values())}}})
+@router.get("/{filing_id}/answer", responses={200: {"content": {a.media_type: {} for a in formats.ANSWERS}}})
 def answer(filing_id: str, user: CurrentUser, system: SystemDep,
            standard: Annotated[str | None, Query(description="answer standard; default: the one that "
                                                  "answers the filing's own message type")] = None) -> Response:
@@ -230,9 +224,9 @@ def answer(filing_id: str, user: CurrentUser, system: SystemDep,
         row = _visible(conn, filing_id, user)
         message_type = filing_store.message_type_of(conn, filing_id, row["current_version"])
         current = filing_store.results_of(conn, filing_id, row["current_version"], as_first_given=False)
-    chosen = standard or formats.answer_standard(message_type)
-    if chosen not in formats.RENDERERS:
-        raise ApiError(422, [Problem("standard", "unknown_standard",
-                                     f"answer standards: {', '.join(sorted(formats.RENDERERS))}")])
+    try:
+        chosen = formats.answer(standard or formats.answer_standard(message_type))
+    except ValueError as error:
+        raise ApiError(422, [Problem("standard", "unknown_standard", str(error))]) from None
     result = FilingResult("accepted", row["document_number"], row["current_version"], filing_id, current)
-    return Response(formats.render(chosen, result, at=system.pipeline.clock()), media_type=_MEDIA[chosen])
+    return Response(chosen.render(result, at=system.pipeline.clock()), media_type=chosen.media_type)
