@@ -18,7 +18,7 @@ import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -37,6 +37,9 @@ CHROMIUM = os.environ.get("SAFELANE_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).parents[2] / "test-artifacts" / "browser"
 USERS = {"olga": ("officer", None, None), "sam": ("supervisor", None, None), "acme": ("filer", "ACME", None),
          "pieter": ("officer", None, "BEANR")}
+# The generated traffic is the same on any calendar day: a fixed day and seed (it has open BEANR cases).
+# Only the worked filings move with the clock, by hours, so their time left reads the same whenever the tests run.
+TRAFFIC_DAY, TRAFFIC_SEED = date(2026, 6, 15), 11
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
                "--disable-background-networking", "--disable-component-update", "--disable-default-apps",
                "--disable-extensions"]
@@ -79,7 +82,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     load_demo_profiles(system)
     add_users(system, USERS)
     now = datetime.now(UTC)
-    day = generate_day((now - timedelta(days=1)).date(), 400, 11)
+    day = generate_day(TRAFFIC_DAY, 400, TRAFFIC_SEED)
     system.pipeline.submit(day, actor="demo")
     worked = system.pipeline.submit(worked_filings(now), actor="acme")
     consignments = {c.reference: c.consignment_id for result in worked for c in result.consignments}
