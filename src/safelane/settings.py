@@ -22,6 +22,7 @@ class Settings:
     # Keys the random compliance sample and exploration draws, so filers cannot predict them. Set the same
     # SAFELANE_SAMPLE_KEY in every process to make the draws reproducible; unset, each process makes its own.
     sample_key: bytes = field(default_factory=lambda: os.urandom(32), repr=False, compare=False)
+    strict_templates: bool = False  # tests: a page reading a field that is not there fails instead of showing blank
 
     @classmethod
     def from_env(cls, **overrides: object) -> "Settings":
@@ -39,6 +40,7 @@ class Settings:
             "max_body_bytes": int(env.get("SAFELANE_MAX_BODY_BYTES", cls.max_body_bytes)),
             "log_level": env.get("SAFELANE_LOG_LEVEL", cls.log_level),
             "policy": policy,
+            "strict_templates": env.get("SAFELANE_STRICT_TEMPLATES", "") in ("1", "true"),
         }
         if env.get("SAFELANE_SAMPLE_KEY"):
             values["sample_key"] = env["SAFELANE_SAMPLE_KEY"].encode()

@@ -71,6 +71,7 @@ class Served:
     url: str
     database_url: str
     consignments: dict[str, str] = field(default_factory=dict)  # reference of a worked filing -> consignment id
+    keys: dict[str, str] = field(default_factory=dict)  # user name -> API key
     requests: list[str] = field(default_factory=list)
 
 
@@ -80,7 +81,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     database_url = f"sqlite:///{folder / 'workbench.db'}"
     system = build(Settings(database_url=database_url))
     load_demo_profiles(system)
-    add_users(system, USERS)
+    keys = add_users(system, USERS)
     now = datetime.now(UTC)
     day = generate_day(TRAFFIC_DAY, 400, TRAFFIC_SEED)
     system.pipeline.submit(day, actor="demo")
@@ -93,7 +94,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     executable = shutil.which("safelane", path=str(Path(sys.executable).parent)) or "safelane"
     log = (folder / "serve.log").open("wb")
     server = subprocess.Popen([executable, "serve", "--port", str(port), "--database", database_url],
-                              stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "SAFELANE_LOG_LEVEL": "WARNING"})
+                              stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "SAFELANE_LOG_LEVEL": "WARNING",
+                                                                   "SAFELANE_STRICT_TEMPLATES": "1"})
     url = f"http://127.0.0.1:{port}"
     try:
         for _ in range(150):
@@ -104,7 +106,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
                 time.sleep(0.2)
         else:
             raise RuntimeError(f"safelane serve did not start: {(folder / 'serve.log').read_text()[-2000:]}")
-        yield Served(url, database_url, consignments)
+        yield Served(url, database_url, consignments, keys)
     finally:
         server.terminate()
         server.wait(timeout=10)

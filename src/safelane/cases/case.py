@@ -89,8 +89,12 @@ def route_of(itinerary: dict[str, Any]) -> list[Stop]:
     return stops
 
 
+GOODS_FIELDS = ("description", "hs_code", "packages", "package_kind", "gross_mass_kg", "net_mass_kg", "value")
+
+
 def goods_of(data: dict[str, Any]) -> list[dict[str, Any]]:
-    return [{**item, "position": item.get("sequence") or i + 1,
+    """Goods items with every optional field present (None when not filed), so the page can read any of them."""
+    return [{**{k: item.get(k) for k in GOODS_FIELDS}, "position": item.get("sequence") or i + 1,
              "hs_description": tables.hs_description(item["hs_code"]) if item.get("hs_code") else None,
              "origin": country(item.get("origin_country"))}
             for i, item in enumerate(data.get("goods") or [])]

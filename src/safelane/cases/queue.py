@@ -25,6 +25,7 @@ SORTS = {"score": "risk score, highest first", "deadline": "least time left firs
          "decided": "newest decision first"}
 PARTY_ROLES = ("consignor", "consignee", "notify_party", "carrier")
 DUE_SOON = timedelta(hours=2)
+OVERDUE_HORIZON = timedelta(days=2)  # a deadline passed longer ago reads as its date, not "overdue 2110 d"
 PER_PAGE = 50
 EXPORT_LIMIT = 20_000
 
@@ -122,9 +123,11 @@ def _select(filters: Filters, scope: Scope) -> sa.Select:
 
 
 def urgency(time_left: timedelta | None) -> str:
-    """The CSS class of the time left: overdue, due-soon (under two hours) or nothing."""
+    """The CSS class of the time left: passed (beyond the horizon), overdue, due-soon (under two hours) or nothing."""
     if time_left is None:
         return ""
+    if time_left < -OVERDUE_HORIZON:
+        return "passed"
     if time_left < timedelta(0):
         return "overdue"
     return "due-soon" if time_left < DUE_SOON else ""
