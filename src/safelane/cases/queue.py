@@ -157,6 +157,12 @@ def export(conn: sa.Connection, filters: Filters, scope: Scope, *, now: datetime
     return [_with_deadline(dict(r), now) for r in rows.mappings()]
 
 
+def offices(conn: sa.Connection) -> list[str]:
+    """Offices any decision was made for: what an office filter may name (the choices of the office field)."""
+    query = sa.select(decisions.c.office).where(decisions.c.office.is_not(None)).distinct().order_by(decisions.c.office)
+    return list(conn.execute(query).scalars())
+
+
 def profiles_in_queue(conn: sa.Connection, scope: Scope) -> Sequence[str]:
     """Profile ids behind open decisions the officer may see: the choices of the profile filter."""
     query = (sa.select(decision_reasons.c.code).distinct()

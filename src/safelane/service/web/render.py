@@ -22,6 +22,11 @@ def when(value: datetime | None) -> str:
     return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC") if value else ""
 
 
+def minute(value: datetime | None) -> str:
+    """UTC to the minute without the zone, for a column whose heading says UTC."""
+    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
 def duration(value: timedelta | float | None) -> str:
     """A span as '2 h 05 min', '12 min' or '45 s'; negative spans read as overdue."""
     if value is None:
@@ -43,7 +48,7 @@ def deadline(left: timedelta | None, due: datetime | None) -> str:
     if left is None or due is None:
         return ""
     if left < -OVERDUE_HORIZON:
-        return f"passed on {due.astimezone(UTC):%Y-%m-%d}"
+        return f"passed {due.astimezone(UTC):%Y-%m-%d}"
     return duration(left)
 
 
@@ -55,7 +60,7 @@ def _environment(undefined: type[Undefined]) -> Environment:
     made = Environment(loader=PackageLoader("safelane.service.web", "templates"),
                        autoescape=select_autoescape(default=True), undefined=undefined, trim_blocks=True,
                        lstrip_blocks=True)
-    made.filters.update(when=when, duration=duration, deadline=deadline, score=score)
+    made.filters.update(when=when, minute=minute, duration=duration, deadline=deadline, score=score)
     return made
 
 
