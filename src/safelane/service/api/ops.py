@@ -18,7 +18,7 @@ log = logging.getLogger("safelane.service")
 
 def _notes(system: System, conn: sa.Connection) -> list[str]:
     """What an operator should know although the service runs: an empty store answers every filing green."""
-    notes = []
+    notes: list[str] = []
     if list_store.marker(conn)[0] == 0:
         notes.append("no watch lists loaded")
     if system.profiles is not None and not len(system.profiles()):

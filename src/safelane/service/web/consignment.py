@@ -31,6 +31,7 @@ DONE = {"issue": "Referral issued.", "lift": "Referral lifted.", "channel": "Cha
         "request": "Documents requested from the filer.", "outcome": "Inspection outcome recorded.",
         "screening": "Screening result recorded."}
 DECISION_ACTIONS = ("issue", "lift", "channel", "close", "screening")
+ACTION_FIELDS = {"issue": ("referral",), "channel": ("channel",), "screening": ("method", "result")}  # form -> data
 ISSUABLE = (Referral.RFI.value, Referral.RFS.value, Referral.DNL.value)
 CHANNELS = tuple(c.value for c in Channel)
 
@@ -98,8 +99,7 @@ def _do(system: System, officer: Officer, case: case_file.CaseFile, action: str,
     at = system.pipeline.clock()
     who: dict[str, Any] = {"actor": officer.name, "role": officer.role, "office": officer.office_scope, "at": at}
     if action in DECISION_ACTIONS:
-        fields = {"issue": ("referral",), "channel": ("channel",), "screening": ("method", "result")}
-        data = {name: form.get(name) for name in fields.get(action, ())}
+        data = {name: form.get(name) for name in ACTION_FIELDS.get(action, ())}
         referrals.act(system.db, case.current["decision_id"], action, filer=None, note=form.get("note") or None,
                       data=data, **who)
     elif action == "note":

@@ -79,6 +79,7 @@ def _page_number(params: QueryParams) -> int:
 @router.get("/queue")
 def queue(request: Request, officer: OfficerDep) -> Response:
     system = get_system(request)
+    assert system.db is not None
     with system.db.read() as conn:
         offices = case_queue.offices(conn)
     filters, errors, given = parse(request.query_params, officer, offices)
