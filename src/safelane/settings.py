@@ -42,6 +42,7 @@ class Settings:
     # Keys the random compliance sample and exploration draws, so filers cannot predict them. Set the same
     # SAFELANE_SAMPLE_KEY in every process to make the draws reproducible; unset, each process makes its own.
     sample_key: bytes = field(default_factory=lambda: os.urandom(32), repr=False, compare=False)
+    strict_templates: bool = False  # tests: a page reading a field that is not there fails instead of showing blank
 
     @classmethod
     def from_env(cls, **overrides: object) -> "Settings":
@@ -61,6 +62,7 @@ class Settings:
             "policy": policy,
             "screening": screening_policy(),
             "options": {k: v for k, v in env.items() if k.startswith(PREFIX)},
+            "strict_templates": env.get("SAFELANE_STRICT_TEMPLATES", "") in ("1", "true"),
         }
         if env.get("SAFELANE_SAMPLE_KEY"):
             values["sample_key"] = env["SAFELANE_SAMPLE_KEY"].encode()

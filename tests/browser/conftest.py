@@ -18,7 +18,7 @@ import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -37,6 +37,9 @@ CHROMIUM = os.environ.get("SAFELANE_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).parents[2] / "test-artifacts" / "browser"
 USERS = {"olga": ("officer", None, None), "sam": ("supervisor", None, None), "acme": ("filer", "ACME", None),
          "pieter": ("officer", None, "BEANR")}
+# The generated traffic is the same on any calendar day: a fixed day and seed (it has open BEANR cases).
+# Only the worked filings move with the clock, by hours, so their time left reads the same whenever the tests run.
+TRAFFIC_DAY, TRAFFIC_SEED = date(2026, 6, 15), 11
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
                "--disable-background-networking", "--disable-component-update", "--disable-default-apps",
                "--disable-extensions"]
@@ -68,6 +71,7 @@ class Served:
     url: str
     database_url: str
     consignments: dict[str, str] = field(default_factory=dict)  # reference of a worked filing -> consignment id
+    keys: dict[str, str] = field(default_factory=dict)  # user name -> API key
     requests: list[str] = field(default_factory=list)
 
 
@@ -77,9 +81,9 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     database_url = f"sqlite:///{folder / 'workbench.db'}"
     system = build(Settings(database_url=database_url))
     load_demo_profiles(system)
-    add_users(system, USERS)
+    keys = add_users(system, USERS)
     now = datetime.now(UTC)
-    day = generate_day((now - timedelta(days=1)).date(), 400, 11)
+    day = generate_day(TRAFFIC_DAY, 400, TRAFFIC_SEED)
     system.pipeline.submit(day, actor="demo")
     worked = system.pipeline.submit(worked_filings(now), actor="acme")
     consignments = {c.reference: c.consignment_id for result in worked for c in result.consignments}
@@ -90,7 +94,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     executable = shutil.which("safelane", path=str(Path(sys.executable).parent)) or "safelane"
     log = (folder / "serve.log").open("wb")
     server = subprocess.Popen([executable, "serve", "--port", str(port), "--database", database_url],
-                              stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "SAFELANE_LOG_LEVEL": "WARNING"})
+                              stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "SAFELANE_LOG_LEVEL": "WARNING",
+                                                                   "SAFELANE_STRICT_TEMPLATES": "1"})
     url = f"http://127.0.0.1:{port}"
     try:
         for _ in range(150):
@@ -101,7 +106,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
                 time.sleep(0.2)
         else:
             raise RuntimeError(f"safelane serve did not start: {(folder / 'serve.log').read_text()[-2000:]}")
-        yield Served(url, database_url, consignments)
+        yield Served(url, database_url, consignments, keys)
     finally:
         server.terminate()
         server.wait(timeout=10)

@@ -34,7 +34,7 @@ def test_demo_builds_a_decided_day_and_says_what_happened(tmp_path):
                  "carrier-ocean", "Selection under capacity", "Simulated inspections (recorded by 'demo-inspector')"):
         assert text in out
     assert out.count("sl_") == 4  # one key per user, shown once
-    [password] = re.findall(r"│ officer\s+│ officer\s+│ \S+\s+│ (\S+)\s+│", result.output)
+    [password] = re.findall(r"^  officer \(officer\) workbench password: (\S+)$", result.output, re.MULTILINE)
 
     db = Database(url)
     try:

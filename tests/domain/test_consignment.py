@@ -64,3 +64,19 @@ def test_unknown_fields_are_refused():
 def test_naive_datetimes_are_refused():
     found = problems(filing(air_consignment(itinerary__departure_at="2026-11-20T10:00:00")))
     assert ("consignments[0].itinerary.departure_at", "timezone_aware") in found
+
+
+@pytest.mark.parametrize(("changes", "location", "message"), [
+    ({"goods__0__hs_code": "95x3"}, "consignments[0].goods[0].hs_code", "HS code must have 6 to 10 digits, got '95x3'"),
+    ({"consignor__address__country": "China"}, "consignments[0].consignor.address.country",
+     "country must be an ISO 3166 alpha-2 code, got 'China'"),
+    ({"goods__0__value": {"amount": 10, "currency": "dollar"}}, "consignments[0].goods[0].value.currency",
+     "currency must be an ISO 4217 code, got 'dollar'"),
+    ({"itinerary__place_of_loading": "Hong Kong"}, "consignments[0].itinerary.place_of_loading",
+     "place must be a 5-character UN/LOCODE, got 'Hong Kong'"),
+], ids=["hs_code", "country", "currency", "locode"])
+def test_a_refused_code_is_named_in_the_message(changes, location, message):
+    with pytest.raises(ValidationError) as caught:
+        Filing.model_validate(filing(air_consignment(**changes)))
+    [problem] = problems_from_validation(caught.value.errors())
+    assert (problem.location, problem.message) == (location, message)

@@ -83,3 +83,14 @@ def test_bad_query_parameters_come_back_as_problems(api, query, location):
     response = api.client.get(f"/v1/decisions?{query}", headers=api.as_("olga"))
     assert response.status_code == 422
     assert [p["location"] for p in response.json()["problems"]] == [location]
+
+
+def test_a_body_without_a_json_content_type_is_told_to_send_json(api):
+    decision_id = decision_of(api, RFS_FALCON)
+    response = api.client.post(f"/v1/decisions/{decision_id}/screening", content=b"method=XRY&result=clear",
+                               headers={**api.as_("acme"), "Content-Type": "application/x-www-form-urlencoded"})
+    assert response.status_code == 422
+    [problem] = response.json()["problems"]
+    assert (problem["location"], problem["code"]) == ("$", "json_expected")
+    assert problem["message"] == ("the body must be JSON sent with Content-Type: application/json "
+                                  "(got application/x-www-form-urlencoded)")

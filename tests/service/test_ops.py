@@ -17,7 +17,16 @@ def log_lines(text: str) -> list[dict]:
 
 def test_healthz_needs_no_key(api):
     response = api.client.get("/healthz")
-    assert response.status_code == 200 and response.json() == {"status": "ok"}
+    assert response.status_code == 200 and response.json() == {"status": "ok", "notes": ["no watch lists loaded"]}
+
+
+def test_healthz_notes_an_empty_store(tmp_path):
+    system = build(Settings(database_url=f"sqlite:///{tmp_path / 'empty.db'}"))
+    with TestClient(create_app(system)) as client:
+        response = client.get("/healthz")
+    assert system.db is not None
+    system.db.dispose()
+    assert response.json() == {"status": "ok", "notes": ["no watch lists loaded", "no active profiles"]}
 
 
 def test_healthz_is_503_when_the_database_cannot_be_read(tmp_path):

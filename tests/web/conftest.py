@@ -99,7 +99,7 @@ class Bench:
 
 @pytest.fixture
 def bench(database_url: str) -> Iterator[Bench]:
-    system = build(Settings(database_url=database_url))
+    system = build(Settings(database_url=database_url, strict_templates=True))  # a missing field fails the page
     load_demo_profiles(system)
     keys = add_users(system, USERS)
     app = create_app(system)

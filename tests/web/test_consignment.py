@@ -3,7 +3,7 @@
 import html
 
 from tests.factories import air_consignment, filing, sea_consignment
-from tests.service.conftest import DNL_TONER_YEMEN
+from tests.service.conftest import DNL_TONER_YEMEN, RFS_FALCON
 from tests.web.conftest import Bench, add_users
 
 
@@ -136,3 +136,33 @@ def test_the_json_twins(bench: Bench) -> None:
     assert api.get(f"{base}/notes", headers=bob).status_code == 403
     acme = {"Authorization": f"Bearer {bench.keys['acme']}"}
     assert api.post(f"{base}/channel", json={"channel": "red", "note": "x"}, headers=acme).status_code == 403
+
+
+def _why(page: str) -> str:
+    return page.split("<dt>Why</dt><dd>")[1].split("</dd>")[0]
+
+
+def test_after_a_dnl_is_lifted_why_names_the_lift_and_its_reason(bench: Bench) -> None:
+    consignment_id = file(bench, "A-DNL", air_consignment(**DNL_TONER_YEMEN))
+    sam = bench.client("sam")
+    assert _why(text(sam.get(f"/consignments/{consignment_id}"))).startswith("DNL required")
+    bench.post(sam, f"/consignments/{consignment_id}/actions/lift", note="cartridges checked at origin")
+    page = text(sam.get(f"/consignments/{consignment_id}"))
+    assert _why(page) == "ASSESSMENT_COMPLETE closed after lift by sam: cartridges checked at origin"
+    assert '· <span class="muted">closed</span>' in page  # the deadline no longer counts down or overdue
+
+
+def test_an_officer_records_a_screening_result_on_an_rfs(bench: Bench) -> None:
+    consignment_id = file(bench, "A-RFS", air_consignment(**RFS_FALCON))
+    sam = bench.client("sam")
+    assert 'aria-label="Record the screening result"' in sam.get(f"/consignments/{consignment_id}").text
+    missing = bench.post(sam, f"/consignments/{consignment_id}/actions/screening", method="XRY")
+    assert missing.status_code == 422
+    assert 'id="err-screening-result"' in missing.text
+    done = bench.post(sam, f"/consignments/{consignment_id}/actions/screening", method="XRY", result="not_clear",
+                      note="dense organic mass in the x-ray image")
+    assert done.status_code == 303
+    page = text(sam.get(done.headers["location"]))
+    assert "Screening result recorded." in page
+    assert '<span class="badge DNL">DNL</span> open' in page
+    assert 'aria-label="Record the screening result"' not in page  # no longer an open RFS

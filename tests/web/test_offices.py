@@ -31,8 +31,15 @@ def test_a_supervisor_changes_settings_and_the_next_filing_follows_them(bench: B
     [item] = bench.file("acme", filing(plain, document_number="BL-PLAIN-1"))["consignments"]
     assert item["channel"] == "yellow" and "random compliance sample" in item["basis"]
     page = sam.get("/offices").text
-    assert "Office NLRTM" in page and "settings: its own" in page
-    assert "sam" in page  # the change is listed with who made it
+    row = page.split('aria-label="Office NLRTM"')[1].split("</tr>")[0]
+    assert "<td>its own</td>" in row
+    assert "1 of unlimited" in row  # documentary: the random pick
+    assert page.count('<table class="offices">') == 1  # one table for every office, not one each
+    changes = page.split("Recent changes")[1]
+    assert "<td>sam</td>" in changes  # the change is listed with who made it
+    assert "physical inspection per day 5<br>" in changes  # the office's first settings: every value
+    assert "random compliance sample 100 %" in changes
+    assert '"capacity"' not in changes  # no raw JSON
     csv_rows = [line.split(",") for line in sam.get("/offices?format=csv").text.lstrip("\ufeff").splitlines()]
     assert csv_rows[0] == ["office", "kind", "capacity", "used", "left", "mandatory", "risk", "random",
                            "exploration", "exploration_reserve"]
@@ -53,10 +60,22 @@ def test_bad_settings_are_refused_in_place_and_nothing_is_stored(bench: Bench) -
     assert _changes(bench) == []
 
 
+def test_a_change_lists_what_it_changed(bench: Bench) -> None:
+    sam = bench.client("sam")
+    form = dict(capacity_physical="5", capacity_documentary="", capacity_nii="", capacity_referral="",
+                random_rate="1", explore_rate="0", random_inspection="physical")
+    bench.post(sam, "/offices/NLRTM", csrf_from="/offices/NLRTM", **form)
+    bench.post(sam, "/offices/NLRTM", csrf_from="/offices/NLRTM", **{**form, "capacity_physical": "8"})
+    latest = sam.get("/offices").text.split("Recent changes")[1].split("</tr>")[1]
+    assert "physical inspection per day 5 → 8</td>" in latest  # that, and nothing else
+
+
 def test_an_officer_reads_but_may_not_change(bench: Bench) -> None:
     olga = bench.client("olga")
     page = olga.get("/offices/NLRTM")
     assert page.status_code == 200 and "Only a supervisor changes office settings." in page.text
+    assert "<input" not in page.text.split("<main")[1]  # nothing that looks editable
+    assert "<dt>Physical inspection per day</dt><dd>unlimited</dd>" in page.text
     refused = bench.post(olga, "/offices/NLRTM", csrf_from="/offices/NLRTM", capacity_physical="1",
                          random_rate="1", explore_rate="5", random_inspection="physical")
     assert refused.status_code == 403
@@ -66,5 +85,5 @@ def test_an_officer_reads_but_may_not_change(bench: Bench) -> None:
 def test_an_officer_sees_only_the_office_posted_to(bench: Bench) -> None:
     pieter = bench.client("pieter")  # posted to BEANR
     listing = pieter.get("/offices").text
-    assert "Office BEANR" in listing and "Office NLRTM" not in listing
+    assert 'aria-label="Office BEANR"' in listing and "NLRTM" not in listing
     assert pieter.get("/offices/NLRTM").status_code == 403

@@ -1,6 +1,7 @@
 """Inspection outcomes and seizures at the workbench and over the API, down to the model's training data."""
 
 import csv
+import html
 import io
 import re
 from datetime import UTC, datetime, timedelta
@@ -94,7 +95,11 @@ def test_a_seizure_is_recorded_and_the_red_channel_closes_with_an_event(bench: B
     response = record(bench, client, item["consignment_id"], **SEIZURE)
     assert response.status_code == 303
     assert response.headers["location"] == f"/consignments/{item['consignment_id']}?done=outcome"
-    assert "Inspection outcome recorded." in client.get(response.headers["location"]).text
+    page = client.get(response.headers["location"]).text
+    assert "Inspection outcome recorded." in page
+    outcomes = html.unescape(page.split('id="outcomes-h"')[1].split("</table>")[0])  # the seizure on the case file
+    for shown in ("Cocaine", "48.5 kg", "HS 080390", "42 bricks", "Smuggling"):
+        assert shown in outcomes, shown
     with bench.db.read() as conn:
         outcome = conn.execute(sa.select(inspection_outcomes)).mappings().one()
         seizure = conn.execute(sa.select(seizures)).mappings().one()

@@ -86,3 +86,25 @@ def test_csv_export_of_the_filtered_list(bench: Bench) -> None:
     assert table[0]["outcome"] == "DNL" and table[0]["office"] == "DEFRA" and table[0]["filer"] == "ACME"
     assert 50 <= int(table[0]["minutes_left"]) <= 60 and int(table[1]["minutes_left"]) < 0
     assert "format=csv" in bench.client("sam").get("/queue?mode=air").text  # the page links its own export
+
+
+def test_a_deadline_long_passed_reads_as_its_date_not_as_days_overdue(bench: Bench) -> None:
+    departed = datetime.now(UTC).replace(microsecond=0) - timedelta(days=400)
+    old = bench.file("acme", filing(air_consignment(**DNL_TONER_YEMEN, itinerary__departure_at=departed.isoformat(),
+                                                    itinerary__arrival_at=(departed + timedelta(hours=8)).isoformat()),
+                                    document_number="A-OLD"))["consignments"][0]["consignment_id"]
+    sam = bench.client("sam")
+    row = sam.get("/queue").text.split(f'/consignments/{old}"')[1].split("</tr>")[0]
+    assert f"passed {departed:%Y-%m-%d}" in row
+    assert "overdue" not in row
+    page = sam.get(f"/consignments/{old}").text
+    assert '<span class="passed">passed</span>' in page
+    assert "overdue" not in page
+
+
+def test_an_unknown_office_filter_is_named_and_ignored(bench: Bench) -> None:
+    made = stock(bench)
+    response = bench.client("sam").get("/queue?office=NLRTX")
+    assert response.status_code == 422
+    assert 'id="err-office">No consignment is handled at NLRTX.' in response.text
+    assert set(rows(response.text)) == set(made.values())  # the filter is ignored, not an empty queue

@@ -13,12 +13,12 @@ from typing import Any
 import sqlalchemy as sa
 
 from safelane.cases import notes as case_notes
+from safelane.cases import outcomes as case_outcomes
 from safelane.domain.consignment import PARTY_ROLES
 from safelane.reference import tables
 from safelane.risk.registry import Assessors
 from safelane.store import decisions as decision_store
 from safelane.store import filings as filing_store
-from safelane.store import models as model_store
 from safelane.store.schema import filing_versions
 
 RAW_LIMIT = 256 * 1024  # characters of a raw message shown on the page
@@ -54,7 +54,8 @@ class CaseFile:
     notes: list[dict[str, Any]]
     requests: list[dict[str, Any]]
     assignments: list[dict[str, Any]]
-    outcomes: list[dict[str, Any]]
+    outcomes: list[dict[str, Any]]  # each with its seizure (None when nothing was seized)
+    why: str  # the basis of the current decision, or the officer's action that changed it since
     groups: list[FindingGroup] = field(default_factory=list)
     route: list[Stop] = field(default_factory=list)
     goods: list[dict[str, Any]] = field(default_factory=list)
@@ -90,8 +91,12 @@ def route_of(itinerary: dict[str, Any]) -> list[Stop]:
     return stops
 
 
+GOODS_FIELDS = ("description", "hs_code", "packages", "package_kind", "gross_mass_kg", "net_mass_kg", "value")
+
+
 def goods_of(data: dict[str, Any]) -> list[dict[str, Any]]:
-    return [{**item, "position": item.get("sequence") or i + 1,
+    """Goods items with every optional field present (None when not filed), so the page can read any of them."""
+    return [{**{k: item.get(k) for k in GOODS_FIELDS}, "position": item.get("sequence") or i + 1,
              "hs_description": tables.hs_description(item["hs_code"]) if item.get("hs_code") else None,
              "origin": country(item.get("origin_country"))}
             for i, item in enumerate(data.get("goods") or [])]
@@ -123,6 +128,19 @@ def group_findings(conn: sa.Connection, findings: list[dict[str, Any]], parties:
             shown = spec.present(conn, shown, parties)
         groups.append(FindingGroup(spec.name, spec.title, spec.evidence, shown))
     return groups
+
+
+def why(basis: str, events: list[dict[str, Any]]) -> str:
+    """The decision's basis as made, until an officer's action changes its outcome or state: then that action,
+    who took it and their reason (after a DNL is lifted, "DNL required by..." is no longer why it stands)."""
+    for event in reversed(events):
+        if event["action"] == "decided":
+            break
+        if (event["from_outcome"], event["from_state"]) != (event["to_outcome"], event["to_state"]):
+            reason = f": {event['note']}" if event.get("note") else ""
+            return f"{event['to_outcome']} {event['to_state']} after {event['action'].replace('_', ' ')} " \
+                   f"by {event['actor']}{reason}"
+    return basis
 
 
 def _version_meta(conn: sa.Connection, filing_id: str) -> dict[int, dict[str, Any]]:
@@ -171,14 +189,18 @@ def load(conn: sa.Connection, consignment_id: str, version: int | None = None, *
     parties = parties_of(shown["data"])
     findings = list(shown["findings"] or [])
     itinerary = shown["data"].get("itinerary") or {}
+    events = decision_store.events(conn, shown["decision_id"])
+    current_events = events if shown["decision_id"] == decision["decision_id"] else \
+        decision_store.events(conn, decision["decision_id"])
     return CaseFile(
         consignment_id=consignment_id, reference=current["reference"], filer=current["filer"],
         office=current["office"], versions=versions, shown=shown, current=decision, raw=raw, raw_note=raw_note,
-        events=decision_store.events(conn, shown["decision_id"]),
+        events=events,
         notes=[n for n in every if n["kind"] == "note"],
         requests=[n for n in every if n["kind"] == "document_request"],
         assignments=[n for n in every if n["kind"] == "assignment"],
-        outcomes=model_store.outcomes(conn, consignment_id),
+        outcomes=case_outcomes.history(conn, consignment_id),
+        why=why(decision["basis"], current_events),
         groups=group_findings(conn, findings, parties, assessors),
         route=route_of(itinerary),
         goods=goods_of(shown["data"]),

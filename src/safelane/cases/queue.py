@@ -26,6 +26,7 @@ SORTS = {"score": "risk score, highest first", "deadline": "least time left firs
          "decided": "newest decision first"}
 PARTY_ROLES = ("consignor", "consignee", "notify_party", "carrier")
 DUE_SOON = timedelta(hours=2)
+OVERDUE_HORIZON = timedelta(days=2)  # a deadline passed longer ago reads as its date, not "overdue 2110 d"
 PER_PAGE = 50
 EXPORT_LIMIT = 20_000
 
@@ -123,9 +124,11 @@ def _select(filters: Filters, scope: Scope) -> sa.Select:
 
 
 def urgency(time_left: timedelta | None) -> str:
-    """The CSS class of the time left: overdue, due-soon (under two hours) or nothing."""
+    """The CSS class of the time left: passed (beyond the horizon), overdue, due-soon (under two hours) or nothing."""
     if time_left is None:
         return ""
+    if time_left < -OVERDUE_HORIZON:
+        return "passed"
     if time_left < timedelta(0):
         return "overdue"
     return "due-soon" if time_left < DUE_SOON else ""
@@ -153,6 +156,12 @@ def export(conn: sa.Connection, filters: Filters, scope: Scope, *, now: datetime
     """Every matching decision (up to `limit`), in queue order, for a CSV file."""
     rows = conn.execute(_select(filters, scope).order_by(*_order(filters.sort)).limit(limit))
     return [_with_deadline(dict(r), now) for r in rows.mappings()]
+
+
+def offices(conn: sa.Connection) -> list[str]:
+    """Offices any decision was made for: what an office filter may name (the choices of the office field)."""
+    query = sa.select(decisions.c.office).where(decisions.c.office.is_not(None)).distinct().order_by(decisions.c.office)
+    return list(conn.execute(query).scalars())
 
 
 def profiles_in_queue(conn: sa.Connection, scope: Scope) -> Sequence[str]:

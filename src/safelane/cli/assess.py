@@ -10,7 +10,8 @@ from rich.progress import Progress
 
 from safelane.cli.common import DatabaseOption, emit, fail, settings
 from safelane.domain import Filing, InvalidMessage, Problem
-from safelane.system import build
+from safelane.risk.profiles import load_folder
+from safelane.system import System, build
 
 CHUNK = 1000
 
@@ -31,6 +32,18 @@ def _line(consignment: dict[str, Any], answer: str, stored: dict[str, Any] | Non
     return out
 
 
+NO_PROFILES = ("note: no active profiles: consignments are assessed without risk profiles "
+               "(safelane profiles import DIR --activate)")
+
+
+def _active_profiles(system: System, folder: Path | None) -> int:
+    if system.profiles is not None:
+        return len(system.profiles())
+    folder = folder or system.settings.profiles_dir  # build read the profiles from this folder
+    assert folder is not None
+    return len(load_folder(folder))
+
+
 def assess(
     files: list[str] = typer.Argument(None, help="input files; none or '-' reads standard input"),
     format: str | None = typer.Option(None, "--format", help="force a standard by its name (docs/formats.md lists "
@@ -44,6 +57,8 @@ def assess(
     """Assess consignments and print one JSON object per consignment per line."""
     system = build(settings(database), store=store, profiles_dir=profiles)
     pipeline = system.pipeline
+    if not _active_profiles(system, profiles):  # an empty store would otherwise answer green without a word
+        sys.stderr.write(NO_PROFILES + "\n")
     batch: list[Filing] = []
     problems: list[Problem] = []
     for name in files or ["-"]:

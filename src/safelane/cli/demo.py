@@ -19,7 +19,7 @@ import sqlalchemy as sa
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Column, Table
+from rich.table import Table
 
 from safelane.cli.common import settings
 from safelane.cli.lists import DEMO_LIST, import_file
@@ -242,12 +242,13 @@ def demo(
     say.print(f"Simulated inspections (recorded by 'demo-inspector') of {sum(found.values())} controls: "
               f"{', '.join(f'{n} {r}' for r, n in sorted(found.items()))}; the other controls wait in the queue.")
 
-    key_table = Table("user", "role", Column("API key", overflow="fold"), Column("workbench password", overflow="fold"),
-                      title="Credentials (shown once)")
+    say.print("Credentials (shown once), one per line so a key is copied whole:")
     for name, role in USERS:
         key, password = keys[name]
-        key_table.add_row(name, role, key, password or "(filers have no workbench)")
-    say.print(key_table)
+        say.print(f"  {name} ({role}) API key: {key}", soft_wrap=True, markup=False, highlight=False)
+        if password:
+            say.print(f"  {name} ({role}) workbench password: {password}", soft_wrap=True, markup=False,
+                      highlight=False)
     if not serve:
         return
     say.print(f"Serving the workbench on [bold]http://{host}:{port}/[/bold] (sign in as officer or supervisor) "

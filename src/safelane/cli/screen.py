@@ -1,6 +1,7 @@
 """`safelane screen`: screen one name, or a CSV of names, against the lists in force; one JSON object each."""
 
 import csv
+import sys
 from pathlib import Path
 
 import typer
@@ -10,6 +11,7 @@ from safelane.screening.index import Screener
 from safelane.screening.matcher import Query
 from safelane.screening.rescreen import screener_from_store
 
+NO_LISTS = "note: no watch lists loaded: no name can match (safelane lists import FILE --source ...)"
 SCHEMAS = ("Person", "Company", "Organization", "Vessel", "Airplane", "LegalEntity")
 
 
@@ -40,6 +42,8 @@ def screen(
         raise typer.BadParameter("give a NAME or --batch FILE.csv")
     db = open_store(database)
     screener = screener_from_store(db)
+    if not screener.entries:  # an empty store would otherwise answer "hits: []" as if the name were clean
+        sys.stderr.write(NO_LISTS + "\n")
     floor = settings().screening.possible if threshold is None else threshold
     if name is not None:
         emit(_answer(screener, _query(name, country, schema), limit, floor))

@@ -20,28 +20,28 @@ def _code(regex: str, code: str, message: str, *, compact: bool = False):
     """One validator per code type: normalise (upper case; spaces and dots out) and check the shape."""
     compiled = re.compile(regex)
 
-    def check(value: str) -> str:
-        value = value.replace(" ", "").replace(".", "").upper() if compact else value.upper()
+    def check(given: str) -> str:
+        value = given.replace(" ", "").replace(".", "").upper() if compact else given.upper()
         if not compiled.fullmatch(value):
-            raise PydanticCustomError(code, message, {"value": value})
+            raise PydanticCustomError(code, message, {"value": given})  # pydantic fills {value}; it knows no !r
         return value
 
     return AfterValidator(check)
 
 
 CountryCode = Annotated[
-    str, _code(r"[A-Z]{2}", "country_format", "country must be an ISO 3166 alpha-2 code, got {value!r}")
+    str, _code(r"[A-Z]{2}", "country_format", "country must be an ISO 3166 alpha-2 code, got '{value}'")
 ]
 CurrencyCode = Annotated[
-    str, _code(r"[A-Z]{3}", "currency_format", "currency must be an ISO 4217 code, got {value!r}")
+    str, _code(r"[A-Z]{3}", "currency_format", "currency must be an ISO 4217 code, got '{value}'")
 ]
 LoCode = Annotated[
     str,
-    _code(r"[A-Z]{2}[A-Z2-9]{3}", "locode_format", "place must be a 5-character UN/LOCODE, got {value!r}",
+    _code(r"[A-Z]{2}[A-Z2-9]{3}", "locode_format", "place must be a 5-character UN/LOCODE, got '{value}'",
           compact=True),
 ]
 HsCode = Annotated[
-    str, _code(r"\d{6,10}", "hs_code_format", "HS code must have 6 to 10 digits, got {value!r}", compact=True)
+    str, _code(r"\d{6,10}", "hs_code_format", "HS code must have 6 to 10 digits, got '{value}'", compact=True)
 ]
 Text = Annotated[str, Field(min_length=1, max_length=512)]
 PositiveMass = Annotated[float, Field(gt=0, allow_inf_nan=False)]

@@ -64,9 +64,21 @@ async def _api_error(request: Request, exc: Exception) -> JSONResponse:
     return problem_response(exc.status, exc.problems, exc.headers)
 
 
+def _not_json(request: Request, errors: Sequence[Mapping[str, Any]]) -> Problem | None:
+    """A whole body refused as "not a dictionary" because it was not sent as JSON: say that instead."""
+    content_type = request.headers.get("content-type", "")
+    whole_body = any(tuple(e.get("loc", ())) == ("body",) and e.get("type") in ("model_attributes_type", "dict_type")
+                     for e in errors)
+    if not whole_body or "json" in content_type.split(";")[0]:
+        return None
+    return Problem("$", "json_expected", "the body must be JSON sent with Content-Type: application/json "
+                                         f"(got {content_type or 'no content type'})")
+
+
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    return problem_response(422, validation_problems(exc.errors()))
+    not_json = _not_json(request, exc.errors())
+    return problem_response(422, [not_json] if not_json else validation_problems(exc.errors()))
 
 
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:

@@ -16,6 +16,7 @@ from safelane import referrals
 from safelane.cases import case as case_file
 from safelane.cases import notes as case_notes
 from safelane.cases import queue as case_queue
+from safelane.cases import seizures as seizure_vocabulary
 from safelane.domain import Channel, Referral
 from safelane.service.api import get_system
 from safelane.service.web.render import not_found, now, page
@@ -27,8 +28,10 @@ router = APIRouter()
 
 DONE = {"issue": "Referral issued.", "lift": "Referral lifted.", "channel": "Channel changed.",
         "close": "Decision closed.", "assign": "Assignment saved.", "note": "Note added.",
-        "request": "Documents requested from the filer.", "outcome": "Inspection outcome recorded."}
-DECISION_ACTIONS = ("issue", "lift", "channel", "close")
+        "request": "Documents requested from the filer.", "outcome": "Inspection outcome recorded.",
+        "screening": "Screening result recorded."}
+DECISION_ACTIONS = ("issue", "lift", "channel", "close", "screening")
+ACTION_FIELDS = {"issue": ("referral",), "channel": ("channel",), "screening": ("method", "result")}  # form -> data
 ISSUABLE = (Referral.RFI.value, Referral.RFS.value, Referral.DNL.value)
 CHANNELS = tuple(c.value for c in Channel)
 
@@ -46,6 +49,8 @@ def _available(decision: dict[str, Any]) -> set[str]:
     found = set()
     if decision["answer"] == "referral":
         found.add("issue")
+        if decision["outcome"] == Referral.RFS.value and decision["state"] == "open":
+            found.add("screening")
         if decision["outcome"] in referrals.STANDING and decision["state"] != "closed":
             found.add("lift")
     else:
@@ -63,7 +68,8 @@ def _render(request: Request, officer: Officer, case: case_file.CaseFile, *, sta
                 case=case, urgency=case_queue.urgency(left), messages=messages or [], error=error or {},
                 form=form or {},
                 available=_available(case.current), officers=_officers(get_system(request), case.office),
-                documents=case_notes.DOCUMENTS, issuable=ISSUABLE, channels=CHANNELS)
+                documents=case_notes.DOCUMENTS, issuable=ISSUABLE, channels=CHANNELS,
+                screening_methods=referrals.SCREENING_METHODS, label=seizure_vocabulary.label)
 
 
 def _case(request: Request, officer: Officer, consignment_id: str, version: int | None = None
@@ -90,8 +96,7 @@ def _do(system: StoredSystem, officer: Officer, case: case_file.CaseFile, action
     at = system.pipeline.clock()
     who: dict[str, Any] = {"actor": officer.name, "role": officer.role, "office": officer.office_scope, "at": at}
     if action in DECISION_ACTIONS:
-        data = {"referral": form.get("referral")} if action == "issue" else \
-            {"channel": form.get("channel")} if action == "channel" else {}
+        data = {name: form.get(name) for name in ACTION_FIELDS.get(action, ())}
         referrals.act(system.db, case.current["decision_id"], action, filer=None, note=form.get("note") or None,
                       data=data, **who)
     elif action == "note":

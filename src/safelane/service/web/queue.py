@@ -5,6 +5,7 @@ same parameters with format=csv download the list. A filter value that makes no 
 field and ignored, rather than failing the page. The query itself is `safelane.cases.queue`.
 """
 
+from collections.abc import Collection
 from datetime import date
 from typing import Any
 from urllib.parse import urlencode
@@ -36,8 +37,10 @@ def _date(value: str, errors: dict[str, str], name: str) -> date | None:
         return None
 
 
-def parse(params: QueryParams, officer: Officer) -> tuple[case_queue.Filters, dict[str, str], dict[str, str]]:
-    """(filters to apply, errors by field, the values as given for the form)."""
+def parse(params: QueryParams, officer: Officer, offices: Collection[str]
+          ) -> tuple[case_queue.Filters, dict[str, str], dict[str, str]]:
+    """(filters to apply, errors by field, the values as given for the form); `offices` are those a decision
+    was made for, so a mistyped office is said to be unknown instead of showing an empty queue."""
     given = {name: params.get(name, "").strip() for name in FIELDS}
     errors: dict[str, str] = {}
     choices: dict[str, tuple[str, ...]] = {
@@ -58,6 +61,8 @@ def parse(params: QueryParams, officer: Officer) -> tuple[case_queue.Filters, di
     office = given["office"].upper()
     if office and not officer.may_see_office(office):
         errors["office"] = f"You see {officer.office_scope} only."
+    elif office and office not in offices:
+        errors["office"] = f"No consignment is handled at {office}."
     elif office:
         kept["office"] = office
     for name in ("profile", "party"):
@@ -74,7 +79,10 @@ def _page_number(params: QueryParams) -> int:
 @router.get("/queue")
 def queue(request: Request, officer: OfficerDep) -> Response:
     system = get_system(request)
-    filters, errors, given = parse(request.query_params, officer)
+    assert system.db is not None
+    with system.db.read() as conn:
+        offices = case_queue.offices(conn)
+    filters, errors, given = parse(request.query_params, officer, offices)
     scope = case_queue.Scope(officer.name, officer.office_scope)
     at = now(request)
     if request.query_params.get("format") == "csv":
@@ -92,7 +100,7 @@ def queue(request: Request, officer: OfficerDep) -> Response:
         return "/queue?" + urlencode({**query, **{k: v for k, v in changes.items() if v is not None}})
 
     return page(request, "queue.html", officer, title="Queue", found=found, given=given, errors=errors,
-                link=link, csv_link=link(format="csv"), profiles=profiles,
+                link=link, csv_link=link(format="csv"), profiles=profiles, offices=offices,
                 modes=[m.value for m in TransportMode], outcomes=case_queue.NEEDS_OFFICER,
                 selections=SELECTIONS, sorts=case_queue.SORTS,
                 status=422 if errors else 200)

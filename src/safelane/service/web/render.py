@@ -10,7 +10,18 @@ from typing import TYPE_CHECKING, Any
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
-from jinja2 import ChoiceLoader, Environment, FunctionLoader, PackageLoader, StrictUndefined, select_autoescape
+from jinja2 import (
+    ChainableUndefined,
+    ChoiceLoader,
+    Environment,
+    FunctionLoader,
+    PackageLoader,
+    StrictUndefined,
+    Undefined,
+    select_autoescape,
+)
+
+from safelane.cases.queue import OVERDUE_HORIZON
 
 if TYPE_CHECKING:
     from safelane.service.web.signin import Officer
@@ -19,6 +30,11 @@ if TYPE_CHECKING:
 def when(value: datetime | None) -> str:
     """UTC, to the minute: what an officer reads in a list."""
     return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC") if value else ""
+
+
+def minute(value: datetime | None) -> str:
+    """UTC to the minute without the zone, for a column whose heading says UTC."""
+    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
 def duration(value: timedelta | float | None) -> str:
@@ -37,6 +53,15 @@ def duration(value: timedelta | float | None) -> str:
     return f"{sign}{minutes} min" if minutes else f"{sign}{secs} s"
 
 
+def deadline(left: timedelta | None, due: datetime | None) -> str:
+    """The time left before `due`; past the overdue horizon, the day it passed (an old filing is not urgent)."""
+    if left is None or due is None:
+        return ""
+    if left < -OVERDUE_HORIZON:
+        return f"passed {due.astimezone(UTC):%Y-%m-%d}"
+    return duration(left)
+
+
 def score(value: float | None) -> str:
     return "" if value is None else f"{value:.0f}"
 
@@ -52,14 +77,18 @@ def packaged(name: str) -> str | None:
         return None
 
 
-environment = Environment(
-    loader=ChoiceLoader([PackageLoader("safelane.service.web", "templates"), FunctionLoader(packaged)]),
-    autoescape=select_autoescape(default=True),
-    undefined=StrictUndefined,  # a misspelt variable fails the page test instead of rendering blank
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
-environment.filters.update(when=when, duration=duration, score=score)
+def _environment(undefined: type[Undefined]) -> Environment:
+    made = Environment(loader=ChoiceLoader([PackageLoader("safelane.service.web", "templates"),
+                                           FunctionLoader(packaged)]),
+                       autoescape=select_autoescape(default=True), undefined=undefined, trim_blocks=True,
+                       lstrip_blocks=True)
+    made.filters.update(when=when, minute=minute, duration=duration, deadline=deadline, score=score)
+    return made
+
+
+# In service a field a message did not fill shows blank; with SAFELANE_STRICT_TEMPLATES (the tests) any
+# undefined name or key fails the page, so templates must say what is optional (`is defined`, `.get`, `default`).
+ENVIRONMENTS = {False: _environment(ChainableUndefined), True: _environment(StrictUndefined)}
 
 
 def now(request: Request) -> datetime:
@@ -70,6 +99,7 @@ def now(request: Request) -> datetime:
 def page(request: Request, template: str, officer: "Officer | None", *, status: int = 200,
          **context: Any) -> HTMLResponse:
     """Render a template with the signed-in officer (None on the sign-in page) and the current path."""
+    environment = ENVIRONMENTS[request.app.state.system.settings.strict_templates]
     html = environment.get_template(template).render(request=request, officer=officer, path=request.url.path,
                                                      now=now(request), **context)
     return HTMLResponse(html, status_code=status)
