@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from safelane.domain import Assessment, Consignment, Decision, Filing, FilingKind, Lodgement
 from safelane.ids import new_id
 from safelane.results import ConsignmentResult
+from safelane.store import bulk
 from safelane.store import filing_rows as rows_of
 from safelane.store.schema import (
     assessments,
@@ -181,9 +182,8 @@ def save(conn: sa.Connection, batch: Sequence[Accepted], superseded: Sequence[di
         rows[decision_events].append(rows_of.decision_event_row(
             new_id("E"), old["decision_id"], old["at"], old["actor"], old["action"], old["outcome"], old["outcome"],
             old["state"], "closed", old["note"]))
-    for table in rows:
-        if rows[table]:
-            conn.execute(table.insert(), rows[table])
+    for table, table_rows in rows.items():
+        bulk.insert(conn, table, table_rows)
     return saved
 
 
