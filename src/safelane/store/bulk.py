@@ -8,7 +8,8 @@ to the driver: the same stored bytes, a fraction of the cost.
 
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-from functools import cache
+from functools import cache, lru_cache
+from operator import itemgetter
 from typing import Any
 
 import orjson
@@ -23,12 +24,13 @@ def _json(value: Any) -> str:
     return orjson.dumps(value).decode()  # None is JSON null, as SQLAlchemy's JSON type stores it
 
 
+@lru_cache(maxsize=4096)  # a batch repeats its receiving time in every row
 def _sqlite_time(value: datetime | None) -> str | None:
     if value is None:
         return None
     if value.tzinfo is None:
         raise ValueError("naive datetime given to the store; safelane keeps UTC with its zone")
-    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")  # SQLAlchemy's SQLite DATETIME text
+    return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")  # SQLAlchemy's SQLite text
 
 
 def _postgres_time(value: datetime | None) -> datetime | None:
@@ -46,11 +48,13 @@ def _renderer(column: sa.Column, dialect: str) -> Render | None:
 
 
 @cache
-def _statement(table: sa.Table, dialect: sa.Dialect) -> tuple[str, tuple[str, ...], tuple[Render | None, ...]]:
+def _statement(table: sa.Table, dialect: sa.Dialect) -> tuple[str, tuple[str, ...], tuple[tuple[int, Render], ...]]:
+    """The insert's SQL, its parameters in order, and which of them need rendering (by position)."""
     names = [c.name for c in table.columns]
     compiled = table.insert().compile(dialect=dialect, column_keys=names)
     order = tuple(compiled.positiontup or names)  # positional paramstyles name their order
-    return str(compiled), order, tuple(_renderer(table.c[name], dialect.name) for name in order)
+    renders = ((i, _renderer(table.c[name], dialect.name)) for i, name in enumerate(order))
+    return str(compiled), order, tuple((i, r) for i, r in renders if r is not None)
 
 
 def insert(conn: sa.Connection, table: sa.Table, rows: Sequence[dict[str, Any]]) -> None:
@@ -58,9 +62,13 @@ def insert(conn: sa.Connection, table: sa.Table, rows: Sequence[dict[str, Any]])
     if not rows:
         return
     sql, order, renders = _statement(table, conn.dialect)
-    columns = list(zip(order, renders, strict=True))
-    if conn.dialect.paramstyle in ("qmark", "numeric", "format"):
-        params: list[Any] = [tuple(row[n] if r is None else r(row[n]) for n, r in columns) for row in rows]
-    else:
-        params = [{n: row[n] if r is None else r(row[n]) for n, r in columns} for row in rows]
+    values = itemgetter(*order)
+    params: list[Any] = []
+    for row in rows:
+        rendered = list(values(row))
+        for i, render in renders:
+            rendered[i] = render(rendered[i])
+        params.append(tuple(rendered))
+    if conn.dialect.paramstyle not in ("qmark", "numeric", "format"):
+        params = [dict(zip(order, p, strict=True)) for p in params]
     conn.exec_driver_sql(sql, params)
