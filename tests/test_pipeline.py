@@ -164,3 +164,24 @@ def test_one_bad_submission_does_not_fail_the_others_in_its_group(system, monkey
         except RuntimeError:
             outcomes[doc] = "error"
     assert outcomes == {"BOOM": "error", **{f"OK{i}": "accepted" for i in range(15)}}
+
+
+@pytest.mark.parametrize(("where", "changes", "location"), [
+    ("document number", {"document_number": "176-1111111\x1fX"}, "document_number"),
+    ("house document", {"consignments": [air_consignment(house_document="X\x1fY")]},
+     "consignments[0].house_document"),
+    ("party name", {"consignments": [air_consignment(consignor__name="Bright\x00Toys")]},
+     "consignments[0].consignor.name"),
+])
+def test_control_characters_are_refused_where_they_stand(system, where, changes, location):
+    """A separator or NUL in any identifier or text is a located problem, never stored (PostgreSQL refuses NUL)."""
+    before = counts(system.db)
+    with pytest.raises(InvalidMessage) as refused:
+        submit(system, {**filing(), **changes})
+    assert [(p.location, p.code) for p in refused.value.problems] == [(location, "control_character")]
+    assert counts(system.db) == before
+
+
+def test_line_breaks_in_a_description_are_accepted(system):
+    [result] = submit(system, filing(air_consignment(goods__0__description="Plastic building blocks\nin boxes")))
+    assert result.status == "accepted"

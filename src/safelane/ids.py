@@ -17,6 +17,15 @@ def new_id(prefix: str) -> str:
 
 
 def stable_id(prefix: str, *parts: str) -> str:
-    """The same parts always give the same id (a consignment keeps its id across filing versions)."""
-    digest = hashlib.blake2b("\x1f".join(parts).encode(), digest_size=10).hexdigest()
-    return f"{prefix}{digest}"
+    """The same parts always give the same id (a consignment keeps its id across filing versions).
+
+    Each part is length-prefixed, so no choice of characters inside a part can make two different
+    tuples encode alike (a separator could be typed into a field; a length cannot).
+    """
+    encoded = b"".join(len(raw).to_bytes(4, "big") + raw for raw in (part.encode() for part in parts))
+    return f"{prefix}{hashlib.blake2b(encoded, digest_size=10).hexdigest()}"
+
+
+def consignment_id(filer: str, document_number: str, reference: str) -> str:
+    """A consignment's id: the same filer, document and reference in every version of the filing."""
+    return stable_id("C", filer, document_number, reference)

@@ -9,24 +9,24 @@ import hashlib
 import logging
 import os
 import threading
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import orjson
 import sqlalchemy as sa
 
 from safelane import formats
 from safelane.domain import Channel, Decision, Filing, Finding, InvalidMessage, Lodgement, Problem, Referral
-from safelane.ids import new_id, stable_id
+from safelane.ids import consignment_id, new_id
 from safelane.results import ConsignmentResult, FilingResult
 from safelane.risk.engine import RiskEngine
 from safelane.selection import Offices, Policy, Usage, allocate, decide
 from safelane.store import Database
 from safelane.store import filings as filing_store
 from safelane.store import offices as office_store
-from safelane.store.filings import Accepted, Assessed, KnownFiling
+from safelane.store.filings import Accepted, Assessed, KnownFiling, NewVersion, Saved
 
 log = logging.getLogger(__name__)
 
@@ -54,20 +54,32 @@ class _Ticket:
     done: bool = False
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Plan:
-    """What the batch holds once compared with the store."""
+    """What the batch holds once compared with the store, by batch index."""
 
-    accepted: list[Accepted]
-    duplicates: dict[int, tuple[str, int]]  # batch index -> (filing_id, version)
+    new: dict[int, NewVersion]  # in batch order
+    duplicates: dict[int, tuple[str, int]]  # (filing_id, version)
     conflicts: dict[int, Problem]
 
 
-def _result(assessed: Assessed, consignment_id: str) -> ConsignmentResult:
+T = TypeVar("T")
+
+
+def _split(flat: Sequence[T], sizes: Iterable[int]) -> list[list[T]]:
+    """A flat list cut back into consecutive parts of the given sizes."""
+    parts, start = [], 0
+    for size in sizes:
+        parts.append(list(flat[start : start + size]))
+        start += size
+    return parts
+
+
+def _result(assessed: Assessed, saved: Saved | None = None) -> ConsignmentResult:
     d, a = assessed.decision, assessed.assessment
     return ConsignmentResult(
-        consignment_id, assessed.lodgement.consignment.reference, d.answer, d.outcome.value, a.score, d.basis,
-        [f.as_dict() for f in a.findings], assessed.decision_id, assessed.state,
+        assessed.lodgement.consignment_id, assessed.lodgement.consignment.reference, d.answer, d.outcome.value,
+        a.score, d.basis, assessed.findings, saved.decision_id if saved else None, saved.state if saved else None,
     )
 
 
@@ -114,7 +126,7 @@ class Pipeline:
         filed_at = filing.filed_at or received_at
         return [
             Lodgement(
-                stable_id("C", filer, filing.document_number, c.reference) if stored else c.reference,
+                consignment_id(filer, filing.document_number, c.reference) if stored else c.reference,
                 c, filing.filing_kind, filer, filed_at, filing.document_number, filing.version,
             )
             for c in filing.consignments
@@ -133,19 +145,17 @@ class Pipeline:
         items = list(zip(lodgements, assessments, strict=True))
         decisions = allocate(items, decide(items, self.policy), self.offices(), used or Usage(), self.policy,
                              self.sample_key)
-        return [Assessed(lo, a, d) for lo, a, d in zip(lodgements, assessments, decisions, strict=True)]
+        return [Assessed(lo, a, d, [f.as_dict() for f in a.findings])
+                for lo, a, d in zip(lodgements, assessments, decisions, strict=True)]
 
     # -- without a store: the CLI's plain `assess` --------------------------------------------------
 
     def evaluate(self, batch: Sequence[Filing]) -> list[FilingResult]:
         received_at = self.clock()
         per_filing = [self._lodgements(f, received_at, stored=False) for f in batch]
-        assessed = iter(self._assess([lo for los in per_filing for lo in los]))
-        results = []
-        for filing, lodgements in zip(batch, per_filing, strict=True):
-            items = [_result(next(assessed), lo.consignment_id) for lo in lodgements]
-            results.append(FilingResult("assessed", filing.document_number, filing.version, None, items))
-        return results
+        assessed = _split(self._assess([lo for los in per_filing for lo in los]), map(len, per_filing))
+        return [FilingResult("assessed", filing.document_number, filing.version, None, [_result(a) for a in items])
+                for filing, items in zip(batch, assessed, strict=True)]
 
     # -- with a store ----------------------------------------------------------------------------
 
@@ -178,9 +188,9 @@ class Pipeline:
         for ticket in group:
             ticket.done = True  # answered below, with results or an error
         try:
-            results = iter(self._submit_retrying(store, [s for t in group for s in t.submissions]))
-            for ticket in group:
-                ticket.results = [next(results) for _ in ticket.submissions]
+            results = self._submit_retrying(store, [s for t in group for s in t.submissions])
+            for ticket, own in zip(group, _split(results, (len(t.submissions) for t in group)), strict=True):
+                ticket.results = own
         except Exception as error:
             if len(group) == 1:
                 group[0].error = error
@@ -208,27 +218,21 @@ class Pipeline:
             known = filing_store.known_filings(conn, [(f.filer or "anonymous", f.document_number) for f in batch])
             used = office_store.usage(conn, received_at)
         plan = self._plan(submissions, known, received_at)
-        plan.conflicts.update(unknown)
-        lodgements = [item.lodgement for a in plan.accepted for item in a.items]
-        assessed = iter(self._assess(lodgements, used))
-        for accepted in plan.accepted:
-            accepted.items = [next(assessed) for _ in accepted.items]
+        per_version = [self._lodgements(v.filing, received_at, stored=True) for v in plan.new.values()]
+        assessed = _split(self._assess([lo for los in per_version for lo in los], used), map(len, per_version))
         with store.write() as conn:
-            amended = [a.filing_id for a in plan.accepted if not a.is_new]
-            superseded = self._carry_over(plan.accepted, filing_store.open_decisions(conn, amended) if amended
-                                          else [], received_at)
-            filing_store.save(conn, plan.accepted, superseded)
-        answers: dict[int, FilingResult] = {}
-        accepted_iter = iter(plan.accepted)
-        for index, filing in enumerate(batch):
-            if index in plan.conflicts:
-                answers[index] = FilingResult("conflict", filing.document_number, filing.version,
-                                              problems=[plan.conflicts[index]])
-            elif index not in plan.duplicates:
-                accepted = next(accepted_iter)
-                items = [_result(i, i.lodgement.consignment_id) for i in accepted.items]
-                answers[index] = FilingResult("accepted", filing.document_number, filing.version,
-                                              accepted.filing_id, items)
+            amended = [v.filing_id for v in plan.new.values() if not v.is_new]
+            open_rows = filing_store.open_decisions(conn, amended) if amended else []
+            accepted, superseded = self._carry_over(list(plan.new.values()), assessed, open_rows, received_at)
+            saved = filing_store.save(conn, accepted, superseded)
+        answers: dict[int, FilingResult] = {
+            index: FilingResult("conflict", batch[index].document_number, batch[index].version, problems=[problem])
+            for index, problem in (plan.conflicts | unknown).items()
+        }
+        for index, done, stored in zip(plan.new, accepted, saved, strict=True):
+            filing = done.version.filing
+            answers[index] = FilingResult("accepted", filing.document_number, filing.version, done.version.filing_id,
+                                          [_result(a, s) for a, s in zip(done.items, stored, strict=True)])
         if plan.duplicates:
             with store.read() as conn:
                 for index, (filing_id, version) in plan.duplicates.items():
@@ -263,7 +267,7 @@ class Pipeline:
 
     def _plan(self, submissions: list["_Submission"], known: dict[tuple[str, str], KnownFiling],
               received_at: datetime) -> _Plan:
-        plan = _Plan([], {}, {})
+        plan = _Plan({}, {}, {})
         for index, (filing, actor, raw) in enumerate(submissions):
             if filing.amends and not known.get((filing.filer or "anonymous", filing.document_number)):
                 continue  # names nothing this filer filed: refused by _resolve_amendments
@@ -291,35 +295,38 @@ class Pipeline:
             filing_id = stored.filing_id if stored else new_id("F")
             known[key] = KnownFiling(filing_id, "active", filing.version,
                                      {**(stored.hashes if stored else {}), filing.version: digest})
-            lodgements = self._lodgements(filing, received_at, stored=True)
-            plan.accepted.append(Accepted(
-                filing, document, filing_id, stored is None, received_at, lodgements[0].filed_at, digest,
-                raw, actor, [Assessed(lo, None, None) for lo in lodgements],  # type: ignore[arg-type]
-            ))
+            plan.new[index] = NewVersion(filing, document, filing_id, stored is None, received_at,
+                                         filing.filed_at or received_at, digest, raw, actor)
         return plan
 
-    def _carry_over(self, batch: Sequence[Accepted], open_rows: list[dict[str, Any]], at: datetime
-                    ) -> list[dict[str, Any]]:
-        """Close open decisions of earlier versions: an RFI is answered by the amendment, the rest carry over."""
+    def _carry_over(self, versions: Sequence[NewVersion], assessed: Sequence[Sequence[Assessed]],
+                    open_rows: list[dict[str, Any]], at: datetime) -> tuple[list[Accepted], list[dict[str, Any]]]:
+        """Close open decisions of earlier versions: an RFI is answered by the amendment, the rest carry over.
+
+        Returns the versions with their decisions as they stand after carry-over, and the decisions closed."""
         by_consignment: dict[str, list[dict[str, Any]]] = {}
         for row in open_rows:
             by_consignment.setdefault(row["consignment_id"], []).append(row)
-        superseded = []
-        for accepted in batch:
-            for item in accepted.items:
+        accepted, superseded = [], []
+        for version, items in zip(versions, assessed, strict=True):
+            carried = []
+            for item in items:
+                decision = item.decision
                 for row in by_consignment.pop(item.lodgement.consignment_id, []):
                     answered = row["outcome"] == Referral.RFI.value
                     if not answered:
-                        item.decision = _carried(item.decision, row)
+                        decision = _carried(decision, row)
                     action = "answered_by_amendment" if answered else "carried_to_amendment"
-                    superseded.append({**row, "at": at, "actor": accepted.actor, "action": action,
-                                       "note": f"version {accepted.filing.version} filed"})
-        actor_of = {a.filing_id: a.actor for a in batch}
+                    superseded.append({**row, "at": at, "actor": version.actor, "action": action,
+                                       "note": f"version {version.filing.version} filed"})
+                carried.append(item if decision is item.decision else replace(item, decision=decision))
+            accepted.append(Accepted(version, tuple(carried)))
+        actor_of = {v.filing_id: v.actor for v in versions}
         for rows in by_consignment.values():  # consignments the amendment no longer carries
             superseded += [{**row, "at": at, "actor": actor_of.get(row["filing_id"], "safelane"),
                             "action": "removed_by_amendment",
                             "note": "the amendment no longer carries this consignment"} for row in rows]
-        return superseded
+        return accepted, superseded
 
     def withdraw(self, filing_id: str, *, actor: str, filer: str | None) -> dict[str, Any]:
         """Withdraw a filing (a filer only its own); its open referrals and selections close."""

@@ -14,6 +14,7 @@ from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
 from safelane.domain.codes import TransportMode
+from safelane.domain.text import Clean, CleanText
 
 
 def _code(regex: str, code: str, message: str, *, compact: bool = False):
@@ -43,7 +44,7 @@ LoCode = Annotated[
 HsCode = Annotated[
     str, _code(r"\d{6,10}", "hs_code_format", "HS code must have 6 to 10 digits, got '{value}'", compact=True)
 ]
-Text = Annotated[str, Field(min_length=1, max_length=512)]
+Text = Annotated[CleanText, Field(min_length=1, max_length=512)]
 PositiveMass = Annotated[float, Field(gt=0, allow_inf_nan=False)]
 
 
@@ -54,15 +55,15 @@ class _Model(BaseModel):
 class Identifier(_Model):
     """A party identifier: EORI, TIN, AEO certificate number, IMO number, LEI, or a national scheme."""
 
-    scheme: Annotated[str, AfterValidator(str.upper), Field(min_length=2, max_length=16)]
-    value: Annotated[str, AfterValidator(lambda v: v.replace(" ", "").replace(".", "").upper()),
+    scheme: Annotated[Clean, AfterValidator(str.upper), Field(min_length=2, max_length=16)]
+    value: Annotated[Clean, AfterValidator(lambda v: v.replace(" ", "").replace(".", "").upper()),
                      Field(min_length=1, max_length=64)]
 
 
 class Address(_Model):
     street: Text | None = None
     city: Text | None = None
-    postcode: Annotated[str, Field(max_length=17)] | None = None
+    postcode: Annotated[Clean, Field(max_length=17)] | None = None
     country: CountryCode | None = None
 
 
@@ -91,7 +92,7 @@ class GoodsItem(_Model):
     description: Text | None = None  # missing on an air waybill: the PLACI check asks for it (RFI)
     hs_code: HsCode | None = None
     packages: Annotated[int, Field(gt=0)] | None = None
-    package_kind: Annotated[str, Field(max_length=3)] | None = None  # UN/ECE Recommendation 21
+    package_kind: Annotated[Clean, Field(max_length=3)] | None = None  # UN/ECE Recommendation 21
     gross_mass_kg: PositiveMass | None = None
     net_mass_kg: PositiveMass | None = None
     value: Money | None = None
@@ -140,7 +141,7 @@ class Itinerary(_Model):
 class TransportMeans(_Model):
     """The aircraft, vessel, vehicle or train: flight number, IMO number or registration."""
 
-    identifier: Annotated[str, Field(min_length=1, max_length=35)]
+    identifier: Annotated[Clean, Field(min_length=1, max_length=35)]
     name: Text | None = None
     nationality: CountryCode | None = None
 
@@ -148,7 +149,7 @@ class TransportMeans(_Model):
 class Document(_Model):
     """A referenced document: certificate, licence, invoice, previous document (WCO 'AdditionalDocument')."""
 
-    type: Annotated[str, Field(min_length=1, max_length=8)]
+    type: Annotated[Clean, Field(min_length=1, max_length=8)]
     reference: Text
     issued_on: date | None = None
 
@@ -157,11 +158,11 @@ PARTY_ROLES = ("consignor", "consignee", "notify_party", "carrier", "declarant")
 
 
 class Consignment(_Model):
-    consignment_id: Annotated[str, Field(min_length=1, max_length=70)] | None = None
+    consignment_id: Annotated[Clean, Field(min_length=1, max_length=70)] | None = None
     mode: TransportMode
-    master_document: Annotated[str, Field(min_length=1, max_length=35)] | None = None  # master AWB / B/L
-    house_document: Annotated[str, Field(min_length=1, max_length=35)] | None = None  # house AWB / B/L
-    office: Annotated[str, Field(min_length=2, max_length=17)] | None = None  # customs office of first entry
+    master_document: Annotated[Clean, Field(min_length=1, max_length=35)] | None = None  # master AWB / B/L
+    house_document: Annotated[Clean, Field(min_length=1, max_length=35)] | None = None  # house AWB / B/L
+    office: Annotated[Clean, Field(min_length=2, max_length=17)] | None = None  # customs office of first entry
     consignor: Party | None = None
     consignee: Party | None = None
     notify_party: Party | None = None
@@ -174,10 +175,11 @@ class Consignment(_Model):
     total_packages: Annotated[int, Field(gt=0)] | None = None
     total_gross_mass_kg: PositiveMass | None = None
     # air cargo security status as declared by a regulated agent (SPX, SHR, NSC...), from Cargo-XML/IMP OCI lines
-    security_status: Annotated[str, Field(min_length=1, max_length=8)] | None = None
+    security_status: Annotated[Clean, Field(min_length=1, max_length=8)] | None = None
     # unit load devices or containers the goods travel in (PMC1337XX, MSCU1234565)
     # (None rather than [] when absent, so filings without it keep their canonical JSON and hash)
-    equipment: Annotated[list[Annotated[str, Field(min_length=1, max_length=17)]], Field(max_length=999)] | None = None
+    equipment: Annotated[list[Annotated[Clean, Field(min_length=1, max_length=17)]],
+                         Field(max_length=999)] | None = None
 
     @model_validator(mode="after")
     def _has_transport_document(self) -> "Consignment":

@@ -9,20 +9,21 @@ from pydantic_core import PydanticCustomError
 
 from safelane.domain.codes import AIR_MODES, FilingKind
 from safelane.domain.consignment import Consignment
+from safelane.domain.text import Clean
 
 
 class Filing(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
 
-    filer: Annotated[str, Field(min_length=1, max_length=70)] | None = None  # set from the credential by the API
-    document_number: Annotated[str, Field(min_length=1, max_length=70)]  # the filing's own reference (LRN, MAWB)
+    filer: Annotated[Clean, Field(min_length=1, max_length=70)] | None = None  # set from the credential by the API
+    document_number: Annotated[Clean, Field(min_length=1, max_length=70)]  # the filing's own reference (LRN, MAWB)
     version: Annotated[int, Field(ge=1)] = 1
     kind: FilingKind | None = None  # inferred from the first consignment's mode when absent
-    message_type: Annotated[str, Field(max_length=32)] = "safelane-json"
+    message_type: Annotated[Clean, Field(max_length=32)] = "safelane-json"
     filed_at: AwareDatetime | None = None  # when the filer says it filed; the receiver's clock otherwise
     # An amendment that names what it amends (the MRN safelane gave, i.e. the filing id, or the document
     # number) instead of a version: it becomes the next version of that filing (an ICS IE313, say).
-    amends: Annotated[str, Field(min_length=1, max_length=70)] | None = None
+    amends: Annotated[Clean, Field(min_length=1, max_length=70)] | None = None
     consignments: Annotated[list[Consignment], Field(min_length=1, max_length=10_000)]
 
     @model_validator(mode="after")

@@ -2,6 +2,8 @@
 
 from dataclasses import asdict, dataclass
 
+from safelane.domain.text import control_character
+
 
 @dataclass(frozen=True, slots=True)
 class Problem:
@@ -48,8 +50,13 @@ def error_path(error: dict) -> tuple[str | int, ...]:
 
 def problems_from_validation(errors: list[dict], prefix: tuple[str | int, ...] = ()) -> list[Problem]:
     """Turn pydantic's error list into located problems (one per defect)."""
-    return [
-        Problem(location_of(prefix + error_path(e)) or "$", e["type"],
-                "unknown field" if e["type"] == "extra_forbidden" else e["msg"])
-        for e in errors
-    ]
+    return [_problem(e, prefix) for e in errors]
+
+
+def _problem(error: dict, prefix: tuple[str | int, ...]) -> Problem:
+    location = location_of(prefix + error_path(error)) or "$"
+    if error["type"] == "string_pattern_mismatch":
+        refused = control_character(error.get("ctx", {}).get("pattern", ""), error.get("input"))
+        if refused:
+            return Problem(location, "control_character", refused)
+    return Problem(location, error["type"], "unknown field" if error["type"] == "extra_forbidden" else error["msg"])

@@ -10,6 +10,8 @@ import sqlalchemy as sa
 from safelane.domain import Assessment, Consignment, Decision, Filing, FilingKind, Lodgement
 from safelane.ids import new_id
 from safelane.results import ConsignmentResult
+from safelane.store import bulk
+from safelane.store import filing_rows as rows_of
 from safelane.store.schema import (
     assessments,
     audit_events,
@@ -33,17 +35,20 @@ class KnownFiling:
     hashes: dict[int, str]  # version -> content hash
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class Assessed:
+    """One consignment assessed and decided."""
+
     lodgement: Lodgement
     assessment: Assessment
     decision: Decision
-    decision_id: str | None = None  # set when stored
-    state: str | None = None
+    findings: list[dict[str, Any]]  # the assessment's findings as data, made once: stored and answered
 
 
-@dataclass
-class Accepted:
+@dataclass(frozen=True)
+class NewVersion:
+    """A filing version the batch adds (a new filing or an amendment), as compared with the store."""
+
     filing: Filing
     document: dict[str, Any]  # the filing as canonical JSON data
     filing_id: str
@@ -53,7 +58,20 @@ class Accepted:
     content_hash: str
     raw: bytes | None
     actor: str
-    items: list[Assessed]
+
+
+@dataclass(frozen=True)
+class Accepted:
+    version: NewVersion
+    items: tuple[Assessed, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Saved:
+    """What the store made of one consignment's decision."""
+
+    decision_id: str
+    state: str
 
 
 def known_filings(conn: sa.Connection, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], KnownFiling]:
@@ -106,80 +124,52 @@ def open_decisions(conn: sa.Connection, filing_ids: Sequence[str]) -> list[dict[
     return found
 
 
-def save(conn: sa.Connection, batch: Sequence[Accepted], superseded: Sequence[dict[str, Any]]) -> None:
-    """Write filings, versions, consignments, assessments, decisions and their events with bulk inserts.
+def save(conn: sa.Connection, batch: Sequence[Accepted], superseded: Sequence[dict[str, Any]]
+         ) -> list[list[Saved]]:
+    """Write filings, versions, consignments, assessments, decisions and their events with bulk inserts;
+    returns, per accepted version and consignment, the decision's id and state.
 
     `superseded` lists open decisions of earlier versions to close, with the event that closes them.
     """
-    rows: dict[sa.Table, list[dict[str, Any]]] = {
+    rows: dict[sa.Table, list[rows_of.Row]] = {
         t: [] for t in (filings, filing_versions, consignments, assessments, decisions, decision_reasons,
                         decision_events, audit_events)
     }
+    saved: list[list[Saved]] = []
     amended: list[str] = []
     for accepted in batch:
-        filing = accepted.filing
-        if accepted.is_new:
-            rows[filings].append({
-                "filing_id": accepted.filing_id, "filer": filing.filer, "document_number": filing.document_number,
-                "kind": filing.filing_kind.value, "status": "active", "current_version": filing.version,
-                "created_at": accepted.received_at, "updated_at": accepted.received_at,
-            })
+        version, filing = accepted.version, accepted.version.filing
+        at = version.received_at
+        if version.is_new:
+            rows[filings].append(rows_of.filing_row(version.filing_id, filing, at))
         else:
-            amended.append(accepted.filing_id)
-            conn.execute(
-                filings.update().where(filings.c.filing_id == accepted.filing_id)
-                .values(current_version=filing.version, updated_at=accepted.received_at)
-            )
+            amended.append(version.filing_id)
+            conn.execute(filings.update().where(filings.c.filing_id == version.filing_id)
+                         .values(current_version=filing.version, updated_at=at))
         version_id = new_id("V")
-        rows[filing_versions].append({
-            "version_id": version_id, "filing_id": accepted.filing_id, "version": filing.version,
-            "message_type": filing.message_type, "received_at": accepted.received_at, "filed_at": accepted.filed_at,
-            "content_hash": accepted.content_hash,
-            "filing": {k: v for k, v in accepted.document.items() if k != "consignments"},
-            "raw": accepted.raw,
-        })
+        header = {k: v for k, v in version.document.items() if k != "consignments"}
+        rows[filing_versions].append(rows_of.version_row(version_id, version.filing_id, filing, header,
+                                                         version.content_hash, at, version.filed_at, version.raw))
+        saved.append([])
         for position, item in enumerate(accepted.items):
-            lodgement, decision = item.lodgement, item.decision
             row_id, assessment_id, decision_id = new_id("R"), new_id("A"), new_id("D")
-            item.decision_id, item.state = decision_id, initial_state(decision)
-            rows[consignments].append({
-                "row_id": row_id, "consignment_id": lodgement.consignment_id, "version_id": version_id,
-                "filing_id": accepted.filing_id, "version": filing.version, "position": position, "current": True,
-                "reference": lodgement.consignment.reference, "filer": lodgement.filer, "kind": lodgement.kind.value,
-                "mode": lodgement.consignment.mode.value, "office": lodgement.consignment.entry_office,
-                "filed_at": lodgement.filed_at,
-                "data": accepted.document["consignments"][position],
-            })
-            rows[assessments].append({
-                "assessment_id": assessment_id, "row_id": row_id, "assessed_at": accepted.received_at,
-                "score": item.assessment.score, "findings": [f.as_dict() for f in item.assessment.findings],
-                "versions": dict(item.assessment.versions),
-            })
-            state = item.state
-            rows[decisions].append({
-                "decision_id": decision_id, "row_id": row_id, "assessment_id": assessment_id,
-                "consignment_id": lodgement.consignment_id, "filer": lodgement.filer, "answer": decision.answer,
-                "outcome": decision.outcome.value, "state": state, "current": True, "basis": decision.basis,
-                "reasons": [f.as_dict() for f in decision.reasons], "random": decision.random,
-                "decided_at": accepted.received_at, "updated_at": accepted.received_at,
-                "selection": decision.selection, "inspection": decision.inspection,
-                "office": lodgement.consignment.entry_office, "score": item.assessment.score, "assigned_to": None,
-                "deadline": lodgement.deadline,
-            })
-            rows[decision_reasons] += [{"decision_id": decision_id, "assessor": assessor, "code": code}
-                                       for assessor, code in {(f.assessor, f.code[:200]) for f in decision.reasons}]
-            rows[decision_events].append({
-                "event_id": new_id("E"), "decision_id": decision_id, "at": accepted.received_at, "actor": "safelane",
-                "action": "decided", "from_outcome": None, "to_outcome": decision.outcome.value, "from_state": None,
-                "to_state": state, "note": decision.basis, "data": None,
-            })
-        rows[audit_events].append({
-            "event_id": new_id("U"), "at": accepted.received_at, "actor": accepted.actor,
-            "action": "filing.accepted" if accepted.is_new else "filing.amended",
-            "subject": accepted.filing_id,
-            "detail": {"document_number": filing.document_number, "version": filing.version,
-                       "message_type": filing.message_type, "consignments": len(accepted.items)},
-        })
+            state = rows_of.initial_state(item.decision)
+            saved[-1].append(Saved(decision_id, state))
+            data = version.document["consignments"][position]
+            rows[consignments].append(rows_of.consignment_row(row_id, version_id, version.filing_id, position,
+                                                              item.lodgement, data))
+            rows[assessments].append(rows_of.assessment_row(assessment_id, row_id, item.assessment, item.findings,
+                                                            at))
+            rows[decisions].append(rows_of.decision_row(decision_id, row_id, assessment_id, item.lodgement,
+                                                        item.decision, item.assessment.score, state, at))
+            rows[decision_reasons] += rows_of.reason_rows(decision_id, item.decision)
+            rows[decision_events].append(rows_of.decision_event_row(
+                new_id("E"), decision_id, at, "safelane", "decided", None, item.decision.outcome.value, None, state,
+                item.decision.basis))
+        rows[audit_events].append(rows_of.audit_row(
+            new_id("U"), at, version.actor, "filing.accepted" if version.is_new else "filing.amended",
+            version.filing_id, {"document_number": filing.document_number, "version": filing.version,
+                                "message_type": filing.message_type, "consignments": len(accepted.items)}))
     if amended:
         for start in range(0, len(amended), _CHUNK):
             chunk = amended[start : start + _CHUNK]
@@ -189,19 +179,12 @@ def save(conn: sa.Connection, batch: Sequence[Accepted], superseded: Sequence[di
     for old in superseded:
         conn.execute(decisions.update().where(decisions.c.decision_id == old["decision_id"])
                      .values(state="closed", updated_at=old["at"]))
-        rows[decision_events].append({
-            "event_id": new_id("E"), "decision_id": old["decision_id"], "at": old["at"], "actor": old["actor"],
-            "action": old["action"], "from_outcome": old["outcome"], "to_outcome": old["outcome"],
-            "from_state": old["state"], "to_state": "closed", "note": old["note"], "data": None,
-        })
-    for table in rows:
-        if rows[table]:
-            conn.execute(table.insert(), rows[table])
-
-
-def initial_state(decision: Decision) -> str:
-    """Green, blue and ASSESSMENT_COMPLETE need nothing more; every other outcome stays open until acted on."""
-    return "closed" if decision.outcome.value in ("ASSESSMENT_COMPLETE", "green", "blue") else "open"
+        rows[decision_events].append(rows_of.decision_event_row(
+            new_id("E"), old["decision_id"], old["at"], old["actor"], old["action"], old["outcome"], old["outcome"],
+            old["state"], "closed", old["note"]))
+    for table, table_rows in rows.items():
+        bulk.insert(conn, table, table_rows)
+    return saved
 
 
 def results_of(conn: sa.Connection, filing_id: str, version: int, *, as_first_given: bool = True
@@ -233,8 +216,7 @@ def results_of(conn: sa.Connection, filing_id: str, version: int, *, as_first_gi
 
 def add_audit(conn: sa.Connection, at: datetime, actor: str, action: str, subject: str | None,
               detail: dict[str, Any] | None) -> None:
-    conn.execute(audit_events.insert().values(event_id=new_id("U"), at=at, actor=actor, action=action,
-                                              subject=subject, detail=detail))
+    conn.execute(audit_events.insert(), rows_of.audit_row(new_id("U"), at, actor, action, subject, detail))
 
 
 def get_filing(conn: sa.Connection, filing_id: str) -> dict[str, Any] | None:
@@ -299,11 +281,9 @@ def withdraw(conn: sa.Connection, filing_id: str, *, at: datetime, actor: str) -
         conn.execute(decisions.update().where(decisions.c.decision_id == row["decision_id"])
                      .values(state="closed", updated_at=at))
     if open_rows:
-        conn.execute(decision_events.insert(), [{
-            "event_id": new_id("E"), "decision_id": row["decision_id"], "at": at, "actor": actor,
-            "action": "withdrawn", "from_outcome": row["outcome"], "to_outcome": row["outcome"],
-            "from_state": row["state"], "to_state": "closed", "note": "the filer withdrew the filing", "data": None,
-        } for row in open_rows])
+        conn.execute(decision_events.insert(), [rows_of.decision_event_row(
+            new_id("E"), row["decision_id"], at, actor, "withdrawn", row["outcome"], row["outcome"], row["state"],
+            "closed", "the filer withdrew the filing") for row in open_rows])
     add_audit(conn, at, actor, "filing.withdrawn", filing_id, {"closed_decisions": len(open_rows)})
     return len(open_rows)
 
