@@ -18,6 +18,8 @@ class Settings:
     profiles_dir: Path | None = None  # profiles read from a folder instead of the database
     max_body_bytes: int = 5 * 1024 * 1024
     log_level: str = "INFO"
+    # Hardening: how long any wait on the database may last (seconds), and HSTS for deployments behind TLS.
+    database_timeout: float = 10.0
     policy: Policy = field(default_factory=Policy)
     # Keys the random compliance sample and exploration draws, so filers cannot predict them. Set the same
     # SAFELANE_SAMPLE_KEY in every process to make the draws reproducible; unset, each process makes its own.
@@ -38,6 +40,7 @@ class Settings:
             "profiles_dir": Path(env["SAFELANE_PROFILES_DIR"]) if env.get("SAFELANE_PROFILES_DIR") else None,
             "max_body_bytes": int(env.get("SAFELANE_MAX_BODY_BYTES", cls.max_body_bytes)),
             "log_level": env.get("SAFELANE_LOG_LEVEL", cls.log_level),
+            "database_timeout": _float("SAFELANE_DATABASE_TIMEOUT", cls.database_timeout),
             "policy": policy,
         }
         if env.get("SAFELANE_SAMPLE_KEY"):
