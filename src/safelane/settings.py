@@ -20,6 +20,8 @@ class Settings:
     log_level: str = "INFO"
     # Hardening: how long any wait on the database may last (seconds), and HSTS for deployments behind TLS.
     database_timeout: float = 10.0
+    hsts_seconds: int = 0  # 0: no Strict-Transport-Security (set it only when every client reaches us over TLS)
+    body_seconds: float = 60.0  # a request body must arrive within this time of the request's start
     policy: Policy = field(default_factory=Policy)
     # Keys the random compliance sample and exploration draws, so filers cannot predict them. Set the same
     # SAFELANE_SAMPLE_KEY in every process to make the draws reproducible; unset, each process makes its own.
@@ -41,6 +43,8 @@ class Settings:
             "max_body_bytes": int(env.get("SAFELANE_MAX_BODY_BYTES", cls.max_body_bytes)),
             "log_level": env.get("SAFELANE_LOG_LEVEL", cls.log_level),
             "database_timeout": _float("SAFELANE_DATABASE_TIMEOUT", cls.database_timeout),
+            "hsts_seconds": int(env.get("SAFELANE_HSTS_SECONDS", cls.hsts_seconds)),
+            "body_seconds": _float("SAFELANE_BODY_SECONDS", cls.body_seconds),
             "policy": policy,
         }
         if env.get("SAFELANE_SAMPLE_KEY"):
