@@ -61,11 +61,11 @@ def backtest(profile: Profile, batches: Iterable[list[Lodgement]], examples: int
     for day, count in (per_day or {}).items():
         totals[day][0] = count
     for lodgement in chain.from_iterable(batches):
-        day = totals[lodgement.filed_at.date()]
+        tally = totals[lodgement.filed_at.date()]
         if per_day is None:
-            day[0] += 1
+            tally[0] += 1
         if (not kinds or lodgement.kind in kinds) and compiled.match(lodgement) is not None:
-            day[1] += 1
+            tally[1] += 1
             report.hits += 1
             if len(report.examples) < examples:
                 report.examples.append(lodgement.consignment_id)

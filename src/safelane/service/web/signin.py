@@ -112,7 +112,7 @@ def _safe_next(target: str | None) -> str:
     """Only paths of this site, so the sign-in form cannot be used to send an officer elsewhere (browsers read
     '//host' and '/\\host' as another site)."""
     ok = target and target.startswith("/") and not target.startswith("//") and "\\" not in target
-    return target if ok else "/queue"
+    return target if target and ok else "/queue"
 
 
 def _form(request: Request, next: str | None, *, status: int = 200, **context: Any) -> Response:
@@ -160,12 +160,13 @@ def signin(request: Request, name: Annotated[str, Form()], password: Annotated[s
                      error="This sign-in form has expired or did not come from the workbench. Try again.")
     address = request.client.host if request.client else "?"
     reason, user = _refused(system, name, address, password)
-    if user is None:
+    if reason is not None:
         message = {"locked": f"Too many failed sign-ins: try again in {LOCKOUT.seconds // 60} minutes.",
                    "credential": "Unknown name or wrong password.",
-                   "role": "The workbench is for customs officers."}[reason or "credential"]
+                   "role": "The workbench is for customs officers."}[reason]
         return _form(request, next, error=message, name=name,
-                     status={"locked": 429, "credential": 401, "role": 403}[reason or "credential"])
+                     status={"locked": 429, "credential": 401, "role": 403}[reason])
+    assert user is not None
     with system.db.write() as conn:
         token = web_sessions.create(conn, user["name"], at=at)
         add_audit(conn, at, user["name"], "workbench.signed_in", None, None)
