@@ -35,6 +35,10 @@ class Settings:
     profiles_dir: Path | None = None  # profiles read from a folder instead of the database
     max_body_bytes: int = 5 * 1024 * 1024
     log_level: str = "INFO"
+    # Hardening: how long any wait on the database may last (seconds), and HSTS for deployments behind TLS.
+    database_timeout: float = 10.0
+    hsts_seconds: int = 0  # 0: no Strict-Transport-Security (set it only when every client reaches us over TLS)
+    body_seconds: float = 60.0  # a request body must arrive within this time of the request's start
     policy: Policy = field(default_factory=Policy)
     screening: ScreeningPolicy = field(default_factory=ScreeningPolicy)
     # Every SAFELANE_* variable as read at start, for plugin assessors' own settings (docs/extending.md).
@@ -59,6 +63,9 @@ class Settings:
             "profiles_dir": Path(env["SAFELANE_PROFILES_DIR"]) if env.get("SAFELANE_PROFILES_DIR") else None,
             "max_body_bytes": int(env.get("SAFELANE_MAX_BODY_BYTES", cls.max_body_bytes)),
             "log_level": env.get("SAFELANE_LOG_LEVEL", cls.log_level),
+            "database_timeout": _float("SAFELANE_DATABASE_TIMEOUT", cls.database_timeout),
+            "hsts_seconds": int(env.get("SAFELANE_HSTS_SECONDS", cls.hsts_seconds)),
+            "body_seconds": _float("SAFELANE_BODY_SECONDS", cls.body_seconds),
             "policy": policy,
             "screening": screening_policy(),
             "options": {k: v for k, v in env.items() if k.startswith(PREFIX)},

@@ -74,7 +74,7 @@ def build(settings: Settings, *, store: bool = True, profiles_dir: Path | None =
     folder = profiles_dir or settings.profiles_dir
     db = None
     if store or folder is None:
-        db = Database(settings.database_url)
+        db = Database(settings.database_url, timeout=settings.database_timeout)
         db.migrate()
     stored = None
     source: Callable[[], ProfileSet]

@@ -30,6 +30,14 @@ USERS = {"olga": ("officer", None, "NLRTM"), "pieter": ("officer", None, "BEANR"
 _CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 
 
+def sign_in(client: Any, data: dict[str, str]) -> httpx.Response:
+    """Post the sign-in form as a browser does: fetched first, with its token."""
+    form = client.get("/signin")
+    token = _CSRF.search(form.text)
+    assert token is not None, form.text
+    return client.post("/signin", data={**data, "csrf": token.group(1)})
+
+
 def add_users(system: System, users: dict[str, tuple[str, str | None, str | None]]) -> dict[str, str]:
     """Create users with PASSWORD; returns name -> API key."""
     assert system.db is not None
@@ -73,7 +81,7 @@ class Bench:
     def client(self, name: str) -> TestClient:
         """A client signed in through the sign-in form, as a browser would be."""
         client = self.anonymous()
-        response = client.post("/signin", data={"name": name, "password": PASSWORD})
+        response = sign_in(client, {"name": name, "password": PASSWORD})
         assert response.status_code == 303, response.text
         return client
 

@@ -6,6 +6,7 @@ import re
 from datetime import UTC, datetime, timedelta
 
 from tests.factories import air_consignment, filing, sea_consignment
+from tests.web.conftest import sign_in
 
 FIGURES = ("filings", "referrals", "channels", "queue_age", "decision_time", "hit_rate", "seizures")
 
@@ -104,6 +105,6 @@ def test_window_form_picks_whole_days(bench):
 def test_a_filer_cannot_open_the_dashboard(bench):
     client = bench.anonymous()
     assert client.get("/dashboard").status_code == 303  # to sign-in
-    response = client.post("/signin", data={"name": "acme", "password": "correct horse battery"})
+    response = sign_in(client, {"name": "acme", "password": "correct horse battery"})
     assert response.status_code == 403
     assert client.get("/dashboard", params={"format": "csv", "figure": "channels"}).status_code == 303

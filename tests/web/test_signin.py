@@ -3,7 +3,7 @@
 import sqlalchemy as sa
 
 from safelane.store.schema import audit_events, web_sessions
-from tests.web.conftest import PASSWORD, Bench
+from tests.web.conftest import PASSWORD, Bench, sign_in
 
 
 def test_pages_redirect_to_signin_and_back(bench: Bench) -> None:
@@ -11,7 +11,7 @@ def test_pages_redirect_to_signin_and_back(bench: Bench) -> None:
     response = client.get("/queue?mode=air")
     assert response.status_code == 303
     assert response.headers["location"] == "/signin?next=/queue%3Fmode%3Dair"
-    signed = client.post("/signin", data={"name": "olga", "password": PASSWORD, "next": "/queue?mode=air"})
+    signed = sign_in(client, {"name": "olga", "password": PASSWORD, "next": "/queue?mode=air"})
     assert signed.status_code == 303 and signed.headers["location"] == "/queue?mode=air"
     assert "httponly" in signed.headers["set-cookie"].lower() and "samesite=strict" in signed.headers[
         "set-cookie"].lower()
@@ -19,8 +19,8 @@ def test_pages_redirect_to_signin_and_back(bench: Bench) -> None:
 
 def test_wrong_password_and_unknown_name_get_the_same_answer(bench: Bench) -> None:
     client = bench.anonymous()
-    wrong = client.post("/signin", data={"name": "olga", "password": "not it at all"})
-    unknown = client.post("/signin", data={"name": "nobody", "password": PASSWORD})
+    wrong = sign_in(client, {"name": "olga", "password": "not it at all"})
+    unknown = sign_in(client, {"name": "nobody", "password": PASSWORD})
     assert wrong.status_code == unknown.status_code == 401
     assert "Unknown name or wrong password." in wrong.text and "Unknown name or wrong password." in unknown.text
     with bench.db.read() as conn:
@@ -31,10 +31,10 @@ def test_wrong_password_and_unknown_name_get_the_same_answer(bench: Bench) -> No
 
 def test_a_filer_cannot_open_the_workbench(bench: Bench) -> None:
     client = bench.anonymous()
-    response = client.post("/signin", data={"name": "acme", "password": PASSWORD})
+    response = sign_in(client, {"name": "acme", "password": PASSWORD})
     assert response.status_code == 403
     assert "for customs officers" in response.text
-    assert "set-cookie" not in response.headers
+    assert "safelane_session" not in response.headers.get("set-cookie", "")
     assert client.get("/queue").status_code == 303  # still not signed in
     with bench.db.read() as conn:
         assert conn.execute(sa.select(sa.func.count()).select_from(web_sessions)).scalar_one() == 0
@@ -43,9 +43,9 @@ def test_a_filer_cannot_open_the_workbench(bench: Bench) -> None:
 def test_the_next_target_stays_on_this_site(bench: Bench) -> None:
     client = bench.anonymous()
     for elsewhere in ("//evil.example/x", "/\\evil.example/x", "https://evil.example/"):
-        response = bench.anonymous().post("/signin", data={"name": "olga", "password": PASSWORD, "next": elsewhere})
+        response = sign_in(bench.anonymous(), {"name": "olga", "password": PASSWORD, "next": elsewhere})
         assert response.headers["location"] == "/queue", elsewhere
-    kept = client.post("/signin", data={"name": "olga", "password": PASSWORD, "next": "/dashboard?office=NLRTM"})
+    kept = sign_in(client, {"name": "olga", "password": PASSWORD, "next": "/dashboard?office=NLRTM"})
     assert kept.headers["location"] == "/dashboard?office=NLRTM"
 
 
@@ -78,8 +78,8 @@ def test_pages_allow_nothing_but_this_server(bench: Bench) -> None:
 def test_a_name_waits_after_five_wrong_passwords(bench: Bench) -> None:
     client = bench.anonymous()
     for _ in range(5):
-        assert client.post("/signin", data={"name": "olga", "password": "guess guess"}).status_code == 401
-    locked = client.post("/signin", data={"name": "olga", "password": PASSWORD})  # even the right one, for now
-    assert locked.status_code == 429 and "Too many failed sign-ins for this name" in locked.text
-    assert "set-cookie" not in locked.headers
-    assert bench.anonymous().post("/signin", data={"name": "sam", "password": PASSWORD}).status_code == 303
+        assert sign_in(client, {"name": "olga", "password": "guess guess"}).status_code == 401
+    locked = sign_in(client, {"name": "olga", "password": PASSWORD})  # even the right one, for now
+    assert locked.status_code == 429 and "Too many failed sign-ins" in locked.text
+    assert "safelane_session" not in locked.headers.get("set-cookie", "")
+    assert sign_in(bench.anonymous(), {"name": "sam", "password": PASSWORD}).status_code == 303

@@ -16,6 +16,8 @@ from pydantic_core import PydanticCustomError
 from safelane.domain.codes import TransportMode
 from safelane.domain.text import Clean, CleanText
 
+MAX_COUNT = 2**31 - 1  # counts and versions fit a 32-bit column on every engine
+
 
 def _code(regex: str, code: str, message: str, *, compact: bool = False):
     """One validator per code type: normalise (upper case; spaces and dots out) and check the shape."""
@@ -88,10 +90,10 @@ class Money(_Model):
 
 
 class GoodsItem(_Model):
-    sequence: Annotated[int, Field(ge=1)] | None = None
+    sequence: Annotated[int, Field(ge=1, le=MAX_COUNT)] | None = None
     description: Text | None = None  # missing on an air waybill: the PLACI check asks for it (RFI)
     hs_code: HsCode | None = None
-    packages: Annotated[int, Field(gt=0)] | None = None
+    packages: Annotated[int, Field(gt=0, le=MAX_COUNT)] | None = None
     package_kind: Annotated[Clean, Field(max_length=3)] | None = None  # UN/ECE Recommendation 21
     gross_mass_kg: PositiveMass | None = None
     net_mass_kg: PositiveMass | None = None
@@ -172,7 +174,7 @@ class Consignment(_Model):
     itinerary: Itinerary = Field(default_factory=Itinerary)
     transport_means: TransportMeans | None = None
     documents: list[Document] = Field(default_factory=list)
-    total_packages: Annotated[int, Field(gt=0)] | None = None
+    total_packages: Annotated[int, Field(gt=0, le=MAX_COUNT)] | None = None
     total_gross_mass_kg: PositiveMass | None = None
     # air cargo security status as declared by a regulated agent (SPX, SHR, NSC...), from Cargo-XML/IMP OCI lines
     security_status: Annotated[Clean, Field(min_length=1, max_length=8)] | None = None

@@ -8,7 +8,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validato
 from pydantic_core import PydanticCustomError
 
 from safelane.domain.codes import AIR_MODES, FilingKind
-from safelane.domain.consignment import Consignment
+from safelane.domain.consignment import MAX_COUNT, Consignment
 from safelane.domain.text import Clean
 
 
@@ -17,7 +17,7 @@ class Filing(BaseModel):
 
     filer: Annotated[Clean, Field(min_length=1, max_length=70)] | None = None  # set from the credential by the API
     document_number: Annotated[Clean, Field(min_length=1, max_length=70)]  # the filing's own reference (LRN, MAWB)
-    version: Annotated[int, Field(ge=1)] = 1
+    version: Annotated[int, Field(ge=1, lt=MAX_COUNT)] = 1  # below the limit: an amendment adds one
     kind: FilingKind | None = None  # inferred from the first consignment's mode when absent
     message_type: Annotated[Clean, Field(max_length=32)] = "safelane-json"
     filed_at: AwareDatetime | None = None  # when the filer says it filed; the receiver's clock otherwise

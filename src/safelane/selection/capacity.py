@@ -38,6 +38,7 @@ SELECTIONS = ("mandatory", "risk", "random", "exploration")
 NAMES = {"documentary": "documentary check", "nii": "non-intrusive inspection", "physical": "physical inspection",
          "referral": "referral follow-up"}
 OFFICE = re.compile(r"\*|[A-Z0-9]{2,17}")
+MAX_CAPACITY = 1_000_000  # consignments per day and kind: beyond any office, and within every engine's integers
 
 
 class InvalidSettings(ValueError):
@@ -84,9 +85,10 @@ class OfficeSettings:
             for kind, limit in self.capacity.items():
                 if kind not in KINDS:
                     found.append(Problem(f"capacity.{kind}", "unknown_kind", f"kinds: {', '.join(KINDS)}"))
-                elif isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
+                elif isinstance(limit, bool) or not isinstance(limit, int) or not 0 <= limit <= MAX_CAPACITY:
                     found.append(Problem(f"capacity.{kind}", "invalid_capacity",
-                                         f"a capacity is a whole number of consignments per day, not {limit!r}"))
+                                         f"a capacity is a whole number of consignments per day up to "
+                                         f"{MAX_CAPACITY}, not {limit!r}"))
         found += [p for p in (_rate_problem("random_rate", self.random_rate),
                               _rate_problem("explore_rate", self.explore_rate)) if p]
         if self.random_inspection not in INSPECTIONS:

@@ -6,6 +6,7 @@ from fastapi import FastAPI
 
 from safelane.service import docs, errors, logs, web
 from safelane.service.api import JsonResponse, cases, consignments, decisions, filings, offices, ops, outcomes
+from safelane.service.app_headers import Protection
 from safelane.service.metrics import Metrics
 from safelane.system import StoredSystem
 
@@ -37,6 +38,9 @@ def create_app(system: StoredSystem) -> FastAPI:
     errors.install(app)
     for module in (filings, decisions, consignments, cases, outcomes, offices, ops):
         app.include_router(module.router)
+    # inside the workbench's middleware, whose receive runs in a task group that would wrap a 408 into a 500
+    app.add_middleware(Protection, hsts_seconds=system.settings.hsts_seconds,
+                       body_seconds=system.settings.body_seconds)
     web.install(app)
     app.add_middleware(logs.RequestLog, routes=app.router.routes, on_done=metrics.request)
     return app

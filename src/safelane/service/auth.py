@@ -2,10 +2,14 @@
 
 A filer acts for its organisation (`filer`) and is confined to it; officers, supervisors and
 admins see every filer's records, and an officer posted to an office only that office's (as in the
-workbench). Unknown and missing keys get the same 401, so keys cannot be probed.
+workbench). Unknown and missing keys get the same 401, so keys cannot be probed; a client address that
+sends more than UNKNOWN_KEYS unknown keys in UNKNOWN_WINDOW seconds gets 429 until the window ends (keys
+it has used successfully still work), so guessing costs neither a database read per try nor goes unchecked.
 """
 
+import threading
 import time
+from collections import deque
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -53,6 +57,35 @@ class User:
 
 
 KEY_TTL_SECONDS = 10.0  # a deactivated key stops working within this time
+UNKNOWN_KEYS, UNKNOWN_WINDOW = 10, 60.0  # unknown keys per client address and window (seconds)
+
+
+class UnknownKeys:
+    """When each address last sent unknown keys (in this process), to refuse guessers before the database."""
+
+    def __init__(self, limit: int = UNKNOWN_KEYS, window: float = UNKNOWN_WINDOW):
+        self.limit, self.window = limit, window
+        self._seen: dict[str, deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def _recent(self, address: str, now: float) -> deque[float]:
+        times = self._seen.setdefault(address, deque())
+        while times and times[0] <= now - self.window:
+            times.popleft()
+        return times
+
+    def retry_after(self, address: str) -> int | None:
+        """Seconds until this address may try again, or None if it may now."""
+        now = time.monotonic()
+        with self._lock:
+            times = self._recent(address, now)
+            return int(times[0] + self.window - now) + 1 if len(times) >= self.limit else None
+
+    def record(self, address: str) -> None:
+        with self._lock:
+            if len(self._seen) > 100_000:  # a flood of addresses: forget them all rather than grow
+                self._seen.clear()
+            self._recent(address, time.monotonic()).append(time.monotonic())
 
 
 def _lookup(system: StoredSystem, key: str) -> dict[str, Any] | None:
@@ -75,8 +108,17 @@ async def authenticate(
         if hit is not None and hit[0] > time.monotonic():
             row = hit[1]
         else:
+            unknown: UnknownKeys = request.app.state.__dict__.setdefault("unknown_keys", UnknownKeys())
+            address = request.client.host if request.client else "?"
+            wait = unknown.retry_after(address)
+            if wait is not None:
+                raise ApiError(429, [Problem("header.Authorization", "too_many_unknown_keys",
+                                             f"too many unknown API keys from this address; retry in {wait} s")],
+                               {"Retry-After": str(wait)})
             row = await run_in_threadpool(_lookup, system, key)
-            if row is not None:
+            if row is None:
+                unknown.record(address)
+            else:
                 if len(cache) > 10_000:
                     cache.clear()
                 cache[key] = (time.monotonic() + KEY_TTL_SECONDS, row)

@@ -4,13 +4,15 @@ Filers' systems read these bodies, so FastAPI's own validation errors and Starle
 are rewritten into the same list of located problems as a rejected filing.
 """
 
+import logging
 from collections.abc import Mapping, Sequence
 from http import HTTPStatus
 from typing import Any
 
+import sqlalchemy as sa
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from safelane.domain import Problem
@@ -59,6 +61,28 @@ def internal_error(request_id: str) -> JSONResponse:
     return problem_response(500, [problem], request_id=request_id)
 
 
+RETRY_AFTER = "5"  # seconds: a load balancer or a filer's system tries again after this
+UNAVAILABLE = "the store is not answering; nothing of this request was stored, send it again shortly"
+log = logging.getLogger("safelane.service")
+
+
+async def _store_unavailable(request: Request, exc: Exception) -> Response:
+    """The database refused, stalled or had no free connection: 503 with Retry-After and one log line
+    (an outage is expected weather, not a defect: no traceback per request)."""
+    first_line = str(getattr(exc, "orig", None) or exc).strip().splitlines()[:1]
+    log.warning("store_unavailable", extra={"fields": {"path": request.url.path, "error": type(exc).__name__,
+                                                       "reason": first_line[0] if first_line else ""}})
+    headers = {"Retry-After": RETRY_AFTER}
+    if "text/html" in request.headers.get("accept", "") and not request.url.path.startswith("/v1/"):
+        from safelane.service.web.render import page  # the workbench's own error page (imported late: no cycle)
+
+        response = page(request, "error.html", None, status=503, title="Try again in a moment",
+                        message="The database is not answering. Nothing was changed; try again in a few seconds.")
+        response.headers.update(headers)
+        return response
+    return problem_response(503, [Problem("$", "unavailable", UNAVAILABLE)], headers)
+
+
 async def _api_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ApiError)
     return problem_response(exc.status, exc.problems, exc.headers)
@@ -93,3 +117,5 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(ApiError, _api_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    for outage in (sa.exc.OperationalError, sa.exc.TimeoutError, sa.exc.InterfaceError):
+        app.add_exception_handler(outage, _store_unavailable)

@@ -3,15 +3,25 @@
 SQLite runs in WAL mode with synchronous=FULL, so a committed filing survives a power cut: a
 filing is acknowledged only after its transaction commits. Writers take the lock up front
 (BEGIN IMMEDIATE) so concurrent API requests queue instead of failing on a lock upgrade.
+
+PostgreSQL is reached over a network that can stall: a frozen server keeps its connections open and
+answers nothing. Every wait on it is bounded by `timeout` seconds (connecting, each statement on the
+server, each wait for an answer here, a free connection from the pool), so a request fails with
+`sa.exc.OperationalError` or `sa.exc.TimeoutError` (answered 503) instead of hanging for the whole outage;
+the broken connection is dropped and the next request connects afresh when the server is back.
 """
 
+import math
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from importlib.resources import files
 from pathlib import Path
+from typing import Any
 
 import orjson
+import psycopg
 import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
@@ -21,8 +31,39 @@ def _json_dumps(value: object) -> str:
     return orjson.dumps(value).decode()
 
 
+DEFAULT_TIMEOUT = 10.0  # seconds; SAFELANE_DATABASE_TIMEOUT
+
+
+class _BoundedConnection(psycopg.Connection):
+    """A psycopg connection whose every wait for the server ends after `answer_within` seconds."""
+
+    answer_within: float | None = None
+
+    def wait(self, gen: Any, interval: float = 0.1, timeout: float | None = None) -> Any:
+        limit = timeout if timeout is not None else self.answer_within
+        started = time.monotonic()
+        try:
+            return super().wait(gen, interval, limit)
+        except psycopg.OperationalError:
+            if limit is None or time.monotonic() - started < limit:
+                raise
+            self.close()  # a half-read answer cannot be resumed; the pool drops the closed connection
+            raise psycopg.OperationalError(f"the database did not answer within {limit:g} s") from None
+
+
+def _bounded_connect(timeout: float) -> Callable[..., psycopg.Connection]:
+    def connect(dialect: Any, record: Any, cargs: list[Any], cparams: dict[str, Any]) -> psycopg.Connection:
+        cparams.setdefault("connect_timeout", max(1, math.ceil(timeout)))  # libpq counts whole seconds
+        cparams["options"] = f"-c statement_timeout={int(timeout * 1000)} {cparams.get('options', '')}".strip()
+        connection = _BoundedConnection.connect(*cargs, **cparams)
+        connection.answer_within = timeout + 1  # the server's own statement timeout speaks first
+        return connection
+
+    return connect
+
+
 class Database:
-    def __init__(self, url: str):
+    def __init__(self, url: str, timeout: float = DEFAULT_TIMEOUT):
         self.url = url
         self.dialect = sa.make_url(url).get_backend_name()
         options: dict = {"json_serializer": _json_dumps, "json_deserializer": orjson.loads}
@@ -33,7 +74,10 @@ class Database:
             options["connect_args"] = {"check_same_thread": False, "timeout": 30}
         else:
             options["pool_pre_ping"] = True
+            options["pool_timeout"] = timeout  # waiting for a free connection while others are stuck
         self.engine = sa.create_engine(url, **options)
+        if self.dialect == "postgresql":
+            sa.event.listen(self.engine, "do_connect", _bounded_connect(timeout))
         self._writer: AbstractContextManager = threading.Lock() if self.dialect == "sqlite" else nullcontext()
         if self.dialect == "sqlite":
             sa.event.listen(self.engine, "connect", _sqlite_connect)
@@ -60,12 +104,27 @@ class Database:
         """Bring the schema to the newest revision (idempotent)."""
         config = Config()
         config.set_main_option("script_location", str(files("safelane.store") / "migrations"))
-        with self.engine.begin() as connection:
+        with self.engine.begin() as connection, _unhurried(connection):
             config.attributes["connection"] = connection
             command.upgrade(config, "heads")  # features may add independent branches of revisions
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+@contextmanager
+def _unhurried(connection: sa.Connection) -> Iterator[None]:
+    """No timeout for a migration, which may rewrite large tables (PostgreSQL; SQLite has none to lift)."""
+    raw = connection.connection.dbapi_connection
+    if not isinstance(raw, _BoundedConnection):
+        yield
+        return
+    connection.exec_driver_sql("SET LOCAL statement_timeout = 0")
+    patience, raw.answer_within = raw.answer_within, None
+    try:
+        yield
+    finally:
+        raw.answer_within = patience
 
 
 def _sqlite_connect(dbapi_connection, _record) -> None:

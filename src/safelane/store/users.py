@@ -84,8 +84,14 @@ def by_name(conn: sa.Connection, name: str) -> dict[str, Any] | None:
     return dict(row) if row else None
 
 
-def failed_signins(conn: sa.Connection, name: str, *, since: datetime) -> int:
-    """Sign-ins refused for a wrong password under this name since then (the workbench locks after a few)."""
-    query = (sa.select(audit_events.c.detail).where(audit_events.c.action == "workbench.signin_refused",
-                                                    audit_events.c.subject == name, audit_events.c.at >= since))
-    return sum(1 for (detail,) in conn.execute(query) if (detail or {}).get("reason") == "credential")
+def failed_signins(conn: sa.Connection, name: str, address: str, *, since: datetime) -> tuple[int, int]:
+    """Sign-ins refused for a wrong password since then: under this name from this address, and from this
+    address under any name (the workbench locks after a few of either)."""
+    query = (sa.select(audit_events.c.subject, audit_events.c.detail)
+             .where(audit_events.c.action == "workbench.signin_refused", audit_events.c.at >= since))
+    named = anywhere = 0
+    for subject, detail in conn.execute(query):
+        if (detail or {}).get("reason") == "credential" and detail.get("address") == address:
+            anywhere += 1
+            named += subject == name
+    return named, anywhere

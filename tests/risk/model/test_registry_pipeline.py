@@ -136,7 +136,7 @@ def test_the_workbench_shows_the_models_contributions(history, database_url):
     from fastapi.testclient import TestClient
 
     from safelane.service.app import create_app
-    from tests.web.conftest import PASSWORD, add_users
+    from tests.web.conftest import PASSWORD, add_users, sign_in
 
     with history.db.read() as conn:
         table = from_store(conn)
@@ -146,7 +146,7 @@ def test_the_workbench_shows_the_models_contributions(history, database_url):
     result = system.pipeline.submit_message(orjson.dumps(filing(_consignment(301, bad=True), document_number="W-1")),
                                             filer="ACME", actor="test")[0]
     with TestClient(create_app(system)) as client:
-        client.post("/signin", data={"name": "olga", "password": PASSWORD})
+        sign_in(client, {"name": "olga", "password": PASSWORD})
         page = client.get(f"/consignments/{result.consignments[0].consignment_id}").text
     system.db.dispose()
     assert "What moved the model's estimate (fraud:1, probability 0.9" in page

@@ -4,7 +4,6 @@ A profile hits a consignment when every consignment condition holds and, if item
 given, one goods item meets all of them (HS code, origin and value on the same item).
 """
 
-import re
 from datetime import date, time
 from typing import Annotated, Literal
 
@@ -12,6 +11,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validat
 from pydantic_core import PydanticCustomError
 
 from safelane.domain import Channel, FilingKind, Referral, TransportMode
+from safelane.risk.profiles.patterns import problem as pattern_problem
 
 Upper = Annotated[str, AfterValidator(str.upper)]
 Country = Annotated[str, AfterValidator(str.upper), Field(pattern=r"^[A-Z]{2}$")]
@@ -20,10 +20,8 @@ Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 
 
 def _regex(value: str) -> str:
-    try:
-        re.compile(value)
-    except re.error as error:
-        raise PydanticCustomError("bad_pattern", "not a valid pattern: {error}", {"error": str(error)}) from None
+    if (error := pattern_problem([value])) is not None:
+        raise PydanticCustomError("bad_pattern", "not a valid RE2 pattern: {error}", {"error": error})
     return value
 
 
@@ -36,7 +34,7 @@ class _Strict(BaseModel):
 
 class PartyCondition(_Strict):
     roles: list[Literal["consignor", "consignee", "notify_party", "carrier", "declarant"]] = []  # empty: any
-    name_matches: list[Pattern] = []  # case-insensitive regular expressions
+    name_matches: list[Pattern] = []  # case-insensitive regular expressions (RE2 syntax)
     identifiers: list[Upper] = []  # EORI, TIN, AEO, IMO ... values, any scheme
     country: list[Country] = []
 

@@ -1,15 +1,15 @@
 """Compile profiles into plain predicates, so hundreds of them cost microseconds per consignment."""
 
 import hashlib
-import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, time
 from functools import lru_cache
 
 from safelane.domain import FilingKind, Finding, GoodsItem, Lodgement, TransportMode
 from safelane.risk.profiles.language import Conditions, PartyCondition, Profile, TimeWindow
+from safelane.risk.profiles.patterns import compile_any
 
 PROFILES = "profiles"  # the assessor of profile findings, and of the decision reasons that cite them
 
@@ -18,15 +18,11 @@ ItemCheck = Callable[[GoodsItem], bool]
 _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
-def _any_regex(patterns: Sequence[str]) -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
-
-
 def _party_check(condition: PartyCondition) -> Check:
     roles = tuple(condition.roles)
     names = None
     if condition.name_matches:
-        pattern = _any_regex(condition.name_matches)
+        pattern = compile_any(condition.name_matches)
         names = lru_cache(maxsize=8192)(lambda name: pattern.search(name) is not None)  # traders repeat
     identifiers = frozenset(condition.identifiers)
     countries = frozenset(condition.country)
@@ -122,7 +118,7 @@ def _item_checks(when: Conditions) -> list[ItemCheck]:
         origins = frozenset(when.origin_country)
         checks.append(lambda item: item.origin_country in origins)
     if when.description_matches:
-        described = _any_regex(when.description_matches)
+        described = compile_any(when.description_matches)
         checks.append(lambda item: item.description is not None and described.search(item.description) is not None)
     if when.currency and (when.value_min is not None or when.value_max is not None):
         currency, value_ok = when.currency, _between(when.value_min, when.value_max)

@@ -16,6 +16,7 @@ from safelane.service.metrics import Metrics
 from safelane.system import StoredSystem
 
 MAX_PAGE = 500
+MAX_OFFSET = 2**31 - 1  # beyond every store's rows; larger numbers overflow the engines' integers
 
 
 class JsonResponse(Response):
@@ -42,7 +43,7 @@ class Page:
     """limit/offset query parameters; a page never exceeds MAX_PAGE rows, so one call stays cheap."""
 
     def __init__(self, limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 100,
-                 offset: Annotated[int, Query(ge=0)] = 0):
+                 offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0):
         self.limit = limit
         self.offset = offset
 

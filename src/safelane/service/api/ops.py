@@ -1,9 +1,16 @@
-"""For operators: liveness with a database check, and Prometheus metrics. Neither needs a credential."""
+"""For operators: liveness with a database check, and Prometheus metrics. Neither needs a credential.
 
+Neither may hang when the database does: metrics never touch it and run on the event loop, not in the
+worker threads that stalled requests hold; the health check asks the database from a thread of its own and
+answers 503 after HEALTH_SECONDS, leaving at most one question outstanding however often it is called.
+"""
+
+import asyncio
 import logging
+from concurrent.futures import Future, ThreadPoolExecutor
 
 import sqlalchemy as sa
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from safelane.service.api import JsonResponse, MetricsDep, SystemDep
@@ -14,6 +21,8 @@ from safelane.system import System
 
 router = APIRouter(tags=["operations"])
 log = logging.getLogger("safelane.service")
+HEALTH_SECONDS = 1.0
+_prober = ThreadPoolExecutor(max_workers=1, thread_name_prefix="healthz")
 
 
 def _notes(system: System, conn: sa.Connection) -> list[str]:
@@ -26,22 +35,37 @@ def _notes(system: System, conn: sa.Connection) -> list[str]:
     return notes
 
 
-@router.get("/healthz", responses={503: {"description": "The database cannot be read"}})
-def healthz(system: SystemDep) -> JsonResponse:
-    """200 when the database answers a trivial read, else 503 (so a load balancer stops sending work); `notes`
-    name what is missing for a real assessment (no watch lists loaded, no active profiles)."""
+def _probe(system: System) -> list[str]:
+    with system.db.read() as conn:
+        profile_store.revision(conn)
+        return _notes(system, conn)
+
+
+def _unavailable(reason: str) -> JsonResponse:
+    return JsonResponse({"status": "unavailable", "problems": [
+        {"location": "database", "code": "unavailable", "message": reason}]}, 503, {"Retry-After": "5"})
+
+
+@router.get("/healthz", responses={503: {"description": "The database cannot be read, or not within a second"}})
+async def healthz(request: Request, system: SystemDep) -> JsonResponse:
+    """200 when the database answers a trivial read within a second, else 503 (a load balancer stops sending
+    work); `notes` name what is missing for a real assessment (no watch lists loaded, no active profiles)."""
+    state = request.app.state
+    probe: Future[list[str]] | None = getattr(state, "health_probe", None)
+    if probe is None or probe.done():  # a question still unanswered is waited on again, not asked twice
+        probe = state.health_probe = _prober.submit(_probe, system)
     try:
-        with system.db.read() as conn:
-            profile_store.revision(conn)
-            notes = _notes(system, conn)
+        notes = await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(probe)), HEALTH_SECONDS)
+    except TimeoutError:
+        log.error("healthz", extra={"fields": {"error": "no answer within a second"}})
+        return _unavailable(f"the database did not answer within {HEALTH_SECONDS:g} s")
     except (sa.exc.SQLAlchemyError, OSError) as error:
         log.error("healthz", extra={"fields": {"error": type(error).__name__}})
-        return JsonResponse({"status": "unavailable", "problems": [
-            {"location": "database", "code": "unavailable", "message": "the database cannot be read"}]}, 503)
+        return _unavailable("the database cannot be read")
     return JsonResponse({"status": "ok", "notes": notes})
 
 
 @router.get("/metrics", response_class=Response)
-def metrics(metrics: MetricsDep) -> Response:
+async def metrics(metrics: MetricsDep) -> Response:
     """Prometheus text format: filings received, decisions, actions, request durations."""
     return Response(metrics.render(), media_type=CONTENT_TYPE)

@@ -35,7 +35,7 @@ class SeizureBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     commodity: str | None = Field(None, description=_one_of(vocabulary.COMMODITIES))
-    quantity: float | None = Field(None, description="above zero, in `unit`")
+    quantity: Annotated[float, Field(allow_inf_nan=False)] | None = Field(None, description="above zero, in `unit`")
     unit: str | None = Field(None, description=_one_of(vocabulary.UNITS))
     concealment: str | None = Field(None, description=_one_of(vocabulary.CONCEALMENTS))
     detection: str | None = Field(None, description=_one_of(vocabulary.DETECTIONS))

@@ -261,7 +261,7 @@ def _backtest(db: Database, profile: Profile, officer: Officer) -> dict[str, Any
         "chart": bars(f"Hits per day of {profile.id} v{profile.version}",
                       [(d["day"].strftime("%m-%d"), d["hits"]) for d in days]),
         "sample": visible[:SAMPLE], "hidden": len(report.examples) - len(visible),
-        "since": since, "until": newest, "capped": state["capped"], "window_days": WINDOW_DAYS,
+        "since": since, "until": newest, "capped": state["capped"] or report.stopped_early, "window_days": WINDOW_DAYS,
         "max_consignments": MAX_CONSIGNMENTS,
     }
 

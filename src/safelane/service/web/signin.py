@@ -3,9 +3,19 @@
 Only customs roles (officer, supervisor, admin) may use the workbench; a filer's correct password
 still gets no session. An officer posted to an office sees that office's consignments; supervisors,
 admins and officers without an office see every office. Every form POST carries the session's form
-token (CSRF), checked before anything is done.
+token (CSRF), checked before anything is done; the sign-in form, which has no session yet, carries a token
+that must match a cookie set with the form (so another site cannot sign a browser in as someone else).
+
+Wrong passwords are counted per name *and client address* (a stranger cannot lock an officer out from
+elsewhere) and per address over all names (one client cannot spray guesses across names). The count,
+the check and its record happen under one lock per address, so concurrent guesses cannot all slip under
+the limit. Behind a reverse proxy the address is the proxy's unless uvicorn trusts its forwarded headers.
 """
 
+import hmac
+import secrets
+import threading
+import zlib
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Annotated, Any
@@ -24,7 +34,10 @@ from safelane.store.filings import add_audit
 from safelane.system import StoredSystem
 
 COOKIE = "safelane_session"
-MAX_FAILURES, LOCKOUT = 5, timedelta(minutes=15)  # wrong passwords per name before it waits, and how long
+SIGNIN_COOKIE = "safelane_signin"  # the sign-in form's token
+MAX_FAILURES, LOCKOUT = 5, timedelta(minutes=15)  # wrong passwords per name and address before it waits, how long
+MAX_ADDRESS_FAILURES = 20  # wrong passwords from one address, any names, in the same window
+_LOCKS = tuple(threading.Lock() for _ in range(64))  # striped by client address
 router = APIRouter()
 
 
@@ -102,28 +115,57 @@ def _safe_next(target: str | None) -> str:
     return "/queue"
 
 
+def _form(request: Request, next: str | None, *, status: int = 200, **context: Any) -> Response:
+    """The sign-in form with its token, set as a cookie too (kept if the browser has one already)."""
+    token = request.cookies.get(SIGNIN_COOKIE) or secrets.token_urlsafe(24)
+    response = page(request, "signin.html", None, next=_safe_next(next), csrf=token, status=status, **context)
+    response.set_cookie(SIGNIN_COOKIE, token, httponly=True, samesite="strict", path="/signin",
+                        secure=request.url.scheme == "https")
+    return response
+
+
 @router.get("/signin")
 def signin_form(request: Request, next: str | None = None) -> Response:
-    return page(request, "signin.html", None, next=_safe_next(next))
+    return _form(request, next)
+
+
+def _refused(system: System, name: str, address: str, password: str) -> tuple[str | None, dict[str, Any] | None]:
+    """Check the password unless this name and address, or this address, is locked; record a refusal.
+    Under the address's lock, so the count and the check are one step for concurrent guesses."""
+    assert system.db is not None
+    at = system.pipeline.clock()
+    with _LOCKS[zlib.crc32(address.encode()) % len(_LOCKS)]:
+        with system.db.read() as conn:
+            named, anywhere = user_store.failed_signins(conn, name, address, since=at - LOCKOUT)
+            locked = named >= MAX_FAILURES or anywhere >= MAX_ADDRESS_FAILURES
+            user = None if locked else user_store.by_password(conn, name, password)
+        if user is not None and user["role"] in OFFICER_ROLES:
+            return None, user
+        reason = "locked" if locked else "credential" if user is None else "role"
+        with system.db.write() as conn:
+            add_audit(conn, at, name or "?", "workbench.signin_refused", name or None,
+                      {"reason": reason, "address": address})
+    return reason, None
 
 
 @router.post("/signin")
 def signin(request: Request, name: Annotated[str, Form()], password: Annotated[str, Form()],
-           next: Annotated[str | None, Form()] = None) -> Response:
+           next: Annotated[str | None, Form()] = None, csrf: Annotated[str, Form()] = "") -> Response:
     system = get_system(request)
     at, name = system.pipeline.clock(), name.strip()[:70]
-    with system.db.read() as conn:
-        locked = user_store.failed_signins(conn, name, since=at - LOCKOUT) >= MAX_FAILURES
-        user = None if locked else user_store.by_password(conn, name, password)
-    if user is None or user["role"] not in OFFICER_ROLES:
-        reason = "locked" if locked else "credential" if user is None else "role"
-        message = {"locked": f"Too many failed sign-ins for this name: try again in {LOCKOUT.seconds // 60} minutes.",
+    cookie = request.cookies.get(SIGNIN_COOKIE, "")
+    if not (cookie and hmac.compare_digest(cookie.encode(), csrf.encode())):
+        return _form(request, next, status=403, name=name,
+                     error="This sign-in form has expired or did not come from the workbench. Try again.")
+    address = request.client.host if request.client else "?"
+    reason, user = _refused(system, name, address, password)
+    if reason is not None:
+        message = {"locked": f"Too many failed sign-ins: try again in {LOCKOUT.seconds // 60} minutes.",
                    "credential": "Unknown name or wrong password.",
                    "role": "The workbench is for customs officers."}[reason]
-        with system.db.write() as conn:
-            add_audit(conn, at, name or "?", "workbench.signin_refused", name or None, {"reason": reason})
-        return page(request, "signin.html", None, next=_safe_next(next), error=message, name=name,
-                    status={"locked": 429, "credential": 401, "role": 403}[reason])
+        return _form(request, next, error=message, name=name,
+                     status={"locked": 429, "credential": 401, "role": 403}[reason])
+    assert user is not None
     with system.db.write() as conn:
         token = web_sessions.create(conn, user["name"], at=at)
         add_audit(conn, at, user["name"], "workbench.signed_in", None, None)

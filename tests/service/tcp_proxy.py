@@ -1,0 +1,86 @@
+"""A TCP proxy on 127.0.0.1 that a test can pause (connections stay open, nothing passes: a frozen server)
+or make refuse (every connection dropped, new ones closed at once), without touching the real server."""
+
+import contextlib
+import socket
+import threading
+from types import TracebackType
+
+
+class Proxy:
+    def __init__(self, target: tuple[str, int]):
+        self.target = target
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self._flowing = threading.Event()
+        self._flowing.set()
+        self.refusing = False
+        self._lock = threading.Lock()
+        self._sockets: list[socket.socket] = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def pause(self) -> None:
+        self._flowing.clear()
+
+    def refuse(self) -> None:
+        self.refusing = True
+        self._drop_all()
+        self._flowing.set()
+
+    def resume(self) -> None:
+        self.refusing = False
+        self._flowing.set()
+
+    def _drop_all(self) -> None:
+        with self._lock:
+            for sock in self._sockets:
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
+                sock.close()
+            self._sockets.clear()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            if self.refusing:
+                client.close()
+                continue
+            try:
+                server = socket.create_connection(self.target, timeout=5)
+            except OSError:
+                client.close()
+                continue
+            server.settimeout(None)
+            with self._lock:
+                self._sockets += [client, server]
+            for source, sink in ((client, server), (server, client)):
+                threading.Thread(target=self._pipe, args=(source, sink), daemon=True).start()
+
+    def _pipe(self, source: socket.socket, sink: socket.socket) -> None:
+        try:
+            while data := source.recv(65536):
+                self._flowing.wait()  # paused: the bytes wait here, both ends keep their connection
+                if self.refusing:
+                    return
+                sink.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for sock in (source, sink):
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
+
+    def close(self) -> None:
+        self.listener.close()
+        self._flowing.set()
+        self._drop_all()
+
+    def __enter__(self) -> "Proxy":
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None
+                 ) -> None:
+        self.close()
