@@ -129,7 +129,7 @@ def signin_form(request: Request, next: str | None = None) -> Response:
     return _form(request, next)
 
 
-def _refused(system: System, name: str, address: str, password: str) -> tuple[str | None, dict[str, Any] | None]:
+def _refused(system: StoredSystem, name: str, address: str, password: str) -> tuple[str | None, dict[str, Any] | None]:
     """Check the password unless this name and address, or this address, is locked; record a refusal.
     Under the address's lock, so the count and the check are one step for concurrent guesses."""
     assert system.db is not None
