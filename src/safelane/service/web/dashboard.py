@@ -23,7 +23,7 @@ from safelane.service.web.signin import OfficerDep
 router = APIRouter()
 
 HEADINGS = {"p50_seconds": "p50", "p90_seconds": "p90", "p99_seconds": "p99", "hit_rate": "hit rate",
-            "ci95_low": "95 % low", "ci95_high": "95 % high"}
+            "ci95_low": "95\u00a0% low", "ci95_high": "95\u00a0% high"}  # "95 %" never split over two lines
 SHARES = ("share", "hit_rate", "ci95_low", "ci95_high")
 
 
