@@ -116,3 +116,20 @@ def test_a_filer_cannot_open_the_dashboard(bench):
     response = client.post("/signin", data={"name": "acme", "password": "correct horse battery"})
     assert response.status_code == 403
     assert client.get("/dashboard", params={"format": "csv", "figure": "channels"}).status_code == 303
+
+
+def chart_texts(html: str, name: str, css_class: str) -> list[str]:
+    """The texts of one class in one figure's chart."""
+    found = re.search(rf'<section id="{name}".*?</svg>', html, re.S)
+    assert found, f"no {name} chart"
+    return re.findall(rf'<text class="{css_class}"[^>]*>([^<]*)</text>', found.group(0))
+
+
+def test_the_mix_charts_write_every_outcome_with_its_count_and_share(bench):
+    file_two(bench)
+    html = bench.client("sam").get("/dashboard").text
+    assert chart_texts(html, "referrals", "name") == ["ASSESSMENT_COMPLETE", "RFI", "RFS", "DNL"]
+    assert chart_texts(html, "referrals", "value") == ["1 · 100.0 %", "0 · 0 %", "0 · 0 %", "0 · 0 %"]
+    assert chart_texts(html, "channels", "name") == ["green", "blue", "yellow", "red"]
+    assert chart_texts(html, "decision_time", "value")[0] == "0 s"  # filed and decided at the test's one instant
+    assert chart_texts(html, "hit_rate", "value") == ["no inspections", "no inspections"]
