@@ -52,6 +52,16 @@ def _svg(label: str, kind: str, height: int, body: list[str]) -> Markup:
                   f'<title>{escape(label)}</title>{"".join(body)}</svg>')
 
 
+def _tip_place(i: int, n: int) -> tuple[str, float]:
+    """Where column i of n writes its value, in per cent across: from its left edge in the first quarter, up to
+    its right edge in the last, centred between, so the text stays inside the chart."""
+    if i < n / 4:
+        return "start", i * 100 / n
+    if i >= 3 * n / 4:
+        return "end", (i + 1) * 100 / n
+    return "middle", (i + 0.5) * 100 / n
+
+
 def _columns(label: str, names: Sequence[str], series: Sequence[Sequence[float]], tips: Sequence[str]) -> Markup:
     """Columns (stacked when there are several series) with gridlines, every few labels under them, and per
     column a focusable mark whose value shows above the plot on hover or focus."""
@@ -71,8 +81,7 @@ def _columns(label: str, names: Sequence[str], series: Sequence[Sequence[float]]
     marks = []
     slot = 100 / n
     for i, tip in enumerate(tips):
-        anchor, at = ("start", i * slot) if i < n / 4 else ("end", (i + 1) * slot) if i >= 3 * n / 4 else (
-            "middle", (i + 0.5) * slot)
+        anchor, at = _tip_place(i, n)
         parts = [f'<g class="mark" tabindex="{0 if i == 0 else -1}" role="img" aria-label="{escape(tip)}">'
                  f'<rect class="slot" x="{_pct(i * slot)}" y="{TOP}" width="{_pct(slot)}" height="{PLOT}"/>']
         base = float(BASE)

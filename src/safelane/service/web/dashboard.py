@@ -55,6 +55,15 @@ def _time_unit(peak_seconds: float) -> tuple[float, str]:
     return 86400.0, "d"
 
 
+def _hit_rate_bar(row: dict[str, Any]) -> charts.Bar:
+    """The rate in per cent with its 95 % interval across it, and how many inspections it rests on."""
+    if not row["inspections"]:
+        return charts.Bar(row["selection"], 0.0, "no inspections")
+    return charts.Bar(row["selection"], 100 * row["hit_rate"],
+                      f"{_share(row['hit_rate'])} ({row['hits']:,} of {row['inspections']:,})",
+                      low=100 * row["ci95_low"], high=100 * row["ci95_high"])
+
+
 def _chart(figure: Figure, window: Window) -> Markup:
     rows = figure.rows
     if figure.name == "filings":
@@ -74,12 +83,7 @@ def _chart(figure: Figure, window: Window) -> Markup:
                 for k, r in enumerate(rows) for p in metrics.PERCENTILES]
         return charts.hbars(figure.title, bars, tick=lambda v: f"{charts.number(v)} {name}", whole=False)
     if figure.name == "hit_rate":
-        return charts.hbars(f"{figure.title}, per cent", [
-            charts.Bar(r["selection"], 100 * (r["hit_rate"] or 0.0),
-                       f"{_share(r['hit_rate'])} ({r['hits']:,} of {r['inspections']:,})" if r["inspections"]
-                       else "no inspections",
-                       low=None if r["ci95_low"] is None else 100 * r["ci95_low"],
-                       high=None if r["ci95_high"] is None else 100 * r["ci95_high"]) for r in rows], tick=_per_cent)
+        return charts.hbars(f"{figure.title}, per cent", [_hit_rate_bar(r) for r in rows], tick=_per_cent)
     counts: dict[str, int] = {}
     for row in rows:
         counts[row["commodity"]] = counts.get(row["commodity"], 0) + row["seizures"]
