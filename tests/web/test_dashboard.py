@@ -40,15 +40,19 @@ def test_page_draws_every_figure_as_chart_and_table(bench):
     html = page.text
     for name in FIGURES:
         block = re.search(rf'<section id="{name}".*?</section>', html, re.S)
-        assert block and '<svg class="chart"' in block.group(0) and "<table>" in block.group(0), name
+        assert block, name
+        assert '<svg class="chart ' in block.group(0), name
+        assert "<table>" in block.group(0), name
         assert f"format=csv&amp;figure={name}" in block.group(0)
     assert "honest baseline" in html
-    assert 'style="' not in html and "<script>" not in html  # the page policy allows neither
+    assert 'style="' not in html  # the page policy allows no inline style
+    assert "<script>" not in html  # nor an inline script
     assert ["ASSESSMENT_COMPLETE", "1", "100.0 %"] in section(html, "referrals")
     assert ["red", "1", "100.0 %"] in section(html, "channels")
     assert ["&lt; 1 h", "1"] in section(html, "queue_age")
     assert sum(int(row[-1]) for row in section(html, "filings")) == 2
-    assert '<option value="NLRTM">NLRTM</option>' in html and '<option value="DEFRA">DEFRA</option>' in html
+    assert '<option value="NLRTM">NLRTM</option>' in html
+    assert '<option value="DEFRA">DEFRA</option>' in html
 
 
 def test_an_officer_sees_only_the_office_posted_to(bench):
@@ -57,7 +61,8 @@ def test_an_officer_sees_only_the_office_posted_to(bench):
     html = olga.get("/dashboard", params={"office": "DEFRA"}).text
     assert ["ASSESSMENT_COMPLETE", "0", "0.0 %"] in section(html, "referrals")
     assert ["red", "1", "100.0 %"] in section(html, "channels")
-    assert 'value="NLRTM" readonly' in html and "DEFRA" not in html
+    assert 'value="NLRTM" readonly' in html
+    assert "DEFRA" not in html
     assert sum(int(row[-1]) for row in section(html, "filings")) == 1
     rows = exported(olga, figure="referrals", office="DEFRA")
     assert (rows[0]["outcome"], rows[0]["consignments"]) == ("ASSESSMENT_COMPLETE", "0")
@@ -77,11 +82,14 @@ def test_csv_exports_the_figure_table(bench):
                     {"outcome": "yellow", "consignments": "0", "share": "0.0"},
                     {"outcome": "red", "consignments": "1", "share": "1.0"}]
     hourly = exported(sam, figure="filings")
-    assert list(hourly[0]) == ["period", "air", "sea", "total"] and len(hourly) == 24
+    assert list(hourly[0]) == ["period", "air", "sea", "total"]
+    assert len(hourly) == 24
     assert sum(int(r["total"]) for r in hourly) == 2
     timing = exported(sam, figure="decision_time")
     assert [r["measure"] for r in timing] == ["filing to decision", "filing to officer action"]
-    assert timing[0]["decisions"] == "2" and timing[1]["decisions"] == "0" and timing[1]["p50_seconds"] == ""
+    assert timing[0]["decisions"] == "2"
+    assert timing[1]["decisions"] == "0"
+    assert timing[1]["p50_seconds"] == ""
     assert list(exported(sam, figure="hit_rate")[0]) == ["selection", "inspections", "hits", "hit_rate", "ci95_low",
                                                           "ci95_high"]
     assert sam.get("/dashboard", params={"format": "csv", "figure": "nothing"}).status_code == 404
@@ -99,7 +107,8 @@ def test_window_form_picks_whole_days(bench):
     assert [r["period"] for r in days] == [(earlier + timedelta(days=i)).isoformat() for i in range(4)]
     assert days[-1]["total"] == "2"
     wrong = sam.get("/dashboard", params={"from": today.isoformat(), "to": earlier.isoformat()})
-    assert wrong.status_code == 200 and "Window not changed" in wrong.text
+    assert wrong.status_code == 200
+    assert "Window not changed" in wrong.text
 
 
 def test_a_filer_cannot_open_the_dashboard(bench):
@@ -108,3 +117,20 @@ def test_a_filer_cannot_open_the_dashboard(bench):
     response = sign_in(client, {"name": "acme", "password": "correct horse battery"})
     assert response.status_code == 403
     assert client.get("/dashboard", params={"format": "csv", "figure": "channels"}).status_code == 303
+
+
+def chart_texts(html: str, name: str, css_class: str) -> list[str]:
+    """The texts of one class in one figure's chart."""
+    found = re.search(rf'<section id="{name}".*?</svg>', html, re.S)
+    assert found, f"no {name} chart"
+    return re.findall(rf'<text class="{css_class}"[^>]*>([^<]*)</text>', found.group(0))
+
+
+def test_the_mix_charts_write_every_outcome_with_its_count_and_share(bench):
+    file_two(bench)
+    html = bench.client("sam").get("/dashboard").text
+    assert chart_texts(html, "referrals", "name") == ["ASSESSMENT_COMPLETE", "RFI", "RFS", "DNL"]
+    assert chart_texts(html, "referrals", "value") == ["1 · 100.0 %", "0 · 0 %", "0 · 0 %", "0 · 0 %"]
+    assert chart_texts(html, "channels", "name") == ["green", "blue", "yellow", "red"]
+    assert chart_texts(html, "decision_time", "value")[0] == "0 s"  # filed and decided at the test's one instant
+    assert chart_texts(html, "hit_rate", "value") == ["no inspections", "no inspections"]

@@ -23,7 +23,7 @@ from safelane.service.web.signin import OfficerDep
 router = APIRouter()
 
 HEADINGS = {"p50_seconds": "p50", "p90_seconds": "p90", "p99_seconds": "p99", "hit_rate": "hit rate",
-            "ci95_low": "95 % low", "ci95_high": "95 % high"}
+            "ci95_low": "95\u00a0% low", "ci95_high": "95\u00a0% high"}  # "95 %" never split over two lines
 SHARES = ("share", "hit_rate", "ci95_low", "ci95_high")
 
 
@@ -39,8 +39,29 @@ def _cell(column: str, value: Any) -> str:
     return f"{value:,}" if isinstance(value, int) else str(value)
 
 
-def _minutes(value: float | None) -> float:
-    return 0.0 if value is None else value / 60
+def _share(share: float) -> str:
+    return "0 %" if not share else "< 0.1 %" if share < 0.0005 else f"{100 * share:.1f} %"
+
+
+def _per_cent(value: float) -> str:
+    return f"{charts.number(value)} %"
+
+
+def _time_unit(peak_seconds: float) -> tuple[float, str]:
+    """The unit a time axis counts in: seconds, minutes, hours or days, whichever keeps its numbers small."""
+    for seconds, name in ((1.0, "s"), (60.0, "min"), (3600.0, "h")):
+        if peak_seconds < 120 * seconds:
+            return seconds, name
+    return 86400.0, "d"
+
+
+def _hit_rate_bar(row: dict[str, Any]) -> charts.Bar:
+    """The rate in per cent with its 95 % interval across it, and how many inspections it rests on."""
+    if not row["inspections"]:
+        return charts.Bar(row["selection"], 0.0, "no inspections")
+    return charts.Bar(row["selection"], 100 * row["hit_rate"],
+                      f"{_share(row['hit_rate'])} ({row['hits']:,} of {row['inspections']:,})",
+                      low=100 * row["ci95_low"], high=100 * row["ci95_high"])
 
 
 def _chart(figure: Figure, window: Window) -> Markup:
@@ -50,22 +71,23 @@ def _chart(figure: Figure, window: Window) -> Markup:
         labels = [r["period"][11:16] if window.hourly else r["period"][5:] for r in rows]
         return charts.stacked(figure.title, labels, [(mode, [r[mode] for r in rows]) for mode in modes])
     if figure.name in ("referrals", "channels"):
-        return charts.bars(figure.title, [(r["outcome"], r["consignments"]) for r in rows])
+        return charts.hbars(figure.title, [charts.Bar(r["outcome"], r["consignments"],
+                                                      f"{r['consignments']:,} · {_share(r['share'])}") for r in rows])
     if figure.name == "queue_age":
-        return charts.bars(figure.title, [(r["age"], r["open"]) for r in rows])
+        return charts.hbars(figure.title, [charts.Bar(r["age"], r["open"], f"{r['open']:,}") for r in rows])
     if figure.name == "decision_time":
-        automatic, officer = rows
-        return charts.bars(f"{figure.title}, in minutes",
-                           [(f"p{p}", _minutes(automatic[f"p{p}_seconds"])) for p in metrics.PERCENTILES],
-                           second=[_minutes(officer[f"p{p}_seconds"]) for p in metrics.PERCENTILES],
-                           names=("to decision", "to officer action"))
+        peak = max((r[f"p{p}_seconds"] or 0.0 for r in rows for p in metrics.PERCENTILES), default=0.0)
+        unit, name = _time_unit(peak)
+        bars = [charts.Bar(f"{r['measure']}, p{p}", (r[f"p{p}_seconds"] or 0.0) / unit,
+                           duration(r[f"p{p}_seconds"]) or "none yet", series=k)
+                for k, r in enumerate(rows) for p in metrics.PERCENTILES]
+        return charts.hbars(figure.title, bars, tick=lambda v: f"{charts.number(v)} {name}", whole=False)
     if figure.name == "hit_rate":
-        return charts.bars(f"{figure.title}, per cent",
-                           [(r["selection"], 100 * (r["hit_rate"] or 0.0)) for r in rows])
-    counts: dict[str, float] = {}
+        return charts.hbars(f"{figure.title}, per cent", [_hit_rate_bar(r) for r in rows], tick=_per_cent)
+    counts: dict[str, int] = {}
     for row in rows:
         counts[row["commodity"]] = counts.get(row["commodity"], 0) + row["seizures"]
-    return charts.bars(figure.title, list(counts.items()))
+    return charts.hbars(figure.title, [charts.Bar(commodity, n, f"{n:,}") for commodity, n in counts.items()])
 
 
 def _window(conn: Any, first: str | None, last: str | None, office: str | None,

@@ -24,3 +24,20 @@
     } else if (event.key === "j") { move(1); } else if (event.key === "k") { move(-1); }
   });
 }());
+
+// Charts: the arrow keys (and Home / End) move the focus, and so the value shown, from column to column.
+(function () {
+  "use strict";
+  document.addEventListener("keydown", function (event) {
+    var mark = event.target;
+    if (!mark.classList || !mark.classList.contains("mark")) { return; }
+    var marks = Array.prototype.slice.call(mark.parentNode.querySelectorAll(".mark"));
+    var at = marks.indexOf(mark);
+    var next = {ArrowRight: at + 1, ArrowLeft: at - 1, Home: 0, End: marks.length - 1}[event.key];
+    if (next === undefined || !marks[next]) { return; }
+    event.preventDefault();
+    mark.setAttribute("tabindex", "-1");
+    marks[next].setAttribute("tabindex", "0");
+    marks[next].focus();
+  });
+}());
