@@ -20,7 +20,14 @@ from safelane.risk.model.explain import explain, sentences
 from safelane.risk.model.mapping import ColumnMapping, MappingError, load_mapping
 from safelane.risk.model.predict import score as score_table
 from safelane.risk.model.registry import DEFAULT_NAME, load, register
-from safelane.risk.model.train import IncompatibleModel, TrainedModel, TrainingError, split_by_date, train
+from safelane.risk.model.train import (
+    IncompatibleModel,
+    TrainedModel,
+    TrainingError,
+    split_by_date,
+    train,
+    validation_metrics,
+)
 from safelane.store import models as model_store
 
 app = typer.Typer(help="The learned risk model: train on outcomes, score with reasons, evaluate, manage versions.")
@@ -54,16 +61,6 @@ def _rates(text: str) -> list[float]:
     except ValueError:
         fail([Problem("--rates", "rates", f"comma-separated percentages expected, got {text!r}")])
         raise
-
-
-def _validation_metrics(model: TrainedModel, valid: Table, rates: list[float]) -> dict:
-    """Scores of the validation rows as the model saw them (each with the history strictly before it)."""
-    rows = np.flatnonzero(valid.fraud >= 0)
-    if not len(rows):
-        return {}
-    part = valid.take(rows)
-    margin = model.margin(model.matrix(part.without_labels()))
-    return measure(model.calibration(margin), part.fraud, critical=part.critical, rates=rates)
 
 
 @app.command("train")
@@ -104,7 +101,7 @@ def train_(
     except TrainingError as error:
         fail([Problem("training data", "training", str(error))])
         raise
-    metrics = _validation_metrics(model, valid_table, [1, 2, 5, 10])
+    metrics = validation_metrics(model, valid_table, [1, 2, 5, 10])
     if out:
         out.write_bytes(model.to_bytes())
     result = {"source": source, "window": model.info["window"], "rows": model.info["rows"],
