@@ -246,7 +246,7 @@ def demo(
     database: str | None = DatabaseOption,
     consignments: int = typer.Option(3000, "--consignments", min=1, help="consignments in the last 24 hours"),
     history_days: int = typer.Option(30, "--history-days", min=0, help="days of decided, inspected history before"),
-    history_per_day: int = typer.Option(150, "--history-per-day", min=1, help="consignments per day of history"),
+    history_per_day: int = typer.Option(100, "--history-per-day", min=1, help="consignments per day of history"),
     seed: int = typer.Option(7, "--seed", help="the same seed and --now give the same demo"),
     now: str | None = typer.Option(None, "--now", help="build the demo as of this moment (default: now), "
                                    "e.g. 2026-06-01T12:00:00Z"),

@@ -1,6 +1,7 @@
 """The demo's month: 30 days of history, then the last 24 hours up to now, each filing received as filed.
 
-History days are smaller than the last day and are settled as the days pass: controls inspected and
+History days are smaller than the last day, received in three-hour batches (decisions within three hours
+of filing; the last day's come seconds after), and are settled as the days pass: controls inspected and
 referrals followed up some hours after their decisions, outcomes recorded. Halfway through and at the
 end of the history a model is trained on the stored outcomes and activated, so the later history and the
 last day are scored by it: its findings, risk-driven selections and exploration show beside the profiles'.
@@ -17,13 +18,14 @@ from typing import Any
 from safelane.demo.followups import follow_up
 from safelane.demo.inspections import Inspectors
 from safelane.demo.model import train_and_activate
-from safelane.demo.timeline import receive
+from safelane.demo.timeline import WINDOW, receive
 from safelane.demo.traffic import Traffic, filings_of, generate_hours
 from safelane.results import FilingResult
 from safelane.risk.model.train import TrainingError
 from safelane.system import System
 
 DAY = timedelta(days=1)
+HISTORY_WINDOW = timedelta(hours=3)  # history is received in three-hour batches, to keep the build short
 
 
 @dataclass
@@ -40,7 +42,7 @@ class Month:
 
 
 def play(system: System, *, now: datetime, consignments: int, seed: int, history_days: int = 30,
-         history_per_day: int = 150, progress: Callable[[int], None] = lambda consignments: None) -> Month:
+         history_per_day: int = 100, progress: Callable[[int], None] = lambda consignments: None) -> Month:
     """Fill an empty store (profiles, users and offices already set) with the month up to `now`."""
     assert system.db is not None
     month = Month()
@@ -57,7 +59,7 @@ def play(system: System, *, now: datetime, consignments: int, seed: int, history
         start = today - (history_days - day) * DAY
         traffic = generate_hours(start, history_per_day, seed)
         inspectors.learn(traffic)
-        receive(system.pipeline, filings_of(traffic), progress=progress)
+        receive(system.pipeline, filings_of(traffic), window=HISTORY_WINDOW, progress=progress)
         month.history_consignments += traffic.consignments
         settle(start + DAY)
         if day + 1 in train_after:
@@ -67,6 +69,6 @@ def play(system: System, *, now: datetime, consignments: int, seed: int, history
                 month.untrained = str(error)
     month.today = generate_hours(today, consignments, seed)
     inspectors.learn(month.today)
-    month.results = receive(system.pipeline, filings_of(month.today), progress=progress)
+    month.results = receive(system.pipeline, filings_of(month.today), window=WINDOW, progress=progress)
     settle(now)
     return month
