@@ -44,8 +44,8 @@ from safelane.system import System, build
 USERS = (("officer", "officer"), ("supervisor", "supervisor"), ("fwd-hkg", "filer"), ("carrier-ocean", "filer"))
 # Capacity per day, small as the demo's days are small, so that it runs out: mandatory selections pass over
 # it, score-driven ones (from the learned model) fall to blue or green, and the random compliance sample
-# (2 %) and the exploration reserve (a quarter of each limited kind) show beside them. "*" is every other office.
-OFFICES = tuple(OfficeSettings(office, capacity, random_rate=0.02, explore_rate=0.25) for office, capacity in (
+# (5 %) and the exploration reserve (a quarter of each limited kind) show beside them. "*" is every other office.
+OFFICES = tuple(OfficeSettings(office, capacity, random_rate=0.05, explore_rate=0.25) for office, capacity in (
     ("*", {"physical": 2, "nii": 1, "documentary": 3, "referral": 4}),
     ("NLRTM", {"physical": 3, "nii": 2, "documentary": 5, "referral": 6}),
     ("DEHAM", {"physical": 3, "nii": 1, "documentary": 4, "referral": 6}),
