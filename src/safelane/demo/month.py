@@ -21,6 +21,7 @@ from safelane.demo.model import train_and_activate
 from safelane.demo.timeline import WINDOW, receive
 from safelane.demo.traffic import Traffic, filings_of, generate_hours
 from safelane.results import FilingResult
+from safelane.risk.model.assessor import ModelAssessor
 from safelane.risk.model.train import TrainingError
 from safelane.system import System
 
@@ -39,6 +40,14 @@ class Month:
     followed: Counter[str] = field(default_factory=Counter)
     models: list[dict[str, Any]] = field(default_factory=list)
     untrained: str | None = None  # why no model could be trained, if none was
+
+
+def _models_changed(system: System) -> None:
+    """Score with the model just activated from the next batch on, not when the next periodic check sees it
+    (which would make what is scored by which model depend on the machine's speed)."""
+    for assessor in system.pipeline.engine.assessors:
+        if isinstance(assessor, ModelAssessor):
+            assessor.refresh()
 
 
 def play(system: System, *, now: datetime, consignments: int, seed: int, history_days: int = 30,
@@ -67,6 +76,7 @@ def play(system: System, *, now: datetime, consignments: int, seed: int, history
                 month.models.append(train_and_activate(system.db, at=start + DAY, seed=seed))
             except TrainingError as error:
                 month.untrained = str(error)
+            _models_changed(system)
     month.today = generate_hours(today, consignments, seed)
     inspectors.learn(month.today)
     month.results = receive(system.pipeline, filings_of(month.today), window=WINDOW, progress=progress)
