@@ -86,7 +86,8 @@ async def authenticate(
     if row is None:
         what = (f"unknown API key for this server's database {database_shown(system.settings.database_url)}: a key "
                 "made by `safelane users add` works only against the database it was written to (see "
-                "SAFELANE_DATABASE_URL)") if key else "an API key is required (Authorization: Bearer <key> or X-API-Key)"
+                "SAFELANE_DATABASE_URL)") if key else \
+            "an API key is required (Authorization: Bearer <key> or X-API-Key)"
         raise ApiError(401, [Problem("header.Authorization", "unauthenticated", what)],
                        {"WWW-Authenticate": "Bearer"})
     user = User(row["name"], row["role"], row["filer"], row["office"])
