@@ -120,9 +120,10 @@ def remove(url: str) -> Path:
     return path
 
 
-def load_profiles(system: System, at: datetime) -> dict[str, str]:
-    """Store and activate every demo profile; returns profile id -> title."""
+def load_profiles(system: System, at: datetime | None = None) -> dict[str, str]:
+    """Store and activate every demo profile (as of `at`, default now); returns profile id -> title."""
     assert system.db is not None
+    at = at or datetime.now(UTC)
     titles = {}
     with system.db.write() as conn:
         for path in sorted(PROFILES_DIR.glob("*.yaml")):
@@ -152,9 +153,10 @@ def add_users(system: System, at: datetime) -> dict[str, tuple[str, str | None]]
     return credentials
 
 
-def set_offices(system: System, at: datetime) -> None:
-    """The demo's office settings, changed as a supervisor would (audited)."""
+def set_offices(system: System, at: datetime | None = None) -> None:
+    """The demo's office settings, changed as a supervisor would (audited) at `at` (default now)."""
     assert system.db is not None
+    at = at or datetime.now(UTC)
     with system.db.write() as conn:
         for settings in OFFICES:
             office_store.set(conn, settings, at=at, actor="supervisor")
