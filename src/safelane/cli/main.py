@@ -7,7 +7,6 @@ knows each command by name and one line of help, and loads its module on use (`s
 import importlib
 from typing import Any
 
-import click
 import typer
 from typer.core import TyperGroup
 
@@ -28,10 +27,12 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
 
 
 class LazyGroup(TyperGroup):
-    def list_commands(self, ctx: click.Context) -> list[str]:
+    """Lists the commands from COMMANDS and imports a command's module only when that command is used."""
+
+    def list_commands(self, ctx: Any) -> list[str]:
         return list(COMMANDS)
 
-    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
         if cmd_name not in COMMANDS:
             return None
         module, attribute, _ = COMMANDS[cmd_name]
@@ -44,7 +45,7 @@ class LazyGroup(TyperGroup):
         command.name = cmd_name
         return command
 
-    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
         with formatter.section("Commands"):
             formatter.write_dl([(name, summary) for name, (_, _, summary) in COMMANDS.items()])
 

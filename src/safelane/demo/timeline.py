@@ -34,6 +34,10 @@ def _filed(filing: Filing) -> datetime:
     return filing.filed_at
 
 
+def _fixed(at: datetime) -> Callable[[], datetime]:
+    return lambda: at
+
+
 def _by_filer(filings: list[Filing]) -> Iterator[list[Filing]]:
     groups: dict[str | None, list[Filing]] = {}
     for filing in filings:
@@ -48,8 +52,7 @@ def receive(pipeline: Pipeline, filings: Sequence[Filing], *, window: timedelta 
     clock = pipeline.clock
     try:
         for batch in batches(filings, window):
-            received = max(_filed(f) for f in batch) + LAG
-            pipeline.clock = lambda at=received: at
+            pipeline.clock = _fixed(max(_filed(f) for f in batch) + LAG)
             results += pipeline.submit(batch, actor=batch[0].filer or "demo")
             progress(sum(len(f.consignments) for f in batch))
     finally:
