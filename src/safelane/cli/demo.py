@@ -318,6 +318,7 @@ def demo(
         key_table.add_row(name, role, key, password or "(filers have no workbench)")
     say.print(key_table)
     if not serve:
+        system.db.dispose()  # close its connections: a later --reset in this process must find the file unused
         return
     say.print(f"Serving the workbench on [bold]http://{host}:{port}/[/bold] (sign in as officer or supervisor) "
               "and the API (OpenAPI at /docs; send a key as 'Authorization: Bearer <key>'). Ctrl+C stops.")
