@@ -7,14 +7,14 @@ import os
 import platform
 import time
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
-from rich.console import Console
-
-from safelane.cli.demo import submit_day
 from safelane.demo import Traffic, demo_day, filings_of, generate
+from safelane.demo.timeline import batches
 from safelane.system import System
+
+CHUNK_MINUTES = 240  # batches of the filings of four hours, per filer (about 500 consignments of a 3000 day)
 
 
 @dataclass(frozen=True)
@@ -22,7 +22,7 @@ class Day:
     day: date
     traffic: Traffic  # its `planted` names the consignment each demo profile should hit
     generate_seconds: float  # generated and validated into filings
-    submit_seconds: float  # assessed, decided and stored by `Pipeline.submit`, in the demo's batches
+    submit_seconds: float  # assessed, decided and stored by `Pipeline.submit`, in four-hour batches
 
     @property
     def seconds(self) -> float:
@@ -37,7 +37,8 @@ def demo_traffic(system: System, consignments: int, seed: int) -> Day:
     filings = filings_of(traffic)
     generated = time.perf_counter() - started
     started = time.perf_counter()
-    submit_day(system, filings, Console(stderr=True, quiet=True))
+    for batch in batches(filings, window=timedelta(minutes=CHUNK_MINUTES)):
+        system.pipeline.submit(batch, actor=batch[0].filer or "demo")
     return Day(day, traffic, generated, time.perf_counter() - started)
 
 

@@ -39,7 +39,7 @@ from safelane.cases import queue as case_queue
 from safelane.cli.common import settings
 from safelane.cli.demo import load_profiles, set_offices
 from safelane.cli.lists import DEMO_LIST, import_file
-from safelane.demo.inspections import inspect
+from safelane.demo.inspections import Inspectors
 from safelane.service.app import create_app
 from safelane.store import users as user_store
 from safelane.store.schema import decision_reasons, decisions
@@ -93,7 +93,7 @@ def load(system: System, consignments: int, seed: int) -> dict[str, Any]:
     import_file(system.db, Path(str(DEMO_LIST)), "ftm", "demo", actor="demo")
     day = demo_traffic(system, consignments, seed)
     now = datetime.now(UTC)
-    found = inspect(system.db, day.traffic.planted, at=now, seed=seed)
+    found = Inspectors([day.traffic], seed).inspect(system.db, now=now)
     with system.db.write() as conn:
         user_store.add(conn, OFFICER, "officer", at=now, actor="bench")
         user_store.set_password(conn, OFFICER, PASSWORD, at=now, actor="bench")

@@ -75,3 +75,14 @@ class Settings:
             values["sample_key"] = env["SAFELANE_SAMPLE_KEY"].encode()
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]
+
+
+def database_shown(url: str) -> str:
+    """A database URL as an operator should see it: a SQLite file by its absolute path (a relative one depends
+    on the folder a command runs in), any password hidden."""
+    import sqlalchemy as sa  # only when a database is named: settings load before any command's work
+
+    parsed = sa.make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:":
+        parsed = parsed.set(database=str(Path(parsed.database).expanduser().resolve()))
+    return parsed.render_as_string(hide_password=True)

@@ -1,10 +1,16 @@
-"""`safelane demo --no-serve`: a fresh database with profiles, users and a decided day, and a summary."""
+"""`safelane demo --no-serve`: profiles, users and a month of decided traffic up to a fixed now, and a summary;
+it builds only into an empty database or its own, keeps its users when run again, and --reset rebuilds it."""
 
 import re
-from datetime import UTC, datetime
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
 
+import pytest
+import sqlalchemy as sa
 from typer.testing import CliRunner
 
+from safelane.cli.demo import in_use, port_free
 from safelane.cli.main import app
 from safelane.store import Database
 from safelane.store import decisions as decision_store
@@ -12,68 +18,180 @@ from safelane.store import filings as filing_store
 from safelane.store import models as model_store
 from safelane.store import offices as office_store
 from safelane.store import users as user_store
+from safelane.store.schema import consignments, decisions
 
 runner = CliRunner()
+NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 
 
-def _demo(url: str):
-    return runner.invoke(app, ["demo", "--no-serve", "--consignments", "300", "--database", url])
+def _demo(url: str, *extra: str):
+    return runner.invoke(app, ["demo", "--no-serve", "--consignments", "300", "--history-days", "10",
+                               "--history-per-day", "150", "--now", NOW.isoformat(), "--database", url, *extra])
 
 
 def _text(output: str) -> str:
     return " ".join(output.split())  # rich wraps long lines at the terminal width
 
 
-def test_demo_builds_a_decided_day_and_says_what_happened(tmp_path):
-    url = f"sqlite:///{tmp_path / 'demo.db'}"
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """One demo built for the module's tests: (url, CLI output)."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo.db'}"
     result = _demo(url)
     assert result.exit_code == 0, result.output
-    out = _text(result.output)
-    for text in ("7 demo profiles active", "Generated and validated 300 consignments", "PLACI referrals",
-                 "Channels", "Profile hits", "AIR-TONER-YE", "EXPRESS-NIGHT-PHONES", "Credentials (shown once)",
-                 "carrier-ocean", "Selection under capacity", "Simulated inspections (recorded by 'demo-inspector')"):
-        assert text in out
-    assert out.count("sl_") == 4  # one key per user, shown once
-    [password] = re.findall(r"^  officer \(officer\) workbench password: (\S+)$", result.output, re.MULTILINE)
+    return url, result.output
 
+
+def _read(url: str, query):
     db = Database(url)
     try:
         with db.read() as conn:
-            users = {u["name"]: (u["role"], u["filer"]) for u in user_store.listing(conn)}
-            dnl = decision_store.search(conn, outcome="DNL")
-            rfs = decision_store.search(conn, outcome="RFS")
-            red = decision_store.search(conn, outcome="red")
-            filers = {f["filer"] for f in filing_store.list_filings(conn, filer=None, limit=500)}
-            offices = {row["office"]: row["changed_by"] for row in office_store.listing(conn)}
-            signed_in = user_store.by_password(conn, "officer", password)
-            inspected = model_store.outcomes(conn)
+            return query(conn)
     finally:
         db.dispose()
-    assert users == {"officer": ("officer", None), "supervisor": ("supervisor", None), "fwd-hkg": ("filer", "fwd-hkg"),
-                     "carrier-ocean": ("filer", "carrier-ocean")}
-    assert dnl and all("AIR-TONER-YE" in d["basis"] for d in dnl)
-    assert rfs and red
-    assert filers == {"fwd-hkg", "carrier-ocean"}  # demo filings belong to the filer users
+
+
+def test_demo_says_what_it_built_and_where(built):
+    _, output = built
+    out = _text(output)
+    for text in ("7 demo profiles active", "over 10 days of history", "300 in the last 24 hours up to 2026-06-01 12:00",
+                 "PLACI referrals", "Channels", "Profile hits", "AIR-TONER-YE", "EXPRESS-NIGHT-PHONES",
+                 "Credentials (shown once)", "carrier-ocean", "Selection under capacity",
+                 "Simulated inspections (recorded by 'demo-inspector')", "SAFELANE_DATABASE_URL=sqlite:////"):
+        assert text in out
+    assert out.count("sl_") == 4  # one key per user, shown once
+
+
+def test_the_printed_password_opens_the_workbench(built):
+    url, output = built
+    [password] = re.findall(r"│ officer\s+│ officer\s+│ \S+\s+│ (\S+)\s+│", output)
+    signed_in = _read(url, lambda conn: user_store.by_password(conn, "officer", password))
+    assert signed_in["role"] == "officer"
+
+
+def test_demo_users_filers_and_offices(built):
+    url, _ = built
+    users = _read(url, lambda conn: {u["name"]: (u["role"], u["filer"]) for u in user_store.listing(conn)})
+    assert users == {"officer": ("officer", None), "supervisor": ("supervisor", None),
+                     "fwd-hkg": ("filer", "fwd-hkg"), "carrier-ocean": ("filer", "carrier-ocean")}
+    filers = _read(url, lambda conn: {f["filer"] for f in filing_store.list_filings(conn, filer=None, limit=500)})
+    assert filers == {"fwd-hkg", "carrier-ocean"}
+    offices = _read(url, lambda conn: {row["office"]: row["changed_by"] for row in office_store.listing(conn)})
     assert offices == {"*": "supervisor", "NLRTM": "supervisor", "DEHAM": "supervisor"}
-    assert all(d["selection"] == "mandatory" for d in dnl + rfs) and all(d["inspection"] for d in red)
-    assert signed_in is not None and signed_in["role"] == "officer"  # the printed password opens the workbench
-    assert inspected and all(o["recorded_by"] == "demo-inspector" for o in inspected)
 
 
-def test_demo_recreates_its_own_database_and_leaves_others_alone(tmp_path):
+def _decided(conn) -> list[dict]:
+    """Every first decision of a consignment, with when the consignment was filed."""
+    query = (sa.select(decisions.c.consignment_id, decisions.c.outcome, decisions.c.selection, decisions.c.decided_at,
+                       consignments.c.filed_at)
+             .join(consignments, consignments.c.row_id == decisions.c.row_id)
+             .where(decisions.c.current.is_(True)).order_by(decisions.c.consignment_id))
+    return [dict(r) for r in conn.execute(query).mappings()]
+
+
+def test_every_decision_comes_seconds_to_hours_after_its_filing_and_none_after_now(built):
+    url, _ = built
+    rows = _read(url, _decided)
+    lags = [row["decided_at"] - row["filed_at"] for row in rows]
+    assert max(row["decided_at"] for row in rows) <= NOW
+    assert min(lags) >= timedelta(0)
+    assert max(lags) <= timedelta(hours=3, seconds=5)  # history: three-hour batches
+
+
+def test_the_last_day_is_decided_within_a_minute_of_filing(built):
+    url, _ = built
+    rows = _read(url, _decided)
+    today = [row["decided_at"] - row["filed_at"] for row in rows if row["filed_at"] >= NOW - timedelta(days=1)]
+    assert today
+    assert max(today) <= timedelta(minutes=1, seconds=5)
+
+
+def test_history_is_inspected_and_the_newest_controls_wait(built):
+    url, _ = built
+    inspected = _read(url, lambda conn: model_store.outcomes(conn))
+    waiting = _read(url, decision_store.open_controls)
+    assert {o["recorded_by"] for o in inspected} == {"demo-inspector"}
+    assert {"seizure", "no_irregularity"} <= {o["result"] for o in inspected}
+    assert waiting
+    assert min(w["decided_at"] for w in waiting) >= NOW - timedelta(days=1)
+
+
+def test_a_model_is_trained_from_the_store_and_scores_the_last_day(built):
+    url, output = built
+    versions = _read(url, lambda conn: model_store.list_versions(conn, None))
+    assert [v["status"] for v in versions].count("active") == 1
+    today = _read(url, _decided)
+    selections = {row["selection"] for row in today if row["filed_at"] >= NOW - timedelta(days=1)}
+    assert {"mandatory", "risk", "exploration"} <= selections
+    assert "trained on the stored outcomes" in _text(output)
+
+
+def test_the_same_seed_and_now_give_the_same_demo(built, tmp_path):
+    url, _ = built
+    again = f"sqlite:///{tmp_path / 'again.db'}"
+    assert _demo(again).exit_code == 0
+
+    assert _read(again, _decided) == _read(url, _decided)
+
+
+def test_running_again_keeps_the_demo_and_its_users(tmp_path):
     url = f"sqlite:///{tmp_path / 'demo.db'}"
     assert _demo(url).exit_code == 0
+    keys = _read(url, lambda conn: [u["created_at"] for u in user_store.listing(conn)])
     again = _demo(url)
     assert again.exit_code == 0, again.output
-    assert "Removed the previous demo database" in _text(again.output)
+    assert "serving it as it is, with its users" in _text(again.output)
+    assert "sl_" not in again.output
+    assert _read(url, lambda conn: [u["created_at"] for u in user_store.listing(conn)]) == keys
+    reset = _demo(url, "--reset")
+    assert reset.exit_code == 0, reset.output
+    assert "Removed the previous demo database" in _text(reset.output)
+    assert _text(reset.output).count("sl_") == 4
 
+
+def test_the_demo_never_builds_into_another_store(tmp_path):
     other = tmp_path / "real.db"
     db = Database(f"sqlite:///{other}")
     db.migrate()
     with db.write() as conn:
-        user_store.add(conn, "alice", "officer", at=datetime.now(UTC))
+        user_store.add(conn, "alice", "officer", at=NOW)
     db.dispose()
-    refused = _demo(f"sqlite:///{other}")
+    for extra in ((), ("--reset",)):
+        refused = _demo(f"sqlite:///{other}", *extra)
+        assert refused.exit_code == 2
+        assert "holds data that is not the demo's" in _text(refused.output)
+    assert _read(f"sqlite:///{other}", lambda conn: [u["name"] for u in user_store.listing(conn)]) == ["alice"]
+
+
+HOLD = "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.execute('select 1 from sqlite_master').fetchall(); " \
+       "print('open', flush=True); sys.stdin.read()"
+
+
+def test_reset_refuses_a_database_another_process_has_open(tmp_path):
+    url = f"sqlite:///{tmp_path / 'demo.db'}"
+    assert _demo(url).exit_code == 0
+    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(tmp_path / "demo.db")], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "open"
+        assert in_use(tmp_path / "demo.db")
+        refused = _demo(url, "--reset")
+    finally:
+        holder.communicate("")
     assert refused.exit_code == 2
-    assert "holds more than the demo's data" in _text(refused.output)
-    assert other.exists()
+    assert "is open in another process" in _text(refused.output)
+    assert (tmp_path / "demo.db").exists()
+
+
+def test_a_busy_port_stops_the_demo_before_it_touches_the_database(tmp_path):
+    import socket
+
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        port = server.getsockname()[1]
+        assert not port_free("127.0.0.1", port)
+        result = runner.invoke(app, ["demo", "--port", str(port), "--database", f"sqlite:///{tmp_path / 'd.db'}"])
+    assert result.exit_code == 2
+    assert "is in use" in _text(result.output)
+    assert not (tmp_path / "d.db").exists()

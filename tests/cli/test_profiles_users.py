@@ -93,3 +93,9 @@ def test_users_add_prints_a_working_key_once(tmp_path):
     with Database(url).write() as conn:
         filer_key = user_store.add(conn, "fwd", "filer", at=datetime.now(UTC))
         assert user_store.by_key(conn, filer_key)["filer"] == "fwd"
+
+
+def test_users_add_says_which_database_it_wrote(tmp_path):
+    url = f"sqlite:///{tmp_path / 'db.sqlite'}"
+    result = run("users", "add", "anna", "--role", "officer", "--database", url)
+    assert f"written to sqlite:///{tmp_path / 'db.sqlite'}" in " ".join(result.stderr.split())

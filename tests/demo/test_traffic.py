@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from safelane.demo import PROFILES_DIR, SCENARIOS, generate, generate_day
+from safelane.demo import PROFILES_DIR, SCENARIOS, generate, generate_day, generate_hours
 from safelane.demo.traffic import (
     AIR_DESTINATIONS,
     AIR_ORIGINS,
@@ -150,3 +150,20 @@ def test_generate_day_gives_validated_filings():
     assert sum(len(f.consignments) for f in filings) == 40
     with pytest.raises(ValueError):
         generate(DAY, 0)
+
+
+def test_the_last_24_hours_are_filed_between_their_start_and_now():
+    now = datetime(2026, 6, 1, 12, 34, 56, tzinfo=UTC)
+    traffic = generate_hours(now - timedelta(days=1), 400, seed=7)
+    filed = [datetime.fromisoformat(f["filed_at"]) for f in traffic.filings]
+    assert min(filed) >= now - timedelta(days=1)
+    assert max(filed) < now
+
+
+def test_the_last_24_hours_are_deterministic():
+    start = datetime(2026, 6, 1, 12, 34, 56, tzinfo=UTC)
+    assert generate_hours(start, 200, seed=7).filings == generate_hours(start, 200, seed=7).filings
+
+
+def test_a_day_from_midnight_is_the_calendar_day():
+    assert generate_hours(datetime(2026, 11, 20, tzinfo=UTC), 100, seed=7).filings == generate(DAY, 100, 7).filings

@@ -2,6 +2,7 @@
 
 import pytest
 
+from safelane.settings import database_shown
 from tests.factories import air_consignment, filing
 from tests.service.conftest import DNL_TONER_YEMEN
 
@@ -57,3 +58,9 @@ def test_officers_see_every_filer(api):
     api.accepted("globex", filing())
     listing = api.client.get("/v1/filings", headers=api.as_("olga")).json()["filings"]
     assert sorted(f["filer"] for f in listing) == ["ACME", "GLOBEX"]
+
+
+def test_an_unknown_key_is_told_which_database_the_server_reads_and_no_key(api):
+    [problem] = api.client.get("/v1/filings", headers={"Authorization": "Bearer sl_not-a-key"}).json()["problems"]
+    assert database_shown(api.system.settings.database_url) in problem["message"]
+    assert "sl_" not in problem["message"]

@@ -3,25 +3,21 @@
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import numpy as np
 import orjson
 import typer
 from rich.console import Console
 from rich.table import Table as RichTable
 
 from safelane.cli.common import DatabaseOption, emit, fail, open_store
-from safelane.domain import Problem
-from safelane.risk.model import drift as drift_report
-from safelane.risk.model.dataset import Table, from_store, read_csv
-from safelane.risk.model.evaluate import evaluate as measure
-from safelane.risk.model.evaluate import revenue_proxy
-from safelane.risk.model.explain import explain, sentences
-from safelane.risk.model.mapping import ColumnMapping, MappingError, load_mapping
-from safelane.risk.model.predict import score as score_table
-from safelane.risk.model.registry import DEFAULT_NAME, load, register
-from safelane.risk.model.train import IncompatibleModel, TrainedModel, TrainingError, split_by_date, train
-from safelane.store import models as model_store
+
+if TYPE_CHECKING:  # the modules below import LightGBM and SQLAlchemy: each command imports what it uses
+    from safelane.risk.model.dataset import Table
+    from safelane.risk.model.mapping import ColumnMapping
+    from safelane.risk.model.train import TrainedModel
+
+DEFAULT_NAME = "fraud"  # safelane.risk.model.registry.DEFAULT_NAME, without importing the registry for --help
 
 app = typer.Typer(help="The learned risk model: train on outcomes, score with reasons, evaluate, manage versions.")
 console = Console(stderr=True)
@@ -32,7 +28,10 @@ SeedOption = typer.Option(0, "--seed", help="random seed (training is reproducib
 
 
 
-def _mapping(path: str) -> ColumnMapping:
+def _mapping(path: str) -> "ColumnMapping":
+    from safelane.domain import Problem
+    from safelane.risk.model.mapping import MappingError, load_mapping
+
     try:
         return load_mapping(path)
     except MappingError as error:
@@ -40,7 +39,11 @@ def _mapping(path: str) -> ColumnMapping:
         raise
 
 
-def _read(path: Path, mapping: ColumnMapping, *, labels: bool = True) -> Table:
+def _read(path: Path, mapping: "ColumnMapping", *, labels: bool = True) -> "Table":
+    from safelane.domain import Problem
+    from safelane.risk.model.dataset import read_csv
+    from safelane.risk.model.mapping import MappingError
+
     try:
         return read_csv(path, mapping, labels=labels)
     except (MappingError, OSError) as error:
@@ -49,21 +52,13 @@ def _read(path: Path, mapping: ColumnMapping, *, labels: bool = True) -> Table:
 
 
 def _rates(text: str) -> list[float]:
+    from safelane.domain import Problem
+
     try:
         return [float(r) for r in text.split(",") if r.strip()]
     except ValueError:
         fail([Problem("--rates", "rates", f"comma-separated percentages expected, got {text!r}")])
         raise
-
-
-def _validation_metrics(model: TrainedModel, valid: Table, rates: list[float]) -> dict:
-    """Scores of the validation rows as the model saw them (each with the history strictly before it)."""
-    rows = np.flatnonzero(valid.fraud >= 0)
-    if not len(rows):
-        return {}
-    part = valid.take(rows)
-    margin = model.margin(model.matrix(part.without_labels()))
-    return measure(model.calibration(margin), part.fraud, critical=part.critical, rates=rates)
 
 
 @app.command("train")
@@ -81,6 +76,11 @@ def train_(
     database: str | None = DatabaseOption,
 ) -> None:
     """Train a model and register it as a new version (a candidate unless --activate)."""
+    from safelane.domain import Problem
+    from safelane.risk.model.dataset import from_store
+    from safelane.risk.model.registry import register
+    from safelane.risk.model.train import TrainingError, split_by_date, train, validation_metrics
+
     if (data is None) == (not from_store_):
         fail([Problem("--data", "source", "give either --data FILE (with --mapping) or --from-store")])
     db = None if no_store and not from_store_ else open_store(database)
@@ -104,7 +104,7 @@ def train_(
     except TrainingError as error:
         fail([Problem("training data", "training", str(error))])
         raise
-    metrics = _validation_metrics(model, valid_table, [1, 2, 5, 10])
+    metrics = validation_metrics(model, valid_table, [1, 2, 5, 10])
     if out:
         out.write_bytes(model.to_bytes())
     result = {"source": source, "window": model.info["window"], "rows": model.info["rows"],
@@ -119,7 +119,12 @@ def train_(
     emit(result)
 
 
-def _model(database: str | None, ref: str | None, model_file: Path | None, name: str) -> tuple[TrainedModel, str]:
+def _model(database: str | None, ref: str | None, model_file: Path | None, name: str) -> tuple["TrainedModel", str]:
+    from safelane.domain import Problem
+    from safelane.risk.model.registry import load
+    from safelane.risk.model.train import IncompatibleModel, TrainedModel
+    from safelane.store import models as model_store
+
     try:
         if model_file:
             return TrainedModel.from_bytes(model_file.read_bytes()), model_file.name
@@ -146,6 +151,11 @@ def score(
     database: str | None = DatabaseOption,
 ) -> None:
     """Score a file (label columns are never read): one JSON line {"id", "score", "explanation"} per row."""
+    import numpy as np
+
+    from safelane.risk.model.explain import explain, sentences
+    from safelane.risk.model.predict import score as score_table
+
     trained, label = _model(database, model, model_file, name)
     table = _read(data, _mapping(mapping), labels=False)
     chunk = 50_000
@@ -174,6 +184,14 @@ def evaluate(
 ) -> None:
     """Measure on --test. Either train on --train (validate on --valid or its last 20 %) and score --test without
     its labels, or take the JSON lines of `model score` (--scores). Scoring and measuring are separate steps."""
+    import numpy as np
+
+    from safelane.domain import Problem
+    from safelane.risk.model.evaluate import evaluate as measure
+    from safelane.risk.model.evaluate import revenue_proxy
+    from safelane.risk.model.predict import score as score_table
+    from safelane.risk.model.train import train
+
     columns = _mapping(mapping)
     if scores is not None:
         by_id = {}
@@ -233,6 +251,8 @@ def drift(
     database: str | None = DatabaseOption,
 ) -> None:
     """Recent score distribution and realised hit rates against the model's validation window."""
+    from safelane.risk.model import drift as drift_report
+
     trained, label = _model(database, model, model_file, name)
     emit({"model": label, **drift_report.report(trained, _read(data, _mapping(mapping)))})
 
@@ -241,6 +261,8 @@ def drift(
 def list_(name: str | None = typer.Option(None, "--name"), json: bool = typer.Option(False, "--json"),
           database: str | None = DatabaseOption) -> None:
     """Every model version with its status, window and headline metrics."""
+    from safelane.store import models as model_store
+
     with open_store(database).read() as conn:
         rows = model_store.list_versions(conn, name)
     if json:
@@ -261,6 +283,9 @@ def list_(name: str | None = typer.Option(None, "--name"), json: bool = typer.Op
 def card(ref: str = typer.Argument(..., help="version id, NAME:NUMBER or number"), name: str = NameOption,
          database: str | None = DatabaseOption) -> None:
     """Print a version's model card."""
+    from safelane.domain import Problem
+    from safelane.store import models as model_store
+
     with open_store(database).read() as conn:
         row = model_store.find(conn, ref, name)
     if row is None:
@@ -273,6 +298,9 @@ def card(ref: str = typer.Argument(..., help="version id, NAME:NUMBER or number"
 def activate(ref: str = typer.Argument(..., help="version id, NAME:NUMBER or number"), name: str = NameOption,
              database: str | None = DatabaseOption) -> None:
     """Make a version the active one (the one the pipeline scores with)."""
+    from safelane.domain import Problem
+    from safelane.store import models as model_store
+
     db = open_store(database)
     try:
         with db.write() as conn:
@@ -289,6 +317,9 @@ def activate(ref: str = typer.Argument(..., help="version id, NAME:NUMBER or num
 @app.command()
 def rollback(name: str = NameOption, database: str | None = DatabaseOption) -> None:
     """Reactivate the version that was active before the current one."""
+    from safelane.domain import Problem
+    from safelane.store import models as model_store
+
     db = open_store(database)
     try:
         with db.write() as conn:

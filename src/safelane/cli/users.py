@@ -8,9 +8,15 @@ from rich.console import Console
 from rich.table import Table
 
 from safelane.cli.common import DatabaseOption, emit, open_store
+from safelane.settings import database_shown
 from safelane.store import users as user_store
 
 app = typer.Typer(help="Users and their API keys.")
+
+
+def _wrote(url: str) -> None:
+    """Say on stderr which database was written: a key works only against a server that reads this one."""
+    Console(stderr=True).print(f"written to {database_shown(url)}", highlight=False, soft_wrap=True)
 
 
 @app.command()
@@ -33,6 +39,7 @@ def add(
         Console(stderr=True).print(f"[red]a user named {name!r} exists already[/red]")
         raise typer.Exit(2) from None
     emit({"name": name, "role": role, "api_key": key})
+    _wrote(db.url)
 
 
 @app.command("list")
@@ -65,3 +72,4 @@ def password(
         Console(stderr=True).print(f"[red]no user named {name!r}[/red]")
         raise typer.Exit(2) from None
     emit({"name": name, "password": "set"})
+    _wrote(db.url)

@@ -1,26 +1,31 @@
-"""The demo day's inspections: what officers would have found on part of the consignments sent to control.
+"""The demo's inspectors: what officers would have found on the consignments sent to control, and when.
 
 Without outcomes the workbench's dashboard, profile effectiveness and the model's training data would be
 empty on a fresh demo. The generator knows which consignments it planted for which profile, so this plays
-the inspectors: a planted consignment yields the irregularity or seizure its profile looks for, any other
-one is clean except for a small base rate of irregularities the targeting did not aim at (a random or
-exploration inspection can find those too). Only part of the controls are inspected, so the queue still
-holds open work. Every outcome is recorded through `cases.outcomes` with the actor `demo-inspector`, so
-nothing is mistaken for an officer's finding.
+the inspectors: a planted consignment yields the irregularity or seizure its profile looks for; any other
+one is clean except for a small base rate of irregularities the targeting did not aim at, higher for a few
+careless consignees (a pattern only the learned model can pick up from the outcomes). Each control is
+inspected some hours after its decision, so the older controls are done and the newest still wait in the
+queue. Every outcome is recorded through `cases.outcomes` with the actor `demo-inspector`, so nothing is
+mistaken for an officer's finding.
 """
 
+import hashlib
 import random
 from collections import Counter
-from collections.abc import Mapping
-from datetime import datetime
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timedelta
 
 from safelane.cases import outcomes
+from safelane.demo.traffic import Json, Traffic, reference_of
 from safelane.store import Database
 from safelane.store import decisions as decision_store
 
 ACTOR = "demo-inspector"
-INSPECTED_SHARE = 0.6  # of the open yellow and red channels; the rest stay in the queue for the officer
 BASE_RATE = 0.03  # irregularities among consignments nobody planted
+CARELESS_SHARE = 0.05  # of the consignees, whose consignments are irregular far more often
+CARELESS_RATE = 0.4
+DELAY_HOURS = (1.0, 10.0)  # from the decision to the inspection (or the follow-up of a referral)
 
 # What each demo profile's planted consignment turns out to hold: result, and the seizure's CEN fields.
 FOUND: Mapping[str, tuple[str, outcomes.Seizure | None]] = {
@@ -36,22 +41,66 @@ FOUND: Mapping[str, tuple[str, outcomes.Seizure | None]] = {
 }
 
 
-def inspect(db: Database, planted: Mapping[tuple[str, str], str], *, at: datetime, seed: int) -> Counter[str]:
-    """Record outcomes on a seeded share of the open controls; returns how many of each result."""
-    rng = random.Random(seed)
-    with db.read() as conn:
-        controls = decision_store.open_controls(conn)
-    found: Counter[str] = Counter()
-    for control in controls:
-        if rng.random() >= INSPECTED_SHARE:
-            continue
-        profile = planted.get((control["document_number"], control["reference"]))
-        result, seizure = FOUND.get(profile or "", ("irregularity", None)) if profile else (
-            ("irregularity" if rng.random() < BASE_RATE else "no_irregularity"), None)
-        method = control["inspection"] if control["inspection"] in outcomes.METHODS else (
-            "physical" if control["outcome"] == "red" else "documentary")
+class Inspectors:
+    """Knows the generated traffic, so it can say what an inspection of any of its consignments finds."""
+
+    def __init__(self, traffic: Sequence[Traffic], seed: int):
+        self.seed = seed
+        self.planted: dict[tuple[str, str], str] = {}
+        self.consignments: dict[tuple[str, str], Json] = {}
+        for t in traffic:
+            self.learn(t)
+
+    def learn(self, traffic: Traffic) -> None:
+        """Remember what was generated (and planted), by document number and reference."""
+        self.planted.update(traffic.planted)
+        for filing in traffic.filings:
+            for consignment in filing["consignments"]:
+                self.consignments[(filing["document_number"], reference_of(consignment))] = consignment
+
+    def careless(self, consignee: str) -> bool:
+        """A fixed few consignees (by seed and name) whose goods are often not what was declared."""
+        digest = hashlib.sha256(f"safelane-demo-careless:{self.seed}:{consignee}".encode()).digest()
+        return digest[0] < 256 * CARELESS_SHARE
+
+    def rng(self, consignment_id: str) -> random.Random:
+        """One generator per consignment: what is found, and when, does not depend on what else is inspected."""
+        return random.Random(f"safelane-demo-inspection:{self.seed}:{consignment_id}")
+
+    def when(self, decision: Mapping, rng: random.Random) -> datetime:
+        return decision["decided_at"] + timedelta(hours=rng.uniform(*DELAY_HOURS))
+
+    def finding(self, document: str, reference: str, rng: random.Random
+                ) -> tuple[str, outcomes.Seizure | None, str | None]:
+        """(result, seizure, profile it was planted for) of inspecting this consignment."""
+        profile = self.planted.get((document, reference))
+        if profile:
+            result, seizure = FOUND.get(profile, ("irregularity", None))
+            return result, seizure, profile
+        consignee = (self.consignments.get((document, reference), {}).get("consignee") or {}).get("name", "")
+        rate = CARELESS_RATE if self.careless(consignee) else BASE_RATE
+        return ("irregularity" if rng.random() < rate else "no_irregularity"), None, None
+
+    def inspect(self, db: Database, *, now: datetime) -> Counter[str]:
+        """Record the outcome of every open control whose inspection time has come by `now`; returns how many
+        of each result."""
+        with db.read() as conn:
+            controls = decision_store.open_controls(conn)
+        found: Counter[str] = Counter()
+        for control in controls:
+            rng = self.rng(control["consignment_id"])
+            at = self.when(control, rng)
+            if at > now:
+                continue
+            result, seizure, profile = self.finding(control["document_number"], control["reference"], rng)
+            method = control["inspection"] if control["inspection"] in outcomes.METHODS else (
+                "physical" if control["outcome"] == "red" else "documentary")
+            self.record(db, control["consignment_id"], method, result, seizure, profile, at)
+            found[result] += 1
+        return found
+
+    def record(self, db: Database, consignment_id: str, method: str, result: str, seizure: outcomes.Seizure | None,
+               profile: str | None, at: datetime) -> None:
         note = f"Simulated by the demo ({'planted for ' + profile if profile else 'ordinary traffic'})"
-        outcomes.record(db, control["consignment_id"], outcomes.Outcome(method, result, note, seizure),
-                        actor=ACTOR, at=at, may_see=lambda office: True)
-        found[result] += 1
-    return found
+        outcomes.record(db, consignment_id, outcomes.Outcome(method, result, note, seizure), actor=ACTOR, at=at,
+                        may_see=lambda office: True)

@@ -682,11 +682,16 @@ _NIGHT_HOURS = (22, 23, 0, 1, 2, 3, 4)  # the express night window of EXPRESS-NI
 
 @dataclass
 class Traffic:
-    """One generated day: filings as native JSON dicts, and which consignments were planted for which profile."""
+    """24 generated hours from `start`: filings as native JSON dicts, and which consignments were planted for
+    which profile."""
 
-    day: date
+    start: datetime
     filings: list[Json]
     planted: dict[tuple[str, str], str] = field(default_factory=dict)  # (document, reference) -> profile id
+
+    @property
+    def day(self) -> date:
+        return self.start.date()
 
     @property
     def consignments(self) -> int:
@@ -698,11 +703,14 @@ def _iso(epoch: float) -> str:
 
 
 class _Day:
-    """Draws one day's filings; every draw comes from one seeded generator, so a seed gives the same day."""
+    """Draws 24 hours of filings from `start`; every draw comes from one seeded generator, so a seed and a start
+    give the same filings."""
 
-    def __init__(self, day: date, seed: int, filers: Mapping[str, str]):
-        self.rng = random.Random(f"safelane-demo:{seed}:{day.isoformat()}")
-        self.start = datetime(day.year, day.month, day.day, tzinfo=UTC).timestamp()
+    def __init__(self, start: datetime, seed: int, filers: Mapping[str, str]):
+        label = start.date().isoformat() if start == _midnight(start.date()) else start.isoformat()
+        self.rng = random.Random(f"safelane-demo:{seed}:{label}")
+        self.start = start.timestamp()
+        self.first_hour = self.start - self.start % _HOUR  # filing times are drawn by the hour of the UTC day
         self.filers = filers
         self.traders = _traders(seed)
         rng = self.rng
@@ -732,8 +740,11 @@ class _Day:
                 "name": f"{line.vessel_prefix} {_c(rng, VESSEL_WORDS)}", "nationality": _c(rng, FLAGS)}
 
     def filed_at(self, hours: Sequence[int] | None = None) -> float:
+        """A moment in the 24 hours from the start, at a UTC hour of the day drawn by the day's activity."""
         hour = _c(self.rng, hours) if hours else self.hours(self.rng)
-        return self.start + hour * _HOUR + int(self.rng.random() * _HOUR)
+        offset = (hour - int(self.first_hour % _DAY) // _HOUR) % 24
+        moment = self.first_hour + offset * _HOUR + int(self.rng.random() * _HOUR)
+        return moment if moment >= self.start else moment + _DAY  # the start's own hour, before the start
 
     def awb(self, airline: Airline) -> str:
         """The airline's next free master waybill: its stock is used in order, with gaps (voided numbers)."""
@@ -1059,6 +1070,10 @@ SCENARIOS: tuple[tuple[str, Callable[[_Day], Json]], ...] = (
 """Demo profile id -> how to plant a consignment it catches."""
 
 
+def _midnight(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, tzinfo=UTC)
+
+
 def generate(day: date, consignments: int, seed: int = 7, filers: Mapping[str, str] = DEMO_FILERS) -> Traffic:
     """Exactly `consignments` consignments filed on `day` (UTC), as native JSON filing dicts sorted by filing time.
 
@@ -1066,27 +1081,36 @@ def generate(day: date, consignments: int, seed: int = 7, filers: Mapping[str, s
     each mode ("air", "express", "sea"); a mode left out is filed with no filer (the API sets it).
     Repeat traders are the same party dict in every consignment they appear in: copy before changing one.
     """
+    return generate_hours(_midnight(day), consignments, seed, filers)
+
+
+def generate_hours(start: datetime, consignments: int, seed: int = 7, filers: Mapping[str, str] = DEMO_FILERS
+                   ) -> Traffic:
+    """As `generate`, for the 24 hours from `start` (any moment, timezone-aware): the demo's last 24 hours."""
     if consignments < 1:
         raise ValueError("a demo day needs at least one consignment")
+    if start.utcoffset() is None:
+        raise ValueError("the start of the demo's hours must be timezone-aware")
+    start = start.astimezone(UTC)
     collecting = gc.isenabled()
     gc.disable()  # a day is millions of small acyclic dicts: cyclic GC passes over them would double the time
     try:
-        return _generate(_Day(day, seed, filers), day, consignments)
+        return _generate(_Day(start, seed, filers), start, consignments)
     finally:
         if collecting:
             gc.enable()
 
 
-def _generate(d: _Day, day: date, consignments: int) -> Traffic:
+def _generate(d: _Day, start: datetime, consignments: int) -> Traffic:
     per_scenario = max(1, round(consignments * PLANTED_SHARE))
-    traffic = Traffic(day, [])
+    traffic = Traffic(start, [])
     planted: list[Json] = []
     for profile_id, plant in SCENARIOS * per_scenario:
         if len(planted) >= consignments:
             break
         filing = plant(d)
         planted.append(filing)
-        traffic.planted[(filing["document_number"], _reference(filing["consignments"][0]))] = profile_id
+        traffic.planted[(filing["document_number"], reference_of(filing["consignments"][0]))] = profile_id
     remaining = consignments - len(planted)
     filings = planted
     while remaining > 0:
@@ -1100,7 +1124,8 @@ def _generate(d: _Day, day: date, consignments: int) -> Traffic:
     return traffic
 
 
-def _reference(consignment: Json) -> str:
+def reference_of(consignment: Json) -> str:
+    """The reference a consignment is known by: its house waybill, else its master document."""
     return consignment.get("house_document") or consignment["master_document"]
 
 
@@ -1116,5 +1141,5 @@ def filings_of(traffic: Traffic) -> list[Filing]:
 
 
 def demo_day(today: date | None = None) -> date:
-    """The demo shows yesterday (UTC): a whole day that has already happened, so nothing is filed in the future."""
+    """Yesterday (UTC): a whole past day, which the benchmarks load (the demo itself shows the last 24 hours)."""
     return (today or datetime.now(UTC).date()) - timedelta(days=1)

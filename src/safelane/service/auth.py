@@ -2,7 +2,8 @@
 
 A filer acts for its organisation (`filer`) and is confined to it; officers, supervisors and
 admins see every filer's records, and an officer posted to an office only that office's (as in the
-workbench). Unknown and missing keys get the same 401, so keys cannot be probed; a client address that
+workbench). Unknown and missing keys get a 401 that reveals nothing of any key; an unknown one names the
+database the server reads, as a key made against another database is the usual cause. A client address that
 sends more than UNKNOWN_KEYS unknown keys in UNKNOWN_WINDOW seconds gets 429 until the window ends (keys
 it has used successfully still work), so guessing costs neither a database read per try nor goes unchecked.
 """
@@ -21,6 +22,7 @@ from safelane.domain import Problem
 from safelane.referrals import OFFICER_ROLES
 from safelane.service.api import SystemDep
 from safelane.service.errors import ApiError
+from safelane.settings import database_shown
 from safelane.store import users as user_store
 from safelane.system import StoredSystem
 
@@ -123,7 +125,10 @@ async def authenticate(
                     cache.clear()
                 cache[key] = (time.monotonic() + KEY_TTL_SECONDS, row)
     if row is None:
-        what = "unknown API key" if key else "an API key is required (Authorization: Bearer <key> or X-API-Key)"
+        what = (f"unknown API key for this server's database {database_shown(system.settings.database_url)}: a key "
+                "made by `safelane users add` works only against the database it was written to (see "
+                "SAFELANE_DATABASE_URL)") if key else \
+            "an API key is required (Authorization: Bearer <key> or X-API-Key)"
         raise ApiError(401, [Problem("header.Authorization", "unauthenticated", what)],
                        {"WWW-Authenticate": "Bearer"})
     user = User(row["name"], row["role"], row["filer"], row["office"])

@@ -81,6 +81,12 @@ class ModelAssessor:
                                      text, evidence)])
         return findings
 
+    def refresh(self) -> None:
+        """Use the newest active model from the next batch on (a running server notices within a second)."""
+        refresh = getattr(self._source, "refresh", None)
+        if refresh is not None:
+            refresh()
+
     def versions(self) -> Mapping[str, str]:
         return {MODEL: f"{self._used.label} {self._used.version_id}"} if self._used else {}
 

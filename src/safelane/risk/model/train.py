@@ -15,6 +15,7 @@ import numpy as np
 
 from safelane.risk.model.calibrate import Platt
 from safelane.risk.model.dataset import Table, concat
+from safelane.risk.model.evaluate import evaluate
 from safelane.risk.model.features import Encoder, History, _KeyStats, build_matrix, feature_names
 
 DEFAULT_PARAMS: dict[str, Any] = {
@@ -182,6 +183,16 @@ def train(table: Table, valid: Table | None = None, *, seed: int = 0, params: di
         "reference": reference,  # validation-window score distribution, for drift reports
     }
     return TrainedModel(booster, encoder, history, calibration, names, info, *(critical or (None, None)))
+
+
+def validation_metrics(model: TrainedModel, valid: Table, rates: list[float]) -> dict[str, Any]:
+    """Scores of the validation rows as the model saw them (each with the history strictly before it)."""
+    rows = np.flatnonzero(valid.fraud >= 0)
+    if not len(rows):
+        return {}
+    part = valid.take(rows)
+    margin = model.margin(model.matrix(part.without_labels()))
+    return evaluate(model.calibration(margin), part.fraud, critical=part.critical, rates=rates)
 
 
 def _critical_head(train_labels: np.ndarray, valid_labels: np.ndarray, train_set: lgb.Dataset,
