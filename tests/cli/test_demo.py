@@ -64,7 +64,7 @@ def test_demo_says_what_it_built_and_where(built):
 
 def test_the_printed_password_opens_the_workbench(built):
     url, output = built
-    [password] = re.findall(r"│ officer\s+│ officer\s+│ \S+\s+│ (\S+)\s+│", output)
+    [password] = re.findall(r"^  officer \(officer\) workbench password: (\S+)$", output, re.MULTILINE)
     signed_in = _read(url, lambda conn: user_store.by_password(conn, "officer", password))
     assert signed_in["role"] == "officer"
 
