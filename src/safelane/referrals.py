@@ -81,7 +81,7 @@ def _issue(row: dict[str, Any], data: dict[str, Any]) -> Change:
     if row["answer"] != "referral":
         raise ActionError("referrals are issued on pre-loading filings only")
     try:
-        wanted = Referral(data.get("referral"))
+        wanted = Referral(data.get("referral", ""))
     except ValueError:
         raise ActionError("referral must be RFI, RFS or DNL", 422, "referral") from None
     if wanted is Referral.ASSESSMENT_COMPLETE:
@@ -96,7 +96,7 @@ def _channel(row: dict[str, Any], data: dict[str, Any]) -> Change:
     if row["answer"] != "channel":
         raise ActionError("channels apply to declarations and pre-arrival filings only")
     try:
-        wanted = Channel(data.get("channel"))
+        wanted = Channel(data.get("channel", ""))
     except ValueError:
         raise ActionError(f"channel must be one of {', '.join(c.value for c in Channel)}", 422, "channel") from None
     if wanted.value == row["outcome"]:

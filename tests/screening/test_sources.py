@@ -47,6 +47,15 @@ def test_ofac_sdn_reads_aliases_addresses_and_remarks():
     assert "1084010" in zawahiri.get("passportNumber")
 
 
+def test_ofac_rows_without_an_entity_number_are_skipped(tmp_path):
+    """OFAC writes -0- for an empty cell; as an entity number it keys nothing, so it must not become an entry."""
+    (tmp_path / "sdn.csv").write_text('1,"ALPHA TRADING",-0-,"SDGT"\n-0-,"NO NUMBER",-0-,"SDGT"\n')
+    (tmp_path / "alt.csv").write_text('-0-,9,"aka","STRAY ALIAS"\n')
+    _name, entities = read(tmp_path / "sdn.csv", "ofac-sdn")
+    assert [e.id for e in entities] == ["ofac-sdn-1"]
+    assert entities[0].get("alias") == []
+
+
 def test_ofac_consolidated_reads_its_sibling_files():
     name, entities = read(LISTS / "ofac_cons" / "cons_prim.csv", "ofac-cons")
     found = by_id(entities)

@@ -57,9 +57,8 @@ def import_version(conn: sa.Connection, list_name: str, source: str, file_name: 
     latest = current_version(conn, list_name)
     if latest is not None and latest["content_hash"] == content_hash:
         return ImportResult(list_name, latest["version"], latest["version_id"], latest["entries"], unchanged=True)
-    rows = conn.execute(sa.select(list_entries.c.entity_id, list_entries.c.digest)
-                        .where(list_entries.c.list_name == list_name))
-    old: dict[str, str] = {r.entity_id: r.digest for r in rows}
+    old: dict[str, str] = {r.entity_id: r.digest for r in conn.execute(
+        sa.select(list_entries.c.entity_id, list_entries.c.digest).where(list_entries.c.list_name == list_name))}
     version = (latest["version"] if latest else 0) + 1
     result = ImportResult(list_name, version, new_id("L"), len(new))
     result.added = [k for k in new if k not in old]

@@ -30,12 +30,13 @@ def add_version(conn: sa.Connection, *, name: str, artefact: bytes, source: str,
                 at: datetime) -> dict[str, Any]:
     number = (conn.execute(sa.select(sa.func.max(model_versions.c.number)).where(model_versions.c.name == name))
               .scalar() or 0) + 1
-    row = {"version_id": new_id("M"), "name": name, "number": number, "status": "candidate", "created_at": at,
+    version_id = new_id("M")
+    row = {"version_id": version_id, "name": name, "number": number, "status": "candidate", "created_at": at,
            "created_by": actor, "activated_at": None, "previous_id": None, "source": source[:255],
            "window_from": window_from, "window_to": window_to, "features": features, "metrics": metrics,
            "card": card, "artefact": artefact, "artefact_sha256": hashlib.sha256(artefact).hexdigest()}
     conn.execute(model_versions.insert().values(**row))
-    add_audit(conn, at, actor, "model.registered", row["version_id"], {"name": name, "number": number})
+    add_audit(conn, at, actor, "model.registered", version_id, {"name": name, "number": number})
     return {k: v for k, v in row.items() if k != "artefact"}
 
 

@@ -114,19 +114,17 @@ def read_csv(path: str | Path, mapping: ColumnMapping, *, labels: bool = True) -
             raise MappingError(f"{path}: empty file") from error
         position = {name: i for i, name in enumerate(header)}
 
-        def column(name: str, *, required: bool) -> int | None:
-            if name in position:
-                return position[name]
-            if required:
+        def column(name: str) -> int:
+            if name not in position:
                 raise MappingError(f"{path}: column {name!r} (from mapping {mapping.name!r}) is missing")
-            return None
+            return position[name]
 
-        id_col = column(mapping.id, required=True)
-        date_col = column(mapping.date, required=True)
-        cat_cols = {f: column(c, required=True) for f, c in mapping.fields.items() if f in CATEGORICAL_FIELDS}
-        num_cols = {f: column(c, required=True) for f, c in mapping.fields.items() if f in NUMERIC_FIELDS}
-        extra_cols = {f: column(c, required=True) for f, c in mapping.extra.items()}
-        label_cols = {f: column(c, required=False) for f, c in mapping.labels.items()} if labels else {}
+        id_col = column(mapping.id)
+        date_col = column(mapping.date)
+        cat_cols = {f: column(c) for f, c in mapping.fields.items() if f in CATEGORICAL_FIELDS}
+        num_cols = {f: column(c) for f, c in mapping.fields.items() if f in NUMERIC_FIELDS}
+        extra_cols = {f: column(c) for f, c in mapping.extra.items()}
+        label_cols = {f: position.get(c) for f, c in mapping.labels.items()} if labels else {}
         rows = list(reader)
     n = len(rows)
     ids = np.array([r[id_col] for r in rows], dtype=object)

@@ -73,7 +73,7 @@ class Attribution:
         self.model = model
 
     def __call__(self, matrix: np.ndarray) -> np.ndarray:
-        leaves = self.model.booster.predict(matrix, pred_leaf=True, num_threads=1).astype(np.int64)
+        leaves = np.asarray(self.model.booster.predict(matrix, pred_leaf=True, num_threads=1), dtype=np.int64)
         leaves = leaves.reshape(len(matrix), -1)
         out = np.zeros((len(matrix), len(self.groups)))
         for t in range(leaves.shape[1]):

@@ -255,7 +255,7 @@ def build_matrix(table: Table, history: History, encoder: Encoder) -> np.ndarray
         columns += [np.log1p(np.where(mass >= 0, mass, np.nan)), np.log1p(np.where(value >= 0, value, np.nan)), rate,
                     lup, np.log1p(np.where(value * rate >= 0, value * rate / 100.0, np.nan)),
                     (table.cats["seller"] == "").astype(np.float32)]
-    codes = history.field_codes(table)
+    field_codes = history.field_codes(table)
     overall = history.lookup(table, None, columns=_TRACK_COLUMNS)
     prior = (overall[:, _FRAUD] + 1.0) / (overall[:, _N_LAB] + 5.0)  # weakly smoothed even with no history
     columns.append(prior)
@@ -263,7 +263,7 @@ def build_matrix(table: Table, history: History, encoder: Encoder) -> np.ndarray
     critical: dict[str, np.ndarray] = {}
     found: dict[tuple[str, ...], np.ndarray] = {}
     for key in TRACK_KEYS:
-        stats = found[key] = history.lookup(table, key, codes, columns=_TRACK_COLUMNS)
+        stats = found[key] = history.lookup(table, key, field_codes, columns=_TRACK_COLUMNS)
         inspections = stats[:, _N_LAB]
         columns += [inspections, (stats[:, _FRAUD] + SMOOTHING * prior) / (inspections + SMOOTHING)]
         if len(key) == 1:
@@ -279,7 +279,7 @@ def build_matrix(table: Table, history: History, encoder: Encoder) -> np.ndarray
             rate = (stats[:, _FRAUD] + SMOOTHING * rate) / (stats[:, _N_LAB] + SMOOTHING)
     columns.append(rate)
     for key in PRICE_KEYS:
-        stats = history.lookup(table, key, codes, columns=(_N_UP, _S_UP, _S_UP2))
+        stats = history.lookup(table, key, field_codes, columns=(_N_UP, _S_UP, _S_UP2))
         count = stats[:, 0]
         with np.errstate(divide="ignore", invalid="ignore"):
             mean = stats[:, 1] / count

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from safelane.risk.model.dataset import Table
-from safelane.risk.model.train import TrainedModel
+from safelane.risk.model.train import TrainedModel, raw_margin
 
 
 @dataclass
@@ -27,6 +27,5 @@ def score(model: TrainedModel, table: Table, num_threads: int = 1, *, critical: 
     margin = model.margin(matrix, num_threads=num_threads)
     second = None
     if critical and model.critical_booster is not None and model.critical_calibration is not None:
-        second = model.critical_calibration(model.critical_booster.predict(matrix, raw_score=True,
-                                                                            num_threads=num_threads))
+        second = model.critical_calibration(raw_margin(model.critical_booster, matrix, num_threads))
     return Scores(table.ids, model.calibration(margin), margin, matrix, second)

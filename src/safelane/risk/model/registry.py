@@ -92,8 +92,10 @@ class StoredModel(Refreshing[LoadedModel | None]):
 
     def _active(self, conn: sa.Connection) -> LoadedModel | None:
         row = model_store.active(conn, self.name)
+        if row is None:
+            return None
         try:
-            return load(row) if row else None
+            return load(row)
         except IncompatibleModel as error:  # never stop the pipeline; say so in the log
             log.error("active model %s:%s not used: %s", row["name"], row["number"], error)
             return None

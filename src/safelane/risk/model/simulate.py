@@ -38,7 +38,8 @@ def simulate(history: Table, stream: Table, *, strategy: str, budget: float = 10
     revenue = revenue_proxy(stream.nums["value"], stream.nums["tax_rate"]) * (truth_fraud == 1)
     known = history
     model = train(known, seed=seed, source=f"protocol O {strategy}")
-    found = revenue_found = inspected = critical_found = 0
+    found = inspected = critical_found = 0
+    revenue_found = 0.0
     per_week = []
     for number, rows in enumerate(weeks(stream)):
         batch = stream.take(rows).without_labels()

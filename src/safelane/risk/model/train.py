@@ -7,6 +7,7 @@ byte-identical booster.
 import io
 import json
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,6 +26,11 @@ DEFAULT_PARAMS: dict[str, Any] = {
 }
 MAX_ROUNDS = 2000
 PATIENCE = 50
+
+
+def raw_margin(booster: lgb.Booster, matrix: np.ndarray, num_threads: int = 1) -> np.ndarray:
+    """The booster's raw scores (log-odds) as an array: LightGBM's predict is typed for sparse input too."""
+    return np.asarray(booster.predict(matrix, raw_score=True, num_threads=num_threads))
 
 
 class TrainingError(ValueError):
@@ -54,7 +60,7 @@ class TrainedModel:
         return build_matrix(table, self.history, self.encoder)
 
     def margin(self, matrix: np.ndarray, num_threads: int = 1) -> np.ndarray:
-        return self.booster.predict(matrix, raw_score=True, num_threads=num_threads)
+        return raw_margin(self.booster, matrix, num_threads)
 
     # -- artefact bytes ------------------------------------------------------------------------------------
     def to_bytes(self) -> bytes:
@@ -65,7 +71,7 @@ class TrainedModel:
             if stats.dense is not None:
                 arrays[f"{name}/dense"] = stats.dense
         buffer = io.BytesIO()
-        np.savez_compressed(buffer, **arrays)
+        np.savez_compressed(buffer, allow_pickle=False, **arrays)
         meta = {
             "format": 1, "names": self.names, "info": self.info,
             "calibration": {"a": self.calibration.a, "b": self.calibration.b},
@@ -94,7 +100,7 @@ class TrainedModel:
             arrays = np.load(io.BytesIO(archive.read("history.npz")))
             critical = (lgb.Booster(model_str=archive.read("critical.txt").decode())
                         if "critical.txt" in archive.namelist() else None)
-            stats = {}
+            stats: dict[str, dict[str, np.ndarray]] = {}
             for key in arrays.files:
                 name, part = key.rsplit("/", 1)
                 stats.setdefault(name, {})[part] = arrays[key]
@@ -152,8 +158,8 @@ def train(table: Table, valid: Table | None = None, *, seed: int = 0, params: di
     categorical = [i for i, n in enumerate(names) if n.startswith("declared:") and n[9:] in encoder.vocabs]
     train_set = lgb.Dataset(x_train, y_train, feature_name=_safe(names), categorical_feature=categorical,
                             free_raw_data=False)
-    callbacks = []
-    valid_sets = []
+    callbacks: list[Callable[..., Any]] = []
+    valid_sets: list[lgb.Dataset] = []
     if len(valid_rows) >= 20 and 0 < y_valid.sum() < len(y_valid):
         valid_sets = [lgb.Dataset(x_valid, y_valid, reference=train_set)]
         callbacks = [lgb.early_stopping(PATIENCE, verbose=False)]
@@ -164,7 +170,7 @@ def train(table: Table, valid: Table | None = None, *, seed: int = 0, params: di
     calibration = Platt()
     reference = None
     if valid_sets:
-        valid_margin = booster.predict(x_valid, raw_score=True, num_threads=num_threads)
+        valid_margin = raw_margin(booster, x_valid, num_threads)
         calibration = Platt.fit(valid_margin, y_valid)
         probability = calibration(valid_margin)
         reference = {"quantiles": np.quantile(probability, np.linspace(0.1, 0.9, 9)).round(6).tolist(),
@@ -211,7 +217,7 @@ def _critical_head(train_labels: np.ndarray, valid_labels: np.ndarray, train_set
                         callbacks=[lgb.early_stopping(PATIENCE, verbose=False)])
     if booster.best_iteration > 0:
         booster = lgb.Booster(model_str=booster.model_to_string(num_iteration=booster.best_iteration))
-    margin = booster.predict(x_valid, raw_score=True, num_threads=settings.get("num_threads", 1))
+    margin = raw_margin(booster, x_valid, settings.get("num_threads", 1))
     return booster, Platt.fit(margin, y_valid)
 
 

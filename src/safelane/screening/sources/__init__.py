@@ -44,10 +44,13 @@ def read(path: Path, source: str, list_name: str | None = None) -> tuple[str, li
     merged: dict[str, EntityProxy] = {}
     try:
         for entity in reader(path, name):
-            if entity.id in merged:
-                merged[entity.id].merge(entity)
+            key = entity.id
+            if key is None:
+                raise ValueError("an entry has no id")
+            if key in merged:
+                merged[key].merge(entity)
             else:
-                merged[entity.id] = entity
+                merged[key] = entity
     except (OSError, UnicodeDecodeError, ValueError, KeyError, IndexError) as error:
         raise SourceError(f"{path}: not a readable {source} file ({error})") from error
     if not merged:

@@ -47,11 +47,13 @@ def _open(path: Path) -> io.StringIO:
     return io.StringIO(text)
 
 
-def _rows(path: Path) -> Iterator[list[str]]:
+def _rows(path: Path) -> Iterator[tuple[str, list[str | None]]]:
+    """Each row's entity number and its other cells (None for OFAC's null marker); rows without a number are
+    skipped, as nothing could key them."""
     for row in csv.reader(_open(path)):
         cells = [c.strip() for c in row]
-        if cells and cells[0] and cells[0] != "\x1a":
-            yield [None if c == _NULL else c for c in cells]  # type: ignore[misc]
+        if cells and cells[0] not in ("", "\x1a", _NULL):
+            yield cells[0], [None if c == _NULL else c for c in cells[1:]]
 
 
 def _date(text: str) -> str | None:
@@ -93,9 +95,9 @@ def _remarks(entity: EntityProxy, remarks: str | None) -> None:
 
 def _read(primary: Path, alt: Path, addr: Path, list_name: str) -> Iterator[EntityProxy]:
     entities: dict[str, EntityProxy] = {}
-    for row in _rows(primary):
-        row += [None] * (12 - len(row))
-        number, name, kind, program, title, call_sign, vessel_type, tonnage, grt, flag, owner, remarks = row[:12]
+    for number, cells in _rows(primary):
+        cells += [None] * (11 - len(cells))
+        name, kind, program, title, call_sign, vessel_type, tonnage, grt, flag, owner, remarks = cells[:11]
         schema = _SCHEMA.get((kind or "").lower(), "Organization")
         entity = make(schema, list_name, number)
         add(entity, "name", name)
@@ -112,15 +114,15 @@ def _read(primary: Path, alt: Path, addr: Path, list_name: str) -> Iterator[Enti
             add(entity, "flag", flag)
         add(entity, "notes", f"owner: {owner}" if owner else None)
         _remarks(entity, remarks)
-        entities[number] = entity  # type: ignore[index]
+        entities[number] = entity
     if alt.exists():
-        for row in _rows(alt):
-            number, _alt_num, alt_type, alt_name = (row + [None] * 4)[:4]
+        for number, cells in _rows(alt):
+            _alt_num, alt_type, alt_name = (cells + [None] * 3)[:3]
             if number in entities:
                 add(entities[number], _ALT_PROP.get((alt_type or "aka").lower(), "alias"), alt_name)
     if addr.exists():
-        for row in _rows(addr):
-            number, _add_num, street, city, country = (row + [None] * 5)[:5]
+        for number, cells in _rows(addr):
+            _add_num, street, city, country = (cells + [None] * 4)[:4]
             if number in entities:
                 full = ", ".join(p for p in (street, city, country) if p)
                 add(entities[number], "address", full or None)

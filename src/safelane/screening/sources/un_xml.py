@@ -75,7 +75,8 @@ def _entity(record: etree._Element, list_name: str, individual: bool) -> EntityP
 
 
 def read(path: Path, list_name: str) -> Iterator[EntityProxy]:
-    parser_args = {"resolve_entities": False, "no_network": True, "huge_tree": False}
-    for _event, record in etree.iterparse(str(path), events=("end",), tag=("INDIVIDUAL", "ENTITY"), **parser_args):
+    records = etree.iterparse(str(path), events=("end",), tag=("INDIVIDUAL", "ENTITY"), resolve_entities=False,
+                              no_network=True, huge_tree=False)
+    for _event, record in records:
         yield _entity(record, list_name, record.tag == "INDIVIDUAL")
         record.clear()
