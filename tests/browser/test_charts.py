@@ -40,7 +40,9 @@ def test_backtest_labels_keep_their_size_at_every_width(page, served: Served, wi
     page.goto("/profiles/AIR-TONER-YE/backtest")
     shot(page, "backtest", width)
     sizes = page.evaluate(TEXT_SIZES)
-    assert len(sizes) > 3
+    # The window ends at the newest stored filing (the worked filings, filed now), so how many days it draws
+    # depends on the calendar; at least the zero tick, one count tick and one day label are always there.
+    assert len(sizes) >= 3
     assert [s for s in sizes if s[2] < SMALLEST_TEXT] == []
     assert page.evaluate("document.documentElement.scrollWidth") <= width
 

@@ -18,7 +18,7 @@ from safelane.service.app import create_app
 from safelane.settings import Settings
 from safelane.system import StoredSystem, build
 from tests.factories import filing, sea_consignment
-from tests.web.conftest import PASSWORD, add_users
+from tests.web.conftest import PASSWORD, add_users, sign_in
 
 PLUGIN = Path(__file__).parent / "late_filing"
 FILED_AT = "2026-11-20T08:00:00Z"
@@ -76,7 +76,7 @@ def test_the_consignment_page_shows_it_with_its_own_partial(system: StoredSystem
     consignment_id = submit(system)["consignment_id"]
     add_users(system, {"sam": ("supervisor", None, None)})
     with TestClient(create_app(system), follow_redirects=False) as client:
-        assert client.post("/signin", data={"name": "sam", "password": PASSWORD}).status_code == 303
+        assert sign_in(client, {"name": "sam", "password": PASSWORD}).status_code == 303
         page = html.unescape(client.get(f"/consignments/{consignment_id}").text)
     section = page.split('id="findings-h"')[1].split("</section>")[0]
     assert "<h3>Late lodgement</h3>" in section
