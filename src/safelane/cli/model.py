@@ -204,7 +204,7 @@ def evaluate(
         if missing:
             fail([Problem(str(scores), "scores", f"{len(missing)} test rows have no score, e.g. {missing[0]}")])
         values = np.array([by_id[i] for i in truth.ids])
-        source = {"scores": scores.name}
+        source: dict[str, str | int] = {"scores": scores.name}
     elif train_file is not None:
         table = _read(train_file, columns)
         valid_table = _read(valid, columns) if valid else None

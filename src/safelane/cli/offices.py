@@ -95,10 +95,11 @@ def set_(
                 fail([Problem("--unlimited", "unknown_kind", f"kinds: {', '.join(KINDS)}")])
             capacity[kind] = None
         data["capacity"] = capacity
-        for key, value in (("random_rate", random_rate), ("explore_rate", explore_rate),
-                           ("random_inspection", random_inspection)):
-            if value is not None:
-                data[key] = value
+        rates: tuple[tuple[str, float | str | None], ...] = (
+            ("random_rate", random_rate), ("explore_rate", explore_rate), ("random_inspection", random_inspection))
+        for key, rate in rates:
+            if rate is not None:
+                data[key] = rate
         try:
             settings = OfficeSettings.from_dict(office, data)
         except InvalidSettings as error:

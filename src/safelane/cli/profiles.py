@@ -120,7 +120,9 @@ def backtest(
     except ProfileError as error:
         fail(error.problems)
     with db.read() as conn:
-        report = run_backtest(candidate, stored_lodgements(conn, **scope(candidate)), per_day=stored_per_day(conn))
+        hit_scope = scope(candidate)
+        lodgements = stored_lodgements(conn, modes=hit_scope["modes"], kinds=hit_scope["kinds"])
+        report = run_backtest(candidate, lodgements, per_day=stored_per_day(conn))
     if json:
         emit(report.as_dict())
         return
