@@ -139,7 +139,7 @@ def _mix(conn: sa.Connection, window: Window, answer: str, values: Iterable[str]
                            _in(decisions.c.decided_at, window))
                     .group_by(decisions.c.outcome), decisions.c.office, window.office)
     counts: dict[str, int] = {key: n for key, n in conn.execute(query)}
-    rows = [{"outcome": value, "consignments": counts.pop(value, 0)} for value in values]
+    rows: list[dict[str, Any]] = [{"outcome": value, "consignments": counts.pop(value, 0)} for value in values]
     rows += [{"outcome": value, "consignments": n} for value, n in sorted(counts.items())]  # none expected
     total = sum(r["consignments"] for r in rows)
     for row in rows:

@@ -2,6 +2,8 @@
 
 from dataclasses import asdict, dataclass
 
+from pydantic_core import ErrorDetails
+
 from safelane.domain.text import control_character
 
 
@@ -41,19 +43,19 @@ def location_of(path: tuple[str | int, ...]) -> str:
     return out
 
 
-def error_path(error: dict) -> tuple[str | int, ...]:
+def error_path(error: ErrorDetails) -> tuple[str | int, ...]:
     """The path of the field a pydantic error is about."""
     path = tuple(p for p in error["loc"] if not (isinstance(p, str) and p.startswith("function-")))
     field = _FIELD_OF_MODEL_ERROR.get(error["type"])
     return (*path, field) if field else path
 
 
-def problems_from_validation(errors: list[dict], prefix: tuple[str | int, ...] = ()) -> list[Problem]:
+def problems_from_validation(errors: list[ErrorDetails], prefix: tuple[str | int, ...] = ()) -> list[Problem]:
     """Turn pydantic's error list into located problems (one per defect)."""
     return [_problem(e, prefix) for e in errors]
 
 
-def _problem(error: dict, prefix: tuple[str | int, ...]) -> Problem:
+def _problem(error: ErrorDetails, prefix: tuple[str | int, ...]) -> Problem:
     location = location_of(prefix + error_path(error)) or "$"
     if error["type"] == "string_pattern_mismatch":
         refused = control_character(error.get("ctx", {}).get("pattern", ""), error.get("input"))

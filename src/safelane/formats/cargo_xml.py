@@ -106,8 +106,8 @@ class _Reader(XmlReader):
                     self.origins.note(f"{where}.hs_code", item.raw("TypeCode"))
                 continue
             self.origins.note(where, item.element)
-            self.origins.note(f"{where}.description", item.path("NatureIdentificationTransportCargo",
-                                                                 "Identification").element)
+            self.origins.note(f"{where}.description", item.element_at("NatureIdentificationTransportCargo",
+                                                                       "Identification"))
             entry: dict[str, Any] = {"description": description[:512]}
             if hs_code:
                 entry["hs_code"] = hs_code
@@ -126,7 +126,7 @@ class _Reader(XmlReader):
                 entry["gross_mass_kg"] = mass
             if origin := item.text("OriginCountry", "ID"):
                 entry["origin_country"] = origin
-                self.origins.note(f"{where}.origin_country", item.path("OriginCountry", "ID").element)
+                self.origins.note(f"{where}.origin_country", item.element_at("OriginCountry", "ID"))
             goods.append(entry)
         return goods, equipment
 
@@ -141,7 +141,7 @@ class _Reader(XmlReader):
             code = to_locode(source.text(tag, "ID"))
             if code:
                 itinerary[key] = code
-                self.origins.note(f"{path}.itinerary.{key}", source.path(tag, "ID").element)
+                self.origins.note(f"{path}.itinerary.{key}", source.element_at(tag, "ID"))
         means = None
         movements = list(consignment.all("SpecifiedLogisticsTransportMovement"))
         if not movements and fallback is not None:

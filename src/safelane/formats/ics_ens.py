@@ -62,11 +62,12 @@ class _Reader(XmlReader):
         fields: dict[str, tuple[str, etree._Element]] = {}
         for child in node.element:
             name = local(child)
-            if name.endswith("LNG") or not (child.text or "").strip():
+            text = child.text or ""
+            if name.endswith("LNG") or not text.strip():
                 continue
             for prefix, key in _PARTY_FIELDS:
                 if name.startswith(prefix) and key not in fields:
-                    fields[key] = (" ".join(child.text.split()), child)
+                    fields[key] = (" ".join(text.split()), child)
                     break
         party: dict[str, Any] = {}
         address: dict[str, Any] = {}
@@ -93,7 +94,7 @@ class _Reader(XmlReader):
             entry["sequence"] = sequence
         code = (item.text("COMCODGODITM", "ComNomCMD1") or "").replace(" ", "")
         if code:
-            self.origins.note(f"{path}.hs_code", item.path("COMCODGODITM", "ComNomCMD1").element)
+            self.origins.note(f"{path}.hs_code", item.element_at("COMCODGODITM", "ComNomCMD1"))
             if len(code) >= 6:
                 entry["hs_code"] = code  # the reference checks judge whether it exists
         if description := item.text("GooDesGDS23"):
@@ -111,7 +112,7 @@ class _Reader(XmlReader):
             count = self.field_number(package, "NumOfPacGS24", f"{path}.packages", whole=True)
             if count is None:
                 count = self.field_number(package, "NumOfPieGS25", f"{path}.packages", whole=True)
-            packages += count or 0
+            packages += int(count or 0)  # whole=True: an int already
             if "package_kind" not in entry and (kind := package.text("KinOfPacGS23")):
                 entry["package_kind"] = kind[:3]
                 self.origins.note(f"{path}.package_kind", package.raw("KinOfPacGS23"))
@@ -201,7 +202,7 @@ def read(data: bytes) -> tuple[dict[str, Any], Origins]:
     equipment = [c.text("ConNumNR21") for item in items for c in item.all("CONNR2")]
     if equipment := [e[:17] for e in equipment if e]:
         consignment["equipment"] = equipment
-    documents = []
+    documents: list[dict[str, str]] = []
     for item in items:
         for doc in item.all("PRODOCDC2"):
             if (kind := doc.text("DocTypDC21")) and (ref := doc.text("DocRefDC23")):

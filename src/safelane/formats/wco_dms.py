@@ -75,7 +75,7 @@ class _Reader(XmlReader):
         return party
 
     def documents(self, nodes: list[Node], path: str, start: int) -> list[dict[str, Any]]:
-        found = []
+        found: list[dict[str, Any]] = []
         for node in nodes:
             kind = (node.text("CategoryCode") or "") + (node.text("TypeCode") or "")
             reference = node.text("ID")
@@ -114,10 +114,10 @@ class _Reader(XmlReader):
             self.origins.note(f"{path}.value.currency", amount.element)
         if origin := item.text("Origin", "CountryCode"):
             entry["origin_country"] = origin
-            self.origins.note(f"{path}.origin_country", item.path("Origin", "CountryCode").element)
+            self.origins.note(f"{path}.origin_country", item.element_at("Origin", "CountryCode"))
         packages = 0
         for packaging in item.all("Packaging"):
-            packages += self.number(packaging.raw("QuantityQuantity"), f"{path}.packages", whole=True) or 0
+            packages += int(self.number(packaging.raw("QuantityQuantity"), f"{path}.packages", whole=True) or 0)
             if "package_kind" not in entry and (kind := packaging.text("TypeCode")):
                 entry["package_kind"] = kind[:3]
                 self.origins.note(f"{path}.package_kind", packaging.raw("TypeCode"))
@@ -186,7 +186,7 @@ def read(data: bytes) -> tuple[dict[str, Any], Origins]:
             consignment["equipment"] = equipment
         if loading := transport.text("LoadingLocation", "ID"):
             consignment.setdefault("itinerary", {})["place_of_loading"] = loading
-            origins.note(f"{at}.itinerary.place_of_loading", transport.path("LoadingLocation", "ID").element)
+            origins.note(f"{at}.itinerary.place_of_loading", transport.element_at("LoadingLocation", "ID"))
         routing = [(i.text("RoutingCountryCode"), i.raw("RoutingCountryCode")) for i in transport.all("Itinerary")]
         if routing := [(c, e) for c, e in routing if c]:
             consignment.setdefault("itinerary", {})["routing_countries"] = [c for c, _ in routing]

@@ -49,10 +49,12 @@ class XmlReader:
 
     def number(self, element: etree._Element | None, path: str, *, whole: bool) -> float | int | None:
         """The element's number, noted as the origin of `path`; a non-number is a located problem."""
-        if element is None or not (element.text or "").strip():
+        if element is None:
+            return None
+        text = (element.text or "").strip()
+        if not text:
             return None
         self.origins.note(path, element)
-        text = element.text.strip()
         if (_WHOLE if whole else _DECIMAL).fullmatch(text):
             return int(text) if whole else float(text)
         kind = "a whole number" if whole else "a number"

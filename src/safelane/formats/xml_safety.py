@@ -44,7 +44,8 @@ def parse_xml(data: bytes, *, max_bytes: int = MAX_XML_BYTES) -> etree._Element:
     if root is None:
         raise InvalidMessage([Problem("$", "malformed_xml", "the document has no root element")])
     info = root.getroottree().docinfo
-    if info.doctype or info.internalDTD is not None:  # entities stay unexpanded, but we refuse them anyway
+    # entities stay unexpanded, but we refuse them anyway; lxml-stubs 0.5 lack DocInfo.doctype
+    if info.doctype or info.internalDTD is not None:
         raise InvalidMessage([Problem("/", "dtd_forbidden", "XML with a DOCTYPE or entity declarations is not "
                                                              "accepted")])
     return root
@@ -109,6 +110,11 @@ class Node:
 
     def raw(self, name: str) -> etree._Element | None:
         return next(self.element.iterchildren("{*}" + name), None)
+
+    def element_at(self, *names: str) -> etree._Element | None:
+        """The element at the end of the path, to note as an origin; None when absent."""
+        found = self.path(*names)
+        return found.element if found is not None else None
 
     def text(self, *names: str) -> str | None:
         """The text of the first element along the path, whitespace collapsed; None when absent or blank."""

@@ -71,11 +71,10 @@ def set_password(conn: sa.Connection, name: str, password: str, *, at: datetime,
 def by_password(conn: sa.Connection, name: str, password: str) -> dict[str, Any] | None:
     """The active user with this name and password, else None (the same None for either mistake)."""
     row = conn.execute(sa.select(users).where(users.c.name == name, users.c.active.is_(True))).mappings().first()
-    stored = row["password_hash"] if row else None
-    if not stored:
+    if row is None or not row["password_hash"]:
         _scrypt(password, b"0" * 16)  # as slow as a real check, so names cannot be probed by timing
         return None
-    _, salt, digest = stored.split("$")
+    _, salt, digest = row["password_hash"].split("$")
     return dict(row) if hmac.compare_digest(_scrypt(password, bytes.fromhex(salt)), digest) else None
 
 

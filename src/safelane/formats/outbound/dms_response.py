@@ -11,7 +11,7 @@ from typing import Any
 from lxml import etree
 
 from safelane.formats.xml_safety import Node, parse_xml
-from safelane.results import FilingResult
+from safelane.results import ConsignmentResult, FilingResult
 
 META = "urn:wco:datamodel:WCO:DocumentMetaData-DMS:2"
 RES = "urn:wco:datamodel:WCO:RES-DMS:2"
@@ -39,10 +39,12 @@ def function_code(result: FilingResult, outcome: str | None) -> str:
 
 
 def render(result: FilingResult, *, at: datetime) -> bytes:
+    # lxml takes None as the default namespace's prefix; lxml-stubs 0.5 type the map as str keys only
     root = etree.Element(f"{{{META}}}MetaData", nsmap={"md": META, None: RES})
     _sub(root, "WCODataModelVersionCode", "3.6", META)
     _sub(root, "WCOTypeName", "RES", META)
-    for consignment in result.consignments or [None]:
+    answered: list[ConsignmentResult | None] = [*result.consignments] or [None]  # a refusal has none
+    for consignment in answered:
         outcome = consignment.outcome if consignment else None
         response = _sub(root, "Response")
         _sub(response, "FunctionCode", function_code(result, outcome))

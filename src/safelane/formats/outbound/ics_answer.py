@@ -87,7 +87,7 @@ def read(data: bytes) -> list[dict[str, Any]]:
         intervention = interventions.get(text(item, "IteNumGDS7"))
         code = text(intervention, "CusIntCodCUSINT665") if intervention is not None else None
         found.append({"message": name, "document_number": lrn, "mrn": mrn,
-                      "reference": text(item, "ComRefNumGIM1"), "outcome": _OUTCOME_OF.get(code, "green"),
+                      "reference": text(item, "ComRefNumGIM1"), "outcome": _OUTCOME_OF.get(code or "", "green"),
                       "intervention": code,
                       "text": text(intervention, "CusIntTexCUSINT666") if intervention is not None else None})
     return found

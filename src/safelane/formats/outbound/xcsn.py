@@ -26,7 +26,9 @@ def _sub(parent: etree._Element, tag: str, text: str | None = None, ns: str = DA
 
 
 def render(result: FilingResult, *, at: datetime) -> bytes:
-    root = etree.Element(f"{{{ROOT}}}CustomsStatusNotification", nsmap={None: DATA, "ns2": ROOT})
+    # lxml takes None as the default namespace's prefix; lxml-stubs 0.5 type the map as str keys only
+    root = etree.Element(f"{{{ROOT}}}CustomsStatusNotification",
+                         nsmap={None: DATA, "ns2": ROOT})
     header = _sub(root, "MessageHeaderDocument", ns=ROOT)
     _sub(header, "ID", f"{result.document_number}_v{result.version}_{at:%Y%m%d%H%M%S}")
     _sub(header, "Name", "Customs Status Notification")

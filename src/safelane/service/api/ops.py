@@ -17,7 +17,7 @@ from safelane.service.api import JsonResponse, MetricsDep, SystemDep
 from safelane.service.metrics import CONTENT_TYPE
 from safelane.store import lists as list_store
 from safelane.store import profiles as profile_store
-from safelane.system import System
+from safelane.system import StoredSystem
 
 router = APIRouter(tags=["operations"])
 log = logging.getLogger("safelane.service")
@@ -25,7 +25,7 @@ HEALTH_SECONDS = 1.0
 _prober = ThreadPoolExecutor(max_workers=1, thread_name_prefix="healthz")
 
 
-def _notes(system: System, conn: sa.Connection) -> list[str]:
+def _notes(system: StoredSystem, conn: sa.Connection) -> list[str]:
     """What an operator should know although the service runs: an empty store answers every filing green."""
     notes: list[str] = []
     if list_store.marker(conn)[0] == 0:
@@ -35,7 +35,7 @@ def _notes(system: System, conn: sa.Connection) -> list[str]:
     return notes
 
 
-def _probe(system: System) -> list[str]:
+def _probe(system: StoredSystem) -> list[str]:
     with system.db.read() as conn:
         profile_store.revision(conn)
         return _notes(system, conn)
