@@ -5,6 +5,7 @@ import re
 from pathlib import Path
 
 import pytest
+import typer
 import typer.main
 from typer.core import TyperGroup
 
@@ -25,9 +26,12 @@ def _settings() -> list[str]:
 
 
 def _commands(group: TyperGroup, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
-    """Every command and subcommand, as the words typed after `safelane`."""
+    """Every command and subcommand, as the words typed after `safelane` (asked as click asks: the top level loads
+    its commands only when they are used)."""
+    context = typer.Context(group)
     found = []
-    for name, command in sorted(group.commands.items()):
+    for name in sorted(group.list_commands(context)):
+        command = group.get_command(context, name)
         found.append((*path, name))
         if isinstance(command, TyperGroup):
             found += _commands(command, (*path, name))
