@@ -48,5 +48,9 @@ def load_average() -> list[float]:
 
 def machine(load_at_start: list[float]) -> dict[str, Any]:
     """The machine is shared: the load average at both ends says how much a figure can be trusted."""
-    return {"python": platform.python_version(), "cpus": os.cpu_count(), "load_average_at_start": load_at_start,
-            "load_average_at_end": load_average()}
+    return {
+        "python": platform.python_version(),
+        "cpus": os.cpu_count(),
+        "load_average_at_start": load_at_start,
+        "load_average_at_end": load_average(),
+    }

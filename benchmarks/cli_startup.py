@@ -15,9 +15,11 @@ import time
 
 COMMANDS = (["--help"], ["--version"], ["model", "--help"], ["users", "--help"])
 HEAVY = ("sqlalchemy", "lightgbm", "followthemoney", "fastapi")
-PROBE = ("import sys; from safelane.cli.main import app; sys.argv = ['safelane', *sys.argv[1:]]\n"
-         "try:\n    app()\nexcept SystemExit:\n    pass\n"
-         f"print(','.join(m for m in {HEAVY!r} if m in sys.modules), file=sys.stderr)")
+PROBE = (
+    "import sys; from safelane.cli.main import app; sys.argv = ['safelane', *sys.argv[1:]]\n"
+    "try:\n    app()\nexcept SystemExit:\n    pass\n"
+    f"print(','.join(m for m in {HEAVY!r} if m in sys.modules), file=sys.stderr)"
+)
 
 
 def measure(args: list[str], runs: int) -> dict:
@@ -31,17 +33,27 @@ def measure(args: list[str], runs: int) -> dict:
         cpu.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
     probe = subprocess.run([sys.executable, "-c", PROBE, *args], capture_output=True, text=True, check=True)
     imported = [m for m in probe.stderr.strip().splitlines()[-1].split(",") if m] if probe.stderr.strip() else []
-    return {"median_s": round(statistics.median(seconds), 3), "min_s": round(min(seconds), 3),
-            "median_cpu_s": round(statistics.median(cpu), 3),
-            "heavy_imports": imported}
+    return {
+        "median_s": round(statistics.median(seconds), 3),
+        "min_s": round(min(seconds), 3),
+        "median_cpu_s": round(statistics.median(cpu), 3),
+        "heavy_imports": imported,
+    }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
     runs = parser.parse_args().runs
-    print(json.dumps({"python": sys.version.split()[0], "runs": runs,
-                      **{"safelane " + " ".join(args): measure(list(args), runs) for args in COMMANDS}}))
+    print(
+        json.dumps(
+            {
+                "python": sys.version.split()[0],
+                "runs": runs,
+                **{"safelane " + " ".join(args): measure(list(args), runs) for args in COMMANDS},
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -38,17 +38,31 @@ def inspect_selected(system: Any, at: datetime) -> int:
     """An outcome for every consignment selected for control (inspection set), cycling through the results."""
     assert system.db is not None
     with system.db.write() as conn:
-        selected = conn.execute(sa.select(decisions.c.row_id, decisions.c.consignment_id, decisions.c.office)
-                                .where(decisions.c.inspection.is_not(None)).order_by(decisions.c.decision_id)).all()
+        selected = conn.execute(
+            sa.select(decisions.c.row_id, decisions.c.consignment_id, decisions.c.office)
+            .where(decisions.c.inspection.is_not(None))
+            .order_by(decisions.c.decision_id)
+        ).all()
         for i, (row_id, consignment_id, office) in enumerate(selected):
             result = RESULTS[i % 5 % 3]  # no_irregularity, irregularity, seizure, no_irregularity, irregularity
-            outcome_id = model_store.record_outcome(conn, row_id, method="physical", result=result, actor="bench",
-                                                    at=at)
+            outcome_id = model_store.record_outcome(
+                conn, row_id, method="physical", result=result, actor="bench", at=at
+            )
             if result == "seizure":
-                seizure_store.add(conn, outcome_id=outcome_id, consignment_id=consignment_id, office=office, at=at,
-                                  actor="bench", commodity=("cigarettes", "cocaine", "counterfeits")[i % 3],
-                                  quantity=1.0 + i, unit="kg", concealment="false_bottom", detection="xray",
-                                  offence="smuggling")
+                seizure_store.add(
+                    conn,
+                    outcome_id=outcome_id,
+                    consignment_id=consignment_id,
+                    office=office,
+                    at=at,
+                    actor="bench",
+                    commodity=("cigarettes", "cocaine", "counterfeits")[i % 3],
+                    quantity=1.0 + i,
+                    unit="kg",
+                    concealment="false_bottom",
+                    detection="xray",
+                    offence="smuggling",
+                )
     return len(selected)
 
 
@@ -64,9 +78,12 @@ def measure(system: Any, window: dashboard.Window, now: datetime, repeat: int) -
                 dashboard.figure(conn, name, window, now)
                 per[name].append(time.perf_counter() - begun)
         totals.append(time.perf_counter() - started)
-    return {"window": [window.start.isoformat(), window.end.isoformat()],
-            "seconds_median": round(statistics.median(totals), 4), "seconds_best": round(min(totals), 4),
-            "per_figure_seconds_median": {k: round(statistics.median(v), 4) for k, v in per.items()}}
+    return {
+        "window": [window.start.isoformat(), window.end.isoformat()],
+        "seconds_median": round(statistics.median(totals), 4),
+        "seconds_best": round(min(totals), 4),
+        "per_figure_seconds_median": {k: round(statistics.median(v), 4) for k, v in per.items()},
+    }
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -89,16 +106,26 @@ def main(argv: list[str] | None = None) -> None:
         with system.db.read() as conn:
             default = dashboard.default_window(conn, now)
             whole = dashboard.days_window(day, now.date())
-            counts = {name: conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
-                      for name, table in (("consignments", consignments), ("decisions", decisions))}
+            counts = {
+                name: conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
+                for name, table in (("consignments", consignments), ("decisions", decisions))
+            }
             figures = dashboard.dashboard(conn, whole, now)
         result = {
-            "benchmark": "dashboard", "backend": system.db.engine.dialect.name, "consignments": args.consignments,
-            "seed": args.seed, "stored": counts, "inspections": inspected, "load_seconds": round(loaded.seconds, 1),
+            "benchmark": "dashboard",
+            "backend": system.db.engine.dialect.name,
+            "consignments": args.consignments,
+            "seed": args.seed,
+            "stored": counts,
+            "inspections": inspected,
+            "load_seconds": round(loaded.seconds, 1),
             "whole": measure(system, whole, now, args.repeat),
             "default": measure(system, default, now, args.repeat),
-            "figures": {"hit_rate": figures["hit_rate"].rows, "decision_time": figures["decision_time"].rows,
-                        "filed": sum(r["total"] for r in figures["filings"].rows)},
+            "figures": {
+                "hit_rate": figures["hit_rate"].rows,
+                "decision_time": figures["decision_time"].rows,
+                "filed": sum(r["total"] for r in figures["filings"].rows),
+            },
             "machine": machine(load_start),
         }
         system.db.dispose()

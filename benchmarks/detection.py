@@ -34,8 +34,7 @@ from safelane.risk.model.predict import score
 from safelane.risk.model.train import train
 
 RATES = (1.0, 2.0, 5.0, 10.0)
-PUBLISHED = {"source": "Jeong et al. 2022 (arXiv:2208.02484), LightGBM", "precision@5": 0.762,
-             "precision@10": 0.641}
+PUBLISHED = {"source": "Jeong et al. 2022 (arXiv:2208.02484), LightGBM", "precision@5": 0.762, "precision@10": 0.641}
 
 
 def _baseline_columns(table: Table) -> tuple[list[np.ndarray], list[str]]:
@@ -77,8 +76,11 @@ def _ms(values: list[float]) -> dict:
 
 
 def protocol_a(train_table: Table, valid: Table, test: Table, seeds: int) -> dict:
-    truth = {"fraud": test.fraud.copy(), "critical": test.critical.copy(),
-             "revenue": revenue_proxy(test.nums["value"], test.nums["tax_rate"])}
+    truth = {
+        "fraud": test.fraud.copy(),
+        "critical": test.critical.copy(),
+        "revenue": revenue_proxy(test.nums["value"], test.nums["tax_rate"]),
+    }
     unlabelled = test.without_labels()  # what the scorers see
     ours, plain, by_revenue, by_critical, seconds = [], [], [], [], []
     duty = revenue_proxy(unlabelled.nums["value"], unlabelled.nums["tax_rate"])  # declared, known before inspection
@@ -89,18 +91,28 @@ def protocol_a(train_table: Table, valid: Table, test: Table, seeds: int) -> dic
         scored = score(model, unlabelled, critical=True)
         probability = scored.probability
         if scored.critical is not None:
-            by_critical.append(evaluate(scored.critical, truth["fraud"], critical=truth["critical"],
-                                        revenue=truth["revenue"], rates=RATES))
-        ours.append(evaluate(probability, truth["fraud"], critical=truth["critical"], revenue=truth["revenue"],
-                             rates=RATES))
-        by_revenue.append(evaluate(probability * duty, truth["fraud"], critical=truth["critical"],
-                                   revenue=truth["revenue"], rates=RATES))
+            by_critical.append(
+                evaluate(
+                    scored.critical, truth["fraud"], critical=truth["critical"], revenue=truth["revenue"], rates=RATES
+                )
+            )
+        ours.append(
+            evaluate(probability, truth["fraud"], critical=truth["critical"], revenue=truth["revenue"], rates=RATES)
+        )
+        by_revenue.append(
+            evaluate(
+                probability * duty, truth["fraud"], critical=truth["critical"], revenue=truth["revenue"], rates=RATES
+            )
+        )
         base = baseline_scores(train_table, unlabelled, seed)
-        plain.append(evaluate(base, truth["fraud"], critical=truth["critical"], revenue=truth["revenue"],
-                              rates=RATES))
+        plain.append(evaluate(base, truth["fraud"], critical=truth["critical"], revenue=truth["revenue"], rates=RATES))
     return {
-        "split": {"train": len(train_table), "valid": len(valid), "test": len(test),
-                  "test_fraud_rate": round(float((test.fraud == 1).mean()), 4)},
+        "split": {
+            "train": len(train_table),
+            "valid": len(valid),
+            "test": len(test),
+            "test_fraud_rate": round(float((test.fraud == 1).mean()), 4),
+        },
         "seeds": seeds,
         "safelane": _summary(ours),
         "safelane_ranked_by_expected_duty": _summary(by_revenue),  # probability x declared duty
@@ -132,12 +144,16 @@ def speed(model, test: Table) -> dict:
         score(model, one)
         times.append(time.process_time() - started)
     pipeline_ms = _assessor_latency(model)
-    return {"batch_rows": len(big), "batch_rows_per_second": round(len(big) / batch),
-            "assessor_one_consignment_ms_median": pipeline_ms,
-            "explained_rows_per_second": round(20_000 / explained),
-            "one_row_ms_median": round(float(np.median(times)) * 1000, 3),
-            "one_row_ms_p99": round(float(np.percentile(times, 99)) * 1000, 3), "threads": 1,
-            "clock": "process CPU time"}
+    return {
+        "batch_rows": len(big),
+        "batch_rows_per_second": round(len(big) / batch),
+        "assessor_one_consignment_ms_median": pipeline_ms,
+        "explained_rows_per_second": round(20_000 / explained),
+        "one_row_ms_median": round(float(np.median(times)) * 1000, 3),
+        "one_row_ms_p99": round(float(np.percentile(times, 99)) * 1000, 3),
+        "threads": 1,
+        "clock": "process CPU time",
+    }
 
 
 def _assessor_latency(model) -> float:
@@ -146,12 +162,24 @@ def _assessor_latency(model) -> float:
     from safelane.risk.model.assessor import ModelAssessor
     from safelane.risk.model.registry import LoadedModel
 
-    consignment = Consignment.model_validate({
-        "mode": "sea", "master_document": "MAEU1", "office": "30",
-        "consignee": {"name": "QLRUBN9", "identifiers": [{"scheme": "KR", "value": "QLRUBN9"}]},
-        "consignor": {"name": "0VKY2BR", "country": "BE"},
-        "goods": [{"description": "wood", "hs_code": "440890", "net_mass_kg": 108.0,
-                   "value": {"amount": 372254.4, "currency": "KRW"}, "origin_country": "BE"}]})
+    consignment = Consignment.model_validate(
+        {
+            "mode": "sea",
+            "master_document": "MAEU1",
+            "office": "30",
+            "consignee": {"name": "QLRUBN9", "identifiers": [{"scheme": "KR", "value": "QLRUBN9"}]},
+            "consignor": {"name": "0VKY2BR", "country": "BE"},
+            "goods": [
+                {
+                    "description": "wood",
+                    "hs_code": "440890",
+                    "net_mass_kg": 108.0,
+                    "value": {"amount": 372254.4, "currency": "KRW"},
+                    "origin_country": "BE",
+                }
+            ],
+        }
+    )
     lodgement = Lodgement("C1", consignment, FilingKind.DECLARATION, "ACME", datetime.now(UTC), "D1", 1)
     assessor = ModelAssessor(lambda: LoadedModel("M1", "fraud", 1, model))
     assessor.assess([lodgement])
@@ -172,9 +200,13 @@ def main(argv: list[str] | None = None) -> dict:
     mapping = load_mapping("korea-customs")
     tables = [read_csv(args.data / f"df_syn_{part}_eng.csv", mapping) for part in ("train", "valid", "test")]
     started = time.perf_counter()
-    report: dict = {"benchmark": "detection", "dataset": "Korea Customs synthetic import declarations",
-                    "date": datetime.now(UTC).date().isoformat(), "python": platform.python_version(),
-                    "lightgbm": lgb.__version__}
+    report: dict = {
+        "benchmark": "detection",
+        "dataset": "Korea Customs synthetic import declarations",
+        "date": datetime.now(UTC).date().isoformat(),
+        "python": platform.python_version(),
+        "lightgbm": lgb.__version__,
+    }
     report["protocol_a"], model = protocol_a(*tables, seeds=args.seeds)
     report["speed"] = speed(model, tables[2])
     if not args.skip_online:

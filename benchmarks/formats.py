@@ -60,8 +60,13 @@ def measure(data: bytes, seconds: float) -> dict[str, float | int | str]:
             formats.parse(data, format=fmt)
             runs += 1
         best = max(best, runs / elapsed)
-    return {"format": fmt, "bytes": len(data), "consignments_per_message": consignments,
-            "messages_per_second": round(best, 1), "consignments_per_second": round(best * consignments, 1)}
+    return {
+        "format": fmt,
+        "bytes": len(data),
+        "consignments_per_message": consignments,
+        "messages_per_second": round(best, 1),
+        "consignments_per_second": round(best * consignments, 1),
+    }
 
 
 def main() -> int:
@@ -76,8 +81,17 @@ def main() -> int:
         inputs["CUSCAR (200 consignments)"] = big_cuscar(200)
     results = {name: measure(data, args.seconds) for name, data in inputs.items()}
     cpu = re.sub(r"\s+", " ", platform.processor() or platform.machine())
-    print(orjson.dumps({"benchmark": "formats", "python": platform.python_version(), "cpu": cpu,
-                        "seconds_per_measurement": args.seconds, "results": results}).decode())
+    print(
+        orjson.dumps(
+            {
+                "benchmark": "formats",
+                "python": platform.python_version(),
+                "cpu": cpu,
+                "seconds_per_measurement": args.seconds,
+                "results": results,
+            }
+        ).decode()
+    )
     return 0
 
 

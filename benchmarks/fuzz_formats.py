@@ -37,8 +37,13 @@ def main() -> int:
     kinds: dict[str, int] = {}
     deadline = time.monotonic() + args.minutes * 60
 
-    @settings(max_examples=args.batch, deadline=None, database=None, phases=[Phase.generate],
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=args.batch,
+        deadline=None,
+        database=None,
+        phases=[Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
     @given(mutated(args.format))
     def run(data: bytes) -> None:
         if time.monotonic() > deadline:
@@ -62,9 +67,17 @@ def main() -> int:
     while time.monotonic() < deadline:
         run()
     seconds = time.monotonic() - started
-    print(orjson.dumps({"format": args.format, "seconds": round(seconds, 1), **counts,
-                        "inputs_per_second": round(counts["inputs"] / seconds, 1) if seconds else None,
-                        "unexpected_kinds": kinds}).decode())
+    print(
+        orjson.dumps(
+            {
+                "format": args.format,
+                "seconds": round(seconds, 1),
+                **counts,
+                "inputs_per_second": round(counts["inputs"] / seconds, 1) if seconds else None,
+                "unexpected_kinds": kinds,
+            }
+        ).decode()
+    )
     return 1 if counts["unexpected"] else 0
 
 

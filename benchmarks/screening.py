@@ -47,8 +47,14 @@ def prf(tp: int, fp: int, fn: int) -> dict[str, float]:
     precision = tp / (tp + fp) if tp + fp else 0.0
     recall = tp / (tp + fn) if tp + fn else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4), "tp": tp, "fp": fp,
-            "fn": fn}
+    return {
+        "precision": round(precision, 4),
+        "recall": round(recall, 4),
+        "f1": round(f1, 4),
+        "tp": tp,
+        "fp": fp,
+        "fn": fn,
+    }
 
 
 def counts(scored: Sequence[tuple[float, bool]], threshold: float) -> tuple[int, int, int]:
@@ -65,8 +71,10 @@ def best_threshold(scored: Sequence[tuple[float, bool]]) -> float:
 
 def name_bench(path: Path, baselines: bool) -> dict[str, Any]:
     rows = list(csv.DictReader(path.open(encoding="utf-8")))
-    scored = [(compare_names(normalise(r["name1"]), normalise(r["name2"]), r["schema"]).score,
-               r["is_match"] == "true") for r in rows]
+    scored = [
+        (compare_names(normalise(r["name1"]), normalise(r["name2"]), r["schema"]).score, r["is_match"] == "true")
+        for r in rows
+    ]
     out: dict[str, Any] = {"pairs": len(rows), "safelane": {"threshold": POSSIBLE, **prf(*counts(scored, POSSIBLE))}}
     order = list(range(len(rows)))
     random.Random(0).shuffle(order)
@@ -108,8 +116,11 @@ def nomenklatura_baselines(rows: list[dict[str, str]]) -> dict[str, Any]:
             right.add("name", r["name2"])
             scored.append((algorithm.compare(left, right, config).score, r["is_match"] == "true"))
         elapsed = time.perf_counter() - started
-        out[name.replace("-", "_")] = {"threshold": 0.7, **prf(*counts(scored, 0.7)),
-                                       "ms_per_pair": round(1000 * elapsed / len(rows), 3)}
+        out[name.replace("-", "_")] = {
+            "threshold": 0.7,
+            **prf(*counts(scored, 0.7)),
+            "ms_per_pair": round(1000 * elapsed / len(rows), 3),
+        }
     return out
 
 
@@ -133,8 +144,9 @@ def _country(value: str) -> str | None:
 
 
 def person_query(row: dict[str, str]) -> Query:
-    return Query(row["full_name"], "Person", _country(row.get("nationality", "")), (),
-                 _year(row.get("date_of_birth", "")))
+    return Query(
+        row["full_name"], "Person", _country(row.get("nationality", "")), (), _year(row.get("date_of_birth", ""))
+    )
 
 
 def _first(hits: list, right: set[str]) -> bool:
@@ -143,8 +155,11 @@ def _first(hits: list, right: set[str]) -> bool:
     if not hits or hits[0].score < POSSIBLE:
         return False
     top = hits[0]
-    return any(h.entity_id in right for h in hits
-               if h.score == top.score and normalise(h.matched_name).key == normalise(top.matched_name).key)
+    return any(
+        h.entity_id in right
+        for h in hits
+        if h.score == top.score and normalise(h.matched_name).key == normalise(top.matched_name).key
+    )
 
 
 def yente_un(lists: Path, eval_dir: Path, negatives_limit: int | None) -> dict[str, Any]:
@@ -169,23 +184,32 @@ def yente_un(lists: Path, eval_dir: Path, negatives_limit: int | None) -> dict[s
         if _first(hits, right):
             top1 += 1
         elif len(misses) < 10:
-            misses.append({"query": alt["full_name"], "expected": orig["full_name"],
-                           "got": hits[0].caption if hits else None,
-                           "score": round(hits[0].score, 3) if hits else None})
+            misses.append(
+                {
+                    "query": alt["full_name"],
+                    "expected": orig["full_name"],
+                    "got": hits[0].caption if hits else None,
+                    "score": round(hits[0].score, 3) if hits else None,
+                }
+            )
         top1_named_only += _first(screener.screen(Query(alt["full_name"], "Person"), limit=10).hits, right)
     negatives = _false_positives(screener, eval_dir / "yente" / "negatives_global.csv", negatives_limit)
     # negatives_us.csv was never looked at while the matcher was written: the held-out check of the figure above
     held_out = _false_positives(screener, eval_dir / "yente" / "negatives_us.csv", negatives_limit)
     return {
-        "lists": sizes, "positives": len(treated), "positives_with_entry_found": found,
+        "lists": sizes,
+        "positives": len(treated),
+        "positives_with_entry_found": found,
         "recall_at_1": round(top1 / found, 4) if found else None,
         "recall_at_1_strict": round(strict / found, 4) if found else None,
         "recall_at_1_name_only": round(top1_named_only / found, 4) if found else None,
-        "negatives": negatives["negatives"], "false_positive_rate": negatives["full"],
+        "negatives": negatives["negatives"],
+        "false_positive_rate": negatives["full"],
         "false_positive_rate_name_only": negatives["name_only"],
         "false_positive_rate_country_no_schema": negatives["country_no_schema"],
         "held_out_negatives_us": held_out,
-        "threshold": POSSIBLE, "sample_misses": misses,
+        "threshold": POSSIBLE,
+        "sample_misses": misses,
     }
 
 
@@ -194,10 +218,16 @@ def _false_positives(screener: Screener, path: Path, limit: int | None) -> dict[
     rows = list(csv.DictReader(path.open(encoding="utf-8")))[:limit]
     rates = {
         "full": sum(1 for r in rows if screener.screen(person_query(r), limit=1, threshold=POSSIBLE).hits),
-        "name_only": sum(1 for r in rows if screener.screen(Query(r["full_name"], "Person"), limit=1,
-                                                            threshold=POSSIBLE).hits),
-        "country_no_schema": sum(1 for r in rows if screener.screen(
-            Query(r["full_name"], None, _country(r.get("nationality", ""))), limit=1, threshold=POSSIBLE).hits),
+        "name_only": sum(
+            1 for r in rows if screener.screen(Query(r["full_name"], "Person"), limit=1, threshold=POSSIBLE).hits
+        ),
+        "country_no_schema": sum(
+            1
+            for r in rows
+            if screener.screen(
+                Query(r["full_name"], None, _country(r.get("nationality", ""))), limit=1, threshold=POSSIBLE
+            ).hits
+        ),
     }
     return {"negatives": len(rows), **{k: round(v / len(rows), 5) for k, v in rates.items()}}
 
@@ -215,8 +245,13 @@ def throughput(lists: Path, eval_dir: Path, n: int) -> dict[str, Any]:
     for name in names:
         touched += screener.screen(Query(name)).candidates
     elapsed = time.perf_counter() - started
-    return {"lists": sizes, "entries": len(screener), "names": len(names),
-            "per_second": round(len(names) / elapsed, 1), "mean_entries_scored": round(touched / len(names), 1)}
+    return {
+        "lists": sizes,
+        "entries": len(screener),
+        "names": len(names),
+        "per_second": round(len(names) / elapsed, 1),
+        "mean_entries_scored": round(touched / len(names), 1),
+    }
 
 
 def main(argv: Sequence[str] | None = None) -> None:

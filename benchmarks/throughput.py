@@ -71,73 +71,148 @@ def _variation(rng: random.Random, family: int) -> tuple[str, str, dict[str, Any
     if family == 0:
         hs = rng.choice(_APPAREL + _FOOTWEAR)
         limit = round(rng.uniform(1.0, 3.5), 2)
-        return ("UNDERVALUE", f"Undervalued {hs} under {limit} USD/kg",
-                {"hs_prefix": [hs], "origin_country": _pick(rng, _EXPORTERS), "currency": "USD",
-                 "value_per_kg_max": limit},
-                {"score": rng.randint(20, 40), "channel": "yellow"}, ["pre_arrival", "declaration"])
+        return (
+            "UNDERVALUE",
+            f"Undervalued {hs} under {limit} USD/kg",
+            {"hs_prefix": [hs], "origin_country": _pick(rng, _EXPORTERS), "currency": "USD", "value_per_kg_max": limit},
+            {"score": rng.randint(20, 40), "channel": "yellow"},
+            ["pre_arrival", "declaration"],
+        )
     if family == 1:
-        return ("EXPRESS-VALUE", "High-value electronics by express",
-                {"mode": ["express"], "hs_prefix": _pick(rng, _ELECTRONICS, 1, 2), "currency": "USD",
-                 "value_min": rng.choice((3000, 5000, 8000, 12000, 20000))},
-                {"score": rng.randint(15, 35)}, [])
+        return (
+            "EXPRESS-VALUE",
+            "High-value electronics by express",
+            {
+                "mode": ["express"],
+                "hs_prefix": _pick(rng, _ELECTRONICS, 1, 2),
+                "currency": "USD",
+                "value_min": rng.choice((3000, 5000, 8000, 12000, 20000)),
+            },
+            {"score": rng.randint(15, 35)},
+            [],
+        )
     if family == 2:
-        return ("NARCO-ROUTE", "Perishables from a source country via a transhipment hub",
-                {"mode": ["sea"], "hs_prefix": _pick(rng, ("0803", "0804", "0901", "0306", "0303", "0805"), 1, 2),
-                 "origin_country": _pick(rng, _DRUG_ORIGINS), "routing_country": _pick(rng, _DRUG_HUBS, 1, 4)},
-                {"score": rng.randint(40, 60), "channel": "red"}, [])
+        return (
+            "NARCO-ROUTE",
+            "Perishables from a source country via a transhipment hub",
+            {
+                "mode": ["sea"],
+                "hs_prefix": _pick(rng, ("0803", "0804", "0901", "0306", "0303", "0805"), 1, 2),
+                "origin_country": _pick(rng, _DRUG_ORIGINS),
+                "routing_country": _pick(rng, _DRUG_HUBS, 1, 4),
+            },
+            {"score": rng.randint(40, 60), "channel": "red"},
+            [],
+        )
     if family == 3:
         name = rf"{rng.choice(_WORDS)}\s+{rng.choice(_NOUNS)}\s+(trading|logistics|impex)"
         roles = rng.choice((["consignee", "notify_party"], ["consignor"], []))
         condition: dict[str, Any] = {"name_matches": [name]}
         if roles:
             condition["roles"] = roles
-        return ("PARTY", "Party under investigation", {"party": [condition]},
-                {"score": 70, "referral": "RFS", "channel": "red"}, [])
+        return (
+            "PARTY",
+            "Party under investigation",
+            {"party": [condition]},
+            {"score": 70, "referral": "RFS", "channel": "red"},
+            [],
+        )
     if family == 4:
         outcome: dict[str, Any] = {"score": rng.randint(15, 30)}
         if rng.random() < 0.3:
             outcome["referral"] = "RFI"
-        return ("AIRPORT-GOODS", "Heavy electronics from a watched airport",
-                {"mode": ["air"], "place_of_loading": _pick(rng, _AIRPORTS, 1, 2),
-                 "hs_prefix": _pick(rng, _ELECTRONICS + _MACHINERY, 1, 2),
-                 "mass_min_kg": rng.choice((100, 250, 500))},
-                outcome, ["pre_loading"])
+        return (
+            "AIRPORT-GOODS",
+            "Heavy electronics from a watched airport",
+            {
+                "mode": ["air"],
+                "place_of_loading": _pick(rng, _AIRPORTS, 1, 2),
+                "hs_prefix": _pick(rng, _ELECTRONICS + _MACHINERY, 1, 2),
+                "mass_min_kg": rng.choice((100, 250, 500)),
+            },
+            outcome,
+            ["pre_loading"],
+        )
     if family == 5:
         start = rng.randint(0, 23)
-        return ("TIME-WINDOW", "Filings in an unusual window",
-                {"mode": ["express", "air"], "loading_country": _pick(rng, _EXPORTERS, 1, 2),
-                 "hs_prefix": [rng.choice(_ELECTRONICS)],
-                 "time_window": {"at": "filed", "weekdays": _pick(rng, _WEEKDAYS, 1, 3),
-                                 "hours": f"{start:02d}:00-{(start + rng.randint(1, 4)) % 24:02d}:00"}},
-                {"score": rng.randint(10, 25)}, [])
+        return (
+            "TIME-WINDOW",
+            "Filings in an unusual window",
+            {
+                "mode": ["express", "air"],
+                "loading_country": _pick(rng, _EXPORTERS, 1, 2),
+                "hs_prefix": [rng.choice(_ELECTRONICS)],
+                "time_window": {
+                    "at": "filed",
+                    "weekdays": _pick(rng, _WEEKDAYS, 1, 3),
+                    "hours": f"{start:02d}:00-{(start + rng.randint(1, 4)) % 24:02d}:00",
+                },
+            },
+            {"score": rng.randint(10, 25)},
+            [],
+        )
     if family == 6:
-        return ("COUNTERFEIT", "Goods described as replicas",
-                {"hs_prefix": _pick(rng, ("4202", "6403", "6404", "9102", "6109", "9503"), 1, 3),
-                 "description_matches": [r"\b(replica|imitation|copy|copies)\b"]},
-                {"score": 50, "channel": "red"}, [])
+        return (
+            "COUNTERFEIT",
+            "Goods described as replicas",
+            {
+                "hs_prefix": _pick(rng, ("4202", "6403", "6404", "9102", "6109", "9503"), 1, 3),
+                "description_matches": [r"\b(replica|imitation|copy|copies)\b"],
+            },
+            {"score": 50, "channel": "red"},
+            [],
+        )
     if family == 7:
-        return ("MASS-OUTLIER", "Vehicles declared implausibly light",
-                {"hs_prefix": ["8703"], "mass_max_kg": rng.choice((300, 500, 700))},
-                {"score": 30, "channel": "yellow"}, [])
+        return (
+            "MASS-OUTLIER",
+            "Vehicles declared implausibly light",
+            {"hs_prefix": ["8703"], "mass_max_kg": rng.choice((300, 500, 700))},
+            {"score": 30, "channel": "yellow"},
+            [],
+        )
     if family == 8:
         country = rng.choice(("DE", "NL", "BE"))
         value = country + "".join(str(rng.randint(0, 9)) for _ in range(15 if country == "DE" else 9))
-        return ("IDENTIFIER", "Trader identifier on a watch list", {"party": [{"identifiers": [value]}]},
-                {"score": 60, "referral": "RFS", "channel": "red"}, [])
+        return (
+            "IDENTIFIER",
+            "Trader identifier on a watch list",
+            {"party": [{"identifiers": [value]}]},
+            {"score": 60, "referral": "RFS", "channel": "red"},
+            [],
+        )
     if family == 9:
-        return ("DANGEROUS", "Dangerous goods by air from a watched origin",
-                {"mode": ["air", "express"], "hs_prefix": _pick(rng, ("8507", "3604", "2804", "3601", "9306"), 1, 2),
-                 "loading_country": _pick(rng, _EXPORTERS, 1, 2)},
-                {"score": rng.randint(25, 45)}, ["pre_loading"])
+        return (
+            "DANGEROUS",
+            "Dangerous goods by air from a watched origin",
+            {
+                "mode": ["air", "express"],
+                "hs_prefix": _pick(rng, ("8507", "3604", "2804", "3601", "9306"), 1, 2),
+                "loading_country": _pick(rng, _EXPORTERS, 1, 2),
+            },
+            {"score": rng.randint(25, 45)},
+            ["pre_loading"],
+        )
     if family == 10:
-        return ("WILDLIFE", "Species and products protected under CITES",
-                {"description_matches": [r"\b(python|crocodile|ivory|pangolin|shark fin)\b"]},
-                {"score": 60, "channel": "red"}, [])
-    return ("ROUTE-GOODS", "Goods from a country flagged by the risk analysis",
-            {"loading_country": _pick(rng, _EXPORTERS, 1, 2), "unloading_country": _pick(rng, ("DE", "NL", "BE")),
-             "hs_prefix": _pick(rng, _MACHINERY + _ELECTRONICS + _APPAREL, 1, 3), "currency": "USD",
-             "value_min": rng.choice((10000, 25000, 50000))},
-            {"score": rng.randint(10, 30)}, [])
+        return (
+            "WILDLIFE",
+            "Species and products protected under CITES",
+            {"description_matches": [r"\b(python|crocodile|ivory|pangolin|shark fin)\b"]},
+            {"score": 60, "channel": "red"},
+            [],
+        )
+    return (
+        "ROUTE-GOODS",
+        "Goods from a country flagged by the risk analysis",
+        {
+            "loading_country": _pick(rng, _EXPORTERS, 1, 2),
+            "unloading_country": _pick(rng, ("DE", "NL", "BE")),
+            "hs_prefix": _pick(rng, _MACHINERY + _ELECTRONICS + _APPAREL, 1, 3),
+            "currency": "USD",
+            "value_min": rng.choice((10000, 25000, 50000)),
+        },
+        {"score": rng.randint(10, 30)},
+        [],
+    )
 
 
 def profile_texts(total: int, seed: int) -> list[str]:
@@ -149,7 +224,10 @@ def profile_texts(total: int, seed: int) -> list[str]:
     for index in range(total - len(texts)):
         code, title, when, outcome, applies = _variation(rng, index % 12)
         document: dict[str, Any] = {
-            "id": f"TC-{code}-{index:03d}", "version": 1, "title": title, "owner": "customs",
+            "id": f"TC-{code}-{index:03d}",
+            "version": 1,
+            "title": title,
+            "owner": "customs",
             "rationale": f"Benchmark variation of the {code.lower()} family, as a targeting centre keeps many.",
             "valid_from": "2026-01-01",
         }
@@ -164,8 +242,9 @@ def store_profiles(db: Any, texts: list[str]) -> None:
 
     with db.write() as conn:
         for i, text in enumerate(texts):
-            profile_store.save(conn, text, actor="benchmark", at=datetime.now(UTC), origin=f"profile-{i}",
-                               activate=True)
+            profile_store.save(
+                conn, text, actor="benchmark", at=datetime.now(UTC), origin=f"profile-{i}", activate=True
+            )
 
 
 # --- (a) end to end -----------------------------------------------------------------------------------
@@ -189,9 +268,14 @@ def _prepare(folder: str, consignments: int, seed: int, chunk: int) -> dict[str,
     if lines:
         size += _write(Path(folder) / f"chunk-{files:05d}.jsonl", lines)
         files += 1
-    return {"generate_s": round(generated, 2), "serialise_s": round(time.perf_counter() - started, 2),
-            "filings": len(traffic.filings), "chunks": files, "input_mb": round(size / 1e6, 1),
-            "generator_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
+    return {
+        "generate_s": round(generated, 2),
+        "serialise_s": round(time.perf_counter() - started, 2),
+        "filings": len(traffic.filings),
+        "chunks": files,
+        "input_mb": round(size / 1e6, 1),
+        "generator_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+    }
 
 
 def _write(path: Path, lines: list[bytes]) -> int:
@@ -232,10 +316,14 @@ def _instrument(pipeline: Any, clock: _Clock) -> Callable[[], None]:
         original = assessor.assess
         assessor.assess = clock.wrap(f"assess.{assessor.name}", original)
         undo.append(lambda a=assessor, o=original: setattr(a, "assess", o))
-    for module, name, label in ((pipeline_module, "decide", "decide"), (pipeline_module, "allocate", "decide"),
-                                (pipeline_module, "canonical", "store.hash"),
-                                (pipeline_module, "content_hash", "store.hash"),
-                                (filing_store, "known_filings", "store.lookup"), (filing_store, "save", "store.save")):
+    for module, name, label in (
+        (pipeline_module, "decide", "decide"),
+        (pipeline_module, "allocate", "decide"),
+        (pipeline_module, "canonical", "store.hash"),
+        (pipeline_module, "content_hash", "store.hash"),
+        (filing_store, "known_filings", "store.lookup"),
+        (filing_store, "save", "store.save"),
+    ):
         original = getattr(module, name, None)
         if original is not None:
             setattr(module, name, clock.wrap(label, original))
@@ -304,8 +392,9 @@ def end_to_end(args: argparse.Namespace, workdir: Path, texts: list[str]) -> dic
             "parse": _stage(seconds["parse"], stored),
             "assess_decide": _stage(assess_decide, stored),
             "store": _stage(store, stored),
-            "assess_by_assessor_s": {k.removeprefix("assess."): round(v, 2) for k, v in sorted(seconds.items())
-                                     if k.startswith("assess.")},
+            "assess_by_assessor_s": {
+                k.removeprefix("assess."): round(v, 2) for k, v in sorted(seconds.items()) if k.startswith("assess.")
+            },
             "decide_s": round(seconds["decide"], 2),
             "store_breakdown_s": {**named, "plan_commit_other": round(store - sum(named.values()), 2)},
         }
@@ -346,16 +435,25 @@ def _warm_reference_tables() -> None:
 
 
 def _stage(seconds: float, consignments: int) -> dict[str, float]:
-    return {"s": round(seconds, 2), "consignments_per_s": round(consignments / seconds) if seconds else 0,
-            "us_per_consignment": round(seconds / consignments * 1e6, 1) if consignments else 0}
+    return {
+        "s": round(seconds, 2),
+        "consignments_per_s": round(consignments / seconds) if seconds else 0,
+        "us_per_consignment": round(seconds / consignments * 1e6, 1) if consignments else 0,
+    }
 
 
 def _hot_spots(path: str, top: int = 15) -> list[dict[str, Any]]:
     stats = pstats.Stats(path)
     rows = sorted(stats.stats.items(), key=lambda kv: -kv[1][2])[:top]  # type: ignore[attr-defined]
-    return [{"function": f"{Path(file).name}:{line}({name})", "calls": calls, "self_s": round(self_s, 2),
-             "cumulative_s": round(cum_s, 2)}
-            for (file, line, name), (_, calls, self_s, cum_s, _) in rows]
+    return [
+        {
+            "function": f"{Path(file).name}:{line}({name})",
+            "calls": calls,
+            "self_s": round(self_s, 2),
+            "cumulative_s": round(cum_s, 2),
+        }
+        for (file, line, name), (_, calls, self_s, cum_s, _) in rows
+    ]
 
 
 # --- (b) HTTP ------------------------------------------------------------------------------------------
@@ -375,8 +473,17 @@ def _single_consignment_bodies(count: int, seed: int) -> list[bytes]:
     for filing in generate(DAY, count, seed, filers={}).filings:
         for consignment in filing["consignments"]:
             reference = consignment.get("house_document") or consignment["master_document"]
-            bodies.append(orjson.dumps({"document_number": reference, "version": 1, "kind": filing["kind"],
-                                        "filed_at": filing["filed_at"], "consignments": [consignment]}))
+            bodies.append(
+                orjson.dumps(
+                    {
+                        "document_number": reference,
+                        "version": 1,
+                        "kind": filing["kind"],
+                        "filed_at": filing["filed_at"],
+                        "consignments": [consignment],
+                    }
+                )
+            )
     return bodies
 
 
@@ -391,8 +498,9 @@ def _percentiles(values: list[float]) -> dict[str, float]:
     return {"p50_ms": at(0.50), "p90_ms": at(0.90), "p99_ms": at(0.99), "max_ms": round(ordered[-1] * 1000, 1)}
 
 
-async def _open_loop(base: str, key: str, bodies: list[bytes], rate: float, warmup: int, connections: int,
-                     drain: float) -> dict[str, Any]:
+async def _open_loop(
+    base: str, key: str, bodies: list[bytes], rate: float, warmup: int, connections: int, drain: float
+) -> dict[str, Any]:
     """Requests fall due on a fixed schedule; due ones queue for one of `connections` keep-alive connections.
 
     The schedule never waits for answers (open loop), and latency counts from the due time, so time spent
@@ -483,14 +591,28 @@ def http(args: argparse.Namespace, workdir: Path, texts: list[str]) -> dict[str,
     base = f"http://127.0.0.1:{port}"
     log = (workdir / "server.log").open("wb")
     server = subprocess.Popen(
-        [sys.executable, "-m", "safelane.cli.main", "serve", "--host", "127.0.0.1", "--port", str(port),
-         "--database", url],
-        stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "SAFELANE_LOG_LEVEL": "WARNING"})
+        [
+            sys.executable,
+            "-m",
+            "safelane.cli.main",
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--database",
+            url,
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env={**os.environ, "SAFELANE_LOG_LEVEL": "WARNING"},
+    )
     try:
         _wait_healthy(base, server)
         cpu_before = _cpu_seconds(server.pid)
-        report = asyncio.run(_open_loop(base, key, bodies, args.rate, args.warmup, args.connections,
-                                        drain=max(10.0, args.seconds)))
+        report = asyncio.run(
+            _open_loop(base, key, bodies, args.rate, args.warmup, args.connections, drain=max(10.0, args.seconds))
+        )
         cpu_after = _cpu_seconds(server.pid)
         if cpu_before is not None and cpu_after is not None and report["requests"]:
             report["server_cpu_ms_per_request"] = round((cpu_after - cpu_before) / report["requests"] * 1000, 2)
@@ -537,8 +659,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--chunk", type=int, default=1000, help="consignments per Pipeline.submit batch")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--workdir", type=Path, help="keep databases and logs here (default: a temp dir, removed)")
-    parser.add_argument("--gc-freeze", action="store_true",
-                        help="gc.freeze() after start-up, to measure what that would give a server")
+    parser.add_argument(
+        "--gc-freeze", action="store_true", help="gc.freeze() after start-up, to measure what that would give a server"
+    )
     parser.add_argument("--profile-out", help="cProfile the end-to-end loop into this file (slows it down)")
     args = parser.parse_args(argv)
 
@@ -548,8 +671,12 @@ def main(argv: list[str] | None = None) -> None:
     result: dict[str, Any] = {
         "benchmark": "throughput",
         "at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
-                    "load_average_at_start": [round(x, 2) for x in os.getloadavg()]},
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
+        },
     }
     try:
         if not args.skip_end_to_end:

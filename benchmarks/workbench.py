@@ -97,10 +97,13 @@ def load(system: System, consignments: int, seed: int) -> dict[str, Any]:
     with system.db.write() as conn:
         user_store.add(conn, OFFICER, "officer", at=now, actor="bench")
         user_store.set_password(conn, OFFICER, PASSWORD, at=now, actor="bench")
-    return {"day": day.day.isoformat(), "generate_seconds": round(day.generate_seconds, 1),
-            "load_seconds": round(day.submit_seconds, 1),
-            "consignments_per_second": round(consignments / day.submit_seconds),
-            "inspections": dict(sorted(found.items()))}
+    return {
+        "day": day.day.isoformat(),
+        "generate_seconds": round(day.generate_seconds, 1),
+        "load_seconds": round(day.submit_seconds, 1),
+        "consignments_per_second": round(consignments / day.submit_seconds),
+        "inspections": dict(sorted(found.items())),
+    }
 
 
 def subjects(system: System, party: str) -> dict[str, Any]:
@@ -113,23 +116,39 @@ def subjects(system: System, party: str) -> dict[str, Any]:
         consignment_id, count = conn.execute(
             sa.select(decisions.c.consignment_id, reasons)
             .join(decision_reasons, decision_reasons.c.decision_id == decisions.c.decision_id)
-            .where(decisions.c.current.is_(True)).group_by(decisions.c.consignment_id)
-            .order_by(reasons.desc(), decisions.c.consignment_id).limit(1)).one()
+            .where(decisions.c.current.is_(True))
+            .group_by(decisions.c.consignment_id)
+            .order_by(reasons.desc(), decisions.c.consignment_id)
+            .limit(1)
+        ).one()
         open_rows = case_queue.open_cases(conn, case_queue.Filters(), scope, now=now, per_page=1).total
         with_party = case_queue.open_cases(conn, case_queue.Filters(party=party), scope, now=now, per_page=1).total
-        by_outcome = dict(conn.execute(
-            sa.select(decisions.c.outcome, sa.func.count()).where(
-                decisions.c.current.is_(True), decisions.c.state != "closed",
-                decisions.c.outcome.in_(case_queue.NEEDS_OFFICER)).group_by(decisions.c.outcome)).all())
-    return {"consignment": consignment_id, "consignment_reasons": count, "open_queue_rows": open_rows,
-            "open_by_outcome": dict(sorted(by_outcome.items())), "open_rows_with_party": with_party}
+        by_outcome = dict(
+            conn.execute(
+                sa.select(decisions.c.outcome, sa.func.count())
+                .where(
+                    decisions.c.current.is_(True),
+                    decisions.c.state != "closed",
+                    decisions.c.outcome.in_(case_queue.NEEDS_OFFICER),
+                )
+                .group_by(decisions.c.outcome)
+            ).all()
+        )
+    return {
+        "consignment": consignment_id,
+        "consignment_reasons": count,
+        "open_queue_rows": open_rows,
+        "open_by_outcome": dict(sorted(by_outcome.items())),
+        "open_rows_with_party": with_party,
+    }
 
 
 @contextmanager
 def served(system: System) -> Iterator[str]:
     """The real app on uvicorn (as `safelane serve` runs it) in a thread, on a free loopback port."""
-    server = uvicorn.Server(uvicorn.Config(create_app(system), host="127.0.0.1", port=0, log_config=None,
-                                           access_log=False, lifespan="off"))
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(system), host="127.0.0.1", port=0, log_config=None, access_log=False, lifespan="off")
+    )
     thread = threading.Thread(target=server.run, name="uvicorn", daemon=True)
     thread.start()
     while not server.started:
@@ -164,8 +183,12 @@ def time_pages(client: httpx.Client, pages: dict[str, str], repeat: int) -> dict
                 raise RuntimeError(f"GET {path}: {response.status_code} {response.text[:300]}")
             if attempt:
                 times.append(elapsed * 1000)
-        results[name] = {"path": path, "p50_ms": round(statistics.median(times), 1), "max_ms": round(max(times), 1),
-                         "bytes": len(response.content)}
+        results[name] = {
+            "path": path,
+            "p50_ms": round(statistics.median(times), 1),
+            "max_ms": round(max(times), 1),
+            "bytes": len(response.content),
+        }
     return results
 
 
@@ -183,21 +206,36 @@ def run(url: str, args: argparse.Namespace) -> dict[str, Any]:
         before_pages = rss_mb("VmRSS")
         asked = subjects(system, args.party)
         pages = {
-            "queue": "/queue", "queue_party": f"/queue?party={args.party}", "queue_deadline": "/queue?sort=deadline",
-            "queue_csv": "/queue?format=csv", "consignment": f"/consignments/{asked['consignment']}",
-            "dashboard": "/dashboard", "profiles": "/profiles", "backtest": f"/profiles/{args.profile}/backtest",
-            "seizures": "/seizures", "offices": "/offices"}
+            "queue": "/queue",
+            "queue_party": f"/queue?party={args.party}",
+            "queue_deadline": "/queue?sort=deadline",
+            "queue_csv": "/queue?format=csv",
+            "consignment": f"/consignments/{asked['consignment']}",
+            "dashboard": "/dashboard",
+            "profiles": "/profiles",
+            "backtest": f"/profiles/{args.profile}/backtest",
+            "seizures": "/seizures",
+            "offices": "/offices",
+        }
         with served(system) as base:
             client = signed_in(base)
             try:
                 timed = time_pages(client, pages, args.repeat)
             finally:
                 client.close()
-        return {"benchmark": "workbench", "backend": system.db.engine.dialect.name,
-                "consignments": args.consignments, "seed": args.seed, "repeat": args.repeat, "analyzed": args.analyze,
-                **loaded, **asked,
-                "pages": timed, "peak_rss_mb": max(load_peak, peak_rss_mb()),
-                "rss_mb": {"before_pages": before_pages, "peak_during_pages": rss_mb("VmHWM")}}
+        return {
+            "benchmark": "workbench",
+            "backend": system.db.engine.dialect.name,
+            "consignments": args.consignments,
+            "seed": args.seed,
+            "repeat": args.repeat,
+            "analyzed": args.analyze,
+            **loaded,
+            **asked,
+            "pages": timed,
+            "peak_rss_mb": max(load_peak, peak_rss_mb()),
+            "rss_mb": {"before_pages": before_pages, "peak_during_pages": rss_mb("VmHWM")},
+        }
     finally:
         system.db.dispose()
 
@@ -210,10 +248,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--party", default="trading", help="the queue's party filter (a common name part)")
     parser.add_argument("--profile", default="SEA-TEXTILE-UNDERVALUE", help="the demo profile to backtest")
     parser.add_argument("--database", help="an empty database URL (default: a temporary SQLite file)")
-    parser.add_argument("--fresh-schema", action="store_true",
-                        help="PostgreSQL: work in a new schema bench_<random> of --database, dropped afterwards")
-    parser.add_argument("--analyze", action="store_true",
-                        help="PostgreSQL: ANALYZE after the load, as autovacuum would within minutes of it")
+    parser.add_argument(
+        "--fresh-schema",
+        action="store_true",
+        help="PostgreSQL: work in a new schema bench_<random> of --database, dropped afterwards",
+    )
+    parser.add_argument(
+        "--analyze",
+        action="store_true",
+        help="PostgreSQL: ANALYZE after the load, as autovacuum would within minutes of it",
+    )
     args = parser.parse_args(argv)
     load_start = load_average()
     with tempfile.TemporaryDirectory() as workdir:

@@ -9,15 +9,31 @@ def air_consignment(**changes: Any) -> dict[str, Any]:
         "mode": "air",
         "master_document": "176-12345675",
         "house_document": "HAWB-0001",
-        "consignor": {"name": "Shenzhen Bright Toys Co Ltd",
-                      "address": {"street": "12 Nanshan Rd", "city": "Shenzhen", "country": "CN"}},
-        "consignee": {"name": "Northwind Retail GmbH",
-                      "address": {"street": "Hafenstrasse 3", "city": "Hamburg", "postcode": "20457", "country": "DE"},
-                      "identifiers": [{"scheme": "EORI", "value": "DE123456789012345"}]},
-        "goods": [{"description": "Plastic building blocks", "hs_code": "950300", "packages": 10,
-                   "gross_mass_kg": 120.5, "value": {"amount": 2400, "currency": "USD"}, "origin_country": "CN"}],
-        "itinerary": {"place_of_loading": "HKHKG", "place_of_unloading": "DEFRA",
-                      "departure_at": "2026-11-20T10:00:00Z", "arrival_at": "2026-11-20T23:00:00Z"},
+        "consignor": {
+            "name": "Shenzhen Bright Toys Co Ltd",
+            "address": {"street": "12 Nanshan Rd", "city": "Shenzhen", "country": "CN"},
+        },
+        "consignee": {
+            "name": "Northwind Retail GmbH",
+            "address": {"street": "Hafenstrasse 3", "city": "Hamburg", "postcode": "20457", "country": "DE"},
+            "identifiers": [{"scheme": "EORI", "value": "DE123456789012345"}],
+        },
+        "goods": [
+            {
+                "description": "Plastic building blocks",
+                "hs_code": "950300",
+                "packages": 10,
+                "gross_mass_kg": 120.5,
+                "value": {"amount": 2400, "currency": "USD"},
+                "origin_country": "CN",
+            }
+        ],
+        "itinerary": {
+            "place_of_loading": "HKHKG",
+            "place_of_unloading": "DEFRA",
+            "departure_at": "2026-11-20T10:00:00Z",
+            "arrival_at": "2026-11-20T23:00:00Z",
+        },
     }
     return _apply(data, changes)
 
@@ -28,8 +44,16 @@ def sea_consignment(**changes: Any) -> dict[str, Any]:
         "master_document": "MAEU123456789",
         "consignor": {"name": "Frutas del Pacifico SA", "address": {"city": "Guayaquil", "country": "EC"}},
         "consignee": {"name": "Fresh Fruit Import BV", "address": {"city": "Rotterdam", "country": "NL"}},
-        "goods": [{"description": "Fresh bananas", "hs_code": "080390", "packages": 1080,
-                   "gross_mass_kg": 21000, "value": {"amount": 15000, "currency": "USD"}, "origin_country": "EC"}],
+        "goods": [
+            {
+                "description": "Fresh bananas",
+                "hs_code": "080390",
+                "packages": 1080,
+                "gross_mass_kg": 21000,
+                "value": {"amount": 15000, "currency": "USD"},
+                "origin_country": "EC",
+            }
+        ],
         "itinerary": {"place_of_loading": "ECGYE", "place_of_unloading": "NLRTM", "routing_countries": ["PA"]},
     }
     return _apply(data, changes)
@@ -57,8 +81,13 @@ def _apply(data: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-def lodgement(data: dict[str, Any] | None = None, *, kind: str | None = None, filed_at: str = "2026-11-20T08:00:00Z",
-              filer: str = "ACME"):
+def lodgement(
+    data: dict[str, Any] | None = None,
+    *,
+    kind: str | None = None,
+    filed_at: str = "2026-11-20T08:00:00Z",
+    filer: str = "ACME",
+):
     """A Lodgement as the pipeline hands it to assessors."""
     from datetime import datetime
 
@@ -66,5 +95,6 @@ def lodgement(data: dict[str, Any] | None = None, *, kind: str | None = None, fi
 
     consignment = Consignment.model_validate(data or air_consignment())
     filing_kind = FilingKind(kind) if kind else FilingKind.default_for(consignment.mode)
-    return Lodgement(consignment.reference, consignment, filing_kind, filer, datetime.fromisoformat(filed_at),
-                     "DOC-1", 1)
+    return Lodgement(
+        consignment.reference, consignment, filing_kind, filer, datetime.fromisoformat(filed_at), "DOC-1", 1
+    )

@@ -13,20 +13,26 @@ XFWB = (FIXTURES / "messages" / "cargo-xml" / "riege__888-11111111_XFWB.xml").re
 
 def ie313(mrn: str, packages: str = "12") -> bytes:
     """The IE315 turned into its amendment: the CC313A root, the MRN instead of the LRN, an amendment time."""
-    return (IE315.replace(b"CC315A", b"CC313A")
-            .replace(b"<RefNumHEA4>ENS-2026-0001</RefNumHEA4>",
-                     f"<DocNumHEA5>{mrn}</DocNumHEA5>".encode())
-            .replace(b"<DecDatTimHEA114>202611200800</DecDatTimHEA114>",
-                     b"<DatTimAmeHEA113>202611200900</DatTimAmeHEA113>")
-            .replace(b"<TotNumOfPacHEA306>12</TotNumOfPacHEA306>",
-                     f"<TotNumOfPacHEA306>{packages}</TotNumOfPacHEA306>".encode()))
+    return (
+        IE315.replace(b"CC315A", b"CC313A")
+        .replace(b"<RefNumHEA4>ENS-2026-0001</RefNumHEA4>", f"<DocNumHEA5>{mrn}</DocNumHEA5>".encode())
+        .replace(b"<DecDatTimHEA114>202611200800</DecDatTimHEA114>", b"<DatTimAmeHEA113>202611200900</DatTimAmeHEA113>")
+        .replace(
+            b"<TotNumOfPacHEA306>12</TotNumOfPacHEA306>", f"<TotNumOfPacHEA306>{packages}</TotNumOfPacHEA306>".encode()
+        )
+    )
 
 
 def versions(system, filing_id: str) -> list[tuple[int, str]]:
     with system.db.read() as conn:
-        return [tuple(r) for r in conn.execute(sa.select(filing_versions.c.version, filing_versions.c.message_type)
-                                               .where(filing_versions.c.filing_id == filing_id)
-                                               .order_by(filing_versions.c.version))]
+        return [
+            tuple(r)
+            for r in conn.execute(
+                sa.select(filing_versions.c.version, filing_versions.c.message_type)
+                .where(filing_versions.c.filing_id == filing_id)
+                .order_by(filing_versions.c.version)
+            )
+        ]
 
 
 def test_ie313_quoting_the_mrn_amends_the_ens(system):
@@ -52,8 +58,9 @@ def test_an_amendment_of_nothing_is_refused(system):
 
 def test_cargo_xml_update_is_the_next_version_of_the_waybill(system):
     [created] = system.pipeline.submit_message(XFWB, filer="ACME", actor="a")
-    update = (XFWB.replace(b"<PurposeCode>Creation", b"<PurposeCode>Update")
-              .replace(b"<IssueDateTime>2021-03-10T11:00:00+01:00", b"<IssueDateTime>2021-03-10T12:00:00+01:00", 1))
+    update = XFWB.replace(b"<PurposeCode>Creation", b"<PurposeCode>Update").replace(
+        b"<IssueDateTime>2021-03-10T11:00:00+01:00", b"<IssueDateTime>2021-03-10T12:00:00+01:00", 1
+    )
     [updated] = system.pipeline.submit_message(update, filer="ACME", actor="a")
     assert (updated.status, updated.filing_id, updated.version) == ("accepted", created.filing_id, 2)
 

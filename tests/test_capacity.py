@@ -27,14 +27,22 @@ def model(p: float, score: float = 5.0) -> Assessment:
 RED_FLOOR = Finding("profiles", "BANANAS", 55, "bananas via a hub", channel=Channel.RED)
 
 
-def run(items, offices: dict[str, OfficeSettings] | OfficeSettings, used: Usage | None = None, key: bytes = KEY
-        ) -> list[Decision]:
+def run(
+    items, offices: dict[str, OfficeSettings] | OfficeSettings, used: Usage | None = None, key: bytes = KEY
+) -> list[Decision]:
     book = Offices({"*": offices} if isinstance(offices, OfficeSettings) else offices)
     return allocate(items, decide(items, POLICY), book, used or Usage(), POLICY, key)
 
 
-def only(physical: int | None = None, nii: int | None = 0, documentary: int | None = None,
-         referral: int | None = None, random_rate: float = 0.0, explore_rate: float = 0.0, **more) -> OfficeSettings:
+def only(
+    physical: int | None = None,
+    nii: int | None = 0,
+    documentary: int | None = None,
+    referral: int | None = None,
+    random_rate: float = 0.0,
+    explore_rate: float = 0.0,
+    **more,
+) -> OfficeSettings:
     limits = {"physical": physical, "nii": nii, "documentary": documentary, "referral": referral}
     return OfficeSettings("*", {k: v for k, v in limits.items() if v is not None}, random_rate, explore_rate, **more)
 
@@ -55,8 +63,9 @@ def test_highest_risk_fills_capacity_and_the_rest_fall_to_blue_saying_why():
             assert "reaches the red threshold 70" in d.basis
     shuffled = items[:]
     random.Random(3).shuffle(shuffled)  # the batch's order does not decide, the score does
-    again = {a.score for (_, a), d in zip(shuffled, run(shuffled, only(physical=2)), strict=True)
-             if d.outcome is Channel.RED}
+    again = {
+        a.score for (_, a), d in zip(shuffled, run(shuffled, only(physical=2)), strict=True) if d.outcome is Channel.RED
+    }
     assert again == chosen
 
 
@@ -64,7 +73,11 @@ def test_red_goes_to_nii_when_physical_is_full_and_yellow_uses_documentary():
     items = [(sea("A"), scored(90)), (sea("B"), scored(80)), (sea("C"), scored(50)), (sea("D"), scored(48))]
     decisions = run(items, only(physical=1, nii=1, documentary=1))
     assert [(d.outcome, d.inspection) for d in decisions] == [
-        (Channel.RED, "physical"), (Channel.RED, "nii"), (Channel.YELLOW, "documentary"), (Channel.BLUE, None)]
+        (Channel.RED, "physical"),
+        (Channel.RED, "nii"),
+        (Channel.YELLOW, "documentary"),
+        (Channel.BLUE, None),
+    ]
     assert "documentary check capacity at NLRTM reached (1 of 1" in decisions[3].basis
 
 
@@ -118,8 +131,9 @@ def test_random_sample_is_recorded_as_random_whatever_the_capacity_and_never_for
     items = [(sea(f"G{i}"), scored(5)) for i in range(5)] + [(sea("R"), scored(90))]
     items += [(lodgement(air_consignment(house_document="AIR")), scored(5))]
     decisions = run(items, only(physical=1, random_rate=1.0))
-    assert all(d.selection == "random" and d.outcome is Channel.RED and d.inspection == "physical"
-               for d in decisions[:5])
+    assert all(
+        d.selection == "random" and d.outcome is Channel.RED and d.inspection == "physical" for d in decisions[:5]
+    )
     assert "random compliance sample (100.00% of consignments at NLRTM)" in decisions[0].basis
     assert decisions[0].random and decisions[0].reasons == ()
     assert decisions[5].selection == "risk"  # selected anyway: not part of the sample
@@ -130,8 +144,10 @@ def test_random_sample_is_recorded_as_random_whatever_the_capacity_and_never_for
 
 def test_random_sample_rate_is_kept_deterministic_and_keyed():
     items = [(sea(f"C{i:04d}"), scored(5)) for i in range(2000)]
-    picked = lambda key: {i for i, d in enumerate(run(items, only(random_rate=0.05), key=key))  # noqa: E731
-                          if d.selection == "random"}
+
+    def picked(key):
+        return {i for i, d in enumerate(run(items, only(random_rate=0.05), key=key)) if d.selection == "random"}
+
     first = picked(KEY)
     assert 60 <= len(first) <= 140  # 5 % of 2000 = 100
     assert picked(KEY) == first  # a replay draws the same
@@ -170,8 +186,12 @@ def test_built_in_default_changes_nothing_decide_called_for():
     decisions = allocate(items, decide(items, POLICY), Offices(), Usage(), POLICY, KEY)
     assert decisions == decide(items, POLICY)
     assert [(d.outcome, d.selection, d.inspection) for d in decisions] == [
-        (Channel.GREEN, None, None), (Channel.BLUE, None, None), (Channel.YELLOW, "risk", "documentary"),
-        (Channel.RED, "risk", "physical"), (Channel.RED, "mandatory", "physical")]
+        (Channel.GREEN, None, None),
+        (Channel.BLUE, None, None),
+        (Channel.YELLOW, "risk", "documentary"),
+        (Channel.RED, "risk", "physical"),
+        (Channel.RED, "mandatory", "physical"),
+    ]
     assert Offices()(None) is BUILT_IN and BUILT_IN.random_rate == 0.0
 
 
@@ -183,18 +203,36 @@ def test_offices_fall_back_to_the_default_row():
 
 def test_settings_round_trip_and_located_problems():
     settings = OfficeSettings.from_dict("NLRTM", {"capacity": {"physical": 20, "referral": None}, "random_rate": 0.02})
-    assert settings.as_dict() == {"capacity": {"physical": 20}, "random_rate": 0.02, "explore_rate": 0.05,
-                                  "random_inspection": "physical"}
+    assert settings.as_dict() == {
+        "capacity": {"physical": 20},
+        "random_rate": 0.02,
+        "explore_rate": 0.05,
+        "random_inspection": "physical",
+    }
     assert OfficeSettings.from_dict("NLRTM", settings.as_dict()) == settings
     assert settings.reserve("physical") == 1 and settings.reserve("nii") == 0 and settings.limit("nii") is None
     # exploration inspects: referral follow-ups hold no reserve, so none of their capacity lies unused
     assert OfficeSettings("XX", {"referral": 100}, explore_rate=0.05).reserve("referral") == 0
     with pytest.raises(InvalidSettings) as error:
-        OfficeSettings.from_dict("nl rtm", {"capacity": {"physical": -1, "xray": 3, "nii": 2.5}, "random_rate": 1.5,
-                                            "explore_rate": "much", "random_inspection": "referral", "colour": 1})
+        OfficeSettings.from_dict(
+            "nl rtm",
+            {
+                "capacity": {"physical": -1, "xray": 3, "nii": 2.5},
+                "random_rate": 1.5,
+                "explore_rate": "much",
+                "random_inspection": "referral",
+                "colour": 1,
+            },
+        )
     assert {(p.location, p.code) for p in error.value.problems} == {
-        ("colour", "unknown_field"), ("office", "invalid_office"), ("capacity.physical", "invalid_capacity"),
-        ("capacity.xray", "unknown_kind"), ("capacity.nii", "invalid_capacity"), ("random_rate", "invalid_rate"),
-        ("explore_rate", "invalid_rate"), ("random_inspection", "unknown_kind")}
+        ("colour", "unknown_field"),
+        ("office", "invalid_office"),
+        ("capacity.physical", "invalid_capacity"),
+        ("capacity.xray", "unknown_kind"),
+        ("capacity.nii", "invalid_capacity"),
+        ("random_rate", "invalid_rate"),
+        ("explore_rate", "invalid_rate"),
+        ("random_inspection", "unknown_kind"),
+    }
     with pytest.raises(InvalidSettings):
         OfficeSettings.from_dict("NLRTM", {"capacity": {"physical": True}})

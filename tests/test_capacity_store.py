@@ -33,8 +33,9 @@ SHIRTS, JERSEYS = {"goods__0__hs_code": "610910"}, {"goods__0__hs_code": "611020
 def scored(system, clock):
     with system.db.write() as conn:
         for id_, hs, score in (("SHIRTS", "6109", 75), ("JERSEYS", "6110", 95)):
-            profile_store.save(conn, SCORED.format(id=id_, hs=hs, score=score), actor="test", at=clock.now,
-                               activate=True)
+            profile_store.save(
+                conn, SCORED.format(id=id_, hs=hs, score=score), actor="test", at=clock.now, activate=True
+            )
     system.profiles.refresh()
     return system
 
@@ -54,9 +55,15 @@ def submit(system, number: str, *consignments: dict) -> list:
 
 
 def shirt(ref: str, **changes) -> dict:
-    return sea_consignment(master_document=ref, **{"goods__0__description": "T-shirts", **SHIRTS,
-                                                   "goods__0__value": {"amount": 100000, "currency": "USD"},
-                                                   **changes})  # 5 USD/kg: not undervalued apparel
+    return sea_consignment(
+        master_document=ref,
+        **{
+            "goods__0__description": "T-shirts",
+            **SHIRTS,
+            "goods__0__value": {"amount": 100000, "currency": "USD"},
+            **changes,
+        },
+    )  # 5 USD/kg: not undervalued apparel
 
 
 def stored(db: Database, decision_id: str) -> dict:
@@ -114,15 +121,36 @@ def test_settings_changed_at_run_time_take_effect_and_are_audited(scored, clock)
     assert after.outcome == "red"
 
     with scored.db.read() as conn:
-        events = conn.execute(sa.select(audit_events).where(audit_events.c.action == "office.settings_changed")
-                              .order_by(audit_events.c.event_id)).mappings().all()
+        events = (
+            conn.execute(
+                sa.select(audit_events)
+                .where(audit_events.c.action == "office.settings_changed")
+                .order_by(audit_events.c.event_id)
+            )
+            .mappings()
+            .all()
+        )
     assert [(e["actor"], e["subject"]) for e in events] == [("sven", "*"), ("sven", "NLRTM")]
-    assert events[1]["detail"] == {"before": None, "after": {"capacity": {"physical": 5}, "random_rate": 0.0,
-                                                             "explore_rate": 0.0, "random_inspection": "physical"}}
+    assert events[1]["detail"] == {
+        "before": None,
+        "after": {
+            "capacity": {"physical": 5},
+            "random_rate": 0.0,
+            "explore_rate": 0.0,
+            "random_inspection": "physical",
+        },
+    }
     set_office(scored, clock, "NLRTM", capacity={"physical": 6})
     with scored.db.read() as conn:
-        last = conn.execute(sa.select(audit_events.c.detail).where(audit_events.c.action == "office.settings_changed")
-                            .order_by(audit_events.c.event_id.desc())).scalars().first()
+        last = (
+            conn.execute(
+                sa.select(audit_events.c.detail)
+                .where(audit_events.c.action == "office.settings_changed")
+                .order_by(audit_events.c.event_id.desc())
+            )
+            .scalars()
+            .first()
+        )
     assert last["before"]["capacity"] == {"physical": 5} and last["after"]["capacity"] == {"physical": 6}
 
 

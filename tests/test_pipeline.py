@@ -9,15 +9,20 @@ from safelane.store import Database
 from safelane.store.schema import audit_events, consignments, decision_events, decisions, filing_versions, filings
 from tests.factories import air_consignment, filing, sea_consignment
 
-TONER_YEMEN = {"itinerary__place_of_loading": "YESAH", "goods__0__hs_code": "844399",
-               "goods__0__description": "Printer toner cartridges"}
+TONER_YEMEN = {
+    "itinerary__place_of_loading": "YESAH",
+    "goods__0__hs_code": "844399",
+    "goods__0__description": "Printer toner cartridges",
+}
 VIA_IRAN = {"itinerary__routing_countries": ["IR"], "goods__0__hs_code": "847130", "goods__0__description": "Laptops"}
 
 
 def counts(db: Database) -> dict[str, int]:
     with db.read() as conn:
-        return {t.name: conn.execute(sa.select(sa.func.count()).select_from(t)).scalar_one()
-                for t in (filings, filing_versions, consignments, decisions, decision_events)}
+        return {
+            t.name: conn.execute(sa.select(sa.func.count()).select_from(t)).scalar_one()
+            for t in (filings, filing_versions, consignments, decisions, decision_events)
+        }
 
 
 def submit(system, data: dict, filer: str = "ACME"):
@@ -42,8 +47,10 @@ def test_durable_before_acknowledged(system, database_url):
     [result] = submit(system, filing())
     other = Database(database_url)  # a new connection sees the committed filing
     with other.read() as conn:
-        assert conn.execute(sa.select(filings.c.status).where(filings.c.filing_id == result.filing_id)).scalar() \
+        assert (
+            conn.execute(sa.select(filings.c.status).where(filings.c.filing_id == result.filing_id)).scalar()
             == "active"
+        )
     other.dispose()
 
 
@@ -70,10 +77,20 @@ def test_amendment_answers_an_rfi_and_is_reassessed(system):
     assert v2.consignments[0].consignment_id == v1.consignments[0].consignment_id  # same consignment, new version
     assert v2.consignments[0].outcome == "ASSESSMENT_COMPLETE"
     with system.db.read() as conn:
-        old = conn.execute(sa.select(decisions.c.state, decisions.c.current)
-                           .where(decisions.c.decision_id == v1.consignments[0].decision_id)).one()
-        actions = conn.execute(sa.select(decision_events.c.action).where(
-            decision_events.c.decision_id == v1.consignments[0].decision_id)).scalars().all()
+        old = conn.execute(
+            sa.select(decisions.c.state, decisions.c.current).where(
+                decisions.c.decision_id == v1.consignments[0].decision_id
+            )
+        ).one()
+        actions = (
+            conn.execute(
+                sa.select(decision_events.c.action).where(
+                    decision_events.c.decision_id == v1.consignments[0].decision_id
+                )
+            )
+            .scalars()
+            .all()
+        )
     assert tuple(old) == ("closed", False)
     assert actions == ["decided", "answered_by_amendment"]
 
@@ -112,9 +129,18 @@ def test_rejected_message_leaves_only_an_audit_event(system):
 def test_batch_mixes_new_duplicate_and_conflict(system):
     submit(system, filing(document_number="A"))
     results = system.pipeline.submit(
-        system.pipeline.parse(orjson.dumps([filing(document_number="A"), filing(document_number="B"),
-                                            filing(air_consignment(goods__0__packages=3), document_number="A")]),
-                              filer="ACME"), actor="t")
+        system.pipeline.parse(
+            orjson.dumps(
+                [
+                    filing(document_number="A"),
+                    filing(document_number="B"),
+                    filing(air_consignment(goods__0__packages=3), document_number="A"),
+                ]
+            ),
+            filer="ACME",
+        ),
+        actor="t",
+    )
     assert [r.status for r in results] == ["duplicate", "accepted", "conflict"]
 
 
@@ -166,13 +192,22 @@ def test_one_bad_submission_does_not_fail_the_others_in_its_group(system, monkey
     assert outcomes == {"BOOM": "error", **{f"OK{i}": "accepted" for i in range(15)}}
 
 
-@pytest.mark.parametrize(("where", "changes", "location"), [
-    ("document number", {"document_number": "176-1111111\x1fX"}, "document_number"),
-    ("house document", {"consignments": [air_consignment(house_document="X\x1fY")]},
-     "consignments[0].house_document"),
-    ("party name", {"consignments": [air_consignment(consignor__name="Bright\x00Toys")]},
-     "consignments[0].consignor.name"),
-])
+@pytest.mark.parametrize(
+    ("where", "changes", "location"),
+    [
+        ("document number", {"document_number": "176-1111111\x1fX"}, "document_number"),
+        (
+            "house document",
+            {"consignments": [air_consignment(house_document="X\x1fY")]},
+            "consignments[0].house_document",
+        ),
+        (
+            "party name",
+            {"consignments": [air_consignment(consignor__name="Bright\x00Toys")]},
+            "consignments[0].consignor.name",
+        ),
+    ],
+)
 def test_control_characters_are_refused_where_they_stand(system, where, changes, location):
     """A separator or NUL in any identifier or text is a located problem, never stored (PostgreSQL refuses NUL)."""
     before = counts(system.db)

@@ -18,22 +18,28 @@ SCENARIOS = {
 
 def decision_for(system, outcome: str, filer: str = "ACME") -> str:
     data = filing(air_consignment(**SCENARIOS[outcome]), document_number=f"DOC-{outcome}")
-    [result] = system.pipeline.submit_message(orjson.dumps(data),
-                                              filer=filer, actor="filer-user")
+    [result] = system.pipeline.submit_message(orjson.dumps(data), filer=filer, actor="filer-user")
     [consignment] = result.consignments
     assert consignment.outcome == outcome
     return consignment.decision_id
 
 
 def do(system, decision_id, action, role="officer", filer=None, **kw):
-    return act(system.db, decision_id, action, actor=f"{role}-1", role=role, filer=filer, at=system.pipeline.clock(),
-               **kw)
+    return act(
+        system.db, decision_id, action, actor=f"{role}-1", role=role, filer=filer, at=system.pipeline.clock(), **kw
+    )
 
 
 def test_rfi_answered_with_information_then_closed_by_an_officer(system, clock):
     decision_id = decision_for(system, "RFI")
-    answered = do(system, decision_id, "information", role="filer", filer="ACME",
-                  data={"text": "End user is a hospital in Rotterdam; licence attached."})
+    answered = do(
+        system,
+        decision_id,
+        "information",
+        role="filer",
+        filer="ACME",
+        data={"text": "End user is a hospital in Rotterdam; licence attached."},
+    )
     assert (answered["outcome"], answered["state"]) == ("RFI", "answered")
     clock.now += timedelta(minutes=5)
     closed = do(system, decision_id, "close", note="end user verified")
@@ -48,8 +54,9 @@ def test_rfi_answered_with_information_then_closed_by_an_officer(system, clock):
     assert events[2]["at"] - events[1]["at"] == timedelta(minutes=5) and events[2]["at"].tzinfo is not None
 
 
-@pytest.mark.parametrize(("result", "outcome", "state"), [("clear", "ASSESSMENT_COMPLETE", "closed"),
-                                                          ("not_clear", "DNL", "open")])
+@pytest.mark.parametrize(
+    ("result", "outcome", "state"), [("clear", "ASSESSMENT_COMPLETE", "closed"), ("not_clear", "DNL", "open")]
+)
 def test_rfs_answered_by_a_screening_result(system, result, outcome, state):
     decision_id = decision_for(system, "RFS")
     done = do(system, decision_id, "screening", role="filer", filer="ACME", data={"method": "XRY", "result": result})
@@ -95,8 +102,9 @@ def test_officer_issues_a_referral_and_channels_close_after_control(system):
     decision_id = result.consignments[0].decision_id
     issued = do(system, decision_id, "issue", note="intelligence report 42", data={"referral": "RFS"})
     assert (issued["outcome"], issued["state"]) == ("RFS", "open")
-    [sea] = system.pipeline.submit_message(orjson.dumps(filing(sea_consignment(), document_number="S")),
-                                           filer="ACME", actor="f")
+    [sea] = system.pipeline.submit_message(
+        orjson.dumps(filing(sea_consignment(), document_number="S")), filer="ACME", actor="f"
+    )
     red = sea.consignments[0].decision_id
     with pytest.raises(ActionError):
         do(system, red, "issue", note="x", data={"referral": "DNL"})

@@ -78,8 +78,15 @@ def _split(flat: Sequence[T], sizes: Iterable[int]) -> list[list[T]]:
 def _result(assessed: Assessed, saved: Saved | None = None) -> ConsignmentResult:
     d, a = assessed.decision, assessed.assessment
     return ConsignmentResult(
-        assessed.lodgement.consignment_id, assessed.lodgement.consignment.reference, d.answer, d.outcome.value,
-        a.score, d.basis, assessed.findings, saved.decision_id if saved else None, saved.state if saved else None,
+        assessed.lodgement.consignment_id,
+        assessed.lodgement.consignment.reference,
+        d.answer,
+        d.outcome.value,
+        a.score,
+        d.basis,
+        assessed.findings,
+        saved.decision_id if saved else None,
+        saved.state if saved else None,
     )
 
 
@@ -94,9 +101,16 @@ def _carried(decision: Decision, row: dict[str, Any]) -> Decision:
 
 
 class Pipeline:
-    def __init__(self, engine: RiskEngine, policy: Policy, store: Database | None = None,
-                 clock: Callable[[], datetime] = utcnow, *, offices: Callable[[], Offices] | None = None,
-                 sample_key: bytes | None = None):
+    def __init__(
+        self,
+        engine: RiskEngine,
+        policy: Policy,
+        store: Database | None = None,
+        clock: Callable[[], datetime] = utcnow,
+        *,
+        offices: Callable[[], Offices] | None = None,
+        sample_key: bytes | None = None,
+    ):
         """`offices` gives the office settings (default: the store's, reloaded on change; without a store, the
         built-in default); `sample_key` keys the random sample and exploration draws (default: random)."""
         self.engine = engine
@@ -104,7 +118,8 @@ class Pipeline:
         self.store = store
         self.clock = clock
         self.offices: Callable[[], Offices] = offices or (
-            office_store.StoredOffices(store) if store is not None else Offices)
+            office_store.StoredOffices(store) if store is not None else Offices
+        )
         self.sample_key = sample_key if sample_key is not None else os.urandom(32)
         self._queue: list[_Ticket] = []  # group commit: callers waiting for the next transaction
         self._queue_lock = threading.Lock()
@@ -112,8 +127,9 @@ class Pipeline:
 
     # -- steps shared by every entry point -------------------------------------------------------
 
-    def parse(self, data: bytes, *, filer: str | None, format: str | None = None, actor: str = "system"
-              ) -> list[Filing]:
+    def parse(
+        self, data: bytes, *, filer: str | None, format: str | None = None, actor: str = "system"
+    ) -> list[Filing]:
         """Bytes to validated filings; a rejection is audited (when storing) and re-raised with its locations."""
         try:
             return formats.parse(data, format=format, filer=filer)
@@ -127,7 +143,12 @@ class Pipeline:
         return [
             Lodgement(
                 consignment_id(filer, filing.document_number, c.reference) if stored else c.reference,
-                c, filing.filing_kind, filer, filed_at, filing.document_number, filing.version,
+                c,
+                filing.filing_kind,
+                filer,
+                filed_at,
+                filing.document_number,
+                filing.version,
             )
             for c in filing.consignments
         ]
@@ -143,10 +164,13 @@ class Pipeline:
         """Assess and decide a batch under capacity; `used` is what earlier batches took today (none: nothing)."""
         assessments = self.engine.assess(lodgements)
         items = list(zip(lodgements, assessments, strict=True))
-        decisions = allocate(items, decide(items, self.policy), self.offices(), used or Usage(), self.policy,
-                             self.sample_key)
-        return [Assessed(lo, a, d, [f.as_dict() for f in a.findings])
-                for lo, a, d in zip(lodgements, assessments, decisions, strict=True)]
+        decisions = allocate(
+            items, decide(items, self.policy), self.offices(), used or Usage(), self.policy, self.sample_key
+        )
+        return [
+            Assessed(lo, a, d, [f.as_dict() for f in a.findings])
+            for lo, a, d in zip(lodgements, assessments, decisions, strict=True)
+        ]
 
     # -- without a store: the CLI's plain `assess` --------------------------------------------------
 
@@ -154,13 +178,16 @@ class Pipeline:
         received_at = self.clock()
         per_filing = [self._lodgements(f, received_at, stored=False) for f in batch]
         assessed = _split(self._assess([lo for los in per_filing for lo in los]), map(len, per_filing))
-        return [FilingResult("assessed", filing.document_number, filing.version, None, [_result(a) for a in items])
-                for filing, items in zip(batch, assessed, strict=True)]
+        return [
+            FilingResult("assessed", filing.document_number, filing.version, None, [_result(a) for a in items])
+            for filing, items in zip(batch, assessed, strict=True)
+        ]
 
     # -- with a store ----------------------------------------------------------------------------
 
-    def submit_message(self, data: bytes, *, filer: str | None, actor: str, format: str | None = None
-                       ) -> list[FilingResult]:
+    def submit_message(
+        self, data: bytes, *, filer: str | None, actor: str, format: str | None = None
+    ) -> list[FilingResult]:
         batch = self.parse(data, filer=filer, format=format, actor=actor)
         return self.submit(batch, actor=actor, raw=data if len(batch) == 1 else None)
 
@@ -231,8 +258,13 @@ class Pipeline:
         }
         for index, done, stored in zip(plan.new, accepted, saved, strict=True):
             filing = done.version.filing
-            answers[index] = FilingResult("accepted", filing.document_number, filing.version, done.version.filing_id,
-                                          [_result(a, s) for a, s in zip(done.items, stored, strict=True)])
+            answers[index] = FilingResult(
+                "accepted",
+                filing.document_number,
+                filing.version,
+                done.version.filing_id,
+                [_result(a, s) for a, s in zip(done.items, stored, strict=True)],
+            )
         if plan.duplicates:
             with store.read() as conn:
                 for index, (filing_id, version) in plan.duplicates.items():
@@ -241,8 +273,9 @@ class Pipeline:
                     answers[index] = FilingResult("duplicate", filing.document_number, version, filing_id, items)
         return [answers[i] for i in range(len(batch))]
 
-    def _resolve_amendments(self, store: Database, submissions: list["_Submission"]
-                            ) -> tuple[list["_Submission"], dict[int, Problem]]:
+    def _resolve_amendments(
+        self, store: Database, submissions: list["_Submission"]
+    ) -> tuple[list["_Submission"], dict[int, Problem]]:
         """An amendment naming what it amends becomes the next version of it (or the current one, if it
         repeats it: a retried amendment is a replay, not a new version)."""
         wanted = {(f.filer or "anonymous", f.amends) for f, _, _ in submissions if f.amends}
@@ -258,15 +291,15 @@ class Pipeline:
                 unknown[index] = Problem("amends", "nothing_to_amend", f"no filing {filing.amends} of this filer")
             elif filing.amends:
                 stored = known[(key[0], targets[key])]
-                filing = filing.model_copy(update={"document_number": targets[key],
-                                                   "version": stored.current_version})
+                filing = filing.model_copy(update={"document_number": targets[key], "version": stored.current_version})
                 if canonical(filing)[1] != stored.hashes.get(stored.current_version):
                     filing = filing.model_copy(update={"version": stored.current_version + 1})
             resolved.append((filing, actor, raw))
         return resolved, unknown
 
-    def _plan(self, submissions: list["_Submission"], known: dict[tuple[str, str], KnownFiling],
-              received_at: datetime) -> _Plan:
+    def _plan(
+        self, submissions: list["_Submission"], known: dict[tuple[str, str], KnownFiling], received_at: datetime
+    ) -> _Plan:
         plan = _Plan({}, {}, {})
         for index, (filing, actor, raw) in enumerate(submissions):
             if filing.amends and not known.get((filing.filer or "anonymous", filing.document_number)):
@@ -275,32 +308,52 @@ class Pipeline:
             document, digest = canonical(filing)
             stored = known.get(key)
             if stored is not None and stored.status == "withdrawn":
-                plan.conflicts[index] = Problem("document_number", "withdrawn",
-                                                f"filing {filing.document_number} was withdrawn")
+                plan.conflicts[index] = Problem(
+                    "document_number", "withdrawn", f"filing {filing.document_number} was withdrawn"
+                )
                 continue
             if stored is not None and filing.version in stored.hashes:
                 if stored.hashes[filing.version] == digest:
                     plan.duplicates[index] = (stored.filing_id, filing.version)
                 else:
                     plan.conflicts[index] = Problem(
-                        "version", "version_exists",
+                        "version",
+                        "version_exists",
                         f"version {filing.version} of {filing.document_number} was filed with other content; "
-                        f"file version {stored.current_version + 1} to amend it")
+                        f"file version {stored.current_version + 1} to amend it",
+                    )
                 continue
             if stored is not None and filing.version < stored.current_version:
                 plan.conflicts[index] = Problem(
-                    "version", "stale_version",
-                    f"version {stored.current_version} of {filing.document_number} is already filed")
+                    "version",
+                    "stale_version",
+                    f"version {stored.current_version} of {filing.document_number} is already filed",
+                )
                 continue
             filing_id = stored.filing_id if stored else new_id("F")
-            known[key] = KnownFiling(filing_id, "active", filing.version,
-                                     {**(stored.hashes if stored else {}), filing.version: digest})
-            plan.new[index] = NewVersion(filing, document, filing_id, stored is None, received_at,
-                                         filing.filed_at or received_at, digest, raw, actor)
+            known[key] = KnownFiling(
+                filing_id, "active", filing.version, {**(stored.hashes if stored else {}), filing.version: digest}
+            )
+            plan.new[index] = NewVersion(
+                filing,
+                document,
+                filing_id,
+                stored is None,
+                received_at,
+                filing.filed_at or received_at,
+                digest,
+                raw,
+                actor,
+            )
         return plan
 
-    def _carry_over(self, versions: Sequence[NewVersion], assessed: Sequence[Sequence[Assessed]],
-                    open_rows: list[dict[str, Any]], at: datetime) -> tuple[list[Accepted], list[dict[str, Any]]]:
+    def _carry_over(
+        self,
+        versions: Sequence[NewVersion],
+        assessed: Sequence[Sequence[Assessed]],
+        open_rows: list[dict[str, Any]],
+        at: datetime,
+    ) -> tuple[list[Accepted], list[dict[str, Any]]]:
         """Close open decisions of earlier versions: an RFI is answered by the amendment, the rest carry over.
 
         Returns the versions with their decisions as they stand after carry-over, and the decisions closed."""
@@ -317,15 +370,29 @@ class Pipeline:
                     if not answered:
                         decision = _carried(decision, row)
                     action = "answered_by_amendment" if answered else "carried_to_amendment"
-                    superseded.append({**row, "at": at, "actor": version.actor, "action": action,
-                                       "note": f"version {version.filing.version} filed"})
+                    superseded.append(
+                        {
+                            **row,
+                            "at": at,
+                            "actor": version.actor,
+                            "action": action,
+                            "note": f"version {version.filing.version} filed",
+                        }
+                    )
                 carried.append(item if decision is item.decision else replace(item, decision=decision))
             accepted.append(Accepted(version, tuple(carried)))
         actor_of = {v.filing_id: v.actor for v in versions}
         for rows in by_consignment.values():  # consignments the amendment no longer carries
-            superseded += [{**row, "at": at, "actor": actor_of.get(row["filing_id"], "safelane"),
-                            "action": "removed_by_amendment",
-                            "note": "the amendment no longer carries this consignment"} for row in rows]
+            superseded += [
+                {
+                    **row,
+                    "at": at,
+                    "actor": actor_of.get(row["filing_id"], "safelane"),
+                    "action": "removed_by_amendment",
+                    "note": "the amendment no longer carries this consignment",
+                }
+                for row in rows
+            ]
         return accepted, superseded
 
     def withdraw(self, filing_id: str, *, actor: str, filer: str | None) -> dict[str, Any]:
@@ -351,8 +418,14 @@ class Pipeline:
             return
         try:
             with self.store.write() as conn:
-                filing_store.add_audit(conn, self.clock(), actor, "filing.rejected", None,
-                                       {"bytes": size, "problems": [p.as_dict() for p in problems[:50]]})
+                filing_store.add_audit(
+                    conn,
+                    self.clock(),
+                    actor,
+                    "filing.rejected",
+                    None,
+                    {"bytes": size, "problems": [p.as_dict() for p in problems[:50]]},
+                )
         except sa.exc.SQLAlchemyError:
             log.exception("could not record the rejection of a message from %s", actor)
 

@@ -17,8 +17,13 @@ from safelane.store.filings import add_audit
 
 # Screening methods for high-risk air cargo (EU Regulation 2015/1998 vocabulary, as ICS2 uses it).
 SCREENING_METHODS = {
-    "PHS": "hand search", "VCK": "visual check", "XRY": "x-ray", "EDS": "explosive detection system",
-    "EDD": "explosive detection dogs", "ETD": "explosive trace detection", "CMD": "metal detection",
+    "PHS": "hand search",
+    "VCK": "visual check",
+    "XRY": "x-ray",
+    "EDS": "explosive detection system",
+    "EDD": "explosive detection dogs",
+    "ETD": "explosive trace detection",
+    "CMD": "metal detection",
     "AOM": "other means",
 }
 OFFICER_ROLES = frozenset({"officer", "supervisor", "admin"})
@@ -116,9 +121,19 @@ ACTIONS: dict[str, tuple[Rule, frozenset[str], bool]] = {
 }
 
 
-def act(db: Database, decision_id: str, action: str, *, actor: str, role: str, filer: str | None,
-        at: datetime, note: str | None = None, data: dict[str, Any] | None = None,
-        office: str | None = None) -> dict[str, Any]:
+def act(
+    db: Database,
+    decision_id: str,
+    action: str,
+    *,
+    actor: str,
+    role: str,
+    filer: str | None,
+    at: datetime,
+    note: str | None = None,
+    data: dict[str, Any] | None = None,
+    office: str | None = None,
+) -> dict[str, Any]:
     """Apply one action in one transaction; a filer only reaches its own decisions, an officer posted to an
     `office` only that office's."""
     if action not in ACTIONS:
@@ -138,10 +153,25 @@ def act(db: Database, decision_id: str, action: str, *, actor: str, role: str, f
         if not row["current"]:
             raise ActionError("this decision belongs to an earlier version of the filing")
         change = rule(row, data)
-        decision_store.record(conn, row, at=at, actor=actor, action=action, outcome=change.outcome,
-                              state=change.state, note=note, data=data or None)
-        add_audit(conn, at, actor, f"decision.{action}", decision_id,
-                  {"from": row["outcome"], "to": change.outcome, "state": change.state})
+        decision_store.record(
+            conn,
+            row,
+            at=at,
+            actor=actor,
+            action=action,
+            outcome=change.outcome,
+            state=change.state,
+            note=note,
+            data=data or None,
+        )
+        add_audit(
+            conn,
+            at,
+            actor,
+            f"decision.{action}",
+            decision_id,
+            {"from": row["outcome"], "to": change.outcome, "state": change.state},
+        )
         updated = decision_store.get(conn, decision_id)
     assert updated is not None
     return updated

@@ -25,8 +25,11 @@ def screening_policy() -> ScreeningPolicy:
     referral = os.environ.get("SAFELANE_SCREENING_REFERRAL", "RFS").upper()
     if referral not in (Referral.RFS.value, Referral.DNL.value):
         raise ValueError("SAFELANE_SCREENING_REFERRAL must be RFS or DNL")
-    return ScreeningPolicy(possible=_float("SAFELANE_SCREENING_POSSIBLE", POSSIBLE),
-                           strong=_float("SAFELANE_SCREENING_STRONG", STRONG), strong_referral=Referral(referral))
+    return ScreeningPolicy(
+        possible=_float("SAFELANE_SCREENING_POSSIBLE", POSSIBLE),
+        strong=_float("SAFELANE_SCREENING_STRONG", STRONG),
+        strong_referral=Referral(referral),
+    )
 
 
 @dataclass(frozen=True)

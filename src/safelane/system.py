@@ -32,8 +32,9 @@ class StoredProfiles(Refreshing[ProfileSet]):
     """The active profiles in the database, rebuilt when they change."""
 
     def __init__(self, db: Database, check_every: float = 1.0):
-        super().__init__(db, profile_store.revision, lambda conn: ProfileSet(profile_store.active(conn)),
-                         ProfileSet([]), check_every)
+        super().__init__(
+            db, profile_store.revision, lambda conn: ProfileSet(profile_store.active(conn)), ProfileSet([]), check_every
+        )
 
 
 @dataclass(frozen=True)
@@ -53,17 +54,32 @@ class StoredSystem(System):
 
 
 @overload
-def build(settings: Settings, *, store: Literal[True] = True, profiles_dir: Path | None = None,
-          assessors: Sequence[AssessorSpec] | None = None) -> StoredSystem: ...
+def build(
+    settings: Settings,
+    *,
+    store: Literal[True] = True,
+    profiles_dir: Path | None = None,
+    assessors: Sequence[AssessorSpec] | None = None,
+) -> StoredSystem: ...
 
 
 @overload
-def build(settings: Settings, *, store: bool, profiles_dir: Path | None = None,
-          assessors: Sequence[AssessorSpec] | None = None) -> System: ...
+def build(
+    settings: Settings,
+    *,
+    store: bool,
+    profiles_dir: Path | None = None,
+    assessors: Sequence[AssessorSpec] | None = None,
+) -> System: ...
 
 
-def build(settings: Settings, *, store: bool = True, profiles_dir: Path | None = None,
-          assessors: Sequence[AssessorSpec] | None = None) -> System:
+def build(
+    settings: Settings,
+    *,
+    store: bool = True,
+    profiles_dir: Path | None = None,
+    assessors: Sequence[AssessorSpec] | None = None,
+) -> System:
     """Profiles come from a folder when one is given, else from the database's active ones; the assessors are
     `assessors` when given, else the built-in ones and the installed plugins.
 

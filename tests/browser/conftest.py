@@ -35,14 +35,26 @@ from tests.web.conftest import PASSWORD, add_users, load_demo_profiles
 
 CHROMIUM = os.environ.get("SAFELANE_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).parents[2] / "test-artifacts" / "browser"
-USERS = {"olga": ("officer", None, None), "sam": ("supervisor", None, None), "acme": ("filer", "ACME", None),
-         "pieter": ("officer", None, "BEANR")}
+USERS = {
+    "olga": ("officer", None, None),
+    "sam": ("supervisor", None, None),
+    "acme": ("filer", "ACME", None),
+    "pieter": ("officer", None, "BEANR"),
+}
 # The generated traffic is the same on any calendar day: a fixed day and seed (it has open BEANR cases).
 # Only the worked filings move with the clock, by hours, so their time left reads the same whenever the tests run.
 TRAFFIC_DAY, TRAFFIC_SEED = date(2026, 6, 15), 11
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
-               "--disable-background-networking", "--disable-component-update", "--disable-default-apps",
-               "--disable-extensions"]
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-default-apps",
+    "--disable-extensions",
+]
 
 playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is missing: pip install -e '.[test]'")
 if not Path(CHROMIUM).exists():
@@ -58,9 +70,14 @@ def _free_port() -> int:
 def worked_filings(now: datetime) -> list[Filing]:
     """Filings the journey works on: a DNL (toner from Yemen) and a sea consignment the profiles send to red."""
     departure, arrival = (now + timedelta(hours=1)).isoformat(), (now + timedelta(hours=12)).isoformat()
-    dnl = air_consignment(house_document="HAWB-TONER-1", itinerary__place_of_loading="YESAH",
-                          goods__0__hs_code="844399", goods__0__description="Printer toner cartridges",
-                          itinerary__departure_at=departure, itinerary__arrival_at=arrival)
+    dnl = air_consignment(
+        house_document="HAWB-TONER-1",
+        itinerary__place_of_loading="YESAH",
+        goods__0__hs_code="844399",
+        goods__0__description="Printer toner cartridges",
+        itinerary__departure_at=departure,
+        itinerary__arrival_at=arrival,
+    )
     red = sea_consignment(master_document="MSCU7654321", consignor__name="Falcon Star General Trading")
     data = [filing(dnl, document_number="AWB-TONER-1"), filing(red, document_number="BL-RED-1")]
     return [f for d in data for f in parse(orjson.dumps(d), format="json", filer="ACME")]
@@ -93,9 +110,12 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     port = _free_port()
     executable = shutil.which("safelane", path=str(Path(sys.executable).parent)) or "safelane"
     log = (folder / "serve.log").open("wb")
-    server = subprocess.Popen([executable, "serve", "--port", str(port), "--database", database_url],
-                              stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "SAFELANE_LOG_LEVEL": "WARNING",
-                                                                   "SAFELANE_STRICT_TEMPLATES": "1"})
+    server = subprocess.Popen(
+        [executable, "serve", "--port", str(port), "--database", database_url],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env={**os.environ, "SAFELANE_LOG_LEVEL": "WARNING", "SAFELANE_STRICT_TEMPLATES": "1"},
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         for _ in range(150):

@@ -17,8 +17,11 @@ def no_external_requests(served: Served) -> None:
 def test_a_filers_credential_opens_no_consignment(page, served: Served) -> None:
     sign_in(page, "acme")  # ACME filed both worked consignments itself
     assert page.get_by_role("alert").inner_text() == "The workbench is for customs officers."
-    for path in (f"/consignments/{served.consignments[DNL]}", f"/consignments/{served.consignments[RED]}/outcome",
-                 "/seizures?format=csv"):
+    for path in (
+        f"/consignments/{served.consignments[DNL]}",
+        f"/consignments/{served.consignments[RED]}/outcome",
+        "/seizures?format=csv",
+    ):
         page.goto(path)
         assert "/signin" in page.url, path
         assert page.get_by_label("Password").is_visible()

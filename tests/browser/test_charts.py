@@ -71,7 +71,8 @@ def test_a_column_shows_its_value_on_hover_and_on_focus(page, served: Served) ->
     marks.first.focus()
     page.keyboard.press("ArrowRight")
     assert page.evaluate("document.activeElement.getAttribute('aria-label')") == marks.nth(1).get_attribute(
-        "aria-label")
+        "aria-label"
+    )
     assert tips.nth(1).is_visible()
     assert marks.nth(1).get_attribute("tabindex") == "0"  # the one tab stop moved with the focus
     shot(page, "dashboard-focus", 1366)

@@ -98,8 +98,10 @@ def test_04_the_consignment_page_explains_its_findings(page, served: Served) -> 
     findings = page.locator("#findings")
     assert "explosive devices hidden in printer toner cartridges" in findings.inner_text()  # the profile rationale
     assert findings.locator(".badge.DNL").count() >= 1
-    assert "Printer toner cartridges" in page.locator("section", has=page.get_by_role("heading", name="Goods")
-                                                      ).inner_text()
+    assert (
+        "Printer toner cartridges"
+        in page.locator("section", has=page.get_by_role("heading", name="Goods")).inner_text()
+    )
     assert page.get_by_role("form", name="Lift the DNL").is_visible()
     check(page, served, "04-consignment")
 
@@ -168,7 +170,10 @@ def test_07_the_seizure_is_listed_and_exported(page, served: Served) -> None:
     assert seized[0]["consignment_id"] == served.consignments[RED]
     assert (seized[0]["commodity"], float(seized[0]["quantity"]), seized[0]["unit"]) == ("cocaine", 48.5, "kg")
     assert (seized[0]["concealment"], seized[0]["detection"], seized[0]["offence"]) == (
-        "container_structure", "physical_examination", "smuggling")
+        "container_structure",
+        "physical_examination",
+        "smuggling",
+    )
     assert (seized[0]["method"], seized[0]["recorded_by"]) == ("physical", "olga")
 
 

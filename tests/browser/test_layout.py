@@ -9,7 +9,8 @@ def test_queue_rows_do_not_wrap(page, served: Served) -> None:
     heights = page.locator("table.queue tbody tr").evaluate_all("rows => rows.map(r => r.offsetHeight)")
     line = page.locator("table.queue tbody td").first.evaluate(
         "td => parseFloat(getComputedStyle(td).lineHeight) + parseFloat(getComputedStyle(td).paddingTop)"
-        " + parseFloat(getComputedStyle(td).paddingBottom)")
+        " + parseFloat(getComputedStyle(td).paddingBottom)"
+    )
     assert heights and max(heights) <= line + 4, (max(heights), line)
     assert page.evaluate("document.documentElement.scrollWidth") <= 1366
     page.screenshot(path=str(ARTIFACTS / "layout-queue.png"))

@@ -13,8 +13,11 @@ XFZB = FIXTURES / "messages" / "cargo-xml" / "riege__SEL22222222_XFZB.xml"
 
 
 def test_a_house_waybill_without_hs_codes_opens_with_its_goods(page, served: Served) -> None:
-    filed = httpx.post(f"{served.url}/v1/filings", content=XFZB.read_bytes(),
-                       headers={"Authorization": f"Bearer {served.keys['acme']}"})
+    filed = httpx.post(
+        f"{served.url}/v1/filings",
+        content=XFZB.read_bytes(),
+        headers={"Authorization": f"Bearer {served.keys['acme']}"},
+    )
     assert filed.status_code == 201, filed.text
     [consignment] = filed.json()["filings"][0]["consignments"]
     sign_in(page, "olga")

@@ -35,14 +35,14 @@ def test_the_case_file_in_plain_terms(system):
     consignment_id = submit(system, "A-DNL", air_consignment(**DNL, itinerary__routing_countries=["OM"]))
     case = load(system, consignment_id)
     assert case is not None and case.office == "DEFRA" and case.filer == "ACME"
-    assert [(s.code, s.kind) for s in case.route] == [("YESAH", "loading"), ("OM", "routing"),
-                                                     ("DEFRA", "unloading")]
+    assert [(s.code, s.kind) for s in case.route] == [("YESAH", "loading"), ("OM", "routing"), ("DEFRA", "unloading")]
     assert "Yemen" in case.route[0].name and case.route[1].name == "Oman (OM)" and "Frankfurt" in case.route[2].name
     assert case.goods[0]["hs_code"] == "844399" and case.goods[0]["hs_description"]
     assert case.parties[1]["role"] == "consignee" and case.parties[1]["identifiers"][0]["scheme"] == "EORI"
     [profiles] = [g for g in case.groups if g.assessor == "profiles"]
-    assert profiles.findings[0]["code"] == "AIR-TONER-YE" and "Profile AIR-TONER-YE" in profiles.findings[0][
-        "explanation"]
+    assert (
+        profiles.findings[0]["code"] == "AIR-TONER-YE" and "Profile AIR-TONER-YE" in profiles.findings[0]["explanation"]
+    )
     assert [e["action"] for e in case.events] == ["decided"]
     assert case.raw is not None and "YESAH" in case.raw  # the message as received
     assert case.deadline is not None and case.is_current
@@ -52,8 +52,9 @@ def test_the_case_file_in_plain_terms(system):
 def test_versions_of_an_amended_filing(system):
     first = filing(air_consignment(**RFI), document_number="A-RFI")
     system.pipeline.submit_message(orjson.dumps(first), filer="ACME", actor="filer")
-    amended = filing(air_consignment(goods__0__description="Laptops for a hospital"), document_number="A-RFI",
-                     version=2)
+    amended = filing(
+        air_consignment(goods__0__description="Laptops for a hospital"), document_number="A-RFI", version=2
+    )
     [result] = system.pipeline.submit_message(orjson.dumps(amended), filer="ACME", actor="filer")
     consignment_id = result.consignments[0].consignment_id
     case = load(system, consignment_id)
@@ -80,11 +81,26 @@ def test_a_screening_hit_beside_the_listed_entry(system, clock):
 def test_notes_assignment_and_document_requests(system, clock, officers):
     consignment_id = submit(system, "S-RED", sea_consignment())  # red at NLRTM
     who = {"at": clock.now}
-    notes.add_note(system.db, consignment_id, "Container seal number differs from the manifest.", actor="olga",
-                   role="officer", office="NLRTM", **who)
+    notes.add_note(
+        system.db,
+        consignment_id,
+        "Container seal number differs from the manifest.",
+        actor="olga",
+        role="officer",
+        office="NLRTM",
+        **who,
+    )
     notes.assign(system.db, consignment_id, "olga", actor="sam", role="supervisor", office=None, **who)
-    notes.request_documents(system.db, consignment_id, ["commercial_invoice", "packing_list"], "For the scan.",
-                            actor="olga", role="officer", office="NLRTM", **who)
+    notes.request_documents(
+        system.db,
+        consignment_id,
+        ["commercial_invoice", "packing_list"],
+        "For the scan.",
+        actor="olga",
+        role="officer",
+        office="NLRTM",
+        **who,
+    )
     case = load(system, consignment_id)
     assert [n["text"] for n in case.notes] == ["Container seal number differs from the manifest."]
     assert case.current["assigned_to"] == "olga" and case.assignments[0]["data"] == {"to": "olga", "from": None}
@@ -92,27 +108,51 @@ def test_notes_assignment_and_document_requests(system, clock, officers):
     assert [e["action"] for e in case.events] == ["decided", "assign", "request_documents"]
     assert case.events[-1]["to_outcome"] == "red" and case.events[-1]["to_state"] == "open"  # nothing else moved
     with system.db.read() as conn:
-        actions = set(conn.execute(sa.select(audit_events.c.action).where(
-            audit_events.c.subject == consignment_id)).scalars())
+        actions = set(
+            conn.execute(sa.select(audit_events.c.action).where(audit_events.c.subject == consignment_id)).scalars()
+        )
     assert actions == {"case.note", "case.assignment", "case.document_request"}
 
 
-@pytest.mark.parametrize(("call", "status", "location"), [
-    (lambda db, c, w: notes.add_note(db, c, "  ", actor="olga", role="officer", office="NLRTM", **w), 422, "text"),
-    (lambda db, c, w: notes.add_note(db, c, "x", actor="pieter", role="officer", office="BEANR", **w), 403,
-     "consignment_id"),
-    (lambda db, c, w: notes.add_note(db, c, "x", actor="acme", role="filer", office=None, **w), 403, "action"),
-    (lambda db, c, w: notes.assign(db, c, "pieter", actor="sam", role="supervisor", office=None, **w), 422,
-     "officer"),
-    (lambda db, c, w: notes.assign(db, c, "nobody", actor="sam", role="supervisor", office=None, **w), 422,
-     "officer"),
-    (lambda db, c, w: notes.request_documents(db, c, ["passport"], "x", actor="olga", role="officer",
-                                              office="NLRTM", **w), 422, "documents"),
-    (lambda db, c, w: notes.request_documents(db, c, [], "x", actor="olga", role="officer", office="NLRTM", **w),
-     422, "documents"),
-    (lambda db, c, w: notes.add_note(db, "C-none", "x", actor="olga", role="officer", office=None, **w), 404,
-     "consignment_id"),
-])
+@pytest.mark.parametrize(
+    ("call", "status", "location"),
+    [
+        (lambda db, c, w: notes.add_note(db, c, "  ", actor="olga", role="officer", office="NLRTM", **w), 422, "text"),
+        (
+            lambda db, c, w: notes.add_note(db, c, "x", actor="pieter", role="officer", office="BEANR", **w),
+            403,
+            "consignment_id",
+        ),
+        (lambda db, c, w: notes.add_note(db, c, "x", actor="acme", role="filer", office=None, **w), 403, "action"),
+        (
+            lambda db, c, w: notes.assign(db, c, "pieter", actor="sam", role="supervisor", office=None, **w),
+            422,
+            "officer",
+        ),
+        (
+            lambda db, c, w: notes.assign(db, c, "nobody", actor="sam", role="supervisor", office=None, **w),
+            422,
+            "officer",
+        ),
+        (
+            lambda db, c, w: notes.request_documents(
+                db, c, ["passport"], "x", actor="olga", role="officer", office="NLRTM", **w
+            ),
+            422,
+            "documents",
+        ),
+        (
+            lambda db, c, w: notes.request_documents(db, c, [], "x", actor="olga", role="officer", office="NLRTM", **w),
+            422,
+            "documents",
+        ),
+        (
+            lambda db, c, w: notes.add_note(db, "C-none", "x", actor="olga", role="officer", office=None, **w),
+            404,
+            "consignment_id",
+        ),
+    ],
+)
 def test_case_work_is_checked(system, clock, officers, call, status, location):
     consignment_id = submit(system, "S-RED", sea_consignment())
     with pytest.raises(ActionError) as refused:
@@ -126,8 +166,18 @@ def test_channel_change_needs_a_reason_and_a_declaration(system, clock):
     decision_id = load(system, red).current["decision_id"]
 
     def change(channel, note="seal intact, scan clean", role="officer", office=None):
-        return act(system.db, decision_id, "channel", actor="olga", role=role, filer=None, at=clock.now,
-                   note=note, data={"channel": channel}, office=office)
+        return act(
+            system.db,
+            decision_id,
+            "channel",
+            actor="olga",
+            role=role,
+            filer=None,
+            at=clock.now,
+            note=note,
+            data={"channel": channel},
+            office=office,
+        )
 
     with pytest.raises(ActionError) as no_reason:
         change("green", note=None)
@@ -149,23 +199,60 @@ def test_channel_change_needs_a_reason_and_a_declaration(system, clock):
     with system.db.read() as conn:
         events = decision_store.events(conn, decision_id)
     assert [(e["action"], e["from_outcome"], e["to_outcome"], e["to_state"]) for e in events[1:]] == [
-        ("channel", "red", "yellow", "open"), ("channel", "yellow", "green", "closed")]
+        ("channel", "red", "yellow", "open"),
+        ("channel", "yellow", "green", "closed"),
+    ]
     dnl = load(system, submit(system, "A-DNL", air_consignment(**DNL))).current["decision_id"]
     with pytest.raises(ActionError) as referral:
-        act(system.db, dnl, "channel", actor="olga", role="officer", filer=None, at=clock.now, note="x",
-            data={"channel": "green"})
+        act(
+            system.db,
+            dnl,
+            "channel",
+            actor="olga",
+            role="officer",
+            filer=None,
+            at=clock.now,
+            note="x",
+            data={"channel": "green"},
+        )
     assert referral.value.status == 409
 
 
 def test_officers_lift_any_standing_referral_and_do_not_issue_one_twice(system, clock):
     rfi = load(system, submit(system, "A-RFI", air_consignment(**RFI))).current["decision_id"]
     with pytest.raises(ActionError) as twice:
-        act(system.db, rfi, "issue", actor="olga", role="officer", filer=None, at=clock.now, note="again",
-            data={"referral": "RFI"})
+        act(
+            system.db,
+            rfi,
+            "issue",
+            actor="olga",
+            role="officer",
+            filer=None,
+            at=clock.now,
+            note="again",
+            data={"referral": "RFI"},
+        )
     assert twice.value.status == 409
-    lifted = act(system.db, rfi, "lift", actor="olga", role="officer", filer=None, at=clock.now,
-                 note="end user confirmed by phone")
+    lifted = act(
+        system.db,
+        rfi,
+        "lift",
+        actor="olga",
+        role="officer",
+        filer=None,
+        at=clock.now,
+        note="end user confirmed by phone",
+    )
     assert (lifted["outcome"], lifted["state"]) == ("ASSESSMENT_COMPLETE", "closed")
-    reissued = act(system.db, rfi, "issue", actor="olga", role="officer", filer=None, at=clock.now,
-                   note="new intelligence", data={"referral": "DNL"})
+    reissued = act(
+        system.db,
+        rfi,
+        "issue",
+        actor="olga",
+        role="officer",
+        filer=None,
+        at=clock.now,
+        note="new intelligence",
+        data={"referral": "DNL"},
+    )
     assert (reissued["outcome"], reissued["state"]) == ("DNL", "open")

@@ -20,13 +20,24 @@ from safelane.store.schema import decisions, inspection_outcomes
 from tests.factories import air_consignment, filing, sea_consignment
 
 DAY = Window(datetime(2026, 11, 20, tzinfo=UTC), datetime(2026, 11, 21, tzinfo=UTC))
-TONER_YEMEN = {"itinerary__place_of_loading": "YESAH", "goods__0__hs_code": "844399",
-               "goods__0__description": "Printer toner cartridges"}
-LAPTOPS_VIA_KP = {"itinerary__routing_countries": ["KP"], "goods__0__hs_code": "847130",
-                  "goods__0__description": "Laptops"}
-SEA_GREEN = {"consignor__address__country": "CN", "goods__0__description": "Wooden chairs",
-             "goods__0__hs_code": "940161", "goods__0__origin_country": "CN", "itinerary__place_of_loading": "CNSHA",
-             "itinerary__routing_countries": None}
+TONER_YEMEN = {
+    "itinerary__place_of_loading": "YESAH",
+    "goods__0__hs_code": "844399",
+    "goods__0__description": "Printer toner cartridges",
+}
+LAPTOPS_VIA_KP = {
+    "itinerary__routing_countries": ["KP"],
+    "goods__0__hs_code": "847130",
+    "goods__0__description": "Laptops",
+}
+SEA_GREEN = {
+    "consignor__address__country": "CN",
+    "goods__0__description": "Wooden chairs",
+    "goods__0__hs_code": "940161",
+    "goods__0__origin_country": "CN",
+    "itinerary__place_of_loading": "CNSHA",
+    "itinerary__routing_countries": None,
+}
 
 
 def at(hour: int, minute: int = 0) -> datetime:
@@ -48,14 +59,25 @@ def row_of(system, decision_id: str) -> str:
         return conn.execute(sa.select(decisions.c.row_id).where(decisions.c.decision_id == decision_id)).scalar_one()
 
 
-def outcome(system, decision_id: str, result: str, recorded: datetime, *, selection: str | None = None,
-            by_decision: bool = False) -> str:
+def outcome(
+    system,
+    decision_id: str,
+    result: str,
+    recorded: datetime,
+    *,
+    selection: str | None = None,
+    by_decision: bool = False,
+) -> str:
     """An inspection outcome as store.models records it; optionally with the workbench's decision and selection."""
     with system.db.write() as conn:
-        outcome_id = model_store.record_outcome(conn, row_of(system, decision_id), method="physical", result=result,
-                                                actor="olga", at=recorded)
-        conn.execute(inspection_outcomes.update().where(inspection_outcomes.c.outcome_id == outcome_id)
-                     .values(selection=selection, decision_id=decision_id if by_decision else None))
+        outcome_id = model_store.record_outcome(
+            conn, row_of(system, decision_id), method="physical", result=result, actor="olga", at=recorded
+        )
+        conn.execute(
+            inspection_outcomes.update()
+            .where(inspection_outcomes.c.outcome_id == outcome_id)
+            .values(selection=selection, decision_id=decision_id if by_decision else None)
+        )
     return outcome_id
 
 
@@ -73,11 +95,23 @@ def day(system, clock):
         "e": submit(system, clock, "E", sea_consignment(**SEA_GREEN), received=at(10), filed=at(9, 58)),
     }
     assert [made[k].outcome for k in "abcde"] == ["ASSESSMENT_COMPLETE", "DNL", "RFI", "red", "green"]
-    act(system.db, made["c"].decision_id, "issue", actor="olga", role="officer", filer=None, at=at(9, 35),
-        note="needs screening", data={"referral": "RFS"})
+    act(
+        system.db,
+        made["c"].decision_id,
+        "issue",
+        actor="olga",
+        role="officer",
+        filer=None,
+        at=at(9, 35),
+        note="needs screening",
+        data={"referral": "RFS"},
+    )
     with system.db.write() as conn:  # E as a decision stored before selections had names: only `random` says so
-        conn.execute(decisions.update().where(decisions.c.decision_id == made["e"].decision_id)
-                     .values(selection=None, random=True))
+        conn.execute(
+            decisions.update()
+            .where(decisions.c.decision_id == made["e"].decision_id)
+            .values(selection=None, random=True)
+        )
     ids = {
         "b": outcome(system, made["b"].decision_id, "seizure", at(12)),  # selection from the row's decision
         "c": outcome(system, made["c"].decision_id, "irregularity", at(12), selection="risk"),
@@ -87,14 +121,26 @@ def day(system, clock):
         "late": outcome(system, made["d"].decision_id, "seizure", at(23, 59) + timedelta(minutes=5)),
     }
     with system.db.write() as conn:
-        for key, office, commodity, quantity, unit in (("b", "DEFRA", "explosives", 2.5, "kg"),
-                                                       ("d", "NLRTM", "cigarettes", 1000, "pieces"),
-                                                       ("e", "NLRTM", "cigarettes", 500, "pieces"),
-                                                       ("late", "NLRTM", "cocaine", 9, "kg")):
-            seizure_store.add(conn, outcome_id=ids[key], consignment_id=made[key if key != "late" else "d"]
-                              .consignment_id, office=office, at=at(16) if key != "late" else at(23, 59) +
-                              timedelta(minutes=5), actor="olga", commodity=commodity, quantity=quantity, unit=unit,
-                              concealment="false_bottom", detection="xray", offence="smuggling")
+        for key, office, commodity, quantity, unit in (
+            ("b", "DEFRA", "explosives", 2.5, "kg"),
+            ("d", "NLRTM", "cigarettes", 1000, "pieces"),
+            ("e", "NLRTM", "cigarettes", 500, "pieces"),
+            ("late", "NLRTM", "cocaine", 9, "kg"),
+        ):
+            seizure_store.add(
+                conn,
+                outcome_id=ids[key],
+                consignment_id=made[key if key != "late" else "d"].consignment_id,
+                office=office,
+                at=at(16) if key != "late" else at(23, 59) + timedelta(minutes=5),
+                actor="olga",
+                commodity=commodity,
+                quantity=quantity,
+                unit=unit,
+                concealment="false_bottom",
+                detection="xray",
+                offence="smuggling",
+            )
     return made
 
 
@@ -125,8 +171,7 @@ def test_filings_per_hour_by_mode(system, day):
     assert figure.rows[0]["period"] == "2026-11-20 00:00" and figure.rows[-1]["period"] == "2026-11-20 23:00"
     with system.db.read() as conn:  # longer than two days: per day
         days = dashboard.filings(conn, Window(DAY.start - timedelta(days=2), DAY.end))
-    assert [(r["period"], r["total"]) for r in days.rows] == [
-        ("2026-11-18", 0), ("2026-11-19", 0), ("2026-11-20", 5)]
+    assert [(r["period"], r["total"]) for r in days.rows] == [("2026-11-18", 0), ("2026-11-19", 0), ("2026-11-20", 5)]
 
 
 def test_mixes_are_of_current_decisions(system, day):
@@ -134,7 +179,11 @@ def test_mixes_are_of_current_decisions(system, day):
     assert referrals == {"ASSESSMENT_COMPLETE": 1, "RFI": 0, "RFS": 1, "DNL": 1}  # C's RFI became an RFS
     channels = read(system, "channels").rows
     assert [(r["outcome"], r["consignments"], r["share"]) for r in channels] == [
-        ("green", 1, 0.5), ("blue", 0, 0.0), ("yellow", 0, 0.0), ("red", 1, 0.5)]
+        ("green", 1, 0.5),
+        ("blue", 0, 0.0),
+        ("yellow", 0, 0.0),
+        ("red", 1, 0.5),
+    ]
 
 
 def test_queue_age_from_decision_to_now(system, day):
@@ -152,11 +201,21 @@ def test_queue_age_from_decision_to_now(system, day):
 def test_decision_time_percentiles(system, day):
     automatic, officer = read(system, "decision_time").rows
     delays = [60.0, 600.0, 3600.0, 0.0, 120.0]  # A to E: received minus filed
-    assert automatic == {"measure": "filing to decision", "decisions": 5, "p50_seconds": nearest_rank(delays, 50),
-                         "p90_seconds": nearest_rank(delays, 90), "p99_seconds": nearest_rank(delays, 99)}
+    assert automatic == {
+        "measure": "filing to decision",
+        "decisions": 5,
+        "p50_seconds": nearest_rank(delays, 50),
+        "p90_seconds": nearest_rank(delays, 90),
+        "p99_seconds": nearest_rank(delays, 99),
+    }
     assert (automatic["p50_seconds"], automatic["p90_seconds"]) == (120.0, 3600.0)
-    assert officer == {"measure": "filing to officer action", "decisions": 1, "p50_seconds": 5400.0,
-                       "p90_seconds": 5400.0, "p99_seconds": 5400.0}  # C: filed 08:05, RFS issued by olga at 09:35
+    assert officer == {
+        "measure": "filing to officer action",
+        "decisions": 1,
+        "p50_seconds": 5400.0,
+        "p90_seconds": 5400.0,
+        "p99_seconds": 5400.0,
+    }  # C: filed 08:05, RFS issued by olga at 09:35
 
 
 def test_hit_rate_targeted_against_random(system, day):
@@ -175,11 +234,14 @@ def test_hit_rate_targeted_against_random(system, day):
 
 def test_seizures_by_commodity(system, day):
     rows = read(system, "seizures").rows
-    assert rows == [{"commodity": "cigarettes", "seizures": 2, "quantity": 1500.0, "unit": "pieces"},
-                    {"commodity": "explosives", "seizures": 1, "quantity": 2.5, "unit": "kg"}]  # cocaine: next day
+    assert rows == [
+        {"commodity": "cigarettes", "seizures": 2, "quantity": 1500.0, "unit": "pieces"},
+        {"commodity": "explosives", "seizures": 1, "quantity": 2.5, "unit": "kg"},
+    ]  # cocaine: next day
     with system.db.read() as conn:
-        assert [r["commodity"] for r in dashboard.seizures_by_commodity(conn, Window(DAY.start, DAY.end, "DEFRA"))
-                .rows] == ["explosives"]
+        assert [
+            r["commodity"] for r in dashboard.seizures_by_commodity(conn, Window(DAY.start, DAY.end, "DEFRA")).rows
+        ] == ["explosives"]
 
 
 def test_office_filter_hides_other_offices(system, day):

@@ -15,8 +15,11 @@ AT = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 
 
 def _submit(system, number: str, version: int = 1, **changes):
-    data = filing(air_consignment(master_document="176-12345675", house_document=f"H-{number}", **changes),
-                  document_number=f"DOC-{number}", version=version)
+    data = filing(
+        air_consignment(master_document="176-12345675", house_document=f"H-{number}", **changes),
+        document_number=f"DOC-{number}",
+        version=version,
+    )
     [result] = system.pipeline.submit_message(orjson.dumps(data), filer="ACME", actor="test")
     [consignment] = result.consignments
     return consignment
@@ -29,9 +32,15 @@ def _current(conn, consignment_id: str) -> dict:
 def _record(system, consignment_id: str, result: str, *, with_decision: bool = True, minutes: int = 0) -> None:
     with system.db.write() as conn:
         row = _current(conn, consignment_id)
-        model_store.record_outcome(conn, row["row_id"], method="physical", result=result, actor="olga",
-                                   at=AT + timedelta(minutes=minutes),
-                                   decision_id=row["decision_id"] if with_decision else None)
+        model_store.record_outcome(
+            conn,
+            row["row_id"],
+            method="physical",
+            result=result,
+            actor="olga",
+            at=AT + timedelta(minutes=minutes),
+            decision_id=row["decision_id"] if with_decision else None,
+        )
 
 
 @pytest.fixture
@@ -58,8 +67,13 @@ def test_selections_inspections_hits_and_rate(system, decided):
         found = effectiveness.by_profile(conn)
     assert found["AIR-TONER-YE"] == effectiveness.Effectiveness("AIR-TONER-YE", selections=4, inspections=3, hits=2)
     assert found["AIR-TONER-YE"].hit_rate == pytest.approx(2 / 3)
-    assert found["PARTY-WATCH-FALCON"].as_dict() == {"profile_id": "PARTY-WATCH-FALCON", "selections": 1,
-                                                     "inspections": 1, "hits": 1, "hit_rate": 1.0}
+    assert found["PARTY-WATCH-FALCON"].as_dict() == {
+        "profile_id": "PARTY-WATCH-FALCON",
+        "selections": 1,
+        "inspections": 1,
+        "hits": 1,
+        "hit_rate": 1.0,
+    }
     assert set(found) == {"AIR-TONER-YE", "PARTY-WATCH-FALCON"}
 
 

@@ -25,8 +25,24 @@ NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 
 
 def _demo(url: str, *extra: str):
-    return runner.invoke(app, ["demo", "--no-serve", "--consignments", "300", "--history-days", "10",
-                               "--history-per-day", "150", "--now", NOW.isoformat(), "--database", url, *extra])
+    return runner.invoke(
+        app,
+        [
+            "demo",
+            "--no-serve",
+            "--consignments",
+            "300",
+            "--history-days",
+            "10",
+            "--history-per-day",
+            "150",
+            "--now",
+            NOW.isoformat(),
+            "--database",
+            url,
+            *extra,
+        ],
+    )
 
 
 def _text(output: str) -> str:
@@ -54,10 +70,21 @@ def _read(url: str, query):
 def test_demo_says_what_it_built_and_where(built):
     _, output = built
     out = _text(output)
-    for text in ("7 demo profiles active", "over 10 days of history", "300 in the last 24 hours up to 2026-06-01 12:00",
-                 "PLACI referrals", "Channels", "Profile hits", "AIR-TONER-YE", "EXPRESS-NIGHT-PHONES",
-                 "Credentials (shown once)", "carrier-ocean", "Selection under capacity",
-                 "Simulated inspections (recorded by 'demo-inspector')", "SAFELANE_DATABASE_URL=sqlite:////"):
+    for text in (
+        "7 demo profiles active",
+        "over 10 days of history",
+        "300 in the last 24 hours up to 2026-06-01 12:00",
+        "PLACI referrals",
+        "Channels",
+        "Profile hits",
+        "AIR-TONER-YE",
+        "EXPRESS-NIGHT-PHONES",
+        "Credentials (shown once)",
+        "carrier-ocean",
+        "Selection under capacity",
+        "Simulated inspections (recorded by 'demo-inspector')",
+        "SAFELANE_DATABASE_URL=sqlite:////",
+    ):
         assert text in out
     assert out.count("sl_") == 4  # one key per user, shown once
 
@@ -72,8 +99,12 @@ def test_the_printed_password_opens_the_workbench(built):
 def test_demo_users_filers_and_offices(built):
     url, _ = built
     users = _read(url, lambda conn: {u["name"]: (u["role"], u["filer"]) for u in user_store.listing(conn)})
-    assert users == {"officer": ("officer", None), "supervisor": ("supervisor", None),
-                     "fwd-hkg": ("filer", "fwd-hkg"), "carrier-ocean": ("filer", "carrier-ocean")}
+    assert users == {
+        "officer": ("officer", None),
+        "supervisor": ("supervisor", None),
+        "fwd-hkg": ("filer", "fwd-hkg"),
+        "carrier-ocean": ("filer", "carrier-ocean"),
+    }
     filers = _read(url, lambda conn: {f["filer"] for f in filing_store.list_filings(conn, filer=None, limit=500)})
     assert filers == {"fwd-hkg", "carrier-ocean"}
     offices = _read(url, lambda conn: {row["office"]: row["changed_by"] for row in office_store.listing(conn)})
@@ -82,10 +113,18 @@ def test_demo_users_filers_and_offices(built):
 
 def _decided(conn) -> list[dict]:
     """Every first decision of a consignment, with when the consignment was filed."""
-    query = (sa.select(decisions.c.consignment_id, decisions.c.outcome, decisions.c.selection, decisions.c.decided_at,
-                       consignments.c.filed_at)
-             .join(consignments, consignments.c.row_id == decisions.c.row_id)
-             .where(decisions.c.current.is_(True)).order_by(decisions.c.consignment_id))
+    query = (
+        sa.select(
+            decisions.c.consignment_id,
+            decisions.c.outcome,
+            decisions.c.selection,
+            decisions.c.decided_at,
+            consignments.c.filed_at,
+        )
+        .join(consignments, consignments.c.row_id == decisions.c.row_id)
+        .where(decisions.c.current.is_(True))
+        .order_by(decisions.c.consignment_id)
+    )
     return [dict(r) for r in conn.execute(query).mappings()]
 
 
@@ -163,15 +202,21 @@ def test_the_demo_never_builds_into_another_store(tmp_path):
     assert _read(f"sqlite:///{other}", lambda conn: [u["name"] for u in user_store.listing(conn)]) == ["alice"]
 
 
-HOLD = "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.execute('select 1 from sqlite_master').fetchall(); " \
-       "print('open', flush=True); sys.stdin.read()"
+HOLD = (
+    "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.execute('select 1 from sqlite_master').fetchall(); "
+    "print('open', flush=True); sys.stdin.read()"
+)
 
 
 def test_reset_refuses_a_database_another_process_has_open(tmp_path):
     url = f"sqlite:///{tmp_path / 'demo.db'}"
     assert _demo(url).exit_code == 0
-    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(tmp_path / "demo.db")], stdin=subprocess.PIPE,
-                              stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD, str(tmp_path / "demo.db")],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout.readline().strip() == "open"
         assert in_use(tmp_path / "demo.db")

@@ -28,8 +28,11 @@ def test_set_show_list_and_refusals(database_url):
     assert first.exit_code == 0, first.output
     second = run("offices", "set", "NLRTM", "--documentary", "40", "--random-rate", "0.02", *url)
     assert orjson.loads(second.stdout)["settings"] == {
-        "capacity": {"documentary": 40, "nii": 5, "physical": 20}, "random_rate": 0.02, "explore_rate": 0.05,
-        "random_inspection": "physical"}
+        "capacity": {"documentary": 40, "nii": 5, "physical": 20},
+        "random_rate": 0.02,
+        "explore_rate": 0.05,
+        "random_inspection": "physical",
+    }
     assert run("offices", "set", "NLRTM", "--unlimited", "nii", *url).exit_code == 0
     shown = orjson.loads(run("offices", "show", "NLRTM", *url).stdout)
     assert shown["source"] == "office" and shown["settings"]["capacity"] == {"documentary": 40, "physical": 20}
@@ -43,7 +46,14 @@ def test_set_show_list_and_refusals(database_url):
     officer = run("offices", "set", "NLRTM", "--physical", "1", "--by", "olga", *url)
     assert officer.exit_code == 2 and "not an active supervisor or admin" in officer.stderr
     with db.read() as conn:
-        actors = conn.execute(sa.select(audit_events.c.actor).where(audit_events.c.action == "office.settings_changed")
-                              .order_by(audit_events.c.event_id)).scalars().all()
+        actors = (
+            conn.execute(
+                sa.select(audit_events.c.actor)
+                .where(audit_events.c.action == "office.settings_changed")
+                .order_by(audit_events.c.event_id)
+            )
+            .scalars()
+            .all()
+        )
     db.dispose()
     assert actors == ["sven", "cli", "cli"]

@@ -22,8 +22,9 @@ def run(*args: str):
 def test_validate_reports_located_errors(tmp_path):
     assert run("profiles", "validate", str(DEMO_PROFILES)).exit_code == 0
     bad = tmp_path / "bad.yaml"
-    bad.write_text((DEMO_PROFILES / "air-toner-yemen.yaml").read_text().replace('hs_prefix: ["8443"]',
-                                                                                  'hs_prefix: ["84x3"]'))
+    bad.write_text(
+        (DEMO_PROFILES / "air-toner-yemen.yaml").read_text().replace('hs_prefix: ["8443"]', 'hs_prefix: ["84x3"]')
+    )
     result = run("profiles", "validate", str(bad))
     assert result.exit_code == 2
     [problem] = orjson.loads(result.stderr)["problems"]
@@ -47,15 +48,20 @@ def test_import_activate_list_and_versions(tmp_path):
     assert run("profiles", "activate", "AIR-TONER-YE", "1", "--database", url).exit_code == 0
     listing = [orjson.loads(line) for line in run("profiles", "list", "--json", "--database", url).stdout.splitlines()]
     assert {(r["version"], r["status"]) for r in listing if r["profile_id"] == "AIR-TONER-YE"} == {
-        (1, "active"), (2, "inactive")}
+        (1, "active"),
+        (2, "inactive"),
+    }
     assert run("profiles", "activate", "NOPE", "1", "--database", url).exit_code == 1
 
 
 def test_backtest_counts_hits_by_day_before_activation(tmp_path):
     url = f"sqlite:///{tmp_path / 'db.sqlite'}"
     history = [
-        filing(sea_consignment(master_document=f"B{i}"), document_number=f"S{i}",
-               filed_at=f"2026-11-{18 + i % 2}T10:00:00Z")
+        filing(
+            sea_consignment(master_document=f"B{i}"),
+            document_number=f"S{i}",
+            filed_at=f"2026-11-{18 + i % 2}T10:00:00Z",
+        )
         for i in range(6)
     ] + [filing(air_consignment(), document_number="A1", filed_at="2026-11-19T10:00:00Z")]
     path = tmp_path / "history.json"
@@ -70,8 +76,10 @@ def test_backtest_counts_hits_by_day_before_activation(tmp_path):
     assert result.exit_code == 0, result.output
     report = orjson.loads(result.stdout)
     assert (report["consignments"], report["hits"]) == (7, 6)
-    assert report["by_day"] == [{"day": "2026-11-18", "consignments": 3, "hits": 3},
-                                {"day": "2026-11-19", "consignments": 4, "hits": 3}]
+    assert report["by_day"] == [
+        {"day": "2026-11-18", "consignments": 3, "hits": 3},
+        {"day": "2026-11-19", "consignments": 4, "hits": 3},
+    ]
     table = run("profiles", "backtest", str(candidate), "--database", url)
     assert "6 hits in 7 consignments" in table.stdout
 

@@ -9,9 +9,11 @@ from safelane import __version__
 from safelane.cli.main import COMMANDS, app
 from safelane.risk.model.registry import DEFAULT_NAME
 
-PROBE = ("import sys; from safelane.cli.main import app; sys.argv = ['safelane', *sys.argv[1:]]\n"
-         "try:\n    app()\nexcept SystemExit:\n    pass\n"
-         "print(sorted(m for m in ('sqlalchemy', 'lightgbm', 'followthemoney') if m in sys.modules), file=sys.stderr)")
+PROBE = (
+    "import sys; from safelane.cli.main import app; sys.argv = ['safelane', *sys.argv[1:]]\n"
+    "try:\n    app()\nexcept SystemExit:\n    pass\n"
+    "print(sorted(m for m in ('sqlalchemy', 'lightgbm', 'followthemoney') if m in sys.modules), file=sys.stderr)"
+)
 
 
 def _heavy(*args: str) -> str:

@@ -56,8 +56,15 @@ def _reference(consignment) -> str:
 
 def _lodgement(filing: Filing, consignment) -> Lodgement:
     assert filing.filer and filing.filed_at
-    return Lodgement(_reference(consignment), consignment, filing.filing_kind, filing.filer, filing.filed_at,
-                     filing.document_number, filing.version)
+    return Lodgement(
+        _reference(consignment),
+        consignment,
+        filing.filing_kind,
+        filing.filer,
+        filing.filed_at,
+        filing.document_number,
+        filing.version,
+    )
 
 
 def test_curated_places_and_goods_are_real():
@@ -130,8 +137,7 @@ def test_each_scenario_is_planted_and_hits_exactly_its_profile(traffic, filings)
 
 def test_planted_consignments_get_the_outcome_their_profile_demands(traffic, filings):
     pipeline = build(Settings(), store=False, profiles_dir=PROFILES_DIR).pipeline
-    planted = [f for f in filings if any((f.document_number, _reference(c)) in traffic.planted
-                                         for c in f.consignments)]
+    planted = [f for f in filings if any((f.document_number, _reference(c)) in traffic.planted for c in f.consignments)]
     for filing, result in zip(planted, pipeline.evaluate(planted), strict=True):
         for c, item in zip(filing.consignments, result.consignments, strict=True):
             profile_id = traffic.planted[(filing.document_number, _reference(c))]

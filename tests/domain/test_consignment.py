@@ -27,11 +27,13 @@ def test_kind_defaults_by_mode():
 
 
 def test_each_problem_is_named_by_its_field_path():
-    data = filing(air_consignment(
-        goods__0__gross_mass_kg=-3,
-        goods__0__hs_code="95",
-        itinerary__arrival_at="2026-11-19T10:00:00Z",
-    ))
+    data = filing(
+        air_consignment(
+            goods__0__gross_mass_kg=-3,
+            goods__0__hs_code="95",
+            itinerary__arrival_at="2026-11-19T10:00:00Z",
+        )
+    )
     found = problems(data)
     assert ("consignments[0].goods[0].gross_mass_kg", "greater_than") in found
     assert ("consignments[0].goods[0].hs_code", "hs_code_format") in found
@@ -40,8 +42,13 @@ def test_each_problem_is_named_by_its_field_path():
 
 
 def test_zero_mass_currency_and_country_shapes():
-    data = filing(air_consignment(goods__0__gross_mass_kg=0, goods__0__value={"amount": 5, "currency": "dollars"},
-                                  goods__0__origin_country="CHN"))
+    data = filing(
+        air_consignment(
+            goods__0__gross_mass_kg=0,
+            goods__0__value={"amount": 5, "currency": "dollars"},
+            goods__0__origin_country="CHN",
+        )
+    )
     assert problems(data) == {
         ("consignments[0].goods[0].gross_mass_kg", "greater_than"),
         ("consignments[0].goods[0].value.currency", "currency_format"),
@@ -66,15 +73,32 @@ def test_naive_datetimes_are_refused():
     assert ("consignments[0].itinerary.departure_at", "timezone_aware") in found
 
 
-@pytest.mark.parametrize(("changes", "location", "message"), [
-    ({"goods__0__hs_code": "95x3"}, "consignments[0].goods[0].hs_code", "HS code must have 6 to 10 digits, got '95x3'"),
-    ({"consignor__address__country": "China"}, "consignments[0].consignor.address.country",
-     "country must be an ISO 3166 alpha-2 code, got 'China'"),
-    ({"goods__0__value": {"amount": 10, "currency": "dollar"}}, "consignments[0].goods[0].value.currency",
-     "currency must be an ISO 4217 code, got 'dollar'"),
-    ({"itinerary__place_of_loading": "Hong Kong"}, "consignments[0].itinerary.place_of_loading",
-     "place must be a 5-character UN/LOCODE, got 'Hong Kong'"),
-], ids=["hs_code", "country", "currency", "locode"])
+@pytest.mark.parametrize(
+    ("changes", "location", "message"),
+    [
+        (
+            {"goods__0__hs_code": "95x3"},
+            "consignments[0].goods[0].hs_code",
+            "HS code must have 6 to 10 digits, got '95x3'",
+        ),
+        (
+            {"consignor__address__country": "China"},
+            "consignments[0].consignor.address.country",
+            "country must be an ISO 3166 alpha-2 code, got 'China'",
+        ),
+        (
+            {"goods__0__value": {"amount": 10, "currency": "dollar"}},
+            "consignments[0].goods[0].value.currency",
+            "currency must be an ISO 4217 code, got 'dollar'",
+        ),
+        (
+            {"itinerary__place_of_loading": "Hong Kong"},
+            "consignments[0].itinerary.place_of_loading",
+            "place must be a 5-character UN/LOCODE, got 'Hong Kong'",
+        ),
+    ],
+    ids=["hs_code", "country", "currency", "locode"],
+)
 def test_a_refused_code_is_named_in_the_message(changes, location, message):
     with pytest.raises(ValidationError) as caught:
         Filing.model_validate(filing(air_consignment(**changes)))

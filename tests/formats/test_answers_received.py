@@ -37,7 +37,8 @@ def test_the_refusal_names_the_answer(name):
 
 def test_an_ics_answer_of_its_own_standard_is_an_answer_when_the_format_is_given():
     assert problems(parse, read("ics-ens/hmrc-intervention__Intervention.xml"), format="ics-ens") == [
-        ("/CC351A", "not_a_filing")]
+        ("/CC351A", "not_a_filing")
+    ]
 
 
 def test_an_ics_rejection_is_an_answer():

@@ -19,12 +19,17 @@ def test_fwb_key_fields():
     [c] = filing.consignments
     assert (c.master_document, c.total_packages, c.total_gross_mass_kg) == ("176-12345675", 10, 120.5)
     assert c.consignor.name == "SHENZHEN BRIGHT TOYS CO LTD"
-    assert (c.consignor.address.street, c.consignor.address.city, c.consignor.address.country,
-            c.consignor.address.postcode) == ("12 NANSHAN RD", "SHENZHEN", "CN", "518000")
+    assert (
+        c.consignor.address.street,
+        c.consignor.address.city,
+        c.consignor.address.country,
+        c.consignor.address.postcode,
+    ) == ("12 NANSHAN RD", "SHENZHEN", "CN", "518000")
     assert c.consignor.identifier("TIN") == "91440300MA5ABCDE1X"  # OCI/CN/SHP/T
     assert c.consignee.identifier("TIN") == "DE123456789012345"
     assert [(g.description, g.hs_code, g.packages, g.gross_mass_kg) for g in c.goods] == [
-        ("PLASTIC BUILDING BLOCKS", "950300", 10, 120.5)]
+        ("PLASTIC BUILDING BLOCKS", "950300", 10, 120.5)
+    ]
     assert (c.itinerary.place_of_loading, c.itinerary.place_of_unloading) == ("HKHKG", "DEFRA")
     assert c.transport_means.identifier == "CX123" and c.security_status == "SPX" and c.equipment == ["AKE12345CX"]
 
@@ -37,7 +42,10 @@ def test_fhl_one_consignment_per_house():
     assert toys.goods[0].description == "PLASTIC BUILDING BLOCKS" and toys.goods[0].hs_code == "950300"
     assert toys.consignee.identifier("TIN") == "DE123456789012345"
     assert (gifts.consignee.name, gifts.consignee.address.city, gifts.consignee.address.street) == (
-        "MARIA MUSTER", "FRANKFURT", None)
+        "MARIA MUSTER",
+        "FRANKFURT",
+        None,
+    )
     assert gifts.goods[0].description == "GIFTS" and gifts.total_gross_mass_kg == 190.0
 
 
@@ -117,13 +125,17 @@ def test_a_description_line_shorter_than_its_width_ends_at_a_word():
 
 def test_a_free_text_line_that_fills_its_width_and_a_next_opening_with_a_space_keep_the_space():
     assert parse(read(FHL_5))[0].consignments[0].goods[0].description == (
-        "PLASTIC BUILDING BLOCKS FOR CHILDREN OVER THREE YEARS IN BOXES OF TWELVE SETS")
+        "PLASTIC BUILDING BLOCKS FOR CHILDREN OVER THREE YEARS IN BOXES OF TWELVE SETS"
+    )
 
 
-@pytest.mark.parametrize(("pieces", "joined"), [
-    (["CONSOLIDATED SHIPMEN", "T"], "CONSOLIDATED SHIPMENT"),
-    (["CONSOLIDATION AS PER", " ATTACHED LIST"], "CONSOLIDATION AS PER ATTACHED LIST"),
-    (["TOYS", "GAMES"], "TOYS GAMES"),
-])
+@pytest.mark.parametrize(
+    ("pieces", "joined"),
+    [
+        (["CONSOLIDATED SHIPMEN", "T"], "CONSOLIDATED SHIPMENT"),
+        (["CONSOLIDATION AS PER", " ATTACHED LIST"], "CONSOLIDATION AS PER ATTACHED LIST"),
+        (["TOYS", "GAMES"], "TOYS GAMES"),
+    ],
+)
 def test_run_on(pieces, joined):
     assert run_on(pieces, 20) == joined

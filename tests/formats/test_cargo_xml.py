@@ -14,16 +14,23 @@ def test_xfwb_key_fields_match_the_file():
     data = read(XFWB)
     assert detect(data) == "cargo-xml"
     [filing] = parse(data, filer="RIEGE")
-    assert (filing.document_number, filing.message_type, filing.kind) == ("888-11111111", "XFWB",
-                                                                           FilingKind.PRE_LOADING)
+    assert (filing.document_number, filing.message_type, filing.kind) == (
+        "888-11111111",
+        "XFWB",
+        FilingKind.PRE_LOADING,
+    )
     assert filing.filer == "RIEGE"
     assert filing.filed_at == datetime(2021, 3, 10, 10, 0, tzinfo=UTC)
     [c] = filing.consignments
     assert c.mode == "air" and c.master_document == "888-11111111" and c.house_document is None
     assert c.total_packages == 3 and c.total_gross_mass_kg == 1042.0
     assert c.consignor.name == "FORWARDER COMPANY IRELAND LTD"
-    assert (c.consignor.address.street, c.consignor.address.city, c.consignor.address.postcode,
-            c.consignor.address.country) == ("HARBOUR POINT BUSINESS PARK", "LITTLE CITY", "ABCD", "IE")
+    assert (
+        c.consignor.address.street,
+        c.consignor.address.city,
+        c.consignor.address.postcode,
+        c.consignor.address.country,
+    ) == ("HARBOUR POINT BUSINESS PARK", "LITTLE CITY", "ABCD", "IE")
     assert c.consignor.identifier("TIN") == "IE1234567N"  # OCI line SHP/T
     assert c.consignee.name == "FORWARDER COMPANY SHANGHAI LTD ROOM 123 SPECIAL BUILDING. NR 987"
     assert c.consignee.identifier("TIN") == "USCI1234567812345678X7"
@@ -93,16 +100,22 @@ def test_missing_mode_code_is_located():
 
 def test_piece_count_mismatch_is_located():
     assert problems(parse, read("cargo-xml/riege__888-11111111_XFWB_pieceQuantityItemCountMismatch.xml")) == [
-        ("/Waybill/MasterConsignment/ApplicableRating/IncludedMasterConsignmentItem/PieceQuantity",
-         "piece_count_mismatch"),
+        (
+            "/Waybill/MasterConsignment/ApplicableRating/IncludedMasterConsignmentItem/PieceQuantity",
+            "piece_count_mismatch",
+        ),
     ]
 
 
 def test_domain_errors_point_at_the_element():
-    data = read(XFWB).replace(b"<CountryID>IE</CountryID>\n            </PostalStructuredAddress>",
-                              b"<CountryID>QQ</CountryID>\n            </PostalStructuredAddress>", 1)
+    data = read(XFWB).replace(
+        b"<CountryID>IE</CountryID>\n            </PostalStructuredAddress>",
+        b"<CountryID>QQ</CountryID>\n            </PostalStructuredAddress>",
+        1,
+    )
     assert problems(parse, data) == [
-        ("/Waybill/MasterConsignment/ConsignorParty/PostalStructuredAddress/CountryID", "unknown_country")]
+        ("/Waybill/MasterConsignment/ConsignorParty/PostalStructuredAddress/CountryID", "unknown_country")
+    ]
     bad_number = read(XFWB).replace(b"<TotalPieceQuantity>3<", b"<TotalPieceQuantity>three<")
     assert problems(parse, bad_number) == [("/Waybill/MasterConsignment/TotalPieceQuantity", "not_a_number")]
 
@@ -140,14 +153,17 @@ def test_deep_nesting_is_refused():
     assert code == "too_deep"
 
 
-@pytest.mark.parametrize(("data", "expected"), [
-    (b"\xef\xbb\xbf<?xml version='1.0'?>\n<!-- note --><ns2:Waybill xmlns:ns2='iata:waybill:1'/>", "cargo-xml"),
-    (b"<soap:Envelope xmlns:soap='s'><soap:Body><ie:CC313A xmlns:ie='i'/></soap:Body></soap:Envelope>", "ics-ens"),
-    (b"<md:MetaData xmlns:md='m'><Declaration/></md:MetaData>", "wco-dms"),
-    (b"UNA:+.? 'UNB+UNOC:3+A+B+261115:0630+R'", "cuscar"),
-    (b"QK FRAFMLH\r\nFWB/16\r\n176-12345675HKGFRA/T1K1\r\n", "cargo-imp"),
-    (b'{"mode": "air"}', "json"),
-])
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (b"\xef\xbb\xbf<?xml version='1.0'?>\n<!-- note --><ns2:Waybill xmlns:ns2='iata:waybill:1'/>", "cargo-xml"),
+        (b"<soap:Envelope xmlns:soap='s'><soap:Body><ie:CC313A xmlns:ie='i'/></soap:Body></soap:Envelope>", "ics-ens"),
+        (b"<md:MetaData xmlns:md='m'><Declaration/></md:MetaData>", "wco-dms"),
+        (b"UNA:+.? 'UNB+UNOC:3+A+B+261115:0630+R'", "cuscar"),
+        (b"QK FRAFMLH\r\nFWB/16\r\n176-12345675HKGFRA/T1K1\r\n", "cargo-imp"),
+        (b'{"mode": "air"}', "json"),
+    ],
+)
 def test_detection_by_content(data, expected):
     assert detect(data) == expected
 

@@ -22,12 +22,20 @@ def test_two_interchanges_two_releases_give_two_filings():
     assert (bananas.consignee.address.city, bananas.consignee.address.postcode) == ("ROTTERDAM", "3089")
     [item] = bananas.goods
     assert (item.description, item.hs_code, item.packages, item.package_kind, item.gross_mass_kg) == (
-        "FRESH BANANAS", "080390", 1080, "BX", 21000.0)
+        "FRESH BANANAS",
+        "080390",
+        1080,
+        "BX",
+        21000.0,
+    )
     assert bananas.equipment == ["MSKU1234565"]
     assert (bananas.itinerary.place_of_loading, bananas.itinerary.place_of_unloading) == ("ECGYE", "NLRTM")
     assert bananas.itinerary.arrival_at == datetime(2026, 11, 28, 14, 0, tzinfo=UTC)
-    assert (bananas.transport_means.identifier, bananas.transport_means.name,
-            bananas.transport_means.nationality) == ("9321483", "MAERSK EXAMPLE", "DK")
+    assert (bananas.transport_means.identifier, bananas.transport_means.name, bananas.transport_means.nationality) == (
+        "9321483",
+        "MAERSK EXAMPLE",
+        "DK",
+    )
     assert mixed.house_document == "HBL-77" and mixed.notify_party.name == "DUTCH GROCERS NV"
     assert mixed.consignor.name == "O'BRIEN TRADING SA"  # release character ?' read by pydifact
     assert mixed.consignor.address.street == "CALLE 5+7"
@@ -43,7 +51,8 @@ def test_envelopes_of_baplie_and_coarri_are_read_and_the_messages_refused():
     coarri = messages(read("edifact/php-edifact__D95BCOARRI.edi"))
     assert [(m.reference, len(m.segments)) for m in coarri] == [("1452515553811", 33), ("1452515553819", 237)]
     assert problems(parse, read("edifact/php-edifact__D95BBAPLIE.edi")) == [
-        ("segment 2 (UNH), element 2", "unsupported_message")]
+        ("segment 2 (UNH), element 2", "unsupported_message")
+    ]
 
 
 def test_envelope_counts_are_checked():
@@ -66,7 +75,8 @@ def test_old_releases_and_garbage_are_refused():
     data = read(OWN).replace(b"CUSCAR:D:95B", b"CUSCAR:D:93A")
     assert problems(cuscar.parse, data) == [("segment 2 (UNH), element 2", "unsupported_release")]
     assert problems(cuscar.parse, b"UNB+UNOC:3+A+B+261115:0630+R1'UNH+1+CUSCAR:D:95B:UN'BGM+785+X") == [
-        ("segment 1", "malformed_edifact")]
+        ("segment 1", "malformed_edifact")
+    ]
 
 
 def test_fast_split_matches_pydifact_on_the_samples():
@@ -77,8 +87,9 @@ def test_fast_split_matches_pydifact_on_the_samples():
 
 COMPONENT = st.text(alphabet=st.characters(codec="latin-1", exclude_characters="?'+:\r\n"), max_size=6)
 ELEMENT = st.lists(COMPONENT, min_size=1, max_size=4).map(":".join)
-SEGMENT = st.tuples(st.from_regex(r"[A-Z]{3}", fullmatch=True), st.lists(ELEMENT, max_size=6),
-                    st.sampled_from(["", "\n", "\r\n"]))
+SEGMENT = st.tuples(
+    st.from_regex(r"[A-Z]{3}", fullmatch=True), st.lists(ELEMENT, max_size=6), st.sampled_from(["", "\n", "\r\n"])
+)
 
 
 @settings(max_examples=120, deadline=None)

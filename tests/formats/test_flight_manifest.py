@@ -19,8 +19,7 @@ def test_an_ffm_is_detected():
 
 
 def test_the_filing_is_named_after_flight_day_and_airport(manifest):
-    assert (manifest.document_number, manifest.message_type, manifest.kind) == ("CX123/20NOV/HKG", "FFM",
-                                                                                  "pre_arrival")
+    assert (manifest.document_number, manifest.message_type, manifest.kind) == ("CX123/20NOV/HKG", "FFM", "pre_arrival")
 
 
 def test_one_consignment_per_air_waybill(manifest):
@@ -65,7 +64,8 @@ def test_a_waybill_weighed_in_pounds_is_converted():
 
 def test_a_malformed_flight_line_is_located():
     assert problems(parse, read(FFM).replace(b"1/CX123/20NOV0630/HKG", b"1/CX123/TOMORROW/HKG")) == [
-        ("line 2", "malformed_line")]
+        ("line 2", "malformed_line")
+    ]
 
 
 def test_a_malformed_consignment_line_is_located():

@@ -19,7 +19,9 @@ def test_own_ie315_parses_completely():
     assert c.consignor.name == "Shenzhen Bright Toys Co Ltd" and c.consignee.identifier("TIN") == "DE123456789012345"
     assert c.declarant.name == "DE987654321000000"  # given by TIN only
     assert [(g.sequence, g.hs_code, g.packages, g.package_kind, g.gross_mass_kg) for g in c.goods] == [
-        (1, "950300", 10, "CT", 120.5), (2, "950490", 2, "CT", 30.0)]
+        (1, "950300", 10, "CT", 120.5),
+        (2, "950490", 2, "CT", 30.0),
+    ]
     assert c.goods[1].description.startswith("Games")  # no description given: the nomenclature's
     assert (c.itinerary.place_of_loading, c.itinerary.place_of_unloading) == ("HKHKG", "DEFRA")
     assert c.itinerary.routing_countries == ["HK", "DE"]
@@ -36,12 +38,18 @@ def test_hmrc_valid_submission_reads_key_fields():
     [c] = filing["consignments"]
     assert filing["document_number"] == "ABCD1234" and filing["message_type"] == "IE315"
     assert (c["mode"], c["master_document"], c["total_packages"], c["total_gross_mass_kg"]) == (
-        "air", "ABC1234D", 1, 1.0)
+        "air",
+        "ABC1234D",
+        1,
+        1.0,
+    )
     assert c["consignee"]["identifiers"] == [{"scheme": "TIN", "value": "GBab12"}]
     assert c["declarant"]["name"] == "GBCD12345EFG" and c["office"] == "ABCD1234"
     assert c["itinerary"]["routing_countries"] == ["AB", "AB"]
-    assert problems(parse, data) == [("/CC315A/ITI[1]/CouOfRouCodITI1", "unknown_country"),
-                                     ("/CC315A/ITI[2]/CouOfRouCodITI1", "unknown_country")]
+    assert problems(parse, data) == [
+        ("/CC315A/ITI[1]/CouOfRouCodITI1", "unknown_country"),
+        ("/CC315A/ITI[2]/CouOfRouCodITI1", "unknown_country"),
+    ]
 
 
 def test_full_ens_reads_every_party():
@@ -65,8 +73,9 @@ def test_amendment_ie313_is_read_under_its_mrn():
     assert filing["consignments"][0]["mode"] == "sea" and filing["consignments"][0]["total_packages"] == 84
 
 
-@pytest.mark.parametrize("name", ["hmrc-store__CC315A-schemaInvalidSample-v11-2.xml",
-                                  "hmrc-store__CC313A-schemaInvalidSample-v11-2.xml"])
+@pytest.mark.parametrize(
+    "name", ["hmrc-store__CC315A-schemaInvalidSample-v11-2.xml", "hmrc-store__CC313A-schemaInvalidSample-v11-2.xml"]
+)
 def test_schema_invalid_samples_give_located_errors(name):
     found = problems(parse, read(f"ics-ens/{name}"))
     root = "/CC315A" if "315" in name else "/CC313A"
@@ -76,9 +85,11 @@ def test_schema_invalid_samples_give_located_errors(name):
 
 def test_goods_item_without_description_or_code_is_located():
     assert problems(parse, read("ics-ens/hmrc-store__315NoOptional.xml")) == [
-        ("/CC315A/GOOITEGDS/GooDesGDS23", "missing_goods_description")]
+        ("/CC315A/GOOITEGDS/GooDesGDS23", "missing_goods_description")
+    ]
 
 
 def test_responses_are_not_declarations():
     assert problems(ics_ens.parse, read("ics-ens/hmrc-store__validResponse.xml")) == [
-        ("/SuccessResponse", "not_a_filing")]
+        ("/SuccessResponse", "not_a_filing")
+    ]

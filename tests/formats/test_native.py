@@ -38,8 +38,12 @@ def test_list_and_json_lines():
 
 
 def test_unknown_codes_are_located():
-    bad = air_consignment(goods__0__hs_code="7700000", goods__0__origin_country="QQ",
-                          itinerary__place_of_loading="XXZZZ", goods__0__value={"amount": 1, "currency": "XYZ"})
+    bad = air_consignment(
+        goods__0__hs_code="7700000",
+        goods__0__origin_country="QQ",
+        itinerary__place_of_loading="XXZZZ",
+        goods__0__value={"amount": 1, "currency": "XYZ"},
+    )
     assert locations(orjson.dumps(bad)) == {
         ("goods[0].hs_code", "unknown_hs_chapter"),
         ("goods[0].origin_country", "unknown_country"),
@@ -47,7 +51,8 @@ def test_unknown_codes_are_located():
         ("goods[0].value.currency", "unknown_currency"),
     }
     assert ("consignments[0].goods[0].hs_code", "unknown_hs_subheading") in locations(
-        orjson.dumps(filing(air_consignment(goods__0__hs_code="950399"))))
+        orjson.dumps(filing(air_consignment(goods__0__hs_code="950399")))
+    )
 
 
 def test_malformed_and_wrong_shapes():
@@ -61,16 +66,20 @@ def test_malformed_and_wrong_shapes():
     assert locations(listed) == {("[1].mode", "enum")}
 
 
-CSV_HEADER = ("document_number,mode,master_document,house_document,consignor_name,consignor_country,consignee_name,"
-              "consignee_country,consignee_eori,place_of_loading,place_of_unloading,routing_countries,description,"
-              "hs_code,gross_mass_kg,value,currency,origin_country\n")
+CSV_HEADER = (
+    "document_number,mode,master_document,house_document,consignor_name,consignor_country,consignee_name,"
+    "consignee_country,consignee_eori,place_of_loading,place_of_unloading,routing_countries,description,"
+    "hs_code,gross_mass_kg,value,currency,origin_country\n"
+)
 
 
 def test_csv_rows_group_into_consignments_with_goods():
-    rows = (CSV_HEADER
-            + "M1,air,176-12345675,H1,Acme Ltd,CN,Beta GmbH,DE,DE1234567,HKHKG,DEFRA,HK;AE,Toys,950300,10,100,USD,CN\n"
-            + "M1,air,176-12345675,H1,Acme Ltd,CN,Beta GmbH,DE,DE1234567,HKHKG,DEFRA,HK;AE,Lamps,940549,5,50,USD,CN\n"
-            + "M1,air,176-12345675,H2,Acme Ltd,CN,Gamma BV,NL,,HKHKG,NLAMS,,Shoes,640399,8,300,USD,VN\n")
+    rows = (
+        CSV_HEADER
+        + "M1,air,176-12345675,H1,Acme Ltd,CN,Beta GmbH,DE,DE1234567,HKHKG,DEFRA,HK;AE,Toys,950300,10,100,USD,CN\n"
+        + "M1,air,176-12345675,H1,Acme Ltd,CN,Beta GmbH,DE,DE1234567,HKHKG,DEFRA,HK;AE,Lamps,940549,5,50,USD,CN\n"
+        + "M1,air,176-12345675,H2,Acme Ltd,CN,Gamma BV,NL,,HKHKG,NLAMS,,Shoes,640399,8,300,USD,VN\n"
+    )
     filings = parse(rows.encode())
     [one] = filings  # one document number, one filing
     assert [c.house_document for c in one.consignments] == ["H1", "H2"]
@@ -81,14 +90,17 @@ def test_csv_rows_group_into_consignments_with_goods():
 
 
 def test_csv_errors_name_line_and_column():
-    rows = (CSV_HEADER
-            + "M1,air,176-12345675,H1,Acme Ltd,CN,Beta GmbH,DE,,HKHKG,DEFRA,,Toys,950300,10,100,USD,CN\n"
-            + "M1,air,176-12345675,H1,Acme Ltd,CN,Beta GmbH,DE,,HKHKG,DEFRA,,Lamps,770000,-5,50,USD,CN\n")
+    rows = (
+        CSV_HEADER
+        + "M1,air,176-12345675,H1,Acme Ltd,CN,Beta GmbH,DE,,HKHKG,DEFRA,,Toys,950300,10,100,USD,CN\n"
+        + "M1,air,176-12345675,H1,Acme Ltd,CN,Beta GmbH,DE,,HKHKG,DEFRA,,Lamps,770000,-5,50,USD,CN\n"
+    )
     with pytest.raises(InvalidMessage) as caught:
         parse_csv(rows.encode())
-    assert {(p.location, p.code) for p in caught.value.problems} == {
-        ("line 3, column gross_mass_kg", "greater_than")}
+    assert {(p.location, p.code) for p in caught.value.problems} == {("line 3, column gross_mass_kg", "greater_than")}
     rows = CSV_HEADER + "M1,air,176-12345675,H1,Acme Ltd,CN,Beta GmbH,DE,,HKHKG,DEFRA,,Lamps,770000,5,50,USD,ZZ\n"
-    assert locations(rows.encode()) == {("line 2, column hs_code", "unknown_hs_chapter"),
-                                        ("line 2, column origin_country", "unknown_country")}
+    assert locations(rows.encode()) == {
+        ("line 2, column hs_code", "unknown_hs_chapter"),
+        ("line 2, column origin_country", "unknown_country"),
+    }
     assert locations(b"mode,colour\nair,red\n") == {("line 1, column colour", "unknown_column")}

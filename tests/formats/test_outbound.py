@@ -46,8 +46,7 @@ def test_round_trip_in_the_filers_standard(name, standard):
         for form in (standard, "json"):
             rendered = render(form, result, at=AT)
             back = READERS[form](rendered)
-            expected = [(c.reference.upper() if form == "csn" else c.reference, c.outcome)
-                        for c in result.consignments]
+            expected = [(c.reference.upper() if form == "csn" else c.reference, c.outcome) for c in result.consignments]
             assert [(b["reference"], b["outcome"]) for b in back] == expected
 
 
@@ -55,8 +54,7 @@ def test_vague_air_consignments_come_back_as_rfi():
     [result] = decide("own/safelane__XFHL_consolidation.xml")
     rendered = render("xcsn", result, at=AT)
     back = READERS["xcsn"](rendered)
-    assert [(b["reference"], b["outcome"]) for b in back] == [("HKG0001", "ASSESSMENT_COMPLETE"),
-                                                                ("HKG0002", "RFI")]
+    assert [(b["reference"], b["outcome"]) for b in back] == [("HKG0001", "ASSESSMENT_COMPLETE"), ("HKG0002", "RFI")]
     assert b"too vague to assess: goods description ('GIFTS')" in rendered
     csn = render("csn", decide("own/safelane__FHL_4.txt")[0], at=AT).decode()
     assert "HBS/HKG0002\r\nCSN/RFI/20NOV261100\r\nTXT/RFI REQUIRED BY PLACI PLACI-7+1" in csn
@@ -67,8 +65,12 @@ def test_cusres_escapes_filer_text():
     consignment = ConsignmentResult("C1", "BL+1:2?'", "channel", "green", 0.0, "ok: fine + 'quoted'", [])
     result = FilingResult("accepted", "M'1", 1, None, [consignment])
     [back] = cusres.read(render("cusres", result, at=AT))
-    assert back == {"document_number": "M'1", "reference": "BL+1:2?'", "outcome": "green",
-                    "basis": "ok: fine + 'quoted'"}
+    assert back == {
+        "document_number": "M'1",
+        "reference": "BL+1:2?'",
+        "outcome": "green",
+        "basis": "ok: fine + 'quoted'",
+    }
 
 
 @pytest.mark.parametrize(("channel", "code"), [("green", "09"), ("blue", "09"), ("yellow", "06"), ("red", "05")])
@@ -86,13 +88,16 @@ def test_dms_rejection_lists_the_problems():
     assert (back["function_code"], back["meaning"], back["errors"]) == ("03", "rejected", ["x"])
 
 
-@pytest.mark.parametrize(("name", "code", "meaning"), [
-    ("notifications/hmrc__01_DMSACC.xml", "01", "accepted"),
-    ("notifications/hmrc__03_DMSREJ.xml", "03", "rejected"),
-    ("notifications/hmrc__05_DMSCTL.xml", "05", "control"),
-    ("notifications/hmrc__06_DMSDOC.xml", "06", "documents required"),
-    ("notifications/hmrc__09_DMSCLE.xml", "09", "cleared"),
-])
+@pytest.mark.parametrize(
+    ("name", "code", "meaning"),
+    [
+        ("notifications/hmrc__01_DMSACC.xml", "01", "accepted"),
+        ("notifications/hmrc__03_DMSREJ.xml", "03", "rejected"),
+        ("notifications/hmrc__05_DMSCTL.xml", "05", "control"),
+        ("notifications/hmrc__06_DMSDOC.xml", "06", "documents required"),
+        ("notifications/hmrc__09_DMSCLE.xml", "09", "cleared"),
+    ],
+)
 def test_the_response_reader_reads_real_customs_notifications(name, code, meaning):
     [back] = dms_response.read(read(f"wco-dms/{name}"))
     assert (back["function_code"], back["meaning"]) == (code, meaning)
@@ -107,13 +112,19 @@ def test_ens_answers_carry_the_mrn_and_point_interventions_at_items():
     red = ConsignmentResult("C2", "020-99999992", "channel", "red", 80.0, "red required by profiles X", [])
     accepted = ics_answer.read(render("ics", FilingResult("accepted", "ENS-1", 1, "F123", [green]), at=AT))
     assert [(a["message"], a["mrn"], a["document_number"], a["outcome"]) for a in accepted] == [
-        ("CC328A", "F123", "ENS-1", "green")]
+        ("CC328A", "F123", "ENS-1", "green")
+    ]
     notice = ics_answer.read(render("ics", FilingResult("accepted", "ENS-2", 1, "F124", [green, red]), at=AT))
     assert [(a["message"], a["reference"], a["intervention"]) for a in notice] == [
-        ("CC351A", "020-12345675", None), ("CC351A", "020-99999992", "A004")]
+        ("CC351A", "020-12345675", None),
+        ("CC351A", "020-99999992", "A004"),
+    ]
     assert "red required by profiles X" in notice[1]["text"]
-    refused = render("ics", FilingResult("conflict", "ENS-3", 1, problems=[Problem("amends", "nothing_to_amend",
-                                                                                   "no filing F9")]), at=AT)
+    refused = render(
+        "ics",
+        FilingResult("conflict", "ENS-3", 1, problems=[Problem("amends", "nothing_to_amend", "no filing F9")]),
+        at=AT,
+    )
     assert b"CC316A" in refused and b"nothing_to_amend" in refused
 
 
@@ -131,8 +142,9 @@ def test_unknown_standard():
 def test_cli_assess_reads_every_standard_by_content(tmp_path):
     """`safelane assess FILE...` detects each standard; the PLACI check answers the vague house with an RFI."""
     files = [str(MESSAGES / name) for name, _ in CASES]
-    result = CliRunner().invoke(app, ["assess", *files, "--profiles", str(DEMO_PROFILES),
-                                      "--database", f"sqlite:///{tmp_path / 'db.sqlite'}"])
+    result = CliRunner().invoke(
+        app, ["assess", *files, "--profiles", str(DEMO_PROFILES), "--database", f"sqlite:///{tmp_path / 'db.sqlite'}"]
+    )
     assert result.exit_code == 0, result.output
     answers = {line["consignment_id"]: line for line in map(orjson.loads, result.stdout.splitlines())}
     assert answers["HKG0002"]["referral"] == "RFI" and answers["7847767E1WB6"]["channel"]

@@ -11,7 +11,7 @@ from safelane.formats import registry
 from safelane.formats.outbound import ANSWERS
 from tests.formats.messages import read
 
-PLUGIN = '''
+PLUGIN = """
 from safelane.domain import Filing
 from safelane.formats.standard import Standard
 
@@ -25,7 +25,7 @@ def parse(data, *, filer=None):
 
 STANDARD = Standard("telex", "Telex cargo reports", parse, "text/plain", answer="json", message_types=("TLX",),
                     detect=lambda head: head.startswith(b"ZCZC"), wide_text="refuse", charset="ITA2")
-'''
+"""
 
 
 @pytest.fixture
@@ -62,10 +62,22 @@ def test_csv_is_tried_last():
     assert formats.standards()[-1].name == "csv"
 
 
-@pytest.mark.parametrize(("message_type", "answer"), [
-    ("XFWB", "xcsn"), ("XFHL", "xcsn"), ("FWB", "csn"), ("FHL", "csn"), ("CUSCAR", "cusres"), ("DMS", "dms-response"),
-    ("FFM", "csn"), ("IE315", "ics"), ("IE313", "ics"), ("safelane-json", "json"), ("anything else", "json"),
-])
+@pytest.mark.parametrize(
+    ("message_type", "answer"),
+    [
+        ("XFWB", "xcsn"),
+        ("XFHL", "xcsn"),
+        ("FWB", "csn"),
+        ("FHL", "csn"),
+        ("CUSCAR", "cusres"),
+        ("DMS", "dms-response"),
+        ("FFM", "csn"),
+        ("IE315", "ics"),
+        ("IE313", "ics"),
+        ("safelane-json", "json"),
+        ("anything else", "json"),
+    ],
+)
 def test_the_answer_standard_of_each_message_type(message_type, answer):
     assert formats.answer_standard(message_type) == answer
 

@@ -17,18 +17,28 @@ def test_h1_import_declaration_key_fields():
     assert c.mode == "sea" and c.consignment_id == "7847767E1WB6"
     assert c.consignor.name == "US Clipper Inc."
     assert (c.consignor.address.street, c.consignor.address.city, c.consignor.address.country) == (
-        "1 Shaver Street", "New York", "US")
+        "1 Shaver Street",
+        "New York",
+        "US",
+    )
     assert c.consignee.identifier("EORI") == "GB553202734852"  # the importer
     assert c.declarant.identifier("EORI") == "GB603202734852"
     [item] = c.goods
     assert item.description == "Parts for electric shavers, hair clippers and hair-removing appliances"
     assert (item.hs_code, item.packages, item.package_kind, item.gross_mass_kg, item.net_mass_kg) == (
-        "85109000", 50, "BX", 150.0, 100.0)
+        "85109000",
+        50,
+        "BX",
+        150.0,
+        100.0,
+    )
     assert (item.value.amount, item.value.currency, item.origin_country) == (1000.0, "GBP", "US")
     assert c.total_packages == 50 and c.equipment == ["AD12345"]
     assert (c.transport_means.identifier, c.transport_means.nationality) == ("12345", "US")
-    assert {(d.type, d.reference) for d in c.documents} >= {("N935", "12345/19.01.2024"),
-                                                            ("Z355", "24GB34F7Y1O2CX8PT4")}
+    assert {(d.type, d.reference) for d in c.documents} >= {
+        ("N935", "12345/19.01.2024"),
+        ("Z355", "24GB34F7Y1O2CX8PT4"),
+    }
 
 
 def test_second_declaration_and_aeo_authorisation():
@@ -44,7 +54,8 @@ def test_second_declaration_and_aeo_authorisation():
 
 def test_partial_amendment_is_refused_with_its_location():
     assert problems(parse, read("wco-dms/declarations/hmrc__TT_IM002b_amendment.xml")) == [
-        ("/MetaData/Declaration/TypeCode", "partial_amendment")]
+        ("/MetaData/Declaration/TypeCode", "partial_amendment")
+    ]
 
 
 @pytest.mark.parametrize("name", ["notifications/hmrc__01_DMSACC.xml", "declarations/hmrc__TT_IM001b_01_DMSREJ.xml"])
@@ -55,9 +66,15 @@ def test_responses_are_not_declarations(name):
 def test_domain_errors_point_at_the_element():
     data = read(H1).replace(b"<ID>85109000</ID>", b"<ID>77109000</ID>")
     assert problems(parse, data) == [
-        ("/MetaData/Declaration/GoodsShipment/GovernmentAgencyGoodsItem/Commodity/Classification[1]/ID",
-         "unknown_hs_chapter")]
+        (
+            "/MetaData/Declaration/GoodsShipment/GovernmentAgencyGoodsItem/Commodity/Classification[1]/ID",
+            "unknown_hs_chapter",
+        )
+    ]
     data = read(H1).replace(b"<GrossMassMeasure>150<", b"<GrossMassMeasure>heavy<")
     assert problems(parse, data) == [
-        ("/MetaData/Declaration/GoodsShipment/GovernmentAgencyGoodsItem/Commodity/GoodsMeasure/GrossMassMeasure",
-         "not_a_number")]
+        (
+            "/MetaData/Declaration/GoodsShipment/GovernmentAgencyGoodsItem/Commodity/GoodsMeasure/GrossMassMeasure",
+            "not_a_number",
+        )
+    ]

@@ -31,8 +31,22 @@ def plugin(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     work = tmp_path_factory.mktemp("late_filing")
     source = shutil.copytree(PLUGIN, work / "source")  # the build leaves its egg-info beside the sources
     target = work / "site"
-    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-index",
-                    "--no-build-isolation", "--target", str(target), str(source)], check=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--no-index",
+            "--no-build-isolation",
+            "--target",
+            str(target),
+            str(source),
+        ],
+        check=True,
+    )
     sys.path.insert(0, str(target))
     importlib.invalidate_caches()
     yield target
@@ -60,8 +74,9 @@ def test_the_plugin_is_registered_from_its_entry_point(system: StoredSystem) -> 
 
 def test_its_finding_is_in_the_answer(system: StoredSystem) -> None:
     found = {f["assessor"]: f for f in submit(system)["findings"]}
-    assert found["late_filing"]["explanation"] == ("Filed 10.0 h before arrival; advance information is due "
-                                                   "24 h before arrival.")
+    assert found["late_filing"]["explanation"] == (
+        "Filed 10.0 h before arrival; advance information is due 24 h before arrival."
+    )
 
 
 def test_it_reads_its_setting_from_the_settings(plugin: Path, database_url: str) -> None:
@@ -80,5 +95,7 @@ def test_the_consignment_page_shows_it_with_its_own_partial(system: StoredSystem
         page = html.unescape(client.get(f"/consignments/{consignment_id}").text)
     section = page.split('id="findings-h"')[1].split("</section>")[0]
     assert "<h3>Late lodgement</h3>" in section
-    assert ('<p class="late-filing">Filed 2026-11-20T08:00:00+00:00; 10.0 h before the goods moved\n'
-            "  (due 24.0 h before).</p>") in section
+    assert (
+        '<p class="late-filing">Filed 2026-11-20T08:00:00+00:00; 10.0 h before the goods moved\n'
+        "  (due 24.0 h before).</p>"
+    ) in section

@@ -9,14 +9,17 @@ def finding(score: float) -> Finding:
     return Finding("t", f"F{score}", score, "because")
 
 
-@pytest.mark.parametrize(("scores", "expected"), [
-    ([], 0.0),
-    ([50], 50.0),
-    ([50, 50], 75.0),
-    ([100, 20], 100.0),
-    ([80, -50], 40.0),
-    ([150], 100.0),
-])
+@pytest.mark.parametrize(
+    ("scores", "expected"),
+    [
+        ([], 0.0),
+        ([50], 50.0),
+        ([50, 50], 75.0),
+        ([100, 20], 100.0),
+        ([80, -50], 40.0),
+        ([150], 100.0),
+    ],
+)
 def test_scores_combine_as_independent_signals(scores, expected):
     assert combine([finding(s) for s in scores]) == pytest.approx(expected)
 

@@ -15,12 +15,16 @@ def test_complete_7_plus_1_data_passes():
 
 
 def test_missing_elements_are_named_and_ask_for_information():
-    data = air_consignment(consignee__address=None, total_packages=None, goods__0__packages=None,
-                           goods__0__gross_mass_kg=None)
+    data = air_consignment(
+        consignee__address=None, total_packages=None, goods__0__packages=None, goods__0__gross_mass_kg=None
+    )
     [finding] = findings(data)
     assert finding.referral is Referral.RFI and finding.score == 0
-    assert finding.evidence["missing"] == ["consignee address (street, city, country)", "number of pieces",
-                                           "gross weight"]
+    assert finding.evidence["missing"] == [
+        "consignee address (street, city, country)",
+        "number of pieces",
+        "gross weight",
+    ]
     assert "consignee address" in finding.explanation and "gross weight" in finding.explanation
 
 
@@ -29,8 +33,19 @@ def test_missing_consignor_names_both_its_elements():
     assert finding.evidence["missing"] == ["consignor name", "consignor address"]
 
 
-@pytest.mark.parametrize("description", ["Consolidation", "GENERAL CARGO", "gifts", "Parts", "spare parts",
-                                         "CONSOLIDATED CARGO AS PER ATTACHED MANIFEST", "STC 4 boxes", "x"])
+@pytest.mark.parametrize(
+    "description",
+    [
+        "Consolidation",
+        "GENERAL CARGO",
+        "gifts",
+        "Parts",
+        "spare parts",
+        "CONSOLIDATED CARGO AS PER ATTACHED MANIFEST",
+        "STC 4 boxes",
+        "x",
+    ],
+)
 def test_vague_descriptions_ask_for_information(description):
     assert vague_description(description)
     [finding] = findings(air_consignment(goods__0__description=description))
@@ -38,8 +53,15 @@ def test_vague_descriptions_ask_for_information(description):
     assert finding.evidence["vague"][0].startswith("goods description")
 
 
-@pytest.mark.parametrize("description", ["Plastic building blocks", "Brake pads for passenger cars",
-                                         "Cotton T-shirts, men's", "Lithium-ion batteries for laptops"])
+@pytest.mark.parametrize(
+    "description",
+    [
+        "Plastic building blocks",
+        "Brake pads for passenger cars",
+        "Cotton T-shirts, men's",
+        "Lithium-ion batteries for laptops",
+    ],
+)
 def test_specific_descriptions_pass(description):
     assert not vague_description(description)
 
@@ -78,8 +100,13 @@ def test_waybills_without_a_description_are_filed_and_answered_with_an_rfi():
     import re
 
     xfwb = (FIXTURES / "messages" / "cargo-xml" / "riege__888-11111111_XFWB.xml").read_bytes()
-    xfwb = re.sub(rb"<NatureIdentificationTransportCargo>.*?</NatureIdentificationTransportCargo>|"
-                  rb"<SummaryDescription>[^<]*</SummaryDescription>", b"", xfwb, flags=re.S)
+    xfwb = re.sub(
+        rb"<NatureIdentificationTransportCargo>.*?</NatureIdentificationTransportCargo>|"
+        rb"<SummaryDescription>[^<]*</SummaryDescription>",
+        b"",
+        xfwb,
+        flags=re.S,
+    )
     assert b"NatureIdentificationTransportCargo" not in xfwb
     pipeline = Pipeline(RiskEngine([PlaciAssessor()]), Policy())
     for message in (fwb, xfwb):

@@ -15,10 +15,13 @@ from tests.risk.test_profiles import profile
 EVIL = "^(a+)+$"  # exponential on a backtracking engine: 2 s at 26 characters, doubling with each one more
 
 
-@pytest.mark.parametrize(("when", "location"), [
-    ("party: [{name_matches: ['(a)\\1']}]", "<profile>:8 when.party[0].name_matches[0]"),  # backreference
-    ("description_matches: ['toys', '(?<=x)y']", "<profile>:8 when.description_matches[1]"),  # lookbehind
-])
+@pytest.mark.parametrize(
+    ("when", "location"),
+    [
+        ("party: [{name_matches: ['(a)\\1']}]", "<profile>:8 when.party[0].name_matches[0]"),  # backreference
+        ("description_matches: ['toys', '(?<=x)y']", "<profile>:8 when.description_matches[1]"),  # lookbehind
+    ],
+)
 def test_a_pattern_re2_cannot_run_is_refused_where_it_was_written(when, location):
     with pytest.raises(ProfileError) as caught:
         load_text(profile(when))
@@ -29,7 +32,8 @@ def test_a_pattern_too_big_for_its_memory_is_refused():
     with pytest.raises(ProfileError) as caught:
         load_text(profile("description_matches: ['\\pL{1000}']"))
     assert [(p.location, p.code) for p in caught.value.problems] == [
-        ("<profile>:8 when.description_matches[0]", "bad_pattern")]
+        ("<profile>:8 when.description_matches[0]", "bad_pattern")
+    ]
 
 
 def test_a_backtracking_pattern_on_a_long_filer_supplied_name_answers_at_once():

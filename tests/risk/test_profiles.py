@@ -11,11 +11,24 @@ DEMO_PROFILES = Path(__file__).parents[2] / "src" / "safelane" / "demo" / "profi
 
 
 def profile(when: str, outcome: str = "score: 50", **header: str) -> str:
-    head = {"id": "P-1", "version": "1", "title": "Test profile", "owner": "customs",
-            "rationale": "Because the test says so.", "valid_from": "2026-01-01", **header}
+    head = {
+        "id": "P-1",
+        "version": "1",
+        "title": "Test profile",
+        "owner": "customs",
+        "rationale": "Because the test says so.",
+        "valid_from": "2026-01-01",
+        **header,
+    }
     lines = [f"{k}: {v}" for k, v in head.items()]
-    return "\n".join(lines) + "\nwhen:\n" + textwrap.indent(textwrap.dedent(when), "  ") + \
-        "\noutcome:\n" + textwrap.indent(outcome, "  ") + "\n"
+    return (
+        "\n".join(lines)
+        + "\nwhen:\n"
+        + textwrap.indent(textwrap.dedent(when), "  ")
+        + "\noutcome:\n"
+        + textwrap.indent(outcome, "  ")
+        + "\n"
+    )
 
 
 def hits(text: str, data: dict, **kw) -> bool:
@@ -28,36 +41,41 @@ def test_demo_profiles_are_valid():
     assert {p.owner for p in profiles} == {"customs"}
 
 
-@pytest.mark.parametrize(("when", "data", "expected"), [
-    ("hs_prefix: ['9503']", air_consignment(), True),
-    ("hs_prefix: ['8507']", air_consignment(), False),
-    ("origin_country: [cn]", air_consignment(), True),
-    ("loading_country: [HK]", air_consignment(), True),
-    ("unloading_country: [FR]", air_consignment(), False),
-    ("routing_country: [PA]", sea_consignment(), True),
-    ("routing_country: [EC]", sea_consignment(), True),  # the loading country is on the route
-    ("place_of_loading: [ecgye]", sea_consignment(), True),
-    ("mode: [sea]", air_consignment(), False),
-    ("description_matches: ['building\\s+BLOCKS']", air_consignment(), True),
-    ("{currency: USD, value_min: 2000}", air_consignment(), True),
-    ("{currency: EUR, value_min: 2000}", air_consignment(), False),  # other currency: no comparison
-    ("{currency: USD, value_per_kg_max: 10}", air_consignment(), False),  # 19.9 USD/kg
-    ("{currency: USD, value_per_kg_max: 25}", air_consignment(), True),
-    ("{mass_min_kg: 100, mass_max_kg: 200}", air_consignment(), True),
-    ("party: [{name_matches: ['northwind']}]", air_consignment(), True),
-    ("party: [{roles: [consignor], name_matches: ['northwind']}]", air_consignment(), False),
-    ("party: [{identifiers: [de123456789012345]}]", air_consignment(), True),
-    ("party: [{country: [DE], roles: [consignee]}]", air_consignment(), True),
-])
+@pytest.mark.parametrize(
+    ("when", "data", "expected"),
+    [
+        ("hs_prefix: ['9503']", air_consignment(), True),
+        ("hs_prefix: ['8507']", air_consignment(), False),
+        ("origin_country: [cn]", air_consignment(), True),
+        ("loading_country: [HK]", air_consignment(), True),
+        ("unloading_country: [FR]", air_consignment(), False),
+        ("routing_country: [PA]", sea_consignment(), True),
+        ("routing_country: [EC]", sea_consignment(), True),  # the loading country is on the route
+        ("place_of_loading: [ecgye]", sea_consignment(), True),
+        ("mode: [sea]", air_consignment(), False),
+        ("description_matches: ['building\\s+BLOCKS']", air_consignment(), True),
+        ("{currency: USD, value_min: 2000}", air_consignment(), True),
+        ("{currency: EUR, value_min: 2000}", air_consignment(), False),  # other currency: no comparison
+        ("{currency: USD, value_per_kg_max: 10}", air_consignment(), False),  # 19.9 USD/kg
+        ("{currency: USD, value_per_kg_max: 25}", air_consignment(), True),
+        ("{mass_min_kg: 100, mass_max_kg: 200}", air_consignment(), True),
+        ("party: [{name_matches: ['northwind']}]", air_consignment(), True),
+        ("party: [{roles: [consignor], name_matches: ['northwind']}]", air_consignment(), False),
+        ("party: [{identifiers: [de123456789012345]}]", air_consignment(), True),
+        ("party: [{country: [DE], roles: [consignee]}]", air_consignment(), True),
+    ],
+)
 def test_each_condition(when, data, expected):
     assert hits(profile(when), data) is expected
 
 
 def test_item_conditions_must_hold_on_the_same_item():
-    data = air_consignment(goods=[
-        {"description": "Toy cars", "hs_code": "950300", "origin_country": "VN", "gross_mass_kg": 5},
-        {"description": "Lithium cells", "hs_code": "850760", "origin_country": "CN", "gross_mass_kg": 5},
-    ])
+    data = air_consignment(
+        goods=[
+            {"description": "Toy cars", "hs_code": "950300", "origin_country": "VN", "gross_mass_kg": 5},
+            {"description": "Lithium cells", "hs_code": "850760", "origin_country": "CN", "gross_mass_kg": 5},
+        ]
+    )
     assert hits(profile("{hs_prefix: ['850760'], origin_country: [CN]}"), data)
     assert not hits(profile("{hs_prefix: ['850760'], origin_country: [VN]}"), data)
 
@@ -92,16 +110,19 @@ def test_validity_and_kind_decide_whether_a_profile_is_in_force():
     assert not later.findings(lodgement(filed_at="2026-11-20T23:59:59Z"))
 
 
-@pytest.mark.parametrize(("text", "location", "code"), [
-    (profile("hs_prefix: ['95x3']"), "<profile>:8 when.hs_prefix[0]", "string_pattern_mismatch"),
-    (profile("origin: [CN]"), "<profile>:8 when.origin", "extra_forbidden"),
-    (profile("value_min: 10"), "<profile>:8 when", "currency_required"),
-    (profile("description_matches: ['(unclosed']"), "<profile>:8 when.description_matches[0]", "bad_pattern"),
-    (profile("mode: [air]", "score: 0"), "<profile>:10 outcome", "empty_outcome"),
-    (profile("mode: [air]", "channel: green"), "<profile>:10 outcome", "no_floor"),
-    (profile("mode: [air]", valid_to="2025-01-01"), "<profile>:7 valid_to", "validity_out_of_order"),
-    ("id: [unclosed", "<profile>:1", "yaml_syntax"),
-])
+@pytest.mark.parametrize(
+    ("text", "location", "code"),
+    [
+        (profile("hs_prefix: ['95x3']"), "<profile>:8 when.hs_prefix[0]", "string_pattern_mismatch"),
+        (profile("origin: [CN]"), "<profile>:8 when.origin", "extra_forbidden"),
+        (profile("value_min: 10"), "<profile>:8 when", "currency_required"),
+        (profile("description_matches: ['(unclosed']"), "<profile>:8 when.description_matches[0]", "bad_pattern"),
+        (profile("mode: [air]", "score: 0"), "<profile>:10 outcome", "empty_outcome"),
+        (profile("mode: [air]", "channel: green"), "<profile>:10 outcome", "no_floor"),
+        (profile("mode: [air]", valid_to="2025-01-01"), "<profile>:7 valid_to", "validity_out_of_order"),
+        ("id: [unclosed", "<profile>:1", "yaml_syntax"),
+    ],
+)
 def test_errors_name_file_line_and_field(text, location, code):
     with pytest.raises(ProfileError) as caught:
         load_text(text)
@@ -119,10 +140,12 @@ def test_folder_reports_every_file_and_duplicates(tmp_path):
 
 
 def test_index_offers_only_profiles_that_could_hit():
-    texts = [profile("{mode: [sea], hs_prefix: ['0803']}", id="SEA-BANANA"),
-             profile("hs_prefix: ['9503', '8507']", id="TOYS-CELLS"),
-             profile("origin_country: [CN]", id="ANY-CN"),
-             profile("{mode: [air], hs_prefix: ['61']}", id="AIR-APPAREL")]
+    texts = [
+        profile("{mode: [sea], hs_prefix: ['0803']}", id="SEA-BANANA"),
+        profile("hs_prefix: ['9503', '8507']", id="TOYS-CELLS"),
+        profile("origin_country: [CN]", id="ANY-CN"),
+        profile("{mode: [air], hs_prefix: ['61']}", id="AIR-APPAREL"),
+    ]
     profiles = ProfileSet([load_text(t) for t in texts])
     offered = [c.profile.id for c in profiles.candidates(lodgement())]  # air, HS 950300
     assert offered == ["ANY-CN", "TOYS-CELLS"]

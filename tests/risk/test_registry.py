@@ -63,7 +63,10 @@ def test_built_in_assessors_name_their_findings_as_their_specs():
     context = AssessorContext(Settings(), None, lambda: ProfileSet([]))
     built = {s.name: s.build(context) for s in DEFAULT_ASSESSORS}
     assert {name: a.name for name, a in built.items() if a is not None} == {
-        "profiles": "profiles", "placi": "placi", "screening": "screening"}
+        "profiles": "profiles",
+        "placi": "placi",
+        "screening": "screening",
+    }
 
 
 def test_the_model_needs_a_database():
@@ -111,11 +114,14 @@ def distribution(root: Path, package: str, entry_point: str) -> None:
     (info / "entry_points.txt").write_text(f"[safelane.assessors]\n{entry_point}\n")
 
 
-@pytest.mark.parametrize(("entry_point", "message"), [
-    ("broken = no_such_module:SPEC", "cannot be loaded: ModuleNotFoundError"),
-    ("dumps = orjson:dumps", "is a builtin_function_or_method, not an AssessorSpec"),
-    ("renamed = safelane.risk.placi:SPEC", "declares the assessor 'placi'; name the entry point 'placi'"),
-])
+@pytest.mark.parametrize(
+    ("entry_point", "message"),
+    [
+        ("broken = no_such_module:SPEC", "cannot be loaded: ModuleNotFoundError"),
+        ("dumps = orjson:dumps", "is a builtin_function_or_method, not an AssessorSpec"),
+        ("renamed = safelane.risk.placi:SPEC", "declares the assessor 'placi'; name the entry point 'placi'"),
+    ],
+)
 def test_a_bad_plugin_fails_naming_its_package(tmp_path, monkeypatch, entry_point, message):
     distribution(tmp_path, "customs-extra-checks", entry_point)
     monkeypatch.syspath_prepend(str(tmp_path))

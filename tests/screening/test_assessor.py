@@ -9,8 +9,11 @@ from tests.factories import air_consignment, lodgement, sea_consignment
 def test_each_listed_party_gives_one_finding_with_the_policy_floor(screener):
     consignment = air_consignment(
         consignee={"name": "BANCO NACIONAL DE CUBA", "address": {"city": "Zurich", "country": "CH"}},
-        consignor={"name": "Northstar DUC", "address": {"city": "Testtown", "country": "GB"},
-                   "identifiers": [{"scheme": "EORI", "value": "GB987654321000"}]},
+        consignor={
+            "name": "Northstar DUC",
+            "address": {"city": "Testtown", "country": "GB"},
+            "identifiers": [{"scheme": "EORI", "value": "GB987654321000"}],
+        },
     )
     [findings] = ScreeningAssessor(lambda: screener).assess([lodgement(consignment)])
     by_role = {f.evidence["role"]: f for f in findings}

@@ -11,26 +11,32 @@ def score(a: str, b: str, schema: str | None = None) -> float:
     return compare_names(normalise(a), normalise(b), schema).score
 
 
-@pytest.mark.parametrize(("a", "b"), [
-    ("OOO Газпром", "Gazprom LLC"),  # Cyrillic and a Russian legal form against an English one
-    ("Эрик Бадеге", "ERIC BADEGE"),  # transliterated from Cyrillic
-    ("Кусай Саддам Хусейн аль-Тикрити", "QUSAY SADDAM HUSSEIN AL-TIKRITI"),
-    ("SALEK, ABDULHAI", "ABDULHAI SALEK"),  # LAST, FIRST
-    ("Siemens Aktiengesellschaft", "SIEMENS AG"),
-    ("Olaf Schulze", "Olaf Scholz"),  # sounds alike
-    ("Anglea Merkel", "Angela Merkel"),  # swapped letters
-    ("Abdulrahman Hassan", "Abdul Rahman Hassan"),  # joined words
-    ("CHO HYO'K SAN", "Cho Hyok San"),
-])
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("OOO Газпром", "Gazprom LLC"),  # Cyrillic and a Russian legal form against an English one
+        ("Эрик Бадеге", "ERIC BADEGE"),  # transliterated from Cyrillic
+        ("Кусай Саддам Хусейн аль-Тикрити", "QUSAY SADDAM HUSSEIN AL-TIKRITI"),
+        ("SALEK, ABDULHAI", "ABDULHAI SALEK"),  # LAST, FIRST
+        ("Siemens Aktiengesellschaft", "SIEMENS AG"),
+        ("Olaf Schulze", "Olaf Scholz"),  # sounds alike
+        ("Anglea Merkel", "Angela Merkel"),  # swapped letters
+        ("Abdulrahman Hassan", "Abdul Rahman Hassan"),  # joined words
+        ("CHO HYO'K SAN", "Cho Hyok San"),
+    ],
+)
 def test_variants_of_one_name_match(a, b):
     assert score(a, b) >= 0.8
 
 
-@pytest.mark.parametrize(("a", "b"), [
-    ("Octavian Scholz", "Olaf Scholz"),  # another first name
-    ("Bashar al-Assad", "Hafez al-Assad"),
-    ("Volkswagen AG", "Siemens AG"),
-])
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Octavian Scholz", "Olaf Scholz"),  # another first name
+        ("Bashar al-Assad", "Hafez al-Assad"),
+        ("Volkswagen AG", "Siemens AG"),
+    ],
+)
 def test_different_names_do_not(a, b):
     assert score(a, b) < 0.75
 
@@ -63,8 +69,7 @@ def test_identifier_decides_and_country_or_birth_year_disagreement_lowers(screen
 
 def test_hits_say_which_alias_and_parts_matched(screener):
     hit = screener.screen(Query("National Bank of Cuba")).hits[0]
-    assert (hit.entity_id, hit.matched_name, hit.matched_property) == ("ofac-sdn-306", "NATIONAL BANK OF CUBA",
-                                                                        "alias")
+    assert (hit.entity_id, hit.matched_name, hit.matched_property) == ("ofac-sdn-306", "NATIONAL BANK OF CUBA", "alias")
     assert {p["how"] for p in hit.why["name_parts"]} == {"exact"}
     cyrillic = screener.screen(Query("Фалькон Стар Дженерал Трейдинг ООО")).hits[0]  # noqa: RUF001
     assert cyrillic.entity_id == "opensanctions-style-nk-falcon-star"

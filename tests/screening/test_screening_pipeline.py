@@ -104,8 +104,9 @@ def test_changed_entry_is_recorded_with_before_and_after(db, clock, tmp_path):
     def load(at):
         name, entities = read(path, "csv")
         with db.write() as conn:
-            return list_store.import_version(conn, name, "csv", path.name, [e.to_dict() for e in entities],
-                                             actor="test", at=at)
+            return list_store.import_version(
+                conn, name, "csv", path.name, [e.to_dict() for e in entities], actor="test", at=at
+            )
 
     load(clock.now)
     path.write_text("id,name,aliases,country\nA1,Blue Heron Shipping,Blue Heron Maritime,PA\n")

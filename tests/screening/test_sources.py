@@ -76,8 +76,11 @@ def test_bis_denied_persons_merges_one_order_at_two_addresses():
 def test_ftm_lines_keep_matchable_entities_only():
     name, entities = read(LISTS / "opensanctions_style.ftm.jsonl", "ftm", "os-demo")
     found = by_id(entities)
-    assert name == "os-demo" and set(found) == {"os-demo-nk-falcon-star", "os-demo-nk-ivan-fictus",
-                                                "os-demo-nk-artavil"}
+    assert name == "os-demo" and set(found) == {
+        "os-demo-nk-falcon-star",
+        "os-demo-nk-ivan-fictus",
+        "os-demo-nk-artavil",
+    }
     assert found["os-demo-nk-falcon-star"].get("weakAlias") == ["Falcon Star"]
 
 

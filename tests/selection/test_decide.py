@@ -34,8 +34,14 @@ def test_nothing_found_completes_the_assessment():
 
 def test_channels_by_score_and_floor():
     sea = lodgement(sea_consignment())
-    cases = [(10, None, Channel.GREEN), (30, None, Channel.BLUE), (50, None, Channel.YELLOW),
-             (75, None, Channel.RED), (10, Channel.RED, Channel.RED), (80, Channel.YELLOW, Channel.RED)]
+    cases = [
+        (10, None, Channel.GREEN),
+        (30, None, Channel.BLUE),
+        (50, None, Channel.YELLOW),
+        (75, None, Channel.RED),
+        (10, Channel.RED, Channel.RED),
+        (80, Channel.YELLOW, Channel.RED),
+    ]
     for score, floor, expected in cases:
         [decision] = decide([(sea, assessment(Finding("p", "X", score, "z", channel=floor)))], POLICY)
         assert decision.answer == "channel"

@@ -24,11 +24,17 @@ from safelane.store.schema import audit_events, metadata
 from safelane.system import System, build
 
 USERS = {"acme": ("filer", "ACME"), "globex": ("filer", "GLOBEX"), "olga": ("officer", None)}
-DNL_TONER_YEMEN = {"itinerary__place_of_loading": "YESAH", "goods__0__hs_code": "844399",
-                   "goods__0__description": "Printer toner cartridges"}
+DNL_TONER_YEMEN = {
+    "itinerary__place_of_loading": "YESAH",
+    "goods__0__hs_code": "844399",
+    "goods__0__description": "Printer toner cartridges",
+}
 RFS_FALCON = {"consignee__name": "Falcon Star General Trading"}
-RFI_LAPTOPS_VIA_KP = {"itinerary__routing_countries": ["KP"], "goods__0__hs_code": "847130",
-                      "goods__0__description": "Laptops"}
+RFI_LAPTOPS_VIA_KP = {
+    "itinerary__routing_countries": ["KP"],
+    "goods__0__hs_code": "847130",
+    "goods__0__description": "Laptops",
+}
 
 
 @dataclass
@@ -62,8 +68,10 @@ class Api:
     def counts(self) -> dict[str, int]:
         """Rows in every table of the store: the proof that nothing was stored, or nothing twice."""
         with self.db.read() as conn:
-            return {t.name: conn.execute(sa.select(sa.func.count()).select_from(t)).scalar_one()
-                    for t in metadata.sorted_tables}
+            return {
+                t.name: conn.execute(sa.select(sa.func.count()).select_from(t)).scalar_one()
+                for t in metadata.sorted_tables
+            }
 
     def audit(self, action: str) -> int:
         with self.db.read() as conn:

@@ -50,8 +50,10 @@ def test_dnl_stands_through_an_amendment_until_an_officer_lifts_it_with_a_note(a
     assert no_note.json()["problems"][0]["location"] == "note"
     lifted = api.act("olga", carried["decision_id"], "lift", note="cartridges opened at origin: empty")
     assert lifted.status_code == 200
-    assert (lifted.json()["decision"]["outcome"], lifted.json()["decision"]["state"]) == ("ASSESSMENT_COMPLETE",
-                                                                                          "closed")
+    assert (lifted.json()["decision"]["outcome"], lifted.json()["decision"]["state"]) == (
+        "ASSESSMENT_COMPLETE",
+        "closed",
+    )
     events = api.client.get(f"/v1/decisions/{carried['decision_id']}", headers=api.as_("acme")).json()["events"]
     assert [(e["action"], e["actor"]) for e in events] == [("decided", "safelane"), ("lift", "olga")]
     assert events[1]["note"] == "cartridges opened at origin: empty"

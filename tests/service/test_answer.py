@@ -15,7 +15,10 @@ def test_an_ens_is_answered_in_ics_with_its_mrn(api):
     assert response.status_code == 200 and response.headers["content-type"].startswith("application/xml")
     [item] = READERS["ics"](response.content)
     assert (item["mrn"], item["document_number"], item["reference"]) == (
-        result["filing_id"], "ENS-2026-0001", "020-12345675")
+        result["filing_id"],
+        "ENS-2026-0001",
+        "020-12345675",
+    )
 
 
 def test_air_waybill_answer_follows_the_decision_as_it_stands(api):

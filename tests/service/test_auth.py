@@ -7,8 +7,15 @@ from tests.factories import air_consignment, filing
 from tests.service.conftest import DNL_TONER_YEMEN
 
 
-@pytest.mark.parametrize("headers", [{}, {"Authorization": "Bearer sl_not-a-key"}, {"X-API-Key": "sl_not-a-key"},
-                                     {"Authorization": "Basic dXNlcjpwYXNz"}])
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {"Authorization": "Bearer sl_not-a-key"},
+        {"X-API-Key": "sl_not-a-key"},
+        {"Authorization": "Basic dXNlcjpwYXNz"},
+    ],
+)
 def test_missing_or_unknown_key_is_401_with_a_problem(api, headers):
     response = api.client.get("/v1/filings", headers=headers)
     assert response.status_code == 401
@@ -27,16 +34,20 @@ def test_a_filer_never_sees_or_touches_another_filers_records(api):
     filing_id = result["filing_id"]
     [consignment] = result["consignments"]
     other = api.as_("globex")
-    for path in (f"/v1/filings/{filing_id}", f"/v1/consignments/{consignment['consignment_id']}",
-                 f"/v1/decisions/{consignment['decision_id']}"):
+    for path in (
+        f"/v1/filings/{filing_id}",
+        f"/v1/consignments/{consignment['consignment_id']}",
+        f"/v1/decisions/{consignment['decision_id']}",
+    ):
         response = api.client.get(path, headers=other)
         assert response.status_code == 404, path
         assert response.json()["problems"][0]["code"] == "not_found"
     assert api.client.get("/v1/filings", headers=other).json()["filings"] == []
     assert api.client.get("/v1/decisions", headers=other).json()["decisions"] == []
     assert api.client.post(f"/v1/filings/{filing_id}/withdraw", headers=other).status_code == 404
-    amended = api.client.post(f"/v1/filings/{filing_id}/amendments", headers=other,
-                              json=filing(air_consignment(**DNL_TONER_YEMEN)))
+    amended = api.client.post(
+        f"/v1/filings/{filing_id}/amendments", headers=other, json=filing(air_consignment(**DNL_TONER_YEMEN))
+    )
     assert amended.status_code == 404
     acted = api.act("globex", consignment["decision_id"], "screening", method="XRY", result="clear")
     assert acted.status_code == 404

@@ -13,17 +13,37 @@ from tests.factories import air_consignment, filing
 LIMIT = 5 * 1024 * 1024
 CASES = {
     "malformed json": (b'{"document_number": "DOC-1", "consignments": [', 422, "$", "malformed_json"),
-    "wrong type": (filing(air_consignment(goods__0__packages="ten")), 422,
-                   "consignments[0].goods[0].packages", "int_parsing"),
+    "wrong type": (
+        filing(air_consignment(goods__0__packages="ten")),
+        422,
+        "consignments[0].goods[0].packages",
+        "int_parsing",
+    ),
     "missing field": (filing(air_consignment(goods=None)), 422, "consignments[0].goods", "missing"),
-    "unknown hs chapter": (filing(air_consignment(goods__0__hs_code="770000")), 422,
-                           "consignments[0].goods[0].hs_code", "unknown_hs_chapter"),
-    "unknown country": (filing(air_consignment(consignor__address__country="QQ")), 422,
-                        "consignments[0].consignor.address.country", "unknown_country"),
-    "unknown locode": (filing(air_consignment(itinerary__place_of_loading="HKZZZ")), 422,
-                       "consignments[0].itinerary.place_of_loading", "unknown_locode"),
-    "unknown currency": (filing(air_consignment(goods__0__value={"amount": 10, "currency": "XYZ"})), 422,
-                         "consignments[0].goods[0].value.currency", "unknown_currency"),
+    "unknown hs chapter": (
+        filing(air_consignment(goods__0__hs_code="770000")),
+        422,
+        "consignments[0].goods[0].hs_code",
+        "unknown_hs_chapter",
+    ),
+    "unknown country": (
+        filing(air_consignment(consignor__address__country="QQ")),
+        422,
+        "consignments[0].consignor.address.country",
+        "unknown_country",
+    ),
+    "unknown locode": (
+        filing(air_consignment(itinerary__place_of_loading="HKZZZ")),
+        422,
+        "consignments[0].itinerary.place_of_loading",
+        "unknown_locode",
+    ),
+    "unknown currency": (
+        filing(air_consignment(goods__0__value={"amount": 10, "currency": "XYZ"})),
+        422,
+        "consignments[0].goods[0].value.currency",
+        "unknown_currency",
+    ),
     "unknown format": (b"\x00\x01 binary", 422, "$", "unknown_format"),
     "6 MB body": (b"{" + b" " * (6 * 1024 * 1024) + b"}", 413, "$", "too_large"),
 }
@@ -76,8 +96,10 @@ def test_chunked_oversize_upload_is_refused_without_reading_it_all(api):
     response = asyncio.run(post())
     assert response.status_code == 413
     assert response.json()["problems"][0] == {
-        "location": "$", "code": "too_large",
-        "message": f"the message exceeds the limit of {LIMIT} bytes; split the batch"}
+        "location": "$",
+        "code": "too_large",
+        "message": f"the message exceeds the limit of {LIMIT} bytes; split the batch",
+    }
     assert LIMIT < sent <= LIMIT + 2 * len(chunk)
     assert api.counts() == {**before, "audit_events": before["audit_events"] + 1}
     assert api.submit("acme", orjson.dumps(filing())).status_code == 201
@@ -86,8 +108,9 @@ def test_chunked_oversize_upload_is_refused_without_reading_it_all(api):
 def test_malformed_action_body_is_a_located_problem(api):
     result = api.accepted("acme", filing(air_consignment(consignee__name="Falcon Star General Trading")))
     url = f"/v1/decisions/{result['consignments'][0]['decision_id']}/screening"
-    response = api.client.post(url, content=b'{"method": ', headers={**api.as_("acme"),
-                                                                     "Content-Type": "application/json"})
+    response = api.client.post(
+        url, content=b'{"method": ', headers={**api.as_("acme"), "Content-Type": "application/json"}
+    )
     assert response.status_code == 422
     assert response.json()["problems"][0]["location"] == "$"
     assert response.json()["problems"][0]["code"] == "json_invalid"

@@ -22,8 +22,10 @@ from tests.factories import filing
 from tests.service.served import served
 from tests.service.tcp_proxy import Proxy
 
-pytestmark = [pytest.mark.postgres,
-              pytest.mark.skipif(not POSTGRES_URL, reason="SAFELANE_TEST_POSTGRES_URL is not set")]
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.skipif(not POSTGRES_URL, reason="SAFELANE_TEST_POSTGRES_URL is not set"),
+]
 WAIT = 30.0  # a test timeout only: without the fix a request hangs for as long as the outage lasts
 
 
@@ -37,8 +39,9 @@ class Outage:
 
     def submit(self, document: str) -> httpx.Response:
         body = orjson.dumps(filing(document_number=document))
-        return httpx.post(f"{self.url}/v1/filings", content=body, timeout=WAIT,
-                          headers={"Authorization": f"Bearer {self.key}"})
+        return httpx.post(
+            f"{self.url}/v1/filings", content=body, timeout=WAIT, headers={"Authorization": f"Bearer {self.key}"}
+        )
 
     def stored(self) -> set[str]:
         with self.admin.connect() as conn:

@@ -11,8 +11,9 @@ def decision_of(api, scenario, document_number="DOC-1", user="acme") -> str:
     return result["consignments"][0]["decision_id"]
 
 
-@pytest.mark.parametrize(("result", "outcome", "state"), [("clear", "ASSESSMENT_COMPLETE", "closed"),
-                                                          ("not_clear", "DNL", "open")])
+@pytest.mark.parametrize(
+    ("result", "outcome", "state"), [("clear", "ASSESSMENT_COMPLETE", "closed"), ("not_clear", "DNL", "open")]
+)
 def test_rfs_screening_result(api, result, outcome, state):
     decision_id = decision_of(api, RFS_FALCON)
     response = api.act("acme", decision_id, "screening", method="XRY", result=result)
@@ -37,13 +38,18 @@ def test_rfi_answered_with_information_then_closed_by_an_officer(api):
     assert answered.json()["decision"]["state"] == "answered"
     assert api.act("acme", decision_id, "close").status_code == 403
     closed = api.act("olga", decision_id, "close", note="end user verified")
-    assert (closed.json()["decision"]["outcome"], closed.json()["decision"]["state"]) == ("ASSESSMENT_COMPLETE",
-                                                                                          "closed")
+    assert (closed.json()["decision"]["outcome"], closed.json()["decision"]["state"]) == (
+        "ASSESSMENT_COMPLETE",
+        "closed",
+    )
     again = api.act("olga", decision_id, "close")
     assert again.status_code == 409 and again.json()["problems"][0]["code"] == "not_applicable"
     detail = api.client.get(f"/v1/decisions/{decision_id}", headers=api.as_("acme")).json()
     assert [(e["action"], e["actor"]) for e in detail["events"]] == [
-        ("decided", "safelane"), ("information", "acme"), ("close", "olga")]
+        ("decided", "safelane"),
+        ("information", "acme"),
+        ("close", "olga"),
+    ]
     assert detail["events"][1]["data"] == {"text": "End user is a hospital in Rotterdam."}
 
 
@@ -77,8 +83,15 @@ def test_search_by_state_answer_and_outcome(api):
     assert len(ids("acme")) == 3 and len(ids("olga")) == 4 and len(ids("olga", outcome="RFS")) == 2
 
 
-@pytest.mark.parametrize(("query", "location"), [("state=pending", "query.state"), ("outcome=MAYBE", "query.outcome"),
-                                                 ("limit=501", "query.limit"), ("offset=-1", "query.offset")])
+@pytest.mark.parametrize(
+    ("query", "location"),
+    [
+        ("state=pending", "query.state"),
+        ("outcome=MAYBE", "query.outcome"),
+        ("limit=501", "query.limit"),
+        ("offset=-1", "query.offset"),
+    ],
+)
 def test_bad_query_parameters_come_back_as_problems(api, query, location):
     response = api.client.get(f"/v1/decisions?{query}", headers=api.as_("olga"))
     assert response.status_code == 422
@@ -87,10 +100,14 @@ def test_bad_query_parameters_come_back_as_problems(api, query, location):
 
 def test_a_body_without_a_json_content_type_is_told_to_send_json(api):
     decision_id = decision_of(api, RFS_FALCON)
-    response = api.client.post(f"/v1/decisions/{decision_id}/screening", content=b"method=XRY&result=clear",
-                               headers={**api.as_("acme"), "Content-Type": "application/x-www-form-urlencoded"})
+    response = api.client.post(
+        f"/v1/decisions/{decision_id}/screening",
+        content=b"method=XRY&result=clear",
+        headers={**api.as_("acme"), "Content-Type": "application/x-www-form-urlencoded"},
+    )
     assert response.status_code == 422
     [problem] = response.json()["problems"]
     assert (problem["location"], problem["code"]) == ("$", "json_expected")
-    assert problem["message"] == ("the body must be JSON sent with Content-Type: application/json "
-                                  "(got application/x-www-form-urlencoded)")
+    assert problem["message"] == (
+        "the body must be JSON sent with Content-Type: application/json (got application/x-www-form-urlencoded)"
+    )

@@ -63,10 +63,14 @@ def test_a_body_trickled_a_byte_at_a_time_is_cut_off_with_408(settings):
     assert system.db is not None
     with system.db.write() as conn:
         key = user_store.add(conn, "acme", "filer", at=datetime(2026, 11, 20, tzinfo=UTC), filer="ACME")
-    with served(create_app(system)) as url, socket.create_connection(
-            ("127.0.0.1", int(url.rsplit(":", 1)[1])), timeout=30) as sock:
-        sock.sendall(f"POST /v1/filings HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {key}\r\n"
-                     "Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n".encode())
+    with (
+        served(create_app(system)) as url,
+        socket.create_connection(("127.0.0.1", int(url.rsplit(":", 1)[1])), timeout=30) as sock,
+    ):
+        sock.sendall(
+            f"POST /v1/filings HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {key}\r\n"
+            "Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n".encode()
+        )
         answer = b""
         for _ in range(100):  # a byte every 0.1 s would take 100 s; the server gives up after 1 s
             try:

@@ -11,8 +11,10 @@ def _guesser(api, address: str) -> TestClient:
 
 def test_an_address_guessing_keys_is_throttled(api):
     guesser = _guesser(api, "192.0.2.10")
-    statuses = [guesser.get("/v1/filings", headers={"Authorization": f"Bearer sl_guess{i}"}).status_code
-                for i in range(UNKNOWN_KEYS + 5)]
+    statuses = [
+        guesser.get("/v1/filings", headers={"Authorization": f"Bearer sl_guess{i}"}).status_code
+        for i in range(UNKNOWN_KEYS + 5)
+    ]
     assert (statuses.count(401), statuses.count(429)) == (UNKNOWN_KEYS, 5)
 
 

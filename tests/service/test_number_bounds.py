@@ -32,11 +32,14 @@ def test_the_largest_version_is_stored(api):
     assert api.accepted("acme", filing(version=2**31 - 2))["version"] == 2**31 - 2
 
 
-@pytest.mark.parametrize(("changes", "location"), [
-    ({"goods__0__packages": HUGE}, "consignments[0].goods[0].packages"),
-    ({"goods__0__sequence": HUGE}, "consignments[0].goods[0].sequence"),
-    ({"total_packages": HUGE}, "consignments[0].total_packages"),
-])
+@pytest.mark.parametrize(
+    ("changes", "location"),
+    [
+        ({"goods__0__packages": HUGE}, "consignments[0].goods[0].packages"),
+        ({"goods__0__sequence": HUGE}, "consignments[0].goods[0].sequence"),
+        ({"total_packages": HUGE}, "consignments[0].total_packages"),
+    ],
+)
 def test_counts_in_a_consignment_are_bounded(api, changes, location):
     response = api.submit("acme", filing(air_consignment(**changes)))
     assert (response.status_code, response.json()["problems"][0]["location"]) == (422, location)
@@ -52,6 +55,7 @@ def test_nothing_is_stored_for_a_refused_number(api):
 def test_an_office_capacity_beyond_any_office_is_refused(api, capacity):
     with api.db.write() as conn:
         key = user_store.add(conn, "sven", "supervisor", at=datetime(2026, 11, 20, tzinfo=UTC), actor="test")
-    response = api.client.put("/v1/offices/NLRTM", json={"capacity": {"physical": capacity}},
-                              headers={"Authorization": f"Bearer {key}"})
+    response = api.client.put(
+        "/v1/offices/NLRTM", json={"capacity": {"physical": capacity}}, headers={"Authorization": f"Bearer {key}"}
+    )
     assert (response.status_code, response.json()["problems"][0]["location"]) == (422, "capacity.physical")

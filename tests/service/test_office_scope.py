@@ -24,6 +24,7 @@ def test_an_officer_posted_elsewhere_neither_lists_nor_opens_nor_acts(api: Api) 
     assert api.client.get("/v1/offices/BEANR/capacity", headers=api.as_("pieter")).status_code == 200
 
     # an officer with no office (olga) reaches it all
-    assert [d["decision_id"] for d in api.client.get("/v1/decisions", headers=api.as_("olga")).json()["decisions"]] \
-        == [decision_id]
+    assert [d["decision_id"] for d in api.client.get("/v1/decisions", headers=api.as_("olga")).json()["decisions"]] == [
+        decision_id
+    ]
     assert api.act("olga", decision_id, "close").status_code == 200

@@ -45,8 +45,11 @@ def test_bad_settings_are_refused_with_located_problems(api):
     response = api.client.put("/v1/offices/NLRTM", json=bad, headers=supervisor)
     assert response.status_code == 422
     assert {(p["location"], p["code"]) for p in response.json()["problems"]} == {
-        ("speed", "unknown_field"), ("capacity.physical", "invalid_capacity"), ("capacity.xray", "unknown_kind"),
-        ("random_rate", "invalid_rate")}
+        ("speed", "unknown_field"),
+        ("capacity.physical", "invalid_capacity"),
+        ("capacity.xray", "unknown_kind"),
+        ("random_rate", "invalid_rate"),
+    }
     wrong_office = api.client.put("/v1/offices/nl-rtm", json=SETTINGS, headers=supervisor)
     assert wrong_office.status_code == 422 and wrong_office.json()["problems"][0]["location"] == "office"
     assert api.client.put("/v1/offices/NLRTM", json=[1, 2], headers=supervisor).status_code == 422
@@ -77,6 +80,7 @@ def test_capacity_shows_todays_usage(api):
     assert physical["capacity"] == 1 and physical["used"] == 2 and physical["left"] == 0
     assert physical["by_selection"]["mandatory"] == 2
     assert usage.json()["kinds"]["referral"]["capacity"] is None
-    assert api.client.get("/v1/offices/DEHAM/capacity", headers=api.as_("olga")).json()["kinds"]["physical"][
-        "used"] == 0
+    assert (
+        api.client.get("/v1/offices/DEHAM/capacity", headers=api.as_("olga")).json()["kinds"]["physical"]["used"] == 0
+    )
     assert api.client.get("/v1/offices/NLRTM/capacity", headers=api.as_("acme")).status_code == 403

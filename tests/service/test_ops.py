@@ -65,8 +65,14 @@ def test_each_app_has_its_own_metrics(api):
 
 def test_openapi_and_docs_are_served(api):
     schema = api.client.get("/openapi.json").json()
-    assert {"/v1/filings", "/v1/filings/{filing_id}/amendments", "/v1/decisions/{decision_id}/{action}",
-            "/v1/consignments/{consignment_id}", "/healthz", "/metrics"} <= set(schema["paths"])
+    assert {
+        "/v1/filings",
+        "/v1/filings/{filing_id}/amendments",
+        "/v1/decisions/{decision_id}/{action}",
+        "/v1/consignments/{consignment_id}",
+        "/healthz",
+        "/metrics",
+    } <= set(schema["paths"])
     assert "text/csv" in schema["paths"]["/v1/filings"]["post"]["requestBody"]["content"]
     assert {"HTTPBearer", "APIKeyHeader"} <= set(schema["components"]["securitySchemes"])
     docs = api.client.get("/docs")
@@ -94,7 +100,12 @@ def test_one_json_log_line_per_request_without_secrets(api, capsys):
     assert len(lines) == 2
     ok, denied = lines
     assert {k: ok[k] for k in ("method", "path", "route", "status", "actor")} == {
-        "method": "GET", "path": "/v1/filings", "route": "/v1/filings", "status": 200, "actor": "acme"}
+        "method": "GET",
+        "path": "/v1/filings",
+        "route": "/v1/filings",
+        "status": 200,
+        "actor": "acme",
+    }
     assert ok["duration_ms"] >= 0 and ok["ts"].endswith("+00:00") and ok["request_id"]
     assert (denied["status"], denied["actor"]) == (401, None)
     assert api.keys["acme"] not in str(lines) and "sl_wrong" not in str(lines)

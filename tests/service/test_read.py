@@ -27,8 +27,10 @@ def test_a_filing_with_its_versions_and_current_decisions(api):
     received = datetime.fromisoformat(read["versions"][0]["received_at"])
     assert received.utcoffset() is not None  # ISO 8601 with a zone
     [current] = read["consignments"]
-    assert current["referral"] == "ASSESSMENT_COMPLETE" and current["decision_id"] != \
-        first["consignments"][0]["decision_id"]
+    assert (
+        current["referral"] == "ASSESSMENT_COMPLETE"
+        and current["decision_id"] != first["consignments"][0]["decision_id"]
+    )
 
 
 def test_a_consignment_across_versions(api):

@@ -5,8 +5,9 @@ from tests.service.conftest import RFI_LAPTOPS_VIA_KP, RFS_FALCON
 
 
 def test_withdraw_closes_open_decisions(api):
-    result = api.accepted("acme", filing(air_consignment(**RFS_FALCON),
-                                         air_consignment(house_document="HAWB-0002", **RFI_LAPTOPS_VIA_KP)))
+    result = api.accepted(
+        "acme", filing(air_consignment(**RFS_FALCON), air_consignment(house_document="HAWB-0002", **RFI_LAPTOPS_VIA_KP))
+    )
     assert [c["state"] for c in result["consignments"]] == ["open", "open"]
     response = api.client.post(f"/v1/filings/{result['filing_id']}/withdraw", headers=api.as_("acme"))
     assert response.status_code == 200 and response.json()["filing"]["status"] == "withdrawn"

@@ -12,11 +12,31 @@ from safelane.store.schema import filing_versions, filings
 def _rows(suffix: str) -> dict[sa.Table, list[dict]]:
     at = datetime(2026, 11, 20, 9, 30, 1, 250, tzinfo=timezone(timedelta(hours=2)))
     return {
-        filings: [{"filing_id": f"F{suffix}", "filer": "ACME", "document_number": f"D{suffix}", "kind": "pre_loading",
-                   "status": "active", "current_version": 1, "created_at": at, "updated_at": at}],
-        filing_versions: [{"version_id": f"V{suffix}", "filing_id": f"F{suffix}", "version": 1,
-                           "message_type": "safelane-json", "received_at": at, "filed_at": datetime(2026, 11, 20,
-                           tzinfo=UTC), "content_hash": "h", "filing": {"b": [1, 2.5], "a": "é"}, "raw": b"\x00raw"}],
+        filings: [
+            {
+                "filing_id": f"F{suffix}",
+                "filer": "ACME",
+                "document_number": f"D{suffix}",
+                "kind": "pre_loading",
+                "status": "active",
+                "current_version": 1,
+                "created_at": at,
+                "updated_at": at,
+            }
+        ],
+        filing_versions: [
+            {
+                "version_id": f"V{suffix}",
+                "filing_id": f"F{suffix}",
+                "version": 1,
+                "message_type": "safelane-json",
+                "received_at": at,
+                "filed_at": datetime(2026, 11, 20, tzinfo=UTC),
+                "content_hash": "h",
+                "filing": {"b": [1, 2.5], "a": "é"},
+                "raw": b"\x00raw",
+            }
+        ],
     }
 
 

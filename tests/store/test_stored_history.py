@@ -9,9 +9,11 @@ from tests.factories import air_consignment, filing, sea_consignment
 
 
 def test_history_is_read_for_the_modes_asked_and_counted_for_all(system):
-    for number, consignment, day in [("S1", sea_consignment(master_document="B1"), "2026-11-18"),
-                                     ("S2", sea_consignment(master_document="B2"), "2026-11-19"),
-                                     ("A1", air_consignment(), "2026-11-19")]:
+    for number, consignment, day in [
+        ("S1", sea_consignment(master_document="B1"), "2026-11-18"),
+        ("S2", sea_consignment(master_document="B2"), "2026-11-19"),
+        ("A1", air_consignment(), "2026-11-19"),
+    ]:
         data = filing(consignment, document_number=number, filed_at=f"{day}T10:00:00Z")
         system.pipeline.submit_message(orjson.dumps(data), filer="ACME", actor="test")
     with system.db.read() as conn:

@@ -25,8 +25,12 @@ from safelane.store import users as user_store
 from safelane.system import System, build
 
 PASSWORD = "correct horse battery"
-USERS = {"olga": ("officer", None, "NLRTM"), "pieter": ("officer", None, "BEANR"),
-         "sam": ("supervisor", None, None), "acme": ("filer", "ACME", None)}
+USERS = {
+    "olga": ("officer", None, "NLRTM"),
+    "pieter": ("officer", None, "BEANR"),
+    "sam": ("supervisor", None, None),
+    "acme": ("filer", "ACME", None),
+}
 _CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 
 
@@ -55,8 +59,9 @@ def load_demo_profiles(system: System) -> None:
     with system.db.write() as conn:
         for path in sorted(files("safelane").joinpath("demo", "profiles").iterdir(), key=lambda p: p.name):
             if path.name.endswith(".yaml"):
-                profile_store.save(conn, path.read_text(), actor="test", at=datetime.now(UTC), origin=path.name,
-                                   activate=True)
+                profile_store.save(
+                    conn, path.read_text(), actor="test", at=datetime.now(UTC), origin=path.name, activate=True
+                )
     if system.profiles is not None:
         system.profiles.refresh()
 
@@ -96,10 +101,15 @@ class Bench:
 
     def file(self, user: str, filing: dict[str, Any]) -> dict[str, Any]:
         """Submit a filing over the API as a filer; its answer."""
-        response = self.clients[0].post("/v1/filings", content=orjson.dumps(filing),
-                                        headers={"Authorization": f"Bearer {self.keys[user]}"}) \
-            if self.clients else TestClient(self.app).post(
-                "/v1/filings", content=orjson.dumps(filing), headers={"Authorization": f"Bearer {self.keys[user]}"})
+        response = (
+            self.clients[0].post(
+                "/v1/filings", content=orjson.dumps(filing), headers={"Authorization": f"Bearer {self.keys[user]}"}
+            )
+            if self.clients
+            else TestClient(self.app).post(
+                "/v1/filings", content=orjson.dumps(filing), headers={"Authorization": f"Bearer {self.keys[user]}"}
+            )
+        )
         assert response.status_code == 201, response.text
         [result] = response.json()["filings"]
         return result

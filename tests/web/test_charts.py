@@ -10,26 +10,32 @@ from hypothesis import strategies as st
 from safelane.service.web.charts import Bar, bars, hbars, nice_ticks, number, stacked
 
 
-@pytest.mark.parametrize(("peak", "ticks"), [
-    (2950, [0, 1000, 2000, 3000]),
-    (7, [0, 2, 4, 6, 8]),
-    (100, [0, 25, 50, 75, 100]),
-    (1000, [0, 250, 500, 750, 1000]),
-    (3, [0, 1, 2, 3]),
-    (1, [0, 1]),
-    (0.2, [0, 1]),  # counts: never a step below one
-    (0, [0, 1]),
-    (12_345, [0, 5000, 10_000, 15_000]),
-])
+@pytest.mark.parametrize(
+    ("peak", "ticks"),
+    [
+        (2950, [0, 1000, 2000, 3000]),
+        (7, [0, 2, 4, 6, 8]),
+        (100, [0, 25, 50, 75, 100]),
+        (1000, [0, 250, 500, 750, 1000]),
+        (3, [0, 1, 2, 3]),
+        (1, [0, 1]),
+        (0.2, [0, 1]),  # counts: never a step below one
+        (0, [0, 1]),
+        (12_345, [0, 5000, 10_000, 15_000]),
+    ],
+)
 def test_ticks_of_counts_are_round_whole_numbers(peak: float, ticks: list[float]) -> None:
     assert nice_ticks(peak) == ticks
 
 
-@pytest.mark.parametrize(("peak", "ticks"), [
-    (0.37, [0, 0.1, 0.2, 0.3, 0.4]),
-    (1.3, [0, 0.5, 1, 1.5]),
-    (0.009, [0, 0.0025, 0.005, 0.0075, 0.01]),
-])
+@pytest.mark.parametrize(
+    ("peak", "ticks"),
+    [
+        (0.37, [0, 0.1, 0.2, 0.3, 0.4]),
+        (1.3, [0, 0.5, 1, 1.5]),
+        (0.009, [0, 0.0025, 0.005, 0.0075, 0.01]),
+    ],
+)
 def test_ticks_may_be_fractions_where_asked(peak: float, ticks: list[float]) -> None:
     assert nice_ticks(peak, whole=False) == ticks
 
@@ -97,8 +103,9 @@ def test_a_small_share_keeps_its_row_its_count_and_a_visible_bar() -> None:
 
 
 def test_horizontal_bars_have_round_gridlines_in_their_unit() -> None:
-    markup = str(hbars("Hit rate", [Bar("targeted", 36.6, "36.6 %", low=30.1, high=43.0)],
-                       tick=lambda v: f"{number(v)} %"))
+    markup = str(
+        hbars("Hit rate", [Bar("targeted", 36.6, "36.6 %", low=30.1, high=43.0)], tick=lambda v: f"{number(v)} %")
+    )
     assert svg_texts(markup, "tick") == ["0 %", "20 %", "40 %", "60 %"]
     assert '<g class="interval"><line x1="50.167%" x2="71.667%"' in markup
 

@@ -20,10 +20,25 @@ def test_the_case_file(bench: Bench) -> None:
     response = bench.client("sam").get(f"/consignments/{consignment_id}")
     assert response.status_code == 200
     page = text(response)
-    for expected in ('class="route"', "Oman (OM)", "Yemen", "Frankfurt", "844399", "Printer toner cartridges",
-                     "Risk profiles", "Profile AIR-TONER-YE", "Decision history", "decided", "safelane-json",
-                     "Northwind Retail GmbH", "EORI DE123456789012345", f"/consignments/{consignment_id}/outcome",
-                     "Record inspection outcome", "No inspection outcome recorded", '"document_number":"A-DNL"'):
+    for expected in (
+        'class="route"',
+        "Oman (OM)",
+        "Yemen",
+        "Frankfurt",
+        "844399",
+        "Printer toner cartridges",
+        "Risk profiles",
+        "Profile AIR-TONER-YE",
+        "Decision history",
+        "decided",
+        "safelane-json",
+        "Northwind Retail GmbH",
+        "EORI DE123456789012345",
+        f"/consignments/{consignment_id}/outcome",
+        "Record inspection outcome",
+        "No inspection outcome recorded",
+        '"document_number":"A-DNL"',
+    ):
         assert expected in page, expected
     assert '<pre class="raw"' in response.text  # the message as received
 
@@ -61,8 +76,9 @@ def test_change_channel_needs_a_reason(bench: Bench) -> None:
     refused = bench.post(olga, f"/consignments/{consignment_id}/actions/channel", channel="green", note=" ")
     assert refused.status_code == 422 and 'id="err-channel-note"' in refused.text
     assert '<option value="green" selected>' in refused.text  # the officer's choice is kept
-    done = bench.post(olga, f"/consignments/{consignment_id}/actions/channel", channel="yellow",
-                      note="documents explain the route")
+    done = bench.post(
+        olga, f"/consignments/{consignment_id}/actions/channel", channel="yellow", note="documents explain the route"
+    )
     assert done.status_code == 303
     page = text(olga.get(done.headers["location"]))
     assert "Channel changed." in page
@@ -77,8 +93,12 @@ def test_assign_and_note_appear(bench: Bench) -> None:
     form = sam.get(f"/consignments/{consignment_id}").text
     assert '<option value="olga"' in form and '<option value="pieter"' not in form
     assert bench.post(sam, f"/consignments/{consignment_id}/actions/assign", officer="olga").status_code == 303
-    assert bench.post(sam, f"/consignments/{consignment_id}/actions/note",
-                      text="Reefer temperature log requested by phone.").status_code == 303
+    assert (
+        bench.post(
+            sam, f"/consignments/{consignment_id}/actions/note", text="Reefer temperature log requested by phone."
+        ).status_code
+        == 303
+    )
     page = text(sam.get(f"/consignments/{consignment_id}"))
     assert "Assigned to <strong>olga</strong>" in page and "Reefer temperature log requested by phone." in page
     assert "assigned to olga" in page.split('id="history-h"')[1]
@@ -94,24 +114,30 @@ def test_a_document_request_reaches_its_filer_only(bench: Bench) -> None:
     olga = bench.client("olga")
     none_chosen = bench.post(olga, f"/consignments/{consignment_id}/actions/request", text="please")
     assert none_chosen.status_code == 422 and 'id="err-request-documents"' in none_chosen.text
-    done = bench.post(olga, f"/consignments/{consignment_id}/actions/request",
-                      **{"document.commercial_invoice": "1", "document.certificate_of_origin": "1"},
-                      text="Invoice and origin certificate for the bananas, please.")
+    done = bench.post(
+        olga,
+        f"/consignments/{consignment_id}/actions/request",
+        **{"document.commercial_invoice": "1", "document.certificate_of_origin": "1"},
+        text="Invoice and origin certificate for the bananas, please.",
+    )
     assert done.status_code == 303
     assert "Commercial invoice; Certificate of origin" in text(olga.get(done.headers["location"]))
     api = bench.anonymous()
-    mine = api.get(f"/v1/consignments/{consignment_id}/requests",
-                   headers={"Authorization": f"Bearer {bench.keys['acme']}"})
+    mine = api.get(
+        f"/v1/consignments/{consignment_id}/requests", headers={"Authorization": f"Bearer {bench.keys['acme']}"}
+    )
     assert mine.status_code == 200
     [request] = mine.json()["requests"]
     assert request["documents"] == ["commercial_invoice", "certificate_of_origin"]
     assert request["text"] == "Invoice and origin certificate for the bananas, please."
     assert "requested_by" not in request  # officers' names stay inside customs
-    other = api.get(f"/v1/consignments/{consignment_id}/requests",
-                    headers={"Authorization": f"Bearer {keys['globex']}"})
+    other = api.get(
+        f"/v1/consignments/{consignment_id}/requests", headers={"Authorization": f"Bearer {keys['globex']}"}
+    )
     assert other.status_code == 404
-    notes = api.get(f"/v1/consignments/{consignment_id}/notes",
-                    headers={"Authorization": f"Bearer {bench.keys['acme']}"})
+    notes = api.get(
+        f"/v1/consignments/{consignment_id}/notes", headers={"Authorization": f"Bearer {bench.keys['acme']}"}
+    )
     assert notes.status_code == 403  # a filer reads requests, never officers' notes
 
 
@@ -123,8 +149,12 @@ def test_the_json_twins(bench: Bench) -> None:
     base = f"/v1/consignments/{consignment_id}"
     assert api.post(f"{base}/notes", json={"text": "seal checked"}, headers=rita).status_code == 201
     assert api.post(f"{base}/assignment", json={"officer": "rita"}, headers=rita).status_code == 200
-    assert api.post(f"{base}/requests", json={"documents": ["packing_list"], "text": "for the scan"},
-                    headers=rita).status_code == 201
+    assert (
+        api.post(
+            f"{base}/requests", json={"documents": ["packing_list"], "text": "for the scan"}, headers=rita
+        ).status_code
+        == 201
+    )
     no_reason = api.post(f"{base}/channel", json={"channel": "green"}, headers=rita)
     assert no_reason.status_code == 422 and no_reason.json()["problems"][0]["location"] == "note"
     changed = api.post(f"{base}/channel", json={"channel": "green", "note": "scan clean"}, headers=rita)
@@ -159,8 +189,13 @@ def test_an_officer_records_a_screening_result_on_an_rfs(bench: Bench) -> None:
     missing = bench.post(sam, f"/consignments/{consignment_id}/actions/screening", method="XRY")
     assert missing.status_code == 422
     assert 'id="err-screening-result"' in missing.text
-    done = bench.post(sam, f"/consignments/{consignment_id}/actions/screening", method="XRY", result="not_clear",
-                      note="dense organic mass in the x-ray image")
+    done = bench.post(
+        sam,
+        f"/consignments/{consignment_id}/actions/screening",
+        method="XRY",
+        result="not_clear",
+        note="dense organic mass in the x-ray image",
+    )
     assert done.status_code == 303
     page = text(sam.get(done.headers["location"]))
     assert "Screening result recorded." in page

@@ -77,10 +77,12 @@ def test_csv_exports_the_figure_table(bench):
     file_two(bench)
     sam = bench.client("sam")
     rows = exported(sam, figure="channels")
-    assert rows == [{"outcome": "green", "consignments": "0", "share": "0.0"},
-                    {"outcome": "blue", "consignments": "0", "share": "0.0"},
-                    {"outcome": "yellow", "consignments": "0", "share": "0.0"},
-                    {"outcome": "red", "consignments": "1", "share": "1.0"}]
+    assert rows == [
+        {"outcome": "green", "consignments": "0", "share": "0.0"},
+        {"outcome": "blue", "consignments": "0", "share": "0.0"},
+        {"outcome": "yellow", "consignments": "0", "share": "0.0"},
+        {"outcome": "red", "consignments": "1", "share": "1.0"},
+    ]
     hourly = exported(sam, figure="filings")
     assert list(hourly[0]) == ["period", "air", "sea", "total"]
     assert len(hourly) == 24
@@ -90,8 +92,14 @@ def test_csv_exports_the_figure_table(bench):
     assert timing[0]["decisions"] == "2"
     assert timing[1]["decisions"] == "0"
     assert timing[1]["p50_seconds"] == ""
-    assert list(exported(sam, figure="hit_rate")[0]) == ["selection", "inspections", "hits", "hit_rate", "ci95_low",
-                                                          "ci95_high"]
+    assert list(exported(sam, figure="hit_rate")[0]) == [
+        "selection",
+        "inspections",
+        "hits",
+        "hit_rate",
+        "ci95_low",
+        "ci95_high",
+    ]
     assert sam.get("/dashboard", params={"format": "csv", "figure": "nothing"}).status_code == 404
 
 

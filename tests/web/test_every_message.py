@@ -37,17 +37,24 @@ MESSAGES = _accepted(FIXTURES / "messages") + _accepted(DOCS_EXAMPLES)
 
 def test_the_standard_samples_and_the_docs_example_are_among_them() -> None:
     names = {p.name for p in MESSAGES}
-    for expected in ("riege__888-11111111_XFWB.xml", "riege__SEL22222222_XFZB.xml", "riege__xfwbExample.xml",
-                     "safelane__IE315_air.xml", "safelane__CUSCAR_two_interchanges.edi", "filing-minimal.json",
-                     "filing-complete.json"):
+    for expected in (
+        "riege__888-11111111_XFWB.xml",
+        "riege__SEL22222222_XFZB.xml",
+        "riege__xfwbExample.xml",
+        "safelane__IE315_air.xml",
+        "safelane__CUSCAR_two_interchanges.edi",
+        "filing-minimal.json",
+        "filing-complete.json",
+    ):
         assert expected in names, expected
 
 
 @pytest.mark.parametrize("path", MESSAGES, ids=[p.name for p in MESSAGES])
 def test_a_filed_message_opens_in_the_workbench(bench: Bench, path: Path) -> None:
     add_users(bench.system, {"ida": ("officer", None, None)})  # an officer of no one office: sees every one
-    filed = bench.anonymous().post("/v1/filings", content=path.read_bytes(),
-                                   headers={"Authorization": f"Bearer {bench.keys['acme']}"})
+    filed = bench.anonymous().post(
+        "/v1/filings", content=path.read_bytes(), headers={"Authorization": f"Bearer {bench.keys['acme']}"}
+    )
     assert filed.status_code == 201, filed.text
     consignments = [c for f in filed.json()["filings"] for c in f["consignments"]]
     assert consignments

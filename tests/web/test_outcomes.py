@@ -19,16 +19,27 @@ from safelane.store.schema import audit_events, decision_events, inspection_outc
 from tests.factories import filing, sea_consignment
 from tests.web.conftest import Bench
 
-SEIZURE = {"method": "physical", "result": "seizure", "note": "Found behind the cooling unit",
-           "commodity": "cocaine", "quantity": "48.5", "unit": "kg", "concealment": "container_structure",
-           "detection": "risk_profile", "offence": "smuggling", "hs_code": "080390", "description": "42 bricks"}
+SEIZURE = {
+    "method": "physical",
+    "result": "seizure",
+    "note": "Found behind the cooling unit",
+    "commodity": "cocaine",
+    "quantity": "48.5",
+    "unit": "kg",
+    "concealment": "container_structure",
+    "detection": "risk_profile",
+    "offence": "smuggling",
+    "hs_code": "080390",
+    "description": "42 bricks",
+}
 _CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 
 
 def red(bench: Bench, number: str = "DOC-1", **changes: str) -> dict:
     """A red-channel consignment (bananas from Ecuador via Panama), filed by ACME; its answer."""
-    [item] = bench.file("acme", filing(sea_consignment(master_document=f"M{number}", **changes),
-                                       document_number=number))["consignments"]
+    [item] = bench.file(
+        "acme", filing(sea_consignment(master_document=f"M{number}", **changes), document_number=number)
+    )["consignments"]
     assert item["channel"] == "red"
     return item
 
@@ -40,10 +51,13 @@ def record(bench: Bench, client: TestClient, consignment_id: str, **form: str):
 
 def counts(bench: Bench) -> dict[str, int]:
     with bench.db.read() as conn:
-        counted = {t.name: conn.execute(sa.select(sa.func.count()).select_from(t)).scalar_one()
-                   for t in (inspection_outcomes, seizures, decision_events)}
-        counted["audit"] = conn.execute(sa.select(sa.func.count()).select_from(audit_events)
-                                        .where(audit_events.c.action == "outcome.recorded")).scalar_one()
+        counted = {
+            t.name: conn.execute(sa.select(sa.func.count()).select_from(t)).scalar_one()
+            for t in (inspection_outcomes, seizures, decision_events)
+        }
+        counted["audit"] = conn.execute(
+            sa.select(sa.func.count()).select_from(audit_events).where(audit_events.c.action == "outcome.recorded")
+        ).scalar_one()
     return counted
 
 
@@ -51,7 +65,7 @@ def field(html: str, name: str) -> str:
     """The markup from a field to the next field or fieldset: where its error must be shown."""
     start = html.index(f'name="{name}"')
     ends = [i for i in (html.find("<label", start), html.find("</fieldset>", start)) if i > 0]
-    return html[start:min(ends)]
+    return html[start : min(ends)]
 
 
 def test_the_form_offers_the_cen_fields_and_the_decisions_defaults(bench: Bench) -> None:
@@ -72,9 +86,22 @@ def test_errors_stand_beside_their_fields_with_the_values_kept_and_nothing_store
     item = red(bench)
     client = bench.client("olga")
     before = counts(bench)
-    response = record(bench, client, item["consignment_id"], method="physical", result="seizure", commodity="heroin",
-                      quantity="-3", unit="", concealment="false_compartment", detection="", offence="smuggling",
-                      hs_code="", description="white powder", note="seal broken")
+    response = record(
+        bench,
+        client,
+        item["consignment_id"],
+        method="physical",
+        result="seizure",
+        commodity="heroin",
+        quantity="-3",
+        unit="",
+        concealment="false_compartment",
+        detection="",
+        offence="smuggling",
+        hs_code="",
+        description="white powder",
+        note="seal broken",
+    )
     assert response.status_code == 422
     html = response.text
     assert "The outcome was not recorded" in html
@@ -107,13 +134,38 @@ def test_a_seizure_is_recorded_and_the_red_channel_closes_with_an_event(bench: B
         events = decision_store.events(conn, item["decision_id"])
     assert decision is not None
     assert (outcome["result"], outcome["method"], outcome["recorded_by"], outcome["decision_id"]) == (
-        "seizure", "physical", "olga", item["decision_id"])
+        "seizure",
+        "physical",
+        "olga",
+        item["decision_id"],
+    )
     assert outcome["selection"] == decision["selection"] and outcome["row_id"] == decision["row_id"]
-    assert {k: seizure[k] for k in ("outcome_id", "office", "commodity", "quantity", "unit", "concealment",
-                                    "detection", "offence", "hs_code", "description")} == {
-        "outcome_id": outcome["outcome_id"], "office": "NLRTM", "commodity": "cocaine", "quantity": 48.5,
-        "unit": "kg", "concealment": "container_structure", "detection": "risk_profile", "offence": "smuggling",
-        "hs_code": "080390", "description": "42 bricks"}
+    assert {
+        k: seizure[k]
+        for k in (
+            "outcome_id",
+            "office",
+            "commodity",
+            "quantity",
+            "unit",
+            "concealment",
+            "detection",
+            "offence",
+            "hs_code",
+            "description",
+        )
+    } == {
+        "outcome_id": outcome["outcome_id"],
+        "office": "NLRTM",
+        "commodity": "cocaine",
+        "quantity": 48.5,
+        "unit": "kg",
+        "concealment": "container_structure",
+        "detection": "risk_profile",
+        "offence": "smuggling",
+        "hs_code": "080390",
+        "description": "42 bricks",
+    }
     assert decision["state"] == "closed" and decision["outcome"] == "red"
     assert (events[-1]["action"], events[-1]["actor"], events[-1]["from_state"]) == ("inspected", "olga", "open")
     assert counts(bench)["audit"] == 1
@@ -129,8 +181,11 @@ def test_an_officer_of_another_office_gets_403_and_stores_nothing(bench: Bench) 
     before = counts(bench)
     response = bench.post(pieter, path, **SEIZURE)
     assert response.status_code == 403 and "NLRTM" in response.text
-    api = pieter.post(f"/v1/consignments/{item['consignment_id']}/outcomes", json={"method": "nii",
-                      "result": "no_irregularity"}, headers={"Authorization": f"Bearer {bench.keys['pieter']}"})
+    api = pieter.post(
+        f"/v1/consignments/{item['consignment_id']}/outcomes",
+        json={"method": "nii", "result": "no_irregularity"},
+        headers={"Authorization": f"Bearer {bench.keys['pieter']}"},
+    )
     assert api.status_code == 403
     assert counts(bench) == before
     assert bench.client("sam").get(path).status_code == 200  # a supervisor reaches every office
@@ -142,8 +197,10 @@ def test_a_filer_cannot_record_or_read_outcomes(bench: Bench) -> None:
     assert anonymous.post(f"/consignments/{item['consignment_id']}/outcome", data=SEIZURE).status_code == 303
     headers = {"Authorization": f"Bearer {bench.keys['acme']}"}
     body = {"method": "physical", "result": "no_irregularity"}
-    assert anonymous.post(f"/v1/consignments/{item['consignment_id']}/outcomes", json=body,
-                          headers=headers).status_code == 403
+    assert (
+        anonymous.post(f"/v1/consignments/{item['consignment_id']}/outcomes", json=body, headers=headers).status_code
+        == 403
+    )
     assert anonymous.get(f"/v1/consignments/{item['consignment_id']}/outcomes", headers=headers).status_code == 403
     assert anonymous.get("/v1/seizures", headers=headers).status_code == 403
     assert counts(bench)["inspection_outcomes"] == 0
@@ -153,9 +210,22 @@ def test_seizures_list_and_exports_hold_the_cen_fields_office_scoped(bench: Benc
     rotterdam = red(bench, "DOC-R")
     antwerp = red(bench, "DOC-A", itinerary__place_of_unloading="BEANR")
     assert record(bench, bench.client("olga"), rotterdam["consignment_id"], **SEIZURE).status_code == 303
-    assert record(bench, bench.client("pieter"), antwerp["consignment_id"], **{
-        **SEIZURE, "commodity": "cigarettes", "quantity": "900", "unit": "cartons", "hs_code": "",
-        "description": "=HYPERLINK(\"x\")"}).status_code == 303
+    assert (
+        record(
+            bench,
+            bench.client("pieter"),
+            antwerp["consignment_id"],
+            **{
+                **SEIZURE,
+                "commodity": "cigarettes",
+                "quantity": "900",
+                "unit": "cartons",
+                "hs_code": "",
+                "description": '=HYPERLINK("x")',
+            },
+        ).status_code
+        == 303
+    )
 
     olga = bench.client("olga")
     page = olga.get("/seizures")
@@ -165,12 +235,36 @@ def test_seizures_list_and_exports_hold_the_cen_fields_office_scoped(bench: Benc
     exported = olga.get("/seizures?format=json")
     assert exported.headers["content-type"].startswith("application/json")
     [only] = exported.json()
-    assert {k: only[k] for k in ("reference", "office", "commodity", "quantity", "unit", "concealment", "detection",
-                                 "offence", "hs_code", "description", "recorded_by", "consignment_id")} == {
-        "reference": "MDOC-R", "office": "NLRTM", "commodity": "cocaine", "quantity": 48.5, "unit": "kg",
-        "concealment": "container_structure", "detection": "risk_profile", "offence": "smuggling",
-        "hs_code": "080390", "description": "42 bricks", "recorded_by": "olga",
-        "consignment_id": rotterdam["consignment_id"]}
+    assert {
+        k: only[k]
+        for k in (
+            "reference",
+            "office",
+            "commodity",
+            "quantity",
+            "unit",
+            "concealment",
+            "detection",
+            "offence",
+            "hs_code",
+            "description",
+            "recorded_by",
+            "consignment_id",
+        )
+    } == {
+        "reference": "MDOC-R",
+        "office": "NLRTM",
+        "commodity": "cocaine",
+        "quantity": 48.5,
+        "unit": "kg",
+        "concealment": "container_structure",
+        "detection": "risk_profile",
+        "offence": "smuggling",
+        "hs_code": "080390",
+        "description": "42 bricks",
+        "recorded_by": "olga",
+        "consignment_id": rotterdam["consignment_id"],
+    }
     assert datetime.fromisoformat(only["recorded_at"]).tzinfo is not None
     assert olga.get("/seizures?office=BEANR&format=json").json()[0]["office"] == "NLRTM"  # scope is not a filter
 
@@ -192,14 +286,23 @@ def test_the_json_api_records_and_lists_outcomes_and_seizures(bench: Bench) -> N
     client = bench.anonymous()
     olga = {"Authorization": f"Bearer {bench.keys['olga']}"}
     url = f"/v1/consignments/{item['consignment_id']}/outcomes"
-    bad = client.post(url, json={"method": "physical", "result": "seizure", "seizure": {"commodity": "gold"}},
-                      headers=olga)
+    bad = client.post(
+        url, json={"method": "physical", "result": "seizure", "seizure": {"commodity": "gold"}}, headers=olga
+    )
     assert bad.status_code == 422
     locations = {p["location"] for p in bad.json()["problems"]}
     assert {"seizure.commodity", "seizure.quantity", "seizure.unit"} <= locations
     seizure = {k: v for k, v in SEIZURE.items() if k not in ("method", "result", "note")}
-    created = client.post(url, json={"method": "physical", "result": "seizure", "note": "scan then strip",
-                                     "seizure": {**seizure, "quantity": 48.5}}, headers=olga)
+    created = client.post(
+        url,
+        json={
+            "method": "physical",
+            "result": "seizure",
+            "note": "scan then strip",
+            "seizure": {**seizure, "quantity": 48.5},
+        },
+        headers=olga,
+    )
     assert created.status_code == 201, created.text
     body = created.json()
     assert body["decision_closed"] is True and body["outcome"]["seizure"]["commodity"] == "cocaine"
@@ -220,20 +323,34 @@ def test_outcomes_recorded_at_the_workbench_are_the_models_training_data(bench: 
     seized = []
     for i in range(30):
         bad = i % 3 == 0
-        [item] = bench.file("acme", filing(sea_consignment(
-            master_document=f"MB{i:03d}", consignee={"name": f"Shady Imports {i % 2}" if bad else f"Fresh Fruit {i}",
-                                                     "address": {"city": "Rotterdam", "country": "NL"}}),
-            document_number=f"HIST-{i}", filed_at=(start + timedelta(days=i)).isoformat()))["consignments"]
+        [item] = bench.file(
+            "acme",
+            filing(
+                sea_consignment(
+                    master_document=f"MB{i:03d}",
+                    consignee={
+                        "name": f"Shady Imports {i % 2}" if bad else f"Fresh Fruit {i}",
+                        "address": {"city": "Rotterdam", "country": "NL"},
+                    },
+                ),
+                document_number=f"HIST-{i}",
+                filed_at=(start + timedelta(days=i)).isoformat(),
+            ),
+        )["consignments"]
         form = SEIZURE if bad else {"method": "nii", "result": "no_irregularity"}
         assert record(bench, client, item["consignment_id"], **form).status_code == 303
         if bad:
             seized.append(item["consignment_id"])
-    [uninspected] = bench.file("acme", filing(sea_consignment(master_document="MB-NEW"),
-                                              document_number="NEW"))["consignments"]
+    [uninspected] = bench.file("acme", filing(sea_consignment(master_document="MB-NEW"), document_number="NEW"))[
+        "consignments"
+    ]
 
     with bench.db.read() as conn:
-        labels = {lodgement.consignment_id: result
-                  for chunk in model_store.lodgements_with_outcomes(conn) for lodgement, result in chunk}
+        labels = {
+            lodgement.consignment_id: result
+            for chunk in model_store.lodgements_with_outcomes(conn)
+            for lodgement, result in chunk
+        }
         table = from_store(conn)
     assert len(labels) == 31 and labels[uninspected["consignment_id"]] is None
     assert {labels[c] for c in seized} == {"seizure"}

@@ -47,8 +47,12 @@ def _profile_rows(bench: Bench) -> int:
 
 def _audits(bench: Bench, action: str) -> list[tuple[str, str]]:
     with bench.db.read() as conn:
-        return [tuple(r) for r in conn.execute(sa.select(audit_events.c.actor, audit_events.c.subject)
-                                               .where(audit_events.c.action == action))]
+        return [
+            tuple(r)
+            for r in conn.execute(
+                sa.select(audit_events.c.actor, audit_events.c.subject).where(audit_events.c.action == action)
+            )
+        ]
 
 
 def test_list_shows_profiles_with_effectiveness_and_exports_csv(bench: Bench) -> None:
@@ -56,8 +60,15 @@ def test_list_shows_profiles_with_effectiveness_and_exports_csv(bench: Bench) ->
     _file(bench, "T2", **DNL_TONER_YEMEN)
     with bench.db.write() as conn:
         row = consignment_history(conn, hit["consignment_id"])[-1]
-        model_store.record_outcome(conn, row["row_id"], method="physical", result="seizure", actor="olga",
-                                   at=datetime.now(UTC), decision_id=hit["decision_id"])
+        model_store.record_outcome(
+            conn,
+            row["row_id"],
+            method="physical",
+            result="seizure",
+            actor="olga",
+            at=datetime.now(UTC),
+            decision_id=hit["decision_id"],
+        )
     client = bench.client("olga")
     page = client.get("/profiles")
     assert page.status_code == 200
@@ -71,8 +82,12 @@ def test_list_shows_profiles_with_effectiveness_and_exports_csv(bench: Bench) ->
     toner = rows["AIR-TONER-YE"]
     assert (toner["selections"], toner["inspections"], toner["hits"], toner["hit_rate"]) == ("2", "1", "1", "1.0")
     assert (rows["PARTY-WATCH-FALCON"]["selections"], rows["PARTY-WATCH-FALCON"]["hit_rate"]) == ("0", "")
-    assert re.search(r"AIR-TONER-YE.*?<td class=\"num\">2</td><td class=\"num\">1</td>\s*"
-                     r"<td class=\"num\">1</td><td class=\"num\">100%</td>", page.text, re.S)
+    assert re.search(
+        r"AIR-TONER-YE.*?<td class=\"num\">2</td><td class=\"num\">1</td>\s*"
+        r"<td class=\"num\">1</td><td class=\"num\">100%</td>",
+        page.text,
+        re.S,
+    )
 
 
 def test_a_yaml_error_is_shown_on_its_line_and_nothing_is_stored(bench: Bench) -> None:
@@ -113,25 +128,36 @@ def test_a_valid_profile_is_stored_as_a_draft(bench: Bench) -> None:
 
     editor = client.get("/profiles/AIR-GARDEN-GNOMES/edit")
     assert "version: 2" in editor.text  # editing makes the next version
-    same = bench.post(client, "/profiles/AIR-GARDEN-GNOMES/edit", source=GNOMES.replace("by air", "flown"),
-                      action="save")
+    same = bench.post(
+        client, "/profiles/AIR-GARDEN-GNOMES/edit", source=GNOMES.replace("by air", "flown"), action="save"
+    )
     assert same.status_code == 422 and "raise the version number" in same.text
     assert 'href="#line-2">line 2</a> · <code>version</code>' in same.text
 
 
 def test_backtest_counts_hits_per_day_over_the_stored_history(bench: Bench) -> None:
-    for number, day, changes in [("A1", "2026-11-10", DNL_TONER_YEMEN), ("A2", "2026-11-10", DNL_TONER_YEMEN),
-                                 ("A3", "2026-11-10", {}), ("B1", "2026-11-12", {}), ("B2", "2026-11-12", {}),
-                                 ("C1", "2026-11-13", DNL_TONER_YEMEN)]:
+    for number, day, changes in [
+        ("A1", "2026-11-10", DNL_TONER_YEMEN),
+        ("A2", "2026-11-10", DNL_TONER_YEMEN),
+        ("A3", "2026-11-10", {}),
+        ("B1", "2026-11-12", {}),
+        ("B2", "2026-11-12", {}),
+        ("C1", "2026-11-13", DNL_TONER_YEMEN),
+    ]:
         _file(bench, number, day, **changes)
     client = bench.client("pieter")
     response = client.get("/profiles/AIR-TONER-YE/backtest")
     assert response.status_code == 200
     assert "<svg" in response.text and "Hits per day of AIR-TONER-YE v1" in response.text
-    days = re.findall(r'<tr><td>(\d{4}-\d\d-\d\d)</td><td class="num">(\d+)</td><td class="num">(\d+)</td>',
-                      response.text)
-    assert days == [("2026-11-10", "3", "2"), ("2026-11-11", "0", "0"), ("2026-11-12", "2", "0"),
-                    ("2026-11-13", "1", "1")]
+    days = re.findall(
+        r'<tr><td>(\d{4}-\d\d-\d\d)</td><td class="num">(\d+)</td><td class="num">(\d+)</td>', response.text
+    )
+    assert days == [
+        ("2026-11-10", "3", "2"),
+        ("2026-11-11", "0", "0"),
+        ("2026-11-12", "2", "0"),
+        ("2026-11-13", "1", "1"),
+    ]
     assert "3 hits in 6 consignments" in response.text and "last 30 days" in response.text
     # the hit sample links to consignments of offices this officer sees (DEFRA: none for an officer at BEANR)
     assert "/consignments/" not in response.text and "not listed" in response.text
@@ -139,8 +165,9 @@ def test_backtest_counts_hits_per_day_over_the_stored_history(bench: Bench) -> N
     assert len(set(re.findall(r'href="/consignments/(C\w+)"', sample))) == 3
     assert sorted(re.findall(r'href="/consignments/C\w+">([^<]+)</a>', sample)) == ["H-A1", "H-A2", "H-C1"]
 
-    draft = bench.post(client, "/profiles/new", source=GNOMES.replace('"\\\\bgnomes?\\\\b"', '"toner"'),
-                       action="backtest")
+    draft = bench.post(
+        client, "/profiles/new", source=GNOMES.replace('"\\\\bgnomes?\\\\b"', '"toner"'), action="backtest"
+    )
     assert draft.status_code == 200 and "<textarea" in draft.text and "3 hits in 6 consignments" in draft.text
     with bench.db.read() as conn:
         assert profile_store.source_of(conn, "AIR-GARDEN-GNOMES") is None  # a backtest stores nothing
@@ -159,7 +186,8 @@ def test_only_a_supervisor_activates_and_the_pipeline_uses_it_at_once(bench: Ben
     activated = bench.post(sam, "/profiles/AIR-GARDEN-GNOMES/activate", version="1")
     assert activated.status_code == 303 and activated.headers["location"].endswith("done=activated")
     assert [a for a in _audits(bench, "profile.active") if a[1] == "AIR-GARDEN-GNOMES@1"] == [
-        ("sam", "AIR-GARDEN-GNOMES@1")]
+        ("sam", "AIR-GARDEN-GNOMES@1")
+    ]
     after = _file(bench, "G1", goods__0__description="Garden gnomes")["consignments"][0]
     assert any(f["code"] == "AIR-GARDEN-GNOMES" for f in after["findings"]) and after["referral"] == "RFI"
 

@@ -16,14 +16,27 @@ def _iso(delta: timedelta) -> str:
 
 def stock(bench: Bench) -> dict[str, str]:
     """A DNL due in an hour and an overdue RFS (both at DEFRA), a red at NLRTM (olga's) and one at BEANR."""
+
     def file(number, consignment):
         return bench.file("acme", filing(consignment, document_number=number))["consignments"][0]["consignment_id"]
 
     return {
-        "dnl": file("A-DNL", air_consignment(**DNL_TONER_YEMEN, itinerary__departure_at=_iso(timedelta(hours=1)),
-                                             itinerary__arrival_at=_iso(timedelta(hours=9)))),
-        "rfs": file("A-RFS", air_consignment(**RFS_FALCON, itinerary__departure_at=_iso(timedelta(hours=-1)),
-                                             itinerary__arrival_at=_iso(timedelta(hours=9)))),
+        "dnl": file(
+            "A-DNL",
+            air_consignment(
+                **DNL_TONER_YEMEN,
+                itinerary__departure_at=_iso(timedelta(hours=1)),
+                itinerary__arrival_at=_iso(timedelta(hours=9)),
+            ),
+        ),
+        "rfs": file(
+            "A-RFS",
+            air_consignment(
+                **RFS_FALCON,
+                itinerary__departure_at=_iso(timedelta(hours=-1)),
+                itinerary__arrival_at=_iso(timedelta(hours=9)),
+            ),
+        ),
         "nlrtm": file("S-RTM", sea_consignment(house_document="HBL-RTM")),
         "beanr": file("S-ANR", sea_consignment(house_document="HBL-ANR", itinerary__place_of_unloading="BEANR")),
     }
@@ -90,9 +103,17 @@ def test_csv_export_of_the_filtered_list(bench: Bench) -> None:
 
 def test_a_deadline_long_passed_reads_as_its_date_not_as_days_overdue(bench: Bench) -> None:
     departed = datetime.now(UTC).replace(microsecond=0) - timedelta(days=400)
-    old = bench.file("acme", filing(air_consignment(**DNL_TONER_YEMEN, itinerary__departure_at=departed.isoformat(),
-                                                    itinerary__arrival_at=(departed + timedelta(hours=8)).isoformat()),
-                                    document_number="A-OLD"))["consignments"][0]["consignment_id"]
+    old = bench.file(
+        "acme",
+        filing(
+            air_consignment(
+                **DNL_TONER_YEMEN,
+                itinerary__departure_at=departed.isoformat(),
+                itinerary__arrival_at=(departed + timedelta(hours=8)).isoformat(),
+            ),
+            document_number="A-OLD",
+        ),
+    )["consignments"][0]["consignment_id"]
     sam = bench.client("sam")
     row = sam.get("/queue").text.split(f'/consignments/{old}"')[1].split("</tr>")[0]
     assert f"passed {departed:%Y-%m-%d}" in row

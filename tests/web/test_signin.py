@@ -13,8 +13,9 @@ def test_pages_redirect_to_signin_and_back(bench: Bench) -> None:
     assert response.headers["location"] == "/signin?next=/queue%3Fmode%3Dair"
     signed = sign_in(client, {"name": "olga", "password": PASSWORD, "next": "/queue?mode=air"})
     assert signed.status_code == 303 and signed.headers["location"] == "/queue?mode=air"
-    assert "httponly" in signed.headers["set-cookie"].lower() and "samesite=strict" in signed.headers[
-        "set-cookie"].lower()
+    assert (
+        "httponly" in signed.headers["set-cookie"].lower() and "samesite=strict" in signed.headers["set-cookie"].lower()
+    )
 
 
 def test_wrong_password_and_unknown_name_get_the_same_answer(bench: Bench) -> None:
@@ -24,8 +25,11 @@ def test_wrong_password_and_unknown_name_get_the_same_answer(bench: Bench) -> No
     assert wrong.status_code == unknown.status_code == 401
     assert "Unknown name or wrong password." in wrong.text and "Unknown name or wrong password." in unknown.text
     with bench.db.read() as conn:
-        refused = conn.execute(sa.select(sa.func.count()).select_from(audit_events)
-                               .where(audit_events.c.action == "workbench.signin_refused")).scalar_one()
+        refused = conn.execute(
+            sa.select(sa.func.count())
+            .select_from(audit_events)
+            .where(audit_events.c.action == "workbench.signin_refused")
+        ).scalar_one()
     assert refused == 2
 
 

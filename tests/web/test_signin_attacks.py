@@ -24,8 +24,9 @@ def _token(client: TestClient) -> str:
 def _password_checks(bench: Bench) -> int:
     """Refusals after a real password check (the others were refused before checking)."""
     with bench.db.read() as conn:
-        rows = conn.execute(sa.select(audit_events.c.detail)
-                            .where(audit_events.c.action == "workbench.signin_refused")).scalars()
+        rows = conn.execute(
+            sa.select(audit_events.c.detail).where(audit_events.c.action == "workbench.signin_refused")
+        ).scalars()
         return sum(1 for detail in rows if detail["reason"] == "credential")
 
 

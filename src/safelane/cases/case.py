@@ -82,12 +82,14 @@ def country(code: str | None) -> str:
 
 
 def route_of(itinerary: dict[str, Any]) -> list[Stop]:
-    stops = [Stop(itinerary["place_of_loading"], place_name(itinerary["place_of_loading"]), "loading")] \
-        if itinerary.get("place_of_loading") else []
+    stops = (
+        [Stop(itinerary["place_of_loading"], place_name(itinerary["place_of_loading"]), "loading")]
+        if itinerary.get("place_of_loading")
+        else []
+    )
     stops += [Stop(c, country(c), "routing") for c in itinerary.get("routing_countries") or []]
     if itinerary.get("place_of_unloading"):
-        stops.append(Stop(itinerary["place_of_unloading"], place_name(itinerary["place_of_unloading"]),
-                          "unloading"))
+        stops.append(Stop(itinerary["place_of_unloading"], place_name(itinerary["place_of_unloading"]), "unloading"))
     return stops
 
 
@@ -96,10 +98,15 @@ GOODS_FIELDS = ("description", "hs_code", "packages", "package_kind", "gross_mas
 
 def goods_of(data: dict[str, Any]) -> list[dict[str, Any]]:
     """Goods items with every optional field present (None when not filed), so the page can read any of them."""
-    return [{**{k: item.get(k) for k in GOODS_FIELDS}, "position": item.get("sequence") or i + 1,
-             "hs_description": tables.hs_description(item["hs_code"]) if item.get("hs_code") else None,
-             "origin": country(item.get("origin_country"))}
-            for i, item in enumerate(data.get("goods") or [])]
+    return [
+        {
+            **{k: item.get(k) for k in GOODS_FIELDS},
+            "position": item.get("sequence") or i + 1,
+            "hs_description": tables.hs_description(item["hs_code"]) if item.get("hs_code") else None,
+            "origin": country(item.get("origin_country")),
+        }
+        for i, item in enumerate(data.get("goods") or [])
+    ]
 
 
 def parties_of(data: dict[str, Any]) -> list[dict[str, Any]]:
@@ -109,14 +116,21 @@ def parties_of(data: dict[str, Any]) -> list[dict[str, Any]]:
         if party:
             address = party.get("address") or {}
             line = ", ".join(str(address[k]) for k in ("street", "postcode", "city") if address.get(k))
-            found.append({"role": role.replace("_", " "), "name": party["name"], "address": line,
-                          "country": country(party.get("country") or address.get("country")),
-                          "identifiers": party.get("identifiers") or []})
+            found.append(
+                {
+                    "role": role.replace("_", " "),
+                    "name": party["name"],
+                    "address": line,
+                    "country": country(party.get("country") or address.get("country")),
+                    "identifiers": party.get("identifiers") or [],
+                }
+            )
     return found
 
 
-def group_findings(conn: sa.Connection, findings: list[dict[str, Any]], parties: list[dict[str, Any]],
-                   assessors: Assessors) -> list[FindingGroup]:
+def group_findings(
+    conn: sa.Connection, findings: list[dict[str, Any]], parties: list[dict[str, Any]], assessors: Assessors
+) -> list[FindingGroup]:
     """The findings by assessor in page order, each group as its spec presents it."""
     by_assessor: dict[str, list[dict[str, Any]]] = {}
     for finding in sorted(findings, key=lambda f: -float(f.get("score") or 0)):
@@ -138,22 +152,32 @@ def why(basis: str, events: list[dict[str, Any]]) -> str:
             break
         if (event["from_outcome"], event["from_state"]) != (event["to_outcome"], event["to_state"]):
             reason = f": {event['note']}" if event.get("note") else ""
-            return f"{event['to_outcome']} {event['to_state']} after {event['action'].replace('_', ' ')} " \
-                   f"by {event['actor']}{reason}"
+            return (
+                f"{event['to_outcome']} {event['to_state']} after {event['action'].replace('_', ' ')} "
+                f"by {event['actor']}{reason}"
+            )
     return basis
 
 
 def _version_meta(conn: sa.Connection, filing_id: str) -> dict[int, dict[str, Any]]:
-    rows = conn.execute(sa.select(filing_versions.c.version, filing_versions.c.message_type,
-                                  filing_versions.c.received_at, filing_versions.c.filed_at,
-                                  (filing_versions.c.raw.is_not(None)).label("has_raw"))
-                        .where(filing_versions.c.filing_id == filing_id))
+    rows = conn.execute(
+        sa.select(
+            filing_versions.c.version,
+            filing_versions.c.message_type,
+            filing_versions.c.received_at,
+            filing_versions.c.filed_at,
+            (filing_versions.c.raw.is_not(None)).label("has_raw"),
+        ).where(filing_versions.c.filing_id == filing_id)
+    )
     return {r.version: dict(r._mapping) for r in rows}
 
 
 def _raw(conn: sa.Connection, filing_id: str, version: int) -> tuple[str | None, str | None]:
-    raw = conn.execute(sa.select(filing_versions.c.raw).where(filing_versions.c.filing_id == filing_id,
-                                                              filing_versions.c.version == version)).scalar()
+    raw = conn.execute(
+        sa.select(filing_versions.c.raw).where(
+            filing_versions.c.filing_id == filing_id, filing_versions.c.version == version
+        )
+    ).scalar()
     if raw is None:
         return None, "The message was part of a larger batch; it is shown as validated below."
     try:
@@ -165,8 +189,9 @@ def _raw(conn: sa.Connection, filing_id: str, version: int) -> tuple[str | None,
     return text, None
 
 
-def load(conn: sa.Connection, consignment_id: str, version: int | None = None, *, assessors: Assessors
-         ) -> CaseFile | None:
+def load(
+    conn: sa.Connection, consignment_id: str, version: int | None = None, *, assessors: Assessors
+) -> CaseFile | None:
     """The case file, showing `version` (default: current); None if no such consignment or version.
 
     `assessors` (the system's registry) titles, orders and presents the findings."""
@@ -190,11 +215,21 @@ def load(conn: sa.Connection, consignment_id: str, version: int | None = None, *
     findings = list(shown["findings"] or [])
     itinerary = shown["data"].get("itinerary") or {}
     events = decision_store.events(conn, shown["decision_id"])
-    current_events = events if shown["decision_id"] == decision["decision_id"] else \
-        decision_store.events(conn, decision["decision_id"])
+    current_events = (
+        events
+        if shown["decision_id"] == decision["decision_id"]
+        else decision_store.events(conn, decision["decision_id"])
+    )
     return CaseFile(
-        consignment_id=consignment_id, reference=current["reference"], filer=current["filer"],
-        office=current["office"], versions=versions, shown=shown, current=decision, raw=raw, raw_note=raw_note,
+        consignment_id=consignment_id,
+        reference=current["reference"],
+        filer=current["filer"],
+        office=current["office"],
+        versions=versions,
+        shown=shown,
+        current=decision,
+        raw=raw,
+        raw_note=raw_note,
         events=events,
         notes=[n for n in every if n["kind"] == "note"],
         requests=[n for n in every if n["kind"] == "document_request"],
@@ -207,4 +242,3 @@ def load(conn: sa.Connection, consignment_id: str, version: int | None = None, *
         parties=parties,
         deadline=decision["deadline"],
     )
-

@@ -33,7 +33,12 @@ HOUR = timedelta(hours=1)
 DAY = timedelta(days=1)
 LONGEST = timedelta(days=92)  # a quarter: beyond that the page would be a slow report, not a dashboard
 AGE_BUCKETS: tuple[tuple[str, timedelta | None], ...] = (
-    ("< 1 h", HOUR), ("1-4 h", 4 * HOUR), ("4-12 h", 12 * HOUR), ("12-24 h", 24 * HOUR), ("> 24 h", None))
+    ("< 1 h", HOUR),
+    ("1-4 h", 4 * HOUR),
+    ("4-12 h", 12 * HOUR),
+    ("12-24 h", 24 * HOUR),
+    ("> 24 h", None),
+)
 PERCENTILES = (50, 90, 99)
 Z95 = 1.959963984540054  # the standard normal quantile for a two-sided 95 % interval
 FIGURES = ("filings", "referrals", "channels", "queue_age", "decision_time", "hit_rate", "seizures")
@@ -81,8 +86,9 @@ def _floor(at: datetime, step: timedelta) -> datetime:
 def default_window(conn: sa.Connection, now: datetime, office: str | None = None) -> Window:
     """The 24 whole hours ending with the current one; if nothing was filed in them (old or demo data), the 24
     ending with the latest filing's hour instead, so the page opens on data rather than on an empty day."""
-    latest = conn.execute(_office(sa.select(sa.func.max(consignments.c.filed_at)), consignments.c.office,
-                                  office)).scalar()
+    latest = conn.execute(
+        _office(sa.select(sa.func.max(consignments.c.filed_at)), consignments.c.office, office)
+    ).scalar()
     end = latest if latest is not None and latest < now - DAY else now
     end = _floor(end, HOUR) + HOUR
     return Window(end - DAY, end, office)
@@ -117,9 +123,13 @@ def filings(conn: sa.Connection, window: Window) -> Figure:
     """Consignments filed per hour (or day) by transport mode; each version of a filing counts, as each was
     received and assessed."""
     key = utc_period(conn, consignments.c.filed_at, hourly=window.hourly)
-    query = _office(sa.select(key, consignments.c.mode, sa.func.count())
-                    .where(_in(consignments.c.filed_at, window)).group_by(key, consignments.c.mode),
-                    consignments.c.office, window.office)
+    query = _office(
+        sa.select(key, consignments.c.mode, sa.func.count())
+        .where(_in(consignments.c.filed_at, window))
+        .group_by(key, consignments.c.mode),
+        consignments.c.office,
+        window.office,
+    )
     counts = {(period, mode): n for period, mode, n in conn.execute(query)}
     order = [m.value for m in TransportMode]
     modes = sorted({mode for _, mode in counts}, key=lambda m: (order.index(m) if m in order else len(order), m))
@@ -134,10 +144,13 @@ def filings(conn: sa.Connection, window: Window) -> Figure:
 
 
 def _mix(conn: sa.Connection, window: Window, answer: str, values: Iterable[str], name: str, title: str) -> Figure:
-    query = _office(sa.select(decisions.c.outcome, sa.func.count())
-                    .where(decisions.c.current.is_(True), decisions.c.answer == answer,
-                           _in(decisions.c.decided_at, window))
-                    .group_by(decisions.c.outcome), decisions.c.office, window.office)
+    query = _office(
+        sa.select(decisions.c.outcome, sa.func.count())
+        .where(decisions.c.current.is_(True), decisions.c.answer == answer, _in(decisions.c.decided_at, window))
+        .group_by(decisions.c.outcome),
+        decisions.c.office,
+        window.office,
+    )
     counts: dict[str, int] = {key: n for key, n in conn.execute(query)}
     rows: list[dict[str, Any]] = [{"outcome": value, "consignments": counts.pop(value, 0)} for value in values]
     rows += [{"outcome": value, "consignments": n} for value, n in sorted(counts.items())]  # none expected
@@ -159,12 +172,17 @@ def channels(conn: sa.Connection, window: Window) -> Figure:
 
 def queue_age(conn: sa.Connection, now: datetime, office: str | None = None) -> Figure:
     """Open referrals and selections now, by time since they were decided."""
-    bucket = sa.case(*[(decisions.c.decided_at > now - limit, label) for label, limit in AGE_BUCKETS if limit],
-                     else_=AGE_BUCKETS[-1][0])
-    query = _office(sa.select(bucket, sa.func.count())
-                    .where(decisions.c.current.is_(True), decisions.c.state != "closed",
-                           decisions.c.decided_at <= now)
-                    .group_by(bucket), decisions.c.office, office)
+    bucket = sa.case(
+        *[(decisions.c.decided_at > now - limit, label) for label, limit in AGE_BUCKETS if limit],
+        else_=AGE_BUCKETS[-1][0],
+    )
+    query = _office(
+        sa.select(bucket, sa.func.count())
+        .where(decisions.c.current.is_(True), decisions.c.state != "closed", decisions.c.decided_at <= now)
+        .group_by(bucket),
+        decisions.c.office,
+        office,
+    )
     counts: dict[str, int] = {key: n for key, n in conn.execute(query)}
     rows = [{"age": label, "open": counts.get(label, 0)} for label, _ in AGE_BUCKETS]
     return Figure("queue_age", "Open now, by time since decided", ("age", "open"), rows)
@@ -187,20 +205,38 @@ def _spread(measure: str, seconds: list[float]) -> dict[str, Any]:
 def decision_time(conn: sa.Connection, window: Window) -> Figure:
     """Of decisions made in the window: filing time to the automated decision, and to an officer's first action
     (lift, close, issue ...) on it, in seconds at the 50th, 90th and 99th percentile."""
-    automatic = _office(sa.select(seconds_between(conn, decisions.c.decided_at, consignments.c.filed_at))
-                        .join(consignments, consignments.c.row_id == decisions.c.row_id)
-                        .where(_in(decisions.c.decided_at, window)), decisions.c.office, window.office)
-    first = (sa.select(decision_events.c.decision_id, sa.func.min(decision_events.c.at).label("at"))
-             .join(users, users.c.name == decision_events.c.actor)
-             .where(users.c.role.in_(sorted(OFFICER_ROLES))).group_by(decision_events.c.decision_id).subquery())
-    officer = _office(sa.select(seconds_between(conn, first.c.at, consignments.c.filed_at))
-                      .join(decisions, decisions.c.decision_id == first.c.decision_id)
-                      .join(consignments, consignments.c.row_id == decisions.c.row_id)
-                      .where(_in(decisions.c.decided_at, window)), decisions.c.office, window.office)
-    rows = [_spread(measure, [round(float(seconds), 3) for seconds in conn.execute(query).scalars()])
-            for measure, query in (("filing to decision", automatic), ("filing to officer action", officer))]
-    return Figure("decision_time", "Time from filing to decision",
-                  ("measure", "decisions", *(f"p{p}_seconds" for p in PERCENTILES)), rows)
+    automatic = _office(
+        sa.select(seconds_between(conn, decisions.c.decided_at, consignments.c.filed_at))
+        .join(consignments, consignments.c.row_id == decisions.c.row_id)
+        .where(_in(decisions.c.decided_at, window)),
+        decisions.c.office,
+        window.office,
+    )
+    first = (
+        sa.select(decision_events.c.decision_id, sa.func.min(decision_events.c.at).label("at"))
+        .join(users, users.c.name == decision_events.c.actor)
+        .where(users.c.role.in_(sorted(OFFICER_ROLES)))
+        .group_by(decision_events.c.decision_id)
+        .subquery()
+    )
+    officer = _office(
+        sa.select(seconds_between(conn, first.c.at, consignments.c.filed_at))
+        .join(decisions, decisions.c.decision_id == first.c.decision_id)
+        .join(consignments, consignments.c.row_id == decisions.c.row_id)
+        .where(_in(decisions.c.decided_at, window)),
+        decisions.c.office,
+        window.office,
+    )
+    rows = [
+        _spread(measure, [round(float(seconds), 3) for seconds in conn.execute(query).scalars()])
+        for measure, query in (("filing to decision", automatic), ("filing to officer action", officer))
+    ]
+    return Figure(
+        "decision_time",
+        "Time from filing to decision",
+        ("measure", "decisions", *(f"p{p}_seconds" for p in PERCENTILES)),
+        rows,
+    )
 
 
 def wilson(hits: int, n: int, z: float = Z95) -> tuple[float, float] | None:
@@ -225,16 +261,25 @@ def hit_rate(conn: sa.Connection, window: Window) -> Figure:
     The selection is the one copied onto the outcome; for outcomes recorded without it, that of the decision
     the outcome answers, else of the decision on the inspected consignment version.
     """
-    decided = sa.or_(decisions.c.decision_id == inspection_outcomes.c.decision_id,
-                     sa.and_(inspection_outcomes.c.decision_id.is_(None),
-                             decisions.c.row_id == inspection_outcomes.c.row_id))
-    query = _office(sa.select(inspection_outcomes.c.outcome_id, inspection_outcomes.c.result,
-                              inspection_outcomes.c.selection, decisions.c.selection, decisions.c.random)
-                    .join(consignments, consignments.c.row_id == inspection_outcomes.c.row_id)
-                    .outerjoin(decisions, decided)
-                    .where(_in(inspection_outcomes.c.recorded_at, window))
-                    .order_by(inspection_outcomes.c.outcome_id, decisions.c.decided_at.desc()),
-                    consignments.c.office, window.office)
+    decided = sa.or_(
+        decisions.c.decision_id == inspection_outcomes.c.decision_id,
+        sa.and_(inspection_outcomes.c.decision_id.is_(None), decisions.c.row_id == inspection_outcomes.c.row_id),
+    )
+    query = _office(
+        sa.select(
+            inspection_outcomes.c.outcome_id,
+            inspection_outcomes.c.result,
+            inspection_outcomes.c.selection,
+            decisions.c.selection,
+            decisions.c.random,
+        )
+        .join(consignments, consignments.c.row_id == inspection_outcomes.c.row_id)
+        .outerjoin(decisions, decided)
+        .where(_in(inspection_outcomes.c.recorded_at, window))
+        .order_by(inspection_outcomes.c.outcome_id, decisions.c.decided_at.desc()),
+        consignments.c.office,
+        window.office,
+    )
     seen: set[str] = set()
     inspections: Counter[str] = Counter()
     hits: Counter[str] = Counter()
@@ -249,22 +294,40 @@ def hit_rate(conn: sa.Connection, window: Window) -> Figure:
     for group in ("targeted", "random"):
         n, k = inspections[group], hits[group]
         low, high = wilson(k, n) or (None, None)
-        rows.append({"selection": group, "inspections": n, "hits": k, "hit_rate": k / n if n else None,
-                     "ci95_low": low, "ci95_high": high})
-    return Figure("hit_rate", "Inspection hit rate: targeted against random",
-                  ("selection", "inspections", "hits", "hit_rate", "ci95_low", "ci95_high"), rows)
+        rows.append(
+            {
+                "selection": group,
+                "inspections": n,
+                "hits": k,
+                "hit_rate": k / n if n else None,
+                "ci95_low": low,
+                "ci95_high": high,
+            }
+        )
+    return Figure(
+        "hit_rate",
+        "Inspection hit rate: targeted against random",
+        ("selection", "inspections", "hits", "hit_rate", "ci95_low", "ci95_high"),
+        rows,
+    )
 
 
 def seizures_by_commodity(conn: sa.Connection, window: Window) -> Figure:
     """Seizures recorded in the window per commodity and unit, most frequent first."""
     office = sa.func.coalesce(seizures.c.office, consignments.c.office)
-    query = _office(sa.select(seizures.c.commodity, seizures.c.unit, sa.func.count(), sa.func.sum(seizures.c.quantity))
-                    .outerjoin(inspection_outcomes, inspection_outcomes.c.outcome_id == seizures.c.outcome_id)
-                    .outerjoin(consignments, consignments.c.row_id == inspection_outcomes.c.row_id)
-                    .where(_in(seizures.c.recorded_at, window))
-                    .group_by(seizures.c.commodity, seizures.c.unit), office, window.office)
-    rows = [{"commodity": commodity, "seizures": n, "quantity": round(float(quantity), 3), "unit": unit}
-            for commodity, unit, n, quantity in conn.execute(query)]
+    query = _office(
+        sa.select(seizures.c.commodity, seizures.c.unit, sa.func.count(), sa.func.sum(seizures.c.quantity))
+        .outerjoin(inspection_outcomes, inspection_outcomes.c.outcome_id == seizures.c.outcome_id)
+        .outerjoin(consignments, consignments.c.row_id == inspection_outcomes.c.row_id)
+        .where(_in(seizures.c.recorded_at, window))
+        .group_by(seizures.c.commodity, seizures.c.unit),
+        office,
+        window.office,
+    )
+    rows = [
+        {"commodity": commodity, "seizures": n, "quantity": round(float(quantity), 3), "unit": unit}
+        for commodity, unit, n, quantity in conn.execute(query)
+    ]
     rows.sort(key=lambda r: (-r["seizures"], r["commodity"], r["unit"]))
     return Figure("seizures", "Seizures by commodity", ("commodity", "seizures", "quantity", "unit"), rows)
 

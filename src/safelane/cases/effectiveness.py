@@ -36,8 +36,13 @@ class Effectiveness:
         return self.hits / self.inspections if self.inspections else None
 
     def as_dict(self) -> dict[str, object]:
-        return {"profile_id": self.profile_id, "selections": self.selections, "inspections": self.inspections,
-                "hits": self.hits, "hit_rate": self.hit_rate}
+        return {
+            "profile_id": self.profile_id,
+            "selections": self.selections,
+            "inspections": self.inspections,
+            "hits": self.hits,
+            "hit_rate": self.hit_rate,
+        }
 
 
 def _outcomes_by_decision() -> sa.Subquery:
@@ -58,26 +63,30 @@ def _outcomes_by_decision() -> sa.Subquery:
     by_consignment = (
         sa.select(current.c.decision_id.label("decision_id"), hit.label("hit"))
         .select_from(inspection_outcomes)
-        .join(current, sa.and_(current.c.consignment_id == inspection_outcomes.c.consignment_id,
-                               current.c.current.is_(True)))
+        .join(
+            current,
+            sa.and_(current.c.consignment_id == inspection_outcomes.c.consignment_id, current.c.current.is_(True)),
+        )
         .outerjoin(named, named.c.decision_id == inspection_outcomes.c.decision_id)
         .where(sa.or_(inspection_outcomes.c.decision_id.is_(None), named.c.current.is_(False)))
     )
     both = sa.union_all(by_decision, by_consignment).subquery()
-    return (sa.select(both.c.decision_id, sa.func.max(both.c.hit).label("hit"))
-            .group_by(both.c.decision_id).subquery())
+    return sa.select(both.c.decision_id, sa.func.max(both.c.hit).label("hit")).group_by(both.c.decision_id).subquery()
 
 
-def by_profile(conn: sa.Connection, profile_ids: Iterable[str] | None = None, *,
-               since: datetime | None = None) -> dict[str, Effectiveness]:
+def by_profile(
+    conn: sa.Connection, profile_ids: Iterable[str] | None = None, *, since: datetime | None = None
+) -> dict[str, Effectiveness]:
     """Selections, inspections and hits of each profile (only the given ids, if any; decided since `since`)."""
     selected = sa.or_(decisions.c.selection.is_not(None), decisions.c.outcome.not_in(NOT_SELECTED))
     found = _outcomes_by_decision()
     query = (
-        sa.select(decision_reasons.c.code,
-                  sa.func.count().label("selections"),
-                  sa.func.count(found.c.decision_id).label("inspections"),
-                  sa.func.coalesce(sa.func.sum(found.c.hit), 0).label("hits"))
+        sa.select(
+            decision_reasons.c.code,
+            sa.func.count().label("selections"),
+            sa.func.count(found.c.decision_id).label("inspections"),
+            sa.func.coalesce(sa.func.sum(found.c.hit), 0).label("hits"),
+        )
         .select_from(decision_reasons)
         .join(decisions, decisions.c.decision_id == decision_reasons.c.decision_id)
         .outerjoin(found, found.c.decision_id == decisions.c.decision_id)
@@ -88,8 +97,9 @@ def by_profile(conn: sa.Connection, profile_ids: Iterable[str] | None = None, *,
         query = query.where(decision_reasons.c.code.in_(list(profile_ids)))
     if since is not None:
         query = query.where(decisions.c.decided_at >= since)
-    return {r.code: Effectiveness(r.code, int(r.selections), int(r.inspections), int(r.hits))
-            for r in conn.execute(query)}
+    return {
+        r.code: Effectiveness(r.code, int(r.selections), int(r.inspections), int(r.hits)) for r in conn.execute(query)
+    }
 
 
 def of_profile(conn: sa.Connection, profile_id: str) -> Effectiveness:

@@ -33,12 +33,14 @@ DOCUMENTS = {
 MAX_TEXT = 4000
 
 
-def current_decision(conn: sa.Connection, consignment_id: str, *, for_update: bool = False
-                     ) -> dict[str, Any] | None:
+def current_decision(conn: sa.Connection, consignment_id: str, *, for_update: bool = False) -> dict[str, Any] | None:
     """The decision on the consignment's current version (with its office and filer)."""
-    decision_id = conn.execute(sa.select(decisions.c.decision_id).where(
-        decisions.c.consignment_id == consignment_id, decisions.c.current.is_(True))
-        .order_by(decisions.c.decided_at.desc()).limit(1)).scalar()
+    decision_id = conn.execute(
+        sa.select(decisions.c.decision_id)
+        .where(decisions.c.consignment_id == consignment_id, decisions.c.current.is_(True))
+        .order_by(decisions.c.decided_at.desc())
+        .limit(1)
+    ).scalar()
     return decision_store.get(conn, decision_id, for_update=for_update) if decision_id else None
 
 
@@ -62,18 +64,36 @@ def _text(text: str | None, location: str, what: str, *, required: bool = True) 
     return text
 
 
-def _insert(conn: sa.Connection, row: dict[str, Any], kind: str, text: str, data: dict[str, Any] | None,
-            *, actor: str, at: datetime) -> dict[str, Any]:
-    note = {"note_id": new_id("N"), "consignment_id": row["consignment_id"], "decision_id": row["decision_id"],
-            "kind": kind, "text": text, "data": data, "at": at, "actor": actor}
+def _insert(
+    conn: sa.Connection,
+    row: dict[str, Any],
+    kind: str,
+    text: str,
+    data: dict[str, Any] | None,
+    *,
+    actor: str,
+    at: datetime,
+) -> dict[str, Any]:
+    note = {
+        "note_id": new_id("N"),
+        "consignment_id": row["consignment_id"],
+        "decision_id": row["decision_id"],
+        "kind": kind,
+        "text": text,
+        "data": data,
+        "at": at,
+        "actor": actor,
+    }
     conn.execute(case_notes.insert().values(**note))
-    add_audit(conn, at, actor, f"case.{kind}", row["consignment_id"],
-              {"decision_id": row["decision_id"], **(data or {})})
+    add_audit(
+        conn, at, actor, f"case.{kind}", row["consignment_id"], {"decision_id": row["decision_id"], **(data or {})}
+    )
     return note
 
 
-def add_note(db: Database, consignment_id: str, text: str | None, *, actor: str, role: str, office: str | None,
-             at: datetime) -> dict[str, Any]:
+def add_note(
+    db: Database, consignment_id: str, text: str | None, *, actor: str, role: str, office: str | None, at: datetime
+) -> dict[str, Any]:
     """A note on the case, for the officers who come after."""
     text = _text(text, "text", "a note")
     with db.write() as conn:
@@ -81,8 +101,17 @@ def add_note(db: Database, consignment_id: str, text: str | None, *, actor: str,
         return _insert(conn, row, "note", text, None, actor=actor, at=at)
 
 
-def assign(db: Database, consignment_id: str, officer: str | None, *, actor: str, role: str, office: str | None,
-           at: datetime, note: str | None = None) -> dict[str, Any]:
+def assign(
+    db: Database,
+    consignment_id: str,
+    officer: str | None,
+    *,
+    actor: str,
+    role: str,
+    office: str | None,
+    at: datetime,
+    note: str | None = None,
+) -> dict[str, Any]:
     """Give the case to an officer who may see its office (empty `officer`: nobody)."""
     officer = (officer or "").strip() or None
     note = _text(note, "note", "the assignment note", required=False)
@@ -96,17 +125,36 @@ def assign(db: Database, consignment_id: str, officer: str | None, *, actor: str
                 raise ActionError(f"{officer} works at {user['office']}, not {row['office']}", 422, "officer")
         if officer == row["assigned_to"]:
             raise ActionError(f"the case is already assigned to {officer or 'nobody'}", 422, "officer")
-        conn.execute(decisions.update().where(decisions.c.decision_id == row["decision_id"])
-                     .values(assigned_to=officer))
+        conn.execute(
+            decisions.update().where(decisions.c.decision_id == row["decision_id"]).values(assigned_to=officer)
+        )
         data = {"to": officer, "from": row["assigned_to"]}
         text = f"assigned to {officer}" if officer else "unassigned"
-        decision_store.record(conn, row, at=at, actor=actor, action="assign", outcome=row["outcome"],
-                              state=row["state"], note=note or text, data=data)
+        decision_store.record(
+            conn,
+            row,
+            at=at,
+            actor=actor,
+            action="assign",
+            outcome=row["outcome"],
+            state=row["state"],
+            note=note or text,
+            data=data,
+        )
         return _insert(conn, row, "assignment", note or text, data, actor=actor, at=at)
 
 
-def request_documents(db: Database, consignment_id: str, documents: list[str], text: str | None, *, actor: str,
-                      role: str, office: str | None, at: datetime) -> dict[str, Any]:
+def request_documents(
+    db: Database,
+    consignment_id: str,
+    documents: list[str],
+    text: str | None,
+    *,
+    actor: str,
+    role: str,
+    office: str | None,
+    at: datetime,
+) -> dict[str, Any]:
     """Ask the filer for documents; the filer reads the request over the API."""
     chosen = list(dict.fromkeys(d for d in documents if d))
     unknown = [d for d in chosen if d not in DOCUMENTS]
@@ -118,14 +166,25 @@ def request_documents(db: Database, consignment_id: str, documents: list[str], t
     with db.write() as conn:
         row = _checked(conn, consignment_id, role, office)
         data = {"documents": chosen}
-        decision_store.record(conn, row, at=at, actor=actor, action="request_documents", outcome=row["outcome"],
-                              state=row["state"], note=text, data=data)
+        decision_store.record(
+            conn,
+            row,
+            at=at,
+            actor=actor,
+            action="request_documents",
+            outcome=row["outcome"],
+            state=row["state"],
+            note=text,
+            data=data,
+        )
         return _insert(conn, row, "document_request", text, data, actor=actor, at=at)
 
 
 def of_consignment(conn: sa.Connection, consignment_id: str, kinds: tuple[str, ...] = KINDS) -> list[dict[str, Any]]:
     """Notes, assignments and document requests on a consignment (every version), oldest first."""
-    rows = conn.execute(sa.select(case_notes).where(case_notes.c.consignment_id == consignment_id,
-                                                    case_notes.c.kind.in_(kinds))
-                        .order_by(case_notes.c.at, case_notes.c.note_id))
+    rows = conn.execute(
+        sa.select(case_notes)
+        .where(case_notes.c.consignment_id == consignment_id, case_notes.c.kind.in_(kinds))
+        .order_by(case_notes.c.at, case_notes.c.note_id)
+    )
     return [dict(r) for r in rows.mappings()]

@@ -23,10 +23,16 @@ from safelane.store import models as model_store
 from safelane.store import seizures as seizure_store
 from safelane.store.filings import add_audit, consignment_history
 
-METHODS: dict[str, str] = {"documentary": "Documentary check", "nii": "Non-intrusive inspection (scan)",
-                           "physical": "Physical examination"}
-RESULTS: dict[str, str] = {"no_irregularity": "No irregularity", "irregularity": "Irregularity found",
-                           "seizure": "Seizure"}
+METHODS: dict[str, str] = {
+    "documentary": "Documentary check",
+    "nii": "Non-intrusive inspection (scan)",
+    "physical": "Physical examination",
+}
+RESULTS: dict[str, str] = {
+    "no_irregularity": "No irregularity",
+    "irregularity": "Irregularity found",
+    "seizure": "Seizure",
+}
 assert tuple(RESULTS) == model_store.RESULTS  # the model's labels read these results
 HIT_RESULTS = ("irregularity", "seizure")  # what counts as a hit in hit rates and profile effectiveness
 INSPECTED_CHANNELS = ("yellow", "red")  # the channels an inspection answers, and so closes
@@ -66,8 +72,9 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value).strip()
 
 
-def _choice(errors: dict[str, str], form: Mapping[str, Any], field: str, vocabulary: Mapping[str, str],
-            what: str) -> str:
+def _choice(
+    errors: dict[str, str], form: Mapping[str, Any], field: str, vocabulary: Mapping[str, str], what: str
+) -> str:
     value = _text(form.get(field))
     if not value:
         errors[field] = f"Choose the {what}."
@@ -140,9 +147,17 @@ def case_of(conn: sa.Connection, consignment_id: str, *, for_update: bool = Fals
     if current is None:
         return None
     decision = decision_store.get(conn, current["decision_id"], for_update=for_update)
-    return {"consignment_id": consignment_id, "row_id": current["row_id"], "reference": current["reference"],
-            "office": current["office"], "mode": current["mode"], "kind": current["kind"],
-            "filer": current["filer"], "version": current["version"], "decision": decision}
+    return {
+        "consignment_id": consignment_id,
+        "row_id": current["row_id"],
+        "reference": current["reference"],
+        "office": current["office"],
+        "mode": current["mode"],
+        "kind": current["kind"],
+        "filer": current["filer"],
+        "version": current["version"],
+        "decision": decision,
+    }
 
 
 def history(conn: sa.Connection, consignment_id: str) -> list[dict[str, Any]]:
@@ -152,8 +167,15 @@ def history(conn: sa.Connection, consignment_id: str) -> list[dict[str, Any]]:
     return [{**o, "seizure": seized.get(o["outcome_id"])} for o in found]
 
 
-def record(db: Database, consignment_id: str, outcome: Outcome, *, actor: str, at: datetime,
-           may_see: Callable[[str | None], bool]) -> dict[str, Any]:
+def record(
+    db: Database,
+    consignment_id: str,
+    outcome: Outcome,
+    *,
+    actor: str,
+    at: datetime,
+    may_see: Callable[[str | None], bool],
+) -> dict[str, Any]:
     """Store the outcome, its seizure, the closing of the channel it answers and an audit event, all or nothing.
 
     `may_see(office)` is the caller's office scope; an officer records outcomes only in offices it may see.
@@ -163,28 +185,71 @@ def record(db: Database, consignment_id: str, outcome: Outcome, *, actor: str, a
         if case is None:
             raise ActionError(f"no consignment {consignment_id}", 404, "consignment_id")
         if not may_see(case["office"]):
-            raise ActionError(f"consignment {case['reference']} is handled by office {case['office']}, not yours",
-                              403, "consignment_id")
+            raise ActionError(
+                f"consignment {case['reference']} is handled by office {case['office']}, not yours",
+                403,
+                "consignment_id",
+            )
         decision = case["decision"]
         outcome_id = model_store.record_outcome(
-            conn, case["row_id"], method=outcome.method, result=outcome.result, actor=actor, at=at,
-            note=outcome.note, decision_id=decision["decision_id"] if decision else None,
-            selection=decision["selection"] if decision else None)
+            conn,
+            case["row_id"],
+            method=outcome.method,
+            result=outcome.result,
+            actor=actor,
+            at=at,
+            note=outcome.note,
+            decision_id=decision["decision_id"] if decision else None,
+            selection=decision["selection"] if decision else None,
+        )
         seizure_id = None
         if outcome.seizure is not None:
-            seizure_id = seizure_store.add(conn, outcome_id=outcome_id, consignment_id=consignment_id,
-                                           office=case["office"], at=at, actor=actor, **asdict(outcome.seizure))
-        closed = bool(decision and decision["answer"] == "channel" and decision["outcome"] in INSPECTED_CHANNELS
-                      and decision["state"] != "closed")
+            seizure_id = seizure_store.add(
+                conn,
+                outcome_id=outcome_id,
+                consignment_id=consignment_id,
+                office=case["office"],
+                at=at,
+                actor=actor,
+                **asdict(outcome.seizure),
+            )
+        closed = bool(
+            decision
+            and decision["answer"] == "channel"
+            and decision["outcome"] in INSPECTED_CHANNELS
+            and decision["state"] != "closed"
+        )
         if closed:
-            decision_store.record(conn, decision, at=at, actor=actor, action="inspected",
-                                  outcome=decision["outcome"], state="closed",
-                                  note=f"{METHODS[outcome.method]}: {RESULTS[outcome.result].lower()}",
-                                  data={"outcome_id": outcome_id, "result": outcome.result,
-                                        "method": outcome.method})
-        add_audit(conn, at, actor, "outcome.recorded", consignment_id,
-                  {"outcome_id": outcome_id, "method": outcome.method, "result": outcome.result,
-                   "seizure_id": seizure_id, "decision_id": decision["decision_id"] if decision else None,
-                   "closed": closed})
-    return {"outcome_id": outcome_id, "seizure_id": seizure_id, "closed": closed, "reference": case["reference"],
-            "decision_id": decision["decision_id"] if decision else None}
+            decision_store.record(
+                conn,
+                decision,
+                at=at,
+                actor=actor,
+                action="inspected",
+                outcome=decision["outcome"],
+                state="closed",
+                note=f"{METHODS[outcome.method]}: {RESULTS[outcome.result].lower()}",
+                data={"outcome_id": outcome_id, "result": outcome.result, "method": outcome.method},
+            )
+        add_audit(
+            conn,
+            at,
+            actor,
+            "outcome.recorded",
+            consignment_id,
+            {
+                "outcome_id": outcome_id,
+                "method": outcome.method,
+                "result": outcome.result,
+                "seizure_id": seizure_id,
+                "decision_id": decision["decision_id"] if decision else None,
+                "closed": closed,
+            },
+        )
+    return {
+        "outcome_id": outcome_id,
+        "seizure_id": seizure_id,
+        "closed": closed,
+        "reference": case["reference"],
+        "decision_id": decision["decision_id"] if decision else None,
+    }

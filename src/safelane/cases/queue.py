@@ -22,8 +22,12 @@ from safelane.store.schema import consignments, decision_reasons, decisions
 
 NEEDS_OFFICER = ("RFI", "RFS", "DNL", "yellow", "red")
 ASSIGNED = ("me", "unassigned")
-SORTS = {"score": "risk score, highest first", "deadline": "least time left first", "filed": "oldest filing first",
-         "decided": "newest decision first"}
+SORTS = {
+    "score": "risk score, highest first",
+    "deadline": "least time left first",
+    "filed": "oldest filing first",
+    "decided": "newest decision first",
+}
 PARTY_ROLES = ("consignor", "consignee", "notify_party", "carrier")
 DUE_SOON = timedelta(hours=2)
 OVERDUE_HORIZON = timedelta(days=2)  # a deadline passed longer ago reads as its date, not "overdue 2110 d"
@@ -73,7 +77,10 @@ def _party_names() -> list[sa.ColumnElement[str]]:
 
 def _where(filters: Filters, scope: Scope) -> list[sa.ColumnElement[bool]]:
     clauses: list[sa.ColumnElement[bool]] = [
-        decisions.c.current.is_(True), decisions.c.state != "closed", decisions.c.outcome.in_(NEEDS_OFFICER)]
+        decisions.c.current.is_(True),
+        decisions.c.state != "closed",
+        decisions.c.outcome.in_(NEEDS_OFFICER),
+    ]
     if scope.office is not None:
         clauses.append(decisions.c.office == scope.office)
     if filters.office:
@@ -93,9 +100,13 @@ def _where(filters: Filters, scope: Scope) -> list[sa.ColumnElement[bool]]:
     if filters.filed_to:
         clauses.append(consignments.c.filed_at < datetime.combine(filters.filed_to + timedelta(days=1), time(), UTC))
     if filters.profile:
-        clauses.append(sa.exists().where(decision_reasons.c.decision_id == decisions.c.decision_id,
-                                         decision_reasons.c.assessor == PROFILES,
-                                         decision_reasons.c.code == filters.profile))
+        clauses.append(
+            sa.exists().where(
+                decision_reasons.c.decision_id == decisions.c.decision_id,
+                decision_reasons.c.assessor == PROFILES,
+                decision_reasons.c.code == filters.profile,
+            )
+        )
     if filters.party and filters.party.strip():
         clauses.append(sa.or_(*(name.icontains(filters.party.strip(), autoescape=True) for name in _party_names())))
     return clauses
@@ -113,11 +124,26 @@ def _order(sort: str) -> list[sa.ColumnElement[Any]]:
 
 def _select(filters: Filters, scope: Scope) -> sa.Select:
     return (
-        sa.select(decisions.c.decision_id, decisions.c.consignment_id, decisions.c.filer, decisions.c.answer,
-                  decisions.c.outcome, decisions.c.state, decisions.c.basis, decisions.c.selection,
-                  decisions.c.inspection, decisions.c.office, decisions.c.score, decisions.c.assigned_to,
-                  decisions.c.decided_at, decisions.c.deadline, consignments.c.reference, consignments.c.mode,
-                  consignments.c.kind, consignments.c.filed_at)
+        sa.select(
+            decisions.c.decision_id,
+            decisions.c.consignment_id,
+            decisions.c.filer,
+            decisions.c.answer,
+            decisions.c.outcome,
+            decisions.c.state,
+            decisions.c.basis,
+            decisions.c.selection,
+            decisions.c.inspection,
+            decisions.c.office,
+            decisions.c.score,
+            decisions.c.assigned_to,
+            decisions.c.decided_at,
+            decisions.c.deadline,
+            consignments.c.reference,
+            consignments.c.mode,
+            consignments.c.kind,
+            consignments.c.filed_at,
+        )
         .join(consignments, consignments.c.row_id == decisions.c.row_id)
         .where(*_where(filters, scope))
     )
@@ -141,8 +167,9 @@ def _with_deadline(row: dict[str, Any], now: datetime) -> dict[str, Any]:
     return row
 
 
-def open_cases(conn: sa.Connection, filters: Filters, scope: Scope, *, now: datetime, page: int = 1,
-               per_page: int = PER_PAGE) -> Page:
+def open_cases(
+    conn: sa.Connection, filters: Filters, scope: Scope, *, now: datetime, page: int = 1, per_page: int = PER_PAGE
+) -> Page:
     """One page of the queue, with the number of matching decisions for paging."""
     query = _select(filters, scope)
     total = conn.execute(sa.select(sa.func.count()).select_from(query.subquery())).scalar_one()
@@ -151,8 +178,9 @@ def open_cases(conn: sa.Connection, filters: Filters, scope: Scope, *, now: date
     return Page([_with_deadline(dict(r), now) for r in rows.mappings()], total, page, per_page)
 
 
-def export(conn: sa.Connection, filters: Filters, scope: Scope, *, now: datetime,
-           limit: int = EXPORT_LIMIT) -> list[dict[str, Any]]:
+def export(
+    conn: sa.Connection, filters: Filters, scope: Scope, *, now: datetime, limit: int = EXPORT_LIMIT
+) -> list[dict[str, Any]]:
     """Every matching decision (up to `limit`), in queue order, for a CSV file."""
     rows = conn.execute(_select(filters, scope).order_by(*_order(filters.sort)).limit(limit))
     return [_with_deadline(dict(r), now) for r in rows.mappings()]
@@ -166,11 +194,18 @@ def offices(conn: sa.Connection) -> list[str]:
 
 def profiles_in_queue(conn: sa.Connection, scope: Scope) -> Sequence[str]:
     """Profile ids behind open decisions the officer may see: the choices of the profile filter."""
-    query = (sa.select(decision_reasons.c.code).distinct()
-             .join(decisions, decisions.c.decision_id == decision_reasons.c.decision_id)
-             .where(decision_reasons.c.assessor == PROFILES, decisions.c.current.is_(True),
-                    decisions.c.state != "closed", decisions.c.outcome.in_(NEEDS_OFFICER))
-             .order_by(decision_reasons.c.code))
+    query = (
+        sa.select(decision_reasons.c.code)
+        .distinct()
+        .join(decisions, decisions.c.decision_id == decision_reasons.c.decision_id)
+        .where(
+            decision_reasons.c.assessor == PROFILES,
+            decisions.c.current.is_(True),
+            decisions.c.state != "closed",
+            decisions.c.outcome.in_(NEEDS_OFFICER),
+        )
+        .order_by(decision_reasons.c.code)
+    )
     if scope.office is not None:
         query = query.where(decisions.c.office == scope.office)
     return list(conn.execute(query).scalars())

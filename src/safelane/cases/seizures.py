@@ -28,8 +28,14 @@ COMMODITIES: dict[str, str] = {
     "other": "Other (describe)",
 }
 
-UNITS: dict[str, str] = {"kg": "kg", "g": "g", "l": "litres", "pieces": "pieces", "cartons": "cartons",
-                         "units": "units"}
+UNITS: dict[str, str] = {
+    "kg": "kg",
+    "g": "g",
+    "l": "litres",
+    "pieces": "pieces",
+    "cartons": "cartons",
+    "units": "units",
+}
 
 CONCEALMENTS: dict[str, str] = {
     "natural_cavity": "Natural cavity of the means of transport",
@@ -68,13 +74,23 @@ OFFENCES: dict[str, str] = {
 
 #: The CEN fields of a seizure, in the order an export lists them; vocabulary fields name their vocabulary.
 FIELDS: dict[str, dict[str, str] | None] = {
-    "commodity": COMMODITIES, "quantity": None, "unit": UNITS, "concealment": CONCEALMENTS,
-    "detection": DETECTIONS, "offence": OFFENCES, "hs_code": None, "description": None,
+    "commodity": COMMODITIES,
+    "quantity": None,
+    "unit": UNITS,
+    "concealment": CONCEALMENTS,
+    "detection": DETECTIONS,
+    "offence": OFFENCES,
+    "hs_code": None,
+    "description": None,
 }
 
 #: How the decision picked the consignment, as the likeliest detection method (a default the officer may change).
-DETECTION_BY_SELECTION = {"risk": "risk_profile", "mandatory": "risk_profile", "random": "random_selection",
-                          "exploration": "random_selection"}
+DETECTION_BY_SELECTION = {
+    "risk": "risk_profile",
+    "mandatory": "risk_profile",
+    "random": "random_selection",
+    "exploration": "random_selection",
+}
 
 
 def label(field: str, code: str | None) -> str:

@@ -32,8 +32,10 @@ def _line(consignment: dict[str, Any], answer: str, stored: dict[str, Any] | Non
     return out
 
 
-NO_PROFILES = ("note: no active profiles: consignments are assessed without risk profiles "
-               "(safelane profiles import DIR --activate)")
+NO_PROFILES = (
+    "note: no active profiles: consignments are assessed without risk profiles "
+    "(safelane profiles import DIR --activate)"
+)
 
 
 def _active_profiles(system: System, folder: Path | None) -> int:
@@ -46,11 +48,17 @@ def _active_profiles(system: System, folder: Path | None) -> int:
 
 def assess(
     files: list[str] = typer.Argument(None, help="input files; none or '-' reads standard input"),
-    format: str | None = typer.Option(None, "--format", help="force a standard by its name (docs/formats.md lists "
-                                      "them) instead of detecting it"),
+    format: str | None = typer.Option(
+        None, "--format", help="force a standard by its name (docs/formats.md lists them) instead of detecting it"
+    ),
     store: bool = typer.Option(False, "--store", help="also persist filings, assessments and decisions"),
-    profiles: Path | None = typer.Option(None, "--profiles", exists=True, file_okay=False,
-                                         help="a folder of profile files (default: the database's active ones)"),
+    profiles: Path | None = typer.Option(
+        None,
+        "--profiles",
+        exists=True,
+        file_okay=False,
+        help="a folder of profile files (default: the database's active ones)",
+    ),
     filer: str | None = typer.Option(None, "--filer", help="who filed, when the input does not say"),
     database: str | None = DatabaseOption,
 ) -> None:
@@ -84,7 +92,11 @@ def assess(
                 for c in result.consignments:
                     stored = None
                     if store:
-                        stored = {"reference": c.reference, "filing_id": result.filing_id,
-                                  "decision_id": c.decision_id, "status": result.status}
+                        stored = {
+                            "reference": c.reference,
+                            "filing_id": result.filing_id,
+                            "decision_id": c.decision_id,
+                            "status": result.status,
+                        }
                     emit(_line(c.as_dict(), c.answer, stored))
             progress.advance(task, len(chunk))

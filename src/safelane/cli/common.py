@@ -14,8 +14,12 @@ if TYPE_CHECKING:
     from safelane.settings import Settings
     from safelane.store import Database
 
-DatabaseOption = typer.Option(None, "--database", envvar="SAFELANE_DATABASE_URL",
-                              help="SQLAlchemy URL; a SQLite file safelane.db in this folder by default")
+DatabaseOption = typer.Option(
+    None,
+    "--database",
+    envvar="SAFELANE_DATABASE_URL",
+    help="SQLAlchemy URL; a SQLite file safelane.db in this folder by default",
+)
 
 
 def settings(database: str | None = None) -> "Settings":

@@ -46,11 +46,14 @@ USERS = (("officer", "officer"), ("supervisor", "supervisor"), ("fwd-hkg", "file
 # Capacity per day, small as the demo's days are small, so that it runs out: mandatory selections pass over
 # it, score-driven ones (from the learned model) fall to blue or green, and the random compliance sample
 # (5 %) and the exploration reserve (a quarter of each limited kind) show beside them. "*" is every other office.
-OFFICES = tuple(OfficeSettings(office, capacity, random_rate=0.05, explore_rate=0.25) for office, capacity in (
-    ("*", {"physical": 2, "nii": 1, "documentary": 3, "referral": 4}),
-    ("NLRTM", {"physical": 3, "nii": 2, "documentary": 5, "referral": 6}),
-    ("DEHAM", {"physical": 3, "nii": 1, "documentary": 4, "referral": 6}),
-))
+OFFICES = tuple(
+    OfficeSettings(office, capacity, random_rate=0.05, explore_rate=0.25)
+    for office, capacity in (
+        ("*", {"physical": 2, "nii": 1, "documentary": 3, "referral": 4}),
+        ("NLRTM", {"physical": 3, "nii": 2, "documentary": 5, "referral": 6}),
+        ("DEHAM", {"physical": 3, "nii": 1, "documentary": 4, "referral": 6}),
+    )
+)
 BUILT = "demo.built"  # the audit event that marks a database as the demo's own
 
 
@@ -83,8 +86,9 @@ def built(url: str) -> dict[str, Any] | bool | None:
         if not tables or "audit_events" not in tables:
             return None if not tables - {"alembic_version"} else False
         with db.read() as conn:
-            mark = conn.execute(sa.select(audit_events.c.at, audit_events.c.detail)
-                                .where(audit_events.c.action == BUILT)).first()
+            mark = conn.execute(
+                sa.select(audit_events.c.at, audit_events.c.detail).where(audit_events.c.action == BUILT)
+            ).first()
             used = bool(user_store.listing(conn)) or conn.execute(sa.select(filings.c.filing_id).limit(1)).first()
     except sa.exc.SQLAlchemyError:
         return False
@@ -110,12 +114,16 @@ def remove(url: str) -> Path:
     """Delete the demo's SQLite file (for --reset); refuse if another process has it open."""
     parsed = sa.make_url(url)
     if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
-        raise DemoError(f"--reset deletes only a demo's SQLite file; empty {database_shown(url)} yourself "
-                        "or give the demo an empty database")
+        raise DemoError(
+            f"--reset deletes only a demo's SQLite file; empty {database_shown(url)} yourself "
+            "or give the demo an empty database"
+        )
     path = Path(parsed.database).expanduser()
     if in_use(path):
-        raise DemoError(f"{path} is open in another process (a running `safelane demo` or `serve`?); stop it "
-                        "first: the demo never deletes a database in use")
+        raise DemoError(
+            f"{path} is open in another process (a running `safelane demo` or `serve`?); stop it "
+            "first: the demo never deletes a database in use"
+        )
     for leftover in (path, *(path.with_name(path.name + suffix) for suffix in ("-wal", "-shm", "-journal"))):
         leftover.unlink(missing_ok=True)
     return path
@@ -127,8 +135,9 @@ def load_profiles(system: StoredSystem, at: datetime | None = None) -> dict[str,
     titles = {}
     with system.db.write() as conn:
         for path in sorted(PROFILES_DIR.glob("*.yaml")):
-            profile, _ = profile_store.save(conn, path.read_text(encoding="utf-8"), actor="demo",
-                                            at=at, origin=path.name, activate=True)
+            profile, _ = profile_store.save(
+                conn, path.read_text(encoding="utf-8"), actor="demo", at=at, origin=path.name, activate=True
+            )
             titles[profile.id] = profile.title
     if system.profiles is not None:
         system.profiles.refresh()
@@ -169,8 +178,12 @@ def capacity_table(system: StoredSystem, now: datetime) -> Table:
     table = Table("office", "kind", "capacity", *SELECTIONS, title="Selection under capacity (today)")
     for office, kind in sorted({(o, k) for o, k, _ in used.counts}, key=lambda ok: (ok[0] or "", ok[1])):
         limit = offices(office).limit(kind)
-        table.add_row(office or "", kind, "unlimited" if limit is None else str(limit),
-                      *(str(used.of(office, kind, s)) for s in SELECTIONS))
+        table.add_row(
+            office or "",
+            kind,
+            "unlimited" if limit is None else str(limit),
+            *(str(used.of(office, kind, s)) for s in SELECTIONS),
+        )
     return table
 
 
@@ -212,15 +225,29 @@ def _refuse(error: DemoError) -> None:
     raise typer.Exit(2)
 
 
-def play_month(system: StoredSystem, say: Console, *, now: datetime, consignments: int, seed: int, history_days: int,
-               history_per_day: int) -> Month:
+def play_month(
+    system: StoredSystem,
+    say: Console,
+    *,
+    now: datetime,
+    consignments: int,
+    seed: int,
+    history_days: int,
+    history_per_day: int,
+) -> Month:
     """The month through the pipeline with a progress bar over every consignment."""
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=say) as progress:
-        task = progress.add_task("filing, deciding and inspecting", total=history_days * history_per_day
-                                 + consignments)
-        return play(system, now=now, consignments=consignments, seed=seed, history_days=history_days,
-                    history_per_day=history_per_day, progress=lambda n: progress.advance(task, n))
+        task = progress.add_task("filing, deciding and inspecting", total=history_days * history_per_day + consignments)
+        return play(
+            system,
+            now=now,
+            consignments=consignments,
+            seed=seed,
+            history_days=history_days,
+            history_per_day=history_per_day,
+            progress=lambda n: progress.advance(task, n),
+        )
 
 
 def report(month: Month, titles: dict[str, str], system: StoredSystem, now: datetime, say: Console) -> None:
@@ -228,13 +255,17 @@ def report(month: Month, titles: dict[str, str], system: StoredSystem, now: date
     for table in (*summary(month.results, titles), capacity_table(system, now)):
         say.print(table)
     found = month.found
-    say.print(f"Simulated inspections (recorded by 'demo-inspector') of {sum(found.values())} controls: "
-              f"{', '.join(f'{n} {r}' for r, n in sorted(found.items()))}; referrals followed up: "
-              f"{', '.join(f'{n} {what}' for what, n in sorted(month.followed.items())) or 'none'}; "
-              "the newest controls and referrals wait in the queue.")
+    say.print(
+        f"Simulated inspections (recorded by 'demo-inspector') of {sum(found.values())} controls: "
+        f"{', '.join(f'{n} {r}' for r, n in sorted(found.items()))}; referrals followed up: "
+        f"{', '.join(f'{n} {what}' for what, n in sorted(month.followed.items())) or 'none'}; "
+        "the newest controls and referrals wait in the queue."
+    )
     for row in month.models:
-        say.print(f"Model {row['name']}:{row['number']} trained on the stored outcomes up to "
-                  f"{row['created_at']:%Y-%m-%d %H:%M} UTC and activated (see `safelane model list`).")
+        say.print(
+            f"Model {row['name']}:{row['number']} trained on the stored outcomes up to "
+            f"{row['created_at']:%Y-%m-%d %H:%M} UTC and activated (see `safelane model list`)."
+        )
     if month.untrained:
         say.print(f"No model was trained: {month.untrained}. Give more --history-days.")
 
@@ -247,8 +278,9 @@ def demo(
     history_days: int = typer.Option(30, "--history-days", min=0, help="days of decided, inspected history before"),
     history_per_day: int = typer.Option(100, "--history-per-day", min=1, help="consignments per day of history"),
     seed: int = typer.Option(7, "--seed", help="the same seed and --now give the same demo"),
-    now: str | None = typer.Option(None, "--now", help="build the demo as of this moment (default: now), "
-                                   "e.g. 2026-06-01T12:00:00Z"),
+    now: str | None = typer.Option(
+        None, "--now", help="build the demo as of this moment (default: now), e.g. 2026-06-01T12:00:00Z"
+    ),
     reset: bool = typer.Option(False, "--reset", help="delete the demo's own SQLite file and build it anew"),
     serve: bool = typer.Option(True, "--serve/--no-serve", help="serve the workbench afterwards (default) or exit"),
 ) -> None:
@@ -256,25 +288,35 @@ def demo(
     partly inspected, a model trained and activated), then serve the workbench and the API."""
     say = Console()
     if serve and not port_free(host, port):
-        _refuse(DemoError(f"port {port} on {host} is in use (another `safelane demo` or `serve`?); stop it or "
-                          "give --port. Nothing was changed."))
+        _refuse(
+            DemoError(
+                f"port {port} on {host} is in use (another `safelane demo` or `serve`?); stop it or "
+                "give --port. Nothing was changed."
+            )
+        )
     chosen = settings(database)
     url = chosen.database_url
     shown = database_shown(url)
     state = built(url)
     if state is False:
-        _refuse(DemoError(f"{shown} holds data that is not the demo's; the demo builds only into an empty "
-                          "database or its own. Give another one, e.g. --database sqlite:///safelane-demo.db"))
+        _refuse(
+            DemoError(
+                f"{shown} holds data that is not the demo's; the demo builds only into an empty "
+                "database or its own. Give another one, e.g. --database sqlite:///safelane-demo.db"
+            )
+        )
     if isinstance(state, dict) and reset:
         try:
             say.print(f"Removed the previous demo database [bold]{remove(url)}[/bold].")
         except DemoError as error:
             _refuse(error)
     elif isinstance(state, dict):
-        say.print(f"Database [bold]{shown}[/bold] holds the demo built on {state['at']:%Y-%m-%d %H:%M} UTC "
-                  f"(seed {state.get('seed')}); serving it as it is, with its users and their keys (printed when "
-                  "it was built; `safelane users password officer` sets a new password). `safelane demo --reset` "
-                  "builds it anew, as of now.")
+        say.print(
+            f"Database [bold]{shown}[/bold] holds the demo built on {state['at']:%Y-%m-%d %H:%M} UTC "
+            f"(seed {state.get('seed')}); serving it as it is, with its users and their keys (printed when "
+            "it was built; `safelane users password officer` sets a new password). `safelane demo --reset` "
+            "builds it anew, as of now."
+        )
         if serve:
             from safelane.cli.serve import run
 
@@ -289,22 +331,39 @@ def demo(
     keys = add_users(system, at)
     set_offices(system, first)
     watch_list = import_file(system.db, Path(str(DEMO_LIST)), "ftm", "demo", actor="demo")
-    say.print(f"Database [bold]{shown}[/bold] (the default of every safelane command run in this folder; "
-              f"elsewhere set SAFELANE_DATABASE_URL={shown}): {len(titles)} demo profiles active, demo watch "
-              f"list of {watch_list['entries']} entries, users {', '.join(keys)} created, capacity set for "
-              f"{', '.join(s.office for s in OFFICES)} (see `safelane offices list`).")
+    say.print(
+        f"Database [bold]{shown}[/bold] (the default of every safelane command run in this folder; "
+        f"elsewhere set SAFELANE_DATABASE_URL={shown}): {len(titles)} demo profiles active, demo watch "
+        f"list of {watch_list['entries']} entries, users {', '.join(keys)} created, capacity set for "
+        f"{', '.join(s.office for s in OFFICES)} (see `safelane offices list`)."
+    )
 
     started = time.perf_counter()
-    month = play_month(system, say, now=at, consignments=consignments, seed=seed, history_days=history_days,
-                       history_per_day=history_per_day)
+    month = play_month(
+        system,
+        say,
+        now=at,
+        consignments=consignments,
+        seed=seed,
+        history_days=history_days,
+        history_per_day=history_per_day,
+    )
     elapsed = time.perf_counter() - started
     with system.db.write() as conn:
-        add_audit(conn, at, "demo", BUILT, None, {"seed": seed, "now": at.isoformat(), "consignments": consignments,
-                                                   "history_days": history_days})
+        add_audit(
+            conn,
+            at,
+            "demo",
+            BUILT,
+            None,
+            {"seed": seed, "now": at.isoformat(), "consignments": consignments, "history_days": history_days},
+        )
     stored = sum(len(r.consignments) for r in month.results)
-    say.print(f"Generated, filed, decided and stored {month.history_consignments:,} consignments over "
-              f"{history_days} days of history and {stored:,} in the last 24 hours up to {at:%Y-%m-%d %H:%M} UTC "
-              f"(seed {seed}), each received as filed, in {elapsed:.1f} s.")
+    say.print(
+        f"Generated, filed, decided and stored {month.history_consignments:,} consignments over "
+        f"{history_days} days of history and {stored:,} in the last 24 hours up to {at:%Y-%m-%d %H:%M} UTC "
+        f"(seed {seed}), each received as filed, in {elapsed:.1f} s."
+    )
     report(month, titles, system, at, say)
 
     say.print("Credentials (shown once), one per line so a key is copied whole:")
@@ -312,13 +371,16 @@ def demo(
         key, password = keys[name]
         say.print(f"  {name} ({role}) API key: {key}", soft_wrap=True, markup=False, highlight=False)
         if password:
-            say.print(f"  {name} ({role}) workbench password: {password}", soft_wrap=True, markup=False,
-                      highlight=False)
+            say.print(
+                f"  {name} ({role}) workbench password: {password}", soft_wrap=True, markup=False, highlight=False
+            )
     if not serve:
         system.db.dispose()  # close its connections: a later --reset in this process must find the file unused
         return
-    say.print(f"Serving the workbench on [bold]http://{host}:{port}/[/bold] (sign in as officer or supervisor) "
-              "and the API (OpenAPI at /docs; send a key as 'Authorization: Bearer <key>'). Ctrl+C stops.")
+    say.print(
+        f"Serving the workbench on [bold]http://{host}:{port}/[/bold] (sign in as officer or supervisor) "
+        "and the API (OpenAPI at /docs; send a key as 'Authorization: Bearer <key>'). Ctrl+C stops."
+    )
     from safelane.cli.serve import run
 
     run(system, host, port)

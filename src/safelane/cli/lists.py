@@ -21,30 +21,33 @@ app = typer.Typer(help="Watch lists: sanctions and national lists for screening 
 console = Console(stderr=True)
 
 
-
-def import_file(db: Database, path: Path, source: str, list_name: str | None, *, actor: str,
-                days: int = 30) -> dict:
+def import_file(db: Database, path: Path, source: str, list_name: str | None, *, actor: str, days: int = 30) -> dict:
     """Read, store as a new version, then re-screen open consignments on what the version added or changed."""
     name, entities = read(path, source, list_name)
     at = datetime.now(UTC)
     with db.write() as conn:
-        result = list_store.import_version(conn, name, source, path.name, [e.to_dict() for e in entities],
-                                           actor=actor, at=at)
+        result = list_store.import_version(
+            conn, name, source, path.name, [e.to_dict() for e in entities], actor=actor, at=at
+        )
     report = result.as_dict()
     changed = [(name, entity_id) for entity_id in result.added + result.changed]
     if changed:
-        screened = rescreen(db, screener_from_store(db), changed, at=at, policy=settings().screening,
-                            days=days, actor=actor)
+        screened = rescreen(
+            db, screener_from_store(db), changed, at=at, policy=settings().screening, days=days, actor=actor
+        )
         report["rescreen"] = screened.as_dict()
     return report
 
 
 @app.command("import")
-def import_(path: Path = typer.Argument(..., exists=True, dir_okay=False),
-            source: str = typer.Option(..., "--source", help=" | ".join(SOURCES)),
-            list_name: str | None = typer.Option(None, "--list", help="list name (default: by source or file)"),
-            days: int = typer.Option(30, "--days", help="re-screen consignments filed in the last N days"),
-            actor: str = typer.Option("cli", "--actor"), database: str | None = DatabaseOption) -> None:
+def import_(
+    path: Path = typer.Argument(..., exists=True, dir_okay=False),
+    source: str = typer.Option(..., "--source", help=" | ".join(SOURCES)),
+    list_name: str | None = typer.Option(None, "--list", help="list name (default: by source or file)"),
+    days: int = typer.Option(30, "--days", help="re-screen consignments filed in the last N days"),
+    actor: str = typer.Option("cli", "--actor"),
+    database: str | None = DatabaseOption,
+) -> None:
     """Import one list file as the list's next version (a re-import of the same content changes nothing)."""
     try:
         emit(import_file(open_store(database), path, source, list_name, actor=actor, days=days))
@@ -59,8 +62,11 @@ def demo(actor: str = typer.Option("cli", "--actor"), database: str | None = Dat
 
 
 @app.command()
-def show(list_name: str | None = typer.Argument(None, help="one list's version history"),
-         json: bool = typer.Option(False, "--json"), database: str | None = DatabaseOption) -> None:
+def show(
+    list_name: str | None = typer.Argument(None, help="one list's version history"),
+    json: bool = typer.Option(False, "--json"),
+    database: str | None = DatabaseOption,
+) -> None:
     """The lists in force (newest version of each), or one list's versions with their changes."""
     with open_store(database).read() as conn:
         rows = list_store.history(conn, list_name) if list_name else list_store.summary(conn)
@@ -70,7 +76,15 @@ def show(list_name: str | None = typer.Argument(None, help="one list's version h
         return
     table = Table("list", "version", "source", "entries", "added", "changed", "removed", "imported", "file")
     for r in rows:
-        table.add_row(r["list_name"], str(r["version"]), r["source"], str(r["entries"]), str(r["added"]),
-                      str(r["changed"]), str(r["removed"]), r["imported_at"].strftime("%Y-%m-%d %H:%M"),
-                      r["file_name"])
+        table.add_row(
+            r["list_name"],
+            str(r["version"]),
+            r["source"],
+            str(r["entries"]),
+            str(r["added"]),
+            str(r["changed"]),
+            str(r["removed"]),
+            r["imported_at"].strftime("%Y-%m-%d %H:%M"),
+            r["file_name"],
+        )
     Console().print(table)

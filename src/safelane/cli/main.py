@@ -56,13 +56,21 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-app = typer.Typer(cls=LazyGroup, help="safelane: customs risk management and cargo targeting.",
-                  no_args_is_help=True, pretty_exceptions_enable=False, rich_markup_mode=None)
+app = typer.Typer(
+    cls=LazyGroup,
+    help="safelane: customs risk management and cargo targeting.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
 
 
 @app.callback()
-def main(version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
-                                      help="Print the version and exit.")) -> None:
+def main(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
+) -> None:
     """safelane: customs risk management and cargo targeting."""
 
 

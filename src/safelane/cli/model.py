@@ -27,7 +27,6 @@ NameOption = typer.Option(DEFAULT_NAME, "--name", help="model name in the regist
 SeedOption = typer.Option(0, "--seed", help="random seed (training is reproducible)")
 
 
-
 def _mapping(path: str) -> "ColumnMapping":
     from safelane.domain import Problem
     from safelane.risk.model.mapping import MappingError, load_mapping
@@ -65,8 +64,13 @@ def _rates(text: str) -> list[float]:
 def train_(
     data: Path | None = typer.Option(None, "--data", exists=True, dir_okay=False, help="historical CSV"),
     mapping: str = MappingOption,
-    valid: Path | None = typer.Option(None, "--valid", exists=True, dir_okay=False,
-                                      help="a later CSV for early stopping and calibration (default: last 20 %)"),
+    valid: Path | None = typer.Option(
+        None,
+        "--valid",
+        exists=True,
+        dir_okay=False,
+        help="a later CSV for early stopping and calibration (default: last 20 %)",
+    ),
     from_store_: bool = typer.Option(False, "--from-store", help="train on the store's inspection outcomes"),
     name: str = NameOption,
     seed: int = SeedOption,
@@ -107,13 +111,20 @@ def train_(
     metrics = validation_metrics(model, valid_table, [1, 2, 5, 10])
     if out:
         out.write_bytes(model.to_bytes())
-    result = {"source": source, "window": model.info["window"], "rows": model.info["rows"],
-              "rounds": model.info["rounds"], "validation": metrics}
+    result = {
+        "source": source,
+        "window": model.info["window"],
+        "rows": model.info["rows"],
+        "rounds": model.info["rounds"],
+        "validation": metrics,
+    }
     if db is not None and not no_store:
-        row = register(db, model, source=source, metrics=metrics, actor="cli", at=datetime.now(UTC), name=name,
-                       activate=activate)
-        result.update({"version_id": row["version_id"], "model": f"{row['name']}:{row['number']}",
-                       "status": row["status"]})
+        row = register(
+            db, model, source=source, metrics=metrics, actor="cli", at=datetime.now(UTC), name=name, activate=activate
+        )
+        result.update(
+            {"version_id": row["version_id"], "model": f"{row['name']}:{row['number']}", "status": row["status"]}
+        )
     if out:
         result["artefact"] = str(out)
     emit(result)
@@ -164,8 +175,13 @@ def score(
         scored = score_table(trained, part, critical=True)
         reasons = explain(trained, part, scored.matrix, top=top)
         for i, probability in enumerate(scored.probability.tolist()):
-            line = {"id": str(part.ids[i]), "score": round(probability, 6), "explanation": sentences(reasons[i]),
-                    "reasons": [r.as_dict() for r in reasons[i]], "model": label}
+            line = {
+                "id": str(part.ids[i]),
+                "score": round(probability, 6),
+                "explanation": sentences(reasons[i]),
+                "reasons": [r.as_dict() for r in reasons[i]],
+                "model": label,
+            }
             if scored.critical is not None:
                 line["critical_score"] = round(float(scored.critical[i]), 6)
             emit(line)
@@ -176,8 +192,13 @@ def evaluate(
     test_file: Path = typer.Option(..., "--test", exists=True, dir_okay=False, help="labelled test file"),
     train_file: Path | None = typer.Option(None, "--train", exists=True, dir_okay=False),
     valid: Path | None = typer.Option(None, "--valid", exists=True, dir_okay=False),
-    scores: Path | None = typer.Option(None, "--scores", exists=True, dir_okay=False,
-                                       help="measure the output of `model score` instead of training here"),
+    scores: Path | None = typer.Option(
+        None,
+        "--scores",
+        exists=True,
+        dir_okay=False,
+        help="measure the output of `model score` instead of training here",
+    ),
     mapping: str = MappingOption,
     rates: str = typer.Option("1,2,5,10", "--rates"),
     seed: int = SeedOption,
@@ -215,17 +236,27 @@ def evaluate(
     else:
         fail([Problem("--train", "source", "give --train FILE (to train and score here) or --scores FILE")])
         return
-    emit({**source, "test": test_file.name,
-          "test_metrics": measure(values, truth.fraud, critical=truth.critical,
-                                  revenue=revenue_proxy(truth.nums["value"], truth.nums["tax_rate"]),
-                                  rates=_rates(rates))})
+    emit(
+        {
+            **source,
+            "test": test_file.name,
+            "test_metrics": measure(
+                values,
+                truth.fraud,
+                critical=truth.critical,
+                revenue=revenue_proxy(truth.nums["value"], truth.nums["tax_rate"]),
+                rates=_rates(rates),
+            ),
+        }
+    )
 
 
 @app.command()
 def simulate(
     history: Path = typer.Option(..., "--history", exists=True, dir_okay=False, help="labelled past (e.g. 2020)"),
-    stream: list[Path] = typer.Option(..., "--stream", exists=True, dir_okay=False,
-                                      help="later file(s), replayed week by week"),
+    stream: list[Path] = typer.Option(
+        ..., "--stream", exists=True, dir_okay=False, help="later file(s), replayed week by week"
+    ),
     mapping: str = MappingOption,
     budget: float = typer.Option(10.0, "--budget", help="inspection budget, % of each week"),
     explore: float = typer.Option(0.1, "--explore", help="exploration share of the budget"),
@@ -237,8 +268,15 @@ def simulate(
 
     columns = _mapping(mapping)
     tables = [_read(history, columns), *[_read(p, columns) for p in stream]]
-    emit(run_protocol_o(tables, seed=seed, budget=budget, explore=explore,
-                        strategies=[s.strip() for s in strategies.split(",") if s.strip()]))
+    emit(
+        run_protocol_o(
+            tables,
+            seed=seed,
+            budget=budget,
+            explore=explore,
+            strategies=[s.strip() for s in strategies.split(",") if s.strip()],
+        )
+    )
 
 
 @app.command()
@@ -258,8 +296,11 @@ def drift(
 
 
 @app.command("list")
-def list_(name: str | None = typer.Option(None, "--name"), json: bool = typer.Option(False, "--json"),
-          database: str | None = DatabaseOption) -> None:
+def list_(
+    name: str | None = typer.Option(None, "--name"),
+    json: bool = typer.Option(False, "--json"),
+    database: str | None = DatabaseOption,
+) -> None:
     """Every model version with its status, window and headline metrics."""
     from safelane.store import models as model_store
 
@@ -267,21 +308,34 @@ def list_(name: str | None = typer.Option(None, "--name"), json: bool = typer.Op
         rows = model_store.list_versions(conn, name)
     if json:
         for row in rows:
-            emit({k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row.items()
-                  if k not in ("features", "card")})
+            emit(
+                {
+                    k: (v.isoformat() if hasattr(v, "isoformat") else v)
+                    for k, v in row.items()
+                    if k not in ("features", "card")
+                }
+            )
         return
     table = RichTable("version", "model", "status", "window", "created", "P@5 % (valid)")
     for row in rows:
         p5 = ((row["metrics"] or {}).get("at") or {}).get("5", {}).get("precision")
-        table.add_row(row["version_id"], f"{row['name']}:{row['number']}", row["status"],
-                      f"{row['window_from']} .. {row['window_to']}", row["created_at"].isoformat(timespec="seconds"),
-                      "" if p5 is None else f"{p5:.3f}")
+        table.add_row(
+            row["version_id"],
+            f"{row['name']}:{row['number']}",
+            row["status"],
+            f"{row['window_from']} .. {row['window_to']}",
+            row["created_at"].isoformat(timespec="seconds"),
+            "" if p5 is None else f"{p5:.3f}",
+        )
     Console().print(table)
 
 
 @app.command()
-def card(ref: str = typer.Argument(..., help="version id, NAME:NUMBER or number"), name: str = NameOption,
-         database: str | None = DatabaseOption) -> None:
+def card(
+    ref: str = typer.Argument(..., help="version id, NAME:NUMBER or number"),
+    name: str = NameOption,
+    database: str | None = DatabaseOption,
+) -> None:
     """Print a version's model card."""
     from safelane.domain import Problem
     from safelane.store import models as model_store
@@ -295,8 +349,11 @@ def card(ref: str = typer.Argument(..., help="version id, NAME:NUMBER or number"
 
 
 @app.command()
-def activate(ref: str = typer.Argument(..., help="version id, NAME:NUMBER or number"), name: str = NameOption,
-             database: str | None = DatabaseOption) -> None:
+def activate(
+    ref: str = typer.Argument(..., help="version id, NAME:NUMBER or number"),
+    name: str = NameOption,
+    database: str | None = DatabaseOption,
+) -> None:
     """Make a version the active one (the one the pipeline scores with)."""
     from safelane.domain import Problem
     from safelane.store import models as model_store

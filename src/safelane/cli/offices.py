@@ -38,14 +38,26 @@ def list_(database: str | None = DatabaseOption, json: bool = typer.Option(False
         rows = office_store.listing(conn)
     if json:
         for row in rows:
-            emit({"office": row["office"], "settings": row["settings"].as_dict(),
-                  "changed_at": row["changed_at"].isoformat(), "changed_by": row["changed_by"]})
+            emit(
+                {
+                    "office": row["office"],
+                    "settings": row["settings"].as_dict(),
+                    "changed_at": row["changed_at"].isoformat(),
+                    "changed_by": row["changed_by"],
+                }
+            )
         return
     table = Table("office", *KINDS, "random", "explore", "random by", "changed by")
     for row in rows:
         s: OfficeSettings = row["settings"]
-        table.add_row(row["office"], *(_limit(s.limit(k)) for k in KINDS), f"{s.random_rate:.2%}",
-                      f"{s.explore_rate:.0%}", s.random_inspection, row["changed_by"])
+        table.add_row(
+            row["office"],
+            *(_limit(s.limit(k)) for k in KINDS),
+            f"{s.random_rate:.2%}",
+            f"{s.explore_rate:.0%}",
+            s.random_inspection,
+            row["changed_by"],
+        )
     Console().print(table)
     if not any(row["office"] == "*" for row in rows):
         Console().print("No default ('*'): other offices have unlimited capacity and no random sample.")
@@ -69,8 +81,7 @@ def set_(
     unlimited: list[str] = typer.Option([], "--unlimited", help="make a kind unlimited (repeatable)"),
     random_rate: float | None = typer.Option(None, "--random-rate", help="random compliance sample, 0.01 = 1 %"),
     explore_rate: float | None = typer.Option(None, "--explore-rate", help="share of capacity for exploration"),
-    random_inspection: str | None = typer.Option(None, "--random-inspection",
-                                                 help="physical, nii or documentary"),
+    random_inspection: str | None = typer.Option(None, "--random-inspection", help="physical, nii or documentary"),
     by: str | None = typer.Option(None, "--by", help="the supervisor or admin making the change"),
     database: str | None = DatabaseOption,
 ) -> None:
@@ -86,8 +97,7 @@ def set_(
         current = office_store.get(conn, office)
         data = current["settings"].as_dict() if current else {}
         capacity = dict(data.get("capacity", {}))
-        for kind, value in (("physical", physical), ("nii", nii), ("documentary", documentary),
-                            ("referral", referral)):
+        for kind, value in (("physical", physical), ("nii", nii), ("documentary", documentary), ("referral", referral)):
             if value is not None:
                 capacity[kind] = value
         for kind in unlimited:
@@ -96,7 +106,10 @@ def set_(
             capacity[kind] = None
         data["capacity"] = capacity
         rates: tuple[tuple[str, float | str | None], ...] = (
-            ("random_rate", random_rate), ("explore_rate", explore_rate), ("random_inspection", random_inspection))
+            ("random_rate", random_rate),
+            ("explore_rate", explore_rate),
+            ("random_inspection", random_inspection),
+        )
         for key, rate in rates:
             if rate is not None:
                 data[key] = rate
@@ -105,5 +118,6 @@ def set_(
         except InvalidSettings as error:
             fail([Problem(_option(p.location), p.code, p.message) for p in error.problems])
         office_store.set(conn, settings, at=datetime.now(UTC), actor=actor)
-    emit({"office": office, "settings": settings.as_dict(), "before": current["settings"].as_dict() if current
-          else None})
+    emit(
+        {"office": office, "settings": settings.as_dict(), "before": current["settings"].as_dict() if current else None}
+    )

@@ -18,7 +18,6 @@ app = typer.Typer(help="Risk profiles: targeting rules in YAML, versioned and ba
 console = Console(stderr=True)
 
 
-
 def _files(paths: list[Path]) -> list[Path]:
     found: list[Path] = []
     for path in paths:
@@ -58,18 +57,28 @@ def validate(paths: list[Path] = typer.Argument(..., exists=True)) -> None:
 
 
 @app.command("import")
-def import_(paths: list[Path] = typer.Argument(..., exists=True),
-            activate: bool = typer.Option(False, "--activate", help="activate each imported version"),
-            actor: str = typer.Option("cli", "--actor"), database: str | None = DatabaseOption) -> None:
+def import_(
+    paths: list[Path] = typer.Argument(..., exists=True),
+    activate: bool = typer.Option(False, "--activate", help="activate each imported version"),
+    actor: str = typer.Option("cli", "--actor"),
+    database: str | None = DatabaseOption,
+) -> None:
     """Store profile files as versions (drafts unless --activate); all or nothing."""
     db, at = open_store(database), datetime.now(UTC)
     try:
         with db.write() as conn:
             for path in _files(paths):
-                profile, outcome = profile_store.save(conn, path.read_text(encoding="utf-8"), actor=actor, at=at,
-                                                      origin=str(path), activate=activate)
-                emit({"id": profile.id, "version": profile.version, "result": outcome,
-                      "status": "active" if activate else None})
+                profile, outcome = profile_store.save(
+                    conn, path.read_text(encoding="utf-8"), actor=actor, at=at, origin=str(path), activate=activate
+                )
+                emit(
+                    {
+                        "id": profile.id,
+                        "version": profile.version,
+                        "result": outcome,
+                        "status": "active" if activate else None,
+                    }
+                )
     except ProfileError as error:
         fail(error.problems)
 
@@ -86,15 +95,17 @@ def _set(profile_id: str, version: int, status: str, actor: str, database: str |
 
 
 @app.command()
-def activate(profile_id: str, version: int, actor: str = typer.Option("cli", "--actor"),
-             database: str | None = DatabaseOption) -> None:
+def activate(
+    profile_id: str, version: int, actor: str = typer.Option("cli", "--actor"), database: str | None = DatabaseOption
+) -> None:
     """Put a stored version in force (other versions of the same profile go inactive)."""
     _set(profile_id, version, "active", actor, database)
 
 
 @app.command()
-def deactivate(profile_id: str, version: int, actor: str = typer.Option("cli", "--actor"),
-               database: str | None = DatabaseOption) -> None:
+def deactivate(
+    profile_id: str, version: int, actor: str = typer.Option("cli", "--actor"), database: str | None = DatabaseOption
+) -> None:
     _set(profile_id, version, "inactive", actor, database)
 
 

@@ -23,16 +23,21 @@ def _query(name: str, country: str | None, schema: str | None) -> Query:
 
 def _answer(screener: Screener, query: Query, limit: int, threshold: float) -> dict:
     result = screener.screen(query, limit=limit, threshold=threshold)
-    return {"name": query.name, "country": query.country, "schema": query.schema,
-            "hits": [h.as_dict() for h in result.hits]}
+    return {
+        "name": query.name,
+        "country": query.country,
+        "schema": query.schema,
+        "hits": [h.as_dict() for h in result.hits],
+    }
 
 
 def screen(
     name: str | None = typer.Argument(None, help="the name to screen"),
     country: str | None = typer.Option(None, "--country", help="ISO 3166 alpha-2 code"),
     schema: str | None = typer.Option(None, "--schema", help="Person, Company or Vessel"),
-    batch: Path | None = typer.Option(None, "--batch", exists=True, dir_okay=False,
-                                      help="CSV with columns name, country, schema"),
+    batch: Path | None = typer.Option(
+        None, "--batch", exists=True, dir_okay=False, help="CSV with columns name, country, schema"
+    ),
     limit: int = typer.Option(5, "--limit", help="best hits per name"),
     threshold: float | None = typer.Option(None, "--threshold", help="lowest score shown (default: policy)"),
     database: str | None = DatabaseOption,
@@ -53,5 +58,11 @@ def screen(
         for row in csv.DictReader(handle):
             row = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items()}
             if row.get("name"):
-                emit(_answer(screener, _query(row["name"], row.get("country") or None, row.get("schema") or None),
-                             limit, floor))
+                emit(
+                    _answer(
+                        screener,
+                        _query(row["name"], row.get("country") or None, row.get("schema") or None),
+                        limit,
+                        floor,
+                    )
+                )

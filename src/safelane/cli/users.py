@@ -56,8 +56,14 @@ def list_(database: str | None = DatabaseOption) -> None:
 @app.command()
 def password(
     name: str,
-    new_password: str = typer.Option(..., "--password", prompt=True, hide_input=True, confirmation_prompt=True,
-                                     help="the workbench password (at least 8 characters)"),
+    new_password: str = typer.Option(
+        ...,
+        "--password",
+        prompt=True,
+        hide_input=True,
+        confirmation_prompt=True,
+        help="the workbench password (at least 8 characters)",
+    ),
     database: str | None = DatabaseOption,
 ) -> None:
     """Set the password a user signs in to the workbench with (API calls keep using the key)."""

@@ -21,5 +21,14 @@ from safelane.demo.traffic import (
 PROFILES_DIR = Path(__file__).parent / "profiles"
 """The demo profiles, one YAML file each; every planted scenario in `traffic` hits one of them."""
 
-__all__ = ["DEMO_FILERS", "PROFILES_DIR", "SCENARIOS", "Traffic", "demo_day", "filings_of", "generate",
-           "generate_day", "generate_hours"]
+__all__ = [
+    "DEMO_FILERS",
+    "PROFILES_DIR",
+    "SCENARIOS",
+    "Traffic",
+    "demo_day",
+    "filings_of",
+    "generate",
+    "generate_day",
+    "generate_hours",
+]

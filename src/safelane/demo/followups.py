@@ -33,22 +33,29 @@ def follow_up(db: Database, inspectors: Inspectors, *, now: datetime) -> Counter
         outcome = row["outcome"]
         if outcome == "RFI":
             if row["state"] == "open":
-                referrals.act(db, decision_id, "information", actor=filer, role="filer", filer=filer, at=at,
-                              data={"text": ANSWER})
-            referrals.act(db, decision_id, "close", actor=ACTOR, role="officer", filer=None,
-                          at=at + SETTLING)
+                referrals.act(
+                    db, decision_id, "information", actor=filer, role="filer", filer=filer, at=at, data={"text": ANSWER}
+                )
+            referrals.act(db, decision_id, "close", actor=ACTOR, role="officer", filer=None, at=at + SETTLING)
             done["RFI answered and closed"] += 1
             continue
         result, seizure, profile = inspectors.finding(row["document_number"], row["reference"], rng)
         inspectors.record(db, row["consignment_id"], "physical", result, seizure, profile, at)
         if outcome == "RFS":
             clear = result == "no_irregularity"
-            referrals.act(db, decision_id, "screening", actor=filer, role="filer", filer=filer, at=at,
-                          data={"method": "XRY", "result": "clear" if clear else "not_clear"})
+            referrals.act(
+                db,
+                decision_id,
+                "screening",
+                actor=filer,
+                role="filer",
+                filer=filer,
+                at=at,
+                data={"method": "XRY", "result": "clear" if clear else "not_clear"},
+            )
             if clear:
                 done["RFS screened clear"] += 1
                 continue
-        referrals.act(db, decision_id, "lift", actor=ACTOR, role="officer", filer=None,
-                      at=at + SETTLING, note=HELD)
+        referrals.act(db, decision_id, "lift", actor=ACTOR, role="officer", filer=None, at=at + SETTLING, note=HELD)
         done["DNL lifted once the goods were held"] += 1
     return done

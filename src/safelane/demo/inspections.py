@@ -29,15 +29,46 @@ DELAY_HOURS = (1.0, 10.0)  # from the decision to the inspection (or the follow-
 
 # What each demo profile's planted consignment turns out to hold: result, and the seizure's CEN fields.
 FOUND: Mapping[str, tuple[str, outcomes.Seizure | None]] = {
-    "SEA-BANANA-COCAINE": ("seizure", outcomes.Seizure("cocaine", 212.0, "kg", "within_goods", "risk_profile",
-                                                       "smuggling", "120300", "Bricks hidden in banana boxes")),
-    "PARTY-WATCH-FALCON": ("seizure", outcomes.Seizure("strategic_goods", 14.0, "units", "undeclared",
-                                                       "risk_profile", "sanctions_export_control", None,
-                                                       "Dual-use controllers without licence")),
+    "SEA-BANANA-COCAINE": (
+        "seizure",
+        outcomes.Seizure(
+            "cocaine",
+            212.0,
+            "kg",
+            "within_goods",
+            "risk_profile",
+            "smuggling",
+            "120300",
+            "Bricks hidden in banana boxes",
+        ),
+    ),
+    "PARTY-WATCH-FALCON": (
+        "seizure",
+        outcomes.Seizure(
+            "strategic_goods",
+            14.0,
+            "units",
+            "undeclared",
+            "risk_profile",
+            "sanctions_export_control",
+            None,
+            "Dual-use controllers without licence",
+        ),
+    ),
     "SEA-TEXTILE-UNDERVALUE": ("irregularity", None),
-    "DUALUSE-SANCTIONED-ROUTE": ("seizure", outcomes.Seizure("strategic_goods", 3.0, "units", "mixed_with_goods",
-                                                             "risk_profile", "sanctions_export_control", None,
-                                                             "Frequency converters routed via a sanctioned country")),
+    "DUALUSE-SANCTIONED-ROUTE": (
+        "seizure",
+        outcomes.Seizure(
+            "strategic_goods",
+            3.0,
+            "units",
+            "mixed_with_goods",
+            "risk_profile",
+            "sanctions_export_control",
+            None,
+            "Frequency converters routed via a sanctioned country",
+        ),
+    ),
 }
 
 
@@ -70,8 +101,9 @@ class Inspectors:
     def when(self, decision: Mapping, rng: random.Random) -> datetime:
         return decision["decided_at"] + timedelta(hours=rng.uniform(*DELAY_HOURS))
 
-    def finding(self, document: str, reference: str, rng: random.Random
-                ) -> tuple[str, outcomes.Seizure | None, str | None]:
+    def finding(
+        self, document: str, reference: str, rng: random.Random
+    ) -> tuple[str, outcomes.Seizure | None, str | None]:
         """(result, seizure, profile it was planted for) of inspecting this consignment."""
         profile = self.planted.get((document, reference))
         if profile:
@@ -93,14 +125,31 @@ class Inspectors:
             if at > now:
                 continue
             result, seizure, profile = self.finding(control["document_number"], control["reference"], rng)
-            method = control["inspection"] if control["inspection"] in outcomes.METHODS else (
-                "physical" if control["outcome"] == "red" else "documentary")
+            method = (
+                control["inspection"]
+                if control["inspection"] in outcomes.METHODS
+                else ("physical" if control["outcome"] == "red" else "documentary")
+            )
             self.record(db, control["consignment_id"], method, result, seizure, profile, at)
             found[result] += 1
         return found
 
-    def record(self, db: Database, consignment_id: str, method: str, result: str, seizure: outcomes.Seizure | None,
-               profile: str | None, at: datetime) -> None:
+    def record(
+        self,
+        db: Database,
+        consignment_id: str,
+        method: str,
+        result: str,
+        seizure: outcomes.Seizure | None,
+        profile: str | None,
+        at: datetime,
+    ) -> None:
         note = f"Simulated by the demo ({'planted for ' + profile if profile else 'ordinary traffic'})"
-        outcomes.record(db, consignment_id, outcomes.Outcome(method, result, note, seizure), actor=ACTOR, at=at,
-                        may_see=lambda office: True)
+        outcomes.record(
+            db,
+            consignment_id,
+            outcomes.Outcome(method, result, note, seizure),
+            actor=ACTOR,
+            at=at,
+            may_see=lambda office: True,
+        )

@@ -50,8 +50,16 @@ def _models_changed(system: System) -> None:
             assessor.refresh()
 
 
-def play(system: System, *, now: datetime, consignments: int, seed: int, history_days: int = 30,
-         history_per_day: int = 100, progress: Callable[[int], None] = lambda consignments: None) -> Month:
+def play(
+    system: System,
+    *,
+    now: datetime,
+    consignments: int,
+    seed: int,
+    history_days: int = 30,
+    history_per_day: int = 100,
+    progress: Callable[[int], None] = lambda consignments: None,
+) -> Month:
     """Fill an empty store (profiles, users and offices already set) with the month up to `now`."""
     assert system.db is not None
     month = Month()

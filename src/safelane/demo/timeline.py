@@ -45,8 +45,13 @@ def _by_filer(filings: list[Filing]) -> Iterator[list[Filing]]:
     yield from groups.values()
 
 
-def receive(pipeline: Pipeline, filings: Sequence[Filing], *, window: timedelta = WINDOW,
-            progress: Callable[[int], None] = lambda consignments: None) -> list[FilingResult]:
+def receive(
+    pipeline: Pipeline,
+    filings: Sequence[Filing],
+    *,
+    window: timedelta = WINDOW,
+    progress: Callable[[int], None] = lambda consignments: None,
+) -> list[FilingResult]:
     """Submit `filings` (sorted by filing time) as they would have arrived; `progress` hears of each batch."""
     results: list[FilingResult] = []
     clock = pipeline.clock

@@ -87,108 +87,327 @@ class Goods:
 
 CATALOGUE: tuple[Goods, ...] = (
     # 03 fish and crustaceans
-    Goods("030617", "s", 3, (6, 13), (10, 21), ("CT",), ("Frozen vannamei shrimps, headless shell-on",
-          "Frozen cooked and peeled shrimps", "Frozen black tiger prawns"), ("EC", "IN", "VN", "BD")),
-    Goods("030489", "s", 2, (3, 7), (10, 21), ("CT",), ("Frozen pangasius fillets", "Frozen fish fillets, skinless"),
-          ("VN", "IN", "CN")),
+    Goods(
+        "030617",
+        "s",
+        3,
+        (6, 13),
+        (10, 21),
+        ("CT",),
+        ("Frozen vannamei shrimps, headless shell-on", "Frozen cooked and peeled shrimps", "Frozen black tiger prawns"),
+        ("EC", "IN", "VN", "BD"),
+    ),
+    Goods(
+        "030489",
+        "s",
+        2,
+        (3, 7),
+        (10, 21),
+        ("CT",),
+        ("Frozen pangasius fillets", "Frozen fish fillets, skinless"),
+        ("VN", "IN", "CN"),
+    ),
     Goods("030343", "s", 1, (1.3, 2.6), (18, 26), ("CT", "BG"), ("Frozen whole skipjack tuna",), ("EC", "TH")),
     # 06, 08, 09 flowers, fruit, coffee
-    Goods("060311", "a", 3, (4, 9), (8, 15), ("BX",), ("Fresh cut roses", "Fresh roses, assorted colours"),
-          ("EC", "CO", "KE")),
-    Goods("080390", "s", 4, (0.6, 1.1), (19, 20), ("CT",), ("Fresh bananas, Cavendish", "Fresh green bananas"),
-          ("EC", "CO")),
+    Goods(
+        "060311",
+        "a",
+        3,
+        (4, 9),
+        (8, 15),
+        ("BX",),
+        ("Fresh cut roses", "Fresh roses, assorted colours"),
+        ("EC", "CO", "KE"),
+    ),
+    Goods(
+        "080390",
+        "s",
+        4,
+        (0.6, 1.1),
+        (19, 20),
+        ("CT",),
+        ("Fresh bananas, Cavendish", "Fresh green bananas"),
+        ("EC", "CO"),
+    ),
     Goods("080440", "s", 1, (1.8, 3.2), (4, 11), ("CT",), ("Fresh Hass avocados",), ("CO", "KE")),
     Goods("080450", "a", 2, (2.5, 5), (4, 6), ("CT",), ("Fresh Alphonso mangoes", "Fresh mangoes"), ("IN",)),
-    Goods("090111", "s", 2, (4, 8), (60, 70), ("BG",), ("Green coffee beans, Arabica, not roasted",
-          "Green coffee beans in jute bags"), ("CO", "BR", "VN")),
+    Goods(
+        "090111",
+        "s",
+        2,
+        (4, 8),
+        (60, 70),
+        ("BG",),
+        ("Green coffee beans, Arabica, not roasted", "Green coffee beans in jute bags"),
+        ("CO", "BR", "VN"),
+    ),
     # 39 plastics
-    Goods("390110", "s", 2, (1.0, 1.6), (25, 25.5), ("BG",), ("LDPE granules in 25 kg bags",
-          "Low-density polyethylene, primary form"), ("US", "KR")),
-    Goods("392690", "axs", 3, (4, 15), (2, 15), ("CT", "BX"), ("Plastic storage boxes", "Plastic phone holders",
-          "Plastic clothes hangers", "Plastic cable clips")),
+    Goods(
+        "390110",
+        "s",
+        2,
+        (1.0, 1.6),
+        (25, 25.5),
+        ("BG",),
+        ("LDPE granules in 25 kg bags", "Low-density polyethylene, primary form"),
+        ("US", "KR"),
+    ),
+    Goods(
+        "392690",
+        "axs",
+        3,
+        (4, 15),
+        (2, 15),
+        ("CT", "BX"),
+        ("Plastic storage boxes", "Plastic phone holders", "Plastic clothes hangers", "Plastic cable clips"),
+    ),
     Goods("392410", "xs", 2, (3, 9), (3, 12), ("CT",), ("Plastic food containers", "Plastic kitchen utensil sets")),
     Goods("392330", "s", 1, (2.5, 6), (3, 10), ("CT",), ("PET bottle preforms", "Plastic spray bottles")),
     # 42 bags and leather goods
-    Goods("420221", "axs", 2, (40, 160), (3, 12), ("CT",), ("Ladies leather handbags", "Genuine leather shoulder bags"),
-          ("CN", "IN", "TR", "VN")),
+    Goods(
+        "420221",
+        "axs",
+        2,
+        (40, 160),
+        (3, 12),
+        ("CT",),
+        ("Ladies leather handbags", "Genuine leather shoulder bags"),
+        ("CN", "IN", "TR", "VN"),
+    ),
     Goods("420292", "axs", 2, (8, 25), (4, 15), ("CT",), ("Polyester backpacks", "Nylon travel bags", "Sports bags")),
     Goods("420212", "as", 1, (7, 18), (8, 20), ("CT",), ("Trolley suitcases, ABS shell", "Hard-shell luggage sets")),
     Goods("420231", "ax", 1, (60, 200), (1, 5), ("CT", "PK"), ("Leather wallets", "Leather card holders")),
     # 61, 62 apparel
-    Goods("610910", "axs", 5, (8, 22), (8, 15), ("CT",), ("Men's cotton T-shirts", "Ladies knitted cotton T-shirts",
-          "Children's cotton T-shirts"), ("BD", "CN", "IN", "TR", "VN", "PK")),
-    Goods("611020", "axs", 3, (10, 28), (8, 15), ("CT",), ("Cotton knitted pullovers", "Cotton hooded sweatshirts"),
-          ("BD", "CN", "TR", "PK")),
-    Goods("611030", "as", 2, (9, 24), (8, 15), ("CT",), ("Ladies acrylic cardigans", "Polyester fleece jackets"),
-          ("CN", "BD", "VN")),
-    Goods("610462", "as", 2, (9, 22), (8, 15), ("CT",), ("Ladies cotton jersey leggings", "Girls' knitted shorts"),
-          ("BD", "IN", "TR", "CN")),
-    Goods("620342", "axs", 4, (9, 25), (10, 18), ("CT",), ("Men's cotton denim jeans", "Men's cotton chino trousers"),
-          ("BD", "PK", "TR", "CN", "VN")),
-    Goods("620462", "as", 3, (10, 26), (10, 18), ("CT",), ("Ladies cotton denim jeans", "Women's cotton trousers"),
-          ("BD", "PK", "TR", "CN")),
+    Goods(
+        "610910",
+        "axs",
+        5,
+        (8, 22),
+        (8, 15),
+        ("CT",),
+        ("Men's cotton T-shirts", "Ladies knitted cotton T-shirts", "Children's cotton T-shirts"),
+        ("BD", "CN", "IN", "TR", "VN", "PK"),
+    ),
+    Goods(
+        "611020",
+        "axs",
+        3,
+        (10, 28),
+        (8, 15),
+        ("CT",),
+        ("Cotton knitted pullovers", "Cotton hooded sweatshirts"),
+        ("BD", "CN", "TR", "PK"),
+    ),
+    Goods(
+        "611030",
+        "as",
+        2,
+        (9, 24),
+        (8, 15),
+        ("CT",),
+        ("Ladies acrylic cardigans", "Polyester fleece jackets"),
+        ("CN", "BD", "VN"),
+    ),
+    Goods(
+        "610462",
+        "as",
+        2,
+        (9, 22),
+        (8, 15),
+        ("CT",),
+        ("Ladies cotton jersey leggings", "Girls' knitted shorts"),
+        ("BD", "IN", "TR", "CN"),
+    ),
+    Goods(
+        "620342",
+        "axs",
+        4,
+        (9, 25),
+        (10, 18),
+        ("CT",),
+        ("Men's cotton denim jeans", "Men's cotton chino trousers"),
+        ("BD", "PK", "TR", "CN", "VN"),
+    ),
+    Goods(
+        "620462",
+        "as",
+        3,
+        (10, 26),
+        (10, 18),
+        ("CT",),
+        ("Ladies cotton denim jeans", "Women's cotton trousers"),
+        ("BD", "PK", "TR", "CN"),
+    ),
     Goods("620520", "as", 2, (12, 30), (8, 14), ("CT",), ("Men's woven cotton shirts",), ("BD", "IN", "VN", "CN")),
     Goods("621143", "as", 1, (10, 25), (8, 14), ("CT",), ("Ladies polyester track suits",), ("CN", "VN")),
     # 64 footwear
-    Goods("640411", "axs", 3, (15, 40), (8, 14), ("CT",), ("Sports shoes, textile upper, rubber sole",
-          "Running shoes"), ("VN", "CN", "IN")),
-    Goods("640399", "as", 2, (20, 55), (8, 14), ("CT",), ("Men's leather shoes", "Ladies leather sandals"),
-          ("IN", "VN", "CN", "TR")),
+    Goods(
+        "640411",
+        "axs",
+        3,
+        (15, 40),
+        (8, 14),
+        ("CT",),
+        ("Sports shoes, textile upper, rubber sole", "Running shoes"),
+        ("VN", "CN", "IN"),
+    ),
+    Goods(
+        "640399",
+        "as",
+        2,
+        (20, 55),
+        (8, 14),
+        ("CT",),
+        ("Men's leather shoes", "Ladies leather sandals"),
+        ("IN", "VN", "CN", "TR"),
+    ),
     Goods("640299", "xs", 2, (5, 15), (8, 14), ("CT",), ("EVA slippers", "Rubber flip-flops"), ("CN", "VN")),
     # 84 machinery and computers
-    Goods("847130", "ax", 4, (150, 450), (2.5, 12), ("CT",), ("Laptop computers, 14 inch", "Notebook computers"),
-          ("CN", "TW", "VN")),
-    Goods("847330", "ax", 3, (60, 400), (1, 10), ("CT", "BX"), ("Computer mainboards", "Laptop keyboards",
-          "Parts for laptop computers")),
+    Goods(
+        "847130",
+        "ax",
+        4,
+        (150, 450),
+        (2.5, 12),
+        ("CT",),
+        ("Laptop computers, 14 inch", "Notebook computers"),
+        ("CN", "TW", "VN"),
+    ),
+    Goods(
+        "847330",
+        "ax",
+        3,
+        (60, 400),
+        (1, 10),
+        ("CT", "BX"),
+        ("Computer mainboards", "Laptop keyboards", "Parts for laptop computers"),
+    ),
     Goods("847170", "ax", 1, (200, 900), (1, 8), ("BX",), ("Solid-state drives", "External hard disk drives")),
-    Goods("847989", "s", 2, (8, 30), (200, 1500), ("CS", "PX"), ("Automatic packaging machine",
-          "Industrial mixing machine")),
+    Goods(
+        "847989",
+        "s",
+        2,
+        (8, 30),
+        (200, 1500),
+        ("CS", "PX"),
+        ("Automatic packaging machine", "Industrial mixing machine"),
+    ),
     Goods("848180", "as", 2, (10, 40), (5, 25), ("CT", "PX"), ("Brass ball valves", "Stainless steel check valves")),
     Goods("841510", "s", 2, (5, 9), (30, 60), ("CT",), ("Split air conditioners, wall mounted",), ("CN", "TH")),
     Goods("841899", "s", 1, (6, 15), (10, 40), ("CT", "PX"), ("Compressor parts for refrigerators",)),
-    Goods("843149", "s", 1, (3, 8), (100, 800), ("PX", "CS"), ("Excavator bucket teeth",
-          "Undercarriage parts for excavators")),
-    Goods("844399", "ax", 2, (20, 80), (2, 10), ("CT",), ("Toner cartridges for laser printers", "Ink cartridges",
-          "Printer parts, fuser units"), ("CN", "JP", "VN", "KR")),
+    Goods(
+        "843149",
+        "s",
+        1,
+        (3, 8),
+        (100, 800),
+        ("PX", "CS"),
+        ("Excavator bucket teeth", "Undercarriage parts for excavators"),
+    ),
+    Goods(
+        "844399",
+        "ax",
+        2,
+        (20, 80),
+        (2, 10),
+        ("CT",),
+        ("Toner cartridges for laser printers", "Ink cartridges", "Printer parts, fuser units"),
+        ("CN", "JP", "VN", "KR"),
+    ),
     Goods("844331", "as", 1, (40, 120), (10, 40), ("CT",), ("Multifunction laser printers",), ("CN", "JP", "VN")),
     # 85 electrical and electronic
-    Goods("851713", "ax", 4, (600, 2800), (0.4, 12), ("CT", "BX"), ("Smartphones", "Mobile phones, 5G smartphones"),
-          ("CN", "VN", "IN", "KR")),
-    Goods("851762", "ax", 3, (150, 600), (1, 10), ("CT",), ("Wi-Fi routers", "Network switches",
-          "Bluetooth modules")),
-    Goods("850760", "axs", 3, (20, 60), (2, 20), ("CT",), ("Lithium-ion battery packs, UN3480",
-          "Lithium-ion cells 18650", "Power banks 10000 mAh"), ("CN", "KR", "JP", "VN")),
+    Goods(
+        "851713",
+        "ax",
+        4,
+        (600, 2800),
+        (0.4, 12),
+        ("CT", "BX"),
+        ("Smartphones", "Mobile phones, 5G smartphones"),
+        ("CN", "VN", "IN", "KR"),
+    ),
+    Goods("851762", "ax", 3, (150, 600), (1, 10), ("CT",), ("Wi-Fi routers", "Network switches", "Bluetooth modules")),
+    Goods(
+        "850760",
+        "axs",
+        3,
+        (20, 60),
+        (2, 20),
+        ("CT",),
+        ("Lithium-ion battery packs, UN3480", "Lithium-ion cells 18650", "Power banks 10000 mAh"),
+        ("CN", "KR", "JP", "VN"),
+    ),
     Goods("852872", "s", 2, (8, 20), (10, 30), ("CT",), ("LED television sets, 55 inch",), ("CN", "KR")),
     Goods("851822", "axs", 2, (15, 45), (1, 12), ("CT",), ("Bluetooth speakers", "Loudspeaker sets")),
-    Goods("854231", "ax", 2, (2000, 15000), (0.5, 5), ("BX",), ("Microcontrollers", "Processor integrated circuits"),
-          ("TW", "KR", "CN", "JP", "SG")),
-    Goods("850440", "axs", 3, (15, 50), (1, 15), ("CT",), ("Switching power adapters", "LED drivers",
-          "Chargers for mobile phones")),
+    Goods(
+        "854231",
+        "ax",
+        2,
+        (2000, 15000),
+        (0.5, 5),
+        ("BX",),
+        ("Microcontrollers", "Processor integrated circuits"),
+        ("TW", "KR", "CN", "JP", "SG"),
+    ),
+    Goods(
+        "850440",
+        "axs",
+        3,
+        (15, 50),
+        (1, 15),
+        ("CT",),
+        ("Switching power adapters", "LED drivers", "Chargers for mobile phones"),
+    ),
     Goods("851660", "s", 1, (4, 9), (5, 20), ("CT",), ("Microwave ovens", "Electric air fryers"), ("CN",)),
     Goods("854442", "axs", 2, (8, 30), (2, 15), ("CT",), ("USB charging cables", "Insulated cables with connectors")),
     Goods("853400", "ax", 1, (50, 250), (1, 8), ("CT",), ("Printed circuit boards, bare",), ("CN", "TW", "KR")),
     # 87 vehicles and parts
-    Goods("870899", "as", 3, (4, 15), (5, 60), ("CT", "PX"), ("Brake components for motor vehicles", "Car bumpers",
-          "Steering parts for motor vehicles")),
+    Goods(
+        "870899",
+        "as",
+        3,
+        (4, 15),
+        (5, 60),
+        ("CT", "PX"),
+        ("Brake components for motor vehicles", "Car bumpers", "Steering parts for motor vehicles"),
+    ),
     Goods("870850", "s", 1, (4, 10), (60, 200), ("PX",), ("Drive axles with differential",), ("CN", "JP", "KR", "TR")),
     Goods("871200", "s", 1, (6, 20), (14, 20), ("CT",), ("Bicycles, not motorised",), ("CN", "TW")),
-    Goods("871160", "s", 2, (25, 60), (20, 30), ("CT",), ("Electric bicycles with pedal assistance",),
-          ("CN", "TW", "VN")),
+    Goods(
+        "871160", "s", 2, (25, 60), (20, 30), ("CT",), ("Electric bicycles with pedal assistance",), ("CN", "TW", "VN")
+    ),
     Goods("870380", "s", 1, (20, 45), (1500, 2300), ("NE",), ("Battery electric passenger cars",), ("CN", "KR")),
     # 90 optical and medical
     Goods("900490", "ax", 1, (60, 250), (1, 6), ("CT",), ("Optical spectacle frames with lenses", "Safety goggles")),
-    Goods("901890", "axs", 2, (30, 200), (2, 15), ("CT",), ("Surgical instruments", "Medical examination devices"),
-          ("PK", "CN", "US", "JP")),
+    Goods(
+        "901890",
+        "axs",
+        2,
+        (30, 200),
+        (2, 15),
+        ("CT",),
+        ("Surgical instruments", "Medical examination devices"),
+        ("PK", "CN", "US", "JP"),
+    ),
     # 94 furniture and lighting
-    Goods("940360", "s", 3, (3, 8), (15, 60), ("CT",), ("Wooden dining tables", "Solid wood cabinets"),
-          ("VN", "CN", "IN")),
+    Goods(
+        "940360", "s", 3, (3, 8), (15, 60), ("CT",), ("Wooden dining tables", "Solid wood cabinets"), ("VN", "CN", "IN")
+    ),
     Goods("940161", "s", 2, (4, 10), (10, 35), ("CT",), ("Upholstered armchairs, wooden frame",), ("VN", "CN")),
     Goods("940171", "s", 2, (4, 10), (8, 25), ("CT",), ("Upholstered chairs, metal frame",), ("CN", "VN", "TR")),
     Goods("940542", "axs", 2, (8, 30), (2, 12), ("CT",), ("LED ceiling lights", "LED panel lights"), ("CN",)),
     Goods("940490", "s", 1, (3, 8), (5, 15), ("BG", "CT"), ("Cushions", "Polyester quilts"), ("CN", "IN", "PK")),
     # 95 toys and sports
-    Goods("950300", "axs", 4, (6, 25), (3, 12), ("CT",), ("Plastic building blocks", "Dolls", "Plush toys",
-          "Remote control toy cars"), ("CN", "VN")),
+    Goods(
+        "950300",
+        "axs",
+        4,
+        (6, 25),
+        (3, 12),
+        ("CT",),
+        ("Plastic building blocks", "Dolls", "Plush toys", "Remote control toy cars"),
+        ("CN", "VN"),
+    ),
     Goods("950450", "ax", 1, (150, 400), (2, 10), ("CT",), ("Video game consoles",), ("CN", "VN", "JP")),
     Goods("950691", "s", 1, (3, 8), (20, 60), ("CT",), ("Fitness equipment, home treadmills",), ("CN", "TW")),
     Goods("950662", "as", 1, (5, 12), (5, 15), ("CT",), ("Inflatable footballs",), ("PK", "CN")),
@@ -229,8 +448,16 @@ AIR_ORIGINS: Mapping[str, tuple[float, tuple[tuple[str, float], ...]]] = {
     "EC": (1, (("ECUIO", 1),)),
     "CO": (1, (("COBOG", 1),)),
 }
-AIR_DESTINATIONS = (("DEFRA", 4), ("NLAMS", 3), ("DELEJ", 2), ("BEBRU", 1.5), ("BELGG", 1.5), ("DEMUC", 1),
-                    ("DECGN", 0.5), ("DEHAM", 0.5))
+AIR_DESTINATIONS = (
+    ("DEFRA", 4),
+    ("NLAMS", 3),
+    ("DELEJ", 2),
+    ("BEBRU", 1.5),
+    ("BELGG", 1.5),
+    ("DEMUC", 1),
+    ("DECGN", 0.5),
+    ("DEHAM", 0.5),
+)
 
 
 @dataclass(frozen=True)
@@ -242,39 +469,50 @@ class Airline:
     hub: str | None = None  # where it flies to in Europe, if only one airport
 
 
-AIRLINES = {a.iata: a for a in (
-    Airline("CA", "999", "Air China Cargo Co., Ltd.", "CN"),
-    Airline("CZ", "784", "China Southern Airlines", "CN"),
-    Airline("CK", "112", "China Cargo Airlines", "CN"),
-    Airline("LH", "020", "Lufthansa Cargo AG", "DE", "DEFRA"),
-    Airline("EK", "176", "Emirates SkyCargo", "AE"),
-    Airline("QR", "157", "Qatar Airways Cargo", "QA"),
-    Airline("TK", "235", "Turkish Cargo", "TR"),
-    Airline("CX", "160", "Cathay Cargo", "HK"),
-    Airline("AA", "001", "American Airlines Cargo", "US"),
-    Airline("DL", "006", "Delta Cargo", "US"),
-    Airline("UA", "016", "United Cargo", "US"),
-    Airline("KL", "074", "KLM Cargo", "NL", "NLAMS"),
-    Airline("AI", "098", "Air India", "IN"),
-    Airline("VN", "738", "Vietnam Airlines", "VN"),
-    Airline("KE", "180", "Korean Air Cargo", "KR"),
-    Airline("NH", "205", "ANA Cargo", "JP"),
-    Airline("JL", "131", "JAL Cargo", "JP"),
-    Airline("TG", "217", "Thai Airways Cargo", "TH"),
-    Airline("SQ", "618", "Singapore Airlines Cargo", "SG"),
-    Airline("CI", "297", "China Airlines Cargo", "TW"),
-    Airline("BR", "695", "EVA Air Cargo", "TW"),
-    Airline("KQ", "706", "Kenya Airways Cargo", "KE"),
-    Airline("IY", "635", "Yemenia", "YE"),
-    Airline("QY", "615", "European Air Transport Leipzig GmbH", "DE", "DELEJ"),  # DHL
-    Airline("FX", "023", "Federal Express Corporation", "US", "BELGG"),
-    Airline("5X", "406", "United Parcel Service Co.", "US", "DECGN"),
-)}
+AIRLINES = {
+    a.iata: a
+    for a in (
+        Airline("CA", "999", "Air China Cargo Co., Ltd.", "CN"),
+        Airline("CZ", "784", "China Southern Airlines", "CN"),
+        Airline("CK", "112", "China Cargo Airlines", "CN"),
+        Airline("LH", "020", "Lufthansa Cargo AG", "DE", "DEFRA"),
+        Airline("EK", "176", "Emirates SkyCargo", "AE"),
+        Airline("QR", "157", "Qatar Airways Cargo", "QA"),
+        Airline("TK", "235", "Turkish Cargo", "TR"),
+        Airline("CX", "160", "Cathay Cargo", "HK"),
+        Airline("AA", "001", "American Airlines Cargo", "US"),
+        Airline("DL", "006", "Delta Cargo", "US"),
+        Airline("UA", "016", "United Cargo", "US"),
+        Airline("KL", "074", "KLM Cargo", "NL", "NLAMS"),
+        Airline("AI", "098", "Air India", "IN"),
+        Airline("VN", "738", "Vietnam Airlines", "VN"),
+        Airline("KE", "180", "Korean Air Cargo", "KR"),
+        Airline("NH", "205", "ANA Cargo", "JP"),
+        Airline("JL", "131", "JAL Cargo", "JP"),
+        Airline("TG", "217", "Thai Airways Cargo", "TH"),
+        Airline("SQ", "618", "Singapore Airlines Cargo", "SG"),
+        Airline("CI", "297", "China Airlines Cargo", "TW"),
+        Airline("BR", "695", "EVA Air Cargo", "TW"),
+        Airline("KQ", "706", "Kenya Airways Cargo", "KE"),
+        Airline("IY", "635", "Yemenia", "YE"),
+        Airline("QY", "615", "European Air Transport Leipzig GmbH", "DE", "DELEJ"),  # DHL
+        Airline("FX", "023", "Federal Express Corporation", "US", "BELGG"),
+        Airline("5X", "406", "United Parcel Service Co.", "US", "DECGN"),
+    )
+}
 
 # Per origin country: (airline, weight, transit country or None for a direct flight).
 AIR_CARRIERS: Mapping[str, tuple[tuple[str, float, str | None], ...]] = {
-    "CN": (("CA", 3, None), ("CZ", 2, None), ("CK", 2, None), ("LH", 2, None), ("EK", 2, "AE"), ("QR", 2, "QA"),
-           ("TK", 1.5, "TR"), ("CX", 1, "HK")),
+    "CN": (
+        ("CA", 3, None),
+        ("CZ", 2, None),
+        ("CK", 2, None),
+        ("LH", 2, None),
+        ("EK", 2, "AE"),
+        ("QR", 2, "QA"),
+        ("TK", 1.5, "TR"),
+        ("CX", 1, "HK"),
+    ),
     "HK": (("CX", 4, None), ("LH", 2, None), ("EK", 1.5, "AE"), ("QR", 1.5, "QA"), ("TK", 1, "TR")),
     "US": (("AA", 1, None), ("DL", 1, None), ("UA", 1, None), ("LH", 2, None), ("KL", 1, None)),
     "IN": (("AI", 1, None), ("LH", 2, None), ("EK", 2, "AE"), ("QR", 2, "QA"), ("TK", 1, "TR")),
@@ -293,18 +531,45 @@ AIR_CARRIERS: Mapping[str, tuple[tuple[str, float, str | None], ...]] = {
 }
 
 # Flying hours to Europe by origin country (direct); a transit adds ground time and a second leg.
-BLOCK_HOURS = {"CN": 12, "HK": 13, "US": 8.5, "IN": 9, "VN": 13, "TR": 3.5, "AE": 7, "KR": 13, "JP": 13.5,
-               "TH": 12, "SG": 13.5, "TW": 13.5, "BD": 10, "KE": 8.5, "EC": 12, "CO": 11, "YE": 8}
+BLOCK_HOURS = {
+    "CN": 12,
+    "HK": 13,
+    "US": 8.5,
+    "IN": 9,
+    "VN": 13,
+    "TR": 3.5,
+    "AE": 7,
+    "KR": 13,
+    "JP": 13.5,
+    "TH": 12,
+    "SG": 13.5,
+    "TW": 13.5,
+    "BD": 10,
+    "KE": 8.5,
+    "EC": 12,
+    "CO": 11,
+    "YE": 8,
+}
 
-EXPRESS_ORIGINS = {"CN": 30, "HK": 20, "US": 12, "KR": 6, "JP": 5, "TW": 5, "SG": 4, "IN": 5, "TR": 5, "AE": 4,
-                   "TH": 4}
+EXPRESS_ORIGINS = {"CN": 30, "HK": 20, "US": 12, "KR": 6, "JP": 5, "TW": 5, "SG": 4, "IN": 5, "TR": 5, "AE": 4, "TH": 4}
 EXPRESS_OPERATORS = (("QY", 5), ("FX", 3), ("5X", 3))  # DHL to Leipzig, FedEx to Liege, UPS to Cologne
 
 SEA_ORIGINS: Mapping[str, tuple[float, tuple[tuple[str, float], ...]]] = {
     # CNSHA and CNNGB are what carriers write on bills of lading for Shanghai and Ningbo; UN/LOCODE gives the
     # port function to CNYSA (Yangshan) and CNNBG instead, so both spellings occur, as in real filings.
-    "CN": (35, (("CNSHA", 3), ("CNYSA", 1.5), ("CNNGB", 2.5), ("CNNBG", 1.5), ("CNYTN", 3), ("CNQDG", 2),
-                ("CNTXG", 1.5), ("CNSHK", 1))),
+    "CN": (
+        35,
+        (
+            ("CNSHA", 3),
+            ("CNYSA", 1.5),
+            ("CNNGB", 2.5),
+            ("CNNBG", 1.5),
+            ("CNYTN", 3),
+            ("CNQDG", 2),
+            ("CNTXG", 1.5),
+            ("CNSHK", 1),
+        ),
+    ),
     "KR": (5, (("KRPUS", 1),)),
     "SG": (4, (("SGSIN", 1),)),
     "VN": (6, (("VNCLI", 2), ("VNHPH", 1))),
@@ -322,18 +587,52 @@ SEA_ORIGINS: Mapping[str, tuple[float, tuple[tuple[str, float], ...]]] = {
 SEA_DESTINATIONS = (("NLRTM", 40), ("DEHAM", 28), ("BEANR", 25), ("DEBRV", 7))
 # Calls on the way (transhipment hubs), by origin country; None: the service sails direct.
 SEA_ROUTINGS: Mapping[str, tuple[tuple[tuple[str, ...], float], ...]] = {
-    "asia": (((), 45), (("SG",), 12), (("MY",), 8), (("LK",), 6), (("SA",), 5), (("EG",), 8), (("MA",), 8),
-             (("ES",), 8)),
+    "asia": (
+        ((), 45),
+        (("SG",), 12),
+        (("MY",), 8),
+        (("LK",), 6),
+        (("SA",), 5),
+        (("EG",), 8),
+        (("MA",), 8),
+        (("ES",), 8),
+    ),
     "south_asia": (((), 40), (("LK",), 15), (("SG",), 10), (("OM",), 10), (("SA",), 10), (("MA",), 8), (("ES",), 7)),
     "med": (((), 70), (("GR",), 15), (("IT",), 15)),
     "americas": (((), 65), (("ES",), 20), (("PT",), 10), (("JM",), 5)),
 }
-SEA_REGION = {"CN": "asia", "KR": "asia", "SG": "asia", "VN": "asia", "MY": "asia", "TW": "asia",
-              "IN": "south_asia", "BD": "south_asia", "PK": "south_asia", "TR": "med", "US": "americas",
-              "BR": "americas", "EC": "americas", "CO": "americas"}
-SEA_DAYS = {"CN": (30, 38), "KR": (32, 38), "SG": (24, 29), "VN": (28, 34), "IN": (20, 26), "BD": (26, 34),
-            "PK": (20, 26), "MY": (25, 30), "TW": (30, 36), "TR": (8, 12), "US": (10, 14), "BR": (15, 20),
-            "EC": (16, 22), "CO": (14, 20)}
+SEA_REGION = {
+    "CN": "asia",
+    "KR": "asia",
+    "SG": "asia",
+    "VN": "asia",
+    "MY": "asia",
+    "TW": "asia",
+    "IN": "south_asia",
+    "BD": "south_asia",
+    "PK": "south_asia",
+    "TR": "med",
+    "US": "americas",
+    "BR": "americas",
+    "EC": "americas",
+    "CO": "americas",
+}
+SEA_DAYS = {
+    "CN": (30, 38),
+    "KR": (32, 38),
+    "SG": (24, 29),
+    "VN": (28, 34),
+    "IN": (20, 26),
+    "BD": (26, 34),
+    "PK": (20, 26),
+    "MY": (25, 30),
+    "TW": (30, 36),
+    "TR": (8, 12),
+    "US": (10, 14),
+    "BR": (15, 20),
+    "EC": (16, 22),
+    "CO": (14, 20),
+}
 
 
 @dataclass(frozen=True)
@@ -357,13 +656,42 @@ SHIPPING_LINES = (
     (Line("YMLU", "Yang Ming Marine Transport Corporation", "TW", "YM"), 1.5),
     (Line("ZIMU", "ZIM Integrated Shipping Services Ltd", "IL", "ZIM"), 1),
 )
-VESSEL_WORDS = ("AURORA", "HORIZON", "PIONEER", "SERENITY", "TRIUMPH", "VENTURE", "HARMONY", "MERIDIAN", "ORION",
-                "POLARIS", "ZENITH", "CORAL", "SAPPHIRE", "MISTRAL", "ALTAIR", "LIBERTY")
+VESSEL_WORDS = (
+    "AURORA",
+    "HORIZON",
+    "PIONEER",
+    "SERENITY",
+    "TRIUMPH",
+    "VENTURE",
+    "HARMONY",
+    "MERIDIAN",
+    "ORION",
+    "POLARIS",
+    "ZENITH",
+    "CORAL",
+    "SAPPHIRE",
+    "MISTRAL",
+    "ALTAIR",
+    "LIBERTY",
+)
 FLAGS = ("PA", "LR", "MT", "MH", "SG", "HK", "PT", "DK", "DE", "CY")
 
 # Rough units per USD, so that lines in other currencies carry plausible amounts.
-RATES = {"USD": 1.0, "EUR": 0.92, "CNY": 7.2, "JPY": 150.0, "INR": 83.0, "TRY": 32.0, "KRW": 1350.0, "AED": 3.67,
-         "HKD": 7.8, "THB": 36.0, "SGD": 1.35, "TWD": 32.0, "GBP": 0.79}
+RATES = {
+    "USD": 1.0,
+    "EUR": 0.92,
+    "CNY": 7.2,
+    "JPY": 150.0,
+    "INR": 83.0,
+    "TRY": 32.0,
+    "KRW": 1350.0,
+    "AED": 3.67,
+    "HKD": 7.8,
+    "THB": 36.0,
+    "SGD": 1.35,
+    "TWD": 32.0,
+    "GBP": 0.79,
+}
 
 
 # --- traders -------------------------------------------------------------------------------------------
@@ -394,185 +722,612 @@ def _c(rng: random.Random, items: Sequence[Any]) -> Any:
 
 
 def _street(rng: random.Random, country: Country) -> str:
-    return country.street.format(s=_c(rng, country.streets), t=_c(rng, country.suffixes), n=_n(rng),
-                                 m=_n(rng, 1, 30), k=_n(rng, 1, 9), u=_c(rng, "ABCDEF"))
+    return country.street.format(
+        s=_c(rng, country.streets),
+        t=_c(rng, country.suffixes),
+        n=_n(rng),
+        m=_n(rng, 1, 30),
+        k=_n(rng, 1, 9),
+        u=_c(rng, "ABCDEF"),
+    )
 
 
-_TRADES = ("Electronics", "Technology", "Trading", "Industrial", "Import & Export", "Garment", "Plastic Products",
-           "Hardware", "Lighting", "Household Products", "Precision Machinery", "Auto Parts", "Textile")
+_TRADES = (
+    "Electronics",
+    "Technology",
+    "Trading",
+    "Industrial",
+    "Import & Export",
+    "Garment",
+    "Plastic Products",
+    "Hardware",
+    "Lighting",
+    "Household Products",
+    "Precision Machinery",
+    "Auto Parts",
+    "Textile",
+)
 
-COUNTRIES: Mapping[str, Country] = {c.code: c for c in (
-    Country("CN", first=("Hua", "Xin", "Jin", "Long", "Heng", "Tai", "Tian", "Yu", "Yong", "Sheng", "Bao", "Rui",
-                         "Feng", "Hai", "Tong", "Dong", "Kai", "Mei", "Wei", "Hong", "Xing", "Fu", "Guang", "Ming"),
-            trade=_TRADES, forms=("Co., Ltd.", "Co Ltd", "Co., Ltd."),
-            cities=(("Shenzhen", "518###"), ("Guangzhou", "510###"), ("Dongguan", "523###"), ("Shanghai", "200###"),
-                    ("Ningbo", "315###"), ("Yiwu", "322###"), ("Xiamen", "361###"), ("Suzhou", "215###"),
-                    ("Hangzhou", "310###"), ("Qingdao", "266###"), ("Foshan", "528###"), ("Tianjin", "300###")),
-            street="No. {n} {s} Road", streets=("Jianshe", "Renmin", "Zhongshan", "Huanshi", "Xinhua", "Binhai",
-                                                 "Keji", "Gongye", "Changjiang"),
-            currency="CNY", join=True),
-    Country("HK", first=("Wing", "Kin", "Golden", "Pacific", "Harbour", "Lucky", "Grand", "Ocean", "Victory", "Sun",
-                         "Tak", "Shing", "Yick", "Wah", "Fortune"),
+COUNTRIES: Mapping[str, Country] = {
+    c.code: c
+    for c in (
+        Country(
+            "CN",
+            first=(
+                "Hua",
+                "Xin",
+                "Jin",
+                "Long",
+                "Heng",
+                "Tai",
+                "Tian",
+                "Yu",
+                "Yong",
+                "Sheng",
+                "Bao",
+                "Rui",
+                "Feng",
+                "Hai",
+                "Tong",
+                "Dong",
+                "Kai",
+                "Mei",
+                "Wei",
+                "Hong",
+                "Xing",
+                "Fu",
+                "Guang",
+                "Ming",
+            ),
+            trade=_TRADES,
+            forms=("Co., Ltd.", "Co Ltd", "Co., Ltd."),
+            cities=(
+                ("Shenzhen", "518###"),
+                ("Guangzhou", "510###"),
+                ("Dongguan", "523###"),
+                ("Shanghai", "200###"),
+                ("Ningbo", "315###"),
+                ("Yiwu", "322###"),
+                ("Xiamen", "361###"),
+                ("Suzhou", "215###"),
+                ("Hangzhou", "310###"),
+                ("Qingdao", "266###"),
+                ("Foshan", "528###"),
+                ("Tianjin", "300###"),
+            ),
+            street="No. {n} {s} Road",
+            streets=("Jianshe", "Renmin", "Zhongshan", "Huanshi", "Xinhua", "Binhai", "Keji", "Gongye", "Changjiang"),
+            currency="CNY",
+            join=True,
+        ),
+        Country(
+            "HK",
+            first=(
+                "Wing",
+                "Kin",
+                "Golden",
+                "Pacific",
+                "Harbour",
+                "Lucky",
+                "Grand",
+                "Ocean",
+                "Victory",
+                "Sun",
+                "Tak",
+                "Shing",
+                "Yick",
+                "Wah",
+                "Fortune",
+            ),
             trade=("Trading", "Industrial", "Electronics", "Logistics", "Enterprises", "Garment", "Toys"),
-            forms=("Ltd", "Limited", "Co Ltd"), cities=(("Hong Kong", None),),
+            forms=("Ltd", "Limited", "Co Ltd"),
+            cities=(("Hong Kong", None),),
             street="Unit {k}{u}, {m}/F, {n} {s} Road",
-            streets=("Hoi Bun", "How Ming", "Wang Chiu", "Castle Peak", "Kwai Fung", "Tsun Yip"), currency="HKD"),
-    Country("VN", first=("Viet", "Phuong Nam", "An Phat", "Hoang Long", "Minh Anh", "Thanh Cong", "Tan Hung",
-                         "Dai Duong", "Sao Mai", "Hai Dang"),
+            streets=("Hoi Bun", "How Ming", "Wang Chiu", "Castle Peak", "Kwai Fung", "Tsun Yip"),
+            currency="HKD",
+        ),
+        Country(
+            "VN",
+            first=(
+                "Viet",
+                "Phuong Nam",
+                "An Phat",
+                "Hoang Long",
+                "Minh Anh",
+                "Thanh Cong",
+                "Tan Hung",
+                "Dai Duong",
+                "Sao Mai",
+                "Hai Dang",
+            ),
             trade=("Garment", "Footwear", "Furniture", "Seafood", "Electronics", "Trading", "Textile"),
             forms=("Company Limited", "JSC", "Co Ltd"),
-            cities=(("Ho Chi Minh City", None), ("Hanoi", None), ("Hai Phong", None), ("Binh Duong", None),
-                    ("Dong Nai", None), ("Da Nang", None)),
-            street="{n} {s} Street", streets=("Nguyen Van Linh", "Le Loi", "Tran Hung Dao", "Hai Ba Trung")),
-    Country("IN", first=("Shree", "Sai", "Om", "Bharat", "Sunrise", "Mehta", "Patel", "Ganesh", "Lakshmi", "Royal",
-                         "Indo", "Surya", "Aarav", "Krishna"),
+            cities=(
+                ("Ho Chi Minh City", None),
+                ("Hanoi", None),
+                ("Hai Phong", None),
+                ("Binh Duong", None),
+                ("Dong Nai", None),
+                ("Da Nang", None),
+            ),
+            street="{n} {s} Street",
+            streets=("Nguyen Van Linh", "Le Loi", "Tran Hung Dao", "Hai Ba Trung"),
+        ),
+        Country(
+            "IN",
+            first=(
+                "Shree",
+                "Sai",
+                "Om",
+                "Bharat",
+                "Sunrise",
+                "Mehta",
+                "Patel",
+                "Ganesh",
+                "Lakshmi",
+                "Royal",
+                "Indo",
+                "Surya",
+                "Aarav",
+                "Krishna",
+            ),
             trade=("Exports", "Overseas", "Textiles", "Industries", "Impex", "Fabrics", "Engineering", "Agro Foods"),
             forms=("Pvt Ltd", "Private Limited", "Pvt Ltd", "LLP"),
-            cities=(("Mumbai", "400###"), ("New Delhi", "110###"), ("Chennai", "600###"), ("Bengaluru", "560###"),
-                    ("Tiruppur", "641###"), ("Ludhiana", "141###"), ("Ahmedabad", "380###"), ("Kolkata", "700###"),
-                    ("Surat", "395###"), ("Noida", "201###")),
-            street="Plot {n}, {s} Industrial Area", streets=("MIDC", "GIDC", "Okhla", "SIPCOT", "Phase II"),
-            currency="INR"),
-    Country("US", first=("Blue Ridge", "Lakeside", "Summit", "Pioneer", "Redwood", "Liberty", "Prairie", "Harbor",
-                         "Atlas", "Cascade", "Keystone", "Evergreen"),
+            cities=(
+                ("Mumbai", "400###"),
+                ("New Delhi", "110###"),
+                ("Chennai", "600###"),
+                ("Bengaluru", "560###"),
+                ("Tiruppur", "641###"),
+                ("Ludhiana", "141###"),
+                ("Ahmedabad", "380###"),
+                ("Kolkata", "700###"),
+                ("Surat", "395###"),
+                ("Noida", "201###"),
+            ),
+            street="Plot {n}, {s} Industrial Area",
+            streets=("MIDC", "GIDC", "Okhla", "SIPCOT", "Phase II"),
+            currency="INR",
+        ),
+        Country(
+            "US",
+            first=(
+                "Blue Ridge",
+                "Lakeside",
+                "Summit",
+                "Pioneer",
+                "Redwood",
+                "Liberty",
+                "Prairie",
+                "Harbor",
+                "Atlas",
+                "Cascade",
+                "Keystone",
+                "Evergreen",
+            ),
             trade=("Supply", "Distribution", "Industries", "Trading", "Technologies", "Components", "Polymers"),
             forms=("LLC", "Inc", "Corp", "LLC"),
-            cities=(("Los Angeles", "900##"), ("Chicago", "606##"), ("Houston", "770##"), ("Dallas", "752##"),
-                    ("Atlanta", "303##"), ("Miami", "331##"), ("New York", "100##"), ("Seattle", "981##"),
-                    ("Newark", "071##"), ("Memphis", "381##")),
-            street="{n}{k} {s} {t}", streets=("Commerce", "Industrial", "Harbor", "Airport", "Lincoln", "Park"),
-            suffixes=("Ave", "St", "Blvd", "Drive")),
-    Country("TR", first=("Anadolu", "Ege", "Marmara", "Yildiz", "Kaya", "Ozturk", "Demir", "Akdeniz", "Karadeniz",
-                         "Sahin", "Bogazici"),
+            cities=(
+                ("Los Angeles", "900##"),
+                ("Chicago", "606##"),
+                ("Houston", "770##"),
+                ("Dallas", "752##"),
+                ("Atlanta", "303##"),
+                ("Miami", "331##"),
+                ("New York", "100##"),
+                ("Seattle", "981##"),
+                ("Newark", "071##"),
+                ("Memphis", "381##"),
+            ),
+            street="{n}{k} {s} {t}",
+            streets=("Commerce", "Industrial", "Harbor", "Airport", "Lincoln", "Park"),
+            suffixes=("Ave", "St", "Blvd", "Drive"),
+        ),
+        Country(
+            "TR",
+            first=(
+                "Anadolu",
+                "Ege",
+                "Marmara",
+                "Yildiz",
+                "Kaya",
+                "Ozturk",
+                "Demir",
+                "Akdeniz",
+                "Karadeniz",
+                "Sahin",
+                "Bogazici",
+            ),
             trade=("Tekstil", "Makina", "Plastik", "Otomotiv", "Gida", "Dis Ticaret", "Konfeksiyon"),
             forms=("San. ve Tic. A.S.", "A.S.", "Ltd. Sti."),
-            cities=(("Istanbul", "34###"), ("Izmir", "35###"), ("Bursa", "16###"), ("Ankara", "06###"),
-                    ("Denizli", "20###"), ("Gaziantep", "27###"), ("Mersin", "33###")),
-            street="{s} Cad. No:{n}", streets=("Ataturk", "Cumhuriyet", "Istiklal", "Sanayi", "Organize Sanayi"),
-            currency="TRY"),
-    Country("AE", first=("Al Noor", "Gulf Horizon", "Al Baraka", "Desert Rose", "Al Safa", "Emirates Link",
-                         "Al Madina", "Blue Sea", "Crescent", "Al Waha"),
+            cities=(
+                ("Istanbul", "34###"),
+                ("Izmir", "35###"),
+                ("Bursa", "16###"),
+                ("Ankara", "06###"),
+                ("Denizli", "20###"),
+                ("Gaziantep", "27###"),
+                ("Mersin", "33###"),
+            ),
+            street="{s} Cad. No:{n}",
+            streets=("Ataturk", "Cumhuriyet", "Istiklal", "Sanayi", "Organize Sanayi"),
+            currency="TRY",
+        ),
+        Country(
+            "AE",
+            first=(
+                "Al Noor",
+                "Gulf Horizon",
+                "Al Baraka",
+                "Desert Rose",
+                "Al Safa",
+                "Emirates Link",
+                "Al Madina",
+                "Blue Sea",
+                "Crescent",
+                "Al Waha",
+            ),
             trade=("General Trading", "Electronics Trading", "Trading", "Logistics"),
             forms=("LLC", "FZE", "FZCO", "LLC"),
             cities=(("Dubai", None), ("Sharjah", None), ("Abu Dhabi", None), ("Ajman", None)),
-            street="Warehouse {m}, {s}", streets=("Jebel Ali Free Zone", "Al Quoz Industrial Area",
-                                                  "Dubai Airport Free Zone", "Al Khabaisi"),
-            currency="AED"),
-    Country("KR", first=("Hanil", "Daewon", "Samil", "Sungwoo", "Dongyang", "Seojin", "Jinsung", "Haesung", "Woojin",
-                         "Daeil"),
+            street="Warehouse {m}, {s}",
+            streets=("Jebel Ali Free Zone", "Al Quoz Industrial Area", "Dubai Airport Free Zone", "Al Khabaisi"),
+            currency="AED",
+        ),
+        Country(
+            "KR",
+            first=(
+                "Hanil",
+                "Daewon",
+                "Samil",
+                "Sungwoo",
+                "Dongyang",
+                "Seojin",
+                "Jinsung",
+                "Haesung",
+                "Woojin",
+                "Daeil",
+            ),
             trade=("Electronics", "Industrial", "Chemical", "Precision", "Trading", "Tech"),
             forms=("Co., Ltd.", "Co Ltd", "Corp."),
-            cities=(("Seoul", "0####"), ("Busan", "4####"), ("Incheon", "2####"), ("Suwon", "1####"),
-                    ("Ulsan", "4####")),
-            street="{n} {s}-ro", streets=("Gongdan", "Sandan", "Teheran", "Jungang", "Haean"), currency="KRW"),
-    Country("JP", first=("Yamato", "Sakura", "Fuji", "Nishida", "Hoshino", "Kobayashi", "Matsuda", "Aoki", "Morita",
-                         "Ishikawa"),
-            trade=("Shoji", "Seiki", "Denki", "Trading", "Industries", "Kogyo"), forms=("Co., Ltd.", "K.K.", "Co Ltd"),
-            cities=(("Tokyo", "1##-####"), ("Osaka", "5##-####"), ("Nagoya", "4##-####"), ("Yokohama", "2##-####"),
-                    ("Kobe", "65#-####")),
-            street="{k}-{m}-{k} {s}", streets=("Minato", "Chuo", "Nishi", "Kita"), currency="JPY"),
-    Country("TH", first=("Siam", "Chao Phraya", "Rattana", "Sombat", "Thanakorn", "Srisuk", "Charoen", "Pattana"),
+            cities=(
+                ("Seoul", "0####"),
+                ("Busan", "4####"),
+                ("Incheon", "2####"),
+                ("Suwon", "1####"),
+                ("Ulsan", "4####"),
+            ),
+            street="{n} {s}-ro",
+            streets=("Gongdan", "Sandan", "Teheran", "Jungang", "Haean"),
+            currency="KRW",
+        ),
+        Country(
+            "JP",
+            first=(
+                "Yamato",
+                "Sakura",
+                "Fuji",
+                "Nishida",
+                "Hoshino",
+                "Kobayashi",
+                "Matsuda",
+                "Aoki",
+                "Morita",
+                "Ishikawa",
+            ),
+            trade=("Shoji", "Seiki", "Denki", "Trading", "Industries", "Kogyo"),
+            forms=("Co., Ltd.", "K.K.", "Co Ltd"),
+            cities=(
+                ("Tokyo", "1##-####"),
+                ("Osaka", "5##-####"),
+                ("Nagoya", "4##-####"),
+                ("Yokohama", "2##-####"),
+                ("Kobe", "65#-####"),
+            ),
+            street="{k}-{m}-{k} {s}",
+            streets=("Minato", "Chuo", "Nishi", "Kita"),
+            currency="JPY",
+        ),
+        Country(
+            "TH",
+            first=("Siam", "Chao Phraya", "Rattana", "Sombat", "Thanakorn", "Srisuk", "Charoen", "Pattana"),
             trade=("Industry", "Trading", "Electric", "Rubber", "Frozen Foods", "Auto Parts"),
             forms=("Co., Ltd.", "Co Ltd", "Public Co Ltd"),
             cities=(("Bangkok", "10###"), ("Chonburi", "20###"), ("Samut Prakan", "10###"), ("Rayong", "21###")),
-            street="{n} Moo {k}, {s} Road", streets=("Sukhumvit", "Bangna-Trad", "Rama II", "Phahonyothin"),
-            currency="THB"),
-    Country("SG", first=("Lion City", "Orchid", "Straits", "Jurong", "Kallang", "Pasir", "Tanjong", "Bukit"),
+            street="{n} Moo {k}, {s} Road",
+            streets=("Sukhumvit", "Bangna-Trad", "Rama II", "Phahonyothin"),
+            currency="THB",
+        ),
+        Country(
+            "SG",
+            first=("Lion City", "Orchid", "Straits", "Jurong", "Kallang", "Pasir", "Tanjong", "Bukit"),
             trade=("Trading", "Electronics", "Logistics", "Marine Supplies", "Technologies"),
-            forms=("Pte Ltd", "Pte. Ltd."), cities=(("Singapore", "6#####"),),
-            street="{m} {s} Avenue {k}", streets=("Tuas", "Jurong West", "Ubi", "Kaki Bukit", "Loyang"),
-            currency="SGD"),
-    Country("TW", first=("Chien", "Hsin", "Yung", "Tung", "Kuo", "Sheng", "Chia", "Ming"),
-            trade=("Electronics", "Precision", "Industrial", "Technology", "Cycle"), forms=("Co., Ltd.", "Co Ltd"),
-            cities=(("Taipei", "1##"), ("Taichung", "4##"), ("Kaohsiung", "8##"), ("Hsinchu", "30#"),
-                    ("Taoyuan", "33#")),
-            street="No. {n}, {s} Rd.", streets=("Zhongzheng", "Minsheng", "Guangfu", "Jhongshan"), currency="TWD",
-            join=True),
-    Country("BD", first=("Meghna", "Padma", "Jamuna", "Rupali", "Sonali", "Karnaphuli", "Sundarban", "Bengal"),
+            forms=("Pte Ltd", "Pte. Ltd."),
+            cities=(("Singapore", "6#####"),),
+            street="{m} {s} Avenue {k}",
+            streets=("Tuas", "Jurong West", "Ubi", "Kaki Bukit", "Loyang"),
+            currency="SGD",
+        ),
+        Country(
+            "TW",
+            first=("Chien", "Hsin", "Yung", "Tung", "Kuo", "Sheng", "Chia", "Ming"),
+            trade=("Electronics", "Precision", "Industrial", "Technology", "Cycle"),
+            forms=("Co., Ltd.", "Co Ltd"),
+            cities=(
+                ("Taipei", "1##"),
+                ("Taichung", "4##"),
+                ("Kaohsiung", "8##"),
+                ("Hsinchu", "30#"),
+                ("Taoyuan", "33#"),
+            ),
+            street="No. {n}, {s} Rd.",
+            streets=("Zhongzheng", "Minsheng", "Guangfu", "Jhongshan"),
+            currency="TWD",
+            join=True,
+        ),
+        Country(
+            "BD",
+            first=("Meghna", "Padma", "Jamuna", "Rupali", "Sonali", "Karnaphuli", "Sundarban", "Bengal"),
             trade=("Apparels", "Knit Composite", "Garments", "Fashions", "Textile Mills", "Sweaters"),
             forms=("Ltd", "Limited"),
             cities=(("Dhaka", "12##"), ("Chattogram", "4###"), ("Gazipur", "17##"), ("Narayanganj", "14##")),
-            street="Plot {m}, {s}", streets=("EPZ", "BSCIC Industrial Area", "Tongi Road", "Savar")),
-    Country("PK", first=("Indus", "Ravi", "Chenab", "Crescent", "Al Karam", "Sitara", "Noor", "Zaib"),
+            street="Plot {m}, {s}",
+            streets=("EPZ", "BSCIC Industrial Area", "Tongi Road", "Savar"),
+        ),
+        Country(
+            "PK",
+            first=("Indus", "Ravi", "Chenab", "Crescent", "Al Karam", "Sitara", "Noor", "Zaib"),
             trade=("Textile", "Sports", "Apparel", "Surgical", "Denim", "Home Textiles"),
             forms=("(Pvt) Ltd", "Pvt Ltd", "Ltd"),
             cities=(("Karachi", "7####"), ("Lahore", "54###"), ("Faisalabad", "38###"), ("Sialkot", "51###")),
-            street="Plot {n}, {s}", streets=("SITE Area", "Korangi Industrial Area", "Small Industrial Estate")),
-    Country("MY", first=("Semenanjung", "Bunga Raya", "Harimau", "Pelangi", "Sinar", "Mutiara"),
+            street="Plot {n}, {s}",
+            streets=("SITE Area", "Korangi Industrial Area", "Small Industrial Estate"),
+        ),
+        Country(
+            "MY",
+            first=("Semenanjung", "Bunga Raya", "Harimau", "Pelangi", "Sinar", "Mutiara"),
             trade=("Industries", "Electronics", "Furniture", "Rubber Products", "Trading"),
             forms=("Sdn Bhd", "Sdn. Bhd."),
             cities=(("Klang", "41###"), ("Penang", "1####"), ("Johor Bahru", "8####"), ("Shah Alam", "40###")),
-            street="Lot {n}, Jalan {s} {k}", streets=("Perusahaan", "Industri", "Pelabuhan", "Kebun")),
-    Country("EC", first=("Frutas del Pacifico", "Bananera del Sur", "Agricola Los Rios", "Exportadora Costa Verde",
-                         "Hacienda San Miguel", "Camaronera Andina", "Flores de la Sierra", "Pesquera Manta"),
-            trade=("",), forms=("S.A.", "Cia. Ltda."),
+            street="Lot {n}, Jalan {s} {k}",
+            streets=("Perusahaan", "Industri", "Pelabuhan", "Kebun"),
+        ),
+        Country(
+            "EC",
+            first=(
+                "Frutas del Pacifico",
+                "Bananera del Sur",
+                "Agricola Los Rios",
+                "Exportadora Costa Verde",
+                "Hacienda San Miguel",
+                "Camaronera Andina",
+                "Flores de la Sierra",
+                "Pesquera Manta",
+            ),
+            trade=("",),
+            forms=("S.A.", "Cia. Ltda."),
             cities=(("Guayaquil", "09####"), ("Machala", "07####"), ("Quito", "17####"), ("Cayambe", "17####")),
-            street="Av. {s} {n}", streets=("9 de Octubre", "de las Americas", "Juan Tanca Marengo", "Simon Bolivar")),
-    Country("CO", first=("Agroexport Uraba", "Comercializadora del Caribe", "Frutas Magdalena", "Cafe Sierra Nevada",
-                         "Flores de la Sabana", "Bananeras del Darien"),
-            trade=("",), forms=("S.A.S.", "S.A."),
-            cities=(("Santa Marta", "47####"), ("Medellin", "05####"), ("Barranquilla", "08####"),
-                    ("Apartado", "05####"), ("Bogota", "11####")),
-            street="{s} {n} # {m}-{k}", streets=("Calle", "Carrera")),
-    Country("BR", first=("Agro Paulista", "Comercial Santista", "Cafe Serra Verde", "Industria Gaucha",
-                         "Frutas do Vale"),
-            trade=("",), forms=("Ltda", "S.A."),
-            cities=(("Sao Paulo", "0####-###"), ("Santos", "11###-###"), ("Curitiba", "8####-###"),
-                    ("Varginha", "37###-###")),
-            street="Rua {s}, {n}", streets=("das Flores", "XV de Novembro", "Sao Bento", "do Porto")),
-    Country("KE", first=("Rift Valley", "Naivasha", "Kilima", "Savanna", "Lakeview", "Highland"),
-            trade=("Flowers", "Roses", "Horticulture", "Fresh Produce"), forms=("Ltd", "Limited"),
+            street="Av. {s} {n}",
+            streets=("9 de Octubre", "de las Americas", "Juan Tanca Marengo", "Simon Bolivar"),
+        ),
+        Country(
+            "CO",
+            first=(
+                "Agroexport Uraba",
+                "Comercializadora del Caribe",
+                "Frutas Magdalena",
+                "Cafe Sierra Nevada",
+                "Flores de la Sabana",
+                "Bananeras del Darien",
+            ),
+            trade=("",),
+            forms=("S.A.S.", "S.A."),
+            cities=(
+                ("Santa Marta", "47####"),
+                ("Medellin", "05####"),
+                ("Barranquilla", "08####"),
+                ("Apartado", "05####"),
+                ("Bogota", "11####"),
+            ),
+            street="{s} {n} # {m}-{k}",
+            streets=("Calle", "Carrera"),
+        ),
+        Country(
+            "BR",
+            first=("Agro Paulista", "Comercial Santista", "Cafe Serra Verde", "Industria Gaucha", "Frutas do Vale"),
+            trade=("",),
+            forms=("Ltda", "S.A."),
+            cities=(
+                ("Sao Paulo", "0####-###"),
+                ("Santos", "11###-###"),
+                ("Curitiba", "8####-###"),
+                ("Varginha", "37###-###"),
+            ),
+            street="Rua {s}, {n}",
+            streets=("das Flores", "XV de Novembro", "Sao Bento", "do Porto"),
+        ),
+        Country(
+            "KE",
+            first=("Rift Valley", "Naivasha", "Kilima", "Savanna", "Lakeview", "Highland"),
+            trade=("Flowers", "Roses", "Horticulture", "Fresh Produce"),
+            forms=("Ltd", "Limited"),
             cities=(("Naivasha", "20117"), ("Nairobi", "00###"), ("Nakuru", "20100")),
-            street="{s}, plot {m}", streets=("Moi South Lake Road", "Mombasa Road", "Enterprise Road")),
-    Country("YE", first=("Al Saeed", "Aden Gulf", "Hadramout", "Arabian Coast", "Al Tawakol"),
-            trade=("Trading", "Import Export", "Commercial", "Office Supplies"), forms=("Co.", "Co. Ltd"),
+            street="{s}, plot {m}",
+            streets=("Moi South Lake Road", "Mombasa Road", "Enterprise Road"),
+        ),
+        Country(
+            "YE",
+            first=("Al Saeed", "Aden Gulf", "Hadramout", "Arabian Coast", "Al Tawakol"),
+            trade=("Trading", "Import Export", "Commercial", "Office Supplies"),
+            forms=("Co.", "Co. Ltd"),
             cities=(("Aden", None), ("Sana'a", None), ("Al Mukalla", None)),
-            street="{s} Street, building {m}", streets=("Al Mualla", "Khormaksar", "Al Zubairi", "Hadda")),
-    # Europe: where the goods go.
-    Country("DE", first=("Elbe", "Rhein", "Main", "Hansa", "Alpen", "Spree", "Weser", "Nord", "Taunus", "Harz",
-                         "Isar", "Neckar", "Mosel", "Boden", "Ruhr"),
-            trade=("Handels", "Logistik", "Import", "Technik", "Textil", "Elektro", "Moden", "Spielwaren",
-                   "Fruchthandel", "Maschinen", "Vertriebs"),
+            street="{s} Street, building {m}",
+            streets=("Al Mualla", "Khormaksar", "Al Zubairi", "Hadda"),
+        ),
+        # Europe: where the goods go.
+        Country(
+            "DE",
+            first=(
+                "Elbe",
+                "Rhein",
+                "Main",
+                "Hansa",
+                "Alpen",
+                "Spree",
+                "Weser",
+                "Nord",
+                "Taunus",
+                "Harz",
+                "Isar",
+                "Neckar",
+                "Mosel",
+                "Boden",
+                "Ruhr",
+            ),
+            trade=(
+                "Handels",
+                "Logistik",
+                "Import",
+                "Technik",
+                "Textil",
+                "Elektro",
+                "Moden",
+                "Spielwaren",
+                "Fruchthandel",
+                "Maschinen",
+                "Vertriebs",
+            ),
             forms=("GmbH", "GmbH", "GmbH", "GmbH & Co. KG", "AG", "e.K."),
-            cities=(("Hamburg", "20###"), ("Frankfurt am Main", "60###"), ("Berlin", "10###"), ("München", "80###"),
-                    ("Köln", "50###"), ("Düsseldorf", "40###"), ("Stuttgart", "70###"), ("Leipzig", "04###"),
-                    ("Bremen", "28###"), ("Hannover", "30###"), ("Nürnberg", "90###"), ("Dortmund", "44###"),
-                    ("Duisburg", "47###"), ("Mannheim", "68###")),
-            street="{s}{t} {m}", streets=("Haupt", "Bahnhof", "Industrie", "Hafen", "Linden", "Schiller", "Goethe",
-                                          "Lager", "Gewerbe", "Mühlen"),
-            suffixes=("straße", "weg", "allee", "ring", "damm"), currency="EUR"),
-    Country("NL", first=("Oranje", "Delta", "Polder", "Tulp", "Noordzee", "Maas", "Holland", "Zuid", "Waal", "IJssel"),
+            cities=(
+                ("Hamburg", "20###"),
+                ("Frankfurt am Main", "60###"),
+                ("Berlin", "10###"),
+                ("München", "80###"),
+                ("Köln", "50###"),
+                ("Düsseldorf", "40###"),
+                ("Stuttgart", "70###"),
+                ("Leipzig", "04###"),
+                ("Bremen", "28###"),
+                ("Hannover", "30###"),
+                ("Nürnberg", "90###"),
+                ("Dortmund", "44###"),
+                ("Duisburg", "47###"),
+                ("Mannheim", "68###"),
+            ),
+            street="{s}{t} {m}",
+            streets=(
+                "Haupt",
+                "Bahnhof",
+                "Industrie",
+                "Hafen",
+                "Linden",
+                "Schiller",
+                "Goethe",
+                "Lager",
+                "Gewerbe",
+                "Mühlen",
+            ),
+            suffixes=("straße", "weg", "allee", "ring", "damm"),
+            currency="EUR",
+        ),
+        Country(
+            "NL",
+            first=("Oranje", "Delta", "Polder", "Tulp", "Noordzee", "Maas", "Holland", "Zuid", "Waal", "IJssel"),
             trade=("Trading", "Import", "Logistics", "Fresh", "Distributie", "Handelsmaatschappij", "Retail", "Foods"),
             forms=("B.V.", "BV", "B.V."),
-            cities=(("Rotterdam", "30## @@"), ("Amsterdam", "10## @@"), ("Venlo", "59## @@"), ("Tilburg", "50## @@"),
-                    ("Utrecht", "35## @@"), ("Eindhoven", "56## @@"), ("Breda", "48## @@"),
-                    ("Hoofddorp", "21## @@")),
-            street="{s} {n}", streets=("Havenweg", "Industrieweg", "Kerkstraat", "Energieweg", "Nijverheidsstraat",
-                                       "Zeeweg"),
-            currency="EUR"),
-    Country("BE", first=("Schelde", "Vlaanderen", "Brabant", "Kempen", "Leie", "Ardennen", "Noordster"),
-            trade=("Trading", "Import", "Logistics", "Distribution", "Fruit"), forms=("NV", "BV", "SRL", "SA"),
-            cities=(("Antwerpen", "20##"), ("Brussel", "10##"), ("Liège", "40##"), ("Gent", "90##"),
-                    ("Mechelen", "2800"), ("Zaventem", "1930")),
-            street="{s} {n}", streets=("Industrieweg", "Noorderlaan", "Kanaalstraat", "Rue de l'Industrie", "Haven"),
-            currency="EUR"),
-)}
+            cities=(
+                ("Rotterdam", "30## @@"),
+                ("Amsterdam", "10## @@"),
+                ("Venlo", "59## @@"),
+                ("Tilburg", "50## @@"),
+                ("Utrecht", "35## @@"),
+                ("Eindhoven", "56## @@"),
+                ("Breda", "48## @@"),
+                ("Hoofddorp", "21## @@"),
+            ),
+            street="{s} {n}",
+            streets=("Havenweg", "Industrieweg", "Kerkstraat", "Energieweg", "Nijverheidsstraat", "Zeeweg"),
+            currency="EUR",
+        ),
+        Country(
+            "BE",
+            first=("Schelde", "Vlaanderen", "Brabant", "Kempen", "Leie", "Ardennen", "Noordster"),
+            trade=("Trading", "Import", "Logistics", "Distribution", "Fruit"),
+            forms=("NV", "BV", "SRL", "SA"),
+            cities=(
+                ("Antwerpen", "20##"),
+                ("Brussel", "10##"),
+                ("Liège", "40##"),
+                ("Gent", "90##"),
+                ("Mechelen", "2800"),
+                ("Zaventem", "1930"),
+            ),
+            street="{s} {n}",
+            streets=("Industrieweg", "Noorderlaan", "Kanaalstraat", "Rue de l'Industrie", "Haven"),
+            currency="EUR",
+        ),
+    )
+}
 
 EU_COUNTRIES = (("DE", 55), ("NL", 30), ("BE", 15))
-_FIRST_NAMES = ("Anna", "Lukas", "Sophie", "Jonas", "Emma", "Daan", "Lotte", "Noah", "Marie", "Finn", "Julia",
-                "Thomas", "Sanne", "Luca", "Lea", "Milan", "Elif", "Mehmet", "Fatima", "Piotr")
-_LAST_NAMES = ("Müller", "Schmidt", "Schneider", "Fischer", "Weber", "de Jong", "Jansen", "de Vries", "Bakker",
-               "Peeters", "Janssens", "Maes", "Wagner", "Becker", "Visser", "Hoffmann", "Yilmaz", "Kowalski")
-_FORWARDERS = (("Hanse Spedition GmbH", "DE"), ("Rijnmond Forwarding B.V.", "NL"),
-               ("Scheldt Shipping Agency NV", "BE"), ("Elbe Zollagentur GmbH", "DE"),
-               ("Maasvlakte Customs Services B.V.", "NL"))
+_FIRST_NAMES = (
+    "Anna",
+    "Lukas",
+    "Sophie",
+    "Jonas",
+    "Emma",
+    "Daan",
+    "Lotte",
+    "Noah",
+    "Marie",
+    "Finn",
+    "Julia",
+    "Thomas",
+    "Sanne",
+    "Luca",
+    "Lea",
+    "Milan",
+    "Elif",
+    "Mehmet",
+    "Fatima",
+    "Piotr",
+)
+_LAST_NAMES = (
+    "Müller",
+    "Schmidt",
+    "Schneider",
+    "Fischer",
+    "Weber",
+    "de Jong",
+    "Jansen",
+    "de Vries",
+    "Bakker",
+    "Peeters",
+    "Janssens",
+    "Maes",
+    "Wagner",
+    "Becker",
+    "Visser",
+    "Hoffmann",
+    "Yilmaz",
+    "Kowalski",
+)
+_FORWARDERS = (
+    ("Hanse Spedition GmbH", "DE"),
+    ("Rijnmond Forwarding B.V.", "NL"),
+    ("Scheldt Shipping Agency NV", "BE"),
+    ("Elbe Zollagentur GmbH", "DE"),
+    ("Maasvlakte Customs Services B.V.", "NL"),
+)
 
 
 def _postcode(rng: random.Random, pattern: str | None) -> str | None:
     if pattern is None:
         return None
-    return "".join(str(int(rng.random() * 10)) if ch == "#" else chr(65 + int(rng.random() * 26)) if ch == "@"
-                   else ch for ch in pattern)
+    return "".join(
+        str(int(rng.random() * 10)) if ch == "#" else chr(65 + int(rng.random() * 26)) if ch == "@" else ch
+        for ch in pattern
+    )
 
 
 def _company_name(rng: random.Random, country: Country, city: str = "") -> str:
@@ -591,8 +1346,13 @@ def _company(rng: random.Random, country: Country) -> Json:
     return _party(rng, country, _company_name(rng, country, city[0]), city=city)
 
 
-def _party(rng: random.Random, country: Country, name: str, identifiers: list[Json] | None = None,
-           city: tuple[str, str | None] | None = None) -> Json:
+def _party(
+    rng: random.Random,
+    country: Country,
+    name: str,
+    identifiers: list[Json] | None = None,
+    city: tuple[str, str | None] | None = None,
+) -> Json:
     city_name, pattern = city or _c(rng, country.cities)
     address: Json = {"street": _street(rng, country), "city": city_name, "country": country.code}
     postcode = _postcode(rng, pattern)
@@ -652,8 +1412,10 @@ def _traders(seed: int) -> _Traders:
         if rng.random() < 0.15:  # authorised economic operators: certificate number as the EU writes it
             identifiers.append({"scheme": "AEO", "value": f"{country.code}AEOF{_digits(rng, 6)}"})
         consignees.append(_party(rng, country, name, identifiers))
-    forwarders = [_party(rng, COUNTRIES[country], name, [{"scheme": "EORI", "value": _eori(rng, country)}])
-                  for name, country in _FORWARDERS]
+    forwarders = [
+        _party(rng, COUNTRIES[country], name, [{"scheme": "EORI", "value": _eori(rng, country)}])
+        for name, country in _FORWARDERS
+    ]
     return _Traders(consignors, _zipf(consignees, 0.8), forwarders)
 
 
@@ -736,8 +1498,11 @@ class _Day:
 
     def _vessel(self, line: Line) -> Json:
         rng = self.rng
-        return {"identifier": imo_number(_n(rng, 900_000, 989_999)),
-                "name": f"{line.vessel_prefix} {_c(rng, VESSEL_WORDS)}", "nationality": _c(rng, FLAGS)}
+        return {
+            "identifier": imo_number(_n(rng, 900_000, 989_999)),
+            "name": f"{line.vessel_prefix} {_c(rng, VESSEL_WORDS)}",
+            "nationality": _c(rng, FLAGS),
+        }
 
     def filed_at(self, hours: Sequence[int] | None = None) -> float:
         """A moment in the 24 hours from the start, at a UTC hour of the day drawn by the day's activity."""
@@ -801,8 +1566,10 @@ class _Day:
         shares = [0.2 + rng.random() for _ in range(count)]
         total = sum(shares)
         # A shipper mostly ships one line of goods: further items repeat the first subheading more often than not.
-        return [self.item(first if i == 0 or rng.random() < 0.6 else pick(rng), mode, mass * share / total, origin,
-                          i + 1) for i, share in enumerate(shares)]
+        return [
+            self.item(first if i == 0 or rng.random() < 0.6 else pick(rng), mode, mass * share / total, origin, i + 1)
+            for i, share in enumerate(shares)
+        ]
 
     def consignor(self, country: str) -> Json:
         return self.traders.consignors[country](self.rng)
@@ -824,16 +1591,27 @@ class _Day:
     # -- filings -----------------------------------------------------------------------------------------
 
     def filing(self, number: str, mode: str, filed: float, consignments: list[Json]) -> Json:
-        filing: Json = {"document_number": number, "version": 1,
-                        "kind": "pre_arrival" if mode == "sea" else "pre_loading", "filed_at": _iso(filed)}
+        filing: Json = {
+            "document_number": number,
+            "version": 1,
+            "kind": "pre_arrival" if mode == "sea" else "pre_loading",
+            "filed_at": _iso(filed),
+        }
         if filer := self.filers.get(mode):
             filing["filer"] = filer
         filing["consignments"] = consignments
         return filing
 
-    def air(self, houses: int, *, country: str | None = None, airport: str | None = None,
-            carrier: tuple[str, str | None] | None = None, routing: list[str] | None = None,
-            filed: float | None = None) -> Json:
+    def air(
+        self,
+        houses: int,
+        *,
+        country: str | None = None,
+        airport: str | None = None,
+        carrier: tuple[str, str | None] | None = None,
+        routing: list[str] | None = None,
+        filed: float | None = None,
+    ) -> Json:
         """A master air waybill with `houses` house waybills (0: a direct shipment without houses)."""
         rng = self.rng
         country = country or self.air_origin(rng)
@@ -848,9 +1626,13 @@ class _Day:
         arrival = departure + block * _HOUR + rng.random() * _HOUR
         master = self.awb(airline)
         flight = f"{airline.iata}{_c(rng, self.flights[airline.iata])}"
-        itinerary = {"place_of_loading": airport, "place_of_unloading": destination,
-                     "routing_countries": routing if routing is not None else ([via] if via else []),
-                     "departure_at": _iso(departure), "arrival_at": _iso(arrival)}
+        itinerary = {
+            "place_of_loading": airport,
+            "place_of_unloading": destination,
+            "routing_countries": routing if routing is not None else ([via] if via else []),
+            "departure_at": _iso(departure),
+            "arrival_at": _iso(arrival),
+        }
         carrier_party = {"name": airline.name, "country": airline.country}
         means = {"identifier": flight, "nationality": airline.country}
         consignments = []
@@ -860,9 +1642,14 @@ class _Day:
             consignment: Json = {"mode": "air", "master_document": master}
             if houses:
                 consignment["house_document"] = f"{airport[2:]}{self.serial():08d}"
-            consignment |= {"consignor": self.consignor(country), "consignee": self.consignee(),
-                            "carrier": carrier_party, "goods": self.items("air", country, mass, count),
-                            "itinerary": itinerary, "transport_means": means}
+            consignment |= {
+                "consignor": self.consignor(country),
+                "consignee": self.consignee(),
+                "carrier": carrier_party,
+                "goods": self.items("air", country, mass, count),
+                "itinerary": itinerary,
+                "transport_means": means,
+            }
             consignments.append(self._totals(consignment))
         return self.filing(master, "air", filed, consignments)
 
@@ -877,24 +1664,44 @@ class _Day:
         departure = filed + _HOUR + rng.random() * 8 * _HOUR
         departure -= departure % 300
         arrival = departure + (BLOCK_HOURS.get(country, 10) + 1 + rng.random() * 3) * _HOUR
-        waybill = (f"1Z{self.serial():08d}{_digits(rng, 8)}" if code == "5X"
-                   else f"{self.serial():08d}{_digits(rng, 4 if code == 'FX' else 2)}")
+        waybill = (
+            f"1Z{self.serial():08d}{_digits(rng, 8)}"
+            if code == "5X"
+            else f"{self.serial():08d}{_digits(rng, 4 if code == 'FX' else 2)}"
+        )
         mass = min(70.0, max(0.1, rng.lognormvariate(0.7, 1.0)))
-        consignment = self._totals({
-            "mode": "express", "master_document": waybill,
-            "consignor": self.consignor(country), "consignee": self.consignee(private_share=0.45),
-            "carrier": {"name": airline.name, "country": airline.country},
-            "goods": self.items("express", country, mass, 1 if rng.random() < 0.7 else 2),
-            "itinerary": {"place_of_loading": airport, "place_of_unloading": airline.hub,
-                          "routing_countries": ["HK"] if country == "CN" and rng.random() < 0.4 else [],
-                          "departure_at": _iso(departure), "arrival_at": _iso(arrival)},
-            "transport_means": {"identifier": f"{airline.iata}{_c(rng, self.flights[code])}",
-                                "nationality": airline.country},
-        })
+        consignment = self._totals(
+            {
+                "mode": "express",
+                "master_document": waybill,
+                "consignor": self.consignor(country),
+                "consignee": self.consignee(private_share=0.45),
+                "carrier": {"name": airline.name, "country": airline.country},
+                "goods": self.items("express", country, mass, 1 if rng.random() < 0.7 else 2),
+                "itinerary": {
+                    "place_of_loading": airport,
+                    "place_of_unloading": airline.hub,
+                    "routing_countries": ["HK"] if country == "CN" and rng.random() < 0.4 else [],
+                    "departure_at": _iso(departure),
+                    "arrival_at": _iso(arrival),
+                },
+                "transport_means": {
+                    "identifier": f"{airline.iata}{_c(rng, self.flights[code])}",
+                    "nationality": airline.country,
+                },
+            }
+        )
         return self.filing(waybill, "express", filed, [consignment])
 
-    def sea(self, houses: int, *, country: str | None = None, port: str | None = None,
-            routing: list[str] | None = None, filed: float | None = None) -> Json:
+    def sea(
+        self,
+        houses: int,
+        *,
+        country: str | None = None,
+        port: str | None = None,
+        routing: list[str] | None = None,
+        filed: float | None = None,
+    ) -> Json:
         """A master bill of lading; with houses, an NVOCC's consolidation (LCL) under it."""
         rng = self.rng
         country = country or self.sea_origin(rng)
@@ -909,13 +1716,17 @@ class _Day:
         master = f"{line.scac}{self.serial() % 1_000_000_000:09d}"
         if routing is None:
             routing = list(self.sea_routing[SEA_REGION[country]](rng))
-        itinerary = {"place_of_loading": port, "place_of_unloading": self.sea_destination(rng),
-                     "routing_countries": routing, "departure_at": _iso(departure), "arrival_at": _iso(arrival)}
+        itinerary = {
+            "place_of_loading": port,
+            "place_of_unloading": self.sea_destination(rng),
+            "routing_countries": routing,
+            "departure_at": _iso(departure),
+            "arrival_at": _iso(arrival),
+        }
         carrier = {"name": line.name, "country": line.country}
         consignments = []
         for _ in range(max(houses, 1)):
-            mass = (min(6000.0, max(80.0, rng.lognormvariate(6.5, 0.8))) if houses
-                    else 3000 + rng.random() * 21000)
+            mass = min(6000.0, max(80.0, rng.lognormvariate(6.5, 0.8))) if houses else 3000 + rng.random() * 21000
             consignment: Json = {"mode": "sea", "master_document": master}
             if houses:
                 consignment["house_document"] = f"HB{port[2:]}{self.serial():08d}"
@@ -923,8 +1734,12 @@ class _Day:
             consignment |= {"consignor": self.consignor(country), "consignee": consignee}
             if rng.random() < 0.25:
                 consignment["notify_party"] = _c(rng, self.traders.forwarders)
-            consignment |= {"carrier": carrier, "goods": self.items("sea", country, mass, 1 + int(rng.random() * 3)),
-                            "itinerary": itinerary, "transport_means": vessel}
+            consignment |= {
+                "carrier": carrier,
+                "goods": self.items("sea", country, mass, 1 + int(rng.random() * 3)),
+                "itinerary": itinerary,
+                "transport_means": vessel,
+            }
             if rng.random() < 0.5:
                 consignment["documents"] = [{"type": "N380", "reference": f"INV-{_digits(rng, 6)}"}]
             consignments.append(self._totals(consignment))
@@ -974,8 +1789,11 @@ def _set_goods(d: _Day, consignment: Json, items: list[Json]) -> None:
 def _plant_toner(d: _Day) -> Json:
     """Toner cartridges loaded in Yemen (the 2010 cargo bomb plot): AIR-TONER-YE, do not load."""
     rng = d.rng
-    filing = _single(d.air(0, country="YE", airport=_c(rng, ("YEADE", "YESAH")), carrier=("IY", None),
-                           routing=[_c(rng, ("EG", "JO"))]))
+    filing = _single(
+        d.air(
+            0, country="YE", airport=_c(rng, ("YEADE", "YESAH")), carrier=("IY", None), routing=[_c(rng, ("EG", "JO"))]
+        )
+    )
     c = filing["consignments"][0]
     c["consignor"] = _company(rng, COUNTRIES["YE"])
     toner = d.item(GOODS_BY_HS["844399"], "air", 8 + rng.random() * 30, "CN", 1)
@@ -991,8 +1809,9 @@ def _plant_lithium(d: _Day) -> Json:
     c = filing["consignments"][0]
     cells = d.item(GOODS_BY_HS["850760"], c["mode"], 2 + rng.random() * 20, "CN", 1)
     # Specific enough for the 7+1 check (which refuses a bare "toys" or "gifts"): only the HS code gives it away.
-    cells["description"] = _c(rng, ("Gift items for kids", "Free samples", "Sample toys for kids", "Toy robots",
-                                    "Birthday gifts"))
+    cells["description"] = _c(
+        rng, ("Gift items for kids", "Free samples", "Sample toys for kids", "Toy robots", "Birthday gifts")
+    )
     _set_goods(d, c, [cells])
     return filing
 
@@ -1084,8 +1903,9 @@ def generate(day: date, consignments: int, seed: int = 7, filers: Mapping[str, s
     return generate_hours(_midnight(day), consignments, seed, filers)
 
 
-def generate_hours(start: datetime, consignments: int, seed: int = 7, filers: Mapping[str, str] = DEMO_FILERS
-                   ) -> Traffic:
+def generate_hours(
+    start: datetime, consignments: int, seed: int = 7, filers: Mapping[str, str] = DEMO_FILERS
+) -> Traffic:
     """As `generate`, for the 24 hours from `start` (any moment, timezone-aware): the demo's last 24 hours."""
     if consignments < 1:
         raise ValueError("a demo day needs at least one consignment")
@@ -1129,8 +1949,7 @@ def reference_of(consignment: Json) -> str:
     return consignment.get("house_document") or consignment["master_document"]
 
 
-def generate_day(day: date, consignments: int, seed: int = 7, filers: Mapping[str, str] = DEMO_FILERS
-                 ) -> list[Filing]:
+def generate_day(day: date, consignments: int, seed: int = 7, filers: Mapping[str, str] = DEMO_FILERS) -> list[Filing]:
     """The generated day as `Filing` objects, validated the way a received native JSON filing is (see `generate`)."""
     return filings_of(generate(day, consignments, seed, filers))
 

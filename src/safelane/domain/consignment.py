@@ -35,13 +35,12 @@ def _code(regex: str, code: str, message: str, *, compact: bool = False):
 CountryCode = Annotated[
     str, _code(r"[A-Z]{2}", "country_format", "country must be an ISO 3166 alpha-2 code, got '{value}'")
 ]
-CurrencyCode = Annotated[
-    str, _code(r"[A-Z]{3}", "currency_format", "currency must be an ISO 4217 code, got '{value}'")
-]
+CurrencyCode = Annotated[str, _code(r"[A-Z]{3}", "currency_format", "currency must be an ISO 4217 code, got '{value}'")]
 LoCode = Annotated[
     str,
-    _code(r"[A-Z]{2}[A-Z2-9]{3}", "locode_format", "place must be a 5-character UN/LOCODE, got '{value}'",
-          compact=True),
+    _code(
+        r"[A-Z]{2}[A-Z2-9]{3}", "locode_format", "place must be a 5-character UN/LOCODE, got '{value}'", compact=True
+    ),
 ]
 HsCode = Annotated[
     str, _code(r"\d{6,10}", "hs_code_format", "HS code must have 6 to 10 digits, got '{value}'", compact=True)
@@ -58,8 +57,9 @@ class Identifier(_Model):
     """A party identifier: EORI, TIN, AEO certificate number, IMO number, LEI, or a national scheme."""
 
     scheme: Annotated[Clean, AfterValidator(str.upper), Field(min_length=2, max_length=16)]
-    value: Annotated[Clean, AfterValidator(lambda v: v.replace(" ", "").replace(".", "").upper()),
-                     Field(min_length=1, max_length=64)]
+    value: Annotated[
+        Clean, AfterValidator(lambda v: v.replace(" ", "").replace(".", "").upper()), Field(min_length=1, max_length=64)
+    ]
 
 
 class Address(_Model):
@@ -104,7 +104,8 @@ class GoodsItem(_Model):
     def _net_not_above_gross(self) -> "GoodsItem":
         if self.net_mass_kg and self.gross_mass_kg and self.net_mass_kg > self.gross_mass_kg:
             raise PydanticCustomError(
-                "net_above_gross", "net mass {net} kg exceeds gross mass {gross} kg",
+                "net_above_gross",
+                "net mass {net} kg exceeds gross mass {gross} kg",
                 {"net": self.net_mass_kg, "gross": self.gross_mass_kg},
             )
         return self
@@ -126,7 +127,8 @@ class Itinerary(_Model):
     def _arrival_after_departure(self) -> "Itinerary":
         if self.departure_at and self.arrival_at and self.arrival_at < self.departure_at:
             raise PydanticCustomError(
-                "dates_out_of_order", "arrival {arrival} is before departure {departure}",
+                "dates_out_of_order",
+                "arrival {arrival} is before departure {departure}",
                 {"arrival": self.arrival_at.isoformat(), "departure": self.departure_at.isoformat()},
             )
         return self
@@ -180,8 +182,9 @@ class Consignment(_Model):
     security_status: Annotated[Clean, Field(min_length=1, max_length=8)] | None = None
     # unit load devices or containers the goods travel in (PMC1337XX, MSCU1234565)
     # (None rather than [] when absent, so filings without it keep their canonical JSON and hash)
-    equipment: Annotated[list[Annotated[Clean, Field(min_length=1, max_length=17)]],
-                         Field(max_length=999)] | None = None
+    equipment: Annotated[list[Annotated[Clean, Field(min_length=1, max_length=17)]], Field(max_length=999)] | None = (
+        None
+    )
 
     @model_validator(mode="after")
     def _has_transport_document(self) -> "Consignment":

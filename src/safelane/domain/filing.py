@@ -34,8 +34,10 @@ class Filing(BaseModel):
             for i, consignment in enumerate(self.consignments):
                 if consignment.mode not in AIR_MODES:
                     raise PydanticCustomError(
-                        "not_air_cargo", "consignments[{index}]: pre-loading (PLACI) filings carry air cargo only, "
-                        "not {mode}", {"index": i, "mode": consignment.mode.value})
+                        "not_air_cargo",
+                        "consignments[{index}]: pre-loading (PLACI) filings carry air cargo only, not {mode}",
+                        {"index": i, "mode": consignment.mode.value},
+                    )
         return self
 
     @property

@@ -23,6 +23,7 @@ def control_character(pattern: str, value: object) -> str | None:
     if pattern not in (NO_CONTROL, PROSE) or not isinstance(value, str):
         return None
     allowed = "\t\r\n" if pattern == PROSE else ""
-    position, char = next((i, c) for i, c in enumerate(value)
-                          if (ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F) and c not in allowed)
+    position, char = next(
+        (i, c) for i, c in enumerate(value) if (ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F) and c not in allowed
+    )
     return f"control character U+{ord(char):04X} at position {position} is not allowed"

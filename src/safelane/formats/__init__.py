@@ -15,8 +15,19 @@ from safelane.formats.registry import by_name, standards
 from safelane.formats.standard import Answer, Standard, not_a_filing
 from safelane.results import FilingResult
 
-__all__ = ["ANSWERS", "Answer", "Standard", "answer", "answer_standard", "by_name", "detect", "parse", "render",
-           "standard", "standards"]
+__all__ = [
+    "ANSWERS",
+    "Answer",
+    "Standard",
+    "answer",
+    "answer_standard",
+    "by_name",
+    "detect",
+    "parse",
+    "render",
+    "standard",
+    "standards",
+]
 
 HEAD = 64 * 1024  # enough of a message to recognise it (JSON lines need their first two lines)
 _XML_NAME = re.compile(rb"<(?![?!/])(?:[\w.-]+:)?([\w.-]+)")
@@ -83,9 +94,16 @@ def parse(data: bytes, *, format: str | None = None, filer: str | None = None) -
         raise InvalidMessage([Problem("$", "unknown_format", f"unknown format {format!r}; known: {known}")])
     if wide := encoding.wide(data):
         if chosen.wide_text == "refuse":
-            raise InvalidMessage([Problem("byte 0", "unsupported_encoding",
-                                          f"the message is in {wide} (it opens with that byte-order mark); "
-                                          f"{chosen.title} are sent in {chosen.charset}")])
+            raise InvalidMessage(
+                [
+                    Problem(
+                        "byte 0",
+                        "unsupported_encoding",
+                        f"the message is in {wide} (it opens with that byte-order mark); "
+                        f"{chosen.title} are sent in {chosen.charset}",
+                    )
+                ]
+            )
         if chosen.wide_text == "transcode":
             data = encoding.to_utf8(data, wide)
     return chosen.parse(data, filer=filer)

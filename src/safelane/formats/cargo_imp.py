@@ -57,12 +57,20 @@ def is_cargo_imp(head: bytes) -> bool:
     return _IDENTIFIER.search(head) is not None
 
 
-def blocks_of(data: bytes, identifier: re.Pattern[str] = _START, what: str = "FWB/nn or FHL/nn"
-              ) -> tuple[str, list[Block], int]:
+def blocks_of(
+    data: bytes, identifier: re.Pattern[str] = _START, what: str = "FWB/nn or FHL/nn"
+) -> tuple[str, list[Block], int]:
     """The message's kind (FWB, FHL...), its lines as blocks after the message identifier, and that line's number."""
     if len(data) > MAX_IMP_BYTES:
-        raise InvalidMessage([Problem("$", "too_large", f"the message has {len(data):,} bytes; the limit for "
-                                                         f"Cargo-IMP is {MAX_IMP_BYTES:,}")])
+        raise InvalidMessage(
+            [
+                Problem(
+                    "$",
+                    "too_large",
+                    f"the message has {len(data):,} bytes; the limit for Cargo-IMP is {MAX_IMP_BYTES:,}",
+                )
+            ]
+        )
     text = data.decode("latin-1").lstrip("\ufeff\xef\xbb\xbf")
     lines = [(n, line.rstrip()) for n, line in enumerate(text.splitlines(), start=1)]
     start = next((i for i, (_, line) in enumerate(lines) if identifier.match(line)), None)
@@ -81,8 +89,13 @@ def blocks_of(data: bytes, identifier: re.Pattern[str] = _START, what: str = "FW
                 blocks[-1].named.append((n, "", line[1:].split("/")))
             else:
                 blocks[-1].more.append((n, line[1:].split("/")))
-        elif (match := _TAG.match(line)) and match.group(1) in _PARTY_LINES and blocks and \
-                blocks[-1].tag in _PARTIES and not blocks[-1].more:
+        elif (
+            (match := _TAG.match(line))
+            and match.group(1) in _PARTY_LINES
+            and blocks
+            and blocks[-1].tag in _PARTIES
+            and not blocks[-1].more
+        ):
             blocks[-1].named.append((n, match.group(1), line[4:].split("/")))
         elif match:
             blocks.append(Block(match.group(1), n, line[4:].split("/") if len(line) > 3 else []))
@@ -204,8 +217,9 @@ def run_on(pieces: list[str], width: int) -> str:
 def _identify(consignment: dict[str, Any], notes: dict[str, list[tuple[str, str]]]) -> None:
     for role, subject in (("consignor", "SHP"), ("consignee", "CNE")):
         party = consignment.get(role)
-        ids = [{"scheme": "TIN", "value": value[:64]} for code, value in notes.get(subject, []) if code == "T"
-               and value]
+        ids = [
+            {"scheme": "TIN", "value": value[:64]} for code, value in notes.get(subject, []) if code == "T" and value
+        ]
         if party is not None and ids:
             party["identifiers"] = ids
 
@@ -218,8 +232,15 @@ def security_of(codes: set[str], notes: dict[str, list[tuple[str, str]]]) -> str
     return declared[0][:8] if declared else None
 
 
-def _places(consignment: dict[str, Any], origin: str, destination: str, line: int, origins: Origins,
-            path: str, via: Sequence[str] = ()) -> None:
+def _places(
+    consignment: dict[str, Any],
+    origin: str,
+    destination: str,
+    line: int,
+    origins: Origins,
+    path: str,
+    via: Sequence[str] = (),
+) -> None:
     itinerary: dict[str, Any] = {}
     for key, airport in (("place_of_loading", origin), ("place_of_unloading", destination)):
         if code := to_locode(airport):
@@ -236,8 +257,12 @@ def _places(consignment: dict[str, Any], origin: str, destination: str, line: in
 def _detail(reader: _Reader, block: Block, what: str) -> tuple[re.Match[str] | None, float | None]:
     match = _DETAIL.match(block.fields[0] if block.fields else "")
     if match is None:
-        reader.fail(block.line, "malformed_line", f"expected the {what} line: AWB number, origin and destination "
-                                                  f"airports, /T pieces K|L weight (e.g. 176-12345675HKGFRA/T10K120.5)")
+        reader.fail(
+            block.line,
+            "malformed_line",
+            f"expected the {what} line: AWB number, origin and destination "
+            f"airports, /T pieces K|L weight (e.g. 176-12345675HKGFRA/T10K120.5)",
+        )
         return None, None
     weight = reader.amount(match.group(7), block.line, whole=False)
     return match, kilograms_of(weight, match.group(6))
@@ -299,8 +324,11 @@ def _rating(block: Block, consignment: dict[str, Any], reader: _Reader, origins:
     for value in block.fields[1:]:
         if value[:1] == "P" and value[1:].isdigit():
             item["packages"] = int(value[1:])
-        elif value[:1] in CARGO_IMP_WEIGHT and value[1:2].isdigit() and \
-                (weight := reader.amount(value[1:], block.line, whole=False)) is not None:
+        elif (
+            value[:1] in CARGO_IMP_WEIGHT
+            and value[1:2].isdigit()
+            and (weight := reader.amount(value[1:], block.line, whole=False)) is not None
+        ):
             item["gross_mass_kg"] = kilograms_of(weight, value[0])
     codes: list[tuple[int, str]] = []
     description: list[str] = []
@@ -391,8 +419,10 @@ def _house(block: Block, master: str, reader: _Reader, origins: Origins, at: str
     house: dict[str, Any] = {"mode": "air", "master_document": master, "house_document": fields[0][:35] or None}
     pieces = reader.amount(fields[2], block.line, whole=True) if fields[2] else None
     weight = None
-    if fields[3][:1] in CARGO_IMP_WEIGHT and (value := reader.amount(fields[3][1:], block.line, whole=False)) \
-            is not None:
+    if (
+        fields[3][:1] in CARGO_IMP_WEIGHT
+        and (value := reader.amount(fields[3][1:], block.line, whole=False)) is not None
+    ):
         weight = kilograms_of(value, fields[3][0])
     item: dict[str, Any] = {"description": fields[5][:512] or ""}
     if pieces:
@@ -423,8 +453,12 @@ def parse(data: bytes, *, filer: str | None = None) -> list[Filing]:
         issued = None
     if reader.problems:
         raise InvalidMessage(reader.problems)
-    filing: dict[str, Any] = {"document_number": number, "message_type": kind, "kind": "pre_loading",
-                              "consignments": consignments}
+    filing: dict[str, Any] = {
+        "document_number": number,
+        "message_type": kind,
+        "kind": "pre_loading",
+        "consignments": consignments,
+    }
     if issued:
         filing["filed_at"] = issued
     return [build_filing(filing, origins, filer=filer)]

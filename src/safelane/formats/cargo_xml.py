@@ -40,8 +40,9 @@ class _Reader(XmlReader):
         value = self.number(node.raw(name), path, whole=True)
         return int(value) if value is not None else None
 
-    def party(self, node: Node | None, path: str, notes: dict[str, list[tuple[str, str]]], subject: str
-              ) -> dict[str, Any] | None:
+    def party(
+        self, node: Node | None, path: str, notes: dict[str, list[tuple[str, str]]], subject: str
+    ) -> dict[str, Any] | None:
         if node is None:
             return None
         self.origins.note(path, node.element)
@@ -53,8 +54,12 @@ class _Reader(XmlReader):
         if (address_element := fields.get("PostalStructuredAddress")) is not None:
             lines = Node(address_element).children()
             address = {}
-            for key, tag in (("street", "StreetName"), ("city", "CityName"), ("postcode", "PostcodeCode"),
-                             ("country", "CountryID")):
+            for key, tag in (
+                ("street", "StreetName"),
+                ("city", "CityName"),
+                ("postcode", "PostcodeCode"),
+                ("country", "CountryID"),
+            ):
                 if value := text_of(lines.get(tag)):
                     address[key] = value
                     self.origins.note(f"{path}.address.{key}", lines[tag])
@@ -92,8 +97,11 @@ class _Reader(XmlReader):
         equipment: list[str] = []
         for item in items:
             for uld in item.all("AssociatedUnitLoadTransportEquipment"):
-                number = "".join(filter(None, (uld.text("CharacteristicCode"), uld.text("ID"),
-                                               uld.text("OperatingParty", "PrimaryID"))))
+                number = "".join(
+                    filter(
+                        None, (uld.text("CharacteristicCode"), uld.text("ID"), uld.text("OperatingParty", "PrimaryID"))
+                    )
+                )
                 if number:
                     equipment.append(number[:17])
             where = f"{path}.goods[{len(goods)}]"
@@ -106,8 +114,9 @@ class _Reader(XmlReader):
                     self.origins.note(f"{where}.hs_code", item.raw("TypeCode"))
                 continue
             self.origins.note(where, item.element)
-            self.origins.note(f"{where}.description", item.element_at("NatureIdentificationTransportCargo",
-                                                                       "Identification"))
+            self.origins.note(
+                f"{where}.description", item.element_at("NatureIdentificationTransportCargo", "Identification")
+            )
             entry: dict[str, Any] = {"description": description[:512]}
             if hs_code:
                 entry["hs_code"] = hs_code
@@ -115,13 +124,17 @@ class _Reader(XmlReader):
             pieces = self.integer(item, "PieceQuantity", f"{where}.packages")
             if pieces is not None:
                 entry["packages"] = pieces
-                listed = [self.integer(p, "ItemQuantity", f"{where}.packages") for p in
-                          item.all("TransportLogisticsPackage")]
+                listed = [
+                    self.integer(p, "ItemQuantity", f"{where}.packages") for p in item.all("TransportLogisticsPackage")
+                ]
                 counts = [n for n in listed if n is not None]
                 if listed and len(counts) == len(listed) and sum(counts) != pieces:
-                    self.fail(item.raw("PieceQuantity"), "piece_count_mismatch",
-                              f"{pieces} pieces declared, but the packages listed (TransportLogisticsPackage/"
-                              f"ItemQuantity) add up to {sum(counts)}")
+                    self.fail(
+                        item.raw("PieceQuantity"),
+                        "piece_count_mismatch",
+                        f"{pieces} pieces declared, but the packages listed (TransportLogisticsPackage/"
+                        f"ItemQuantity) add up to {sum(counts)}",
+                    )
             if (mass := self.mass(item.raw("GrossWeightMeasure"), f"{where}.gross_mass_kg")) is not None:
                 entry["gross_mass_kg"] = mass
             if origin := item.text("OriginCountry", "ID"):
@@ -151,8 +164,11 @@ class _Reader(XmlReader):
             departure_event = Node(fields["DepartureEvent"]) if "DepartureEvent" in fields else None
             arrival_event = Node(fields["ArrivalEvent"]) if "ArrivalEvent" in fields else None
             if text_of(fields.get("ModeCode")) is None:
-                self.fail(Missing(movement.element, "ModeCode"), "missing_element",
-                          "a transport movement needs its mode code (UN/ECE Recommendation 19; 4 = air)")
+                self.fail(
+                    Missing(movement.element, "ModeCode"),
+                    "missing_element",
+                    "a transport movement needs its mode code (UN/ECE Recommendation 19; 4 = air)",
+                )
             departure = departure_event.text("OccurrenceDepartureLocation", "ID") if departure_event else None
             arrival = arrival_event.text("OccurrenceArrivalLocation", "ID") if arrival_event else None
             places += [p for p in (to_locode(departure), to_locode(arrival)) if p]
@@ -163,8 +179,11 @@ class _Reader(XmlReader):
                 if departure_event and (moment := when(departure_event.text("ScheduledOccurrenceDateTime"))):
                     itinerary["departure_at"] = moment
                     self.origins.note(f"{path}.itinerary.departure_at", movement.element)
-            if i == len(movements) - 1 and arrival_event and \
-                    (moment := when(arrival_event.text("ScheduledOccurrenceDateTime"))):
+            if (
+                i == len(movements) - 1
+                and arrival_event
+                and (moment := when(arrival_event.text("ScheduledOccurrenceDateTime")))
+            ):
                 itinerary["arrival_at"] = moment
                 self.origins.note(f"{path}.itinerary.arrival_at", movement.element)
         countries: list[str] = []
@@ -175,8 +194,16 @@ class _Reader(XmlReader):
             itinerary["routing_countries"] = countries[1:-1]
         return itinerary, means
 
-    def consignment(self, node: Node, path: str, *, master: str | None, house: str | None,
-                    items: str, master_node: Node | None = None) -> dict[str, Any]:
+    def consignment(
+        self,
+        node: Node,
+        path: str,
+        *,
+        master: str | None,
+        house: str | None,
+        items: str,
+        master_node: Node | None = None,
+    ) -> dict[str, Any]:
         node = IndexedNode(node.element)
         self.origins.note(path, node.element)
         notes = self.notes(node)
@@ -224,8 +251,11 @@ def parse(data: bytes, *, filer: str | None = None) -> list[Filing]:
     document = Node(root)
     message_type = ROOTS.get(document.name)
     if message_type is None:
-        raise_problem(root, "unexpected_root", f"a Cargo-XML waybill starts with Waybill, HouseWaybill or "
-                                               f"HouseManifest, not {document.name}")
+        raise_problem(
+            root,
+            "unexpected_root",
+            f"a Cargo-XML waybill starts with Waybill, HouseWaybill or HouseManifest, not {document.name}",
+        )
     origins = Origins(root, describe)
     reader = _Reader(origins)
     master_node = document.first("MasterConsignment")
@@ -238,25 +268,40 @@ def parse(data: bytes, *, filer: str | None = None) -> list[Filing]:
         raise_problem(Missing(header.element, "ID"), "missing_element", "the waybill number is missing")
     origins.note("document_number", header.raw("ID"))
     if message_type == "XFWB":
-        consignments = [reader.consignment(master_node, "consignments[0]", master=number, house=None,
-                                           items="IncludedMasterConsignmentItem")]
+        consignments = [
+            reader.consignment(
+                master_node, "consignments[0]", master=number, house=None, items="IncludedMasterConsignmentItem"
+            )
+        ]
         document_number = number
     else:
         mawb = master_node.text("TransportContractDocument", "ID")
         houses = list(master_node.all("IncludedHouseConsignment"))
         if not houses:
-            raise_problem(Missing(master_node.element, "IncludedHouseConsignment"), "missing_element",
-                          "the message carries no house consignment")
+            raise_problem(
+                Missing(master_node.element, "IncludedHouseConsignment"),
+                "missing_element",
+                "the message carries no house consignment",
+            )
         consignments = [
-            reader.consignment(house, f"consignments[{i}]", master=mawb, house=house.text("ID") or
-                               (number if message_type == "XFZB" else None),
-                               items="IncludedHouseConsignmentItem", master_node=master_node)
+            reader.consignment(
+                house,
+                f"consignments[{i}]",
+                master=mawb,
+                house=house.text("ID") or (number if message_type == "XFZB" else None),
+                items="IncludedHouseConsignmentItem",
+                master_node=master_node,
+            )
             for i, house in enumerate(houses)
         ]
         document_number = number if message_type == "XFZB" else (mawb or number)
     merge(reader.problems)
-    filing: dict[str, Any] = {"document_number": document_number[:70], "message_type": message_type,
-                              "kind": "pre_loading", "consignments": consignments}
+    filing: dict[str, Any] = {
+        "document_number": document_number[:70],
+        "message_type": message_type,
+        "kind": "pre_loading",
+        "consignments": consignments,
+    }
     if filed_at := when(document.text("MessageHeaderDocument", "IssueDateTime")):
         filing["filed_at"] = filed_at
     if (document.text("MessageHeaderDocument", "PurposeCode") or "").lower() == "update":

@@ -49,8 +49,9 @@ def when(segment: Segment) -> datetime | None:
         return None
 
 
-def _number(segment: Segment, index: int, component: int, problems: list[Problem], *, whole: bool
-            ) -> float | int | None:
+def _number(
+    segment: Segment, index: int, component: int, problems: list[Problem], *, whole: bool
+) -> float | int | None:
     text = segment.element(index, component).replace(",", ".")
     if not text:
         return None
@@ -82,16 +83,23 @@ class _Consignment:
             return
         path = f"{self.path}.{role}"
         self.origins.note(path, segment)
-        name = " ".join(filter(None, (segment.element(4, i) for i in range(5)))) or \
-            " ".join(filter(None, (segment.element(3, i) for i in range(5)))) or segment.element(2)
+        name = (
+            " ".join(filter(None, (segment.element(4, i) for i in range(5))))
+            or " ".join(filter(None, (segment.element(3, i) for i in range(5))))
+            or segment.element(2)
+        )
         if not name:
             return
         party: dict[str, Any] = {"name": name[:512]}
         self.origins.note(f"{path}.name", (segment, 4))
         address = {}
         street = " ".join(filter(None, (segment.element(5, i) for i in range(4))))
-        for key, value, index in (("street", street, 5), ("city", segment.element(6), 6),
-                                  ("postcode", segment.element(8), 8), ("country", segment.element(9), 9)):
+        for key, value, index in (
+            ("street", street, 5),
+            ("city", segment.element(6), 6),
+            ("postcode", segment.element(8), 8),
+            ("country", segment.element(9), 9),
+        ):
             if value:
                 address[key] = value
                 self.origins.note(f"{path}.address.{key}", (segment, index))
@@ -119,8 +127,9 @@ class _Consignment:
         return (self.data["goods"][index] if index >= 0 else None), f"{self.path}.goods[{index}]"
 
 
-def _consignments(message: Message, origins: Origins, problems: list[Problem], header: dict[str, Any]
-                  ) -> list[dict[str, Any]]:
+def _consignments(
+    message: Message, origins: Origins, problems: list[Problem], header: dict[str, Any]
+) -> list[dict[str, Any]]:
     found: list[_Consignment] = []
     current: _Consignment | None = None
     for segment in message.segments[1:-1]:
@@ -147,8 +156,9 @@ def _consignments(message: Message, origins: Origins, problems: list[Problem], h
         elif tag in ("FTX", "PIA", "MEA"):
             item, path = current.current_item(segment)
             if item is None:
-                problems.append(Problem(segment.where(), "out_of_place", f"{tag} before the first GID of its "
-                                                                         f"consignment"))
+                problems.append(
+                    Problem(segment.where(), "out_of_place", f"{tag} before the first GID of its consignment")
+                )
             elif tag == "FTX" and qualifier == "AAA":
                 text = " ".join(filter(None, (segment.element(4, i) for i in range(5))))
                 if text:
@@ -164,8 +174,9 @@ def _consignments(message: Message, origins: Origins, problems: list[Problem], h
                 weight = _number(segment, 3, 1, problems, whole=False)
                 if weight is not None:
                     if (mass := kilograms(weight, unit)) is None:
-                        problems.append(Problem(segment.where(3), "unknown_unit", f"weight unit {unit!r} is "
-                                                                                  f"not one of {UNITS}"))
+                        problems.append(
+                            Problem(segment.where(3), "unknown_unit", f"weight unit {unit!r} is not one of {UNITS}")
+                        )
                     else:
                         item["gross_mass_kg"] = mass
                         origins.note(f"{path}.gross_mass_kg", (segment, 3))
@@ -190,11 +201,17 @@ def _consignments(message: Message, origins: Origins, problems: list[Problem], h
         for i, item in enumerate(data["goods"]):
             if "description" not in item:
                 where = origins.locate(f"{c.path}.goods[{i}]")
-                problems.append(Problem(where, "missing_goods_description",
-                                        "a goods item (GID) needs its description (FTX+AAA)"))
+                problems.append(
+                    Problem(where, "missing_goods_description", "a goods item (GID) needs its description (FTX+AAA)")
+                )
         if not data["goods"]:
-            problems.append(Problem(origins.locate(c.path), "missing_goods_description",
-                                    "a consignment (CNI) needs at least one goods item (GID)"))
+            problems.append(
+                Problem(
+                    origins.locate(c.path),
+                    "missing_goods_description",
+                    "a consignment (CNI) needs at least one goods item (GID)",
+                )
+            )
         consignments.append(data)
     if not consignments:
         problems.append(Problem(message.header.where(), "no_consignment", "the cargo report has no CNI group"))
@@ -225,8 +242,13 @@ def _header(message: Message, origins: Origins, problems: list[Problem]) -> dict
         elif tag == "TDT" and qualifier == "20":
             mode = segment.element(3, 0) or "1"
             if mode not in MODES:
-                problems.append(Problem(segment.where(3), "unknown_transport_mode",
-                                        f"mode {mode!r} is not one of {', '.join(sorted(MODES))}"))
+                problems.append(
+                    Problem(
+                        segment.where(3),
+                        "unknown_transport_mode",
+                        f"mode {mode!r} is not one of {', '.join(sorted(MODES))}",
+                    )
+                )
             header["mode"] = MODES.get(mode, "sea")
             vessel = segment.element(8, 0) or segment.element(2)
             if vessel:
@@ -260,12 +282,22 @@ def parse(data: bytes, *, filer: str | None = None) -> list[Filing]:
     problems: list[Problem] = []
     for message in messages(data):
         if message.type != "CUSCAR":
-            problems.append(Problem(message.header.where(2), "unsupported_message",
-                                    f"{message.type} is not a cargo report (CUSCAR); safelane reads CUSCAR"))
+            problems.append(
+                Problem(
+                    message.header.where(2),
+                    "unsupported_message",
+                    f"{message.type} is not a cargo report (CUSCAR); safelane reads CUSCAR",
+                )
+            )
             continue
         if message.version in _OLD or not _RELEASE.fullmatch(message.version):
-            problems.append(Problem(message.header.where(2), "unsupported_release",
-                                    f"CUSCAR release {message.version} is older than D.95B or unknown"))
+            problems.append(
+                Problem(
+                    message.header.where(2),
+                    "unsupported_release",
+                    f"CUSCAR release {message.version} is older than D.95B or unknown",
+                )
+            )
             continue
         origins = Origins(message.header, describe)
         local: list[Problem] = []
@@ -275,8 +307,12 @@ def parse(data: bytes, *, filer: str | None = None) -> list[Filing]:
         if local:
             problems += local
             continue
-        filing: dict[str, Any] = {"document_number": (header.get("document_number") or message.reference)[:70],
-                                  "message_type": "CUSCAR", "kind": "pre_arrival", "consignments": consignments}
+        filing: dict[str, Any] = {
+            "document_number": (header.get("document_number") or message.reference)[:70],
+            "message_type": "CUSCAR",
+            "kind": "pre_arrival",
+            "consignments": consignments,
+        }
         if "filed_at" in header:
             filing["filed_at"] = header["filed_at"]
         try:

@@ -113,8 +113,9 @@ def raw_segments(chunk: str) -> Iterator[list]:
 def segments(data: bytes, *, max_bytes: int = MAX_EDIFACT_BYTES) -> Iterator[Segment]:
     """Every segment of every interchange, in order, with its position."""
     if len(data) > max_bytes:
-        raise InvalidMessage([Problem("$", "too_large", f"the message has {len(data):,} bytes; the limit for "
-                                                         f"EDIFACT is {max_bytes:,}")])
+        raise InvalidMessage(
+            [Problem("$", "too_large", f"the message has {len(data):,} bytes; the limit for EDIFACT is {max_bytes:,}")]
+        )
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
@@ -128,8 +129,7 @@ def segments(data: bytes, *, max_bytes: int = MAX_EDIFACT_BYTES) -> Iterator[Seg
                 if not isinstance(tag, str) or not re.fullmatch(r"[A-Z0-9]{3}", tag.strip()):
                     raise EDISyntaxError(f"{tag!r} is not a segment tag")
                 yield Segment(tag.strip(), tuple(raw[1:]), position)
-        except (EDISyntaxError, PydifactValidationError, IndexError, TypeError, ValueError,
-                AttributeError) as error:
+        except (EDISyntaxError, PydifactValidationError, IndexError, TypeError, ValueError, AttributeError) as error:
             raise InvalidMessage([Problem(f"segment {position + 1}", "malformed_edifact", str(error))]) from None
 
 
@@ -151,17 +151,22 @@ def messages(data: bytes) -> list[Message]:
                 problems.append(Problem(segment.where(), "envelope", "UNZ without UNB"))
             else:
                 if segment.element(1) != str(in_interchange):
-                    problems.append(Problem(segment.where(1), "envelope", f"UNZ counts {segment.element(1)} "
-                                                                          f"messages, the interchange has "
-                                                                          f"{in_interchange}"))
+                    problems.append(
+                        Problem(
+                            segment.where(1),
+                            "envelope",
+                            f"UNZ counts {segment.element(1)} messages, the interchange has {in_interchange}",
+                        )
+                    )
                 if segment.element(2) != interchange.element(5):
                     problems.append(Problem(segment.where(2), "envelope", "UNZ reference differs from UNB's"))
             interchange = None
         elif tag == "UNH":
             if current is not None:
                 problems.append(Problem(segment.where(), "envelope", "UNH before the previous message's UNT"))
-            current = Message(segment.element(1), segment.element(2, 0),
-                              f"{segment.element(2, 1)}:{segment.element(2, 2)}", [segment])
+            current = Message(
+                segment.element(1), segment.element(2, 0), f"{segment.element(2, 1)}:{segment.element(2, 2)}", [segment]
+            )
         elif current is None:
             if tag not in ("UNG", "UNE"):
                 problems.append(Problem(segment.where(), "envelope", f"{tag} outside a message (UNH...UNT)"))
@@ -169,9 +174,13 @@ def messages(data: bytes) -> list[Message]:
             current.segments.append(segment)
             if tag == "UNT":
                 if segment.element(1) != str(len(current.segments)):
-                    problems.append(Problem(segment.where(1), "envelope",
-                                            f"UNT counts {segment.element(1)} segments, the message has "
-                                            f"{len(current.segments)}"))
+                    problems.append(
+                        Problem(
+                            segment.where(1),
+                            "envelope",
+                            f"UNT counts {segment.element(1)} segments, the message has {len(current.segments)}",
+                        )
+                    )
                 if segment.element(2) != current.reference:
                     problems.append(Problem(segment.where(2), "envelope", "UNT reference differs from UNH's"))
                 found.append(current)

@@ -9,8 +9,13 @@ import codecs
 from safelane.domain import InvalidMessage, Problem
 
 # UTF-32 first: its little-endian mark begins with UTF-16's.
-_MARKS = ((codecs.BOM_UTF32_LE, "UTF-32LE"), (codecs.BOM_UTF32_BE, "UTF-32BE"), (codecs.BOM_UTF8, "UTF-8"),
-          (codecs.BOM_UTF16_LE, "UTF-16LE"), (codecs.BOM_UTF16_BE, "UTF-16BE"))
+_MARKS = (
+    (codecs.BOM_UTF32_LE, "UTF-32LE"),
+    (codecs.BOM_UTF32_BE, "UTF-32BE"),
+    (codecs.BOM_UTF8, "UTF-8"),
+    (codecs.BOM_UTF16_LE, "UTF-16LE"),
+    (codecs.BOM_UTF16_BE, "UTF-16BE"),
+)
 
 
 def byte_order_mark(data: bytes) -> tuple[str, int] | None:
@@ -34,6 +39,13 @@ def to_utf8(data: bytes, encoding: str, *, strict: bool = True) -> bytes:
     try:
         return data[skip:].decode(encoding, "strict" if strict else "ignore").encode("utf-8")
     except UnicodeDecodeError as error:
-        raise InvalidMessage([Problem(f"byte {skip + error.start}", "malformed_text",
-                                      f"the message announces {encoding} (byte-order mark) but is not valid "
-                                      f"{encoding} here: {error.reason}")]) from None
+        raise InvalidMessage(
+            [
+                Problem(
+                    f"byte {skip + error.start}",
+                    "malformed_text",
+                    f"the message announces {encoding} (byte-order mark) but is not valid "
+                    f"{encoding} here: {error.reason}",
+                )
+            ]
+        ) from None

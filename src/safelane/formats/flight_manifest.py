@@ -27,8 +27,10 @@ from safelane.formats.located import Origins, build_filing
 _IDENTIFIER = re.compile(r"^(FFM)/(\d+)\s*$")
 _HEAD = re.compile(rb"^FFM/\d+\s*$", re.M)
 _FLIGHT = re.compile(r"^(\d+)/([A-Z0-9]{2}[A-Z]?\d{1,4}[A-Z]?)/(\d{2}[A-Z]{3})(\d{4})?/([A-Z]{3})(?:/|$)")
-_AWB = re.compile(r"^(\d{3})-?(\d{8})([A-Z]{3})([A-Z]{3})/([TPSD])(\d+)([KL])(\d+(?:\.\d+)?)"
-                  r"(?:MC\d+(?:\.\d+)?)?(?:T(\d+))?(?:/(.*))?$")
+_AWB = re.compile(
+    r"^(\d{3})-?(\d{8})([A-Z]{3})([A-Z]{3})/([TPSD])(\d+)([KL])(\d+(?:\.\d+)?)"
+    r"(?:MC\d+(?:\.\d+)?)?(?:T(\d+))?(?:/(.*))?$"
+)
 _TAGS = {"ULD", "SSR", "OSI", "COR", "OCI", "DIM", "SCI", "OSS", "SPH", "MOV"}  # not points of unloading
 
 
@@ -48,9 +50,17 @@ def parse(data: bytes, *, filer: str | None = None) -> list[Filing]:
     flight = _FLIGHT.match(_line(blocks[0])) if blocks else None
     if flight is None:
         where = f"line {blocks[0].line}" if blocks else f"line {first_line + 1}"
-        raise InvalidMessage([Problem(where, "malformed_line", "expected the flight line: part number, flight, "
-                                                               "day and month, airport of departure "
-                                                               "(e.g. 1/CX123/20NOV/HKG)")])
+        raise InvalidMessage(
+            [
+                Problem(
+                    where,
+                    "malformed_line",
+                    "expected the flight line: part number, flight, "
+                    "day and month, airport of departure "
+                    "(e.g. 1/CX123/20NOV/HKG)",
+                )
+            ]
+        )
     number = flight.group(2)
     problems: list[Problem] = []
     by_awb: dict[str, dict[str, Any]] = {}
@@ -66,42 +76,67 @@ def parse(data: bytes, *, filer: str | None = None) -> list[Filing]:
     if problems:
         raise InvalidMessage(problems)
     if not by_awb:
-        raise InvalidMessage([Problem(f"line {blocks[0].line}", "no_consignment", "the manifest lists no air "
-                                                                                  "waybill")])
+        raise InvalidMessage([Problem(f"line {blocks[0].line}", "no_consignment", "the manifest lists no air waybill")])
     consignments = list(by_awb.values())
     for i, consignment in enumerate(consignments):
         for key, origin in consignment.pop("_origins").items():
             origins.note(f"consignments[{i}]{key}", origin)
     origins.note("document_number", f"line {blocks[0].line}")
-    filing: dict[str, Any] = {"document_number": f"{number}/{flight.group(3)}/{flight.group(5)}",
-                              "message_type": "FFM", "kind": "pre_arrival", "consignments": consignments}
+    filing: dict[str, Any] = {
+        "document_number": f"{number}/{flight.group(3)}/{flight.group(5)}",
+        "message_type": "FFM",
+        "kind": "pre_arrival",
+        "consignments": consignments,
+    }
     return [build_filing(filing, origins, filer=filer)]
 
 
-def _consignment(block: Block, flight: str, uld: str | None, by_awb: dict[str, dict[str, Any]],
-                 origins: Origins, problems: list[Problem]) -> None:
+def _consignment(
+    block: Block,
+    flight: str,
+    uld: str | None,
+    by_awb: dict[str, dict[str, Any]],
+    origins: Origins,
+    problems: list[Problem],
+) -> None:
     """One consignment line: a goods item of its air waybill's consignment (opened at its first line)."""
     where = f"line {block.line}"
     match = _AWB.match(_line(block))
     if match is None:
-        problems.append(Problem(where, "malformed_line", "expected a consignment line: air waybill, origin and "
-                                                         "destination, /shipment code, pieces, K|L weight "
-                                                         "(e.g. 176-12345675HKGFRA/T10K120.5/TOYS)"))
+        problems.append(
+            Problem(
+                where,
+                "malformed_line",
+                "expected a consignment line: air waybill, origin and "
+                "destination, /shipment code, pieces, K|L weight "
+                "(e.g. 176-12345675HKGFRA/T10K120.5/TOYS)",
+            )
+        )
         return
     awb = f"{match.group(1)}-{match.group(2)}"
     pieces, weight = int(match.group(6)), kilograms_of(float(match.group(8)), match.group(7))
     consignment = by_awb.get(awb)
     if consignment is None:
-        consignment = by_awb[awb] = {"mode": "air", "master_document": awb, "goods": [],
-                                     "transport_means": {"identifier": flight},
-                                     "_origins": {"": where, ".master_document": where, ".goods": where}}
+        consignment = by_awb[awb] = {
+            "mode": "air",
+            "master_document": awb,
+            "goods": [],
+            "transport_means": {"identifier": flight},
+            "_origins": {"": where, ".master_document": where, ".goods": where},
+        }
         if match.group(5) == "T":
             consignment["total_packages"], consignment["total_gross_mass_kg"] = pieces, weight
         elif match.group(9):
             consignment["total_packages"] = int(match.group(9))
         consignment["_origins"] |= {".total_packages": where, ".total_gross_mass_kg": where}
-        itinerary = {key: code for key, code in (("place_of_loading", to_locode(match.group(3))),
-                                                 ("place_of_unloading", to_locode(match.group(4)))) if code}
+        itinerary = {
+            key: code
+            for key, code in (
+                ("place_of_loading", to_locode(match.group(3))),
+                ("place_of_unloading", to_locode(match.group(4))),
+            )
+            if code
+        }
         if itinerary:
             consignment["itinerary"] = itinerary
             consignment["_origins"] |= {".itinerary": where}

@@ -25,22 +25,40 @@ from safelane.reference import hs_description, hs_subheading_known
 
 ROOTS = {"CC315A": "IE315", "CC313A": "IE313"}
 # What customs sends back to the filer (ICS1 message names): refused as answers, not read as filings.
-ANSWERS = {"CC304A": "IE304 amendment acceptance", "CC305A": "IE305 amendment rejection",
-           "CC316A": "IE316 ENS rejection", "CC328A": "IE328 ENS acceptance with its MRN",
-           "CC351A": "IE351 advance intervention notification",
-           "SuccessResponse": "HMRC's receipt of an ENS", "ErrorResponse": "HMRC's refusal of an ENS"}
+ANSWERS = {
+    "CC304A": "IE304 amendment acceptance",
+    "CC305A": "IE305 amendment rejection",
+    "CC316A": "IE316 ENS rejection",
+    "CC328A": "IE328 ENS acceptance with its MRN",
+    "CC351A": "IE351 advance intervention notification",
+    "SuccessResponse": "HMRC's receipt of an ENS",
+    "ErrorResponse": "HMRC's refusal of an ENS",
+}
 # ICS transport mode at the border (the EU's list, after UN/ECE Recommendation 19)
 MODES = {"1": "sea", "2": "rail", "3": "road", "4": "air", "5": "postal", "8": "sea"}
 _LOCODE = re.compile(r"[A-Z]{2}[A-Z2-9]{3}")
 
 # Party groups: header element -> role; the item-level equivalents serve when the header has none.
-HEADER_PARTIES = {"TRACONCO1": "consignor", "TRACONCE1": "consignee", "NOTPAR670": "notify_party",
-                  "TRACARENT601": "carrier", "PERLODSUMDEC": "declarant"}
+HEADER_PARTIES = {
+    "TRACONCO1": "consignor",
+    "TRACONCE1": "consignee",
+    "NOTPAR670": "notify_party",
+    "TRACARENT601": "carrier",
+    "PERLODSUMDEC": "declarant",
+}
 ITEM_PARTIES = {"TRACONCO2": "consignor", "TRACONCE2": "consignee", "PRTNOT640": "notify_party"}
 # A party element's children by the start of their (abbreviated) names.
-_PARTY_FIELDS = (("TIN", "tin"), ("Nam", "name"), ("StrAndNum", "street"), ("StrNum", "street"),
-                 ("PosCod", "postcode"), ("PstCod", "postcode"), ("Cit", "city"), ("Cty", "city"),
-                 ("Cou", "country"))
+_PARTY_FIELDS = (
+    ("TIN", "tin"),
+    ("Nam", "name"),
+    ("StrAndNum", "street"),
+    ("StrNum", "street"),
+    ("PosCod", "postcode"),
+    ("PstCod", "postcode"),
+    ("Cit", "city"),
+    ("Cty", "city"),
+    ("Cou", "country"),
+)
 
 
 def moment(text: str | None) -> datetime | None:
@@ -103,8 +121,13 @@ class _Reader(XmlReader):
         elif code and (known := hs_description(code)) and (len(code) < 6 or hs_subheading_known(code)):
             entry["description"] = known[:512]
         else:
-            self.problems.append(Problem(f"{xpath_of(item.element)}/GooDesGDS23", "missing_goods_description",
-                                         "a goods item needs a description or a known commodity code"))
+            self.problems.append(
+                Problem(
+                    f"{xpath_of(item.element)}/GooDesGDS23",
+                    "missing_goods_description",
+                    "a goods item needs a description or a known commodity code",
+                )
+            )
         if (mass := self.field_number(item, "GroMasGDS46", f"{path}.gross_mass_kg", whole=False)) is not None:
             entry["gross_mass_kg"] = mass
         packages = 0
@@ -149,8 +172,9 @@ def read(data: bytes) -> tuple[dict[str, Any], Origins]:
     if message.name in ANSWERS:
         raise not_a_filing(xpath_of(element), f"{ANSWERS[message.name]}, {message.name}")
     if message_type is None:
-        raise InvalidMessage([Problem(xpath_of(element), "unexpected_root",
-                                      f"an ENS is CC315A or CC313A, not {message.name}")])
+        raise InvalidMessage(
+            [Problem(xpath_of(element), "unexpected_root", f"an ENS is CC315A or CC313A, not {message.name}")]
+        )
     origins = Origins(element, describe)
     reader = _Reader(origins)
     header = message.first("HEAHEA")
@@ -158,8 +182,15 @@ def read(data: bytes) -> tuple[dict[str, Any], Origins]:
         raise InvalidMessage([Problem(f"{xpath_of(element)}/HEAHEA", "missing_element", "the ENS has no header")])
     number = header.text("RefNumHEA4") or header.text("DocNumHEA5")
     if number is None:
-        raise InvalidMessage([Problem(f"{xpath_of(header.element)}/RefNumHEA4", "missing_element",
-                                      "the ENS has no reference number (LRN) or MRN")])
+        raise InvalidMessage(
+            [
+                Problem(
+                    f"{xpath_of(header.element)}/RefNumHEA4",
+                    "missing_element",
+                    "the ENS has no reference number (LRN) or MRN",
+                )
+            ]
+        )
     origins.note("document_number", header.raw("RefNumHEA4" if header.text("RefNumHEA4") else "DocNumHEA5"))
     at = "consignments[0]"
     consignment: dict[str, Any] = {}
@@ -169,17 +200,22 @@ def read(data: bytes) -> tuple[dict[str, Any], Origins]:
         consignment["mode"] = MODES[mode_code]
     else:
         where = header.raw("TraModAtBorHEA76")
-        reader.problems.append(Problem(xpath_of(where) if where is not None else
-                                       f"{xpath_of(header.element)}/TraModAtBorHEA76", "unknown_transport_mode",
-                                       f"transport mode at the border {mode_code!r} is not one of "
-                                       f"{', '.join(sorted(MODES))}"))
+        reader.problems.append(
+            Problem(
+                xpath_of(where) if where is not None else f"{xpath_of(header.element)}/TraModAtBorHEA76",
+                "unknown_transport_mode",
+                f"transport mode at the border {mode_code!r} is not one of {', '.join(sorted(MODES))}",
+            )
+        )
     if reference := header.text("ComRefNumHEA"):
         consignment["master_document"] = reference[:35]
         origins.note(f"{at}.master_document", header.raw("ComRefNumHEA"))
     else:  # no transport document: the ENS's own number names the consignment (an IE313 then names it anew)
         consignment["consignment_id"] = number[:70]
-    for key, name, whole in (("total_packages", "TotNumOfPacHEA306", True),
-                             ("total_gross_mass_kg", "TotGroMasHEA307", False)):
+    for key, name, whole in (
+        ("total_packages", "TotNumOfPacHEA306", True),
+        ("total_gross_mass_kg", "TotGroMasHEA307", False),
+    ):
         if (value := reader.field_number(header, name, f"{at}.{key}", whole=whole)) is not None:
             consignment[key] = value
     reader.field_number(header, "TotNumOfIteHEA305", f"{at}.goods", whole=True)
@@ -194,8 +230,12 @@ def read(data: bytes) -> tuple[dict[str, Any], Origins]:
         if (node := message.first(group)) is not None and (party := reader.party(node, f"{at}.{role}")):
             consignment[role] = party
     for group, role in ITEM_PARTIES.items():
-        if role not in consignment and items and (node := items[0].first(group)) is not None and \
-                (party := reader.party(node, f"{at}.{role}")):
+        if (
+            role not in consignment
+            and items
+            and (node := items[0].first(group)) is not None
+            and (party := reader.party(node, f"{at}.{role}"))
+        ):
             consignment[role] = party
     consignment["goods"] = [reader.goods(item, f"{at}.goods[{i}]") for i, item in enumerate(items)]
     origins.note(f"{at}.goods", element)
@@ -231,8 +271,12 @@ def read(data: bytes) -> tuple[dict[str, Any], Origins]:
     if itinerary:
         consignment["itinerary"] = itinerary
     merge(reader.problems)
-    filing: dict[str, Any] = {"document_number": number[:70], "message_type": message_type, "kind": "pre_arrival",
-                              "consignments": [consignment]}
+    filing: dict[str, Any] = {
+        "document_number": number[:70],
+        "message_type": message_type,
+        "kind": "pre_arrival",
+        "consignments": [consignment],
+    }
     if filed := moment(header.text("DecDatTimHEA114") or header.text("DatTimAmeHEA113")):
         filing["filed_at"] = filed
     if message_type == "IE313":  # amends the ENS whose MRN it quotes: it becomes that filing's next version

@@ -195,8 +195,15 @@ def parse_csv(data: bytes, *, filer: str | None = None) -> list[Filing]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise InvalidMessage([Problem(f"byte {error.start}", "not_utf8", "CSV must be UTF-8, or UTF-16 or UTF-32 "
-                                                                          "opening with a byte-order mark")]) from None
+        raise InvalidMessage(
+            [
+                Problem(
+                    f"byte {error.start}",
+                    "not_utf8",
+                    "CSV must be UTF-8, or UTF-16 or UTF-32 opening with a byte-order mark",
+                )
+            ]
+        ) from None
     reader = csv.DictReader(io.StringIO(text, newline=""))
     header = reader.fieldnames or []
     unknown = [c for c in header if c not in CSV_COLUMNS]
@@ -209,12 +216,16 @@ def parse_csv(data: bytes, *, filer: str | None = None) -> list[Filing]:
             raise InvalidMessage([Problem(f"line {line}", "extra_cells", "row has more cells than the header")])
         reference = row.get("house_document") or row.get("master_document") or row.get("consignment_id") or ""
         number = row.get("document_number") or reference or f"line {line}"
-        document = documents.setdefault(number, {
-            "filing": {"document_number": number, **{k: row[k] for k in FILING_FIELDS[1:] if row.get(k)}},
-            "consignments": {},
-        })
-        group = document["consignments"].setdefault(reference or f"line {line}", {
-            "consignment": _consignment_from_row(row), "goods": [], "lines": []})
+        document = documents.setdefault(
+            number,
+            {
+                "filing": {"document_number": number, **{k: row[k] for k in FILING_FIELDS[1:] if row.get(k)}},
+                "consignments": {},
+            },
+        )
+        group = document["consignments"].setdefault(
+            reference or f"line {line}", {"consignment": _consignment_from_row(row), "goods": [], "lines": []}
+        )
         group["lines"].append(line)
         group["goods"].append(_goods_from_row(row))
     if not documents:

@@ -58,5 +58,12 @@ class Standard:
 
 def not_a_filing(location: str, what: str) -> InvalidMessage:
     """A customs answer sent where filings go: say what it is rather than that it is unknown."""
-    return InvalidMessage([Problem(location, "not_a_filing", f"this is an answer ({what}), not a filing: customs "
-                                                             f"sends it; safelane reads the filings it answers")])
+    return InvalidMessage(
+        [
+            Problem(
+                location,
+                "not_a_filing",
+                f"this is an answer ({what}), not a filing: customs sends it; safelane reads the filings it answers",
+            )
+        ]
+    )

@@ -29,9 +29,23 @@ MODES = {"1": "sea", "2": "rail", "3": "road", "4": "air", "5": "postal", "8": "
 TARIFF_CLASSIFICATIONS = ("TSP", "HS", "CV", "TSC")  # commodity code schemes, most used first
 AEO_AUTHORISATIONS = ("AEOC", "AEOS", "AEOF")
 # Customs' notifications (MetaData/Response) by function code, as HMRC's CDS names them: answers, not filings.
-NOTIFICATIONS = {"01": "DMSACC", "02": "DMSRCV", "03": "DMSREJ", "05": "DMSCTL", "06": "DMSDOC", "07": "DMSRES",
-                 "08": "DMSROG", "09": "DMSCLE", "10": "DMSINV", "11": "DMSREQ", "13": "DMSTAX", "14": "DMSCPI",
-                 "15": "DMSCPR", "16": "DMSEOG", "18": "DMSGER"}
+NOTIFICATIONS = {
+    "01": "DMSACC",
+    "02": "DMSRCV",
+    "03": "DMSREJ",
+    "05": "DMSCTL",
+    "06": "DMSDOC",
+    "07": "DMSRES",
+    "08": "DMSROG",
+    "09": "DMSCLE",
+    "10": "DMSINV",
+    "11": "DMSREQ",
+    "13": "DMSTAX",
+    "14": "DMSCPI",
+    "15": "DMSCPR",
+    "16": "DMSEOG",
+    "18": "DMSGER",
+}
 
 
 def moment(text: str | None) -> datetime | None:
@@ -65,8 +79,12 @@ class _Reader(XmlReader):
         address_node = node.first("Address")
         if address_node is not None:
             address = {}
-            for key, tag in (("street", "Line"), ("city", "CityName"), ("postcode", "PostcodeID"),
-                             ("country", "CountryCode")):
+            for key, tag in (
+                ("street", "Line"),
+                ("city", "CityName"),
+                ("postcode", "PostcodeID"),
+                ("country", "CountryCode"),
+            ):
                 if value := address_node.text(tag):
                     address[key] = value
                     self.origins.note(f"{path}.address.{key}", address_node.raw(tag))
@@ -94,8 +112,13 @@ class _Reader(XmlReader):
             entry["description"] = description[:512]
             self.origins.note(f"{path}.description", commodity.raw("Description"))
         else:
-            self.problems.append(Problem(f"{xpath_of(commodity.element)}/Description", "missing_goods_description",
-                                         "a goods item needs a description"))
+            self.problems.append(
+                Problem(
+                    f"{xpath_of(commodity.element)}/Description",
+                    "missing_goods_description",
+                    "a goods item needs a description",
+                )
+            )
         classes = {c.text("IdentificationTypeCode"): c for c in commodity.all("Classification")}
         for scheme in TARIFF_CLASSIFICATIONS:
             if scheme in classes and (code := classes[scheme].text("ID")):
@@ -108,8 +131,10 @@ class _Reader(XmlReader):
                 if (mass := self.mass(measure.raw(tag), f"{path}.{key}")) is not None:
                     entry[key] = mass
         amount = commodity.path("InvoiceLine", "ItemChargeAmount")
-        if amount is not None and (value := self.number(amount.element, f"{path}.value.amount", whole=False)) \
-                is not None:
+        if (
+            amount is not None
+            and (value := self.number(amount.element, f"{path}.value.amount", whole=False)) is not None
+        ):
             entry["value"] = {"amount": value, "currency": amount.attribute("currencyID") or ""}
             self.origins.note(f"{path}.value.currency", amount.element)
         if origin := item.text("Origin", "CountryCode"):
@@ -136,8 +161,15 @@ def _declaration(root: etree._Element) -> Node:
         code = response.text("FunctionCode") or ""
         name = NOTIFICATIONS.get(code, "a DMS response")
         raise not_a_filing(xpath_of(response.element), f"DMS notification {name}, function code {code or 'none'}")
-    raise InvalidMessage([Problem(xpath_of(root), "unexpected_root",
-                                  f"expected a WCO DMS declaration (MetaData/Declaration), got {document.name}")])
+    raise InvalidMessage(
+        [
+            Problem(
+                xpath_of(root),
+                "unexpected_root",
+                f"expected a WCO DMS declaration (MetaData/Declaration), got {document.name}",
+            )
+        ]
+    )
 
 
 def read(data: bytes) -> tuple[dict[str, Any], Origins]:
@@ -148,30 +180,49 @@ def read(data: bytes) -> tuple[dict[str, Any], Origins]:
     reader = _Reader(origins)
     at = "consignments[0]"
     if declaration.text("TypeCode") == "COR" or declaration.text("FunctionCode") == "13":
-        raise InvalidMessage([Problem(xpath_of(declaration.element) + "/TypeCode", "partial_amendment",
-                                      "a partial amendment (COR) cannot be assessed alone; file the whole "
-                                      "declaration again as a new version")])
+        raise InvalidMessage(
+            [
+                Problem(
+                    xpath_of(declaration.element) + "/TypeCode",
+                    "partial_amendment",
+                    "a partial amendment (COR) cannot be assessed alone; file the whole "
+                    "declaration again as a new version",
+                )
+            ]
+        )
     lrn, mrn = declaration.text("FunctionalReferenceID"), declaration.text("ID")
     number = mrn or lrn
     if number is None:
-        raise InvalidMessage([Problem(xpath_of(declaration.element) + "/FunctionalReferenceID", "missing_element",
-                                      "the declaration has no reference number (LRN) or MRN")])
+        raise InvalidMessage(
+            [
+                Problem(
+                    xpath_of(declaration.element) + "/FunctionalReferenceID",
+                    "missing_element",
+                    "the declaration has no reference number (LRN) or MRN",
+                )
+            ]
+        )
     origins.note("document_number", declaration.raw("ID" if mrn else "FunctionalReferenceID"))
     consignment: dict[str, Any] = {"consignment_id": (lrn or number)[:70]}
     shipment = declaration.first("GoodsShipment") or Node(declaration.element)
     transport = shipment.first("Consignment")
     border = declaration.first("BorderTransportMeans")
     arrival = transport.first("ArrivalTransportMeans") if transport is not None else None
-    mode_code = (border.text("ModeCode") if border is not None else None) or \
-        (arrival.text("ModeCode") if arrival is not None else None)
+    mode_code = (border.text("ModeCode") if border is not None else None) or (
+        arrival.text("ModeCode") if arrival is not None else None
+    )
     if mode_code in MODES:
         consignment["mode"] = MODES[mode_code]
         origins.note(f"{at}.mode", border.element if border is not None else arrival.element)  # type: ignore[union-attr]
     else:
         where = border.element if border is not None else declaration.element
-        reader.problems.append(Problem(f"{xpath_of(where)}/ModeCode", "unknown_transport_mode",
-                                       f"mode of transport at the border {mode_code!r} is not one of "
-                                       f"{', '.join(sorted(MODES))}"))
+        reader.problems.append(
+            Problem(
+                f"{xpath_of(where)}/ModeCode",
+                "unknown_transport_mode",
+                f"mode of transport at the border {mode_code!r} is not one of {', '.join(sorted(MODES))}",
+            )
+        )
     means_id = (border.text("ID") if border is not None else None) or (arrival.text("ID") if arrival else None)
     if means_id:
         consignment["transport_means"] = {"identifier": means_id[:35]}
@@ -192,14 +243,15 @@ def read(data: bytes) -> tuple[dict[str, Any], Origins]:
             consignment.setdefault("itinerary", {})["routing_countries"] = [c for c, _ in routing]
             for i, (_, element) in enumerate(routing):
                 origins.note(f"{at}.itinerary.routing_countries[{i}]", element)
-    roles = (("consignor", declaration.first("Exporter") or shipment.first("Consignor")),
-             ("consignee", shipment.first("Importer") or shipment.first("Consignee")),
-             ("declarant", declaration.first("Declarant")))
+    roles = (
+        ("consignor", declaration.first("Exporter") or shipment.first("Consignor")),
+        ("consignee", shipment.first("Importer") or shipment.first("Consignee")),
+        ("declarant", declaration.first("Declarant")),
+    )
     for role, node in roles:
         if (party := reader.party(node, f"{at}.{role}")) is not None:
             consignment[role] = party
-    aeo = {h.text("ID") for h in declaration.all("AuthorisationHolder") if h.text("CategoryCode") in
-           AEO_AUTHORISATIONS}
+    aeo = {h.text("ID") for h in declaration.all("AuthorisationHolder") if h.text("CategoryCode") in AEO_AUTHORISATIONS}
     for role, _ in roles:
         party = consignment.get(role)
         if party and any(i["value"] in aeo for i in party.get("identifiers", [])):
@@ -213,7 +265,7 @@ def read(data: bytes) -> tuple[dict[str, Any], Origins]:
         documents += reader.documents(list(item.all("AdditionalDocument")), at, len(documents))
     if documents:
         consignment["documents"] = documents[:100]
-    if (total := reader.number(declaration.raw("TotalPackageQuantity"), f"{at}.total_packages", whole=True)):
+    if total := reader.number(declaration.raw("TotalPackageQuantity"), f"{at}.total_packages", whole=True):
         consignment["total_packages"] = total
     gross = reader.mass(declaration.raw("TotalGrossMassMeasure"), f"{at}.total_gross_mass_kg")
     if gross is not None:
@@ -221,8 +273,12 @@ def read(data: bytes) -> tuple[dict[str, Any], Origins]:
     if office := declaration.text("SupervisingOffice", "ID") or declaration.text("PresentationOffice", "ID"):
         consignment["office"] = office[:17]
     merge(reader.problems)
-    filing: dict[str, Any] = {"document_number": number[:70], "message_type": "DMS", "kind": "declaration",
-                              "consignments": [consignment]}
+    filing: dict[str, Any] = {
+        "document_number": number[:70],
+        "message_type": "DMS",
+        "kind": "declaration",
+        "consignments": [consignment],
+    }
     if accepted := moment(declaration.text("AcceptanceDateTime", "DateTimeString")):
         filing["filed_at"] = accepted
     return filing, origins

@@ -18,6 +18,7 @@ from safelane.formats.xml_safety import local, xpath_of
 _WHOLE = re.compile(r"[+-]?\d+")
 _DECIMAL = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 
+
 class Missing:
     """An element that should be there: located as its parent's XPath plus its name."""
 

@@ -31,8 +31,9 @@ _PARSER = etree.XMLParser(
 def parse_xml(data: bytes, *, max_bytes: int = MAX_XML_BYTES) -> etree._Element:
     """The root element of a well-formed, DTD-free document, or InvalidMessage saying why not."""
     if len(data) > max_bytes:
-        raise InvalidMessage([Problem("$", "too_large", f"the message has {len(data):,} bytes; the limit for XML "
-                                                         f"is {max_bytes:,}")])
+        raise InvalidMessage(
+            [Problem("$", "too_large", f"the message has {len(data):,} bytes; the limit for XML is {max_bytes:,}")]
+        )
     try:
         root = etree.fromstring(data, _PARSER)
     except etree.XMLSyntaxError as error:
@@ -46,8 +47,9 @@ def parse_xml(data: bytes, *, max_bytes: int = MAX_XML_BYTES) -> etree._Element:
     info = root.getroottree().docinfo
     # entities stay unexpanded, but we refuse them anyway; lxml-stubs 0.5 lack DocInfo.doctype
     if info.doctype or info.internalDTD is not None:
-        raise InvalidMessage([Problem("/", "dtd_forbidden", "XML with a DOCTYPE or entity declarations is not "
-                                                             "accepted")])
+        raise InvalidMessage(
+            [Problem("/", "dtd_forbidden", "XML with a DOCTYPE or entity declarations is not accepted")]
+        )
     return root
 
 

@@ -46,6 +46,4 @@ class RiskEngine:
             for bucket, findings in zip(per_lodgement, assessor.assess(lodgements), strict=True):
                 bucket.extend(findings)
             versions.update(assessor.versions())
-        return [
-            Assessment(combine(f), tuple(sorted(f, key=lambda x: -x.score)), versions) for f in per_lodgement
-        ]
+        return [Assessment(combine(f), tuple(sorted(f, key=lambda x: -x.score)), versions) for f in per_lodgement]

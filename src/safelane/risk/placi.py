@@ -18,19 +18,65 @@ PLACI = "placi"
 RULES_VERSION = "7+1/2026-11"
 
 # Descriptions that name no goods a risk analyst could judge; matched against the whole description.
-VAGUE_DESCRIPTIONS = frozenset({
-    "accessories", "apparel", "appliances", "auto parts", "cargo", "chemicals", "clothes", "clothing",
-    "consol", "consolidated", "consolidated cargo", "consolidation", "consumer goods", "electronics",
-    "equipment", "fak", "food", "foodstuff", "foodstuffs", "freight", "freight of all kinds", "general cargo",
-    "general merchandise", "gift", "gifts", "goods", "household goods", "machine parts", "machinery",
-    "merchandise", "misc", "miscellaneous", "n/a", "na", "none", "parts", "personal effects", "said to contain",
-    "sample", "samples", "spare parts", "stc", "textiles", "tools", "toys", "various", "various goods",
-})
+VAGUE_DESCRIPTIONS = frozenset(
+    {
+        "accessories",
+        "apparel",
+        "appliances",
+        "auto parts",
+        "cargo",
+        "chemicals",
+        "clothes",
+        "clothing",
+        "consol",
+        "consolidated",
+        "consolidated cargo",
+        "consolidation",
+        "consumer goods",
+        "electronics",
+        "equipment",
+        "fak",
+        "food",
+        "foodstuff",
+        "foodstuffs",
+        "freight",
+        "freight of all kinds",
+        "general cargo",
+        "general merchandise",
+        "gift",
+        "gifts",
+        "goods",
+        "household goods",
+        "machine parts",
+        "machinery",
+        "merchandise",
+        "misc",
+        "miscellaneous",
+        "n/a",
+        "na",
+        "none",
+        "parts",
+        "personal effects",
+        "said to contain",
+        "sample",
+        "samples",
+        "spare parts",
+        "stc",
+        "textiles",
+        "tools",
+        "toys",
+        "various",
+        "various goods",
+    }
+)
 # Phrases that, anywhere in a description, say the real goods are described elsewhere.
-DEFERRING_PHRASES = re.compile(r"\b(consolidat\w*|consol|as per (attached )?(manifest|list|invoice)|"
-                               r"said to contain|stc|see attached)\b")
-PLACEHOLDER_NAMES = frozenset({"unknown", "n/a", "na", "none", "tba", "tbc", "to order", "same as consignee",
-                               "same as consignor", "xxx", "-"})
+DEFERRING_PHRASES = re.compile(
+    r"\b(consolidat\w*|consol|as per (attached )?(manifest|list|invoice)|"
+    r"said to contain|stc|see attached)\b"
+)
+PLACEHOLDER_NAMES = frozenset(
+    {"unknown", "n/a", "na", "none", "tba", "tbc", "to order", "same as consignee", "same as consignor", "xxx", "-"}
+)
 
 
 def _normal(text: str) -> str:
@@ -97,8 +143,11 @@ class PlaciAssessor:
         if vague:
             said.append("too vague to assess: " + ", ".join(vague))
         explanation = "The 7+1 pre-loading data is incomplete; " + "; ".join(said) + ". Send an amended filing."
-        return [Finding(self.name, "PLACI-7+1", 0.0, explanation, {"missing": missing, "vague": vague},
-                        referral=Referral.RFI)]
+        return [
+            Finding(
+                self.name, "PLACI-7+1", 0.0, explanation, {"missing": missing, "vague": vague}, referral=Referral.RFI
+            )
+        ]
 
     def versions(self) -> Mapping[str, str]:
         return {PLACI: RULES_VERSION}

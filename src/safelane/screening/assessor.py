@@ -19,8 +19,14 @@ from safelane.screening.policy import ScreeningPolicy
 
 SCREENING = "screening"
 
-ROLE_WORDS = {"consignor": "consignor", "consignee": "consignee", "notify_party": "notify party",
-              "carrier": "carrier", "declarant": "declarant", "transport_means": "vessel or aircraft"}
+ROLE_WORDS = {
+    "consignor": "consignor",
+    "consignee": "consignee",
+    "notify_party": "notify party",
+    "carrier": "carrier",
+    "declarant": "declarant",
+    "transport_means": "vessel or aircraft",
+}
 
 
 def party_query(party: Party) -> Query:
@@ -36,8 +42,12 @@ def queries(consignment: Consignment) -> Iterator[tuple[str, Query]]:
     if means is not None and means.name:
         schema = "Vessel" if consignment.mode is TransportMode.SEA else None
         ident = compact_identifier(means.identifier)
-        yield "transport_means", Query(means.name, schema, means.nationality.lower() if means.nationality else None,
-                                       (ident,) if ident else ())
+        yield (
+            "transport_means",
+            Query(
+                means.name, schema, means.nationality.lower() if means.nationality else None, (ident,) if ident else ()
+            ),
+        )
 
 
 def finding_for(role: str, query: Query, hit: Hit, policy: ScreeningPolicy, list_version: str = "") -> Finding:
@@ -46,14 +56,22 @@ def finding_for(role: str, query: Query, hit: Hit, policy: ScreeningPolicy, list
     parts = ", ".join(f"{p['query']}={p['list']} ({p['how']})" for p in hit.why.get("name_parts", []))
     ids = "; identifier " + ", ".join(i["value"] for i in hit.why["identifiers"]) if "identifiers" in hit.why else ""
     strength = "matches" if strong else "may match"
-    explanation = (f"The {ROLE_WORDS.get(role, role)} '{query.name}' {strength} '{hit.caption}'{alias} on the "
-                   f"{hit.list_name} list (entry {hit.entity_id}, score {hit.score:.2f}: {parts}{ids}).")
+    explanation = (
+        f"The {ROLE_WORDS.get(role, role)} '{query.name}' {strength} '{hit.caption}'{alias} on the "
+        f"{hit.list_name} list (entry {hit.entity_id}, score {hit.score:.2f}: {parts}{ids})."
+    )
     return Finding(
-        assessor=SCREENING, code=hit.entity_id,
+        assessor=SCREENING,
+        code=hit.entity_id,
         score=policy.strong_score if strong else policy.possible_score,
         explanation=explanation,
-        evidence={"role": role, "party": query.name, "strength": "strong" if strong else "possible",
-                  "list_version": list_version, **hit.as_dict()},
+        evidence={
+            "role": role,
+            "party": query.name,
+            "strength": "strong" if strong else "possible",
+            "list_version": list_version,
+            **hit.as_dict(),
+        },
         referral=policy.strong_referral if strong else policy.possible_referral,
         channel=policy.strong_channel if strong else policy.possible_channel,
     )
@@ -99,7 +117,13 @@ def _build(context: AssessorContext) -> ScreeningAssessor:
 
 
 # A strong hit holds or stops cargo on its own (ScreeningPolicy), so screening declares floors.
-SPEC = AssessorSpec(SCREENING, "Watch-list screening", _build, order=30, floors=True,
-                    settings=("SAFELANE_SCREENING_POSSIBLE", "SAFELANE_SCREENING_STRONG",
-                              "SAFELANE_SCREENING_REFERRAL"),
-                    evidence="findings/screening.html", present=evidence.present)
+SPEC = AssessorSpec(
+    SCREENING,
+    "Watch-list screening",
+    _build,
+    order=30,
+    floors=True,
+    settings=("SAFELANE_SCREENING_POSSIBLE", "SAFELANE_SCREENING_STRONG", "SAFELANE_SCREENING_REFERRAL"),
+    evidence="findings/screening.html",
+    present=evidence.present,
+)

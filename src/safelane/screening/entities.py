@@ -16,8 +16,22 @@ MATCHABLE = ("Person", "Company", "Organization", "LegalEntity", "Vessel", "Airp
 NAME_PROPS = ("name", "alias", "previousName")
 WEAK_PROPS = ("weakAlias",)
 # Identifier properties that decide a match on their own when both sides carry the same value.
-ID_PROPS = ("imoNumber", "registrationNumber", "idNumber", "taxNumber", "vatCode", "innCode", "ogrnCode",
-            "leiCode", "passportNumber", "mmsi", "swiftBic", "dunsCode", "okpoCode", "uscCode")
+ID_PROPS = (
+    "imoNumber",
+    "registrationNumber",
+    "idNumber",
+    "taxNumber",
+    "vatCode",
+    "innCode",
+    "ogrnCode",
+    "leiCode",
+    "passportNumber",
+    "mmsi",
+    "swiftBic",
+    "dunsCode",
+    "okpoCode",
+    "uscCode",
+)
 
 _slug_re = re.compile(r"[^a-z0-9]+")
 

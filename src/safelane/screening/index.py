@@ -26,8 +26,16 @@ COMMON_SHARE = 0.05  # keys carried by more names than this share are ignored if
 def entry_of(entity: EntityProxy, list_name: str) -> Entry:
     names = tuple((normalise(n), prop) for n, prop in ftm.names(entity) if n.strip())
     years = frozenset(int(y) for y in ftm.birth_years(entity) if y.isdigit())
-    return Entry(list_name, str(entity.id), entity.schema.name, entity.caption, names, ftm.identifiers(entity),
-                 frozenset(ftm.countries(entity)), years)
+    return Entry(
+        list_name,
+        str(entity.id),
+        entity.schema.name,
+        entity.caption,
+        names,
+        ftm.identifiers(entity),
+        frozenset(ftm.countries(entity)),
+        years,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +86,7 @@ class Screener:
             weight = self._weight[key]
             for name_id in self._postings[key]:
                 votes[name_id] += weight
-        best = sorted(votes.items(), key=lambda kv: -kv[1])[: CANDIDATES]
+        best = sorted(votes.items(), key=lambda kv: -kv[1])[:CANDIDATES]
         if best:  # names sharing only a sliver of the best candidate's evidence cannot win
             floor = best[0][1] * MIN_VOTE_SHARE
             best = [b for b in best if b[1] >= floor]
@@ -102,9 +110,13 @@ class Screener:
         indexes = self.candidates(form, query.identifiers)
         # A candidate entry is scored on the names that brought it in and on its main names: an entry found
         # through its Arabic-script name must still be compared on its Latin one.
-        hits = [h for h in (score_entry(query, form, self.entries[i], self._with_main(i, names))
-                            for i, names in indexes.items())
-                if h is not None and h.score >= threshold]
+        hits = [
+            h
+            for h in (
+                score_entry(query, form, self.entries[i], self._with_main(i, names)) for i, names in indexes.items()
+            )
+            if h is not None and h.score >= threshold
+        ]
         hits.sort(key=lambda h: (-h.score, -h.tiebreak, h.entity_id))
         hits = hits[:limit]
         with self._lock:

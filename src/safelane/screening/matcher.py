@@ -143,9 +143,17 @@ class Hit:
     tiebreak: float  # secondary signal that orders equal scores (closeness of the whole strings)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"list": self.list_name, "entry": self.entity_id, "schema": self.schema, "caption": self.caption,
-                "matched_name": self.matched_name, "alias": self.matched_property != "name",
-                "name_property": self.matched_property, "score": round(self.score, 3), "why": self.why}
+        return {
+            "list": self.list_name,
+            "entry": self.entity_id,
+            "schema": self.schema,
+            "caption": self.caption,
+            "matched_name": self.matched_name,
+            "alias": self.matched_property != "name",
+            "name_property": self.matched_property,
+            "score": round(self.score, 3),
+            "why": self.why,
+        }
 
 
 _PERSONLIKE = frozenset({"Person"})
@@ -204,5 +212,14 @@ def score_entry(query: Query, form: NameForm, entry: Entry, only: set[int] | Non
         elif not shared_ids:
             score -= BIRTH_PENALTY
             why["birth_year"] = "differs"
-    return Hit(entry.list_name, entry.entity_id, entry.schema, entry.caption, cand.original, prop,
-               max(0.0, score), why, tiebreak + agreeing)
+    return Hit(
+        entry.list_name,
+        entry.entity_id,
+        entry.schema,
+        entry.caption,
+        cand.original,
+        prop,
+        max(0.0, score),
+        why,
+        tiebreak + agreeing,
+    )

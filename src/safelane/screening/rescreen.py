@@ -34,8 +34,7 @@ def screener_from_store(db: Database) -> Screener:
 
 
 def _screener(conn: sa.Connection) -> Screener:
-    version = ",".join(f"{k.removeprefix('list:')}@{v}" for k, v in
-                       sorted(list_store.versions_in_force(conn).items()))
+    version = ",".join(f"{k.removeprefix('list:')}@{v}" for k, v in sorted(list_store.versions_in_force(conn).items()))
     items = [(name, from_dict(data)) for name, data in list_store.entries(conn)]
     return Screener.from_entities(items, version=version) if items else EMPTY
 
@@ -53,21 +52,35 @@ class RescreenReport:
     new_hits: list[dict[str, Any]]
 
     def as_dict(self) -> dict[str, Any]:
-        return {"consignments_rescreened": self.consignments, "new_hits": len(self.new_hits),
-                "hits": [{k: h[k] for k in ("consignment_id", "role", "list_name", "entity_id", "score")}
-                         for h in self.new_hits]}
+        return {
+            "consignments_rescreened": self.consignments,
+            "new_hits": len(self.new_hits),
+            "hits": [
+                {k: h[k] for k in ("consignment_id", "role", "list_name", "entity_id", "score")} for h in self.new_hits
+            ],
+        }
 
 
 def _assessed_entries(conn: sa.Connection, ids: list[str]) -> set[tuple[str, str]]:
     """(consignment id, list entry id) pairs the current assessments already raised."""
-    rows = conn.execute(sa.select(consignments.c.consignment_id, assessments.c.findings)
-                        .join(assessments, assessments.c.row_id == consignments.c.row_id)
-                        .where(consignments.c.consignment_id.in_(ids), consignments.c.current.is_(True)))
+    rows = conn.execute(
+        sa.select(consignments.c.consignment_id, assessments.c.findings)
+        .join(assessments, assessments.c.row_id == consignments.c.row_id)
+        .where(consignments.c.consignment_id.in_(ids), consignments.c.current.is_(True))
+    )
     return {(r.consignment_id, f.get("code")) for r in rows for f in r.findings if f.get("assessor") == SCREENING}
 
 
-def rescreen(db: Database, screener: Screener, changed: Iterable[tuple[str, str]], *, at: datetime,
-             policy: ScreeningPolicy | None = None, days: int = 30, actor: str = "safelane") -> RescreenReport:
+def rescreen(
+    db: Database,
+    screener: Screener,
+    changed: Iterable[tuple[str, str]],
+    *,
+    at: datetime,
+    policy: ScreeningPolicy | None = None,
+    days: int = 30,
+    actor: str = "safelane",
+) -> RescreenReport:
     """Screen open consignments against `screener` and record hits on the (list, entity id) pairs in `changed`."""
     policy = policy or ScreeningPolicy()
     wanted = set(changed)
@@ -85,10 +98,18 @@ def rescreen(db: Database, screener: Screener, changed: Iterable[tuple[str, str]
                     if (hit.list_name, hit.entity_id) not in wanted:
                         continue
                     finding = finding_for(role, query, hit, policy, screener.version)
-                    found.append({"consignment_id": lodgement.consignment_id,
-                                  "consignment_version": lodgement.version, "role": role,
-                                  "list_name": hit.list_name, "entity_id": hit.entity_id, "score": hit.score,
-                                  "detected_at": at, "finding": finding.as_dict()})
+                    found.append(
+                        {
+                            "consignment_id": lodgement.consignment_id,
+                            "consignment_version": lodgement.version,
+                            "role": role,
+                            "list_name": hit.list_name,
+                            "entity_id": hit.entity_id,
+                            "score": hit.score,
+                            "detected_at": at,
+                            "finding": finding.as_dict(),
+                        }
+                    )
         if not found:
             continue
         with db.write() as conn:
@@ -106,8 +127,19 @@ def rescreen(db: Database, screener: Screener, changed: Iterable[tuple[str, str]
                 row["list_version_id"] = versions.get(row["list_name"], "")
             list_store.add_hits(conn, new)
             for row in new:
-                add_audit(conn, at, actor, "screening.new_hit", row["consignment_id"],
-                          {"role": row["role"], "list": row["list_name"], "entry": row["entity_id"],
-                           "score": round(row["score"], 3), "explanation": row["finding"]["explanation"]})
+                add_audit(
+                    conn,
+                    at,
+                    actor,
+                    "screening.new_hit",
+                    row["consignment_id"],
+                    {
+                        "role": row["role"],
+                        "list": row["list_name"],
+                        "entry": row["entity_id"],
+                        "score": round(row["score"], 3),
+                        "explanation": row["finding"]["explanation"],
+                    },
+                )
         report.new_hits += new
     return report

@@ -23,8 +23,9 @@ def budget_size(rows: int, rate: float) -> int:
     return min(rows, max(1 if rows else 0, round(rows * rate / 100.0)))
 
 
-def pick(scores: Sequence[float] | np.ndarray, budget: int, *, explore: float = 0.0, strategy: str = "random",
-         seed: int = 0) -> np.ndarray:
+def pick(
+    scores: Sequence[float] | np.ndarray, budget: int, *, explore: float = 0.0, strategy: str = "random", seed: int = 0
+) -> np.ndarray:
     """Indices to inspect: the top (budget - explored) by score, then `explore` x budget by `strategy`.
 
     `scores` are probabilities (0..1) for the uncertainty strategy; any monotone score works otherwise.

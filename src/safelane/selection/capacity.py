@@ -35,8 +35,12 @@ from safelane.selection.policy import Policy
 KINDS = ("documentary", "nii", "physical", "referral")
 INSPECTIONS = ("documentary", "nii", "physical")  # kinds a channel consignment can be inspected by
 SELECTIONS = ("mandatory", "risk", "random", "exploration")
-NAMES = {"documentary": "documentary check", "nii": "non-intrusive inspection", "physical": "physical inspection",
-         "referral": "referral follow-up"}
+NAMES = {
+    "documentary": "documentary check",
+    "nii": "non-intrusive inspection",
+    "physical": "physical inspection",
+    "referral": "referral follow-up",
+}
 OFFICE = re.compile(r"\*|[A-Z0-9]{2,17}")
 MAX_CAPACITY = 1_000_000  # consignments per day and kind: beyond any office, and within every engine's integers
 
@@ -77,8 +81,11 @@ class OfficeSettings:
     def problems(self) -> list[Problem]:
         found = []
         if not isinstance(self.office, str) or not OFFICE.fullmatch(self.office):
-            found.append(Problem("office", "invalid_office",
-                                 "an office is '*' (the default) or 2 to 17 capital letters and digits"))
+            found.append(
+                Problem(
+                    "office", "invalid_office", "an office is '*' (the default) or 2 to 17 capital letters and digits"
+                )
+            )
         if not isinstance(self.capacity, Mapping):
             found.append(Problem("capacity", "invalid_capacity", "capacity maps a kind to consignments per day"))
         else:
@@ -86,14 +93,26 @@ class OfficeSettings:
                 if kind not in KINDS:
                     found.append(Problem(f"capacity.{kind}", "unknown_kind", f"kinds: {', '.join(KINDS)}"))
                 elif isinstance(limit, bool) or not isinstance(limit, int) or not 0 <= limit <= MAX_CAPACITY:
-                    found.append(Problem(f"capacity.{kind}", "invalid_capacity",
-                                         f"a capacity is a whole number of consignments per day up to "
-                                         f"{MAX_CAPACITY}, not {limit!r}"))
-        found += [p for p in (_rate_problem("random_rate", self.random_rate),
-                              _rate_problem("explore_rate", self.explore_rate)) if p]
+                    found.append(
+                        Problem(
+                            f"capacity.{kind}",
+                            "invalid_capacity",
+                            f"a capacity is a whole number of consignments per day up to {MAX_CAPACITY}, not {limit!r}",
+                        )
+                    )
+        found += [
+            p
+            for p in (_rate_problem("random_rate", self.random_rate), _rate_problem("explore_rate", self.explore_rate))
+            if p
+        ]
         if self.random_inspection not in INSPECTIONS:
-            found.append(Problem("random_inspection", "unknown_kind",
-                                 f"the random sample is inspected by one of {', '.join(INSPECTIONS)}"))
+            found.append(
+                Problem(
+                    "random_inspection",
+                    "unknown_kind",
+                    f"the random sample is inspected by one of {', '.join(INSPECTIONS)}",
+                )
+            )
         return found
 
     def limit(self, kind: str) -> int | None:
@@ -106,17 +125,23 @@ class OfficeSettings:
         return 0 if limit is None or kind not in INSPECTIONS else int(limit * self.explore_rate + 0.5)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"capacity": {k: self.capacity[k] for k in KINDS if k in self.capacity},
-                "random_rate": self.random_rate, "explore_rate": self.explore_rate,
-                "random_inspection": self.random_inspection}
+        return {
+            "capacity": {k: self.capacity[k] for k in KINDS if k in self.capacity},
+            "random_rate": self.random_rate,
+            "explore_rate": self.explore_rate,
+            "random_inspection": self.random_inspection,
+        }
 
     @classmethod
     def from_dict(cls, office: str, data: Any) -> "OfficeSettings":
         """Settings as a client sends them; a field left out takes its default, None in capacity is unlimited."""
         if not isinstance(data, Mapping):
             raise InvalidSettings([Problem("$", "invalid_settings", "settings are a JSON object")])
-        unknown = [Problem(key, "unknown_field", "unknown field") for key in data
-                   if key not in ("capacity", "random_rate", "explore_rate", "random_inspection")]
+        unknown = [
+            Problem(key, "unknown_field", "unknown field")
+            for key in data
+            if key not in ("capacity", "random_rate", "explore_rate", "random_inspection")
+        ]
         capacity = data.get("capacity") or {}
         if isinstance(capacity, Mapping):
             capacity = {k: v for k, v in capacity.items() if v is not None}
@@ -231,8 +256,9 @@ def _kinds_for(decision: Decision) -> tuple[str, ...]:
     return ("physical", "nii") if decision.inspection == "physical" else (decision.inspection,)
 
 
-def _released(decision: Decision, lodgement: Lodgement, assessment: Assessment, policy: Policy, reached: str
-              ) -> Decision:
+def _released(
+    decision: Decision, lodgement: Lodgement, assessment: Assessment, policy: Policy, reached: str
+) -> Decision:
     """Over capacity: the floor the findings set if it needs control (mandatory), else no control at all."""
     floor = floor_of(lodgement, assessment, policy)
     if floor is not None and inspection_of(floor):
@@ -253,9 +279,14 @@ def _inspected(kind: str) -> Channel:
     return Channel.YELLOW if kind == "documentary" else Channel.RED
 
 
-def allocate(items: Sequence[tuple[Lodgement, Assessment]], decisions: Sequence[Decision],
-             settings_for: Callable[[str | None], OfficeSettings], used: Usage, policy: Policy, key: bytes
-             ) -> list[Decision]:
+def allocate(
+    items: Sequence[tuple[Lodgement, Assessment]],
+    decisions: Sequence[Decision],
+    settings_for: Callable[[str | None], OfficeSettings],
+    used: Usage,
+    policy: Policy,
+    key: bytes,
+) -> list[Decision]:
     """The batch's final decisions under today's capacity; `used` is what earlier batches took today."""
     books = _Books(settings_for, used)
     out = list(decisions)
@@ -285,8 +316,10 @@ def allocate(items: Sequence[tuple[Lodgement, Assessment]], decisions: Sequence[
         settings = settings_for(offices[i])
         if settings.random_rate and draw(key, "random", lodgement.consignment_id) < settings.random_rate:
             kind = settings.random_inspection
-            basis = (f"random compliance sample ({settings.random_rate:.2%} of consignments at "
-                     f"{offices[i] or 'this office'}), whatever the risk; score {assessment.score:g}")
+            basis = (
+                f"random compliance sample ({settings.random_rate:.2%} of consignments at "
+                f"{offices[i] or 'this office'}), whatever the risk; score {assessment.score:g}"
+            )
             out[i] = Decision("channel", _inspected(kind), basis, (), "random", kind)
             books.used.add(offices[i], kind, "random")
             sampled.add(i)
@@ -301,8 +334,10 @@ def allocate(items: Sequence[tuple[Lodgement, Assessment]], decisions: Sequence[
         kind = next((k for k in ("physical", "nii", "documentary") if books.explore_room(offices[i], k) > 0), None)
         if kind is None:
             continue
-        basis = (f"exploration: the learned model is unsure ({p:.0%} chance of an irregularity), so an "
-                 f"inspection teaches it most; score {items[i][1].score:g}")
+        basis = (
+            f"exploration: the learned model is unsure ({p:.0%} chance of an irregularity), so an "
+            f"inspection teaches it most; score {items[i][1].score:g}"
+        )
         model = tuple(f for f in items[i][1].findings if f.assessor == MODEL)
         out[i] = Decision("channel", _inspected(kind), basis, model, "exploration", kind)
         books.used.add(offices[i], kind, "exploration")

@@ -44,8 +44,9 @@ def floor_of(lodgement: Lodgement, assessment: Assessment, policy: Policy) -> Re
     return max(floors, key=lambda o: o.severity, default=None)
 
 
-def floor_reasons(lodgement: Lodgement, assessment: Assessment, floor: Referral | Channel, policy: Policy
-                  ) -> tuple[Finding, ...]:
+def floor_reasons(
+    lodgement: Lodgement, assessment: Assessment, floor: Referral | Channel, policy: Policy
+) -> tuple[Finding, ...]:
     return tuple(f for f in assessment.findings if demands(f, lodgement.kind.answer, policy) == floor)
 
 
@@ -60,16 +61,25 @@ def _decide_one(lodgement: Lodgement, assessment: Assessment, policy: Policy) ->
         thresholds = [(policy.rfs_score, Referral.RFS), (policy.rfi_score, Referral.RFI)]
         least: Referral | Channel = Referral.ASSESSMENT_COMPLETE
     else:
-        thresholds = [(policy.red_score, Channel.RED), (policy.yellow_score, Channel.YELLOW),
-                      (policy.blue_score, Channel.BLUE)]
+        thresholds = [
+            (policy.red_score, Channel.RED),
+            (policy.yellow_score, Channel.YELLOW),
+            (policy.blue_score, Channel.BLUE),
+        ]
         least = Channel.GREEN
     by_score, threshold = _by_score(assessment.score, thresholds)
     floor = floor_of(lodgement, assessment, policy)
     if floor is not None and (by_score is None or floor.severity >= by_score.severity):
         reasons = floor_reasons(lodgement, assessment, floor, policy)
         inspection = inspection_of(floor)
-        return Decision(lodgement.kind.answer, floor, f"{floor.value} required by {named(reasons)}", reasons,
-                        "mandatory" if inspection else None, inspection)
+        return Decision(
+            lodgement.kind.answer,
+            floor,
+            f"{floor.value} required by {named(reasons)}",
+            reasons,
+            "mandatory" if inspection else None,
+            inspection,
+        )
     if by_score is not None:
         reasons = tuple(f for f in assessment.findings if f.score > 0)
         basis = f"score {assessment.score:g} reaches the {by_score.value} threshold {threshold:g}"

@@ -30,8 +30,14 @@ def _version() -> str:
 def create_app(system: StoredSystem) -> FastAPI:
     """One app per system; its metrics registry is its own, so apps built side by side do not clash."""
     logs.configure(system.settings.log_level)
-    app = FastAPI(title="safelane", version=_version(), description=DESCRIPTION,
-                  default_response_class=JsonResponse, docs_url=None, redoc_url=None)
+    app = FastAPI(
+        title="safelane",
+        version=_version(),
+        description=DESCRIPTION,
+        default_response_class=JsonResponse,
+        docs_url=None,
+        redoc_url=None,
+    )
     docs.install(app)
     app.state.system = system
     app.state.metrics = metrics = Metrics()
@@ -39,8 +45,7 @@ def create_app(system: StoredSystem) -> FastAPI:
     for module in (filings, decisions, consignments, cases, outcomes, offices, ops):
         app.include_router(module.router)
     # inside the workbench's middleware, whose receive runs in a task group that would wrap a 408 into a 500
-    app.add_middleware(Protection, hsts_seconds=system.settings.hsts_seconds,
-                       body_seconds=system.settings.body_seconds)
+    app.add_middleware(Protection, hsts_seconds=system.settings.hsts_seconds, body_seconds=system.settings.body_seconds)
     web.install(app)
     app.add_middleware(logs.RequestLog, routes=app.router.routes, on_done=metrics.request)
     return app

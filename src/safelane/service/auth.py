@@ -114,9 +114,17 @@ async def authenticate(
             address = request.client.host if request.client else "?"
             wait = unknown.retry_after(address)
             if wait is not None:
-                raise ApiError(429, [Problem("header.Authorization", "too_many_unknown_keys",
-                                             f"too many unknown API keys from this address; retry in {wait} s")],
-                               {"Retry-After": str(wait)})
+                raise ApiError(
+                    429,
+                    [
+                        Problem(
+                            "header.Authorization",
+                            "too_many_unknown_keys",
+                            f"too many unknown API keys from this address; retry in {wait} s",
+                        )
+                    ],
+                    {"Retry-After": str(wait)},
+                )
             row = await run_in_threadpool(_lookup, system, key)
             if row is None:
                 unknown.record(address)
@@ -125,12 +133,16 @@ async def authenticate(
                     cache.clear()
                 cache[key] = (time.monotonic() + KEY_TTL_SECONDS, row)
     if row is None:
-        what = (f"unknown API key for this server's database {database_shown(system.settings.database_url)}: a key "
+        what = (
+            (
+                f"unknown API key for this server's database {database_shown(system.settings.database_url)}: a key "
                 "made by `safelane users add` works only against the database it was written to (see "
-                "SAFELANE_DATABASE_URL)") if key else \
-            "an API key is required (Authorization: Bearer <key> or X-API-Key)"
-        raise ApiError(401, [Problem("header.Authorization", "unauthenticated", what)],
-                       {"WWW-Authenticate": "Bearer"})
+                "SAFELANE_DATABASE_URL)"
+            )
+            if key
+            else "an API key is required (Authorization: Bearer <key> or X-API-Key)"
+        )
+        raise ApiError(401, [Problem("header.Authorization", "unauthenticated", what)], {"WWW-Authenticate": "Bearer"})
     user = User(row["name"], row["role"], row["filer"], row["office"])
     request.state.actor = user.name  # for the request log
     if not user.is_officer and not user.filer:

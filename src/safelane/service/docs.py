@@ -22,11 +22,13 @@ def _protected(page: HTMLResponse) -> HTMLResponse:
     """Only this server's files and the page's own start-up script (by its hash) run; never framed.
     Swagger UI and ReDoc set inline styles and ReDoc searches in a blob: worker, so those are allowed."""
     html = bytes(page.body).decode()
-    scripts = " ".join(f"'sha256-{base64.b64encode(hashlib.sha256(s.encode()).digest()).decode()}'"
-                       for s in _INLINE.findall(html))
+    scripts = " ".join(
+        f"'sha256-{base64.b64encode(hashlib.sha256(s.encode()).digest()).decode()}'" for s in _INLINE.findall(html)
+    )
     page.headers["Content-Security-Policy"] = (
         f"default-src 'self'; script-src 'self' {scripts}; style-src 'self' 'unsafe-inline'; "
-        "img-src 'self' data:; worker-src 'self' blob:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+        "img-src 'self' data:; worker-src 'self' blob:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+    )
     page.headers["X-Frame-Options"] = "DENY"
     return page
 
@@ -37,13 +39,24 @@ def install(app: FastAPI) -> None:
 
     @app.get("/docs", include_in_schema=False)
     def swagger() -> HTMLResponse:
-        return _protected(get_swagger_ui_html(openapi_url=app.openapi_url or "/openapi.json", title=f"{app.title} API",
-                                   swagger_js_url=f"{ASSETS}/swagger-ui-bundle.js",
-                                   swagger_css_url=f"{ASSETS}/swagger-ui.css",
-                                   swagger_favicon_url=f"{ASSETS}/favicon.png"))
+        return _protected(
+            get_swagger_ui_html(
+                openapi_url=app.openapi_url or "/openapi.json",
+                title=f"{app.title} API",
+                swagger_js_url=f"{ASSETS}/swagger-ui-bundle.js",
+                swagger_css_url=f"{ASSETS}/swagger-ui.css",
+                swagger_favicon_url=f"{ASSETS}/favicon.png",
+            )
+        )
 
     @app.get("/redoc", include_in_schema=False)
     def redoc() -> HTMLResponse:
-        return _protected(get_redoc_html(openapi_url=app.openapi_url or "/openapi.json", title=f"{app.title} API",
-                              redoc_js_url=f"{ASSETS}/redoc.standalone.js", redoc_favicon_url=f"{ASSETS}/favicon.png",
-                              with_google_fonts=False))
+        return _protected(
+            get_redoc_html(
+                openapi_url=app.openapi_url or "/openapi.json",
+                title=f"{app.title} API",
+                redoc_js_url=f"{ASSETS}/redoc.standalone.js",
+                redoc_favicon_url=f"{ASSETS}/favicon.png",
+                with_google_fonts=False,
+            )
+        )

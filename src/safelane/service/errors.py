@@ -29,8 +29,9 @@ class ApiError(Exception):
         super().__init__(f"{status}: {'; '.join(p.message for p in self.problems)}")
 
 
-def problem_response(status: int, problems: Sequence[Problem], headers: Mapping[str, str] | None = None,
-                     **extra: Any) -> JSONResponse:
+def problem_response(
+    status: int, problems: Sequence[Problem], headers: Mapping[str, str] | None = None, **extra: Any
+) -> JSONResponse:
     return JSONResponse({"problems": [p.as_dict() for p in problems], **extra}, status, headers=headers)
 
 
@@ -70,14 +71,28 @@ async def _store_unavailable(request: Request, exc: Exception) -> Response:
     """The database refused, stalled or had no free connection: 503 with Retry-After and one log line
     (an outage is expected weather, not a defect: no traceback per request)."""
     first_line = str(getattr(exc, "orig", None) or exc).strip().splitlines()[:1]
-    log.warning("store_unavailable", extra={"fields": {"path": request.url.path, "error": type(exc).__name__,
-                                                       "reason": first_line[0] if first_line else ""}})
+    log.warning(
+        "store_unavailable",
+        extra={
+            "fields": {
+                "path": request.url.path,
+                "error": type(exc).__name__,
+                "reason": first_line[0] if first_line else "",
+            }
+        },
+    )
     headers = {"Retry-After": RETRY_AFTER}
     if "text/html" in request.headers.get("accept", "") and not request.url.path.startswith("/v1/"):
         from safelane.service.web.render import page  # the workbench's own error page (imported late: no cycle)
 
-        response = page(request, "error.html", None, status=503, title="Try again in a moment",
-                        message="The database is not answering. Nothing was changed; try again in a few seconds.")
+        response = page(
+            request,
+            "error.html",
+            None,
+            status=503,
+            title="Try again in a moment",
+            message="The database is not answering. Nothing was changed; try again in a few seconds.",
+        )
         response.headers.update(headers)
         return response
     return problem_response(503, [Problem("$", "unavailable", UNAVAILABLE)], headers)
@@ -91,12 +106,16 @@ async def _api_error(request: Request, exc: Exception) -> JSONResponse:
 def _not_json(request: Request, errors: Sequence[Mapping[str, Any]]) -> Problem | None:
     """A whole body refused as "not a dictionary" because it was not sent as JSON: say that instead."""
     content_type = request.headers.get("content-type", "")
-    whole_body = any(tuple(e.get("loc", ())) == ("body",) and e.get("type") in ("model_attributes_type", "dict_type")
-                     for e in errors)
+    whole_body = any(
+        tuple(e.get("loc", ())) == ("body",) and e.get("type") in ("model_attributes_type", "dict_type") for e in errors
+    )
     if not whole_body or "json" in content_type.split(";")[0]:
         return None
-    return Problem("$", "json_expected", "the body must be JSON sent with Content-Type: application/json "
-                                         f"(got {content_type or 'no content type'})")
+    return Problem(
+        "$",
+        "json_expected",
+        f"the body must be JSON sent with Content-Type: application/json (got {content_type or 'no content type'})",
+    )
 
 
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
@@ -109,8 +128,9 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     location = "path" if exc.status_code in (404, 405) else "$"
     message = exc.detail if isinstance(exc.detail, str) else status_code(exc.status_code)
-    return problem_response(exc.status_code, [Problem(location, status_code(exc.status_code), message)],
-                            dict(exc.headers or {}))
+    return problem_response(
+        exc.status_code, [Problem(location, status_code(exc.status_code), message)], dict(exc.headers or {})
+    )
 
 
 def install(app: FastAPI) -> None:

@@ -73,8 +73,7 @@ def route_template(routes: Sequence[BaseRoute], scope: Scope) -> str:
     matched = getattr(scope.get("route"), "path", None)
     if isinstance(matched, str):
         return matched
-    probe = {"type": "http", "path": scope["path"], "root_path": scope.get("root_path", ""),
-             "method": scope["method"]}
+    probe = {"type": "http", "path": scope["path"], "root_path": scope.get("root_path", ""), "method": scope["method"]}
     for route in routes:
         if route.matches(probe)[0] is Match.FULL:
             return getattr(route, "path", "unmatched")
@@ -116,8 +115,12 @@ class RequestLog:
         seconds = time.perf_counter() - started
         route = route_template(self.routes, scope)
         fields = {
-            "request_id": request_id, "method": scope["method"], "path": scope["path"], "route": route,
-            "status": status, "duration_ms": round(seconds * 1000, 2),
+            "request_id": request_id,
+            "method": scope["method"],
+            "path": scope["path"],
+            "route": route,
+            "status": status,
+            "duration_ms": round(seconds * 1000, 2),
             "actor": state.get("actor"),
         }
         if error is not None:

@@ -13,18 +13,30 @@ class Metrics:
     def __init__(self) -> None:
         self.registry = CollectorRegistry(auto_describe=True)
         self.filings = Counter(
-            "safelane_filings_received", "Filings received, by message format and what became of them",
-            ["format", "status"], registry=self.registry)
+            "safelane_filings_received",
+            "Filings received, by message format and what became of them",
+            ["format", "status"],
+            registry=self.registry,
+        )
         self.decisions = Counter(
-            "safelane_decisions", "Decisions made on newly accepted filing versions, by answer and outcome",
-            ["answer", "outcome"], registry=self.registry)
+            "safelane_decisions",
+            "Decisions made on newly accepted filing versions, by answer and outcome",
+            ["answer", "outcome"],
+            registry=self.registry,
+        )
         self.actions = Counter(
-            "safelane_decision_actions", "Lifecycle actions applied to decisions, by action and resulting outcome",
-            ["action", "outcome"], registry=self.registry)
+            "safelane_decision_actions",
+            "Lifecycle actions applied to decisions, by action and resulting outcome",
+            ["action", "outcome"],
+            registry=self.registry,
+        )
         self.requests = Histogram(
-            "safelane_http_request_duration_seconds", "HTTP request duration, by route template and status",
-            ["method", "route", "status"], registry=self.registry,
-            buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30))
+            "safelane_http_request_duration_seconds",
+            "HTTP request duration, by route template and status",
+            ["method", "route", "status"],
+            registry=self.registry,
+            buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
+        )
 
     def received(self, format: str, results: Iterable[FilingResult]) -> None:
         for result in results:

@@ -11,8 +11,15 @@ from safelane.store.schema import consignments, decision_events, decisions, fili
 
 def _select() -> sa.Select:
     return (
-        sa.select(decisions, consignments.c.filing_id, consignments.c.reference, consignments.c.version,
-                  consignments.c.mode, consignments.c.kind, filings.c.document_number)
+        sa.select(
+            decisions,
+            consignments.c.filing_id,
+            consignments.c.reference,
+            consignments.c.version,
+            consignments.c.mode,
+            consignments.c.kind,
+            filings.c.document_number,
+        )
         .join(consignments, consignments.c.row_id == decisions.c.row_id)
         .join(filings, filings.c.filing_id == consignments.c.filing_id)
     )
@@ -26,9 +33,18 @@ def get(conn: sa.Connection, decision_id: str, *, for_update: bool = False) -> d
     return dict(row) if row else None
 
 
-def search(conn: sa.Connection, *, filer: str | None = None, answer: str | None = None,
-           outcome: str | None = None, state: str | None = None, current_only: bool = True,
-           office: str | None = None, limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
+def search(
+    conn: sa.Connection,
+    *,
+    filer: str | None = None,
+    answer: str | None = None,
+    outcome: str | None = None,
+    state: str | None = None,
+    current_only: bool = True,
+    office: str | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> list[dict[str, Any]]:
     query = _select()
     if filer is not None:
         query = query.where(decisions.c.filer == filer)
@@ -49,24 +65,58 @@ def search(conn: sa.Connection, *, filer: str | None = None, answer: str | None 
 
 
 def events(conn: sa.Connection, decision_id: str) -> list[dict[str, Any]]:
-    rows = conn.execute(sa.select(decision_events).where(decision_events.c.decision_id == decision_id)
-                        .order_by(decision_events.c.at, decision_events.c.event_id))
+    rows = conn.execute(
+        sa.select(decision_events)
+        .where(decision_events.c.decision_id == decision_id)
+        .order_by(decision_events.c.at, decision_events.c.event_id)
+    )
     return [dict(r) for r in rows.mappings()]
 
 
-def record(conn: sa.Connection, row: dict[str, Any], *, at: datetime, actor: str, action: str, outcome: str,
-           state: str, note: str | None, data: dict[str, Any] | None) -> None:
-    conn.execute(decisions.update().where(decisions.c.decision_id == row["decision_id"])
-                 .values(outcome=outcome, state=state, updated_at=at))
-    conn.execute(decision_events.insert().values(
-        event_id=new_id("E"), decision_id=row["decision_id"], at=at, actor=actor, action=action,
-        from_outcome=row["outcome"], to_outcome=outcome, from_state=row["state"], to_state=state,
-        note=note, data=data))
+def record(
+    conn: sa.Connection,
+    row: dict[str, Any],
+    *,
+    at: datetime,
+    actor: str,
+    action: str,
+    outcome: str,
+    state: str,
+    note: str | None,
+    data: dict[str, Any] | None,
+) -> None:
+    conn.execute(
+        decisions.update()
+        .where(decisions.c.decision_id == row["decision_id"])
+        .values(outcome=outcome, state=state, updated_at=at)
+    )
+    conn.execute(
+        decision_events.insert().values(
+            event_id=new_id("E"),
+            decision_id=row["decision_id"],
+            at=at,
+            actor=actor,
+            action=action,
+            from_outcome=row["outcome"],
+            to_outcome=outcome,
+            from_state=row["state"],
+            to_state=state,
+            note=note,
+            data=data,
+        )
+    )
 
 
 def open_controls(conn: sa.Connection) -> list[dict[str, Any]]:
     """Current yellow and red channels not yet closed: consignments waiting for their inspection."""
-    query = (_select().where(decisions.c.current.is_(True), decisions.c.answer == "channel",
-                             decisions.c.outcome.in_(("yellow", "red")), decisions.c.state != "closed")
-             .order_by(decisions.c.consignment_id))
+    query = (
+        _select()
+        .where(
+            decisions.c.current.is_(True),
+            decisions.c.answer == "channel",
+            decisions.c.outcome.in_(("yellow", "red")),
+            decisions.c.state != "closed",
+        )
+        .order_by(decisions.c.consignment_id)
+    )
     return [dict(r) for r in conn.execute(query).mappings()]

@@ -83,8 +83,14 @@ def known_filings(conn: sa.Connection, keys: Iterable[tuple[str, str]]) -> dict[
     for filer, numbers in by_filer.items():
         for start in range(0, len(numbers), _CHUNK):
             rows = conn.execute(
-                sa.select(filings.c.filing_id, filings.c.document_number, filings.c.status,
-                          filings.c.current_version, filing_versions.c.version, filing_versions.c.content_hash)
+                sa.select(
+                    filings.c.filing_id,
+                    filings.c.document_number,
+                    filings.c.status,
+                    filings.c.current_version,
+                    filing_versions.c.version,
+                    filing_versions.c.content_hash,
+                )
                 .join(filing_versions, filing_versions.c.filing_id == filings.c.filing_id)
                 .where(filings.c.filer == filer, filings.c.document_number.in_(numbers[start : start + _CHUNK]))
             )
@@ -99,9 +105,12 @@ def amendment_targets(conn: sa.Connection, keys: Iterable[tuple[str, str]]) -> d
     """(filer, filing id or document number) -> the document number of that filer's filing."""
     found: dict[tuple[str, str], str] = {}
     for filer, reference in set(keys):
-        row = conn.execute(sa.select(filings.c.filing_id, filings.c.document_number).where(
-            filings.c.filer == filer,
-            sa.or_(filings.c.filing_id == reference, filings.c.document_number == reference))).first()
+        row = conn.execute(
+            sa.select(filings.c.filing_id, filings.c.document_number).where(
+                filings.c.filer == filer,
+                sa.or_(filings.c.filing_id == reference, filings.c.document_number == reference),
+            )
+        ).first()
         if row is not None:
             found[(filer, reference)] = row.document_number
     return found
@@ -124,16 +133,24 @@ def open_decisions(conn: sa.Connection, filing_ids: Sequence[str]) -> list[dict[
     return found
 
 
-def save(conn: sa.Connection, batch: Sequence[Accepted], superseded: Sequence[dict[str, Any]]
-         ) -> list[list[Saved]]:
+def save(conn: sa.Connection, batch: Sequence[Accepted], superseded: Sequence[dict[str, Any]]) -> list[list[Saved]]:
     """Write filings, versions, consignments, assessments, decisions and their events with bulk inserts;
     returns, per accepted version and consignment, the decision's id and state.
 
     `superseded` lists open decisions of earlier versions to close, with the event that closes them.
     """
     rows: dict[sa.Table, list[rows_of.Row]] = {
-        t: [] for t in (filings, filing_versions, consignments, assessments, decisions, decision_reasons,
-                        decision_events, audit_events)
+        t: []
+        for t in (
+            filings,
+            filing_versions,
+            consignments,
+            assessments,
+            decisions,
+            decision_reasons,
+            decision_events,
+            audit_events,
+        )
     }
     saved: list[list[Saved]] = []
     amended: list[str] = []
@@ -144,51 +161,102 @@ def save(conn: sa.Connection, batch: Sequence[Accepted], superseded: Sequence[di
             rows[filings].append(rows_of.filing_row(version.filing_id, filing, at))
         else:
             amended.append(version.filing_id)
-            conn.execute(filings.update().where(filings.c.filing_id == version.filing_id)
-                         .values(current_version=filing.version, updated_at=at))
+            conn.execute(
+                filings.update()
+                .where(filings.c.filing_id == version.filing_id)
+                .values(current_version=filing.version, updated_at=at)
+            )
         version_id = new_id("V")
         header = {k: v for k, v in version.document.items() if k != "consignments"}
-        rows[filing_versions].append(rows_of.version_row(version_id, version.filing_id, filing, header,
-                                                         version.content_hash, at, version.filed_at, version.raw))
+        rows[filing_versions].append(
+            rows_of.version_row(
+                version_id, version.filing_id, filing, header, version.content_hash, at, version.filed_at, version.raw
+            )
+        )
         saved.append([])
         for position, item in enumerate(accepted.items):
             row_id, assessment_id, decision_id = new_id("R"), new_id("A"), new_id("D")
             state = rows_of.initial_state(item.decision)
             saved[-1].append(Saved(decision_id, state))
             data = version.document["consignments"][position]
-            rows[consignments].append(rows_of.consignment_row(row_id, version_id, version.filing_id, position,
-                                                              item.lodgement, data))
-            rows[assessments].append(rows_of.assessment_row(assessment_id, row_id, item.assessment, item.findings,
-                                                            at))
-            rows[decisions].append(rows_of.decision_row(decision_id, row_id, assessment_id, item.lodgement,
-                                                        item.decision, item.assessment.score, state, at))
+            rows[consignments].append(
+                rows_of.consignment_row(row_id, version_id, version.filing_id, position, item.lodgement, data)
+            )
+            rows[assessments].append(rows_of.assessment_row(assessment_id, row_id, item.assessment, item.findings, at))
+            rows[decisions].append(
+                rows_of.decision_row(
+                    decision_id, row_id, assessment_id, item.lodgement, item.decision, item.assessment.score, state, at
+                )
+            )
             rows[decision_reasons] += rows_of.reason_rows(decision_id, item.decision)
-            rows[decision_events].append(rows_of.decision_event_row(
-                new_id("E"), decision_id, at, "safelane", "decided", None, item.decision.outcome.value, None, state,
-                item.decision.basis))
-        rows[audit_events].append(rows_of.audit_row(
-            new_id("U"), at, version.actor, "filing.accepted" if version.is_new else "filing.amended",
-            version.filing_id, {"document_number": filing.document_number, "version": filing.version,
-                                "message_type": filing.message_type, "consignments": len(accepted.items)}))
+            rows[decision_events].append(
+                rows_of.decision_event_row(
+                    new_id("E"),
+                    decision_id,
+                    at,
+                    "safelane",
+                    "decided",
+                    None,
+                    item.decision.outcome.value,
+                    None,
+                    state,
+                    item.decision.basis,
+                )
+            )
+        rows[audit_events].append(
+            rows_of.audit_row(
+                new_id("U"),
+                at,
+                version.actor,
+                "filing.accepted" if version.is_new else "filing.amended",
+                version.filing_id,
+                {
+                    "document_number": filing.document_number,
+                    "version": filing.version,
+                    "message_type": filing.message_type,
+                    "consignments": len(accepted.items),
+                },
+            )
+        )
     if amended:
         for start in range(0, len(amended), _CHUNK):
             chunk = amended[start : start + _CHUNK]
             conn.execute(consignments.update().where(consignments.c.filing_id.in_(chunk)).values(current=False))
-            conn.execute(decisions.update().where(decisions.c.row_id.in_(
-                sa.select(consignments.c.row_id).where(consignments.c.filing_id.in_(chunk)))).values(current=False))
+            conn.execute(
+                decisions.update()
+                .where(
+                    decisions.c.row_id.in_(sa.select(consignments.c.row_id).where(consignments.c.filing_id.in_(chunk)))
+                )
+                .values(current=False)
+            )
     for old in superseded:
-        conn.execute(decisions.update().where(decisions.c.decision_id == old["decision_id"])
-                     .values(state="closed", updated_at=old["at"]))
-        rows[decision_events].append(rows_of.decision_event_row(
-            new_id("E"), old["decision_id"], old["at"], old["actor"], old["action"], old["outcome"], old["outcome"],
-            old["state"], "closed", old["note"]))
+        conn.execute(
+            decisions.update()
+            .where(decisions.c.decision_id == old["decision_id"])
+            .values(state="closed", updated_at=old["at"])
+        )
+        rows[decision_events].append(
+            rows_of.decision_event_row(
+                new_id("E"),
+                old["decision_id"],
+                old["at"],
+                old["actor"],
+                old["action"],
+                old["outcome"],
+                old["outcome"],
+                old["state"],
+                "closed",
+                old["note"],
+            )
+        )
     for table, table_rows in rows.items():
         bulk.insert(conn, table, table_rows)
     return saved
 
 
-def results_of(conn: sa.Connection, filing_id: str, version: int, *, as_first_given: bool = True
-               ) -> list[ConsignmentResult]:
+def results_of(
+    conn: sa.Connection, filing_id: str, version: int, *, as_first_given: bool = True
+) -> list[ConsignmentResult]:
     """The stored answer to one filing version.
 
     A resubmission gets the answer as first given (idempotence: the same message, the same answer);
@@ -198,9 +266,17 @@ def results_of(conn: sa.Connection, filing_id: str, version: int, *, as_first_gi
     outcome = first.c.to_outcome if as_first_given else decisions.c.outcome
     state = first.c.to_state if as_first_given else decisions.c.state
     rows = conn.execute(
-        sa.select(consignments.c.consignment_id, consignments.c.reference, decisions.c.decision_id,
-                  decisions.c.answer, outcome.label("outcome"), state.label("state"), decisions.c.basis,
-                  assessments.c.score, assessments.c.findings)
+        sa.select(
+            consignments.c.consignment_id,
+            consignments.c.reference,
+            decisions.c.decision_id,
+            decisions.c.answer,
+            outcome.label("outcome"),
+            state.label("state"),
+            decisions.c.basis,
+            assessments.c.score,
+            assessments.c.findings,
+        )
         .join(decisions, decisions.c.row_id == consignments.c.row_id)
         .join(assessments, assessments.c.assessment_id == decisions.c.assessment_id)
         .join(first, sa.and_(first.c.decision_id == decisions.c.decision_id, first.c.action == "decided"))
@@ -208,14 +284,24 @@ def results_of(conn: sa.Connection, filing_id: str, version: int, *, as_first_gi
         .order_by(consignments.c.position)
     )
     return [
-        ConsignmentResult(r.consignment_id, r.reference, r.answer, r.outcome, r.score, r.basis,
-                          list(r.findings), r.decision_id, r.state)
+        ConsignmentResult(
+            r.consignment_id,
+            r.reference,
+            r.answer,
+            r.outcome,
+            r.score,
+            r.basis,
+            list(r.findings),
+            r.decision_id,
+            r.state,
+        )
         for r in rows
     ]
 
 
-def add_audit(conn: sa.Connection, at: datetime, actor: str, action: str, subject: str | None,
-              detail: dict[str, Any] | None) -> None:
+def add_audit(
+    conn: sa.Connection, at: datetime, actor: str, action: str, subject: str | None, detail: dict[str, Any] | None
+) -> None:
     conn.execute(audit_events.insert(), rows_of.audit_row(new_id("U"), at, actor, action, subject, detail))
 
 
@@ -224,8 +310,7 @@ def get_filing(conn: sa.Connection, filing_id: str) -> dict[str, Any] | None:
     return dict(row) if row else None
 
 
-def list_filings(conn: sa.Connection, *, filer: str | None, limit: int = 100, offset: int = 0
-                 ) -> list[dict[str, Any]]:
+def list_filings(conn: sa.Connection, *, filer: str | None, limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
     query = sa.select(filings).order_by(filings.c.updated_at.desc(), filings.c.filing_id.desc())
     if filer is not None:
         query = query.where(filings.c.filer == filer)
@@ -234,22 +319,33 @@ def list_filings(conn: sa.Connection, *, filer: str | None, limit: int = 100, of
 
 def message_type_of(conn: sa.Connection, filing_id: str, version: int) -> str:
     """The standard one version was filed in (it decides the standard of the answer)."""
-    return conn.execute(sa.select(filing_versions.c.message_type).where(
-        filing_versions.c.filing_id == filing_id, filing_versions.c.version == version)).scalar_one()
+    return conn.execute(
+        sa.select(filing_versions.c.message_type).where(
+            filing_versions.c.filing_id == filing_id, filing_versions.c.version == version
+        )
+    ).scalar_one()
 
 
 def versions_of(conn: sa.Connection, filing_id: str) -> list[dict[str, Any]]:
     """Every version as received: the header, its consignments as validated, and the raw message if kept."""
     rows = conn.execute(
-        sa.select(filing_versions.c.version, filing_versions.c.message_type, filing_versions.c.received_at,
-                  filing_versions.c.filed_at, filing_versions.c.content_hash, filing_versions.c.filing,
-                  filing_versions.c.raw)
-        .where(filing_versions.c.filing_id == filing_id).order_by(filing_versions.c.version)
+        sa.select(
+            filing_versions.c.version,
+            filing_versions.c.message_type,
+            filing_versions.c.received_at,
+            filing_versions.c.filed_at,
+            filing_versions.c.content_hash,
+            filing_versions.c.filing,
+            filing_versions.c.raw,
+        )
+        .where(filing_versions.c.filing_id == filing_id)
+        .order_by(filing_versions.c.version)
     )
     versions = [dict(r) for r in rows.mappings()]
     held = conn.execute(
         sa.select(consignments.c.version, consignments.c.consignment_id, consignments.c.data)
-        .where(consignments.c.filing_id == filing_id).order_by(consignments.c.version, consignments.c.position)
+        .where(consignments.c.filing_id == filing_id)
+        .order_by(consignments.c.version, consignments.c.position)
     )
     by_version: dict[int, list[dict[str, Any]]] = {}
     for row in held:
@@ -262,9 +358,17 @@ def versions_of(conn: sa.Connection, filing_id: str) -> list[dict[str, Any]]:
 def consignment_history(conn: sa.Connection, consignment_id: str) -> list[dict[str, Any]]:
     """Every version of one consignment with its assessment and decision."""
     rows = conn.execute(
-        sa.select(consignments, assessments.c.score, assessments.c.findings, assessments.c.versions,
-                  decisions.c.decision_id, decisions.c.answer, decisions.c.outcome, decisions.c.state,
-                  decisions.c.basis)
+        sa.select(
+            consignments,
+            assessments.c.score,
+            assessments.c.findings,
+            assessments.c.versions,
+            decisions.c.decision_id,
+            decisions.c.answer,
+            decisions.c.outcome,
+            decisions.c.state,
+            decisions.c.basis,
+        )
         .join(decisions, decisions.c.row_id == consignments.c.row_id)
         .join(assessments, assessments.c.assessment_id == decisions.c.assessment_id)
         .where(consignments.c.consignment_id == consignment_id)
@@ -278,19 +382,38 @@ def withdraw(conn: sa.Connection, filing_id: str, *, at: datetime, actor: str) -
     conn.execute(filings.update().where(filings.c.filing_id == filing_id).values(status="withdrawn", updated_at=at))
     open_rows = open_decisions(conn, [filing_id])
     for row in open_rows:
-        conn.execute(decisions.update().where(decisions.c.decision_id == row["decision_id"])
-                     .values(state="closed", updated_at=at))
+        conn.execute(
+            decisions.update()
+            .where(decisions.c.decision_id == row["decision_id"])
+            .values(state="closed", updated_at=at)
+        )
     if open_rows:
-        conn.execute(decision_events.insert(), [rows_of.decision_event_row(
-            new_id("E"), row["decision_id"], at, actor, "withdrawn", row["outcome"], row["outcome"], row["state"],
-            "closed", "the filer withdrew the filing") for row in open_rows])
+        conn.execute(
+            decision_events.insert(),
+            [
+                rows_of.decision_event_row(
+                    new_id("E"),
+                    row["decision_id"],
+                    at,
+                    actor,
+                    "withdrawn",
+                    row["outcome"],
+                    row["outcome"],
+                    row["state"],
+                    "closed",
+                    "the filer withdrew the filing",
+                )
+                for row in open_rows
+            ],
+        )
     add_audit(conn, at, actor, "filing.withdrawn", filing_id, {"closed_decisions": len(open_rows)})
     return len(open_rows)
 
 
 def _stored(query: sa.Select, *, since: datetime | None, until: datetime | None) -> sa.Select:
-    query = (query.join(filings, filings.c.filing_id == consignments.c.filing_id)
-             .where(consignments.c.current.is_(True), filings.c.status == "active"))
+    query = query.join(filings, filings.c.filing_id == consignments.c.filing_id).where(
+        consignments.c.current.is_(True), filings.c.status == "active"
+    )
     if since is not None:
         query = query.where(consignments.c.filed_at >= since)
     if until is not None:
@@ -298,16 +421,33 @@ def _stored(query: sa.Select, *, since: datetime | None, until: datetime | None)
     return query
 
 
-def stored_lodgements(conn: sa.Connection, *, since: datetime | None = None, until: datetime | None = None,
-                      modes: Iterable[str] = (), kinds: Iterable[str] = (), batch_size: int = 2000):
+def stored_lodgements(
+    conn: sa.Connection,
+    *,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    modes: Iterable[str] = (),
+    kinds: Iterable[str] = (),
+    batch_size: int = 2000,
+):
     """Current versions of stored consignments, oldest first, in batches (backtests, re-screening, training).
 
     `modes` and `kinds`, when given, leave out the others in the query: rebuilding a stored consignment is
     what a backtest spends its time on, so a profile for sea cargo should not rebuild the air waybills.
     """
-    query = _stored(sa.select(consignments.c.consignment_id, consignments.c.data, consignments.c.kind,
-                              consignments.c.filer, consignments.c.filed_at, consignments.c.version,
-                              filings.c.document_number), since=since, until=until).order_by(consignments.c.filed_at)
+    query = _stored(
+        sa.select(
+            consignments.c.consignment_id,
+            consignments.c.data,
+            consignments.c.kind,
+            consignments.c.filer,
+            consignments.c.filed_at,
+            consignments.c.version,
+            filings.c.document_number,
+        ),
+        since=since,
+        until=until,
+    ).order_by(consignments.c.filed_at)
     if modes := [str(m) for m in modes]:
         query = query.where(consignments.c.mode.in_(modes))
     if kinds := [str(k) for k in kinds]:
@@ -317,14 +457,22 @@ def stored_lodgements(conn: sa.Connection, *, since: datetime | None = None, unt
     result = conn.execute(query, execution_options={"yield_per": batch_size})
     for chunk in result.mappings().partitions(batch_size):
         yield [
-            Lodgement(r["consignment_id"], Consignment.model_validate(r["data"]), FilingKind(r["kind"]),
-                      r["filer"], r["filed_at"], r["document_number"], r["version"])
+            Lodgement(
+                r["consignment_id"],
+                Consignment.model_validate(r["data"]),
+                FilingKind(r["kind"]),
+                r["filer"],
+                r["filed_at"],
+                r["document_number"],
+                r["version"],
+            )
             for r in chunk
         ]
 
 
-def stored_per_day(conn: sa.Connection, *, since: datetime | None = None, until: datetime | None = None
-                   ) -> dict[date, int]:
+def stored_per_day(
+    conn: sa.Connection, *, since: datetime | None = None, until: datetime | None = None
+) -> dict[date, int]:
     """Current stored consignments per UTC filing day (grouped by the database): what a backtest's hits are a
     share of."""
     day = utc_period(conn, consignments.c.filed_at)
@@ -334,8 +482,9 @@ def stored_per_day(conn: sa.Connection, *, since: datetime | None = None, until:
 
 def newest_filed_at(conn: sa.Connection) -> datetime | None:
     """When the newest stored consignment was filed: the end of the window a backtest looks back over."""
-    newest = conn.execute(sa.select(sa.func.max(consignments.c.filed_at))
-                          .where(consignments.c.current.is_(True))).scalar()
+    newest = conn.execute(
+        sa.select(sa.func.max(consignments.c.filed_at)).where(consignments.c.current.is_(True))
+    ).scalar()
     if isinstance(newest, str):  # SQLite aggregate bypasses the column type
         newest = datetime.fromisoformat(newest)
     return newest.replace(tzinfo=UTC) if newest is not None and newest.tzinfo is None else newest

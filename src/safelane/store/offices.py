@@ -47,15 +47,22 @@ def set(conn: sa.Connection, settings: OfficeSettings, *, at: datetime, actor: s
         conn.execute(office_settings.insert().values(office=settings.office, **values))
     else:
         conn.execute(office_settings.update().where(office_settings.c.office == settings.office).values(**values))
-    add_audit(conn, at, actor, "office.settings_changed", settings.office,
-              {"before": before["settings"].as_dict() if before else None, "after": settings.as_dict()})
+    add_audit(
+        conn,
+        at,
+        actor,
+        "office.settings_changed",
+        settings.office,
+        {"before": before["settings"].as_dict() if before else None, "after": settings.as_dict()},
+    )
     return before
 
 
 def _marker(conn: sa.Connection) -> object:
     """The whole table (an office list: small), so any change, even at the same instant, is seen."""
-    rows = conn.execute(sa.select(office_settings.c.office, office_settings.c.settings)
-                        .order_by(office_settings.c.office))
+    rows = conn.execute(
+        sa.select(office_settings.c.office, office_settings.c.settings).order_by(office_settings.c.office)
+    )
     return tuple((r.office, orjson.dumps(r.settings, option=orjson.OPT_SORT_KEYS)) for r in rows)
 
 
@@ -76,10 +83,17 @@ def usage(conn: sa.Connection, at: datetime, office: str | None = None) -> Usage
     """Capacity used on the UTC day of `at`, per (office, kind, selection): current decisions that selected
     a consignment for control. One grouped query per batch (decided_at is indexed)."""
     start, end = day_of(at)
-    query = (sa.select(decisions.c.office, decisions.c.inspection, decisions.c.selection, sa.func.count())
-             .where(decisions.c.decided_at >= start, decisions.c.decided_at < end, decisions.c.current.is_(True),
-                    decisions.c.selection.is_not(None), decisions.c.inspection.is_not(None))
-             .group_by(decisions.c.office, decisions.c.inspection, decisions.c.selection))
+    query = (
+        sa.select(decisions.c.office, decisions.c.inspection, decisions.c.selection, sa.func.count())
+        .where(
+            decisions.c.decided_at >= start,
+            decisions.c.decided_at < end,
+            decisions.c.current.is_(True),
+            decisions.c.selection.is_not(None),
+            decisions.c.inspection.is_not(None),
+        )
+        .group_by(decisions.c.office, decisions.c.inspection, decisions.c.selection)
+    )
     if office is not None:
         query = query.where(decisions.c.office == office)
     return Usage({(r[0], r[1], r[2]): r[3] for r in conn.execute(query)})
@@ -102,16 +116,24 @@ def today(conn: sa.Connection, office: str, at: datetime) -> dict[str, dict[str,
     kinds = {}
     for kind in KINDS:
         limit, total = settings.limit(kind), used.total(office, kind)
-        kinds[kind] = {"capacity": limit, "used": total, "left": None if limit is None else max(limit - total, 0),
-                       "exploration_reserve": settings.reserve(kind),
-                       "by_selection": {s: used.of(office, kind, s) for s in SELECTIONS}}
+        kinds[kind] = {
+            "capacity": limit,
+            "used": total,
+            "left": None if limit is None else max(limit - total, 0),
+            "exploration_reserve": settings.reserve(kind),
+            "by_selection": {s: used.of(office, kind, s) for s in SELECTIONS},
+        }
     return kinds
 
 
 def changes(conn: sa.Connection, office: str | None = None, limit: int = 20) -> list[dict[str, Any]]:
     """The latest audited changes of office settings, newest first: who, when, before and after."""
-    query = (sa.select(audit_events).where(audit_events.c.action == "office.settings_changed")
-             .order_by(audit_events.c.at.desc(), audit_events.c.event_id.desc()).limit(limit))
+    query = (
+        sa.select(audit_events)
+        .where(audit_events.c.action == "office.settings_changed")
+        .order_by(audit_events.c.at.desc(), audit_events.c.event_id.desc())
+        .limit(limit)
+    )
     if office is not None:
         query = query.where(audit_events.c.subject == office)
     return [dict(r) for r in conn.execute(query).mappings()]

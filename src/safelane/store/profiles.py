@@ -13,25 +13,45 @@ from safelane.store.schema import profiles
 STATUSES = ("draft", "active", "inactive")
 
 
-def save(conn: sa.Connection, source: str, *, actor: str, at: datetime, origin: str = "<profile>",
-         activate: bool = False) -> tuple[Profile, str]:
+def save(
+    conn: sa.Connection, source: str, *, actor: str, at: datetime, origin: str = "<profile>", activate: bool = False
+) -> tuple[Profile, str]:
     """Store a profile version; the same id and version with other content is refused (write a new version).
 
     Returns the profile and what happened: created, unchanged (same text stored already).
     """
     profile = load_text(source, origin)
-    existing = conn.execute(sa.select(profiles.c.source, profiles.c.status).where(
-        profiles.c.profile_id == profile.id, profiles.c.version == profile.version)).first()
+    existing = conn.execute(
+        sa.select(profiles.c.source, profiles.c.status).where(
+            profiles.c.profile_id == profile.id, profiles.c.version == profile.version
+        )
+    ).first()
     if existing is not None:
         if existing.source.strip() != source.strip():
-            raise ProfileError([Problem(f"{origin} version", "version_exists",
-                                        f"{profile.id} v{profile.version} is stored with other content; "
-                                        "raise the version number")])
+            raise ProfileError(
+                [
+                    Problem(
+                        f"{origin} version",
+                        "version_exists",
+                        f"{profile.id} v{profile.version} is stored with other content; raise the version number",
+                    )
+                ]
+            )
         outcome = "unchanged"
     else:
-        conn.execute(profiles.insert().values(
-            profile_id=profile.id, version=profile.version, title=profile.title, owner=profile.owner,
-            source=source, status="draft", created_at=at, created_by=actor, changed_at=at))
+        conn.execute(
+            profiles.insert().values(
+                profile_id=profile.id,
+                version=profile.version,
+                title=profile.title,
+                owner=profile.owner,
+                source=source,
+                status="draft",
+                created_at=at,
+                created_by=actor,
+                changed_at=at,
+            )
+        )
         add_audit(conn, at, actor, "profile.created", f"{profile.id}@{profile.version}", None)
         outcome = "created"
     if activate:
@@ -43,20 +63,33 @@ def set_status(conn: sa.Connection, profile_id: str, version: int, status: str, 
     """Activating a version deactivates the other versions of the same profile."""
     if status not in STATUSES:
         raise ValueError(f"status must be one of {STATUSES}")
-    found = conn.execute(profiles.update().where(profiles.c.profile_id == profile_id, profiles.c.version == version)
-                         .values(status=status, changed_at=at))
+    found = conn.execute(
+        profiles.update()
+        .where(profiles.c.profile_id == profile_id, profiles.c.version == version)
+        .values(status=status, changed_at=at)
+    )
     if found.rowcount == 0:
         raise LookupError(f"no profile {profile_id} v{version}")
     if status == "active":
-        conn.execute(profiles.update().where(profiles.c.profile_id == profile_id, profiles.c.version != version,
-                                             profiles.c.status == "active").values(status="inactive", changed_at=at))
+        conn.execute(
+            profiles.update()
+            .where(profiles.c.profile_id == profile_id, profiles.c.version != version, profiles.c.status == "active")
+            .values(status="inactive", changed_at=at)
+        )
     add_audit(conn, at, actor, f"profile.{status}", f"{profile_id}@{version}", None)
 
 
 def listing(conn: sa.Connection) -> list[dict[str, Any]]:
-    rows = conn.execute(sa.select(profiles.c.profile_id, profiles.c.version, profiles.c.title, profiles.c.owner,
-                                  profiles.c.status, profiles.c.changed_at)
-                        .order_by(profiles.c.profile_id, profiles.c.version))
+    rows = conn.execute(
+        sa.select(
+            profiles.c.profile_id,
+            profiles.c.version,
+            profiles.c.title,
+            profiles.c.owner,
+            profiles.c.status,
+            profiles.c.changed_at,
+        ).order_by(profiles.c.profile_id, profiles.c.version)
+    )
     return [dict(r) for r in rows.mappings()]
 
 

@@ -17,8 +17,14 @@ T = TypeVar("T")
 
 
 class Refreshing(Generic[T]):
-    def __init__(self, db: Database, marker: Callable[[sa.Connection], object],
-                 load: Callable[[sa.Connection], T], initial: T, check_every: float = 1.0):
+    def __init__(
+        self,
+        db: Database,
+        marker: Callable[[sa.Connection], object],
+        load: Callable[[sa.Connection], T],
+        initial: T,
+        check_every: float = 1.0,
+    ):
         self.db = db
         self.check_every = check_every
         self._marker_of = marker

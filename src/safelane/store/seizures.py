@@ -10,26 +10,72 @@ from safelane.ids import new_id
 from safelane.store.schema import consignments, inspection_outcomes, seizures
 
 #: A seizure as lists and exports show it: the CEN fields with the consignment and the inspection behind them.
-COLUMNS = ("seizure_id", "recorded_at", "recorded_by", "consignment_id", "reference", "mode", "office", "method",
-           "commodity", "quantity", "unit", "concealment", "detection", "offence", "hs_code", "description",
-           "outcome_id")
+COLUMNS = (
+    "seizure_id",
+    "recorded_at",
+    "recorded_by",
+    "consignment_id",
+    "reference",
+    "mode",
+    "office",
+    "method",
+    "commodity",
+    "quantity",
+    "unit",
+    "concealment",
+    "detection",
+    "offence",
+    "hs_code",
+    "description",
+    "outcome_id",
+)
 
 
-def add(conn: sa.Connection, *, outcome_id: str, consignment_id: str, office: str | None, at: datetime, actor: str,
-        commodity: str, quantity: float, unit: str, concealment: str, detection: str, offence: str,
-        hs_code: str | None = None, description: str | None = None) -> str:
+def add(
+    conn: sa.Connection,
+    *,
+    outcome_id: str,
+    consignment_id: str,
+    office: str | None,
+    at: datetime,
+    actor: str,
+    commodity: str,
+    quantity: float,
+    unit: str,
+    concealment: str,
+    detection: str,
+    offence: str,
+    hs_code: str | None = None,
+    description: str | None = None,
+) -> str:
     seizure_id = new_id("S")
-    conn.execute(seizures.insert().values(
-        seizure_id=seizure_id, outcome_id=outcome_id, consignment_id=consignment_id, office=office,
-        commodity=commodity, hs_code=hs_code, quantity=quantity, unit=unit, concealment=concealment,
-        detection=detection, offence=offence, description=description, recorded_at=at, recorded_by=actor))
+    conn.execute(
+        seizures.insert().values(
+            seizure_id=seizure_id,
+            outcome_id=outcome_id,
+            consignment_id=consignment_id,
+            office=office,
+            commodity=commodity,
+            hs_code=hs_code,
+            quantity=quantity,
+            unit=unit,
+            concealment=concealment,
+            detection=detection,
+            offence=offence,
+            description=description,
+            recorded_at=at,
+            recorded_by=actor,
+        )
+    )
     return seizure_id
 
 
 def _select() -> sa.Select:
-    return (sa.select(seizures, consignments.c.reference, consignments.c.mode, inspection_outcomes.c.method)
-            .join(inspection_outcomes, inspection_outcomes.c.outcome_id == seizures.c.outcome_id)
-            .join(consignments, consignments.c.row_id == inspection_outcomes.c.row_id))
+    return (
+        sa.select(seizures, consignments.c.reference, consignments.c.mode, inspection_outcomes.c.method)
+        .join(inspection_outcomes, inspection_outcomes.c.outcome_id == seizures.c.outcome_id)
+        .join(consignments, consignments.c.row_id == inspection_outcomes.c.row_id)
+    )
 
 
 def days(first: date | None, last: date | None) -> tuple[datetime | None, datetime | None]:
@@ -39,9 +85,16 @@ def days(first: date | None, last: date | None) -> tuple[datetime | None, dateti
     return since, until
 
 
-def search(conn: sa.Connection, *, office: str | None = None, commodity: str | None = None,
-           since: datetime | None = None, until: datetime | None = None, limit: int = 500,
-           offset: int = 0) -> list[dict[str, Any]]:
+def search(
+    conn: sa.Connection,
+    *,
+    office: str | None = None,
+    commodity: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    limit: int = 500,
+    offset: int = 0,
+) -> list[dict[str, Any]]:
     """Seizures recorded in [since, until), newest first; `office` and `commodity` narrow to one each."""
     query = _select()
     if office is not None:
@@ -66,6 +119,7 @@ def of_outcomes(conn: sa.Connection, outcome_ids: Sequence[str]) -> dict[str, di
 
 def offices(conn: sa.Connection) -> list[str]:
     """Offices that have recorded a seizure, for the list's filter."""
-    rows = conn.execute(sa.select(seizures.c.office).where(seizures.c.office.is_not(None)).distinct()
-                        .order_by(seizures.c.office))
+    rows = conn.execute(
+        sa.select(seizures.c.office).where(seizures.c.office.is_not(None)).distinct().order_by(seizures.c.office)
+    )
     return [r[0] for r in rows]

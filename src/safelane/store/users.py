@@ -23,16 +23,34 @@ def _hash(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-def add(conn: sa.Connection, name: str, role: str, *, at: datetime, filer: str | None = None,
-        office: str | None = None, actor: str = "admin") -> str:
+def add(
+    conn: sa.Connection,
+    name: str,
+    role: str,
+    *,
+    at: datetime,
+    filer: str | None = None,
+    office: str | None = None,
+    actor: str = "admin",
+) -> str:
     """Create a user and return the API key (the only time it is readable)."""
     if role not in ROLES:
         raise ValueError(f"role must be one of {', '.join(ROLES)}")
     if role == "filer":
         filer = filer or name
     key = f"sl_{secrets.token_urlsafe(24)}"
-    conn.execute(users.insert().values(user_id=new_id("P"), name=name, role=role, filer=filer, office=office,
-                                       key_hash=_hash(key), active=True, created_at=at))
+    conn.execute(
+        users.insert().values(
+            user_id=new_id("P"),
+            name=name,
+            role=role,
+            filer=filer,
+            office=office,
+            key_hash=_hash(key),
+            active=True,
+            created_at=at,
+        )
+    )
     add_audit(conn, at, actor, "user.added", name, {"role": role, "filer": filer, "office": office})
     return key
 
@@ -44,8 +62,11 @@ def by_key(conn: sa.Connection, key: str) -> dict[str, Any] | None:
 
 
 def listing(conn: sa.Connection) -> list[dict[str, Any]]:
-    rows = conn.execute(sa.select(users.c.name, users.c.role, users.c.filer, users.c.office, users.c.active,
-                                  users.c.created_at).order_by(users.c.name))
+    rows = conn.execute(
+        sa.select(
+            users.c.name, users.c.role, users.c.filer, users.c.office, users.c.active, users.c.created_at
+        ).order_by(users.c.name)
+    )
     return [dict(r) for r in rows.mappings()]
 
 
@@ -61,8 +82,11 @@ def set_password(conn: sa.Connection, name: str, password: str, *, at: datetime,
     if len(password) < MIN_PASSWORD:
         raise ValueError(f"a password needs at least {MIN_PASSWORD} characters")
     salt = secrets.token_bytes(16)
-    done = conn.execute(users.update().where(users.c.name == name)
-                        .values(password_hash=f"scrypt${salt.hex()}${_scrypt(password, salt)}"))
+    done = conn.execute(
+        users.update()
+        .where(users.c.name == name)
+        .values(password_hash=f"scrypt${salt.hex()}${_scrypt(password, salt)}")
+    )
     if done.rowcount != 1:
         raise LookupError(name)
     add_audit(conn, at, actor, "user.password_set", name, None)
@@ -86,8 +110,9 @@ def by_name(conn: sa.Connection, name: str) -> dict[str, Any] | None:
 def failed_signins(conn: sa.Connection, name: str, address: str, *, since: datetime) -> tuple[int, int]:
     """Sign-ins refused for a wrong password since then: under this name from this address, and from this
     address under any name (the workbench locks after a few of either)."""
-    query = (sa.select(audit_events.c.subject, audit_events.c.detail)
-             .where(audit_events.c.action == "workbench.signin_refused", audit_events.c.at >= since))
+    query = sa.select(audit_events.c.subject, audit_events.c.detail).where(
+        audit_events.c.action == "workbench.signin_refused", audit_events.c.at >= since
+    )
     named = anywhere = 0
     for subject, detail in conn.execute(query):
         if (detail or {}).get("reason") == "credential" and detail.get("address") == address:

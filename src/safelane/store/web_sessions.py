@@ -24,18 +24,29 @@ def create(conn: sa.Connection, user_name: str, *, at: datetime) -> str:
     """A new session for this user; returns the token for the cookie (shown once)."""
     token = secrets.token_urlsafe(32)
     conn.execute(web_sessions.delete().where(web_sessions.c.expires_at < at))
-    conn.execute(web_sessions.insert().values(token_hash=_hash(token), user_name=user_name,
-                                              csrf=secrets.token_urlsafe(24), created_at=at, expires_at=at + SHIFT))
+    conn.execute(
+        web_sessions.insert().values(
+            token_hash=_hash(token),
+            user_name=user_name,
+            csrf=secrets.token_urlsafe(24),
+            created_at=at,
+            expires_at=at + SHIFT,
+        )
+    )
     return token
 
 
 def get(conn: sa.Connection, token: str, *, at: datetime) -> dict[str, Any] | None:
     """The signed-in user (name, role, filer, office) and the session's form token, if the session stands."""
-    row = conn.execute(
-        sa.select(users.c.name, users.c.role, users.c.filer, users.c.office, web_sessions.c.csrf)
-        .join(users, users.c.name == web_sessions.c.user_name)
-        .where(web_sessions.c.token_hash == _hash(token), web_sessions.c.expires_at > at, users.c.active.is_(True))
-    ).mappings().first()
+    row = (
+        conn.execute(
+            sa.select(users.c.name, users.c.role, users.c.filer, users.c.office, web_sessions.c.csrf)
+            .join(users, users.c.name == web_sessions.c.user_name)
+            .where(web_sessions.c.token_hash == _hash(token), web_sessions.c.expires_at > at, users.c.active.is_(True))
+        )
+        .mappings()
+        .first()
+    )
     return dict(row) if row else None
 
 

@@ -23,8 +23,9 @@ def _label_free(tmp_path) -> str:
 
 def test_train_to_file_and_score_a_label_free_copy(tmp_path):
     artefact = tmp_path / "model.bin"
-    result = runner.invoke(app, ["model", "train", "--data", TRAIN, "--mapping", "korea-customs", "--no-store",
-                                 "--out", str(artefact)])
+    result = runner.invoke(
+        app, ["model", "train", "--data", TRAIN, "--mapping", "korea-customs", "--no-store", "--out", str(artefact)]
+    )
     assert result.exit_code == 0, result.output
     trained = lines(result.stdout)[0]
     assert trained["window"] == {"from": "2020-01-01", "to": "2020-12-30"} and "5" in trained["validation"]["at"]
@@ -57,8 +58,12 @@ def test_registry_commands(tmp_path):
     db = ["--database", f"sqlite:///{tmp_path / 'db.sqlite'}"]
     first = lines(runner.invoke(app, ["model", "train", "--data", TRAIN, "--activate", *db]).stdout)[0]
     second = lines(runner.invoke(app, ["model", "train", "--data", TRAIN, "--seed", "1", *db]).stdout)[0]
-    assert (first["model"], first["status"], second["model"], second["status"]) == \
-        ("fraud:1", "active", "fraud:2", "candidate")
+    assert (first["model"], first["status"], second["model"], second["status"]) == (
+        "fraud:1",
+        "active",
+        "fraud:2",
+        "candidate",
+    )
     assert lines(runner.invoke(app, ["model", "activate", "2", *db]).stdout)[0]["status"] == "active"
     listed = lines(runner.invoke(app, ["model", "list", "--json", *db]).stdout)
     assert [(v["number"], v["status"]) for v in listed] == [(1, "retired"), (2, "active")]
@@ -71,8 +76,21 @@ def test_registry_commands(tmp_path):
 
 
 def test_simulate_reports_each_strategy():
-    result = runner.invoke(app, ["model", "simulate", "--history", TRAIN, "--stream", TEST,
-                                 "--strategies", "exploit,explore", "--budget", "20"])
+    result = runner.invoke(
+        app,
+        [
+            "model",
+            "simulate",
+            "--history",
+            TRAIN,
+            "--stream",
+            TEST,
+            "--strategies",
+            "exploit,explore",
+            "--budget",
+            "20",
+        ],
+    )
     assert result.exit_code == 0, result.output
     report = lines(result.stdout)[0]
     assert set(report["strategies"]) == {"exploit", "explore"}

@@ -14,8 +14,7 @@ def test_precision_recall_and_critical_recall_at_rates():
     critical = fraud.copy()
     critical[3] = 2
     result = evaluate(scores, fraud, critical=critical, revenue=np.full(100, 10.0), rates=(2, 5, 10))
-    assert result["at"]["2"] == {"k": 2, "precision": 1.0, "recall": 0.4, "critical_recall": 0.0,
-                                 "revenue_proxy": 0.4}
+    assert result["at"]["2"] == {"k": 2, "precision": 1.0, "recall": 0.4, "critical_recall": 0.0, "revenue_proxy": 0.4}
     assert result["at"]["5"]["precision"] == 0.8 and result["at"]["5"]["critical_recall"] == 1.0
     assert result["frauds"] == 5
 

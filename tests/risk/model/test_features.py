@@ -9,9 +9,23 @@ from safelane.risk.model.features import Encoder, History, build_matrix, feature
 def _rows():
     # importer A: inspected on days 1, 1, 2, 3 with outcomes 1, 0, 1, 1; importer B once
     spec = [("r1", 1, "A", 1), ("r2", 1, "A", 0), ("r3", 2, "A", 1), ("r4", 3, "A", 1), ("r5", 3, "B", 0)]
-    return from_records([{"id": i, "day": 18000 + d, "importer": imp, "hs": "690722", "origin": "CN", "mass": 10.0,
-                          "value": 100.0 * (k + 1), "tax_rate": 8.0, "fraud": y, "critical": y}
-                         for k, (i, d, imp, y) in enumerate(spec)])
+    return from_records(
+        [
+            {
+                "id": i,
+                "day": 18000 + d,
+                "importer": imp,
+                "hs": "690722",
+                "origin": "CN",
+                "mass": 10.0,
+                "value": 100.0 * (k + 1),
+                "tax_rate": 8.0,
+                "fraud": y,
+                "critical": y,
+            }
+            for k, (i, d, imp, y) in enumerate(spec)
+        ]
+    )
 
 
 def _column(table, history, name):
@@ -57,8 +71,9 @@ def test_scored_rows_see_history_not_each_other(train_table, test_table):
     # a history that also holds the test rows' outcomes changes nothing for a test row of the first day
     first = np.flatnonzero(test_table.days == test_table.days.min())
     with_test = History.build(concat([train_table, test_table]))
-    assert np.array_equal(build_matrix(unlabelled.take(first), with_test, encoder)[:, :7],
-                          together[first][:, :7], equal_nan=True)
+    assert np.array_equal(
+        build_matrix(unlabelled.take(first), with_test, encoder)[:, :7], together[first][:, :7], equal_nan=True
+    )
 
 
 def test_value_per_kg_against_the_usual():

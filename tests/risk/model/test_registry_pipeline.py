@@ -20,15 +20,17 @@ START = datetime(2026, 9, 1, 8, 0, tzinfo=UTC)
 
 def _consignment(i: int, bad: bool) -> dict:
     importer = f"Shady Imports {i % 3}" if bad else f"Honest Trading {i % 7}"
-    return sea_consignment(master_document=f"MB{i:05d}", consignee={"name": importer, "country": "NL"},
-                           goods__0__hs_code="640299" if bad else "080390",
-                           goods__0__origin_country="VN" if bad else "EC")
+    return sea_consignment(
+        master_document=f"MB{i:05d}",
+        consignee={"name": importer, "country": "NL"},
+        goods__0__hs_code="640299" if bad else "080390",
+        goods__0__origin_country="VN" if bad else "EC",
+    )
 
 
 def _submit(system, i: int, bad: bool):
     system.pipeline.clock = lambda: START + timedelta(days=i)
-    data = filing(_consignment(i, bad), document_number=f"DOC-{i}",
-                  filed_at=(START + timedelta(days=i)).isoformat())
+    data = filing(_consignment(i, bad), document_number=f"DOC-{i}", filed_at=(START + timedelta(days=i)).isoformat())
     [result] = system.pipeline.submit_message(orjson.dumps(data), filer="ACME", actor="test")
     return result
 
@@ -42,9 +44,14 @@ def history(system):
         rows = conn.execute(sa.select(consignments.c.row_id, consignments.c.reference)).all()
         for row_id, reference in rows:
             i = int(reference[2:])
-            model_store.record_outcome(conn, row_id, method="physical",
-                                       result=("seizure" if i == 0 else "irregularity") if i % 4 == 0
-                                       else "no_irregularity", actor="officer-1", at=START + timedelta(days=i, hours=5))
+            model_store.record_outcome(
+                conn,
+                row_id,
+                method="physical",
+                result=("seizure" if i == 0 else "irregularity") if i % 4 == 0 else "no_irregularity",
+                actor="officer-1",
+                at=START + timedelta(days=i, hours=5),
+            )
     return system
 
 
@@ -55,8 +62,7 @@ def test_outcomes_are_recorded_and_read(history):
     assert len(found) == 60 and {o["result"] for o in found} == {"no_irregularity", "irregularity", "seizure"}
     assert len(table) == 60 and int((table.fraud == 1).sum()) == 15 and int((table.critical == 2).sum()) == 1
     with history.db.write() as conn, pytest.raises(model_store.RegistryError):
-        model_store.record_outcome(conn, found[0]["row_id"], method="physical", result="maybe", actor="x",
-                                   at=START)
+        model_store.record_outcome(conn, found[0]["row_id"], method="physical", result="maybe", actor="x", at=START)
 
 
 def test_train_from_store_register_activate_and_score_in_the_pipeline(history, database_url, clock):
@@ -64,8 +70,14 @@ def test_train_from_store_register_activate_and_score_in_the_pipeline(history, d
         table = from_store(conn)
     model = train(table, seed=0, source="store")
     first = register(history.db, model, source="store", metrics={}, actor="test", at=START, activate=True)
-    second = register(history.db, train(table, seed=1, source="store"), source="store", metrics={}, actor="test",
-                      at=START + timedelta(hours=1))
+    second = register(
+        history.db,
+        train(table, seed=1, source="store"),
+        source="store",
+        metrics={},
+        actor="test",
+        at=START + timedelta(hours=1),
+    )
     with history.db.read() as conn:
         assert [v["status"] for v in model_store.list_versions(conn)] == ["active", "candidate"]
         assert "Model card: fraud" in model_store.find(conn, "fraud:1")["card"]
@@ -74,8 +86,7 @@ def test_train_from_store_register_activate_and_score_in_the_pipeline(history, d
     system.pipeline.clock = lambda: START + timedelta(days=70)
     shady = filing(_consignment(101, bad=True), document_number="NEW-1")
     honest = filing(_consignment(102, bad=False), document_number="NEW-2")
-    results = [system.pipeline.submit_message(orjson.dumps(f), filer="ACME", actor="test")[0]
-               for f in (shady, honest)]
+    results = [system.pipeline.submit_message(orjson.dumps(f), filer="ACME", actor="test")[0] for f in (shady, honest)]
     findings = [next(f for f in r.consignments[0].findings if f["assessor"] == "model") for r in results]
     assert findings[0]["evidence"]["model_version"] == first["version_id"]
     assert findings[0]["evidence"]["probability"] > findings[1]["evidence"]["probability"]
@@ -101,8 +112,15 @@ def test_without_an_active_model_nothing_changes_and_activation_needs_no_restart
     assert not [f for f in first.consignments[0].findings if f["assessor"] == "model"]
     with history.db.read() as conn:
         table = from_store(conn)
-    register(history.db, train(table, seed=0, source="store"), source="store", metrics={}, actor="test",
-             at=START, activate=True)
+    register(
+        history.db,
+        train(table, seed=0, source="store"),
+        source="store",
+        metrics={},
+        actor="test",
+        at=START,
+        activate=True,
+    )
     model_source = history.pipeline.engine.assessors[-1]._source
     model_source.refresh()  # a running server notices within a second; the test does not wait
     later = _submit(history, 62, bad=True)
@@ -122,8 +140,11 @@ def test_the_api_answers_with_the_models_finding_and_reasons(history, database_u
     with system.db.write() as conn:
         key = user_store.add(conn, "acme", "filer", at=START, filer="ACME", actor="test")
     with TestClient(create_app(system)) as client:
-        response = client.post("/v1/filings", headers={"Authorization": f"Bearer {key}"},
-                               content=orjson.dumps(filing(_consignment(201, bad=True), document_number="API-1")))
+        response = client.post(
+            "/v1/filings",
+            headers={"Authorization": f"Bearer {key}"},
+            content=orjson.dumps(filing(_consignment(201, bad=True), document_number="API-1")),
+        )
     assert response.status_code == 201, response.text
     findings = response.json()["filings"][0]["consignments"][0]["findings"]
     model = next(f for f in findings if f["assessor"] == "model")
@@ -143,13 +164,17 @@ def test_the_workbench_shows_the_models_contributions(history, database_url):
     register(history.db, train(table, seed=0), source="store", metrics={}, actor="test", at=START, activate=True)
     system = build(Settings(database_url=database_url))
     add_users(system, {"olga": ("officer", None, None)})
-    result = system.pipeline.submit_message(orjson.dumps(filing(_consignment(301, bad=True), document_number="W-1")),
-                                            filer="ACME", actor="test")[0]
+    result = system.pipeline.submit_message(
+        orjson.dumps(filing(_consignment(301, bad=True), document_number="W-1")), filer="ACME", actor="test"
+    )[0]
     with TestClient(create_app(system)) as client:
         sign_in(client, {"name": "olga", "password": PASSWORD})
         page = client.get(f"/consignments/{result.consignments[0].consignment_id}").text
     system.db.dispose()
     assert "What moved the model's estimate (fraud:1, probability 0.9" in page
-    contributions = page[page.index('class="consignment-contributions"'):page.index("</table>",
-                                                                                     page.index("consignment-contributions"))]
+    contributions = page[
+        page.index('class="consignment-contributions"') : page.index(
+            "</table>", page.index("consignment-contributions")
+        )
+    ]
     assert contributions.count("<tr><td>") >= 2  # one row per feature group that moved the estimate

@@ -23,8 +23,15 @@ def test_scores_are_calibrated_probabilities(trained, test_table):
 def test_shuffling_test_labels_leaves_scores_unchanged(trained, test_table):
     before = score(trained, test_table).probability
     rng = np.random.default_rng(1)
-    shuffled = Table(test_table.ids, test_table.days, test_table.cats, test_table.nums,
-                     rng.permutation(test_table.fraud), rng.permutation(test_table.critical), test_table.extra)
+    shuffled = Table(
+        test_table.ids,
+        test_table.days,
+        test_table.cats,
+        test_table.nums,
+        rng.permutation(test_table.fraud),
+        rng.permutation(test_table.critical),
+        test_table.extra,
+    )
     assert np.array_equal(before, score(trained, shuffled).probability)
     assert np.array_equal(before, score(trained, test_table.without_labels()).probability)
 

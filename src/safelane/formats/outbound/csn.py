@@ -24,8 +24,10 @@ def render(result: FilingResult, *, at: datetime) -> bytes:
     lines = ["CSN/1", _clean(result.document_number)]
     stamp = at.strftime("%d%b%y%H%M").upper()
     for problem in result.problems:
-        lines += [f"CSN/REJ/{stamp}", *(f"TXT/{t}" for t in textwrap.wrap(
-            _clean(f"{problem.location}: {problem.message}"), WIDTH))]
+        lines += [
+            f"CSN/REJ/{stamp}",
+            *(f"TXT/{t}" for t in textwrap.wrap(_clean(f"{problem.location}: {problem.message}"), WIDTH)),
+        ]
     for consignment in result.consignments:
         lines.append(f"HBS/{_clean(consignment.reference)}")
         lines.append(f"CSN/{consignment.outcome}/{stamp}")

@@ -44,8 +44,7 @@ def render(result: FilingResult, *, at: datetime) -> bytes:
         for finding in consignment.findings:
             body.append("FTX+AAO+++" + ":".join(escape(c) for c in _chunks(str(finding["explanation"]))))
     body.append(f"UNT+{len(body) + 1}+1")
-    segments = ["UNA:+.? ", f"UNB+UNOC:3+SAFELANE+FILER+{at:%y%m%d:%H%M}+{reference}", *body,
-                f"UNZ+1+{reference}"]
+    segments = ["UNA:+.? ", f"UNB+UNOC:3+SAFELANE+FILER+{at:%y%m%d:%H%M}+{reference}", *body, f"UNZ+1+{reference}"]
     return ("'\n".join(segments) + "'\n").encode("utf-8")
 
 
@@ -56,8 +55,9 @@ def read(data: bytes) -> list[dict[str, Any]]:
         number = next((s.element(2) for s in message.segments if s.tag == "BGM"), "")
         for segment in message.segments:
             if segment.tag == "RFF" and segment.element(1, 0) == "BM":
-                found.append({"document_number": number, "reference": segment.element(1, 1), "outcome": None,
-                              "basis": ""})
+                found.append(
+                    {"document_number": number, "reference": segment.element(1, 1), "outcome": None, "basis": ""}
+                )
             elif segment.tag == "GIS" and found and found[-1]["outcome"] is None:
                 found[-1]["outcome"] = segment.element(1).lower()
             elif segment.tag == "FTX" and segment.element(1) == "ACB" and found:

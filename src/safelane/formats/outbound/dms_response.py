@@ -72,12 +72,15 @@ def read(data: bytes) -> list[dict[str, Any]]:
     found = []
     for response in root.all("Response"):
         code = response.text("FunctionCode")
-        found.append({
-            "function_code": code, "meaning": MEANINGS.get(code or ""),
-            "reference": response.text("Declaration", "FunctionalReferenceID"),
-            "mrn": response.text("Declaration", "ID"),
-            "outcome": (response.text("AdditionalInformation", "StatementTypeCode") or "").lower() or None,
-            "basis": response.text("AdditionalInformation", "StatementDescription"),
-            "errors": [e.text("ValidationCode") for e in response.all("Error")],
-        })
+        found.append(
+            {
+                "function_code": code,
+                "meaning": MEANINGS.get(code or ""),
+                "reference": response.text("Declaration", "FunctionalReferenceID"),
+                "mrn": response.text("Declaration", "ID"),
+                "outcome": (response.text("AdditionalInformation", "StatementTypeCode") or "").lower() or None,
+                "basis": response.text("AdditionalInformation", "StatementDescription"),
+                "errors": [e.text("ValidationCode") for e in response.all("Error")],
+            }
+        )
     return found

@@ -18,7 +18,12 @@ from safelane.formats.xml_safety import parse_xml
 from safelane.results import FilingResult
 
 INTERVENTIONS = {
-    "DNL": "A001", "RFS": "A002", "RFI": "A003", "red": "A004", "yellow": "A005", "blue": "A006",
+    "DNL": "A001",
+    "RFS": "A002",
+    "RFI": "A003",
+    "red": "A004",
+    "yellow": "A005",
+    "blue": "A006",
 }
 _OUTCOME_OF = {code: outcome for outcome, code in INTERVENTIONS.items()}
 _CALM = {"green", "ASSESSMENT_COMPLETE"}
@@ -86,8 +91,15 @@ def read(data: bytes) -> list[dict[str, Any]]:
     for item in root.findall("GOOITEGDS"):
         intervention = interventions.get(text(item, "IteNumGDS7"))
         code = text(intervention, "CusIntCodCUSINT665") if intervention is not None else None
-        found.append({"message": name, "document_number": lrn, "mrn": mrn,
-                      "reference": text(item, "ComRefNumGIM1"), "outcome": _OUTCOME_OF.get(code or "", "green"),
-                      "intervention": code,
-                      "text": text(intervention, "CusIntTexCUSINT666") if intervention is not None else None})
+        found.append(
+            {
+                "message": name,
+                "document_number": lrn,
+                "mrn": mrn,
+                "reference": text(item, "ComRefNumGIM1"),
+                "outcome": _OUTCOME_OF.get(code or "", "green"),
+                "intervention": code,
+                "text": text(intervention, "CusIntTexCUSINT666") if intervention is not None else None,
+            }
+        )
     return found

@@ -15,6 +15,12 @@ def render(result: FilingResult, *, at: datetime) -> bytes:
 def read(data: bytes) -> list[dict[str, Any]]:
     """The (reference, outcome) of each consignment in a JSON answer."""
     answer = orjson.loads(data)
-    return [{"document_number": answer["document_number"], "reference": c["reference"],
-             "outcome": c.get("referral") or c.get("channel"), "basis": c["basis"]}
-            for c in answer["consignments"]]
+    return [
+        {
+            "document_number": answer["document_number"],
+            "reference": c["reference"],
+            "outcome": c.get("referral") or c.get("channel"),
+            "basis": c["basis"],
+        }
+        for c in answer["consignments"]
+    ]

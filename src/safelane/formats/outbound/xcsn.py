@@ -27,8 +27,7 @@ def _sub(parent: etree._Element, tag: str, text: str | None = None, ns: str = DA
 
 def render(result: FilingResult, *, at: datetime) -> bytes:
     # lxml takes None as the default namespace's prefix; lxml-stubs 0.5 type the map as str keys only
-    root = etree.Element(f"{{{ROOT}}}CustomsStatusNotification",
-                         nsmap={None: DATA, "ns2": ROOT})
+    root = etree.Element(f"{{{ROOT}}}CustomsStatusNotification", nsmap={None: DATA, "ns2": ROOT})
     header = _sub(root, "MessageHeaderDocument", ns=ROOT)
     _sub(header, "ID", f"{result.document_number}_v{result.version}_{at:%Y%m%d%H%M%S}")
     _sub(header, "Name", "Customs Status Notification")
@@ -63,6 +62,12 @@ def read(data: bytes) -> list[dict[str, Any]]:
     number = root.text("BusinessHeaderDocument", "ID")
     master = root.first("MasterConsignment")
     houses = list(master.all("IncludedHouseConsignment")) if master else []
-    return [{"document_number": number, "reference": h.text("ID"),
-             "outcome": h.text("AssociatedStatusConsignment", "StatusCode"),
-             "basis": h.text("AssociatedStatusConsignment", "Reason")} for h in houses]
+    return [
+        {
+            "document_number": number,
+            "reference": h.text("ID"),
+            "outcome": h.text("AssociatedStatusConsignment", "StatusCode"),
+            "basis": h.text("AssociatedStatusConsignment", "Reason"),
+        }
+        for h in houses
+    ]

@@ -37,12 +37,19 @@ def record(lodgement: Lodgement, extra: Sequence[str] = ()) -> dict[str, Any]:
     out: dict[str, Any] = {
         "id": lodgement.consignment_id,
         "day": (lodgement.filed_at.date().toordinal() - 719163),  # days since 1970-01-01
-        "importer": _party_key(c.consignee), "declarant": _party_key(c.declarant),
-        "seller": _party_key(c.consignor), "courier": _party_key(c.carrier), "office": c.office or "",
-        "hs": principal.hs_code or "", "origin": principal.origin_country or consignor_country or "",
-        "departure": c.itinerary.loading_country or consignor_country or "", "mode": c.mode.value,
+        "importer": _party_key(c.consignee),
+        "declarant": _party_key(c.declarant),
+        "seller": _party_key(c.consignor),
+        "courier": _party_key(c.carrier),
+        "office": c.office or "",
+        "hs": principal.hs_code or "",
+        "origin": principal.origin_country or consignor_country or "",
+        "departure": c.itinerary.loading_country or consignor_country or "",
+        "mode": c.mode.value,
         "mass": sum(m for m in masses if m) or None,
-        "value": sum(values) if values else None, "tax_rate": None, "tax_type": "",
+        "value": sum(values) if values else None,
+        "tax_rate": None,
+        "tax_type": "",
     }
     for name in extra:
         out[name] = ""
@@ -72,13 +79,25 @@ class ModelAssessor:
         findings = []
         for i, (probability, why) in enumerate(zip(scored.probability.tolist(), reasons, strict=True)):
             text = f"learned model {loaded.label}: {probability:.0%} chance of an irregularity ({sentences(why)})"
-            evidence = {"model_version": loaded.version_id, "model": loaded.label,
-                        "probability": round(float(probability), 4), "reasons": [r.as_dict() for r in why]}
+            evidence = {
+                "model_version": loaded.version_id,
+                "model": loaded.label,
+                "probability": round(float(probability), 4),
+                "reasons": [r.as_dict() for r in why],
+            }
             if scored.critical is not None:
                 evidence["critical_probability"] = round(float(scored.critical[i]), 4)
-            findings.append([Finding(MODEL, f"model:{loaded.label}",
-                                     round(100.0 * probability, 2) if probability >= self.report_from else 0.0,
-                                     text, evidence)])
+            findings.append(
+                [
+                    Finding(
+                        MODEL,
+                        f"model:{loaded.label}",
+                        round(100.0 * probability, 2) if probability >= self.report_from else 0.0,
+                        text,
+                        evidence,
+                    )
+                ]
+            )
         return findings
 
     def refresh(self) -> None:
@@ -98,4 +117,3 @@ def _build(context: AssessorContext) -> ModelAssessor | None:
 
 # No floors: the model ranks consignments by probability; what it may select is capacity's call.
 SPEC = AssessorSpec(MODEL, "Learned model", _build, order=40, evidence="findings/model.html")
-

@@ -48,6 +48,13 @@ def reliability(probability: np.ndarray, outcome: np.ndarray, bins: int = 10) ->
     for i in range(bins):
         mask = which == i
         if mask.any():
-            table.append({"from": float(edges[i]), "to": float(edges[i + 1]), "rows": int(mask.sum()),
-                          "predicted": float(probability[mask].mean()), "observed": float(outcome[mask].mean())})
+            table.append(
+                {
+                    "from": float(edges[i]),
+                    "to": float(edges[i + 1]),
+                    "rows": int(mask.sum()),
+                    "predicted": float(probability[mask].mean()),
+                    "observed": float(outcome[mask].mean()),
+                }
+            )
     return table

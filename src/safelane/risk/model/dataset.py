@@ -35,10 +35,15 @@ class Table:
         return self.fraud >= 0
 
     def take(self, index: np.ndarray) -> "Table":
-        return replace(self, ids=self.ids[index], days=self.days[index],
-                       cats={k: v[index] for k, v in self.cats.items()},
-                       nums={k: v[index] for k, v in self.nums.items()},
-                       fraud=self.fraud[index], critical=self.critical[index])
+        return replace(
+            self,
+            ids=self.ids[index],
+            days=self.days[index],
+            cats={k: v[index] for k, v in self.cats.items()},
+            nums={k: v[index] for k, v in self.nums.items()},
+            fraud=self.fraud[index],
+            critical=self.critical[index],
+        )
 
     def without_labels(self) -> "Table":
         return replace(self, fraud=np.full(len(self), UNKNOWN, np.int8), critical=np.full(len(self), UNKNOWN, np.int8))
@@ -128,8 +133,9 @@ def read_csv(path: str | Path, mapping: ColumnMapping, *, labels: bool = True) -
         rows = list(reader)
     n = len(rows)
     ids = np.array([r[id_col] for r in rows], dtype=object)
-    days = np.fromiter((_day(r[date_col], mapping.date_format, f"{path}:{i + 2}") for i, r in enumerate(rows)),
-                       np.int64, n)
+    days = np.fromiter(
+        (_day(r[date_col], mapping.date_format, f"{path}:{i + 2}") for i, r in enumerate(rows)), np.int64, n
+    )
     cats: dict[str, np.ndarray] = {}
     for name in CATEGORICAL_FIELDS:
         col = cat_cols.get(name)
@@ -141,8 +147,12 @@ def read_csv(path: str | Path, mapping: ColumnMapping, *, labels: bool = True) -
             cats[name] = np.array([r[col].strip() for r in rows], dtype=object)
     for name, col in extra_cols.items():
         cats[name] = np.array([r[col].strip() for r in rows], dtype=object)
-    nums = {name: np.fromiter((_float(r[col]) for r in rows), np.float64, n) if (col := num_cols.get(name)) is not None
-            else np.full(n, np.nan) for name in NUMERIC_FIELDS}
+    nums = {
+        name: np.fromiter((_float(r[col]) for r in rows), np.float64, n)
+        if (col := num_cols.get(name)) is not None
+        else np.full(n, np.nan)
+        for name in NUMERIC_FIELDS
+    }
     fraud = np.full(n, UNKNOWN, np.int8)
     critical = np.full(n, UNKNOWN, np.int8)
     if (col := label_cols.get("fraud")) is not None:
@@ -157,18 +167,28 @@ def read_csv(path: str | Path, mapping: ColumnMapping, *, labels: bool = True) -
 def from_records(records: Iterable[dict], *, extra: tuple[str, ...] = ()) -> Table:
     """Build a table from dicts with safelane's field names (plus 'id', 'day', 'fraud', 'critical')."""
     records = list(records)
-    cats = {name: np.array([str(r.get(name) or "") for r in records], dtype=object)
-            for name in (*CATEGORICAL_FIELDS, *extra)}
+    cats = {
+        name: np.array([str(r.get(name) or "") for r in records], dtype=object)
+        for name in (*CATEGORICAL_FIELDS, *extra)
+    }
     cats["hs"] = np.array([normalise_hs(h) for h in cats["hs"]], dtype=object)
-    nums = {name: np.array([np.nan if r.get(name) is None else float(r[name]) for r in records], np.float64)
-            for name in NUMERIC_FIELDS}
+    nums = {
+        name: np.array([np.nan if r.get(name) is None else float(r[name]) for r in records], np.float64)
+        for name in NUMERIC_FIELDS
+    }
 
     def labels(key: str) -> np.ndarray:
         return np.array([UNKNOWN if r.get(key) is None else int(r[key]) for r in records], np.int8)
 
-    return Table(np.array([str(r["id"]) for r in records], dtype=object),
-                 np.array([int(r["day"]) for r in records], np.int64), cats, nums, labels("fraud"),
-                 labels("critical"), extra)
+    return Table(
+        np.array([str(r["id"]) for r in records], dtype=object),
+        np.array([int(r["day"]) for r in records], np.int64),
+        cats,
+        nums,
+        labels("fraud"),
+        labels("critical"),
+        extra,
+    )
 
 
 #: Inspection results in the store, as labels: (fraud, critical).

@@ -36,19 +36,24 @@ def report(model: TrainedModel, recent: Table) -> dict:
     value = psi(expected, actual)
     labelled = outcome >= 0
     out: dict = {
-        "rows": len(recent), "from": str(np.datetime64(int(recent.days.min()), "D")) if len(recent) else None,
+        "rows": len(recent),
+        "from": str(np.datetime64(int(recent.days.min()), "D")) if len(recent) else None,
         "to": str(np.datetime64(int(recent.days.max()), "D")) if len(recent) else None,
         "training_window": model.info.get("training_window"),
         "validation_window": model.info.get("validation_window"),
         "psi": round(value, 4),
         "verdict": "stable" if value < 0.1 else "moderate shift" if value < 0.25 else "major shift",
         "share_per_reference_decile": [round(float(x), 4) for x in actual],
-        "mean_score": {"recent": round(float(probability.mean()), 4) if len(probability) else None,
-                       "reference": round(reference["mean_score"], 4)},
+        "mean_score": {
+            "recent": round(float(probability.mean()), 4) if len(probability) else None,
+            "reference": round(reference["mean_score"], 4),
+        },
         "labelled_rows": int(labelled.sum()),
     }
     if labelled.any():
-        out["hit_rate"] = {"realised": round(float((outcome[labelled] == 1).mean()), 4),
-                           "predicted": round(float(probability[labelled].mean()), 4),
-                           "reference": round(reference["hit_rate"], 4)}
+        out["hit_rate"] = {
+            "realised": round(float((outcome[labelled] == 1).mean()), 4),
+            "predicted": round(float(probability[labelled].mean()), 4),
+            "reference": round(reference["hit_rate"], 4),
+        }
     return out

@@ -38,21 +38,35 @@ def auc(scores: np.ndarray, outcome: np.ndarray) -> float:
     return float((ranks[y].sum() - positives * (positives + 1) / 2.0) / (positives * negatives))
 
 
-def evaluate(scores: np.ndarray, fraud: np.ndarray, *, critical: np.ndarray | None = None,
-             revenue: np.ndarray | None = None, rates: Sequence[float] = DEFAULT_RATES) -> dict:
+def evaluate(
+    scores: np.ndarray,
+    fraud: np.ndarray,
+    *,
+    critical: np.ndarray | None = None,
+    revenue: np.ndarray | None = None,
+    rates: Sequence[float] = DEFAULT_RATES,
+) -> dict:
     """Precision@k %, recall@k %, critical recall@k %, revenue proxy@k % and AUC over labelled rows."""
     scores = np.asarray(scores, np.float64)
     fraud = np.asarray(fraud)
     known = fraud >= 0
     scores, y = scores[known], fraud[known] > 0
-    out: dict = {"rows": len(y), "frauds": int(y.sum()), "fraud_rate": float(y.mean()) if len(y) else None,
-                 "auc": auc(scores, y), "at": {}}
+    out: dict = {
+        "rows": len(y),
+        "frauds": int(y.sum()),
+        "fraud_rate": float(y.mean()) if len(y) else None,
+        "auc": auc(scores, y),
+        "at": {},
+    }
     crit = None if critical is None else np.asarray(critical)[known] == 2
     money = None if revenue is None else np.nan_to_num(np.asarray(revenue, np.float64)[known]) * y
     for rate in rates:
         picked = top_k(scores, rate)
-        row = {"k": len(picked), "precision": float(y[picked].mean()),
-               "recall": float(y[picked].sum() / max(1, y.sum()))}
+        row = {
+            "k": len(picked),
+            "precision": float(y[picked].mean()),
+            "recall": float(y[picked].sum() / max(1, y.sum())),
+        }
         if crit is not None:
             row["critical_recall"] = float(crit[picked].sum() / max(1, crit.sum()))
         if money is not None:

@@ -18,12 +18,28 @@ from safelane.risk.model.dataset import Table
 from safelane.risk.model.features import _FRAUD, _N_LAB, PRICE_KEYS, TRACK_KEYS, derived, key_name, log_unit_price
 from safelane.risk.model.train import TrainedModel
 
-LABELS = {"importer": "importer", "declarant": "declarant", "seller": "seller", "courier": "courier", "hs": "HS",
-          "hs4": "HS heading", "hs2": "HS chapter", "office": "office", "origin": "origin",
-          "departure": "departure country", "tax_type": "tax type", "tax_rate_code": "tax rate", "mode": "mode"}
+LABELS = {
+    "importer": "importer",
+    "declarant": "declarant",
+    "seller": "seller",
+    "courier": "courier",
+    "hs": "HS",
+    "hs4": "HS heading",
+    "hs2": "HS chapter",
+    "office": "office",
+    "origin": "origin",
+    "departure": "departure country",
+    "tax_type": "tax type",
+    "tax_rate_code": "tax rate",
+    "mode": "mode",
+}
 #: Track records of the tariff line at growing detail; explained together, by the most detailed one on record.
-TARIFF_LINE_KEYS = ("hs+origin+departure+tax_type+tax_rate_code", "hs+origin+departure+tax_type",
-                    "hs+origin+departure", "hs+origin")
+TARIFF_LINE_KEYS = (
+    "hs+origin+departure+tax_type+tax_rate_code",
+    "hs+origin+departure+tax_type",
+    "hs+origin+departure",
+    "hs+origin",
+)
 
 
 @dataclass(frozen=True)
@@ -89,8 +105,7 @@ def attribution(model: TrainedModel) -> Attribution:
     return cached
 
 
-def explain(model: TrainedModel, table: Table, matrix: np.ndarray | None = None, *, top: int = 3
-            ) -> list[list[Reason]]:
+def explain(model: TrainedModel, table: Table, matrix: np.ndarray | None = None, *, top: int = 3) -> list[list[Reason]]:
     """The `top` groups that raise each row's score most, as sentences. Rows with none get an empty list."""
     if not len(table):
         return []

@@ -31,9 +31,22 @@ SMOOTHING = 5.0
 TARIFF_LINE = ("hs", "origin", "departure", "tax_type", "tax_rate_code")
 #: Track-record keys: a field, or a combination of fields. `hs4`, `hs2` and `tax_rate_code` derive from others.
 TRACK_KEYS: tuple[tuple[str, ...], ...] = (
-    ("importer",), ("declarant",), ("seller",), ("courier",), ("hs",), ("hs4",), ("office",), ("origin",),
-    ("departure",), ("tax_type",), ("importer", "hs"), ("declarant", "importer"),
-    ("hs", "origin"), ("hs", "origin", "departure"), ("hs", "origin", "departure", "tax_type"), TARIFF_LINE,
+    ("importer",),
+    ("declarant",),
+    ("seller",),
+    ("courier",),
+    ("hs",),
+    ("hs4",),
+    ("office",),
+    ("origin",),
+    ("departure",),
+    ("tax_type",),
+    ("importer", "hs"),
+    ("declarant", "importer"),
+    ("hs", "origin"),
+    ("hs", "origin", "departure"),
+    ("hs", "origin", "departure", "tax_type"),
+    TARIFF_LINE,
 )
 #: Keys whose usual value per kg is computed (log scale mean and spread).
 PRICE_KEYS: tuple[tuple[str, ...], ...] = (("hs",), ("hs", "origin"))
@@ -145,14 +158,25 @@ class History:
             stats[key_name(key)] = _aggregate(raw, table.days, values)
             stats[key_name(key)].dense = dense
         days = table.days
-        return cls(vocabs, stats, int(days.min()) if len(days) else 0, int(days.max()) if len(days) else 0,
-                   len(table), int(labelled.sum()))
+        return cls(
+            vocabs,
+            stats,
+            int(days.min()) if len(days) else 0,
+            int(days.max()) if len(days) else 0,
+            len(table),
+            int(labelled.sum()),
+        )
 
     def field_codes(self, table: Table) -> dict[str, np.ndarray]:
         return {f: _codes(derived(table, f), vocab) for f, vocab in self.vocabs.items()}
 
-    def lookup(self, table: Table, key: tuple[str, ...] | None, codes: dict[str, np.ndarray] | None = None,
-               columns: tuple[int, ...] = tuple(range(7))) -> np.ndarray:
+    def lookup(
+        self,
+        table: Table,
+        key: tuple[str, ...] | None,
+        codes: dict[str, np.ndarray] | None = None,
+        columns: tuple[int, ...] = tuple(range(7)),
+    ) -> np.ndarray:
         """(rows, columns) sums over history rows with the same key, dated strictly before each row.
 
         The result has all 7 statistics as columns unless `columns` picks some."""
@@ -227,8 +251,15 @@ class Encoder:
 
 def feature_names(encoder: Encoder) -> list[str]:
     names = [f"declared:{c}" for c in encoder.categories]
-    names += ["declared:log_mass", "declared:log_value", "declared:tax_rate", "declared:log_value_per_kg",
-              "declared:log_duty", "declared:no_seller", "history:overall_rate"]
+    names += [
+        "declared:log_mass",
+        "declared:log_value",
+        "declared:tax_rate",
+        "declared:log_value_per_kg",
+        "declared:log_duty",
+        "declared:no_seller",
+        "history:overall_rate",
+    ]
     for key in TRACK_KEYS:
         k = key_name(key)
         names += [f"track:{k}:inspections", f"track:{k}:rate"]
@@ -252,9 +283,14 @@ def build_matrix(table: Table, history: History, encoder: Encoder) -> np.ndarray
     mass, value, rate = table.nums["mass"], table.nums["value"], table.nums["tax_rate"]
     lup = log_unit_price(table)
     with np.errstate(divide="ignore", invalid="ignore"):
-        columns += [np.log1p(np.where(mass >= 0, mass, np.nan)), np.log1p(np.where(value >= 0, value, np.nan)), rate,
-                    lup, np.log1p(np.where(value * rate >= 0, value * rate / 100.0, np.nan)),
-                    (table.cats["seller"] == "").astype(np.float32)]
+        columns += [
+            np.log1p(np.where(mass >= 0, mass, np.nan)),
+            np.log1p(np.where(value >= 0, value, np.nan)),
+            rate,
+            lup,
+            np.log1p(np.where(value * rate >= 0, value * rate / 100.0, np.nan)),
+            (table.cats["seller"] == "").astype(np.float32),
+        ]
     field_codes = history.field_codes(table)
     overall = history.lookup(table, None, columns=_TRACK_COLUMNS)
     prior = (overall[:, _FRAUD] + 1.0) / (overall[:, _N_LAB] + 5.0)  # weakly smoothed even with no history

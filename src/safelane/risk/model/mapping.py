@@ -25,8 +25,18 @@ from typing import Any
 import yaml
 
 #: The party and goods codes a model can learn track records from (text codes).
-CATEGORICAL_FIELDS = ("importer", "declarant", "seller", "courier", "office", "hs", "origin", "departure", "mode",
-                      "tax_type")
+CATEGORICAL_FIELDS = (
+    "importer",
+    "declarant",
+    "seller",
+    "courier",
+    "office",
+    "hs",
+    "origin",
+    "departure",
+    "mode",
+    "tax_type",
+)
 #: Declared amounts.
 NUMERIC_FIELDS = ("mass", "value", "tax_rate")
 LABEL_FIELDS = ("fraud", "critical")
@@ -70,12 +80,20 @@ class ColumnMapping:
             for k, v in section.items():
                 if not isinstance(v, str) or not v:
                     raise MappingError(f"mapping: '{k}' must name a column")
-        return cls(str(data.get("name") or "custom"), data["id"], data["date"], data.get("date_format"),
-                   fields, extra, labels)
+        return cls(
+            str(data.get("name") or "custom"), data["id"], data["date"], data.get("date_format"), fields, extra, labels
+        )
 
     def as_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "id": self.id, "date": self.date, "date_format": self.date_format,
-                "fields": dict(self.fields), "extra": dict(self.extra), "labels": dict(self.labels)}
+        return {
+            "name": self.name,
+            "id": self.id,
+            "date": self.date,
+            "date_format": self.date_format,
+            "fields": dict(self.fields),
+            "extra": dict(self.extra),
+            "labels": dict(self.labels),
+        }
 
 
 def load_mapping(path: str | Path) -> ColumnMapping:

@@ -35,11 +35,14 @@ class LoadedModel:
 def card(model: TrainedModel, *, name: str, source: str, metrics: dict[str, Any]) -> str:
     info = model.info
     lines = [
-        f"# Model card: {name}", "",
+        f"# Model card: {name}",
+        "",
         "**What it does.** Scores each consignment with the probability that an inspection finds an irregularity "
         "(LightGBM, calibrated by Platt scaling on the validation window). It ranks consignments for selection; "
-        "it does not decide alone.", "",
-        f"**Trained from.** {source}", "",
+        "it does not decide alone.",
+        "",
+        f"**Trained from.** {source}",
+        "",
         f"- training window: {info['training_window']['from']} to {info['training_window']['to']}",
         f"- validation window: {(info.get('validation_window') or {}).get('from')} to "
         f"{(info.get('validation_window') or {}).get('to')}",
@@ -47,32 +50,56 @@ def card(model: TrainedModel, *, name: str, source: str, metrics: dict[str, Any]
         f"history of {info['rows']['history']} declarations",
         f"- fraud rate in the labelled rows: {info['fraud_rate']:.3f}",
         f"- seed {info['seed']}, {info['rounds']} trees",
-        f"- critical-case head: {info['critical_head']['rounds']} trees" if info.get("critical_head")
-        else "- critical-case head: none (too few critical cases, or no such label)", "",
+        f"- critical-case head: {info['critical_head']['rounds']} trees"
+        if info.get("critical_head")
+        else "- critical-case head: none (too few critical cases, or no such label)",
+        "",
         "**Features.** Declared codes and amounts; value per kg against the usual for the HS code (and origin); "
         "track records of parties, goods and tariff lines from past inspection outcomes, strictly before each "
-        "declaration's date and smoothed for small counts. Full list in the registry row.", "",
-        "**Validation metrics.**", "",
+        "declaration's date and smoothed for small counts. Full list in the registry row.",
+        "",
+        "**Validation metrics.**",
+        "",
     ]
     for rate, row in (metrics.get("at") or {}).items():
         lines.append(f"- precision@{rate} %: {row['precision']:.3f}, recall@{rate} %: {row['recall']:.3f}")
     if metrics.get("auc") is not None:
         lines.append(f"- AUC: {metrics['auc']:.3f}")
-    lines += ["", "**Limits.** Learns only from inspected consignments, so it inherits the bias of past "
-              "selection; keep an exploration share. Track records need history: new traders score on their "
-              "declared fields alone. Check drift (`safelane model drift`) before trusting it on new periods."]
+    lines += [
+        "",
+        "**Limits.** Learns only from inspected consignments, so it inherits the bias of past "
+        "selection; keep an exploration share. Track records need history: new traders score on their "
+        "declared fields alone. Check drift (`safelane model drift`) before trusting it on new periods.",
+    ]
     return "\n".join(lines) + "\n"
 
 
-def register(db: Database, model: TrainedModel, *, source: str, metrics: dict[str, Any], actor: str,
-             at: datetime, name: str = DEFAULT_NAME, activate: bool = False) -> dict[str, Any]:
+def register(
+    db: Database,
+    model: TrainedModel,
+    *,
+    source: str,
+    metrics: dict[str, Any],
+    actor: str,
+    at: datetime,
+    name: str = DEFAULT_NAME,
+    activate: bool = False,
+) -> dict[str, Any]:
     window = model.info["window"]
     with db.write() as conn:
         row = model_store.add_version(
-            conn, name=name, artefact=model.to_bytes(), source=source,
-            window_from=date.fromisoformat(window["from"]), window_to=date.fromisoformat(window["to"]),
-            features=model.names, metrics=metrics, card=card(model, name=name, source=source, metrics=metrics),
-            actor=actor, at=at)
+            conn,
+            name=name,
+            artefact=model.to_bytes(),
+            source=source,
+            window_from=date.fromisoformat(window["from"]),
+            window_to=date.fromisoformat(window["to"]),
+            features=model.names,
+            metrics=metrics,
+            card=card(model, name=name, source=source, metrics=metrics),
+            actor=actor,
+            at=at,
+        )
         if activate:
             model_store.activate(conn, row["version_id"], actor=actor, at=at)
             row["status"] = "active"

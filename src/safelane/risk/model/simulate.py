@@ -30,8 +30,16 @@ def weeks(table: Table) -> list[np.ndarray]:
     return [np.flatnonzero(monday == w) for w in np.unique(monday)]
 
 
-def simulate(history: Table, stream: Table, *, strategy: str, budget: float = 10.0, explore: float = 0.1,
-             seed: int = 0, retrain_every: int = 1) -> dict:
+def simulate(
+    history: Table,
+    stream: Table,
+    *,
+    strategy: str,
+    budget: float = 10.0,
+    explore: float = 0.1,
+    seed: int = 0,
+    retrain_every: int = 1,
+) -> dict:
     share, how = STRATEGY_SETTINGS[strategy]
     share = explore if share is None else share
     truth_fraud, truth_critical = stream.fraud.copy(), stream.critical.copy()  # the oracle, kept apart
@@ -53,28 +61,53 @@ def simulate(history: Table, stream: Table, *, strategy: str, budget: float = 10
         inspected += len(picked)
         critical_found += int((revealed.critical[picked] == 2).sum())
         revenue_found += float(revenue[rows[picked]].sum())
-        per_week.append({"week": str(np.datetime64(int(stream.days[rows].min()), "D")), "rows": len(rows),
-                         "inspected": len(picked), "frauds_found": hits})
+        per_week.append(
+            {
+                "week": str(np.datetime64(int(stream.days[rows].min()), "D")),
+                "rows": len(rows),
+                "inspected": len(picked),
+                "frauds_found": hits,
+            }
+        )
         known = concat([known, revealed])
         if (number + 1) % retrain_every == 0:
             model = train(known, seed=seed, source=f"protocol O {strategy}")
     total_frauds = int((truth_fraud == 1).sum())
-    return {"strategy": strategy, "explore_share": share, "budget_percent": budget, "weeks": len(per_week),
-            "inspected": inspected, "frauds_found": found, "hit_rate": round(found / max(1, inspected), 4),
-            "share_of_all_frauds": round(found / max(1, total_frauds), 4), "critical_found": critical_found,
-            "revenue_proxy_found": round(revenue_found / max(float(revenue.sum()), 1e-12), 4),
-            "per_week": per_week}
+    return {
+        "strategy": strategy,
+        "explore_share": share,
+        "budget_percent": budget,
+        "weeks": len(per_week),
+        "inspected": inspected,
+        "frauds_found": found,
+        "hit_rate": round(found / max(1, inspected), 4),
+        "share_of_all_frauds": round(found / max(1, total_frauds), 4),
+        "critical_found": critical_found,
+        "revenue_proxy_found": round(revenue_found / max(float(revenue.sum()), 1e-12), 4),
+        "per_week": per_week,
+    }
 
 
-def run_protocol_o(tables: Sequence[Table], *, seed: int = 0, budget: float = 10.0, explore: float = 0.1,
-                   strategies: Sequence[str] = ("exploit", "random", "explore")) -> dict:
+def run_protocol_o(
+    tables: Sequence[Table],
+    *,
+    seed: int = 0,
+    budget: float = 10.0,
+    explore: float = 0.1,
+    strategies: Sequence[str] = ("exploit", "random", "explore"),
+) -> dict:
     """tables = (train, valid, test): history = train, stream = valid + test (the 2021 half-year)."""
     history, *rest = tables
     stream = concat(list(rest)).sorted_by_date()
-    results = {s: simulate(history, stream, strategy=s, budget=budget, explore=explore, seed=seed)
-               for s in strategies}
+    results = {s: simulate(history, stream, strategy=s, budget=budget, explore=explore, seed=seed) for s in strategies}
     for result in results.values():
         result["per_week"] = [w["frauds_found"] for w in result["per_week"]]  # compact, one number per week
-    return {"history_rows": len(history), "stream_rows": len(stream), "budget_percent": budget,
-            "explore_share": explore, "seed": seed, "strategies": results,
-            "unknown_label_marker": UNKNOWN}
+    return {
+        "history_rows": len(history),
+        "stream_rows": len(stream),
+        "budget_percent": budget,
+        "explore_share": explore,
+        "seed": seed,
+        "strategies": results,
+        "unknown_label_marker": UNKNOWN,
+    }

@@ -20,9 +20,19 @@ from safelane.risk.model.evaluate import evaluate
 from safelane.risk.model.features import Encoder, History, _KeyStats, build_matrix, feature_names
 
 DEFAULT_PARAMS: dict[str, Any] = {
-    "objective": "binary", "learning_rate": 0.2, "num_leaves": 63, "min_data_in_leaf": 40,
-    "feature_fraction": 0.8, "bagging_fraction": 0.8, "bagging_freq": 1, "lambda_l2": 1.0,
-    "max_cat_to_onehot": 8, "cat_smooth": 10.0, "verbose": -1, "deterministic": True, "force_row_wise": True,
+    "objective": "binary",
+    "learning_rate": 0.2,
+    "num_leaves": 63,
+    "min_data_in_leaf": 40,
+    "feature_fraction": 0.8,
+    "bagging_fraction": 0.8,
+    "bagging_freq": 1,
+    "lambda_l2": 1.0,
+    "max_cat_to_onehot": 8,
+    "cat_smooth": 10.0,
+    "verbose": -1,
+    "deterministic": True,
+    "force_row_wise": True,
 }
 MAX_ROUNDS = 2000
 PATIENCE = 50
@@ -73,15 +83,24 @@ class TrainedModel:
         buffer = io.BytesIO()
         np.savez_compressed(buffer, allow_pickle=False, **arrays)
         meta = {
-            "format": 1, "names": self.names, "info": self.info,
+            "format": 1,
+            "names": self.names,
+            "info": self.info,
             "calibration": {"a": self.calibration.a, "b": self.calibration.b},
-            "critical_calibration": None if self.critical_calibration is None else
-            {"a": self.critical_calibration.a, "b": self.critical_calibration.b},
-            "encoder": {"vocabs": [[name, vocab] for name, vocab in self.encoder.vocabs.items()],  # order matters
-                        "extra": list(self.encoder.extra)},
-            "history": {"vocabs": self.history.vocabs, "first_day": self.history.first_day,
-                        "last_day": self.history.last_day, "rows": self.history.rows,
-                        "labelled": self.history.labelled},
+            "critical_calibration": None
+            if self.critical_calibration is None
+            else {"a": self.critical_calibration.a, "b": self.critical_calibration.b},
+            "encoder": {
+                "vocabs": [[name, vocab] for name, vocab in self.encoder.vocabs.items()],  # order matters
+                "extra": list(self.encoder.extra),
+            },
+            "history": {
+                "vocabs": self.history.vocabs,
+                "first_day": self.history.first_day,
+                "last_day": self.history.last_day,
+                "rows": self.history.rows,
+                "labelled": self.history.labelled,
+            },
         }
         out = io.BytesIO()
         with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -98,8 +117,11 @@ class TrainedModel:
             meta = json.loads(archive.read("meta.json"))
             booster = lgb.Booster(model_str=archive.read("booster.txt").decode())
             arrays = np.load(io.BytesIO(archive.read("history.npz")))
-            critical = (lgb.Booster(model_str=archive.read("critical.txt").decode())
-                        if "critical.txt" in archive.namelist() else None)
+            critical = (
+                lgb.Booster(model_str=archive.read("critical.txt").decode())
+                if "critical.txt" in archive.namelist()
+                else None
+            )
             stats: dict[str, dict[str, np.ndarray]] = {}
             for key in arrays.files:
                 name, part = key.rsplit("/", 1)
@@ -109,11 +131,21 @@ class TrainedModel:
         history = History(h["vocabs"], key_stats, h["first_day"], h["last_day"], h["rows"], h["labelled"])
         encoder = Encoder({name: vocab for name, vocab in meta["encoder"]["vocabs"]}, tuple(meta["encoder"]["extra"]))
         if meta["names"] != feature_names(encoder) or set(stats) != set(_expected_stats()):
-            raise IncompatibleModel("the model was trained with a different feature set than this version of "
-                                    "safelane builds; train a new version")
+            raise IncompatibleModel(
+                "the model was trained with a different feature set than this version of "
+                "safelane builds; train a new version"
+            )
         critical_calibration = Platt(**meta["critical_calibration"]) if meta.get("critical_calibration") else None
-        return cls(booster, encoder, history, Platt(**meta["calibration"]), meta["names"], meta["info"], critical,
-                   critical_calibration if critical is not None else None)
+        return cls(
+            booster,
+            encoder,
+            history,
+            Platt(**meta["calibration"]),
+            meta["names"],
+            meta["info"],
+            critical,
+            critical_calibration if critical is not None else None,
+        )
 
 
 def _expected_stats() -> list[str]:
@@ -129,8 +161,16 @@ def split_by_date(table: Table, share: float = 0.2) -> tuple[Table, Table]:
     return table.take(np.flatnonzero(table.days < cut_day)), table.take(np.flatnonzero(table.days >= cut_day))
 
 
-def train(table: Table, valid: Table | None = None, *, seed: int = 0, params: dict[str, Any] | None = None,
-          num_threads: int = 1, max_rounds: int = MAX_ROUNDS, source: str = "") -> TrainedModel:
+def train(
+    table: Table,
+    valid: Table | None = None,
+    *,
+    seed: int = 0,
+    params: dict[str, Any] | None = None,
+    num_threads: int = 1,
+    max_rounds: int = MAX_ROUNDS,
+    source: str = "",
+) -> TrainedModel:
     """Fit on `table`'s labelled rows; stop early and calibrate on `valid` (or on the latest 20 % of days).
 
     Training rows' features look only at training rows dated strictly before them; validation rows look at
@@ -156,15 +196,17 @@ def train(table: Table, valid: Table | None = None, *, seed: int = 0, params: di
     settings["min_data_in_leaf"] = min(settings["min_data_in_leaf"], max(3, len(fit_rows) // 20))  # small stores
     settings.update(params or {})
     categorical = [i for i, n in enumerate(names) if n.startswith("declared:") and n[9:] in encoder.vocabs]
-    train_set = lgb.Dataset(x_train, y_train, feature_name=_safe(names), categorical_feature=categorical,
-                            free_raw_data=False)
+    train_set = lgb.Dataset(
+        x_train, y_train, feature_name=_safe(names), categorical_feature=categorical, free_raw_data=False
+    )
     callbacks: list[Callable[..., Any]] = []
     valid_sets: list[lgb.Dataset] = []
     if len(valid_rows) >= 20 and 0 < y_valid.sum() < len(y_valid):
         valid_sets = [lgb.Dataset(x_valid, y_valid, reference=train_set)]
         callbacks = [lgb.early_stopping(PATIENCE, verbose=False)]
-    booster = lgb.train(settings, train_set, max_rounds if valid_sets else 300, valid_sets=valid_sets,
-                        callbacks=callbacks)
+    booster = lgb.train(
+        settings, train_set, max_rounds if valid_sets else 300, valid_sets=valid_sets, callbacks=callbacks
+    )
     if valid_sets and booster.best_iteration > 0:
         booster = lgb.Booster(model_str=booster.model_to_string(num_iteration=booster.best_iteration))
     calibration = Platt()
@@ -173,17 +215,26 @@ def train(table: Table, valid: Table | None = None, *, seed: int = 0, params: di
         valid_margin = raw_margin(booster, x_valid, num_threads)
         calibration = Platt.fit(valid_margin, y_valid)
         probability = calibration(valid_margin)
-        reference = {"quantiles": np.quantile(probability, np.linspace(0.1, 0.9, 9)).round(6).tolist(),
-                     "mean_score": float(probability.mean()), "hit_rate": float(y_valid.mean()), "rows": len(y_valid)}
-    critical = _critical_head(table.critical[fit_rows], valid.critical[valid_rows], train_set, x_train, x_valid,
-                              settings, max_rounds)
+        reference = {
+            "quantiles": np.quantile(probability, np.linspace(0.1, 0.9, 9)).round(6).tolist(),
+            "mean_score": float(probability.mean()),
+            "hit_rate": float(y_valid.mean()),
+            "rows": len(y_valid),
+        }
+    critical = _critical_head(
+        table.critical[fit_rows], valid.critical[valid_rows], train_set, x_train, x_valid, settings, max_rounds
+    )
     info = {
-        "seed": seed, "params": settings, "rounds": booster.num_trees(), "source": source,
+        "seed": seed,
+        "params": settings,
+        "rounds": booster.num_trees(),
+        "source": source,
         "critical_head": None if critical is None else {"rounds": critical[0].num_trees()},
         "window": {"from": _iso(int(everything.days.min())), "to": _iso(int(everything.days.max()))},
         "training_window": {"from": _iso(int(table.days.min())), "to": _iso(int(table.days.max()))},
         "validation_window": {"from": _iso(int(valid.days.min())), "to": _iso(int(valid.days.max()))}
-        if len(valid) else None,
+        if len(valid)
+        else None,
         "rows": {"train": len(fit_rows), "valid": len(valid_rows), "history": len(everything)},
         "fraud_rate": float(np.concatenate([y_train, y_valid]).mean()),
         "reference": reference,  # validation-window score distribution, for drift reports
@@ -201,9 +252,15 @@ def validation_metrics(model: TrainedModel, valid: Table, rates: list[float]) ->
     return evaluate(model.calibration(margin), part.fraud, critical=part.critical, rates=rates)
 
 
-def _critical_head(train_labels: np.ndarray, valid_labels: np.ndarray, train_set: lgb.Dataset,
-                   x_train: np.ndarray, x_valid: np.ndarray, settings: dict[str, Any], max_rounds: int
-                   ) -> tuple[lgb.Booster, Platt] | None:
+def _critical_head(
+    train_labels: np.ndarray,
+    valid_labels: np.ndarray,
+    train_set: lgb.Dataset,
+    x_train: np.ndarray,
+    x_valid: np.ndarray,
+    settings: dict[str, Any],
+    max_rounds: int,
+) -> tuple[lgb.Booster, Platt] | None:
     """A second booster for critical cases (label 2), trained only when every training row says whether it
     was critical and there are enough of them (20 in training, 5 in validation) to learn and to check."""
     if (train_labels < 0).any() or (valid_labels < 0).any():
@@ -213,8 +270,9 @@ def _critical_head(train_labels: np.ndarray, valid_labels: np.ndarray, train_set
         return None
     data = lgb.Dataset(x_train, y_train, reference=train_set)
     check = lgb.Dataset(x_valid, y_valid, reference=train_set)
-    booster = lgb.train(settings, data, max_rounds, valid_sets=[check],
-                        callbacks=[lgb.early_stopping(PATIENCE, verbose=False)])
+    booster = lgb.train(
+        settings, data, max_rounds, valid_sets=[check], callbacks=[lgb.early_stopping(PATIENCE, verbose=False)]
+    )
     if booster.best_iteration > 0:
         booster = lgb.Booster(model_str=booster.model_to_string(num_iteration=booster.best_iteration))
     margin = raw_margin(booster, x_valid, settings.get("num_threads", 1))

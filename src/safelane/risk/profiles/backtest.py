@@ -32,11 +32,15 @@ class BacktestReport:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "profile": self.profile, "version": self.version, "consignments": self.consignments, "hits": self.hits,
+            "profile": self.profile,
+            "version": self.version,
+            "consignments": self.consignments,
+            "hits": self.hits,
             "by_day": [
                 {"day": d.isoformat(), "consignments": t, "hits": h} for d, (t, h) in sorted(self.by_day.items())
             ],
-            "examples": self.examples, "stopped_early": self.stopped_early,
+            "examples": self.examples,
+            "stopped_early": self.stopped_early,
         }
 
 
@@ -48,9 +52,15 @@ def scope(profile: Profile) -> dict[str, list[str]]:
 MAX_SECONDS = 10.0
 
 
-def backtest(profile: Profile, batches: Iterable[list[Lodgement]], examples: int = 10,
-             per_day: Mapping[date, int] | None = None, *, seconds: float | None = MAX_SECONDS,
-             clock: Callable[[], float] = time.monotonic) -> BacktestReport:
+def backtest(
+    profile: Profile,
+    batches: Iterable[list[Lodgement]],
+    examples: int = 10,
+    per_day: Mapping[date, int] | None = None,
+    *,
+    seconds: float | None = MAX_SECONDS,
+    clock: Callable[[], float] = time.monotonic,
+) -> BacktestReport:
     """Hits per day. `per_day` gives every day's consignments when `batches` holds only the profile's scope;
     without it, the batches are counted. `seconds=None` reads every batch however long it takes."""
     deadline = None if seconds is None else clock() + seconds

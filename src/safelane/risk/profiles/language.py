@@ -87,8 +87,11 @@ class Conditions(_Strict):
         money = (self.value_min, self.value_max, self.value_per_kg_min, self.value_per_kg_max)
         if any(v is not None for v in money) and not self.currency:
             raise PydanticCustomError("currency_required", "value thresholds need the currency they are written in")
-        for low, high in (("value_min", "value_max"), ("mass_min_kg", "mass_max_kg"),
-                          ("value_per_kg_min", "value_per_kg_max")):
+        for low, high in (
+            ("value_min", "value_max"),
+            ("mass_min_kg", "mass_max_kg"),
+            ("value_per_kg_min", "value_per_kg_max"),
+        ):
             lo, hi = getattr(self, low), getattr(self, high)
             if lo is not None and hi is not None and lo > hi:
                 raise PydanticCustomError("empty_range", "{low} is above {high}", {"low": low, "high": high})

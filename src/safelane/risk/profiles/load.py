@@ -69,8 +69,9 @@ def load_folder(folder: Path) -> list[Profile]:
     for profile in profiles:
         key = (profile.id, profile.version)
         seen[key] = seen.get(key, 0) + 1
-    problems += [Problem(str(folder), "duplicate_profile", f"{i} v{v} is defined twice")
-                 for (i, v), n in seen.items() if n > 1]
+    problems += [
+        Problem(str(folder), "duplicate_profile", f"{i} v{v} is defined twice") for (i, v), n in seen.items() if n > 1
+    ]
     if problems:
         raise ProfileError(problems)
     return profiles

@@ -122,15 +122,17 @@ def _item_checks(when: Conditions) -> list[ItemCheck]:
         checks.append(lambda item: item.description is not None and described.search(item.description) is not None)
     if when.currency and (when.value_min is not None or when.value_max is not None):
         currency, value_ok = when.currency, _between(when.value_min, when.value_max)
-        checks.append(lambda item: item.value is not None and item.value.currency == currency
-                      and value_ok(item.value.amount))
+        checks.append(
+            lambda item: item.value is not None and item.value.currency == currency and value_ok(item.value.amount)
+        )
     if when.mass_min_kg is not None or when.mass_max_kg is not None:
         mass_ok = _between(when.mass_min_kg, when.mass_max_kg)
         checks.append(lambda item: mass_ok(item.gross_mass_kg))
     if when.currency and (when.value_per_kg_min is not None or when.value_per_kg_max is not None):
         currency_k, per_kg_ok = when.currency, _between(when.value_per_kg_min, when.value_per_kg_max)
-        checks.append(lambda item: item.value is not None and item.value.currency == currency_k
-                      and per_kg_ok(item.value_per_kg))
+        checks.append(
+            lambda item: item.value is not None and item.value.currency == currency_k and per_kg_ok(item.value_per_kg)
+        )
     return checks
 
 

@@ -22,7 +22,8 @@ def read(path: Path, list_name: str) -> Iterator[EntityProxy]:
         if not name:
             continue
         street, city, state, country, postcode = (
-            (row.get(k) or "").strip() for k in ("Street_Address", "City", "State", "Country", "Postal_Code"))
+            (row.get(k) or "").strip() for k in ("Street_Address", "City", "State", "Country", "Postal_Code")
+        )
         # Persons and firms share the list without a type column: LegalEntity covers both.
         entity = make("LegalEntity", list_name, digest_id(" ".join(name.upper().split()), row.get("Effective_Date")))
         add(entity, "name", name)

@@ -15,9 +15,19 @@ from followthemoney import EntityProxy, model
 
 from safelane.screening.entities import add, digest_id, make
 
-_SCHEME_PROP = {"IMO": "imoNumber", "EORI": "registrationNumber", "TIN": "taxNumber", "VAT": "vatCode",
-                "LEI": "leiCode", "REG": "registrationNumber", "PASSPORT": "passportNumber", "ID": "idNumber",
-                "MMSI": "mmsi", "INN": "innCode", "OGRN": "ogrnCode"}
+_SCHEME_PROP = {
+    "IMO": "imoNumber",
+    "EORI": "registrationNumber",
+    "TIN": "taxNumber",
+    "VAT": "vatCode",
+    "LEI": "leiCode",
+    "REG": "registrationNumber",
+    "PASSPORT": "passportNumber",
+    "ID": "idNumber",
+    "MMSI": "mmsi",
+    "INN": "innCode",
+    "OGRN": "ogrnCode",
+}
 
 
 def _split(value: str | None) -> list[str]:

@@ -22,15 +22,30 @@ _SCHEMA = {"individual": "Person", "vessel": "Vessel", "aircraft": "Airplane"}
 _ALT_PROP = {"aka": "alias", "fka": "previousName", "nka": "alias"}
 # Remark labels (lower case, longest first) -> FollowTheMoney property of the value that follows.
 _ID_LABELS = [
-    ("vessel registration identification imo", "imoNumber"), ("identification number imo", "imoNumber"),
-    ("company number imo", "imoNumber"), ("imo", "imoNumber"), ("mmsi", "mmsi"),
-    ("passport", "passportNumber"), ("national id no.", "idNumber"), ("cedula no.", "idNumber"),
-    ("d.n.i.", "idNumber"), ("personal id card", "idNumber"), ("identification number", "idNumber"),
-    ("tax id no.", "taxNumber"), ("v.a.t. number", "vatCode"), ("rfc", "taxNumber"), ("nit #", "taxNumber"),
-    ("registration number", "registrationNumber"), ("registration id", "registrationNumber"),
-    ("business registration number", "registrationNumber"), ("commercial registry number", "registrationNumber"),
-    ("company number", "registrationNumber"), ("uk company number", "registrationNumber"),
-    ("c.r. no.", "registrationNumber"), ("legal entity number", "leiCode"), ("swift/bic", "swiftBic"),
+    ("vessel registration identification imo", "imoNumber"),
+    ("identification number imo", "imoNumber"),
+    ("company number imo", "imoNumber"),
+    ("imo", "imoNumber"),
+    ("mmsi", "mmsi"),
+    ("passport", "passportNumber"),
+    ("national id no.", "idNumber"),
+    ("cedula no.", "idNumber"),
+    ("d.n.i.", "idNumber"),
+    ("personal id card", "idNumber"),
+    ("identification number", "idNumber"),
+    ("tax id no.", "taxNumber"),
+    ("v.a.t. number", "vatCode"),
+    ("rfc", "taxNumber"),
+    ("nit #", "taxNumber"),
+    ("registration number", "registrationNumber"),
+    ("registration id", "registrationNumber"),
+    ("business registration number", "registrationNumber"),
+    ("commercial registry number", "registrationNumber"),
+    ("company number", "registrationNumber"),
+    ("uk company number", "registrationNumber"),
+    ("c.r. no.", "registrationNumber"),
+    ("legal entity number", "leiCode"),
+    ("swift/bic", "swiftBic"),
 ]
 _ID_LABELS.sort(key=lambda pair: -len(pair[0]))
 _ALIAS_RE = re.compile(r"^(a\.k\.a\.|f\.k\.a\.|n\.k\.a\.)\s+'(.+)'\.?$", re.IGNORECASE)
@@ -88,7 +103,7 @@ def _remarks(entity: EntityProxy, remarks: str | None) -> None:
         else:
             for label, prop in _ID_LABELS:
                 if lower.startswith(label + " "):
-                    value = re.sub(r"\s*\(.*\)\s*$", "", part[len(label) + 1:]).strip()
+                    value = re.sub(r"\s*\(.*\)\s*$", "", part[len(label) + 1 :]).strip()
                     add(entity, prop, value)
                     break
 

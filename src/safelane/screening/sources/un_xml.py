@@ -38,8 +38,11 @@ def _address(node: etree._Element) -> str | None:
 
 def _entity(record: etree._Element, list_name: str, individual: bool) -> EntityProxy:
     prefix = "INDIVIDUAL" if individual else "ENTITY"
-    entity = make("Person" if individual else "Organization", list_name, _text(record, "REFERENCE_NUMBER")
-                  or _text(record, "DATAID"))
+    entity = make(
+        "Person" if individual else "Organization",
+        list_name,
+        _text(record, "REFERENCE_NUMBER") or _text(record, "DATAID"),
+    )
     add(entity, "name", _full_name(record))
     add(entity, "name", _text(record, "NAME_ORIGINAL_SCRIPT"))
     for alias in record.findall(f"{prefix}_ALIAS"):
@@ -65,8 +68,12 @@ def _entity(record: etree._Element, list_name: str, individual: bool) -> EntityP
             for tag in ("FROM_YEAR", "TO_YEAR"):
                 add(entity, "birthDate", _text(dob, tag))
         for pob in record.findall("INDIVIDUAL_PLACE_OF_BIRTH"):
-            add(entity, "birthPlace", ", ".join(p for p in (_text(pob, "CITY"), _text(pob, "STATE_PROVINCE"),
-                                                               _text(pob, "COUNTRY")) if p) or None)
+            add(
+                entity,
+                "birthPlace",
+                ", ".join(p for p in (_text(pob, "CITY"), _text(pob, "STATE_PROVINCE"), _text(pob, "COUNTRY")) if p)
+                or None,
+            )
         for doc in record.findall("INDIVIDUAL_DOCUMENT"):
             kind = (_text(doc, "TYPE_OF_DOCUMENT") or "").lower()
             prop = "passportNumber" if "passport" in kind else "idNumber"
@@ -75,8 +82,14 @@ def _entity(record: etree._Element, list_name: str, individual: bool) -> EntityP
 
 
 def read(path: Path, list_name: str) -> Iterator[EntityProxy]:
-    records = etree.iterparse(str(path), events=("end",), tag=("INDIVIDUAL", "ENTITY"), resolve_entities=False,
-                              no_network=True, huge_tree=False)
+    records = etree.iterparse(
+        str(path),
+        events=("end",),
+        tag=("INDIVIDUAL", "ENTITY"),
+        resolve_entities=False,
+        no_network=True,
+        huge_tree=False,
+    )
     for _event, record in records:
         yield _entity(record, list_name, record.tag == "INDIVIDUAL")
         record.clear()

@@ -42,8 +42,11 @@ MetricsDep = Annotated[Metrics, Depends(get_metrics)]
 class Page:
     """limit/offset query parameters; a page never exceeds MAX_PAGE rows, so one call stays cheap."""
 
-    def __init__(self, limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 100,
-                 offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0):
+    def __init__(
+        self,
+        limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 100,
+        offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
+    ):
         self.limit = limit
         self.offset = offset
 

@@ -72,14 +72,14 @@ def _visible(system: StoredSystem, consignment_id: str, user: User) -> dict[str,
     if row is None or not user.may_see(row["filer"]):
         raise not_found("consignment", consignment_id, "consignment_id")
     if not user.may_see_office(row["office"]):
-        raise ApiError(403, [Problem("consignment_id", "forbidden",
-                                     f"consignment {consignment_id} belongs to another office")])
+        raise ApiError(
+            403, [Problem("consignment_id", "forbidden", f"consignment {consignment_id} belongs to another office")]
+        )
     return row
 
 
 def _who(system: StoredSystem, user: User) -> dict[str, Any]:
-    return {"actor": user.name, "role": user.role, "office": _officer_office(user),
-            "at": system.pipeline.clock()}
+    return {"actor": user.name, "role": user.role, "office": _officer_office(user), "at": system.pipeline.clock()}
 
 
 @router.get("/{consignment_id}/notes", responses=ANSWERS)
@@ -118,19 +118,26 @@ def requests(consignment_id: str, user: CurrentUser, system: SystemDep) -> JsonR
     _visible(system, consignment_id, user)
     with system.db.read() as conn:
         rows = case_notes.of_consignment(conn, consignment_id, ("document_request",))
-    shown = [{"requested_at": r["at"], "documents": (r["data"] or {}).get("documents", []), "text": r["text"],
-              "decision_id": r["decision_id"], **({"requested_by": r["actor"]} if user.is_officer else {})}
-             for r in rows]
+    shown = [
+        {
+            "requested_at": r["at"],
+            "documents": (r["data"] or {}).get("documents", []),
+            "text": r["text"],
+            "decision_id": r["decision_id"],
+            **({"requested_by": r["actor"]} if user.is_officer else {}),
+        }
+        for r in rows
+    ]
     return JsonResponse({"consignment_id": consignment_id, "requests": shown})
 
 
 @router.post("/{consignment_id}/requests", status_code=201, responses=ANSWERS)
-def request_documents(consignment_id: str, body: DocumentRequestIn, user: CurrentUser,
-                      system: SystemDep) -> JsonResponse:
+def request_documents(
+    consignment_id: str, body: DocumentRequestIn, user: CurrentUser, system: SystemDep
+) -> JsonResponse:
     """Ask the filer for documents (officers)."""
     try:
-        note = case_notes.request_documents(system.db, consignment_id, body.documents, body.text,
-                                            **_who(system, user))
+        note = case_notes.request_documents(system.db, consignment_id, body.documents, body.text, **_who(system, user))
     except referrals.ActionError as error:
         raise _refused(error, consignment_id) from None
     return JsonResponse({"request": note}, 201)
@@ -142,8 +149,9 @@ def change_channel(consignment_id: str, body: ChannelIn, user: CurrentUser, syst
     who = _who(system, user)
     row = _visible(system, consignment_id, user)
     try:
-        decision = referrals.act(system.db, row["decision_id"], "channel", filer=None, note=body.note,
-                                 data={"channel": body.channel}, **who)
+        decision = referrals.act(
+            system.db, row["decision_id"], "channel", filer=None, note=body.note, data={"channel": body.channel}, **who
+        )
     except referrals.ActionError as error:
         raise _refused(error, consignment_id) from None
     return JsonResponse({"decision": {k: v for k, v in decision.items() if k != "row_id"}})

@@ -14,12 +14,23 @@ router = APIRouter(prefix="/v1/consignments", tags=["consignments"])
 def _version(row: dict[str, Any]) -> dict[str, Any]:
     """One stored version, grouped the way an officer reads it: what was filed, what was found, what was decided."""
     return {
-        "version": row["version"], "current": row["current"], "filing_id": row["filing_id"],
-        "filed_at": row["filed_at"], "kind": row["kind"], "mode": row["mode"], "office": row["office"],
+        "version": row["version"],
+        "current": row["current"],
+        "filing_id": row["filing_id"],
+        "filed_at": row["filed_at"],
+        "kind": row["kind"],
+        "mode": row["mode"],
+        "office": row["office"],
         "consignment": row["data"],
         "assessment": {"score": row["score"], "findings": row["findings"], "versions": row["versions"]},
-        "decision": {"decision_id": row["decision_id"], row["answer"]: row["outcome"], "answer": row["answer"],
-                     "outcome": row["outcome"], "state": row["state"], "basis": row["basis"]},
+        "decision": {
+            "decision_id": row["decision_id"],
+            row["answer"]: row["outcome"],
+            "answer": row["answer"],
+            "outcome": row["outcome"],
+            "state": row["state"],
+            "basis": row["basis"],
+        },
     }
 
 
@@ -30,5 +41,11 @@ def get(consignment_id: str, user: CurrentUser, system: SystemDep) -> JsonRespon
         rows = filing_store.consignment_history(conn, consignment_id)
     if not rows or not (user.may_see(rows[0]["filer"]) and user.may_see_office(rows[-1]["office"])):
         raise not_found("consignment", consignment_id, "consignment_id")
-    return JsonResponse({"consignment_id": consignment_id, "reference": rows[-1]["reference"],
-                         "filer": rows[0]["filer"], "versions": [_version(r) for r in rows]})
+    return JsonResponse(
+        {
+            "consignment_id": consignment_id,
+            "reference": rows[-1]["reference"],
+            "filer": rows[0]["filer"],
+            "versions": [_version(r) for r in rows],
+        }
+    )

@@ -29,7 +29,8 @@ class Action(BaseModel):
 
     note: Annotated[str, Field(max_length=2000)] | None = None
     text: Annotated[str, Field(max_length=10_000)] | None = Field(
-        None, description="information: the filer's answer to an RFI")
+        None, description="information: the filer's answer to an RFI"
+    )
     method: str | None = Field(None, description=f"screening: one of {', '.join(referrals.SCREENING_METHODS)}")
     result: str | None = Field(None, description="screening: clear or not_clear")
     referral: str | None = Field(None, description="issue: RFI, RFS or DNL")
@@ -41,8 +42,9 @@ def search(
     user: CurrentUser,
     system: SystemDep,
     page: PageDep,
-    state: Annotated[Literal["open", "answered", "closed"] | None, Query(
-        description="open means not closed (open or answered)")] = None,
+    state: Annotated[
+        Literal["open", "answered", "closed"] | None, Query(description="open means not closed (open or answered)")
+    ] = None,
     answer: Literal["referral", "channel"] | None = None,
     outcome: Annotated[str | None, Query(description=f"one of {', '.join(OUTCOMES)}")] = None,
 ) -> JsonResponse:
@@ -52,10 +54,19 @@ def search(
         message = f"outcome must be one of {', '.join(OUTCOMES)}"
         raise ApiError(422, [Problem("query.outcome", "unknown_outcome", message)])
     with system.db.read() as conn:
-        rows = decision_store.search(conn, filer=user.scope, answer=answer, outcome=outcome, state=state,
-                                     office=user.office_scope, limit=page.limit, offset=page.offset)
-    return JsonResponse({"decisions": [without(r, *INTERNAL) for r in rows], "limit": page.limit,
-                         "offset": page.offset})
+        rows = decision_store.search(
+            conn,
+            filer=user.scope,
+            answer=answer,
+            outcome=outcome,
+            state=state,
+            office=user.office_scope,
+            limit=page.limit,
+            offset=page.offset,
+        )
+    return JsonResponse(
+        {"decisions": [without(r, *INTERNAL) for r in rows], "limit": page.limit, "offset": page.offset}
+    )
 
 
 @router.get("/{decision_id}")
@@ -69,22 +80,39 @@ def get(decision_id: str, user: CurrentUser, system: SystemDep) -> JsonResponse:
     return JsonResponse({"decision": without(row, *INTERNAL), "events": events})
 
 
-@router.post("/{decision_id}/{action}", responses={
-    403: {"description": "This role may not take this action"},
-    404: {"description": "No such decision (or not yours), or no such action"},
-    409: {"description": "The action does not apply in the decision's state"},
-    422: {"description": "A note or the action's data is missing or invalid"},
-})
-def act(decision_id: str, action: Annotated[str, Path(description=f"one of {', '.join(referrals.ACTIONS)}")],
-        user: CurrentUser, system: SystemDep, metrics: MetricsDep,
-        body: Annotated[Action | None, Body()] = None) -> JsonResponse:
+@router.post(
+    "/{decision_id}/{action}",
+    responses={
+        403: {"description": "This role may not take this action"},
+        404: {"description": "No such decision (or not yours), or no such action"},
+        409: {"description": "The action does not apply in the decision's state"},
+        422: {"description": "A note or the action's data is missing or invalid"},
+    },
+)
+def act(
+    decision_id: str,
+    action: Annotated[str, Path(description=f"one of {', '.join(referrals.ACTIONS)}")],
+    user: CurrentUser,
+    system: SystemDep,
+    metrics: MetricsDep,
+    body: Annotated[Action | None, Body()] = None,
+) -> JsonResponse:
     """Act on a decision: information (filer, RFI), screening (RFS), lift (officer, DNL), close, issue (officer)."""
     body = body or Action()
     data: dict[str, Any] = body.model_dump(exclude_none=True, exclude={"note"})
     try:
-        row = referrals.act(system.db, decision_id, action, actor=user.name, role=user.role,
-                            filer=user.scope, at=system.pipeline.clock(),
-                            note=body.note, data=data, office=user.office_scope)
+        row = referrals.act(
+            system.db,
+            decision_id,
+            action,
+            actor=user.name,
+            role=user.role,
+            filer=user.scope,
+            at=system.pipeline.clock(),
+            note=body.note,
+            data=data,
+            office=user.office_scope,
+        )
     except referrals.ActionError as error:
         raise ApiError(error.status, [Problem(error.location, _code(error.status), str(error))]) from None
     metrics.actions.labels(action, row["outcome"]).inc()

@@ -25,16 +25,22 @@ from safelane.system import StoredSystem
 
 router = APIRouter(prefix="/v1/filings", tags=["filings"])
 
-FormatQuery = Annotated[str | None, Query(description=f"one of {', '.join(s.name for s in formats.standards())}; "
-                                                     "detected from the content when absent")]
+FormatQuery = Annotated[
+    str | None,
+    Query(
+        description=f"one of {', '.join(s.name for s in formats.standards())}; detected from the content when absent"
+    ),
+]
 
 MESSAGE = {
     "requestBody": {
         "required": True,
-        "description": "The message as sent, in any of: " + "; ".join(s.title for s in formats.standards()) +
-                       ". Any `filer` in it is replaced by the caller's organisation.",
-        "content": {s.media_type: {"schema": {"type": "object" if s.name == "json" else "string"}}
-                    for s in formats.standards()},
+        "description": "The message as sent, in any of: "
+        + "; ".join(s.title for s in formats.standards())
+        + ". Any `filer` in it is replaced by the caller's organisation.",
+        "content": {
+            s.media_type: {"schema": {"type": "object" if s.name == "json" else "string"}} for s in formats.standards()
+        },
     }
 }
 ANSWERS: dict[int | str, dict[str, Any]] = {
@@ -63,8 +69,9 @@ async def _read_limited(request: Request, limit: int) -> bytes:
             if len(body) > limit:
                 raise _TooLarge(len(body))
     except ClientDisconnect:  # nobody is left to answer; say so in the log rather than as a server error
-        raise ApiError(400, [Problem("$", "incomplete", "the client went away before the message was complete")]
-                       ) from None
+        raise ApiError(
+            400, [Problem("$", "incomplete", "the client went away before the message was complete")]
+        ) from None
     return bytes(body)
 
 
@@ -102,7 +109,8 @@ def _answer(results: list[FilingResult]) -> JsonResponse:
     many = len(results) > 1
     problems = [
         Problem(f"[{i}].{p.location}" if many else p.location, p.code, p.message)
-        for i, r in enumerate(results) for p in r.problems
+        for i, r in enumerate(results)
+        for p in r.problems
     ]
     if problems:
         body["problems"] = [p.as_dict() for p in problems]
@@ -112,14 +120,16 @@ def _answer(results: list[FilingResult]) -> JsonResponse:
 
 
 @router.post("", openapi_extra=MESSAGE, responses=ANSWERS, status_code=201)
-async def submit(request: Request, user: FilerUser, system: SystemDep, metrics: MetricsDep,
-                 format: FormatQuery = None) -> JsonResponse:
+async def submit(
+    request: Request, user: FilerUser, system: SystemDep, metrics: MetricsDep, format: FormatQuery = None
+) -> JsonResponse:
     """Submit filings. Sending the same document number and version again is safe: same answer, nothing new."""
     body = await _receive(request, system, metrics, user, format)
     label = _format_label(format, body)
     try:
-        results = await run_in_threadpool(system.pipeline.submit_message, body, filer=user.filer,
-                                          actor=user.name, format=format)
+        results = await run_in_threadpool(
+            system.pipeline.submit_message, body, filer=user.filer, actor=user.name, format=format
+        )
     except InvalidMessage as error:
         metrics.rejected(label)
         raise ApiError(422, error.problems) from None
@@ -137,9 +147,13 @@ def _amend(system: StoredSystem, user: User, filing_id: str, body: bytes, format
     if len(batch) != 1:
         problems = [Problem("$", "not_one_filing", f"an amendment carries one filing; this message has {len(batch)}")]
     elif batch[0].document_number != row["document_number"]:
-        problems = [Problem("document_number", "other_document",
-                            f"filing {filing_id} is document {row['document_number']}, "
-                            f"not {batch[0].document_number}")]
+        problems = [
+            Problem(
+                "document_number",
+                "other_document",
+                f"filing {filing_id} is document {row['document_number']}, not {batch[0].document_number}",
+            )
+        ]
     if problems:
         _audit_rejection(system, user, problems, len(body))
         raise InvalidMessage(problems)
@@ -150,8 +164,14 @@ def _amend(system: StoredSystem, user: User, filing_id: str, body: bytes, format
 
 
 @router.post("/{filing_id}/amendments", openapi_extra=MESSAGE, responses=ANSWERS, status_code=201)
-async def amend(filing_id: str, request: Request, user: FilerUser, system: SystemDep, metrics: MetricsDep,
-                format: FormatQuery = None) -> JsonResponse:
+async def amend(
+    filing_id: str,
+    request: Request,
+    user: FilerUser,
+    system: SystemDep,
+    metrics: MetricsDep,
+    format: FormatQuery = None,
+) -> JsonResponse:
     """File a new version of a filing (same document number). Without a version, the next one is assigned.
 
     An open RFI is answered by the amendment; an open RFS, DNL or control selection carries over to it.
@@ -215,9 +235,14 @@ def _as_received(version: dict[str, Any]) -> dict[str, Any]:
 
 
 @router.get("/{filing_id}/answer", responses={200: {"content": {a.media_type: {} for a in formats.ANSWERS}}})
-def answer(filing_id: str, user: CurrentUser, system: SystemDep,
-           standard: Annotated[str | None, Query(description="answer standard; default: the one that "
-                                                 "answers the filing's own message type")] = None) -> Response:
+def answer(
+    filing_id: str,
+    user: CurrentUser,
+    system: SystemDep,
+    standard: Annotated[
+        str | None, Query(description="answer standard; default: the one that answers the filing's own message type")
+    ] = None,
+) -> Response:
     """The decisions on the current version, as they stand, in the filer's standard (XCSN, CSN, CUSRES,
     DMS response, ICS CC328A/CC351A) or JSON."""
     with system.db.read() as conn:

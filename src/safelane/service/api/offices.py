@@ -21,7 +21,8 @@ from safelane.system import StoredSystem
 router = APIRouter(prefix="/v1/offices", tags=["offices"])
 
 FORBIDDEN: dict[int | str, dict[str, Any]] = {
-    403: {"description": "Filers may not read office settings; only supervisors and admins change them"}}
+    403: {"description": "Filers may not read office settings; only supervisors and admins change them"}
+}
 
 
 def _officer(user: User, office: str | None = None) -> None:
@@ -34,14 +35,24 @@ def _officer(user: User, office: str | None = None) -> None:
 
 def _office(office: str) -> str:
     if not OFFICE.fullmatch(office):
-        raise ApiError(422, [Problem("office", "invalid_office",
-                                     "an office is '*' (the default) or 2 to 17 capital letters and digits")])
+        raise ApiError(
+            422,
+            [
+                Problem(
+                    "office", "invalid_office", "an office is '*' (the default) or 2 to 17 capital letters and digits"
+                )
+            ],
+        )
     return office
 
 
 def _stored(row: dict[str, Any]) -> dict[str, Any]:
-    return {"office": row["office"], "settings": row["settings"].as_dict(), "changed_at": row["changed_at"],
-            "changed_by": row["changed_by"]}
+    return {
+        "office": row["office"],
+        "settings": row["settings"].as_dict(),
+        "changed_at": row["changed_at"],
+        "changed_by": row["changed_by"],
+    }
 
 
 def _effective(system: StoredSystem, office: str) -> dict[str, Any]:
@@ -75,24 +86,39 @@ def _change(system: StoredSystem, settings: OfficeSettings, actor: str) -> dict[
 
 
 @router.put("/{office}", responses={**FORBIDDEN, 422: {"description": "Invalid settings: each problem located"}})
-async def put_office(office: str, user: CurrentUser, system: SystemDep,
-                     body: Annotated[dict[str, Any], Body(examples=[{
-                         "capacity": {"physical": 20, "nii": 10, "documentary": 40, "referral": 200},
-                         "random_rate": 0.01, "explore_rate": 0.05, "random_inspection": "physical"}])]
-                     ) -> JsonResponse:
+async def put_office(
+    office: str,
+    user: CurrentUser,
+    system: SystemDep,
+    body: Annotated[
+        dict[str, Any],
+        Body(
+            examples=[
+                {
+                    "capacity": {"physical": 20, "nii": 10, "documentary": 40, "referral": 200},
+                    "random_rate": 0.01,
+                    "explore_rate": 0.05,
+                    "random_inspection": "physical",
+                }
+            ]
+        ),
+    ],
+) -> JsonResponse:
     """Replace an office's settings (supervisor or admin). Fields left out take their defaults; a kind left
     out of `capacity` is unlimited. Audited with before and after."""
     _officer(user)
     if user.role not in office_store.CHANGERS:
-        raise ApiError(403, [Problem("header.Authorization", "forbidden",
-                                     "only a supervisor or an admin changes office settings")])
+        raise ApiError(
+            403, [Problem("header.Authorization", "forbidden", "only a supervisor or an admin changes office settings")]
+        )
     try:
         settings = OfficeSettings.from_dict(_office(office), body)
     except InvalidSettings as error:
         raise ApiError(422, error.problems) from None
     before = await run_in_threadpool(_change, system, settings, user.name)
-    return JsonResponse({"office": office, "settings": settings.as_dict(),
-                         "before": before["settings"].as_dict() if before else None})
+    return JsonResponse(
+        {"office": office, "settings": settings.as_dict(), "before": before["settings"].as_dict() if before else None}
+    )
 
 
 @router.get("/{office}/capacity", responses=FORBIDDEN)
@@ -104,5 +130,6 @@ def capacity(office: str, user: CurrentUser, system: SystemDep) -> JsonResponse:
     with system.db.read() as conn:
         source = office_store.effective(conn, office)["source"]
         kinds = office_store.today(conn, office, now)
-    return JsonResponse({"office": office, "day": office_store.day_of(now)[0].date().isoformat(),
-                         "source": source, "kinds": kinds})
+    return JsonResponse(
+        {"office": office, "day": office_store.day_of(now)[0].date().isoformat(), "source": source, "kinds": kinds}
+    )

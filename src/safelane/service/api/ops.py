@@ -42,8 +42,11 @@ def _probe(system: StoredSystem) -> list[str]:
 
 
 def _unavailable(reason: str) -> JsonResponse:
-    return JsonResponse({"status": "unavailable", "problems": [
-        {"location": "database", "code": "unavailable", "message": reason}]}, 503, {"Retry-After": "5"})
+    return JsonResponse(
+        {"status": "unavailable", "problems": [{"location": "database", "code": "unavailable", "message": reason}]},
+        503,
+        {"Retry-After": "5"},
+    )
 
 
 @router.get("/healthz", responses={503: {"description": "The database cannot be read, or not within a second"}})

@@ -42,7 +42,8 @@ class SeizureBody(BaseModel):
     offence: str | None = Field(None, description=_one_of(vocabulary.OFFENCES))
     hs_code: str | None = Field(None, description="4 to 10 digits")
     description: Annotated[str, Field(max_length=cases.MAX_TEXT)] | None = Field(
-        None, description="required when commodity is other")
+        None, description="required when commodity is other"
+    )
 
 
 class OutcomeBody(BaseModel):
@@ -57,13 +58,16 @@ class OutcomeBody(BaseModel):
 def _officer(user: User) -> None:
     """Officers only; an officer posted to an office reaches that office's records (User.may_see_office)."""
     if not user.is_officer:
-        raise ApiError(403, [Problem("header.Authorization", "forbidden",
-                                     "inspection outcomes and seizures are for customs officers")])
+        raise ApiError(
+            403,
+            [Problem("header.Authorization", "forbidden", "inspection outcomes and seizures are for customs officers")],
+        )
 
 
 def _problem(error: ActionError) -> ApiError:
-    return ApiError(error.status, [Problem(error.location, "forbidden" if error.status == 403 else "not_found",
-                                           str(error))])
+    return ApiError(
+        error.status, [Problem(error.location, "forbidden" if error.status == 403 else "not_found", str(error))]
+    )
 
 
 def _history(system: StoredSystem, consignment_id: str) -> list[dict[str, Any]]:
@@ -71,25 +75,39 @@ def _history(system: StoredSystem, consignment_id: str) -> list[dict[str, Any]]:
         return [without(o, "row_id") for o in cases.history(conn, consignment_id)]
 
 
-@router.post("/consignments/{consignment_id}/outcomes", status_code=201, responses={
-    403: {"description": "Not an officer, or not an officer of the consignment's office"},
-    404: {"description": "No such consignment"},
-    422: {"description": "A field is missing or not in its vocabulary; each problem names the field"},
-})
-def record(consignment_id: str, user: CurrentUser, system: SystemDep,
-           body: Annotated[OutcomeBody, Body()]) -> JsonResponse:
+@router.post(
+    "/consignments/{consignment_id}/outcomes",
+    status_code=201,
+    responses={
+        403: {"description": "Not an officer, or not an officer of the consignment's office"},
+        404: {"description": "No such consignment"},
+        422: {"description": "A field is missing or not in its vocabulary; each problem names the field"},
+    },
+)
+def record(
+    consignment_id: str, user: CurrentUser, system: SystemDep, body: Annotated[OutcomeBody, Body()]
+) -> JsonResponse:
     """Record what an inspection found (and its seizure); an open yellow or red channel closes as inspected."""
     _officer(user)
-    fields: dict[str, Any] = {"method": body.method, "result": body.result, "note": body.note,
-                              **(body.seizure.model_dump() if body.seizure else {})}
+    fields: dict[str, Any] = {
+        "method": body.method,
+        "result": body.result,
+        "note": body.note,
+        **(body.seizure.model_dump() if body.seizure else {}),
+    }
     try:
         outcome = cases.parse(fields)
-        done = cases.record(system.db, consignment_id, outcome, actor=user.name, at=system.pipeline.clock(),
-                            may_see=user.may_see_office)
+        done = cases.record(
+            system.db, consignment_id, outcome, actor=user.name, at=system.pipeline.clock(), may_see=user.may_see_office
+        )
     except cases.Invalid as invalid:
-        raise ApiError(422, [Problem(f"seizure.{field}" if field in cases.SEIZURE_FIELDS else field,
-                                     "invalid_outcome", message) for field, message in invalid.errors.items()]
-                       ) from None
+        raise ApiError(
+            422,
+            [
+                Problem(f"seizure.{field}" if field in cases.SEIZURE_FIELDS else field, "invalid_outcome", message)
+                for field, message in invalid.errors.items()
+            ],
+        ) from None
     except ActionError as error:
         raise _problem(error) from None
     [recorded] = [o for o in _history(system, consignment_id) if o["outcome_id"] == done["outcome_id"]]
@@ -105,15 +123,24 @@ def list_outcomes(consignment_id: str, user: CurrentUser, system: SystemDep) -> 
     if case is None:
         raise _problem(ActionError(f"no consignment {consignment_id}", 404, "consignment_id"))
     if not user.may_see_office(case["office"]):
-        raise _problem(ActionError(f"consignment {case['reference']} is handled by office {case['office']}", 403,
-                                   "consignment_id"))
-    return JsonResponse({"consignment_id": consignment_id, "reference": case["reference"],
-                         "office": case["office"], "outcomes": _history(system, consignment_id)})
+        raise _problem(
+            ActionError(f"consignment {case['reference']} is handled by office {case['office']}", 403, "consignment_id")
+        )
+    return JsonResponse(
+        {
+            "consignment_id": consignment_id,
+            "reference": case["reference"],
+            "office": case["office"],
+            "outcomes": _history(system, consignment_id),
+        }
+    )
 
 
 @router.get("/seizures")
 def list_seizures(
-    user: CurrentUser, system: SystemDep, page: PageDep,
+    user: CurrentUser,
+    system: SystemDep,
+    page: PageDep,
     since: Annotated[date | None, Query(alias="from", description="first day (UTC), included")] = None,
     until: Annotated[date | None, Query(alias="to", description="last day (UTC), included")] = None,
     office: str | None = None,
@@ -127,13 +154,15 @@ def list_seizures(
         raise ApiError(403, [Problem("query.office", "forbidden", f"you may read office {scope}'s seizures only")])
     office = scope or office
     if commodity is not None and commodity not in vocabulary.COMMODITIES:
-        raise ApiError(422, [Problem("query.commodity", "unknown_commodity",
-                                     f"commodity must be {_one_of(vocabulary.COMMODITIES)}")])
+        raise ApiError(
+            422,
+            [Problem("query.commodity", "unknown_commodity", f"commodity must be {_one_of(vocabulary.COMMODITIES)}")],
+        )
     start, end = seizure_store.days(since, until)
     with system.db.read() as conn:
-        rows = seizure_store.search(conn, office=office, commodity=commodity, since=start, until=end,
-                                    limit=page.limit, offset=page.offset)
+        rows = seizure_store.search(
+            conn, office=office, commodity=commodity, since=start, until=end, limit=page.limit, offset=page.offset
+        )
     if format == "csv":
         return csv_response(rows, seizure_store.COLUMNS, "seizures.csv")
     return JsonResponse({"seizures": rows, "limit": page.limit, "offset": page.offset})
-

@@ -15,15 +15,18 @@ from safelane.service.web import consignment, dashboard, offices, outcomes, prof
 from safelane.service.web.render import page
 
 STATIC = Path(__file__).parent / "static"
-POLICY = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-          "form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+POLICY = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+)
 
 
 class _PageHeaders(BaseHTTPMiddleware):
     async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
         response = await call_next(request)
         if response.headers.get("content-type", "").startswith("text/html") and not request.url.path.startswith(
-                ("/docs", "/redoc")):
+            ("/docs", "/redoc")
+        ):
             response.headers["Content-Security-Policy"] = POLICY
             response.headers["X-Content-Type-Options"] = "nosniff"
             response.headers["Referrer-Policy"] = "same-origin"

@@ -48,8 +48,10 @@ def _pct(value: float) -> str:
 
 
 def _svg(label: str, kind: str, height: int, body: list[str]) -> Markup:
-    return Markup(f'<svg class="chart {kind}" height="{height}" role="group" aria-label="{escape(label)}">'
-                  f'<title>{escape(label)}</title>{"".join(body)}</svg>')
+    return Markup(
+        f'<svg class="chart {kind}" height="{height}" role="group" aria-label="{escape(label)}">'
+        f"<title>{escape(label)}</title>{''.join(body)}</svg>"
+    )
 
 
 def _tip_place(i: int, n: int) -> tuple[str, float]:
@@ -72,25 +74,34 @@ def _columns(label: str, names: Sequence[str], series: Sequence[Sequence[float]]
     axis = ['<g aria-hidden="true">']
     for tick in ticks:
         y = BASE - tick * scale
-        axis.append(f'<line class="grid" x1="0" x2="100%" y1="{y:.1f}" y2="{y:.1f}"/>'
-                    f'<text class="tick" x="-8" y="{y + 4:.1f}" text-anchor="end">{number(tick)}</text>')
+        axis.append(
+            f'<line class="grid" x1="0" x2="100%" y1="{y:.1f}" y2="{y:.1f}"/>'
+            f'<text class="tick" x="-8" y="{y + 4:.1f}" text-anchor="end">{number(tick)}</text>'
+        )
     every = math.ceil(n / MOST_LABELS)
-    axis += [f'<text class="tick" x="{_pct((i + 0.5) * 100 / n)}" y="{BASE + 17}" text-anchor="middle">'
-             f'{escape(name)}</text>' for i, name in enumerate(names) if i % every == 0]
+    axis += [
+        f'<text class="tick" x="{_pct((i + 0.5) * 100 / n)}" y="{BASE + 17}" text-anchor="middle">{escape(name)}</text>'
+        for i, name in enumerate(names)
+        if i % every == 0
+    ]
     axis.append("</g>")
     marks = []
     slot = 100 / n
     for i, tip in enumerate(tips):
         anchor, at = _tip_place(i, n)
-        parts = [f'<g class="mark" tabindex="{0 if i == 0 else -1}" role="img" aria-label="{escape(tip)}">'
-                 f'<rect class="slot" x="{_pct(i * slot)}" y="{TOP}" width="{_pct(slot)}" height="{PLOT}"/>']
+        parts = [
+            f'<g class="mark" tabindex="{0 if i == 0 else -1}" role="img" aria-label="{escape(tip)}">'
+            f'<rect class="slot" x="{_pct(i * slot)}" y="{TOP}" width="{_pct(slot)}" height="{PLOT}"/>'
+        ]
         base = float(BASE)
         for k, values in enumerate(series):
             if values[i] > 0:
                 height = values[i] * scale
                 base -= height
-                parts.append(f'<rect class="bar s{k}" x="{_pct((i + 0.15) * slot)}" y="{base:.1f}" '
-                             f'width="{_pct(0.7 * slot)}" height="{height:.1f}"/>')
+                parts.append(
+                    f'<rect class="bar s{k}" x="{_pct((i + 0.15) * slot)}" y="{base:.1f}" '
+                    f'width="{_pct(0.7 * slot)}" height="{height:.1f}"/>'
+                )
         parts.append(f'<text class="tip" x="{_pct(at)}" y="{TIP_Y}" text-anchor="{anchor}">{escape(tip)}</text></g>')
         marks.append("".join(parts))
     baseline = f'<line class="axis" x1="0" x2="100%" y1="{BASE}" y2="{BASE}"/>'
@@ -99,8 +110,12 @@ def _columns(label: str, names: Sequence[str], series: Sequence[Sequence[float]]
 
 def bars(label: str, points: Sequence[tuple[str, float]]) -> Markup:
     """A column per (label, value), e.g. hits per day."""
-    return _columns(label, [name for name, _ in points], [[value for _, value in points]],
-                    [f"{name}: {number(value)}" for name, value in points])
+    return _columns(
+        label,
+        [name for name, _ in points],
+        [[value for _, value in points]],
+        [f"{name}: {number(value)}" for name, value in points],
+    )
 
 
 def stacked(label: str, labels: Sequence[str], series: Sequence[tuple[str, Sequence[float]]]) -> Markup:
@@ -136,26 +151,34 @@ def hbars(label: str, rows: Sequence[Bar], *, tick: Callable[[float], str] = num
     axis = ['<g aria-hidden="true">']
     for k, value in enumerate(ticks):
         anchor = "start" if k == 0 else "end" if k == len(ticks) - 1 else "middle"
-        axis.append(f'<line class="grid" x1="{_pct(value * width)}" x2="{_pct(value * width)}" y1="18" '
-                    f'y2="{bottom}"/><text class="tick" x="{_pct(value * width)}" y="{bottom + 14}" '
-                    f'text-anchor="{anchor}">{escape(tick(value))}</text>')
+        axis.append(
+            f'<line class="grid" x1="{_pct(value * width)}" x2="{_pct(value * width)}" y1="18" '
+            f'y2="{bottom}"/><text class="tick" x="{_pct(value * width)}" y="{bottom + 14}" '
+            f'text-anchor="{anchor}">{escape(tick(value))}</text>'
+        )
     axis.append("</g>")
     marks = []
     for i, row in enumerate(rows):
         top = i * ROW
         name = row.label if len(row.label) <= LONGEST_LABEL else row.label[: LONGEST_LABEL - 1] + "…"
-        parts = [f'<g class="row"><title>{escape(row.label)}: {escape(row.text)}</title>'
-                 f'<text class="name" x="0" y="{top + 13}">{escape(name)}</text>'
-                 f'<text class="value" x="100%" y="{top + 13}" text-anchor="end">{escape(row.text)}</text>']
+        parts = [
+            f'<g class="row"><title>{escape(row.label)}: {escape(row.text)}</title>'
+            f'<text class="name" x="0" y="{top + 13}">{escape(name)}</text>'
+            f'<text class="value" x="100%" y="{top + 13}" text-anchor="end">{escape(row.text)}</text>'
+        ]
         if row.value > 0:  # a stub of 2 px under the bar keeps a tiny share visible
-            parts.append(f'<rect class="bar s{row.series}" x="0" y="{top + 19}" width="2" height="14"/>'
-                         f'<rect class="bar s{row.series}" x="0" y="{top + 19}" width="{_pct(row.value * width)}" '
-                         f'height="14"/>')
+            parts.append(
+                f'<rect class="bar s{row.series}" x="0" y="{top + 19}" width="2" height="14"/>'
+                f'<rect class="bar s{row.series}" x="0" y="{top + 19}" width="{_pct(row.value * width)}" '
+                f'height="14"/>'
+            )
         if row.low is not None and row.high is not None:
             low, high, mid = _pct(row.low * width), _pct(row.high * width), top + 26
-            parts.append(f'<g class="interval"><line x1="{low}" x2="{high}" y1="{mid}" y2="{mid}"/>'
-                         f'<line x1="{low}" x2="{low}" y1="{mid - 5}" y2="{mid + 5}"/>'
-                         f'<line x1="{high}" x2="{high}" y1="{mid - 5}" y2="{mid + 5}"/></g>')
+            parts.append(
+                f'<g class="interval"><line x1="{low}" x2="{high}" y1="{mid}" y2="{mid}"/>'
+                f'<line x1="{low}" x2="{low}" y1="{mid - 5}" y2="{mid + 5}"/>'
+                f'<line x1="{high}" x2="{high}" y1="{mid - 5}" y2="{mid + 5}"/></g>'
+            )
         parts.append("</g>")
         marks.append("".join(parts))
     baseline = f'<line class="axis" x1="0" x2="0" y1="18" y2="{bottom}"/>'

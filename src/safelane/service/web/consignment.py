@@ -26,10 +26,17 @@ from safelane.system import StoredSystem
 
 router = APIRouter()
 
-DONE = {"issue": "Referral issued.", "lift": "Referral lifted.", "channel": "Channel changed.",
-        "close": "Decision closed.", "assign": "Assignment saved.", "note": "Note added.",
-        "request": "Documents requested from the filer.", "outcome": "Inspection outcome recorded.",
-        "screening": "Screening result recorded."}
+DONE = {
+    "issue": "Referral issued.",
+    "lift": "Referral lifted.",
+    "channel": "Channel changed.",
+    "close": "Decision closed.",
+    "assign": "Assignment saved.",
+    "note": "Note added.",
+    "request": "Documents requested from the filer.",
+    "outcome": "Inspection outcome recorded.",
+    "screening": "Screening result recorded.",
+}
 DECISION_ACTIONS = ("issue", "lift", "channel", "close", "screening")
 ACTION_FIELDS = {"issue": ("referral",), "channel": ("channel",), "screening": ("method", "result")}  # form -> data
 ISSUABLE = (Referral.RFI.value, Referral.RFS.value, Referral.DNL.value)
@@ -40,8 +47,13 @@ def _officers(system: StoredSystem, office: str | None) -> list[str]:
     """Who a case at this office can be given to: active officers posted there, and everyone unposted."""
     with system.db.read() as conn:
         users = user_store.listing(conn)
-    return [u["name"] for u in users if u["active"] and u["role"] in referrals.OFFICER_ROLES
-            and (u["role"] != "officer" or u["office"] in (None, office))]
+    return [
+        u["name"]
+        for u in users
+        if u["active"]
+        and u["role"] in referrals.OFFICER_ROLES
+        and (u["role"] != "officer" or u["office"] in (None, office))
+    ]
 
 
 def _available(decision: dict[str, Any]) -> set[str]:
@@ -60,20 +72,41 @@ def _available(decision: dict[str, Any]) -> set[str]:
     return found
 
 
-def _render(request: Request, officer: Officer, case: case_file.CaseFile, *, status: int = 200,
-            messages: list[tuple[str, str]] | None = None, error: dict[str, str] | None = None,
-            form: dict[str, str] | None = None) -> Response:
+def _render(
+    request: Request,
+    officer: Officer,
+    case: case_file.CaseFile,
+    *,
+    status: int = 200,
+    messages: list[tuple[str, str]] | None = None,
+    error: dict[str, str] | None = None,
+    form: dict[str, str] | None = None,
+) -> Response:
     left = case.deadline - now(request) if case.deadline else None
-    return page(request, "consignment.html", officer, status=status, title=f"Consignment {case.reference}",
-                case=case, urgency=case_queue.urgency(left), messages=messages or [], error=error or {},
-                form=form or {},
-                available=_available(case.current), officers=_officers(get_system(request), case.office),
-                documents=case_notes.DOCUMENTS, issuable=ISSUABLE, channels=CHANNELS,
-                screening_methods=referrals.SCREENING_METHODS, label=seizure_vocabulary.label)
+    return page(
+        request,
+        "consignment.html",
+        officer,
+        status=status,
+        title=f"Consignment {case.reference}",
+        case=case,
+        urgency=case_queue.urgency(left),
+        messages=messages or [],
+        error=error or {},
+        form=form or {},
+        available=_available(case.current),
+        officers=_officers(get_system(request), case.office),
+        documents=case_notes.DOCUMENTS,
+        issuable=ISSUABLE,
+        channels=CHANNELS,
+        screening_methods=referrals.SCREENING_METHODS,
+        label=seizure_vocabulary.label,
+    )
 
 
-def _case(request: Request, officer: Officer, consignment_id: str, version: int | None = None
-          ) -> case_file.CaseFile | None:
+def _case(
+    request: Request, officer: Officer, consignment_id: str, version: int | None = None
+) -> case_file.CaseFile | None:
     system = get_system(request)
     with system.db.read() as conn:
         case = case_file.load(conn, consignment_id, version, assessors=system.assessors)
@@ -97,15 +130,15 @@ def _do(system: StoredSystem, officer: Officer, case: case_file.CaseFile, action
     who: dict[str, Any] = {"actor": officer.name, "role": officer.role, "office": officer.office_scope, "at": at}
     if action in DECISION_ACTIONS:
         data = {name: form.get(name) for name in ACTION_FIELDS.get(action, ())}
-        referrals.act(system.db, case.current["decision_id"], action, filer=None, note=form.get("note") or None,
-                      data=data, **who)
+        referrals.act(
+            system.db, case.current["decision_id"], action, filer=None, note=form.get("note") or None, data=data, **who
+        )
     elif action == "note":
         case_notes.add_note(system.db, case.consignment_id, form.get("text"), **who)
     elif action == "assign":
         case_notes.assign(system.db, case.consignment_id, form.get("officer"), note=form.get("note"), **who)
     elif action == "request":
-        chosen = [key.removeprefix("document.") for key, value in form.items()
-                  if key.startswith("document.") and value]
+        chosen = [key.removeprefix("document.") for key, value in form.items() if key.startswith("document.") and value]
         case_notes.request_documents(system.db, case.consignment_id, chosen, form.get("text"), **who)
     else:
         raise referrals.ActionError(f"unknown action {action!r}", 404)
@@ -122,7 +155,13 @@ def act(request: Request, consignment_id: str, action: str, officer: OfficerDep,
         if refused.status == 403:
             raise Forbidden(str(refused)) from None
         fresh = _case(request, officer, consignment_id) or case
-        return _render(request, officer, fresh, status=refused.status, form=form,
-                       messages=[("error", f"Not done: {refused}")],
-                       error={"action": action, "location": refused.location, "message": str(refused)})
+        return _render(
+            request,
+            officer,
+            fresh,
+            status=refused.status,
+            form=form,
+            messages=[("error", f"Not done: {refused}")],
+            error={"action": action, "location": refused.location, "message": str(refused)},
+        )
     return RedirectResponse(f"/consignments/{consignment_id}?done={action}#actions", status_code=303)

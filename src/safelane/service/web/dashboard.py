@@ -22,8 +22,14 @@ from safelane.service.web.signin import OfficerDep
 
 router = APIRouter()
 
-HEADINGS = {"p50_seconds": "p50", "p90_seconds": "p90", "p99_seconds": "p99", "hit_rate": "hit rate",
-            "ci95_low": "95\u00a0% low", "ci95_high": "95\u00a0% high"}  # "95 %" never split over two lines
+HEADINGS = {
+    "p50_seconds": "p50",
+    "p90_seconds": "p90",
+    "p99_seconds": "p99",
+    "hit_rate": "hit rate",
+    "ci95_low": "95\u00a0% low",
+    "ci95_high": "95\u00a0% high",
+}  # "95 %" never split over two lines
 SHARES = ("share", "hit_rate", "ci95_low", "ci95_high")
 
 
@@ -59,9 +65,13 @@ def _hit_rate_bar(row: dict[str, Any]) -> charts.Bar:
     """The rate in per cent with its 95 % interval across it, and how many inspections it rests on."""
     if not row["inspections"]:
         return charts.Bar(row["selection"], 0.0, "no inspections")
-    return charts.Bar(row["selection"], 100 * row["hit_rate"],
-                      f"{_share(row['hit_rate'])} ({row['hits']:,} of {row['inspections']:,})",
-                      low=100 * row["ci95_low"], high=100 * row["ci95_high"])
+    return charts.Bar(
+        row["selection"],
+        100 * row["hit_rate"],
+        f"{_share(row['hit_rate'])} ({row['hits']:,} of {row['inspections']:,})",
+        low=100 * row["ci95_low"],
+        high=100 * row["ci95_high"],
+    )
 
 
 def _chart(figure: Figure, window: Window) -> Markup:
@@ -71,16 +81,28 @@ def _chart(figure: Figure, window: Window) -> Markup:
         labels = [r["period"][11:16] if window.hourly else r["period"][5:] for r in rows]
         return charts.stacked(figure.title, labels, [(mode, [r[mode] for r in rows]) for mode in modes])
     if figure.name in ("referrals", "channels"):
-        return charts.hbars(figure.title, [charts.Bar(r["outcome"], r["consignments"],
-                                                      f"{r['consignments']:,} · {_share(r['share'])}") for r in rows])
+        return charts.hbars(
+            figure.title,
+            [
+                charts.Bar(r["outcome"], r["consignments"], f"{r['consignments']:,} · {_share(r['share'])}")
+                for r in rows
+            ],
+        )
     if figure.name == "queue_age":
         return charts.hbars(figure.title, [charts.Bar(r["age"], r["open"], f"{r['open']:,}") for r in rows])
     if figure.name == "decision_time":
         peak = max((r[f"p{p}_seconds"] or 0.0 for r in rows for p in metrics.PERCENTILES), default=0.0)
         unit, name = _time_unit(peak)
-        bars = [charts.Bar(f"{r['measure']}, p{p}", (r[f"p{p}_seconds"] or 0.0) / unit,
-                           duration(r[f"p{p}_seconds"]) or "none yet", series=k)
-                for k, r in enumerate(rows) for p in metrics.PERCENTILES]
+        bars = [
+            charts.Bar(
+                f"{r['measure']}, p{p}",
+                (r[f"p{p}_seconds"] or 0.0) / unit,
+                duration(r[f"p{p}_seconds"]) or "none yet",
+                series=k,
+            )
+            for k, r in enumerate(rows)
+            for p in metrics.PERCENTILES
+        ]
         return charts.hbars(figure.title, bars, tick=lambda v: f"{charts.number(v)} {name}", whole=False)
     if figure.name == "hit_rate":
         return charts.hbars(f"{figure.title}, per cent", [_hit_rate_bar(r) for r in rows], tick=_per_cent)
@@ -90,8 +112,9 @@ def _chart(figure: Figure, window: Window) -> Markup:
     return charts.hbars(figure.title, [charts.Bar(commodity, n, f"{n:,}") for commodity, n in counts.items()])
 
 
-def _window(conn: Any, first: str | None, last: str | None, office: str | None,
-            now: datetime) -> tuple[Window, str | None]:
+def _window(
+    conn: Any, first: str | None, last: str | None, office: str | None, now: datetime
+) -> tuple[Window, str | None]:
     """The window asked for, or the default one with the reason the request could not be used."""
     if first or last:
         try:
@@ -103,10 +126,15 @@ def _window(conn: Any, first: str | None, last: str | None, office: str | None,
 
 
 @router.get("/dashboard")
-def dashboard(request: Request, officer: OfficerDep,
-              first: Annotated[str | None, Query(alias="from")] = None,
-              last: Annotated[str | None, Query(alias="to")] = None,
-              office: str | None = None, format: str | None = None, figure: str | None = None) -> Response:
+def dashboard(
+    request: Request,
+    officer: OfficerDep,
+    first: Annotated[str | None, Query(alias="from")] = None,
+    last: Annotated[str | None, Query(alias="to")] = None,
+    office: str | None = None,
+    format: str | None = None,
+    figure: str | None = None,
+) -> Response:
     system = get_system(request)
     at = now(request)
     office = officer.office_scope or (office or "").strip().upper() or None
@@ -114,26 +142,51 @@ def dashboard(request: Request, officer: OfficerDep,
         window, problem = _window(conn, first, last, office, at)
         if format == "csv":
             if figure not in metrics.FIGURES:
-                return page(request, "error.html", officer, status=404, title="No such figure",
-                            message=f"Figures: {', '.join(metrics.FIGURES)}.")
+                return page(
+                    request,
+                    "error.html",
+                    officer,
+                    status=404,
+                    title="No such figure",
+                    message=f"Figures: {', '.join(metrics.FIGURES)}.",
+                )
             table = metrics.figure(conn, figure, window, at)
             name = f"dashboard-{figure}-{window.start:%Y%m%d%H}-{window.end:%Y%m%d%H}.csv"
             return csv_response(table.rows, table.columns, name)
         figures = metrics.dashboard(conn, window, at)
         known = metrics.offices(conn) if officer.office_scope is None else [officer.office_scope]
-    query = {"from": window.start.date().isoformat(),
-             "to": (window.end - timedelta(microseconds=1)).date().isoformat()} if first or last else {}
+    query = (
+        {"from": window.start.date().isoformat(), "to": (window.end - timedelta(microseconds=1)).date().isoformat()}
+        if first or last
+        else {}
+    )
     if office:
         query["office"] = office
-    shown = [{"figure": f, "chart": _chart(f, window),
-              "headings": [HEADINGS.get(c, c.replace("_", " ")) for c in f.columns],
-              "numeric": [c not in ("period", "outcome", "age", "measure", "selection", "commodity", "unit")
-                          for c in f.columns],
-              "cells": [[_cell(c, row.get(c)) for c in f.columns] for row in f.rows],
-              "csv": "/dashboard?" + urlencode({**query, "format": "csv", "figure": f.name})}
-             for f in figures.values()]
-    return page(request, "dashboard.html", officer, title="Dashboard",
-                messages=[("error", problem)] if problem else [], window=window, figures=shown,
-                offices=known, office=office or "", scoped=officer.office_scope is not None,
-                first=window.start.date().isoformat(),
-                last=(window.end - timedelta(microseconds=1)).date().isoformat(), now_at=at)
+    shown = [
+        {
+            "figure": f,
+            "chart": _chart(f, window),
+            "headings": [HEADINGS.get(c, c.replace("_", " ")) for c in f.columns],
+            "numeric": [
+                c not in ("period", "outcome", "age", "measure", "selection", "commodity", "unit") for c in f.columns
+            ],
+            "cells": [[_cell(c, row.get(c)) for c in f.columns] for row in f.rows],
+            "csv": "/dashboard?" + urlencode({**query, "format": "csv", "figure": f.name}),
+        }
+        for f in figures.values()
+    ]
+    return page(
+        request,
+        "dashboard.html",
+        officer,
+        title="Dashboard",
+        messages=[("error", problem)] if problem else [],
+        window=window,
+        figures=shown,
+        offices=known,
+        office=office or "",
+        scoped=officer.office_scope is not None,
+        first=window.start.date().isoformat(),
+        last=(window.end - timedelta(microseconds=1)).date().isoformat(),
+        now_at=at,
+    )

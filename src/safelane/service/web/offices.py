@@ -47,8 +47,11 @@ def settings_facts(data: dict[str, Any] | None) -> dict[str, str]:
 def differences(before: dict[str, Any] | None, after: dict[str, Any]) -> list[str]:
     """What one change changed, as "physical inspection per day 20 → 30" (everything, for a first setting)."""
     old, new = settings_facts(before), settings_facts(after)
-    return [f"{name} {old[name]} → {value}" if name in old else f"{name} {value}"
-            for name, value in new.items() if old.get(name) != value]
+    return [
+        f"{name} {old[name]} → {value}" if name in old else f"{name} {value}"
+        for name, value in new.items()
+        if old.get(name) != value
+    ]
 
 
 @router.get("/offices")
@@ -59,27 +62,71 @@ def offices(request: Request, officer: OfficerDep, format: str = "html") -> Resp
         stored = [r["office"] for r in office_store.listing(conn)]
         used = {o for o, _, _ in office_store.usage(conn, at).counts if o}
         names = sorted(({*stored, *used} - {"*"}) if officer.office_scope is None else {officer.office_scope})
-        rows = [{"office": name, "source": office_store.effective(conn, name)["source"],
-                 "kinds": office_store.today(conn, name, at)} for name in ["*", *names]]
-        recent = [{**c, "changed": differences(c["detail"].get("before"), c["detail"]["after"])}
-                  for c in office_store.changes(conn, officer.office_scope)]
+        rows = [
+            {
+                "office": name,
+                "source": office_store.effective(conn, name)["source"],
+                "kinds": office_store.today(conn, name, at),
+            }
+            for name in ["*", *names]
+        ]
+        recent = [
+            {**c, "changed": differences(c["detail"].get("before"), c["detail"]["after"])}
+            for c in office_store.changes(conn, officer.office_scope)
+        ]
     if format == "csv":
-        flat = [{"office": row["office"], "kind": kind, **row["kinds"][kind], **row["kinds"][kind]["by_selection"]}
-                for row in rows for kind in KINDS]
+        flat = [
+            {"office": row["office"], "kind": kind, **row["kinds"][kind], **row["kinds"][kind]["by_selection"]}
+            for row in rows
+            for kind in KINDS
+        ]
         return csv_response(flat, CSV_COLUMNS, f"capacity-{office_store.day_of(at)[0].date()}.csv")
-    return page(request, "offices.html", officer, title="Offices", rows=rows, kinds=KINDS, names=NAMES,
-                selections=SELECTIONS, recent=recent, day=office_store.day_of(at)[0].date(), sources=SOURCES)
+    return page(
+        request,
+        "offices.html",
+        officer,
+        title="Offices",
+        rows=rows,
+        kinds=KINDS,
+        names=NAMES,
+        selections=SELECTIONS,
+        recent=recent,
+        day=office_store.day_of(at)[0].date(),
+        sources=SOURCES,
+    )
 
 
-def _form(officer: Officer, office: str, settings: OfficeSettings, request: Request, *, status: int = 200,
-          errors: dict[str, str] | None = None, values: dict[str, str] | None = None) -> Response:
+def _form(
+    officer: Officer,
+    office: str,
+    settings: OfficeSettings,
+    request: Request,
+    *,
+    status: int = 200,
+    errors: dict[str, str] | None = None,
+    values: dict[str, str] | None = None,
+) -> Response:
     if values is None:
         values = {f"capacity_{k}": "" if settings.limit(k) is None else str(settings.limit(k)) for k in KINDS}
-        values.update(random_rate=f"{settings.random_rate * 100:g}", explore_rate=f"{settings.explore_rate * 100:g}",
-                      random_inspection=settings.random_inspection)
-    return page(request, "office.html", officer, status=status, title=f"Office {office}", office=office,
-                kinds=KINDS, names=NAMES, inspections=INSPECTIONS, values=values, errors=errors or {},
-                facts=settings_facts(settings.as_dict()))
+        values.update(
+            random_rate=f"{settings.random_rate * 100:g}",
+            explore_rate=f"{settings.explore_rate * 100:g}",
+            random_inspection=settings.random_inspection,
+        )
+    return page(
+        request,
+        "office.html",
+        officer,
+        status=status,
+        title=f"Office {office}",
+        office=office,
+        kinds=KINDS,
+        names=NAMES,
+        inspections=INSPECTIONS,
+        values=values,
+        errors=errors or {},
+        facts=settings_facts(settings.as_dict()),
+    )
 
 
 @router.get("/offices/edit")

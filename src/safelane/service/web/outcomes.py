@@ -27,8 +27,9 @@ def _case(system: StoredSystem, consignment_id: str, officer: Officer) -> tuple[
         if case is None:
             return None, []
         if not officer.may_see_office(case["office"]):
-            raise Forbidden(f"Consignment {case['reference']} is handled by office {case['office']}; "
-                            f"you work at {officer.office}.")
+            raise Forbidden(
+                f"Consignment {case['reference']} is handled by office {case['office']}; you work at {officer.office}."
+            )
         return case, cases.history(conn, consignment_id)
 
 
@@ -42,14 +43,36 @@ def _defaults(case: dict[str, Any]) -> dict[str, str]:
     return values
 
 
-def _form(request: Request, officer: Officer, case: dict[str, Any], history: list[dict], values: dict[str, str],
-          errors: dict[str, str], status: int = 200) -> Response:
+def _form(
+    request: Request,
+    officer: Officer,
+    case: dict[str, Any],
+    history: list[dict],
+    values: dict[str, str],
+    errors: dict[str, str],
+    status: int = 200,
+) -> Response:
     messages = [("error", "The outcome was not recorded: correct the fields marked below.")] if errors else []
-    return page(request, "outcome.html", officer, status=status, title=f"Inspection outcome · {case['reference']}",
-                messages=messages, case=case, history=history, values=values, errors=errors,
-                methods=cases.METHODS, results=cases.RESULTS, commodities=vocabulary.COMMODITIES,
-                units=vocabulary.UNITS, concealments=vocabulary.CONCEALMENTS, detections=vocabulary.DETECTIONS,
-                offences=vocabulary.OFFENCES, label=vocabulary.label)
+    return page(
+        request,
+        "outcome.html",
+        officer,
+        status=status,
+        title=f"Inspection outcome · {case['reference']}",
+        messages=messages,
+        case=case,
+        history=history,
+        values=values,
+        errors=errors,
+        methods=cases.METHODS,
+        results=cases.RESULTS,
+        commodities=vocabulary.COMMODITIES,
+        units=vocabulary.UNITS,
+        concealments=vocabulary.CONCEALMENTS,
+        detections=vocabulary.DETECTIONS,
+        offences=vocabulary.OFFENCES,
+        label=vocabulary.label,
+    )
 
 
 @router.get("/consignments/{consignment_id}/outcome")
@@ -69,8 +92,14 @@ def record_outcome(request: Request, consignment_id: str, officer: OfficerDep, f
     values = {field: form.get(field, "") for field in FIELDS}
     try:
         outcome = cases.parse(values)
-        cases.record(system.db, consignment_id, outcome, actor=officer.name, at=system.pipeline.clock(),
-                     may_see=officer.may_see_office)
+        cases.record(
+            system.db,
+            consignment_id,
+            outcome,
+            actor=officer.name,
+            at=system.pipeline.clock(),
+            may_see=officer.may_see_office,
+        )
     except cases.Invalid as invalid:
         return _form(request, officer, case, history, values, invalid.errors, status=422)
     except ActionError as error:

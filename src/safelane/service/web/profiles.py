@@ -34,8 +34,19 @@ MAX_SOURCE = 64_000  # characters: a profile is a page of YAML, not a data file
 WINDOW_DAYS = 30  # a backtest looks back over the last 30 days of stored history ...
 MAX_CONSIGNMENTS = 50_000  # ... and reads at most this many consignments of it, so a page answers in seconds
 SAMPLE = 10  # hit consignments listed under a backtest
-COLUMNS = ("profile_id", "version", "title", "owner", "status", "changed_at", "versions",
-           "selections", "inspections", "hits", "hit_rate")
+COLUMNS = (
+    "profile_id",
+    "version",
+    "title",
+    "owner",
+    "status",
+    "changed_at",
+    "versions",
+    "selections",
+    "inspections",
+    "hits",
+    "hit_rate",
+)
 DONE = {
     "created": "Saved as a new draft version. Backtest it, then a supervisor can activate it.",
     "unchanged": "This version was stored already with the same text; nothing changed.",
@@ -83,8 +94,15 @@ def profile_list(request: Request, officer: OfficerDep, format: str | None = Non
         shown = _in_view(versions)
         measure = measured.get(profile_id, effectiveness.Effectiveness(profile_id))
         rate = measure.hit_rate
-        rows.append({**shown, "versions": len(versions), "newest": versions[-1]["version"],
-                     **measure.as_dict(), "hit_rate": None if rate is None else round(rate, 4)})
+        rows.append(
+            {
+                **shown,
+                "versions": len(versions),
+                "newest": versions[-1]["version"],
+                **measure.as_dict(),
+                "hit_rate": None if rate is None else round(rate, 4),
+            }
+        )
     if format == "csv":
         return csv_response(rows, COLUMNS, "profiles.csv")
     return page(request, "profiles.html", officer, title="Profiles", rows=rows, percent=percent)
@@ -101,8 +119,9 @@ def new_profile_post(request: Request, officer: OfficerDep, form: FormDep) -> Re
 
 
 @router.get("/profiles/{profile_id}")
-def profile_view(request: Request, officer: OfficerDep, profile_id: str, version: int | None = None,
-                 done: str | None = None) -> Response:
+def profile_view(
+    request: Request, officer: OfficerDep, profile_id: str, version: int | None = None, done: str | None = None
+) -> Response:
     db = _db(request)
     with db.read() as conn:
         versions = _by_profile(profile_store.listing(conn)).get(profile_id)
@@ -114,9 +133,19 @@ def profile_view(request: Request, officer: OfficerDep, profile_id: str, version
         source = profile_store.source_of(conn, profile_id, shown["version"]) or ""
         measure = effectiveness.of_profile(conn, profile_id)
     messages = [("ok", DONE[done])] if done in DONE else []
-    return page(request, "profiles_view.html", officer, title=f"Profile {profile_id}", messages=messages,
-                profile=_parsed(source), shown=shown, versions=versions, source=source, measure=measure,
-                percent=percent)
+    return page(
+        request,
+        "profiles_view.html",
+        officer,
+        title=f"Profile {profile_id}",
+        messages=messages,
+        profile=_parsed(source),
+        shown=shown,
+        versions=versions,
+        source=source,
+        measure=measure,
+        percent=percent,
+    )
 
 
 def _parsed(source: str) -> Profile | None:
@@ -153,8 +182,7 @@ def edit_profile(request: Request, officer: OfficerDep, profile_id: str, version
     db = _db(request)
     with db.read() as conn:
         source = profile_store.source_of(conn, profile_id, version)
-        newest = max((r["version"] for r in profile_store.listing(conn) if r["profile_id"] == profile_id),
-                     default=None)
+        newest = max((r["version"] for r in profile_store.listing(conn) if r["profile_id"] == profile_id), default=None)
     if source is None or newest is None:
         return not_found(request, officer, f"There is no profile {profile_id}" + (f" v{version}." if version else "."))
     source = _VERSION_LINE.sub(f"version: {newest + 1}", source, count=1)
@@ -173,30 +201,58 @@ def _submitted(request: Request, officer: Officer, editing: str | None, form: di
     """
     source = form.get("source", "").replace("\r\n", "\n")
     if len(source) > MAX_SOURCE:
-        return _editor(request, officer, editing, source, status=422, problems=[
-            Problem(ORIGIN, "too_long", f"a profile holds at most {MAX_SOURCE:,} characters")])
+        return _editor(
+            request,
+            officer,
+            editing,
+            source,
+            status=422,
+            problems=[Problem(ORIGIN, "too_long", f"a profile holds at most {MAX_SOURCE:,} characters")],
+        )
     db = _db(request)
     try:
         if form.get("action") == "backtest":
-            return _editor(request, officer, editing, source, backtest=_backtest(db, load_text(source, ORIGIN),
-                                                                                  officer))
+            return _editor(
+                request, officer, editing, source, backtest=_backtest(db, load_text(source, ORIGIN), officer)
+            )
         with db.write() as conn:
-            profile, outcome = profile_store.save(conn, source, actor=officer.name, at=now(request),
-                                                  origin=ORIGIN, activate=False)
+            profile, outcome = profile_store.save(
+                conn, source, actor=officer.name, at=now(request), origin=ORIGIN, activate=False
+            )
     except ProfileError as error:
         return _editor(request, officer, editing, source, status=422, problems=error.problems)
     return RedirectResponse(f"/profiles/{profile.id}?version={profile.version}&done={outcome}", status_code=303)
 
 
-def _editor(request: Request, officer: Officer, editing: str | None, source: str, *, status: int = 200,
-            problems: list[Problem] | None = None, backtest: dict[str, Any] | None = None) -> Response:
+def _editor(
+    request: Request,
+    officer: Officer,
+    editing: str | None,
+    source: str,
+    *,
+    status: int = 200,
+    problems: list[Problem] | None = None,
+    backtest: dict[str, Any] | None = None,
+) -> Response:
     errors = located(problems or [], source)
     marked = {e["line"] for e in errors if e["line"]}
     listing = [(n, text, n in marked) for n, text in enumerate(source.split("\n"), start=1)] if errors else []
     action = f"/profiles/{editing}/edit" if editing else "/profiles/new"
     title = f"Edit profile {editing}" if editing else "New profile"
-    return page(request, "profiles_edit.html", officer, status=status, title=title, editing=editing, action=action,
-                source=source, errors=errors, listing=listing, backtest=backtest, percent=percent)
+    return page(
+        request,
+        "profiles_edit.html",
+        officer,
+        status=status,
+        title=title,
+        editing=editing,
+        action=action,
+        source=source,
+        errors=errors,
+        listing=listing,
+        backtest=backtest,
+        percent=percent,
+    )
 
 
 def located(problems: list[Problem], source: str) -> list[dict[str, Any]]:
@@ -209,8 +265,7 @@ def located(problems: list[Problem], source: str) -> list[dict[str, Any]]:
         field = match.group(2) if match else problem.location
         if line is None and field:
             key = re.split(r"[.\[]", field, maxsplit=1)[0]
-            line = next((n for n, text in enumerate(lines, start=1) if re.match(rf"{re.escape(key)}\s*:", text)),
-                        None)
+            line = next((n for n, text in enumerate(lines, start=1) if re.match(rf"{re.escape(key)}\s*:", text)), None)
         found.append({"line": line, "field": field, "code": problem.code, "message": problem.message})
     return found
 
@@ -218,8 +273,9 @@ def located(problems: list[Problem], source: str) -> list[dict[str, Any]]:
 # -- backtest ------------------------------------------------------------------------------------------------
 
 
-def _capped(batches: Iterator[list[Lodgement]], seen: dict[str, tuple[str | None, str]], state: dict[str, bool]
-            ) -> Iterator[list[Lodgement]]:
+def _capped(
+    batches: Iterator[list[Lodgement]], seen: dict[str, tuple[str | None, str]], state: dict[str, bool]
+) -> Iterator[list[Lodgement]]:
     """At most MAX_CONSIGNMENTS lodgements; notes each one's office and reference (for the hit sample, which
     lists only those of offices the officer sees)."""
     read = 0
@@ -244,9 +300,9 @@ def _backtest(db: Database, profile: Profile, officer: Officer) -> dict[str, Any
             since = datetime.combine(newest.date() - timedelta(days=WINDOW_DAYS - 1), time(), UTC)
         hit_scope = scope(profile)
         lodgements = stored_lodgements(conn, since=since, modes=hit_scope["modes"], kinds=hit_scope["kinds"])
-        report = run_backtest(profile, _capped(lodgements, seen, state),
-                              per_day=stored_per_day(conn, since=since),
-                              examples=SAMPLE * 20)
+        report = run_backtest(
+            profile, _capped(lodgements, seen, state), per_day=stored_per_day(conn, since=since), examples=SAMPLE * 20
+        )
     days: list[dict[str, Any]] = []
     if report.by_day:
         day, last = min(report.by_day), max(report.by_day)
@@ -254,42 +310,67 @@ def _backtest(db: Database, profile: Profile, officer: Officer) -> dict[str, Any
             total, hits = report.by_day.get(day, (0, 0))
             days.append({"day": day, "consignments": total, "hits": hits, "share": hits / total if total else None})
             day += timedelta(days=1)
-    visible = [{"consignment_id": cid, "reference": seen[cid][1]} for cid in report.examples
-               if cid in seen and officer.may_see_office(seen[cid][0])]
+    visible = [
+        {"consignment_id": cid, "reference": seen[cid][1]}
+        for cid in report.examples
+        if cid in seen and officer.may_see_office(seen[cid][0])
+    ]
     return {
-        "profile": profile, "consignments": report.consignments, "hits": report.hits, "days": days,
-        "chart": bars(f"Hits per day of {profile.id} v{profile.version}",
-                      [(d["day"].strftime("%m-%d"), d["hits"]) for d in days]),
-        "sample": visible[:SAMPLE], "hidden": len(report.examples) - len(visible),
-        "since": since, "until": newest, "capped": state["capped"] or report.stopped_early, "window_days": WINDOW_DAYS,
+        "profile": profile,
+        "consignments": report.consignments,
+        "hits": report.hits,
+        "days": days,
+        "chart": bars(
+            f"Hits per day of {profile.id} v{profile.version}", [(d["day"].strftime("%m-%d"), d["hits"]) for d in days]
+        ),
+        "sample": visible[:SAMPLE],
+        "hidden": len(report.examples) - len(visible),
+        "since": since,
+        "until": newest,
+        "capped": state["capped"] or report.stopped_early,
+        "window_days": WINDOW_DAYS,
         "max_consignments": MAX_CONSIGNMENTS,
     }
 
 
 @router.get("/profiles/{profile_id}/backtest")
-def stored_backtest(request: Request, officer: OfficerDep, profile_id: str, version: int | None = None
-                    ) -> Response:
+def stored_backtest(request: Request, officer: OfficerDep, profile_id: str, version: int | None = None) -> Response:
     db = _db(request)
     with db.read() as conn:
         versions = _by_profile(profile_store.listing(conn)).get(profile_id, [])
-        shown = next((v for v in versions if v["version"] == version), None) if version else (
-            versions[-1] if versions else None)
+        shown = (
+            next((v for v in versions if v["version"] == version), None)
+            if version
+            else (versions[-1] if versions else None)
+        )
         source = profile_store.source_of(conn, profile_id, shown["version"]) if shown else None
     if shown is None or source is None:
         return not_found(request, officer, f"There is no profile {profile_id}" + (f" v{version}." if version else "."))
     profile = _parsed(source)
     if profile is None:
-        return page(request, "error.html", officer, status=409, title="Cannot backtest",
-                    message=f"{profile_id} v{shown['version']} no longer loads; edit it into a new version.")
-    return page(request, "profiles_backtest.html", officer, title=f"Backtest {profile_id} v{shown['version']}",
-                shown=shown, backtest=_backtest(db, profile, officer), percent=percent)
+        return page(
+            request,
+            "error.html",
+            officer,
+            status=409,
+            title="Cannot backtest",
+            message=f"{profile_id} v{shown['version']} no longer loads; edit it into a new version.",
+        )
+    return page(
+        request,
+        "profiles_backtest.html",
+        officer,
+        title=f"Backtest {profile_id} v{shown['version']}",
+        shown=shown,
+        backtest=_backtest(db, profile, officer),
+        percent=percent,
+    )
 
 
 # -- activation ----------------------------------------------------------------------------------------------
 
 
-def _set_status(request: Request, officer: Officer, form: dict[str, str], profile_id: str, status: str
-                ) -> Response:
+def _set_status(request: Request, officer: Officer, form: dict[str, str], profile_id: str, status: str) -> Response:
     officer.require_supervisor()
     system, db = get_system(request), _db(request)
     try:
@@ -312,4 +393,3 @@ def activate(request: Request, officer: OfficerDep, form: FormDep, profile_id: s
 @router.post("/profiles/{profile_id}/deactivate")
 def deactivate(request: Request, officer: OfficerDep, form: FormDep, profile_id: str) -> Response:
     return _set_status(request, officer, form, profile_id, "inactive")
-

@@ -25,8 +25,24 @@ from safelane.service.web.signin import Officer, OfficerDep
 router = APIRouter()
 
 FIELDS = ("mode", "office", "outcome", "profile", "party", "filed_from", "filed_to", "selection", "assigned", "sort")
-CSV_COLUMNS = ("consignment_id", "reference", "filer", "mode", "kind", "office", "outcome", "state", "selection",
-               "inspection", "score", "filed_at", "deadline", "minutes_left", "assigned_to", "basis")
+CSV_COLUMNS = (
+    "consignment_id",
+    "reference",
+    "filer",
+    "mode",
+    "kind",
+    "office",
+    "outcome",
+    "state",
+    "selection",
+    "inspection",
+    "score",
+    "filed_at",
+    "deadline",
+    "minutes_left",
+    "assigned_to",
+    "basis",
+)
 
 
 def _date(value: str, errors: dict[str, str], name: str) -> date | None:
@@ -37,15 +53,20 @@ def _date(value: str, errors: dict[str, str], name: str) -> date | None:
         return None
 
 
-def parse(params: QueryParams, officer: Officer, offices: Collection[str]
-          ) -> tuple[case_queue.Filters, dict[str, str], dict[str, str]]:
+def parse(
+    params: QueryParams, officer: Officer, offices: Collection[str]
+) -> tuple[case_queue.Filters, dict[str, str], dict[str, str]]:
     """(filters to apply, errors by field, the values as given for the form); `offices` are those a decision
     was made for, so a mistyped office is said to be unknown instead of showing an empty queue."""
     given = {name: params.get(name, "").strip() for name in FIELDS}
     errors: dict[str, str] = {}
     choices: dict[str, tuple[str, ...]] = {
-        "mode": tuple(m.value for m in TransportMode), "outcome": case_queue.NEEDS_OFFICER,
-        "selection": SELECTIONS, "assigned": case_queue.ASSIGNED, "sort": tuple(case_queue.SORTS)}
+        "mode": tuple(m.value for m in TransportMode),
+        "outcome": case_queue.NEEDS_OFFICER,
+        "selection": SELECTIONS,
+        "assigned": case_queue.ASSIGNED,
+        "sort": tuple(case_queue.SORTS),
+    }
     kept: dict[str, Any] = {}
     for name, allowed in choices.items():
         if given[name] and given[name] not in allowed:
@@ -99,8 +120,21 @@ def queue(request: Request, officer: OfficerDep) -> Response:
     def link(**changes: Any) -> str:
         return "/queue?" + urlencode({**query, **{k: v for k, v in changes.items() if v is not None}})
 
-    return page(request, "queue.html", officer, title="Queue", found=found, given=given, errors=errors,
-                link=link, csv_link=link(format="csv"), profiles=profiles, offices=offices,
-                modes=[m.value for m in TransportMode], outcomes=case_queue.NEEDS_OFFICER,
-                selections=SELECTIONS, sorts=case_queue.SORTS,
-                status=422 if errors else 200)
+    return page(
+        request,
+        "queue.html",
+        officer,
+        title="Queue",
+        found=found,
+        given=given,
+        errors=errors,
+        link=link,
+        csv_link=link(format="csv"),
+        profiles=profiles,
+        offices=offices,
+        modes=[m.value for m in TransportMode],
+        outcomes=case_queue.NEEDS_OFFICER,
+        selections=SELECTIONS,
+        sorts=case_queue.SORTS,
+        status=422 if errors else 200,
+    )

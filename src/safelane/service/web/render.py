@@ -78,10 +78,13 @@ def packaged(name: str) -> str | None:
 
 
 def _environment(undefined: type[Undefined]) -> Environment:
-    made = Environment(loader=ChoiceLoader([PackageLoader("safelane.service.web", "templates"),
-                                           FunctionLoader(packaged)]),
-                       autoescape=select_autoescape(default=True), undefined=undefined, trim_blocks=True,
-                       lstrip_blocks=True)
+    made = Environment(
+        loader=ChoiceLoader([PackageLoader("safelane.service.web", "templates"), FunctionLoader(packaged)]),
+        autoescape=select_autoescape(default=True),
+        undefined=undefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     made.filters.update(when=when, minute=minute, duration=duration, deadline=deadline, score=score)
     return made
 
@@ -96,12 +99,14 @@ def now(request: Request) -> datetime:
     return request.app.state.system.pipeline.clock()
 
 
-def page(request: Request, template: str, officer: "Officer | None", *, status: int = 200,
-         **context: Any) -> HTMLResponse:
+def page(
+    request: Request, template: str, officer: "Officer | None", *, status: int = 200, **context: Any
+) -> HTMLResponse:
     """Render a template with the signed-in officer (None on the sign-in page) and the current path."""
     environment = ENVIRONMENTS[request.app.state.system.settings.strict_templates]
-    html = environment.get_template(template).render(request=request, officer=officer, path=request.url.path,
-                                                     now=now(request), **context)
+    html = environment.get_template(template).render(
+        request=request, officer=officer, path=request.url.path, now=now(request), **context
+    )
     return HTMLResponse(html, status_code=status)
 
 

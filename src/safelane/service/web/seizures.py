@@ -34,8 +34,13 @@ def _day(text: str | None, name: str, errors: list[tuple[str, str]]) -> date | N
 
 
 @router.get("/seizures")
-def seizures(request: Request, officer: OfficerDep, office: str | None = None, commodity: str | None = None,
-             format: str | None = None) -> Response:
+def seizures(
+    request: Request,
+    officer: OfficerDep,
+    office: str | None = None,
+    commodity: str | None = None,
+    format: str | None = None,
+) -> Response:
     """`from` and `to` are days (UTC), both included."""
     messages: list[tuple[str, str]] = []
     since = _day(request.query_params.get("from"), "from", messages)
@@ -51,18 +56,33 @@ def seizures(request: Request, officer: OfficerDep, office: str | None = None, c
     system = get_system(request)
     start, end = seizure_store.days(since, until)
     with system.db.read() as conn:
-        rows = seizure_store.search(conn, office=office, commodity=commodity, since=start, until=end,
-                                    limit=EXPORT_ROWS if export else PAGE_ROWS)
+        rows = seizure_store.search(
+            conn, office=office, commodity=commodity, since=start, until=end, limit=EXPORT_ROWS if export else PAGE_ROWS
+        )
         offices = seizure_store.offices(conn) if officer.office_scope is None else [officer.office_scope]
     if format == "csv":
         return csv_response(rows, seizure_store.COLUMNS, "seizures.csv")
     if format == "json":
         return JsonResponse(rows, headers={"Content-Disposition": 'attachment; filename="seizures.json"'})
-    filters: dict[str, Any] = {"from": since.isoformat() if since else "", "to": until.isoformat() if until else "",
-                               "office": office or "", "commodity": commodity or ""}
+    filters: dict[str, Any] = {
+        "from": since.isoformat() if since else "",
+        "to": until.isoformat() if until else "",
+        "office": office or "",
+        "commodity": commodity or "",
+    }
     query = urlencode({k: v for k, v in filters.items() if v})
-    return page(request, "seizures.html", officer, title="Seizures", messages=messages, rows=rows, filters=filters,
-                offices=offices, commodities=vocabulary.COMMODITIES, label=vocabulary.label,
-                csv_link=f"/seizures?{query}&format=csv" if query else "/seizures?format=csv",
-                json_link=f"/seizures?{query}&format=json" if query else "/seizures?format=json",
-                truncated=len(rows) >= PAGE_ROWS)
+    return page(
+        request,
+        "seizures.html",
+        officer,
+        title="Seizures",
+        messages=messages,
+        rows=rows,
+        filters=filters,
+        offices=offices,
+        commodities=vocabulary.COMMODITIES,
+        label=vocabulary.label,
+        csv_link=f"/seizures?{query}&format=csv" if query else "/seizures?format=csv",
+        json_link=f"/seizures?{query}&format=json" if query else "/seizures?format=json",
+        truncated=len(rows) >= PAGE_ROWS,
+    )

@@ -119,8 +119,9 @@ def _form(request: Request, next: str | None, *, status: int = 200, **context: A
     """The sign-in form with its token, set as a cookie too (kept if the browser has one already)."""
     token = request.cookies.get(SIGNIN_COOKIE) or secrets.token_urlsafe(24)
     response = page(request, "signin.html", None, next=_safe_next(next), csrf=token, status=status, **context)
-    response.set_cookie(SIGNIN_COOKIE, token, httponly=True, samesite="strict", path="/signin",
-                        secure=request.url.scheme == "https")
+    response.set_cookie(
+        SIGNIN_COOKIE, token, httponly=True, samesite="strict", path="/signin", secure=request.url.scheme == "https"
+    )
     return response
 
 
@@ -143,35 +144,56 @@ def _refused(system: StoredSystem, name: str, address: str, password: str) -> tu
             return None, user
         reason = "locked" if locked else "credential" if user is None else "role"
         with system.db.write() as conn:
-            add_audit(conn, at, name or "?", "workbench.signin_refused", name or None,
-                      {"reason": reason, "address": address})
+            add_audit(
+                conn, at, name or "?", "workbench.signin_refused", name or None, {"reason": reason, "address": address}
+            )
     return reason, None
 
 
 @router.post("/signin")
-def signin(request: Request, name: Annotated[str, Form()], password: Annotated[str, Form()],
-           next: Annotated[str | None, Form()] = None, csrf: Annotated[str, Form()] = "") -> Response:
+def signin(
+    request: Request,
+    name: Annotated[str, Form()],
+    password: Annotated[str, Form()],
+    next: Annotated[str | None, Form()] = None,
+    csrf: Annotated[str, Form()] = "",
+) -> Response:
     system = get_system(request)
     at, name = system.pipeline.clock(), name.strip()[:70]
     cookie = request.cookies.get(SIGNIN_COOKIE, "")
     if not (cookie and hmac.compare_digest(cookie.encode(), csrf.encode())):
-        return _form(request, next, status=403, name=name,
-                     error="This sign-in form has expired or did not come from the workbench. Try again.")
+        return _form(
+            request,
+            next,
+            status=403,
+            name=name,
+            error="This sign-in form has expired or did not come from the workbench. Try again.",
+        )
     address = request.client.host if request.client else "?"
     reason, user = _refused(system, name, address, password)
     if reason is not None:
-        message = {"locked": f"Too many failed sign-ins: try again in {LOCKOUT.seconds // 60} minutes.",
-                   "credential": "Unknown name or wrong password.",
-                   "role": "The workbench is for customs officers."}[reason]
-        return _form(request, next, error=message, name=name,
-                     status={"locked": 429, "credential": 401, "role": 403}[reason])
+        message = {
+            "locked": f"Too many failed sign-ins: try again in {LOCKOUT.seconds // 60} minutes.",
+            "credential": "Unknown name or wrong password.",
+            "role": "The workbench is for customs officers.",
+        }[reason]
+        return _form(
+            request, next, error=message, name=name, status={"locked": 429, "credential": 401, "role": 403}[reason]
+        )
     assert user is not None
     with system.db.write() as conn:
         token = web_sessions.create(conn, user["name"], at=at)
         add_audit(conn, at, user["name"], "workbench.signed_in", None, None)
     response = RedirectResponse(_safe_next(next), status_code=303)
-    response.set_cookie(COOKIE, token, max_age=int(web_sessions.SHIFT.total_seconds()), httponly=True,
-                        samesite="strict", secure=request.url.scheme == "https", path="/")
+    response.set_cookie(
+        COOKIE,
+        token,
+        max_age=int(web_sessions.SHIFT.total_seconds()),
+        httponly=True,
+        samesite="strict",
+        secure=request.url.scheme == "https",
+        path="/",
+    )
     return response
 
 

@@ -35,8 +35,12 @@ class LateFilingAssessor:
         moves = "departure" if lodgement.kind is FilingKind.PRE_LOADING else "arrival"
         when = f"{hours:.1f} h before" if hours >= 0 else f"{-hours:.1f} h after"
         explanation = f"Filed {when} {moves}; advance information is due {self.hours:g} h before {moves}."
-        evidence = {"filed_at": lodgement.filed_at.isoformat(), moves: deadline.isoformat(),
-                    "hours_before": round(hours, 1), "hours_due": self.hours}
+        evidence = {
+            "filed_at": lodgement.filed_at.isoformat(),
+            moves: deadline.isoformat(),
+            "hours_before": round(hours, 1),
+            "hours_due": self.hours,
+        }
         return [Finding(NAME, "LATE", SCORE, explanation, evidence)]
 
     def versions(self) -> Mapping[str, str]:
@@ -47,5 +51,6 @@ def build(context: AssessorContext) -> LateFilingAssessor:
     return LateFilingAssessor(float(context.settings.options.get(HOURS, DEFAULT_HOURS)))
 
 
-SPEC = AssessorSpec(NAME, "Late lodgement", build, order=50, settings=(HOURS,),
-                    evidence="safelane_late_filing:evidence.html")
+SPEC = AssessorSpec(
+    NAME, "Late lodgement", build, order=50, settings=(HOURS,), evidence="safelane_late_filing:evidence.html"
+)

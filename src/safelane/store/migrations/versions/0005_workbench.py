@@ -31,10 +31,13 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_decisions_decided_at"), ["decided_at"], unique=False)
         batch_op.create_index(batch_op.f("ix_decisions_office"), ["office"], unique=False)
     op.execute("UPDATE decisions SET selection = 'random' WHERE random")
-    op.execute("UPDATE decisions SET score = (SELECT score FROM assessments"
-               " WHERE assessments.assessment_id = decisions.assessment_id)")
-    op.execute("UPDATE decisions SET office = (SELECT office FROM consignments"
-               " WHERE consignments.row_id = decisions.row_id)")
+    op.execute(
+        "UPDATE decisions SET score = (SELECT score FROM assessments"
+        " WHERE assessments.assessment_id = decisions.assessment_id)"
+    )
+    op.execute(
+        "UPDATE decisions SET office = (SELECT office FROM consignments WHERE consignments.row_id = decisions.row_id)"
+    )
 
     _backfill_deadlines()
 
@@ -43,8 +46,9 @@ def upgrade() -> None:
         sa.Column("decision_id", sa.String(length=32), nullable=False),
         sa.Column("assessor", sa.String(length=32), nullable=False),
         sa.Column("code", sa.String(length=200), nullable=False),
-        sa.ForeignKeyConstraint(["decision_id"], ["decisions.decision_id"],
-                                name=op.f("fk_decision_reasons_decision_id_decisions")),
+        sa.ForeignKeyConstraint(
+            ["decision_id"], ["decisions.decision_id"], name=op.f("fk_decision_reasons_decision_id_decisions")
+        ),
         sa.PrimaryKeyConstraint("decision_id", "assessor", "code", name=op.f("pk_decision_reasons")),
     )
     op.create_index("ix_decision_reasons_assessor_code", "decision_reasons", ["assessor", "code"], unique=False)
@@ -92,8 +96,9 @@ def upgrade() -> None:
         sa.Column("description", sa.Text(), nullable=True),
         sa.Column("recorded_at", UTC, nullable=False),
         sa.Column("recorded_by", sa.String(length=70), nullable=False),
-        sa.ForeignKeyConstraint(["outcome_id"], ["inspection_outcomes.outcome_id"],
-                                name=op.f("fk_seizures_outcome_id_inspection_outcomes")),
+        sa.ForeignKeyConstraint(
+            ["outcome_id"], ["inspection_outcomes.outcome_id"], name=op.f("fk_seizures_outcome_id_inspection_outcomes")
+        ),
         sa.PrimaryKeyConstraint("seizure_id", name=op.f("pk_seizures")),
     )
     op.create_index(op.f("ix_seizures_outcome_id"), "seizures", ["outcome_id"], unique=False)
@@ -132,8 +137,10 @@ def _backfill_deadlines() -> None:
             moment = datetime.fromisoformat(text)
             updates.append({"r": row_id, "d": moment if moment.tzinfo else moment.replace(tzinfo=utc)})
     if updates:
-        conn.execute(decisions.update().where(decisions.c.row_id == sa.bindparam("r"))
-                     .values(deadline=sa.bindparam("d")), updates)
+        conn.execute(
+            decisions.update().where(decisions.c.row_id == sa.bindparam("r")).values(deadline=sa.bindparam("d")),
+            updates,
+        )
 
 
 def downgrade() -> None:

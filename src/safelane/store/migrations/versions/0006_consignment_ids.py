@@ -25,13 +25,15 @@ depends_on = None
 
 def _consignment_id(filer: str, document_number: str, reference: str) -> str:
     # Frozen here as safelane.ids.consignment_id computes it today: a migration must not change with the code.
-    encoded = b"".join(len(raw).to_bytes(4, "big") + raw
-                       for raw in (part.encode() for part in (filer, document_number, reference)))
+    encoded = b"".join(
+        len(raw).to_bytes(4, "big") + raw for raw in (part.encode() for part in (filer, document_number, reference))
+    )
     return f"C{hashlib.blake2b(encoded, digest_size=10).hexdigest()}"
 
 
-def _update(conn: sa.Connection, table: str, key: str, pairs: Iterable[tuple[str, str]],
-            column: str = "consignment_id") -> None:
+def _update(
+    conn: sa.Connection, table: str, key: str, pairs: Iterable[tuple[str, str]], column: str = "consignment_id"
+) -> None:
     rows = [{"k": k, "new": new} for k, new in pairs]
     if rows:
         conn.execute(sa.text(f"UPDATE {table} SET {column} = :new WHERE {key} = :k"), rows)
@@ -39,9 +41,12 @@ def _update(conn: sa.Connection, table: str, key: str, pairs: Iterable[tuple[str
 
 def upgrade() -> None:
     conn = op.get_bind()
-    rows = conn.execute(sa.text(
-        "SELECT c.row_id, c.consignment_id, c.version, c.filer, f.document_number, c.reference"
-        " FROM consignments c JOIN filings f ON f.filing_id = c.filing_id")).all()
+    rows = conn.execute(
+        sa.text(
+            "SELECT c.row_id, c.consignment_id, c.version, c.filer, f.document_number, c.reference"
+            " FROM consignments c JOIN filings f ON f.filing_id = c.filing_id"
+        )
+    ).all()
     by_row = {r.row_id: _consignment_id(r.filer, r.document_number, r.reference) for r in rows}
     by_old: dict[str, str] = {}
     by_old_version: dict[tuple[str, int], str] = {}
@@ -54,21 +59,40 @@ def upgrade() -> None:
     by_outcome = {o.outcome_id: by_row[o.row_id] for o in outcomes}
 
     notes = conn.execute(sa.text("SELECT note_id, consignment_id, decision_id FROM case_notes")).all()
-    _update(conn, "case_notes", "note_id",
-            [(n.note_id, by_decision.get(n.decision_id) or by_old[n.consignment_id]) for n in notes
-             if n.decision_id in by_decision or n.consignment_id in by_old])
+    _update(
+        conn,
+        "case_notes",
+        "note_id",
+        [
+            (n.note_id, by_decision.get(n.decision_id) or by_old[n.consignment_id])
+            for n in notes
+            if n.decision_id in by_decision or n.consignment_id in by_old
+        ],
+    )
     hits = conn.execute(sa.text("SELECT hit_id, consignment_id, consignment_version FROM screening_hits")).all()
-    _update(conn, "screening_hits", "hit_id",
-            [(h.hit_id, by_old_version.get((h.consignment_id, h.consignment_version)) or by_old[h.consignment_id])
-             for h in hits if h.consignment_id in by_old])
+    _update(
+        conn,
+        "screening_hits",
+        "hit_id",
+        [
+            (h.hit_id, by_old_version.get((h.consignment_id, h.consignment_version)) or by_old[h.consignment_id])
+            for h in hits
+            if h.consignment_id in by_old
+        ],
+    )
     seizures = conn.execute(sa.text("SELECT seizure_id, outcome_id FROM seizures")).all()
     _update(conn, "seizures", "seizure_id", [(s.seizure_id, by_outcome[s.outcome_id]) for s in seizures])
     _update(conn, "inspection_outcomes", "outcome_id", by_outcome.items())
     _update(conn, "decisions", "decision_id", by_decision.items())
     _update(conn, "consignments", "row_id", by_row.items())
     subjects = conn.execute(sa.text("SELECT event_id, subject FROM audit_events WHERE subject LIKE 'C%'")).all()
-    _update(conn, "audit_events", "event_id", [(e.event_id, by_old[e.subject]) for e in subjects if e.subject in by_old],
-            column="subject")
+    _update(
+        conn,
+        "audit_events",
+        "event_id",
+        [(e.event_id, by_old[e.subject]) for e in subjects if e.subject in by_old],
+        column="subject",
+    )
 
 
 def downgrade() -> None:
