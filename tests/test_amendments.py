@@ -37,7 +37,8 @@ def versions(system, filing_id: str) -> list[tuple[int, str]]:
 
 def test_ie313_quoting_the_mrn_amends_the_ens(system):
     [ens] = system.pipeline.submit_message(IE315, filer="ACME", actor="a")
-    assert ens.status == "accepted" and ens.document_number == "ENS-2026-0001"
+    assert ens.status == "accepted"
+    assert ens.document_number == "ENS-2026-0001"
     mrn = ens.filing_id  # safelane's filing id is the MRN the filer quotes back
     [amended] = system.pipeline.submit_message(ie313(mrn, packages="14"), filer="ACME", actor="a")
     assert (amended.status, amended.filing_id, amended.version) == ("accepted", mrn, 2)
@@ -50,7 +51,8 @@ def test_ie313_quoting_the_mrn_amends_the_ens(system):
 
 def test_an_amendment_of_nothing_is_refused(system):
     [orphan] = system.pipeline.submit_message(ie313("F-NOT-FILED"), filer="ACME", actor="a")
-    assert orphan.status == "conflict" and orphan.problems[0].code == "nothing_to_amend"
+    assert orphan.status == "conflict"
+    assert orphan.problems[0].code == "nothing_to_amend"
     [ens] = system.pipeline.submit_message(IE315, filer="ACME", actor="a")
     [other] = system.pipeline.submit_message(ie313(ens.filing_id), filer="SOMEONE-ELSE", actor="b")
     assert other.status == "conflict"  # another filer's MRN names nothing of theirs

@@ -57,9 +57,12 @@ def test_highest_risk_fills_capacity_and_the_rest_fall_to_blue_saying_why():
         if d.outcome is Channel.RED:
             assert (d.selection, d.inspection) == ("risk", "physical")
         else:
-            assert d.outcome is Channel.BLUE and d.selection is None and d.inspection is None
+            assert d.outcome is Channel.BLUE
+            assert d.selection is None
+            assert d.inspection is None
             assert d.basis.startswith("physical inspection and non-intrusive inspection capacity at NLRTM reached")
-            assert "2 of 2 physical inspections today" in d.basis and "released blue" in d.basis
+            assert "2 of 2 physical inspections today" in d.basis
+            assert "released blue" in d.basis
             assert "reaches the red threshold 70" in d.basis
     shuffled = items[:]
     random.Random(3).shuffle(shuffled)  # the batch's order does not decide, the score does
@@ -85,7 +88,8 @@ def test_below_the_blue_threshold_an_over_capacity_selection_is_released_green()
     policy = Policy(red_score=20, blue_score=25)
     items = [(sea("A"), scored(22))]
     [decision] = allocate(items, decide(items, policy), Offices({"*": only(physical=0)}), Usage(), policy, KEY)
-    assert decision.outcome is Channel.GREEN and "released green" in decision.basis
+    assert decision.outcome is Channel.GREEN
+    assert "released green" in decision.basis
 
 
 def test_mandatory_passes_over_capacity_and_uses_it():
@@ -122,7 +126,8 @@ def test_referrals_over_capacity_complete_the_assessment_but_a_dnl_stands():
     items = [(air("D"), scored(10, dnl)), (air("S1"), scored(80)), (air("S2"), scored(75))]
     decisions = run(items, only(referral=2))
     assert [d.outcome for d in decisions] == [Referral.DNL, Referral.RFS, Referral.ASSESSMENT_COMPLETE]
-    assert decisions[0].selection == "mandatory" and decisions[1].selection == "risk"
+    assert decisions[0].selection == "mandatory"
+    assert decisions[1].selection == "risk"
     assert {d.inspection for d in decisions[:2]} == {"referral"}
     assert "referral follow-up capacity at DEFRA reached (2 of 2" in decisions[2].basis
 
@@ -135,9 +140,11 @@ def test_random_sample_is_recorded_as_random_whatever_the_capacity_and_never_for
         d.selection == "random" and d.outcome is Channel.RED and d.inspection == "physical" for d in decisions[:5]
     )
     assert "random compliance sample (100.00% of consignments at NLRTM)" in decisions[0].basis
-    assert decisions[0].random and decisions[0].reasons == ()
+    assert decisions[0].random
+    assert decisions[0].reasons == ()
     assert decisions[5].selection == "risk"  # selected anyway: not part of the sample
-    assert decisions[6].outcome is Referral.ASSESSMENT_COMPLETE and decisions[6].selection is None
+    assert decisions[6].outcome is Referral.ASSESSMENT_COMPLETE
+    assert decisions[6].selection is None
     documentary = run(items[:1], only(random_rate=1.0, random_inspection="documentary"))
     assert (documentary[0].outcome, documentary[0].inspection) == (Channel.YELLOW, "documentary")
 
@@ -192,13 +199,16 @@ def test_built_in_default_changes_nothing_decide_called_for():
         (Channel.RED, "risk", "physical"),
         (Channel.RED, "mandatory", "physical"),
     ]
-    assert Offices()(None) is BUILT_IN and BUILT_IN.random_rate == 0.0
+    assert Offices()(None) is BUILT_IN
+    assert BUILT_IN.random_rate == 0.0
 
 
 def test_offices_fall_back_to_the_default_row():
     nl, default = OfficeSettings("NLRTM", {"physical": 3}), OfficeSettings("*", {"physical": 9})
     book = Offices({"NLRTM": nl, "*": default})
-    assert book("NLRTM") is nl and book("DEHAM") is default and book(None) is default
+    assert book("NLRTM") is nl
+    assert book("DEHAM") is default
+    assert book(None) is default
 
 
 def test_settings_round_trip_and_located_problems():
@@ -210,7 +220,9 @@ def test_settings_round_trip_and_located_problems():
         "random_inspection": "physical",
     }
     assert OfficeSettings.from_dict("NLRTM", settings.as_dict()) == settings
-    assert settings.reserve("physical") == 1 and settings.reserve("nii") == 0 and settings.limit("nii") is None
+    assert settings.reserve("physical") == 1
+    assert settings.reserve("nii") == 0
+    assert settings.limit("nii") is None
     # exploration inspects: referral follow-ups hold no reserve, so none of their capacity lies unused
     assert OfficeSettings("XX", {"referral": 100}, explore_rate=0.05).reserve("referral") == 0
     with pytest.raises(InvalidSettings) as error:

@@ -81,7 +81,8 @@ def test_capacity_is_used_across_batches_and_renewed_each_day(scored, clock):
     assert (second.outcome, third.outcome) == ("red", "blue")
     assert "physical inspection and non-intrusive inspection capacity at NLRTM reached" in third.basis
     assert "2 of 2 physical inspections today" in third.basis
-    assert stored(scored.db, third.decision_id)["selection"] is None and third.state == "closed"
+    assert stored(scored.db, third.decision_id)["selection"] is None
+    assert third.state == "closed"
     [fourth] = submit(scored, "D3", shirt("S4", **JERSEYS))
     assert fourth.outcome == "blue"  # the highest score too: today's capacity is gone
 
@@ -151,13 +152,15 @@ def test_settings_changed_at_run_time_take_effect_and_are_audited(scored, clock)
             .scalars()
             .first()
         )
-    assert last["before"]["capacity"] == {"physical": 5} and last["after"]["capacity"] == {"physical": 6}
+    assert last["before"]["capacity"] == {"physical": 5}
+    assert last["after"]["capacity"] == {"physical": 6}
 
 
 def test_random_sample_is_stored_as_random(scored, clock):
     set_office(scored, clock, "NLRTM", random_rate=1.0, capacity={"physical": 0})
     [sampled] = submit(scored, "R1", sea_consignment(master_document="PLAIN", itinerary__routing_countries=[]))
-    assert sampled.outcome == "red" and "random compliance sample" in sampled.basis
+    assert sampled.outcome == "red"
+    assert "random compliance sample" in sampled.basis
     row = stored(scored.db, sampled.decision_id)
     assert (row["selection"], row["inspection"], row["random"]) == ("random", "physical", True)
 

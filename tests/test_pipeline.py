@@ -31,10 +31,12 @@ def submit(system, data: dict, filer: str = "ACME"):
 
 def test_accept_then_replay_is_idempotent(system):
     [first] = submit(system, filing(air_consignment(), sea_consignment(), kind="pre_arrival"))
-    assert first.status == "accepted" and first.filing_id
+    assert first.status == "accepted"
+    assert first.filing_id
     air, sea = first.consignments
     assert (air.answer, air.outcome, sea.answer, sea.outcome) == ("channel", "green", "channel", "red")
-    assert sea.findings[0]["code"] == "SEA-BANANA-COCAINE" and sea.state == "open"
+    assert sea.findings[0]["code"] == "SEA-BANANA-COCAINE"
+    assert sea.state == "open"
     before = counts(system.db)
     [again] = submit(system, filing(air_consignment(), sea_consignment(), kind="pre_arrival"))
     assert again.status == "duplicate"
@@ -57,23 +59,27 @@ def test_durable_before_acknowledged(system, database_url):
 def test_same_key_is_per_filer(system):
     [a] = submit(system, filing(), filer="ACME")
     [b] = submit(system, filing(), filer="OTHER")
-    assert a.status == b.status == "accepted" and a.filing_id != b.filing_id
+    assert a.status == b.status == "accepted"
+    assert a.filing_id != b.filing_id
 
 
 def test_conflicting_and_stale_versions(system):
     submit(system, filing())
     [clash] = submit(system, filing(air_consignment(goods__0__packages=11)))
-    assert clash.status == "conflict" and clash.problems[0].code == "version_exists"
+    assert clash.status == "conflict"
+    assert clash.problems[0].code == "version_exists"
     submit(system, filing(air_consignment(goods__0__packages=11), version=2))
     [stale] = submit(system, filing(air_consignment(goods__0__packages=12), version=1))
-    assert stale.status == "conflict" and {p.code for p in stale.problems} == {"version_exists"}
+    assert stale.status == "conflict"
+    assert {p.code for p in stale.problems} == {"version_exists"}
 
 
 def test_amendment_answers_an_rfi_and_is_reassessed(system):
     [v1] = submit(system, filing(air_consignment(**VIA_IRAN)))
     assert v1.consignments[0].outcome == "RFI"
     [v2] = submit(system, filing(air_consignment(), version=2))
-    assert v2.status == "accepted" and v2.filing_id == v1.filing_id
+    assert v2.status == "accepted"
+    assert v2.filing_id == v1.filing_id
     assert v2.consignments[0].consignment_id == v1.consignments[0].consignment_id  # same consignment, new version
     assert v2.consignments[0].outcome == "ASSESSMENT_COMPLETE"
     with system.db.read() as conn:
@@ -113,7 +119,8 @@ def test_withdraw_closes_open_decisions_and_blocks_new_versions(system):
     with system.db.read() as conn:
         assert conn.execute(sa.select(decisions.c.state)).scalars().all() == ["closed"]
     [after] = submit(system, filing(sea_consignment(), version=2))
-    assert after.status == "conflict" and after.problems[0].code == "withdrawn"
+    assert after.status == "conflict"
+    assert after.problems[0].code == "withdrawn"
 
 
 def test_rejected_message_leaves_only_an_audit_event(system):

@@ -25,7 +25,8 @@ def test_a_filers_credential_opens_no_consignment(page, served: Served) -> None:
         page.goto(path)
         assert "/signin" in page.url, path
         assert page.get_by_label("Password").is_visible()
-        assert DNL not in page.content() and RED not in page.content()
+        assert DNL not in page.content()
+        assert RED not in page.content()
     assert not [c for c in page.context.cookies() if c["name"] == "safelane_session"]
     no_external_requests(served)
 
@@ -35,12 +36,15 @@ def test_an_officer_at_one_office_sees_only_that_office(page, served: Served) ->
     page.wait_for_url("**/queue")
     assert "open at BEANR" in page.get_by_role("heading", name="Queue").inner_text()
     offices = page.locator("table.queue tbody tr td:nth-child(7)").all_inner_texts()
-    assert offices and set(offices) == {"BEANR"}  # the generated day has BEANR cases, and nothing else shows
+    assert offices
+    assert set(offices) == {"BEANR"}  # the generated day has BEANR cases, and nothing else shows
     shown = page.locator("table.queue tbody tr td:first-child a").all_inner_texts()
-    assert RED not in shown and DNL not in shown
+    assert RED not in shown
+    assert DNL not in shown
 
     response = page.goto("/queue?office=NLRTM")  # asking for another office by the address changes nothing
-    assert response is not None and response.status == 422
+    assert response is not None
+    assert response.status == 422
     assert page.get_by_text("You see BEANR only.").is_visible()
     assert RED not in page.locator("table.queue").inner_text()
 

@@ -116,7 +116,8 @@ def test_05_lifting_the_dnl_shows_in_the_history_and_clears_the_queue(page, serv
     assert page.get_by_role("status").inner_text() == "Referral lifted."
     history = page.locator("#history tbody tr").filter(has_text="Cartridges screened by X-ray")
     assert history.count() == 1
-    assert "olga" in history.inner_text() and "lift" in history.inner_text()
+    assert "olga" in history.inner_text()
+    assert "lift" in history.inner_text()
     assert page.get_by_role("form", name="Lift the DNL").count() == 0
     check(page, served, "05-dnl-lifted")
     page.goto("/queue?outcome=DNL")
@@ -148,7 +149,8 @@ def test_06_a_seizure_is_recorded_on_the_red_consignment(page, served: Served) -
     page.wait_for_url(f"**/consignments/{served.consignments[RED]}?done=outcome")
     outcomes = page.locator("#outcomes tbody tr")
     assert outcomes.count() == 1
-    assert "Seizure" in outcomes.inner_text().title() and "olga" in outcomes.inner_text()
+    assert "Seizure" in outcomes.inner_text().title()
+    assert "olga" in outcomes.inner_text()
     check(page, served, "06-seizure-recorded")
 
 
@@ -159,7 +161,9 @@ def test_07_the_seizure_is_listed_and_exported(page, served: Served) -> None:
     row = queue_row(page, RED)
     assert row.count() == 1
     text = row.inner_text()
-    assert "Cocaine" in text and "48.5 kg" in text and "Smuggling" in text
+    assert "Cocaine" in text
+    assert "48.5 kg" in text
+    assert "Smuggling" in text
     check(page, served, "07-seizures")
     with page.expect_download() as download:
         page.get_by_role("link", name="CSV", exact=True).click()
@@ -230,7 +234,8 @@ def test_10_the_dashboard_draws_its_charts_and_tables(page, served: Served) -> N
     assert page.locator(".dashboard svg.chart").count() == sections.count()  # a chart per figure
     assert page.locator(".dashboard table").count() == sections.count()  # and its table
     filings = page.locator("section#filings tbody tr")
-    assert filings.count() >= 1 and "Nothing in this window" not in filings.first.inner_text()
+    assert filings.count() >= 1
+    assert "Nothing in this window" not in filings.first.inner_text()
     seized = page.locator("section#seizures").inner_text()
     assert "cocaine" in seized.lower()
     check(page, served, "10-dashboard")

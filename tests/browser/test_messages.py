@@ -23,10 +23,12 @@ def test_a_house_waybill_without_hs_codes_opens_with_its_goods(page, served: Ser
     sign_in(page, "olga")
     page.wait_for_url("**/queue")
     response = page.goto(f"/consignments/{consignment['consignment_id']}")
-    assert response is not None and response.status == 200
+    assert response is not None
+    assert response.status == 200
     assert page.get_by_role("heading", name=f"Consignment {consignment['reference']}").is_visible()
     assert page.locator("#goods-h + table tbody tr").count() >= 1
     assert page.evaluate("document.documentElement.scrollWidth") <= 1366
     response = page.goto(f"/consignments/{consignment['consignment_id']}/outcome")
-    assert response is not None and response.status == 200
+    assert response is not None
+    assert response.status == 200
     assert page.get_by_role("heading", name=f"Inspection outcome · {consignment['reference']}").is_visible()

@@ -34,19 +34,27 @@ def load(system, consignment_id, version=None):
 def test_the_case_file_in_plain_terms(system):
     consignment_id = submit(system, "A-DNL", air_consignment(**DNL, itinerary__routing_countries=["OM"]))
     case = load(system, consignment_id)
-    assert case is not None and case.office == "DEFRA" and case.filer == "ACME"
+    assert case is not None
+    assert case.office == "DEFRA"
+    assert case.filer == "ACME"
     assert [(s.code, s.kind) for s in case.route] == [("YESAH", "loading"), ("OM", "routing"), ("DEFRA", "unloading")]
-    assert "Yemen" in case.route[0].name and case.route[1].name == "Oman (OM)" and "Frankfurt" in case.route[2].name
-    assert case.goods[0]["hs_code"] == "844399" and case.goods[0]["hs_description"]
-    assert case.parties[1]["role"] == "consignee" and case.parties[1]["identifiers"][0]["scheme"] == "EORI"
+    assert "Yemen" in case.route[0].name
+    assert case.route[1].name == "Oman (OM)"
+    assert "Frankfurt" in case.route[2].name
+    assert case.goods[0]["hs_code"] == "844399"
+    assert case.goods[0]["hs_description"]
+    assert case.parties[1]["role"] == "consignee"
+    assert case.parties[1]["identifiers"][0]["scheme"] == "EORI"
     [profiles] = [g for g in case.groups if g.assessor == "profiles"]
-    assert (
-        profiles.findings[0]["code"] == "AIR-TONER-YE" and "Profile AIR-TONER-YE" in profiles.findings[0]["explanation"]
-    )
+    assert profiles.findings[0]["code"] == "AIR-TONER-YE"
+    assert "Profile AIR-TONER-YE" in profiles.findings[0]["explanation"]
     assert [e["action"] for e in case.events] == ["decided"]
-    assert case.raw is not None and "YESAH" in case.raw  # the message as received
-    assert case.deadline is not None and case.is_current
-    assert load(system, "C-nothing") is None and load(system, consignment_id, version=7) is None
+    assert case.raw is not None
+    assert "YESAH" in case.raw  # the message as received
+    assert case.deadline is not None
+    assert case.is_current
+    assert load(system, "C-nothing") is None
+    assert load(system, consignment_id, version=7) is None
 
 
 def test_versions_of_an_amended_filing(system):
@@ -58,11 +66,15 @@ def test_versions_of_an_amended_filing(system):
     [result] = system.pipeline.submit_message(orjson.dumps(amended), filer="ACME", actor="filer")
     consignment_id = result.consignments[0].consignment_id
     case = load(system, consignment_id)
-    assert [v["version"] for v in case.versions] == [1, 2] and case.shown["version"] == 2
+    assert [v["version"] for v in case.versions] == [1, 2]
+    assert case.shown["version"] == 2
     assert all(v["message_type"] == "safelane-json" for v in case.versions)
     old = load(system, consignment_id, version=1)
-    assert old.shown["version"] == 1 and not old.is_current and old.current["version"] == 2
-    assert old.route[1].code == "KP" and old.shown["outcome"] == "RFI"
+    assert old.shown["version"] == 1
+    assert not old.is_current
+    assert old.current["version"] == 2
+    assert old.route[1].code == "KP"
+    assert old.shown["outcome"] == "RFI"
 
 
 def test_a_screening_hit_beside_the_listed_entry(system, clock):
@@ -75,7 +87,8 @@ def test_a_screening_hit_beside_the_listed_entry(system, clock):
     assert hit["filed_party"]["name"] == "National Bank of Cuba"
     assert hit["evidence"]["entry"] == "ofac-sdn-306"
     facts = dict(hit["entry_facts"])
-    assert "BANCO NACIONAL DE CUBA" in facts["name"].upper() and "NATIONAL BANK OF CUBA" in facts["alias"].upper()
+    assert "BANCO NACIONAL DE CUBA" in facts["name"].upper()
+    assert "NATIONAL BANK OF CUBA" in facts["alias"].upper()
 
 
 def test_notes_assignment_and_document_requests(system, clock, officers):
@@ -103,10 +116,12 @@ def test_notes_assignment_and_document_requests(system, clock, officers):
     )
     case = load(system, consignment_id)
     assert [n["text"] for n in case.notes] == ["Container seal number differs from the manifest."]
-    assert case.current["assigned_to"] == "olga" and case.assignments[0]["data"] == {"to": "olga", "from": None}
+    assert case.current["assigned_to"] == "olga"
+    assert case.assignments[0]["data"] == {"to": "olga", "from": None}
     assert case.requests[0]["data"] == {"documents": ["commercial_invoice", "packing_list"]}
     assert [e["action"] for e in case.events] == ["decided", "assign", "request_documents"]
-    assert case.events[-1]["to_outcome"] == "red" and case.events[-1]["to_state"] == "open"  # nothing else moved
+    assert case.events[-1]["to_outcome"] == "red"
+    assert case.events[-1]["to_state"] == "open"  # nothing else moved
     with system.db.read() as conn:
         actions = set(
             conn.execute(sa.select(audit_events.c.action).where(audit_events.c.subject == consignment_id)).scalars()

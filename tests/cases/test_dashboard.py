@@ -168,7 +168,8 @@ def test_filings_per_hour_by_mode(system, day):
     busy = {r["period"]: (r["air"], r["sea"], r["total"]) for r in figure.rows if r["total"]}
     # A 07:59; B 08:20 and C 08:05; D at its receipt, 09:10 (it gave no filing time) and E 09:58
     assert busy == {"2026-11-20 07:00": (1, 0, 1), "2026-11-20 08:00": (2, 0, 2), "2026-11-20 09:00": (0, 2, 2)}
-    assert figure.rows[0]["period"] == "2026-11-20 00:00" and figure.rows[-1]["period"] == "2026-11-20 23:00"
+    assert figure.rows[0]["period"] == "2026-11-20 00:00"
+    assert figure.rows[-1]["period"] == "2026-11-20 23:00"
     with system.db.read() as conn:  # longer than two days: per day
         days = dashboard.filings(conn, Window(DAY.start - timedelta(days=2), DAY.end))
     assert [(r["period"], r["total"]) for r in days.rows] == [("2026-11-18", 0), ("2026-11-19", 0), ("2026-11-20", 5)]
@@ -269,4 +270,5 @@ def test_percentile_and_wilson_edges():
     assert dashboard.percentile([5.0], 99) == 5.0
     assert dashboard.wilson(0, 0) is None
     low, high = dashboard.wilson(0, 10)
-    assert low == 0.0 and round(high, 3) == round(wilson_bounds(0, 10)[1], 3) == 0.278
+    assert low == 0.0
+    assert round(high, 3) == round(wilson_bounds(0, 10)[1], 3) == 0.278

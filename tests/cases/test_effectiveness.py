@@ -81,14 +81,16 @@ def test_an_amended_consignment_counts_once_with_its_outcome(system, decided):
     toner, _, _ = decided
     _record(system, toner[3].consignment_id, "seizure")  # recorded against version 1's decision
     amended = _submit(system, "T3", version=2)  # harmless goods now, but the open DNL stands through it
-    assert amended.consignment_id == toner[3].consignment_id and not amended.findings
+    assert amended.consignment_id == toner[3].consignment_id
+    assert not amended.findings
     assert amended.outcome == "DNL"
     with system.db.read() as conn:
         assert len(consignment_history(conn, amended.consignment_id)) == 2
         measure = effectiveness.of_profile(conn, "AIR-TONER-YE")
         nothing = effectiveness.of_profile(conn, "NO-SUCH-PROFILE")
     assert (measure.selections, measure.inspections, measure.hits) == (4, 1, 1)  # not 5: v1's decision is past
-    assert nothing == effectiveness.Effectiveness("NO-SUCH-PROFILE") and nothing.hit_rate is None
+    assert nothing == effectiveness.Effectiveness("NO-SUCH-PROFILE")
+    assert nothing.hit_rate is None
 
 
 def test_since_limits_to_recent_decisions(system, decided):

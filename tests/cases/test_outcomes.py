@@ -70,7 +70,8 @@ def test_every_error_is_named_by_its_field_at_once() -> None:
         "offence",
         "hs_code",
     }
-    assert "above zero" in missing.value.errors["quantity"] and "'x-ray' is not on it" in missing.value.errors["method"]
+    assert "above zero" in missing.value.errors["quantity"]
+    assert "'x-ray' is not on it" in missing.value.errors["method"]
     with pytest.raises(cases.Invalid) as words:
         cases.parse({**SEIZURE, "quantity": "a lot", "commodity": "other", "description": ""})
     assert set(words.value.errors) == {"quantity", "description"}
@@ -80,7 +81,8 @@ def test_every_error_is_named_by_its_field_at_once() -> None:
 def test_seizure_details_under_another_result_are_refused_not_dropped() -> None:
     with pytest.raises(cases.Invalid) as refused:
         cases.parse({**SEIZURE, "result": "irregularity"})
-    assert list(refused.value.errors) == ["result"] and "choose the result 'seizure'" in refused.value.errors["result"]
+    assert list(refused.value.errors) == ["result"]
+    assert "choose the result 'seizure'" in refused.value.errors["result"]
 
 
 def test_the_vocabularies_are_cen_like_and_labelled() -> None:
@@ -89,14 +91,17 @@ def test_the_vocabularies_are_cen_like_and_labelled() -> None:
     assert {"risk_profile", "random_selection", "detector_dog"} <= set(DETECTIONS)
     assert {"smuggling", "undervaluation", "origin_fraud", "sanctions_export_control"} <= set(OFFENCES)
     assert label("commodity", "cites_wildlife") == "CITES wildlife, flora and fauna"
-    assert label("commodity", "retired-code") == "retired-code" and set(FIELDS) == set(cases.SEIZURE_FIELDS)
+    assert label("commodity", "retired-code") == "retired-code"
+    assert set(FIELDS) == set(cases.SEIZURE_FIELDS)
 
 
 def test_a_seizure_on_a_red_channel_is_stored_and_closes_it(system, clock) -> None:
     consignment_id, decision_id = submit(system, sea_consignment(), "RED-1")
     outcome = cases.parse(SEIZURE)
     done = cases.record(system.db, consignment_id, outcome, actor="olga", at=clock.now, may_see=everywhere)
-    assert done["closed"] is True and done["decision_id"] == decision_id and done["seizure_id"]
+    assert done["closed"] is True
+    assert done["decision_id"] == decision_id
+    assert done["seizure_id"]
     with system.db.read() as conn:
         [stored] = cases.history(conn, consignment_id)
         decision = decision_store.get(conn, decision_id)
@@ -111,7 +116,8 @@ def test_a_seizure_on_a_red_channel_is_stored_and_closes_it(system, clock) -> No
         "olga",
         decision_id,
     )
-    assert stored["selection"] == decision["selection"] == "mandatory" and stored["row_id"] == decision["row_id"]
+    assert stored["selection"] == decision["selection"] == "mandatory"
+    assert stored["row_id"] == decision["row_id"]
     seizure = stored["seizure"]
     assert {
         k: seizure[k]
@@ -142,7 +148,8 @@ def test_a_seizure_on_a_red_channel_is_stored_and_closes_it(system, clock) -> No
     assert (decision["outcome"], decision["state"]) == ("red", "closed")
     assert [(e["action"], e["actor"], e["to_state"]) for e in events][-1] == ("inspected", "olga", "closed")
     assert events[-1]["data"] == {"outcome_id": done["outcome_id"], "result": "seizure", "method": "physical"}
-    assert audit["subject"] == consignment_id and audit["detail"]["seizure_id"] == done["seizure_id"]
+    assert audit["subject"] == consignment_id
+    assert audit["detail"]["seizure_id"] == done["seizure_id"]
 
 
 def test_an_outcome_on_a_green_consignment_changes_no_decision(system, clock) -> None:
@@ -156,10 +163,12 @@ def test_an_outcome_on_a_green_consignment_changes_no_decision(system, clock) ->
         at=clock.now,
         may_see=everywhere,
     )
-    assert done["closed"] is False and done["seizure_id"] is None
+    assert done["closed"] is False
+    assert done["seizure_id"] is None
     after = counts(system)
     assert after["inspection_outcomes"] == before["inspection_outcomes"] + 1
-    assert after["decision_events"] == before["decision_events"] and after["seizures"] == before["seizures"]
+    assert after["decision_events"] == before["decision_events"]
+    assert after["seizures"] == before["seizures"]
 
 
 def test_an_outcome_does_not_lift_a_do_not_load(system, clock) -> None:
@@ -176,8 +185,11 @@ def test_an_outcome_does_not_lift_a_do_not_load(system, clock) -> None:
     )
     with system.db.read() as conn:
         decision = decision_store.get(conn, decision_id)
-    assert (
-        done["closed"] is False and decision is not None and (decision["outcome"], decision["state"]) == ("DNL", "open")
+    assert done["closed"] is False
+    assert decision is not None
+    assert (decision["outcome"], decision["state"]) == (
+        "DNL",
+        "open",
     )  # a DNL is lifted by its own action, with a reason
 
 
@@ -193,7 +205,8 @@ def test_another_office_and_unknown_consignments_store_nothing(system, clock) ->
             at=clock.now,
             may_see=lambda office: office == "BEANR",
         )
-    assert foreign.value.status == 403 and "NLRTM" in str(foreign.value)
+    assert foreign.value.status == 403
+    assert "NLRTM" in str(foreign.value)
     with pytest.raises(ActionError) as unknown:
         cases.record(system.db, "Cnope", cases.parse(SEIZURE), actor="olga", at=clock.now, may_see=everywhere)
     assert unknown.value.status == 404
@@ -217,5 +230,6 @@ def test_seizures_are_searched_by_office_commodity_and_time(system, clock) -> No
     with system.db.read() as conn:
         assert [r["office"] for r in seizure_store.search(conn, office="BEANR")] == ["BEANR"]
         assert [r["reference"] for r in seizure_store.search(conn, commodity="cocaine")] == ["MAEU123456789"]
-        assert seizure_store.search(conn, until=clock.now) == [] and len(seizure_store.search(conn)) == 2
+        assert seizure_store.search(conn, until=clock.now) == []
+        assert len(seizure_store.search(conn)) == 2
         assert seizure_store.offices(conn) == ["BEANR", "NLRTM"]

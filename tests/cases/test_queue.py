@@ -63,12 +63,17 @@ def test_open_referrals_and_selections_riskiest_first_with_time_left(system, clo
         page = queue.open_cases(conn, Filters(), Scope("olga"), now=clock.now)
     rows = {r["consignment_id"]: r for r in page.rows}
     assert set(rows) == {made["dnl"], made["rfs"], made["rfi"], made["red"]}  # the clear one needs nobody
-    assert page.total == 4 and page.pages == 1
+    assert page.total == 4
+    assert page.pages == 1
     scores = [r["score"] for r in page.rows]
-    assert scores == sorted(scores, reverse=True) and page.rows[0]["consignment_id"] == made["dnl"]
-    assert rows[made["dnl"]]["time_left"] == timedelta(hours=2) and rows[made["dnl"]]["urgency"] == ""
-    assert rows[made["rfs"]]["time_left"] == timedelta(hours=1) and rows[made["rfs"]]["urgency"] == "due-soon"
-    assert rows[made["rfi"]]["time_left"] == timedelta(hours=-1) and rows[made["rfi"]]["urgency"] == "overdue"
+    assert scores == sorted(scores, reverse=True)
+    assert page.rows[0]["consignment_id"] == made["dnl"]
+    assert rows[made["dnl"]]["time_left"] == timedelta(hours=2)
+    assert rows[made["dnl"]]["urgency"] == ""
+    assert rows[made["rfs"]]["time_left"] == timedelta(hours=1)
+    assert rows[made["rfs"]]["urgency"] == "due-soon"
+    assert rows[made["rfi"]]["time_left"] == timedelta(hours=-1)
+    assert rows[made["rfi"]]["urgency"] == "overdue"
     # a sea cargo report runs to arrival, not departure
     assert rows[made["red"]]["deadline"] == datetime(2026, 11, 20, 8, 30, tzinfo=UTC)
 
@@ -176,5 +181,7 @@ def test_the_deadline_is_departure_before_loading_and_arrival_otherwise(system, 
 
 
 def test_urgency_marks_due_soon_and_overdue():
-    assert queue.urgency(timedelta(minutes=119)) == "due-soon" and queue.urgency(timedelta(hours=2)) == ""
-    assert queue.urgency(timedelta(seconds=-1)) == "overdue" and queue.urgency(None) == ""
+    assert queue.urgency(timedelta(minutes=119)) == "due-soon"
+    assert queue.urgency(timedelta(hours=2)) == ""
+    assert queue.urgency(timedelta(seconds=-1)) == "overdue"
+    assert queue.urgency(None) == ""

@@ -28,8 +28,10 @@ def test_assess_json_file_with_folder_profiles(tmp_path):
     assert result.exit_code == 0, result.output
     clean, bad = lines(result.stdout)
     assert clean == {"consignment_id": "HAWB-0001", "referral": "ASSESSMENT_COMPLETE", "score": 0.0, "findings": []}
-    assert bad["referral"] == "DNL" and bad["score"] == 90.0
-    assert bad["findings"][0]["code"] == "AIR-TONER-YE" and set(bad["findings"][0]) == {
+    assert bad["referral"] == "DNL"
+    assert bad["score"] == 90.0
+    assert bad["findings"][0]["code"] == "AIR-TONER-YE"
+    assert set(bad["findings"][0]) == {
         "assessor",
         "code",
         "explanation",
@@ -66,7 +68,8 @@ def test_bad_input_exits_non_zero_with_located_problems_and_stores_nothing(tmp_p
     result = runner.invoke(
         app, ["assess", str(good), str(bad), "--store", "--database", url, "--profiles", str(DEMO_PROFILES)]
     )
-    assert result.exit_code == 2 and result.stdout == ""
+    assert result.exit_code == 2
+    assert result.stdout == ""
     problems = orjson.loads(result.stderr)["problems"]
     assert {(p["location"], p["code"]) for p in problems} == {
         (f"{bad}: line 1: goods[0].hs_code", "unknown_hs_chapter"),
@@ -90,5 +93,7 @@ def test_store_persists_and_replays(tmp_path):
         app, ["assess", str(path), "--store", "--database", url, "--filer", "ACME", "--profiles", str(DEMO_PROFILES)]
     )
     [one], [two] = lines(first.stdout), lines(again.stdout)
-    assert one["status"] == "accepted" and two["status"] == "duplicate"
-    assert one["decision_id"] == two["decision_id"] and one["channel"] == "red"
+    assert one["status"] == "accepted"
+    assert two["status"] == "duplicate"
+    assert one["decision_id"] == two["decision_id"]
+    assert one["channel"] == "red"

@@ -35,7 +35,8 @@ def test_set_show_list_and_refusals(database_url):
     }
     assert run("offices", "set", "NLRTM", "--unlimited", "nii", *url).exit_code == 0
     shown = orjson.loads(run("offices", "show", "NLRTM", *url).stdout)
-    assert shown["source"] == "office" and shown["settings"]["capacity"] == {"documentary": 40, "physical": 20}
+    assert shown["source"] == "office"
+    assert shown["settings"]["capacity"] == {"documentary": 40, "physical": 20}
     assert orjson.loads(run("offices", "show", "DEHAM", *url).stdout)["source"] == "built-in"
     listed = [orjson.loads(line) for line in run("offices", "list", "--json", *url).stdout.splitlines()]
     assert [(row["office"], row["changed_by"]) for row in listed] == [("NLRTM", "cli")]
@@ -44,7 +45,8 @@ def test_set_show_list_and_refusals(database_url):
     assert bad.exit_code == 2
     assert {p["location"] for p in orjson.loads(bad.stderr)["problems"]} == {"--physical", "--random-rate"}
     officer = run("offices", "set", "NLRTM", "--physical", "1", "--by", "olga", *url)
-    assert officer.exit_code == 2 and "not an active supervisor or admin" in officer.stderr
+    assert officer.exit_code == 2
+    assert "not an active supervisor or admin" in officer.stderr
     with db.read() as conn:
         actors = (
             conn.execute(

@@ -39,7 +39,8 @@ def test_import_activate_list_and_versions(tmp_path):
     changed = tmp_path / "p.yaml"
     changed.write_text((DEMO_PROFILES / "air-toner-yemen.yaml").read_text().replace("score: 90", "score: 95"))
     refused = run("profiles", "import", str(changed), "--database", url)
-    assert refused.exit_code == 2 and "raise the version" in refused.stderr
+    assert refused.exit_code == 2
+    assert "raise the version" in refused.stderr
     changed.write_text(changed.read_text().replace("version: 1", "version: 2"))
     assert run("profiles", "import", str(changed), "--activate", "--database", url).exit_code == 0
     listing = [orjson.loads(line) for line in run("profiles", "list", "--json", "--database", url).stdout.splitlines()]
@@ -92,7 +93,8 @@ def test_users_add_prints_a_working_key_once(tmp_path):
     db = Database(url)
     with db.read() as conn:
         user = user_store.by_key(conn, key)
-        assert user["role"] == "officer" and user["office"] == "DEHAM1"
+        assert user["role"] == "officer"
+        assert user["office"] == "DEHAM1"
         assert user_store.by_key(conn, key + "x") is None
         assert key not in str(conn.exec_driver_sql("select * from users").all())
     db.dispose()

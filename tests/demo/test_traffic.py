@@ -55,7 +55,8 @@ def _reference(consignment) -> str:
 
 
 def _lodgement(filing: Filing, consignment) -> Lodgement:
-    assert filing.filer and filing.filed_at
+    assert filing.filer
+    assert filing.filed_at
     return Lodgement(
         _reference(consignment),
         consignment,

@@ -31,7 +31,9 @@ def test_fwb_key_fields():
         ("PLASTIC BUILDING BLOCKS", "950300", 10, 120.5)
     ]
     assert (c.itinerary.place_of_loading, c.itinerary.place_of_unloading) == ("HKHKG", "DEFRA")
-    assert c.transport_means.identifier == "CX123" and c.security_status == "SPX" and c.equipment == ["AKE12345CX"]
+    assert c.transport_means.identifier == "CX123"
+    assert c.security_status == "SPX"
+    assert c.equipment == ["AKE12345CX"]
 
 
 def test_fhl_one_consignment_per_house():
@@ -39,14 +41,16 @@ def test_fhl_one_consignment_per_house():
     assert (filing.document_number, filing.message_type) == ("176-12345675", "FHL")
     toys, gifts = filing.consignments
     assert (toys.house_document, toys.master_document, toys.total_packages) == ("HKG0001", "176-12345675", 10)
-    assert toys.goods[0].description == "PLASTIC BUILDING BLOCKS" and toys.goods[0].hs_code == "950300"
+    assert toys.goods[0].description == "PLASTIC BUILDING BLOCKS"
+    assert toys.goods[0].hs_code == "950300"
     assert toys.consignee.identifier("TIN") == "DE123456789012345"
     assert (gifts.consignee.name, gifts.consignee.address.city, gifts.consignee.address.street) == (
         "MARIA MUSTER",
         "FRANKFURT",
         None,
     )
-    assert gifts.goods[0].description == "GIFTS" and gifts.total_gross_mass_kg == 190.0
+    assert gifts.goods[0].description == "GIFTS"
+    assert gifts.total_gross_mass_kg == 190.0
 
 
 def test_type_b_envelope_lines_are_skipped():

@@ -22,8 +22,11 @@ def test_xfwb_key_fields_match_the_file():
     assert filing.filer == "RIEGE"
     assert filing.filed_at == datetime(2021, 3, 10, 10, 0, tzinfo=UTC)
     [c] = filing.consignments
-    assert c.mode == "air" and c.master_document == "888-11111111" and c.house_document is None
-    assert c.total_packages == 3 and c.total_gross_mass_kg == 1042.0
+    assert c.mode == "air"
+    assert c.master_document == "888-11111111"
+    assert c.house_document is None
+    assert c.total_packages == 3
+    assert c.total_gross_mass_kg == 1042.0
     assert c.consignor.name == "FORWARDER COMPANY IRELAND LTD"
     assert (
         c.consignor.address.street,
@@ -63,9 +66,11 @@ def test_second_xfwb_example():
     assert c.consignee.address.city == "Roissy CDG Cedex"
     assert c.consignee.identifier("TIN") == "FR26311799456"
     assert (c.total_packages, c.total_gross_mass_kg) == (4, 36.9)
-    assert len(c.goods) == 1 and c.goods[0].packages == 4  # rating sub-lines 2 and 3 continue line 1
+    assert len(c.goods) == 1
+    assert c.goods[0].packages == 4  # rating sub-lines 2 and 3 continue line 1
     assert (c.itinerary.place_of_loading, c.itinerary.place_of_unloading) == ("BRVCP", "FRCDG")
-    assert c.itinerary.routing_countries == ["DE"] and c.transport_means.identifier == "LH5050"
+    assert c.itinerary.routing_countries == ["DE"]
+    assert c.transport_means.identifier == "LH5050"
 
 
 def test_xfzb_house_waybill():
@@ -74,8 +79,10 @@ def test_xfzb_house_waybill():
     assert (filing.document_number, filing.message_type, filing.kind) == ("SEL22222222", "XFZB", "pre_loading")
     [c] = filing.consignments
     assert (c.master_document, c.house_document) == ("888-11111111", "SEL22222222")
-    assert c.consignor.name == "SPARE PART LTD." and c.consignor.address.country == "KR"
-    assert c.consignee.name == "REPAIR DIENST GMBH" and c.consignee.identifier("TIN") == "DE3056777000"
+    assert c.consignor.name == "SPARE PART LTD."
+    assert c.consignor.address.country == "KR"
+    assert c.consignee.name == "REPAIR DIENST GMBH"
+    assert c.consignee.identifier("TIN") == "DE3056777000"
     assert (c.total_packages, c.total_gross_mass_kg) == (10, 134.0)
     assert [(g.description, g.packages, g.gross_mass_kg) for g in c.goods] == [("SPARE PARTS", 5, 133.7)]
     assert (c.itinerary.place_of_loading, c.itinerary.place_of_unloading) == ("KRICN", "DEFDH")
@@ -86,7 +93,8 @@ def test_xfhl_house_manifest_gives_one_consignment_per_house():
     assert (filing.document_number, filing.message_type) == ("176-12345675", "XFHL")
     first, second = filing.consignments
     assert (first.house_document, second.house_document) == ("HKG0001", "HKG0002")
-    assert first.goods[0].hs_code == "950300" and first.consignee.identifier("TIN") == "DE123456789012345"
+    assert first.goods[0].hs_code == "950300"
+    assert first.consignee.identifier("TIN") == "DE123456789012345"
     assert second.total_gross_mass_kg == pytest.approx(190.055)  # 419 lb
     assert second.goods[0].description == "GIFTS"
 
@@ -126,7 +134,8 @@ def test_other_roots_are_refused():
 
 def test_malformed_xml_names_line_and_column():
     [(location, code)] = problems(parse, b"<ns2:Waybill xmlns:ns2='iata:waybill:1'>\n<a></b>", format="cargo-xml")
-    assert code == "malformed_xml" and location.startswith("line 2")
+    assert code == "malformed_xml"
+    assert location.startswith("line 2")
 
 
 BOMB = b"""<?xml version="1.0"?>

@@ -18,7 +18,8 @@ def test_two_interchanges_two_releases_give_two_filings():
     assert first.filed_at == datetime(2026, 11, 15, 6, 30, tzinfo=UTC)
     bananas, mixed = first.consignments
     assert (bananas.mode, bananas.master_document, bananas.house_document) == ("sea", "MAEU123456789", None)
-    assert bananas.consignor.name == "FRUTAS DEL PACIFICO SA" and bananas.consignor.address.country == "EC"
+    assert bananas.consignor.name == "FRUTAS DEL PACIFICO SA"
+    assert bananas.consignor.address.country == "EC"
     assert (bananas.consignee.address.city, bananas.consignee.address.postcode) == ("ROTTERDAM", "3089")
     [item] = bananas.goods
     assert (item.description, item.hs_code, item.packages, item.package_kind, item.gross_mass_kg) == (
@@ -36,11 +37,13 @@ def test_two_interchanges_two_releases_give_two_filings():
         "MAERSK EXAMPLE",
         "DK",
     )
-    assert mixed.house_document == "HBL-77" and mixed.notify_party.name == "DUTCH GROCERS NV"
+    assert mixed.house_document == "HBL-77"
+    assert mixed.notify_party.name == "DUTCH GROCERS NV"
     assert mixed.consignor.name == "O'BRIEN TRADING SA"  # release character ?' read by pydifact
     assert mixed.consignor.address.street == "CALLE 5+7"
     assert [g.hs_code for g in mixed.goods] == ["080450", "180100"]
-    assert second.document_number == "MANIFEST0002" and second.filed_at == datetime(2026, 11, 16, tzinfo=UTC)
+    assert second.document_number == "MANIFEST0002"
+    assert second.filed_at == datetime(2026, 11, 16, tzinfo=UTC)
     [pumps] = second.consignments
     assert (pumps.itinerary.place_of_loading, pumps.goods[0].gross_mass_kg) == ("CNSHA", 3600.0)
 

@@ -16,7 +16,8 @@ def test_own_ie315_parses_completely():
     assert filing.filed_at == datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
     [c] = filing.consignments
     assert (c.mode, c.master_document, c.office) == ("air", "020-12345675", "DE004851")
-    assert c.consignor.name == "Shenzhen Bright Toys Co Ltd" and c.consignee.identifier("TIN") == "DE123456789012345"
+    assert c.consignor.name == "Shenzhen Bright Toys Co Ltd"
+    assert c.consignee.identifier("TIN") == "DE123456789012345"
     assert c.declarant.name == "DE987654321000000"  # given by TIN only
     assert [(g.sequence, g.hs_code, g.packages, g.package_kind, g.gross_mass_kg) for g in c.goods] == [
         (1, "950300", 10, "CT", 120.5),
@@ -36,7 +37,8 @@ def test_hmrc_valid_submission_reads_key_fields():
     data = read("ics-ens/hmrc-store__validSubmission.xml")
     filing, _ = ics_ens.read(data)
     [c] = filing["consignments"]
-    assert filing["document_number"] == "ABCD1234" and filing["message_type"] == "IE315"
+    assert filing["document_number"] == "ABCD1234"
+    assert filing["message_type"] == "IE315"
     assert (c["mode"], c["master_document"], c["total_packages"], c["total_gross_mass_kg"]) == (
         "air",
         "ABC1234D",
@@ -44,7 +46,8 @@ def test_hmrc_valid_submission_reads_key_fields():
         1.0,
     )
     assert c["consignee"]["identifiers"] == [{"scheme": "TIN", "value": "GBab12"}]
-    assert c["declarant"]["name"] == "GBCD12345EFG" and c["office"] == "ABCD1234"
+    assert c["declarant"]["name"] == "GBCD12345EFG"
+    assert c["office"] == "ABCD1234"
     assert c["itinerary"]["routing_countries"] == ["AB", "AB"]
     assert problems(parse, data) == [
         ("/CC315A/ITI[1]/CouOfRouCodITI1", "unknown_country"),
@@ -55,10 +58,14 @@ def test_hmrc_valid_submission_reads_key_fields():
 def test_full_ens_reads_every_party():
     filing, _ = ics_ens.read(read("ics-ens/hmrc-store__CC315A_full.xml"))
     [c] = filing["consignments"]
-    assert c["consignor"]["name"] == "consignor name" and c["consignee"]["address"]["city"] == "consignee city"
-    assert c["notify_party"]["name"] == "notify party name" and c["carrier"]["name"] == "carrier name"
-    assert c["declarant"]["name"] == "declarant name" and c["equipment"] == ["Container 1", "Container 2"]
-    assert c["goods"][0]["packages"] == 1102 and c["goods"][0]["gross_mass_kg"] == 123.456
+    assert c["consignor"]["name"] == "consignor name"
+    assert c["consignee"]["address"]["city"] == "consignee city"
+    assert c["notify_party"]["name"] == "notify party name"
+    assert c["carrier"]["name"] == "carrier name"
+    assert c["declarant"]["name"] == "declarant name"
+    assert c["equipment"] == ["Container 1", "Container 2"]
+    assert c["goods"][0]["packages"] == 1102
+    assert c["goods"][0]["gross_mass_kg"] == 123.456
 
 
 def test_soap_envelope_is_unwrapped():
@@ -70,7 +77,8 @@ def test_soap_envelope_is_unwrapped():
 def test_amendment_ie313_is_read_under_its_mrn():
     filing, _ = ics_ens.read(read("ics-ens/hmrc-store__validAmendment.xml"))
     assert (filing["document_number"], filing["message_type"]) == ("12AB3C4D5E6F7G8H90", "IE313")
-    assert filing["consignments"][0]["mode"] == "sea" and filing["consignments"][0]["total_packages"] == 84
+    assert filing["consignments"][0]["mode"] == "sea"
+    assert filing["consignments"][0]["total_packages"] == 84
 
 
 @pytest.mark.parametrize(

@@ -14,9 +14,11 @@ def outcome(data: bytes, fmt: str) -> None:
     try:
         filings = parse(data, format=fmt)
     except InvalidMessage as error:
-        assert error.problems and all(p.location for p in error.problems)
+        assert error.problems
+        assert all(p.location for p in error.problems)
         return
-    assert filings and all(isinstance(f, Filing) for f in filings)
+    assert filings
+    assert all(isinstance(f, Filing) for f in filings)
 
 
 @pytest.mark.parametrize("fmt", sorted(SEEDS))

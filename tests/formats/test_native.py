@@ -15,7 +15,9 @@ def locations(data: bytes, **kw) -> set[tuple[str, str]]:
 
 def test_filing_json_and_bare_consignment():
     [one] = parse(orjson.dumps(filing(air_consignment(), sea_consignment(), kind="pre_arrival")), filer="ACME")
-    assert one.filer == "ACME" and len(one.consignments) == 2 and one.message_type == "safelane-json"
+    assert one.filer == "ACME"
+    assert len(one.consignments) == 2
+    assert one.message_type == "safelane-json"
     [bare] = parse(orjson.dumps(air_consignment()))
     assert bare.document_number == "HAWB-0001"  # a bare consignment is filed under its own reference
     assert bare.consignments[0].house_document == "HAWB-0001"
@@ -32,9 +34,11 @@ def test_credential_filer_overrides_body():
 
 def test_list_and_json_lines():
     data = orjson.dumps([air_consignment(), sea_consignment()])
-    assert detect(data) == "json" and len(parse(data)) == 2
+    assert detect(data) == "json"
+    assert len(parse(data)) == 2
     lines = orjson.dumps(air_consignment()) + b"\n\n" + orjson.dumps(sea_consignment()) + b"\n"
-    assert detect(lines) == "jsonl" and [f.document_number for f in parse(lines)] == ["HAWB-0001", "MAEU123456789"]
+    assert detect(lines) == "jsonl"
+    assert [f.document_number for f in parse(lines)] == ["HAWB-0001", "MAEU123456789"]
 
 
 def test_unknown_codes_are_located():

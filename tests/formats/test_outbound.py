@@ -125,13 +125,15 @@ def test_ens_answers_carry_the_mrn_and_point_interventions_at_items():
         FilingResult("conflict", "ENS-3", 1, problems=[Problem("amends", "nothing_to_amend", "no filing F9")]),
         at=AT,
     )
-    assert b"CC316A" in refused and b"nothing_to_amend" in refused
+    assert b"CC316A" in refused
+    assert b"nothing_to_amend" in refused
 
 
 def test_json_answer_is_the_api_shape():
     [result] = decide("own/safelane__IE315_air.xml")
     data = orjson.loads(render("json", result, at=AT))
-    assert data["document_number"] == "ENS-2026-0001" and data["issued_at"] == "2026-11-20T11:00:00+00:00"
+    assert data["document_number"] == "ENS-2026-0001"
+    assert data["issued_at"] == "2026-11-20T11:00:00+00:00"
 
 
 def test_unknown_standard():
@@ -147,5 +149,7 @@ def test_cli_assess_reads_every_standard_by_content(tmp_path):
     )
     assert result.exit_code == 0, result.output
     answers = {line["consignment_id"]: line for line in map(orjson.loads, result.stdout.splitlines())}
-    assert answers["HKG0002"]["referral"] == "RFI" and answers["7847767E1WB6"]["channel"]
-    assert answers["MAEU123456789"]["channel"] and answers["020-12345675"]["channel"]  # the ENS, by its AWB
+    assert answers["HKG0002"]["referral"] == "RFI"
+    assert answers["7847767E1WB6"]["channel"]
+    assert answers["MAEU123456789"]["channel"]
+    assert answers["020-12345675"]["channel"]  # the ENS, by its AWB

@@ -14,7 +14,8 @@ def test_h1_import_declaration_key_fields():
     [filing] = parse(data)
     assert (filing.document_number, filing.message_type, filing.kind) == ("7847767E1WB6", "DMS", "declaration")
     [c] = filing.consignments
-    assert c.mode == "sea" and c.consignment_id == "7847767E1WB6"
+    assert c.mode == "sea"
+    assert c.consignment_id == "7847767E1WB6"
     assert c.consignor.name == "US Clipper Inc."
     assert (c.consignor.address.street, c.consignor.address.city, c.consignor.address.country) == (
         "1 Shaver Street",
@@ -33,7 +34,8 @@ def test_h1_import_declaration_key_fields():
         100.0,
     )
     assert (item.value.amount, item.value.currency, item.origin_country) == (1000.0, "GBP", "US")
-    assert c.total_packages == 50 and c.equipment == ["AD12345"]
+    assert c.total_packages == 50
+    assert c.equipment == ["AD12345"]
     assert (c.transport_means.identifier, c.transport_means.nationality) == ("12345", "US")
     assert {(d.type, d.reference) for d in c.documents} >= {
         ("N935", "12345/19.01.2024"),
@@ -47,7 +49,8 @@ def test_second_declaration_and_aeo_authorisation():
     [filing] = parse(read("wco-dms/declarations/hmrc__TT_IM002b_original_declaration.xml"))
     [c] = filing.consignments
     assert filing.filed_at == datetime(2022, 11, 14, 14, 39, 31, tzinfo=timezone(timedelta(hours=1)))
-    assert c.goods[0].description == "Cocoa Butter-fat and oil" and c.goods[0].hs_code == "18040000"
+    assert c.goods[0].description == "Cocoa Butter-fat and oil"
+    assert c.goods[0].hs_code == "18040000"
     assert c.consignee.identifier("AEO") == "GB553202734852"  # AEOC authorisation holder
     assert c.equipment == ["DM1234"]
 

@@ -84,9 +84,13 @@ def test_hs_chapter_heading_and_subheading() -> None:
     assert (chapter.code, chapter.section, chapter.level) == ("85", "XVI", 2)
     assert chapter.description.startswith("Electrical machinery and equipment")
     heading = hs_entry("8507")
-    assert heading is not None and heading.level == 4 and "accumulators" in heading.description
+    assert heading is not None
+    assert heading.level == 4
+    assert "accumulators" in heading.description
     sub = hs_entry("850760")
-    assert sub is not None and sub.level == 6 and sub.section == "XVI"
+    assert sub is not None
+    assert sub.level == 6
+    assert sub.section == "XVI"
     assert "lithium-ion" in sub.description.lower()
     assert (hs_section_name("XVI") or "").startswith("Machinery and mechanical appliances")
     assert hs_section_name("XXII") is None
@@ -95,9 +99,11 @@ def test_hs_chapter_heading_and_subheading() -> None:
 def test_hs_table_has_every_hs2022_chapter_and_no_other() -> None:
     chapters = [f"{n:02d}" for n in range(100) if hs_chapter_known(f"{n:02d}")]
     assert len(chapters) == 96
-    assert chapters[0] == "01" and chapters[-1] == "97"
+    assert chapters[0] == "01"
+    assert chapters[-1] == "97"
     assert "77" not in chapters  # reserved in HS
-    assert "98" not in chapters and "99" not in chapters  # national use / Comtrade "not specified"
+    assert "98" not in chapters
+    assert "99" not in chapters  # national use / Comtrade "not specified"
 
 
 def test_hs_checks_use_the_leading_digits_of_longer_codes() -> None:
@@ -177,20 +183,36 @@ def test_unknown_currencies(code: str) -> None:
 def test_shanghai_in_the_2018_edition() -> None:
     # In UN/LOCODE 2018-1 CNSHA is the Hongqiao airport, with no coordinates; the city and port is CNSGH.
     sha = location("CNSHA")
-    assert sha is not None and sha.is_airport and not sha.is_port
-    assert "Hongqiao" in sha.name and sha.latitude is None
+    assert sha is not None
+    assert sha.is_airport
+    assert not sha.is_port
+    assert "Hongqiao" in sha.name
+    assert sha.latitude is None
     city = location("CNSGH")
-    assert city is not None and city.name == "Shanghai" and city.country == "CN" and city.subdivision == "31"
-    assert city.is_port and city.is_airport and city.is_rail and city.is_road and city.is_postal
+    assert city is not None
+    assert city.name == "Shanghai"
+    assert city.country == "CN"
+    assert city.subdivision == "31"
+    assert city.is_port
+    assert city.is_airport
+    assert city.is_rail
+    assert city.is_road
+    assert city.is_postal
     assert _near(city, 31.23, 121.47)
-    assert location("CNSHG") is not None and location("CNSHG").is_port  # type: ignore[union-attr]
+    assert location("CNSHG") is not None
+    assert location("CNSHG").is_port  # type: ignore[union-attr]
 
 
 def test_frankfurt() -> None:
     fra = location("DEFRA")
-    assert fra is not None and fra.name == "Frankfurt am Main" and fra.subdivision == "HE"
+    assert fra is not None
+    assert fra.name == "Frankfurt am Main"
+    assert fra.subdivision == "HE"
     assert fra.functions == "12345---"
-    assert fra.is_airport and fra.is_rail and fra.is_road and fra.is_postal
+    assert fra.is_airport
+    assert fra.is_rail
+    assert fra.is_road
+    assert fra.is_postal
     # UN/LOCODE leaves the IATA column empty when it equals the location part (FRA), so none is given.
     assert fra.iata is None
     assert _near(fra, 50.11, 8.68)
@@ -198,23 +220,30 @@ def test_frankfurt() -> None:
 
 def test_iata_code_when_it_differs_from_the_locode() -> None:
     ajman = location("AEAJM")
-    assert ajman is not None and ajman.iata == "QAJ"
+    assert ajman is not None
+    assert ajman.iata == "QAJ"
 
 
 def test_2024_edition_wins_and_adds() -> None:
     rotterdam = location("NLRTM")
-    assert rotterdam is not None and rotterdam.is_port and _near(rotterdam, 51.92, 4.48)
+    assert rotterdam is not None
+    assert rotterdam.is_port
+    assert _near(rotterdam, 51.92, 4.48)
     anaklia = location("GEANA")  # added in 2024-2, not in 2018-1
-    assert anaklia is not None and anaklia.name == "Anaklia" and anaklia.is_port
+    assert anaklia is not None
+    assert anaklia.name == "Anaklia"
+    assert anaklia.is_port
     assert location_known("SANEO")  # Neom, also new in 2024-2
     assert not location_known("ITABF")  # marked for deletion in 2024-2
 
 
 def test_repeated_code_for_alternative_names_is_one_location() -> None:
     hydra = location("GRHYD")
-    assert hydra is not None and hydra.name == "Hydra (Idhra)"
+    assert hydra is not None
+    assert hydra.name == "Hydra (Idhra)"
     tri = location("USTRI")  # four rows in 2024-2; functions merged
-    assert tri is not None and tri.functions == "-234----"
+    assert tri is not None
+    assert tri.functions == "-234----"
 
 
 def test_locode_written_with_a_space() -> None:
@@ -232,14 +261,17 @@ def test_unknown_locodes(code: str) -> None:
 def test_locations_in_filters_by_country_and_function() -> None:
     airports = locations_in("CN", "4")
     codes = [loc.code for loc in airports]
-    assert "CNSHA" in codes and "CNPVG" in codes and "CNSHG" not in codes
+    assert "CNSHA" in codes
+    assert "CNPVG" in codes
+    assert "CNSHG" not in codes
     assert codes == sorted(codes)
     assert all(loc.country == "CN" and loc.is_airport for loc in airports)
     everything = locations_in("CN")
     assert len(everything) > len(airports) > 100
     assert {loc.code for loc in airports} <= {loc.code for loc in everything}
     ports = locations_in("NL", "1")
-    assert ports and all(loc.is_port for loc in ports)
+    assert ports
+    assert all(loc.is_port for loc in ports)
     assert locations_in("ZZ") == []
     assert locations_in("cn") == []
 
@@ -262,10 +294,13 @@ def test_every_location_is_well_formed() -> None:
     for country in (a + b for a in letters for b in letters):
         for loc in locations_in(country):
             total += 1
-            assert loc.code[:2] == loc.country == country and len(loc.code) == 5
-            assert loc.name and loc.name.isascii()
+            assert loc.code[:2] == loc.country == country
+            assert len(loc.code) == 5
+            assert loc.name
+            assert loc.name.isascii()
             assert len(loc.functions) == 8
             assert (loc.latitude is None) == (loc.longitude is None)
             if loc.latitude is not None and loc.longitude is not None:
-                assert -90 <= loc.latitude <= 90 and -180 <= loc.longitude <= 180
+                assert -90 <= loc.latitude <= 90
+                assert -180 <= loc.longitude <= 180
     assert total > 110_000

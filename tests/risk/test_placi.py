@@ -19,13 +19,15 @@ def test_missing_elements_are_named_and_ask_for_information():
         consignee__address=None, total_packages=None, goods__0__packages=None, goods__0__gross_mass_kg=None
     )
     [finding] = findings(data)
-    assert finding.referral is Referral.RFI and finding.score == 0
+    assert finding.referral is Referral.RFI
+    assert finding.score == 0
     assert finding.evidence["missing"] == [
         "consignee address (street, city, country)",
         "number of pieces",
         "gross weight",
     ]
-    assert "consignee address" in finding.explanation and "gross weight" in finding.explanation
+    assert "consignee address" in finding.explanation
+    assert "gross weight" in finding.explanation
 
 
 def test_missing_consignor_names_both_its_elements():
@@ -82,7 +84,8 @@ def test_versions_record_the_rules():
 
 def test_missing_goods_description_is_asked_for_not_refused():
     [finding] = findings(air_consignment(goods__0__description=None))
-    assert finding.referral is Referral.RFI and finding.evidence["missing"] == ["goods description"]
+    assert finding.referral is Referral.RFI
+    assert finding.evidence["missing"] == ["goods description"]
 
 
 def test_waybills_without_a_description_are_filed_and_answered_with_an_rfi():

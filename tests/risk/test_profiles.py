@@ -93,9 +93,12 @@ def test_time_window_wraps_midnight_and_weekdays():
 def test_finding_explains_itself():
     text = profile("hs_prefix: ['9503']", "score: 30\nreferral: RFS\nchannel: red", title="Toys from China")
     finding = compile_profile(load_text(text)).match(lodgement())
-    assert finding.assessor == "profiles" and finding.code == "P-1"
-    assert finding.referral is Referral.RFS and finding.channel is Channel.RED
-    assert "Toys from China" in finding.explanation and "HS 950300" in finding.explanation
+    assert finding.assessor == "profiles"
+    assert finding.code == "P-1"
+    assert finding.referral is Referral.RFS
+    assert finding.channel is Channel.RED
+    assert "Toys from China" in finding.explanation
+    assert "HS 950300" in finding.explanation
     assert "Because the test says so." in finding.explanation
     assert finding.evidence == {"profile": "P-1", "version": 1, "item": 1}
 

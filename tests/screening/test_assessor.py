@@ -33,4 +33,5 @@ def test_possible_hits_ask_for_information_and_versions_are_recorded(screener):
 
 def test_no_lists_no_findings():
     assessor = ScreeningAssessor(lambda: EMPTY)
-    assert assessor.assess([lodgement()]) == [[]] and assessor.versions() == {}
+    assert assessor.assess([lodgement()]) == [[]]
+    assert assessor.versions() == {}

@@ -33,7 +33,8 @@ def test_import_show_and_screen(run, tmp_path):
     shown = run("lists", "show", "--json")
     assert [row["list_name"] for row in lines(shown.stdout)] == ["ofac-sdn"]
     [answer] = lines(run("screen", "Banco Nacional de Cuba", "--country", "CH").stdout)
-    assert answer["hits"][0]["entry"] == "ofac-sdn-306" and answer["hits"][0]["why"]["country"] == "agrees"
+    assert answer["hits"][0]["entry"] == "ofac-sdn-306"
+    assert answer["hits"][0]["why"]["country"] == "agrees"
     [vessel_only] = lines(run("screen", "Banco Nacional de Cuba", "--schema", "Vessel").stdout)
     assert vessel_only["hits"] == []
     batch = tmp_path / "parties.csv"
@@ -44,10 +45,12 @@ def test_import_show_and_screen(run, tmp_path):
 
 def test_demo_list_and_unreadable_file(run, tmp_path):
     result = run("lists", "demo")
-    assert result.exit_code == 0 and lines(result.stdout)[0]["entries"] == 17
+    assert result.exit_code == 0
+    assert lines(result.stdout)[0]["entries"] == 17
     [answer] = lines(run("screen", "Falcon Star General Trading LLC").stdout)
     assert answer["hits"][0]["entry"] == "demo-nk-falcon-star"
     bad = tmp_path / "bad.xml"
     bad.write_text("<nothing/>")
     failed = run("lists", "import", str(bad), "--source", "un-xml")
-    assert failed.exit_code == 2 and "list_unreadable" in failed.stderr
+    assert failed.exit_code == 2
+    assert "list_unreadable" in failed.stderr

@@ -36,9 +36,13 @@ def test_consignee_listed_under_an_alias_gets_a_screening_referral(system, clock
     [item] = result.consignments
     assert item.outcome == ScreeningPolicy().strong_referral.value == "RFS"
     finding = next(f for f in item.findings if f["assessor"] == "screening")
-    assert finding["code"] == "ofac-sdn-306" and finding["referral"] == "RFS" and finding["channel"] == "red"
-    assert finding["evidence"]["matched_name"] == "NATIONAL BANK OF CUBA" and finding["evidence"]["alias"]
-    assert "consignee" in finding["explanation"] and "ofac-sdn" in finding["explanation"]
+    assert finding["code"] == "ofac-sdn-306"
+    assert finding["referral"] == "RFS"
+    assert finding["channel"] == "red"
+    assert finding["evidence"]["matched_name"] == "NATIONAL BANK OF CUBA"
+    assert finding["evidence"]["alias"]
+    assert "consignee" in finding["explanation"]
+    assert "ofac-sdn" in finding["explanation"]
     assert "screening" in item.basis
 
 
@@ -58,7 +62,8 @@ def test_consignee_written_in_cyrillic_matches_the_latin_entry(system, clock):
     [result] = _submit(system, filing(air_consignment(consignee=consignee)))
     [item] = result.consignments
     finding = next(f for f in item.findings if f["assessor"] == "screening")
-    assert item.outcome == "RFS" and finding["code"] == "un-sc-iqi-002"
+    assert item.outcome == "RFS"
+    assert finding["code"] == "un-sc-iqi-002"
     assert finding["evidence"]["matched_name"] == "QUSAY SADDAM HUSSEIN AL-TIKRITI"
     assert {"query": "kusai", "list": "qusay", "how": "sound"} in finding["evidence"]["why"]["name_parts"]
 
@@ -70,7 +75,8 @@ def test_sea_cargo_with_a_listed_vessel_goes_red(system, clock):
     [item] = result.consignments
     assert item.outcome == "red"
     finding = next(f for f in item.findings if f["assessor"] == "screening")
-    assert finding["code"] == "ofac-sdn-15036" and finding["evidence"]["why"]["identifiers"]
+    assert finding["code"] == "ofac-sdn-15036"
+    assert finding["evidence"]["why"]["identifiers"]
 
 
 def test_clean_parties_raise_nothing(system, clock):
@@ -83,13 +89,15 @@ def test_list_versions_record_added_changed_removed(db, clock):
     first = import_list(db, "ofac_sdn/sdn.csv", "ofac-sdn", clock.now, "watch")
     assert (first.version, len(first.added), first.changed, first.removed) == (1, 6, [], [])
     again = import_list(db, "ofac_sdn/sdn.csv", "ofac-sdn", clock.now, "watch")
-    assert again.unchanged and again.version == 1
+    assert again.unchanged
+    assert again.version == 1
     second = import_list(db, "ofac_cons/cons_prim.csv", "ofac-cons", clock.now + timedelta(hours=1), "watch")
     assert (second.version, len(second.added), len(second.removed)) == (2, 3, 6)
     with db.read() as conn:
         [row] = list_store.summary(conn)
         changes = list_store.changes(conn, second.version_id)
-        assert row["version"] == 2 and row["entries"] == 3
+        assert row["version"] == 2
+        assert row["entries"] == 3
         assert {c["change"] for c in changes} == {"added", "removed"}
         removed = next(c for c in changes if c["change"] == "removed" and c["entity_id"] == "watch-306")
         assert removed["before"]["properties"]["name"] == ["BANCO NACIONAL DE CUBA"]
@@ -111,7 +119,8 @@ def test_changed_entry_is_recorded_with_before_and_after(db, clock, tmp_path):
     load(clock.now)
     path.write_text("id,name,aliases,country\nA1,Blue Heron Shipping,Blue Heron Maritime,PA\n")
     result = load(clock.now + timedelta(minutes=5))
-    assert result.changed == ["national-a1"] and not result.added
+    assert result.changed == ["national-a1"]
+    assert not result.added
     with db.read() as conn:
         [change] = list_store.changes(conn, result.version_id)
     assert change["before"]["properties"].get("alias") is None
@@ -126,10 +135,13 @@ def test_list_update_rescreens_open_consignments_once(system, clock):
     update = import_list(system.db, "opensanctions_style.ftm.jsonl", "ftm", clock.now)
     changed = [(update.list_name, e) for e in update.added]
     report = rescreen(system.db, screener_from_store(system.db), changed, at=clock.now)
-    assert report.consignments == 1 and len(report.new_hits) == 1
+    assert report.consignments == 1
+    assert len(report.new_hits) == 1
     hit = report.new_hits[0]
-    assert hit["consignment_id"] == before.consignments[0].consignment_id and hit["role"] == "consignee"
-    assert hit["finding"]["referral"] == "RFS" and "Falcon Star" in hit["finding"]["explanation"]
+    assert hit["consignment_id"] == before.consignments[0].consignment_id
+    assert hit["role"] == "consignee"
+    assert hit["finding"]["referral"] == "RFS"
+    assert "Falcon Star" in hit["finding"]["explanation"]
     with system.db.read() as conn:
         assert list_store.hits_of(conn, hit["consignment_id"])[0]["entity_id"] == "opensanctions-style-nk-falcon-star"
         actions = conn.execute(sa.select(audit_events.c.action)).scalars().all()

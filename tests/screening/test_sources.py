@@ -16,7 +16,8 @@ def by_id(entities):
 def test_un_xml_people_and_entities_with_weak_aliases_and_original_script():
     name, entities = read(LISTS / "un_sc_excerpt.xml", "un-xml")
     found = by_id(entities)
-    assert name == "un-sc" and len(entities) == 9
+    assert name == "un-sc"
+    assert len(entities) == 9
     assert sorted(e.schema.name for e in entities).count("Person") == 6
     kakolele = found["un-sc-cdi-002"]
     assert kakolele.get("name") == ["FRANK KAKOLELE BWAMBALE"]
@@ -26,24 +27,31 @@ def test_un_xml_people_and_entities_with_weak_aliases_and_original_script():
     qusay = found["un-sc-iqi-002"]
     assert "قصي صدام حسين التكريتي" in qusay.get("name")
     adf = found["un-sc-cde-001"]
-    assert adf.schema.name == "Organization" and "Allied Democratic Forces" in adf.get("alias")
+    assert adf.schema.name == "Organization"
+    assert "Allied Democratic Forces" in adf.get("alias")
     assert "ADF/NALU" in adf.get("previousName")
-    assert adf.get("country") == ["cd"] and any("North Kivu" in a for a in adf.get("address"))
+    assert adf.get("country") == ["cd"]
+    assert any("North Kivu" in a for a in adf.get("address"))
 
 
 def test_ofac_sdn_reads_aliases_addresses_and_remarks():
     name, entities = read(LISTS / "ofac_sdn" / "sdn.csv", "ofac-sdn")
     found = by_id(entities)
-    assert name == "ofac-sdn" and len(entities) == 6
+    assert name == "ofac-sdn"
+    assert len(entities) == 6
     bank = found["ofac-sdn-306"]
     assert bank.get("name") == ["BANCO NACIONAL DE CUBA"]
     assert {"NATIONAL BANK OF CUBA", "BNC"} <= set(bank.get("alias"))  # alt.csv and the remarks' a.k.a.
-    assert any("Zurich" in a for a in bank.get("address")) and "ch" in bank.get("country")
+    assert any("Zurich" in a for a in bank.get("address"))
+    assert "ch" in bank.get("country")
     vessel = found["ofac-sdn-15036"]
-    assert vessel.schema.name == "Vessel" and vessel.get("imoNumber") == ["IMO9187629"]
-    assert "ALPHA" in vessel.get("previousName") and vessel.get("flag") == ["ir"]
+    assert vessel.schema.name == "Vessel"
+    assert vessel.get("imoNumber") == ["IMO9187629"]
+    assert "ALPHA" in vessel.get("previousName")
+    assert vessel.get("flag") == ["ir"]
     zawahiri = found["ofac-sdn-2676"]
-    assert zawahiri.schema.name == "Person" and "1951-06-19" in zawahiri.get("birthDate")
+    assert zawahiri.schema.name == "Person"
+    assert "1951-06-19" in zawahiri.get("birthDate")
     assert "1084010" in zawahiri.get("passportNumber")
 
 
@@ -59,7 +67,8 @@ def test_ofac_rows_without_an_entity_number_are_skipped(tmp_path):
 def test_ofac_consolidated_reads_its_sibling_files():
     name, entities = read(LISTS / "ofac_cons" / "cons_prim.csv", "ofac-cons")
     found = by_id(entities)
-    assert name == "ofac-cons" and len(entities) == 3
+    assert name == "ofac-cons"
+    assert len(entities) == 3
     haniya = found["ofac-cons-9639"]
     assert {"HANIYA, Ismail", "HANIYYA, Ismaeel"} <= set(haniya.get("alias"))
     assert haniya.get("birthDate") == ["1962"]
@@ -68,15 +77,18 @@ def test_ofac_consolidated_reads_its_sibling_files():
 
 def test_bis_denied_persons_merges_one_order_at_two_addresses():
     name, entities = read(LISTS / "bis_dpl.txt", "bis-dpl")
-    assert name == "bis-dpl" and len(entities) == 11  # 12 rows, one order listed at two addresses
+    assert name == "bis-dpl"
+    assert len(entities) == 11  # 12 rows, one order listed at two addresses
     nasser = next(e for e in entities if e.caption == "ABDULAH AL NASSER")
-    assert len(nasser.get("address")) == 2 and nasser.get("country") == ["us"]
+    assert len(nasser.get("address")) == 2
+    assert nasser.get("country") == ["us"]
 
 
 def test_ftm_lines_keep_matchable_entities_only():
     name, entities = read(LISTS / "opensanctions_style.ftm.jsonl", "ftm", "os-demo")
     found = by_id(entities)
-    assert name == "os-demo" and set(found) == {
+    assert name == "os-demo"
+    assert set(found) == {
         "os-demo-nk-falcon-star",
         "os-demo-nk-ivan-fictus",
         "os-demo-nk-artavil",
@@ -87,10 +99,13 @@ def test_ftm_lines_keep_matchable_entities_only():
 def test_national_csv_with_identifiers():
     name, entities = read(LISTS / "national_list.csv", "csv")
     found = by_id(entities)
-    assert name == "national_list" and len(entities) == 3 and "national-list-nat-002" in found
+    assert name == "national_list"
+    assert len(entities) == 3
+    assert "national-list-nat-002" in found
     assert found["national-list-nat-002"].get("program") == ["fictitious-national"]
     company = next(e for e in entities if e.caption == "Northstar Dual Use Components Ltd")
-    assert "GB987654321000" in company.get("registrationNumber") and "Northstar DUC" in company.get("alias")
+    assert "GB987654321000" in company.get("registrationNumber")
+    assert "Northstar DUC" in company.get("alias")
     assert next(e for e in found.values() if e.schema.name == "Vessel").get("imoNumber") == ["IMO9999993"]
 
 

@@ -15,7 +15,8 @@ def test_referral_floor_beats_a_low_score():
     dnl = Finding("profiles", "P", 10, "bomb", referral=Referral.DNL)
     other = Finding("profiles", "Q", 5, "meh", referral=Referral.RFI)
     [decision] = decide([(lodgement(), assessment(dnl, other))], POLICY)
-    assert decision.answer == "referral" and decision.outcome is Referral.DNL
+    assert decision.answer == "referral"
+    assert decision.outcome is Referral.DNL
     assert decision.reasons == (dnl,)
     assert "DNL required by profiles P" in decision.basis
 
@@ -29,7 +30,8 @@ def test_score_threshold_gives_rfs_and_lists_contributing_findings():
 
 def test_nothing_found_completes_the_assessment():
     [decision] = decide([(lodgement(), assessment())], POLICY)
-    assert decision.outcome is Referral.ASSESSMENT_COMPLETE and decision.reasons == ()
+    assert decision.outcome is Referral.ASSESSMENT_COMPLETE
+    assert decision.reasons == ()
 
 
 def test_channels_by_score_and_floor():

@@ -22,10 +22,12 @@ def test_amendment_gets_version_2_and_answers_an_open_rfi(api):
     assert (second["status"], second["version"], second["filing_id"]) == ("accepted", 2, first["filing_id"])
     assert second["consignments"][0]["consignment_id"] == rfi["consignment_id"]
     old = api.client.get(f"/v1/decisions/{rfi['decision_id']}", headers=api.as_("acme")).json()
-    assert old["decision"]["state"] == "closed" and old["decision"]["current"] is False
+    assert old["decision"]["state"] == "closed"
+    assert old["decision"]["current"] is False
     assert [e["action"] for e in old["events"]] == ["decided", "answered_by_amendment"]
     read = api.client.get(f"/v1/filings/{first['filing_id']}", headers=api.as_("acme")).json()
-    assert [v["version"] for v in read["versions"]] == [1, 2] and read["filing"]["current_version"] == 2
+    assert [v["version"] for v in read["versions"]] == [1, 2]
+    assert read["filing"]["current_version"] == 2
 
 
 def test_a_retried_amendment_without_version_is_a_replay_not_a_third_version(api):
@@ -35,7 +37,8 @@ def test_a_retried_amendment_without_version_is_a_replay_not_a_third_version(api
     before = api.counts()
     again = amend(api, "acme", first["filing_id"], changed)
     assert again.status_code == 200
-    assert again.json()["filings"][0]["status"] == "duplicate" and again.json()["filings"][0]["version"] == 2
+    assert again.json()["filings"][0]["status"] == "duplicate"
+    assert again.json()["filings"][0]["version"] == 2
     assert api.counts() == before
 
 
@@ -44,7 +47,8 @@ def test_dnl_stands_through_an_amendment_until_an_officer_lifts_it_with_a_note(a
     response = amend(api, "acme", first["filing_id"], filing(air_consignment(), version=2))
     assert response.status_code == 201
     [carried] = response.json()["filings"][0]["consignments"]
-    assert carried["referral"] == "DNL" and carried["state"] == "open"
+    assert carried["referral"] == "DNL"
+    assert carried["state"] == "open"
     no_note = api.act("olga", carried["decision_id"], "lift")
     assert no_note.status_code == 422
     assert no_note.json()["problems"][0]["location"] == "note"
@@ -74,4 +78,5 @@ def test_officers_do_not_file_amendments_and_a_withdrawn_filing_takes_none(api):
     assert amend(api, "olga", first["filing_id"], filing(version=2)).status_code == 403
     api.client.post(f"/v1/filings/{first['filing_id']}/withdraw", headers=api.as_("acme"))
     response = amend(api, "acme", first["filing_id"], without_version(filing(air_consignment(goods__0__packages=3))))
-    assert response.status_code == 409 and response.json()["problems"][0]["code"] == "withdrawn"
+    assert response.status_code == 409
+    assert response.json()["problems"][0]["code"] == "withdrawn"

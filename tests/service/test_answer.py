@@ -12,7 +12,8 @@ XFWB = (FIXTURES / "messages" / "cargo-xml" / "riege__888-11111111_XFWB.xml").re
 def test_an_ens_is_answered_in_ics_with_its_mrn(api):
     result = api.accepted("acme", IE315)
     response = api.client.get(f"/v1/filings/{result['filing_id']}/answer", headers=api.as_("acme"))
-    assert response.status_code == 200 and response.headers["content-type"].startswith("application/xml")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("application/xml")
     [item] = READERS["ics"](response.content)
     assert (item["mrn"], item["document_number"], item["reference"]) == (
         result["filing_id"],
@@ -31,7 +32,8 @@ def test_air_waybill_answer_follows_the_decision_as_it_stands(api):
     assert now["outcome"] == "ASSESSMENT_COMPLETE"
     waybill = api.accepted("acme", XFWB)
     answer = api.client.get(f"/v1/filings/{waybill['filing_id']}/answer", headers=api.as_("acme"))
-    assert answer.headers["content-type"].startswith("application/xml") and READERS["xcsn"](answer.content)
+    assert answer.headers["content-type"].startswith("application/xml")
+    assert READERS["xcsn"](answer.content)
 
 
 def test_answers_are_private_and_standards_checked(api):
@@ -39,4 +41,5 @@ def test_answers_are_private_and_standards_checked(api):
     url = f"/v1/filings/{result['filing_id']}/answer"
     assert api.client.get(url, headers=api.as_("globex")).status_code == 404
     bad = api.client.get(url, params={"standard": "telex"}, headers=api.as_("acme"))
-    assert bad.status_code == 422 and bad.json()["problems"][0]["location"] == "standard"
+    assert bad.status_code == 422
+    assert bad.json()["problems"][0]["location"] == "standard"

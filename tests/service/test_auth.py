@@ -21,7 +21,8 @@ def test_missing_or_unknown_key_is_401_with_a_problem(api, headers):
     assert response.status_code == 401
     assert response.headers["www-authenticate"] == "Bearer"
     [problem] = response.json()["problems"]
-    assert problem["location"] == "header.Authorization" and problem["code"] == "unauthenticated"
+    assert problem["location"] == "header.Authorization"
+    assert problem["code"] == "unauthenticated"
 
 
 def test_both_header_styles_are_accepted(api):
@@ -54,7 +55,8 @@ def test_a_filer_never_sees_or_touches_another_filers_records(api):
     # the owner and the officer still see it, unchanged
     assert api.client.get(f"/v1/filings/{filing_id}", headers=api.as_("acme")).json()["filing"]["status"] == "active"
     decision = api.client.get(f"/v1/decisions/{consignment['decision_id']}", headers=api.as_("olga")).json()
-    assert decision["decision"]["outcome"] == "DNL" and decision["decision"]["state"] == "open"
+    assert decision["decision"]["outcome"] == "DNL"
+    assert decision["decision"]["state"] == "open"
 
 
 def test_a_filer_cannot_lift_a_dnl(api):

@@ -71,7 +71,8 @@ def test_every_defect_is_listed_not_only_the_first(api):
 
 def test_an_unknown_format_name_is_refused(api):
     response = api.submit("acme", filing(), format="edifact-d99")
-    assert response.status_code == 422 and response.json()["problems"][0]["code"] == "unknown_format"
+    assert response.status_code == 422
+    assert response.json()["problems"][0]["code"] == "unknown_format"
 
 
 def test_chunked_oversize_upload_is_refused_without_reading_it_all(api):

@@ -17,7 +17,8 @@ def test_an_officer_changes_the_channel_with_a_reason(api: Api) -> None:
     assert response.status_code == 200, response.text
     assert response.json()["decision"]["outcome"] == "yellow"
     events = api.client.get(f"/v1/decisions/{decision_id}", headers=api.as_("olga")).json()["events"]
-    assert events[-1]["action"] == "channel" and events[-1]["note"] == "scan image clear; documents suffice"
+    assert events[-1]["action"] == "channel"
+    assert events[-1]["note"] == "scan image clear; documents suffice"
 
 
 def test_a_channel_change_needs_a_reason_and_an_officer(api: Api) -> None:

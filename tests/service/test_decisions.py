@@ -29,7 +29,8 @@ def test_screening_data_is_checked_with_its_location(api):
     assert response.status_code == 422
     assert response.json()["problems"][0]["location"] == "method"
     unknown_field = api.act("acme", decision_id, "screening", method="XRY", result="clear", colour="blue")
-    assert unknown_field.status_code == 422 and unknown_field.json()["problems"][0]["location"] == "colour"
+    assert unknown_field.status_code == 422
+    assert unknown_field.json()["problems"][0]["location"] == "colour"
 
 
 def test_rfi_answered_with_information_then_closed_by_an_officer(api):
@@ -43,7 +44,8 @@ def test_rfi_answered_with_information_then_closed_by_an_officer(api):
         "closed",
     )
     again = api.act("olga", decision_id, "close")
-    assert again.status_code == 409 and again.json()["problems"][0]["code"] == "not_applicable"
+    assert again.status_code == 409
+    assert again.json()["problems"][0]["code"] == "not_applicable"
     detail = api.client.get(f"/v1/decisions/{decision_id}", headers=api.as_("acme")).json()
     assert [(e["action"], e["actor"]) for e in detail["events"]] == [
         ("decided", "safelane"),
@@ -80,7 +82,9 @@ def test_search_by_state_answer_and_outcome(api):
 
     assert ids("acme", state="open", answer="referral") == {rfs, rfi}
     assert ids("acme", state="open", answer="referral", outcome="RFI") == {rfi}
-    assert len(ids("acme")) == 3 and len(ids("olga")) == 4 and len(ids("olga", outcome="RFS")) == 2
+    assert len(ids("acme")) == 3
+    assert len(ids("olga")) == 4
+    assert len(ids("olga", outcome="RFS")) == 2
 
 
 @pytest.mark.parametrize(

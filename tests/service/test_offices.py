@@ -18,7 +18,8 @@ def test_only_supervisors_and_admins_change_settings_and_filers_read_nothing(api
     assert api.client.get("/v1/offices", headers=api.as_("acme")).status_code == 403
     assert api.client.get("/v1/offices/NLRTM", headers=api.as_("acme")).status_code == 403
     refused = api.client.put("/v1/offices/NLRTM", json=SETTINGS, headers=api.as_("olga"))
-    assert refused.status_code == 403 and refused.json()["problems"][0]["code"] == "forbidden"
+    assert refused.status_code == 403
+    assert refused.json()["problems"][0]["code"] == "forbidden"
     assert api.client.put("/v1/offices/NLRTM", json=SETTINGS, headers=api.as_("acme")).status_code == 403
     assert api.audit("office.settings_changed") == 0
 
@@ -33,10 +34,12 @@ def test_only_supervisors_and_admins_change_settings_and_filers_read_nothing(api
     assert [(o["office"], o["changed_by"]) for o in listed["offices"]] == [("NLRTM", "sven")]
     assert api.client.get("/v1/offices/NLRTM", headers=api.as_("olga")).json()["source"] == "office"
     other = api.client.get("/v1/offices/DEHAM", headers=api.as_("olga")).json()
-    assert other["source"] == "built-in" and other["settings"]["capacity"] == {}
+    assert other["source"] == "built-in"
+    assert other["settings"]["capacity"] == {}
     api.client.put("/v1/offices/*", json={"capacity": {"physical": 3}}, headers=supervisor)
     default = api.client.get("/v1/offices/DEHAM", headers=api.as_("olga")).json()
-    assert default["source"] == "default" and default["settings"]["capacity"] == {"physical": 3}
+    assert default["source"] == "default"
+    assert default["settings"]["capacity"] == {"physical": 3}
 
 
 def test_bad_settings_are_refused_with_located_problems(api):
@@ -51,7 +54,8 @@ def test_bad_settings_are_refused_with_located_problems(api):
         ("random_rate", "invalid_rate"),
     }
     wrong_office = api.client.put("/v1/offices/nl-rtm", json=SETTINGS, headers=supervisor)
-    assert wrong_office.status_code == 422 and wrong_office.json()["problems"][0]["location"] == "office"
+    assert wrong_office.status_code == 422
+    assert wrong_office.json()["problems"][0]["location"] == "office"
     assert api.client.put("/v1/offices/NLRTM", json=[1, 2], headers=supervisor).status_code == 422
     assert api.audit("office.settings_changed") == 0
 
@@ -61,7 +65,8 @@ def test_a_change_takes_effect_at_once(api):
     plain = lambda ref: sea_consignment(master_document=ref, itinerary__routing_countries=[])  # noqa: E731
     api.client.put("/v1/offices/NLRTM", json={"random_rate": 1.0}, headers=supervisor)
     [sampled] = api.accepted("acme", filing(plain("P1"), document_number="P1", kind="pre_arrival"))["consignments"]
-    assert sampled["channel"] == "red" and "random compliance sample" in sampled["basis"]
+    assert sampled["channel"] == "red"
+    assert "random compliance sample" in sampled["basis"]
     api.client.put("/v1/offices/NLRTM", json={"random_rate": 0.0}, headers=supervisor)
     [released] = api.accepted("acme", filing(plain("P2"), document_number="P2", kind="pre_arrival"))["consignments"]
     assert released["channel"] == "green"
@@ -77,7 +82,9 @@ def test_capacity_shows_todays_usage(api):
     usage = api.client.get("/v1/offices/NLRTM/capacity", headers=api.as_("olga"))
     assert usage.status_code == 200
     physical = usage.json()["kinds"]["physical"]
-    assert physical["capacity"] == 1 and physical["used"] == 2 and physical["left"] == 0
+    assert physical["capacity"] == 1
+    assert physical["used"] == 2
+    assert physical["left"] == 0
     assert physical["by_selection"]["mandatory"] == 2
     assert usage.json()["kinds"]["referral"]["capacity"] is None
     assert (

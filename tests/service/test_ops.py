@@ -17,7 +17,8 @@ def log_lines(text: str) -> list[dict]:
 
 def test_healthz_needs_no_key(api):
     response = api.client.get("/healthz")
-    assert response.status_code == 200 and response.json() == {"status": "ok", "notes": ["no watch lists loaded"]}
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "notes": ["no watch lists loaded"]}
 
 
 def test_healthz_notes_an_empty_store(tmp_path):
@@ -49,7 +50,8 @@ def test_metrics_count_filings_decisions_and_requests(api):
     api.accepted("acme", filing(air_consignment(consignee__name="Falcon Star General Trading")))
     api.submit("acme", b"{")
     response = api.client.get("/metrics")
-    assert response.status_code == 200 and response.headers["content-type"].startswith("text/plain")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/plain")
     text = response.text
     assert 'safelane_filings_received_total{format="json",status="accepted"} 1.0' in text
     assert 'safelane_filings_received_total{format="json",status="rejected"} 1.0' in text
@@ -76,7 +78,8 @@ def test_openapi_and_docs_are_served(api):
     assert "text/csv" in schema["paths"]["/v1/filings"]["post"]["requestBody"]["content"]
     assert {"HTTPBearer", "APIKeyHeader"} <= set(schema["components"]["securitySchemes"])
     docs = api.client.get("/docs")
-    assert docs.status_code == 200 and "swagger" in docs.text.lower()
+    assert docs.status_code == 200
+    assert "swagger" in docs.text.lower()
 
 
 def test_docs_pages_need_no_internet(api):
@@ -106,9 +109,12 @@ def test_one_json_log_line_per_request_without_secrets(api, capsys):
         "status": 200,
         "actor": "acme",
     }
-    assert ok["duration_ms"] >= 0 and ok["ts"].endswith("+00:00") and ok["request_id"]
+    assert ok["duration_ms"] >= 0
+    assert ok["ts"].endswith("+00:00")
+    assert ok["request_id"]
     assert (denied["status"], denied["actor"]) == (401, None)
-    assert api.keys["acme"] not in str(lines) and "sl_wrong" not in str(lines)
+    assert api.keys["acme"] not in str(lines)
+    assert "sl_wrong" not in str(lines)
 
 
 def test_an_unexpected_error_is_a_500_with_problems_and_the_server_goes_on(api, capsys):
@@ -120,9 +126,11 @@ def test_an_unexpected_error_is_a_500_with_problems_and_the_server_goes_on(api, 
     response = api.client.get("/v1/broken")
     assert response.status_code == 500
     body = response.json()
-    assert body["problems"][0]["code"] == "internal_error" and "a bug" not in response.text
+    assert body["problems"][0]["code"] == "internal_error"
+    assert "a bug" not in response.text
     assert body["request_id"] == response.headers["x-request-id"]
     [line] = log_lines(capsys.readouterr().err)
     assert (line["status"], line["error"], line["level"]) == (500, "RuntimeError", "error")
-    assert "a bug" in line["traceback"] and line["request_id"] == body["request_id"]
+    assert "a bug" in line["traceback"]
+    assert line["request_id"] == body["request_id"]
     assert api.client.get("/healthz").status_code == 200

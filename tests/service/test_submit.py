@@ -11,7 +11,8 @@ def test_party_watch_consignee_gets_rfs(api):
     assert response.headers["location"] == f"/v1/filings/{result['filing_id']}"
     assert (result["status"], result["document_number"], result["version"]) == ("accepted", "DOC-1", 1)
     [consignment] = result["consignments"]
-    assert consignment["referral"] == "RFS" and consignment["state"] == "open"
+    assert consignment["referral"] == "RFS"
+    assert consignment["state"] == "open"
     assert consignment["findings"][0]["code"] == "PARTY-WATCH-FALCON"
 
 
@@ -35,7 +36,8 @@ def test_resubmission_is_idempotent(api):
     again = api.submit("acme", filing(air_consignment(**RFS_FALCON)))
     assert again.status_code == 200
     [replay] = again.json()["filings"]
-    assert replay["status"] == "duplicate" and replay["filing_id"] == first["filing_id"]
+    assert replay["status"] == "duplicate"
+    assert replay["filing_id"] == first["filing_id"]
     assert [c["decision_id"] for c in replay["consignments"]] == [c["decision_id"] for c in first["consignments"]]
     assert api.counts() == before
 
@@ -47,14 +49,16 @@ def test_same_version_with_other_content_is_a_conflict(api):
     assert response.status_code == 409
     body = response.json()
     assert body["problems"] == [body["filings"][0]["problems"][0]]
-    assert body["problems"][0]["location"] == "version" and body["problems"][0]["code"] == "version_exists"
+    assert body["problems"][0]["location"] == "version"
+    assert body["problems"][0]["code"] == "version_exists"
     assert api.counts() == before
 
 
 def test_stale_version_is_a_conflict(api):
     api.accepted("acme", filing(version=2))
     response = api.submit("acme", filing(air_consignment(goods__0__packages=11), version=1))
-    assert response.status_code == 409 and response.json()["problems"][0]["code"] == "stale_version"
+    assert response.status_code == 409
+    assert response.json()["problems"][0]["code"] == "stale_version"
 
 
 def test_a_batch_answers_each_filing_and_locates_problems_by_index(api):
@@ -68,4 +72,5 @@ def test_a_batch_answers_each_filing_and_locates_problems_by_index(api):
 
 def test_only_filers_submit(api):
     response = api.client.post("/v1/filings", content=b"{}", headers=api.as_("olga"))
-    assert response.status_code == 403 and response.json()["problems"][0]["code"] == "forbidden"
+    assert response.status_code == 403
+    assert response.json()["problems"][0]["code"] == "forbidden"

@@ -10,14 +10,16 @@ def test_withdraw_closes_open_decisions(api):
     )
     assert [c["state"] for c in result["consignments"]] == ["open", "open"]
     response = api.client.post(f"/v1/filings/{result['filing_id']}/withdraw", headers=api.as_("acme"))
-    assert response.status_code == 200 and response.json()["filing"]["status"] == "withdrawn"
+    assert response.status_code == 200
+    assert response.json()["filing"]["status"] == "withdrawn"
     open_ = api.client.get("/v1/decisions", params={"state": "open"}, headers=api.as_("acme")).json()["decisions"]
     assert open_ == []
     for consignment in result["consignments"]:
         events = api.client.get(f"/v1/decisions/{consignment['decision_id']}", headers=api.as_("acme")).json()
         assert events["events"][-1]["action"] == "withdrawn"
     again = api.submit("acme", filing(air_consignment(**RFS_FALCON), version=2))
-    assert again.status_code == 409 and again.json()["problems"][0]["code"] == "withdrawn"
+    assert again.status_code == 409
+    assert again.json()["problems"][0]["code"] == "withdrawn"
 
 
 def test_an_officer_may_withdraw_and_withdrawing_twice_is_harmless(api):

@@ -21,5 +21,7 @@ def test_history_is_read_for_the_modes_asked_and_counted_for_all(system):
         pre_loading = [lo.document_number for batch in stored_lodgements(conn, kinds=["pre_loading"]) for lo in batch]
         every = [lo.document_number for batch in stored_lodgements(conn) for lo in batch]
         per_day = stored_per_day(conn)
-    assert sea == ["sea", "sea"] and pre_loading == ["A1"] and sorted(every) == ["A1", "S1", "S2"]
+    assert sea == ["sea", "sea"]
+    assert pre_loading == ["A1"]
+    assert sorted(every) == ["A1", "S1", "S2"]
     assert per_day == {date(2026, 11, 18): 1, date(2026, 11, 19): 2}

@@ -31,9 +31,11 @@ def test_a_supervisor_changes_settings_and_the_next_filing_follows_them(bench: B
         explore_rate="0",
         random_inspection="documentary",
     )
-    assert response.status_code == 303 and response.headers["location"] == "/offices?changed=NLRTM"
+    assert response.status_code == 303
+    assert response.headers["location"] == "/offices?changed=NLRTM"
     [change] = _changes(bench)
-    assert change["actor"] == "sam" and change["subject"] == "NLRTM"
+    assert change["actor"] == "sam"
+    assert change["subject"] == "NLRTM"
     assert change["detail"]["after"]["capacity"] == {"nii": 0, "physical": 5}
     assert change["detail"]["after"]["random_rate"] == 1.0
 
@@ -47,7 +49,8 @@ def test_a_supervisor_changes_settings_and_the_next_filing_follows_them(bench: B
         goods__0__origin_country="CN",
     )
     [item] = bench.file("acme", filing(plain, document_number="BL-PLAIN-1"))["consignments"]
-    assert item["channel"] == "yellow" and "random compliance sample" in item["basis"]
+    assert item["channel"] == "yellow"
+    assert "random compliance sample" in item["basis"]
     page = sam.get("/offices").text
     row = page.split('aria-label="Office NLRTM"')[1].split("</tr>")[0]
     assert "<td>its own</td>" in row
@@ -117,7 +120,8 @@ def test_a_change_lists_what_it_changed(bench: Bench) -> None:
 def test_an_officer_reads_but_may_not_change(bench: Bench) -> None:
     olga = bench.client("olga")
     page = olga.get("/offices/NLRTM")
-    assert page.status_code == 200 and "Only a supervisor changes office settings." in page.text
+    assert page.status_code == 200
+    assert "Only a supervisor changes office settings." in page.text
     assert "<input" not in page.text.split("<main")[1]  # nothing that looks editable
     assert "<dt>Physical inspection per day</dt><dd>unlimited</dd>" in page.text
     refused = bench.post(
@@ -136,5 +140,6 @@ def test_an_officer_reads_but_may_not_change(bench: Bench) -> None:
 def test_an_officer_sees_only_the_office_posted_to(bench: Bench) -> None:
     pieter = bench.client("pieter")  # posted to BEANR
     listing = pieter.get("/offices").text
-    assert 'aria-label="Office BEANR"' in listing and "NLRTM" not in listing
+    assert 'aria-label="Office BEANR"' in listing
+    assert "NLRTM" not in listing
     assert pieter.get("/offices/NLRTM").status_code == 403

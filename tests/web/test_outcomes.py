@@ -79,7 +79,9 @@ def test_the_form_offers_the_cen_fields_and_the_decisions_defaults(bench: Bench)
     assert '<option value="cites_wildlife">CITES wildlife, flora and fauna</option>' in html
     assert 'value="physical" checked' in html  # the inspection the red channel asked for
     assert '<option value="risk_profile" selected>' in html  # selected by a profile
-    assert "closes this red channel" in html and " style=" not in html and "<script>" not in html
+    assert "closes this red channel" in html
+    assert " style=" not in html
+    assert "<script>" not in html
 
 
 def test_errors_stand_beside_their_fields_with_the_values_kept_and_nothing_stored(bench: Bench) -> None:
@@ -108,10 +110,13 @@ def test_errors_stand_beside_their_fields_with_the_values_kept_and_nothing_store
     assert 'class="error-at" id="quantity-error">The quantity must be a number above zero.' in field(html, "quantity")
     assert 'id="unit-error">Choose the unit.' in field(html, "unit")
     assert 'id="detection-error">Choose the detection method.' in field(html, "detection")
-    assert "error-at" not in field(html, "commodity") and "error-at" not in field(html, "offence")
+    assert "error-at" not in field(html, "commodity")
+    assert "error-at" not in field(html, "offence")
     assert 'value="-3" aria-invalid="true" aria-describedby="quantity-error"' in html
-    assert '<option value="heroin" selected>' in html and '<option value="false_compartment" selected>' in html
-    assert ">white powder</textarea>" in html and ">seal broken</textarea>" in html
+    assert '<option value="heroin" selected>' in html
+    assert '<option value="false_compartment" selected>' in html
+    assert ">white powder</textarea>" in html
+    assert ">seal broken</textarea>" in html
     assert 'value="seizure" checked' in html
     assert counts(bench) == before
 
@@ -139,7 +144,8 @@ def test_a_seizure_is_recorded_and_the_red_channel_closes_with_an_event(bench: B
         "olga",
         item["decision_id"],
     )
-    assert outcome["selection"] == decision["selection"] and outcome["row_id"] == decision["row_id"]
+    assert outcome["selection"] == decision["selection"]
+    assert outcome["row_id"] == decision["row_id"]
     assert {
         k: seizure[k]
         for k in (
@@ -166,11 +172,13 @@ def test_a_seizure_is_recorded_and_the_red_channel_closes_with_an_event(bench: B
         "hs_code": "080390",
         "description": "42 bricks",
     }
-    assert decision["state"] == "closed" and decision["outcome"] == "red"
+    assert decision["state"] == "closed"
+    assert decision["outcome"] == "red"
     assert (events[-1]["action"], events[-1]["actor"], events[-1]["from_state"]) == ("inspected", "olga", "open")
     assert counts(bench)["audit"] == 1
     again = client.get(f"/consignments/{item['consignment_id']}/outcome").text
-    assert "Outcomes recorded before" in again and "Cocaine, 48.5 kg" in again
+    assert "Outcomes recorded before" in again
+    assert "Cocaine, 48.5 kg" in again
 
 
 def test_an_officer_of_another_office_gets_403_and_stores_nothing(bench: Bench) -> None:
@@ -180,7 +188,8 @@ def test_an_officer_of_another_office_gets_403_and_stores_nothing(bench: Bench) 
     assert pieter.get(path).status_code == 403
     before = counts(bench)
     response = bench.post(pieter, path, **SEIZURE)
-    assert response.status_code == 403 and "NLRTM" in response.text
+    assert response.status_code == 403
+    assert "NLRTM" in response.text
     api = pieter.post(
         f"/v1/consignments/{item['consignment_id']}/outcomes",
         json={"method": "nii", "result": "no_irregularity"},
@@ -229,8 +238,11 @@ def test_seizures_list_and_exports_hold_the_cen_fields_office_scoped(bench: Benc
 
     olga = bench.client("olga")
     page = olga.get("/seizures")
-    assert page.status_code == 200 and "MDOC-R" in page.text and "MDOC-A" not in page.text
-    assert "Cocaine" in page.text and "48.5 kg" in page.text
+    assert page.status_code == 200
+    assert "MDOC-R" in page.text
+    assert "MDOC-A" not in page.text
+    assert "Cocaine" in page.text
+    assert "48.5 kg" in page.text
 
     exported = olga.get("/seizures?format=json")
     assert exported.headers["content-type"].startswith("application/json")
@@ -271,7 +283,9 @@ def test_seizures_list_and_exports_hold_the_cen_fields_office_scoped(bench: Benc
     sam = bench.client("sam")
     table = list(csv.DictReader(io.StringIO(sam.get("/seizures?format=csv").content.decode("utf-8-sig"))))
     assert [r["reference"] for r in table] == ["MDOC-A", "MDOC-R"]  # newest first, every office
-    assert table[0]["commodity"] == "cigarettes" and table[0]["quantity"] == "900.0" and table[0]["unit"] == "cartons"
+    assert table[0]["commodity"] == "cigarettes"
+    assert table[0]["quantity"] == "900.0"
+    assert table[0]["unit"] == "cartons"
     assert table[0]["description"].startswith("'=")  # a formula is kept as text
     assert [r["office"] for r in sam.get("/seizures?commodity=cocaine&format=json").json()] == ["NLRTM"]
     assert sam.get("/seizures?office=BEANR&format=json").json()[0]["reference"] == "MDOC-A"
@@ -305,9 +319,11 @@ def test_the_json_api_records_and_lists_outcomes_and_seizures(bench: Bench) -> N
     )
     assert created.status_code == 201, created.text
     body = created.json()
-    assert body["decision_closed"] is True and body["outcome"]["seizure"]["commodity"] == "cocaine"
+    assert body["decision_closed"] is True
+    assert body["outcome"]["seizure"]["commodity"] == "cocaine"
     listed = client.get(url, headers=olga).json()
-    assert [o["result"] for o in listed["outcomes"]] == ["seizure"] and listed["office"] == "NLRTM"
+    assert [o["result"] for o in listed["outcomes"]] == ["seizure"]
+    assert listed["office"] == "NLRTM"
     assert "row_id" not in listed["outcomes"][0]
     found = client.get("/v1/seizures", params={"commodity": "cocaine"}, headers=olga).json()["seizures"]
     assert [s["reference"] for s in found] == ["MDOC-1"]
@@ -352,13 +368,16 @@ def test_outcomes_recorded_at_the_workbench_are_the_models_training_data(bench: 
             for lodgement, result in chunk
         }
         table = from_store(conn)
-    assert len(labels) == 31 and labels[uninspected["consignment_id"]] is None
+    assert len(labels) == 31
+    assert labels[uninspected["consignment_id"]] is None
     assert {labels[c] for c in seized} == {"seizure"}
     assert sum(result == "no_irregularity" for result in labels.values()) == 20
-    assert int((table.fraud >= 0).sum()) == 30 and int((table.fraud == 1).sum()) == 10
+    assert int((table.fraud >= 0).sum()) == 30
+    assert int((table.fraud == 1).sum()) == 10
     assert int((table.critical == 2).sum()) == 10  # a seizure is the critical label
 
     trained = CliRunner().invoke(cli, ["model", "train", "--from-store", "--no-store", "--database", database_url])
     assert trained.exit_code == 0, trained.output
     rows = orjson.loads(trained.stdout.splitlines()[-1])["rows"]
-    assert rows["train"] + rows["valid"] == 30 and rows["history"] == 31
+    assert rows["train"] + rows["valid"] == 30
+    assert rows["history"] == 31

@@ -28,12 +28,16 @@ def test_train_to_file_and_score_a_label_free_copy(tmp_path):
     )
     assert result.exit_code == 0, result.output
     trained = lines(result.stdout)[0]
-    assert trained["window"] == {"from": "2020-01-01", "to": "2020-12-30"} and "5" in trained["validation"]["at"]
+    assert trained["window"] == {"from": "2020-01-01", "to": "2020-12-30"}
+    assert "5" in trained["validation"]["at"]
     scored = runner.invoke(app, ["model", "score", "--data", _label_free(tmp_path), "--model-file", str(artefact)])
     assert scored.exit_code == 0, scored.output
     rows = lines(scored.stdout)
-    assert len(rows) == 213 and set(rows[0]) >= {"id", "score", "explanation"}
-    assert rows[0]["id"] == "41256141" and 0 < rows[0]["score"] < 1 and rows[0]["explanation"]
+    assert len(rows) == 213
+    assert set(rows[0]) >= {"id", "score", "explanation"}
+    assert rows[0]["id"] == "41256141"
+    assert 0 < rows[0]["score"] < 1
+    assert rows[0]["explanation"]
     with_labels = lines(runner.invoke(app, ["model", "score", "--data", TEST, "--model-file", str(artefact)]).stdout)
     assert [r["score"] for r in with_labels] == [r["score"] for r in rows]  # labels are never read
     scores = tmp_path / "scores.jsonl"
@@ -44,14 +48,17 @@ def test_train_to_file_and_score_a_label_free_copy(tmp_path):
     drift = runner.invoke(app, ["model", "drift", "--data", TEST, "--model-file", str(artefact)])
     assert drift.exit_code == 0, drift.output
     report = lines(drift.stdout)[0]
-    assert report["verdict"] in ("stable", "moderate shift", "major shift") and "hit_rate" in report
+    assert report["verdict"] in ("stable", "moderate shift", "major shift")
+    assert "hit_rate" in report
 
 
 def test_evaluate_prints_metrics_at_rates():
     result = runner.invoke(app, ["model", "evaluate", "--train", TRAIN, "--test", TEST, "--rates", "5,10"])
     assert result.exit_code == 0, result.output
     metrics = lines(result.stdout)[0]["test_metrics"]
-    assert set(metrics["at"]) == {"5", "10"} and metrics["rows"] == 213 and 0 <= metrics["auc"] <= 1
+    assert set(metrics["at"]) == {"5", "10"}
+    assert metrics["rows"] == 213
+    assert 0 <= metrics["auc"] <= 1
 
 
 def test_registry_commands(tmp_path):
@@ -69,7 +76,8 @@ def test_registry_commands(tmp_path):
     assert [(v["number"], v["status"]) for v in listed] == [(1, "retired"), (2, "active")]
     assert lines(runner.invoke(app, ["model", "rollback", *db]).stdout)[0]["model"] == "fraud:1"
     failed = runner.invoke(app, ["model", "rollback", *db])
-    assert failed.exit_code == 2 and "no earlier active version" in failed.stderr
+    assert failed.exit_code == 2
+    assert "no earlier active version" in failed.stderr
     assert "Model card: fraud" in runner.invoke(app, ["model", "card", "fraud:1", *db]).stdout
     scored = lines(runner.invoke(app, ["model", "score", "--data", TEST, *db]).stdout)
     assert scored[0]["model"] == "fraud:1"
@@ -95,4 +103,5 @@ def test_simulate_reports_each_strategy():
     report = lines(result.stdout)[0]
     assert set(report["strategies"]) == {"exploit", "explore"}
     explore = report["strategies"]["explore"]
-    assert explore["inspected"] >= 40 and 0 <= explore["frauds_found"] <= explore["inspected"]
+    assert explore["inspected"] >= 40
+    assert 0 <= explore["frauds_found"] <= explore["inspected"]

@@ -79,7 +79,8 @@ def test_scored_rows_see_history_not_each_other(train_table, test_table):
 def test_value_per_kg_against_the_usual():
     table = _rows()
     ratio = _column(table, History.build(table), "price:hs:log_ratio")
-    assert np.isnan(ratio[0]) and np.isnan(ratio[1])  # nothing usual known yet
+    assert np.isnan(ratio[0])
+    assert np.isnan(ratio[1])  # nothing usual known yet
     assert np.isclose(ratio[2], np.log(30.0) - np.mean([np.log(10.0), np.log(20.0)]))
 
 
@@ -92,6 +93,7 @@ def test_keys_with_huge_value_spaces_are_numbered_without_changing_features(trai
     expected_train = build_matrix(train_table, plain, encoder)
     monkeypatch.setattr(features, "DAY_BITS", 50)  # combined keys now count as too large to shift
     dense = History.build(train_table)
-    assert dense.stats["importer+hs"].dense is not None and plain.stats["importer+hs"].dense is None
+    assert dense.stats["importer+hs"].dense is not None
+    assert plain.stats["importer+hs"].dense is None
     assert np.array_equal(build_matrix(test_table.without_labels(), dense, encoder), expected, equal_nan=True)
     assert np.array_equal(build_matrix(train_table, dense, encoder), expected_train, equal_nan=True)

@@ -9,12 +9,17 @@ from tests.risk.model.conftest import SAMPLES
 
 
 def test_packaged_korea_mapping_reads_the_sample(mapping, train_table):
-    assert mapping.name == "korea-customs" and mapping.fields["importer"] == "Importer ID"
+    assert mapping.name == "korea-customs"
+    assert mapping.fields["importer"] == "Importer ID"
     assert len(train_table) == 374
-    assert train_table.ids[0] == "97061800" and str(train_table.dates()[0]) == "2020-01-01"
-    assert train_table.cats["importer"][0] == "QLRUBN9" and train_table.cats["hs"][0] == "440890"
-    assert train_table.nums["mass"][0] == 108.0 and train_table.nums["tax_rate"][0] == 0.0
-    assert set(np.unique(train_table.fraud)) <= {0, 1} and set(np.unique(train_table.critical)) <= {0, 1, 2}
+    assert train_table.ids[0] == "97061800"
+    assert str(train_table.dates()[0]) == "2020-01-01"
+    assert train_table.cats["importer"][0] == "QLRUBN9"
+    assert train_table.cats["hs"][0] == "440890"
+    assert train_table.nums["mass"][0] == 108.0
+    assert train_table.nums["tax_rate"][0] == 0.0
+    assert set(np.unique(train_table.fraud)) <= {0, 1}
+    assert set(np.unique(train_table.critical)) <= {0, 1, 2}
     assert train_table.extra == ("process_type", "import_type", "import_use", "payment_type", "origin_indicator")
 
 
@@ -23,7 +28,9 @@ def test_a_file_without_label_columns_reads_with_unknown_labels(tmp_path, mappin
     stripped = tmp_path / "nolabels.csv"
     stripped.write_text("\n".join(",".join(line.split(",")[:-2]) for line in lines) + "\n")
     table = read_csv(stripped, mapping)
-    assert len(table) == len(lines) - 1 and (table.fraud == -1).all() and (table.critical == -1).all()
+    assert len(table) == len(lines) - 1
+    assert (table.fraud == -1).all()
+    assert (table.critical == -1).all()
 
 
 def test_labels_false_never_reads_labels(mapping):
@@ -44,5 +51,7 @@ def test_mapping_errors_name_the_problem(tmp_path, mapping):
 
 def test_from_records_fills_missing_fields():
     table = from_records([{"id": "x", "day": 19000, "importer": "A", "hs": "6907.22", "mass": 2, "value": 10}])
-    assert table.cats["hs"][0] == "690722" and table.cats["seller"][0] == "" and np.isnan(table.nums["tax_rate"][0])
+    assert table.cats["hs"][0] == "690722"
+    assert table.cats["seller"][0] == ""
+    assert np.isnan(table.nums["tax_rate"][0])
     assert table.fraud[0] == -1

@@ -59,8 +59,11 @@ def test_outcomes_are_recorded_and_read(history):
     with history.db.read() as conn:
         found = model_store.outcomes(conn)
         table = from_store(conn)
-    assert len(found) == 60 and {o["result"] for o in found} == {"no_irregularity", "irregularity", "seizure"}
-    assert len(table) == 60 and int((table.fraud == 1).sum()) == 15 and int((table.critical == 2).sum()) == 1
+    assert len(found) == 60
+    assert {o["result"] for o in found} == {"no_irregularity", "irregularity", "seizure"}
+    assert len(table) == 60
+    assert int((table.fraud == 1).sum()) == 15
+    assert int((table.critical == 2).sum()) == 1
     with history.db.write() as conn, pytest.raises(model_store.RegistryError):
         model_store.record_outcome(conn, found[0]["row_id"], method="physical", result="maybe", actor="x", at=START)
 
@@ -101,7 +104,8 @@ def test_train_from_store_register_activate_and_score_in_the_pipeline(history, d
         model_store.activate(conn, second["version_id"], actor="test", at=START + timedelta(days=1))
         assert model_store.active(conn)["number"] == 2
         back = model_store.rollback(conn, actor="test", at=START + timedelta(days=2))
-        assert back["version_id"] == first["version_id"] and model_store.active(conn)["number"] == 1
+        assert back["version_id"] == first["version_id"]
+        assert model_store.active(conn)["number"] == 1
         with pytest.raises(model_store.RegistryError):
             model_store.rollback(conn, actor="test", at=START + timedelta(days=3))
     system.db.dispose()
@@ -148,8 +152,10 @@ def test_the_api_answers_with_the_models_finding_and_reasons(history, database_u
     assert response.status_code == 201, response.text
     findings = response.json()["filings"][0]["consignments"][0]["findings"]
     model = next(f for f in findings if f["assessor"] == "model")
-    assert model["explanation"].startswith("learned model fraud:1") and "past inspection" in model["explanation"]
-    assert model["evidence"]["reasons"] and 0 < model["evidence"]["probability"] < 1
+    assert model["explanation"].startswith("learned model fraud:1")
+    assert "past inspection" in model["explanation"]
+    assert model["evidence"]["reasons"]
+    assert 0 < model["evidence"]["probability"] < 1
     system.db.dispose()
 
 

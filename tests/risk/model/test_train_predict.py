@@ -16,7 +16,8 @@ def test_training_is_reproducible(train_table, trained):
 
 def test_scores_are_calibrated_probabilities(trained, test_table):
     p = score(trained, test_table).probability
-    assert p.shape == (len(test_table),) and ((p > 0) & (p < 1)).all()
+    assert p.shape == (len(test_table),)
+    assert ((p > 0) & (p < 1)).all()
     assert 0.05 < p.mean() < 0.5  # near the fraud rate of the sample (about 0.2)
 
 
@@ -72,7 +73,8 @@ def test_explanations_are_plain_sentences(trained, test_table):
     reasons = explain(trained, test_table, scored.matrix, top=3)
     assert len(reasons) == len(test_table)
     top = int(np.argmax(scored.probability))
-    assert 1 <= len(reasons[top]) <= 3 and all(r.contribution > 0 for r in reasons[top])
+    assert 1 <= len(reasons[top]) <= 3
+    assert all(r.contribution > 0 for r in reasons[top])
     texts = [r.text for row in reasons for r in row]
     assert any("past inspections found an irregularity" in t or "no past inspection" in t for t in texts)
     assert sentences([]) == "no factor raises the risk above the usual"
@@ -122,13 +124,16 @@ def test_a_critical_head_is_trained_when_labels_allow(train_table, test_table):
     frauds = np.flatnonzero(train_table.fraud == 1)
     critical[rng.choice(frauds, size=len(frauds) // 2, replace=False)] = 2  # enough critical cases to learn
     model = train(replace(train_table, critical=critical), seed=0)
-    assert model.critical_booster is not None and model.info["critical_head"]["rounds"] >= 1
+    assert model.critical_booster is not None
+    assert model.info["critical_head"]["rounds"] >= 1
     scored = score(model, test_table, critical=True)
-    assert scored.critical is not None and ((scored.critical > 0) & (scored.critical < 1)).all()
+    assert scored.critical is not None
+    assert ((scored.critical > 0) & (scored.critical < 1)).all()
     assert score(model, test_table).critical is None  # only when asked for
     restored = TrainedModel.from_bytes(model.to_bytes())
     assert np.array_equal(score(restored, test_table, critical=True).critical, scored.critical)
 
 
 def test_no_critical_head_without_enough_critical_cases(trained):
-    assert trained.critical_booster is None and trained.info["critical_head"] is None
+    assert trained.critical_booster is None
+    assert trained.info["critical_head"] is None
