@@ -1,6 +1,6 @@
-"""CLI start-up: wall time of `safelane --help`, `safelane model --help` and `safelane --version`, and which
-heavy libraries each one imports. Prints one JSON object. CPU seconds (user + system) are reported beside
-wall time, as they depend less on what else the machine runs.
+"""CLI start-up: wall time of `safelane --help`, `safelane --version` and `safelane X --help` for every
+command, and which heavy libraries each one imports. Prints one JSON object. CPU seconds (user + system) are
+reported beside wall time, as they depend less on what else the machine runs.
 
     .venv/bin/python benchmarks/cli_startup.py [--runs 5]
 """
@@ -13,8 +13,9 @@ import subprocess
 import sys
 import time
 
-COMMANDS = (["--help"], ["--version"], ["model", "--help"], ["users", "--help"])
-HEAVY = ("sqlalchemy", "lightgbm", "followthemoney", "fastapi")
+NOUNS = ("assess", "serve", "demo", "profiles", "users", "lists", "model", "offices", "screen")
+COMMANDS = (["--help"], ["--version"], *([noun, "--help"] for noun in NOUNS))
+HEAVY = ("sqlalchemy", "lightgbm", "followthemoney", "fastapi", "uvicorn", "numpy", "lxml", "rigour")
 PROBE = (
     "import sys; from safelane.cli.main import app; sys.argv = ['safelane', *sys.argv[1:]]\n"
     "try:\n    app()\nexcept SystemExit:\n    pass\n"

@@ -3,6 +3,7 @@
 import subprocess
 import sys
 
+import pytest
 from typer.testing import CliRunner
 
 from safelane import __version__
@@ -12,7 +13,8 @@ from safelane.risk.model.registry import DEFAULT_NAME
 PROBE = (
     "import sys; from safelane.cli.main import app; sys.argv = ['safelane', *sys.argv[1:]]\n"
     "try:\n    app()\nexcept SystemExit:\n    pass\n"
-    "print(sorted(m for m in ('sqlalchemy', 'lightgbm', 'followthemoney') if m in sys.modules), file=sys.stderr)"
+    "heavy = ('sqlalchemy', 'lightgbm', 'followthemoney', 'fastapi', 'uvicorn', 'numpy', 'lxml', 'rigour')\n"
+    "print(sorted(m for m in heavy if m in sys.modules), file=sys.stderr)"
 )
 
 
@@ -29,8 +31,16 @@ def test_version_imports_no_heavy_library():
     assert _heavy("--version") == "[]"
 
 
-def test_model_help_imports_no_heavy_library():
-    assert _heavy("model", "--help") == "[]"
+@pytest.mark.parametrize("name", list(COMMANDS))
+def test_command_help_imports_no_heavy_library(name: str):
+    assert _heavy(name, "--help") == "[]"
+
+
+def test_the_lists_commands_source_names_are_the_readers():
+    from safelane.cli.lists import SOURCE_NAMES
+    from safelane.screening.sources import SOURCES
+
+    assert tuple(SOURCES) == SOURCE_NAMES
 
 
 def test_version_is_printed():

@@ -3,15 +3,16 @@ consignment. The standards and their names come from `formats.registry`."""
 
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.progress import Progress
 
 from safelane.cli.common import DatabaseOption, emit, fail, settings
-from safelane.domain import Filing, InvalidMessage, Problem
-from safelane.risk.profiles import load_folder
-from safelane.system import System, build
+
+if TYPE_CHECKING:
+    from safelane.domain import Filing
+    from safelane.system import System
 
 CHUNK = 1000
 
@@ -38,7 +39,9 @@ NO_PROFILES = (
 )
 
 
-def _active_profiles(system: System, folder: Path | None) -> int:
+def _active_profiles(system: "System", folder: Path | None) -> int:
+    from safelane.risk.profiles import load_folder
+
     if system.profiles is not None:
         return len(system.profiles())
     folder = folder or system.settings.profiles_dir  # build read the profiles from this folder
@@ -63,6 +66,9 @@ def assess(
     database: str | None = DatabaseOption,
 ) -> None:
     """Assess consignments and print one JSON object per consignment per line."""
+    from safelane.domain import InvalidMessage, Problem
+    from safelane.system import build
+
     system = build(settings(database), store=store, profiles_dir=profiles)
     pipeline = system.pipeline
     if not _active_profiles(system, profiles):  # an empty store would otherwise answer green without a word

@@ -17,9 +17,8 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import sqlalchemy as sa
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -27,33 +26,21 @@ from rich.table import Table
 
 from safelane.cli.common import DatabaseOption, settings
 from safelane.cli.lists import DEMO_LIST, import_file
-from safelane.demo import PROFILES_DIR
-from safelane.demo.month import Month, play
-from safelane.domain import Channel, Referral
-from safelane.results import FilingResult
-from safelane.risk.profiles.match import PROFILES
-from safelane.selection.capacity import SELECTIONS, OfficeSettings
-from safelane.settings import database_shown
-from safelane.store import Database
-from safelane.store import offices as office_store
-from safelane.store import profiles as profile_store
-from safelane.store import users as user_store
-from safelane.store.filings import add_audit
-from safelane.store.schema import audit_events, filings
-from safelane.system import StoredSystem, build
+
+if TYPE_CHECKING:  # the rest is imported where used: `safelane demo --help` must not load the store
+    from safelane.demo.month import Month
+    from safelane.results import FilingResult
+    from safelane.system import StoredSystem
 
 USERS = (("officer", "officer"), ("supervisor", "supervisor"), ("fwd-hkg", "filer"), ("carrier-ocean", "filer"))
 # Capacity per day, small as the demo's days are small, so that it runs out: mandatory selections pass over
 # it, score-driven ones (from the learned model) fall to blue or green, and the random compliance sample
 # (5 %) and the exploration reserve (a quarter of each limited kind) show beside them. "*" is every other office.
-OFFICES = tuple(
-    OfficeSettings(office, capacity, random_rate=0.05, explore_rate=0.25)
-    for office, capacity in (
-        ("*", {"physical": 2, "nii": 1, "documentary": 3, "referral": 4}),
-        ("NLRTM", {"physical": 3, "nii": 2, "documentary": 5, "referral": 6}),
-        ("DEHAM", {"physical": 3, "nii": 1, "documentary": 4, "referral": 6}),
-    )
-)
+OFFICES: dict[str, dict[str, int]] = {
+    "*": {"physical": 2, "nii": 1, "documentary": 3, "referral": 4},
+    "NLRTM": {"physical": 3, "nii": 2, "documentary": 5, "referral": 6},
+    "DEHAM": {"physical": 3, "nii": 1, "documentary": 4, "referral": 6},
+}
 BUILT = "demo.built"  # the audit event that marks a database as the demo's own
 
 
@@ -75,6 +62,12 @@ def port_free(host: str, port: int) -> bool:
 def built(url: str) -> dict[str, Any] | bool | None:
     """What the database holds: None if nothing, the demo's build record if it is the demo's, False if
     anything else (another store the demo must not touch)."""
+    import sqlalchemy as sa
+
+    from safelane.store import Database
+    from safelane.store import users as user_store
+    from safelane.store.schema import audit_events, filings
+
     parsed = sa.make_url(url)
     if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:":
         path = Path(parsed.database).expanduser()
@@ -112,6 +105,10 @@ def in_use(path: Path) -> bool:
 
 def remove(url: str) -> Path:
     """Delete the demo's SQLite file (for --reset); refuse if another process has it open."""
+    import sqlalchemy as sa
+
+    from safelane.settings import database_shown
+
     parsed = sa.make_url(url)
     if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
         raise DemoError(
@@ -129,8 +126,11 @@ def remove(url: str) -> Path:
     return path
 
 
-def load_profiles(system: StoredSystem, at: datetime | None = None) -> dict[str, str]:
+def load_profiles(system: "StoredSystem", at: datetime | None = None) -> dict[str, str]:
     """Store and activate every demo profile (as of `at`, default now); returns profile id -> title."""
+    from safelane.demo import PROFILES_DIR
+    from safelane.store import profiles as profile_store
+
     at = at or datetime.now(UTC)
     titles = {}
     with system.db.write() as conn:
@@ -144,12 +144,14 @@ def load_profiles(system: StoredSystem, at: datetime | None = None) -> dict[str,
     return titles
 
 
-def add_users(system: StoredSystem, at: datetime) -> dict[str, tuple[str, str | None]]:
+def add_users(system: "StoredSystem", at: datetime) -> dict[str, tuple[str, str | None]]:
     """The demo's officer, supervisor and two filers; returns name -> (API key, workbench password or None).
 
     Both are random and shown once (only hashes are kept): a demo left running on a network is no open door.
     Filers get no password, as the workbench is for customs officers.
     """
+    from safelane.store import users as user_store
+
     credentials = {}
     with system.db.write() as conn:
         for name, role in USERS:
@@ -161,17 +163,24 @@ def add_users(system: StoredSystem, at: datetime) -> dict[str, tuple[str, str | 
     return credentials
 
 
-def set_offices(system: StoredSystem, at: datetime | None = None) -> None:
+def set_offices(system: "StoredSystem", at: datetime | None = None) -> None:
     """The demo's office settings, changed as a supervisor would (audited) at `at` (default now)."""
+    from safelane.selection.capacity import OfficeSettings
+    from safelane.store import offices as office_store
+
     at = at or datetime.now(UTC)
     with system.db.write() as conn:
-        for settings in OFFICES:
+        for office, capacity in OFFICES.items():
+            settings = OfficeSettings(office, capacity, random_rate=0.05, explore_rate=0.25)
             office_store.set(conn, settings, at=at, actor="supervisor")
     system.pipeline.offices_changed()
 
 
-def capacity_table(system: StoredSystem, now: datetime) -> Table:
+def capacity_table(system: "StoredSystem", now: datetime) -> Table:
     """Today's controls per office and kind, by why each was selected, against the capacity."""
+    from safelane.selection.capacity import SELECTIONS
+    from safelane.store import offices as office_store
+
     with system.db.read() as conn:
         used = office_store.usage(conn, now)
         offices = office_store.offices(conn)
@@ -187,8 +196,11 @@ def capacity_table(system: StoredSystem, now: datetime) -> Table:
     return table
 
 
-def summary(results: Sequence[FilingResult], titles: dict[str, str]) -> tuple[Table, Table, Table]:
+def summary(results: Sequence["FilingResult"], titles: dict[str, str]) -> tuple[Table, Table, Table]:
     """Outcomes by kind of answer, and how often each profile hit."""
+    from safelane.domain import Channel, Referral
+    from safelane.risk.profiles.match import PROFILES
+
     referrals: Counter[str] = Counter()
     channels: Counter[str] = Counter()
     hits: Counter[str] = Counter()
@@ -226,7 +238,7 @@ def _refuse(error: DemoError) -> None:
 
 
 def play_month(
-    system: StoredSystem,
+    system: "StoredSystem",
     say: Console,
     *,
     now: datetime,
@@ -234,8 +246,10 @@ def play_month(
     seed: int,
     history_days: int,
     history_per_day: int,
-) -> Month:
+) -> "Month":
     """The month through the pipeline with a progress bar over every consignment."""
+    from safelane.demo.month import play
+
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=say) as progress:
         task = progress.add_task("filing, deciding and inspecting", total=history_days * history_per_day + consignments)
@@ -250,7 +264,7 @@ def play_month(
         )
 
 
-def report(month: Month, titles: dict[str, str], system: StoredSystem, now: datetime, say: Console) -> None:
+def report(month: "Month", titles: dict[str, str], system: "StoredSystem", now: datetime, say: Console) -> None:
     """What the month holds: the last day's answers and profile hits, capacity, outcomes, models."""
     for table in (*summary(month.results, titles), capacity_table(system, now)):
         say.print(table)
@@ -286,6 +300,10 @@ def demo(
 ) -> None:
     """Build the demo in the database (profiles, users, 30 days of history and the last 24 hours, decided,
     partly inspected, a model trained and activated), then serve the workbench and the API."""
+    from safelane.settings import database_shown
+    from safelane.store.filings import add_audit
+    from safelane.system import build
+
     say = Console()
     if serve and not port_free(host, port):
         _refuse(
@@ -335,7 +353,7 @@ def demo(
         f"Database [bold]{shown}[/bold] (the default of every safelane command run in this folder; "
         f"elsewhere set SAFELANE_DATABASE_URL={shown}): {len(titles)} demo profiles active, demo watch "
         f"list of {watch_list['entries']} entries, users {', '.join(keys)} created, capacity set for "
-        f"{', '.join(s.office for s in OFFICES)} (see `safelane offices list`)."
+        f"{', '.join(OFFICES)} (see `safelane offices list`)."
     )
 
     started = time.perf_counter()

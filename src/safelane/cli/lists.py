@@ -3,26 +3,32 @@
 from datetime import UTC, datetime
 from importlib.resources import files
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from safelane.cli.common import DatabaseOption, emit, fail, open_store, settings
-from safelane.domain import Problem
-from safelane.screening.rescreen import rescreen, screener_from_store
-from safelane.screening.sources import SOURCES, SourceError, read
-from safelane.store import Database
-from safelane.store import lists as list_store
+
+if TYPE_CHECKING:
+    from safelane.store import Database
 
 DEMO_LIST = files("safelane.screening") / "demo_list" / "demo.ftm.jsonl"
+# The names of `screening.sources.SOURCES` (a test keeps them equal): that module imports followthemoney,
+# which `safelane lists --help` must not pay for.
+SOURCE_NAMES = ("un-xml", "ofac-sdn", "ofac-cons", "bis-dpl", "ftm", "csv")
 
 app = typer.Typer(help="Watch lists: sanctions and national lists for screening every party.")
 console = Console(stderr=True)
 
 
-def import_file(db: Database, path: Path, source: str, list_name: str | None, *, actor: str, days: int = 30) -> dict:
+def import_file(db: "Database", path: Path, source: str, list_name: str | None, *, actor: str, days: int = 30) -> dict:
     """Read, store as a new version, then re-screen open consignments on what the version added or changed."""
+    from safelane.screening.rescreen import rescreen, screener_from_store
+    from safelane.screening.sources import read
+    from safelane.store import lists as list_store
+
     name, entities = read(path, source, list_name)
     at = datetime.now(UTC)
     with db.write() as conn:
@@ -42,13 +48,16 @@ def import_file(db: Database, path: Path, source: str, list_name: str | None, *,
 @app.command("import")
 def import_(
     path: Path = typer.Argument(..., exists=True, dir_okay=False),
-    source: str = typer.Option(..., "--source", help=" | ".join(SOURCES)),
+    source: str = typer.Option(..., "--source", help=" | ".join(SOURCE_NAMES)),
     list_name: str | None = typer.Option(None, "--list", help="list name (default: by source or file)"),
     days: int = typer.Option(30, "--days", help="re-screen consignments filed in the last N days"),
     actor: str = typer.Option("cli", "--actor"),
     database: str | None = DatabaseOption,
 ) -> None:
     """Import one list file as the list's next version (a re-import of the same content changes nothing)."""
+    from safelane.domain import Problem
+    from safelane.screening.sources import SourceError
+
     try:
         emit(import_file(open_store(database), path, source, list_name, actor=actor, days=days))
     except SourceError as error:
@@ -68,6 +77,8 @@ def show(
     database: str | None = DatabaseOption,
 ) -> None:
     """The lists in force (newest version of each), or one list's versions with their changes."""
+    from safelane.store import lists as list_store
+
     with open_store(database).read() as conn:
         rows = list_store.history(conn, list_name) if list_name else list_store.summary(conn)
     if json:

@@ -6,16 +6,16 @@ refuses anyone else.
 """
 
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from safelane.cli.common import DatabaseOption, emit, fail, open_store
-from safelane.domain import Problem
-from safelane.selection.capacity import KINDS, InvalidSettings, OfficeSettings
-from safelane.store import offices as office_store
-from safelane.store import users as user_store
+
+if TYPE_CHECKING:
+    from safelane.selection.capacity import OfficeSettings
 
 app = typer.Typer(help="Office settings: inspection capacity per day, random compliance sample, exploration share.")
 
@@ -34,6 +34,9 @@ def _option(location: str) -> str:
 @app.command("list")
 def list_(database: str | None = DatabaseOption, json: bool = typer.Option(False, "--json")) -> None:
     """Every office with settings of its own; "*" is the default for the others."""
+    from safelane.selection.capacity import KINDS
+    from safelane.store import offices as office_store
+
     with open_store(database).read() as conn:
         rows = office_store.listing(conn)
     if json:
@@ -66,6 +69,8 @@ def list_(database: str | None = DatabaseOption, json: bool = typer.Option(False
 @app.command()
 def show(office: str, database: str | None = DatabaseOption) -> None:
     """The settings that apply to one office (its own, the default '*', or the built-in default)."""
+    from safelane.store import offices as office_store
+
     with open_store(database).read() as conn:
         found = office_store.effective(conn, office)
     emit({"office": office, "source": found["source"], "settings": found["settings"].as_dict()})
@@ -86,6 +91,11 @@ def set_(
     database: str | None = DatabaseOption,
 ) -> None:
     """Change an office's settings; options not given keep their current value. Audited."""
+    from safelane.domain import Problem
+    from safelane.selection.capacity import KINDS, InvalidSettings, OfficeSettings
+    from safelane.store import offices as office_store
+    from safelane.store import users as user_store
+
     db = open_store(database)
     with db.write() as conn:
         actor = "cli"

@@ -8,11 +8,6 @@ from rich.console import Console
 from rich.table import Table
 
 from safelane.cli.common import DatabaseOption, emit, fail, open_store
-from safelane.risk.profiles import ProfileError, load_file, load_folder, load_text
-from safelane.risk.profiles.backtest import backtest as run_backtest
-from safelane.risk.profiles.backtest import scope
-from safelane.store import profiles as profile_store
-from safelane.store.filings import stored_lodgements, stored_per_day
 
 app = typer.Typer(help="Risk profiles: targeting rules in YAML, versioned and backtested before activation.")
 console = Console(stderr=True)
@@ -28,6 +23,8 @@ def _files(paths: list[Path]) -> list[Path]:
 @app.command("list")
 def list_(database: str | None = DatabaseOption, json: bool = typer.Option(False, "--json")) -> None:
     """Every stored profile version and its status."""
+    from safelane.store import profiles as profile_store
+
     with open_store(database).read() as conn:
         rows = profile_store.listing(conn)
     if json:
@@ -43,6 +40,8 @@ def list_(database: str | None = DatabaseOption, json: bool = typer.Option(False
 @app.command()
 def validate(paths: list[Path] = typer.Argument(..., exists=True)) -> None:
     """Check profile files (or folders of them); every error names its file, line and field."""
+    from safelane.risk.profiles import ProfileError, load_file, load_folder
+
     problems = []
     for path in paths:
         try:
@@ -64,6 +63,9 @@ def import_(
     database: str | None = DatabaseOption,
 ) -> None:
     """Store profile files as versions (drafts unless --activate); all or nothing."""
+    from safelane.risk.profiles import ProfileError
+    from safelane.store import profiles as profile_store
+
     db, at = open_store(database), datetime.now(UTC)
     try:
         with db.write() as conn:
@@ -84,6 +86,8 @@ def import_(
 
 
 def _set(profile_id: str, version: int, status: str, actor: str, database: str | None) -> None:
+    from safelane.store import profiles as profile_store
+
     db = open_store(database)
     try:
         with db.write() as conn:
@@ -117,6 +121,12 @@ def backtest(
     database: str | None = DatabaseOption,
 ) -> None:
     """How many stored consignments the profile would have hit, by day, before anyone activates it."""
+    from safelane.risk.profiles import ProfileError, load_file, load_text
+    from safelane.risk.profiles.backtest import backtest as run_backtest
+    from safelane.risk.profiles.backtest import scope
+    from safelane.store import profiles as profile_store
+    from safelane.store.filings import stored_lodgements, stored_per_day
+
     db = open_store(database)
     try:
         if Path(profile).is_file():

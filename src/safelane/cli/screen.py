@@ -3,25 +3,29 @@
 import csv
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from safelane.cli.common import DatabaseOption, emit, open_store, settings
-from safelane.screening.index import Screener
-from safelane.screening.matcher import Query
-from safelane.screening.rescreen import screener_from_store
+
+if TYPE_CHECKING:
+    from safelane.screening.index import Screener
+    from safelane.screening.matcher import Query
 
 NO_LISTS = "note: no watch lists loaded: no name can match (safelane lists import FILE --source ...)"
 SCHEMAS = ("Person", "Company", "Organization", "Vessel", "Airplane", "LegalEntity")
 
 
-def _query(name: str, country: str | None, schema: str | None) -> Query:
+def _query(name: str, country: str | None, schema: str | None) -> "Query":
+    from safelane.screening.matcher import Query
+
     if schema and schema not in SCHEMAS:
         raise typer.BadParameter(f"schema must be one of {', '.join(SCHEMAS)}")
     return Query(name, schema or None, country.lower() if country else None)
 
 
-def _answer(screener: Screener, query: Query, limit: int, threshold: float) -> dict:
+def _answer(screener: "Screener", query: "Query", limit: int, threshold: float) -> dict:
     result = screener.screen(query, limit=limit, threshold=threshold)
     return {
         "name": query.name,
@@ -45,6 +49,8 @@ def screen(
     """Screen names against the imported lists and print the best hits with why they matched."""
     if (name is None) == (batch is None):
         raise typer.BadParameter("give a NAME or --batch FILE.csv")
+    from safelane.screening.rescreen import screener_from_store
+
     db = open_store(database)
     screener = screener_from_store(db)
     if not screener.entries:  # an empty store would otherwise answer "hits: []" as if the name were clean

@@ -1,12 +1,16 @@
 """`safelane serve`: the HTTP API and the officer workbench on one port; no browser is opened."""
 
+from typing import TYPE_CHECKING
+
 import typer
 
 from safelane.cli.common import DatabaseOption, settings
-from safelane.system import StoredSystem, build
+
+if TYPE_CHECKING:
+    from safelane.system import StoredSystem
 
 
-def run(system: StoredSystem, host: str, port: int) -> None:
+def run(system: "StoredSystem", host: str, port: int) -> None:
     """Serve a built system; the demo calls this too, so both serve the same app."""
     import uvicorn
 
@@ -21,4 +25,6 @@ def serve(
     database: str | None = DatabaseOption,
 ) -> None:
     """Serve the workbench and the API on http://HOST:PORT (workbench at /, OpenAPI at /docs, metrics at /metrics)."""
+    from safelane.system import build
+
     run(build(settings(database)), host, port)

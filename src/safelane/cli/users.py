@@ -2,20 +2,19 @@
 
 from datetime import UTC, datetime
 
-import sqlalchemy as sa
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from safelane.cli.common import DatabaseOption, emit, open_store
-from safelane.settings import database_shown
-from safelane.store import users as user_store
 
 app = typer.Typer(help="Users and their API keys.")
 
 
 def _wrote(url: str) -> None:
     """Say on stderr which database was written: a key works only against a server that reads this one."""
+    from safelane.settings import database_shown
+
     Console(stderr=True).print(f"written to {database_shown(url)}", highlight=False, soft_wrap=True)
 
 
@@ -28,6 +27,10 @@ def add(
     database: str | None = DatabaseOption,
 ) -> None:
     """Create a user and print its API key once (only a hash is kept)."""
+    import sqlalchemy as sa
+
+    from safelane.store import users as user_store
+
     db = open_store(database)
     try:
         with db.write() as conn:
@@ -44,6 +47,8 @@ def add(
 
 @app.command("list")
 def list_(database: str | None = DatabaseOption) -> None:
+    from safelane.store import users as user_store
+
     db = open_store(database)
     with db.read() as conn:
         rows = user_store.listing(conn)
@@ -67,6 +72,8 @@ def password(
     database: str | None = DatabaseOption,
 ) -> None:
     """Set the password a user signs in to the workbench with (API calls keep using the key)."""
+    from safelane.store import users as user_store
+
     db = open_store(database)
     try:
         with db.write() as conn:
