@@ -54,7 +54,7 @@ def parse(data: bytes, *, filer: str | None = None) -> list[Filing]:
         "document_number": "/".join(filter(None, (flight, day, airport)))[:70],
         "message_type": "XFFM",
         "kind": "pre_arrival",
-        "consignments": list(by_awb.values()),
+        "consignments": [{k: v for k, v in c.items() if k != "_index"} for c in by_awb.values()],
     }
     if filed_at := when(document.text("MessageHeaderDocument", "IssueDateTime")):
         filing["filed_at"] = filed_at
@@ -87,10 +87,10 @@ def _line(
         reader.fail(missing, "missing_element", "a manifest line needs its air waybill number")
         return
     consignment = by_awb.get(awb)
-    index = list(by_awb).index(awb) if consignment is not None else len(by_awb)
-    path = f"consignments[{index}]"
+    path = f"consignments[{consignment['_index'] if consignment else len(by_awb)}]"
     if consignment is None:
         consignment = by_awb[awb] = {
+            "_index": len(by_awb),
             "mode": "air",
             "master_document": awb[:35],
             "goods": [],
