@@ -24,6 +24,7 @@ SEEDS = {
         "own/safelane__FHL_5.txt",
     ],
     "ffm": ["own/safelane__FFM_8.txt"],
+    "xffm": ["own/safelane__XFFM_flight.xml"],
     "cuscar": ["own/safelane__CUSCAR_two_interchanges.edi"],
     "wco-dms": ["wco-dms/declarations/hmrc__TT_IM001a_import_H1_declaration.xml"],
     "ics-ens": ["own/safelane__IE315_air.xml", "ics-ens/hmrc-store__CC315A_full.xml"],

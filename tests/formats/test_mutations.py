@@ -45,6 +45,12 @@ def test_flight_manifest_mutations(data):
 
 
 @SETTINGS
+@given(mutated("xffm"))
+def test_cargo_xml_flight_manifest_mutations(data):
+    outcome(data, "xffm")
+
+
+@SETTINGS
 @given(mutated("cuscar"))
 def test_cuscar_mutations(data):
     outcome(data, "cuscar")

@@ -27,6 +27,7 @@ CASES = [
     ("own/safelane__FWB_17.txt", "csn"),
     ("own/safelane__FHL_5.txt", "csn"),
     ("own/safelane__FFM_8.txt", "csn"),
+    ("own/safelane__XFFM_flight.xml", "xcsn"),
     ("own/safelane__CUSCAR_two_interchanges.edi", "cusres"),
     ("wco-dms/declarations/hmrc__TT_IM001a_import_H1_declaration.xml", "dms-response"),
     ("own/safelane__IE315_air.xml", "ics"),

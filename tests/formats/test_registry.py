@@ -72,6 +72,7 @@ def test_csv_is_tried_last():
         ("CUSCAR", "cusres"),
         ("DMS", "dms-response"),
         ("FFM", "csn"),
+        ("XFFM", "xcsn"),
         ("IE315", "ics"),
         ("IE313", "ics"),
         ("safelane-json", "json"),
@@ -110,5 +111,5 @@ def test_an_installed_standard_is_a_format_name(installed):
 def test_an_unknown_format_name_lists_the_known_ones():
     with pytest.raises(InvalidMessage) as caught:
         formats.parse(read("own/safelane__FWB_16.txt"), format="telex")
-    known = "known: cargo-imp, cargo-xml, csv, cuscar, ffm, ics-ens, json, jsonl, wco-dms"
+    known = "known: cargo-imp, cargo-xml, csv, cuscar, ffm, ics-ens, json, jsonl, wco-dms, xffm"
     assert known in caught.value.problems[0].message

@@ -9,7 +9,17 @@ CSV last (its test, a comma in the first line, is the weakest).
 from functools import cache
 from importlib.metadata import entry_points
 
-from safelane.formats import cargo_imp, cargo_xml, cuscar, flight_manifest, ics_ens, native, outbound, wco_dms
+from safelane.formats import (
+    cargo_imp,
+    cargo_xml,
+    cargo_xml_manifest,
+    cuscar,
+    flight_manifest,
+    ics_ens,
+    native,
+    outbound,
+    wco_dms,
+)
 from safelane.formats.standard import Standard
 
 ENTRY_POINTS = "safelane.formats"
@@ -24,6 +34,15 @@ BUILT_IN: tuple[Standard, ...] = (
         message_types=tuple(cargo_xml.ROOTS.values()),
         xml_roots=frozenset(cargo_xml.ROOTS),
         answers_received={"CustomsStatusNotification": "XCSN customs status notification"},
+    ),
+    Standard(
+        "xffm",
+        "IATA Cargo-XML flight manifests (XFFM)",
+        cargo_xml_manifest.parse,
+        "application/xml",
+        answer="xcsn",
+        message_types=tuple(cargo_xml_manifest.ROOTS.values()),
+        xml_roots=frozenset(cargo_xml_manifest.ROOTS),
     ),
     Standard(
         "ics-ens",
