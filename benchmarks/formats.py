@@ -29,6 +29,7 @@ DEFAULT = {
     "FWB": "own/safelane__FWB_16.txt",
     "FHL (2 houses)": "own/safelane__FHL_4.txt",
     "FFM (3 air waybills)": "own/safelane__FFM_8.txt",
+    "XFFM (3 air waybills)": "own/safelane__XFFM_flight.xml",
     "DMS declaration": "wco-dms/declarations/hmrc__TT_IM001a_import_H1_declaration.xml",
     "IE315": "own/safelane__IE315_air.xml",
 }

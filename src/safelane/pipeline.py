@@ -149,6 +149,7 @@ class Pipeline:
                 filed_at,
                 filing.document_number,
                 filing.version,
+                filing.message_type,
             )
             for c in filing.consignments
         ]

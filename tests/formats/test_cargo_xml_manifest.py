@@ -97,3 +97,12 @@ def test_a_manifest_without_its_flight_is_refused():
 def test_a_manifest_without_waybills_is_refused():
     head, _, _ = read(XFFM).partition(b"<rsm:ArrivalEvent>")
     assert problems(parse, head + b"</rsm:FlightManifest>") == [("/FlightManifest/ArrivalEvent", "no_consignment")]
+
+
+def test_a_creation_amends_nothing(manifest):
+    assert manifest.amends is None
+
+
+def test_an_update_is_the_next_version_of_the_manifest_filed_before():
+    [update] = parse(read(XFFM).replace(b"<ram:PurposeCode>Creation<", b"<ram:PurposeCode>Update<"))
+    assert update.amends == "CX123/2026-11-20/HKG"

@@ -57,6 +57,7 @@ class Lodgement:
     filed_at: datetime
     document_number: str
     version: int
+    message_type: str = "safelane-json"  # the standard it came in (FWB, FFM, IE315...): a manifest is not a waybill
 
     @property
     def deadline(self) -> datetime | None:

@@ -304,9 +304,14 @@ def parse(data: bytes, *, filer: str | None = None) -> list[Filing]:
     }
     if filed_at := when(document.text("MessageHeaderDocument", "IssueDateTime")):
         filing["filed_at"] = filed_at
-    if (document.text("MessageHeaderDocument", "PurposeCode") or "").lower() == "update":
-        filing["amends"] = filing["document_number"]  # the next version of the waybill filed before
+    mark_update(document, filing)
     return [build_filing(filing, origins, filer=filer)]
+
+
+def mark_update(document: Node, filing: dict[str, Any]) -> None:
+    """A message with PurposeCode `Update` is the next version of the one filed before under its name."""
+    if (document.text("MessageHeaderDocument", "PurposeCode") or "").lower() == "update":
+        filing["amends"] = filing["document_number"]
 
 
 def raise_problem(origin: Any, code: str, message: str) -> NoReturn:

@@ -14,7 +14,7 @@ from typing import Any, NoReturn
 
 from safelane.domain import Filing, InvalidMessage, Problem
 from safelane.formats.airports import to_locode
-from safelane.formats.cargo_xml import SECURITY_CODES, when
+from safelane.formats.cargo_xml import SECURITY_CODES, mark_update, when
 from safelane.formats.located import Origins, build_filing, merge
 from safelane.formats.xml_reader import Missing, XmlReader, describe
 from safelane.formats.xml_safety import Node, parse_xml
@@ -58,6 +58,7 @@ def parse(data: bytes, *, filer: str | None = None) -> list[Filing]:
     }
     if filed_at := when(document.text("MessageHeaderDocument", "IssueDateTime")):
         filing["filed_at"] = filed_at
+    mark_update(document, filing)
     return [build_filing(filing, origins, filer=filer)]
 
 

@@ -444,10 +444,12 @@ def stored_lodgements(
             consignments.c.filed_at,
             consignments.c.version,
             filings.c.document_number,
+            filing_versions.c.message_type,
         ),
         since=since,
         until=until,
-    ).order_by(consignments.c.filed_at)
+    ).join(filing_versions, filing_versions.c.version_id == consignments.c.version_id)
+    query = query.order_by(consignments.c.filed_at)
     if modes := [str(m) for m in modes]:
         query = query.where(consignments.c.mode.in_(modes))
     if kinds := [str(k) for k in kinds]:
@@ -465,6 +467,7 @@ def stored_lodgements(
                 r["filed_at"],
                 r["document_number"],
                 r["version"],
+                r["message_type"],
             )
             for r in chunk
         ]
@@ -488,3 +491,15 @@ def newest_filed_at(conn: sa.Connection) -> datetime | None:
     if isinstance(newest, str):  # SQLite aggregate bypasses the column type
         newest = datetime.fromisoformat(newest)
     return newest.replace(tzinfo=UTC) if newest is not None and newest.tzinfo is None else newest
+
+
+def filed_waybills(conn: sa.Connection, numbers: Iterable[str]) -> set[str]:
+    """Which of these air waybill numbers have an active pre-loading filing (FWB, XFWB or the house
+    manifests that name them), whoever filed it: the check a flight manifest's lines get."""
+    wanted = set(numbers)
+    if not wanted:
+        return set()
+    query = sa.select(filings.c.document_number).where(
+        filings.c.document_number.in_(sorted(wanted)), filings.c.kind == "pre_loading", filings.c.status == "active"
+    )
+    return set(conn.execute(query).scalars())

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from safelane.domain import Consignment, FilingKind, Lodgement
 from safelane.ids import new_id
 from safelane.store.filings import add_audit
-from safelane.store.schema import consignments, filings, inspection_outcomes, model_versions
+from safelane.store.schema import consignments, filing_versions, filings, inspection_outcomes, model_versions
 
 RESULTS = ("no_irregularity", "irregularity", "seizure")
 _LISTED = [c for c in model_versions.c if c.name != "artefact"]
@@ -224,9 +224,11 @@ def lodgements_with_outcomes(
             consignments.c.filed_at,
             consignments.c.version,
             filings.c.document_number,
+            filing_versions.c.message_type,
             latest.c.result,
         )
         .join(filings, filings.c.filing_id == consignments.c.filing_id)
+        .join(filing_versions, filing_versions.c.version_id == consignments.c.version_id)
         .outerjoin(latest, sa.and_(latest.c.consignment_id == consignments.c.consignment_id, latest.c.n == 1))
         .where(consignments.c.current.is_(True), filings.c.status == "active")
         .order_by(consignments.c.filed_at, consignments.c.row_id)
@@ -245,6 +247,7 @@ def lodgements_with_outcomes(
                     r["filed_at"],
                     r["document_number"],
                     r["version"],
+                    r["message_type"],
                 ),
                 r["result"],
             )
