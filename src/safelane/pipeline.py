@@ -26,6 +26,7 @@ from safelane.selection import Offices, Policy, Usage, allocate, decide
 from safelane.store import Database
 from safelane.store import filings as filing_store
 from safelane.store import offices as office_store
+from safelane.store.database import OUTAGES
 from safelane.store.filings import Accepted, Assessed, KnownFiling, NewVersion, Saved
 
 log = logging.getLogger(__name__)
@@ -212,6 +213,19 @@ class Pipeline:
             raise ticket.error
         return ticket.results
 
+    def submit_each(
+        self, messages: Sequence[tuple[Sequence[Filing], str, bytes | None]]
+    ) -> list[list[FilingResult] | BaseException]:
+        """Several senders' batches (filings, actor, raw message) committed together, each answered on its own:
+        its results, or the error that kept it out (the spool's replay, which forwards many filers at once)."""
+        store = self._require_store()
+        group = [
+            _Ticket([(f, actor, raw if len(batch) == 1 else None) for f in batch]) for batch, actor, raw in messages
+        ]
+        with self._leader:
+            self._commit_group(store, group)
+        return [ticket.error if ticket.error is not None else ticket.results for ticket in group]
+
     def _commit_group(self, store: Database, group: list["_Ticket"]) -> None:
         for ticket in group:
             ticket.done = True  # answered below, with results or an error
@@ -220,8 +234,9 @@ class Pipeline:
             for ticket, own in zip(group, _split(results, (len(t.submissions) for t in group)), strict=True):
                 ticket.results = own
         except Exception as error:
-            if len(group) == 1:
-                group[0].error = error
+            if len(group) == 1 or isinstance(error, OUTAGES):  # a store that is down is down for every caller
+                for ticket in group:
+                    ticket.error = error
                 return
             for ticket in group:  # one caller's failure must not fail the others: commit each alone
                 try:

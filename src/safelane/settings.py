@@ -50,6 +50,12 @@ class Settings:
     # SAFELANE_SAMPLE_KEY in every process to make the draws reproducible; unset, each process makes its own.
     sample_key: bytes = field(default_factory=lambda: os.urandom(32), repr=False, compare=False)
     strict_templates: bool = False  # tests: a page reading a field that is not there fails instead of showing blank
+    # Store-and-forward (docs/resilience.md): where filings wait while the store is down (None: answer 503 instead),
+    # the spool's size limit, and how long a key seen before the outage keeps working while it lasts.
+    spool_dir: Path | None = None
+    spool_max_bytes: int = 1024**3
+    spool_key_grace: float = 3600.0
+    spool_batch: int = 200  # spooled filings forwarded per transaction once the store is back
 
     @classmethod
     def from_env(cls, **overrides: object) -> "Settings":
@@ -73,6 +79,10 @@ class Settings:
             "screening": screening_policy(),
             "options": {k: v for k, v in env.items() if k.startswith(PREFIX)},
             "strict_templates": env.get("SAFELANE_STRICT_TEMPLATES", "") in ("1", "true"),
+            "spool_dir": Path(env["SAFELANE_SPOOL_DIR"]) if env.get("SAFELANE_SPOOL_DIR") else None,
+            "spool_max_bytes": int(env.get("SAFELANE_SPOOL_MAX_BYTES", cls.spool_max_bytes)),
+            "spool_key_grace": _float("SAFELANE_SPOOL_KEY_GRACE", cls.spool_key_grace),
+            "spool_batch": int(env.get("SAFELANE_SPOOL_BATCH", cls.spool_batch)),
         }
         if env.get("SAFELANE_SAMPLE_KEY"):
             values["sample_key"] = env["SAFELANE_SAMPLE_KEY"].encode()

@@ -16,6 +16,13 @@ def run(system: "StoredSystem", host: str, port: int) -> None:
 
     from safelane.service.app import create_app
 
+    spool = system.settings.spool_dir
+    typer.echo(
+        f"store-and-forward: filings wait in {spool.resolve()} while the store is down"
+        if spool
+        else "store-and-forward: off (set SAFELANE_SPOOL_DIR to keep accepting filings while the store is down)",
+        err=True,
+    )
     uvicorn.run(create_app(system), host=host, port=port, log_config=None, access_log=False)
 
 

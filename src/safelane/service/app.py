@@ -1,11 +1,24 @@
 """Build the FastAPI app around one assembled System: routers, error shapes, request logs, metrics."""
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from importlib.metadata import PackageNotFoundError, version
 
 from fastapi import FastAPI
 
+from safelane.resilience.forward import Forwarder
 from safelane.service import docs, errors, logs, web
-from safelane.service.api import JsonResponse, cases, consignments, decisions, filings, offices, ops, outcomes
+from safelane.service.api import (
+    JsonResponse,
+    cases,
+    consignments,
+    decisions,
+    filings,
+    offices,
+    ops,
+    outcomes,
+    receipts,
+)
 from safelane.service.app_headers import Protection
 from safelane.service.metrics import Metrics
 from safelane.system import StoredSystem
@@ -30,6 +43,19 @@ def _version() -> str:
 def create_app(system: StoredSystem) -> FastAPI:
     """One app per system; its metrics registry is its own, so apps built side by side do not clash."""
     logs.configure(system.settings.log_level)
+    settings = system.settings
+    forwarder = (
+        Forwarder(system.pipeline, system.db, settings.spool_dir, settings.spool_max_bytes, settings.spool_batch)
+        if settings.spool_dir is not None
+        else None
+    )
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        if forwarder is not None:
+            forwarder.close()
+
     app = FastAPI(
         title="safelane",
         version=_version(),
@@ -37,12 +63,14 @@ def create_app(system: StoredSystem) -> FastAPI:
         default_response_class=JsonResponse,
         docs_url=None,
         redoc_url=None,
+        lifespan=lifespan,
     )
     docs.install(app)
     app.state.system = system
+    app.state.forwarder = forwarder
     app.state.metrics = metrics = Metrics()
     errors.install(app)
-    for module in (filings, decisions, consignments, cases, outcomes, offices, ops):
+    for module in (filings, receipts, decisions, consignments, cases, outcomes, offices, ops):
         app.include_router(module.router)
     # inside the workbench's middleware, whose receive runs in a task group that would wrap a 408 into a 500
     app.add_middleware(Protection, hsts_seconds=system.settings.hsts_seconds, body_seconds=system.settings.body_seconds)

@@ -24,6 +24,7 @@ from safelane.service.api import SystemDep
 from safelane.service.errors import ApiError
 from safelane.settings import database_shown
 from safelane.store import users as user_store
+from safelane.store.database import OUTAGES
 from safelane.system import StoredSystem
 
 _bearer = HTTPBearer(auto_error=False, description="API key as a Bearer token")
@@ -95,6 +96,16 @@ def _lookup(system: StoredSystem, key: str) -> dict[str, Any] | None:
         return user_store.by_key(conn, key)
 
 
+def _recent(system: StoredSystem, expires: float) -> bool:
+    """Whether a cached key was last confirmed by the store within the spool's grace period."""
+    return time.monotonic() - (expires - KEY_TTL_SECONDS) < system.settings.spool_key_grace
+
+
+def _store_down_and_recent(request: Request, system: StoredSystem, expires: float) -> bool:
+    forwarder = request.app.state.forwarder
+    return forwarder is not None and forwarder.active and _recent(system, expires)
+
+
 async def authenticate(
     request: Request,
     system: SystemDep,
@@ -107,7 +118,7 @@ async def authenticate(
     if key:
         cache: dict[str, tuple[float, dict[str, Any] | None]] = request.app.state.__dict__.setdefault("keys", {})
         hit = cache.get(key)
-        if hit is not None and hit[0] > time.monotonic():
+        if hit is not None and (hit[0] > time.monotonic() or _store_down_and_recent(request, system, hit[0])):
             row = hit[1]
         else:
             unknown: UnknownKeys = request.app.state.__dict__.setdefault("unknown_keys", UnknownKeys())
@@ -125,7 +136,14 @@ async def authenticate(
                     ],
                     {"Retry-After": str(wait)},
                 )
-            row = await run_in_threadpool(_lookup, system, key)
+            try:
+                row = await run_in_threadpool(_lookup, system, key)
+            except OUTAGES as error:  # a key seen shortly before the outage keeps working while it lasts
+                forwarder = request.app.state.forwarder
+                if forwarder is None or hit is None or not _recent(system, hit[0]):
+                    raise
+                forwarder.store_down(error)
+                row = hit[1]
             if row is None:
                 unknown.record(address)
             else:

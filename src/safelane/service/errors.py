@@ -9,7 +9,6 @@ from collections.abc import Mapping, Sequence
 from http import HTTPStatus
 from typing import Any
 
-import sqlalchemy as sa
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
@@ -17,6 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from safelane.domain import Problem
 from safelane.domain.problems import location_of
+from safelane.store.database import OUTAGES
 
 
 class ApiError(Exception):
@@ -137,5 +137,5 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(ApiError, _api_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
-    for outage in (sa.exc.OperationalError, sa.exc.TimeoutError, sa.exc.InterfaceError):
+    for outage in OUTAGES:
         app.add_exception_handler(outage, _store_unavailable)

@@ -26,6 +26,9 @@ import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
 
+# What a store that refuses, stalls or has no free connection raises: an outage, not a defect (503 or the spool).
+OUTAGES: tuple[type[Exception], ...] = (sa.exc.OperationalError, sa.exc.TimeoutError, sa.exc.InterfaceError)
+
 
 def _json_dumps(value: object) -> str:
     return orjson.dumps(value).decode()
@@ -71,7 +74,7 @@ class Database:
             database = sa.make_url(url).database
             if database and database != ":memory:":
                 Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-            options["connect_args"] = {"check_same_thread": False, "timeout": 30}
+            options["connect_args"] = {"check_same_thread": False, "timeout": timeout}
         else:
             options["pool_pre_ping"] = True
             options["pool_timeout"] = timeout  # waiting for a free connection while others are stuck
@@ -80,7 +83,7 @@ class Database:
             sa.event.listen(self.engine, "do_connect", _bounded_connect(timeout))
         self._writer: AbstractContextManager = threading.Lock() if self.dialect == "sqlite" else nullcontext()
         if self.dialect == "sqlite":
-            sa.event.listen(self.engine, "connect", _sqlite_connect)
+            sa.event.listen(self.engine, "connect", _sqlite_connect(timeout))
             sa.event.listen(self.engine, "begin", _sqlite_begin)
 
     @contextmanager
@@ -127,14 +130,20 @@ def _unhurried(connection: sa.Connection) -> Iterator[None]:
         raw.answer_within = patience
 
 
-def _sqlite_connect(dbapi_connection, _record) -> None:
-    dbapi_connection.isolation_level = None  # we issue BEGIN ourselves, below
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=FULL")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=30000")
-    cursor.close()
+def _sqlite_connect(timeout: float) -> Callable[[Any, Any], None]:
+    """Set up each SQLite connection; a lock held by another process is waited for `timeout` seconds, like
+    PostgreSQL's statement timeout, so a stuck writer elsewhere gives a 503 (or the spool), not a hang."""
+
+    def connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # we issue BEGIN ourselves, below
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={int(timeout * 1000)}")
+        cursor.close()
+
+    return connect
 
 
 def _sqlite_begin(connection: sa.Connection) -> None:

@@ -175,6 +175,16 @@ audit_events = sa.Table(
     sa.Index("ix_audit_events_action_subject", "action", "subject"),  # e.g. a name's refused sign-ins
 )
 
+receipts = sa.Table(  # filings accepted into the spool while the store was down, and their answer once forwarded
+    "receipts",
+    metadata,
+    sa.Column("receipt_id", Id, primary_key=True),
+    sa.Column("filer", sa.String(70), nullable=True),
+    sa.Column("received_at", UTCDateTime, nullable=False),
+    sa.Column("forwarded_at", UTCDateTime, nullable=False),
+    sa.Column("answer", JSON, nullable=False),  # {"status": "assessed", "filings": [...]} as the API answers
+)
+
 users = sa.Table(
     "users",
     metadata,

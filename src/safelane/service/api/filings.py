@@ -7,6 +7,7 @@ durable; a rejected message leaves only its `filing.rejected` audit event.
 """
 
 import base64
+import logging
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
@@ -15,15 +16,19 @@ from starlette.requests import ClientDisconnect
 
 from safelane import formats
 from safelane.domain import InvalidMessage, Problem
+from safelane.resilience.forward import Forwarder
+from safelane.resilience.spool import SpoolFull
 from safelane.results import FilingResult
 from safelane.service.api import JsonResponse, MetricsDep, PageDep, SystemDep, not_found
 from safelane.service.auth import CurrentUser, FilerUser, User
 from safelane.service.errors import ApiError
 from safelane.service.metrics import Metrics
 from safelane.store import filings as filing_store
+from safelane.store.database import OUTAGES
 from safelane.system import StoredSystem
 
 router = APIRouter(prefix="/v1/filings", tags=["filings"])
+log = logging.getLogger("safelane.service")
 
 FormatQuery = Annotated[
     str | None,
@@ -46,6 +51,7 @@ MESSAGE = {
 ANSWERS: dict[int | str, dict[str, Any]] = {
     200: {"description": "Every filing was already stored with this content: the stored answer, unchanged"},
     201: {"description": "Accepted and stored; `filings[].consignments[]` carries each decision"},
+    202: {"description": "The store is down: received and spooled on disk, assessment pending (see `Location`)"},
     409: {"description": "Conflict: the version exists with other content, is stale, or the filing was withdrawn"},
     413: {"description": "The message is larger than the configured limit"},
     422: {"description": "The message is invalid: `problems` lists each defect with its location"},
@@ -123,18 +129,57 @@ def _answer(results: list[FilingResult]) -> JsonResponse:
 async def submit(
     request: Request, user: FilerUser, system: SystemDep, metrics: MetricsDep, format: FormatQuery = None
 ) -> JsonResponse:
-    """Submit filings. Sending the same document number and version again is safe: same answer, nothing new."""
+    """Submit filings. Sending the same document number and version again is safe: same answer, nothing new.
+
+    While the store is down (and a spool is configured) a valid message is spooled and answered 202 with a
+    receipt; `GET /v1/receipts/{receipt_id}` gives the decisions once the store has them."""
     body = await _receive(request, system, metrics, user, format)
     label = _format_label(format, body)
+    forwarder: Forwarder | None = request.app.state.forwarder
     try:
-        results = await run_in_threadpool(
-            system.pipeline.submit_message, body, filer=user.filer, actor=user.name, format=format
-        )
+        if forwarder is not None and forwarder.active:
+            return await run_in_threadpool(_spool, forwarder, user, body, format)
+        try:
+            results = await run_in_threadpool(
+                system.pipeline.submit_message, body, filer=user.filer, actor=user.name, format=format
+            )
+        except OUTAGES as error:
+            if forwarder is None:
+                raise
+            forwarder.store_down(error)
+            return await run_in_threadpool(_spool, forwarder, user, body, format)
     except InvalidMessage as error:
         metrics.rejected(label)
         raise ApiError(422, error.problems) from None
     metrics.received(label, results)
     return _answer(results)
+
+
+def _spool(forwarder: Forwarder, user: User, body: bytes, format: str | None) -> JsonResponse:
+    """Validate, spool (on disk before this returns) and answer 202 with the receipt to ask about later."""
+    try:
+        batch = formats.parse(body, format=format, filer=user.filer)
+    except InvalidMessage as error:  # the store cannot take the rejection's audit event now: log it
+        log.info("rejected_while_spooling", extra={"fields": {"actor": user.name, "problems": len(error.problems)}})
+        raise
+    try:
+        receipt = forwarder.accept(body, filer=user.filer, actor=user.name, format=format)
+    except SpoolFull as error:
+        raise ApiError(
+            503, [Problem("$", "spool_full", f"{error}; send it again later")], {"Retry-After": "60"}
+        ) from None
+    location = f"/v1/receipts/{receipt.receipt_id}"
+    return JsonResponse(
+        {
+            "receipt_id": receipt.receipt_id,
+            "status": "pending",
+            "message": f"received, assessment pending: the store is catching up; {location} gives the decisions",
+            "received_at": receipt.received_at.isoformat(),
+            "filings": [{"document_number": f.document_number, "version": f.version} for f in batch],
+        },
+        202,
+        {"Location": location},
+    )
 
 
 def _amend(system: StoredSystem, user: User, filing_id: str, body: bytes, format: str | None) -> list[FilingResult]:

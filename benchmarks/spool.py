@@ -1,0 +1,186 @@
+"""Store-and-forward under load: filings accepted per second while the store is down, and how fast the spool drains
+once it is back. Prints one JSON object.
+
+`safelane serve` runs in a subprocess on a temporary SQLite store with a spool. After one filing (so the key
+is known), this process takes an exclusive lock on the database, so every write of the server fails
+("database is locked") the way a stalled PostgreSQL fails it: the server spools. Concurrent clients then
+send single-consignment filings for `--seconds`; every 202 counts, and its latency from send to answer. The
+lock is released and the time until every receipt is recorded gives the drain rate. The server's CPU
+seconds per spooled filing come from /proc.
+
+    python benchmarks/spool.py [--seconds 10] [--clients 32] [--workdir DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import platform
+import shutil
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+import orjson
+
+from safelane.settings import Settings
+from safelane.store import users as user_store
+from safelane.system import build
+
+
+def _filing(i: int) -> bytes:
+    return orjson.dumps(
+        {
+            "document_number": f"SPOOL-{i}",
+            "consignments": [
+                {
+                    "mode": "air",
+                    "master_document": f"176-{10_000_000 + i}",
+                    "consignor": {
+                        "name": "Shenzhen Bright Toys Co Ltd",
+                        "address": {"street": "12 Nanshan Rd", "city": "Shenzhen", "country": "CN"},
+                    },
+                    "consignee": {
+                        "name": "Northwind Retail GmbH",
+                        "address": {"street": "Hafenstrasse 3", "city": "Hamburg", "country": "DE"},
+                    },
+                    "goods": [{"description": "Plastic building blocks", "packages": 10, "gross_mass_kg": 120.5}],
+                }
+            ],
+        }
+    )
+
+
+def _cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+async def _load(base: str, key: str, seconds: float, clients: int) -> tuple[int, int, list[float]]:
+    accepted, other, latencies = 0, 0, []
+    stop = time.monotonic() + seconds
+    counter = iter(range(1, 10**9))
+    headers = {"Authorization": f"Bearer {key}", "Content-Type": "application/json"}
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+
+    async def client(http: httpx.AsyncClient) -> None:
+        nonlocal accepted, other
+        while time.monotonic() < stop:
+            sent = time.perf_counter()
+            response = await http.post(f"{base}/v1/filings", content=_filing(next(counter)), headers=headers)
+            if response.status_code == 202:
+                accepted += 1
+                latencies.append(time.perf_counter() - sent)
+            else:
+                other += 1
+
+    async with httpx.AsyncClient(timeout=30, limits=limits) as http:
+        await asyncio.gather(*(client(http) for _ in range(clients)))
+    return accepted, other, latencies
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument("--workdir", type=Path, default=None)
+    args = parser.parse_args()
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="safelane-spool-"))
+    database = workdir / "store.db"
+    url = f"sqlite:///{database}"
+    system = build(Settings(database_url=url))
+    with system.db.write() as conn:
+        key = user_store.add(conn, "bench", "filer", at=datetime.now(UTC), filer="BENCH")
+    system.db.dispose()
+    port = _free_port()
+    env = os.environ | {
+        "SAFELANE_DATABASE_URL": url,
+        "SAFELANE_SPOOL_DIR": str(workdir / "spool"),
+        "SAFELANE_DATABASE_TIMEOUT": "0.2",
+        "SAFELANE_LOG_LEVEL": "WARNING",
+    }
+    log = open(workdir / "server.log", "wb")  # noqa: SIM115 - open for the server's lifetime
+    server = subprocess.Popen(
+        [sys.executable, "-m", "safelane.cli.main", "serve", "--port", str(port)], env=env, stdout=log, stderr=log
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(600):
+            try:
+                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.1)
+        headers = {"Authorization": f"Bearer {key}", "Content-Type": "application/json"}
+        assert httpx.post(f"{base}/v1/filings", content=_filing(0), headers=headers).status_code == 201
+        lock = sqlite3.connect(database, timeout=30, isolation_level=None)
+        lock.execute("BEGIN EXCLUSIVE")  # the store is down for writers from here on
+        cpu_before = _cpu_seconds(server.pid)
+        started = time.perf_counter()
+        accepted, other, latencies = asyncio.run(_load(base, key, args.seconds, args.clients))
+        elapsed = time.perf_counter() - started
+        cpu = _cpu_seconds(server.pid) - cpu_before
+        lock.execute("ROLLBACK")  # the store is back
+        lock.close()
+        drain_start = time.perf_counter()
+        check = sqlite3.connect(database, timeout=30)
+        while check.execute("SELECT count(*) FROM receipts").fetchone()[0] < accepted:
+            if time.perf_counter() - drain_start > 600:
+                raise RuntimeError("the spool did not drain within 10 minutes")
+            time.sleep(0.2)
+        drained = time.perf_counter() - drain_start
+        stored = check.execute("SELECT count(*) FROM filings").fetchone()[0]
+        check.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()
+        if args.workdir is None:
+            shutil.rmtree(workdir, ignore_errors=True)
+    print(
+        orjson.dumps(
+            {
+                "benchmark": "spool",
+                "python": platform.python_version(),
+                "cpu": platform.machine(),
+                "cores": os.cpu_count(),
+                "clients": args.clients,
+                "seconds": round(elapsed, 2),
+                "spooled": accepted,
+                "not_spooled": other,
+                "spooled_per_second": round(accepted / elapsed, 1),
+                "latency_ms": {
+                    "p50": round(_percentile(latencies, 0.5) * 1000, 2),
+                    "p99": round(_percentile(latencies, 0.99) * 1000, 2),
+                },
+                "server_cpu_ms_per_filing": round(cpu / max(accepted, 1) * 1000, 3),
+                "drain_seconds": round(drained, 2),
+                "drained_per_second": round(accepted / drained, 1) if drained else None,
+                "stored_after_drain": stored,
+            }
+        ).decode()
+    )
+    return 0 if stored == accepted + 1 else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

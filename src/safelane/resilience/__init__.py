@@ -1,0 +1,1 @@
+"""Resilience: keep accepting filings through a store outage (store-and-forward) and recover in order."""

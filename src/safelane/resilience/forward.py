@@ -1,0 +1,176 @@
+"""Store-and-forward: while the store is down, accept filings into the spool and forward them once it is back.
+
+The API parses and validates a filing before it is spooled, so a filer still gets a located 422 at
+once; what is valid is written to the spool (fsynced) and answered `202 Accepted` with a receipt. A
+background thread probes the store and, once it answers, replays the spool in order through the one
+pipeline, records each receipt's answer in the store and only then moves the checkpoint. A replay
+cut short by a crash starts again from the checkpoint: the pipeline answers a filing it already
+stored as a duplicate, so nothing is stored twice. While anything is still spooled, new filings are
+spooled too, so a later amendment can never overtake the filing it amends.
+"""
+
+import itertools
+import logging
+import threading
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import orjson
+import sqlalchemy as sa
+
+from safelane.domain import InvalidMessage
+from safelane.ids import new_id
+from safelane.pipeline import Pipeline
+from safelane.resilience.spool import Spool
+from safelane.store import Database
+from safelane.store import receipts as receipt_store
+from safelane.store.database import OUTAGES
+
+log = logging.getLogger("safelane.resilience")
+
+
+@dataclass(frozen=True)
+class Receipt:
+    receipt_id: str
+    filer: str | None
+    received_at: datetime
+
+
+class Forwarder:
+    """The spool and the thread that empties it into the store."""
+
+    def __init__(
+        self,
+        pipeline: Pipeline,
+        db: Database,
+        directory: Path,
+        max_bytes: int,
+        batch_size: int = 200,
+        probe_every: float = 1.0,
+    ):
+        self.pipeline, self.db, self.batch_size, self.probe_every = pipeline, db, batch_size, probe_every
+        self.spool = Spool(directory, max_bytes)
+        self._pending: dict[str, str | None] = {}  # receipt id -> filer, for the filer's status request
+        for payload, _ in self.spool.pending():
+            record = orjson.loads(payload)
+            self._pending[record["receipt"]] = record["filer"]
+        self._store_down = False
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="safelane-forwarder", daemon=True)
+        self._thread.start()
+        if self._pending:
+            log.warning("spool_replay_pending", extra={"fields": {"receipts": len(self._pending)}})
+            self._wake.set()
+
+    @property
+    def active(self) -> bool:
+        """Whether new filings must go to the spool: the store is down, or earlier filings still wait there."""
+        return self._store_down or not self.spool.empty
+
+    def store_down(self, error: Exception) -> None:
+        if not self._store_down:
+            log.warning("store_down_spooling", extra={"fields": {"error": type(error).__name__}})
+        self._store_down = True
+        self._wake.set()
+
+    def accept(self, body: bytes, *, filer: str | None, actor: str, format: str | None) -> Receipt:
+        """Spool one validated message; returns once it is on disk. Raises SpoolFull when there is no room."""
+        receipt = Receipt(new_id("R"), filer, self.pipeline.clock())
+        record = {
+            "receipt": receipt.receipt_id,
+            "filer": filer,
+            "actor": actor,
+            "format": format,
+            "received_at": receipt.received_at.isoformat(),
+            "body": body.decode("latin-1"),  # bytes as code points 0-255: lossless, and orjson-safe
+        }
+        self._pending[receipt.receipt_id] = filer
+        self.spool.append(orjson.dumps(record))
+        self._wake.set()
+        return receipt
+
+    def pending(self, receipt_id: str) -> tuple[bool, str | None]:
+        """Whether a receipt is still in the spool, and whose it is."""
+        return receipt_id in self._pending, self._pending.get(receipt_id)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self._wake.wait(self.probe_every)
+            self._wake.clear()
+            if self._stop.is_set() or not self.active:
+                continue
+            try:
+                self._probe()
+                self._store_down = False
+                self.drain()
+            except OUTAGES as error:
+                self._store_down = True
+                log.info("store_still_down", extra={"fields": {"error": type(error).__name__}})
+                time.sleep(self.probe_every)
+            except Exception:  # a defect must not stop forwarding for good: log it, try again later
+                log.exception("spool replay failed; retrying")
+                time.sleep(self.probe_every)
+
+    def _probe(self) -> None:
+        with self.db.read() as conn:
+            conn.execute(sa.text("SELECT 1"))
+
+    def drain(self) -> int:
+        """Forward every spooled record in order, a batch per transaction; returns how many. A store outage stops
+        it after the last batch committed (what follows stays spooled)."""
+        count = 0
+        while chunk := list(itertools.islice(self.spool.pending(), self.batch_size)):
+            self._forward([orjson.loads(payload) for payload, _ in chunk], [offset for _, offset in chunk])
+            count += len(chunk)
+        if count:
+            log.info("spool_forwarded", extra={"fields": {"receipts": count}})
+        return count
+
+    def _forward(self, records: list[dict], offsets: list[int]) -> None:
+        answers: list[dict | None] = [None] * len(records)
+        messages, placed = [], []
+        for i, record in enumerate(records):
+            body = record["body"].encode("latin-1")
+            try:
+                batch = self.pipeline.parse(body, filer=record["filer"], format=record["format"], actor=record["actor"])
+            except InvalidMessage as error:  # valid when spooled; only a changed reader could refuse it now
+                answers[i] = {"status": "rejected", "problems": [p.as_dict() for p in error.problems]}
+                continue
+            received_at = datetime.fromisoformat(record["received_at"])
+            # when the filer gave no filing time: the time it reached us, not the time the store came back
+            batch = [f if f.filed_at else f.model_copy(update={"filed_at": received_at}) for f in batch]
+            messages.append((batch, record["actor"], body if len(batch) == 1 else None))
+            placed.append(i)
+        outcomes = self.pipeline.submit_each(messages) if messages else []
+        for i, outcome in zip(placed, outcomes, strict=True):
+            if isinstance(outcome, OUTAGES):
+                raise outcome  # nothing of this batch is checkpointed: it is forwarded again, idempotently
+            if isinstance(outcome, BaseException):  # a defect, not weather: set the record aside, keep going
+                answers[i] = {"status": "failed", "reason": type(outcome).__name__}
+                self._set_aside(records[i], outcome)
+            else:
+                answers[i] = {"status": "assessed", "filings": [r.as_dict() for r in outcome]}
+        now = self.pipeline.clock()
+        with self.db.write() as conn:
+            for record, answer in zip(records, answers, strict=True):
+                received_at = datetime.fromisoformat(record["received_at"])
+                receipt_store.record(conn, record["receipt"], record["filer"], received_at, now, answer)
+        self.spool.checkpoint(offsets[-1])
+        for record in records:
+            self._pending.pop(record["receipt"], None)
+
+    def _set_aside(self, record: dict, error: BaseException) -> None:
+        """Keep a record the pipeline failed on in `failed/`, for an operator to look at and resubmit."""
+        folder = self.spool.directory / "failed"
+        folder.mkdir(exist_ok=True)
+        (folder / f"{record['receipt']}.json").write_bytes(orjson.dumps(record | {"error": repr(error)}))
+        log.error("spool_record_failed", extra={"fields": {"receipt": record["receipt"], "error": repr(error)}})
+
+    def close(self) -> None:
+        self._stop.set()
+        self._wake.set()
+        self._thread.join(timeout=5)
+        self.spool.close()

@@ -1,0 +1,132 @@
+"""The spool on a real directory: order, checkpoints, torn tails, limits, one owner, and kill -9 while appending."""
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import threading
+
+import pytest
+
+from safelane.resilience.spool import HEADER, LOG, Spool, SpoolFull, SpoolInUse
+
+
+def records(spool: Spool) -> list[bytes]:
+    return [payload for payload, _ in spool.pending()]
+
+
+def test_records_come_back_in_the_order_they_were_appended(tmp_path):
+    spool = Spool(tmp_path, 1 << 20)
+    for i in range(5):
+        spool.append(f"filing {i}".encode())
+    assert records(spool) == [f"filing {i}".encode() for i in range(5)]
+
+
+def test_a_checkpoint_survives_reopening_and_only_what_follows_it_is_pending(tmp_path):
+    spool = Spool(tmp_path, 1 << 20)
+    for i in range(3):
+        spool.append(f"filing {i}".encode())
+    _, after_first = next(spool.pending())
+    spool.checkpoint(after_first)
+    spool.close()
+    assert records(Spool(tmp_path, 1 << 20)) == [b"filing 1", b"filing 2"]
+
+
+def test_once_everything_is_forwarded_the_files_are_emptied(tmp_path):
+    spool = Spool(tmp_path, 1 << 20)
+    spool.append(b"one")
+    spool.append(b"two")
+    *_, (_, end) = spool.pending()
+    spool.checkpoint(end)
+    assert (spool.empty, (tmp_path / LOG).stat().st_size) == (True, 0)
+    spool.append(b"three")
+    assert records(spool) == [b"three"]
+
+
+def test_a_record_cut_short_by_a_crash_is_dropped_and_the_rest_kept(tmp_path):
+    spool = Spool(tmp_path, 1 << 20)
+    spool.append(b"whole")
+    spool.close()
+    with open(tmp_path / LOG, "ab") as log:  # a second record whose write stopped half way
+        log.write(HEADER.pack(b"SL", 100, 0) + b"half")
+    reopened = Spool(tmp_path, 1 << 20)
+    reopened.append(b"after")
+    assert records(reopened) == [b"whole", b"after"]
+
+
+def test_a_corrupted_record_ends_what_is_read(tmp_path):
+    spool = Spool(tmp_path, 1 << 20)
+    spool.append(b"first")
+    spool.append(b"second")
+    spool.close()
+    data = bytearray((tmp_path / LOG).read_bytes())
+    data[-1] ^= 0xFF  # flip a bit of the second payload: its CRC no longer matches
+    (tmp_path / LOG).write_bytes(bytes(data))
+    assert records(Spool(tmp_path, 1 << 20)) == [b"first"]
+
+
+def test_a_full_spool_refuses_and_keeps_what_it_has(tmp_path):
+    spool = Spool(tmp_path, 64)
+    spool.append(b"x" * 20)
+    with pytest.raises(SpoolFull, match="limit is 64"):
+        spool.append(b"y" * 40)
+    assert records(spool) == [b"x" * 20]
+
+
+def test_a_second_owner_of_the_directory_is_refused(tmp_path):
+    Spool(tmp_path, 1 << 20)
+    with pytest.raises(SpoolInUse, match="in use by another process"):
+        Spool(tmp_path, 1 << 20)
+
+
+def test_concurrent_appends_are_all_kept_whole(tmp_path):
+    spool = Spool(tmp_path, 1 << 24)
+
+    def write(n: int) -> None:
+        for i in range(200):
+            spool.append(f"{n}:{i}:".encode() + b"z" * (i % 50))
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    got = records(spool)
+    assert len(got) == 800
+    for n in range(4):  # each writer's records in its own order
+        mine = [int(r.split(b":")[1]) for r in got if r.startswith(f"{n}:".encode())]
+        assert mine == list(range(200))
+
+
+APPENDER = textwrap.dedent(
+    """
+    import sys
+    from pathlib import Path
+    from safelane.resilience.spool import Spool
+    spool = Spool(Path(sys.argv[1]), 1 << 30)
+    i = 0
+    while True:
+        spool.append(b"filing %d " % i + b"x" * (i % 300))
+        print(i, flush=True)  # acknowledged: only after append returned
+        i += 1
+    """
+)
+
+
+def test_nothing_acknowledged_is_lost_when_the_process_is_killed_while_appending(tmp_path):
+    writer = subprocess.Popen(
+        [sys.executable, "-c", APPENDER, str(tmp_path)], stdout=subprocess.PIPE, text=True, env=os.environ.copy()
+    )
+    assert writer.stdout is not None
+    acknowledged = -1
+    for line in writer.stdout:
+        acknowledged = int(line)
+        if acknowledged >= 300:
+            break
+    writer.send_signal(signal.SIGKILL)
+    writer.wait(timeout=10)
+    writer.stdout.close()
+    kept = [int(r.split()[1]) for r in records(Spool(tmp_path, 1 << 30))]
+    assert kept[: acknowledged + 1] == list(range(acknowledged + 1))  # every acknowledged one, in order
+    assert kept == list(range(len(kept)))  # and nothing torn or out of order after them
