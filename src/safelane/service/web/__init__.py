@@ -1,6 +1,7 @@
 """The officer workbench: server-rendered pages on the same app, system and pipeline as the API.
 
-One router per page group; each page checks the signed-in officer's role and office. Pages send a
+One router per page group; each page checks the signed-in officer's role and reads through repositories
+given `officer.scope` (safelane.scope), so another office's consignments are absent. Pages send a
 Content-Security-Policy that allows nothing but this server, so nothing leaves a closed network.
 """
 
