@@ -56,6 +56,11 @@ class Scope:
         """Whether office-wide records (settings, capacity, seizures) of `office` are in scope."""
         return self.office is None or office == self.office
 
+    def office_shown(self, asked: str | None) -> str | None:
+        """The office a page of office figures shows when `asked` for one: a posted officer's own, whatever it
+        asks (counts over offices would tell it about the others); for the others the one asked (None: all)."""
+        return self.office or asked
+
     def clause(self, filer: Any, office: Any) -> sa.ColumnElement[bool]:
         """The same rule as `sees`, over the filer and office columns of a query."""
         parts: list[sa.ColumnElement[bool]] = []

@@ -137,7 +137,7 @@ def dashboard(
 ) -> Response:
     system = get_system(request)
     at = now(request)
-    office = officer.scope.office or (office or "").strip().upper() or None  # a posted officer: its office only
+    office = officer.scope.office_shown((office or "").strip().upper() or None)
     with system.db.read() as conn:
         window, problem = _window(conn, first, last, office, at)
         if format == "csv":

@@ -45,10 +45,8 @@ def seizures(
     messages: list[tuple[str, str]] = []
     since = _day(request.query_params.get("from"), "from", messages)
     until = _day(request.query_params.get("to"), "to", messages)
-    office = (office or "").strip().upper() or None
     scope = officer.scope
-    if scope.office is not None:
-        office = scope.office  # an office's officers see their own office's records
+    office = scope.office_shown((office or "").strip().upper() or None)
     commodity = commodity or None
     if commodity is not None and commodity not in vocabulary.COMMODITIES:
         messages.append(("error", f"Unknown commodity {commodity!r}; showing every commodity."))
