@@ -5,6 +5,7 @@ The routes are read from the app (the OpenAPI paths and the workbench's routers)
 `test_every_route_is_classified` until it is listed below with the request that probes it.
 """
 
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -14,6 +15,7 @@ from fastapi.testclient import TestClient
 
 from safelane.service import web
 from safelane.store import profiles as profile_store
+from safelane.store import receipts as receipt_store
 from tests.factories import filing, sea_consignment
 from tests.web.conftest import Bench
 
@@ -54,6 +56,7 @@ ONE_CONSIGNMENT: dict[tuple[str, str], Any] = {
     ("POST", "/v1/consignments/{consignment_id}/channel"): {"channel": "green", "note": "looks fine"},
     ("GET", "/v1/consignments/{consignment_id}/outcomes"): None,
     ("POST", "/v1/consignments/{consignment_id}/outcomes"): {"method": "nii", "result": "no_irregularity"},
+    ("GET", "/v1/receipts/{receipt_id}"): None,  # the BEANR filing as if it had come through the spool
     ("GET", "/consignments/{consignment_id}"): None,
     ("POST", "/consignments/{consignment_id}/actions/{action}"): {"text": "seen from elsewhere", "note": "x"},
     ("GET", "/consignments/{consignment_id}/outcome"): None,
@@ -144,8 +147,11 @@ def offices(bench: Bench) -> dict[str, Any]:
     own = {f["explanation"] for f in rotterdam["findings"]}
     theirs = {f["explanation"] for f in item["findings"]} - own
     assert theirs, "the BEANR consignment needs a finding of its own to look for"
+    with bench.db.write() as conn:  # the BEANR filing as store-and-forward answers it
+        at = datetime(2026, 11, 20, tzinfo=UTC)
+        receipt_store.record(conn, "R-ANR-ONLY", "ACME", at, at, {"status": "assessed", "filings": [antwerp]})
     return {"antwerp": antwerp, "item": item, "mixed": mixed, "rotterdam": rotterdam, "elsewhere": elsewhere,
-            "theirs": theirs}  # fmt: skip
+            "theirs": theirs, "receipt_id": "R-ANR-ONLY"}  # fmt: skip
 
 
 def _markers(found: dict[str, Any], *, with_ids: bool) -> list[str]:
@@ -180,6 +186,7 @@ def _path(template: str, found: dict[str, Any], profile_id: str) -> str:
         "action": "close" if template.startswith("/v1/") else "note",
         "office": "BEANR",
         "profile_id": profile_id,
+        "receipt_id": found["receipt_id"],
     }
     return template.format(**values)
 
@@ -314,3 +321,10 @@ def test_a_consignment_of_no_known_office_is_for_unposted_customs_only(bench: Be
     assert _api(api, bench, "pieter", "GET", path).status_code == 404
     assert _api(api, bench, "sam", "GET", path).status_code == 200
     assert bench.client("sam").get(f"/consignments/{item['consignment_id']}").status_code == 200
+
+
+def test_a_receipt_is_read_by_its_filer_and_by_customs_of_every_office_only(bench: Bench, offices) -> None:
+    client = bench.anonymous()
+    path = f"/v1/receipts/{offices['receipt_id']}"
+    statuses = {user: _api(client, bench, user, "GET", path).status_code for user in ("acme", "sam", "pieter", "olga")}
+    assert statuses == {"acme": 200, "sam": 200, "pieter": 404, "olga": 404}
