@@ -116,3 +116,32 @@ def list_(
         rows = disruption_store.listing(conn, include_ended=all_)
     for row in rows:
         emit(disruption_store.as_data(row))
+
+
+@app.command()
+def simulate(
+    scenario: Path = typer.Option(..., "--scenario", help="YAML scenario (e.g. the shipped seaport_closure_48h.yaml)"),
+    out: Path | None = typer.Option(None, "--out", help="folder for backlog.csv, tiers.csv, plans.csv, backlog.svg"),
+    seed: int | None = typer.Option(None, "--seed", help="overrides the scenario's seed"),
+    json: bool = typer.Option(False, "--json", help="print the summary as one JSON object instead of tables"),
+) -> None:
+    """Simulate a disruption under each plan of a scenario through the real selection policy; compare the plans."""
+    from safelane.resilience import report, simulation
+    from safelane.resilience.scenario import InvalidScenario, load
+
+    try:
+        loaded = load(scenario)
+    except InvalidScenario as error:
+        fail(error.problems, source=str(scenario))
+    if seed is not None:
+        loaded = loaded.with_seed(seed)
+    traffic = simulation.draw(loaded)
+    outcomes = simulation.simulate(loaded, traffic)
+    summary = report.summarise(loaded, traffic, outcomes)
+    if out is not None:
+        report.write_csv(out, summary, outcomes)
+        (out / "backlog.svg").write_text(report.svg(summary, outcomes), encoding="utf-8")
+    if json:
+        emit(summary)
+    else:
+        typer.echo(report.tables(summary), nl=False)
