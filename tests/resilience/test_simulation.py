@@ -118,3 +118,15 @@ def test_cli_simulate_writes_tables_csv_and_svg_and_the_shipped_scenario_is_cali
     bad.write_text("hours: [\n")
     refused = CliRunner().invoke(app, ["resilience", "simulate", "--scenario", str(bad)])
     assert refused.exit_code == 2 and "unreadable" in refused.stderr
+
+
+def test_the_shipped_system_outage_scenario_clears_its_backlog_in_every_plan():
+    from safelane.resilience.scenario import load
+
+    scenarios = {path.stem: load(path) for path in SHIPPED.parent.glob("*.yaml")}
+    assert set(scenarios) == {"seaport_closure_48h", "system_outage_6h"}
+    outage = scenarios["system_outage_6h"]
+    assert outage.disruption.kind == "system_outage" and outage.disruption.hours == 6
+    for outcome in simulation.simulate(outage):
+        assert outcome.ended_at is not None, f"{outcome.name} never cleared its backlog"
+        assert outcome.ended_at >= outage.disruption.start_hour + outage.disruption.hours

@@ -124,13 +124,18 @@ def simulate(
     out: Path | None = typer.Option(None, "--out", help="folder for backlog.csv, tiers.csv, plans.csv, backlog.svg"),
     seed: int | None = typer.Option(None, "--seed", help="overrides the scenario's seed"),
     json: bool = typer.Option(False, "--json", help="print the summary as one JSON object instead of tables"),
+    database: str | None = DatabaseOption,
 ) -> None:
-    """Simulate a disruption under each plan of a scenario through the real selection policy; compare the plans."""
-    from safelane.resilience import report, simulation
+    """Simulate a disruption under each plan of a scenario through the real selection policy; compare the plans.
+
+    Streams with `shape: store` take their traffic from the database's history (--database)."""
+    from safelane.resilience import history, report, simulation
     from safelane.resilience.scenario import InvalidScenario, load
 
     try:
         loaded = load(scenario)
+        if history.needs_store(loaded):
+            loaded = history.calibrate(loaded, open_store(database))
     except InvalidScenario as error:
         fail(error.problems, source=str(scenario))
     if seed is not None:

@@ -19,7 +19,8 @@ plans:                           # compared; each is a continuity plan plus what
   - {name: tiered, plan: {priority: tiered}}
 ```
 
-`shape: demo` is the demo generator's filing activity per UTC hour; `flat` is even. A plan may also set
+`shape: demo` is the demo generator's filing activity per UTC hour; `flat` is even; `store` takes both the rate and
+the shape from the store's own history at that office and mode (`simulate --database`). A plan may also set
 `recovery_factor` (more capacity) or `trusted_share` (more trusted traders) to compare those choices.
 """
 
@@ -52,7 +53,12 @@ class Traffic:
     per_hour: float
     essential_share: float = 0.05
     trusted_share: float = 0.3
-    shape: str = "demo"
+    shape: str = "demo"  # demo | flat | store
+    weights: tuple[float, ...] | None = None  # 24 hourly factors (mean 1) once calibrated from the store
+
+    @property
+    def from_store(self) -> bool:
+        return self.shape == "store"
 
 
 @dataclass(frozen=True)
@@ -150,14 +156,15 @@ def parse(data: Any, *, source: str = "scenario") -> Scenario:
     for i, raw in enumerate(streams):
         where = f"traffic[{i}]"
         t = r.mapping(raw, where)
+        shape = r.text(t, "shape", where, ("demo", "flat", "store"), "demo")
         traffic.append(
             Traffic(
                 r.text(t, "office", where),
                 r.text(t, "mode", where, MODES),
-                r.number(t, "per_hour", where, low=0, high=1e6),
+                r.number(t, "per_hour", where, 0 if shape == "store" else None, low=0, high=1e6),
                 r.number(t, "essential_share", where, 0.05, high=1),
                 r.number(t, "trusted_share", where, 0.3, high=1),
-                r.text(t, "shape", where, ("demo", "flat"), "demo"),
+                shape,
             )
         )
     offices = {}

@@ -66,7 +66,8 @@ def draw(scenario: Scenario) -> Traffic:
     warmup = math.ceil(3 * max(scenario.dwell_hours[t.mode] for t in scenario.traffic))
     for s, t in enumerate(scenario.traffic):
         span = range(-warmup, scenario.hours)
-        weights = np.array([shape[(scenario.start.hour + h) % 24] if t.shape == "demo" else 1.0 for h in span])
+        hourly = t.weights or (shape if t.shape == "demo" else (1.0,) * 24)
+        weights = np.array([hourly[(scenario.start.hour + h) % 24] for h in span])
         counts = rng.poisson(t.per_hour * weights)
         hours = np.repeat(np.arange(-warmup, scenario.hours, dtype=float), counts)
         arrivals.append(hours + rng.random(hours.size))

@@ -9,6 +9,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from safelane.domain import Problem
 from safelane.ids import new_id
 from safelane.resilience.disruption import Declaration, Disruption, plan_from, scope_from
 from safelane.store.database import Database
@@ -83,7 +84,7 @@ def listing(conn: sa.Connection, *, include_ended: bool = False, limit: int = 20
 
 
 def _disruption(row: dict[str, Any]) -> Disruption:
-    problems: list = []  # stored rows were validated when declared
+    problems: list[Problem] = []  # stored rows were validated when declared
     return Disruption(
         row["disruption_id"],
         row["kind"],
