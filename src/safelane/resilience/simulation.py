@@ -24,7 +24,7 @@ import simpy
 from safelane.domain import Assessment, Channel, Consignment, Decision, FilingKind, Finding, Lodgement
 from safelane.resilience.disruption import Disruption, Scope
 from safelane.resilience.scenario import PlanRun, Scenario
-from safelane.resilience.tiers import NamedTrustedTraders, priorities
+from safelane.resilience.tiers import NamedTrustedTraders, priorities, tier_of
 from safelane.selection import Offices, OfficeSettings, Policy, Usage, continuity, decide
 from safelane.selection.continuity import Priority
 
@@ -201,13 +201,12 @@ class _Model:
         settings = continuity.with_extra(self.offices, self.disruption.plan.extra_capacity if disruptions else {})
         tiers = [p.tier if p else None for p in found]
         decisions = continuity.allocate(items, decisions, tiers, settings, used, POLICY, KEY)
-        for lodgement, d in zip(lodgements, decisions, strict=True):
+        for i, lodgement, d, p in zip(range(first, last), lodgements, decisions, found, strict=True):
             if d.selection and d.inspection:
                 used.add(lodgement.consignment.entry_office, d.inspection, d.selection)
+            # the tier as the plan's rules class it, also where no tiered plan is in force (to compare plans)
+            self.tier[i] = p.tier if p is not None and self.tiered else tier_of(lodgement, at, self.trusted_traders)[0]
         return decisions, found
-
-    def _class_of(self, i: int) -> int:
-        return 1 if self.essential[i] else 2 if self.trusted_l[i] else 3
 
     # -- processes -------------------------------------------------------------------------------------------
 
@@ -225,7 +224,6 @@ class _Model:
                 for i, d, p in zip(range(first, last), decisions, found, strict=True):
                     c = CHANNEL_INDEX[d.outcome] if isinstance(d.outcome, Channel) else 0
                     self.channel[i] = c
-                    self.tier[i] = self._class_of(i)
                     self.service[i] = -means[c] * math.log1p(-draws[i])
                     when = presented[i]
                     if when > env.now:
