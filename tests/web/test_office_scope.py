@@ -73,6 +73,9 @@ MANY_OR_NONE: dict[tuple[str, str], Any] = {
     ("GET", "/v1/offices/{office}"): None,
     ("PUT", "/v1/offices/{office}"): {"capacity": {"physical": 1}},
     ("GET", "/v1/offices/{office}/capacity"): None,
+    ("GET", "/v1/disruptions"): None,
+    ("POST", "/v1/disruptions"): {"kind": "port_closure", "scope": {"offices": ["BEANR"]}},  # supervisors only
+    ("POST", "/v1/disruptions/{disruption_id}/end"): None,
     ("GET", "/healthz"): None,
     ("GET", "/metrics"): None,
     ("GET", "/signin"): None,
@@ -187,6 +190,7 @@ def _path(template: str, found: dict[str, Any], profile_id: str) -> str:
         "office": "BEANR",
         "profile_id": profile_id,
         "receipt_id": found["receipt_id"],
+        "disruption_id": "D-none",
     }
     return template.format(**values)
 

@@ -13,6 +13,7 @@ from safelane.service.api import (
     cases,
     consignments,
     decisions,
+    disruptions,
     filings,
     offices,
     ops,
@@ -70,7 +71,7 @@ def create_app(system: StoredSystem) -> FastAPI:
     app.state.forwarder = forwarder
     app.state.metrics = metrics = Metrics()
     errors.install(app)
-    for module in (filings, receipts, decisions, consignments, cases, outcomes, offices, ops):
+    for module in (filings, receipts, decisions, consignments, cases, outcomes, offices, disruptions, ops):
         app.include_router(module.router)
     # inside the workbench's middleware, whose receive runs in a task group that would wrap a 408 into a 500
     app.add_middleware(Protection, hsts_seconds=system.settings.hsts_seconds, body_seconds=system.settings.body_seconds)

@@ -358,3 +358,29 @@ case_notes = sa.Table(  # an officer's notes, document requests and assignments 
     sa.Column("at", UTCDateTime, nullable=False),
     sa.Column("actor", sa.String(70), nullable=False),
 )
+
+disruptions = sa.Table(  # declared disruptions and their continuity plans (issue 15); ending is an explicit act
+    "disruptions",
+    metadata,
+    sa.Column("disruption_id", Id, primary_key=True),
+    sa.Column("kind", sa.String(24), nullable=False),  # port_closure | system_outage | surge | ...
+    sa.Column("scope", JSON, nullable=False),  # {"offices": [...], "modes": [...], "routes": [...], "origins": [...]}
+    sa.Column("plan", JSON, nullable=False),  # tiers, documentary measure, extra capacity, expected hours
+    sa.Column("starts_at", UTCDateTime, nullable=False),
+    sa.Column("expected_end", UTCDateTime, nullable=True),
+    sa.Column("ended_at", UTCDateTime, nullable=True, index=True),
+    sa.Column("note", sa.Text, nullable=True),
+    sa.Column("declared_at", UTCDateTime, nullable=False),
+    sa.Column("declared_by", sa.String(70), nullable=False),
+    sa.Column("ended_by", sa.String(70), nullable=True),
+)
+
+decision_priorities = sa.Table(  # a decision's continuity tier, for the filer's answer and the queue order
+    "decision_priorities",
+    metadata,
+    sa.Column("decision_id", Id, sa.ForeignKey("decisions.decision_id"), primary_key=True),
+    sa.Column("disruption_id", Id, nullable=False, index=True),
+    sa.Column("tier", sa.SmallInteger, nullable=False),
+    sa.Column("reason", sa.String(300), nullable=False),
+    sa.Column("expected_hours", sa.Float, nullable=False),
+)
