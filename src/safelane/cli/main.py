@@ -22,6 +22,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "lists": ("safelane.cli.lists", "app", "Watch lists for screening every party."),
     "model": ("safelane.cli.model", "app", "The learned risk model: train, score, evaluate, manage versions."),
     "offices": ("safelane.cli.offices", "app", "Office settings: inspection capacity, random sample, exploration."),
+    "licences": ("safelane.cli.licences", "app", "Licences for strategic goods: load a CSV, list them."),
     "screen": ("safelane.cli.screen", "screen", "Screen a name (or a CSV batch) against the watch lists."),
 }
 
