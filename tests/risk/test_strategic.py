@@ -214,3 +214,40 @@ def test_a_licence_loaded_into_the_store_covers_the_next_filing(database_url: st
 def test_pre_loading_air_cargo_gets_the_rfi_referral():
     data = air_consignment(goods__0__hs_code="284700", goods__0__description="Hydrogen peroxide 50 %")
     assert only(data, kind="pre_loading").referral is Referral.RFI
+
+
+PROFILE = """
+id: CHPL-ANY
+version: 1
+title: High-priority items
+owner: customs
+rationale: Items on the Common High Priority List, whatever their route.
+valid_from: 2024-01-01
+when:
+  in_list: [{lists}]
+  origin_country: [CN]
+outcome:
+  score: 30
+"""
+
+
+def test_a_profile_refers_to_list_membership():
+    from safelane.risk.profiles import ProfileSet, load_text
+
+    profiles = ProfileSet([load_text(PROFILE.format(lists="chpl"))])
+    chips = sea_consignment(goods__0__hs_code="854231", goods__0__origin_country="CN")
+    [hit] = profiles.findings(lodgement(chips))
+    assert hit.code == "CHPL-ANY"
+    assert profiles.findings(lodgement(sea_consignment(goods__0__origin_country="CN"))) == []
+    # the same item must be on the list and from CN; and the list as in force on the filing day
+    assert profiles.findings(lodgement(chips, filed_at="2024-02-01T00:00:00Z")) == []
+
+
+def test_a_profile_naming_an_unknown_list_is_refused_where_it_says_so():
+    from safelane.risk.profiles import ProfileError, load_text
+
+    with pytest.raises(ProfileError) as error:
+        load_text(PROFILE.format(lists="chpl, no_such_list"), "p.yaml")
+    [problem] = error.value.problems
+    assert "no control list 'no_such_list'" in problem.message
+    assert problem.location == "p.yaml:9 when.in_list[1]"

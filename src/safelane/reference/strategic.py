@@ -537,3 +537,17 @@ def load(folder: Path | None = None, dual_use: Path | None = None) -> StrategicT
 def shipped() -> StrategicTables:
     """The tables as shipped (read once)."""
     return load()
+
+
+_installed: list[StrategicTables] = []
+
+
+def install(tables: StrategicTables) -> None:
+    """Make these the tables every check reads (the strategic assessor's build installs the administration's),
+    so a profile's `in_list` and the assessor agree on what is on a list."""
+    _installed[:] = [tables]
+
+
+def in_force() -> StrategicTables:
+    """The installed tables, else the shipped ones."""
+    return _installed[0] if _installed else shipped()

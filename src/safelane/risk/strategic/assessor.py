@@ -23,6 +23,7 @@ from safelane.reference.strategic import (
     Destination,
     Match,
     StrategicTables,
+    install,
     load,
 )
 from safelane.risk.registry import AssessorContext, AssessorSpec
@@ -307,6 +308,7 @@ def _build(context: AssessorContext) -> StrategicAssessor:
     folder = Path(options[TABLES_DIR]) if options.get(TABLES_DIR) else None
     dual_use = Path(options[DUAL_USE]) if options.get(DUAL_USE) else None
     tables = load(folder, dual_use)
+    install(tables)
     if context.db is None:
         return StrategicAssessor(tables, policy=context.settings.screening)
     from safelane.screening.rescreen import stored_lists
