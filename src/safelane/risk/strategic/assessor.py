@@ -38,7 +38,7 @@ DUAL_USE = "SAFELANE_STRATEGIC_DUAL_USE"  # the administration's CN <-> export c
 
 # Scores on the engine's 0-100 scale (risk/engine.py combines them as independent signals).
 REPORTABLE_SCORE = 15.0
-LISTED_SCORE = 35.0  # on a list that needs no document by itself (CHPL)
+LISTED_SCORE = 35.0  # on a list that needs no document by itself (CHPL), with a concern
 DOCUMENT_MISSING_SCORE = 40.0  # a licence, or the concentration that would say none is needed, is missing
 ABOVE_LICENCE_SCORE = 50.0  # above what any licence may cover
 COVERED_SCORE = 5.0  # a valid (or declared) licence covers it: shown, barely scored
@@ -183,7 +183,7 @@ class StrategicAssessor:
             else:
                 score, channel = DOCUMENT_MISSING_SCORE, Channel.YELLOW
                 said.append(_licence_words(licence, statement=True))
-        else:  # the CHPL and any other list an administration adds: listed, risk from where it goes
+        else:  # the CHPL and any other list an administration adds: listed, the risk is where it goes
             score = LISTED_SCORE
         concerns = self.tables.concerns(entry.list, _destinations(consignment), _route(consignment), day)
         for concern in concerns:
@@ -209,6 +209,10 @@ class StrategicAssessor:
             else:
                 score = max(score, POSSIBLE_END_USER_SCORE)
                 channel = channel or Channel.YELLOW
+        if entry.list not in (RESTRICTED_LIST, REPORTABLE_LIST, DUAL_USE_LIST) and not concerns and end_user is None:
+            # High-priority items are everyday electronics: without a destination, route or end user of concern
+            # they are no finding (a profile can still select them with `in_list`).
+            return None
         explanation = f"{what}: {'; '.join(said)}." if said else f"{what}."
         explanation = explanation[0].upper() + explanation[1:]
         referral = Referral.RFI if channel is not None else None
