@@ -424,6 +424,12 @@ def _read_reportable(text: str) -> list[Entry]:
     ]
 
 
+def _tier_words(tier: str) -> str:
+    """'TIER_3_A' -> 'Tier 3.A', as the list names its tiers."""
+    number, _, letter = tier.upper().removeprefix("TIER_").partition("_")
+    return f"Tier {number}.{letter}" if letter else f"Tier {number}"
+
+
 def _read_chpl(text: str) -> list[Entry]:
     entries = []
     for where, row in _rows(text, CHPL, ("hs6", "tier", "valid_from")):
@@ -434,7 +440,7 @@ def _read_chpl(text: str) -> list[Entry]:
             Entry(
                 CHPL_LIST,
                 code[0].digits,
-                f"HS {code[0]} ({row['tier'].replace('_', ' ').title()})",
+                _tier_words(row["tier"]),
                 code,
                 _date(row["valid_from"], f"{where}: valid_from"),
                 _optional_date(row.get("valid_to"), f"{where}: valid_to"),
