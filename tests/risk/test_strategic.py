@@ -6,11 +6,14 @@ from pathlib import Path
 import orjson
 import pytest
 
+from safelane.demo import PROFILES_DIR
 from safelane.domain import Channel, Referral
+from safelane.formats.native import to_filing
 from safelane.reference.strategic import shipped
 from safelane.risk.strategic import StrategicAssessor
 from safelane.risk.strategic.licences import Licence, LicenceBook
 from safelane.screening.index import Screener
+from safelane.screening.policy import ScreeningPolicy
 from safelane.screening.sources import read
 from safelane.settings import Settings
 from safelane.store import licences as licence_store
@@ -251,3 +254,68 @@ def test_a_profile_naming_an_unknown_list_is_refused_where_it_says_so():
     [problem] = error.value.problems
     assert "no control list 'no_such_list'" in problem.message
     assert problem.location == "p.yaml:9 when.in_list[1]"
+
+
+@pytest.fixture
+def restore_tables():
+    from safelane.reference import strategic
+
+    before = list(strategic._installed)
+    yield
+    strategic._installed[:] = before
+
+
+def test_an_administrations_tables_and_correlation_come_from_its_settings(tmp_path: Path, restore_tables):
+    own = tmp_path / "tables"
+    own.mkdir()
+    (own / "chpl.csv").write_text("hs6,tier,valid_from,valid_to\n903020,TIER_4_A,2024-02-23,\n")
+    correlation = tmp_path / "correlation.csv"
+    correlation.write_text("cn_code,control_number\n8401 10 00,0A001\n")
+    options = {"SAFELANE_STRATEGIC_DIR": str(own), "SAFELANE_STRATEGIC_DUAL_USE": str(correlation)}
+    system = build(Settings(options=options), store=False, profiles_dir=PROFILES_DIR)
+    reactor = sea_consignment(goods__0__hs_code="84011000", goods__0__description="Nuclear reactor vessel")
+    chips = sea_consignment(goods__0__hs_code="854231", itinerary__routing_countries=["RU"])
+    scope = sea_consignment(goods__0__hs_code="903020", itinerary__routing_countries=["RU"])
+    results = system.pipeline.evaluate(
+        [
+            to_filing(
+                filing(c, document_number=f"D{i}", filed_at="2026-11-20T08:00:00Z"),
+                filer="ACME",
+                message_type="safelane-json",
+            )
+            for i, c in enumerate((reactor, chips, scope))
+        ]
+    )
+    codes = [[f["code"] for f in r.consignments[0].findings if f["assessor"] == "strategic"] for r in results]
+    assert codes == [["dual_use:0A001"], [], ["chpl:903020"]]
+    assert results[0].consignments[0].outcome == "yellow"  # no X002 licence or Y901 statement declared
+
+
+def test_a_dual_use_statement_or_licence_document_satisfies_the_correlation(tmp_path: Path):
+    from safelane.reference.strategic import load
+
+    correlation = tmp_path / "correlation.csv"
+    correlation.write_text("cn_code,control_number\n8401 10 00,0A001\n")
+    assessor = StrategicAssessor(load(dual_use=correlation))
+    reactor = sea_consignment(goods__0__hs_code="84011000")
+    statement = sea_consignment(goods__0__hs_code="84011000", documents=[{"type": "Y901", "reference": "not listed"}])
+    licence = sea_consignment(goods__0__hs_code="84011000", documents=[{"type": "X002", "reference": "DE-DU-1"}])
+    missing, stated, licensed = (assessor.assess([lodgement(c)])[0][0] for c in (reactor, statement, licence))
+    assert (missing.channel, stated.channel, licensed.channel) == (Channel.YELLOW, None, None)
+    assert "no licence or statement document is declared" in missing.explanation
+    assert "document Y901 not listed is declared" in stated.explanation
+    assert licensed.evidence["licence"]["status"] == "declared"
+
+
+def test_a_possible_end_user_match_holds_for_a_documentary_check():
+    name, entities = read(LISTS / "national_list.csv", "csv")
+    screener = Screener.from_entities([(name, e) for e in entities], version="t")
+    data = sea_consignment(
+        goods__0__hs_code="854231",
+        consignee={"name": "Northstar Dual Use Components Ltd", "address": {"city": "Leeds", "country": "GB"}},
+    )
+    # a policy under which only identifiers make a match strong: the name alone is a possible match
+    policy = ScreeningPolicy(strong=1.01)
+    [finding] = StrategicAssessor(shipped(), screener=lambda: screener, policy=policy).assess([lodgement(data)])[0]
+    assert finding.evidence["end_user"]["strength"] == "possible"
+    assert (finding.channel, finding.score) == (Channel.YELLOW, 60.0)
