@@ -106,8 +106,8 @@ def test_an_administration_replaces_a_table_and_its_dates(tmp_path: Path):
     (tmp_path / CHPL).write_text("hs6,tier,valid_from,valid_to\n854231,TIER_1,2024-02-23,2026-06-30\n")
     tables = load(tmp_path)
     assert [m.entry.entry for m in tables.match("854231", None, date(2026, 6, 30))] == ["854231"]
-    assert tables.match("854231", None, date(2026, 7, 1)) == []
-    assert tables.match("854232", None, date(2026, 6, 1)) == []  # the replaced table is the whole list
+    assert tables.match("854231", None, date(2026, 7, 1)) == ()
+    assert tables.match("854232", None, date(2026, 6, 1)) == ()  # the replaced table is the whole list
     assert tables.version != shipped().version
 
 

@@ -210,7 +210,10 @@ class StrategicTables:
         words = sorted(self._by_keyword, key=len, reverse=True)  # longest first: "calcium ammonium nitrate"
         pattern = r"\b(" + "|".join(re2.escape(w) for w in words) + r")\b"
         self._keywords = re2.compile(pattern, _insensitive()) if words else None
-        self.terms = lru_cache(maxsize=65536)(self._terms)  # descriptions repeat across a day's traffic
+        # Descriptions and (code, description) pairs repeat across a day's traffic, and the assessor and
+        # profiles' `in_list` ask the same questions: both answers are kept for the most recent ones.
+        self.terms = lru_cache(maxsize=65536)(self._terms)
+        self.match = lru_cache(maxsize=65536)(self._match_item)  # type: ignore[method-assign]
 
     def control_list(self, list_id: str) -> ControlList | None:
         return self.lists.get(list_id)
@@ -233,8 +236,12 @@ class StrategicTables:
         )
         return _Terms(named, percents)
 
-    def match(self, hs_code: str | None, description: str | None, day: date) -> list[Match]:
-        """The list entries in force on `day` that this goods item is on, each with what made it match.
+    def match(self, hs_code: str | None, description: str | None, day: date) -> tuple[Match, ...]:
+        """The list entries in force on `day` that this goods item is on (see `_match_item`); cached."""
+        return self._match_item(hs_code, description, day)
+
+    def _match_item(self, hs_code: str | None, description: str | None, day: date) -> tuple[Match, ...]:
+        """The entries in force on `day` that this goods item is on, each with what made it match.
 
         A code match stands alone when the declared code is wholly controlled; a partial one ("ex", or a
         broader declared code) needs the description to name the entry. A description naming an entry with
@@ -263,7 +270,7 @@ class StrategicTables:
                 if hs_code is None or hs_code[:2] in chapters:
                     found[key] = self._match(entry, None, None, said, description, terms)
                     break
-        return list(found.values())
+        return tuple(found.values())
 
     def _entries_named(self, key: tuple[str, str]) -> Iterable[Entry]:
         return (e for e in self.entries if (e.list, e.entry) == key)
