@@ -72,6 +72,16 @@ def test_at_the_upper_limit_a_licence_may_still_cover_it_and_above_no_licence_ca
     assert findings(precursor("Sodium chlorate 40 %", hs="282911")) == []
 
 
+def test_one_finding_per_entry_from_the_item_that_asks_most():
+    items = [
+        {"sequence": 1, "description": "Nitric acid 3 %", "hs_code": "280800"},
+        {"sequence": 2, "description": "Nitric acid 8 %", "hs_code": "280800"},
+        {"sequence": 3, "description": "Nitric acid 68 %", "hs_code": "280800"},
+    ]
+    finding = only(sea_consignment(goods=items))
+    assert (finding.evidence["item"], finding.evidence["requirement"]) == (3, "professional_user")
+
+
 def test_a_restricted_precursor_without_its_concentration_is_asked_for():
     finding = only(precursor(None, hs="284700"))  # HS 2847 00 00 is wholly hydrogen peroxide
     assert finding.evidence["requirement"] == "concentration"

@@ -100,21 +100,22 @@ class StrategicAssessor:
     def _one(self, lodgement: Lodgement, book: LicenceBook, screener: Screener | None) -> list[Finding]:
         consignment = lodgement.consignment
         day = lodgement.filed_at.date()
-        matches: dict[tuple[str, str], tuple[int, GoodsItem, Match]] = {}
-        for index, item in enumerate(consignment.goods):
-            if item.hs_code is None and item.description is None:
-                continue
-            for match in self.tables.match(item.hs_code, item.description, day):
-                matches.setdefault((match.entry.list, match.entry.entry), (index, item, match))
+        matches = [
+            (index, item, match)
+            for index, item in enumerate(consignment.goods)
+            if item.hs_code is not None or item.description is not None
+            for match in self.tables.match(item.hs_code, item.description, day)
+        ]
         if not matches:
             return []
         end_user = _end_user(consignment, screener, self.policy)
-        findings = []
-        for index, item, match in matches.values():
+        # One finding per list entry: the item that asks most of it (68 % beside 3 % nitric acid).
+        worst: dict[str, Finding] = {}
+        for index, item, match in matches:
             finding = self._finding(lodgement, day, index, item, match, book, end_user)
-            if finding is not None:
-                findings.append(finding)
-        return findings
+            if finding is not None and (finding.code not in worst or finding.score > worst[finding.code].score):
+                worst[finding.code] = finding
+        return list(worst.values())
 
     def _finding(
         self,
