@@ -72,7 +72,7 @@ def test_demo_says_what_it_built_and_where(built):
     _, output = built
     out = _text(output)
     for text in (
-        "7 demo profiles active",
+        "9 demo profiles active",
         "over 10 days of history",
         "300 in the last 24 hours up to 2026-06-01 12:00",
         "PLACI referrals",

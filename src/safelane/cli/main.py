@@ -23,6 +23,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "model": ("safelane.cli.model", "app", "The learned risk model: train, score, evaluate, manage versions."),
     "offices": ("safelane.cli.offices", "app", "Office settings: inspection capacity, random sample, exploration."),
     "resilience": ("safelane.cli.resilience", "app", "Disruptions, continuity plans and the disruption simulator."),
+    "licences": ("safelane.cli.licences", "app", "Licences for strategic goods: load a CSV, list them."),
     "screen": ("safelane.cli.screen", "screen", "Screen a name (or a CSV batch) against the watch lists."),
 }
 

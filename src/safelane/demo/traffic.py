@@ -8,7 +8,7 @@ with a long tail, container loads by sea and small parcels by express, values pe
 goods, departures after filing and arrivals after departures.
 
 Every code comes from the packaged reference tables (HS 2022 subheadings, UN/LOCODE, ISO 3166 and
-ISO 4217), so every filing validates. About 0.5 % of the consignments are planted to hit one demo profile
+ISO 4217), so every filing validates. About 0.6 % of the consignments are planted to hit one demo profile
 each (at least one per profile); ordinary traffic is kept clear of every demo profile, so what the demo
 flags is exactly what was planted.
 
@@ -29,6 +29,7 @@ from functools import cache
 from itertools import accumulate
 from typing import Any
 
+from safelane.demo.strategic import SCENARIOS as STRATEGIC_SCENARIOS
 from safelane.domain import Filing
 from safelane.formats.native import to_filing
 from safelane.reference.tables import currency_minor_units, hs_description
@@ -38,7 +39,7 @@ Json = dict[str, Any]
 DEMO_FILERS: Mapping[str, str] = {"air": "fwd-hkg", "express": "fwd-hkg", "sea": "carrier-ocean"}
 """Who files what in the demo: a Hong Kong forwarder files air and express, an ocean carrier files sea."""
 
-PLANTED_SHARE = 0.0007  # per scenario: seven scenarios make about 0.5 % of the day
+PLANTED_SHARE = 0.0007  # per scenario: nine scenarios make about 0.6 % of the day
 
 _HOUR = 3600
 _DAY = 24 * _HOUR
@@ -1885,6 +1886,7 @@ SCENARIOS: tuple[tuple[str, Callable[[_Day], Json]], ...] = (
     ("PARTY-WATCH-FALCON", _plant_falcon),
     ("DUALUSE-SANCTIONED-ROUTE", _plant_dual_use),
     ("EXPRESS-NIGHT-PHONES", _plant_night_phones),
+    *STRATEGIC_SCENARIOS,
 )
 """Demo profile id -> how to plant a consignment it catches."""
 

@@ -384,3 +384,20 @@ decision_priorities = sa.Table(  # a decision's continuity tier, for the filer's
     sa.Column("reason", sa.String(300), nullable=False),
     sa.Column("expected_hours", sa.Float, nullable=False),
 )
+
+# -- strategic goods licences (safelane.risk.strategic, store/licences.py) --------------------------------
+
+licences = sa.Table(  # licences and permits granted for controlled goods, checked against the ones filings declare
+    "licences",
+    metadata,
+    sa.Column("reference", sa.String(70), primary_key=True),  # normalised: no spaces, upper case
+    sa.Column("list", sa.String(64), nullable=False),  # the control list it was granted under
+    sa.Column("holder", sa.String(512), nullable=False),
+    sa.Column("holder_identifier", sa.String(64)),
+    sa.Column("hs_prefix", sa.String(10)),
+    sa.Column("valid_from", sa.Date, nullable=False),
+    sa.Column("valid_to", sa.Date),
+    sa.Column("source", sa.String(255), nullable=False),  # the file it was loaded from
+    sa.Column("loaded_at", UTCDateTime, nullable=False),
+    sa.Column("loaded_by", sa.String(70), nullable=False),
+)
