@@ -178,9 +178,8 @@ class ValueHistory:
                 newest[row.consignment_id] = row
         fresh_ids = set(fresh)
         amended = {cid: row.version for cid, row in newest.items() if row.version > 1}
-        for old in stored.replaced(conn, amended) if amended else []:
-            if old.row_id not in fresh_ids:
-                self._count(old, -1)
+        for old in stored.replaced(conn, amended, fresh_ids) if amended else []:
+            self._count(old, -1)
         for row in newest.values():
             self._count(row, +1)
         self._high = max(self._high, fresh[-1])

@@ -85,9 +85,9 @@ def by_ids(conn: sa.Connection, row_ids: Collection[str]) -> list[DeclaredRow]:
     return found
 
 
-def replaced(conn: sa.Connection, amended: dict[str, int]) -> list[DeclaredRow]:
-    """For each consignment id -> version, the newest row of that consignment with a lower version: the one an
-    amendment replaces."""
+def replaced(conn: sa.Connection, amended: dict[str, int], unseen: Collection[str]) -> list[DeclaredRow]:
+    """For each consignment id -> version, the newest row of that consignment with a lower version among those
+    already seen (row ids not in `unseen`): the one an amendment replaces."""
     found: list[DeclaredRow] = []
     ids = sorted(amended)
     for start in range(0, len(ids), CHUNK):
@@ -96,7 +96,8 @@ def replaced(conn: sa.Connection, amended: dict[str, int]) -> list[DeclaredRow]:
         newest: dict[str, DeclaredRow] = {}
         for row in _rows(conn.execute(query)):
             best = newest.get(row.consignment_id)
-            if row.version < amended[row.consignment_id] and (best is None or row.version > best.version):
+            seen = row.row_id not in unseen
+            if seen and row.version < amended[row.consignment_id] and (best is None or row.version > best.version):
                 newest[row.consignment_id] = row
         found += newest.values()
     return found
