@@ -136,16 +136,16 @@ class ValuationAssessor:
                 found = declared_of(item, lodgement)
                 if found is None:
                     continue
-                worst: tuple[float, str, float, Key, Summary] | None = None
-                for measure, value in found.per.items():
-                    reference = self._reference(sketches, (measure, found.hs6, found.origin))
-                    if reference is None:
-                        continue
-                    z = reference[1].robust_z(value)
-                    if z <= -self.policy.low_z and (worst is None or z < worst[0]):
-                        worst = (z, measure, value, *reference)
-                if worst is not None:
-                    findings.append(self._finding(lodgement, item, position, found, *worst))
+                # Per kg where the mass is given; per package only without one: a package may hold one phone or
+                # twenty, so its value spreads too widely to judge by while the mass says more.
+                measure = "kg" if "kg" in found.per else "package"
+                value = found.per[measure]
+                reference = self._reference(sketches, (measure, found.hs6, found.origin))
+                if reference is None:
+                    continue
+                z = reference[1].robust_z(value)
+                if z <= -self.policy.low_z:
+                    findings.append(self._finding(lodgement, item, position, found, z, measure, value, *reference))
             out.append(findings)
         return out
 
