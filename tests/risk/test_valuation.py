@@ -64,9 +64,22 @@ def test_a_value_far_below_the_subheading_from_that_origin_is_reported_with_perc
     assert e["low"] < e["median"] < e["high"]
     assert e["median"] == pytest.approx(300.0, rel=0.05)
     assert e["compared_with"] == f"HS {PHONES} from CN"
-    assert sum(b[2] for b in e["chart"]["bins"]) == pytest.approx(1240, abs=15)  # the outer 1 % may fall outside
-    assert e["chart"]["declared_at"] < e["chart"]["low_at"] < e["chart"]["high_at"]
+    c = e["chart"]
+    assert sum(bar[2] for bar in c["bars"]) == pytest.approx(1240, abs=15)  # the outer 1 % may fall outside
+    assert c["peak"] == max(bar[2] for bar in c["bars"])
+    assert c["declared_at"] < c["gap_at"] < c["bars"][0][0] <= c["low_at"] < c["high_at"] <= 100  # far below: a break
+    assert c["declared_label"] == "declared EUR 0.80/kg"
+    assert e["place"] == "below the 1st percentile"
     assert finding.score == ValuationPolicy().top_score  # far beyond the threshold
+
+
+def test_a_value_among_other_low_declarations_is_drawn_on_their_axis():
+    sketches = history((PHONES, "CN", [*spread(200, 300.0), *[0.5] * 5]))  # a few declared as low before
+    [finding] = judge(phones(8.0), sketches)
+    c = finding.evidence["chart"]
+    assert c["gap_at"] is None
+    assert c["bars"][0][0] == 0.0 < c["declared_at"] < c["low_at"]
+    assert c["bars"][0][2] == 5
 
 
 def test_an_ordinary_value_is_no_finding():

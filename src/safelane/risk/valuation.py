@@ -12,6 +12,7 @@ reference range. Too little history, or an item without HS code, value, mass or 
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from safelane.domain import Finding, GoodsItem, Lodgement
@@ -25,6 +26,7 @@ MIN_HISTORY = "SAFELANE_VALUATION_MIN_HISTORY"
 LOW_Z = "SAFELANE_VALUATION_Z"
 LOW, HIGH = 0.05, 0.95  # the reference range shown: 5th to 95th percentile
 CHART_BINS = 24
+MARGIN = 12.0  # per cent of the chart's width kept for a declared value far outside the distribution
 
 
 @dataclass(frozen=True)
@@ -50,14 +52,21 @@ class ValuationPolicy:
 def declared_of(item: GoodsItem, lodgement: Lodgement) -> Declared | None:
     """An item's unit values, as `value_history.declared_in` reads a stored one."""
     consignor = lodgement.consignment.consignor
+    return _declared(item, consignor.country_code if consignor else None, lodgement.filed_at.date())
+
+
+def _declared(item: GoodsItem, shipper: str | None, on_date: date) -> Declared | None:
+    value = item.value
+    if value is None:
+        return None
     return declared(
         item.hs_code,
-        item.value.amount if item.value else None,
-        item.value.currency if item.value else None,
+        value.amount,
+        value.currency,
         item.net_mass_kg or item.gross_mass_kg,
         item.packages,
-        item.origin_country or (consignor.country_code if consignor else None),
-        lodgement.filed_at.date(),
+        item.origin_country or shipper,
+        on_date,
     )
 
 
@@ -76,12 +85,16 @@ def _place(percentile: float) -> str:
     return "below the 1st percentile" if percentile < 1 else f"at the {_ordinal(round(percentile))} percentile"
 
 
-def chart(summary: Summary, value: float) -> dict[str, Any]:
-    """The distribution as `bins` of [from, to, declarations] in equal steps on the log scale, wide enough to show
-    the declared value, and where (per cent across) the declared value and the reference range fall: what the
-    evidence partial draws."""
-    low = min(summary.quantile(0.005), value) / 1.05
-    high = max(summary.quantile(0.995), value) * 1.05
+def chart(summary: Summary, value: float, measure: str) -> dict[str, Any]:
+    """What the evidence partial draws, in per cent across: the declarations as `bars` ([x, width, count, title])
+    in equal steps on the log scale from the 0.5th to the 99.5th percentile, the 5th-95th percentile range, and the
+    declared value; one far outside the bars is drawn in a margin beyond a break in the axis (`gap_at`)."""
+    low, high = summary.quantile(0.005) / 1.05, summary.quantile(0.995) * 1.05
+    start, end, gap = 0.0, 100.0, None
+    if value < low:
+        start, gap = MARGIN, MARGIN / 2
+    elif value > high:
+        end, gap = 100.0 - MARGIN, 100.0 - MARGIN / 2
     span = math.log(high / low)
     step = span / CHART_BINS
     counts = [0] * CHART_BINS
@@ -89,16 +102,33 @@ def chart(summary: Summary, value: float) -> dict[str, Any]:
         at = middle(k)
         if low <= at <= high:
             counts[min(CHART_BINS - 1, int(math.log(at / low) / step))] += n
-    edges = [low * math.exp(step * i) for i in range(CHART_BINS + 1)]
+    width = (end - start) / CHART_BINS
 
     def across(x: float) -> float:
-        return round(100 * min(1.0, max(0.0, math.log(x / low) / span)), 2)
+        if x < low:
+            return MARGIN / 4
+        if x > high:
+            return 100.0 - MARGIN / 4
+        return round(start + (end - start) * math.log(x / low) / span, 2)
 
+    def edge(i: int) -> str:
+        return _eur(low * math.exp(step * i))
+
+    bars = [
+        [round(start + i * width, 3), round(0.9 * width, 3), n, f"EUR {edge(i)} to {edge(i + 1)}/{measure}: {n}"]
+        for i, n in enumerate(counts)
+        if n
+    ]
     return {
-        "bins": [[_round(edges[i]), _round(edges[i + 1]), counts[i]] for i in range(CHART_BINS)],
+        "bars": bars,
+        "peak": max(counts),
+        "gap_at": gap,
         "declared_at": across(value),
         "low_at": across(summary.quantile(LOW)),
         "high_at": across(summary.quantile(HIGH)),
+        "declared_label": f"declared EUR {_eur(value)}/{measure}",
+        "low_label": _eur(summary.quantile(LOW)),
+        "high_label": _eur(summary.quantile(HIGH)),
     }
 
 
@@ -117,13 +147,18 @@ class ValuationAssessor:
         self._version = version
         self._used = ""
 
-    def _reference(self, sketches: Mapping[Key, Sketch], key: Key) -> tuple[Key, Summary] | None:
+    def _reference(
+        self, sketches: Mapping[Key, Sketch], measure: str, hs6: str, origin: str
+    ) -> tuple[Key, Summary] | None:
         """The distribution of the subheading from that origin, else from any origin, once it has enough history."""
-        measure, hs6, origin = key
-        for candidate in ((measure, hs6, origin), (measure, hs6, ANY_ORIGIN)) if origin else ((measure, hs6, origin),):
-            sketch = sketches.get(candidate)
-            if sketch is not None and sketch.count >= self.policy.min_history:
-                return candidate, sketch.summary()
+        least = self.policy.min_history
+        if origin:
+            sketch = sketches.get((measure, hs6, origin))
+            if sketch is not None and sketch.count >= least:
+                return (measure, hs6, origin), sketch.summary()
+        sketch = sketches.get((measure, hs6, ANY_ORIGIN))
+        if sketch is not None and sketch.count >= least:
+            return (measure, hs6, ANY_ORIGIN), sketch.summary()
         return None
 
     def assess(self, lodgements: Sequence[Lodgement]) -> list[list[Finding]]:
@@ -132,15 +167,15 @@ class ValuationAssessor:
         out: list[list[Finding]] = []
         for lodgement in lodgements:
             findings: list[Finding] = []
-            for position, item in enumerate(lodgement.consignment.goods, start=1):
-                found = declared_of(item, lodgement)
+            consignment = lodgement.consignment
+            shipper = consignment.consignor.country_code if consignment.consignor else None
+            on_date = lodgement.filed_at.date()
+            for position, item in enumerate(consignment.goods, start=1):
+                found = _declared(item, shipper, on_date)
                 if found is None:
                     continue
-                # Per kg where the mass is given; per package only without one: a package may hold one phone or
-                # twenty, so its value spreads too widely to judge by while the mass says more.
-                measure = "kg" if "kg" in found.per else "package"
-                value = found.per[measure]
-                reference = self._reference(sketches, (measure, found.hs6, found.origin))
+                measure, value = found.judged
+                reference = self._reference(sketches, measure, found.hs6, found.origin)
                 if reference is None:
                     continue
                 z = reference[1].robust_z(value)
@@ -196,7 +231,8 @@ class ValuationAssessor:
             "median": _round(median),
             "high": _round(high),
             "declarations": summary.count,
-            "chart": chart(summary, value),
+            "place": _place(percentile),
+            "chart": chart(summary, value, measure),
         }
         return Finding(NAME, f"valuation:{found.hs6}:{measure}", round(score, 2), text, evidence)
 

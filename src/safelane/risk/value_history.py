@@ -9,9 +9,8 @@ nothing is written: the history is rebuilt from the consignments table alone, in
 
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from safelane.reference.rates import to_eur
 from safelane.risk.value_distribution import Sketch, bucket
@@ -25,14 +24,26 @@ Key = tuple[str, str, str]  # (measure, HS-6, origin or ANY_ORIGIN)
 MARGIN_SECONDS = 300.0  # a transaction may commit rows this much older than the newest row already read
 
 
-@dataclass(frozen=True, slots=True)
-class Declared:
+class Declared(NamedTuple):
     """One goods item's declared value in euro, per kg of net mass (else gross) and per package."""
 
     hs6: str
     origin: str
     eur: float
-    per: dict[str, float]  # measure -> EUR per unit, for the measures the item gives
+    per_kg: float | None
+    per_package: float | None
+
+    @property
+    def per(self) -> dict[str, float]:
+        """measure -> EUR per unit, for the measures the item gives."""
+        found = {"kg": self.per_kg, "package": self.per_package}
+        return {measure: value for measure, value in found.items() if value is not None}
+
+    @property
+    def judged(self) -> tuple[str, float]:
+        """What the item is judged by: per kg where it gives a mass; per package only without one (a package may
+        hold one phone or twenty, so its value spreads too widely to judge by while the mass says more)."""
+        return ("kg", self.per_kg) if self.per_kg is not None else ("package", self.per_package or 0.0)
 
     def grouped(self) -> Iterable[tuple[Key, float]]:
         for measure, value in self.per.items():
@@ -54,15 +65,20 @@ def declared(
     mass or a package count."""
     if not hs_code or len(hs_code) < 6 or not amount or amount <= 0 or not currency:
         return None
+    per_kg = mass_kg if mass_kg and mass_kg > 0 else None
+    per_package = packages if packages and packages > 0 else None
+    if per_kg is None and per_package is None:
+        return None
     eur = to_eur(amount, currency, on_date)
     if eur is None:
         return None
-    per = {}
-    if mass_kg and mass_kg > 0:
-        per["kg"] = eur / mass_kg
-    if packages and packages > 0:
-        per["package"] = eur / packages
-    return Declared(hs_code[:6], origin or "", eur, per) if per else None
+    return Declared(
+        hs_code[:6],
+        origin or "",
+        eur,
+        eur / per_kg if per_kg else None,
+        eur / per_package if per_package else None,
+    )
 
 
 def _country(party: dict[str, Any] | None) -> str | None:
