@@ -7,6 +7,7 @@ goods counted in, and the goods of the versions they amend counted out. Nothing 
 nothing is written: the history is rebuilt from the consignments table alone, in any process.
 """
 
+import threading
 import time
 from collections.abc import Callable, Iterable
 from datetime import date
@@ -125,17 +126,22 @@ class ValueHistory:
         self.rows = 0  # consignment rows counted in (amended ones counted out again)
         self._high = ""  # newest row id seen
         self._recent: set[str] = set()  # ids seen within the margin below it
+        self._lock = threading.Lock()
 
     def __call__(self) -> dict[Key, Sketch]:
-        now = self._clock()
-        if self._checked is None or now - self._checked >= self.check_every:
-            with self.db.read() as conn:
-                if self._checked is None:
-                    self._load(conn)
-                else:
-                    self._update(conn)
-            self._checked = now
+        if self._due():
+            with self._lock:  # counting in is not idempotent: one thread at a time, and only once per look
+                if self._due():
+                    with self.db.read() as conn:
+                        if self._checked is None:
+                            self._load(conn)
+                        else:
+                            self._update(conn)
+                    self._checked = self._clock()
         return self.sketches
+
+    def _due(self) -> bool:
+        return self._checked is None or self._clock() - self._checked >= self.check_every
 
     def refresh(self) -> None:
         """Read new rows on the next call (after this process stored some)."""
