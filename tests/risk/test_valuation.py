@@ -192,8 +192,9 @@ def test_settings_and_versions():
     policy = ValuationPolicy.from_settings(Settings(options={MIN_HISTORY: "12", LOW_Z: "2.5"}))
     assert (policy.min_history, policy.low_z) == (12, 2.5)
     assert ValuationPolicy.from_settings(Settings()) == ValuationPolicy()
-    with pytest.raises(ValueError, match=MIN_HISTORY):
-        ValuationPolicy.from_settings(Settings(options={MIN_HISTORY: "0"}))
+    for wrong in ({MIN_HISTORY: "0"}, {MIN_HISTORY: "many"}, {LOW_Z: "-1"}, {LOW_Z: "nan"}):
+        with pytest.raises(ValueError, match=MIN_HISTORY):
+            ValuationPolicy.from_settings(Settings(options=wrong))
     assessor = ValuationAssessor(lambda: {}, ValuationPolicy(), lambda: "7 declarations to R1")
     assert assessor.versions() == {}
     assessor.assess([lodgement(phones(8.0))])

@@ -2,11 +2,12 @@
 
 Under-invoicing evades duty and VAT, and a value far below the going rate also hides goods that are not what
 the description says. Each goods item's value, converted to euro at the ECB reference rate of its filing day,
-is divided by its net mass (else gross) and by its packages, and set against the distribution of the same unit
-value over the store's accepted declarations of the same HS subheading from the same origin (from any origin
-while that pair has too little history; `value_history`). An item lying more than `SAFELANE_VALUATION_Z`
-robust standard deviations below the median, on the log scale, is reported with its percentile and the
-reference range. Too little history, or an item without HS code, value, mass or packages, is no finding.
+is divided by its net mass (else gross; by its packages only when it gives no mass) and set against the
+distribution of the same unit value over the store's accepted declarations of the same HS subheading from the
+same origin (from any origin while that pair has too little history; `value_history`). An item lying more than
+`SAFELANE_VALUATION_Z` robust standard deviations below the median, on the log scale, is reported with its
+percentile and the reference range. Too little history, or an item without HS code, value, mass or packages, is
+no finding.
 """
 
 import math
@@ -40,22 +41,21 @@ class ValuationPolicy:
     @classmethod
     def from_settings(cls, settings: Settings) -> "ValuationPolicy":
         options = settings.options
-        policy = cls(
-            min_history=int(options.get(MIN_HISTORY) or cls.min_history),
-            low_z=float(options.get(LOW_Z) or cls.low_z),
-        )
-        if policy.min_history < 1 or policy.low_z <= 0:
-            raise ValueError(f"{MIN_HISTORY} must be at least 1 and {LOW_Z} above 0")
+        try:
+            policy = cls(
+                min_history=int(options.get(MIN_HISTORY) or cls.min_history),
+                low_z=float(options.get(LOW_Z) or cls.low_z),
+            )
+        except ValueError:
+            policy = cls(min_history=0)
+        if policy.min_history < 1 or not policy.low_z > 0:
+            raise ValueError(f"{MIN_HISTORY} must be a whole number of at least 1 and {LOW_Z} a number above 0")
         return policy
 
 
-def declared_of(item: GoodsItem, lodgement: Lodgement) -> Declared | None:
-    """An item's unit values, as `value_history.declared_in` reads a stored one."""
-    consignor = lodgement.consignment.consignor
-    return _declared(item, consignor.country_code if consignor else None, lodgement.filed_at.date())
-
-
-def _declared(item: GoodsItem, shipper: str | None, on_date: date) -> Declared | None:
+def declared_of(item: GoodsItem, shipper: str | None, on_date: date) -> Declared | None:
+    """A lodged item's unit values, as `value_history.declared_in` reads a stored one; `shipper` is the consignor's
+    country, the origin when the item names none."""
     value = item.value
     if value is None:
         return None
@@ -171,7 +171,7 @@ class ValuationAssessor:
             shipper = consignment.consignor.country_code if consignment.consignor else None
             on_date = lodgement.filed_at.date()
             for position, item in enumerate(consignment.goods, start=1):
-                found = _declared(item, shipper, on_date)
+                found = declared_of(item, shipper, on_date)
                 if found is None:
                     continue
                 measure, value = found.judged
