@@ -144,3 +144,14 @@ def test_too_little_history_judges_nobody(system, values):
     valuation_of(system).refresh()
     [low] = submit(system, "LOW-1", [0.9]).consignments
     assert not [f for f in low.findings if f["assessor"] == NAME]
+
+
+def test_by_a_clock_that_is_set_back_the_history_looks_again_at_once(system):
+    submit(system, "HIST-1", ordinary(30))
+    clock = Ticking()
+    clock.now = 1_000_000.0  # a demo's simulated time, ahead of the wall clock it then hands over to
+    history = ValueHistory(system.db, clock=clock)
+    assert history()[KEY].count == 30
+    submit(system, "HIST-2", [300.0])
+    clock.now = 10.0
+    assert history()[KEY].count == 31

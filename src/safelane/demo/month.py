@@ -63,6 +63,7 @@ def play(
 ) -> Month:
     """Fill an empty store (profiles, users and offices already set) with the month up to `now`."""
     assert system.db is not None
+    valuation.keep_time(system)
     month = Month()
     inspectors = Inspectors([], seed)
     today = now - DAY
@@ -87,7 +88,7 @@ def play(
                 month.untrained = str(error)
             _models_changed(system)
     month.today = generate_hours(today, consignments, seed)
-    valuation.prepare(system, month.today, seed)
+    valuation.undervalue(month.today, seed)
     inspectors.learn(month.today)
     month.results = receive(system.pipeline, filings_of(month.today), window=WINDOW, progress=progress)
     settle(now)

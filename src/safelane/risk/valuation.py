@@ -236,6 +236,12 @@ class ValuationAssessor:
         }
         return Finding(NAME, f"valuation:{found.hs6}:{measure}", round(score, 2), text, evidence)
 
+    def keep_time(self, clock: Callable[[], float]) -> None:
+        """Look at the store by this clock (seconds) instead of the machine's: what is judged against what then
+        follows the clock, not the machine's speed (the demo runs on simulated time)."""
+        if isinstance(self._history, ValueHistory):
+            self._history.clock = clock
+
     def refresh(self) -> None:
         """Read the rows stored since the last look on the next batch (a running server does within a second)."""
         refresh = getattr(self._history, "refresh", None)
