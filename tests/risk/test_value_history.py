@@ -155,3 +155,20 @@ def test_by_a_clock_that_is_set_back_the_history_looks_again_at_once(system):
     submit(system, "HIST-2", [300.0])
     clock.now = 10.0
     assert history()[KEY].count == 31
+
+
+def test_another_process_sees_the_declarations_one_process_stored(database_url):
+    from safelane.settings import Settings
+    from safelane.system import build
+
+    first, second = (build(Settings(database_url=database_url)) for _ in range(2))
+    try:
+        submit(second, "OWN-1", [300.0])  # the second has read the store (then empty) for this one
+        submit(first, "HIST-1", ordinary(40))
+        valuation_of(second).refresh()  # as its next look, at most a second later, would
+        [low] = submit(second, "LOW-1", [0.9]).consignments
+        [finding] = [f for f in low.findings if f["assessor"] == NAME]
+        assert finding["evidence"]["declarations"] == 41
+    finally:
+        first.db.dispose()
+        second.db.dispose()
