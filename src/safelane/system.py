@@ -24,8 +24,9 @@ from safelane.settings import Settings
 from safelane.store import Database
 from safelane.store import profiles as profile_store
 from safelane.store.refreshing import Refreshing
+from safelane.traders import facilitation as traders
 
-DEFAULT_ASSESSORS: list[AssessorSpec] = [profiles.SPEC, placi.SPEC, screening.SPEC, model.SPEC]
+DEFAULT_ASSESSORS: list[AssessorSpec] = [profiles.SPEC, placi.SPEC, screening.SPEC, traders.SPEC, model.SPEC]
 
 
 class StoredProfiles(Refreshing[ProfileSet]):

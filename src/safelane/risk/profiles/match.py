@@ -166,6 +166,8 @@ class CompiledProfile:
             if not check(lodgement):
                 return None
         detail, evidence = "", {"profile": self.profile.id, "version": self.profile.version}
+        if self.profile.applies_to_trusted:  # facilitation for trusted traders may not ease its floor
+            evidence["applies_to_trusted"] = True
         if self.item_checks:
             for index, item in enumerate(lodgement.consignment.goods):
                 if all(check(item) for check in self.item_checks):

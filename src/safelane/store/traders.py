@@ -1,0 +1,388 @@
+"""The trader register's repository: operators, identifiers, authorisations and their status history.
+
+An import is one transaction: each row finds its operator by any identifier it carries (else by country and
+normalised name), and its authorisation by operator, programme and type; what differs is updated and audited
+with before and after, and a status is appended to the history unless the same status with the same effective
+date is there already, so importing the same file twice changes nothing.
+"""
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from safelane.ids import new_id
+from safelane.screening.names import normalise
+from safelane.store.database import Database
+from safelane.store.filings import add_audit
+from safelane.store.refreshing import Refreshing
+from safelane.store.schema import trader_authorisations, trader_identifiers, trader_operators, trader_status_changes
+from safelane.traders.authorisation import STATUSES, Authorisation, Operator, StatusChange, start_of
+from safelane.traders.importing import Row
+from safelane.traders.register import Register
+
+CHANGERS = frozenset({"supervisor", "admin"})  # who may import or change a status
+OPERATOR_FIELDS = ("name", "country", "street", "city", "postcode")
+AUTHORISATION_FIELDS = ("number", "administration", "valid_from", "valid_to", "conditions")
+
+
+def name_key(country: str, name: str) -> str:
+    return f"{country}:{normalise(name).key}"[:600]
+
+
+@dataclass
+class ImportReport:
+    rows: int = 0
+    operators: dict[str, int] = field(default_factory=lambda: {"added": 0, "changed": 0, "unchanged": 0})
+    authorisations: dict[str, int] = field(default_factory=lambda: {"added": 0, "changed": 0, "unchanged": 0})
+    status_changes: int = 0
+    changes: list[str] = field(default_factory=list)  # one sentence per change, for the operator running it
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "rows": self.rows,
+            "operators": self.operators,
+            "authorisations": self.authorisations,
+            "status_changes": self.status_changes,
+            "changes": self.changes,
+        }
+
+
+def _differences(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    return {k: [_plain(before.get(k)), _plain(v)] for k, v in after.items() if v is not None and before.get(k) != v}
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def _operator_for(conn: sa.Connection, row: Row) -> tuple[str | None, list[str]]:
+    """The operator a row names (by identifier, else by name and country), and identifiers naming another one."""
+    owners: dict[str, str] = {}
+    if row.identifiers:
+        found = conn.execute(
+            sa.select(trader_identifiers.c.value, trader_identifiers.c.operator_id).where(
+                trader_identifiers.c.value.in_([v for _, v in row.identifiers])
+            )
+        )
+        owners = {r.value: r.operator_id for r in found}
+    distinct = set(owners.values())
+    if len(distinct) > 1:
+        return None, sorted(owners)
+    if distinct:
+        return distinct.pop(), []
+    if row.identifiers:
+        return None, []
+    by_name = conn.execute(
+        sa.select(trader_operators.c.operator_id).where(trader_operators.c.name_key == name_key(row.country, row.name))
+    ).scalar()
+    return by_name, []
+
+
+class ConflictingIdentifiers(ValueError):
+    def __init__(self, line: int, values: list[str]):
+        self.line, self.values = line, values
+        super().__init__(f"line {line}: identifiers {', '.join(values)} belong to different registered operators")
+
+
+def import_rows(conn: sa.Connection, rows: Sequence[Row], *, actor: str, at: datetime, source: str) -> ImportReport:
+    """Apply validated rows in the caller's transaction (all or nothing); returns what changed."""
+    report = ImportReport(rows=len(rows))
+    for row in rows:
+        operator_id, conflicting = _operator_for(conn, row)
+        if conflicting:
+            raise ConflictingIdentifiers(row.line, conflicting)
+        values = {f: getattr(row, f) for f in OPERATOR_FIELDS}
+        if operator_id is None:
+            operator_id = new_id("O")
+            conn.execute(
+                trader_operators.insert().values(
+                    operator_id=operator_id,
+                    name_key=name_key(row.country, row.name),
+                    created_at=at,
+                    updated_at=at,
+                    **values,
+                )
+            )
+            report.operators["added"] += 1
+            report.changes.append(f"line {row.line}: operator {row.name} ({row.country}) added as {operator_id}")
+            add_audit(conn, at, actor, "trader.operator_added", operator_id, {"source": source, "line": row.line})
+        else:
+            current = dict(
+                conn.execute(sa.select(trader_operators).where(trader_operators.c.operator_id == operator_id))
+                .mappings()
+                .one()
+            )
+            changed = _differences(current, values)
+            if changed:
+                conn.execute(
+                    trader_operators.update()
+                    .where(trader_operators.c.operator_id == operator_id)
+                    .values(
+                        updated_at=at,
+                        name_key=name_key(row.country, row.name),
+                        **{k: v for k, v in values.items() if v is not None},
+                    )
+                )
+                report.operators["changed"] += 1
+                report.changes.append(f"line {row.line}: operator {operator_id} changed: {', '.join(changed)}")
+                add_audit(
+                    conn, at, actor, "trader.operator_changed", operator_id, {"source": source, "changed": changed}
+                )
+            else:
+                report.operators["unchanged"] += 1
+        known = set(
+            conn.execute(
+                sa.select(trader_identifiers.c.value).where(trader_identifiers.c.operator_id == operator_id)
+            ).scalars()
+        )
+        for scheme, value in row.identifiers:
+            if value not in known:
+                conn.execute(trader_identifiers.insert().values(value=value, scheme=scheme, operator_id=operator_id))
+                report.changes.append(f"line {row.line}: identifier {scheme} {value} added to {operator_id}")
+        _authorisation(conn, operator_id, row, report, actor=actor, at=at, source=source)
+    return report
+
+
+def _authorisation(
+    conn: sa.Connection, operator_id: str, row: Row, report: ImportReport, *, actor: str, at: datetime, source: str
+) -> None:
+    values = {f: getattr(row, f) for f in AUTHORISATION_FIELDS}
+    current = (
+        conn.execute(
+            sa.select(trader_authorisations).where(
+                trader_authorisations.c.operator_id == operator_id,
+                trader_authorisations.c.programme == row.programme,
+                trader_authorisations.c.type == row.type,
+            )
+        )
+        .mappings()
+        .first()
+    )
+    label = f"{row.programme} {row.type} of {operator_id}"
+    if current is None:
+        authorisation_id = new_id("A")
+        conn.execute(
+            trader_authorisations.insert().values(
+                authorisation_id=authorisation_id,
+                operator_id=operator_id,
+                programme=row.programme,
+                type=row.type,
+                updated_at=at,
+                **values,
+            )
+        )
+        report.authorisations["added"] += 1
+        report.changes.append(f"line {row.line}: authorisation {label} added")
+        add_audit(conn, at, actor, "trader.authorisation_added", authorisation_id, {"source": source, "line": row.line})
+    else:
+        authorisation_id = current["authorisation_id"]
+        changed = _differences(dict(current), values)
+        if changed:
+            conn.execute(
+                trader_authorisations.update()
+                .where(trader_authorisations.c.authorisation_id == authorisation_id)
+                .values(updated_at=at, **{k: v for k, v in values.items() if v is not None})
+            )
+            report.authorisations["changed"] += 1
+            report.changes.append(f"line {row.line}: authorisation {label} changed: {', '.join(changed)}")
+            add_audit(
+                conn,
+                at,
+                actor,
+                "trader.authorisation_changed",
+                authorisation_id,
+                {"source": source, "changed": changed},
+            )
+        else:
+            report.authorisations["unchanged"] += 1
+    effective_at = start_of(row.effective)
+    exists = conn.execute(
+        sa.select(sa.func.count()).where(
+            trader_status_changes.c.authorisation_id == authorisation_id,
+            trader_status_changes.c.status == row.status,
+            trader_status_changes.c.effective_at == effective_at,
+        )
+    ).scalar()
+    if not exists:
+        _add_change(conn, authorisation_id, row.status, effective_at, row.reason, actor=actor, at=at)
+        report.status_changes += 1
+        report.changes.append(f"line {row.line}: {label} {row.status} from {row.effective.isoformat()}")
+
+
+def _add_change(
+    conn: sa.Connection,
+    authorisation_id: str,
+    status: str,
+    effective_at: datetime,
+    reason: str,
+    *,
+    actor: str,
+    at: datetime,
+) -> None:
+    conn.execute(
+        trader_status_changes.insert().values(
+            change_id=new_id("S"),
+            authorisation_id=authorisation_id,
+            status=status,
+            effective_at=effective_at,
+            reason=reason,
+            actor=actor,
+            recorded_at=at,
+        )
+    )
+    add_audit(
+        conn,
+        at,
+        actor,
+        "trader.status_changed",
+        authorisation_id,
+        {"status": status, "effective_at": effective_at.isoformat(), "reason": reason},
+    )
+
+
+def set_status(
+    conn: sa.Connection,
+    authorisation_id: str,
+    status: str,
+    *,
+    reason: str,
+    actor: str,
+    at: datetime,
+    effective_at: datetime | None = None,
+) -> None:
+    """Record a status change (from `effective_at`, default now) with its reason; audited."""
+    if status not in STATUSES:
+        raise ValueError(f"status must be one of {', '.join(STATUSES)}")
+    if not reason.strip():
+        raise ValueError("a status change needs a reason")
+    found = conn.execute(
+        sa.select(sa.func.count()).where(trader_authorisations.c.authorisation_id == authorisation_id)
+    ).scalar()
+    if not found:
+        raise LookupError(f"no authorisation {authorisation_id}")
+    _add_change(conn, authorisation_id, status, effective_at or at, reason.strip(), actor=actor, at=at)
+
+
+def _operators(conn: sa.Connection, where: Any = None) -> list[Operator]:
+    """Operators with their identifiers, authorisations and histories (those matching `where`)."""
+    query = sa.select(trader_operators)
+    if where is not None:
+        query = query.where(where)
+    rows = list(conn.execute(query.order_by(trader_operators.c.name, trader_operators.c.operator_id)).mappings())
+    if not rows:
+        return []
+    chosen = None if where is None else [r["operator_id"] for r in rows]
+
+    def only(column: Any) -> Any:
+        return sa.true() if chosen is None else column.in_(chosen)
+
+    identifiers: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for r in conn.execute(sa.select(trader_identifiers).where(only(trader_identifiers.c.operator_id))):
+        identifiers[r.operator_id].append((r.scheme, r.value))
+    histories: dict[str, list[StatusChange]] = defaultdict(list)
+    changes = sa.select(trader_status_changes)
+    if chosen is not None:
+        changes = changes.join(trader_authorisations).where(trader_authorisations.c.operator_id.in_(chosen))
+    for r in conn.execute(changes):
+        histories[r.authorisation_id].append(StatusChange(r.status, r.effective_at, r.reason, r.actor, r.recorded_at))
+    authorisations: dict[str, list[Authorisation]] = defaultdict(list)
+    for r in conn.execute(sa.select(trader_authorisations).where(only(trader_authorisations.c.operator_id))):
+        authorisations[r.operator_id].append(
+            Authorisation(
+                r.authorisation_id,
+                r.operator_id,
+                r.programme,
+                r.type,
+                r.number,
+                r.administration,
+                r.valid_from,
+                r.valid_to,
+                r.conditions,
+                tuple(histories[r.authorisation_id]),
+            )
+        )
+    return [
+        Operator(
+            r["operator_id"],
+            r["name"],
+            r["country"],
+            r["street"],
+            r["city"],
+            r["postcode"],
+            tuple(sorted(identifiers[r["operator_id"]])),
+            tuple(sorted(authorisations[r["operator_id"]], key=lambda a: (a.programme, a.type))),
+        )
+        for r in rows
+    ]
+
+
+def operator(conn: sa.Connection, operator_id: str) -> Operator | None:
+    found = _operators(conn, trader_operators.c.operator_id == operator_id)
+    return found[0] if found else None
+
+
+def operator_of(conn: sa.Connection, authorisation_id: str) -> str | None:
+    return conn.execute(
+        sa.select(trader_authorisations.c.operator_id).where(
+            trader_authorisations.c.authorisation_id == authorisation_id
+        )
+    ).scalar()
+
+
+def search(conn: sa.Connection, text: str, limit: int = 50) -> list[Operator]:
+    """Operators whose name contains `text` or who carry it as an identifier (case-insensitive)."""
+    text = text.strip()
+    if not text:
+        return _operators(
+            conn, trader_operators.c.operator_id.in_(sa.select(trader_operators.c.operator_id).limit(limit))
+        )
+    by_identifier = sa.select(trader_identifiers.c.operator_id).where(
+        trader_identifiers.c.value == "".join(ch for ch in text.upper() if ch.isalnum())
+    )
+    pattern = "%" + text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    ids = (
+        sa.select(trader_operators.c.operator_id)
+        .where(
+            sa.or_(
+                sa.func.lower(trader_operators.c.name).like(pattern, escape="\\"),
+                trader_operators.c.operator_id.in_(by_identifier),
+                trader_operators.c.operator_id == text,
+            )
+        )
+        .limit(limit)
+    )
+    return _operators(conn, trader_operators.c.operator_id.in_(ids))
+
+
+def everyone(conn: sa.Connection) -> list[Operator]:
+    """Every operator that holds an authorisation: what the in-memory register is built from."""
+    return [o for o in _operators(conn) if o.authorisations]
+
+
+def revision(conn: sa.Connection) -> tuple[Any, ...]:
+    """Cheap change marker: counts and newest change times of the register's tables."""
+    parts: list[Any] = []
+    for table, column in (
+        (trader_operators, trader_operators.c.updated_at),
+        (trader_authorisations, trader_authorisations.c.updated_at),
+        (trader_status_changes, trader_status_changes.c.recorded_at),
+    ):
+        parts.extend(conn.execute(sa.select(sa.func.count(), sa.func.max(column)).select_from(table)).one())
+    parts.append(conn.execute(sa.select(sa.func.count()).select_from(trader_identifiers)).scalar())
+    return tuple(str(p) for p in parts)
+
+
+def _register(conn: sa.Connection) -> Register:
+    marker = revision(conn)
+    return Register(everyone(conn), revision=f"{marker[0]}.{marker[2]}.{marker[4]}@{marker[5]}")
+
+
+class StoredRegister(Refreshing[Register]):
+    """The register as stored, rebuilt when any of it changes (checked at most once per `check_every`)."""
+
+    def __init__(self, db: Database, check_every: float = 1.0):
+        super().__init__(db, revision, _register, Register([]), check_every)

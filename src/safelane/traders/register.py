@@ -1,0 +1,126 @@
+"""The operator register in memory: which registered operator a filed party is, without a database round trip.
+
+Identifiers first: every identifier the message carries (EORI, TIN, AEO, C-TPAT or MID number, IATA/ICAO code)
+is looked up by its compact value, whatever scheme the filer put it under (filers often send an EORI as a TIN).
+Failing that, the party's name is looked up in the screening index built over the operators' names, and
+accepted only if the country agrees (and the city or postcode, when both sides give one): a "name match",
+weaker evidence that never earns the benefits that lift a control (`Benefits.weakened`).
+Results are cached per party, so a day of filings from the same traders costs one lookup per distinct party.
+"""
+
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from safelane.domain import Party
+from safelane.screening.index import Screener
+from safelane.screening.matcher import Entry, Query
+from safelane.screening.names import normalise
+from safelane.traders.authorisation import Operator
+
+NAME_MATCH = 0.88  # the screening matcher's strong threshold: a name match must be as good as a strong hit
+CACHE_SIZE = 200_000
+LIST_NAME = "operators"
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    operator: Operator
+    how: str  # "identifier" or "name match"
+    evidence: str  # the identifier as filed ("EORI DE123...") or the name score ("name 0.93, country DE")
+    score: float  # 1.0 for an identifier
+
+
+def _normal(text: str | None) -> str:
+    return "".join(ch for ch in (text or "").upper() if ch.isalnum())
+
+
+class Register:
+    """Operators with at least one authorisation, indexed by identifier and (lazily) by name."""
+
+    def __init__(self, operators: Iterable[Operator], revision: str = ""):
+        self.revision = revision
+        self.operators: dict[str, Operator] = {}
+        self._by_identifier: dict[str, tuple[str, str]] = {}  # compact value -> (operator id, registered scheme)
+        for operator in operators:
+            self.operators[operator.operator_id] = operator
+            for scheme, value in operator.identifiers:
+                self._by_identifier[value] = (operator.operator_id, scheme)
+        self._screener: Screener | None = None
+        self._lock = threading.Lock()
+        self._cache: dict[tuple[object, ...], Match | None] = {}
+
+    def __len__(self) -> int:
+        return len(self.operators)
+
+    def _names(self) -> Screener:
+        with self._lock:
+            if self._screener is None:
+                self._screener = Screener(
+                    (
+                        Entry(
+                            LIST_NAME,
+                            op.operator_id,
+                            "Company",
+                            op.name,
+                            ((normalise(op.name), "name"),),
+                            {},
+                            frozenset({op.country.lower()}),
+                            frozenset(),
+                        )
+                        for op in self.operators.values()
+                    ),
+                    version=self.revision,
+                    cache_size=0,  # the register caches per party itself
+                )
+            return self._screener
+
+    def match(self, party: Party) -> Match | None:
+        """The registered operator this party is, by identifier, else by name; None when it is none of them."""
+        address = party.address
+        key = (
+            party.name,
+            party.country_code,
+            address.city if address else None,
+            address.postcode if address else None,
+            tuple((i.scheme, i.value) for i in party.identifiers),
+        )
+        try:
+            return self._cache[key]
+        except KeyError:
+            pass
+        found = self._by_identifiers(party) or self._by_name(party)
+        if len(self._cache) >= CACHE_SIZE:
+            self._cache.clear()
+        self._cache[key] = found
+        return found
+
+    def _by_identifiers(self, party: Party) -> Match | None:
+        for identifier in party.identifiers:
+            hit = self._by_identifier.get(_normal(identifier.value))
+            if hit is not None:
+                return Match(self.operators[hit[0]], "identifier", f"{identifier.scheme} {identifier.value}", 1.0)
+        return None
+
+    def _by_name(self, party: Party) -> Match | None:
+        country = party.country_code
+        if country is None or not self.operators:
+            return None  # a name without a country is too weak to name an operator
+        screening = self._names().screen(Query(party.name, None, country.lower()), limit=3, threshold=NAME_MATCH)
+        for hit in screening.hits:
+            operator = self.operators[hit.entity_id]
+            if operator.country != country or not _same_place(party, operator):
+                continue
+            return Match(operator, "name match", f"name {hit.score:.2f}, country {country}", round(hit.score, 3))
+        return None
+
+
+def _same_place(party: Party, operator: Operator) -> bool:
+    """City and postcode must not disagree where both sides give them."""
+    address = party.address
+    if address is None:
+        return True
+    for filed, registered in ((address.postcode, operator.postcode), (address.city, operator.city)):
+        if filed and registered and _normal(filed) != _normal(registered):
+            return False
+    return True

@@ -1,0 +1,132 @@
+"""Importing the register (SQLite and PostgreSQL): located errors, nothing half written, idempotent re-import,
+status as of a time, and the in-memory register's identifier and name matching."""
+
+from datetime import UTC, datetime
+
+import pytest
+import sqlalchemy as sa
+
+from safelane.domain import Party
+from safelane.store import traders as trader_store
+from safelane.store.schema import audit_events, trader_operators, trader_status_changes
+from safelane.traders.importing import RegisterFileError, read
+
+AT = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+
+
+def _import(db, text, source="register.csv"):
+    db.migrate()
+    with db.write() as conn:
+        return trader_store.import_rows(conn, read(text, source), actor="tester", at=AT, source=source)
+
+
+def test_an_import_adds_operators_authorisations_and_their_history(db, register_text):
+    report = _import(db, register_text)
+    assert report.operators == {"added": 5, "changed": 0, "unchanged": 1}
+    assert report.authorisations == {"added": 5, "changed": 0, "unchanged": 1}
+    assert report.status_changes == 6
+
+
+def test_importing_the_same_file_again_changes_nothing(db, register_text):
+    _import(db, register_text)
+    with db.read() as conn:
+        before = trader_store.revision(conn)
+    again = _import(db, register_text)
+    assert again.status_changes == 0
+    assert again.changes == []
+    with db.read() as conn:
+        assert trader_store.revision(conn) == before
+
+
+def test_a_reimport_records_what_changed(db, register_text):
+    _import(db, register_text)
+    changed = register_text.replace("Hafenstrasse 3,Hamburg", "Kaiserkai 1,Hamburg")
+    report = _import(db, changed, "register-2.csv")
+    assert report.operators["changed"] == 1
+    assert any("street" in line for line in report.changes)
+    with db.read() as conn:
+        audited = conn.execute(
+            sa.select(audit_events.c.detail).where(audit_events.c.action == "trader.operator_changed")
+        ).scalar_one()
+    assert audited["changed"]["street"] == ["Hafenstrasse 3", "Kaiserkai 1"]
+
+
+def test_bad_rows_are_located_and_nothing_is_written(db, register_text):
+    bad = register_text + "Broken Ltd,XX,,,,,,,,,,,EU-AEO,AEOZ,,,certified,2021-13-01,,,,\n"
+    with pytest.raises(RegisterFileError) as error:
+        _import(db, bad)
+    locations = {p.location: p.code for p in error.value.problems}
+    assert locations == {
+        "register.csv:8 column country": "unknown_country",
+        "register.csv:8 column type": "unknown_type",
+        "register.csv:8 column effective": "invalid_date",
+    }
+    with db.read() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(trader_operators)).scalar() == 0
+
+
+def test_an_unknown_column_is_named():
+    with pytest.raises(RegisterFileError) as error:
+        read("name,country,colour\nX,DE,red\n")
+    assert error.value.problems[0].location == "register.csv:1 column colour"
+
+
+def test_the_eu_directory_layout_imports_as_certified_home_authorisations(db):
+    text = "Holder,Country,Issuing authority,Type,Effective date\nRhein Logistik AG,DE,DE007600,AEOF,2019-05-02\n"
+    report = _import(db, text, "aeo-query.csv")
+    assert report.authorisations["added"] == 1
+    with db.read() as conn:
+        (operator,) = trader_store.everyone(conn)
+    authorisation = operator.authorisations[0]
+    assert (authorisation.programme, authorisation.type, authorisation.administration) == ("EU-AEO", "AEOF", "DE007600")
+    assert authorisation.status_at(datetime(2019, 5, 2, tzinfo=UTC)) == "certified"
+    assert authorisation.status_at(datetime(2019, 5, 1, tzinfo=UTC)) is None
+
+
+def test_status_is_read_as_of_a_time(db, register_text):
+    _import(db, register_text)
+    with db.read() as conn:
+        (hanse,) = [o for o in trader_store.everyone(conn) if o.name.startswith("Hanse")]
+    aeoc = hanse.authorisations[0]
+    assert aeoc.status_at(datetime(2026, 11, 14, 23, 59, tzinfo=UTC)) == "certified"
+    assert aeoc.status_at(datetime(2026, 11, 15, 0, 0, tzinfo=UTC)) == "suspended"
+
+
+def test_a_status_change_needs_a_reason_and_is_audited(db, register_text):
+    _import(db, register_text)
+    with db.read() as conn:
+        (northwind,) = trader_store.search(conn, "northwind")
+    authorisation_id = northwind.authorisations[0].authorisation_id
+    with db.write() as conn, pytest.raises(ValueError):
+        trader_store.set_status(conn, authorisation_id, "revoked", reason="  ", actor="sue", at=AT)
+    with db.write() as conn:
+        trader_store.set_status(conn, authorisation_id, "revoked", reason="fraud conviction", actor="sue", at=AT)
+    with db.read() as conn:
+        rows = conn.execute(
+            sa.select(trader_status_changes.c.status, trader_status_changes.c.actor).where(
+                trader_status_changes.c.authorisation_id == authorisation_id
+            )
+        ).all()
+        assert ("revoked", "sue") in rows
+        assert trader_store.operator(conn, northwind.operator_id).authorisations[0].status_at(AT) == "revoked"
+
+
+def test_the_register_matches_by_identifier_under_any_scheme_then_by_name(db, register_text):
+    _import(db, register_text)
+    register = trader_store.StoredRegister(db)()
+    by_tin = register.match(
+        Party.model_validate({"name": "N W R", "identifiers": [{"scheme": "TIN", "value": "DE 123456789012345"}]})
+    )
+    assert by_tin is not None
+    assert (by_tin.operator.name, by_tin.how) == ("Northwind Retail GmbH", "identifier")
+    by_name = register.match(
+        Party.model_validate({"name": "FRESH FRUIT IMPORT B.V.", "address": {"city": "Rotterdam", "country": "NL"}})
+    )
+    assert by_name is not None
+    assert by_name.how == "name match"
+    elsewhere = Party.model_validate({"name": "Fresh Fruit Import BV", "address": {"city": "Antwerp", "country": "BE"}})
+    assert register.match(elsewhere) is None
+    other_city = Party.model_validate(
+        {"name": "Fresh Fruit Import BV", "address": {"city": "Utrecht", "country": "NL"}}
+    )
+    assert register.match(other_city) is None
