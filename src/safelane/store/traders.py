@@ -378,7 +378,9 @@ def revision(conn: sa.Connection) -> tuple[Any, ...]:
 
 def _register(conn: sa.Connection) -> Register:
     marker = revision(conn)
-    return Register(everyone(conn), revision=f"{marker[0]}.{marker[2]}.{marker[4]}@{marker[5]}")
+    operators = everyone(conn)
+    last = max(marker[1], marker[3], marker[5])  # newest change time of operators, authorisations, statuses
+    return Register(operators, revision=f"{len(operators)} operators, {marker[4]} status changes, last {last}")
 
 
 class StoredRegister(Refreshing[Register]):
