@@ -22,6 +22,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "lists": ("safelane.cli.lists", "app", "Watch lists for screening every party."),
     "model": ("safelane.cli.model", "app", "The learned risk model: train, score, evaluate, manage versions."),
     "offices": ("safelane.cli.offices", "app", "Office settings: inspection capacity, random sample, exploration."),
+    "traders": ("safelane.cli.traders", "app", "Trusted traders: the AEO register, authorisations, status changes."),
     "screen": ("safelane.cli.screen", "screen", "Screen a name (or a CSV batch) against the watch lists."),
 }
 
