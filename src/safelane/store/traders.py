@@ -19,7 +19,14 @@ from safelane.screening.names import normalise
 from safelane.store.database import Database
 from safelane.store.filings import add_audit
 from safelane.store.refreshing import Refreshing
-from safelane.store.schema import trader_authorisations, trader_identifiers, trader_operators, trader_status_changes
+from safelane.store.schema import (
+    assessments,
+    decisions,
+    trader_authorisations,
+    trader_identifiers,
+    trader_operators,
+    trader_status_changes,
+)
 from safelane.traders.authorisation import STATUSES, Authorisation, Operator, StatusChange, start_of
 from safelane.traders.importing import Row
 from safelane.traders.register import Register
@@ -388,3 +395,29 @@ class StoredRegister(Refreshing[Register]):
 
     def __init__(self, db: Database, check_every: float = 1.0):
         super().__init__(db, revision, _register, Register([]), check_every)
+
+
+def parties_of(conn: sa.Connection, decision_ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
+    """The trusted-trader findings behind a page of decisions (role, authorisation, status at filing, applied):
+    one query for the page, for the queue's badges."""
+    if not decision_ids:
+        return {}
+    rows = conn.execute(
+        sa.select(decisions.c.decision_id, assessments.c.findings)
+        .join(assessments, assessments.c.assessment_id == decisions.c.assessment_id)
+        .where(decisions.c.decision_id.in_(list(decision_ids)))
+    )
+    found: dict[str, list[dict[str, Any]]] = {}
+    for decision_id, findings in rows:
+        found[decision_id] = [
+            {
+                "role": f["evidence"].get("role", ""),
+                "label": f"{f['evidence'].get('programme', '')} {f['evidence'].get('type', '')}".strip(),
+                "status": f["evidence"].get("status", "none"),
+                "applied": bool(f["evidence"].get("applied")),
+                "match": f["evidence"].get("match", ""),
+            }
+            for f in findings or []
+            if f.get("assessor") == "traders" and isinstance(f.get("evidence"), dict)
+        ]
+    return found

@@ -11,7 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 
-from safelane.service.web import consignment, dashboard, offices, outcomes, profiles, queue, seizures, signin
+from safelane.service.web import consignment, dashboard, offices, outcomes, profiles, queue, seizures, signin, traders
 from safelane.service.web.render import page
 
 STATIC = Path(__file__).parent / "static"
@@ -36,7 +36,7 @@ class _PageHeaders(BaseHTTPMiddleware):
 
 def install(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (signin, queue, outcomes, consignment, profiles, dashboard, seizures, offices):
+    for module in (signin, queue, outcomes, consignment, profiles, dashboard, seizures, offices, traders):
         app.include_router(module.router, include_in_schema=False)
 
     @app.get("/", include_in_schema=False)
