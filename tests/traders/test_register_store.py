@@ -130,3 +130,21 @@ def test_the_register_matches_by_identifier_under_any_scheme_then_by_name(db, re
         {"name": "Fresh Fruit Import BV", "address": {"city": "Utrecht", "country": "NL"}}
     )
     assert register.match(other_city) is None
+
+
+def test_a_first_load_in_bulk_matches_what_row_by_row_import_would_keep(db):
+    """An empty register takes a large file in bulk; importing it again row by row then finds nothing to do."""
+    from safelane.demo.traders import register_rows
+
+    rows = register_rows(7, suspend_on=datetime(2026, 11, 15, tzinfo=UTC).date(), synthetic=60)
+    db.migrate()
+    with db.write() as conn:
+        first = trader_store.import_rows(conn, rows, actor="test", at=AT, source="demo")
+    assert first.changes[0].startswith("first load:")
+    with db.write() as conn:
+        again = trader_store.import_rows(conn, rows[:100], actor="test", at=AT, source="demo")  # row by row
+    assert again.changes == []
+    assert again.status_changes == 0
+    with db.read() as conn:
+        suspended = [a for o in trader_store.everyone(conn) for a in o.authorisations if a.status_at(AT) == "suspended"]
+    assert len(suspended) == 1

@@ -11,11 +11,12 @@ officer sees it. Facilitation declares no floors and never lifts one.
 """
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
 from safelane.domain import Finding, Lodgement, Party
+from safelane.domain.consignment import PARTY_ROLES
 from safelane.risk.registry import AssessorContext, AssessorSpec
 from safelane.selection import Offices
 from safelane.selection.facilitation import TRADERS
@@ -51,6 +52,17 @@ def _benefit_parts(benefits: Benefits, office_rate: float | None) -> list[str]:
     return parts
 
 
+CACHE_SIZE = 100_000
+
+
+@dataclass(slots=True)
+class _Judged:
+    """One party's findings: (rank, finding if its benefits are applied, finding if another's are), and the rest."""
+
+    candidates: list[tuple[tuple[int, float], Finding, Finding]]
+    others: list[Finding]
+
+
 class FacilitationAssessor:
     name = TRADERS
 
@@ -64,9 +76,13 @@ class FacilitationAssessor:
         self.recognition = recognition or packaged()
         self.offices = offices
         self._used: Register | None = None
+        self._judged: dict[tuple[object, ...], _Judged] = {}
 
     def assess(self, lodgements: Sequence[Lodgement]) -> list[list[Finding]]:
-        self._used = register = self.register()
+        register = self.register()
+        if register is not self._used:
+            self._judged.clear()  # judged against another register: judge again
+        self._used = register
         if not len(register):
             return [[] for _ in lodgements]
         offices = self.offices()
@@ -77,31 +93,54 @@ class FacilitationAssessor:
 
     def _one(self, register: Register, offices: Offices, lodgement: Lodgement) -> list[Finding]:
         at = lodgement.filed_at
-        candidates: list[tuple[tuple[int, float], str, Party, Match, Authorisation, Earned]] = []
-        others: list[Finding] = []
-        for role, party in lodgement.consignment.parties():
-            match = register.match(party)
+        office_rate: float | None = None
+        judged: list[_Judged] = []
+        consignment = lodgement.consignment
+        for role in PARTY_ROLES:
+            party = getattr(consignment, role)
+            if party is None:
+                continue
+            key, match = register.match_keyed(party)
             if match is None:
                 continue
-            for authorisation in match.operator.authorisations:
-                status = authorisation.status_at(at)
-                earned = self.recognition.earned(authorisation.programme, authorisation.type, at)
-                if status == "certified" and earned is not None and earned.benefits.any:
-                    if match.how != "identifier":
-                        earned = Earned(earned.benefits.weakened(), earned.basis, earned.arrangement)
-                    rank = (1 if match.how == "identifier" else 0, earned.benefits.score_reduction)
-                    candidates.append((rank, role, party, match, authorisation, earned))
-                else:
-                    others.append(self._not_facilitated(role, party, match, authorisation, status, earned, at))
-        if not candidates:
-            return others
-        candidates.sort(key=lambda c: c[0], reverse=True)
-        office_rate = offices(lodgement.consignment.entry_office).random_rate
-        findings = [
-            self._facilitated(role, party, match, authorisation, earned, at, office_rate, applied=index == 0)
-            for index, (_, role, party, match, authorisation, earned) in enumerate(candidates)
-        ]
-        return findings + others
+            if office_rate is None:
+                office_rate = offices(consignment.entry_office).random_rate
+            # What a party earns depends on its register entry, the day (validity, MRAs) and which status change
+            # is in effect: judged once per such key, so repeat traders cost a lookup, not new sentences.
+            changes = [a.change_index(at) for a in match.operator.authorisations]
+            cache_key = (role, key, at.date(), office_rate, *changes)
+            found = self._judged.get(cache_key)
+            if found is None:
+                if len(self._judged) >= CACHE_SIZE:
+                    self._judged.clear()
+                found = self._judged[cache_key] = self._judge(role, party, match, at, office_rate)
+            judged.append(found)
+        if not judged:
+            return []
+        candidates = [c for j in judged for c in j.candidates]
+        best = max(candidates, key=lambda c: c[0], default=None)
+        findings = [c[1] if c is best else c[2] for c in sorted(candidates, key=lambda c: c[0], reverse=True)]
+        return findings + [f for j in judged for f in j.others]
+
+    def _judge(self, role: str, party: Party, match: Match, at: datetime, office_rate: float) -> "_Judged":
+        judged = _Judged([], [])
+        for authorisation in match.operator.authorisations:
+            status = authorisation.status_at(at)
+            earned = self.recognition.earned(authorisation.programme, authorisation.type, at)
+            if status == "certified" and earned is not None and earned.benefits.any:
+                if match.how != "identifier":
+                    earned = Earned(earned.benefits.weakened(), earned.basis, earned.arrangement)
+                rank = (1 if match.how == "identifier" else 0, earned.benefits.score_reduction)
+                judged.candidates.append(
+                    (
+                        rank,
+                        self._facilitated(role, party, match, authorisation, earned, at, office_rate, applied=True),
+                        self._facilitated(role, party, match, authorisation, earned, at, office_rate, applied=False),
+                    )
+                )
+            else:
+                judged.others.append(self._not_facilitated(role, party, match, authorisation, status, earned, at))
+        return judged
 
     def _evidence(self, role: str, party: Party, match: Match, authorisation: Authorisation) -> dict[str, Any]:
         return {

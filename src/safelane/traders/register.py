@@ -21,6 +21,7 @@ from safelane.traders.authorisation import Operator
 NAME_MATCH = 0.88  # the screening matcher's strong threshold: a name match must be as good as a strong hit
 CACHE_SIZE = 200_000
 LIST_NAME = "operators"
+_UNSEEN = object()
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,12 +49,13 @@ class Register:
                 self._by_identifier[value] = (operator.operator_id, scheme)
         self._screener: Screener | None = None
         self._lock = threading.Lock()
-        self._cache: dict[tuple[object, ...], Match | None] = {}
+        self._cache: dict[tuple[object, ...], object] = {}
 
     def __len__(self) -> int:
         return len(self.operators)
 
-    def _names(self) -> Screener:
+    def names(self) -> Screener:
+        """The screening index over the operators' names (built on first use)."""
         with self._lock:
             if self._screener is None:
                 self._screener = Screener(
@@ -77,23 +79,25 @@ class Register:
 
     def match(self, party: Party) -> Match | None:
         """The registered operator this party is, by identifier, else by name; None when it is none of them."""
+        return self.match_keyed(party)[1]
+
+    def match_keyed(self, party: Party) -> tuple[tuple[object, ...], Match | None]:
+        """The match and the key it is cached under (what of the party it depends on)."""
         address = party.address
-        key = (
-            party.name,
-            party.country_code,
-            address.city if address else None,
-            address.postcode if address else None,
-            tuple((i.scheme, i.value) for i in party.identifiers),
-        )
-        try:
-            return self._cache[key]
-        except KeyError:
-            pass
-        found = self._by_identifiers(party) or self._by_name(party)
-        if len(self._cache) >= CACHE_SIZE:
-            self._cache.clear()
-        self._cache[key] = found
-        return found
+        identifiers = party.identifiers
+        if address is None:
+            key: tuple[object, ...] = (party.name, party.country, None, None, *[i.value for i in identifiers])
+        else:
+            key = (party.name, party.country or address.country, address.city, address.postcode)
+            if identifiers:
+                key += tuple([i.value for i in identifiers])
+        found = self._cache.get(key, _UNSEEN)
+        if found is _UNSEEN:
+            found = self._by_identifiers(party) or self._by_name(party)
+            if len(self._cache) >= CACHE_SIZE:
+                self._cache.clear()
+            self._cache[key] = found
+        return key, found  # type: ignore[return-value]
 
     def _by_identifiers(self, party: Party) -> Match | None:
         for identifier in party.identifiers:
@@ -106,7 +110,7 @@ class Register:
         country = party.country_code
         if country is None or not self.operators:
             return None  # a name without a country is too weak to name an operator
-        screening = self._names().screen(Query(party.name, None, country.lower()), limit=3, threshold=NAME_MATCH)
+        screening = self.names().screen(Query(party.name, None, country.lower()), limit=3, threshold=NAME_MATCH)
         for hit in screening.hits:
             operator = self.operators[hit.entity_id]
             if operator.country != country or not _same_place(party, operator):
