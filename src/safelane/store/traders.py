@@ -23,6 +23,7 @@ from safelane.store.refreshing import Refreshing
 from safelane.store.schema import (
     assessments,
     decisions,
+    inspection_outcomes,
     trader_authorisations,
     trader_identifiers,
     trader_operators,
@@ -533,3 +534,15 @@ def parties_of(conn: sa.Connection, decision_ids: Sequence[str]) -> dict[str, li
             if f.get("assessor") == "traders" and isinstance(f.get("evidence"), dict)
         ]
     return found
+
+
+def random_sample_outcomes(conn: sa.Connection) -> list[tuple[list[dict[str, Any]], str]]:
+    """(the assessment's findings, the result) of every inspection of the random compliance sample, for
+    `traders.compliance.measure`."""
+    rows = conn.execute(
+        sa.select(assessments.c.findings, inspection_outcomes.c.result)
+        .join(decisions, decisions.c.decision_id == inspection_outcomes.c.decision_id)
+        .join(assessments, assessments.c.assessment_id == decisions.c.assessment_id)
+        .where(inspection_outcomes.c.selection == "random")
+    )
+    return [(list(findings or []), result) for findings, result in rows]

@@ -19,6 +19,7 @@ from safelane.service.errors import ApiError
 from safelane.store import traders as trader_store
 from safelane.system import StoredSystem
 from safelane.traders.authorisation import STATUSES
+from safelane.traders.compliance import measure
 from safelane.traders.describe import operator_view
 from safelane.traders.importing import RegisterFileError, read
 from safelane.traders.recognition import packaged
@@ -78,6 +79,16 @@ def programmes(user: CurrentUser) -> JsonResponse:
             ],
         }
     )
+
+
+@router.get("/compliance", responses=FORBIDDEN)
+def compliance(user: CurrentUser, system: SystemDep) -> JsonResponse:
+    """Irregularity rates in the random compliance sample per programme and type and per operator, against
+    consignments of no trusted trader, with 95 % Wilson intervals; `flagged` operators await a review."""
+    _officer(user)
+    with system.db.read() as conn:
+        measures = measure(trader_store.random_sample_outcomes(conn))
+    return JsonResponse({"measures": [m.as_dict() for m in measures]})
 
 
 @router.get("/{operator_id}", responses={**FORBIDDEN, 404: {"description": "No such operator"}})

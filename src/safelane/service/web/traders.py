@@ -13,10 +13,12 @@ from fastapi.responses import RedirectResponse, Response
 
 from safelane.service.api import get_system
 from safelane.service.api.traders import register_changed
+from safelane.service.web.exports import csv_response
 from safelane.service.web.render import not_found, now, page
 from safelane.service.web.signin import FormDep, OfficerDep
 from safelane.store import traders as trader_store
 from safelane.traders.authorisation import STATUSES, start_of
+from safelane.traders.compliance import MIN_INSPECTIONS, measure
 from safelane.traders.describe import operator_view
 
 router = APIRouter()
@@ -35,6 +37,27 @@ def search(request: Request, officer: OfficerDep, q: str = "") -> Response:
         title="Trusted traders",
         q=q,
         operators=[operator_view(o, at) for o in found],
+    )
+
+
+COMPLIANCE_COLUMNS = ["kind", "group", "operator_id", "inspections", "irregular", "rate", "low", "high", "flagged"]
+
+
+@router.get("/traders/compliance")
+def compliance(request: Request, officer: OfficerDep, format: str = "html") -> Response:
+    """Is the trust deserved: the random sample's irregularity rates of trusted traders against the rest."""
+    system = get_system(request)
+    with system.db.read() as conn:
+        measures = [m.as_dict() for m in measure(trader_store.random_sample_outcomes(conn))]
+    if format == "csv":
+        return csv_response(measures, COMPLIANCE_COLUMNS, "trusted-trader-compliance.csv")
+    return page(
+        request,
+        "traders_compliance.html",
+        officer,
+        title="Trusted traders: compliance",
+        measures=measures,
+        minimum=MIN_INSPECTIONS,
     )
 
 
