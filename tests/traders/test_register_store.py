@@ -148,3 +148,15 @@ def test_a_first_load_in_bulk_matches_what_row_by_row_import_would_keep(db):
     with db.read() as conn:
         suspended = [a for o in trader_store.everyone(conn) for a in o.authorisations if a.status_at(AT) == "suspended"]
     assert len(suspended) == 1
+
+
+def test_a_trusted_name_beside_another_identifier_is_no_match(db, register_text):
+    _import(db, register_text)
+    register = trader_store.StoredRegister(db)()
+    spoofed = {
+        "name": "Fresh Fruit Import BV",
+        "address": {"city": "Rotterdam", "country": "NL"},
+        "identifiers": [{"scheme": "EORI", "value": "NL999999999"}],
+    }
+    assert register.match(Party.model_validate(spoofed)) is None
+    assert register.match(Party.model_validate({**spoofed, "identifiers": []})) is not None

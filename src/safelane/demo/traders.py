@@ -22,6 +22,11 @@ PARTNERS = {
     "GB": ("GB-AEO", "AEOS"),
 }
 HOME_TYPES = ("AEOF", "AEOS", "AEOC")
+# Made-up operators spread over the EU's member states, as the EU's 18,000 authorisations are
+SYNTHETIC_COUNTRIES = (
+    "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU",
+    "IE", "IT", "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK",
+)  # fmt: skip
 REASON = "demo register"
 
 
@@ -79,10 +84,11 @@ def register_rows(seed: int, suspend_on: date | None = None, synthetic: int = 0)
         for party in pick.items[:5] if pick else []:
             rows.append(_row(len(rows) + 2, party, programme, type_, f"{programme}-{len(rows):05d}", date(2019, 6, 1)))
     for index in range(synthetic):
-        number = f"XS{index:015d}"  # an EORI-shaped number no demo filing carries
+        country = SYNTHETIC_COUNTRIES[index % len(SYNTHETIC_COUNTRIES)]
+        number = f"{country}X{index:014d}"  # an EORI-shaped number no demo filing carries
         party = {
             "name": f"Synthetic Operator {index:06d}",
-            "country": "DE",
+            "country": country,
             "identifiers": [{"scheme": "EORI", "value": number}],
         }
         type_ = HOME_TYPES[index % 3]

@@ -2,7 +2,8 @@
 
 Identifiers first: every identifier the message carries (EORI, TIN, AEO, C-TPAT or MID number, IATA/ICAO code)
 is looked up by its compact value, whatever scheme the filer put it under (filers often send an EORI as a TIN).
-Failing that, the party's name is looked up in the screening index built over the operators' names, and
+Failing that, and only for a party that quotes no identifier (a trusted trader's name beside another number is
+no trusted trader), the party's name is looked up in the screening index built over the operators' names, and
 accepted only if the country agrees (and the city or postcode, when both sides give one): a "name match",
 weaker evidence that never earns the benefits that lift a control (`Benefits.weakened`).
 Results are cached per party, so a day of filings from the same traders costs one lookup per distinct party.
@@ -47,6 +48,7 @@ class Register:
             self.operators[operator.operator_id] = operator
             for scheme, value in operator.identifiers:
                 self._by_identifier[value] = (operator.operator_id, scheme)
+        self._countries = {operator.country for operator in self.operators.values()}
         self._screener: Screener | None = None
         self._lock = threading.Lock()
         self._cache: dict[tuple[object, ...], object] = {}
@@ -108,8 +110,12 @@ class Register:
 
     def _by_name(self, party: Party) -> Match | None:
         country = party.country_code
-        if country is None or not self.operators:
-            return None  # a name without a country is too weak to name an operator
+        if country is None or country not in self._countries:
+            return None  # a name without a country is too weak to name an operator; none is registered there
+        if party.identifiers:
+            # It quotes an identifier the register does not hold: it is not a registered operator under that
+            # identity, and a trusted trader's name beside someone else's number is a reason for suspicion.
+            return None
         screening = self.names().screen(Query(party.name, None, country.lower()), limit=3, threshold=NAME_MATCH)
         for hit in screening.hits:
             operator = self.operators[hit.entity_id]
