@@ -160,3 +160,45 @@ def test_a_trusted_name_beside_another_identifier_is_no_match(db, register_text)
     }
     assert register.match(Party.model_validate(spoofed)) is None
     assert register.match(Party.model_validate({**spoofed, "identifiers": []})) is not None
+
+
+def test_the_register_in_memory_follows_changes_without_a_full_reload(db, register_text):
+    _import(db, register_text)
+    stored = trader_store.StoredRegister(db)
+    first = stored()
+    index = first.names()
+    northwind = next(o for o in first.operators.values() if o.name.startswith("Northwind"))
+    later = datetime(2026, 12, 1, tzinfo=UTC)
+    with db.write() as conn:
+        trader_store.set_status(
+            conn, northwind.authorisations[0].authorisation_id, "suspended", reason="audit", actor="sue", at=later
+        )
+    stored.refresh()
+    second = stored()
+    assert second is not first
+    assert second.names() is index  # patched, not rebuilt
+    assert second.operators[northwind.operator_id].authorisations[0].status_at(later) == "suspended"
+
+    renamed = register_text.replace("Fresh Fruit Import BV", "Verse Vruchten Import BV")
+    with db.write() as conn:
+        trader_store.import_rows(conn, read(renamed), actor="t", at=later, source="renamed.csv")
+    stored.refresh()
+    third = stored()
+    assert third.names() is index
+    new_name = Party.model_validate(
+        {"name": "Verse Vruchten Import BV", "address": {"city": "Rotterdam", "country": "NL"}}
+    )
+    assert third.match(new_name) is not None  # a row without identifiers: a new operator, found by name
+
+
+def test_rows_added_with_an_earlier_time_make_a_full_reload(db, register_text):
+    _import(db, register_text)
+    stored = trader_store.StoredRegister(db)
+    index = stored().names()
+    backdated = "name,country,programme,type,status,effective\nOld Timer GmbH,DE,EU-AEO,AEOC,certified,2015-01-01\n"
+    with db.write() as conn:
+        trader_store.import_rows(conn, read(backdated), actor="t", at=datetime(2020, 1, 1, tzinfo=UTC), source="x")
+    stored.refresh()
+    register = stored()
+    assert register.names() is not index
+    assert any(o.name == "Old Timer GmbH" for o in register.operators.values())

@@ -10,7 +10,7 @@ import gc
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -34,6 +34,7 @@ from safelane.traders.importing import Row
 from safelane.traders.register import Register
 
 CHANGERS = frozenset({"supervisor", "admin"})  # who may import or change a status
+RELOAD_MARGIN = timedelta(minutes=1)
 OPERATOR_FIELDS = ("name", "country", "street", "city", "postcode")
 AUTHORISATION_FIELDS = ("number", "administration", "valid_from", "valid_to", "conditions")
 
@@ -250,6 +251,9 @@ def import_rows(conn: sa.Connection, rows: Sequence[Row], *, actor: str, at: dat
         for scheme, value in row.identifiers:
             if value not in known:
                 conn.execute(trader_identifiers.insert().values(value=value, scheme=scheme, operator_id=operator_id))
+                conn.execute(  # so the in-memory register reloads this operator
+                    trader_operators.update().where(trader_operators.c.operator_id == operator_id).values(updated_at=at)
+                )
                 report.changes.append(f"line {row.line}: identifier {scheme} {value} added to {operator_id}")
         _authorisation(conn, operator_id, row, report, actor=actor, at=at, source=source)
     return report
@@ -484,30 +488,90 @@ def revision(conn: sa.Connection) -> tuple[Any, ...]:
     return tuple(str(p) for p in parts)
 
 
-def _register(conn: sa.Connection) -> Register:
-    """The register in memory. Built with the cyclic GC paused and then frozen out of its reach, as
-    `system.settle` does for the reference tables: 100,000 operators are a million long-lived objects, which
-    every collection would otherwise rescan (it tripled the cost of assessing a consignment)."""
-    marker = revision(conn)
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        operators = everyone(conn)
-        last = max(marker[1], marker[3], marker[5])  # newest change time of operators, authorisations, statuses
-        register = Register(operators, revision=f"{len(operators)} operators, {marker[4]} status changes, last {last}")
-        register.names()  # the name index now, not on the first consignment that needs it
-    finally:
-        if collecting:
-            gc.enable()
-    gc.freeze()
-    return register
+def _changed_since(conn: sa.Connection, since: datetime) -> tuple[set[str], tuple[int, int, int]]:
+    """Operators touched at or after `since` (their own row, an authorisation, or a status change), and how many
+    operator, authorisation and status rows were touched then (to tell whether that explains the new counts)."""
+    operators = list(
+        conn.execute(sa.select(trader_operators.c.operator_id).where(trader_operators.c.updated_at >= since)).scalars()
+    )
+    authorisations = list(
+        conn.execute(
+            sa.select(trader_authorisations.c.operator_id).where(trader_authorisations.c.updated_at >= since)
+        ).scalars()
+    )
+    statuses = list(
+        conn.execute(
+            sa.select(trader_authorisations.c.operator_id)
+            .join(trader_status_changes)
+            .where(trader_status_changes.c.recorded_at >= since)
+        ).scalars()
+    )
+    return {*operators, *authorisations, *statuses}, (len(operators), len(authorisations), len(statuses))
+
+
+def _newest(conn: sa.Connection) -> datetime | None:
+    """The newest change time in the register (the next incremental reload starts there)."""
+    times = [
+        conn.execute(sa.select(sa.func.max(column))).scalar()
+        for column in (
+            trader_operators.c.updated_at,
+            trader_authorisations.c.updated_at,
+            trader_status_changes.c.recorded_at,
+        )
+    ]
+    parsed = [datetime.fromisoformat(t) if isinstance(t, str) else t for t in times if t is not None]
+    return max((t if t.tzinfo else t.replace(tzinfo=UTC) for t in parsed), default=None)
 
 
 class StoredRegister(Refreshing[Register]):
-    """The register as stored, rebuilt when any of it changes (checked at most once per `check_every`)."""
+    """The register as stored, reloaded when any of it changes (checked at most once per `check_every`).
+
+    The first load reads everything; later ones read only the operators changed since the newest change seen
+    and patch the register (`Register.updated`), so a status change does not rebuild a 100,000-operator register.
+    Loads run with the cyclic GC paused and then freeze what they built out of its reach, as `system.settle`
+    does for the reference tables: a million long-lived objects would otherwise be rescanned by every
+    collection (it tripled the cost of assessing a consignment).
+    """
 
     def __init__(self, db: Database, check_every: float = 1.0):
-        super().__init__(db, revision, _register, Register([]), check_every)
+        super().__init__(db, revision, self._reload, Register([]), check_every)
+        self._since: datetime | None = None
+        self._older: tuple[int, ...] = (0, 0, 0)  # operators, authorisations, status changes older than `since`
+
+    def _reload(self, conn: sa.Connection) -> Register:
+        marker = revision(conn)
+        newest = _newest(conn)
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            previous = self._value
+            label = f"{{}} operators, {marker[4]} status changes, last {newest.isoformat() if newest else None}"
+            counts = (int(marker[0]), int(marker[2]), int(marker[4]))
+            register = None
+            if self._since is not None and len(previous):
+                since = self._since - RELOAD_MARGIN  # a transaction that committed late, with an earlier time
+                ids, touched = _changed_since(conn, since)
+                # Rows older than `since` must all have been loaded before; more of them means an addition with
+                # an earlier time (a backdated import), which only a full read sees.
+                older = [total - recent for total, recent in zip(counts, touched, strict=True)]
+                if all(now <= before for now, before in zip(older, self._older, strict=True)):
+                    changed = _operators(conn, trader_operators.c.operator_id.in_(ids)) if ids else []
+                    register = previous.updated(changed, label)
+                    register.revision = label.format(len(register))
+                # else rows were added with times before the newest seen (a backdated import): read everything
+            if register is None:
+                operators = everyone(conn)
+                register = Register(operators, revision=label.format(len(operators)))
+                register.names()  # the name index now, not on the first consignment that needs it
+            self._since = newest
+            if newest is not None:  # how many rows are older than the next reload's `since`
+                recent = _changed_since(conn, newest - RELOAD_MARGIN)[1]
+                self._older = tuple(total - seen for total, seen in zip(counts, recent, strict=True))
+        finally:
+            if collecting:
+                gc.enable()
+        gc.freeze()
+        return register
 
 
 def parties_of(conn: sa.Connection, decision_ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:

@@ -50,8 +50,43 @@ class Register:
                 self._by_identifier[value] = (operator.operator_id, scheme)
         self._countries = {operator.country for operator in self.operators.values()}
         self._screener: Screener | None = None
+        self._stale: set[str] = set()  # operators whose name in the shared index is no longer theirs
+        self._side_operators: dict[str, Operator] = {}  # added or renamed since the shared index was built
+        self._side: Screener | None = None
         self._lock = threading.Lock()
         self._cache: dict[tuple[object, ...], object] = {}
+
+    def updated(self, changed: Iterable[Operator], revision: str) -> "Register":
+        """A copy with these operators as they are now (one without authorisations leaves the register).
+
+        The name index is shared with this register; operators added or renamed since it was built go into a
+        small index of their own, and a hit on a name an operator no longer carries is ignored, so a status
+        change costs a few dictionary copies, not a rebuild of the whole index."""
+        new = Register([], revision)
+        new.operators = dict(self.operators)
+        new._by_identifier = dict(self._by_identifier)
+        new._screener = self.names()
+        new._stale = set(self._stale)
+        side = dict(self._side_operators)
+        for operator in changed:
+            old = new.operators.pop(operator.operator_id, None)
+            if old is not None:
+                for _, value in old.identifiers:
+                    new._by_identifier.pop(value, None)
+            if not operator.authorisations:
+                new._stale.add(operator.operator_id)
+                side.pop(operator.operator_id, None)
+                continue
+            new.operators[operator.operator_id] = operator
+            for scheme, value in operator.identifiers:
+                new._by_identifier[value] = (operator.operator_id, scheme)
+            if old is None or (old.name, old.country) != (operator.name, operator.country):
+                new._stale.add(operator.operator_id)  # the shared index holds its old name, or none
+                side[operator.operator_id] = operator
+        new._side_operators = side
+        new._side = _name_index(side.values(), revision) if side else None
+        new._countries = {operator.country for operator in new.operators.values()}
+        return new
 
     def __len__(self) -> int:
         return len(self.operators)
@@ -60,23 +95,7 @@ class Register:
         """The screening index over the operators' names (built on first use)."""
         with self._lock:
             if self._screener is None:
-                self._screener = Screener(
-                    (
-                        Entry(
-                            LIST_NAME,
-                            op.operator_id,
-                            "Company",
-                            op.name,
-                            ((normalise(op.name), "name"),),
-                            {},
-                            frozenset({op.country.lower()}),
-                            frozenset(),
-                        )
-                        for op in self.operators.values()
-                    ),
-                    version=self.revision,
-                    cache_size=0,  # the register caches per party itself
-                )
+                self._screener = _name_index(self.operators.values(), self.revision)
             return self._screener
 
     def match(self, party: Party) -> Match | None:
@@ -116,13 +135,38 @@ class Register:
             # It quotes an identifier the register does not hold: it is not a registered operator under that
             # identity, and a trusted trader's name beside someone else's number is a reason for suspicion.
             return None
-        screening = self.names().screen(Query(party.name, None, country.lower()), limit=3, threshold=NAME_MATCH)
-        for hit in screening.hits:
-            operator = self.operators[hit.entity_id]
-            if operator.country != country or not _same_place(party, operator):
+        query = Query(party.name, None, country.lower())
+        hits = [
+            h for h in self.names().screen(query, limit=3, threshold=NAME_MATCH).hits if h.entity_id not in self._stale
+        ]
+        if self._side is not None:
+            hits += self._side.screen(query, limit=3, threshold=NAME_MATCH).hits
+        for hit in sorted(hits, key=lambda h: -h.score):
+            operator = self.operators.get(hit.entity_id)
+            if operator is None or operator.country != country or not _same_place(party, operator):
                 continue
             return Match(operator, "name match", f"name {hit.score:.2f}, country {country}", round(hit.score, 3))
         return None
+
+
+def _name_index(operators: Iterable[Operator], version: str) -> Screener:
+    return Screener(
+        (
+            Entry(
+                LIST_NAME,
+                op.operator_id,
+                "Company",
+                op.name,
+                ((normalise(op.name), "name"),),
+                {},
+                frozenset({op.country.lower()}),
+                frozenset(),
+            )
+            for op in operators
+        ),
+        version=version,
+        cache_size=0,  # the register caches per party itself
+    )
 
 
 def _same_place(party: Party, operator: Operator) -> bool:
