@@ -9,6 +9,7 @@ weaker evidence that never earns the benefits that lift a control (`Benefits.wea
 Results are cached per party, so a day of filings from the same traders costs one lookup per distinct party.
 """
 
+import re
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ NAME_MATCH = 0.88  # the screening matcher's strong threshold: a name match must
 CACHE_SIZE = 200_000
 LIST_NAME = "operators"
 _UNSEEN = object()
+_WORD = re.compile(r"[a-z0-9]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,13 +50,15 @@ class Register:
             self.operators[operator.operator_id] = operator
             for scheme, value in operator.identifiers:
                 self._by_identifier[value] = (operator.operator_id, scheme)
-        self._countries = {operator.country for operator in self.operators.values()}
+        self._words: dict[str, set[str]] = {}  # country -> every word of its operators' names
+        for operator in self.operators.values():
+            self._words.setdefault(operator.country, set()).update(normalise(operator.name).tokens)
         self._screener: Screener | None = None
         self._stale: set[str] = set()  # operators whose name in the shared index is no longer theirs
         self._side_operators: dict[str, Operator] = {}  # added or renamed since the shared index was built
         self._side: Screener | None = None
         self._lock = threading.Lock()
-        self._cache: dict[tuple[object, ...], object] = {}
+        self._cache: dict[tuple[object, ...], object] = {}  # a Match, name-match candidates, or None
 
     def updated(self, changed: Iterable[Operator], revision: str) -> "Register":
         """A copy with these operators as they are now (one without authorisations leaves the register).
@@ -85,7 +89,9 @@ class Register:
                 side[operator.operator_id] = operator
         new._side_operators = side
         new._side = _name_index(side.values(), revision) if side else None
-        new._countries = {operator.country for operator in new.operators.values()}
+        new._words = {country: set(words) for country, words in self._words.items()}
+        for operator in side.values():
+            new._words.setdefault(operator.country, set()).update(normalise(operator.name).tokens)
         return new
 
     def __len__(self) -> int:
@@ -103,21 +109,26 @@ class Register:
         return self.match_keyed(party)[1]
 
     def match_keyed(self, party: Party) -> tuple[tuple[object, ...], Match | None]:
-        """The match and the key it is cached under (what of the party it depends on)."""
-        address = party.address
+        """The match and the key it is cached under (name, country, identifiers: what it depends on besides the
+        place, which is checked on every call for the rare name match)."""
         identifiers = party.identifiers
-        if address is None:
-            key: tuple[object, ...] = (party.name, party.country, None, None, *[i.value for i in identifiers])
+        country = party.country
+        if country is None and party.address is not None:
+            country = party.address.country
+        if not identifiers:
+            key: tuple[object, ...] = (party.name, country)
+        elif len(identifiers) == 1:
+            key = (party.name, country, identifiers[0].value)
         else:
-            key = (party.name, party.country or address.country, address.city, address.postcode)
-            if identifiers:
-                key += tuple([i.value for i in identifiers])
+            key = (party.name, country, *[i.value for i in identifiers])
         found = self._cache.get(key, _UNSEEN)
         if found is _UNSEEN:
             found = self._by_identifiers(party) or self._by_name(party)
             if len(self._cache) >= CACHE_SIZE:
                 self._cache.clear()
             self._cache[key] = found
+        if type(found) is tuple:  # name-match candidates: the first whose city and postcode do not disagree
+            return key, next((m for m in found if _same_place(party, m.operator)), None)
         return key, found  # type: ignore[return-value]
 
     def _by_identifiers(self, party: Party) -> Match | None:
@@ -127,26 +138,29 @@ class Register:
                 return Match(self.operators[hit[0]], "identifier", f"{identifier.scheme} {identifier.value}", 1.0)
         return None
 
-    def _by_name(self, party: Party) -> Match | None:
+    def _by_name(self, party: Party) -> tuple[Match, ...] | None:
         country = party.country_code
-        if country is None or country not in self._countries:
+        words = self._words.get(country) if country else None
+        if words is None or country is None:
             return None  # a name without a country is too weak to name an operator; none is registered there
         if party.identifiers:
             # It quotes an identifier the register does not hold: it is not a registered operator under that
             # identity, and a trusted trader's name beside someone else's number is a reason for suspicion.
             return None
+        if party.name.isascii() and words.isdisjoint(_WORD.findall(party.name.lower().replace("'", ""))):
+            return None  # not one word in common with any operator there: the index would find no candidate
         query = Query(party.name, None, country.lower())
         hits = [
             h for h in self.names().screen(query, limit=3, threshold=NAME_MATCH).hits if h.entity_id not in self._stale
         ]
         if self._side is not None:
             hits += self._side.screen(query, limit=3, threshold=NAME_MATCH).hits
-        for hit in sorted(hits, key=lambda h: -h.score):
-            operator = self.operators.get(hit.entity_id)
-            if operator is None or operator.country != country or not _same_place(party, operator):
-                continue
-            return Match(operator, "name match", f"name {hit.score:.2f}, country {country}", round(hit.score, 3))
-        return None
+        candidates = tuple(
+            Match(operator, "name match", f"name {hit.score:.2f}, country {country}", round(hit.score, 3))
+            for hit in sorted(hits, key=lambda h: -h.score)
+            if (operator := self.operators.get(hit.entity_id)) is not None and operator.country == country
+        )
+        return candidates or None
 
 
 def _name_index(operators: Iterable[Operator], version: str) -> Screener:
