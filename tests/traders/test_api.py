@@ -34,6 +34,11 @@ def test_roles(api, register_text):  # noqa: F811
     assert one.json()["name"] == "Hanse Customs Brokers GmbH"
     assert api.client.get("/v1/traders/O404", headers=api.as_("olga")).status_code == 404
     assert api.client.get("/v1/traders/programmes", headers=api.as_("acme")).status_code == 403
+    assert api.client.get("/v1/traders/compliance", headers=api.as_("acme")).status_code == 403
+    programmes = api.client.get("/v1/traders/programmes", headers=api.as_("olga")).json()
+    assert {a["partner"] for a in programmes["arrangements"]} >= {"United States", "Japan"}
+    measures = api.client.get("/v1/traders/compliance", headers=api.as_("olga")).json()["measures"]
+    assert measures[0]["group"] == "no trusted trader"
 
 
 def test_a_status_change_needs_a_supervisor_and_a_reason(api, register_text):  # noqa: F811
