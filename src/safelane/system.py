@@ -24,6 +24,7 @@ from safelane.settings import Settings
 from safelane.store import Database
 from safelane.store import profiles as profile_store
 from safelane.store.refreshing import Refreshing
+from safelane.traders import facilitation as traders
 
 DEFAULT_ASSESSORS: list[AssessorSpec] = [
     profiles.SPEC,
@@ -31,6 +32,7 @@ DEFAULT_ASSESSORS: list[AssessorSpec] = [
     manifest.SPEC,
     screening.SPEC,
     strategic.SPEC,
+    traders.SPEC,
     model.SPEC,
     valuation.SPEC,
 ]

@@ -278,3 +278,32 @@ def test_a_busy_port_stops_the_demo_before_it_touches_the_database(tmp_path):
     assert result.exit_code == 2
     assert "is in use" in _text(result.output)
     assert not (tmp_path / "d.db").exists()
+
+
+def test_the_demo_registers_trusted_traders_and_suspends_one_mid_month(built):
+    """Home AEOs and MRA partners' AEOs are facilitated; the one suspended halfway is facilitated before only."""
+    from safelane.store.schema import assessments
+
+    url, output = built
+    assert "trusted traders registered" in _text(output)
+
+    def trader_findings(conn):
+        rows = conn.execute(
+            sa.select(consignments.c.filed_at, assessments.c.findings).join(
+                assessments, assessments.c.row_id == consignments.c.row_id
+            )
+        )
+        return [(at, f) for at, found in rows for f in found if f["assessor"] == "traders"]
+
+    found = _read(url, trader_findings)
+    applied = [f for _, f in found if f["evidence"]["applied"]]
+    assert {f["evidence"]["basis"] for f in applied} >= {"home programme"}
+    suspended = [(at, f) for at, f in found if f["evidence"]["status"] == "suspended"]
+    assert suspended, "the suspended AEO files after its suspension"
+    first = NOW - timedelta(days=10 + 1)  # the demo's first day of history (10 days in this module)
+    middle = datetime.combine((first + timedelta(days=5)).date(), datetime.min.time(), UTC)  # the suspension
+    assert all(at >= middle for at, _ in suspended)
+    name = suspended[0][1]["evidence"]["operator"]
+    before = [f for at, f in found if f["evidence"]["operator"] == name and at < middle]
+    assert before, "it filed before its suspension too"
+    assert all(f["evidence"]["status"] == "certified" for f in before)

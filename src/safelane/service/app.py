@@ -19,6 +19,7 @@ from safelane.service.api import (
     ops,
     outcomes,
     receipts,
+    traders,
 )
 from safelane.service.app_headers import Protection
 from safelane.service.metrics import Metrics
@@ -71,7 +72,7 @@ def create_app(system: StoredSystem) -> FastAPI:
     app.state.forwarder = forwarder
     app.state.metrics = metrics = Metrics()
     errors.install(app)
-    for module in (filings, receipts, decisions, consignments, cases, outcomes, offices, disruptions, ops):
+    for module in (filings, receipts, decisions, consignments, cases, outcomes, offices, disruptions, traders, ops):
         app.include_router(module.router)
     # inside the workbench's middleware, whose receive runs in a task group that would wrap a 408 into a 500
     app.add_middleware(Protection, hsts_seconds=system.settings.hsts_seconds, body_seconds=system.settings.body_seconds)

@@ -401,3 +401,61 @@ licences = sa.Table(  # licences and permits granted for controlled goods, check
     sa.Column("loaded_at", UTCDateTime, nullable=False),
     sa.Column("loaded_by", sa.String(70), nullable=False),
 )
+
+# -- trusted traders (safelane.traders, store/traders.py) -------------------------------------------------
+
+trader_operators = sa.Table(  # economic operators known to the register
+    "trader_operators",
+    metadata,
+    sa.Column("operator_id", Id, primary_key=True),
+    sa.Column("name", sa.String(512), nullable=False),
+    sa.Column("name_key", sa.String(600), nullable=False, index=True),  # country + normalised name
+    sa.Column("country", sa.String(2), nullable=False),
+    sa.Column("street", sa.String(512), nullable=True),
+    sa.Column("city", sa.String(512), nullable=True),
+    sa.Column("postcode", sa.String(17), nullable=True),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+)
+
+trader_identifiers = sa.Table(  # EORI, TIN, AEO/C-TPAT/MID numbers, IATA/ICAO codes; a value names one operator
+    "trader_identifiers",
+    metadata,
+    sa.Column("value", sa.String(64), primary_key=True),  # compact: capitals and digits only
+    sa.Column("scheme", sa.String(16), nullable=False),
+    sa.Column("operator_id", Id, sa.ForeignKey("trader_operators.operator_id"), nullable=False, index=True),
+)
+
+trader_authorisations = sa.Table(  # one per operator, programme and type; its status lives in the history
+    "trader_authorisations",
+    metadata,
+    sa.Column("authorisation_id", Id, primary_key=True),
+    sa.Column("operator_id", Id, sa.ForeignKey("trader_operators.operator_id"), nullable=False, index=True),
+    sa.Column("programme", sa.String(16), nullable=False),
+    sa.Column("type", sa.String(16), nullable=False),
+    sa.Column("number", sa.String(64), nullable=True),
+    sa.Column("administration", sa.String(32), nullable=True),
+    sa.Column("valid_from", sa.Date, nullable=True),
+    sa.Column("valid_to", sa.Date, nullable=True),
+    sa.Column("conditions", sa.Text, nullable=True),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+    sa.UniqueConstraint("operator_id", "programme", "type"),
+)
+
+trader_status_changes = sa.Table(  # applied, under_audit, certified, suspended, revoked, expired: who, when, why
+    "trader_status_changes",
+    metadata,
+    sa.Column("change_id", Id, primary_key=True),
+    sa.Column(
+        "authorisation_id",
+        Id,
+        sa.ForeignKey("trader_authorisations.authorisation_id"),
+        nullable=False,
+        index=True,
+    ),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("effective_at", UTCDateTime, nullable=False),
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("actor", sa.String(70), nullable=False),
+    sa.Column("recorded_at", UTCDateTime, nullable=False, index=True),
+)

@@ -136,6 +136,8 @@ class Profile(_Strict):
     valid_from: date
     valid_to: date | None = None
     applies_to: list[FilingKind] = []  # empty: every kind of filing
+    # True: its floor holds for trusted traders too (no documentary check instead of a physical inspection)
+    applies_to_trusted: bool = False
     when: Conditions
     outcome: Outcome
 

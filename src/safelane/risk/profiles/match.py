@@ -177,6 +177,8 @@ class CompiledProfile:
             if not check(lodgement):
                 return None
         detail, evidence = "", {"profile": self.profile.id, "version": self.profile.version}
+        if self.profile.applies_to_trusted:  # facilitation for trusted traders may not ease its floor
+            evidence["applies_to_trusted"] = True
         if self.item_checks or self.dated_item_checks:
             day = lodgement.filed_at.date()
             for index, item in enumerate(lodgement.consignment.goods):
