@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from safelane.domain import Assessment, Consignment, Decision, Filing, FilingKind, Lodgement
 from safelane.ids import new_id
 from safelane.results import ConsignmentResult
-from safelane.store import bulk
+from safelane.store import audit_chain, bulk
 from safelane.store import filing_rows as rows_of
 from safelane.store.schema import (
     assessments,
@@ -250,7 +250,10 @@ def save(conn: sa.Connection, batch: Sequence[Accepted], superseded: Sequence[di
             )
         )
     for table, table_rows in rows.items():
-        bulk.insert(conn, table, table_rows)
+        if table in (decision_events, audit_events):
+            audit_chain.append(conn, table, table_rows)
+        else:
+            bulk.insert(conn, table, table_rows)
     return saved
 
 
@@ -302,7 +305,7 @@ def results_of(
 def add_audit(
     conn: sa.Connection, at: datetime, actor: str, action: str, subject: str | None, detail: dict[str, Any] | None
 ) -> None:
-    conn.execute(audit_events.insert(), rows_of.audit_row(new_id("U"), at, actor, action, subject, detail))
+    audit_chain.append(conn, audit_events, [rows_of.audit_row(new_id("U"), at, actor, action, subject, detail)])
 
 
 def get_filing(conn: sa.Connection, filing_id: str) -> dict[str, Any] | None:
@@ -388,8 +391,9 @@ def withdraw(conn: sa.Connection, filing_id: str, *, at: datetime, actor: str) -
             .values(state="closed", updated_at=at)
         )
     if open_rows:
-        conn.execute(
-            decision_events.insert(),
+        audit_chain.append(
+            conn,
+            decision_events,
             [
                 rows_of.decision_event_row(
                     new_id("E"),
