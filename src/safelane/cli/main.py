@@ -23,6 +23,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "model": ("safelane.cli.model", "app", "The learned risk model: train, score, evaluate, manage versions."),
     "offices": ("safelane.cli.offices", "app", "Office settings: inspection capacity, random sample, exploration."),
     "screen": ("safelane.cli.screen", "screen", "Screen a name (or a CSV batch) against the watch lists."),
+    "audit": ("safelane.cli.audit", "app", "The tamper-evident audit trail: verify the chain, export anchors."),
 }
 
 

@@ -1,9 +1,13 @@
 """Build the FastAPI app around one assembled System: routers, error shapes, request logs, metrics."""
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from importlib.metadata import PackageNotFoundError, version
 
 from fastapi import FastAPI
 
+from safelane.audit.reads import ReadLog
+from safelane.audit.watch import Anchoring, ChainWatch
 from safelane.service import docs, errors, logs, web
 from safelane.service.api import JsonResponse, cases, consignments, decisions, filings, offices, ops, outcomes
 from safelane.service.app_headers import Protection
@@ -27,6 +31,20 @@ def _version() -> str:
         return "0+unknown"
 
 
+@asynccontextmanager
+async def _audit_threads(app: FastAPI) -> AsyncIterator[None]:
+    """While serving: officers' reads written in batches, the audit chain's head anchored in the log."""
+    system: StoredSystem = app.state.system
+    anchoring = Anchoring(app.state.audit_watch, system.settings.audit_anchor_seconds)
+    app.state.reads.start()
+    anchoring.start()
+    try:
+        yield
+    finally:
+        anchoring.stop()
+        app.state.reads.stop()
+
+
 def create_app(system: StoredSystem) -> FastAPI:
     """One app per system; its metrics registry is its own, so apps built side by side do not clash."""
     logs.configure(system.settings.log_level)
@@ -37,9 +55,12 @@ def create_app(system: StoredSystem) -> FastAPI:
         default_response_class=JsonResponse,
         docs_url=None,
         redoc_url=None,
+        lifespan=_audit_threads,
     )
     docs.install(app)
     app.state.system = system
+    app.state.audit_watch = ChainWatch(system.db, lambda: system.pipeline.clock())
+    app.state.reads = ReadLog(system.db, lambda: system.pipeline.clock())
     app.state.metrics = metrics = Metrics()
     errors.install(app)
     for module in (filings, decisions, consignments, cases, outcomes, offices, ops):

@@ -213,13 +213,21 @@ def _visible(conn: Any, filing_id: str, user: User) -> dict[str, Any]:
     return row
 
 
+def _audit_read(request: Request, user: User, filing_id: str, what: str, current: list[Any]) -> None:
+    """An officer's read of a filing is a read of its consignments: audited with their ids."""
+    if user.is_officer:
+        detail = {"via": "api", "what": what, "consignments": [c.consignment_id for c in current]}
+        request.app.state.reads.record(user.name, "filing.read", filing_id, detail)
+
+
 @router.get("/{filing_id}")
-def get_filing(filing_id: str, user: CurrentUser, system: SystemDep) -> JsonResponse:
+def get_filing(filing_id: str, request: Request, user: CurrentUser, system: SystemDep) -> JsonResponse:
     """One filing: every version as received, and the decisions on its current consignments."""
     with system.db.read() as conn:
         row = _visible(conn, filing_id, user)
         versions = [_as_received(v) for v in filing_store.versions_of(conn, filing_id)]
         current = filing_store.results_of(conn, filing_id, row["current_version"], as_first_given=False)
+    _audit_read(request, user, filing_id, "filing", current)
     return JsonResponse({"filing": row, "versions": versions, "consignments": [c.as_dict() for c in current]})
 
 
@@ -237,6 +245,7 @@ def _as_received(version: dict[str, Any]) -> dict[str, Any]:
 @router.get("/{filing_id}/answer", responses={200: {"content": {a.media_type: {} for a in formats.ANSWERS}}})
 def answer(
     filing_id: str,
+    request: Request,
     user: CurrentUser,
     system: SystemDep,
     standard: Annotated[
@@ -249,6 +258,7 @@ def answer(
         row = _visible(conn, filing_id, user)
         message_type = filing_store.message_type_of(conn, filing_id, row["current_version"])
         current = filing_store.results_of(conn, filing_id, row["current_version"], as_first_given=False)
+    _audit_read(request, user, filing_id, "answer", current)
     try:
         chosen = formats.answer(standard or formats.answer_standard(message_type))
     except ValueError as error:
