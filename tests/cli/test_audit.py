@@ -76,3 +76,13 @@ def test_an_unreadable_anchor_file_exits_2(system, tmp_path):
     assert done.exit_code == 2 and f"{bad}:1: hash must be 64 lower-case hex digits" in done.stderr
     missing = run("audit", "verify", "--anchor", str(tmp_path / "none"), "--database", system.db.url)
     assert missing.exit_code == 2
+
+
+def test_a_freshly_built_demo_verifies(tmp_path):
+    from tests.cli.test_demo import _demo
+
+    url = f"sqlite:///{tmp_path / 'demo.db'}"
+    assert _demo(url).exit_code == 0
+    report = orjson.loads(run("audit", "verify", "--json", "--database", url).stdout)
+    assert report["ok"] and report["complete"]
+    assert report["checked"] == report["head"]["seq"] > 1000  # a month of decisions, actions and audit events
