@@ -212,3 +212,17 @@ def test_a_failed_transaction_leaves_no_link(system, clock):
         add_audit(conn, clock.now, "x", "z", None, None)
     report = check(system.db)
     assert report.ok and report.head.seq == head.seq + 1
+
+
+def test_a_row_moved_further_on_is_named_as_reordered(system, clock):
+    populate(system, clock)
+    rows = events(system.db)
+    a, b, c = rows[4], rows[5], rows[6]
+    with system.db.write() as conn:  # a, b, c become b, c, a
+        for row, seq in ((a, -1), (b, a["seq"]), (c, b["seq"]), (a, c["seq"])):
+            table = chain.TABLES[row["table"]]
+            conn.execute(table.update().where(table.c.event_id == row["event_id"]).values(seq=seq))
+    problem = check(system.db).problem
+    assert problem is not None
+    assert (problem.kind, problem.event_id, problem.seq) == ("reordered", b["event_id"], a["seq"])
+    assert f"{a['table']} {a['event_id']}, which now stands at seq {c['seq']}" in problem.message

@@ -156,6 +156,24 @@ def _judge(row: _Row, before: Anchor, previous: _Row | None, following: _Row | N
         return Break("inserted", row.table, row.event_id, row.seq, f"{row.name()} is not in the chain: forged")
     if not intact:
         return Break("edited", row.table, row.event_id, row.seq, f"{row.name()} no longer matches its hash")
+    return None  # intact but not linked: `_unlinked` looks for the row it was chained after
+
+
+def _unlinked(conn: sa.Connection, row: _Row, before: Anchor) -> Break:
+    """An intact row that does not follow the row before it: where is the row it was chained after?
+    (A search by hash over both tables, made only once a break is found.)"""
+    for name, table in chain.TABLES.items():
+        found = conn.execute(
+            sa.select(table.c.seq, table.c.event_id).where(table.c.chain_hash == row.prev_hash).limit(1)
+        ).first()
+        if found is not None:
+            return Break(
+                "reordered",
+                row.table,
+                row.event_id,
+                row.seq,
+                f"{row.name()} was chained after {name} {found.event_id}, which now stands at seq {found.seq}",
+            )
     return Break(
         "edited",
         row.table,
@@ -215,13 +233,15 @@ def _check_start(conn: sa.Connection, start: Anchor) -> Break | None:
 def _walk(conn: sa.Connection, report: Report, anchors: Mapping[int, str], limit: int | None) -> Break | None:
     streams = [_stream(conn, name, report.start, limit) for name in chain.TABLES]
     try:
-        return _walk_rows(report, heapq.merge(*streams, key=lambda r: r.seq), anchors, limit)
+        return _walk_rows(conn, report, heapq.merge(*streams, key=lambda r: r.seq), anchors, limit)
     finally:
         for stream in streams:
             stream.close()
 
 
-def _walk_rows(report: Report, rows: Iterator[_Row], anchors: Mapping[int, str], limit: int | None) -> Break | None:
+def _walk_rows(
+    conn: sa.Connection, report: Report, rows: Iterator[_Row], anchors: Mapping[int, str], limit: int | None
+) -> Break | None:
     previous: _Row | None = None
     current = next(rows, None)
     while current is not None:
@@ -229,6 +249,8 @@ def _walk_rows(report: Report, rows: Iterator[_Row], anchors: Mapping[int, str],
             return None
         following = next(rows, None)
         problem = _judge(current, report.last, previous, following)
+        if problem is None and current.prev_hash != report.last.hash:
+            problem = _unlinked(conn, current, report.last)
         if problem is None and current.seq > report.head.seq:  # in one snapshot the head is the newest row
             problem = Break(
                 "inserted", current.table, current.event_id, current.seq, f"{current.name()} is past the head"
