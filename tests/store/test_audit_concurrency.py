@@ -4,7 +4,6 @@ import itertools
 import subprocess
 import sys
 import threading
-import time
 from datetime import UTC, datetime
 
 import orjson
@@ -23,10 +22,14 @@ from datetime import UTC, datetime
 from safelane.store import Database
 from safelane.store.filings import add_audit
 db = Database(sys.argv[1])
+n = int(sys.argv[2])
 with db.read() as conn:
     pass
 print("ready", flush=True)
-for i in range(int(sys.argv[2])):
+sys.stdin.readline()
+for i in range(n):
+    if i == n // 2:
+        print("half", flush=True)
     with db.write() as conn:
         add_audit(conn, datetime(2026, 11, 20, 8, 0, tzinfo=UTC), "child", "test.child", str(i), {"i": i})
         add_audit(conn, datetime(2026, 11, 20, 8, 0, tzinfo=UTC), "child", "test.child2", str(i), None)
@@ -66,13 +69,19 @@ def test_threads_filing_and_auditing_at_once_keep_a_valid_chain(system):
 
 def test_two_processes_appending_at_once_keep_a_valid_chain(database_url):
     db = Database(database_url)
-    child = subprocess.Popen([sys.executable, "-c", WRITER, database_url, "150"], stdout=subprocess.PIPE, text=True)
-    assert child.stdout is not None and child.stdout.readline().strip() == "ready"
+    child = subprocess.Popen(
+        [sys.executable, "-c", WRITER, database_url, "150"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    assert child.stdin is not None and child.stdout is not None
+    assert child.stdout.readline().strip() == "ready"
     _audits(db, "parent", 150)
-    time.sleep(0.5)  # SQLite's busy handler polls: a writer that never pauses can starve the other process
+    child.stdin.write("go\n")
+    child.stdin.flush()
+    assert child.stdout.readline().strip() == "half"  # the child is writing: from here on both write at once
     _audits(db, "parent", 150)
     assert child.wait(timeout=120) == 0
     child.stdout.close()
+    child.stdin.close()
     report = _report(db)
     with db.read() as conn:
         actors = conn.execute(sa.select(audit_events.c.actor).order_by(audit_events.c.seq)).scalars().all()
