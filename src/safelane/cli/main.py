@@ -26,6 +26,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "licences": ("safelane.cli.licences", "app", "Licences for strategic goods: load a CSV, list them."),
     "traders": ("safelane.cli.traders", "app", "Trusted traders: the AEO register, authorisations, status changes."),
     "screen": ("safelane.cli.screen", "screen", "Screen a name (or a CSV batch) against the watch lists."),
+    "audit": ("safelane.cli.audit", "app", "The tamper-evident audit trail: verify the chain, export anchors."),
 }
 
 

@@ -6,6 +6,8 @@ from importlib.metadata import PackageNotFoundError, version
 
 from fastapi import FastAPI
 
+from safelane.audit.reads import ReadLog
+from safelane.audit.watch import Anchoring, ChainWatch
 from safelane.resilience.forward import Forwarder
 from safelane.service import docs, errors, logs, web
 from safelane.service.api import (
@@ -42,6 +44,20 @@ def _version() -> str:
         return "0+unknown"
 
 
+@asynccontextmanager
+async def _audit_threads(app: FastAPI) -> AsyncIterator[None]:
+    """While serving: officers' reads written in batches, the audit chain's head anchored in the log."""
+    system: StoredSystem = app.state.system
+    anchoring = Anchoring(app.state.audit_watch, system.settings.audit_anchor_seconds)
+    app.state.reads.start()
+    anchoring.start()
+    try:
+        yield
+    finally:
+        anchoring.stop()
+        app.state.reads.stop()
+
+
 def create_app(system: StoredSystem) -> FastAPI:
     """One app per system; its metrics registry is its own, so apps built side by side do not clash."""
     logs.configure(system.settings.log_level)
@@ -53,8 +69,9 @@ def create_app(system: StoredSystem) -> FastAPI:
     )
 
     @asynccontextmanager
-    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        yield
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with _audit_threads(app):
+            yield
         if forwarder is not None:
             forwarder.close()
 
@@ -70,6 +87,8 @@ def create_app(system: StoredSystem) -> FastAPI:
     docs.install(app)
     app.state.system = system
     app.state.forwarder = forwarder
+    app.state.audit_watch = ChainWatch(system.db, lambda: system.pipeline.clock())
+    app.state.reads = ReadLog(system.db, lambda: system.pipeline.clock())
     app.state.metrics = metrics = Metrics()
     errors.install(app)
     for module in (filings, receipts, decisions, consignments, cases, outcomes, offices, disruptions, traders, ops):

@@ -12,7 +12,7 @@ from safelane.ids import new_id
 from safelane.results import ConsignmentResult
 from safelane.scope import Scope
 from safelane.selection.continuity import Priority
-from safelane.store import bulk
+from safelane.store import audit_chain, bulk
 from safelane.store import filing_rows as rows_of
 from safelane.store.schema import (
     assessments,
@@ -257,7 +257,10 @@ def save(conn: sa.Connection, batch: Sequence[Accepted], superseded: Sequence[di
             )
         )
     for table, table_rows in rows.items():
-        bulk.insert(conn, table, table_rows)
+        if table in (decision_events, audit_events):
+            audit_chain.append(conn, table, table_rows)
+        else:
+            bulk.insert(conn, table, table_rows)
     return saved
 
 
@@ -321,7 +324,7 @@ def results_of(
 def add_audit(
     conn: sa.Connection, at: datetime, actor: str, action: str, subject: str | None, detail: dict[str, Any] | None
 ) -> None:
-    conn.execute(audit_events.insert(), rows_of.audit_row(new_id("U"), at, actor, action, subject, detail))
+    audit_chain.append(conn, audit_events, [rows_of.audit_row(new_id("U"), at, actor, action, subject, detail)])
 
 
 def get_filing(conn: sa.Connection, filing_id: str) -> dict[str, Any] | None:
@@ -468,8 +471,9 @@ def withdraw(conn: sa.Connection, filing_id: str, *, at: datetime, actor: str) -
             .values(state="closed", updated_at=at)
         )
     if open_rows:
-        conn.execute(
-            decision_events.insert(),
+        audit_chain.append(
+            conn,
+            decision_events,
             [
                 rows_of.decision_event_row(
                     new_id("E"),

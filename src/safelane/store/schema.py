@@ -53,6 +53,16 @@ def seconds_between(conn: sa.Connection, later: Any, earlier: Any) -> Any:
 JSON = sa.JSON().with_variant(JSONB(), "postgresql")
 Id = sa.String(32)
 
+
+def chained() -> list[Any]:
+    """The columns of a row in the audit hash chain (store/audit_chain.py): its place and its link."""
+    return [
+        sa.Column("seq", sa.BigInteger, nullable=False, unique=True),  # one sequence over both event tables
+        sa.Column("prev_hash", sa.String(64), nullable=False),
+        sa.Column("chain_hash", sa.String(64), nullable=False),  # SHA-256 of prev_hash and the row's content
+    ]
+
+
 filings = sa.Table(
     "filings",
     metadata,
@@ -161,6 +171,7 @@ decision_events = sa.Table(
     sa.Column("to_state", sa.String(16), nullable=False),
     sa.Column("note", sa.Text, nullable=True),
     sa.Column("data", JSON, nullable=True),
+    *chained(),
 )
 
 audit_events = sa.Table(
@@ -172,6 +183,7 @@ audit_events = sa.Table(
     sa.Column("action", sa.String(48), nullable=False),
     sa.Column("subject", sa.String(140), nullable=True),
     sa.Column("detail", JSON, nullable=True),
+    *chained(),
     sa.Index("ix_audit_events_action_subject", "action", "subject"),  # e.g. a name's refused sign-ins
 )
 
@@ -183,6 +195,23 @@ receipts = sa.Table(  # filings accepted into the spool while the store was down
     sa.Column("received_at", UTCDateTime, nullable=False),
     sa.Column("forwarded_at", UTCDateTime, nullable=False),
     sa.Column("answer", JSON, nullable=False),  # {"status": "assessed", "filings": [...]} as the API answers
+)
+
+audit_chain = sa.Table(  # the head of the one hash chain over both event tables: locked to append (audit_chain.py)
+    "audit_chain",
+    metadata,
+    sa.Column("chain", sa.String(16), primary_key=True),  # "events"
+    sa.Column("seq", sa.BigInteger, nullable=False),  # the newest row's sequence number, 0 when empty
+    sa.Column("hash", sa.String(64), nullable=False),  # the newest row's hash
+)
+
+audit_anchors = sa.Table(  # chain heads a verification confirmed: where the workbench and /healthz carry on from
+    "audit_anchors",
+    metadata,
+    sa.Column("seq", sa.BigInteger, primary_key=True),
+    sa.Column("hash", sa.String(64), nullable=False),
+    sa.Column("at", UTCDateTime, nullable=False),
+    sa.Column("source", sa.String(16), nullable=False),  # verify (a full walk) | anchor (exported)
 )
 
 users = sa.Table(
