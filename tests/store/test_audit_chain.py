@@ -9,6 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from safelane.referrals import act
+from safelane.scope import Scope
 from safelane.store import audit_chain as chain
 from safelane.store.audit_verify import Anchor, snapshot, verify
 from safelane.store.filings import add_audit
@@ -33,7 +34,7 @@ def populate(system, clock) -> str:
         orjson.dumps(filing(sea_consignment(), document_number="S-0", version=2)), filer="GLOBEX", actor="globex-1"
     )
     pipeline.reject("acme-1", [], 12)
-    act(system.db, decision_id, "lift", actor="officer-1", role="supervisor", filer=None, at=clock.now, note="cleared")
+    act(system.db, decision_id, "lift", scope=Scope.of("officer-1", "supervisor"), at=clock.now, note="cleared")
     with system.db.write() as conn:
         add_audit(conn, clock.now, "olga", "workbench.signed_in", None, {"score": 2.0, "share": 0.1, "big": 1e16})
     return decision_id

@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 
 from safelane.cases import outcomes
 from safelane.domain import Filing
+from safelane.scope import Scope
 from safelane.selection.capacity import OfficeSettings
 from safelane.store import offices as office_store
 from safelane.store import traders as trader_store
@@ -64,9 +65,8 @@ def test_the_compliance_page_counts_the_random_sample_only(bench: Bench, registe
                 bench.db,
                 consignment_id,
                 outcomes.Outcome("physical", result),
-                actor="olga",
+                scope=Scope.of("olga", "supervisor"),
                 at=at,
-                may_see=lambda o: True,
             )
     with bench.db.read() as conn:
         found = {m.group: m for m in measure(trader_store.random_sample_outcomes(conn))}
