@@ -4,7 +4,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 from fastapi import FastAPI
 
-from safelane.service import docs, errors, logs, web
+from safelane.service import docs, errors, logs, openapi, web
 from safelane.service.api import JsonResponse, cases, consignments, decisions, filings, offices, ops, outcomes
 from safelane.service.app_headers import Protection
 from safelane.service.metrics import Metrics
@@ -44,6 +44,7 @@ def create_app(system: StoredSystem) -> FastAPI:
     errors.install(app)
     for module in (filings, decisions, consignments, cases, outcomes, offices, ops):
         app.include_router(module.router)
+    openapi.install(app)
     # inside the workbench's middleware, whose receive runs in a task group that would wrap a 408 into a 500
     app.add_middleware(Protection, hsts_seconds=system.settings.hsts_seconds, body_seconds=system.settings.body_seconds)
     web.install(app)

@@ -16,7 +16,7 @@ from starlette.requests import ClientDisconnect
 from safelane import formats
 from safelane.domain import InvalidMessage, Problem
 from safelane.results import FilingResult
-from safelane.service.api import JsonResponse, MetricsDep, PageDep, SystemDep, not_found
+from safelane.service.api import JsonResponse, MetricsDep, PageDep, SystemDep, not_found, one_of
 from safelane.service.auth import CurrentUser, FilerUser, User
 from safelane.service.errors import ApiError
 from safelane.service.metrics import Metrics
@@ -28,7 +28,8 @@ router = APIRouter(prefix="/v1/filings", tags=["filings"])
 FormatQuery = Annotated[
     str | None,
     Query(
-        description=f"one of {', '.join(s.name for s in formats.standards())}; detected from the content when absent"
+        description=f"one of {', '.join(s.name for s in formats.standards())}; detected from the content when absent",
+        json_schema_extra=one_of(s.name for s in formats.standards()),
     ),
 ]
 
@@ -240,7 +241,11 @@ def answer(
     user: CurrentUser,
     system: SystemDep,
     standard: Annotated[
-        str | None, Query(description="answer standard; default: the one that answers the filing's own message type")
+        str | None,
+        Query(
+            description="answer standard; default: the one that answers the filing's own message type",
+            json_schema_extra=one_of(a.name for a in formats.ANSWERS),
+        ),
     ] = None,
 ) -> Response:
     """The decisions on the current version, as they stand, in the filer's standard (XCSN, CSN, CUSRES,

@@ -7,7 +7,7 @@ the others).
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body
+from fastapi import APIRouter, Body, Path
 from starlette.concurrency import run_in_threadpool
 
 from safelane.domain import Problem
@@ -20,6 +20,13 @@ from safelane.system import StoredSystem
 
 router = APIRouter(prefix="/v1/offices", tags=["offices"])
 
+OfficePath = Annotated[  # declared, and checked with the settings (OfficeSettings lists every problem at once)
+    str,
+    Path(
+        description="'*' (the default) or 2 to 17 capital letters and digits",
+        json_schema_extra={"pattern": f"^({OFFICE.pattern})$"},
+    ),
+]
 FORBIDDEN: dict[int | str, dict[str, Any]] = {
     403: {"description": "Filers may not read office settings; only supervisors and admins change them"}
 }
@@ -72,7 +79,7 @@ def list_offices(user: CurrentUser, system: SystemDep) -> JsonResponse:
 
 
 @router.get("/{office}", responses=FORBIDDEN)
-def get_office(office: str, user: CurrentUser, system: SystemDep) -> JsonResponse:
+def get_office(office: OfficePath, user: CurrentUser, system: SystemDep) -> JsonResponse:
     """The settings that apply to an office; `source` says whether they are its own, the default, or built in."""
     _officer(user, office)
     return JsonResponse(_effective(system, _office(office)))
@@ -87,7 +94,7 @@ def _change(system: StoredSystem, settings: OfficeSettings, actor: str) -> dict[
 
 @router.put("/{office}", responses={**FORBIDDEN, 422: {"description": "Invalid settings: each problem located"}})
 async def put_office(
-    office: str,
+    office: OfficePath,
     user: CurrentUser,
     system: SystemDep,
     body: Annotated[
@@ -122,7 +129,7 @@ async def put_office(
 
 
 @router.get("/{office}/capacity", responses=FORBIDDEN)
-def capacity(office: str, user: CurrentUser, system: SystemDep) -> JsonResponse:
+def capacity(office: OfficePath, user: CurrentUser, system: SystemDep) -> JsonResponse:
     """Today's (UTC) capacity per kind at an office: the limit, what is used and by which kind of selection."""
     _officer(user, office)
     _office(office)
