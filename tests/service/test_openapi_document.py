@@ -1,8 +1,11 @@
 """What the OpenAPI document promises, and the answers that keep the promise (each found by schemathesis)."""
 
+from datetime import UTC, datetime
+
 import pytest
 
-from tests.factories import air_consignment, filing
+from safelane.store import users as user_store
+from tests.factories import air_consignment, filing, sea_consignment
 from tests.service.conftest import RFS_FALCON
 
 
@@ -113,6 +116,33 @@ def test_seizure_details_without_the_result_seizure_are_refused(api):
         headers=api.as_("olga"),
     )
     assert (response.status_code, response.json()["problems"][0]["location"]) == (422, "seizure")
+
+
+def test_moving_a_consignment_to_the_channel_it_is_in_is_a_conflict(api):
+    data = filing(sea_consignment(), document_number="MAEU123456789")
+    [consignment] = api.accepted("acme", data)["consignments"]
+    assert consignment["channel"] == "red"
+    response = api.client.post(
+        f"/v1/consignments/{consignment['consignment_id']}/channel",
+        json={"channel": "red", "note": "again"},
+        headers=api.as_("olga"),
+    )
+    assert (response.status_code, response.json()["problems"][0]["location"]) == (409, "channel")
+
+
+@pytest.mark.parametrize(
+    ("capacity", "status", "stored"),
+    [({"physical": 20.0}, 200, {"physical": 20}), (None, 200, {}), (False, 422, None), ({"nii": 2.5}, 422, None)],
+)
+def test_office_capacity_is_read_as_json_numbers_are(api, capacity, status, stored):
+    with api.db.write() as conn:
+        key = user_store.add(conn, "sven", "supervisor", at=datetime(2026, 11, 20, tzinfo=UTC), actor="test")
+    response = api.client.put(
+        "/v1/offices/NLRTM", json={"capacity": capacity}, headers={"Authorization": f"Bearer {key}"}
+    )
+    assert response.status_code == status, response.text
+    if stored is not None:
+        assert response.json()["settings"]["capacity"] == stored
 
 
 def test_unassigning_a_case_nobody_has_is_a_conflict_not_invalid_data(api):

@@ -11,7 +11,15 @@ from fastapi import APIRouter, Body, Path
 from starlette.concurrency import run_in_threadpool
 
 from safelane.domain import Problem
-from safelane.selection.capacity import BUILT_IN, OFFICE, InvalidSettings, OfficeSettings
+from safelane.selection.capacity import (
+    BUILT_IN,
+    INSPECTIONS,
+    KINDS,
+    MAX_CAPACITY,
+    OFFICE,
+    InvalidSettings,
+    OfficeSettings,
+)
 from safelane.service.api import JsonResponse, SystemDep
 from safelane.service.auth import CurrentUser, User
 from safelane.service.errors import ApiError
@@ -27,6 +35,21 @@ OfficePath = Annotated[  # declared, and checked with the settings (OfficeSettin
         json_schema_extra={"pattern": f"^({OFFICE.pattern})$"},
     ),
 ]
+_RATE = {"type": "number", "minimum": 0, "maximum": 1}
+SETTINGS: dict[str, Any] = {  # what OfficeSettings.from_dict accepts, declared
+    "additionalProperties": False,
+    "properties": {
+        "capacity": {
+            "type": ["object", "null"],
+            "additionalProperties": False,
+            "properties": {k: {"type": ["integer", "null"], "minimum": 0, "maximum": MAX_CAPACITY} for k in KINDS},
+            "description": "consignments per day by kind; a kind left out (or null) is unlimited; null: every kind",
+        },
+        "random_rate": _RATE,
+        "explore_rate": _RATE,
+        "random_inspection": {"enum": list(INSPECTIONS)},
+    },
+}
 FORBIDDEN: dict[int | str, dict[str, Any]] = {
     403: {"description": "Filers may not read office settings; only supervisors and admins change them"}
 }
@@ -100,6 +123,7 @@ async def put_office(
     body: Annotated[
         dict[str, Any],
         Body(
+            json_schema_extra=SETTINGS,
             examples=[
                 {
                     "capacity": {"physical": 20, "nii": 10, "documentary": 40, "referral": 200},
@@ -107,7 +131,7 @@ async def put_office(
                     "explore_rate": 0.05,
                     "random_inspection": "physical",
                 }
-            ]
+            ],
         ),
     ],
 ) -> JsonResponse:
