@@ -60,6 +60,10 @@ def _rate_problem(name: str, value: Any) -> Problem | None:
     return None
 
 
+def _whole(value: Any) -> Any:
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
 @dataclass(frozen=True)
 class OfficeSettings:
     """What one office can control per day, and how much of it goes to sampling and exploration.
@@ -143,9 +147,9 @@ class OfficeSettings:
             for key in data
             if key not in ("capacity", "random_rate", "explore_rate", "random_inspection")
         ]
-        capacity = data.get("capacity") or {}
-        if isinstance(capacity, Mapping):
-            capacity = {k: v for k, v in capacity.items() if v is not None}
+        capacity = {} if data.get("capacity") is None else data["capacity"]
+        if isinstance(capacity, Mapping):  # JSON has one number type: 20.0 is the whole number 20
+            capacity = {k: _whole(v) for k, v in capacity.items() if v is not None}
         values = {k: data[k] for k in ("random_rate", "explore_rate", "random_inspection") if k in data}
         try:
             settings = cls(office, capacity, **values)

@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from safelane.audit.reads import ReadLog
 from safelane.audit.watch import Anchoring, ChainWatch
 from safelane.resilience.forward import Forwarder
-from safelane.service import docs, errors, logs, web
+from safelane.service import docs, errors, logs, openapi, web
 from safelane.service.api import (
     JsonResponse,
     cases,
@@ -93,6 +93,7 @@ def create_app(system: StoredSystem) -> FastAPI:
     errors.install(app)
     for module in (filings, receipts, decisions, consignments, cases, outcomes, offices, disruptions, traders, ops):
         app.include_router(module.router)
+    openapi.install(app)
     # inside the workbench's middleware, whose receive runs in a task group that would wrap a 408 into a 500
     app.add_middleware(Protection, hsts_seconds=system.settings.hsts_seconds, body_seconds=system.settings.body_seconds)
     web.install(app)

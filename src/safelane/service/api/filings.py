@@ -19,7 +19,7 @@ from safelane.domain import InvalidMessage, Problem
 from safelane.resilience.forward import Forwarder
 from safelane.resilience.spool import SpoolFull
 from safelane.results import FilingResult
-from safelane.service.api import JsonResponse, MetricsDep, PageDep, SystemDep, not_found
+from safelane.service.api import JsonResponse, MetricsDep, PageDep, SystemDep, not_found, one_of
 from safelane.service.auth import CurrentUser, FilerUser, User
 from safelane.service.errors import ApiError
 from safelane.service.metrics import Metrics
@@ -33,7 +33,8 @@ log = logging.getLogger("safelane.service")
 FormatQuery = Annotated[
     str | None,
     Query(
-        description=f"one of {', '.join(s.name for s in formats.standards())}; detected from the content when absent"
+        description=f"one of {', '.join(s.name for s in formats.standards())}; detected from the content when absent",
+        json_schema_extra=one_of(s.name for s in formats.standards()),
     ),
 ]
 
@@ -307,7 +308,11 @@ def answer(
     user: CurrentUser,
     system: SystemDep,
     standard: Annotated[
-        str | None, Query(description="answer standard; default: the one that answers the filing's own message type")
+        str | None,
+        Query(
+            description="answer standard; default: the one that answers the filing's own message type",
+            json_schema_extra=one_of(a.name for a in formats.ANSWERS),
+        ),
     ] = None,
 ) -> Response:
     """The decisions on the current version, as they stand, in the filer's standard (XCSN, CSN, CUSRES,

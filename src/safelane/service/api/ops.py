@@ -74,7 +74,11 @@ async def healthz(request: Request, system: SystemDep) -> JsonResponse:
     return JsonResponse({"status": "ok", "notes": notes, "audit": state.audit_watch.status()})
 
 
-@router.get("/metrics", response_class=Response)
+@router.get(
+    "/metrics",
+    response_class=Response,
+    responses={200: {"description": "Prometheus metrics", "content": {"text/plain": {"schema": {"type": "string"}}}}},
+)
 async def metrics(metrics: MetricsDep) -> Response:
     """Prometheus text format: filings received, decisions, actions, request durations."""
     return Response(metrics.render(), media_type=CONTENT_TYPE)
