@@ -14,7 +14,7 @@ def _supervisor(api) -> dict[str, str]:  # noqa: F811
 
 
 def _import(api, text, headers):  # noqa: F811
-    return api.client.post("/v1/traders/import", content=text.encode(), headers={**headers, "Content-Type": "text/csv"})
+    return api.client.post("/v1/traders", content=text.encode(), headers={**headers, "Content-Type": "text/csv"})
 
 
 def test_roles(api, register_text):  # noqa: F811

@@ -81,7 +81,7 @@ MANY_OR_NONE: dict[tuple[str, str], Any] = {
     ("GET", "/v1/traders/programmes"): None,
     ("GET", "/v1/traders/compliance"): None,
     ("GET", "/v1/traders/{operator_id}"): None,
-    ("POST", "/v1/traders/import"): None,  # supervisors only
+    ("POST", "/v1/traders"): None,  # supervisors only
     ("POST", "/v1/traders/authorisations/{authorisation_id}/status"): {"status": "suspended", "reason": "x"},
     ("GET", "/traders"): None,
     ("GET", "/traders/compliance"): None,

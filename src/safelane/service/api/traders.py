@@ -115,8 +115,8 @@ def _import(system: StoredSystem, text: str, source: str, actor: str) -> dict[st
     return report.as_dict()
 
 
-@router.post(
-    "/import",
+@router.post(  # on the collection: `/import` would sit under `/{operator_id}`
+    "",
     responses={**FORBIDDEN, 422: {"description": "A bad row refuses the whole file; each problem located"}},
     openapi_extra={"requestBody": {"content": {"text/csv": {"schema": {"type": "string"}}}, "required": True}},
 )
