@@ -13,7 +13,7 @@ from typing import Literal, overload
 
 from safelane.pipeline import Pipeline
 from safelane.reference.tables import warm
-from safelane.risk import placi
+from safelane.risk import ecommerce, placi
 from safelane.risk.engine import RiskEngine
 from safelane.risk.model import assessor as model
 from safelane.risk.profiles import ProfileSet, load_folder
@@ -25,7 +25,7 @@ from safelane.store import Database
 from safelane.store import profiles as profile_store
 from safelane.store.refreshing import Refreshing
 
-DEFAULT_ASSESSORS: list[AssessorSpec] = [profiles.SPEC, placi.SPEC, screening.SPEC, model.SPEC]
+DEFAULT_ASSESSORS: list[AssessorSpec] = [profiles.SPEC, placi.SPEC, screening.SPEC, model.SPEC, ecommerce.SPEC]
 
 
 class StoredProfiles(Refreshing[ProfileSet]):

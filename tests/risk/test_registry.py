@@ -66,6 +66,7 @@ def test_built_in_assessors_name_their_findings_as_their_specs():
         "profiles": "profiles",
         "placi": "placi",
         "screening": "screening",
+        "ecommerce": "ecommerce",
     }
 
 
@@ -139,4 +140,4 @@ def test_a_plugin_may_not_take_a_built_in_name(tmp_path, monkeypatch):
 
 def test_without_plugins_the_built_ins_are_registered():
     system = build(Settings(), store=False, profiles_dir=DEMO_PROFILES)
-    assert [s.name for s in system.assessors] == ["profiles", "placi", "screening", "model"]
+    assert [s.name for s in system.assessors] == ["profiles", "placi", "screening", "model", "ecommerce"]
