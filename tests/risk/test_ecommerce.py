@@ -53,7 +53,7 @@ def test_the_eu_duty_relief_ends_and_the_flat_duty_starts_on_1_july_2026() -> No
 
 def test_the_us_de_minimis_is_suspended_from_29_august_2025() -> None:
     assert [t.value for t in TABLES.regime("US", date(2025, 8, 28))] == [800.0]
-    assert TABLES.regime("US", date(2025, 8, 29)) == []
+    assert TABLES.regime("US", date(2025, 8, 29)) == ()
 
 
 def test_member_states_share_the_eu_regime() -> None:
@@ -67,7 +67,7 @@ def test_a_replacement_folder_replaces_a_table(tmp_path: Path) -> None:
     )
     tables = load(tmp_path)
     assert [t.currency for t in tables.regime("CH", date(2026, 1, 1))] == ["CHF"]
-    assert tables.regime("EU", date(2026, 1, 1)) == []
+    assert tables.regime("EU", date(2026, 1, 1)) == ()
     assert tables.keywords == TABLES.keywords  # the tables not replaced stay the shipped ones
     assert tables.version != TABLES.version
 
@@ -124,6 +124,11 @@ def test_a_name_spelt_with_other_accents_and_punctuation_matches_on_name_and_add
     )
     [finding] = assess((parcel(100.0, consignee__identifiers=[]), DAY), (other, DAY))[1]
     assert finding.evidence["matched_on"] == ["name_address"]
+
+
+def test_parcels_to_a_registered_trader_are_its_business_not_a_split() -> None:
+    trader = parcel(100.0, consignee__identifiers=[{"scheme": "EORI", "value": "DE123456789012345"}])
+    assert assess((trader, DAY), (trader, DAY))[1] == []
 
 
 def test_another_consignee_or_destination_is_not_a_split() -> None:
@@ -184,6 +189,8 @@ def goods(**item) -> dict:  # type: ignore[no-untyped-def]
         ("silicone phone case", "392690", False),
         ("Apple iPhone 15 128GB", "851713", False),
         ("plastic building blocks", "950300", False),
+        ("Plastic phone holders", "392690", False),
+        ("Cheap smartphones", "950300", True),
     ],
 )
 def test_a_description_of_another_chapter(description: str, hs_code: str, flagged: bool) -> None:
@@ -210,6 +217,22 @@ def test_a_smartphone_declared_under_its_floor(amount: float, flagged: bool) -> 
     item = goods(description="Smartphone", hs_code="851713", value={"amount": amount, "currency": "EUR"})
     [found] = assess((item, DAY))
     assert codes(found) == (["ECOM-UNDERVALUED"] if flagged else [])
+
+
+def test_a_line_whose_mass_says_it_is_a_small_part_is_not_undervalued() -> None:
+    def phones(kg: float):  # type: ignore[no-untyped-def]
+        value = {"amount": 30, "currency": "EUR"}
+        return goods(description="Smartphones", hs_code="851713", value=value, net_mass_kg=kg, gross_mass_kg=kg)
+
+    [light] = assess((phones(0.05), DAY))  # EUR 600 per kg: a sliver of a phone's worth of mass
+    [heavy] = assess((phones(2.0), DAY))  # EUR 15 per kg: ten phones at EUR 3
+    assert light == []
+    assert codes(heavy) == ["ECOM-UNDERVALUED"] and "EUR 15.00 per kg" in heavy[0].explanation
+
+
+def test_an_accessory_for_phones_is_no_phone() -> None:
+    charger = goods(description="Chargers for mobile phones", hs_code="850440", value={"amount": 5, "currency": "EUR"})
+    assert assess((charger, DAY)) == [[]]
 
 
 def test_a_phone_under_the_toy_chapter_is_also_valued_as_a_phone() -> None:

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 from safelane.domain import Finding, Lodgement
 from safelane.risk.ecommerce.misdeclaration import Vocabulary, goods_findings
-from safelane.risk.ecommerce.parcel import parcel_of
+from safelane.risk.ecommerce.parcel import Parcels
 from safelane.risk.ecommerce.splitting import indexed, split_findings
 from safelane.risk.ecommerce.tables import Tables, load
 from safelane.store import Database
@@ -46,12 +46,13 @@ class EcommerceAssessor:
     def __init__(self, tables: Tables, window: Window | None = None, window_days: int = DEFAULT_WINDOW_DAYS):
         """`window` reads the splitting index (None: no store, so only parcels within one batch are compared)."""
         self.tables = tables
-        self.vocabulary = Vocabulary.of(tables)
+        self.vocabulary = Vocabulary(tables)
+        self.parcels = Parcels(tables)
         self.window = window
         self.span = timedelta(days=window_days)
 
     def assess(self, lodgements: Sequence[Lodgement]) -> list[list[Finding]]:
-        parcels = [parcel_of(lo, self.tables) for lo in lodgements]
+        parcels = [self.parcels(lo) for lo in lodgements]
         found = [list(goods_findings(self.name, p, self.vocabulary)) for p in parcels]
         low = [p for p in parcels if p.low_value]
         stored: list[IndexedParcel] = []
@@ -65,7 +66,7 @@ class EcommerceAssessor:
 
     def record(self, conn: sa.Connection, stored: "Sequence[Assessed]") -> None:
         """Keep the batch's low-value parcels in the splitting index, in the transaction that stores them."""
-        rows = [row for item in stored for row in indexed(parcel_of(item.lodgement, self.tables))]
+        rows = [row for item in stored for row in indexed(self.parcels(item.lodgement))]
         amended = [item.lodgement.consignment_id for item in stored if item.lodgement.version > 1]
         parcel_store.replace(conn, amended, rows)
 

@@ -9,6 +9,7 @@ consignee's name or number in the clear.
 import hashlib
 import re
 import unicodedata
+from functools import lru_cache
 
 from safelane.domain import Party
 
@@ -18,11 +19,20 @@ _PUNCTUATION = re.compile(r"[^0-9a-z]+")
 _PHONE_DIGITS = 9  # the subscriber part: +49 151 2345 6789 and 0151 23456789 are one phone
 
 
+@lru_cache(maxsize=65536)  # names, streets and descriptions repeat across a day's parcels
 def normal(text: str) -> str:
     """Lower case, accents off, punctuation to spaces: 'Müller-Straße 3' -> 'muller strasse 3'."""
     folded = unicodedata.normalize("NFKD", text.casefold().replace("ß", "ss"))
     ascii_only = folded.encode("ascii", "ignore").decode()
     return " ".join(_PUNCTUATION.sub(" ", ascii_only).split())
+
+
+TRADER_SCHEMES = frozenset({"EORI"})  # a consignee with one is an economic operator: business, not consumer, parcels
+
+
+def economic_operator(party: Party | None) -> bool:
+    """Whether the consignee is registered as a trader: its many parcels are its business, not a split order."""
+    return party is not None and any(i.scheme in TRADER_SCHEMES for i in party.identifiers)
 
 
 def _digest(kind: str, text: str) -> str:

@@ -27,31 +27,58 @@ SCHEME_INVALID_SCORE = 35.0
 SCHEME_MISUSED_SCORE = 25.0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
+class Described:
+    """What a description says: its keywords, the HS chapters they allow, whether it is too vague."""
+
+    keywords: tuple[str, ...]
+    chapters: frozenset[str]
+    vague: bool
+
+
 class Vocabulary:
-    """The keyword table compiled once: one alternation, longest keyword first."""
+    """The keyword table compiled once (one alternation, longest keyword first, plurals in -s and -es), with what
+    each description and code was found to be remembered: a day's parcels repeat their descriptions."""
 
-    tables: Tables
-    pattern: re.Pattern[str]
-
-    @classmethod
-    def of(cls, tables: Tables) -> "Vocabulary":
+    def __init__(self, tables: Tables):
+        self.tables = tables
         words = sorted(tables.keywords, key=len, reverse=True)
-        return cls(tables, re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b"))
+        self.pattern = re.compile(r"\b(" + "|".join(re.escape(w) for w in words) + r")(?:e?s)?\b")
+        self._described: dict[str, Described] = {}
+        self._by_code: dict[str | None, Goods | None] = {}
 
-    def keywords(self, description: str) -> list[str]:
-        return self.pattern.findall(normal(description))
+    def describe(self, description: str) -> "Described":
+        found = self._described.get(description)
+        if found is None:
+            if len(self._described) > 100_000:
+                self._described.clear()
+            words = tuple(self.pattern.findall(normal(description)))
+            allowed = frozenset().union(*(self.tables.keywords[k][0] for k in words))
+            found = self._described[description] = Described(words, allowed, vague_description(description))
+        return found
 
-    def goods_of(self, item: GoodsItem, found: list[str]) -> Goods | None:
-        """What the item is, by its HS code first, else by its description's keywords."""
-        for goods in self.tables.goods.values():
-            if item.hs_code and item.hs_code.startswith(goods.hs_prefixes):
-                return goods
-        for keyword in found:
-            goods_name = self.tables.keywords[keyword][1]
-            if goods_name in self.tables.goods:
-                return self.tables.goods[goods_name]
-        return None
+    def keywords(self, description: str) -> tuple[str, ...]:
+        return self.describe(description).keywords
+
+    def _goods_by_code(self, code: str | None) -> Goods | None:
+        if code not in self._by_code:
+            self._by_code[code] = next(
+                (g for g in self.tables.goods.values() if code and g.hs_prefixes and code.startswith(g.hs_prefixes)),
+                None,
+            )
+        return self._by_code[code]
+
+    def goods_of(self, item: GoodsItem, found: tuple[str, ...]) -> Goods | None:
+        """What the item is, by its HS code first, else by its description when every keyword in it names the
+        same goods ('Chargers for mobile phones' names a charger too, so it is no phone)."""
+        goods = self._goods_by_code(item.hs_code)
+        if goods is not None or not found:
+            return goods
+        names = {self.tables.keywords[keyword][1] for keyword in found}
+        return self.tables.goods.get(names.pop()) if len(names) == 1 else None
+
+
+NOTHING = Described((), frozenset(), False)
 
 
 def _line(index: int, item: GoodsItem) -> str:
@@ -65,14 +92,17 @@ def _money(amount: float, currency: str) -> str:
 def goods_findings(name: str, parcel: Parcel, vocabulary: Vocabulary) -> Iterator[Finding]:
     consignment = parcel.lodgement.consignment
     excise: list[str] = []
-    flat = next((t for t in parcel.regime if t.kind == "flat_duty"), None)
+    # pre-loading filings get PLACI's request for information on vague descriptions instead
+    vague_counts = parcel.ecommerce and parcel.lodgement.kind is not FilingKind.PRE_LOADING
     for index, item in enumerate(consignment.goods):
         description = item.description or ""
-        found = vocabulary.keywords(description) if description else []
+        described = vocabulary.describe(description) if description else NOTHING
+        found = described.keywords
         chapter = item.hs_code[:2] if item.hs_code else None
         if found and chapter:
-            allowed = set().union(*(vocabulary.tables.keywords[k][0] for k in found))
+            allowed = described.chapters
             if chapter not in allowed:
+                flat = next((t for t in parcel.regime if t.kind == "flat_duty"), None)
                 expected = " or ".join(sorted(allowed))
                 consequence = (
                     f"; with the {_money(flat.value, flat.currency)} flat duty per tariff sub-heading in force the "
@@ -94,9 +124,7 @@ def goods_findings(name: str, parcel: Parcel, vocabulary: Vocabulary) -> Iterato
                         "expected_chapters": sorted(allowed),
                     },
                 )
-        # pre-loading filings get PLACI's request for information instead
-        pre_loading = parcel.lodgement.kind is FilingKind.PRE_LOADING
-        if description and parcel.ecommerce and not pre_loading and vague_description(description):
+        if vague_counts and described.vague:
             yield Finding(
                 name,
                 "ECOM-VAGUE",
@@ -111,26 +139,11 @@ def goods_findings(name: str, parcel: Parcel, vocabulary: Vocabulary) -> Iterato
         if goods.excise:
             excise.append(goods.label)
         if goods.min_value_eur is not None and item.value is not None:
-            value_eur = convert(item.value.amount, item.value.currency, "EUR", parcel.day)
-            if value_eur is not None and value_eur < goods.min_value_eur:
-                yield Finding(
-                    name,
-                    "ECOM-UNDERVALUED",
-                    UNDERVALUED_SCORE,
-                    f"The {_line(index, item)} ({goods.label}) is declared at "
-                    f"{_money(item.value.amount, item.value.currency)} (EUR {value_eur:,.2f}); {goods.label} are "
-                    f"rarely sold under EUR {goods.min_value_eur:,.0f}: the value looks under-declared.",
-                    {
-                        "item": item.sequence or index + 1,
-                        "goods": goods.label,
-                        "declared": item.value.amount,
-                        "currency": item.value.currency,
-                        "value_eur": round(value_eur, 2),
-                        "floor_eur": goods.min_value_eur,
-                    },
-                )
-    relief = [t for t in parcel.regime if t.kind == "relief" and t.limit is not None]
-    if excise and relief and parcel.low_value:
+            finding = _undervalued(name, index, item, goods, parcel)
+            if finding is not None:
+                yield finding
+    relief = [t for t in parcel.regime if t.kind == "relief" and t.limit is not None] if excise else []
+    if relief and parcel.low_value:
         threshold = relief[0]
         yield Finding(
             name,
@@ -143,20 +156,64 @@ def goods_findings(name: str, parcel: Parcel, vocabulary: Vocabulary) -> Iterato
     yield from _scheme_findings(name, parcel, vocabulary.tables, bool(excise))
 
 
-def _declared(consignment: Consignment, scheme: str) -> str | None:
-    for _, party in consignment.parties():
-        value = party.identifier(scheme)
-        if value:
-            return value
-    return next((d.reference.replace(" ", "").upper() for d in consignment.documents if d.type.upper() == scheme), None)
+def _undervalued(name: str, index: int, item: GoodsItem, goods: Goods, parcel: Parcel) -> Finding | None:
+    """Under the line floor, and (when the mass is known) under the floor per kg too: a line of one light
+    accessory-sized phone at EUR 30 is odd, a line of ten phones weighing 2 kg at EUR 30 is under-declared, and a
+    line whose mass says it is a sliver of a parcel is left alone."""
+    assert item.value is not None and goods.min_value_eur is not None
+    value_eur = convert(item.value.amount, item.value.currency, "EUR", parcel.day)
+    if value_eur is None or value_eur >= goods.min_value_eur:
+        return None
+    mass = item.net_mass_kg or item.gross_mass_kg
+    per_kg = value_eur / mass if mass else None
+    if per_kg is not None and goods.min_value_per_kg_eur is not None and per_kg >= goods.min_value_per_kg_eur:
+        return None
+    weight = f", EUR {per_kg:,.2f} per kg" if per_kg is not None else ""
+    return Finding(
+        name,
+        "ECOM-UNDERVALUED",
+        UNDERVALUED_SCORE,
+        f"The {_line(index, item)} ({goods.label}) is declared at {_money(item.value.amount, item.value.currency)} "
+        f"(EUR {value_eur:,.2f}{weight}); {goods.label} are rarely sold under EUR {goods.min_value_eur:,.0f}: "
+        "the value looks under-declared.",
+        {
+            "item": item.sequence or index + 1,
+            "goods": goods.label,
+            "declared": item.value.amount,
+            "currency": item.value.currency,
+            "value_eur": round(value_eur, 2),
+            "floor_eur": goods.min_value_eur,
+            **({"value_per_kg_eur": round(per_kg, 2)} if per_kg is not None else {}),
+        },
+    )
+
+
+def _declared(consignment: Consignment, schemes: frozenset[str]) -> dict[str, str]:
+    """The seller-scheme numbers the filing gives, by scheme: a party identifier or a document of that type."""
+    found: dict[str, str] = {}
+    for party in (consignment.consignor, consignment.consignee, consignment.declarant, consignment.notify_party):
+        if party is not None:
+            for identifier in party.identifiers:
+                if identifier.scheme in schemes:
+                    found.setdefault(identifier.scheme, identifier.value)
+    for document in consignment.documents:
+        kind = document.type.upper()
+        if kind in schemes:
+            found.setdefault(kind, document.reference.replace(" ", "").upper())
+    return found
 
 
 def _scheme_findings(name: str, parcel: Parcel, tables: Tables, excise: bool) -> Iterator[Finding]:
     if parcel.destination is None:
         return
-    consignment = parcel.lodgement.consignment
-    for scheme in tables.schemes_for(parcel.destination, parcel.day):
-        number = _declared(consignment, scheme.scheme)
+    schemes = tables.schemes_for(parcel.destination, parcel.day)
+    if not schemes:
+        return
+    declared = _declared(parcel.lodgement.consignment, frozenset(s.scheme for s in schemes))
+    for scheme in schemes:
+        number = declared.get(scheme.scheme)
+        if number is None and not scheme.required:
+            continue
         value = convert(parcel.value_eur, "EUR", scheme.currency, parcel.day) if parcel.value_eur is not None else None
         within = value is not None and value <= scheme.ceiling
         evidence = {"scheme": scheme.scheme, "destination": parcel.destination, "ceiling": scheme.ceiling}

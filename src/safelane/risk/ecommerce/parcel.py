@@ -1,4 +1,4 @@
-"""A lodgement as the e-commerce checks see it: destination, filing day, value in euro, low-value regime."""
+"""A lodgement as the e-commerce checks see it: destination, filing day, value, low-value regime, computed once."""
 
 from dataclasses import dataclass
 from datetime import date
@@ -12,6 +12,14 @@ PARCEL_MODES = frozenset({TransportMode.POSTAL, TransportMode.EXPRESS})
 
 
 @dataclass(frozen=True, slots=True)
+class Regime:
+    """A destination's low-value rows in force on one day, and the one whose limit decides low value."""
+
+    rows: tuple[Threshold, ...]
+    limit: Threshold | None  # the largest limit in force, if any
+
+
+@dataclass(frozen=True, slots=True)
 class Parcel:
     lodgement: Lodgement
     destination: str | None  # destination group (EU) or country
@@ -19,18 +27,8 @@ class Parcel:
     value_eur: float | None  # every goods item's value converted; None when any is missing or unquoted
     regime: tuple[Threshold, ...]  # the destination's low-value rows in force that day
     limit: Threshold | None  # the row whose limit decides low value (largest limit in force), if any
-
-    @property
-    def value_in_limit_currency(self) -> float | None:
-        if self.value_eur is None or self.limit is None:
-            return None
-        return convert(self.value_eur, "EUR", self.limit.currency, self.day)
-
-    @property
-    def low_value(self) -> bool:
-        """Declared at or under the destination's low-value limit that day."""
-        value, limit = self.value_in_limit_currency, self.limit.limit if self.limit else None
-        return value is not None and limit is not None and value <= limit
+    value_in_limit_currency: float | None
+    low_value: bool  # declared at or under the destination's low-value limit that day
 
     @property
     def ecommerce(self) -> bool:
@@ -53,14 +51,34 @@ def _value_eur(lodgement: Lodgement, day: date) -> float | None:
     return total
 
 
-def parcel_of(lodgement: Lodgement, tables: Tables) -> Parcel:
-    consignment = lodgement.consignment
-    country = consignment.itinerary.unloading_country or (
-        consignment.consignee.country_code if consignment.consignee else None
-    )
-    destination = tables.destination(country)
-    day = lodgement.filed_at.date()
-    regime = tuple(tables.regime(destination, day)) if destination else ()
-    limits = [t for t in regime if t.limit is not None]
-    limit = max(limits, key=lambda t: convert(t.limit or 0.0, t.currency, "EUR", day) or 0.0) if limits else None
-    return Parcel(lodgement, destination, day, _value_eur(lodgement, day), regime, limit)
+class Parcels:
+    """Makes parcels of lodgements; a destination's regime is worked out once per day."""
+
+    def __init__(self, tables: Tables):
+        self.tables = tables
+        self._regimes: dict[tuple[str, date], Regime] = {}
+
+    def regime(self, destination: str, day: date) -> Regime:
+        found = self._regimes.get((destination, day))
+        if found is None:
+            rows = self.tables.regime(destination, day)
+            limits = [t for t in rows if t.limit is not None]
+            limit = (
+                max(limits, key=lambda t: convert(t.limit or 0.0, t.currency, "EUR", day) or 0.0) if limits else None
+            )
+            found = self._regimes[(destination, day)] = Regime(rows, limit)
+        return found
+
+    def __call__(self, lodgement: Lodgement) -> Parcel:
+        consignment = lodgement.consignment
+        country = consignment.itinerary.unloading_country or (
+            consignment.consignee.country_code if consignment.consignee else None
+        )
+        destination = self.tables.destination(country)
+        day = lodgement.filed_at.date()
+        regime = self.regime(destination, day) if destination else Regime((), None)
+        value_eur = _value_eur(lodgement, day)
+        limit = regime.limit
+        own = convert(value_eur, "EUR", limit.currency, day) if value_eur is not None and limit is not None else None
+        low = own is not None and limit is not None and limit.limit is not None and own <= limit.limit
+        return Parcel(lodgement, destination, day, value_eur, regime.rows, limit, own, low)

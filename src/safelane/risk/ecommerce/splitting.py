@@ -13,6 +13,7 @@ from datetime import timedelta
 
 from safelane.domain import Finding
 from safelane.reference.rates import convert
+from safelane.risk.ecommerce.consignee import economic_operator
 from safelane.risk.ecommerce.parcel import Parcel
 from safelane.store.parcels import IndexedParcel
 
@@ -34,6 +35,8 @@ def indexed(parcel: Parcel) -> list[IndexedParcel]:
     """The index rows a low-value parcel contributes (none for a parcel the limit does not concern)."""
     value = parcel.value_in_limit_currency
     if not parcel.low_value or value is None or parcel.limit is None or parcel.destination is None:
+        return []
+    if economic_operator(parcel.lodgement.consignment.consignee):
         return []
     lo, currency = parcel.lodgement, parcel.limit.currency
     return [

@@ -10,7 +10,7 @@ import csv
 import io
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from importlib.resources import files
 from pathlib import Path
@@ -87,7 +87,8 @@ class Goods:
     goods: str
     label: str
     hs_prefixes: tuple[str, ...]
-    min_value_eur: float | None
+    min_value_eur: float | None  # a line of these under this value is implausible...
+    min_value_per_kg_eur: float | None  # ...unless its mass says it is a small part of the goods
     excise: bool
 
 
@@ -99,15 +100,24 @@ class Tables:
     keywords: Mapping[str, tuple[frozenset[str], str]]  # keyword -> (HS chapters it belongs to, goods or "")
     goods: Mapping[str, Goods]
     version: str  # what the recorded assessment names: the tables' content digest
+    _cache: dict[tuple[str, str, date], tuple[Threshold, ...] | tuple[Scheme, ...]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     def destination(self, country: str | None) -> str | None:
         return self.destinations.get(country, country) if country else None
 
-    def regime(self, destination: str, on: date) -> list[Threshold]:
-        return [t for t in self.thresholds if t.destination == destination and t.in_force(on)]
+    def regime(self, destination: str, on: date) -> tuple[Threshold, ...]:
+        key = ("regime", destination, on)
+        if key not in self._cache:
+            self._cache[key] = tuple(t for t in self.thresholds if t.destination == destination and t.in_force(on))
+        return self._cache[key]  # type: ignore[return-value]
 
-    def schemes_for(self, destination: str, on: date) -> list[Scheme]:
-        return [s for s in self.schemes if s.destination == destination and s.in_force(on)]
+    def schemes_for(self, destination: str, on: date) -> tuple[Scheme, ...]:
+        key = ("schemes", destination, on)
+        if key not in self._cache:
+            self._cache[key] = tuple(s for s in self.schemes if s.destination == destination and s.in_force(on))
+        return self._cache[key]  # type: ignore[return-value]
 
 
 def _rows(name: str, text: str, required: Iterable[str]) -> list[tuple[int, dict[str, str]]]:
@@ -205,12 +215,14 @@ def _keywords(name: str, text: str) -> dict[str, tuple[frozenset[str], str]]:
 
 def _goods(name: str, text: str) -> dict[str, Goods]:
     found = {}
-    for line, row in _rows(name, text, ("goods", "label", "hs_prefixes", "min_value_eur", "excise")):
+    columns = ("goods", "label", "hs_prefixes", "min_value_eur", "min_value_per_kg_eur", "excise")
+    for line, row in _rows(name, text, columns):
         found[row["goods"]] = Goods(
             row["goods"],
             row["label"] or row["goods"],
             tuple(row["hs_prefixes"].split()),
             _number(name, line, "min_value_eur", row["min_value_eur"], optional=True),
+            _number(name, line, "min_value_per_kg_eur", row["min_value_per_kg_eur"], optional=True),
             _choice(name, line, "excise", row["excise"], ("yes", "no")) == "yes",
         )
     return found
