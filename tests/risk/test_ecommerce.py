@@ -168,7 +168,7 @@ def test_values_are_converted_to_the_limit_currency_with_the_ecb_rate_of_the_day
 
     yen = assess((to_japan(6000, "JPY"), DAY), (to_japan(5000, "JPY"), DAY))[1]
     assert codes(yen) == ["ECOM-SPLIT"] and yen[0].evidence["total"] == 11000.0
-    euro = assess((to_japan(30, "EUR"), DAY), (to_japan(30, "EUR"), DAY))[1]  # about JPY 10,900 in Nov 2026
+    euro = assess((to_japan(35, "EUR"), DAY), (to_japan(35, "EUR"), DAY))[1]  # about JPY 12,700 in Nov 2026
     assert codes(euro) == ["ECOM-SPLIT"]
 
 

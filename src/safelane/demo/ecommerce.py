@@ -9,6 +9,7 @@ to 30 with the mass of real phones. `traffic.ecommerce` says which consignment w
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -102,3 +103,34 @@ def plant(d: _Day, traffic: Traffic, budget: int) -> list[Json]:
         filings.append(phones)
         traffic.ecommerce[(phones["document_number"], reference_of(phones["consignments"][0]))] = UNDERVALUED
     return filings
+
+
+def parcel_day(day: date, consignments: int, seed: int = 7) -> Traffic:
+    """An e-commerce day for the benchmarks: express parcels to private consignees, one in fifty part of a split
+    order and one in a hundred under-valued phones (planted as in the demo day, recorded in `ecommerce`)."""
+    from safelane.demo.traffic import DEMO_FILERS, Traffic, _Day, _midnight, reference_of
+
+    start = _midnight(day)
+    d = _Day(start, seed, DEMO_FILERS)
+    traffic = Traffic(start, [])
+    count = 0
+    while count < consignments:
+        roll = d.rng.random()
+        if roll < 0.02:
+            filings = split_order(d)[: consignments - count]
+            for filing in filings[1:]:
+                traffic.ecommerce[(filing["document_number"], reference_of(filing["consignments"][0]))] = SPLIT
+        elif roll < 0.03:
+            filings = [undervalued_phones(d)]
+            traffic.ecommerce[(filings[0]["document_number"], reference_of(filings[0]["consignments"][0]))] = (
+                UNDERVALUED
+            )
+        else:
+            description, hs, kg, eur = _BASKET[int(d.rng.random() * len(_BASKET))]
+            pieces = 1 + int(d.rng.random() * 3)
+            item = _item(d, description, hs, kg, eur, pieces, "CN")
+            filings = [_parcel(d, d.consignee(private_share=1.0), [item], d.filed_at(), "CN")]
+        traffic.filings += filings
+        count += len(filings)
+    traffic.filings.sort(key=lambda f: (f["filed_at"], f["document_number"]))
+    return traffic

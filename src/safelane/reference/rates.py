@@ -16,7 +16,10 @@ __all__ = ["convert", "known"]
 
 @cache
 def _converter() -> CurrencyConverter:
-    return CurrencyConverter(fallback_on_missing_rate=True, fallback_on_wrong_date=True)
+    # last_known, not the package's default interpolation: a filing is judged on rates published by its day
+    return CurrencyConverter(
+        fallback_on_missing_rate=True, fallback_on_missing_rate_method="last_known", fallback_on_wrong_date=True
+    )
 
 
 @cache
