@@ -64,16 +64,16 @@ def _item(d: _Day, description: str, hs: str, kg: float, eur: float, pieces: int
 
 
 def split_order(d: _Day) -> list[Json]:
-    """Two or three parcels of one order, each EUR 60-140, together above EUR 150, hours apart."""
+    """Two or three parcels of one order, each EUR 80-145, so together above EUR 150, an hour and a half apart."""
     rng, shop = d.rng, "CN" if d.rng.random() < 0.7 else "HK"
     consignee = _private_consignee(d)
     parcels, first = [], d.filed_at()
     for n in range(2 if rng.random() < 0.6 else 3):
         description, hs, kg, eur = _BASKET[int(rng.random() * len(_BASKET))]
-        pieces = max(1, round((60 + rng.random() * 80) / eur))
-        parcels.append(
-            _parcel(d, consignee, [_item(d, description, hs, kg, eur, pieces, "CN")], first + n * 5400, shop)
-        )
+        value = round(80 + rng.random() * 65, 2)
+        item = _item(d, description, hs, kg, eur, max(1, round(value / eur)), "CN")
+        item["value"] = {"amount": value, "currency": "EUR"}
+        parcels.append(_parcel(d, consignee, [item], first + n * 5400, shop))
     return parcels
 
 

@@ -1,6 +1,6 @@
 """The e-commerce splitting index: low-value parcels by consignee key, read per batch, written with the filing.
 
-Only the e-commerce assessor uses it: it reads the window of a whole batch in one query per few hundred keys
+Only the e-commerce assessor uses it: it reads the window of a whole batch in one query (per 10,000 keys)
 and replaces a consignment's rows when the pipeline stores its filing (`EcommerceAssessor.record`), so every
 process filing into the same store sees the same index.
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from safelane.store import bulk
 from safelane.store.schema import ecommerce_parcels
 
-_CHUNK = 400
+_CHUNK = 10_000  # keys per query: a batch of a few thousand parcels reads its window in one (SQLite allows 32,766)
 
 
 @dataclass(frozen=True, slots=True)

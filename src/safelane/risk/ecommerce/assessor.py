@@ -50,25 +50,34 @@ class EcommerceAssessor:
         self.parcels = Parcels(tables)
         self.window = window
         self.span = timedelta(days=window_days)
+        # the index rows of the last batch assessed, by consignment: `record` keeps them without working them
+        # out again (checked against the very lodgement, so a batch assessed but not stored changes nothing)
+        self._rows: dict[str, tuple[Lodgement, list[IndexedParcel]]] = {}
 
     def assess(self, lodgements: Sequence[Lodgement]) -> list[list[Finding]]:
         parcels = [self.parcels(lo) for lo in lodgements]
         found = [list(goods_findings(self.name, p, self.vocabulary)) for p in parcels]
-        low = [p for p in parcels if p.low_value]
+        low = [p for p in parcels if p.keys]
         stored: list[IndexedParcel] = []
         if low and self.window is not None:
-            keys = {key for p in low for key in p.consignee_keys()}
+            keys = {key for p in low for key in p.keys}
             times = [p.lodgement.filed_at for p in low]
-            stored = self.window(keys, min(times) - self.span, max(times) + self.span) if keys else []
-        for bucket, split in zip(found, split_findings(self.name, parcels, stored, self.span), strict=True):
+            stored = self.window(keys, min(times) - self.span, max(times) + self.span)
+        splits, rows = split_findings(self.name, parcels, stored, self.span)
+        for bucket, split in zip(found, splits, strict=True):
             bucket.extend(split)
+        self._rows = {lo.consignment_id: (lo, own) for lo, own in zip(lodgements, rows, strict=True)}
         return found
 
     def record(self, conn: sa.Connection, stored: "Sequence[Assessed]") -> None:
         """Keep the batch's low-value parcels in the splitting index, in the transaction that stores them."""
-        rows = [row for item in stored for row in indexed(self.parcels(item.lodgement))]
+        rows = [row for item in stored for row in self._rows_of(item.lodgement)]
         amended = [item.lodgement.consignment_id for item in stored if item.lodgement.version > 1]
         parcel_store.replace(conn, amended, rows)
+
+    def _rows_of(self, lodgement: Lodgement) -> list[IndexedParcel]:
+        known = self._rows.get(lodgement.consignment_id)
+        return known[1] if known is not None and known[0] is lodgement else indexed(self.parcels(lodgement))
 
     def versions(self) -> Mapping[str, str]:
         return {ECOMMERCE: self.tables.version}

@@ -5,7 +5,7 @@ from datetime import date
 
 from safelane.domain import Lodgement, TransportMode
 from safelane.reference.rates import convert
-from safelane.risk.ecommerce.consignee import keys
+from safelane.risk.ecommerce.consignee import economic_operator, keys
 from safelane.risk.ecommerce.tables import Tables, Threshold
 
 PARCEL_MODES = frozenset({TransportMode.POSTAL, TransportMode.EXPRESS})
@@ -29,14 +29,12 @@ class Parcel:
     limit: Threshold | None  # the row whose limit decides low value (largest limit in force), if any
     value_in_limit_currency: float | None
     low_value: bool  # declared at or under the destination's low-value limit that day
+    keys: dict[str, str]  # the consignee's match keys (digest -> kind) when splitting concerns it, else empty
 
     @property
     def ecommerce(self) -> bool:
         """A parcel the e-commerce data-quality rules apply to: low value, or sent by post or express."""
         return self.low_value or self.lodgement.consignment.mode in PARCEL_MODES
-
-    def consignee_keys(self) -> dict[str, str]:
-        return keys(self.lodgement.consignment.consignee)
 
 
 def _value_eur(lodgement: Lodgement, day: date) -> float | None:
@@ -81,4 +79,7 @@ class Parcels:
         limit = regime.limit
         own = convert(value_eur, "EUR", limit.currency, day) if value_eur is not None and limit is not None else None
         low = own is not None and limit is not None and limit.limit is not None and own <= limit.limit
-        return Parcel(lodgement, destination, day, value_eur, regime.rows, limit, own, low)
+        consignee = consignment.consignee
+        # splitting concerns consumers' low-value parcels only: a registered trader's many parcels are its business
+        matched = keys(consignee) if low and not economic_operator(consignee) else {}
+        return Parcel(lodgement, destination, day, value_eur, regime.rows, limit, own, low, matched)

@@ -13,7 +13,6 @@ from datetime import timedelta
 
 from safelane.domain import Finding
 from safelane.reference.rates import convert
-from safelane.risk.ecommerce.consignee import economic_operator
 from safelane.risk.ecommerce.parcel import Parcel
 from safelane.store.parcels import IndexedParcel
 
@@ -36,12 +35,10 @@ def indexed(parcel: Parcel) -> list[IndexedParcel]:
     value = parcel.value_in_limit_currency
     if not parcel.low_value or value is None or parcel.limit is None or parcel.destination is None:
         return []
-    if economic_operator(parcel.lodgement.consignment.consignee):
-        return []
     lo, currency = parcel.lodgement, parcel.limit.currency
     return [
         IndexedParcel(lo.consignment_id, key, kind, parcel.destination, lo.filed_at, value, currency, _ref(parcel))
-        for key, kind in parcel.consignee_keys().items()
+        for key, kind in parcel.keys.items()
     ]
 
 
@@ -58,15 +55,18 @@ def _ref(parcel: Parcel) -> str:
 
 def split_findings(
     name: str, parcels: Sequence[Parcel], stored: Iterable[IndexedParcel], window: timedelta
-) -> list[list[Finding]]:
+) -> tuple[list[list[Finding]], list[list[IndexedParcel]]]:
+    """Per parcel its split finding (if any), and the index rows it adds (what `record` keeps)."""
     seen = _Seen()
     seen.add(stored)
     out: list[list[Finding]] = []
+    added: list[list[IndexedParcel]] = []
     for parcel in parcels:
         rows = indexed(parcel)
         out.append([finding] if rows and (finding := _one(name, parcel, rows, seen, window)) else [])
         seen.add(rows)
-    return out
+        added.append(rows)
+    return out, added
 
 
 def _one(name: str, parcel: Parcel, rows: list[IndexedParcel], seen: _Seen, window: timedelta) -> Finding | None:
