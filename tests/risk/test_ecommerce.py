@@ -290,3 +290,17 @@ def test_the_smallest_consignment_the_parsers_accept_gives_no_finding() -> None:
 def test_a_parcel_without_values_or_codes_is_only_judged_on_what_it_gives() -> None:
     bare = parcel(goods=[{"description": "iPhone"}])
     assert assess((bare, DAY), (bare, DAY)) == [[], []]
+
+
+def test_the_window_and_the_tables_come_from_the_settings(tmp_path: Path) -> None:
+    from safelane.risk.ecommerce import build
+
+    (tmp_path / "ecommerce_goods.csv").write_text(
+        "goods,label,hs_prefixes,min_value_eur,min_value_per_kg_eur,excise\nsmartphone,phones,851713,500,,no\n"
+    )
+    assessor = build({"SAFELANE_ECOMMERCE_WINDOW_DAYS": "7", "SAFELANE_ECOMMERCE_TABLES": str(tmp_path)}, None)
+    assert assessor.span.days == 7 and assessor.tables.goods["smartphone"].min_value_eur == 500
+    with pytest.raises(ValueError, match="SAFELANE_ECOMMERCE_WINDOW_DAYS must be a whole number of days"):
+        build({"SAFELANE_ECOMMERCE_WINDOW_DAYS": "a month"}, None)
+    with pytest.raises(TableError, match="is not a folder"):
+        build({"SAFELANE_ECOMMERCE_TABLES": str(tmp_path / "missing")}, None)
