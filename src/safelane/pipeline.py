@@ -295,6 +295,7 @@ class Pipeline:
             open_rows = filing_store.open_decisions(conn, amended) if amended else []
             accepted, superseded = self._carry_over(list(plan.new.values()), assessed, open_rows, received_at)
             saved = filing_store.save(conn, accepted, superseded)
+            self.engine.record(conn, [item for done in accepted for item in done.items])
         answers: dict[int, FilingResult] = {
             index: FilingResult("conflict", batch[index].document_number, batch[index].version, problems=[problem])
             for index, problem in (plan.conflicts | unknown).items()

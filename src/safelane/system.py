@@ -13,7 +13,7 @@ from typing import Literal, overload
 
 from safelane.pipeline import Pipeline
 from safelane.reference.tables import warm
-from safelane.risk import manifest, placi, strategic, valuation
+from safelane.risk import ecommerce, manifest, placi, strategic, valuation
 from safelane.risk.engine import RiskEngine
 from safelane.risk.model import assessor as model
 from safelane.risk.profiles import ProfileSet, load_folder
@@ -35,6 +35,7 @@ DEFAULT_ASSESSORS: list[AssessorSpec] = [
     traders.SPEC,
     model.SPEC,
     valuation.SPEC,
+    ecommerce.SPEC,
 ]
 
 

