@@ -34,8 +34,8 @@ DEFAULT_ASSESSORS: list[AssessorSpec] = [
     strategic.SPEC,
     traders.SPEC,
     model.SPEC,
-    valuation.SPEC,
     ecommerce.SPEC,
+    valuation.SPEC,
 ]
 
 

@@ -67,6 +67,7 @@ def test_built_in_assessors_name_their_findings_as_their_specs():
         "placi": "placi",
         "screening": "screening",
         "strategic": "strategic",
+        "ecommerce": "ecommerce",
     }
 
 
@@ -140,5 +141,5 @@ def test_a_plugin_may_not_take_a_built_in_name(tmp_path, monkeypatch):
 
 def test_without_plugins_the_built_ins_are_registered():
     system = build(Settings(), store=False, profiles_dir=DEMO_PROFILES)
-    expected = ["profiles", "placi", "manifest", "screening", "strategic", "traders", "model", "valuation", "ecommerce"]
+    expected = ["profiles", "placi", "manifest", "screening", "strategic", "traders", "model", "ecommerce", "valuation"]
     assert [s.name for s in system.assessors] == expected

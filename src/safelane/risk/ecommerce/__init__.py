@@ -15,7 +15,7 @@ SPEC = AssessorSpec(
     ECOMMERCE,
     "E-commerce parcels",
     _build,
-    order=50,
+    order=45,
     settings=(TABLES, WINDOW_DAYS),
     evidence="findings/ecommerce.html",
 )
