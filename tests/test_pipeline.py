@@ -5,6 +5,7 @@ import pytest
 import sqlalchemy as sa
 
 from safelane.domain import InvalidMessage
+from safelane.scope import Scope
 from safelane.store import Database
 from safelane.store.schema import audit_events, consignments, decision_events, decisions, filing_versions, filings
 from tests.factories import air_consignment, filing, sea_consignment
@@ -114,8 +115,8 @@ def test_withdraw_closes_open_decisions_and_blocks_new_versions(system):
     [v1] = submit(system, filing(sea_consignment()))
     assert v1.consignments[0].state == "open"
     with pytest.raises(LookupError):
-        system.pipeline.withdraw(v1.filing_id, actor="x", filer="OTHER")
-    system.pipeline.withdraw(v1.filing_id, actor="ACME-user", filer="ACME")
+        system.pipeline.withdraw(v1.filing_id, scope=Scope.of("x", "filer", filer="OTHER"))
+    system.pipeline.withdraw(v1.filing_id, scope=Scope.of("ACME-user", "filer", filer="ACME"))
     with system.db.read() as conn:
         assert conn.execute(sa.select(decisions.c.state)).scalars().all() == ["closed"]
     [after] = submit(system, filing(sea_consignment(), version=2))

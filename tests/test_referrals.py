@@ -6,6 +6,7 @@ import orjson
 import pytest
 
 from safelane.referrals import ActionError, act
+from safelane.scope import Scope
 from safelane.store import decisions as decision_store
 from tests.factories import air_consignment, filing, sea_consignment
 
@@ -25,9 +26,8 @@ def decision_for(system, outcome: str, filer: str = "ACME") -> str:
 
 
 def do(system, decision_id, action, role="officer", filer=None, **kw):
-    return act(
-        system.db, decision_id, action, actor=f"{role}-1", role=role, filer=filer, at=system.pipeline.clock(), **kw
-    )
+    scope = Scope.of(f"{role}-1", role, filer=filer)
+    return act(system.db, decision_id, action, scope=scope, at=system.pipeline.clock(), **kw)
 
 
 def test_rfi_answered_with_information_then_closed_by_an_officer(system, clock):

@@ -22,6 +22,7 @@ from safelane.domain import Channel, Decision, Filing, Finding, InvalidMessage, 
 from safelane.ids import consignment_id, new_id
 from safelane.results import ConsignmentResult, FilingResult
 from safelane.risk.engine import RiskEngine
+from safelane.scope import Scope
 from safelane.selection import Offices, Policy, Usage, allocate, decide
 from safelane.store import Database
 from safelane.store import filings as filing_store
@@ -411,17 +412,23 @@ class Pipeline:
             ]
         return accepted, superseded
 
-    def withdraw(self, filing_id: str, *, actor: str, filer: str | None) -> dict[str, Any]:
-        """Withdraw a filing (a filer only its own); its open referrals and selections close."""
+    def withdraw(self, filing_id: str, *, scope: Scope) -> dict[str, Any]:
+        """Withdraw a filing as `scope.actor`; its open referrals and selections close.
+
+        LookupError when the scope sees none of it (as for no such filing); PermissionError when it sees only a
+        part: withdrawing closes every office's decisions, so an officer posted to one office may not."""
         store = self._require_store()
         at = self.clock()
         with store.write() as conn:
-            row = filing_store.get_filing(conn, filing_id)
-            if row is None or (filer is not None and row["filer"] != filer):
+            found = filing_store.visible_filing(conn, filing_id, scope)
+            if found is None:
                 raise LookupError(filing_id)
+            row, part = found
+            if part is not None and part != filing_store.current_consignments(conn, filing_id):
+                raise PermissionError(filing_id)
             if row["status"] == "withdrawn":
                 return row
-            filing_store.withdraw(conn, filing_id, at=at, actor=actor)
+            filing_store.withdraw(conn, filing_id, at=at, actor=scope.actor)
             return {**row, "status": "withdrawn", "updated_at": at}
 
     def reject(self, actor: str, problems: list[Problem], size: int) -> None:

@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from safelane.domain import Channel, Referral
+from safelane.scope import CUSTOMS_ROLES, Scope
 from safelane.store import Database
 from safelane.store import decisions as decision_store
 from safelane.store.filings import add_audit
@@ -26,7 +27,7 @@ SCREENING_METHODS = {
     "CMD": "metal detection",
     "AOM": "other means",
 }
-OFFICER_ROLES = frozenset({"officer", "supervisor", "admin"})
+OFFICER_ROLES = CUSTOMS_ROLES
 
 
 class ActionError(Exception):
@@ -126,30 +127,26 @@ def act(
     decision_id: str,
     action: str,
     *,
-    actor: str,
-    role: str,
-    filer: str | None,
+    scope: Scope,
     at: datetime,
     note: str | None = None,
     data: dict[str, Any] | None = None,
-    office: str | None = None,
 ) -> dict[str, Any]:
-    """Apply one action in one transaction; a filer only reaches its own decisions, an officer posted to an
-    `office` only that office's."""
+    """Apply one action in one transaction, as `scope.actor`; a decision outside the scope (another filer's, or
+    another office's for an officer posted to one) is answered as if it did not exist."""
     if action not in ACTIONS:
         raise ActionError(f"unknown action {action!r}", 404)
     rule, roles, note_required = ACTIONS[action]
+    actor, role = scope.actor, scope.role
     if role not in roles:
         raise ActionError(f"a {role} may not {action}", 403)
     if note_required and not (note and note.strip()):
         raise ActionError(f"{action} needs a note giving the reason", 422, "note")
     data = data or {}
     with db.write() as conn:
-        row = decision_store.get(conn, decision_id, for_update=True)
-        if row is None or (filer is not None and row["filer"] != filer):
+        row = decision_store.get(conn, decision_id, for_update=True, scope=scope)
+        if row is None:
             raise ActionError(f"no decision {decision_id}", 404, "decision_id")
-        if office is not None and row["office"] != office:
-            raise ActionError(f"decision {decision_id} belongs to another office", 403, "decision_id")
         if not row["current"]:
             raise ActionError("this decision belongs to an earlier version of the filing")
         change = rule(row, data)

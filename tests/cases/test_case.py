@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from safelane.cases import case as case_file
 from safelane.cases import notes
 from safelane.referrals import ActionError, act
+from safelane.scope import Scope
 from safelane.store import decisions as decision_store
 from safelane.store import users as user_store
 from safelane.store.schema import audit_events
@@ -98,20 +99,16 @@ def test_notes_assignment_and_document_requests(system, clock, officers):
         system.db,
         consignment_id,
         "Container seal number differs from the manifest.",
-        actor="olga",
-        role="officer",
-        office="NLRTM",
+        scope=Scope.of("olga", "officer", office="NLRTM"),
         **who,
     )
-    notes.assign(system.db, consignment_id, "olga", actor="sam", role="supervisor", office=None, **who)
+    notes.assign(system.db, consignment_id, "olga", scope=Scope.of("sam", "supervisor", office=None), **who)
     notes.request_documents(
         system.db,
         consignment_id,
         ["commercial_invoice", "packing_list"],
         "For the scan.",
-        actor="olga",
-        role="officer",
-        office="NLRTM",
+        scope=Scope.of("olga", "officer", office="NLRTM"),
         **who,
     )
     case = load(system, consignment_id)
@@ -132,37 +129,43 @@ def test_notes_assignment_and_document_requests(system, clock, officers):
 @pytest.mark.parametrize(
     ("call", "status", "location"),
     [
-        (lambda db, c, w: notes.add_note(db, c, "  ", actor="olga", role="officer", office="NLRTM", **w), 422, "text"),
         (
-            lambda db, c, w: notes.add_note(db, c, "x", actor="pieter", role="officer", office="BEANR", **w),
-            403,
+            lambda db, c, w: notes.add_note(db, c, "  ", scope=Scope.of("olga", "officer", office="NLRTM"), **w),
+            422,
+            "text",
+        ),
+        (
+            lambda db, c, w: notes.add_note(db, c, "x", scope=Scope.of("pieter", "officer", office="BEANR"), **w),
+            404,
             "consignment_id",
         ),
-        (lambda db, c, w: notes.add_note(db, c, "x", actor="acme", role="filer", office=None, **w), 403, "action"),
+        (lambda db, c, w: notes.add_note(db, c, "x", scope=Scope.of("acme", "filer", office=None), **w), 403, "action"),
         (
-            lambda db, c, w: notes.assign(db, c, "pieter", actor="sam", role="supervisor", office=None, **w),
+            lambda db, c, w: notes.assign(db, c, "pieter", scope=Scope.of("sam", "supervisor", office=None), **w),
             422,
             "officer",
         ),
         (
-            lambda db, c, w: notes.assign(db, c, "nobody", actor="sam", role="supervisor", office=None, **w),
+            lambda db, c, w: notes.assign(db, c, "nobody", scope=Scope.of("sam", "supervisor", office=None), **w),
             422,
             "officer",
         ),
         (
             lambda db, c, w: notes.request_documents(
-                db, c, ["passport"], "x", actor="olga", role="officer", office="NLRTM", **w
+                db, c, ["passport"], "x", scope=Scope.of("olga", "officer", office="NLRTM"), **w
             ),
             422,
             "documents",
         ),
         (
-            lambda db, c, w: notes.request_documents(db, c, [], "x", actor="olga", role="officer", office="NLRTM", **w),
+            lambda db, c, w: notes.request_documents(
+                db, c, [], "x", scope=Scope.of("olga", "officer", office="NLRTM"), **w
+            ),
             422,
             "documents",
         ),
         (
-            lambda db, c, w: notes.add_note(db, "C-none", "x", actor="olga", role="officer", office=None, **w),
+            lambda db, c, w: notes.add_note(db, "C-none", "x", scope=Scope.of("olga", "officer", office=None), **w),
             404,
             "consignment_id",
         ),
@@ -185,13 +188,10 @@ def test_channel_change_needs_a_reason_and_a_declaration(system, clock):
             system.db,
             decision_id,
             "channel",
-            actor="olga",
-            role=role,
-            filer=None,
+            scope=Scope.of("olga", role, office=office),
             at=clock.now,
             note=note,
             data={"channel": channel},
-            office=office,
         )
 
     with pytest.raises(ActionError) as no_reason:
@@ -205,7 +205,7 @@ def test_channel_change_needs_a_reason_and_a_declaration(system, clock):
     assert unknown.value.location == "channel"
     with pytest.raises(ActionError) as elsewhere:
         change("green", office="BEANR")
-    assert elsewhere.value.status == 403
+    assert elsewhere.value.status == 404  # another office's decision is answered as none
     with pytest.raises(ActionError) as filer:
         change("green", role="filer")
     assert filer.value.status == 403
@@ -223,9 +223,7 @@ def test_channel_change_needs_a_reason_and_a_declaration(system, clock):
             system.db,
             dnl,
             "channel",
-            actor="olga",
-            role="officer",
-            filer=None,
+            scope=Scope.of("olga", "officer"),
             at=clock.now,
             note="x",
             data={"channel": "green"},
@@ -240,9 +238,7 @@ def test_officers_lift_any_standing_referral_and_do_not_issue_one_twice(system, 
             system.db,
             rfi,
             "issue",
-            actor="olga",
-            role="officer",
-            filer=None,
+            scope=Scope.of("olga", "officer"),
             at=clock.now,
             note="again",
             data={"referral": "RFI"},
@@ -252,9 +248,7 @@ def test_officers_lift_any_standing_referral_and_do_not_issue_one_twice(system, 
         system.db,
         rfi,
         "lift",
-        actor="olga",
-        role="officer",
-        filer=None,
+        scope=Scope.of("olga", "officer"),
         at=clock.now,
         note="end user confirmed by phone",
     )
@@ -263,9 +257,7 @@ def test_officers_lift_any_standing_referral_and_do_not_issue_one_twice(system, 
         system.db,
         rfi,
         "issue",
-        actor="olga",
-        role="officer",
-        filer=None,
+        scope=Scope.of("olga", "officer"),
         at=clock.now,
         note="new intelligence",
         data={"referral": "DNL"},

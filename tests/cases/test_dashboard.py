@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from safelane.cases import dashboard
 from safelane.cases.dashboard import Window
 from safelane.referrals import act
+from safelane.scope import Scope
 from safelane.selection.capacity import OfficeSettings
 from safelane.store import models as model_store
 from safelane.store import offices as office_store
@@ -99,9 +100,7 @@ def day(system, clock):
         system.db,
         made["c"].decision_id,
         "issue",
-        actor="olga",
-        role="officer",
-        filer=None,
+        scope=Scope.of("olga", "officer"),
         at=at(9, 35),
         note="needs screening",
         data={"referral": "RFS"},

@@ -5,8 +5,9 @@ from datetime import UTC, date, datetime, timedelta
 import orjson
 
 from safelane.cases import notes, queue
-from safelane.cases.queue import Filters, Scope
+from safelane.cases.queue import Filters
 from safelane.referrals import act
+from safelane.scope import Scope
 from safelane.selection.capacity import OfficeSettings
 from safelane.store import offices as office_store
 from safelane.store import users as user_store
@@ -53,14 +54,14 @@ def stock(system) -> dict[str, str]:
     }
 
 
-def ids(conn, clock, filters=Filters(), scope=Scope("olga"), **kw) -> list[str]:
+def ids(conn, clock, filters=Filters(), scope=Scope.of("olga", "officer"), **kw) -> list[str]:
     return [r["consignment_id"] for r in queue.open_cases(conn, filters, scope, now=clock.now, **kw).rows]
 
 
 def test_open_referrals_and_selections_riskiest_first_with_time_left(system, clock):
     made = stock(system)
     with system.db.read() as conn:
-        page = queue.open_cases(conn, Filters(), Scope("olga"), now=clock.now)
+        page = queue.open_cases(conn, Filters(), Scope.of("olga", "officer"), now=clock.now)
     rows = {r["consignment_id"]: r for r in page.rows}
     assert set(rows) == {made["dnl"], made["rfs"], made["rfi"], made["red"]}  # the clear one needs nobody
     assert page.total == 4
@@ -105,24 +106,28 @@ def test_filters(system, clock):
 def test_office_scope_and_assignment(system, clock):
     made = stock(system)
     with system.db.read() as conn:
-        assert ids(conn, clock, scope=Scope("olga", "NLRTM")) == [made["red"]]
-        assert set(ids(conn, clock, scope=Scope("pieter", "DEFRA"))) == {made["dnl"], made["rfs"], made["rfi"]}
+        assert ids(conn, clock, scope=Scope.of("olga", "officer", office="NLRTM")) == [made["red"]]
+        assert set(ids(conn, clock, scope=Scope.of("pieter", "officer", office="DEFRA"))) == {
+            made["dnl"],
+            made["rfs"],
+            made["rfi"],
+        }
         # an officer's own office bounds any office filter
-        assert ids(conn, clock, Filters(office="DEFRA"), Scope("olga", "NLRTM")) == []
+        assert ids(conn, clock, Filters(office="DEFRA"), Scope.of("olga", "officer", office="NLRTM")) == []
     with system.db.write() as conn:
         user_store.add(conn, "olga", "officer", office="NLRTM", at=clock.now)
-    notes.assign(system.db, made["red"], "olga", actor="sam", role="supervisor", office=None, at=clock.now)
+    notes.assign(system.db, made["red"], "olga", scope=Scope.of("sam", "supervisor"), at=clock.now)
     with system.db.read() as conn:
-        assert ids(conn, clock, Filters(assigned="me"), Scope("olga")) == [made["red"]]
-        assert ids(conn, clock, Filters(assigned="me"), Scope("pieter")) == []
+        assert ids(conn, clock, Filters(assigned="me"), Scope.of("olga", "officer")) == [made["red"]]
+        assert ids(conn, clock, Filters(assigned="me"), Scope.of("pieter", "officer")) == []
         assert made["red"] not in ids(conn, clock, Filters(assigned="unassigned"))
 
 
 def test_closed_decisions_leave_the_queue_and_paging(system, clock):
     made = stock(system)
     with system.db.read() as conn:
-        first = queue.open_cases(conn, Filters(), Scope("olga"), now=clock.now, per_page=3)
-        second = queue.open_cases(conn, Filters(), Scope("olga"), now=clock.now, page=2, per_page=3)
+        first = queue.open_cases(conn, Filters(), Scope.of("olga", "officer"), now=clock.now, per_page=3)
+        second = queue.open_cases(conn, Filters(), Scope.of("olga", "officer"), now=clock.now, page=2, per_page=3)
     assert (first.total, first.pages, len(first.rows), len(second.rows)) == (4, 2, 3, 1)
     assert {r["consignment_id"] for r in first.rows + second.rows} == {
         made["dnl"],
@@ -132,10 +137,10 @@ def test_closed_decisions_leave_the_queue_and_paging(system, clock):
     }
     with system.db.read() as conn:
         decision_id = next(r["decision_id"] for r in first.rows if r["consignment_id"] == made["dnl"])
-    act(system.db, decision_id, "lift", actor="olga", role="officer", filer=None, at=clock.now, note="checked")
+    act(system.db, decision_id, "lift", scope=Scope.of("olga", "officer"), at=clock.now, note="checked")
     with system.db.read() as conn:
         assert made["dnl"] not in ids(conn, clock)
-        assert len(queue.export(conn, Filters(), Scope("olga"), now=clock.now)) == 3
+        assert len(queue.export(conn, Filters(), Scope.of("olga", "officer"), now=clock.now)) == 3
 
 
 def test_random_selections_are_in_the_queue_and_filterable(system, clock):
@@ -172,7 +177,8 @@ def test_the_deadline_is_departure_before_loading_and_arrival_otherwise(system, 
     loading, arriving = submit(system, "AWB-DUE", air), submit(system, "BL-DUE", sea)
     with system.db.read() as conn:
         rows = {
-            r["consignment_id"]: r for r in queue.export(conn, Filters(sort="deadline"), Scope("olga"), now=clock.now)
+            r["consignment_id"]: r
+            for r in queue.export(conn, Filters(sort="deadline"), Scope.of("olga", "officer"), now=clock.now)
         }
         assert [r for r in rows][:2] == [loading, arriving]  # least time left first
     assert rows[loading]["deadline"] == datetime(2026, 11, 20, 10, tzinfo=UTC)

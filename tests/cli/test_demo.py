@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from safelane.cli.demo import in_use, port_free
 from safelane.cli.main import app
+from safelane.scope import Scope
 from safelane.store import Database
 from safelane.store import decisions as decision_store
 from safelane.store import filings as filing_store
@@ -105,7 +106,10 @@ def test_demo_users_filers_and_offices(built):
         "fwd-hkg": ("filer", "fwd-hkg"),
         "carrier-ocean": ("filer", "carrier-ocean"),
     }
-    filers = _read(url, lambda conn: {f["filer"] for f in filing_store.list_filings(conn, filer=None, limit=500)})
+    filers = _read(
+        url,
+        lambda conn: {f["filer"] for f in filing_store.list_filings(conn, scope=Scope.of("test", "admin"), limit=500)},
+    )
     assert filers == {"fwd-hkg", "carrier-ocean"}
     offices = _read(url, lambda conn: {row["office"]: row["changed_by"] for row in office_store.listing(conn)})
     assert offices == {"*": "supervisor", "NLRTM": "supervisor", "DEHAM": "supervisor"}

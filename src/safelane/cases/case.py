@@ -17,9 +17,10 @@ from safelane.cases import outcomes as case_outcomes
 from safelane.domain.consignment import PARTY_ROLES
 from safelane.reference import tables
 from safelane.risk.registry import Assessors
+from safelane.scope import Scope
 from safelane.store import decisions as decision_store
 from safelane.store import filings as filing_store
-from safelane.store.schema import filing_versions
+from safelane.store.schema import consignments, filing_versions
 
 RAW_LIMIT = 256 * 1024  # characters of a raw message shown on the page
 
@@ -172,7 +173,15 @@ def _version_meta(conn: sa.Connection, filing_id: str) -> dict[int, dict[str, An
     return {r.version: dict(r._mapping) for r in rows}
 
 
-def _raw(conn: sa.Connection, filing_id: str, version: int) -> tuple[str | None, str | None]:
+def _raw(conn: sa.Connection, filing_id: str, version: int, scope: Scope | None) -> tuple[str | None, str | None]:
+    if scope is not None and scope.is_partial:
+        held = conn.execute(
+            sa.select(consignments.c.filer, consignments.c.office).where(
+                consignments.c.filing_id == filing_id, consignments.c.version == version
+            )
+        )
+        if not all(scope.sees(r.filer, r.office) for r in held):
+            return None, "The message also holds consignments of other offices; this one is shown as validated below."
     raw = conn.execute(
         sa.select(filing_versions.c.raw).where(
             filing_versions.c.filing_id == filing_id, filing_versions.c.version == version
@@ -190,12 +199,18 @@ def _raw(conn: sa.Connection, filing_id: str, version: int) -> tuple[str | None,
 
 
 def load(
-    conn: sa.Connection, consignment_id: str, version: int | None = None, *, assessors: Assessors
+    conn: sa.Connection,
+    consignment_id: str,
+    version: int | None = None,
+    *,
+    assessors: Assessors,
+    scope: Scope | None = None,
 ) -> CaseFile | None:
-    """The case file, showing `version` (default: current); None if no such consignment or version.
+    """The case file, showing `version` (default: current); None if no such consignment or version, or when
+    `scope` does not see it. The raw message is left out when it holds consignments outside the scope.
 
     `assessors` (the system's registry) titles, orders and presents the findings."""
-    history = filing_store.consignment_history(conn, consignment_id)
+    history = filing_store.consignment_history(conn, consignment_id, scope=scope)
     if not history:
         return None
     current = next((r for r in history if r["current"]), history[-1])
@@ -207,7 +222,7 @@ def load(
         meta.update({(filing_id, v): m for v, m in _version_meta(conn, filing_id).items()})
     versions = [{**r, **meta.get((r["filing_id"], r["version"]), {})} for r in history]
     shown = next(v for v in versions if v["version"] == shown["version"])
-    raw, raw_note = _raw(conn, shown["filing_id"], shown["version"])
+    raw, raw_note = _raw(conn, shown["filing_id"], shown["version"], scope)
     decision = decision_store.get(conn, current["decision_id"])
     assert decision is not None
     every = case_notes.of_consignment(conn, consignment_id)

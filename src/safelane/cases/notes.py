@@ -13,6 +13,7 @@ import sqlalchemy as sa
 
 from safelane.ids import new_id
 from safelane.referrals import OFFICER_ROLES, ActionError
+from safelane.scope import Scope
 from safelane.store import Database
 from safelane.store import decisions as decision_store
 from safelane.store import users as user_store
@@ -33,25 +34,26 @@ DOCUMENTS = {
 MAX_TEXT = 4000
 
 
-def current_decision(conn: sa.Connection, consignment_id: str, *, for_update: bool = False) -> dict[str, Any] | None:
-    """The decision on the consignment's current version (with its office and filer)."""
+def current_decision(
+    conn: sa.Connection, consignment_id: str, *, for_update: bool = False, scope: Scope | None = None
+) -> dict[str, Any] | None:
+    """The decision on the consignment's current version (with its office and filer); None when there is none
+    or `scope` does not see it."""
     decision_id = conn.execute(
         sa.select(decisions.c.decision_id)
         .where(decisions.c.consignment_id == consignment_id, decisions.c.current.is_(True))
         .order_by(decisions.c.decided_at.desc())
         .limit(1)
     ).scalar()
-    return decision_store.get(conn, decision_id, for_update=for_update) if decision_id else None
+    return decision_store.get(conn, decision_id, for_update=for_update, scope=scope) if decision_id else None
 
 
-def _checked(conn: sa.Connection, consignment_id: str, role: str, office: str | None) -> dict[str, Any]:
-    if role not in OFFICER_ROLES:
-        raise ActionError(f"a {role} may not work on cases", 403)
-    row = current_decision(conn, consignment_id, for_update=True)
+def _checked(conn: sa.Connection, consignment_id: str, scope: Scope) -> dict[str, Any]:
+    if not scope.is_customs:
+        raise ActionError(f"a {scope.role} may not work on cases", 403)
+    row = current_decision(conn, consignment_id, for_update=True, scope=scope)
     if row is None:
         raise ActionError(f"no consignment {consignment_id}", 404, "consignment_id")
-    if office is not None and row["office"] != office:
-        raise ActionError(f"consignment {consignment_id} belongs to another office", 403, "consignment_id")
     return row
 
 
@@ -91,14 +93,12 @@ def _insert(
     return note
 
 
-def add_note(
-    db: Database, consignment_id: str, text: str | None, *, actor: str, role: str, office: str | None, at: datetime
-) -> dict[str, Any]:
+def add_note(db: Database, consignment_id: str, text: str | None, *, scope: Scope, at: datetime) -> dict[str, Any]:
     """A note on the case, for the officers who come after."""
     text = _text(text, "text", "a note")
     with db.write() as conn:
-        row = _checked(conn, consignment_id, role, office)
-        return _insert(conn, row, "note", text, None, actor=actor, at=at)
+        row = _checked(conn, consignment_id, scope)
+        return _insert(conn, row, "note", text, None, actor=scope.actor, at=at)
 
 
 def assign(
@@ -106,9 +106,7 @@ def assign(
     consignment_id: str,
     officer: str | None,
     *,
-    actor: str,
-    role: str,
-    office: str | None,
+    scope: Scope,
     at: datetime,
     note: str | None = None,
 ) -> dict[str, Any]:
@@ -116,12 +114,12 @@ def assign(
     officer = (officer or "").strip() or None
     note = _text(note, "note", "the assignment note", required=False)
     with db.write() as conn:
-        row = _checked(conn, consignment_id, role, office)
+        row = _checked(conn, consignment_id, scope)
         if officer is not None:
             user = user_store.by_name(conn, officer)
             if user is None or user["role"] not in OFFICER_ROLES:
                 raise ActionError(f"{officer} is not an officer", 422, "officer")
-            if user["role"] == "officer" and user["office"] is not None and user["office"] != row["office"]:
+            if not Scope.of(officer, user["role"], office=user["office"]).sees(row["filer"], row["office"]):
                 raise ActionError(f"{officer} works at {user['office']}, not {row['office']}", 422, "officer")
         if officer == row["assigned_to"]:
             raise ActionError(f"the case is already assigned to {officer or 'nobody'}", 422, "officer")
@@ -134,14 +132,14 @@ def assign(
             conn,
             row,
             at=at,
-            actor=actor,
+            actor=scope.actor,
             action="assign",
             outcome=row["outcome"],
             state=row["state"],
             note=note or text,
             data=data,
         )
-        return _insert(conn, row, "assignment", note or text, data, actor=actor, at=at)
+        return _insert(conn, row, "assignment", note or text, data, actor=scope.actor, at=at)
 
 
 def request_documents(
@@ -150,9 +148,7 @@ def request_documents(
     documents: list[str],
     text: str | None,
     *,
-    actor: str,
-    role: str,
-    office: str | None,
+    scope: Scope,
     at: datetime,
 ) -> dict[str, Any]:
     """Ask the filer for documents; the filer reads the request over the API."""
@@ -164,20 +160,20 @@ def request_documents(
         raise ActionError("say which documents are needed", 422, "documents")
     text = _text(text, "text", "a document request")
     with db.write() as conn:
-        row = _checked(conn, consignment_id, role, office)
+        row = _checked(conn, consignment_id, scope)
         data = {"documents": chosen}
         decision_store.record(
             conn,
             row,
             at=at,
-            actor=actor,
+            actor=scope.actor,
             action="request_documents",
             outcome=row["outcome"],
             state=row["state"],
             note=text,
             data=data,
         )
-        return _insert(conn, row, "document_request", text, data, actor=actor, at=at)
+        return _insert(conn, row, "document_request", text, data, actor=scope.actor, at=at)
 
 
 def of_consignment(conn: sa.Connection, consignment_id: str, kinds: tuple[str, ...] = KINDS) -> list[dict[str, Any]]:

@@ -8,7 +8,7 @@ so both refuse the same things with the same words.
 """
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
@@ -17,6 +17,7 @@ import sqlalchemy as sa
 
 from safelane.cases.seizures import COMMODITIES, CONCEALMENTS, DETECTIONS, OFFENCES, UNITS
 from safelane.referrals import ActionError
+from safelane.scope import Scope
 from safelane.store import Database
 from safelane.store import decisions as decision_store
 from safelane.store import models as model_store
@@ -140,9 +141,12 @@ def parse(form: Mapping[str, Any]) -> Outcome:
     return Outcome(method, result, note, seizure)
 
 
-def case_of(conn: sa.Connection, consignment_id: str, *, for_update: bool = False) -> dict[str, Any] | None:
-    """The consignment as it now stands (current version) with its current decision, or None."""
-    rows = consignment_history(conn, consignment_id)
+def case_of(
+    conn: sa.Connection, consignment_id: str, *, for_update: bool = False, scope: Scope | None = None
+) -> dict[str, Any] | None:
+    """The consignment as it now stands (current version) with its current decision, or None (also when
+    `scope` does not see it)."""
+    rows = consignment_history(conn, consignment_id, scope=scope)
     current = next((r for r in reversed(rows) if r["current"]), rows[-1] if rows else None)
     if current is None:
         return None
@@ -172,24 +176,20 @@ def record(
     consignment_id: str,
     outcome: Outcome,
     *,
-    actor: str,
+    scope: Scope,
     at: datetime,
-    may_see: Callable[[str | None], bool],
 ) -> dict[str, Any]:
     """Store the outcome, its seizure, the closing of the channel it answers and an audit event, all or nothing.
 
-    `may_see(office)` is the caller's office scope; an officer records outcomes only in offices it may see.
+    Only customs record outcomes, and only on consignments in their scope (others are answered as none).
     """
+    if not scope.is_customs:
+        raise ActionError(f"a {scope.role} may not record inspection outcomes", 403, "header.Authorization")
+    actor = scope.actor
     with db.write() as conn:
-        case = case_of(conn, consignment_id, for_update=True)
+        case = case_of(conn, consignment_id, for_update=True, scope=scope)
         if case is None:
             raise ActionError(f"no consignment {consignment_id}", 404, "consignment_id")
-        if not may_see(case["office"]):
-            raise ActionError(
-                f"consignment {case['reference']} is handled by office {case['office']}, not yours",
-                403,
-                "consignment_id",
-            )
         decision = case["decision"]
         outcome_id = model_store.record_outcome(
             conn,

@@ -18,6 +18,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from safelane.risk.profiles.match import PROFILES
+from safelane.scope import Scope
 from safelane.store.schema import consignments, decision_reasons, decisions
 
 NEEDS_OFFICER = ("RFI", "RFS", "DNL", "yellow", "red")
@@ -51,14 +52,6 @@ class Filters:
     sort: str = "score"
 
 
-@dataclass(frozen=True)
-class Scope:
-    """Who is looking: the officer's name (for "assigned to me") and the one office they may see (None: all)."""
-
-    officer: str
-    office: str | None = None
-
-
 @dataclass
 class Page:
     rows: list[dict[str, Any]]
@@ -81,8 +74,7 @@ def _where(filters: Filters, scope: Scope) -> list[sa.ColumnElement[bool]]:
         decisions.c.state != "closed",
         decisions.c.outcome.in_(NEEDS_OFFICER),
     ]
-    if scope.office is not None:
-        clauses.append(decisions.c.office == scope.office)
+    clauses.append(scope.clause(decisions.c.filer, decisions.c.office))
     if filters.office:
         clauses.append(decisions.c.office == filters.office)
     if filters.mode:
@@ -92,7 +84,7 @@ def _where(filters: Filters, scope: Scope) -> list[sa.ColumnElement[bool]]:
     if filters.selection:
         clauses.append(decisions.c.selection == filters.selection)
     if filters.assigned == "me":
-        clauses.append(decisions.c.assigned_to == scope.officer)
+        clauses.append(decisions.c.assigned_to == scope.actor)
     elif filters.assigned == "unassigned":
         clauses.append(decisions.c.assigned_to.is_(None))
     if filters.filed_from:
@@ -206,6 +198,4 @@ def profiles_in_queue(conn: sa.Connection, scope: Scope) -> Sequence[str]:
         )
         .order_by(decision_reasons.c.code)
     )
-    if scope.office is not None:
-        query = query.where(decisions.c.office == scope.office)
-    return list(conn.execute(query).scalars())
+    return list(conn.execute(query.where(scope.clause(decisions.c.filer, decisions.c.office))).scalars())

@@ -11,12 +11,20 @@ from datetime import datetime, timedelta
 
 from safelane import referrals
 from safelane.demo.inspections import ACTOR, Inspectors
+from safelane.scope import Scope
 from safelane.store import Database
 from safelane.store import decisions as decision_store
 
 ANSWER = "Commercial invoice, packing list and the end user's statement attached."
 HELD = "Goods offloaded and held at origin for the authorities; the rest of the shipment may load."
 SETTLING = timedelta(minutes=30)  # from the filer's answer to the officer closing or lifting the referral
+
+
+OFFICER = Scope.of(ACTOR, "officer")  # the demo's inspectors, posted to no office
+
+
+def _filer(filer: str) -> Scope:
+    return Scope.of(filer, "filer", filer=filer)
 
 
 def follow_up(db: Database, inspectors: Inspectors, *, now: datetime) -> Counter[str]:
@@ -33,10 +41,8 @@ def follow_up(db: Database, inspectors: Inspectors, *, now: datetime) -> Counter
         outcome = row["outcome"]
         if outcome == "RFI":
             if row["state"] == "open":
-                referrals.act(
-                    db, decision_id, "information", actor=filer, role="filer", filer=filer, at=at, data={"text": ANSWER}
-                )
-            referrals.act(db, decision_id, "close", actor=ACTOR, role="officer", filer=None, at=at + SETTLING)
+                referrals.act(db, decision_id, "information", scope=_filer(filer), at=at, data={"text": ANSWER})
+            referrals.act(db, decision_id, "close", scope=OFFICER, at=at + SETTLING)
             done["RFI answered and closed"] += 1
             continue
         result, seizure, profile = inspectors.finding(row["document_number"], row["reference"], rng)
@@ -47,15 +53,13 @@ def follow_up(db: Database, inspectors: Inspectors, *, now: datetime) -> Counter
                 db,
                 decision_id,
                 "screening",
-                actor=filer,
-                role="filer",
-                filer=filer,
+                scope=_filer(filer),
                 at=at,
                 data={"method": "XRY", "result": "clear" if clear else "not_clear"},
             )
             if clear:
                 done["RFS screened clear"] += 1
                 continue
-        referrals.act(db, decision_id, "lift", actor=ACTOR, role="officer", filer=None, at=at + SETTLING, note=HELD)
+        referrals.act(db, decision_id, "lift", scope=OFFICER, at=at + SETTLING, note=HELD)
         done["DNL lifted once the goods were held"] += 1
     return done

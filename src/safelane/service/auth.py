@@ -2,8 +2,9 @@
 
 A filer acts for its organisation (`filer`) and is confined to it; officers, supervisors and
 admins see every filer's records, and an officer posted to an office only that office's (as in the
-workbench). Unknown and missing keys get a 401 that reveals nothing of any key; an unknown one names the
-database the server reads, as a key made against another database is the usual cause. A client address that
+workbench): `User.scope` says which, once, for every route (safelane.scope). Unknown and missing keys get
+a 401 that reveals nothing of any key; an unknown one names the database the server reads, as a key made
+against another database is the usual cause. A client address that
 sends more than UNKNOWN_KEYS unknown keys in UNKNOWN_WINDOW seconds gets 429 until the window ends (keys
 it has used successfully still work), so guessing costs neither a database read per try nor goes unchecked.
 """
@@ -20,6 +21,7 @@ from starlette.concurrency import run_in_threadpool
 
 from safelane.domain import Problem
 from safelane.referrals import OFFICER_ROLES
+from safelane.scope import Scope
 from safelane.service.api import SystemDep
 from safelane.service.errors import ApiError
 from safelane.settings import database_shown
@@ -43,20 +45,9 @@ class User:
         return self.role in OFFICER_ROLES
 
     @property
-    def office_scope(self) -> str | None:
-        """The one office an officer is posted to; None for every office (and for filers, scoped by filer)."""
-        return self.office if self.role == "officer" else None
-
-    @property
-    def scope(self) -> str | None:
-        """The filer whose records this user may see; None means every filer's."""
-        return None if self.is_officer else self.filer
-
-    def may_see(self, filer: str) -> bool:
-        return self.scope is None or self.scope == filer
-
-    def may_see_office(self, office: str | None) -> bool:
-        return self.office_scope is None or self.office_scope == office
+    def scope(self) -> Scope:
+        """What this user may read and act on; every route hands it to the repositories (safelane.scope)."""
+        return Scope.of(self.name, self.role, filer=self.filer, office=self.office)
 
 
 KEY_TTL_SECONDS = 10.0  # a deactivated key stops working within this time

@@ -6,6 +6,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from safelane.ids import new_id
+from safelane.scope import Scope
 from safelane.store.schema import consignments, decision_events, decisions, filings
 
 
@@ -25,8 +26,13 @@ def _select() -> sa.Select:
     )
 
 
-def get(conn: sa.Connection, decision_id: str, *, for_update: bool = False) -> dict[str, Any] | None:
+def get(
+    conn: sa.Connection, decision_id: str, *, for_update: bool = False, scope: Scope | None = None
+) -> dict[str, Any] | None:
+    """One decision; None also when `scope` does not see its consignment (the same answer as for none)."""
     query = _select().where(decisions.c.decision_id == decision_id)
+    if scope is not None:
+        query = query.where(scope.clause(decisions.c.filer, decisions.c.office))
     if for_update and conn.dialect.name == "postgresql":
         query = query.with_for_update(of=decisions)
     row = conn.execute(query).mappings().first()
@@ -36,20 +42,18 @@ def get(conn: sa.Connection, decision_id: str, *, for_update: bool = False) -> d
 def search(
     conn: sa.Connection,
     *,
-    filer: str | None = None,
+    scope: Scope | None = None,
     answer: str | None = None,
     outcome: str | None = None,
     state: str | None = None,
     current_only: bool = True,
-    office: str | None = None,
     limit: int = 100,
     offset: int = 0,
 ) -> list[dict[str, Any]]:
+    """Decisions in `scope` (None: every decision, for the system's own jobs), newest first."""
     query = _select()
-    if filer is not None:
-        query = query.where(decisions.c.filer == filer)
-    if office is not None:
-        query = query.where(decisions.c.office == office)
+    if scope is not None:
+        query = query.where(scope.clause(decisions.c.filer, decisions.c.office))
     if answer:
         query = query.where(decisions.c.answer == answer)
     if outcome:

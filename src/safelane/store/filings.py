@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from safelane.domain import Assessment, Consignment, Decision, Filing, FilingKind, Lodgement
 from safelane.ids import new_id
 from safelane.results import ConsignmentResult
+from safelane.scope import Scope
 from safelane.store import bulk
 from safelane.store import filing_rows as rows_of
 from safelane.store.schema import (
@@ -255,9 +256,14 @@ def save(conn: sa.Connection, batch: Sequence[Accepted], superseded: Sequence[di
 
 
 def results_of(
-    conn: sa.Connection, filing_id: str, version: int, *, as_first_given: bool = True
+    conn: sa.Connection,
+    filing_id: str,
+    version: int,
+    *,
+    as_first_given: bool = True,
+    only: frozenset[str] | None = None,
 ) -> list[ConsignmentResult]:
-    """The stored answer to one filing version.
+    """The stored answer to one filing version (`only`: these consignment ids, a caller's part of it).
 
     A resubmission gets the answer as first given (idempotence: the same message, the same answer);
     readers that want the decision as it stands now pass as_first_given=False.
@@ -296,6 +302,7 @@ def results_of(
             r.state,
         )
         for r in rows
+        if only is None or r.consignment_id in only
     ]
 
 
@@ -306,14 +313,53 @@ def add_audit(
 
 
 def get_filing(conn: sa.Connection, filing_id: str) -> dict[str, Any] | None:
+    """The filing as the system sees it (no scope: for the pipeline, not for a caller's read)."""
     row = conn.execute(sa.select(filings).where(filings.c.filing_id == filing_id)).mappings().first()
     return dict(row) if row else None
 
 
-def list_filings(conn: sa.Connection, *, filer: str | None, limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
+def _in_scope(scope: Scope) -> sa.ColumnElement[bool]:
+    """A consignment row in scope: its filing's current version, at the scope's office (see safelane.scope)."""
+    return sa.and_(consignments.c.current.is_(True), scope.clause(consignments.c.filer, consignments.c.office))
+
+
+def part_of(conn: sa.Connection, filing_id: str, scope: Scope) -> frozenset[str] | None:
+    """The consignment ids of the filing's current version that `scope` sees; None when it sees them all."""
+    if not scope.is_partial:
+        return None
+    query = sa.select(consignments.c.consignment_id).where(consignments.c.filing_id == filing_id, _in_scope(scope))
+    return frozenset(conn.execute(query).scalars())
+
+
+def current_consignments(conn: sa.Connection, filing_id: str) -> frozenset[str]:
+    """The consignment ids of the filing's current version."""
+    query = sa.select(consignments.c.consignment_id).where(
+        consignments.c.filing_id == filing_id, consignments.c.current.is_(True)
+    )
+    return frozenset(conn.execute(query).scalars())
+
+
+def visible_filing(
+    conn: sa.Connection, filing_id: str, scope: Scope
+) -> tuple[dict[str, Any], frozenset[str] | None] | None:
+    """(the filing, the part `scope` sees: None for all of it), or None when none of it is in scope: another
+    filer's filing and one with no consignment at the officer's office are answered as if they did not exist."""
+    row = get_filing(conn, filing_id)
+    if row is None or (scope.filer is not None and row["filer"] != scope.filer):
+        return None
+    part = part_of(conn, filing_id, scope)
+    if part is not None and not part:
+        return None
+    return row, part
+
+
+def list_filings(conn: sa.Connection, *, scope: Scope, limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
+    """Filings with at least one consignment in scope, most recently changed first."""
     query = sa.select(filings).order_by(filings.c.updated_at.desc(), filings.c.filing_id.desc())
-    if filer is not None:
-        query = query.where(filings.c.filer == filer)
+    if scope.filer is not None:
+        query = query.where(filings.c.filer == scope.filer)
+    if scope.is_partial:
+        query = query.where(sa.exists().where(consignments.c.filing_id == filings.c.filing_id, _in_scope(scope)))
     return [dict(r) for r in conn.execute(query.limit(limit).offset(offset)).mappings()]
 
 
@@ -326,8 +372,11 @@ def message_type_of(conn: sa.Connection, filing_id: str, version: int) -> str:
     ).scalar_one()
 
 
-def versions_of(conn: sa.Connection, filing_id: str) -> list[dict[str, Any]]:
-    """Every version as received: the header, its consignments as validated, and the raw message if kept."""
+def versions_of(conn: sa.Connection, filing_id: str, *, only: frozenset[str] | None = None) -> list[dict[str, Any]]:
+    """Every version as received: the header, its consignments as validated, and the raw message if kept.
+
+    With `only` (a caller's part of the filing), versions hold those consignments alone and no raw message,
+    which would carry the others."""
     rows = conn.execute(
         sa.select(
             filing_versions.c.version,
@@ -349,14 +398,21 @@ def versions_of(conn: sa.Connection, filing_id: str) -> list[dict[str, Any]]:
     )
     by_version: dict[int, list[dict[str, Any]]] = {}
     for row in held:
-        by_version.setdefault(row.version, []).append({"consignment_id": row.consignment_id, **row.data})
+        if only is None or row.consignment_id in only:
+            by_version.setdefault(row.version, []).append({"consignment_id": row.consignment_id, **row.data})
     for version in versions:
         version["consignments"] = by_version.get(version["version"], [])
+        if only is not None:
+            version["raw"] = None
     return versions
 
 
-def consignment_history(conn: sa.Connection, consignment_id: str) -> list[dict[str, Any]]:
-    """Every version of one consignment with its assessment and decision."""
+def consignment_history(
+    conn: sa.Connection, consignment_id: str, *, scope: Scope | None = None
+) -> list[dict[str, Any]]:
+    """Every version of one consignment with its assessment and decision; none when `scope` does not see it (its
+    current version is another filer's or at another office)."""
+
     rows = conn.execute(
         sa.select(
             consignments,
@@ -374,7 +430,19 @@ def consignment_history(conn: sa.Connection, consignment_id: str) -> list[dict[s
         .where(consignments.c.consignment_id == consignment_id)
         .order_by(consignments.c.version)
     )
-    return [dict(r) for r in rows.mappings()]
+    found = [dict(r) for r in rows.mappings()]
+    return found if scope is None or sees_consignment(scope, found) else []
+
+
+def sees_consignment(scope: Scope, history: Sequence[dict[str, Any]]) -> bool:
+    """Whether `scope` sees a consignment, given its stored versions: a filer its own; an officer posted to an
+    office the consignment whose current version is at that office (with its earlier versions, wherever they
+    were filed for; one left out of the filing's current version is no office's)."""
+    if not history:
+        return False
+    if scope.is_partial:
+        return any(r["current"] and scope.sees(r["filer"], r["office"]) for r in history)
+    return scope.sees(history[0]["filer"], None)
 
 
 def withdraw(conn: sa.Connection, filing_id: str, *, at: datetime, actor: str) -> int:

@@ -7,6 +7,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from safelane.ids import new_id
+from safelane.scope import Scope
 from safelane.store.schema import consignments, inspection_outcomes, seizures
 
 #: A seizure as lists and exports show it: the CEN fields with the consignment and the inspection behind them.
@@ -88,6 +89,7 @@ def days(first: date | None, last: date | None) -> tuple[datetime | None, dateti
 def search(
     conn: sa.Connection,
     *,
+    scope: Scope | None = None,
     office: str | None = None,
     commodity: str | None = None,
     since: datetime | None = None,
@@ -95,8 +97,10 @@ def search(
     limit: int = 500,
     offset: int = 0,
 ) -> list[dict[str, Any]]:
-    """Seizures recorded in [since, until), newest first; `office` and `commodity` narrow to one each."""
+    """Seizures in `scope` recorded in [since, until), newest first; `office` and `commodity` narrow to one each."""
     query = _select()
+    if scope is not None:
+        query = query.where(scope.clause(consignments.c.filer, seizures.c.office))
     if office is not None:
         query = query.where(seizures.c.office == office)
     if commodity is not None:
@@ -117,9 +121,9 @@ def of_outcomes(conn: sa.Connection, outcome_ids: Sequence[str]) -> dict[str, di
     return {r["outcome_id"]: {c: r[c] for c in COLUMNS} for r in rows}
 
 
-def offices(conn: sa.Connection) -> list[str]:
-    """Offices that have recorded a seizure, for the list's filter."""
-    rows = conn.execute(
-        sa.select(seizures.c.office).where(seizures.c.office.is_not(None)).distinct().order_by(seizures.c.office)
-    )
-    return [r[0] for r in rows]
+def offices(conn: sa.Connection, scope: Scope | None = None) -> list[str]:
+    """Offices in `scope` that have recorded a seizure, for the list's filter."""
+    query = sa.select(seizures.c.office).where(seizures.c.office.is_not(None)).distinct().order_by(seizures.c.office)
+    if scope is not None and scope.office is not None:
+        query = query.where(seizures.c.office == scope.office)
+    return [r[0] for r in conn.execute(query)]

@@ -38,8 +38,8 @@ def _version(row: dict[str, Any]) -> dict[str, Any]:
 def get(consignment_id: str, user: CurrentUser, system: SystemDep) -> JsonResponse:
     """Every version of a consignment, oldest first, each with its assessment findings and decision."""
     with system.db.read() as conn:
-        rows = filing_store.consignment_history(conn, consignment_id)
-    if not rows or not (user.may_see(rows[0]["filer"]) and user.may_see_office(rows[-1]["office"])):
+        rows = filing_store.consignment_history(conn, consignment_id, scope=user.scope)
+    if not rows:
         raise not_found("consignment", consignment_id, "consignment_id")
     return JsonResponse(
         {

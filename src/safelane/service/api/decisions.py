@@ -56,11 +56,10 @@ def search(
     with system.db.read() as conn:
         rows = decision_store.search(
             conn,
-            filer=user.scope,
+            scope=user.scope,
             answer=answer,
             outcome=outcome,
             state=state,
-            office=user.office_scope,
             limit=page.limit,
             offset=page.offset,
         )
@@ -73,8 +72,8 @@ def search(
 def get(decision_id: str, user: CurrentUser, system: SystemDep) -> JsonResponse:
     """One decision with every event in its life: who did what, when, and why."""
     with system.db.read() as conn:
-        row = decision_store.get(conn, decision_id)
-        if row is None or not (user.may_see(row["filer"]) and user.may_see_office(row["office"])):
+        row = decision_store.get(conn, decision_id, scope=user.scope)
+        if row is None:
             raise not_found("decision", decision_id, "decision_id")
         events = decision_store.events(conn, decision_id)
     return JsonResponse({"decision": without(row, *INTERNAL), "events": events})
@@ -84,7 +83,7 @@ def get(decision_id: str, user: CurrentUser, system: SystemDep) -> JsonResponse:
     "/{decision_id}/{action}",
     responses={
         403: {"description": "This role may not take this action"},
-        404: {"description": "No such decision (or not yours), or no such action"},
+        404: {"description": "No such decision (or not yours, or another office's), or no such action"},
         409: {"description": "The action does not apply in the decision's state"},
         422: {"description": "A note or the action's data is missing or invalid"},
     },
@@ -105,13 +104,10 @@ def act(
             system.db,
             decision_id,
             action,
-            actor=user.name,
-            role=user.role,
-            filer=user.scope,
+            scope=user.scope,
             at=system.pipeline.clock(),
             note=body.note,
             data=data,
-            office=user.office_scope,
         )
     except referrals.ActionError as error:
         raise ApiError(error.status, [Problem(error.location, _code(error.status), str(error))]) from None

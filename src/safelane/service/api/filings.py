@@ -184,9 +184,10 @@ def _spool(forwarder: Forwarder, user: User, body: bytes, format: str | None) ->
 
 def _amend(system: StoredSystem, user: User, filing_id: str, body: bytes, format: str | None) -> list[FilingResult]:
     with system.db.read() as conn:
-        row = filing_store.get_filing(conn, filing_id)
-    if row is None or row["filer"] != user.filer:
+        found = filing_store.visible_filing(conn, filing_id, user.scope)
+    if found is None:
         raise not_found("filing", filing_id, "filing_id")
+    row = found[0]
     batch = system.pipeline.parse(body, filer=user.filer, format=format, actor=user.name)
     problems = []
     if len(batch) != 1:
@@ -232,39 +233,51 @@ async def amend(
     return _answer(results)
 
 
-@router.post("/{filing_id}/withdraw")
+@router.post(
+    "/{filing_id}/withdraw",
+    responses={
+        403: {"description": "The filing also holds consignments of offices other than the officer's"},
+        404: {"description": "No such filing (or none of it is yours)"},
+    },
+)
 def withdraw(filing_id: str, user: CurrentUser, system: SystemDep) -> JsonResponse:
-    """Withdraw a filing (a filer its own; an officer any); its open referrals and selections close."""
+    """Withdraw a filing (a filer its own; customs one wholly in their scope); its open referrals and selections
+    close."""
     try:
-        row = system.pipeline.withdraw(filing_id, actor=user.name, filer=user.scope)
+        row = system.pipeline.withdraw(filing_id, scope=user.scope)
     except LookupError:
         raise not_found("filing", filing_id, "filing_id") from None
+    except PermissionError:
+        message = f"filing {filing_id} also holds consignments of other offices; their officers decide on those"
+        raise ApiError(403, [Problem("filing_id", "forbidden", message)]) from None
     return JsonResponse({"filing": row})
 
 
 @router.get("")
 def list_filings(user: CurrentUser, system: SystemDep, page: PageDep) -> JsonResponse:
-    """Filings, most recently changed first (a filer sees its own only)."""
+    """Filings, most recently changed first: a filer's own; for an officer posted to an office, those with a
+    consignment there."""
     with system.db.read() as conn:
-        rows = filing_store.list_filings(conn, filer=user.scope, limit=page.limit, offset=page.offset)
+        rows = filing_store.list_filings(conn, scope=user.scope, limit=page.limit, offset=page.offset)
     return JsonResponse({"filings": rows, "limit": page.limit, "offset": page.offset})
 
 
-def _visible(conn: Any, filing_id: str, user: User) -> dict[str, Any]:
-    """The filing if this user may see it; otherwise the same 404 as for an id that does not exist."""
-    row = filing_store.get_filing(conn, filing_id)
-    if row is None or not user.may_see(row["filer"]):
+def _visible(conn: Any, filing_id: str, user: User) -> tuple[dict[str, Any], frozenset[str] | None]:
+    """The filing and the part of it this user sees; the same 404 as for an id that does not exist when none."""
+    found = filing_store.visible_filing(conn, filing_id, user.scope)
+    if found is None:
         raise not_found("filing", filing_id, "filing_id")
-    return row
+    return found
 
 
 @router.get("/{filing_id}")
 def get_filing(filing_id: str, user: CurrentUser, system: SystemDep) -> JsonResponse:
-    """One filing: every version as received, and the decisions on its current consignments."""
+    """One filing: every version as received, and the decisions on its current consignments. An officer posted
+    to an office gets its part only: that office's consignments, and no raw message (it holds the others)."""
     with system.db.read() as conn:
-        row = _visible(conn, filing_id, user)
-        versions = [_as_received(v) for v in filing_store.versions_of(conn, filing_id)]
-        current = filing_store.results_of(conn, filing_id, row["current_version"], as_first_given=False)
+        row, part = _visible(conn, filing_id, user)
+        versions = [_as_received(v) for v in filing_store.versions_of(conn, filing_id, only=part)]
+        current = filing_store.results_of(conn, filing_id, row["current_version"], as_first_given=False, only=part)
     return JsonResponse({"filing": row, "versions": versions, "consignments": [c.as_dict() for c in current]})
 
 
@@ -289,11 +302,11 @@ def answer(
     ] = None,
 ) -> Response:
     """The decisions on the current version, as they stand, in the filer's standard (XCSN, CSN, CUSRES,
-    DMS response, ICS CC328A/CC351A) or JSON."""
+    DMS response, ICS CC328A/CC351A) or JSON; an officer posted to an office reads its consignments only."""
     with system.db.read() as conn:
-        row = _visible(conn, filing_id, user)
+        row, part = _visible(conn, filing_id, user)
         message_type = filing_store.message_type_of(conn, filing_id, row["current_version"])
-        current = filing_store.results_of(conn, filing_id, row["current_version"], as_first_given=False)
+        current = filing_store.results_of(conn, filing_id, row["current_version"], as_first_given=False, only=part)
     try:
         chosen = formats.answer(standard or formats.answer_standard(message_type))
     except ValueError as error:

@@ -29,8 +29,8 @@ def _officer(user: User, office: str | None = None) -> None:
     """Officers only; an officer posted to an office reads that office (and the "*" default) only."""
     if not user.is_officer:
         raise ApiError(403, [Problem("header.Authorization", "forbidden", "only customs officers see offices")])
-    if office not in (None, "*") and not user.may_see_office(office):
-        raise ApiError(403, [Problem("office", "forbidden", f"you are posted to {user.office_scope}")])
+    if office not in (None, "*") and not user.scope.sees_office(office):
+        raise ApiError(403, [Problem("office", "forbidden", f"you are posted to {user.scope.office}")])
 
 
 def _office(office: str) -> str:
@@ -67,7 +67,7 @@ def list_offices(user: CurrentUser, system: SystemDep) -> JsonResponse:
     _officer(user)
     with system.db.read() as conn:
         rows = office_store.listing(conn)
-    rows = [r for r in rows if r["office"] == "*" or user.may_see_office(r["office"])]
+    rows = [r for r in rows if r["office"] == "*" or user.scope.sees_office(r["office"])]
     return JsonResponse({"offices": [_stored(r) for r in rows], "built_in": BUILT_IN.as_dict()})
 
 

@@ -1,12 +1,21 @@
-"""Receipts: what became of a filing accepted into the spool while the store was down (docs/resilience.md)."""
+"""Receipts: what became of a filing accepted into the spool while the store was down (docs/store-and-forward.md).
+
+A receipt is its filer's, and readable by customs staff who see every office: its answer may hold
+consignments of any office, so an officer posted to one office gets the same 404 as for an unknown id.
+"""
 
 from fastapi import APIRouter, Request
 
+from safelane.scope import Scope
 from safelane.service.api import JsonResponse, SystemDep, not_found
 from safelane.service.auth import CurrentUser
 from safelane.store import receipts as receipt_store
 
 router = APIRouter(prefix="/v1/receipts", tags=["filings"])
+
+
+def _sees(scope: Scope, filer: str | None) -> bool:
+    return scope.office is None and scope.sees(filer or "", None)
 
 
 @router.get(
@@ -18,11 +27,11 @@ def get_receipt(receipt_id: str, request: Request, user: CurrentUser, system: Sy
     forwarder = request.app.state.forwarder
     if forwarder is not None:
         waiting, filer = forwarder.pending(receipt_id)
-        if waiting and user.may_see(filer or ""):
+        if waiting and _sees(user.scope, filer):
             return JsonResponse({"receipt_id": receipt_id, "status": "pending"}, 202, {"Retry-After": "5"})
     with system.db.read() as conn:
         row = receipt_store.get(conn, receipt_id)
-    if row is None or not user.may_see(row["filer"] or ""):
+    if row is None or not _sees(user.scope, row["filer"]):
         raise not_found("receipt", receipt_id, "receipt_id")
     return JsonResponse(
         {

@@ -1,6 +1,7 @@
 """The officer workbench: server-rendered pages on the same app, system and pipeline as the API.
 
-One router per page group; each page checks the signed-in officer's role and office. Pages send a
+One router per page group; each page checks the signed-in officer's role and reads through repositories
+given `officer.scope` (safelane.scope), so another office's consignments are absent. Pages send a
 Content-Security-Policy that allows nothing but this server, so nothing leaves a closed network.
 """
 
@@ -14,6 +15,7 @@ from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoin
 from safelane.service.web import consignment, dashboard, offices, outcomes, profiles, queue, seizures, signin
 from safelane.service.web.render import page
 
+PAGES = (signin, queue, outcomes, consignment, profiles, dashboard, seizures, offices)  # one router per page group
 STATIC = Path(__file__).parent / "static"
 POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -36,7 +38,7 @@ class _PageHeaders(BaseHTTPMiddleware):
 
 def install(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (signin, queue, outcomes, consignment, profiles, dashboard, seizures, offices):
+    for module in PAGES:
         app.include_router(module.router, include_in_schema=False)
 
     @app.get("/", include_in_schema=False)

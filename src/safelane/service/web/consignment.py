@@ -2,9 +2,10 @@
 officer's actions on it.
 
 Actions are plain POST forms to /consignments/{id}/actions/{action}; each goes through `referrals.act` (the
-decision) or `cases.notes` (notes, assignment, document requests), which check role, office and state in
-the same transaction as the write. Success redirects back with ?done=<action> (Post/Redirect/Get); a refusal
-renders the page again with the message beside the field it names and the officer's input kept.
+decision) or `cases.notes` (notes, assignment, document requests), which check role, the officer's scope and
+state in the same transaction as the write. A consignment outside the scope is "no consignment" (404).
+Success redirects back with ?done=<action> (Post/Redirect/Get); a refusal renders the page again with the
+message beside the field it names and the officer's input kept.
 """
 
 from typing import Any
@@ -109,10 +110,7 @@ def _case(
 ) -> case_file.CaseFile | None:
     system = get_system(request)
     with system.db.read() as conn:
-        case = case_file.load(conn, consignment_id, version, assessors=system.assessors)
-    if case is not None and not officer.may_see_office(case.office):
-        raise Forbidden(f"Consignment {consignment_id} is handled at {case.office}; you work at {officer.office}.")
-    return case
+        return case_file.load(conn, consignment_id, version, assessors=system.assessors, scope=officer.scope)
 
 
 @router.get("/consignments/{consignment_id}")
@@ -127,12 +125,10 @@ def consignment(request: Request, consignment_id: str, officer: OfficerDep) -> R
 
 def _do(system: StoredSystem, officer: Officer, case: case_file.CaseFile, action: str, form: dict[str, str]) -> None:
     at = system.pipeline.clock()
-    who: dict[str, Any] = {"actor": officer.name, "role": officer.role, "office": officer.office_scope, "at": at}
+    who: dict[str, Any] = {"scope": officer.scope, "at": at}
     if action in DECISION_ACTIONS:
         data = {name: form.get(name) for name in ACTION_FIELDS.get(action, ())}
-        referrals.act(
-            system.db, case.current["decision_id"], action, filer=None, note=form.get("note") or None, data=data, **who
-        )
+        referrals.act(system.db, case.current["decision_id"], action, note=form.get("note") or None, data=data, **who)
     elif action == "note":
         case_notes.add_note(system.db, case.consignment_id, form.get("text"), **who)
     elif action == "assign":
@@ -154,6 +150,8 @@ def act(request: Request, consignment_id: str, action: str, officer: OfficerDep,
     except referrals.ActionError as refused:
         if refused.status == 403:
             raise Forbidden(str(refused)) from None
+        if refused.status == 404 and refused.location != "action":  # gone from the officer's scope meanwhile
+            return not_found(request, officer, f"There is no consignment {consignment_id}.")
         fresh = _case(request, officer, consignment_id) or case
         return _render(
             request,

@@ -137,7 +137,7 @@ def dashboard(
 ) -> Response:
     system = get_system(request)
     at = now(request)
-    office = officer.office_scope or (office or "").strip().upper() or None
+    office = officer.scope.office_shown((office or "").strip().upper() or None)
     with system.db.read() as conn:
         window, problem = _window(conn, first, last, office, at)
         if format == "csv":

@@ -24,7 +24,7 @@ def _checked(officer: Officer, office: str) -> None:
     """Refuse an office code that is malformed or not this officer's to see ("*", the default, is everyone's)."""
     if not OFFICE.fullmatch(office):
         raise Forbidden("An office is '*' (the default) or 2 to 17 capital letters and digits.")
-    if office != "*" and not officer.may_see_office(office):
+    if office != "*" and not officer.scope.sees_office(office):
         raise Forbidden(f"You are posted to {officer.office}; office {office} is not yours to see.")
 
 

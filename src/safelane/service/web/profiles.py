@@ -274,7 +274,7 @@ def located(problems: list[Problem], source: str) -> list[dict[str, Any]]:
 
 
 def _capped(
-    batches: Iterator[list[Lodgement]], seen: dict[str, tuple[str | None, str]], state: dict[str, bool]
+    batches: Iterator[list[Lodgement]], seen: dict[str, tuple[str, str | None, str]], state: dict[str, bool]
 ) -> Iterator[list[Lodgement]]:
     """At most MAX_CONSIGNMENTS lodgements; notes each one's office and reference (for the hit sample, which
     lists only those of offices the officer sees)."""
@@ -283,7 +283,9 @@ def _capped(
         if read + len(batch) > MAX_CONSIGNMENTS:
             batch, state["capped"] = batch[: MAX_CONSIGNMENTS - read], True
         read += len(batch)
-        seen.update((lo.consignment_id, (lo.consignment.entry_office, lo.consignment.reference)) for lo in batch)
+        seen.update(
+            (lo.consignment_id, (lo.filer, lo.consignment.entry_office, lo.consignment.reference)) for lo in batch
+        )
         yield batch
         if state.get("capped"):
             return
@@ -291,7 +293,7 @@ def _capped(
 
 def _backtest(db: Database, profile: Profile, officer: Officer) -> dict[str, Any]:
     """Hits per day over the last WINDOW_DAYS days of stored history (ending at the newest stored filing)."""
-    seen: dict[str, tuple[str | None, str]] = {}
+    seen: dict[str, tuple[str, str | None, str]] = {}
     state = {"capped": False}
     with db.read() as conn:
         newest = newest_filed_at(conn)
@@ -311,9 +313,9 @@ def _backtest(db: Database, profile: Profile, officer: Officer) -> dict[str, Any
             days.append({"day": day, "consignments": total, "hits": hits, "share": hits / total if total else None})
             day += timedelta(days=1)
     visible = [
-        {"consignment_id": cid, "reference": seen[cid][1]}
+        {"consignment_id": cid, "reference": seen[cid][2]}
         for cid in report.examples
-        if cid in seen and officer.may_see_office(seen[cid][0])
+        if cid in seen and officer.scope.sees(*seen[cid][:2])
     ]
     return {
         "profile": profile,

@@ -80,7 +80,7 @@ def parse(
         errors["filed_to"] = "The end date is before the start date."
         kept.pop("filed_to")
     office = given["office"].upper()
-    if office and not officer.may_see_office(office):
+    if office and not officer.scope.sees_office(office):
         errors["office"] = f"You see {officer.office_scope} only."
     elif office and office not in offices:
         errors["office"] = f"No consignment is handled at {office}."
@@ -104,7 +104,7 @@ def queue(request: Request, officer: OfficerDep) -> Response:
     with system.db.read() as conn:
         offices = case_queue.offices(conn)
     filters, errors, given = parse(request.query_params, officer, offices)
-    scope = case_queue.Scope(officer.name, officer.office_scope)
+    scope = officer.scope
     at = now(request)
     if request.query_params.get("format") == "csv":
         with system.db.read() as conn:

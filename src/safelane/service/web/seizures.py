@@ -45,9 +45,8 @@ def seizures(
     messages: list[tuple[str, str]] = []
     since = _day(request.query_params.get("from"), "from", messages)
     until = _day(request.query_params.get("to"), "to", messages)
-    office = (office or "").strip().upper() or None
-    if officer.office_scope is not None:
-        office = officer.office_scope  # an office's officers see their own office's records
+    scope = officer.scope
+    office = scope.office_shown((office or "").strip().upper() or None)
     commodity = commodity or None
     if commodity is not None and commodity not in vocabulary.COMMODITIES:
         messages.append(("error", f"Unknown commodity {commodity!r}; showing every commodity."))
@@ -57,9 +56,15 @@ def seizures(
     start, end = seizure_store.days(since, until)
     with system.db.read() as conn:
         rows = seizure_store.search(
-            conn, office=office, commodity=commodity, since=start, until=end, limit=EXPORT_ROWS if export else PAGE_ROWS
+            conn,
+            scope=scope,
+            office=office,
+            commodity=commodity,
+            since=start,
+            until=end,
+            limit=EXPORT_ROWS if export else PAGE_ROWS,
         )
-        offices = seizure_store.offices(conn) if officer.office_scope is None else [officer.office_scope]
+        offices = seizure_store.offices(conn) if scope.office is None else [scope.office]
     if format == "csv":
         return csv_response(rows, seizure_store.COLUMNS, "seizures.csv")
     if format == "json":

@@ -26,6 +26,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from safelane.referrals import OFFICER_ROLES
+from safelane.scope import Scope
 from safelane.service.api import get_system
 from safelane.service.web.render import page
 from safelane.store import users as user_store
@@ -61,16 +62,18 @@ class Officer:
     csrf: str
 
     @property
+    def scope(self) -> Scope:
+        """What this officer may read and act on; every page hands it to the repositories (safelane.scope)."""
+        return Scope.of(self.name, self.role, office=self.office)
+
+    @property
     def office_scope(self) -> str | None:
         """The one office whose consignments this user sees; None means every office."""
-        return self.office if self.role == "officer" else None
+        return self.scope.office
 
     @property
     def is_supervisor(self) -> bool:
         return self.role in ("supervisor", "admin")
-
-    def may_see_office(self, office: str | None) -> bool:
-        return self.office_scope is None or office == self.office_scope
 
     def require_supervisor(self) -> None:
         if not self.is_supervisor:
