@@ -21,6 +21,7 @@ from safelane.service.api import (
 )
 from safelane.service.app_headers import Protection
 from safelane.service.metrics import Metrics
+from safelane.stream.intake import Intake
 from safelane.system import StoredSystem
 
 DESCRIPTION = """\
@@ -40,8 +41,10 @@ def _version() -> str:
         return "0+unknown"
 
 
-def create_app(system: StoredSystem) -> FastAPI:
-    """One app per system; its metrics registry is its own, so apps built side by side do not clash."""
+def create_app(system: StoredSystem, *, stream: bool = False) -> FastAPI:
+    """One app per system; its metrics registry is its own, so apps built side by side do not clash.
+
+    With `stream`, accepted filings go to the JetStream work queue for `safelane worker` (docs/deployment.md)."""
     logs.configure(system.settings.log_level)
     settings = system.settings
     forwarder = (
@@ -50,9 +53,15 @@ def create_app(system: StoredSystem) -> FastAPI:
         else None
     )
 
+    intake = Intake(settings.nats_url) if stream else None
+
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if intake is not None:
+            await intake.start()
         yield
+        if intake is not None:
+            await intake.close()
         if forwarder is not None:
             forwarder.close()
 
@@ -68,6 +77,7 @@ def create_app(system: StoredSystem) -> FastAPI:
     docs.install(app)
     app.state.system = system
     app.state.forwarder = forwarder
+    app.state.stream = intake
     app.state.metrics = metrics = Metrics()
     errors.install(app)
     for module in (filings, receipts, decisions, consignments, cases, outcomes, offices, ops):

@@ -32,9 +32,7 @@ def decision_event(filing: dict[str, Any], consignment: dict[str, Any], office: 
                 "score": consignment["score"],
                 "basis": consignment["basis"],
                 "state": consignment.get("state"),
-                "reasons": [
-                    {"assessor": f["assessor"], "code": f["code"]} for f in consignment.get("findings", [])
-                ],
+                "reasons": [{"assessor": f["assessor"], "code": f["code"]} for f in consignment.get("findings", [])],
             },
         }
     )

@@ -55,7 +55,9 @@ class Worker:
             ack_wait=ACK_WAIT,
             max_ack_pending=-1,
         )
-        subscription = await js.pull_subscribe("safelane.filings.>", durable=CONSUMER, stream=subjects.FILINGS, config=config)
+        subscription = await js.pull_subscribe(
+            "safelane.filings.>", durable=CONSUMER, stream=subjects.FILINGS, config=config
+        )
         log.info("worker_ready", extra={"fields": {"nats": self.url, "batch": self.batch}})
         if on_ready is not None:
             await on_ready()
@@ -90,9 +92,14 @@ class Worker:
             return
         loop = asyncio.get_running_loop()
         try:
-            answers = await loop.run_in_executor(None, deferred.forward, self.system.pipeline, self.system.db, envelopes)
+            answers = await loop.run_in_executor(
+                None, deferred.forward, self.system.pipeline, self.system.db, envelopes
+            )
         except OUTAGES as error:
-            log.warning("store_unavailable_backing_off", extra={"fields": {"error": type(error).__name__, "delay": self.backoff}})
+            log.warning(
+                "store_unavailable_backing_off",
+                extra={"fields": {"error": type(error).__name__, "delay": self.backoff}},
+            )
             for message in kept:
                 await message.nak(delay=self.backoff)
             await asyncio.sleep(self.backoff)
