@@ -4,7 +4,7 @@ Any number of workers, on any machine, share one durable pull consumer: JetStrea
 to one of them. A worker fetches a batch, forwards it (deferred.forward: assess, decide, store with
 group commit, record the receipts), publishes a decision event per consignment, and only then
 acknowledges. A worker killed mid-batch leaves its messages unacknowledged; JetStream redelivers them
-after `ACK_WAIT`, and the pipeline answers what was already stored as a duplicate, so nothing is decided
+after `SAFELANE_STREAM_ACK_WAIT`, and the pipeline answers what was already stored as a duplicate, so nothing is decided
 twice. A redelivered message is forwarded alone, so one message that kills workers cannot take its batch
 with it; after `max_deliver` deliveries it goes to the dead-letter stream with the reason. While the store
 is down or slow the batch is handed back with a growing delay (back-off), not dropped.
@@ -28,7 +28,6 @@ from safelane.system import StoredSystem
 
 log = logging.getLogger("safelane.worker")
 CONSUMER = "safelane-workers"
-ACK_WAIT = 60.0  # seconds a batch may take before JetStream hands it to another worker
 BACKOFF_FIRST, BACKOFF_MAX = 0.5, 30.0
 
 
@@ -52,7 +51,7 @@ class Worker:
             durable_name=CONSUMER,
             ack_policy=AckPolicy.EXPLICIT,
             deliver_policy=DeliverPolicy.ALL,
-            ack_wait=ACK_WAIT,
+            ack_wait=self.system.settings.stream_ack_wait,
             max_ack_pending=-1,
         )
         subscription = await js.pull_subscribe(
