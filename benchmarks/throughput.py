@@ -11,8 +11,15 @@
     start + i/rate whether or not earlier ones have answered, and its latency counts from when it was
     due, so a slow server cannot hide its queueing (no coordinated omission).
 
+    With --ecommerce the day is an e-commerce day (safelane.demo.ecommerce.parcel_day: express parcels to
+    consumers, split orders and under-valued phones planted) and the report adds the e-commerce assessor's
+    cost per consignment (assess, and keeping its splitting index in the store) and what it caught.
+
     python benchmarks/throughput.py [--consignments 100000] [--seconds 20] [--rate 200] [--skip-http]
-                                    [--workdir DIR] [--profile-out FILE]
+                                    [--operators 100000] [--workdir DIR] [--profile-out FILE] [--ecommerce]
+
+`--operators N` registers N trusted traders first (the demo's AEOs, whose filings carry their EORIs, and
+made-up ones up to N), so the facilitation assessor (`assess.traders`) works against a register of that size.
 """
 
 from __future__ import annotations
@@ -250,12 +257,13 @@ def store_profiles(db: Any, texts: list[str]) -> None:
 # --- (a) end to end -----------------------------------------------------------------------------------
 
 
-def _prepare(folder: str, consignments: int, seed: int, chunk: int) -> dict[str, Any]:
+def _prepare(folder: str, consignments: int, seed: int, chunk: int, ecommerce: bool = False) -> dict[str, Any]:
     """In a child process: generate the day and write JSON lines files of about `chunk` consignments each."""
     from safelane.demo import generate
+    from safelane.demo.ecommerce import parcel_day
 
     started = time.perf_counter()
-    traffic = generate(DAY, consignments, seed)
+    traffic = parcel_day(DAY, consignments, seed) if ecommerce else generate(DAY, consignments, seed)
     generated = time.perf_counter() - started
     started = time.perf_counter()
     files, lines, count, size = 0, [], 0, 0
@@ -275,6 +283,7 @@ def _prepare(folder: str, consignments: int, seed: int, chunk: int) -> dict[str,
         "chunks": files,
         "input_mb": round(size / 1e6, 1),
         "generator_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "ecommerce_planted": [[*key, code] for key, code in traffic.ecommerce.items()] if ecommerce else [],
     }
 
 
@@ -316,6 +325,10 @@ def _instrument(pipeline: Any, clock: _Clock) -> Callable[[], None]:
         original = assessor.assess
         assessor.assess = clock.wrap(f"assess.{assessor.name}", original)
         undo.append(lambda a=assessor, o=original: setattr(a, "assess", o))
+        if hasattr(assessor, "record"):  # its own rows, written in the store transaction
+            kept = assessor.record
+            assessor.record = clock.wrap(f"store.record_{assessor.name}", kept)
+            undo.append(lambda a=assessor, o=kept: setattr(a, "record", o))
     for module, name, label in (
         (pipeline_module, "decide", "decide"),
         (pipeline_module, "allocate", "decide"),
@@ -343,7 +356,10 @@ def end_to_end(args: argparse.Namespace, workdir: Path, texts: list[str]) -> dic
     folder = workdir / "input"
     folder.mkdir()
     with ProcessPoolExecutor(1, mp_context=get_context("spawn")) as pool:
-        prepared = pool.submit(_prepare, str(folder), args.consignments, args.seed, args.chunk).result()
+        prepared = pool.submit(_prepare, str(folder), args.consignments, args.seed, args.chunk, args.ecommerce).result()
+    planted = {(document, reference): code for document, reference, code in prepared.pop("ecommerce_planted")}
+    caught: Counter[str] = Counter()
+    ecommerce_findings: Counter[str] = Counter()
     chunks = [path.read_bytes() for path in sorted(folder.glob("*.jsonl"))]
 
     system = build(Settings(database_url=f"sqlite:///{workdir / 'end_to_end.db'}"))
@@ -351,6 +367,7 @@ def end_to_end(args: argparse.Namespace, workdir: Path, texts: list[str]) -> dic
     store_profiles(system.db, texts)
     if system.profiles is not None:
         system.profiles.refresh()
+    register = register_traders(system, args.operators, args.seed)
     _warm_reference_tables()
     if args.gc_freeze:  # what a server could do after start-up: long-lived objects leave the cyclic GC's scans
         gc.collect()
@@ -375,6 +392,11 @@ def end_to_end(args: argparse.Namespace, workdir: Path, texts: list[str]) -> dic
                 outcomes[f"{item.answer}:{item.outcome}"] += 1
                 codes = [f["code"] for f in item.findings if f["assessor"] == "profiles"]
                 hits.update(codes)
+                found = {f["code"] for f in item.findings if f["assessor"] == "ecommerce"}
+                ecommerce_findings.update(found)
+                intended = planted.get((result.document_number, item.reference))
+                if intended is not None and intended in found:
+                    caught[intended] += 1
                 hit_consignments += bool(codes)
     if profiler:
         profiler.disable()
@@ -403,6 +425,12 @@ def end_to_end(args: argparse.Namespace, workdir: Path, texts: list[str]) -> dic
         "consignments": stored,
         **prepared,
         "profiles_active": len(texts),
+        "trusted_traders": register,
+        "assess_us_per_consignment_cpu": {
+            k.removeprefix("assess."): round(v / stored * 1e6, 2) if stored else 0
+            for k, v in sorted(clock.cpu.items())
+            if k.startswith("assess.")
+        },
         "chunk_consignments": args.chunk,
         "gc_freeze": args.gc_freeze,
         "wall_s": round(wall, 2),
@@ -418,10 +446,53 @@ def end_to_end(args: argparse.Namespace, workdir: Path, texts: list[str]) -> dic
         "top_profile_hits": dict(hits.most_common(10)),
         "profiled": bool(profiler),
     }
+    if args.ecommerce:
+        report["ecommerce"] = _ecommerce_report(clock, stored, planted, caught, ecommerce_findings)
     if profiler:
         profiler.dump_stats(args.profile_out)
         report["hot_spots"] = _hot_spots(args.profile_out)
     return report
+
+
+def register_traders(system: Any, operators: int, seed: int) -> dict[str, Any]:
+    """Register `operators` trusted traders (the demo's, then made-up ones) and load the in-memory register
+    before timing, as a running server has it loaded."""
+    if operators <= 0:
+        return {"operators": 0}
+    from safelane.demo import traders as demo_traders
+
+    own = len(demo_traders.register_rows(seed))
+    started = time.perf_counter()
+    note = demo_traders.load(
+        system.db, at=datetime(2026, 11, 1, tzinfo=UTC), seed=seed, synthetic=max(0, operators - own)
+    )
+    imported = time.perf_counter() - started
+    started, loaded = time.perf_counter(), 0
+    for assessor in system.pipeline.engine.assessors:
+        register = getattr(assessor, "register", None)
+        if register is not None:
+            loaded = len(register())
+    return {
+        "operators": loaded,
+        "import_s": round(imported, 1),
+        "register_build_s": round(time.perf_counter() - started, 1),
+        "note": note,
+    }
+
+
+def _ecommerce_report(
+    clock: _Clock, stored: int, planted: dict[tuple[str, str], str], caught: Counter[str], found: Counter[str]
+) -> dict[str, Any]:
+    """The e-commerce assessor's added cost (CPU, per consignment) and what it caught of what was planted."""
+    assess, record = clock.cpu["assess.ecommerce"], clock.cpu["store.record_ecommerce"]
+    return {
+        "assess_cpu_us_per_consignment": round(assess / stored * 1e6, 1),
+        "record_cpu_us_per_consignment": round(record / stored * 1e6, 1),
+        "added_cpu_us_per_consignment": round((assess + record) / stored * 1e6, 1),
+        "planted": dict(Counter(planted.values())),
+        "planted_caught": dict(caught),
+        "findings": dict(found.most_common()),
+    }
 
 
 def _warm_reference_tables() -> None:
@@ -432,6 +503,9 @@ def _warm_reference_tables() -> None:
     tables.hs_subheading_known("851713")
     tables.country_known("DE")
     tables.currency_known("USD")
+    from safelane.reference.rates import convert
+
+    convert(1.0, "USD", "EUR", DAY)  # the ECB rate history, read on first use
 
 
 def _stage(seconds: float, consignments: int) -> dict[str, float]:
@@ -657,12 +731,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--skip-end-to-end", action="store_true", help="run only the HTTP benchmark")
     parser.add_argument("--profiles", type=int, default=200, help="active profiles (7 demo + generated)")
     parser.add_argument("--chunk", type=int, default=1000, help="consignments per Pipeline.submit batch")
+    parser.add_argument("--operators", type=int, default=0, help="trusted traders registered (0: none)")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--workdir", type=Path, help="keep databases and logs here (default: a temp dir, removed)")
     parser.add_argument(
         "--gc-freeze", action="store_true", help="gc.freeze() after start-up, to measure what that would give a server"
     )
     parser.add_argument("--profile-out", help="cProfile the end-to-end loop into this file (slows it down)")
+    parser.add_argument("--ecommerce", action="store_true", help="an e-commerce day: express parcels to consumers")
     args = parser.parse_args(argv)
 
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="safelane-bench-"))

@@ -11,9 +11,17 @@ from safelane.store import decisions as decision_store
 from tests.factories import air_consignment, filing, sea_consignment
 
 SCENARIOS = {
-    "DNL": {"itinerary__place_of_loading": "YESAH", "goods__0__hs_code": "844399"},
+    "DNL": {
+        "itinerary__place_of_loading": "YESAH",
+        "goods__0__hs_code": "844399",
+        "goods__0__description": "Toner cartridges",
+    },
     "RFS": {"consignee__name": "Falcon Star General Trading LLC"},
-    "RFI": {"itinerary__routing_countries": ["KP"], "goods__0__hs_code": "847130"},
+    "RFI": {
+        "itinerary__routing_countries": ["KP"],
+        "goods__0__hs_code": "847130",
+        "goods__0__description": "Laptop computers",
+    },
 }
 
 

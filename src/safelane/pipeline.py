@@ -20,11 +20,13 @@ import sqlalchemy as sa
 from safelane import formats
 from safelane.domain import Channel, Decision, Filing, Finding, InvalidMessage, Lodgement, Problem, Referral
 from safelane.ids import consignment_id, new_id
+from safelane.resilience.tiers import Continuity
 from safelane.results import ConsignmentResult, FilingResult
 from safelane.risk.engine import RiskEngine
 from safelane.scope import Scope
-from safelane.selection import Offices, Policy, Usage, allocate, decide
+from safelane.selection import Offices, Policy, Usage, continuity, decide
 from safelane.store import Database
+from safelane.store import disruptions as disruption_store
 from safelane.store import filings as filing_store
 from safelane.store import offices as office_store
 from safelane.store.database import OUTAGES
@@ -78,7 +80,7 @@ def _split(flat: Sequence[T], sizes: Iterable[int]) -> list[list[T]]:
 
 
 def _result(assessed: Assessed, saved: Saved | None = None) -> ConsignmentResult:
-    d, a = assessed.decision, assessed.assessment
+    d, a, p = assessed.decision, assessed.assessment, assessed.priority
     return ConsignmentResult(
         assessed.lodgement.consignment_id,
         assessed.lodgement.consignment.reference,
@@ -89,6 +91,7 @@ def _result(assessed: Assessed, saved: Saved | None = None) -> ConsignmentResult
         assessed.findings,
         saved.decision_id if saved else None,
         saved.state if saved else None,
+        p.as_dict() if p else None,
     )
 
 
@@ -112,9 +115,12 @@ class Pipeline:
         *,
         offices: Callable[[], Offices] | None = None,
         sample_key: bytes | None = None,
+        continuity: Continuity | None = None,
     ):
         """`offices` gives the office settings (default: the store's, reloaded on change; without a store, the
-        built-in default); `sample_key` keys the random sample and exploration draws (default: random)."""
+        built-in default); `sample_key` keys the random sample and exploration draws (default: random);
+        `continuity` gives the disruptions in force and the trusted traders (default: the store's disruptions,
+        nobody trusted; without a store, no disruption)."""
         self.engine = engine
         self.policy = policy
         self.store = store
@@ -123,6 +129,9 @@ class Pipeline:
             office_store.StoredOffices(store) if store is not None else Offices
         )
         self.sample_key = sample_key if sample_key is not None else os.urandom(32)
+        self.continuity = continuity or Continuity(
+            disruption_store.StoredDisruptions(store) if store is not None else list
+        )
         self._queue: list[_Ticket] = []  # group commit: callers waiting for the next transaction
         self._queue_lock = threading.Lock()
         self._leader = threading.Lock()  # held by the caller that writes the current group
@@ -163,16 +172,31 @@ class Pipeline:
         if refresh is not None:
             refresh()
 
-    def _assess(self, lodgements: Sequence[Lodgement], used: Usage | None = None) -> list[Assessed]:
-        """Assess and decide a batch under capacity; `used` is what earlier batches took today (none: nothing)."""
+    def disruptions_changed(self) -> None:
+        """A disruption was declared or ended here: use it from the next batch."""
+        refresh = getattr(self.continuity.disruptions, "refresh", None)
+        if refresh is not None:
+            refresh()
+
+    def _assess(self, lodgements: Sequence[Lodgement], at: datetime, used: Usage | None = None) -> list[Assessed]:
+        """Assess and decide a batch under capacity, and under the continuity plans in force at `at`; `used` is
+        what earlier batches took today (none: nothing)."""
         assessments = self.engine.assess(lodgements)
         items = list(zip(lodgements, assessments, strict=True))
-        decisions = allocate(
-            items, decide(items, self.policy), self.offices(), used or Usage(), self.policy, self.sample_key
+        priorities = self.continuity(lodgements, at)
+        decisions = continuity.relieve(decide(items, self.policy), priorities)
+        decisions = continuity.allocate(
+            items,
+            decisions,
+            [p.tier if p else None for p in priorities],
+            continuity.with_extra(self.offices(), self.continuity.extra_capacity(at)),
+            used or Usage(),
+            self.policy,
+            self.sample_key,
         )
         return [
-            Assessed(lo, a, d, [f.as_dict() for f in a.findings])
-            for lo, a, d in zip(lodgements, assessments, decisions, strict=True)
+            Assessed(lo, a, d, [f.as_dict() for f in a.findings], p)
+            for lo, a, d, p in zip(lodgements, assessments, decisions, priorities, strict=True)
         ]
 
     # -- without a store: the CLI's plain `assess` --------------------------------------------------
@@ -180,7 +204,7 @@ class Pipeline:
     def evaluate(self, batch: Sequence[Filing]) -> list[FilingResult]:
         received_at = self.clock()
         per_filing = [self._lodgements(f, received_at, stored=False) for f in batch]
-        assessed = _split(self._assess([lo for los in per_filing for lo in los]), map(len, per_filing))
+        assessed = _split(self._assess([lo for los in per_filing for lo in los], received_at), map(len, per_filing))
         return [
             FilingResult("assessed", filing.document_number, filing.version, None, [_result(a) for a in items])
             for filing, items in zip(batch, assessed, strict=True)
@@ -263,12 +287,15 @@ class Pipeline:
             used = office_store.usage(conn, received_at)
         plan = self._plan(submissions, known, received_at)
         per_version = [self._lodgements(v.filing, received_at, stored=True) for v in plan.new.values()]
-        assessed = _split(self._assess([lo for los in per_version for lo in los], used), map(len, per_version))
+        assessed = _split(
+            self._assess([lo for los in per_version for lo in los], received_at, used), map(len, per_version)
+        )
         with store.write() as conn:
             amended = [v.filing_id for v in plan.new.values() if not v.is_new]
             open_rows = filing_store.open_decisions(conn, amended) if amended else []
             accepted, superseded = self._carry_over(list(plan.new.values()), assessed, open_rows, received_at)
             saved = filing_store.save(conn, accepted, superseded)
+            self.engine.record(conn, [item for done in accepted for item in done.items])
         answers: dict[int, FilingResult] = {
             index: FilingResult("conflict", batch[index].document_number, batch[index].version, problems=[problem])
             for index, problem in (plan.conflicts | unknown).items()

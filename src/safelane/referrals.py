@@ -106,7 +106,7 @@ def _channel(row: dict[str, Any], data: dict[str, Any]) -> Change:
     except ValueError:
         raise ActionError(f"channel must be one of {', '.join(c.value for c in Channel)}", 422, "channel") from None
     if wanted.value == row["outcome"]:
-        raise ActionError(f"the consignment is already in the {wanted.value} channel", 422, "channel")
+        raise ActionError(f"the consignment is already in the {wanted.value} channel", location="channel")
     return Change(wanted.value, "open" if wanted in (Channel.YELLOW, Channel.RED) else "closed")
 
 

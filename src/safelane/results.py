@@ -17,6 +17,7 @@ class ConsignmentResult:
     findings: list[dict[str, Any]]
     decision_id: str | None = None
     state: str | None = None
+    priority: dict[str, Any] | None = None  # the continuity tier and expected processing time, in a disruption
 
     def as_dict(self) -> dict[str, Any]:
         data = {
@@ -30,6 +31,8 @@ class ConsignmentResult:
         if self.decision_id:
             data["decision_id"] = self.decision_id
             data["state"] = self.state
+        if self.priority:
+            data["continuity"] = self.priority
         return data
 
 

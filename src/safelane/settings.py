@@ -42,6 +42,7 @@ class Settings:
     database_timeout: float = 10.0
     hsts_seconds: int = 0  # 0: no Strict-Transport-Security (set it only when every client reaches us over TLS)
     body_seconds: float = 60.0  # a request body must arrive within this time of the request's start
+    audit_anchor_seconds: float = 3600.0  # how often the server logs the audit chain's head (0: never)
     policy: Policy = field(default_factory=Policy)
     screening: ScreeningPolicy = field(default_factory=ScreeningPolicy)
     # Every SAFELANE_* variable as read at start, for plugin assessors' own settings (docs/extending.md).
@@ -77,6 +78,7 @@ class Settings:
             "database_timeout": _float("SAFELANE_DATABASE_TIMEOUT", cls.database_timeout),
             "hsts_seconds": int(env.get("SAFELANE_HSTS_SECONDS", cls.hsts_seconds)),
             "body_seconds": _float("SAFELANE_BODY_SECONDS", cls.body_seconds),
+            "audit_anchor_seconds": _float("SAFELANE_AUDIT_ANCHOR_SECONDS", cls.audit_anchor_seconds),
             "policy": policy,
             "screening": screening_policy(),
             "options": {k: v for k, v in env.items() if k.startswith(PREFIX)},

@@ -13,7 +13,7 @@ from typing import Literal, overload
 
 from safelane.pipeline import Pipeline
 from safelane.reference.tables import warm
-from safelane.risk import manifest, placi
+from safelane.risk import ecommerce, manifest, placi, strategic, valuation
 from safelane.risk.engine import RiskEngine
 from safelane.risk.model import assessor as model
 from safelane.risk.profiles import ProfileSet, load_folder
@@ -24,8 +24,19 @@ from safelane.settings import Settings
 from safelane.store import Database
 from safelane.store import profiles as profile_store
 from safelane.store.refreshing import Refreshing
+from safelane.traders import facilitation as traders
 
-DEFAULT_ASSESSORS: list[AssessorSpec] = [profiles.SPEC, placi.SPEC, manifest.SPEC, screening.SPEC, model.SPEC]
+DEFAULT_ASSESSORS: list[AssessorSpec] = [
+    profiles.SPEC,
+    placi.SPEC,
+    manifest.SPEC,
+    screening.SPEC,
+    strategic.SPEC,
+    traders.SPEC,
+    model.SPEC,
+    valuation.SPEC,
+    ecommerce.SPEC,
+]
 
 
 class StoredProfiles(Refreshing[ProfileSet]):

@@ -19,7 +19,12 @@ def lines(output: str) -> list[dict]:
 
 def test_assess_json_file_with_folder_profiles(tmp_path):
     path = tmp_path / "f.json"
-    toner = air_consignment(house_document="H-YE", itinerary__place_of_loading="YESAH", goods__0__hs_code="844399")
+    toner = air_consignment(
+        house_document="H-YE",
+        itinerary__place_of_loading="YESAH",
+        goods__0__hs_code="844399",
+        goods__0__description="Toner cartridges",
+    )
     path.write_bytes(orjson.dumps(filing(air_consignment(), toner)))
     result = runner.invoke(
         app,

@@ -36,6 +36,8 @@ EXPECTED = {
     "PARTY-WATCH-FALCON": {"air": "RFS", "sea": "red"},
     "DUALUSE-SANCTIONED-ROUTE": {"air": "RFI", "sea": "red"},
     "EXPRESS-NIGHT-PHONES": {"express": "RFI"},
+    "STRAT-PRECURSOR": {"sea": "yellow"},
+    "STRAT-CHPL-RUSSIA": {"sea": "red"},
 }
 
 

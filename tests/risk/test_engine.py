@@ -44,3 +44,21 @@ def test_engine_gathers_findings_of_every_assessor_in_order_of_weight():
     assert first.score == pytest.approx(64.0)
     assert second.score == pytest.approx(90.0)
     assert first.versions == {"fixed": "v7"}
+
+
+class Keeping(Fixed):
+    """An assessor with rows of its own: `record` is handed what the pipeline stores."""
+
+    def __init__(self, scores):
+        super().__init__(scores)
+        self.recorded: list[tuple[object, list[object]]] = []
+
+    def record(self, conn, stored):
+        self.recorded.append((conn, list(stored)))
+
+
+def test_engine_records_only_through_assessors_that_keep_rows():
+    keeping = Keeping([10])
+    engine = RiskEngine([Fixed([5]), keeping])
+    engine.record("the-connection", ["item"])
+    assert keeping.recorded == [("the-connection", ["item"])]

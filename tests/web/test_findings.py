@@ -34,3 +34,32 @@ def test_findings_of_an_assessor_no_longer_installed_are_shown_by_name(bench: Be
         before.db.dispose()
     section = findings_section(bench, result.consignments[0].consignment_id)
     assert "<h3>Wants red</h3>" in section
+
+
+def test_the_ecommerce_partial_links_the_parcels_of_a_split_order(bench: Bench) -> None:
+    from tests.risk.ecommerce_parcels import parcel
+
+    ids = []
+    for number, value in (("1", 90), ("2", 80)):
+        message = filing(
+            parcel(value, house_document=f"EXP-{number}"),
+            document_number=f"ORDER-{number}",
+            filed_at=f"2026-11-1{number}T08:00:00Z",
+        )
+        ids.append(bench.file("acme", message)["consignments"][0]["consignment_id"])
+    section = findings_section(bench, ids[1])
+    assert "<h3>E-commerce parcels</h3>" in section
+    assert f'<a href="/consignments/{ids[0]}">EXP-1</a>' in section
+    assert "EUR 170.0 together, limit EUR 150.0 (the EUR 3 flat duty per tariff sub-heading)" in section
+
+
+def test_the_ecommerce_partial_shows_other_findings_as_facts(bench: Bench) -> None:
+    from tests.risk.ecommerce_parcels import parcel
+
+    phone = parcel(
+        goods=[{"description": "Smartphone", "hs_code": "950300", "value": {"amount": 9, "currency": "EUR"}}]
+    )
+    answer = bench.file("acme", filing(phone, document_number="ORDER-9", filed_at="2026-11-10T08:00:00Z"))
+    section = findings_section(bench, answer["consignments"][0]["consignment_id"])
+    assert "<dt>expected chapters</dt><dd>85</dd>" in section
+    assert "<dt>floor eur</dt><dd>40.0</dd>" in section

@@ -73,6 +73,20 @@ MANY_OR_NONE: dict[tuple[str, str], Any] = {
     ("GET", "/v1/offices/{office}"): None,
     ("PUT", "/v1/offices/{office}"): {"capacity": {"physical": 1}},
     ("GET", "/v1/offices/{office}/capacity"): None,
+    ("GET", "/v1/disruptions"): None,
+    ("POST", "/v1/disruptions"): {"kind": "port_closure", "scope": {"offices": ["BEANR"]}},  # supervisors only
+    ("POST", "/v1/disruptions/{disruption_id}/end"): None,
+    # the trusted-trader register is national: no consignment of an office in it
+    ("GET", "/v1/traders"): None,
+    ("GET", "/v1/traders/programmes"): None,
+    ("GET", "/v1/traders/compliance"): None,
+    ("GET", "/v1/traders/{operator_id}"): None,
+    ("POST", "/v1/traders"): None,  # supervisors only
+    ("POST", "/v1/traders/authorisations/{authorisation_id}/status"): {"status": "suspended", "reason": "x"},
+    ("GET", "/traders"): None,
+    ("GET", "/traders/compliance"): None,
+    ("GET", "/traders/{operator_id}"): None,
+    ("POST", "/traders/{operator_id}/status"): {"status": "suspended", "reason": "x"},
     ("GET", "/healthz"): None,
     ("GET", "/metrics"): None,
     ("GET", "/signin"): None,
@@ -187,6 +201,9 @@ def _path(template: str, found: dict[str, Any], profile_id: str) -> str:
         "office": "BEANR",
         "profile_id": profile_id,
         "receipt_id": found["receipt_id"],
+        "disruption_id": "D-none",
+        "operator_id": "O-none",
+        "authorisation_id": "A-none",
     }
     return template.format(**values)
 

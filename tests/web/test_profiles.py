@@ -80,7 +80,7 @@ def test_list_shows_profiles_with_effectiveness_and_exports_csv(bench: Bench) ->
     assert exported.status_code == 200
     assert exported.headers["content-type"].startswith("text/csv")
     rows = {r["profile_id"]: r for r in csv.DictReader(io.StringIO(exported.content.decode("utf-8-sig")))}
-    assert len(rows) == 7
+    assert len(rows) == 9
     assert rows["AIR-TONER-YE"]["status"] == "active"
     assert rows["AIR-TONER-YE"]["version"] == "1"
     toner = rows["AIR-TONER-YE"]

@@ -139,3 +139,31 @@ def test_an_unknown_office_filter_is_named_and_ignored(bench: Bench) -> None:
     assert response.status_code == 422
     assert 'id="err-office">No consignment is handled at NLRTX.' in response.text
     assert set(rows(response.text)) == set(made.values())  # the filter is ignored, not an empty queue
+
+
+def test_during_a_disruption_essential_goods_lead_the_queue_with_their_tier(bench: Bench) -> None:
+    from safelane.resilience.disruption import Declaration
+    from safelane.store import disruptions as disruption_store
+
+    now = datetime.now(UTC)
+    with bench.db.write() as conn:
+        declared = Declaration.from_dict({"kind": "airport_closure", "scope": {"offices": ["DEFRA"]}}, now=now)
+        disruption_store.declare(conn, declared, at=now, actor="sam")
+    bench.system.pipeline.disruptions_changed()
+    made = stock(bench)
+    vaccines = bench.file(
+        "acme",
+        filing(
+            air_consignment(**RFS_FALCON, goods__0__hs_code="300215", goods__0__description="Vaccines"),
+            document_number="A-VAX",
+        ),
+    )["consignments"][0]
+    assert vaccines["continuity"]["tier"] == 1
+    response = bench.client("sam").get("/queue")
+    shown = rows(response.text)
+    assert shown[0] == vaccines["consignment_id"]  # tier 1 before the DNL, which scores higher
+    assert shown[1] == made["dnl"]
+    first_row = response.text.split(f'/consignments/{vaccines["consignment_id"]}"')[1].split("</tr>")[0]
+    assert "tier 1" in first_row
+    dnl_row = response.text.split(f'/consignments/{made["dnl"]}"')[1].split("</tr>")[0]
+    assert "tier " not in dnl_row

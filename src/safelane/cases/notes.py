@@ -122,7 +122,7 @@ def assign(
             if not Scope.of(officer, user["role"], office=user["office"]).sees(row["filer"], row["office"]):
                 raise ActionError(f"{officer} works at {user['office']}, not {row['office']}", 422, "officer")
         if officer == row["assigned_to"]:
-            raise ActionError(f"the case is already assigned to {officer or 'nobody'}", 422, "officer")
+            raise ActionError(f"the case is already assigned to {officer or 'nobody'}", 409, "officer")
         conn.execute(
             decisions.update().where(decisions.c.decision_id == row["decision_id"]).values(assigned_to=officer)
         )

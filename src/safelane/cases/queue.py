@@ -19,12 +19,12 @@ import sqlalchemy as sa
 
 from safelane.risk.profiles.match import PROFILES
 from safelane.scope import Scope
-from safelane.store.schema import consignments, decision_reasons, decisions
+from safelane.store.schema import consignments, decision_priorities, decision_reasons, decisions, disruptions
 
 NEEDS_OFFICER = ("RFI", "RFS", "DNL", "yellow", "red")
 ASSIGNED = ("me", "unassigned")
 SORTS = {
-    "score": "risk score, highest first",
+    "score": "continuity tier during a disruption, then risk score, highest first",
     "deadline": "least time left first",
     "filed": "oldest filing first",
     "decided": "newest decision first",
@@ -111,7 +111,17 @@ def _order(sort: str) -> list[sa.ColumnElement[Any]]:
         return [decisions.c.deadline.is_(None), decisions.c.deadline.asc(), decisions.c.decision_id]
     if sort == "decided":
         return [decisions.c.decided_at.desc(), decisions.c.decision_id.desc()]
-    return [sa.func.coalesce(decisions.c.score, 0.0).desc(), consignments.c.filed_at.asc(), decisions.c.decision_id]
+    return [
+        _tier(),
+        sa.func.coalesce(decisions.c.score, 0.0).desc(),
+        consignments.c.filed_at.asc(),
+        decisions.c.decision_id,
+    ]
+
+
+def _tier() -> sa.ColumnElement[int]:
+    """The decision's continuity tier while its disruption lasts; 3 (with the rest) otherwise."""
+    return sa.func.coalesce(sa.case((disruptions.c.ended_at.is_(None), decision_priorities.c.tier), else_=None), 3)
 
 
 def _select(filters: Filters, scope: Scope) -> sa.Select:
@@ -135,8 +145,11 @@ def _select(filters: Filters, scope: Scope) -> sa.Select:
             consignments.c.mode,
             consignments.c.kind,
             consignments.c.filed_at,
+            _tier().label("tier"),
         )
         .join(consignments, consignments.c.row_id == decisions.c.row_id)
+        .outerjoin(decision_priorities, decision_priorities.c.decision_id == decisions.c.decision_id)
+        .outerjoin(disruptions, disruptions.c.disruption_id == decision_priorities.c.disruption_id)
         .where(*_where(filters, scope))
     )
 

@@ -349,11 +349,16 @@ def demo(
     keys = add_users(system, at)
     set_offices(system, first)
     watch_list = import_file(system.db, Path(str(DEMO_LIST)), "ftm", "demo", actor="demo")
+    from safelane.demo import traders as demo_traders
+
+    registered = demo_traders.load(
+        system.db, at=first, seed=seed, suspend_on=demo_traders.mid_month(first, history_days)
+    )
     say.print(
         f"Database [bold]{shown}[/bold] (the default of every safelane command run in this folder; "
         f"elsewhere set SAFELANE_DATABASE_URL={shown}): {len(titles)} demo profiles active, demo watch "
         f"list of {watch_list['entries']} entries, users {', '.join(keys)} created, capacity set for "
-        f"{', '.join(OFFICES)} (see `safelane offices list`)."
+        f"{', '.join(OFFICES)} (see `safelane offices list`), {registered} (see `safelane traders show`)."
     )
 
     started = time.perf_counter()

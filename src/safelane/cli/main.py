@@ -23,7 +23,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "lists": ("safelane.cli.lists", "app", "Watch lists for screening every party."),
     "model": ("safelane.cli.model", "app", "The learned risk model: train, score, evaluate, manage versions."),
     "offices": ("safelane.cli.offices", "app", "Office settings: inspection capacity, random sample, exploration."),
+    "resilience": ("safelane.cli.resilience", "app", "Disruptions, continuity plans and the disruption simulator."),
+    "licences": ("safelane.cli.licences", "app", "Licences for strategic goods: load a CSV, list them."),
+    "traders": ("safelane.cli.traders", "app", "Trusted traders: the AEO register, authorisations, status changes."),
     "screen": ("safelane.cli.screen", "screen", "Screen a name (or a CSV batch) against the watch lists."),
+    "audit": ("safelane.cli.audit", "app", "The tamper-evident audit trail: verify the chain, export anchors."),
 }
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from safelane.demo import valuation
 from safelane.demo.followups import follow_up
 from safelane.demo.inspections import Inspectors
 from safelane.demo.model import train_and_activate
@@ -62,6 +63,7 @@ def play(
 ) -> Month:
     """Fill an empty store (profiles, users and offices already set) with the month up to `now`."""
     assert system.db is not None
+    valuation.keep_time(system)
     month = Month()
     inspectors = Inspectors([], seed)
     today = now - DAY
@@ -86,6 +88,7 @@ def play(
                 month.untrained = str(error)
             _models_changed(system)
     month.today = generate_hours(today, consignments, seed)
+    valuation.undervalue(month.today, seed)
     inspectors.learn(month.today)
     month.results = receive(system.pipeline, filings_of(month.today), window=WINDOW, progress=progress)
     settle(now)

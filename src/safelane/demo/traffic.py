@@ -8,7 +8,7 @@ with a long tail, container loads by sea and small parcels by express, values pe
 goods, departures after filing and arrivals after departures.
 
 Every code comes from the packaged reference tables (HS 2022 subheadings, UN/LOCODE, ISO 3166 and
-ISO 4217), so every filing validates. About 0.5 % of the consignments are planted to hit one demo profile
+ISO 4217), so every filing validates. About 0.6 % of the consignments are planted to hit one demo profile
 each (at least one per profile); ordinary traffic is kept clear of every demo profile, so what the demo
 flags is exactly what was planted.
 
@@ -29,6 +29,8 @@ from functools import cache
 from itertools import accumulate
 from typing import Any
 
+from safelane.demo import ecommerce
+from safelane.demo.strategic import SCENARIOS as STRATEGIC_SCENARIOS
 from safelane.domain import Filing
 from safelane.formats.native import to_filing
 from safelane.reference.tables import currency_minor_units, hs_description
@@ -38,7 +40,7 @@ Json = dict[str, Any]
 DEMO_FILERS: Mapping[str, str] = {"air": "fwd-hkg", "express": "fwd-hkg", "sea": "carrier-ocean"}
 """Who files what in the demo: a Hong Kong forwarder files air and express, an ocean carrier files sea."""
 
-PLANTED_SHARE = 0.0007  # per scenario: seven scenarios make about 0.5 % of the day
+PLANTED_SHARE = 0.0007  # per scenario: nine scenarios make about 0.6 % of the day
 
 _HOUR = 3600
 _DAY = 24 * _HOUR
@@ -1450,6 +1452,7 @@ class Traffic:
     start: datetime
     filings: list[Json]
     planted: dict[tuple[str, str], str] = field(default_factory=dict)  # (document, reference) -> profile id
+    ecommerce: dict[tuple[str, str], str] = field(default_factory=dict)  # -> e-commerce finding (demo/ecommerce.py)
 
     @property
     def day(self) -> date:
@@ -1885,6 +1888,7 @@ SCENARIOS: tuple[tuple[str, Callable[[_Day], Json]], ...] = (
     ("PARTY-WATCH-FALCON", _plant_falcon),
     ("DUALUSE-SANCTIONED-ROUTE", _plant_dual_use),
     ("EXPRESS-NIGHT-PHONES", _plant_night_phones),
+    *STRATEGIC_SCENARIOS,
 )
 """Demo profile id -> how to plant a consignment it catches."""
 
@@ -1931,6 +1935,7 @@ def _generate(d: _Day, start: datetime, consignments: int) -> Traffic:
         filing = plant(d)
         planted.append(filing)
         traffic.planted[(filing["document_number"], reference_of(filing["consignments"][0]))] = profile_id
+    planted += ecommerce.plant(d, traffic, consignments - len(planted))
     remaining = consignments - len(planted)
     filings = planted
     while remaining > 0:

@@ -6,9 +6,14 @@ then scale the result down.
 """
 
 from collections.abc import Mapping, Sequence
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+import sqlalchemy as sa
 
 from safelane.domain import Assessment, Finding, Lodgement
+
+if TYPE_CHECKING:
+    from safelane.store.filings import Assessed
 
 
 class Assessor(Protocol):
@@ -21,6 +26,14 @@ class Assessor(Protocol):
     def versions(self) -> Mapping[str, str]:
         """Which knowledge it used (profile set revision, list version, model version), for the record."""
         ...
+
+
+class Recorder(Protocol):
+    """An assessor that keeps rows of its own (the e-commerce splitting index) defines `record` too: the
+    pipeline calls it with the batch it stores, inside the store transaction, so the rows are durable with
+    the filing and vanish with it if the transaction fails. `assess` itself still never writes."""
+
+    def record(self, conn: sa.Connection, stored: "Sequence[Assessed]") -> None: ...
 
 
 def combine(findings: Sequence[Finding]) -> float:
@@ -47,3 +60,10 @@ class RiskEngine:
                 bucket.extend(findings)
             versions.update(assessor.versions())
         return [Assessment(combine(f), tuple(sorted(f, key=lambda x: -x.score)), versions) for f in per_lodgement]
+
+    def record(self, conn: sa.Connection, stored: "Sequence[Assessed]") -> None:
+        """Let each assessor that keeps rows of its own write them, in the transaction storing `stored`."""
+        for assessor in self.assessors:
+            record = getattr(assessor, "record", None)
+            if record is not None:
+                record(conn, stored)

@@ -110,9 +110,9 @@ EMPTY = Screener([])
 
 def _build(context: AssessorContext) -> ScreeningAssessor:
     """Over the lists in the store (none without a database), with the policy in the settings."""
-    from safelane.screening.rescreen import StoredLists  # rescreen imports this module
+    from safelane.screening.rescreen import stored_lists  # rescreen imports this module
 
-    lists = StoredLists(context.db) if context.db is not None else (lambda: EMPTY)
+    lists = stored_lists(context.db) if context.db is not None else (lambda: EMPTY)
     return ScreeningAssessor(lists, context.settings.screening)
 
 

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
+from weakref import WeakKeyDictionary
 
 import sqlalchemy as sa
 
@@ -44,6 +45,18 @@ class StoredLists(Refreshing[Screener]):
 
     def __init__(self, db: Database, check_every: float = 1.0):
         super().__init__(db, list_store.marker, _screener, EMPTY, check_every)
+
+
+_SHARED: "WeakKeyDictionary[Database, StoredLists]" = WeakKeyDictionary()
+
+
+def stored_lists(db: Database) -> StoredLists:
+    """One screener per database for every assessor of a system: screening and the checks that read its
+    results (the strategic goods end user) share the index and its per-party cache."""
+    lists = _SHARED.get(db)
+    if lists is None:
+        lists = _SHARED[db] = StoredLists(db)
+    return lists
 
 
 @dataclass

@@ -29,6 +29,7 @@ from typing import Any
 
 from safelane.domain import Assessment, Channel, Decision, Lodgement, Problem, Referral
 from safelane.risk.model import MODEL
+from safelane.selection import facilitation
 from safelane.selection.decide import floor_of, floor_reasons, inspection_of, named
 from safelane.selection.policy import Policy
 
@@ -57,6 +58,10 @@ def _rate_problem(name: str, value: Any) -> Problem | None:
     if isinstance(value, bool) or not isinstance(value, int | float) or not 0.0 <= value <= 1.0:
         return Problem(name, "invalid_rate", f"{name} must be a number from 0 to 1 (0.01 is 1 %), not {value!r}")
     return None
+
+
+def _whole(value: Any) -> Any:
+    return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
 @dataclass(frozen=True)
@@ -142,9 +147,9 @@ class OfficeSettings:
             for key in data
             if key not in ("capacity", "random_rate", "explore_rate", "random_inspection")
         ]
-        capacity = data.get("capacity") or {}
-        if isinstance(capacity, Mapping):
-            capacity = {k: v for k, v in capacity.items() if v is not None}
+        capacity = {} if data.get("capacity") is None else data["capacity"]
+        if isinstance(capacity, Mapping):  # JSON has one number type: 20.0 is the whole number 20
+            capacity = {k: _whole(v) for k, v in capacity.items() if v is not None}
         values = {k: data[k] for k in ("random_rate", "explore_rate", "random_inspection") if k in data}
         try:
             settings = cls(office, capacity, **values)
@@ -314,10 +319,11 @@ def allocate(
     for i in idle:  # 3. random: the compliance sample, regardless of capacity
         lodgement, assessment = items[i]
         settings = settings_for(offices[i])
-        if settings.random_rate and draw(key, "random", lodgement.consignment_id) < settings.random_rate:
+        rate = facilitation.random_rate(settings.random_rate, assessment)  # a trusted trader's lower rate
+        if rate and draw(key, "random", lodgement.consignment_id) < rate:
             kind = settings.random_inspection
             basis = (
-                f"random compliance sample ({settings.random_rate:.2%} of consignments at "
+                f"random compliance sample ({rate:.2%} of consignments at "
                 f"{offices[i] or 'this office'}), whatever the risk; score {assessment.score:g}"
             )
             out[i] = Decision("channel", _inspected(kind), basis, (), "random", kind)
@@ -328,8 +334,9 @@ def allocate(
     for i in idle:
         p = model_probability(items[i][1])
         if i not in sampled and p is not None and 0.0 < p < 1.0:
-            weight = 4.0 * p * (1.0 - p)
-            candidates.append((draw(key, "explore", items[i][0].consignment_id) ** (1.0 / weight), i, p))
+            weight = 4.0 * p * (1.0 - p) * facilitation.explore_factor(items[i][1])
+            if weight > 0:
+                candidates.append((draw(key, "explore", items[i][0].consignment_id) ** (1.0 / weight), i, p))
     for _, i, p in sorted(candidates, reverse=True):
         kind = next((k for k in ("physical", "nii", "documentary") if books.explore_room(offices[i], k) > 0), None)
         if kind is None:

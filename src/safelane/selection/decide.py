@@ -8,6 +8,7 @@ the score) and by what (inspection: physical for red, documentary for yellow, re
 from collections.abc import Sequence
 
 from safelane.domain import Assessment, Channel, Decision, Finding, Lodgement, Referral
+from safelane.selection.facilitation import documentary_instead
 from safelane.selection.policy import Policy
 
 NO_CONTROL = frozenset({Referral.ASSESSMENT_COMPLETE, Channel.GREEN, Channel.BLUE})
@@ -90,4 +91,7 @@ def _decide_one(lodgement: Lodgement, assessment: Assessment, policy: Policy) ->
 
 def decide(items: Sequence[tuple[Lodgement, Assessment]], policy: Policy) -> list[Decision]:
     """Batch in, as `capacity.allocate` (which needs the whole batch) takes it next."""
-    return [_decide_one(lodgement, assessment, policy) for lodgement, assessment in items]
+    return [
+        documentary_instead(lodgement, assessment, _decide_one(lodgement, assessment, policy), policy)
+        for lodgement, assessment in items
+    ]

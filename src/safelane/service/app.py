@@ -6,18 +6,22 @@ from importlib.metadata import PackageNotFoundError, version
 
 from fastapi import FastAPI
 
+from safelane.audit.reads import ReadLog
+from safelane.audit.watch import Anchoring, ChainWatch
 from safelane.resilience.forward import Forwarder
-from safelane.service import docs, errors, logs, web
+from safelane.service import docs, errors, logs, openapi, web
 from safelane.service.api import (
     JsonResponse,
     cases,
     consignments,
     decisions,
+    disruptions,
     filings,
     offices,
     ops,
     outcomes,
     receipts,
+    traders,
 )
 from safelane.service.app_headers import Protection
 from safelane.service.metrics import Metrics
@@ -41,6 +45,20 @@ def _version() -> str:
         return "0+unknown"
 
 
+@asynccontextmanager
+async def _audit_threads(app: FastAPI) -> AsyncIterator[None]:
+    """While serving: officers' reads written in batches, the audit chain's head anchored in the log."""
+    system: StoredSystem = app.state.system
+    anchoring = Anchoring(app.state.audit_watch, system.settings.audit_anchor_seconds)
+    app.state.reads.start()
+    anchoring.start()
+    try:
+        yield
+    finally:
+        anchoring.stop()
+        app.state.reads.stop()
+
+
 def create_app(system: StoredSystem, *, stream: bool = False) -> FastAPI:
     """One app per system; its metrics registry is its own, so apps built side by side do not clash.
 
@@ -56,10 +74,11 @@ def create_app(system: StoredSystem, *, stream: bool = False) -> FastAPI:
     intake = Intake(settings.nats_url) if stream else None
 
     @asynccontextmanager
-    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if intake is not None:
             await intake.start()
-        yield
+        async with _audit_threads(app):
+            yield
         if intake is not None:
             await intake.close()
         if forwarder is not None:
@@ -78,10 +97,13 @@ def create_app(system: StoredSystem, *, stream: bool = False) -> FastAPI:
     app.state.system = system
     app.state.forwarder = forwarder
     app.state.stream = intake
+    app.state.audit_watch = ChainWatch(system.db, lambda: system.pipeline.clock())
+    app.state.reads = ReadLog(system.db, lambda: system.pipeline.clock())
     app.state.metrics = metrics = Metrics()
     errors.install(app)
-    for module in (filings, receipts, decisions, consignments, cases, outcomes, offices, ops):
+    for module in (filings, receipts, decisions, consignments, cases, outcomes, offices, disruptions, traders, ops):
         app.include_router(module.router)
+    openapi.install(app)
     # inside the workbench's middleware, whose receive runs in a task group that would wrap a 408 into a 500
     app.add_middleware(Protection, hsts_seconds=system.settings.hsts_seconds, body_seconds=system.settings.body_seconds)
     web.install(app)

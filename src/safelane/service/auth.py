@@ -104,6 +104,9 @@ async def authenticate(
     api_key: Annotated[str | None, Depends(_api_key)],
 ) -> User:
     """Known keys are remembered briefly, so a busy filer's requests do not each cost a database read."""
+    if bearer and api_key and bearer.credentials != api_key:  # which one acts? neither: refuse the ambiguity
+        message = "two different API keys: send one, as Authorization: Bearer <key> or as X-API-Key"
+        raise ApiError(401, [Problem("header.X-API-Key", "two_keys", message)], {"WWW-Authenticate": "Bearer"})
     key = bearer.credentials if bearer else api_key
     row = None
     if key:

@@ -12,11 +12,29 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from safelane.domain import Problem
 from safelane.domain.problems import location_of
 from safelane.store.database import OUTAGES
+
+
+class ProblemOut(BaseModel):
+    """One defect, located: the OpenAPI description of `Problem.as_dict`."""
+
+    location: str = Field(description="where: a path into the message, `query.<name>`, `header.<name>` or `$`")
+    code: str = Field(description="stable, for programs")
+    message: str = Field(description="for people")
+
+
+class Problems(BaseModel):
+    """The body of every error answer (a 500 adds the `request_id` to quote to the operators)."""
+
+    model_config = ConfigDict(extra="allow", title="Problems")
+
+    problems: list[ProblemOut] = Field(min_length=1)
 
 
 class ApiError(Exception):
@@ -124,13 +142,30 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     return problem_response(422, [not_json] if not_json else validation_problems(exc.errors()))
 
 
+def _methods(routes: Sequence[Any], scope: Mapping[str, Any]) -> set[str]:
+    """The methods of every route whose path matches (routers included in an app are searched too)."""
+    methods: set[str] = set()
+    for route in routes:
+        included = getattr(route, "original_router", None)  # FastAPI >= 0.165 wraps included routers
+        if included is not None:
+            methods |= _methods(included.routes, scope)
+        elif getattr(route, "methods", None) and route.matches(scope)[0] != Match.NONE:
+            methods |= set(route.methods)
+    return methods
+
+
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
-    location = "path" if exc.status_code in (404, 405) else "$"
+    headers = dict(exc.headers or {})
+    if exc.status_code == 400 and isinstance(exc.__cause__, UnicodeDecodeError):  # FastAPI reading a JSON body
+        problem = Problem("$", "json_invalid", "the body is not JSON: it must be UTF-8 text")
+        return problem_response(422, [problem])
     message = exc.detail if isinstance(exc.detail, str) else status_code(exc.status_code)
-    return problem_response(
-        exc.status_code, [Problem(location, status_code(exc.status_code), message)], dict(exc.headers or {})
-    )
+    if exc.status_code == 405:  # Starlette names only the first route on the path; every one of them counts
+        headers["Allow"] = ", ".join(sorted(_methods(request.app.router.routes, request.scope)))
+        message = f"{request.method} is not allowed on {request.url.path}; use {headers['Allow']}"
+    location = "path" if exc.status_code in (404, 405) else "$"
+    return problem_response(exc.status_code, [Problem(location, status_code(exc.status_code), message)], headers)
 
 
 def install(app: FastAPI) -> None:

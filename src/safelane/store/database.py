@@ -26,6 +26,8 @@ import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
 
+from safelane.store import audit_chain
+
 # What a store that refuses, stalls or has no free connection raises: an outage, not a defect (503 or the spool).
 OUTAGES: tuple[type[Exception], ...] = (sa.exc.OperationalError, sa.exc.TimeoutError, sa.exc.InterfaceError)
 
@@ -92,11 +94,17 @@ class Database:
 
         SQLite has one writer at a time; threads of this process queue on a lock instead of
         polling SQLite's busy handler, which sleeps in steps and turns contention into latency.
+        Audit and decision events written in the block join the hash chain as it commits.
         """
         with self._writer, self.engine.connect() as connection:
             connection = connection.execution_options(safelane_write=True)
-            with connection.begin():
-                yield connection
+            audit_chain.begin(connection)
+            try:
+                with connection.begin():
+                    yield connection
+                    audit_chain.flush(connection)  # last: the chain's head is locked only until the commit
+            finally:
+                audit_chain.end(connection)
 
     @contextmanager
     def read(self) -> Iterator[sa.Connection]:

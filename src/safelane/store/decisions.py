@@ -7,6 +7,8 @@ import sqlalchemy as sa
 
 from safelane.ids import new_id
 from safelane.scope import Scope
+from safelane.store import audit_chain
+from safelane.store.filing_rows import decision_event_row
 from safelane.store.schema import consignments, decision_events, decisions, filings
 
 
@@ -94,21 +96,10 @@ def record(
         .where(decisions.c.decision_id == row["decision_id"])
         .values(outcome=outcome, state=state, updated_at=at)
     )
-    conn.execute(
-        decision_events.insert().values(
-            event_id=new_id("E"),
-            decision_id=row["decision_id"],
-            at=at,
-            actor=actor,
-            action=action,
-            from_outcome=row["outcome"],
-            to_outcome=outcome,
-            from_state=row["state"],
-            to_state=state,
-            note=note,
-            data=data,
-        )
+    event = decision_event_row(
+        new_id("E"), row["decision_id"], at, actor, action, row["outcome"], outcome, row["state"], state, note
     )
+    audit_chain.append(conn, decision_events, [{**event, "data": data}])
 
 
 def open_controls(conn: sa.Connection) -> list[dict[str, Any]]:

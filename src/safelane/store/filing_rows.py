@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from safelane.domain import Assessment, Decision, Filing, Lodgement
+from safelane.selection.continuity import Priority
 
 Row = dict[str, Any]
 
@@ -130,6 +131,16 @@ def reason_rows(decision_id: str, decision: Decision) -> list[Row]:
         {"decision_id": decision_id, "assessor": assessor, "code": code}
         for assessor, code in {(f.assessor, f.code[:200]) for f in decision.reasons}
     ]
+
+
+def priority_row(decision_id: str, priority: Priority) -> Row:
+    return {
+        "decision_id": decision_id,
+        "disruption_id": priority.disruption_id,
+        "tier": priority.tier,
+        "reason": priority.reason[:300],
+        "expected_hours": priority.expected_hours,
+    }
 
 
 def decision_event_row(

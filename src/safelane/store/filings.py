@@ -11,13 +11,15 @@ from safelane.domain import Assessment, Consignment, Decision, Filing, FilingKin
 from safelane.ids import new_id
 from safelane.results import ConsignmentResult
 from safelane.scope import Scope
-from safelane.store import bulk
+from safelane.selection.continuity import Priority
+from safelane.store import audit_chain, bulk
 from safelane.store import filing_rows as rows_of
 from safelane.store.schema import (
     assessments,
     audit_events,
     consignments,
     decision_events,
+    decision_priorities,
     decision_reasons,
     decisions,
     filing_versions,
@@ -44,6 +46,7 @@ class Assessed:
     assessment: Assessment
     decision: Decision
     findings: list[dict[str, Any]]  # the assessment's findings as data, made once: stored and answered
+    priority: Priority | None = None  # its continuity tier while a disruption covers it
 
 
 @dataclass(frozen=True)
@@ -149,6 +152,7 @@ def save(conn: sa.Connection, batch: Sequence[Accepted], superseded: Sequence[di
             assessments,
             decisions,
             decision_reasons,
+            decision_priorities,
             decision_events,
             audit_events,
         )
@@ -190,6 +194,8 @@ def save(conn: sa.Connection, batch: Sequence[Accepted], superseded: Sequence[di
                 )
             )
             rows[decision_reasons] += rows_of.reason_rows(decision_id, item.decision)
+            if item.priority is not None:
+                rows[decision_priorities].append(rows_of.priority_row(decision_id, item.priority))
             rows[decision_events].append(
                 rows_of.decision_event_row(
                     new_id("E"),
@@ -251,7 +257,10 @@ def save(conn: sa.Connection, batch: Sequence[Accepted], superseded: Sequence[di
             )
         )
     for table, table_rows in rows.items():
-        bulk.insert(conn, table, table_rows)
+        if table in (decision_events, audit_events):
+            audit_chain.append(conn, table, table_rows)
+        else:
+            bulk.insert(conn, table, table_rows)
     return saved
 
 
@@ -282,10 +291,15 @@ def results_of(
             decisions.c.basis,
             assessments.c.score,
             assessments.c.findings,
+            decision_priorities.c.disruption_id,
+            decision_priorities.c.tier,
+            decision_priorities.c.reason.label("tier_reason"),
+            decision_priorities.c.expected_hours,
         )
         .join(decisions, decisions.c.row_id == consignments.c.row_id)
         .join(assessments, assessments.c.assessment_id == decisions.c.assessment_id)
         .join(first, sa.and_(first.c.decision_id == decisions.c.decision_id, first.c.action == "decided"))
+        .outerjoin(decision_priorities, decision_priorities.c.decision_id == decisions.c.decision_id)
         .where(consignments.c.filing_id == filing_id, consignments.c.version == version)
         .order_by(consignments.c.position)
     )
@@ -300,6 +314,7 @@ def results_of(
             list(r.findings),
             r.decision_id,
             r.state,
+            Priority(r.disruption_id, r.tier, r.tier_reason, r.expected_hours).as_dict() if r.tier else None,
         )
         for r in rows
         if only is None or r.consignment_id in only
@@ -309,7 +324,7 @@ def results_of(
 def add_audit(
     conn: sa.Connection, at: datetime, actor: str, action: str, subject: str | None, detail: dict[str, Any] | None
 ) -> None:
-    conn.execute(audit_events.insert(), rows_of.audit_row(new_id("U"), at, actor, action, subject, detail))
+    audit_chain.append(conn, audit_events, [rows_of.audit_row(new_id("U"), at, actor, action, subject, detail)])
 
 
 def get_filing(conn: sa.Connection, filing_id: str) -> dict[str, Any] | None:
@@ -456,8 +471,9 @@ def withdraw(conn: sa.Connection, filing_id: str, *, at: datetime, actor: str) -
             .values(state="closed", updated_at=at)
         )
     if open_rows:
-        conn.execute(
-            decision_events.insert(),
+        audit_chain.append(
+            conn,
+            decision_events,
             [
                 rows_of.decision_event_row(
                     new_id("E"),

@@ -53,6 +53,16 @@ def seconds_between(conn: sa.Connection, later: Any, earlier: Any) -> Any:
 JSON = sa.JSON().with_variant(JSONB(), "postgresql")
 Id = sa.String(32)
 
+
+def chained() -> list[Any]:
+    """The columns of a row in the audit hash chain (store/audit_chain.py): its place and its link."""
+    return [
+        sa.Column("seq", sa.BigInteger, nullable=False, unique=True),  # one sequence over both event tables
+        sa.Column("prev_hash", sa.String(64), nullable=False),
+        sa.Column("chain_hash", sa.String(64), nullable=False),  # SHA-256 of prev_hash and the row's content
+    ]
+
+
 filings = sa.Table(
     "filings",
     metadata,
@@ -161,6 +171,7 @@ decision_events = sa.Table(
     sa.Column("to_state", sa.String(16), nullable=False),
     sa.Column("note", sa.Text, nullable=True),
     sa.Column("data", JSON, nullable=True),
+    *chained(),
 )
 
 audit_events = sa.Table(
@@ -172,6 +183,7 @@ audit_events = sa.Table(
     sa.Column("action", sa.String(48), nullable=False),
     sa.Column("subject", sa.String(140), nullable=True),
     sa.Column("detail", JSON, nullable=True),
+    *chained(),
     sa.Index("ix_audit_events_action_subject", "action", "subject"),  # e.g. a name's refused sign-ins
 )
 
@@ -183,6 +195,23 @@ receipts = sa.Table(  # filings accepted into the spool while the store was down
     sa.Column("received_at", UTCDateTime, nullable=False),
     sa.Column("forwarded_at", UTCDateTime, nullable=False),
     sa.Column("answer", JSON, nullable=False),  # {"status": "assessed", "filings": [...]} as the API answers
+)
+
+audit_chain = sa.Table(  # the head of the one hash chain over both event tables: locked to append (audit_chain.py)
+    "audit_chain",
+    metadata,
+    sa.Column("chain", sa.String(16), primary_key=True),  # "events"
+    sa.Column("seq", sa.BigInteger, nullable=False),  # the newest row's sequence number, 0 when empty
+    sa.Column("hash", sa.String(64), nullable=False),  # the newest row's hash
+)
+
+audit_anchors = sa.Table(  # chain heads a verification confirmed: where the workbench and /healthz carry on from
+    "audit_anchors",
+    metadata,
+    sa.Column("seq", sa.BigInteger, primary_key=True),
+    sa.Column("hash", sa.String(64), nullable=False),
+    sa.Column("at", UTCDateTime, nullable=False),
+    sa.Column("source", sa.String(16), nullable=False),  # verify (a full walk) | anchor (exported)
 )
 
 users = sa.Table(
@@ -357,4 +386,119 @@ case_notes = sa.Table(  # an officer's notes, document requests and assignments 
     sa.Column("data", JSON, nullable=True),
     sa.Column("at", UTCDateTime, nullable=False),
     sa.Column("actor", sa.String(70), nullable=False),
+)
+
+disruptions = sa.Table(  # declared disruptions and their continuity plans (issue 15); ending is an explicit act
+    "disruptions",
+    metadata,
+    sa.Column("disruption_id", Id, primary_key=True),
+    sa.Column("kind", sa.String(24), nullable=False),  # port_closure | system_outage | surge | ...
+    sa.Column("scope", JSON, nullable=False),  # {"offices": [...], "modes": [...], "routes": [...], "origins": [...]}
+    sa.Column("plan", JSON, nullable=False),  # tiers, documentary measure, extra capacity, expected hours
+    sa.Column("starts_at", UTCDateTime, nullable=False),
+    sa.Column("expected_end", UTCDateTime, nullable=True),
+    sa.Column("ended_at", UTCDateTime, nullable=True, index=True),
+    sa.Column("note", sa.Text, nullable=True),
+    sa.Column("declared_at", UTCDateTime, nullable=False),
+    sa.Column("declared_by", sa.String(70), nullable=False),
+    sa.Column("ended_by", sa.String(70), nullable=True),
+)
+
+decision_priorities = sa.Table(  # a decision's continuity tier, for the filer's answer and the queue order
+    "decision_priorities",
+    metadata,
+    sa.Column("decision_id", Id, sa.ForeignKey("decisions.decision_id"), primary_key=True),
+    sa.Column("disruption_id", Id, nullable=False, index=True),
+    sa.Column("tier", sa.SmallInteger, nullable=False),
+    sa.Column("reason", sa.String(300), nullable=False),
+    sa.Column("expected_hours", sa.Float, nullable=False),
+)
+
+# -- strategic goods licences (safelane.risk.strategic, store/licences.py) --------------------------------
+
+licences = sa.Table(  # licences and permits granted for controlled goods, checked against the ones filings declare
+    "licences",
+    metadata,
+    sa.Column("reference", sa.String(70), primary_key=True),  # normalised: no spaces, upper case
+    sa.Column("list", sa.String(64), nullable=False),  # the control list it was granted under
+    sa.Column("holder", sa.String(512), nullable=False),
+    sa.Column("holder_identifier", sa.String(64)),
+    sa.Column("hs_prefix", sa.String(10)),
+    sa.Column("valid_from", sa.Date, nullable=False),
+    sa.Column("valid_to", sa.Date),
+    sa.Column("source", sa.String(255), nullable=False),  # the file it was loaded from
+    sa.Column("loaded_at", UTCDateTime, nullable=False),
+    sa.Column("loaded_by", sa.String(70), nullable=False),
+)
+
+# -- trusted traders (safelane.traders, store/traders.py) -------------------------------------------------
+
+trader_operators = sa.Table(  # economic operators known to the register
+    "trader_operators",
+    metadata,
+    sa.Column("operator_id", Id, primary_key=True),
+    sa.Column("name", sa.String(512), nullable=False),
+    sa.Column("name_key", sa.String(600), nullable=False, index=True),  # country + normalised name
+    sa.Column("country", sa.String(2), nullable=False),
+    sa.Column("street", sa.String(512), nullable=True),
+    sa.Column("city", sa.String(512), nullable=True),
+    sa.Column("postcode", sa.String(17), nullable=True),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+)
+
+trader_identifiers = sa.Table(  # EORI, TIN, AEO/C-TPAT/MID numbers, IATA/ICAO codes; a value names one operator
+    "trader_identifiers",
+    metadata,
+    sa.Column("value", sa.String(64), primary_key=True),  # compact: capitals and digits only
+    sa.Column("scheme", sa.String(16), nullable=False),
+    sa.Column("operator_id", Id, sa.ForeignKey("trader_operators.operator_id"), nullable=False, index=True),
+)
+
+trader_authorisations = sa.Table(  # one per operator, programme and type; its status lives in the history
+    "trader_authorisations",
+    metadata,
+    sa.Column("authorisation_id", Id, primary_key=True),
+    sa.Column("operator_id", Id, sa.ForeignKey("trader_operators.operator_id"), nullable=False, index=True),
+    sa.Column("programme", sa.String(16), nullable=False),
+    sa.Column("type", sa.String(16), nullable=False),
+    sa.Column("number", sa.String(64), nullable=True),
+    sa.Column("administration", sa.String(32), nullable=True),
+    sa.Column("valid_from", sa.Date, nullable=True),
+    sa.Column("valid_to", sa.Date, nullable=True),
+    sa.Column("conditions", sa.Text, nullable=True),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+    sa.UniqueConstraint("operator_id", "programme", "type"),
+)
+
+trader_status_changes = sa.Table(  # applied, under_audit, certified, suspended, revoked, expired: who, when, why
+    "trader_status_changes",
+    metadata,
+    sa.Column("change_id", Id, primary_key=True),
+    sa.Column(
+        "authorisation_id",
+        Id,
+        sa.ForeignKey("trader_authorisations.authorisation_id"),
+        nullable=False,
+        index=True,
+    ),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("effective_at", UTCDateTime, nullable=False),
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("actor", sa.String(70), nullable=False),
+    sa.Column("recorded_at", UTCDateTime, nullable=False, index=True),
+)
+
+ecommerce_parcels = sa.Table(  # the splitting index: low-value parcels by consignee key, kept with each filing
+    "ecommerce_parcels",
+    metadata,
+    sa.Column("consignment_id", Id, primary_key=True),
+    sa.Column("match_key", sa.String(32), primary_key=True),  # a digest of a normalised consignee key
+    sa.Column("key_kind", sa.String(16), nullable=False),  # name_address | phone | email | identifier
+    sa.Column("destination", sa.String(8), nullable=False),
+    sa.Column("filed_at", UTCDateTime, nullable=False),
+    sa.Column("value", sa.Float, nullable=False),  # declared value in the currency of the limit it was under
+    sa.Column("currency", sa.String(3), nullable=False),
+    sa.Column("reference", sa.String(70), nullable=False),
+    sa.Index("ix_ecommerce_parcels_match_key_filed_at", "match_key", "filed_at"),
 )

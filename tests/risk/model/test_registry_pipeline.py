@@ -125,7 +125,8 @@ def test_without_an_active_model_nothing_changes_and_activation_needs_no_restart
         at=START,
         activate=True,
     )
-    model_source = history.pipeline.engine.assessors[-1]._source
+    [model_assessor] = [a for a in history.pipeline.engine.assessors if a.name == "model"]
+    model_source = model_assessor._source
     model_source.refresh()  # a running server notices within a second; the test does not wait
     later = _submit(history, 62, bad=True)
     assert [f["code"] for f in later.consignments[0].findings if f["assessor"] == "model"] == ["model:fraud:1"]

@@ -19,6 +19,20 @@ HsPrefix = Annotated[str, Field(pattern=r"^\d{2,10}$")]
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 
 
+def _control_list(value: str) -> str:
+    from safelane.reference.strategic import in_force  # the tables load only when a profile names a list
+
+    known = in_force().lists
+    if value not in known:
+        raise PydanticCustomError(
+            "unknown_list", "no control list '{value}'; known: {known}", {"value": value, "known": ", ".join(known)}
+        )
+    return value
+
+
+ControlListId = Annotated[str, AfterValidator(_control_list)]
+
+
 def _regex(value: str) -> str:
     if (error := pattern_problem([value])) is not None:
         raise PydanticCustomError("bad_pattern", "not a valid RE2 pattern: {error}", {"error": error})
@@ -72,6 +86,7 @@ class Conditions(_Strict):
     hs_prefix: list[HsPrefix] = []
     origin_country: list[Country] = []
     description_matches: list[Pattern] = []
+    in_list: list[ControlListId] = []  # on a strategic goods control list (docs/strategic-goods.md), by list id
     currency: Upper | None = None  # the currency value thresholds are written in
     value_min: Annotated[float, Field(ge=0)] | None = None
     value_max: Annotated[float, Field(ge=0)] | None = None
@@ -121,6 +136,8 @@ class Profile(_Strict):
     valid_from: date
     valid_to: date | None = None
     applies_to: list[FilingKind] = []  # empty: every kind of filing
+    # True: its floor holds for trusted traders too (no documentary check instead of a physical inspection)
+    applies_to_trusted: bool = False
     when: Conditions
     outcome: Outcome
 

@@ -4,7 +4,7 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import date, datetime, time
 from functools import lru_cache
 
 from safelane.domain import FilingKind, Finding, GoodsItem, Lodgement, TransportMode
@@ -15,6 +15,7 @@ PROFILES = "profiles"  # the assessor of profile findings, and of the decision r
 
 Check = Callable[[Lodgement], bool]
 ItemCheck = Callable[[GoodsItem], bool]
+DatedItemCheck = Callable[[GoodsItem, date], bool]  # reads tables in force on the filing day
 _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
@@ -136,6 +137,15 @@ def _item_checks(when: Conditions) -> list[ItemCheck]:
     return checks
 
 
+def _dated_item_checks(when: Conditions) -> list[DatedItemCheck]:
+    if not when.in_list:
+        return []
+    from safelane.reference.strategic import in_force
+
+    lists = tuple(when.in_list)
+    return [lambda item, day: in_force().on_list(lists, item.hs_code, item.description, day)]
+
+
 def _describe_item(index: int, item: GoodsItem) -> str:
     parts = [f"item {item.sequence or index + 1}"]
     if item.hs_code:
@@ -155,6 +165,7 @@ class CompiledProfile:
     profile: Profile
     checks: tuple[Check, ...]
     item_checks: tuple[ItemCheck, ...]
+    dated_item_checks: tuple[DatedItemCheck, ...] = ()
 
     @property
     def key(self) -> str:
@@ -166,9 +177,14 @@ class CompiledProfile:
             if not check(lodgement):
                 return None
         detail, evidence = "", {"profile": self.profile.id, "version": self.profile.version}
-        if self.item_checks:
+        if self.profile.applies_to_trusted:  # facilitation for trusted traders may not ease its floor
+            evidence["applies_to_trusted"] = True
+        if self.item_checks or self.dated_item_checks:
+            day = lodgement.filed_at.date()
             for index, item in enumerate(lodgement.consignment.goods):
-                if all(check(item) for check in self.item_checks):
+                if all(check(item) for check in self.item_checks) and all(
+                    check(item, day) for check in self.dated_item_checks
+                ):
                     detail = f" on {_describe_item(index, item)}"
                     evidence["item"] = item.sequence or index + 1
                     break
@@ -187,7 +203,10 @@ class CompiledProfile:
 
 
 def compile_profile(profile: Profile) -> CompiledProfile:
-    return CompiledProfile(profile, tuple(_consignment_checks(profile.when)), tuple(_item_checks(profile.when)))
+    when = profile.when
+    return CompiledProfile(
+        profile, tuple(_consignment_checks(when)), tuple(_item_checks(when)), tuple(_dated_item_checks(when))
+    )
 
 
 _ANY = "*"

@@ -4,11 +4,15 @@ Routes return `JsonResponse` themselves so the store's rows (with aware datetime
 by orjson in one pass, instead of FastAPI's generic encoder walking every value.
 """
 
+import re
+from collections.abc import Iterable
+from datetime import date
 from typing import Annotated, Any
 
 import orjson
 from fastapi import Depends, Query, Request
-from fastapi.responses import Response
+from fastapi.responses import JSONResponse
+from pydantic import BeforeValidator
 
 from safelane.domain import Problem
 from safelane.service.errors import ApiError
@@ -19,8 +23,8 @@ MAX_PAGE = 500
 MAX_OFFSET = 2**31 - 1  # beyond every store's rows; larger numbers overflow the engines' integers
 
 
-class JsonResponse(Response):
-    media_type = "application/json"
+class JsonResponse(JSONResponse):
+    """A JSONResponse (so the OpenAPI document says JSON, not a string) rendered by orjson."""
 
     def render(self, content: Any) -> bytes:
         # Aware datetimes come out as ISO 8601 with their offset (+00:00), as the store keeps UTC.
@@ -52,6 +56,23 @@ class Page:
 
 
 PageDep = Annotated[Page, Depends()]
+
+
+def _iso_day(value: Any) -> Any:
+    if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise ValueError("a day is written YYYY-MM-DD")
+    return value
+
+
+IsoDay = Annotated[date, BeforeValidator(_iso_day)]  # as the document says (format: date), not a Unix time
+
+
+def one_of(values: Iterable[str]) -> dict[str, Any]:
+    """A vocabulary declared in the OpenAPI document; the route still checks it, with its own located problem."""
+    return {"enum": list(values)}
+
+
+NOT_BLANK: dict[str, Any] = {"pattern": r"\S"}  # texts are stripped before use, so a blank one is an empty one
 
 
 def not_found(kind: str, identifier: str, location: str) -> ApiError:

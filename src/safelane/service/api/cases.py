@@ -13,13 +13,13 @@ from pydantic import BaseModel, ConfigDict, Field
 from safelane import referrals
 from safelane.cases import notes as case_notes
 from safelane.domain import Channel, Problem
-from safelane.service.api import JsonResponse, SystemDep, not_found
+from safelane.service.api import NOT_BLANK, JsonResponse, SystemDep, not_found, one_of
 from safelane.service.auth import CurrentUser, User
 from safelane.service.errors import ApiError
 from safelane.system import StoredSystem
 
 router = APIRouter(prefix="/v1/consignments", tags=["cases"])
-Text = Annotated[str, Field(min_length=1, max_length=case_notes.MAX_TEXT)]
+Text = Annotated[str, Field(min_length=1, max_length=case_notes.MAX_TEXT, json_schema_extra=NOT_BLANK)]
 ANSWERS: dict[int | str, dict[str, Any]] = {
     403: {"description": "Not an officer"},
     404: {"description": "No such consignment (or not yours, or another office's)"},
@@ -41,13 +41,19 @@ class AssignmentIn(BaseModel):
 
 class DocumentRequestIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    documents: list[str] = Field(min_length=1, description=f"any of {', '.join(case_notes.DOCUMENTS)}")
+    documents: list[str] = Field(
+        min_length=1,
+        description=f"any of {', '.join(case_notes.DOCUMENTS)}",
+        json_schema_extra={"items": one_of(case_notes.DOCUMENTS)},
+    )
     text: Text
 
 
 class ChannelIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    channel: str = Field(description=f"one of {', '.join(c.value for c in Channel)}")
+    channel: str = Field(
+        description=f"one of {', '.join(c.value for c in Channel)}", json_schema_extra=one_of(c.value for c in Channel)
+    )
     note: Text = Field(description="the reason, kept in the decision's history")
 
 

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 
 from safelane.service.api import JsonResponse, SystemDep, not_found
 from safelane.service.auth import CurrentUser
@@ -35,12 +35,15 @@ def _version(row: dict[str, Any]) -> dict[str, Any]:
 
 
 @router.get("/{consignment_id}")
-def get(consignment_id: str, user: CurrentUser, system: SystemDep) -> JsonResponse:
-    """Every version of a consignment, oldest first, each with its assessment findings and decision."""
+def get(consignment_id: str, request: Request, user: CurrentUser, system: SystemDep) -> JsonResponse:
+    """Every version of a consignment, oldest first, each with its assessment findings and decision.
+    An officer's read is audited."""
     with system.db.read() as conn:
         rows = filing_store.consignment_history(conn, consignment_id, scope=user.scope)
     if not rows:
         raise not_found("consignment", consignment_id, "consignment_id")
+    if user.is_officer:
+        request.app.state.reads.record(user.name, "consignment.read", consignment_id, {"via": "api"})
     return JsonResponse(
         {
             "consignment_id": consignment_id,

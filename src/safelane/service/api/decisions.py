@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from safelane import referrals
 from safelane.domain import Channel, Problem, Referral
-from safelane.service.api import JsonResponse, MetricsDep, PageDep, SystemDep, not_found, without
+from safelane.service.api import JsonResponse, MetricsDep, PageDep, SystemDep, not_found, one_of, without
 from safelane.service.auth import CurrentUser
 from safelane.service.errors import ApiError
 from safelane.store import decisions as decision_store
@@ -46,7 +46,9 @@ def search(
         Literal["open", "answered", "closed"] | None, Query(description="open means not closed (open or answered)")
     ] = None,
     answer: Literal["referral", "channel"] | None = None,
-    outcome: Annotated[str | None, Query(description=f"one of {', '.join(OUTCOMES)}")] = None,
+    outcome: Annotated[
+        str | None, Query(description=f"one of {', '.join(OUTCOMES)}", json_schema_extra=one_of(OUTCOMES))
+    ] = None,
 ) -> JsonResponse:
     """Decisions on current filing versions, newest first (a filer sees its own only, an officer posted to an
     office that office's)."""

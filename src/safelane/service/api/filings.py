@@ -20,7 +20,7 @@ from safelane.domain import Filing, InvalidMessage, Problem
 from safelane.resilience.forward import Forwarder
 from safelane.resilience.spool import SpoolFull
 from safelane.results import FilingResult
-from safelane.service.api import JsonResponse, MetricsDep, PageDep, SystemDep, not_found
+from safelane.service.api import JsonResponse, MetricsDep, PageDep, SystemDep, not_found, one_of
 from safelane.service.auth import CurrentUser, FilerUser, User
 from safelane.service.errors import ApiError
 from safelane.service.metrics import Metrics
@@ -35,7 +35,8 @@ log = logging.getLogger("safelane.service")
 FormatQuery = Annotated[
     str | None,
     Query(
-        description=f"one of {', '.join(s.name for s in formats.standards())}; detected from the content when absent"
+        description=f"one of {', '.join(s.name for s in formats.standards())}; detected from the content when absent",
+        json_schema_extra=one_of(s.name for s in formats.standards()),
     ),
 ]
 
@@ -293,14 +294,22 @@ def _visible(conn: Any, filing_id: str, user: User) -> tuple[dict[str, Any], fro
     return found
 
 
+def _audit_read(request: Request, user: User, filing_id: str, what: str, current: list[Any]) -> None:
+    """An officer's read of a filing is a read of its consignments: audited with their ids."""
+    if user.is_officer:
+        detail = {"via": "api", "what": what, "consignments": [c.consignment_id for c in current]}
+        request.app.state.reads.record(user.name, "filing.read", filing_id, detail)
+
+
 @router.get("/{filing_id}")
-def get_filing(filing_id: str, user: CurrentUser, system: SystemDep) -> JsonResponse:
+def get_filing(filing_id: str, request: Request, user: CurrentUser, system: SystemDep) -> JsonResponse:
     """One filing: every version as received, and the decisions on its current consignments. An officer posted
     to an office gets its part only: that office's consignments, and no raw message (it holds the others)."""
     with system.db.read() as conn:
         row, part = _visible(conn, filing_id, user)
         versions = [_as_received(v) for v in filing_store.versions_of(conn, filing_id, only=part)]
         current = filing_store.results_of(conn, filing_id, row["current_version"], as_first_given=False, only=part)
+    _audit_read(request, user, filing_id, "filing", current)
     return JsonResponse({"filing": row, "versions": versions, "consignments": [c.as_dict() for c in current]})
 
 
@@ -318,10 +327,15 @@ def _as_received(version: dict[str, Any]) -> dict[str, Any]:
 @router.get("/{filing_id}/answer", responses={200: {"content": {a.media_type: {} for a in formats.ANSWERS}}})
 def answer(
     filing_id: str,
+    request: Request,
     user: CurrentUser,
     system: SystemDep,
     standard: Annotated[
-        str | None, Query(description="answer standard; default: the one that answers the filing's own message type")
+        str | None,
+        Query(
+            description="answer standard; default: the one that answers the filing's own message type",
+            json_schema_extra=one_of(a.name for a in formats.ANSWERS),
+        ),
     ] = None,
 ) -> Response:
     """The decisions on the current version, as they stand, in the filer's standard (XCSN, CSN, CUSRES,
@@ -330,6 +344,7 @@ def answer(
         row, part = _visible(conn, filing_id, user)
         message_type = filing_store.message_type_of(conn, filing_id, row["current_version"])
         current = filing_store.results_of(conn, filing_id, row["current_version"], as_first_given=False, only=part)
+    _audit_read(request, user, filing_id, "answer", current)
     try:
         chosen = formats.answer(standard or formats.answer_standard(message_type))
     except ValueError as error:

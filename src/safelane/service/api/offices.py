@@ -7,11 +7,19 @@ the others).
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body
+from fastapi import APIRouter, Body, Path
 from starlette.concurrency import run_in_threadpool
 
 from safelane.domain import Problem
-from safelane.selection.capacity import BUILT_IN, OFFICE, InvalidSettings, OfficeSettings
+from safelane.selection.capacity import (
+    BUILT_IN,
+    INSPECTIONS,
+    KINDS,
+    MAX_CAPACITY,
+    OFFICE,
+    InvalidSettings,
+    OfficeSettings,
+)
 from safelane.service.api import JsonResponse, SystemDep
 from safelane.service.auth import CurrentUser, User
 from safelane.service.errors import ApiError
@@ -20,6 +28,28 @@ from safelane.system import StoredSystem
 
 router = APIRouter(prefix="/v1/offices", tags=["offices"])
 
+OfficePath = Annotated[  # declared, and checked with the settings (OfficeSettings lists every problem at once)
+    str,
+    Path(
+        description="'*' (the default) or 2 to 17 capital letters and digits",
+        json_schema_extra={"pattern": f"^({OFFICE.pattern})$"},
+    ),
+]
+_RATE = {"type": "number", "minimum": 0, "maximum": 1}
+SETTINGS: dict[str, Any] = {  # what OfficeSettings.from_dict accepts, declared
+    "additionalProperties": False,
+    "properties": {
+        "capacity": {
+            "type": ["object", "null"],
+            "additionalProperties": False,
+            "properties": {k: {"type": ["integer", "null"], "minimum": 0, "maximum": MAX_CAPACITY} for k in KINDS},
+            "description": "consignments per day by kind; a kind left out (or null) is unlimited; null: every kind",
+        },
+        "random_rate": _RATE,
+        "explore_rate": _RATE,
+        "random_inspection": {"enum": list(INSPECTIONS)},
+    },
+}
 FORBIDDEN: dict[int | str, dict[str, Any]] = {
     403: {"description": "Filers may not read office settings; only supervisors and admins change them"}
 }
@@ -72,7 +102,7 @@ def list_offices(user: CurrentUser, system: SystemDep) -> JsonResponse:
 
 
 @router.get("/{office}", responses=FORBIDDEN)
-def get_office(office: str, user: CurrentUser, system: SystemDep) -> JsonResponse:
+def get_office(office: OfficePath, user: CurrentUser, system: SystemDep) -> JsonResponse:
     """The settings that apply to an office; `source` says whether they are its own, the default, or built in."""
     _officer(user, office)
     return JsonResponse(_effective(system, _office(office)))
@@ -87,12 +117,13 @@ def _change(system: StoredSystem, settings: OfficeSettings, actor: str) -> dict[
 
 @router.put("/{office}", responses={**FORBIDDEN, 422: {"description": "Invalid settings: each problem located"}})
 async def put_office(
-    office: str,
+    office: OfficePath,
     user: CurrentUser,
     system: SystemDep,
     body: Annotated[
         dict[str, Any],
         Body(
+            json_schema_extra=SETTINGS,
             examples=[
                 {
                     "capacity": {"physical": 20, "nii": 10, "documentary": 40, "referral": 200},
@@ -100,7 +131,7 @@ async def put_office(
                     "explore_rate": 0.05,
                     "random_inspection": "physical",
                 }
-            ]
+            ],
         ),
     ],
 ) -> JsonResponse:
@@ -122,7 +153,7 @@ async def put_office(
 
 
 @router.get("/{office}/capacity", responses=FORBIDDEN)
-def capacity(office: str, user: CurrentUser, system: SystemDep) -> JsonResponse:
+def capacity(office: OfficePath, user: CurrentUser, system: SystemDep) -> JsonResponse:
     """Today's (UTC) capacity per kind at an office: the limit, what is used and by which kind of selection."""
     _officer(user, office)
     _office(office)

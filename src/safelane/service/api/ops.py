@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from safelane.audit.watch import ChainWatch
 from safelane.service.api import JsonResponse, MetricsDep, SystemDep
 from safelane.service.metrics import CONTENT_TYPE
 from safelane.store import lists as list_store
@@ -35,10 +36,14 @@ def _notes(system: StoredSystem, conn: sa.Connection) -> list[str]:
     return notes
 
 
-def _probe(system: StoredSystem) -> list[str]:
+def _probe(system: StoredSystem, watch: ChainWatch) -> list[str]:
     with system.db.read() as conn:
         profile_store.revision(conn)
-        return _notes(system, conn)
+        notes = _notes(system, conn)
+    watch.check()  # the next rows of the audit chain's tail, never a full walk
+    if watch.problem is not None:
+        notes.append(f"audit chain broken at sequence {watch.problem.seq}: {watch.problem.kind}")
+    return notes
 
 
 def _unavailable(reason: str) -> JsonResponse:
@@ -52,11 +57,12 @@ def _unavailable(reason: str) -> JsonResponse:
 @router.get("/healthz", responses={503: {"description": "The database cannot be read, or not within a second"}})
 async def healthz(request: Request, system: SystemDep) -> JsonResponse:
     """200 when the database answers a trivial read within a second, else 503 (a load balancer stops sending
-    work); `notes` name what is missing for a real assessment (no watch lists loaded, no active profiles)."""
+    work); `notes` name what is missing for a real assessment (no watch lists loaded, no active profiles) and a
+    broken audit chain; `audit` is the chain's status (ok, verifying, broken) as far as it has been verified."""
     state = request.app.state
     probe: Future[list[str]] | None = getattr(state, "health_probe", None)
     if probe is None or probe.done():  # a question still unanswered is waited on again, not asked twice
-        probe = state.health_probe = _prober.submit(_probe, system)
+        probe = state.health_probe = _prober.submit(_probe, system, state.audit_watch)
     try:
         notes = await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(probe)), HEALTH_SECONDS)
     except TimeoutError:
@@ -65,10 +71,14 @@ async def healthz(request: Request, system: SystemDep) -> JsonResponse:
     except (sa.exc.SQLAlchemyError, OSError) as error:
         log.error("healthz", extra={"fields": {"error": type(error).__name__}})
         return _unavailable("the database cannot be read")
-    return JsonResponse({"status": "ok", "notes": notes})
+    return JsonResponse({"status": "ok", "notes": notes, "audit": state.audit_watch.status()})
 
 
-@router.get("/metrics", response_class=Response)
+@router.get(
+    "/metrics",
+    response_class=Response,
+    responses={200: {"description": "Prometheus metrics", "content": {"text/plain": {"schema": {"type": "string"}}}}},
+)
 async def metrics(metrics: MetricsDep) -> Response:
     """Prometheus text format: filings received, decisions, actions, request durations."""
     return Response(metrics.render(), media_type=CONTENT_TYPE)

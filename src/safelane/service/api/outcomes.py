@@ -5,7 +5,6 @@ admins and officers without an office reach every office. Filers get 403: outcom
 enforcement records, not answers to the filer.
 """
 
-from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Query
@@ -15,7 +14,7 @@ from safelane.cases import outcomes as cases
 from safelane.cases import seizures as vocabulary
 from safelane.domain import Problem
 from safelane.referrals import ActionError
-from safelane.service.api import JsonResponse, PageDep, SystemDep, without
+from safelane.service.api import NOT_BLANK, IsoDay, JsonResponse, PageDep, SystemDep, one_of, without
 from safelane.service.auth import CurrentUser, User
 from safelane.service.errors import ApiError
 from safelane.service.web.exports import csv_response
@@ -29,28 +28,54 @@ def _one_of(codes: dict[str, str]) -> str:
     return "one of " + ", ".join(codes)
 
 
+def _choice(codes: dict[str, str]) -> Any:
+    """A field checked by `cases.parse` (which says what to choose), declared with its vocabulary."""
+    return Field(None, description=_one_of(codes), json_schema_extra=one_of(codes))
+
+
+# The rules `cases.parse` applies, declared: what a seizure needs, and that "other" needs a description.
+_SEIZURE_RULES: dict[str, Any] = {
+    "required": ["commodity", "quantity", "unit", "concealment", "detection", "offence"],
+    "allOf": [{"properties": {"quantity": {"type": "number"}}}],  # given, so not null
+    "if": {"properties": {"commodity": {"const": "other"}}, "required": ["commodity"]},
+    "then": {"required": ["description"], "properties": {"description": {"type": "string", **NOT_BLANK}}},
+}
+_OUTCOME_RULES: dict[str, Any] = {
+    "required": ["method", "result"],
+    "if": {"properties": {"result": {"const": "seizure"}}, "required": ["result"]},
+    "then": {"required": ["seizure"], "properties": {"seizure": {"type": "object"}}},
+    "else": {"properties": {"seizure": {"type": "null"}}},
+}
+
+
 class SeizureBody(BaseModel):
     """The Customs Enforcement Network fields; required (but for hs_code and description) when result is seizure."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_SEIZURE_RULES)
 
-    commodity: str | None = Field(None, description=_one_of(vocabulary.COMMODITIES))
-    quantity: Annotated[float, Field(allow_inf_nan=False)] | None = Field(None, description="above zero, in `unit`")
-    unit: str | None = Field(None, description=_one_of(vocabulary.UNITS))
-    concealment: str | None = Field(None, description=_one_of(vocabulary.CONCEALMENTS))
-    detection: str | None = Field(None, description=_one_of(vocabulary.DETECTIONS))
-    offence: str | None = Field(None, description=_one_of(vocabulary.OFFENCES))
-    hs_code: str | None = Field(None, description="4 to 10 digits")
+    commodity: str | None = _choice(vocabulary.COMMODITIES)
+    quantity: Annotated[float, Field(allow_inf_nan=False)] | None = Field(
+        None, description="above zero, in `unit`", json_schema_extra={"exclusiveMinimum": 0}
+    )
+    unit: str | None = _choice(vocabulary.UNITS)
+    concealment: str | None = _choice(vocabulary.CONCEALMENTS)
+    detection: str | None = _choice(vocabulary.DETECTIONS)
+    offence: str | None = _choice(vocabulary.OFFENCES)
+    hs_code: str | None = Field(
+        None,
+        description="4 to 10 digits (dots and spaces are ignored)",
+        json_schema_extra={"pattern": r"^[. ]*((\d[. ]*){4,10})?$"},
+    )
     description: Annotated[str, Field(max_length=cases.MAX_TEXT)] | None = Field(
         None, description="required when commodity is other"
     )
 
 
 class OutcomeBody(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_OUTCOME_RULES)
 
-    method: str | None = Field(None, description=_one_of(cases.METHODS))
-    result: str | None = Field(None, description=_one_of(cases.RESULTS))
+    method: str | None = _choice(cases.METHODS)
+    result: str | None = _choice(cases.RESULTS)
     note: Annotated[str, Field(max_length=cases.MAX_TEXT)] | None = None
     seizure: SeizureBody | None = None
 
@@ -89,6 +114,9 @@ def record(
 ) -> JsonResponse:
     """Record what an inspection found (and its seizure); an open yellow or red channel closes as inspected."""
     _officer(user)
+    if body.seizure is not None and body.result != "seizure":
+        message = "a seizure is recorded with the result 'seizure' only; send null otherwise"
+        raise ApiError(422, [Problem("seizure", "invalid_outcome", message)])
     fields: dict[str, Any] = {
         "method": body.method,
         "result": body.result,
@@ -130,15 +158,25 @@ def list_outcomes(consignment_id: str, user: CurrentUser, system: SystemDep) -> 
     )
 
 
-@router.get("/seizures")
+@router.get(
+    "/seizures",
+    responses={
+        200: {
+            "description": "The seizures, as JSON or (`format=csv`) as a CSV file",
+            "content": {"application/json": {"schema": {"type": "object"}}, "text/csv": {"schema": {"type": "string"}}},
+        }
+    },
+)
 def list_seizures(
     user: CurrentUser,
     system: SystemDep,
     page: PageDep,
-    since: Annotated[date | None, Query(alias="from", description="first day (UTC), included")] = None,
-    until: Annotated[date | None, Query(alias="to", description="last day (UTC), included")] = None,
+    since: Annotated[IsoDay | None, Query(alias="from", description="first day (UTC), included")] = None,
+    until: Annotated[IsoDay | None, Query(alias="to", description="last day (UTC), included")] = None,
     office: str | None = None,
-    commodity: Annotated[str | None, Query(description=_one_of(vocabulary.COMMODITIES))] = None,
+    commodity: Annotated[
+        str | None, Query(description=_one_of(vocabulary.COMMODITIES), json_schema_extra=one_of(vocabulary.COMMODITIES))
+    ] = None,
     format: Literal["json", "csv"] = "json",
 ) -> Any:
     """Seizure records, newest first, with the CEN fields, the consignment reference, office and who recorded them."""

@@ -12,10 +12,20 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 
-from safelane.service.web import consignment, dashboard, offices, outcomes, profiles, queue, seizures, signin
+from safelane.service.web import consignment, dashboard, offices, outcomes, profiles, queue, seizures, signin, traders
 from safelane.service.web.render import page
 
-PAGES = (signin, queue, outcomes, consignment, profiles, dashboard, seizures, offices)  # one router per page group
+PAGES = (
+    signin,
+    queue,
+    outcomes,
+    consignment,
+    profiles,
+    dashboard,
+    seizures,
+    offices,
+    traders,
+)  # one router per page group
 STATIC = Path(__file__).parent / "static"
 POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "

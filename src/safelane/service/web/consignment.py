@@ -119,6 +119,8 @@ def consignment(request: Request, consignment_id: str, officer: OfficerDep) -> R
     case = _case(request, officer, consignment_id, int(version) if version.isdigit() else None)
     if case is None:
         return not_found(request, officer, f"There is no consignment {consignment_id}.")
+    detail = {"via": "workbench", "version": case.shown["version"]}
+    request.app.state.reads.record(officer.name, "consignment.read", consignment_id, detail)
     done = request.query_params.get("done")
     return _render(request, officer, case, messages=[("ok", DONE[done])] if done in DONE else [])
 

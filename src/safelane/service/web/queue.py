@@ -21,6 +21,7 @@ from safelane.service.api import get_system
 from safelane.service.web.exports import csv_response
 from safelane.service.web.render import now, page
 from safelane.service.web.signin import Officer, OfficerDep
+from safelane.store import traders as trader_store
 
 router = APIRouter()
 
@@ -115,6 +116,9 @@ def queue(request: Request, officer: OfficerDep) -> Response:
     with system.db.read() as conn:
         found = case_queue.open_cases(conn, filters, scope, now=at, page=_page_number(request.query_params))
         profiles = case_queue.profiles_in_queue(conn, scope)
+        trusted = trader_store.parties_of(conn, [r["decision_id"] for r in found.rows])
+    for row in found.rows:
+        row["traders"] = trusted.get(row["decision_id"], [])
     query = {k: v for k, v in given.items() if v}
 
     def link(**changes: Any) -> str:

@@ -104,8 +104,9 @@ def page(
 ) -> HTMLResponse:
     """Render a template with the signed-in officer (None on the sign-in page) and the current path."""
     environment = ENVIRONMENTS[request.app.state.system.settings.strict_templates]
+    audit = request.app.state.audit_watch.status() if officer is not None else None  # from memory: no query
     html = environment.get_template(template).render(
-        request=request, officer=officer, path=request.url.path, now=now(request), **context
+        request=request, officer=officer, path=request.url.path, now=now(request), audit=audit, **context
     )
     return HTMLResponse(html, status_code=status)
 

@@ -1,7 +1,7 @@
 """receipts of filings spooled while the store was down (store-and-forward, issue 15)
 
 Revision ID: 0013_receipts
-Revises: 0006_consignment_ids
+Revises: 0012_resilience
 Create Date: 2026-12-02 01:00:00
 """
 
@@ -12,7 +12,7 @@ from sqlalchemy.dialects import postgresql
 import safelane.store.schema
 
 revision = "0013_receipts"
-down_revision = "0006_consignment_ids"
+down_revision = "0012_resilience"
 branch_labels = None
 depends_on = None
 

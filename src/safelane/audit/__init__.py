@@ -1,0 +1,1 @@
+"""The tamper-evident audit trail: verify the hash chain, anchor its head, watch its tail, audit officers' reads."""

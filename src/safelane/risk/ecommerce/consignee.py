@@ -1,0 +1,64 @@
+"""Who a parcel is for, as keys that survive the small changes a splitter makes between orders.
+
+A consignee is matched on any of: name with street or postcode, phone, e-mail, or an identifier (a national
+id, a TIN). Phone and e-mail travel as party identifiers (schemes PHONE/TEL/MOBILE and EMAIL), which is how
+the native and WCO formats carry a party's contacts. Keys are kept as digests, so the index holds no
+consignee's name or number in the clear.
+"""
+
+import hashlib
+import re
+import unicodedata
+from functools import lru_cache
+
+from safelane.domain import Party
+
+PHONE_SCHEMES = frozenset({"PHONE", "TEL", "MOBILE", "MSISDN"})
+EMAIL_SCHEMES = frozenset({"EMAIL", "MAIL"})
+_PUNCTUATION = re.compile(r"[^0-9a-z]+")
+_PHONE_DIGITS = 9  # the subscriber part: +49 151 2345 6789 and 0151 23456789 are one phone
+
+
+@lru_cache(maxsize=65536)  # names, streets and descriptions repeat across a day's parcels
+def normal(text: str) -> str:
+    """Lower case, accents off, punctuation to spaces: 'Müller-Straße 3' -> 'muller strasse 3'."""
+    folded = unicodedata.normalize("NFKD", text.casefold().replace("ß", "ss"))
+    ascii_only = folded.encode("ascii", "ignore").decode()
+    return " ".join(_PUNCTUATION.sub(" ", ascii_only).split())
+
+
+TRADER_SCHEMES = frozenset({"EORI"})  # a consignee with one is an economic operator: business, not consumer, parcels
+
+
+def economic_operator(party: Party | None) -> bool:
+    """Whether the consignee is registered as a trader: its many parcels are its business, not a split order."""
+    return party is not None and any(i.scheme in TRADER_SCHEMES for i in party.identifiers)
+
+
+def _digest(kind: str, text: str) -> str:
+    return hashlib.blake2b(f"{kind}\x1f{text}".encode(), digest_size=12).hexdigest()
+
+
+def keys(party: Party | None) -> dict[str, str]:
+    """The party's match keys (digest -> kind: name_address, phone, email, identifier)."""
+    if party is None:
+        return {}
+    found: dict[str, str] = {}
+    address = party.address
+    street = normal(address.street) if address and address.street else ""
+    postcode = normal(address.postcode).replace(" ", "") if address and address.postcode else ""
+    if street or postcode:
+        text = "|".join((normal(party.name), street, postcode, party.country_code or ""))
+        found[_digest("name_address", text)] = "name_address"
+    for identifier in party.identifiers:
+        if identifier.scheme in PHONE_SCHEMES:
+            digits = re.sub(r"\D", "", identifier.value)
+            if len(digits) >= 7:
+                found[_digest("phone", digits[-_PHONE_DIGITS:])] = "phone"
+        elif identifier.scheme in EMAIL_SCHEMES:
+            local, _, domain = identifier.value.lower().partition("@")
+            if local and domain:
+                found[_digest("email", local.split("+")[0] + "@" + domain)] = "email"
+        else:
+            found[_digest("identifier", f"{identifier.scheme}:{identifier.value}")] = "identifier"
+    return found

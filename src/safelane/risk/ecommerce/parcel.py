@@ -1,0 +1,85 @@
+"""A lodgement as the e-commerce checks see it: destination, filing day, value, low-value regime, computed once."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from safelane.domain import Lodgement, TransportMode
+from safelane.reference.rates import convert
+from safelane.risk.ecommerce.consignee import economic_operator, keys
+from safelane.risk.ecommerce.tables import Tables, Threshold
+
+PARCEL_MODES = frozenset({TransportMode.POSTAL, TransportMode.EXPRESS})
+
+
+@dataclass(frozen=True, slots=True)
+class Regime:
+    """A destination's low-value rows in force on one day, and the one whose limit decides low value."""
+
+    rows: tuple[Threshold, ...]
+    limit: Threshold | None  # the largest limit in force, if any
+
+
+@dataclass(frozen=True, slots=True)
+class Parcel:
+    lodgement: Lodgement
+    destination: str | None  # destination group (EU) or country
+    day: date  # the filing day: the thresholds and rates of that day apply
+    value_eur: float | None  # every goods item's value converted; None when any is missing or unquoted
+    regime: tuple[Threshold, ...]  # the destination's low-value rows in force that day
+    limit: Threshold | None  # the row whose limit decides low value (largest limit in force), if any
+    value_in_limit_currency: float | None
+    low_value: bool  # declared at or under the destination's low-value limit that day
+    keys: dict[str, str]  # the consignee's match keys (digest -> kind) when splitting concerns it, else empty
+
+    @property
+    def ecommerce(self) -> bool:
+        """A parcel the e-commerce data-quality rules apply to: low value, or sent by post or express."""
+        return self.low_value or self.lodgement.consignment.mode in PARCEL_MODES
+
+
+def _value_eur(lodgement: Lodgement, day: date) -> float | None:
+    total = 0.0
+    for item in lodgement.consignment.goods:
+        if item.value is None:
+            return None
+        converted = convert(item.value.amount, item.value.currency, "EUR", day)
+        if converted is None:
+            return None
+        total += converted
+    return total
+
+
+class Parcels:
+    """Makes parcels of lodgements; a destination's regime is worked out once per day."""
+
+    def __init__(self, tables: Tables):
+        self.tables = tables
+        self._regimes: dict[tuple[str, date], Regime] = {}
+
+    def regime(self, destination: str, day: date) -> Regime:
+        found = self._regimes.get((destination, day))
+        if found is None:
+            rows = self.tables.regime(destination, day)
+            limits = [t for t in rows if t.limit is not None]
+            limit = (
+                max(limits, key=lambda t: convert(t.limit or 0.0, t.currency, "EUR", day) or 0.0) if limits else None
+            )
+            found = self._regimes[(destination, day)] = Regime(rows, limit)
+        return found
+
+    def __call__(self, lodgement: Lodgement) -> Parcel:
+        consignment = lodgement.consignment
+        country = consignment.itinerary.unloading_country or (
+            consignment.consignee.country_code if consignment.consignee else None
+        )
+        destination = self.tables.destination(country)
+        day = lodgement.filed_at.date()
+        regime = self.regime(destination, day) if destination else Regime((), None)
+        value_eur = _value_eur(lodgement, day)
+        limit = regime.limit
+        own = convert(value_eur, "EUR", limit.currency, day) if value_eur is not None and limit is not None else None
+        low = own is not None and limit is not None and limit.limit is not None and own <= limit.limit
+        consignee = consignment.consignee
+        # splitting concerns consumers' low-value parcels only: a registered trader's many parcels are its business
+        matched = keys(consignee) if low and not economic_operator(consignee) else {}
+        return Parcel(lodgement, destination, day, value_eur, regime.rows, limit, own, low, matched)

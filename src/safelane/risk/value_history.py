@@ -1,0 +1,211 @@
+"""Declared unit values of the store's accepted consignments, by HS subheading and by subheading and origin.
+
+The distributions are the reference a declared value is judged against, so they are built from what traders
+declared, with no inspection results needed. They are read once from the store and then kept up to date: at
+most once per `check_every` seconds (never per consignment) the rows stored since the last look are read, their
+goods counted in, and the goods of the versions they amend counted out. Nothing is recomputed from scratch and
+nothing is written: the history is rebuilt from the consignments table alone, in any process.
+"""
+
+import threading
+import time
+from collections.abc import Callable, Iterable
+from datetime import date
+from typing import Any, NamedTuple
+
+from safelane.reference.rates import to_eur
+from safelane.risk.value_distribution import Sketch, bucket
+from safelane.store import Database
+from safelane.store import declared_values as stored
+from safelane.store.declared_values import DeclaredRow
+
+MEASURES = {"kg": "EUR/kg", "package": "EUR/package"}  # what a unit value is per, and how it is written
+ANY_ORIGIN = ""
+Key = tuple[str, str, str]  # (measure, HS-6, origin or ANY_ORIGIN)
+MARGIN_SECONDS = 300.0  # a transaction may commit rows this much older than the newest row already read
+
+
+class Declared(NamedTuple):
+    """One goods item's declared value in euro, per kg of net mass (else gross) and per package."""
+
+    hs6: str
+    origin: str
+    eur: float
+    per_kg: float | None
+    per_package: float | None
+
+    @property
+    def per(self) -> dict[str, float]:
+        """measure -> EUR per unit, for the measures the item gives."""
+        found = {"kg": self.per_kg, "package": self.per_package}
+        return {measure: value for measure, value in found.items() if value is not None}
+
+    @property
+    def judged(self) -> tuple[str, float]:
+        """What the item is judged by: per kg where it gives a mass; per package only without one (a package may
+        hold one phone or twenty, so its value spreads too widely to judge by while the mass says more)."""
+        return ("kg", self.per_kg) if self.per_kg is not None else ("package", self.per_package or 0.0)
+
+    def grouped(self) -> Iterable[tuple[Key, float]]:
+        for measure, value in self.per.items():
+            yield (measure, self.hs6, ANY_ORIGIN), value
+            if self.origin:
+                yield (measure, self.hs6, self.origin), value
+
+
+def declared(
+    hs_code: str | None,
+    amount: float | None,
+    currency: str | None,
+    mass_kg: float | None,
+    packages: int | None,
+    origin: str | None,
+    on_date: date,
+) -> Declared | None:
+    """None when the item lacks what a unit value needs: an HS code, a positive value with a rated currency, and a
+    mass or a package count."""
+    if not hs_code or len(hs_code) < 6 or not amount or amount <= 0 or not currency:
+        return None
+    per_kg = mass_kg if mass_kg and mass_kg > 0 else None
+    per_package = packages if packages and packages > 0 else None
+    if per_kg is None and per_package is None:
+        return None
+    eur = to_eur(amount, currency, on_date)
+    if eur is None:
+        return None
+    return Declared(
+        hs_code[:6],
+        origin or "",
+        eur,
+        eur / per_kg if per_kg else None,
+        eur / per_package if per_package else None,
+    )
+
+
+def _country(party: dict[str, Any] | None) -> str | None:
+    if not party:
+        return None
+    return party.get("country") or (party.get("address") or {}).get("country")
+
+
+def declared_in(row: DeclaredRow) -> Iterable[Declared]:
+    """The goods of a stored consignment as the assessor sees a lodged one (`valuation.declared_of`)."""
+    on_date = row.filed_at.date()
+    shipper = _country(row.consignor)
+    for item in row.goods:
+        value = item.get("value") or {}
+        found = declared(
+            item.get("hs_code"),
+            value.get("amount"),
+            value.get("currency"),
+            item.get("net_mass_kg") or item.get("gross_mass_kg"),
+            item.get("packages"),
+            item.get("origin_country") or shipper,
+            on_date,
+        )
+        if found is not None:
+            yield found
+
+
+class ValueHistory:
+    """The distributions, kept up to date from the store; call it for the distributions in force."""
+
+    def __init__(
+        self,
+        db: Database,
+        check_every: float = 1.0,
+        margin: float = MARGIN_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+    ):
+        self.db = db
+        self.check_every = check_every
+        self.margin_ms = int(margin * 1000)
+        self.clock = clock  # seconds; the demo sets its pipeline's clock, so what is read when follows its time
+        self._checked: float | None = None
+        self.sketches: dict[Key, Sketch] = {}
+        self.rows = 0  # consignment rows counted in (amended ones counted out again)
+        self._high = ""  # newest row id seen
+        self._recent: set[str] = set()  # ids seen within the margin below it
+        self._lock = threading.Lock()
+
+    def __call__(self) -> dict[Key, Sketch]:
+        if self._due():
+            with self._lock:  # counting in is not idempotent: one thread at a time, and only once per look
+                if self._due():
+                    with self.db.read() as conn:
+                        if self._checked is None:
+                            self._load(conn)
+                        else:
+                            self._update(conn)
+                    self._checked = self.clock()
+        return self.sketches
+
+    def _due(self) -> bool:
+        # abs: a clock set back (the demo's, handing over to the wall clock) looks again at once
+        return self._checked is None or abs(self.clock() - self._checked) >= self.check_every
+
+    def refresh(self) -> None:
+        """Read new rows on the next call (after this process stored some)."""
+        if self._checked is not None:
+            self._checked = -float("inf")
+
+    @property
+    def version(self) -> str:
+        """What the judgements used: the newest row counted in, and how many rows."""
+        return f"{self.rows} declarations to {self._high or 'none'}"
+
+    def _floor(self) -> str:
+        """The smallest row id within the margin below the newest seen (ids are a letter and hex milliseconds)."""
+        if not self._high:
+            return ""
+        made = int(self._high[1:12], 16)
+        return f"{self._high[0]}{max(0, made - self.margin_ms):011x}"
+
+    def _count(self, row: DeclaredRow, sign: int) -> None:
+        for item in declared_in(row):
+            for key, value in item.grouped():
+                sketch = self.sketches.get(key)
+                if sketch is None:
+                    if sign < 0:
+                        continue  # a version never counted in (its filing was withdrawn when the history loaded)
+                    sketch = self.sketches[key] = Sketch()
+                k = bucket(value)
+                if sign < 0 and k not in sketch.counts:
+                    continue
+                sketch.add(k, sign)
+                if not sketch.count:
+                    del self.sketches[key]
+        self.rows += sign
+
+    def _load(self, conn: Any) -> None:
+        """Every current consignment once; the margin's ids too, counted or not (a non-current one is replaced)."""
+        self._high = stored.newest_id(conn) or ""  # the newest id before loading bounds the margin
+        margin = set(stored.ids_since(conn, self._floor())) if self._high else set()
+        for chunk in stored.current(conn):
+            for row in chunk:
+                self._count(row, +1)
+                self._high = max(self._high, row.row_id)
+                margin.add(row.row_id)
+        floor = self._floor()
+        self._recent = {i for i in margin if i >= floor}
+
+    def _update(self, conn: Any) -> None:
+        floor = self._floor()
+        fresh = [i for i in stored.ids_since(conn, floor) if i not in self._recent]
+        if not fresh:
+            return
+        rows = stored.by_ids(conn, fresh)
+        newest: dict[str, DeclaredRow] = {}
+        for row in rows:  # of several versions of one consignment arriving together only the newest counts
+            if row.consignment_id not in newest or row.version > newest[row.consignment_id].version:
+                newest[row.consignment_id] = row
+        fresh_ids = set(fresh)
+        amended = {cid: row.version for cid, row in newest.items() if row.version > 1}
+        for old in stored.replaced(conn, amended, fresh_ids) if amended else []:
+            self._count(old, -1)
+        for row in newest.values():
+            self._count(row, +1)
+        self._high = max(self._high, fresh[-1])
+        self._recent.update(fresh)
+        floor = self._floor()
+        self._recent = {i for i in self._recent if i >= floor}

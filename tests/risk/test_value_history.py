@@ -1,0 +1,174 @@
+"""The store's declarations as distributions: loaded once, then kept up to date from the rows stored since,
+amendments counting the replaced version out; on SQLite and PostgreSQL, through the real pipeline."""
+
+import random
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import orjson
+import pytest
+import sqlalchemy as sa
+
+from safelane.risk.valuation import NAME, ValuationAssessor
+from safelane.risk.value_distribution import bucket
+from safelane.risk.value_history import ValueHistory
+from safelane.store.schema import consignments
+from tests.factories import air_consignment, filing
+
+PHONES = "851713"
+KEY = ("kg", PHONES, "CN")
+
+
+def phones(reference: str, eur_per_kg: float) -> dict:
+    return air_consignment(
+        house_document=reference,
+        goods__0__hs_code=PHONES,
+        goods__0__description="Smartphones",
+        goods__0__value={"amount": round(eur_per_kg * 10, 2), "currency": "EUR"},
+        goods__0__gross_mass_kg=10.0,
+    )
+
+
+def submit(system, number: str, values: list[float], version: int = 1):
+    data = filing(*[phones(f"{number}-{i}", v) for i, v in enumerate(values)], document_number=number, version=version)
+    [result] = system.pipeline.submit_message(orjson.dumps(data), filer="ACME", actor="acme")
+    return result
+
+
+def ordinary(count: int, seed: int = 1) -> list[float]:
+    rng = random.Random(seed)
+    return [round(300 * rng.lognormvariate(0, 0.3), 2) for _ in range(count)]
+
+
+class Ticking:
+    """A clock the test moves: the history looks at the store only when `check_every` has passed on it."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@contextmanager
+def statements(db) -> Iterator[list[str]]:
+    """The SQL the block sends to the database."""
+    sent: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        sent.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        yield sent
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", record)
+
+
+def valuation_of(system) -> ValuationAssessor:
+    return next(a for a in system.pipeline.engine.assessors if isinstance(a, ValuationAssessor))
+
+
+def test_an_under_valued_consignment_is_caught_by_the_pipeline_on_the_stores_own_history(system):
+    submit(system, "HIST-1", ordinary(40))
+    valuation_of(system).refresh()
+    [low, fair] = submit(system, "LOW-1", [0.9, 290.0]).consignments
+    [finding] = [f for f in low.findings if f["assessor"] == NAME]
+    assert "below the 1st percentile of HS 851713 from CN" in finding["explanation"]
+    assert finding["evidence"]["declarations"] == 40
+    assert not [f for f in fair.findings if f["assessor"] == NAME]
+
+
+def test_new_rows_are_counted_in_without_reading_the_store_again(system):
+    submit(system, "HIST-1", ordinary(35))
+    clock = Ticking()
+    history = ValueHistory(system.db, check_every=1.0, clock=clock)
+    assert history()[KEY].count == 35
+    assert history.rows == 35
+    submit(system, "HIST-2", [0.5, 1000.0, 301.0])
+    with statements(system.db) as sent:
+        assert history()[KEY].count == 35  # not a second later: no look at the store at all
+    assert sent == []
+    clock.now = 1.0
+    with statements(system.db) as sent:
+        sketch = history()[KEY]
+    assert sketch.count == 38
+    assert sketch.counts[bucket(0.5)] == 1
+    assert not any("status" in statement for statement in sent)  # the full load joins filings; updates do not
+    assert history.rows == 38
+    clock.now = 2.0
+    with statements(system.db) as sent:
+        assert history()[KEY].count == 38  # nothing new: listed, nothing fetched
+    assert [s.split()[0] for s in sent if s != "BEGIN"] == ["SELECT"]
+    assert "consignments.row_id >=" in sent[-1]
+
+
+def test_an_amendment_counts_the_version_it_replaces_out(system):
+    submit(system, "HIST-1", ordinary(30))
+    submit(system, "AMEND-1", [1.0, 2.0])
+    clock = Ticking()
+    history = ValueHistory(system.db, clock=clock)
+    assert history()[KEY].counts[bucket(1.0)] == 1
+    submit(system, "AMEND-1", [280.0, 2.0], version=2)
+    submit(system, "AMEND-1", [280.0, 2.0, 3.0], version=3)  # two versions between looks: only the newest counts
+    clock.now = 5.0
+    sketch = history()[KEY]
+    assert sketch.count == 33
+    assert bucket(1.0) not in sketch.counts
+    assert sketch.counts[bucket(2.0)] == 1
+    assert sketch.counts[bucket(3.0)] == 1
+    fresh = ValueHistory(system.db)  # loaded from scratch: the same distribution
+    assert fresh()[KEY].counts == sketch.counts
+
+
+def test_a_row_committed_late_within_the_margin_is_still_counted(system):
+    submit(system, "HIST-1", ordinary(30))
+    clock = Ticking()
+    history = ValueHistory(system.db, margin=300.0, clock=clock)
+    assert history()[KEY].count == 30
+    with system.db.write() as conn:  # a slow transaction's row: made (and so numbered) before the newest seen
+        row = conn.execute(sa.select(consignments).order_by(consignments.c.row_id.desc()).limit(1)).mappings().one()
+        made = int(row["row_id"][1:12], 16) - 60_000
+        late = {**row, "row_id": f"R{made:011x}0000000000", "consignment_id": "C-LATE", "reference": "LATE"}
+        conn.execute(consignments.insert().values(**late))
+    clock.now = 1.0
+    assert history()[KEY].count == 31
+    clock.now = 2.0
+    assert history()[KEY].count == 31  # and only once
+
+
+@pytest.mark.parametrize("values", [[], [300.0] * 3])
+def test_too_little_history_judges_nobody(system, values):
+    if values:
+        submit(system, "HIST-1", values)
+    valuation_of(system).refresh()
+    [low] = submit(system, "LOW-1", [0.9]).consignments
+    assert not [f for f in low.findings if f["assessor"] == NAME]
+
+
+def test_by_a_clock_that_is_set_back_the_history_looks_again_at_once(system):
+    submit(system, "HIST-1", ordinary(30))
+    clock = Ticking()
+    clock.now = 1_000_000.0  # a demo's simulated time, ahead of the wall clock it then hands over to
+    history = ValueHistory(system.db, clock=clock)
+    assert history()[KEY].count == 30
+    submit(system, "HIST-2", [300.0])
+    clock.now = 10.0
+    assert history()[KEY].count == 31
+
+
+def test_another_process_sees_the_declarations_one_process_stored(database_url):
+    from safelane.settings import Settings
+    from safelane.system import build
+
+    first, second = (build(Settings(database_url=database_url)) for _ in range(2))
+    try:
+        submit(second, "OWN-1", [300.0])  # the second has read the store (then empty) for this one
+        submit(first, "HIST-1", ordinary(40))
+        valuation_of(second).refresh()  # as its next look, at most a second later, would
+        [low] = submit(second, "LOW-1", [0.9]).consignments
+        [finding] = [f for f in low.findings if f["assessor"] == NAME]
+        assert finding["evidence"]["declarations"] == 41
+    finally:
+        first.db.dispose()
+        second.db.dispose()
