@@ -57,6 +57,8 @@ class Settings:
     spool_max_bytes: int = 1024**3
     spool_key_grace: float = 3600.0
     spool_batch: int = 200  # spooled filings forwarded per transaction once the store is back
+    nats_url: str = "nats://127.0.0.1:4222"  # stream mode: `serve --stream` and `worker` (docs/deployment.md)
+    stream_ack_wait: float = 30.0  # seconds a worker may hold a batch before JetStream hands it to another
 
     @classmethod
     def from_env(cls, **overrides: object) -> "Settings":
@@ -85,6 +87,8 @@ class Settings:
             "spool_max_bytes": int(env.get("SAFELANE_SPOOL_MAX_BYTES", cls.spool_max_bytes)),
             "spool_key_grace": _float("SAFELANE_SPOOL_KEY_GRACE", cls.spool_key_grace),
             "spool_batch": int(env.get("SAFELANE_SPOOL_BATCH", cls.spool_batch)),
+            "nats_url": env.get("SAFELANE_NATS_URL", cls.nats_url),
+            "stream_ack_wait": _float("SAFELANE_STREAM_ACK_WAIT", cls.stream_ack_wait),
         }
         if env.get("SAFELANE_SAMPLE_KEY"):
             values["sample_key"] = env["SAFELANE_SAMPLE_KEY"].encode()

@@ -16,6 +16,7 @@ from safelane import __version__
 COMMANDS: dict[str, tuple[str, str, str]] = {
     "assess": ("safelane.cli.assess", "assess", "Assess filings in any supported standard; one JSON line each."),
     "serve": ("safelane.cli.serve", "serve", "Serve the workbench and the API."),
+    "worker": ("safelane.cli.worker", "worker", "Assess filings from the NATS JetStream queue (stream mode)."),
     "demo": ("safelane.cli.demo", "demo", "Build the demo (a month of traffic) in the database and serve it."),
     "profiles": ("safelane.cli.profiles", "app", "Risk profiles: validate, import, activate, backtest."),
     "users": ("safelane.cli.users", "app", "Users and their API keys."),

@@ -13,29 +13,18 @@ import itertools
 import logging
 import threading
 import time
-from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
-import orjson
 import sqlalchemy as sa
 
-from safelane.domain import InvalidMessage
-from safelane.ids import new_id
+from safelane import deferred
+from safelane.deferred import Envelope
 from safelane.pipeline import Pipeline
 from safelane.resilience.spool import Spool
 from safelane.store import Database
-from safelane.store import receipts as receipt_store
 from safelane.store.database import OUTAGES
 
 log = logging.getLogger("safelane.resilience")
-
-
-@dataclass(frozen=True)
-class Receipt:
-    receipt_id: str
-    filer: str | None
-    received_at: datetime
 
 
 class Forwarder:
@@ -54,8 +43,8 @@ class Forwarder:
         self.spool = Spool(directory, max_bytes)
         self._pending: dict[str, str | None] = {}  # receipt id -> filer, for the filer's status request
         for payload, _ in self.spool.pending():
-            record = orjson.loads(payload)
-            self._pending[record["receipt"]] = record["filer"]
+            envelope = Envelope.loads(payload)
+            self._pending[envelope.receipt_id] = envelope.filer
         self._store_down = False
         self._wake = threading.Event()
         self._stop = threading.Event()
@@ -76,21 +65,13 @@ class Forwarder:
         self._store_down = True
         self._wake.set()
 
-    def accept(self, body: bytes, *, filer: str | None, actor: str, format: str | None) -> Receipt:
+    def accept(self, body: bytes, *, filer: str | None, actor: str, format: str | None) -> Envelope:
         """Spool one validated message; returns once it is on disk. Raises SpoolFull when there is no room."""
-        receipt = Receipt(new_id("R"), filer, self.pipeline.clock())
-        record = {
-            "receipt": receipt.receipt_id,
-            "filer": filer,
-            "actor": actor,
-            "format": format,
-            "received_at": receipt.received_at.isoformat(),
-            "body": body.decode("latin-1"),  # bytes as code points 0-255: lossless, and orjson-safe
-        }
-        self._pending[receipt.receipt_id] = filer
-        self.spool.append(orjson.dumps(record))
+        envelope = Envelope.new(body, filer=filer, actor=actor, format=format, at=self.pipeline.clock())
+        self._pending[envelope.receipt_id] = filer
+        self.spool.append(envelope.dumps())
         self._wake.set()
-        return receipt
+        return envelope
 
     def pending(self, receipt_id: str) -> tuple[bool, str | None]:
         """Whether a receipt is still in the spool, and whose it is."""
@@ -123,51 +104,24 @@ class Forwarder:
         it after the last batch committed (what follows stays spooled)."""
         count = 0
         while chunk := list(itertools.islice(self.spool.pending(), self.batch_size)):
-            self._forward([orjson.loads(payload) for payload, _ in chunk], [offset for _, offset in chunk])
+            envelopes = [Envelope.loads(payload) for payload, _ in chunk]
+            for envelope, answer in zip(envelopes, deferred.forward(self.pipeline, self.db, envelopes), strict=True):
+                if answer["status"] == "failed":
+                    self._set_aside(envelope, answer["error"])
+            self.spool.checkpoint(chunk[-1][1])
+            for envelope in envelopes:
+                self._pending.pop(envelope.receipt_id, None)
             count += len(chunk)
         if count:
             log.info("spool_forwarded", extra={"fields": {"receipts": count}})
         return count
 
-    def _forward(self, records: list[dict], offsets: list[int]) -> None:
-        answers: list[dict | None] = [None] * len(records)
-        messages, placed = [], []
-        for i, record in enumerate(records):
-            body = record["body"].encode("latin-1")
-            try:
-                batch = self.pipeline.parse(body, filer=record["filer"], format=record["format"], actor=record["actor"])
-            except InvalidMessage as error:  # valid when spooled; only a changed reader could refuse it now
-                answers[i] = {"status": "rejected", "problems": [p.as_dict() for p in error.problems]}
-                continue
-            received_at = datetime.fromisoformat(record["received_at"])
-            # when the filer gave no filing time: the time it reached us, not the time the store came back
-            batch = [f if f.filed_at else f.model_copy(update={"filed_at": received_at}) for f in batch]
-            messages.append((batch, record["actor"], body if len(batch) == 1 else None))
-            placed.append(i)
-        outcomes = self.pipeline.submit_each(messages) if messages else []
-        for i, outcome in zip(placed, outcomes, strict=True):
-            if isinstance(outcome, OUTAGES):
-                raise outcome  # nothing of this batch is checkpointed: it is forwarded again, idempotently
-            if isinstance(outcome, BaseException):  # a defect, not weather: set the record aside, keep going
-                answers[i] = {"status": "failed", "reason": type(outcome).__name__}
-                self._set_aside(records[i], outcome)
-            else:
-                answers[i] = {"status": "assessed", "filings": [r.as_dict() for r in outcome]}
-        now = self.pipeline.clock()
-        with self.db.write() as conn:
-            for record, answer in zip(records, answers, strict=True):
-                received_at = datetime.fromisoformat(record["received_at"])
-                receipt_store.record(conn, record["receipt"], record["filer"], received_at, now, answer)
-        self.spool.checkpoint(offsets[-1])
-        for record in records:
-            self._pending.pop(record["receipt"], None)
-
-    def _set_aside(self, record: dict, error: BaseException) -> None:
+    def _set_aside(self, envelope: Envelope, error: str) -> None:
         """Keep a record the pipeline failed on in `failed/`, for an operator to look at and resubmit."""
         folder = self.spool.directory / "failed"
         folder.mkdir(exist_ok=True)
-        (folder / f"{record['receipt']}.json").write_bytes(orjson.dumps(record | {"error": repr(error)}))
-        log.error("spool_record_failed", extra={"fields": {"receipt": record["receipt"], "error": repr(error)}})
+        (folder / f"{envelope.receipt_id}.json").write_bytes(envelope.dumps())
+        (folder / f"{envelope.receipt_id}.error").write_text(error)
 
     def close(self) -> None:
         self._stop.set()

@@ -25,6 +25,7 @@ from safelane.service.api import (
 )
 from safelane.service.app_headers import Protection
 from safelane.service.metrics import Metrics
+from safelane.stream.intake import Intake
 from safelane.system import StoredSystem
 
 DESCRIPTION = """\
@@ -58,8 +59,10 @@ async def _audit_threads(app: FastAPI) -> AsyncIterator[None]:
         app.state.reads.stop()
 
 
-def create_app(system: StoredSystem) -> FastAPI:
-    """One app per system; its metrics registry is its own, so apps built side by side do not clash."""
+def create_app(system: StoredSystem, *, stream: bool = False) -> FastAPI:
+    """One app per system; its metrics registry is its own, so apps built side by side do not clash.
+
+    With `stream`, accepted filings go to the JetStream work queue for `safelane worker` (docs/deployment.md)."""
     logs.configure(system.settings.log_level)
     settings = system.settings
     forwarder = (
@@ -68,10 +71,16 @@ def create_app(system: StoredSystem) -> FastAPI:
         else None
     )
 
+    intake = Intake(settings.nats_url) if stream else None
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if intake is not None:
+            await intake.start()
         async with _audit_threads(app):
             yield
+        if intake is not None:
+            await intake.close()
         if forwarder is not None:
             forwarder.close()
 
@@ -87,6 +96,7 @@ def create_app(system: StoredSystem) -> FastAPI:
     docs.install(app)
     app.state.system = system
     app.state.forwarder = forwarder
+    app.state.stream = intake
     app.state.audit_watch = ChainWatch(system.db, lambda: system.pipeline.clock())
     app.state.reads = ReadLog(system.db, lambda: system.pipeline.clock())
     app.state.metrics = metrics = Metrics()

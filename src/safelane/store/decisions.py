@@ -115,3 +115,11 @@ def open_controls(conn: sa.Connection) -> list[dict[str, Any]]:
         .order_by(decisions.c.consignment_id)
     )
     return [dict(r) for r in conn.execute(query).mappings()]
+
+
+def offices_of(conn: sa.Connection, decision_ids: list[str]) -> dict[str, str | None]:
+    """The office of each decision, in one query (stream mode's events are published per office)."""
+    if not decision_ids:
+        return {}
+    query = sa.select(decisions.c.decision_id, decisions.c.office).where(decisions.c.decision_id.in_(decision_ids))
+    return {row.decision_id: row.office for row in conn.execute(query)}

@@ -15,7 +15,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect
 
 from safelane import formats
-from safelane.domain import InvalidMessage, Problem
+from safelane.deferred import Envelope
+from safelane.domain import Filing, InvalidMessage, Problem
 from safelane.resilience.forward import Forwarder
 from safelane.resilience.spool import SpoolFull
 from safelane.results import FilingResult
@@ -25,6 +26,7 @@ from safelane.service.errors import ApiError
 from safelane.service.metrics import Metrics
 from safelane.store import filings as filing_store
 from safelane.store.database import OUTAGES
+from safelane.stream.intake import Intake, StreamUnavailable
 from safelane.system import StoredSystem
 
 router = APIRouter(prefix="/v1/filings", tags=["filings"])
@@ -137,7 +139,10 @@ async def submit(
     body = await _receive(request, system, metrics, user, format)
     label = _format_label(format, body)
     forwarder: Forwarder | None = request.app.state.forwarder
+    stream: Intake | None = request.app.state.stream
     try:
+        if stream is not None:
+            return await _queue(stream, system, user, body, format)
         if forwarder is not None and forwarder.active:
             return await run_in_threadpool(_spool, forwarder, user, body, format)
         try:
@@ -156,6 +161,19 @@ async def submit(
     return _answer(results)
 
 
+async def _queue(stream: Intake, system: StoredSystem, user: User, body: bytes, format: str | None) -> JsonResponse:
+    """Stream mode: validate, publish to the JetStream work queue, answer 202 once JetStream has stored it."""
+    batch = await run_in_threadpool(system.pipeline.parse, body, filer=user.filer, format=format, actor=user.name)
+    envelope = Envelope.new(body, filer=user.filer, actor=user.name, format=format, at=system.pipeline.clock())
+    try:
+        await stream.accept(envelope)
+    except StreamUnavailable as error:
+        raise ApiError(
+            503, [Problem("$", "unavailable", f"{error}; send it again shortly")], {"Retry-After": "5"}
+        ) from None
+    return _later(envelope, batch, "queued for the workers")
+
+
 def _spool(forwarder: Forwarder, user: User, body: bytes, format: str | None) -> JsonResponse:
     """Validate, spool (on disk before this returns) and answer 202 with the receipt to ask about later."""
     try:
@@ -164,18 +182,23 @@ def _spool(forwarder: Forwarder, user: User, body: bytes, format: str | None) ->
         log.info("rejected_while_spooling", extra={"fields": {"actor": user.name, "problems": len(error.problems)}})
         raise
     try:
-        receipt = forwarder.accept(body, filer=user.filer, actor=user.name, format=format)
+        envelope = forwarder.accept(body, filer=user.filer, actor=user.name, format=format)
     except SpoolFull as error:
         raise ApiError(
             503, [Problem("$", "spool_full", f"{error}; send it again later")], {"Retry-After": "60"}
         ) from None
-    location = f"/v1/receipts/{receipt.receipt_id}"
+    return _later(envelope, batch, "the store is catching up")
+
+
+def _later(envelope: Envelope, batch: list[Filing], why: str) -> JsonResponse:
+    """202: received and durable, the decisions follow at the receipt's address."""
+    location = f"/v1/receipts/{envelope.receipt_id}"
     return JsonResponse(
         {
-            "receipt_id": receipt.receipt_id,
+            "receipt_id": envelope.receipt_id,
             "status": "pending",
-            "message": f"received, assessment pending: the store is catching up; {location} gives the decisions",
-            "received_at": receipt.received_at.isoformat(),
+            "message": f"received, assessment pending: {why}; {location} gives the decisions",
+            "received_at": envelope.received_at.isoformat(),
             "filings": [{"document_number": f.document_number, "version": f.version} for f in batch],
         },
         202,

@@ -4,12 +4,18 @@ A receipt is its filer's, and readable by customs staff who see every office: it
 consignments of any office, so an officer posted to one office gets the same 404 as for an unknown id.
 """
 
+import contextlib
+from typing import Any
+
 from fastapi import APIRouter, Request
+from starlette.concurrency import run_in_threadpool
 
 from safelane.scope import Scope
 from safelane.service.api import JsonResponse, SystemDep, not_found
 from safelane.service.auth import CurrentUser
 from safelane.store import receipts as receipt_store
+from safelane.stream.intake import StreamUnavailable
+from safelane.system import StoredSystem
 
 router = APIRouter(prefix="/v1/receipts", tags=["filings"])
 
@@ -20,17 +26,19 @@ def _sees(scope: Scope, filer: str | None) -> bool:
 
 @router.get(
     "/{receipt_id}",
-    responses={202: {"description": "Still in the spool: the store has not assessed it yet; ask again shortly"}},
+    responses={202: {"description": "Still waiting: the store has not assessed it yet; ask again shortly"}},
 )
-def get_receipt(receipt_id: str, request: Request, user: CurrentUser, system: SystemDep) -> JsonResponse:
-    """A spooled filing: pending (202) until forwarded, then the store's answer with filing ids and decisions."""
-    forwarder = request.app.state.forwarder
-    if forwarder is not None:
-        waiting, filer = forwarder.pending(receipt_id)
-        if waiting and _sees(user.scope, filer):
-            return JsonResponse({"receipt_id": receipt_id, "status": "pending"}, 202, {"Retry-After": "5"})
-    with system.db.read() as conn:
-        row = receipt_store.get(conn, receipt_id)
+async def get_receipt(receipt_id: str, request: Request, user: CurrentUser, system: SystemDep) -> JsonResponse:
+    """A filing answered 202: pending (202) until assessed, then the store's answer with filing ids and decisions."""
+    waiting, filer = False, None
+    if request.app.state.stream is not None:
+        with contextlib.suppress(StreamUnavailable):  # the store may have it already
+            waiting, filer = await request.app.state.stream.pending(receipt_id)
+    elif request.app.state.forwarder is not None:
+        waiting, filer = request.app.state.forwarder.pending(receipt_id)
+    if waiting and _sees(user.scope, filer):
+        return JsonResponse({"receipt_id": receipt_id, "status": "pending"}, 202, {"Retry-After": "5"})
+    row = await run_in_threadpool(_stored, system, receipt_id)
     if row is None or not _sees(user.scope, row["filer"]):
         raise not_found("receipt", receipt_id, "receipt_id")
     return JsonResponse(
@@ -41,3 +49,8 @@ def get_receipt(receipt_id: str, request: Request, user: CurrentUser, system: Sy
             **row["answer"],
         }
     )
+
+
+def _stored(system: StoredSystem, receipt_id: str) -> dict[str, Any] | None:
+    with system.db.read() as conn:
+        return receipt_store.get(conn, receipt_id)
