@@ -4,7 +4,11 @@ or make refuse (every connection dropped, new ones closed at once), without touc
 import contextlib
 import socket
 import threading
+import uuid
+from collections.abc import Iterator
 from types import TracebackType
+
+import sqlalchemy as sa
 
 
 class Proxy:
@@ -83,3 +87,25 @@ class Proxy:
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None) -> None:
         self.close()
+
+
+@contextlib.contextmanager
+def proxied_schema(postgres_url: str) -> Iterator[tuple[Proxy, str, sa.Engine, str]]:
+    """A fresh schema on the real PostgreSQL reached through a Proxy: (proxy, URL through it, a direct admin
+    engine, schema name). The schema is dropped afterwards and the proxy left flowing."""
+    real = sa.make_url(postgres_url)
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(postgres_url)
+    with admin.begin() as conn:
+        conn.exec_driver_sql(f"CREATE SCHEMA {schema}")
+    try:
+        with Proxy((real.host or "127.0.0.1", real.port or 5432)) as proxy:
+            url = real.set(host="127.0.0.1", port=proxy.port).update_query_dict({"options": f"-csearch_path={schema}"})
+            try:
+                yield proxy, url.render_as_string(hide_password=False), admin, schema
+            finally:
+                proxy.resume()
+    finally:
+        with admin.begin() as conn:
+            conn.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
+        admin.dispose()

@@ -1,7 +1,6 @@
 """A PostgreSQL that stalls or refuses: requests get 503 with Retry-After, /healthz and /metrics answer, nothing
 acknowledged is lost, and service resumes by itself. The server is reached through a proxy the test pauses."""
 
-import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -20,7 +19,7 @@ from safelane.system import build
 from tests.conftest import POSTGRES_URL
 from tests.factories import filing
 from tests.service.served import served
-from tests.service.tcp_proxy import Proxy
+from tests.service.tcp_proxy import Proxy, proxied_schema
 
 pytestmark = [
     pytest.mark.postgres,
@@ -52,14 +51,8 @@ class Outage:
 @pytest.fixture
 def outage() -> Iterator[Outage]:
     assert POSTGRES_URL
-    real = sa.make_url(POSTGRES_URL)
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(POSTGRES_URL)
-    with admin.begin() as conn:
-        conn.exec_driver_sql(f"CREATE SCHEMA {schema}")
-    with Proxy((real.host or "127.0.0.1", real.port or 5432)) as proxy:
-        url = real.set(host="127.0.0.1", port=proxy.port).update_query_dict({"options": f"-csearch_path={schema}"})
-        system = build(Settings(database_url=url.render_as_string(hide_password=False), database_timeout=1.0))
+    with proxied_schema(POSTGRES_URL) as (proxy, url, admin, schema):
+        system = build(Settings(database_url=url, database_timeout=1.0))
         assert system.db is not None
         with system.db.write() as conn:
             key = user_store.add(conn, "acme", "filer", at=datetime(2026, 11, 20, tzinfo=UTC), filer="ACME")
@@ -67,11 +60,7 @@ def outage() -> Iterator[Outage]:
             with served(create_app(system)) as base:
                 yield Outage(proxy, base, key, admin, schema)
         finally:
-            proxy.resume()
             system.db.dispose()
-            with admin.begin() as conn:
-                conn.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
-            admin.dispose()
 
 
 def _first_success(send: Callable[[], httpx.Response], attempts: int = 40) -> httpx.Response:

@@ -7,7 +7,6 @@ import signal
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -26,7 +25,7 @@ from safelane.system import build
 from tests.conftest import POSTGRES_URL
 from tests.factories import filing
 from tests.service.served import served
-from tests.service.tcp_proxy import Proxy
+from tests.service.tcp_proxy import Proxy, proxied_schema
 
 pytestmark = [
     pytest.mark.postgres,
@@ -63,25 +62,12 @@ class Store:
 @pytest.fixture
 def store() -> Iterator[Store]:
     assert POSTGRES_URL
-    real = sa.make_url(POSTGRES_URL)
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(POSTGRES_URL)
-    with admin.begin() as conn:
-        conn.exec_driver_sql(f"CREATE SCHEMA {schema}")
-    with Proxy((real.host or "127.0.0.1", real.port or 5432)) as proxy:
-        url = real.set(host="127.0.0.1", port=proxy.port).update_query_dict({"options": f"-csearch_path={schema}"})
-        rendered = url.render_as_string(hide_password=False)
-        system = build(Settings(database_url=rendered))
+    with proxied_schema(POSTGRES_URL) as (proxy, url, admin, schema):
+        system = build(Settings(database_url=url))
         with system.db.write() as conn:
             key = user_store.add(conn, "acme", "filer", at=datetime(2026, 11, 20, tzinfo=UTC), filer="ACME")
         system.db.dispose()
-        try:
-            yield Store(proxy, rendered, admin, schema, key)
-        finally:
-            proxy.resume()
-            with admin.begin() as conn:
-                conn.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
-            admin.dispose()
+        yield Store(proxy, url, admin, schema, key)
 
 
 def post(base: str, key: str, body: dict) -> httpx.Response:
