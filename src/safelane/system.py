@@ -25,6 +25,8 @@ from safelane.store import Database
 from safelane.store import profiles as profile_store
 from safelane.store.refreshing import Refreshing
 from safelane.traders import facilitation as traders
+from safelane.traders.continuity import RegisteredTraders
+from safelane.traders.facilitation import FacilitationAssessor
 
 DEFAULT_ASSESSORS: list[AssessorSpec] = [
     profiles.SPEC,
@@ -115,6 +117,9 @@ def build(
     policy = replace(settings.policy, floor_assessors=registry.floors)
     settle()
     pipeline = Pipeline(engine, policy, db if store else None, sample_key=settings.sample_key)
+    for assessor in engine.assessors:  # continuity tier 2 asks the trader register the facilitation assessor holds
+        if isinstance(assessor, FacilitationAssessor):
+            pipeline.continuity.trusted = RegisteredTraders(assessor.register, assessor.recognition)
     if db is not None:
         return StoredSystem(settings, db, pipeline, stored, registry)
     return System(settings, db, pipeline, stored, registry)
