@@ -5,6 +5,11 @@ from datetime import UTC, datetime
 
 import pytest
 
+from safelane.selection.capacity import OfficeSettings
+from safelane.store import offices as office_store
+from safelane.store import traders as trader_store
+from safelane.traders.importing import read
+
 REGISTER = "".join(
     [
         (
@@ -41,3 +46,20 @@ FILED = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
 @pytest.fixture
 def register_text() -> str:
     return REGISTER
+
+
+IMPORTER = (
+    "Fresh Fruit Import BV,NL,,Rotterdam,,NL100200300,,,,,,,EU-AEO,AEOF,NLAEOF0042,NL,certified,2020-06-01,,,,"
+    "audit passed\n"
+)
+
+
+@pytest.fixture
+def traders(system, clock):
+    """The system with the test register (the importer known by EORI) and a 1 % random sample by default."""
+    text = REGISTER.replace(REGISTER.splitlines()[2] + "\n", IMPORTER)
+    with system.db.write() as conn:
+        trader_store.import_rows(conn, read(text), actor="test", at=clock.now, source="register.csv")
+        office_store.set(conn, OfficeSettings("*", {}, random_rate=0.01), at=clock.now, actor="test")
+    system.pipeline.offices_changed()
+    return system

@@ -7,7 +7,6 @@ from safelane.domain import Filing
 from safelane.resilience.disruption import Declaration
 from safelane.store import disruptions as disruption_store
 from tests.factories import air_consignment, filing
-from tests.traders.test_facilitation import traders  # noqa: F401 - the fixture: the test register loaded
 
 AT = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
 
@@ -26,7 +25,7 @@ def _tier(system, consignment, number: str) -> int:
     return result.consignments[0].priority["tier"]
 
 
-def test_an_aeo_known_by_its_eori_is_tier_2_and_a_stranger_tier_3(traders):  # noqa: F811
+def test_an_aeo_known_by_its_eori_is_tier_2_and_a_stranger_tier_3(traders):
     _declare(traders)
     system = traders
     assert _tier(system, air_consignment(), "DOC-AEO") == 2  # consignee Northwind, EORI DE123456789012345
@@ -34,7 +33,7 @@ def test_an_aeo_known_by_its_eori_is_tier_2_and_a_stranger_tier_3(traders):  # n
     assert _tier(system, stranger, "DOC-OTHER") == 3
 
 
-def test_a_name_match_alone_does_not_jump_the_queue(traders):  # noqa: F811
+def test_a_name_match_alone_does_not_jump_the_queue(traders):
     _declare(traders)
     named_only = air_consignment(consignee__identifiers=None)  # Northwind by name and address, no number
     assert _tier(traders, named_only, "DOC-NAME") == 3

@@ -4,35 +4,14 @@ floors that apply to trusted traders)."""
 
 from datetime import UTC, datetime
 
-import pytest
 import sqlalchemy as sa
 
 from safelane.domain import Filing
-from safelane.selection.capacity import OfficeSettings
-from safelane.store import offices as office_store
 from safelane.store import profiles as profile_store
 from safelane.store import traders as trader_store
 from safelane.store.schema import assessments
-from safelane.traders.importing import read
 from tests.factories import air_consignment, filing, sea_consignment
 from tests.screening.conftest import import_list
-from tests.traders.conftest import REGISTER
-
-IMPORTER = (
-    "Fresh Fruit Import BV,NL,,Rotterdam,,NL100200300,,,,,,,EU-AEO,AEOF,NLAEOF0042,NL,certified,2020-06-01,,,,"
-    "audit passed\n"
-)
-
-
-@pytest.fixture
-def traders(system, clock):
-    """The system with the test register (the importer known by EORI) and a 1 % random sample by default."""
-    text = REGISTER.replace(REGISTER.splitlines()[2] + "\n", IMPORTER)
-    with system.db.write() as conn:
-        trader_store.import_rows(conn, read(text), actor="test", at=clock.now, source="register.csv")
-        office_store.set(conn, OfficeSettings("*", {}, random_rate=0.01), at=clock.now, actor="test")
-    system.pipeline.offices_changed()
-    return system
 
 
 def _submit(system, consignment, *, filed_at="2026-11-20T08:00:00Z", number="DOC-1"):

@@ -47,13 +47,13 @@ class ManifestAssessor:
         }
         if not waybills:
             return [[] for _ in lodgements]
-        wanted = set().union(*(_spellings(number) for number in waybills.values()))
+        spellings = {number: _spellings(number) for number in waybills.values()}
         with self.db.read() as conn:
-            filed = filed_waybills(conn, wanted)
+            filed = filed_waybills(conn, set().union(*spellings.values()))
         findings: list[list[Finding]] = []
         for i, lodgement in enumerate(lodgements):
             number = waybills.get(i)
-            if number is not None and not _spellings(number) & filed:
+            if number is not None and not spellings[number] & filed:
                 findings.append([self._unfiled(lodgement, number)])
             else:
                 findings.append([])

@@ -494,6 +494,33 @@ def withdraw(conn: sa.Connection, filing_id: str, *, at: datetime, actor: str) -
     return len(open_rows)
 
 
+# What a stored consignment is rebuilt from (the filing and version joined in): `lodgement_of` reads these.
+LODGEMENT_COLUMNS = (
+    consignments.c.consignment_id,
+    consignments.c.data,
+    consignments.c.kind,
+    consignments.c.filer,
+    consignments.c.filed_at,
+    consignments.c.version,
+    filings.c.document_number,
+    filing_versions.c.message_type,
+)
+
+
+def lodgement_of(row: Any) -> Lodgement:
+    """A stored consignment as the pipeline handed it to the assessors (a row of LODGEMENT_COLUMNS)."""
+    return Lodgement(
+        row["consignment_id"],
+        Consignment.model_validate(row["data"]),
+        FilingKind(row["kind"]),
+        row["filer"],
+        row["filed_at"],
+        row["document_number"],
+        row["version"],
+        row["message_type"],
+    )
+
+
 def _stored(query: sa.Select, *, since: datetime | None, until: datetime | None) -> sa.Select:
     query = query.join(filings, filings.c.filing_id == consignments.c.filing_id).where(
         consignments.c.current.is_(True), filings.c.status == "active"
@@ -520,16 +547,7 @@ def stored_lodgements(
     what a backtest spends its time on, so a profile for sea cargo should not rebuild the air waybills.
     """
     query = _stored(
-        sa.select(
-            consignments.c.consignment_id,
-            consignments.c.data,
-            consignments.c.kind,
-            consignments.c.filer,
-            consignments.c.filed_at,
-            consignments.c.version,
-            filings.c.document_number,
-            filing_versions.c.message_type,
-        ),
+        sa.select(*LODGEMENT_COLUMNS),
         since=since,
         until=until,
     ).join(filing_versions, filing_versions.c.version_id == consignments.c.version_id)
@@ -542,19 +560,7 @@ def stored_lodgements(
         conn.exec_driver_sql("SET LOCAL cursor_tuple_fraction = 1.0")  # the first 10 % chose a quadratic join
     result = conn.execute(query, execution_options={"yield_per": batch_size})
     for chunk in result.mappings().partitions(batch_size):
-        yield [
-            Lodgement(
-                r["consignment_id"],
-                Consignment.model_validate(r["data"]),
-                FilingKind(r["kind"]),
-                r["filer"],
-                r["filed_at"],
-                r["document_number"],
-                r["version"],
-                r["message_type"],
-            )
-            for r in chunk
-        ]
+        yield [lodgement_of(r) for r in chunk]
 
 
 def stored_per_day(

@@ -12,9 +12,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from safelane.domain import Consignment, FilingKind, Lodgement
+from safelane.domain import Lodgement
 from safelane.ids import new_id
-from safelane.store.filings import add_audit
+from safelane.store.filings import LODGEMENT_COLUMNS, add_audit, lodgement_of
 from safelane.store.schema import consignments, filing_versions, filings, inspection_outcomes, model_versions
 
 RESULTS = ("no_irregularity", "irregularity", "seizure")
@@ -217,14 +217,7 @@ def lodgements_with_outcomes(
     ).subquery()
     query = (
         sa.select(
-            consignments.c.consignment_id,
-            consignments.c.data,
-            consignments.c.kind,
-            consignments.c.filer,
-            consignments.c.filed_at,
-            consignments.c.version,
-            filings.c.document_number,
-            filing_versions.c.message_type,
+            *LODGEMENT_COLUMNS,
             latest.c.result,
         )
         .join(filings, filings.c.filing_id == consignments.c.filing_id)
@@ -239,16 +232,7 @@ def lodgements_with_outcomes(
     for chunk in result.mappings().partitions(batch_size):
         yield [
             (
-                Lodgement(
-                    r["consignment_id"],
-                    Consignment.model_validate(r["data"]),
-                    FilingKind(r["kind"]),
-                    r["filer"],
-                    r["filed_at"],
-                    r["document_number"],
-                    r["version"],
-                    r["message_type"],
-                ),
+                lodgement_of(r),
                 r["result"],
             )
             for r in chunk

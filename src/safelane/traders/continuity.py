@@ -9,10 +9,9 @@ from collections.abc import Callable
 from datetime import datetime
 
 from safelane.domain import Lodgement
+from safelane.domain.consignment import PARTY_ROLES
 from safelane.traders.recognition import Recognition
 from safelane.traders.register import Register
-
-PARTY_ROLES = ("consignor", "consignee", "notify_party", "carrier")
 
 
 class RegisteredTraders:
