@@ -502,3 +502,30 @@ ecommerce_parcels = sa.Table(  # the splitting index: low-value parcels by consi
     sa.Column("reference", sa.String(70), nullable=False),
     sa.Index("ix_ecommerce_parcels_match_key_filed_at", "match_key", "filed_at"),
 )
+
+# -- coordinated border management (issue 14): agencies' requirements and every agency's release ------------
+
+agency_requirements = sa.Table(  # each border agency's requirement on a consignment, from the decision that set it
+    "agency_requirements",
+    metadata,
+    sa.Column("decision_id", Id, sa.ForeignKey("decisions.decision_id"), primary_key=True),
+    sa.Column("agency", sa.String(32), primary_key=True),
+    sa.Column("consignment_id", Id, nullable=False, index=True),
+    sa.Column("action", sa.String(16), nullable=False),  # hold | documents | release | refuse
+    sa.Column("explanation", sa.Text, nullable=False),
+    sa.Column("documents", JSON, nullable=False),  # document codes required
+    sa.Column("reasons", JSON, nullable=False),  # codes of the findings behind it
+)
+
+releases = sa.Table(  # a release (or refusal) of a consignment by customs or another agency: the TRS end point
+    "releases",
+    metadata,
+    sa.Column("release_id", Id, primary_key=True),
+    sa.Column("consignment_id", Id, nullable=False, index=True),
+    sa.Column("agency", sa.String(32), nullable=False),  # "customs" or another agency's code
+    sa.Column("kind", sa.String(16), nullable=False),  # released | refused
+    sa.Column("at", UTCDateTime, nullable=False, index=True),
+    sa.Column("actor", sa.String(70), nullable=False),
+    sa.Column("note", sa.Text, nullable=True),
+    sa.UniqueConstraint("consignment_id", "agency"),  # one release per agency and consignment
+)

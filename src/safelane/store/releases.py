@@ -1,0 +1,83 @@
+"""Releases: when customs and each other border agency let a consignment go (or refused it).
+
+The goods leave only when every agency holding them has released them (a joint inspection's last result), and
+the Time Release Study measures to that moment. One row per agency and consignment: recording a release twice
+keeps the first, so a retried request or a replayed event does not move the clock.
+"""
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from safelane.ids import new_id
+from safelane.store.schema import agency_requirements, decisions, releases
+
+KINDS = ("released", "refused")
+
+
+def record(
+    conn: sa.Connection,
+    consignment_id: str,
+    agency: str,
+    at: datetime,
+    actor: str,
+    *,
+    kind: str = "released",
+    note: str | None = None,
+) -> bool:
+    """Record `agency`'s release of one consignment; False when it had already been recorded (nothing changes)."""
+    if kind not in KINDS:
+        raise ValueError(f"release kind {kind!r} is not one of {KINDS}")
+    exists = conn.execute(
+        sa.select(releases.c.release_id).where(releases.c.consignment_id == consignment_id, releases.c.agency == agency)
+    ).first()
+    if exists:
+        return False
+    conn.execute(
+        releases.insert().values(
+            release_id=new_id("RL"),
+            consignment_id=consignment_id,
+            agency=agency,
+            kind=kind,
+            at=at,
+            actor=actor,
+            note=note,
+        )
+    )
+    return True
+
+
+def of(conn: sa.Connection, consignment_id: str) -> list[dict[str, Any]]:
+    """Every agency's release of one consignment, earliest first."""
+    rows = conn.execute(sa.select(releases).where(releases.c.consignment_id == consignment_id).order_by(releases.c.at))
+    return [dict(r) for r in rows.mappings()]
+
+
+def holding_agencies(conn: sa.Connection, consignment_ids: Iterable[str]) -> dict[str, set[str]]:
+    """The agencies whose requirement on each consignment's current decision still holds it and that have not
+    released it yet (customs holds are the decision's own selection, see safelane.cases)."""
+    ids = list(consignment_ids)
+    if not ids:
+        return {}
+    held = conn.execute(
+        sa.select(agency_requirements.c.consignment_id, agency_requirements.c.agency)
+        .join(decisions, decisions.c.decision_id == agency_requirements.c.decision_id)
+        .where(
+            agency_requirements.c.consignment_id.in_(ids),
+            agency_requirements.c.action != "release",
+            decisions.c.current.is_(True),
+        )
+    )
+    released = {
+        (r.consignment_id, r.agency)
+        for r in conn.execute(
+            sa.select(releases.c.consignment_id, releases.c.agency).where(releases.c.consignment_id.in_(ids))
+        )
+    }
+    out: dict[str, set[str]] = {i: set() for i in ids}
+    for row in held:
+        if (row.consignment_id, row.agency) not in released:
+            out[row.consignment_id].add(row.agency)
+    return out

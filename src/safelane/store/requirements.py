@@ -1,0 +1,34 @@
+"""Agencies' requirements, stored beside the decision that set them: who holds a consignment and why."""
+
+from collections.abc import Iterable
+from typing import Any
+
+import sqlalchemy as sa
+
+from safelane.domain.assessment import AgencyRequirement
+from safelane.store.schema import agency_requirements
+
+
+def rows(decision_id: str, consignment_id: str, requirements: Iterable[AgencyRequirement]) -> list[dict[str, Any]]:
+    """The rows to insert with a decision (in the same transaction, so a decision never lacks them)."""
+    return [
+        {
+            "decision_id": decision_id,
+            "consignment_id": consignment_id,
+            "agency": r.agency,
+            "action": r.action,
+            "explanation": r.explanation,
+            "documents": list(r.documents),
+            "reasons": list(r.reasons),
+        }
+        for r in requirements
+    ]
+
+
+def of_decision(conn: sa.Connection, decision_id: str) -> tuple[AgencyRequirement, ...]:
+    found = conn.execute(
+        sa.select(agency_requirements)
+        .where(agency_requirements.c.decision_id == decision_id)
+        .order_by(agency_requirements.c.agency)
+    ).mappings()
+    return tuple(AgencyRequirement.from_dict(dict(r)) for r in found)
