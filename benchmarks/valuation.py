@@ -3,7 +3,8 @@
 A month of generated demo traffic (`--history-days` x `--history-per-day`) is stored through the real pipeline
 (with no assessors, to build the store quickly) in a fresh SQLite file, or the given database. Then:
 
-- `load`: a `ValueHistory` reads every stored declaration once (what a process does on its first batch);
+- `load`: a `ValueHistory` reads every stored declaration once (what a process does on its first batch with
+  no checkpoint), then saves a checkpoint, and `checkpoint_load` is a new process starting from it;
 - `update`: after another `--update` consignments are stored, the time to count them in (what a running process
   does at most once a second);
 - `assess`: a further generated day of `--consignments` lodgements judged in batches of `--batch` by the
@@ -79,11 +80,18 @@ def main() -> None:
         )
         store_seconds = time.perf_counter() - started
 
-        history = ValueHistory(system.db)
+        history = ValueHistory(system.db, checkpoint_rows=0)
         started, cpu = time.perf_counter(), time.process_time()
         sketches = history()
         load_seconds, load_cpu = time.perf_counter() - started, time.process_time() - cpu
         groups, buckets = len(sketches), sum(len(s.counts) for s in sketches.values())
+        started = time.perf_counter()
+        history.checkpoint()
+        checkpoint_seconds = time.perf_counter() - started
+        restored = ValueHistory(system.db, checkpoint_rows=0)
+        started, cpu = time.perf_counter(), time.process_time()
+        same = {k: s.counts for k, s in restored().items()} == {k: s.counts for k, s in sketches.items()}
+        restore_seconds, restore_cpu = time.perf_counter() - started, time.process_time() - cpu
 
         today = START + timedelta(days=args.history_days)
         store(system, today - timedelta(hours=1), args.update, args.seed + 1)
@@ -116,6 +124,12 @@ def main() -> None:
             "load_cpu_us_per_consignment": round(load_cpu / max(1, stored) * 1e6, 1),
             "distributions": groups,
             "buckets": buckets,
+        },
+        "checkpoint": {
+            "write_seconds": round(checkpoint_seconds, 3),
+            "load_seconds": round(restore_seconds, 3),
+            "load_cpu_seconds": round(restore_cpu, 3),
+            "same_distributions": same,
         },
         "update": {
             "consignments": args.update,

@@ -12,7 +12,9 @@ import sqlalchemy as sa
 from safelane.risk.valuation import NAME, ValuationAssessor
 from safelane.risk.value_distribution import bucket
 from safelane.risk.value_history import ValueHistory
+from safelane.store import value_checkpoints
 from safelane.store.schema import consignments
+from safelane.store.schema import value_checkpoints as value_checkpoints_table
 from tests.factories import air_consignment, filing
 
 PHONES = "851713"
@@ -172,3 +174,37 @@ def test_another_process_sees_the_declarations_one_process_stored(database_url):
     finally:
         first.db.dispose()
         second.db.dispose()
+
+
+def test_a_new_process_starts_from_the_newest_checkpoint_and_counts_in_only_what_came_since(system):
+    submit(system, "HIST-1", ordinary(30))
+    submit(system, "AMEND-1", [1.0, 2.0])
+    writer = ValueHistory(system.db, checkpoint_rows=2)  # 32 consignment rows counted: it saves at once
+    assert writer()[KEY].count == 32
+    with system.db.read() as conn:
+        saved = value_checkpoints.newest(conn)
+    assert saved is not None and saved.rows == 32 and saved.sketches[KEY] == writer.sketches[KEY].counts
+    submit(system, "AMEND-1", [280.0, 2.0], version=2)  # replaces a version the checkpoint counted in
+    submit(system, "HIST-2", [0.5, 301.0])
+    restored = ValueHistory(system.db, checkpoint_rows=0)
+    with statements(system.db) as sent:
+        sketch = restored()[KEY]
+    assert restored.restored == saved.high
+    assert not any("filings.status" in s for s in sent)  # no full load: the checkpoint and the rows since
+    full = ValueHistory(system.db, checkpoint_rows=0)
+    with system.db.write() as conn:
+        conn.execute(sa.delete(value_checkpoints_table))
+    assert full()[KEY].counts == sketch.counts and full.restored is None
+    assert sketch.count == 34 and bucket(1.0) not in sketch.counts and sketch.counts[bucket(0.5)] == 1
+    assert restored.rows == full.rows
+
+
+def test_only_the_newest_checkpoints_are_kept(system):
+    submit(system, "HIST-1", ordinary(3))
+    history = ValueHistory(system.db, checkpoint_rows=0)
+    history()
+    for _ in range(4):
+        history.checkpoint()
+    with system.db.read() as conn:
+        kept = conn.execute(sa.select(sa.func.count()).select_from(value_checkpoints_table)).scalar_one()
+    assert kept == value_checkpoints.KEEP

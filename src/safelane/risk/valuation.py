@@ -19,7 +19,16 @@ from typing import Any
 from safelane.domain import Finding, GoodsItem, Lodgement
 from safelane.risk.registry import AssessorContext, AssessorSpec
 from safelane.risk.value_distribution import Sketch, Summary, middle
-from safelane.risk.value_history import ANY_ORIGIN, MEASURES, Declared, Key, ValueHistory, declared
+from safelane.risk.value_history import (
+    ANY_ORIGIN,
+    CHECKPOINT_ROWS,
+    DEFAULT_CHECKPOINT_ROWS,
+    MEASURES,
+    Declared,
+    Key,
+    ValueHistory,
+    declared,
+)
 from safelane.settings import Settings
 
 NAME = "valuation"
@@ -256,11 +265,19 @@ def _build(context: AssessorContext) -> ValuationAssessor | None:
     """The reference distributions are the store's own declarations: none without a database."""
     if context.db is None:
         return None
-    history = ValueHistory(context.db)
+    rows = context.settings.options.get(CHECKPOINT_ROWS) or str(DEFAULT_CHECKPOINT_ROWS)
+    if not rows.isdigit():
+        raise ValueError(f"{CHECKPOINT_ROWS} must be a whole number of rows (0: no checkpoints), got {rows!r}")
+    history = ValueHistory(context.db, checkpoint_rows=int(rows))
     return ValuationAssessor(history, ValuationPolicy.from_settings(context.settings), lambda: history.version)
 
 
 # No floors: an unusual value is a reason to look at the documents, weighed with everything else by the score.
 SPEC = AssessorSpec(
-    NAME, "Declared value", _build, order=50, settings=(MIN_HISTORY, LOW_Z), evidence="findings/valuation.html"
+    NAME,
+    "Declared value",
+    _build,
+    order=50,
+    settings=(MIN_HISTORY, LOW_Z, CHECKPOINT_ROWS),
+    evidence="findings/valuation.html",
 )

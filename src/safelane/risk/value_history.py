@@ -4,18 +4,21 @@ The distributions are the reference a declared value is judged against, so they 
 declared, with no inspection results needed. They are read once from the store and then kept up to date: at
 most once per `check_every` seconds (never per consignment) the rows stored since the last look are read, their
 goods counted in, and the goods of the versions they amend counted out. Nothing is recomputed from scratch and
-nothing is written: the history is rebuilt from the consignments table alone, in any process.
+nothing is written but checkpoints: every `checkpoint_rows` rows counted, the sketches are saved
+(store/value_checkpoints.py), and a new process starts from the newest checkpoint and counts in only the rows
+stored since, instead of reading the whole store again. A filing withdrawn after a checkpoint stays counted, as it
+does in a process that was running when it was withdrawn.
 """
 
 import threading
 import time
 from collections.abc import Callable, Iterable
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any, NamedTuple
 
 from safelane.reference.rates import to_eur
 from safelane.risk.value_distribution import Sketch, bucket
-from safelane.store import Database
+from safelane.store import Database, value_checkpoints
 from safelane.store import declared_values as stored
 from safelane.store.declared_values import DeclaredRow
 
@@ -23,6 +26,8 @@ MEASURES = {"kg": "EUR/kg", "package": "EUR/package"}  # what a unit value is pe
 ANY_ORIGIN = ""
 Key = tuple[str, str, str]  # (measure, HS-6, origin or ANY_ORIGIN)
 MARGIN_SECONDS = 300.0  # a transaction may commit rows this much older than the newest row already read
+CHECKPOINT_ROWS = "SAFELANE_VALUATION_CHECKPOINT_ROWS"
+DEFAULT_CHECKPOINT_ROWS = 50_000  # rows counted between checkpoints: a few seconds of a new process's start-up
 
 
 class Declared(NamedTuple):
@@ -116,8 +121,13 @@ class ValueHistory:
         check_every: float = 1.0,
         margin: float = MARGIN_SECONDS,
         clock: Callable[[], float] = time.monotonic,
+        checkpoint_rows: int = DEFAULT_CHECKPOINT_ROWS,
     ):
+        """`checkpoint_rows`: save the sketches after this many rows were counted in or out (0: never)."""
         self.db = db
+        self.checkpoint_rows = checkpoint_rows
+        self._uncheckpointed = 0  # rows counted in or out since the last checkpoint was read or written
+        self.restored: str | None = None  # the checkpoint's newest row when the history started from one
         self.check_every = check_every
         self.margin_ms = int(margin * 1000)
         self.clock = clock  # seconds; the demo sets its pipeline's clock, so what is read when follows its time
@@ -137,8 +147,23 @@ class ValueHistory:
                             self._load(conn)
                         else:
                             self._update(conn)
+                    if self.checkpoint_rows and self._uncheckpointed >= self.checkpoint_rows:
+                        self.checkpoint()
                     self._checked = self.clock()
         return self.sketches
+
+    def checkpoint(self) -> None:
+        """Save the sketches as counted so far (what a new process then starts from)."""
+        saved = value_checkpoints.Checkpoint(
+            self._high,
+            self.rows,
+            {key: dict(sketch.counts) for key, sketch in self.sketches.items()},
+            sorted(self._recent),
+            datetime.now(UTC),
+        )
+        with self.db.write() as conn:
+            value_checkpoints.save(conn, saved)
+        self._uncheckpointed = 0
 
     def _due(self) -> bool:
         # abs: a clock set back (the demo's, handing over to the wall clock) looks again at once
@@ -176,8 +201,22 @@ class ValueHistory:
                 if not sketch.count:
                     del self.sketches[key]
         self.rows += sign
+        self._uncheckpointed += 1
 
     def _load(self, conn: Any) -> None:
+        """From the newest checkpoint and the rows stored since, else every current consignment once."""
+        saved = value_checkpoints.newest(conn)
+        if saved is None:
+            self._load_all(conn)
+            return
+        for key, counts in saved.sketches.items():
+            sketch = self.sketches[key] = Sketch()
+            for k, n in counts.items():
+                sketch.add(k, n)
+        self.rows, self._high, self._recent, self.restored = saved.rows, saved.high, set(saved.recent), saved.high
+        self._update(conn)
+
+    def _load_all(self, conn: Any) -> None:
         """Every current consignment once; the margin's ids too, counted or not (a non-current one is replaced)."""
         self._high = stored.newest_id(conn) or ""  # the newest id before loading bounds the margin
         margin = set(stored.ids_since(conn, self._floor())) if self._high else set()

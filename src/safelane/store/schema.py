@@ -529,3 +529,15 @@ releases = sa.Table(  # a release (or refusal) of a consignment by customs or an
     sa.Column("note", sa.Text, nullable=True),
     sa.UniqueConstraint("consignment_id", "agency"),  # one release per agency and consignment
 )
+
+# -- valuation (safelane.risk.value_history): the distributions saved, so a new process does not re-read the store
+
+value_checkpoints = sa.Table(  # the declared-value sketches as counted up to a row id; the newest few are kept
+    "value_checkpoints",
+    metadata,
+    sa.Column("checkpoint_id", Id, primary_key=True),
+    sa.Column("high", Id, nullable=False),  # the newest consignment row counted in
+    sa.Column("rows", sa.Integer, nullable=False),  # consignment rows counted in (amended ones counted out)
+    sa.Column("data", sa.LargeBinary, nullable=False),  # zlib-compressed JSON: sketches and the margin's row ids
+    sa.Column("made_at", UTCDateTime, nullable=False),
+)
