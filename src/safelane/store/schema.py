@@ -529,3 +529,21 @@ releases = sa.Table(  # a release (or refusal) of a consignment by customs or an
     sa.Column("note", sa.Text, nullable=True),
     sa.UniqueConstraint("consignment_id", "agency"),  # one release per agency and consignment
 )
+
+capacity_reservations = sa.Table(  # one row per office and day: the lock that makes capacity a database reservation
+    "capacity_reservations",
+    metadata,
+    sa.Column("office", sa.String(17), primary_key=True),  # "" for consignments with no office
+    sa.Column("day", sa.Date, primary_key=True),
+    sa.Column("batches", sa.Integer, nullable=False),  # batches allocated under this lock (a count to inspect)
+)
+
+event_outbox = sa.Table(  # events written with the change they announce, published to NATS after the commit
+    "event_outbox",
+    metadata,
+    sa.Column("event_id", Id, primary_key=True),
+    sa.Column("subject", sa.String(120), nullable=False),
+    sa.Column("payload", sa.LargeBinary, nullable=False),  # the CloudEvents envelope, JSON bytes
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("published_at", UTCDateTime, nullable=True, index=True),
+)
