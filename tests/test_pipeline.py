@@ -180,14 +180,14 @@ def test_concurrent_submissions_are_committed_together_and_each_answered(system)
 def test_one_bad_submission_does_not_fail_the_others_in_its_group(system, monkeypatch):
     from concurrent.futures import ThreadPoolExecutor
 
-    original = system.pipeline._assess
+    original = system.pipeline._score
 
     def fragile(lodgements, *rest):
         if any(lo.document_number == "BOOM" for lo in lodgements):
             raise RuntimeError("assessor failure")
         return original(lodgements, *rest)
 
-    monkeypatch.setattr(system.pipeline, "_assess", fragile)
+    monkeypatch.setattr(system.pipeline, "_score", fragile)
     docs = ["BOOM", *[f"OK{i}" for i in range(15)]]
     with ThreadPoolExecutor(16) as pool:
         futures = [pool.submit(submit, system, filing(document_number=d)) for d in docs]

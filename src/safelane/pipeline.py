@@ -18,17 +18,19 @@ import orjson
 import sqlalchemy as sa
 
 from safelane import formats
-from safelane.domain import Channel, Decision, Filing, Finding, InvalidMessage, Lodgement, Problem, Referral
+from safelane.domain import Assessment, Channel, Decision, Filing, Finding, InvalidMessage, Lodgement, Problem, Referral
 from safelane.ids import consignment_id, new_id
 from safelane.resilience.tiers import Continuity
 from safelane.results import ConsignmentResult, FilingResult
 from safelane.risk.engine import RiskEngine
 from safelane.scope import Scope
 from safelane.selection import Offices, Policy, Usage, continuity, decide
+from safelane.selection.continuity import Priority
 from safelane.store import Database
 from safelane.store import disruptions as disruption_store
 from safelane.store import filings as filing_store
 from safelane.store import offices as office_store
+from safelane.store import reservations as reservation_store
 from safelane.store.database import OUTAGES
 from safelane.store.filings import Accepted, Assessed, KnownFiling, NewVersion, Saved
 
@@ -56,6 +58,15 @@ class _Ticket:
     results: list[FilingResult] = field(default_factory=list)
     error: BaseException | None = None
     done: bool = False
+
+
+@dataclass(frozen=True)
+class _Scored:
+    """A batch assessed and decided as if capacity were unlimited, waiting for `Pipeline._allocate`."""
+
+    items: list[tuple[Lodgement, Assessment]]
+    decisions: list[Decision]
+    priorities: list[Priority | None]
 
 
 @dataclass(frozen=True)
@@ -181,22 +192,30 @@ class Pipeline:
     def _assess(self, lodgements: Sequence[Lodgement], at: datetime, used: Usage | None = None) -> list[Assessed]:
         """Assess and decide a batch under capacity, and under the continuity plans in force at `at`; `used` is
         what earlier batches took today (none: nothing)."""
+        return self._allocate(self._score(lodgements, at), at, used or Usage())
+
+    def _score(self, lodgements: Sequence[Lodgement], at: datetime) -> "_Scored":
+        """The expensive, capacity-free part: assessments, continuity priorities and uncapped decisions."""
         assessments = self.engine.assess(lodgements)
         items = list(zip(lodgements, assessments, strict=True))
         priorities = self.continuity(lodgements, at)
-        decisions = continuity.relieve(decide(items, self.policy), priorities)
+        return _Scored(items, continuity.relieve(decide(items, self.policy), priorities), priorities)
+
+    def _allocate(self, scored: "_Scored", at: datetime, used: Usage) -> list[Assessed]:
+        """Fit scored decisions to today's capacity (cheap: run inside the write transaction, under the
+        capacity reservation, so workers in other processes cannot take the same places)."""
         decisions = continuity.allocate(
-            items,
-            decisions,
-            [p.tier if p else None for p in priorities],
+            scored.items,
+            scored.decisions,
+            [p.tier if p else None for p in scored.priorities],
             continuity.with_extra(self.offices(), self.continuity.extra_capacity(at)),
-            used or Usage(),
+            used,
             self.policy,
             self.sample_key,
         )
         return [
             Assessed(lo, a, d, [f.as_dict() for f in a.findings], p)
-            for lo, a, d, p in zip(lodgements, assessments, decisions, priorities, strict=True)
+            for (lo, a), d, p in zip(scored.items, decisions, scored.priorities, strict=True)
         ]
 
     # -- without a store: the CLI's plain `assess` --------------------------------------------------
@@ -284,13 +303,13 @@ class Pipeline:
         batch = [filing for filing, _, _ in submissions]
         with store.read() as conn:
             known = filing_store.known_filings(conn, [(f.filer or "anonymous", f.document_number) for f in batch])
-            used = office_store.usage(conn, received_at)
         plan = self._plan(submissions, known, received_at)
         per_version = [self._lodgements(v.filing, received_at, stored=True) for v in plan.new.values()]
-        assessed = _split(
-            self._assess([lo for los in per_version for lo in los], received_at, used), map(len, per_version)
-        )
+        scored = self._score([lo for los in per_version for lo in los], received_at)
         with store.write() as conn:
+            offices = {lo.consignment.entry_office for lo, _ in scored.items}
+            used = reservation_store.reserve(conn, offices, received_at)  # locks these offices' day until commit
+            assessed = _split(self._allocate(scored, received_at, used), map(len, per_version))
             amended = [v.filing_id for v in plan.new.values() if not v.is_new]
             open_rows = filing_store.open_decisions(conn, amended) if amended else []
             accepted, superseded = self._carry_over(list(plan.new.values()), assessed, open_rows, received_at)

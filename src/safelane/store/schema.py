@@ -541,3 +541,21 @@ value_checkpoints = sa.Table(  # the declared-value sketches as counted up to a 
     sa.Column("data", sa.LargeBinary, nullable=False),  # zlib-compressed JSON: sketches and the margin's row ids
     sa.Column("made_at", UTCDateTime, nullable=False),
 )
+
+capacity_reservations = sa.Table(  # one row per office and day: the lock that makes capacity a database reservation
+    "capacity_reservations",
+    metadata,
+    sa.Column("office", sa.String(17), primary_key=True),  # "" for consignments with no office
+    sa.Column("day", sa.Date, primary_key=True),
+    sa.Column("batches", sa.Integer, nullable=False),  # batches allocated under this lock (a count to inspect)
+)
+
+event_outbox = sa.Table(  # events written with the change they announce, published to NATS after the commit
+    "event_outbox",
+    metadata,
+    sa.Column("event_id", Id, primary_key=True),
+    sa.Column("subject", sa.String(120), nullable=False),
+    sa.Column("payload", sa.LargeBinary, nullable=False),  # the CloudEvents envelope, JSON bytes
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("published_at", UTCDateTime, nullable=True, index=True),
+)
