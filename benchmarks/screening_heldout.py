@@ -1,6 +1,6 @@
 """Screening quality on disturbed names nobody tuned to, per failure family, on two seeds; one JSON object.
 
-    python benchmarks/screening_heldout.py --lists ../shared/data/reference --eval ../shared/data/reference/name-matching-eval
+    python benchmarks/screening_heldout.py --lists REFERENCE_DIR --eval REFERENCE_DIR/name-matching-eval
 
 For each seed, listed parties of the UN, OFAC SDN and BIS lists are disturbed by the generators of
 `_variants.py` (one family each) and screened as a filing gives a party (name, the entry's country half of
@@ -25,10 +25,10 @@ from pathlib import Path
 from typing import Any
 
 import orjson
+from _variants import FAMILIES, company_name
 from followthemoney import registry
 from rapidfuzz import fuzz, process, utils
 
-from _variants import FAMILIES, company_name
 from safelane.screening import entities as ftm
 from safelane.screening.index import Screener
 from safelane.screening.matcher import Query
@@ -82,8 +82,10 @@ def innocents(eval_dir: Path, seed_name: str, rng: random.Random, persons: int, 
     source = "negatives_global.csv" if seed_name == "development" else "negatives_us.csv"
     rows = list(csv.DictReader((eval_dir / "yente" / source).open(encoding="utf-8")))
     picked = rng.sample(rows, persons)
-    out = [Query(r["full_name"], None, registry.country.clean(r["nationality"]) if r["nationality"] else None)
-           for r in picked]
+    out = [
+        Query(r["full_name"], None, registry.country.clean(r["nationality"]) if r["nationality"] else None)
+        for r in picked
+    ]
     cos = ["de", "cn", "tr", "ae", "in", "ng", "br", "nl", "it", "fr", "pl", "kz", "pk", "vn", "id", "ma", "ke"]
     out += [Query(company_name(rng), None, rng.choice(cos)) for _ in range(companies)]
     return out
@@ -120,15 +122,19 @@ def evaluate(screener: Screener, pos: list[dict[str, Any]], inn: list[Query]) ->
                 examples.append([q.name, hits[0].matched_name, round(hits[0].score, 3)])
     total = sum(c[0] for c in fam.values())
     return {
-        "families": {f: {"n": c[0], "among_alerts": round(c[1] / c[0], 4), "rank1": round(c[2] / c[0], 4)}
-                     for f, c in fam.items()},
+        "families": {
+            f: {"n": c[0], "among_alerts": round(c[1] / c[0], 4), "rank1": round(c[2] / c[0], 4)}
+            for f, c in fam.items()
+        },
         "listed_among_alerts": round(sum(c[1] for c in fam.values()) / total, 4),
         "listed_rank1": round(sum(c[2] for c in fam.values()) / total, 4),
         "innocents": len(inn),
         "innocents_alerted": round(alerted / len(inn), 5),
         "innocents_strong": round(strong / len(inn), 5),
-        "innocents_by_kind": {k: {"n": v[0], "alerted": round(v[1] / v[0], 5), "strong": round(v[2] / v[0], 5)}
-                              for k, v in by_kind.items()},
+        "innocents_by_kind": {
+            k: {"n": v[0], "alerted": round(v[1] / v[0], 5), "strong": round(v[2] / v[0], 5)}
+            for k, v in by_kind.items()
+        },
         "innocent_alert_examples": examples,
         "_sdn": found_sdn,
     }
@@ -141,16 +147,19 @@ def baseline(items: list, sdn_found: list[tuple[dict[str, Any], bool]], inn: lis
         if list_name == "ofac-sdn":
             by_id[str(e.id)] += [n for n, _p in ftm.names(e)]
     choices = [utils.default_process(n) for names in by_id.values() for n in names]
-    pos_scores = [max(fuzz.token_sort_ratio(p["name"], n, processor=utils.default_process) for n in by_id[p["id"]])
-                  for p, _ in sdn_found]
+    pos_scores = [
+        max(fuzz.token_sort_ratio(p["name"], n, processor=utils.default_process) for n in by_id[p["id"]])
+        for p, _ in sdn_found
+    ]
     recall = sum(f for _, f in sdn_found) / max(1, len(sdn_found))
     threshold = 100.0
     for t in range(100, 0, -1):
         threshold = float(t)
         if sum(s >= t for s in pos_scores) / max(1, len(pos_scores)) >= recall:
             break
-    inn_scores = [process.extractOne(utils.default_process(q.name), choices, scorer=fuzz.token_sort_ratio)[1]
-                  for q in inn]
+    inn_scores = [
+        process.extractOne(utils.default_process(q.name), choices, scorer=fuzz.token_sort_ratio)[1] for q in inn
+    ]
     return {
         "sdn_positives": len(sdn_found),
         "matched_recall": round(recall, 4),

@@ -22,7 +22,7 @@ CANDIDATES = 15  # names scored per query
 MIN_VOTE_SHARE = 0.5
 COMMON_SHARE = 0.05
 RARE_NAMES = 5  # a name part carried by this many list names or fewer weighs fully
-RARITY_FLOOR = 0.3  # the most frequent parts ("trading", "mohammad") still weigh this share  # keys carried by more names than this share are ignored if rarer keys exist
+RARITY_FLOOR = 0.3  # the most frequent parts ("trading", "mohammad") still weigh this share
 
 
 def entry_of(entity: EntityProxy, list_name: str) -> Entry:
@@ -125,7 +125,8 @@ class Screener:
         hits = [
             h
             for h in (
-                score_entry(query, form, self.entries[i], self._with_main(i, names), self.rarity) for i, names in indexes.items()
+                score_entry(query, form, self.entries[i], self._with_main(i, names), self.rarity)
+                for i, names in indexes.items()
             )
             if h is not None and h.score >= threshold
         ]

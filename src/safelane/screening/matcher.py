@@ -28,7 +28,7 @@ SOUND = 0.82
 # A person named alike but with nothing else agreeing (country, birth year, identifier) can be a namesake:
 # worth an officer's look, not enough to stop cargo on its own. Kept just under the strong cut.
 UNCORROBORATED_PERSON_CAP = 0.87
-CODE_SCHEMAS = frozenset({"Vessel", "Airplane"})  # names compared whole as codes as well as word by word  # similarity given to parts that differ in spelling but sound the same
+CODE_SCHEMAS = frozenset({"Vessel", "Airplane"})  # names compared whole as codes as well as word by word
 
 
 @lru_cache(maxsize=500_000)  # name parts repeat across parties and lists: a pair is worked out once
