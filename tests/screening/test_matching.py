@@ -66,7 +66,9 @@ def test_identifier_decides_and_country_or_birth_year_disagreement_lowers(screen
     plain = screener.screen(Query("Ivan Petrovich Fictus", "Person")).hits[0]
     elsewhere = screener.screen(Query("Ivan Petrovich Fictus", "Person", "br", (), 1990)).hits[0]
     same = screener.screen(Query("Ivan Petrovich Fictus", "Person", "ru", (), 1971)).hits[0]
-    assert elsewhere.score < plain.score == same.score
+    # name only: a person is never a strong hit without corroboration; country and birth year agreeing are
+    assert elsewhere.score < plain.score < same.score == 1.0
+    assert plain.why["corroboration"].startswith("none") and same.why["corroborated_by"] == ["country", "birth_year"]
     assert elsewhere.why["country"].startswith("differs")
     assert elsewhere.why["birth_year"] == "differs"
     assert same.tiebreak > plain.tiebreak  # agreeing country and birth year rank it first among equals

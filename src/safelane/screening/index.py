@@ -10,17 +10,19 @@ import math
 import threading
 from collections import OrderedDict, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from followthemoney import EntityProxy
 
 from safelane.screening import entities as ftm
-from safelane.screening.matcher import Entry, Hit, Query, score_entry
-from safelane.screening.names import NameForm, normalise
+from safelane.screening.matcher import CODE_SCHEMAS, Entry, Hit, Query, score_entry
+from safelane.screening.names import NameForm, code_of, imo_in, normalise
 
 CANDIDATES = 15  # names scored per query
 MIN_VOTE_SHARE = 0.5
-COMMON_SHARE = 0.05  # keys carried by more names than this share are ignored if rarer keys exist
+COMMON_SHARE = 0.05
+RARE_NAMES = 5  # a name part carried by this many list names or fewer weighs fully
+RARITY_FLOOR = 0.3  # the most frequent parts ("trading", "mohammad") still weigh this share
 
 
 def entry_of(entity: EntityProxy, list_name: str) -> Entry:
@@ -54,6 +56,7 @@ class Screener:
         self._names: list[tuple[int, int]] = []  # name id -> (entry index, name index within the entry)
         self._postings: dict[str, list[int]] = defaultdict(list)
         self._by_identifier: dict[str, list[int]] = defaultdict(list)
+        self._by_code: dict[str, list[int]] = defaultdict(list)  # vessel and aircraft names, compared whole
         for e_index, entry in enumerate(self.entries):
             for n_index, (form, _prop) in enumerate(entry.names):
                 name_id = len(self._names)
@@ -62,10 +65,14 @@ class Screener:
                     self._postings[key].append(name_id)
             for identifier in entry.identifiers:
                 self._by_identifier[identifier].append(e_index)
+            if entry.schema in CODE_SCHEMAS:
+                for code in {code_of(form.original) for form, _prop in entry.names} - {""}:
+                    self._by_code[code].append(e_index)
         self._main = [{n for n, (_f, prop) in enumerate(e.names) if prop == "name"} for e in self.entries]
         total = max(1, len(self._names))
         self._weight = {k: math.log(1 + total / len(v)) for k, v in self._postings.items()}
         self._common = max(50, int(total * COMMON_SHARE))
+        self.rarity = rarity_of({k: len(v) for k, v in self._postings.items() if k[0] not in "~="}, total)
         self._cache: OrderedDict[tuple, list[Hit]] = OrderedDict()
         self._cache_size = cache_size
         self._lock = threading.Lock()  # the API screens from several threads at once
@@ -107,13 +114,19 @@ class Screener:
                 self._cache.move_to_end(key)
         if cached is not None:
             return Screening(query, cached, 0)
+        imo = imo_in(query.name)
+        if imo and imo not in query.identifiers:  # "IMO 9187629" filed as the vessel's name
+            query = replace(query, identifiers=(*query.identifiers, imo))
         indexes = self.candidates(form, query.identifiers)
+        for e_index in self._by_code.get(code_of(query.name), ()):
+            indexes[e_index] = None
         # A candidate entry is scored on the names that brought it in and on its main names: an entry found
         # through its Arabic-script name must still be compared on its Latin one.
         hits = [
             h
             for h in (
-                score_entry(query, form, self.entries[i], self._with_main(i, names)) for i, names in indexes.items()
+                score_entry(query, form, self.entries[i], self._with_main(i, names), self.rarity)
+                for i, names in indexes.items()
             )
             if h is not None and h.score >= threshold
         ]
@@ -131,6 +144,19 @@ class Screener:
     def clear_cache(self) -> None:
         with self._lock:
             self._cache.clear()
+
+
+def rarity_of(frequency: dict[str, int], total: int) -> dict[str, float]:
+    """Weight of each name part by how many list names carry it: log(total / names) against the log of
+    total / RARE_NAMES, bounded to [RARITY_FLOOR, 1] (a part on RARE_NAMES names or fewer weighs fully).
+    Only parts below full weight are kept; a part not on the lists weighs fully."""
+    full = math.log(max(2.0, total / RARE_NAMES))
+    table = {}
+    for token, names in frequency.items():
+        weight = max(RARITY_FLOOR, math.log(total / names) / full)
+        if weight < 1.0:
+            table[token] = weight
+    return table
 
 
 def _keys(form: NameForm) -> list[str]:

@@ -7,13 +7,14 @@ sound, as a prefix or initial); tokens that find none count against the match, a
 tokens (middle names, patronymics) cost a little. Order never matters, so "LAST, FIRST" equals "FIRST LAST".
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
 from rapidfuzz.distance import OSA, Levenshtein
 
-from safelane.screening.names import NameForm
+from safelane.screening.names import NameForm, code_of
 
 MIN_TOKEN = 0.72  # token similarity below this counts as no agreement at all
 EXTRA_TOKEN_COST = {"Person": 0.18, "default": 0.3}  # weight of the longer name's unmatched share
@@ -23,7 +24,11 @@ LIST_SINGLE_TOKEN_CAP = 0.7  # a one-part list name found inside a fuller party 
 WEAK_ALIAS_FACTOR = 0.85  # a weak alias ("Abu Ali") is a lead, not an identification
 COUNTRY_PENALTY = 0.08
 BIRTH_PENALTY = 0.2
-SOUND = 0.82  # similarity given to parts that differ in spelling but sound the same
+SOUND = 0.82
+# A person named alike but with nothing else agreeing (country, birth year, identifier) can be a namesake:
+# worth an officer's look, not enough to stop cargo on its own. Kept just under the strong cut.
+UNCORROBORATED_PERSON_CAP = 0.87
+CODE_SCHEMAS = frozenset({"Vessel", "Airplane"})  # names compared whole as codes as well as word by word
 
 
 @lru_cache(maxsize=500_000)  # name parts repeat across parties and lists: a pair is worked out once
@@ -55,8 +60,13 @@ class NameScore:
     unmatched: list[str] = field(default_factory=list)  # query tokens that found nothing
 
 
-def compare_names(q: NameForm, c: NameForm, schema: str | None = None) -> NameScore:
-    """Align tokens greedily by similarity (names are short; greedy equals optimal almost always)."""
+def compare_names(
+    q: NameForm, c: NameForm, schema: str | None = None, rarity: Mapping[str, float] | None = None
+) -> NameScore:
+    """Align tokens greedily by similarity (names are short; greedy equals optimal almost always).
+
+    Each part weighs its letters times its rarity on the lists (`rarity`, 1.0 when unknown): agreeing on
+    "Import Export" or "Mohammed" proves less than agreeing on a rare family name."""
     q_tokens, c_tokens = q.tokens, c.tokens
     if not q_tokens or not c_tokens:
         return NameScore(0.0)
@@ -76,15 +86,17 @@ def compare_names(q: NameForm, c: NameForm, schema: str | None = None) -> NameSc
     used_c: set[int] = set()
     agreed_q = agreed_c = 0.0
     agreed = []
+    wq = [len(t) * (rarity.get(t, 1.0) if rarity else 1.0) for t in q_tokens]
+    wc = [len(t) * (rarity.get(t, 1.0) if rarity else 1.0) for t in c_tokens]
     for sim, i, j, how in pairs:
         if i in used_q or j in used_c:
             continue
         used_q.add(i)
         used_c.add(j)
-        agreed_q += sim * len(q_tokens[i])
-        agreed_c += sim * len(c_tokens[j])
+        agreed_q += sim * wq[i]
+        agreed_c += sim * wc[j]
         agreed.append((q_tokens[i], c_tokens[j], how))
-    cov_q, cov_c = agreed_q / q.length, agreed_c / c.length
+    cov_q, cov_c = agreed_q / (sum(wq) or 1.0), agreed_c / (sum(wc) or 1.0)
     n_q, n_c = len(q_tokens), len(c_tokens)
     # The name with fewer parts must be covered; the other's extra parts cost a little.
     short_cov, long_cov = (cov_q, cov_c) if n_q <= n_c else (cov_c, cov_q)
@@ -172,7 +184,13 @@ def compatible(query_schema: str | None, entry_schema: str) -> bool:
     return any(query_schema in g and entry_schema in g for g in groups)
 
 
-def score_entry(query: Query, form: NameForm, entry: Entry, only: set[int] | None = None) -> Hit | None:
+def score_entry(
+    query: Query,
+    form: NameForm,
+    entry: Entry,
+    only: set[int] | None = None,
+    rarity: Mapping[str, float] | None = None,
+) -> Hit | None:
     """The best-scoring name of an entry (of the names in `only`, when the index chose them), adjusted by
     identifiers, country and birth year."""
     if not compatible(query.schema, entry.schema):
@@ -183,7 +201,7 @@ def score_entry(query: Query, form: NameForm, entry: Entry, only: set[int] | Non
     for n_index, (cand, prop) in enumerate(entry.names):
         if only is not None and n_index not in only:
             continue
-        result = compare_names(form, cand, query.schema or entry.schema)
+        result = compare_names(form, cand, query.schema or entry.schema, rarity)
         score = result.score * (WEAK_ALIAS_FACTOR if prop == "weakAlias" else 1.0)
         tiebreak = Levenshtein.normalized_similarity(form.compact, cand.compact)
         if best is None or (score, tiebreak) > best[:2]:
@@ -192,6 +210,12 @@ def score_entry(query: Query, form: NameForm, entry: Entry, only: set[int] | Non
         return None
     score, tiebreak, cand, prop, result = best
     why["name_parts"] = [{"query": a, "list": b, "how": h} for a, b, h in result.agreed]
+    if entry.schema in CODE_SCHEMAS:
+        code = code_of(query.name)
+        same = next((f for f, _p in entry.names if code and code_of(f.original) == code), None)
+        if same is not None:  # "EP-MNU" = "EPMNU" = "ep mnu": the registration or vessel name itself
+            score, cand, prop = 1.0, same, "name"
+            why["name_parts"] = [{"query": query.name, "list": same.original, "how": "code"}]
     if result.unmatched:
         why["unmatched_parts"] = result.unmatched
     if shared_ids:
@@ -212,6 +236,12 @@ def score_entry(query: Query, form: NameForm, entry: Entry, only: set[int] | Non
         elif not shared_ids:
             score -= BIRTH_PENALTY
             why["birth_year"] = "differs"
+    if entry.schema == "Person" and not shared_ids and score > UNCORROBORATED_PERSON_CAP:
+        if agreeing:
+            why["corroborated_by"] = [k for k in ("country", "birth_year") if why.get(k) == "agrees"]
+        else:
+            score = UNCORROBORATED_PERSON_CAP
+            why["corroboration"] = "none: name only, capped below a strong hit"
     return Hit(
         entry.list_name,
         entry.entity_id,

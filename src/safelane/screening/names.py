@@ -10,11 +10,16 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from rigour.names import remove_org_types, remove_person_prefixes, tokenize_name
+from rigour.names import remove_org_types, remove_person_prefixes, replace_org_types_compare, tokenize_name
 from rigour.text import ascii_text, metaphone
 
 # Connectives that carry no identity ("AT&T" is "AT and T").
 _DROP = frozenset({"and", "und", "et", "the"})
+# Generic company words rigour's legal-form table leaves in place (it keeps "co", "company", "corp" because
+# they also appear inside names): abbreviated or spelt out at will on filings, so both spellings become one
+# part. They stay parts (dropping them makes "Sunrise Import Export Company" a bare trade description), and
+# weigh little because they are frequent on the lists.
+_GENERIC_FORMS = {"company": "co", "corporation": "corp", "incorporated": "inc", "establishment": "est"}
 _APOSTROPHES = re.compile("['`\u2018\u2019\u02bb\u02bc]")
 
 
@@ -40,8 +45,10 @@ def normalise(name: str) -> NameForm:
     """The comparable form of a name; the same for persons, companies and vessels (a party's kind is often
     unknown on a filing, and a legal form or honorific removed from a person's name costs nothing)."""
     text = _APOSTROPHES.sub("", ascii_text(name).lower()).replace("&", " and ")
-    text = remove_person_prefixes(remove_org_types(text, replacement=" "))
-    tokens = tuple(t for t in tokenize_name(text) if t not in _DROP)
+    # Spelt-out forms are first folded to rigour's compare form ("limited liability company" -> "llc"), so
+    # that removing legal forms takes the whole phrase and not just its last word.
+    text = remove_person_prefixes(remove_org_types(replace_org_types_compare(text), replacement=" "))
+    tokens = tuple(_GENERIC_FORMS.get(t, t) for t in tokenize_name(text) if t not in _DROP)
     if not tokens:  # a name that is only a legal form ("Ltd") or prefix: keep what was written
         tokens = tuple(tokenize_name(_APOSTROPHES.sub("", ascii_text(name).lower())))
     phonetic = tuple(_phonetic(t) for t in tokens)
@@ -60,3 +67,19 @@ def _phonetic(token: str) -> str:
     if token.isdigit() or len(token) < 3:
         return ""
     return metaphone(token)
+
+
+_IMO = re.compile(r"^\s*IMO[\s:.#-]*(\d{7})\s*$", re.IGNORECASE)
+
+
+def code_of(name: str) -> str:
+    """The compact form of a name that reads as a code (aircraft registration "EP-MNU", "YV1005", a vessel's
+    name): letters and digits only, upper case. Codes are compared whole and exactly: legal-form removal and
+    typo tolerance would turn "EP-MNU" into "MNU" or meet another registration one letter away."""
+    return re.sub(r"[^0-9A-Za-z]", "", ascii_text(name)).upper()
+
+
+def imo_in(name: str) -> str | None:
+    """An IMO number written as the vessel's name ("IMO 9187629"): the identifier it is."""
+    found = _IMO.match(name)
+    return found.group(1) if found else None
