@@ -45,7 +45,7 @@ def test_other_seals_filed_are_named():
     result = _check({**FILED, "seals": ["SEAL-999"]}, (Kind.SEALS, SEALS))
     [mismatch] = result.mismatches
     assert (mismatch.field, mismatch.filed, mismatch.shared) == ("seals", "SEAL-999", "SEAL-001")
-    assert "seals: filed SEAL-999, the trader's seals MSCU1234565 says SEAL-001" == mismatch.sentence()
+    assert mismatch.sentence() == "seals: filed SEAL-999, the trader's seals MSCU1234565 says SEAL-001"
 
 
 def test_a_seal_changed_en_route_is_a_mismatch_even_when_the_filing_carries_none():
