@@ -83,7 +83,7 @@ def test_floors_are_declared_by_profiles_placi_screening_strategic_goods_and_tra
 
 def test_the_system_decides_with_the_registry_floors():
     system = build(Settings(), store=False, profiles_dir=DEMO_PROFILES)
-    assert system.pipeline.policy.floor_assessors == {"profiles", "placi", "screening", "strategic"}
+    assert system.pipeline.policy.floor_assessors == {"profiles", "placi", "screening", "strategic", "trader_data"}
 
 
 def test_an_assessor_no_longer_installed_is_shown_by_name_last():
