@@ -32,12 +32,23 @@ class Scope:
     role: str
     filer: str | None = None
     office: str | None = None
+    operator: str | None = None  # a trader: the register operator it speaks for (its filer "" matches no filing)
 
     @classmethod
-    def of(cls, name: str, role: str, *, filer: str | None = None, office: str | None = None) -> "Scope":
-        """The scope of a stored user: a filer is confined to its organisation, only an officer to its office."""
+    def of(
+        cls, name: str, role: str, *, filer: str | None = None, office: str | None = None, operator: str | None = None
+    ) -> "Scope":
+        """The scope of a stored user: a filer is confined to its organisation, only an officer to its office, a
+        trader to the consignments naming its operator (and through every other repository to nothing)."""
         customs = role in CUSTOMS_ROLES
-        return cls(name, role, None if customs else (filer or ""), office if role == "officer" else None)
+        trader = role == "trader"
+        return cls(
+            name,
+            role,
+            None if customs else ("" if trader else (filer or "")),
+            office if role == "officer" else None,
+            (operator or "") if trader else None,
+        )
 
     @property
     def is_customs(self) -> bool:

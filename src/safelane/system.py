@@ -25,6 +25,7 @@ from safelane.store import Database
 from safelane.store import profiles as profile_store
 from safelane.store.refreshing import Refreshing
 from safelane.traders import facilitation as traders
+from safelane.traders import sharing as trader_data
 from safelane.traders.continuity import RegisteredTraders
 from safelane.traders.facilitation import FacilitationAssessor
 
@@ -35,6 +36,7 @@ DEFAULT_ASSESSORS: list[AssessorSpec] = [
     screening.SPEC,
     strategic.SPEC,
     traders.SPEC,
+    trader_data.SPEC,
     model.SPEC,
     ecommerce.SPEC,
     valuation.SPEC,

@@ -77,13 +77,13 @@ def test_the_model_needs_a_database():
     assert model.build(context) is None
 
 
-def test_floors_are_declared_by_profiles_placi_screening_and_strategic_goods():
-    assert Assessors(DEFAULT_ASSESSORS).floors == {"profiles", "placi", "screening", "strategic"}
+def test_floors_are_declared_by_profiles_placi_screening_strategic_goods_and_trader_data():
+    assert Assessors(DEFAULT_ASSESSORS).floors == {"profiles", "placi", "screening", "strategic", "trader_data"}
 
 
 def test_the_system_decides_with_the_registry_floors():
     system = build(Settings(), store=False, profiles_dir=DEMO_PROFILES)
-    assert system.pipeline.policy.floor_assessors == {"profiles", "placi", "screening", "strategic"}
+    assert system.pipeline.policy.floor_assessors == {"profiles", "placi", "screening", "strategic", "trader_data"}
 
 
 def test_an_assessor_no_longer_installed_is_shown_by_name_last():
@@ -141,5 +141,16 @@ def test_a_plugin_may_not_take_a_built_in_name(tmp_path, monkeypatch):
 
 def test_without_plugins_the_built_ins_are_registered():
     system = build(Settings(), store=False, profiles_dir=DEMO_PROFILES)
-    expected = ["profiles", "placi", "manifest", "screening", "strategic", "traders", "model", "ecommerce", "valuation"]
+    expected = [
+        "profiles",
+        "placi",
+        "manifest",
+        "screening",
+        "strategic",
+        "traders",
+        "trader_data",
+        "model",
+        "ecommerce",
+        "valuation",
+    ]
     assert [s.name for s in system.assessors] == expected

@@ -83,6 +83,14 @@ MANY_OR_NONE: dict[tuple[str, str], Any] = {
     ("GET", "/v1/traders/{operator_id}"): None,
     ("POST", "/v1/traders"): None,  # supervisors only
     ("POST", "/v1/traders/authorisations/{authorisation_id}/status"): {"status": "suspended", "reason": "x"},
+    # AEO 2.0: trader keys only (an officer gets 403); a trader's own data and view hold no office's consignment
+    ("GET", "/v1/trader"): None,
+    ("GET", "/v1/trader-data"): None,
+    ("POST", "/v1/trader-data/purchase-orders"): {"id": "PO-1"},
+    ("POST", "/v1/trader-data/commercial-invoices"): {"id": "INV-1"},
+    ("POST", "/v1/trader-data/packing-lists"): {"id": "PL-1"},
+    ("POST", "/v1/trader-data/seals"): {"equipment": "MSCU1234565"},
+    ("POST", "/v1/trader-data/tracking-events"): {"id": "EV-1"},
     ("GET", "/traders"): None,
     ("GET", "/traders/compliance"): None,
     ("GET", "/traders/{operator_id}"): None,

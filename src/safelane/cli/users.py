@@ -21,9 +21,10 @@ def _wrote(url: str) -> None:
 @app.command()
 def add(
     name: str,
-    role: str = typer.Option(..., "--role", help="filer, officer, supervisor or admin"),
+    role: str = typer.Option(..., "--role", help="filer, officer, supervisor, admin or trader"),
     filer: str | None = typer.Option(None, "--filer", help="the organisation a filer files for (default: name)"),
     office: str | None = typer.Option(None, "--office", help="customs office code of an officer"),
+    operator: str | None = typer.Option(None, "--operator", help="the register operator id a trader speaks for"),
     database: str | None = DatabaseOption,
 ) -> None:
     """Create a user and print its API key once (only a hash is kept)."""
@@ -34,7 +35,9 @@ def add(
     db = open_store(database)
     try:
         with db.write() as conn:
-            key = user_store.add(conn, name, role, at=datetime.now(UTC), filer=filer, office=office, actor="cli")
+            key = user_store.add(
+                conn, name, role, at=datetime.now(UTC), filer=filer, office=office, operator_id=operator, actor="cli"
+            )
     except ValueError as error:
         Console(stderr=True).print(f"[red]{error}[/red]")
         raise typer.Exit(2) from None

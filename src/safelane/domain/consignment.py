@@ -185,6 +185,8 @@ class Consignment(_Model):
     equipment: Annotated[list[Annotated[Clean, Field(min_length=1, max_length=17)]], Field(max_length=999)] | None = (
         None
     )
+    # seal numbers on that equipment (WCO DM "Seal identifier"): compared with the seals the trader shared
+    seals: Annotated[list[Annotated[Clean, Field(min_length=1, max_length=35)]], Field(max_length=999)] | None = None
 
     @model_validator(mode="after")
     def _has_transport_document(self) -> "Consignment":

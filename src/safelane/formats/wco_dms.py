@@ -235,6 +235,9 @@ def read(data: bytes) -> tuple[dict[str, Any], Origins]:
         equipment = [e.text("ID") for e in transport.all("TransportEquipment")]
         if equipment := [e[:17] for e in equipment if e]:
             consignment["equipment"] = equipment
+        seals = [s.text("ID") for e in transport.all("TransportEquipment") for s in e.all("Seal")]
+        if seals := [s[:35] for s in seals if s]:
+            consignment["seals"] = seals
         if loading := transport.text("LoadingLocation", "ID"):
             consignment.setdefault("itinerary", {})["place_of_loading"] = loading
             origins.note(f"{at}.itinerary.place_of_loading", transport.element_at("LoadingLocation", "ID"))

@@ -39,6 +39,7 @@ class User:
     role: str
     filer: str | None
     office: str | None = None
+    operator: str | None = None  # a trader's register operator
 
     @property
     def is_officer(self) -> bool:
@@ -47,7 +48,7 @@ class User:
     @property
     def scope(self) -> Scope:
         """What this user may read and act on; every route hands it to the repositories (safelane.scope)."""
-        return Scope.of(self.name, self.role, filer=self.filer, office=self.office)
+        return Scope.of(self.name, self.role, filer=self.filer, office=self.office, operator=self.operator)
 
 
 KEY_TTL_SECONDS = 10.0  # a deactivated key stops working within this time
@@ -155,9 +156,9 @@ async def authenticate(
             else "an API key is required (Authorization: Bearer <key> or X-API-Key)"
         )
         raise ApiError(401, [Problem("header.Authorization", "unauthenticated", what)], {"WWW-Authenticate": "Bearer"})
-    user = User(row["name"], row["role"], row["filer"], row["office"])
+    user = User(row["name"], row["role"], row["filer"], row["office"], row.get("operator_id"))
     request.state.actor = user.name  # for the request log
-    if not user.is_officer and not user.filer:
+    if not user.is_officer and not user.filer and not (user.role == "trader" and user.operator):
         raise ApiError(403, [Problem("header.Authorization", "forbidden", "this user files for no organisation")])
     return user
 
@@ -168,5 +169,12 @@ async def _filer(user: Annotated[User, Depends(authenticate)]) -> User:
     return user
 
 
+async def _trader(user: Annotated[User, Depends(authenticate)]) -> User:
+    if user.role != "trader" or not user.operator:
+        raise ApiError(403, [Problem("header.Authorization", "forbidden", "only a trader key does this")])
+    return user
+
+
 CurrentUser = Annotated[User, Depends(authenticate)]
+TraderUser = Annotated[User, Depends(_trader)]
 FilerUser = Annotated[User, Depends(_filer)]

@@ -226,6 +226,7 @@ users = sa.Table(
     sa.Column("active", sa.Boolean, nullable=False),
     sa.Column("created_at", UTCDateTime, nullable=False),
     sa.Column("password_hash", sa.String(200), nullable=True),  # workbench sign-in (scrypt); API calls use the key
+    sa.Column("operator_id", Id, nullable=True),  # the register operator a trader key speaks for (role "trader")
 )
 
 web_sessions = sa.Table(  # signed-in workbench users; only the token's SHA-256 is kept
@@ -487,6 +488,30 @@ trader_status_changes = sa.Table(  # applied, under_audit, certified, suspended,
     sa.Column("reason", sa.Text, nullable=False),
     sa.Column("actor", sa.String(70), nullable=False),
     sa.Column("recorded_at", UTCDateTime, nullable=False, index=True),
+)
+
+trader_documents = sa.Table(  # AEO 2.0: what an operator shares of its own data (safelane.traders.shared)
+    "trader_documents",
+    metadata,
+    sa.Column("document_id", Id, primary_key=True),
+    sa.Column("operator_id", Id, sa.ForeignKey("trader_operators.operator_id"), nullable=False),
+    sa.Column("kind", sa.String(24), nullable=False),  # purchase_order | commercial_invoice | packing_list | ...
+    sa.Column("reference", sa.String(70), nullable=False),  # the document's own id (a seal record: its equipment)
+    sa.Column("transport_document", sa.String(35), nullable=False, index=True),  # compact AWB / B/L: the link
+    sa.Column("data", JSON, nullable=False),  # the document as validated, canonical JSON
+    sa.Column("received_at", UTCDateTime, nullable=False),
+    sa.Column("actor", sa.String(70), nullable=False),
+    sa.UniqueConstraint("operator_id", "kind", "reference"),
+)
+
+trader_links = sa.Table(  # which consignments name a data-sharing operator by identifier: the trader view's rows
+    "trader_links",
+    metadata,
+    sa.Column("consignment_id", Id, primary_key=True),
+    sa.Column("operator_id", Id, primary_key=True),
+    sa.Column("roles", sa.String(70), nullable=False),  # the parties it is, "consignor consignee"
+    sa.Column("filed_at", UTCDateTime, nullable=False),
+    sa.Index("ix_trader_links_operator_id_filed_at", "operator_id", "filed_at"),
 )
 
 ecommerce_parcels = sa.Table(  # the splitting index: low-value parcels by consignee key, kept with each filing

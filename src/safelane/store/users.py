@@ -14,9 +14,9 @@ import sqlalchemy as sa
 
 from safelane.ids import new_id
 from safelane.store.filings import add_audit
-from safelane.store.schema import audit_events, users
+from safelane.store.schema import audit_events, trader_operators, users
 
-ROLES = ("filer", "officer", "supervisor", "admin")
+ROLES = ("filer", "officer", "supervisor", "admin", "trader")  # a trader key speaks for one operator (AEO 2.0)
 
 
 def _hash(key: str) -> str:
@@ -31,11 +31,24 @@ def add(
     at: datetime,
     filer: str | None = None,
     office: str | None = None,
+    operator_id: str | None = None,
     actor: str = "admin",
 ) -> str:
-    """Create a user and return the API key (the only time it is readable)."""
+    """Create a user and return the API key (the only time it is readable). A trader is bound to one
+    registered operator and to nothing else: no filer, no office."""
     if role not in ROLES:
         raise ValueError(f"role must be one of {', '.join(ROLES)}")
+    if (role == "trader") != (operator_id is not None):
+        raise ValueError("a trader needs --operator (a registered operator id); only a trader has one")
+    if role == "trader":
+        filer = office = None
+        if (
+            conn.execute(
+                sa.select(trader_operators.c.operator_id).where(trader_operators.c.operator_id == operator_id)
+            ).first()
+            is None
+        ):
+            raise ValueError(f"no registered operator {operator_id}")
     if role == "filer":
         filer = filer or name
     key = f"sl_{secrets.token_urlsafe(24)}"
@@ -46,12 +59,20 @@ def add(
             role=role,
             filer=filer,
             office=office,
+            operator_id=operator_id,
             key_hash=_hash(key),
             active=True,
             created_at=at,
         )
     )
-    add_audit(conn, at, actor, "user.added", name, {"role": role, "filer": filer, "office": office})
+    add_audit(
+        conn,
+        at,
+        actor,
+        "user.added",
+        name,
+        {"role": role, "filer": filer, "office": office, "operator_id": operator_id},
+    )
     return key
 
 
@@ -64,7 +85,13 @@ def by_key(conn: sa.Connection, key: str) -> dict[str, Any] | None:
 def listing(conn: sa.Connection) -> list[dict[str, Any]]:
     rows = conn.execute(
         sa.select(
-            users.c.name, users.c.role, users.c.filer, users.c.office, users.c.active, users.c.created_at
+            users.c.name,
+            users.c.role,
+            users.c.filer,
+            users.c.office,
+            users.c.operator_id,
+            users.c.active,
+            users.c.created_at,
         ).order_by(users.c.name)
     )
     return [dict(r) for r in rows.mappings()]
