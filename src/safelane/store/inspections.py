@@ -38,15 +38,15 @@ def slot_listing(conn: sa.Connection, office: str | None = None) -> list[dict[st
     return [dict(r) for r in conn.execute(query).mappings()]
 
 
-def set_slots(conn: sa.Connection, office: str, agency: str, values: dict[str, Any], *, at: datetime, actor: str) -> None:
+def set_slots(
+    conn: sa.Connection, office: str, agency: str, values: dict[str, Any], *, at: datetime, actor: str
+) -> None:
     """Store one agency's slots at one office (validated by the caller), replacing what was there."""
     conn.execute(
         inspection_slots.delete().where(inspection_slots.c.office == office, inspection_slots.c.agency == agency)
     )
     row = {k: values[k] for k in SLOT_FIELDS}
-    conn.execute(
-        inspection_slots.insert().values(office=office, agency=agency, changed_at=at, changed_by=actor, **row)
-    )
+    conn.execute(inspection_slots.insert().values(office=office, agency=agency, changed_at=at, changed_by=actor, **row))
 
 
 def booked(conn: sa.Connection, office: str | None, start: datetime, end: datetime) -> list[dict[str, Any]]:
