@@ -223,3 +223,20 @@ def status(conn: sa.Connection, consignment_ids: list[str]) -> dict[str, dict[st
             "releases": sorted(done[cid], key=lambda r: r["at"]),
         }
     return out
+
+
+def saved(inspections: list[dict[str, Any]]) -> dict[str, Any]:
+    """Inspections saved by joining: the separate inspections each participant would have held, less the joint
+    ones; and each agency's participations."""
+    per: dict[str, int] = {}
+    for row in inspections:
+        for p in row["participants"]:
+            per[p["agency"]] = per.get(p["agency"], 0) + 1
+    separate = sum(per.values())
+    return {
+        "inspections": len(inspections),
+        "joint": sum(1 for r in inspections if r["joint"]),
+        "separate_without_joining": separate,
+        "saved": separate - len(inspections),
+        "per_agency": dict(sorted(per.items())),
+    }
