@@ -111,3 +111,13 @@ def test_refusal_keeps_the_goods_and_nothing_to_inspect_is_refused(bench: Bench)
     assert nothing.status_code == 409
     unset = _held(bench, client, "JI-5", ["food_safety"], red=False)  # no slots for food safety anywhere
     assert _call(client, bench, "olga", "POST", f"/v1/consignments/{unset}/inspection").status_code == 409
+
+
+def test_calendar_page_renders_for_officers(bench: Bench) -> None:
+    bench.system.pipeline.clock = Clock(T0)
+    client = bench.anonymous()
+    cid = _held(bench, client, "JI-6", [], red=True)
+    assert _call(client, bench, "olga", "POST", f"/v1/consignments/{cid}/inspection").status_code == 201
+    shown = bench.client("olga").get("/inspections?from=2026-11-20")
+    assert shown.status_code == 200 and cid in shown.text and "customs (pending)" in shown.text
+    assert cid not in bench.client("pieter").get("/inspections?from=2026-11-20").text

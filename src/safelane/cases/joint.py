@@ -240,3 +240,22 @@ def saved(inspections: list[dict[str, Any]]) -> dict[str, Any]:
         "saved": separate - len(inspections),
         "per_agency": dict(sorted(per.items())),
     }
+
+
+def release_hours(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Per agency, and "last" (each consignment's last release, when the goods could leave): how many, and the
+    mean and median hours from arrival."""
+    from statistics import mean, median
+
+    per: dict[str, list[float]] = {}
+    last: dict[str, float] = {}
+    for r in rows:
+        hours = max(0.0, (r["released_at"] - r["arrival"]).total_seconds() / 3600)
+        per.setdefault(r["agency"], []).append(hours)
+        last[r["consignment_id"]] = max(last.get(r["consignment_id"], 0.0), hours)
+    if last:
+        per["last"] = list(last.values())
+    return {
+        agency: {"releases": len(v), "mean_hours": round(mean(v), 2), "median_hours": round(median(v), 2)}
+        for agency, v in sorted(per.items())
+    }

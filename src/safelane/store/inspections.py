@@ -143,3 +143,32 @@ def calendar(
     if scope.filer is not None:  # filers never see the calendar: an empty answer rather than a wrong one
         query = query.where(sa.false())
     return _with_participants(conn, [dict(r) for r in conn.execute(query).mappings()])
+
+
+def release_times(
+    conn: sa.Connection, *, scope: Scope, office: str | None, start: datetime, end: datetime
+) -> list[dict[str, Any]]:
+    """(agency, arrival, released at) of releases in [start, end) of consignments in scope: the Time Release
+    Study's end points; arrival is the current decision's deadline (the goods' arrival) or the filing time."""
+    from safelane.store.schema import consignments, decisions, releases
+
+    query = (
+        sa.select(
+            releases.c.consignment_id, releases.c.agency, releases.c.at, decisions.c.deadline, consignments.c.filed_at
+        )
+        .join(decisions, sa.and_(decisions.c.consignment_id == releases.c.consignment_id, decisions.c.current))
+        .join(consignments, consignments.c.row_id == decisions.c.row_id)
+        .where(releases.c.at >= start, releases.c.at < end, releases.c.kind == "released")
+        .where(scope.clause(decisions.c.filer, decisions.c.office))
+    )
+    if office is not None:
+        query = query.where(decisions.c.office == office)
+    return [
+        {
+            "consignment_id": r.consignment_id,
+            "agency": r.agency,
+            "arrival": r.deadline or r.filed_at,
+            "released_at": r.at,
+        }
+        for r in conn.execute(query)
+    ]
