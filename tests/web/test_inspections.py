@@ -52,7 +52,7 @@ def test_one_inspection_within_capacity_released_when_all_released(bench: Bench)
     assert made.status_code == 201, made.text
     inspection = made.json()["inspection"]
     assert [p["agency"] for p in inspection["participants"]] == ["customs", "plant_health", "veterinary"]
-    assert inspection["joint"] and inspection["place"] == "PCS shed 3" or inspection["place"]
+    assert (inspection["joint"] and inspection["place"] == "PCS shed 3") or inspection["place"]
     assert inspection["starts_at"].startswith("2026-11-20T10:00")  # the first slot after 09:10 all share
     again = _call(client, bench, "olga", "POST", f"/v1/consignments/{first}/inspection")
     assert again.status_code == 200 and again.json()["inspection"]["inspection_id"] == inspection["inspection_id"]
