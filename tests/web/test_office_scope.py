@@ -56,6 +56,13 @@ ONE_CONSIGNMENT: dict[tuple[str, str], Any] = {
     ("POST", "/v1/consignments/{consignment_id}/channel"): {"channel": "green", "note": "looks fine"},
     ("GET", "/v1/consignments/{consignment_id}/outcomes"): None,
     ("POST", "/v1/consignments/{consignment_id}/outcomes"): {"method": "nii", "result": "no_irregularity"},
+    ("POST", "/v1/consignments/{consignment_id}/inspection"): None,
+    ("GET", "/v1/consignments/{consignment_id}/inspection"): None,
+    ("POST", "/v1/consignments/{consignment_id}/inspection/results"): {
+        "agency": "customs",
+        "method": "nii",
+        "result": "no_irregularity",
+    },
     ("GET", "/v1/receipts/{receipt_id}"): None,  # the BEANR filing as if it had come through the spool
     ("GET", "/consignments/{consignment_id}"): None,
     ("POST", "/consignments/{consignment_id}/actions/{action}"): {"text": "seen from elsewhere", "note": "x"},
@@ -73,6 +80,16 @@ MANY_OR_NONE: dict[tuple[str, str], Any] = {
     ("GET", "/v1/offices/{office}"): None,
     ("PUT", "/v1/offices/{office}"): {"capacity": {"physical": 1}},
     ("GET", "/v1/offices/{office}/capacity"): None,
+    ("GET", "/v1/inspections"): None,
+    ("PUT", "/v1/inspections/slots/{office}/{agency}"): {
+        "place": "x",
+        "day_start": 480,
+        "slot_minutes": 60,
+        "slots": 8,
+        "teams": 1,
+        "daily": 8,
+    },
+    ("GET", "/inspections"): None,
     ("GET", "/v1/disruptions"): None,
     ("POST", "/v1/disruptions"): {"kind": "port_closure", "scope": {"offices": ["BEANR"]}},  # supervisors only
     ("POST", "/v1/disruptions/{disruption_id}/end"): None,
@@ -120,6 +137,8 @@ MANY_OR_NONE: dict[tuple[str, str], Any] = {
 QUERIES = {  # the other office asked for by name, and the exports
     "/v1/decisions": ["", "?state=open"],
     "/v1/seizures": ["", "?office=BEANR", "?format=csv"],
+    "/v1/inspections": ["", "?office=BEANR", "?from=2026-11-19&days=30"],
+    "/inspections": ["", "?office=BEANR", "?from=2026-11-19&days=30"],
     "/queue": ["", "?office=BEANR", "?format=csv", "?office=BEANR&format=csv"],
     "/seizures": ["", "?office=BEANR", "?format=csv", "?format=json&office=BEANR"],
     "/dashboard": ["", "?office=BEANR"] + [f"?office=BEANR&format=csv&figure={f}" for f in ("filings", "seizures")],
@@ -207,6 +226,7 @@ def _path(template: str, found: dict[str, Any], profile_id: str) -> str:
         "consignment_id": item["consignment_id"],
         "action": "close" if template.startswith("/v1/") else "note",
         "office": "BEANR",
+        "agency": "plant_health",
         "profile_id": profile_id,
         "receipt_id": found["receipt_id"],
         "disruption_id": "D-none",

@@ -16,11 +16,13 @@ from typing import Any
 import sqlalchemy as sa
 
 from safelane.cases.seizures import COMMODITIES, CONCEALMENTS, DETECTIONS, OFFENCES, UNITS
+from safelane.domain.assessment import CUSTOMS
 from safelane.referrals import ActionError
 from safelane.scope import Scope
 from safelane.store import Database
 from safelane.store import decisions as decision_store
 from safelane.store import models as model_store
+from safelane.store import releases as release_store
 from safelane.store import seizures as seizure_store
 from safelane.store.filings import add_audit, consignment_history
 
@@ -185,67 +187,84 @@ def record(
     """
     if not scope.is_customs:
         raise ActionError(f"a {scope.role} may not record inspection outcomes", 403, "header.Authorization")
-    actor = scope.actor
     with db.write() as conn:
-        case = case_of(conn, consignment_id, for_update=True, scope=scope)
-        if case is None:
-            raise ActionError(f"no consignment {consignment_id}", 404, "consignment_id")
-        decision = case["decision"]
-        outcome_id = model_store.record_outcome(
+        return record_in(conn, consignment_id, outcome, scope=scope, at=at)
+
+
+def record_in(
+    conn: sa.Connection,
+    consignment_id: str,
+    outcome: Outcome,
+    *,
+    scope: Scope,
+    at: datetime,
+) -> dict[str, Any]:
+    """`record` inside the caller's transaction (a joint inspection writes its participant's result with it).
+
+    An inspection that closes the channel without a seizure is customs' release (docs/agencies.md): the goods
+    leave once every other holding agency has released them too."""
+    actor = scope.actor
+    case = case_of(conn, consignment_id, for_update=True, scope=scope)
+    if case is None:
+        raise ActionError(f"no consignment {consignment_id}", 404, "consignment_id")
+    decision = case["decision"]
+    outcome_id = model_store.record_outcome(
+        conn,
+        case["row_id"],
+        method=outcome.method,
+        result=outcome.result,
+        actor=actor,
+        at=at,
+        note=outcome.note,
+        decision_id=decision["decision_id"] if decision else None,
+        selection=decision["selection"] if decision else None,
+    )
+    seizure_id = None
+    if outcome.seizure is not None:
+        seizure_id = seizure_store.add(
             conn,
-            case["row_id"],
-            method=outcome.method,
-            result=outcome.result,
-            actor=actor,
+            outcome_id=outcome_id,
+            consignment_id=consignment_id,
+            office=case["office"],
             at=at,
-            note=outcome.note,
-            decision_id=decision["decision_id"] if decision else None,
-            selection=decision["selection"] if decision else None,
+            actor=actor,
+            **asdict(outcome.seizure),
         )
-        seizure_id = None
-        if outcome.seizure is not None:
-            seizure_id = seizure_store.add(
-                conn,
-                outcome_id=outcome_id,
-                consignment_id=consignment_id,
-                office=case["office"],
-                at=at,
-                actor=actor,
-                **asdict(outcome.seizure),
-            )
-        closed = bool(
-            decision
-            and decision["answer"] == "channel"
-            and decision["outcome"] in INSPECTED_CHANNELS
-            and decision["state"] != "closed"
-        )
-        if closed:
-            decision_store.record(
-                conn,
-                decision,
-                at=at,
-                actor=actor,
-                action="inspected",
-                outcome=decision["outcome"],
-                state="closed",
-                note=f"{METHODS[outcome.method]}: {RESULTS[outcome.result].lower()}",
-                data={"outcome_id": outcome_id, "result": outcome.result, "method": outcome.method},
-            )
-        add_audit(
+    closed = bool(
+        decision
+        and decision["answer"] == "channel"
+        and decision["outcome"] in INSPECTED_CHANNELS
+        and decision["state"] != "closed"
+    )
+    if closed:
+        decision_store.record(
             conn,
-            at,
-            actor,
-            "outcome.recorded",
-            consignment_id,
-            {
-                "outcome_id": outcome_id,
-                "method": outcome.method,
-                "result": outcome.result,
-                "seizure_id": seizure_id,
-                "decision_id": decision["decision_id"] if decision else None,
-                "closed": closed,
-            },
+            decision,
+            at=at,
+            actor=actor,
+            action="inspected",
+            outcome=decision["outcome"],
+            state="closed",
+            note=f"{METHODS[outcome.method]}: {RESULTS[outcome.result].lower()}",
+            data={"outcome_id": outcome_id, "result": outcome.result, "method": outcome.method},
         )
+    if closed and outcome.result != "seizure":
+        release_store.record(conn, consignment_id, CUSTOMS, at, actor, note=f"inspected: {outcome.result}")
+    add_audit(
+        conn,
+        at,
+        actor,
+        "outcome.recorded",
+        consignment_id,
+        {
+            "outcome_id": outcome_id,
+            "method": outcome.method,
+            "result": outcome.result,
+            "seizure_id": seizure_id,
+            "decision_id": decision["decision_id"] if decision else None,
+            "closed": closed,
+        },
+    )
     return {
         "outcome_id": outcome_id,
         "seizure_id": seizure_id,

@@ -584,3 +584,44 @@ event_outbox = sa.Table(  # events written with the change they announce, publis
     sa.Column("created_at", UTCDateTime, nullable=False),
     sa.Column("published_at", UTCDateTime, nullable=True, index=True),
 )
+
+# -- joint inspections (issue 14 point 4): slots per office and agency, one inspection, each agency's result -----
+
+inspection_slots = sa.Table(  # an agency's inspection day at an office; office "*" is the agency's default
+    "inspection_slots",
+    metadata,
+    sa.Column("office", sa.String(17), primary_key=True),
+    sa.Column("agency", sa.String(32), primary_key=True),  # "customs" or another agency's code
+    sa.Column("place", sa.String(120), nullable=False),  # where its officers inspect (shed, border post)
+    sa.Column("day_start", sa.Integer, nullable=False),  # minutes after 00:00 UTC of the first slot
+    sa.Column("slot_minutes", sa.Integer, nullable=False),
+    sa.Column("slots", sa.Integer, nullable=False),  # slots per day
+    sa.Column("teams", sa.Integer, nullable=False),  # inspections it can join in one slot
+    sa.Column("daily", sa.Integer, nullable=False),  # inspections it can join per day
+    sa.Column("changed_at", UTCDateTime, nullable=False),
+    sa.Column("changed_by", sa.String(70), nullable=False),
+)
+
+inspections = sa.Table(  # the one inspection of a consignment that customs and agencies selected
+    "inspections",
+    metadata,
+    sa.Column("inspection_id", Id, primary_key=True),
+    sa.Column("consignment_id", Id, nullable=False, unique=True),
+    sa.Column("office", sa.String(17), nullable=True, index=True),
+    sa.Column("place", sa.String(120), nullable=False),
+    sa.Column("starts_at", UTCDateTime, nullable=False, index=True),
+    sa.Column("ends_at", UTCDateTime, nullable=False),
+    sa.Column("scheduled_at", UTCDateTime, nullable=False),
+    sa.Column("scheduled_by", sa.String(70), nullable=False),
+)
+
+inspection_participants = sa.Table(  # an agency taking part in an inspection, and its result once recorded
+    "inspection_participants",
+    metadata,
+    sa.Column("inspection_id", Id, sa.ForeignKey("inspections.inspection_id"), primary_key=True),
+    sa.Column("agency", sa.String(32), primary_key=True),
+    sa.Column("outcome", sa.String(40), nullable=True),  # the agency's own outcome code (cases/joint_outcomes)
+    sa.Column("note", sa.Text, nullable=True),
+    sa.Column("recorded_at", UTCDateTime, nullable=True),
+    sa.Column("recorded_by", sa.String(70), nullable=True),
+)

@@ -12,7 +12,18 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 
-from safelane.service.web import consignment, dashboard, offices, outcomes, profiles, queue, seizures, signin, traders
+from safelane.service.web import (
+    consignment,
+    dashboard,
+    inspections,
+    offices,
+    outcomes,
+    profiles,
+    queue,
+    seizures,
+    signin,
+    traders,
+)
 from safelane.service.web.render import page
 
 PAGES = (
@@ -23,6 +34,7 @@ PAGES = (
     profiles,
     dashboard,
     seizures,
+    inspections,
     offices,
     traders,
 )  # one router per page group

@@ -1,0 +1,261 @@
+"""Joint inspection: one inspection when customs and other agencies select the same consignment, each agency's
+result in its own codes, and the consignment released only when every holding agency has released it.
+
+Customs takes part when its current decision is a yellow or red channel still open; another agency when its
+requirement on that decision is `hold` and it has not released the goods. The slot is the earliest start at which
+every participant is within its working day, under its daily limit and with a free team (docs/agencies.md).
+Customs' daily limit is the office's capacity for the decision's kind of control (office_settings), its working
+day its `inspection_slots` row when there is one.
+"""
+
+import json
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from importlib.resources import files
+from typing import Any
+
+import sqlalchemy as sa
+
+from safelane.cases import outcomes as customs_outcomes
+from safelane.domain.assessment import CUSTOMS
+from safelane.referrals import ActionError
+from safelane.scope import Scope
+from safelane.store import Database
+from safelane.store import inspections as store
+from safelane.store import offices as office_store
+from safelane.store import releases as release_store
+from safelane.store import requirements as requirement_store
+from safelane.store.filings import add_audit
+from safelane.store.offices import day_of
+from safelane.store.schema import decisions, releases
+
+HORIZON_DAYS = 14
+CUSTOMS_DAY = {"place": "customs examination area", "day_start": 8 * 60, "slot_minutes": 60, "slots": 8}
+
+
+def outcome_codes() -> dict[str, dict[str, dict[str, str]]]:
+    """Each agency's outcome codes (label, effect), as shipped data; customs keeps cases/outcomes.py's."""
+    data = json.loads(files("safelane.cases").joinpath("agency_outcomes.json").read_text())
+    return {k: v for k, v in data.items() if not k.startswith("_")}
+
+
+def _participants(conn: sa.Connection, case: Mapping[str, Any]) -> list[str]:
+    decision = case["decision"]
+    if decision is None:
+        return []
+    found = []
+    channel = decision["answer"] == "channel" and decision["outcome"] in customs_outcomes.INSPECTED_CHANNELS
+    if channel and decision["state"] != "closed":
+        found.append(CUSTOMS)
+    released = {r["agency"] for r in release_store.of(conn, case["consignment_id"])}
+    for req in requirement_store.of_decision(conn, decision["decision_id"]):
+        if req.action == "hold" and req.agency not in released:
+            found.append(req.agency)
+    return found
+
+
+def _day(conn: sa.Connection, office: str | None, agencies: list[str], kind: str | None) -> dict[str, dict[str, Any]]:
+    days = store.slots_of(conn, office, agencies)
+    missing = [a for a in agencies if a not in days and a != CUSTOMS]
+    if missing:
+        raise ActionError(
+            f"{', '.join(missing)} has no inspection slots at {office or 'this office'} (PUT /v1/inspections/slots)",
+            409,
+            "consignment_id",
+        )
+    if CUSTOMS in agencies:
+        limit = office_store.offices(conn)(office).limit(kind or "physical")
+        own = days.get(CUSTOMS) or {**CUSTOMS_DAY, "teams": limit or 1_000_000}
+        days[CUSTOMS] = {**own, "daily": min(own.get("daily", limit or 1_000_000), limit or 1_000_000)}
+    return days
+
+
+def _free(days: dict[str, dict[str, Any]], booked: list[dict[str, Any]], start: datetime, end: datetime) -> bool:
+    midnight = start.replace(hour=0, minute=0, second=0, microsecond=0)
+    for agency, day in days.items():
+        opens = midnight + timedelta(minutes=day["day_start"])
+        if start < opens or end > opens + timedelta(minutes=day["slot_minutes"] * day["slots"]):
+            return False
+        mine = [b for b in booked if b["agency"] == agency]
+        if (
+            len(mine) >= day["daily"]
+            or sum(1 for b in mine if b["starts_at"] < end and b["ends_at"] > start) >= day["teams"]
+        ):
+            return False
+    return True
+
+
+def _slot(
+    conn: sa.Connection, office: str | None, days: dict[str, dict[str, Any]], not_before: datetime
+) -> tuple[datetime, datetime]:
+    minutes = max(d["slot_minutes"] for d in days.values())
+    first, _ = day_of(not_before)
+    for n in range(HORIZON_DAYS):
+        midnight = first + timedelta(days=n)
+        booked = store.booked(conn, office, midnight, midnight + timedelta(days=1))
+        starts = sorted(
+            {
+                midnight + timedelta(minutes=d["day_start"] + i * d["slot_minutes"])
+                for d in days.values()
+                for i in range(d["slots"])
+            }
+        )
+        for start in starts:
+            end = start + timedelta(minutes=minutes)
+            if start >= not_before and _free(days, booked, start, end):
+                return start, end
+    raise ActionError(f"no common slot for {', '.join(days)} within {HORIZON_DAYS} days", 409, "consignment_id")
+
+
+def schedule(
+    db: Database, consignment_id: str, *, scope: Scope, at: datetime, not_before: datetime | None = None
+) -> tuple[dict[str, Any], bool]:
+    """The consignment's one inspection (scheduled now if it has none); True when this call scheduled it."""
+    if not scope.is_customs:
+        raise ActionError(f"a {scope.role} may not schedule inspections", 403, "header.Authorization")
+    with db.write() as conn:
+        case = customs_outcomes.case_of(conn, consignment_id, for_update=True, scope=scope)
+        if case is None:
+            raise ActionError(f"no consignment {consignment_id}", 404, "consignment_id")
+        existing = store.of_consignment(conn, consignment_id)
+        if existing is not None:
+            return existing, False
+        agencies = _participants(conn, case)
+        if not agencies:
+            raise ActionError(
+                "neither customs nor any agency holds this consignment for inspection", 409, "consignment_id"
+            )
+        days = _day(conn, case["office"], agencies, case["decision"]["inspection"])
+        start, end = _slot(conn, case["office"], days, max(at, not_before or at))
+        place = days[CUSTOMS if CUSTOMS in days else agencies[0]]["place"]
+        inspection_id = store.add(
+            conn, consignment_id, case["office"], place, start, end, agencies, at=at, actor=scope.actor
+        )
+        add_audit(
+            conn,
+            at,
+            scope.actor,
+            "inspection.scheduled",
+            consignment_id,
+            {"inspection_id": inspection_id, "starts_at": start.isoformat(), "agencies": agencies},
+        )
+        scheduled = store.of_consignment(conn, consignment_id)
+    assert scheduled is not None
+    return scheduled, True
+
+
+def record_result(
+    db: Database, consignment_id: str, agency: str, form: Mapping[str, Any], *, scope: Scope, at: datetime
+) -> tuple[dict[str, Any], bool]:
+    """One participant's result: customs' through cases/outcomes.py, another agency's in its own codes, with its
+    release or refusal, in one transaction. Recording the same result again changes nothing (False)."""
+    if not scope.is_customs:
+        raise ActionError(f"a {scope.role} may not record inspection results", 403, "header.Authorization")
+    with db.write() as conn:
+        case = customs_outcomes.case_of(conn, consignment_id, for_update=True, scope=scope)
+        inspection = store.of_consignment(conn, consignment_id) if case else None
+        if case is None or inspection is None:
+            raise ActionError(f"no inspection of consignment {consignment_id}", 404, "consignment_id")
+        [part] = [p for p in inspection["participants"] if p["agency"] == agency] or [None]
+        if part is None:
+            raise ActionError(f"{agency} does not take part in this inspection", 422, "agency")
+        code = str(form.get("result") if agency == CUSTOMS else form.get("outcome") or "")
+        if part["outcome"] is not None:
+            if part["outcome"] == code:
+                return inspection, False
+            raise ActionError(f"{agency} already recorded {part['outcome']!r} for this inspection", 409, "outcome")
+        if agency == CUSTOMS:
+            try:
+                outcome = customs_outcomes.parse(form)
+            except customs_outcomes.Invalid as invalid:
+                raise ActionError(str(invalid), 422, next(iter(invalid.errors))) from None
+            customs_outcomes.record_in(conn, consignment_id, outcome, scope=scope, at=at)
+        else:
+            codes = outcome_codes().get(agency, {})
+            if code not in codes:
+                raise ActionError(f"outcome must be one of {', '.join(codes) or '(none configured)'}", 422, "outcome")
+            effect = codes[code]["effect"]
+            if effect != "hold":
+                kind = "released" if effect == "release" else "refused"
+                release_store.record(conn, consignment_id, agency, at, scope.actor, kind=kind, note=code)
+        note = form.get("note")
+        if not store.record_result(
+            conn, inspection["inspection_id"], agency, code, str(note) if note else None, at=at, actor=scope.actor
+        ):
+            raise ActionError(f"{agency}'s result was recorded meanwhile", 409, "outcome")
+        add_audit(conn, at, scope.actor, "inspection.result", consignment_id, {"agency": agency, "outcome": code})
+        done = store.of_consignment(conn, consignment_id)
+    assert done is not None
+    return done, True
+
+
+def status(conn: sa.Connection, consignment_ids: list[str]) -> dict[str, dict[str, Any]]:
+    """Who still holds each consignment (customs included), who refused it, and when the last release came.
+
+    Customs holds a consignment whose current decision is a yellow or red channel until customs' release."""
+    held = release_store.holding_agencies(conn, consignment_ids)
+    rows = conn.execute(sa.select(releases).where(releases.c.consignment_id.in_(consignment_ids))).mappings()
+    done: dict[str, list[dict[str, Any]]] = {i: [] for i in consignment_ids}
+    for r in rows:
+        done[r["consignment_id"]].append(dict(r))
+    controlled = {
+        r.consignment_id
+        for r in conn.execute(
+            sa.select(decisions.c.consignment_id).where(
+                decisions.c.consignment_id.in_(consignment_ids),
+                decisions.c.current.is_(True),
+                decisions.c.answer == "channel",
+                decisions.c.outcome.in_(customs_outcomes.INSPECTED_CHANNELS),
+            )
+        )
+    }
+    out = {}
+    for cid in consignment_ids:
+        by = {r["agency"]: r for r in done[cid]}
+        holding = set(held.get(cid, set())) | ({CUSTOMS} if cid in controlled and CUSTOMS not in by else set())
+        refused = sorted(a for a, r in by.items() if r["kind"] == "refused")
+        released = not holding and not refused
+        out[cid] = {
+            "held_by": sorted(holding),
+            "refused_by": refused,
+            "released": released,
+            "released_at": max((r["at"] for r in done[cid]), default=None) if released else None,
+            "releases": sorted(done[cid], key=lambda r: r["at"]),
+        }
+    return out
+
+
+def saved(inspections: list[dict[str, Any]]) -> dict[str, Any]:
+    """Inspections saved by joining: the separate inspections each participant would have held, less the joint
+    ones; and each agency's participations."""
+    per: dict[str, int] = {}
+    for row in inspections:
+        for p in row["participants"]:
+            per[p["agency"]] = per.get(p["agency"], 0) + 1
+    separate = sum(per.values())
+    return {
+        "inspections": len(inspections),
+        "joint": sum(1 for r in inspections if r["joint"]),
+        "separate_without_joining": separate,
+        "saved": separate - len(inspections),
+        "per_agency": dict(sorted(per.items())),
+    }
+
+
+def release_hours(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Per agency, and "last" (each consignment's last release, when the goods could leave): how many, and the
+    mean and median hours from arrival."""
+    from statistics import mean, median
+
+    per: dict[str, list[float]] = {}
+    last: dict[str, float] = {}
+    for r in rows:
+        hours = max(0.0, (r["released_at"] - r["arrival"]).total_seconds() / 3600)
+        per.setdefault(r["agency"], []).append(hours)
+        last[r["consignment_id"]] = max(last.get(r["consignment_id"], 0.0), hours)
+    if last:
+        per["last"] = list(last.values())
+    return {
+        agency: {"releases": len(v), "mean_hours": round(mean(v), 2), "median_hours": round(median(v), 2)}
+        for agency, v in sorted(per.items())
+    }

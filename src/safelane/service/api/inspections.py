@@ -1,0 +1,152 @@
+"""Joint inspections over the API: schedule one inspection per consignment, each agency's result, who still
+holds the goods, the calendar per office and the inspections saved by joining; agencies' slots per office.
+
+Customs officers only for now (the agencies' own users arrive with the agency register; the service checks the
+scope, so an officer of another office gets 404 for a consignment and nothing of it in the calendar).
+"""
+
+from datetime import UTC, datetime, timedelta
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Query
+from pydantic import BaseModel, ConfigDict, Field
+
+from safelane.cases import joint
+from safelane.domain import Problem
+from safelane.referrals import ActionError
+from safelane.service.api import IsoDay, JsonResponse, SystemDep
+from safelane.service.auth import CurrentUser, User
+from safelane.service.errors import ApiError
+from safelane.store import inspections as store
+from safelane.store import offices as office_store
+from safelane.store.offices import day_of
+
+router = APIRouter(prefix="/v1", tags=["inspections"])
+
+
+class ScheduleBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    not_before: datetime | None = Field(None, description="earliest start (UTC); default now")
+
+
+class ResultBody(BaseModel):
+    """`agency` with its `outcome` code; customs sends `method` and `result` as for /outcomes (and `seizure`)."""
+
+    model_config = ConfigDict(extra="allow")
+    agency: str
+    outcome: str | None = None
+    note: str | None = Field(None, max_length=2000)
+
+
+class SlotsBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    place: str = Field(min_length=1, max_length=120)
+    day_start: int = Field(ge=0, le=24 * 60 - 1, description="minutes after 00:00 UTC of the first slot")
+    slot_minutes: int = Field(ge=5, le=24 * 60)
+    slots: int = Field(ge=1, le=288)
+    teams: int = Field(ge=1, le=1000, description="inspections it can join at once")
+    daily: int = Field(ge=0, le=100_000, description="inspections it can join per day")
+
+
+def _officer(user: User) -> None:
+    if not user.is_officer:
+        raise ApiError(403, [Problem("header.Authorization", "forbidden", "inspections are for officers")])
+
+
+def _problem(error: ActionError) -> ApiError:
+    code = {403: "forbidden", 404: "not_found", 409: "conflict"}.get(error.status, "invalid")
+    return ApiError(error.status, [Problem(error.location, code, str(error))])
+
+
+def _with_status(system: SystemDep, consignment_id: str, inspection: dict[str, Any] | None) -> dict[str, Any]:
+    with system.db.read() as conn:
+        status = joint.status(conn, [consignment_id])[consignment_id]
+    return {"consignment_id": consignment_id, "inspection": inspection, "status": status}
+
+
+@router.post("/consignments/{consignment_id}/inspection", status_code=201)
+def schedule(
+    consignment_id: str, user: CurrentUser, system: SystemDep, body: Annotated[ScheduleBody | None, Body()] = None
+) -> JsonResponse:
+    """Schedule the consignment's one (joint) inspection; 200 with the existing one when it has one."""
+    _officer(user)
+    try:
+        found, new = joint.schedule(
+            system.db,
+            consignment_id,
+            scope=user.scope,
+            at=system.pipeline.clock(),
+            not_before=body.not_before if body else None,
+        )
+    except ActionError as error:
+        raise _problem(error) from None
+    return JsonResponse(_with_status(system, consignment_id, found), status_code=201 if new else 200)
+
+
+@router.get("/consignments/{consignment_id}/inspection")
+def inspection(consignment_id: str, user: CurrentUser, system: SystemDep) -> JsonResponse:
+    """The inspection (or null) and the combined release status: who holds the goods, the last release."""
+    _officer(user)
+    from safelane.cases.outcomes import case_of
+
+    with system.db.read() as conn:
+        if case_of(conn, consignment_id, scope=user.scope) is None:
+            raise _problem(ActionError(f"no consignment {consignment_id}", 404, "consignment_id"))
+        found = store.of_consignment(conn, consignment_id)
+    return JsonResponse(_with_status(system, consignment_id, found))
+
+
+@router.post("/consignments/{consignment_id}/inspection/results", status_code=201)
+def result(
+    consignment_id: str, user: CurrentUser, system: SystemDep, body: Annotated[ResultBody, Body()]
+) -> JsonResponse:
+    """One agency's result in its own outcome codes (and its release or refusal); the same again changes nothing."""
+    _officer(user)
+    form = body.model_dump()
+    if isinstance(form.get("seizure"), dict):
+        form = {**form, **form.pop("seizure")}
+    try:
+        found, new = joint.record_result(
+            system.db, consignment_id, body.agency, form, scope=user.scope, at=system.pipeline.clock()
+        )
+    except ActionError as error:
+        raise _problem(error) from None
+    return JsonResponse(_with_status(system, consignment_id, found), status_code=201 if new else 200)
+
+
+@router.get("/inspections")
+def calendar(
+    user: CurrentUser,
+    system: SystemDep,
+    office: str | None = None,
+    since: Annotated[IsoDay | None, Query(alias="from", description="first day (UTC); default today")] = None,
+    days: Annotated[int, Query(ge=1, le=62)] = 7,
+) -> JsonResponse:
+    """Inspections per office and day with their participants, and the inspections saved by joining."""
+    _officer(user)
+    scope = user.scope
+    office = scope.office_shown(office)
+    start = datetime(since.year, since.month, since.day, tzinfo=UTC) if since else day_of(system.pipeline.clock())[0]
+    with system.db.read() as conn:
+        rows = store.calendar(conn, scope=scope, office=office, start=start, end=start + timedelta(days=days))
+        times = store.release_times(conn, scope=scope, office=office, start=start, end=start + timedelta(days=days))
+    return JsonResponse(
+        {
+            "office": office,
+            "from": start.date().isoformat(),
+            "days": days,
+            "inspections": rows,
+            "measures": {**joint.saved(rows), "arrival_to_release": joint.release_hours(times)},
+        }
+    )
+
+
+@router.put("/inspections/slots/{office}/{agency}")
+def set_slots(office: str, agency: str, user: CurrentUser, system: SystemDep, body: SlotsBody) -> JsonResponse:
+    """An agency's inspection day at an office ("*": its default); supervisors and admins."""
+    if user.role not in office_store.CHANGERS:
+        raise ApiError(403, [Problem("header.Authorization", "forbidden", "supervisors and admins set slots")])
+    with system.db.write() as conn:
+        store.set_slots(conn, office, agency, body.model_dump(), at=system.pipeline.clock(), actor=user.name)
+        rows = store.slot_listing(conn, office)
+    return JsonResponse({"office": office, "slots": rows})

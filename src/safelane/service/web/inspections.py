@@ -1,0 +1,54 @@
+"""Workbench page: the joint-inspection calendar per office (day, slot, place, participants and their results)
+and its figures: inspections saved by joining, hours from arrival to each agency's and the last release."""
+
+from datetime import UTC, date, datetime, timedelta
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from safelane.cases import joint
+from safelane.service.api import get_system
+from safelane.service.web.render import now, page
+from safelane.service.web.signin import OfficerDep
+from safelane.store import inspections as store
+from safelane.store.offices import day_of
+
+router = APIRouter()
+MAX_DAYS = 62
+
+
+@router.get("/inspections")
+def inspections(request: Request, officer: OfficerDep, office: str | None = None, days: int = 7) -> Response:
+    """`from` is the first day (UTC, default today); a posted officer sees its own office only."""
+    messages: list[tuple[str, str]] = []
+    start = day_of(now(request))[0]
+    text = request.query_params.get("from")
+    if text:
+        try:
+            day = date.fromisoformat(text)
+            start = datetime(day.year, day.month, day.day, tzinfo=UTC)
+        except ValueError:
+            messages.append(("error", f"'from' must be a date as YYYY-MM-DD; {text!r} was ignored."))
+    days = min(max(days, 1), MAX_DAYS)
+    scope = officer.scope
+    office = scope.office_shown((office or "").strip().upper() or None)
+    end = start + timedelta(days=days)
+    with get_system(request).db.read() as conn:
+        rows = store.calendar(conn, scope=scope, office=office, start=start, end=end)
+        times = store.release_times(conn, scope=scope, office=office, start=start, end=end)
+    by_day: dict[str, list[dict[str, object]]] = {}
+    for row in rows:
+        by_day.setdefault(row["starts_at"].date().isoformat(), []).append(row)
+    return page(
+        request,
+        "inspections.html",
+        officer,
+        title="Joint inspections",
+        messages=messages,
+        by_day=by_day,
+        office=office or "",
+        start=start.date().isoformat(),
+        days=days,
+        saved=joint.saved(rows),
+        hours=joint.release_hours(times),
+    )
