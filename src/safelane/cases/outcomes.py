@@ -21,6 +21,7 @@ from safelane.scope import Scope
 from safelane.store import Database
 from safelane.store import decisions as decision_store
 from safelane.store import models as model_store
+from safelane.store import releases as release_store
 from safelane.store import seizures as seizure_store
 from safelane.store.filings import add_audit, consignment_history
 
@@ -231,6 +232,7 @@ def record(
                 note=f"{METHODS[outcome.method]}: {RESULTS[outcome.result].lower()}",
                 data={"outcome_id": outcome_id, "result": outcome.result, "method": outcome.method},
             )
+        released = closed and release_control_end(conn, consignment_id, outcome, at=at, actor=actor)
         add_audit(
             conn,
             at,
@@ -244,6 +246,7 @@ def record(
                 "seizure_id": seizure_id,
                 "decision_id": decision["decision_id"] if decision else None,
                 "closed": closed,
+                "released": released,
             },
         )
     return {
@@ -253,3 +256,13 @@ def record(
         "reference": case["reference"],
         "decision_id": decision["decision_id"] if decision else None,
     }
+
+
+def release_control_end(
+    conn: sa.Connection, consignment_id: str, outcome: Outcome, *, at: datetime, actor: str
+) -> bool:
+    """Customs' release when its control ends (the Time Release Study's end point): released unless something was
+    seized, which is recorded as a refusal. False when customs had already released or refused it."""
+    kind = "refused" if outcome.result == "seizure" else "released"
+    note = f"{METHODS[outcome.method]}: {RESULTS[outcome.result].lower()}"
+    return release_store.record(conn, consignment_id, release_store.CUSTOMS, at, actor, kind=kind, note=note)
