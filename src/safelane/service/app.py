@@ -22,6 +22,7 @@ from safelane.service.api import (
     outcomes,
     receipts,
     traders,
+    trs,
 )
 from safelane.service.app_headers import Protection
 from safelane.service.metrics import Metrics
@@ -101,7 +102,19 @@ def create_app(system: StoredSystem, *, stream: bool = False) -> FastAPI:
     app.state.reads = ReadLog(system.db, lambda: system.pipeline.clock())
     app.state.metrics = metrics = Metrics()
     errors.install(app)
-    for module in (filings, receipts, decisions, consignments, cases, outcomes, offices, disruptions, traders, ops):
+    for module in (
+        filings,
+        receipts,
+        decisions,
+        consignments,
+        cases,
+        outcomes,
+        offices,
+        disruptions,
+        trs,
+        traders,
+        ops,
+    ):
         app.include_router(module.router)
     openapi.install(app)
     # inside the workbench's middleware, whose receive runs in a task group that would wrap a 408 into a 500
