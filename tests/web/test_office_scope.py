@@ -93,6 +93,7 @@ MANY_OR_NONE: dict[tuple[str, str], Any] = {
     ("GET", "/v1/disruptions"): None,
     ("POST", "/v1/disruptions"): {"kind": "port_closure", "scope": {"offices": ["BEANR"]}},  # supervisors only
     ("POST", "/v1/disruptions/{disruption_id}/end"): None,
+    ("GET", "/v1/trs"): None,  # figures over the caller's scope only
     # the trusted-trader register is national: no consignment of an office in it
     ("GET", "/v1/traders"): None,
     ("GET", "/v1/traders/programmes"): None,
@@ -135,6 +136,7 @@ MANY_OR_NONE: dict[tuple[str, str], Any] = {
     ("POST", "/offices/{office}"): {"physical": "1"},
 }
 QUERIES = {  # the other office asked for by name, and the exports
+    "/v1/trs": ["", "?format=csv"],
     "/v1/decisions": ["", "?state=open"],
     "/v1/seizures": ["", "?office=BEANR", "?format=csv"],
     "/v1/inspections": ["", "?office=BEANR", "?from=2026-11-19&days=30"],

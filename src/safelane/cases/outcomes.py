@@ -16,7 +16,6 @@ from typing import Any
 import sqlalchemy as sa
 
 from safelane.cases.seizures import COMMODITIES, CONCEALMENTS, DETECTIONS, OFFENCES, UNITS
-from safelane.domain.assessment import CUSTOMS
 from safelane.referrals import ActionError
 from safelane.scope import Scope
 from safelane.store import Database
@@ -248,8 +247,7 @@ def record_in(
             note=f"{METHODS[outcome.method]}: {RESULTS[outcome.result].lower()}",
             data={"outcome_id": outcome_id, "result": outcome.result, "method": outcome.method},
         )
-    if closed and outcome.result != "seizure":
-        release_store.record(conn, consignment_id, CUSTOMS, at, actor, note=f"inspected: {outcome.result}")
+    released = closed and release_control_end(conn, consignment_id, outcome, at=at, actor=actor)
     add_audit(
         conn,
         at,
@@ -263,6 +261,7 @@ def record_in(
             "seizure_id": seizure_id,
             "decision_id": decision["decision_id"] if decision else None,
             "closed": closed,
+            "released": released,
         },
     )
     return {
@@ -272,3 +271,13 @@ def record_in(
         "reference": case["reference"],
         "decision_id": decision["decision_id"] if decision else None,
     }
+
+
+def release_control_end(
+    conn: sa.Connection, consignment_id: str, outcome: Outcome, *, at: datetime, actor: str
+) -> bool:
+    """Customs' release when its control ends (the Time Release Study's end point): released unless something was
+    seized, which is recorded as a refusal. False when customs had already released or refused it."""
+    kind = "refused" if outcome.result == "seizure" else "released"
+    note = f"{METHODS[outcome.method]}: {RESULTS[outcome.result].lower()}"
+    return release_store.record(conn, consignment_id, release_store.CUSTOMS, at, actor, kind=kind, note=note)

@@ -118,6 +118,43 @@ def list_(
         emit(disruption_store.as_data(row))
 
 
+def _time(text: str, option: str) -> datetime:
+    from safelane.domain import Problem
+
+    try:
+        at = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        fail([Problem(option, "invalid", f"{text!r} is not an ISO 8601 time")])
+    if at.tzinfo is None:
+        fail([Problem(option, "invalid", f"{text!r} has no time zone")])
+    return at.astimezone(UTC)
+
+
+@app.command("trs")
+def trs_(
+    since: str = typer.Option(..., "--since", help="ISO 8601 time with zone: consignments lodged from then"),
+    until: str = typer.Option(..., "--until", help="ISO 8601 time with zone: ... until then (excluded)"),
+    csv_: bool = typer.Option(False, "--csv", help="print CSV instead of one JSON object"),
+    database: str | None = DatabaseOption,
+) -> None:
+    """Time Release Study figures per mode, office, channel, trader category and disruption."""
+    import csv
+    import sys
+
+    from safelane.resilience import trs
+    from safelane.scope import Scope
+
+    start, end = _time(since, "--since"), _time(until, "--until")
+    with open_store(database).read() as conn:
+        report = trs.report(conn, scope=Scope.of("cli", "admin"), since=start, until=end)
+    if not csv_:
+        emit(report)
+        return
+    writer = csv.DictWriter(sys.stdout, fieldnames=trs.COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(report["segments"])
+
+
 @app.command()
 def simulate(
     scenario: Path = typer.Option(..., "--scenario", help="YAML scenario (e.g. the shipped seaport_closure_48h.yaml)"),

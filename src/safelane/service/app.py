@@ -24,6 +24,7 @@ from safelane.service.api import (
     receipts,
     trader_data,
     traders,
+    trs,
 )
 from safelane.service.app_headers import Protection
 from safelane.service.metrics import Metrics
@@ -113,6 +114,7 @@ def create_app(system: StoredSystem, *, stream: bool = False) -> FastAPI:
         inspections,
         offices,
         disruptions,
+        trs,
         traders,
         trader_data,
         ops,

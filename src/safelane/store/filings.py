@@ -14,6 +14,7 @@ from safelane.scope import Scope
 from safelane.selection.continuity import Priority
 from safelane.store import audit_chain, bulk
 from safelane.store import filing_rows as rows_of
+from safelane.store import releases as release_store
 from safelane.store.schema import (
     assessments,
     audit_events,
@@ -24,6 +25,7 @@ from safelane.store.schema import (
     decisions,
     filing_versions,
     filings,
+    releases,
     utc_period,
 )
 
@@ -256,7 +258,14 @@ def save(conn: sa.Connection, batch: Sequence[Accepted], superseded: Sequence[di
                 old["note"],
             )
         )
-    for table, table_rows in rows.items():
+    decided = [
+        (item.lodgement.consignment_id, item.decision.outcome.value, accepted.version.received_at)
+        for accepted in batch
+        for item in accepted.items
+        if item.decision.answer == "channel"
+    ]
+    release_rows = release_store.at_decision(conn, decided)
+    for table, table_rows in [*rows.items(), (releases, release_rows)]:
         if table in (decision_events, audit_events):
             audit_chain.append(conn, table, table_rows)
         else:

@@ -15,6 +15,8 @@ from safelane.ids import new_id
 from safelane.store.schema import agency_requirements, decisions, releases
 
 KINDS = ("released", "refused")
+RELEASED_CHANNELS = ("green", "blue")  # a decision in these channels needs no control: customs releases at once
+CUSTOMS = "customs"
 
 
 def record(
@@ -80,4 +82,40 @@ def holding_agencies(conn: sa.Connection, consignment_ids: Iterable[str]) -> dic
     for row in held:
         if (row.consignment_id, row.agency) not in released:
             out[row.consignment_id].add(row.agency)
+    return out
+
+
+def at_decision(conn: sa.Connection, decided: Iterable[tuple[str, str, datetime]]) -> list[dict[str, Any]]:
+    """Customs' release rows for decisions that need no control (`(consignment_id, channel, decided_at)`), leaving
+    out consignments customs already released (an amendment does not move the clock): one query per batch."""
+    wanted = [(cid, at) for cid, channel, at in decided if channel in RELEASED_CHANNELS]
+    if not wanted:
+        return []
+    done: set[str] = set()
+    ids = sorted({cid for cid, _ in wanted})
+    for start in range(0, len(ids), 400):
+        chunk = ids[start : start + 400]
+        done |= set(
+            conn.execute(
+                sa.select(releases.c.consignment_id).where(
+                    releases.c.consignment_id.in_(chunk), releases.c.agency == CUSTOMS
+                )
+            ).scalars()
+        )
+    out: list[dict[str, Any]] = []
+    for cid, at in wanted:
+        if cid in done:
+            continue
+        done.add(cid)
+        out.append(
+            {
+                "release_id": new_id("RL"),
+                "consignment_id": cid,
+                "agency": CUSTOMS,
+                "kind": "released",
+                "at": at,
+                "actor": "safelane",
+                "note": "released at the risk decision: no control needed",
+            }
+        )
     return out

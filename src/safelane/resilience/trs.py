@@ -1,0 +1,143 @@
+"""Time Release Study metrics the way administrations publish them: per segment, the average, the median and
+90th percentile of arrival to release, and the share released within the mode's target.
+
+The time stamps come from the store (`store.trs`); this module only groups them. Segments: mode, office,
+channel, trader category (an AEO when the trusted-traders assessor found the filer certified as of filing) and
+disruption (lodged inside a declared window whose offices and modes cover the consignment, or "none").
+"""
+
+import csv
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+from functools import cache
+from importlib.resources import files
+from typing import Any
+
+import sqlalchemy as sa
+
+from safelane.cases.dashboard import percentile
+from safelane.scope import Scope
+from safelane.store import disruptions as disruption_store
+from safelane.store import trs as trs_store
+
+SEGMENTS = ("mode", "office", "channel", "trader", "disruption")
+MEASURES = ("arrival_to_release", "lodgement_to_release", "lodgement_to_decision")
+COLUMNS = (
+    "segment",
+    "value",
+    "consignments",
+    "released",
+    "mean_hours",
+    "p50_hours",
+    "p90_hours",
+    "target_hours",
+    "within_target",
+    "lodgement_to_release_p50_hours",
+    "lodgement_to_decision_p50_hours",
+)
+
+
+@cache
+def targets() -> dict[str, float]:
+    """Release-time target per mode in hours (shipped data, provenance in its source column)."""
+    text = files("safelane.resilience").joinpath("data/trs_targets.csv").read_text(encoding="utf-8")
+    return {row["mode"]: float(row["target_hours"]) for row in csv.DictReader(text.splitlines())}
+
+
+def _hours(seconds: float | None) -> float | None:
+    return None if seconds is None else round(seconds / 3600, 2)
+
+
+def _windows(conn: sa.Connection, until: datetime) -> list[dict[str, Any]]:
+    out = []
+    for row in disruption_store.listing(conn, include_ended=True):
+        scope = row["scope"] or {}
+        out.append(
+            {
+                "id": row["disruption_id"],
+                "start": row["starts_at"],
+                "end": row["ended_at"] or until,
+                "offices": set(scope.get("offices") or ()),
+                "modes": set(scope.get("modes") or ()),
+            }
+        )
+    return out
+
+
+def _disruption(row: Mapping[str, Any], windows: Sequence[Mapping[str, Any]]) -> str:
+    for w in windows:
+        if (
+            w["start"] <= row["lodged_at"] < w["end"]
+            and (not w["offices"] or row["office"] in w["offices"])
+            and (not w["modes"] or row["mode"] in w["modes"])
+        ):
+            return str(w["id"])
+    return "none"
+
+
+def rows(conn: sa.Connection, *, scope: Scope, since: datetime, until: datetime) -> list[dict[str, Any]]:
+    """Each consignment's time stamps with its segments (`trader`: aeo | other; `disruption`: its id or none)."""
+    stamped = trs_store.timestamps(conn, scope=scope, since=since, until=until)
+    windows = _windows(conn, until)
+    aeo = trs_store.aeo_consignments(conn, [r["consignment_id"] for r in stamped])
+    for row in stamped:
+        row["trader"] = "aeo" if row["consignment_id"] in aeo else "other"
+        row["disruption"] = _disruption(row, windows)
+        for measure in MEASURES:  # released before arrival (pre-arrival processing) counts as released on arrival
+            if row[measure] is not None:
+                row[measure] = max(0.0, float(row[measure]))
+    return stamped
+
+
+def summarise(stamped: Iterable[Mapping[str, Any]], segments: Sequence[str] = SEGMENTS) -> list[dict[str, Any]]:
+    """One row per segment value (and one for all): averages, p50/p90 and share within target, in hours."""
+    stamped = list(stamped)
+    groups: dict[tuple[str, str], list[Mapping[str, Any]]] = {("all", "all"): stamped}
+    for segment in segments:
+        for row in stamped:
+            groups.setdefault((segment, str(row[segment])), []).append(row)
+    goal = targets()
+    out = []
+    for (segment, value), members in sorted(groups.items(), key=lambda kv: (kv[0][0] != "all", kv[0])):
+        times = [r["arrival_to_release"] for r in members if r["arrival_to_release"] is not None]
+        within = [
+            r["arrival_to_release"] <= goal[r["mode"]] * 3600
+            for r in members
+            if r["arrival_to_release"] is not None and r["mode"] in goal
+        ]
+        modes = {r["mode"] for r in members}
+        target = goal.get(next(iter(modes))) if len(modes) == 1 else None
+        out.append(
+            {
+                "segment": segment,
+                "value": value,
+                "consignments": len(members),
+                "released": len(times),
+                "mean_hours": _hours(sum(times) / len(times)) if times else None,
+                "p50_hours": _hours(percentile(times, 50)),
+                "p90_hours": _hours(percentile(times, 90)),
+                "target_hours": target,
+                "within_target": round(sum(within) / len(within), 4) if within else None,
+                "lodgement_to_release_p50_hours": _hours(
+                    percentile(
+                        [r["lodgement_to_release"] for r in members if r["lodgement_to_release"] is not None], 50
+                    )
+                ),
+                "lodgement_to_decision_p50_hours": _hours(
+                    percentile(
+                        [r["lodgement_to_decision"] for r in members if r["lodgement_to_decision"] is not None], 50
+                    )
+                ),
+            }
+        )
+    return out
+
+
+def report(conn: sa.Connection, *, scope: Scope, since: datetime, until: datetime) -> dict[str, Any]:
+    """The published-style figures for consignments lodged in [since, until)."""
+    return {
+        "since": since.isoformat(),
+        "until": until.isoformat(),
+        "targets_hours": targets(),
+        "segments": summarise(rows(conn, scope=scope, since=since, until=until)),
+    }

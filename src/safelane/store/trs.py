@@ -1,0 +1,99 @@
+"""Time Release Study time stamps per consignment, with the intervals computed by the database.
+
+A consignment is released when customs and every agency holding it have released it: its release is the last
+release recorded, and none while an agency's hold on its current decision is not released yet.
+"""
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from safelane.scope import Scope
+from safelane.selection.facilitation import TRADERS
+from safelane.store.schema import (
+    agency_requirements,
+    assessments,
+    consignments,
+    decisions,
+    inspection_outcomes,
+    releases,
+    seconds_between,
+)
+
+
+def timestamps(conn: sa.Connection, *, scope: Scope, since: datetime, until: datetime) -> list[dict[str, Any]]:
+    """One row per current decision of a consignment lodged in [since, until): mode, office, channel, filer, the
+    time stamps (lodgement, declared arrival, decision, control end, release) and the seconds between them."""
+    released = (
+        sa.select(releases.c.consignment_id, sa.func.max(releases.c.at).label("released_at"))
+        .where(releases.c.kind == "released")
+        .group_by(releases.c.consignment_id)
+        .subquery()
+    )
+    controlled = (
+        sa.select(inspection_outcomes.c.consignment_id, sa.func.min(inspection_outcomes.c.recorded_at).label("at"))
+        .group_by(inspection_outcomes.c.consignment_id)
+        .subquery()
+    )
+    held = sa.exists(
+        sa.select(agency_requirements.c.agency).where(
+            agency_requirements.c.decision_id == decisions.c.decision_id,
+            agency_requirements.c.action != "release",
+            ~sa.exists(
+                sa.select(releases.c.release_id).where(
+                    releases.c.consignment_id == agency_requirements.c.consignment_id,
+                    releases.c.agency == agency_requirements.c.agency,
+                )
+            ),
+        )
+    )
+    arrival = sa.case((consignments.c.kind != "pre_loading", decisions.c.deadline), else_=None)
+    release = sa.case((held, None), else_=released.c.released_at)
+    query = (
+        sa.select(
+            decisions.c.consignment_id,
+            consignments.c.mode,
+            decisions.c.office,
+            decisions.c.outcome.label("channel"),
+            decisions.c.filer,
+            consignments.c.kind,
+            consignments.c.filed_at.label("lodged_at"),
+            arrival.label("arrival_at"),
+            decisions.c.decided_at,
+            controlled.c.at.label("control_end_at"),
+            release.label("released_at"),
+            seconds_between(conn, release, arrival).label("arrival_to_release"),
+            seconds_between(conn, release, consignments.c.filed_at).label("lodgement_to_release"),
+            seconds_between(conn, decisions.c.decided_at, consignments.c.filed_at).label("lodgement_to_decision"),
+        )
+        .join(consignments, consignments.c.row_id == decisions.c.row_id)
+        .outerjoin(released, released.c.consignment_id == decisions.c.consignment_id)
+        .outerjoin(controlled, controlled.c.consignment_id == decisions.c.consignment_id)
+        .where(
+            decisions.c.current.is_(True),
+            decisions.c.answer == "channel",
+            consignments.c.filed_at >= since,
+            consignments.c.filed_at < until,
+            scope.clause(decisions.c.filer, decisions.c.office),
+        )
+        .order_by(consignments.c.filed_at, decisions.c.consignment_id)
+    )
+    return [dict(r) for r in conn.execute(query).mappings()]
+
+
+def aeo_consignments(conn: sa.Connection, consignment_ids: list[str]) -> set[str]:
+    """Consignments whose current assessment has a trusted-traders finding (the filer's party certified as of
+    filing, `safelane.traders.facilitation`)."""
+    found: set[str] = set()
+    for start in range(0, len(consignment_ids), 400):
+        chunk = consignment_ids[start : start + 400]
+        query = (
+            sa.select(decisions.c.consignment_id, assessments.c.findings)
+            .join(assessments, assessments.c.assessment_id == decisions.c.assessment_id)
+            .where(decisions.c.consignment_id.in_(chunk), decisions.c.current.is_(True))
+        )
+        for cid, findings in conn.execute(query):
+            if any(f.get("assessor") == TRADERS for f in findings or ()):
+                found.add(cid)
+    return found
