@@ -25,6 +25,7 @@ from safelane.results import ConsignmentResult, FilingResult
 from safelane.risk.engine import RiskEngine
 from safelane.scope import Scope
 from safelane.selection import Offices, Policy, Usage, continuity, decide
+from safelane.selection.requirements import requirements_of
 from safelane.store import Database
 from safelane.store import disruptions as disruption_store
 from safelane.store import filings as filing_store
@@ -92,6 +93,7 @@ def _result(assessed: Assessed, saved: Saved | None = None) -> ConsignmentResult
         saved.decision_id if saved else None,
         saved.state if saved else None,
         p.as_dict() if p else None,
+        [r.as_dict() for r in d.requirements],
     )
 
 
@@ -102,7 +104,9 @@ def _carried(decision: Decision, row: dict[str, Any]) -> Decision:
         return decision
     reasons = tuple(Finding.from_dict(f) for f in row["reasons"])
     basis = f"{outcome.value} on version {row['version']} stands through the amendment ({row['basis']})"
-    return Decision(decision.answer, outcome, basis, reasons, row["selection"], row["inspection"])
+    return Decision(
+        decision.answer, outcome, basis, reasons, row["selection"], row["inspection"], decision.requirements
+    )
 
 
 class Pipeline:
@@ -194,6 +198,8 @@ class Pipeline:
             self.policy,
             self.sample_key,
         )
+        # every other border agency's requirement rides on the one decision (Single Window)
+        decisions = [replace(d, requirements=requirements_of(a)) for d, a in zip(decisions, assessments, strict=True)]
         return [
             Assessed(lo, a, d, [f.as_dict() for f in a.findings], p)
             for lo, a, d, p in zip(lodgements, assessments, decisions, priorities, strict=True)
