@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from functools import lru_cache
 
-from safelane.domain.assessment import CUSTOMS
 from safelane.domain import FilingKind, Finding, GoodsItem, Lodgement, TransportMode
+from safelane.domain.assessment import CUSTOMS
 from safelane.risk.profiles.language import Conditions, PartyCondition, Profile, TimeWindow
 from safelane.risk.profiles.patterns import compile_any
 
