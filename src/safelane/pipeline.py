@@ -26,6 +26,7 @@ from safelane.risk.engine import RiskEngine
 from safelane.scope import Scope
 from safelane.selection import Offices, Policy, Usage, continuity, decide
 from safelane.selection.continuity import Priority
+from safelane.selection.requirements import requirements_of
 from safelane.store import Database
 from safelane.store import disruptions as disruption_store
 from safelane.store import filings as filing_store
@@ -103,6 +104,7 @@ def _result(assessed: Assessed, saved: Saved | None = None) -> ConsignmentResult
         saved.decision_id if saved else None,
         saved.state if saved else None,
         p.as_dict() if p else None,
+        [r.as_dict() for r in d.requirements],
     )
 
 
@@ -113,7 +115,9 @@ def _carried(decision: Decision, row: dict[str, Any]) -> Decision:
         return decision
     reasons = tuple(Finding.from_dict(f) for f in row["reasons"])
     basis = f"{outcome.value} on version {row['version']} stands through the amendment ({row['basis']})"
-    return Decision(decision.answer, outcome, basis, reasons, row["selection"], row["inspection"])
+    return Decision(
+        decision.answer, outcome, basis, reasons, row["selection"], row["inspection"], decision.requirements
+    )
 
 
 class Pipeline:
@@ -213,6 +217,10 @@ class Pipeline:
             self.policy,
             self.sample_key,
         )
+        # every other border agency's requirement rides on the one decision (Single Window)
+        decisions = [
+            replace(d, requirements=requirements_of(a)) for d, (_, a) in zip(decisions, scored.items, strict=True)
+        ]
         return [
             Assessed(lo, a, d, [f.as_dict() for f in a.findings], p)
             for (lo, a), d, p in zip(scored.items, decisions, scored.priorities, strict=True)

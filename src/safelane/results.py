@@ -18,6 +18,7 @@ class ConsignmentResult:
     decision_id: str | None = None
     state: str | None = None
     priority: dict[str, Any] | None = None  # the continuity tier and expected processing time, in a disruption
+    requirements: list[dict[str, Any]] = field(default_factory=list)  # other border agencies' (Single Window)
 
     def as_dict(self) -> dict[str, Any]:
         data = {
@@ -33,6 +34,8 @@ class ConsignmentResult:
             data["state"] = self.state
         if self.priority:
             data["continuity"] = self.priority
+        if self.requirements:
+            data["requirements"] = self.requirements
         return data
 
 

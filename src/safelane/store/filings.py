@@ -15,7 +15,9 @@ from safelane.selection.continuity import Priority
 from safelane.store import audit_chain, bulk
 from safelane.store import filing_rows as rows_of
 from safelane.store import releases as release_store
+from safelane.store import requirements as requirement_store
 from safelane.store.schema import (
+    agency_requirements,
     assessments,
     audit_events,
     consignments,
@@ -154,6 +156,7 @@ def save(conn: sa.Connection, batch: Sequence[Accepted], superseded: Sequence[di
             assessments,
             decisions,
             decision_reasons,
+            agency_requirements,
             decision_priorities,
             decision_events,
             audit_events,
@@ -196,6 +199,9 @@ def save(conn: sa.Connection, batch: Sequence[Accepted], superseded: Sequence[di
                 )
             )
             rows[decision_reasons] += rows_of.reason_rows(decision_id, item.decision)
+            rows[agency_requirements] += requirement_store.rows(
+                decision_id, item.lodgement.consignment_id, item.decision.requirements
+            )
             if item.priority is not None:
                 rows[decision_priorities].append(rows_of.priority_row(decision_id, item.priority))
             rows[decision_events].append(
@@ -312,6 +318,8 @@ def results_of(
         .where(consignments.c.filing_id == filing_id, consignments.c.version == version)
         .order_by(consignments.c.position)
     )
+    found = [r for r in rows if only is None or r.consignment_id in only]
+    required = requirement_store.of_decisions(conn, [r.decision_id for r in found])
     return [
         ConsignmentResult(
             r.consignment_id,
@@ -324,9 +332,9 @@ def results_of(
             r.decision_id,
             r.state,
             Priority(r.disruption_id, r.tier, r.tier_reason, r.expected_hours).as_dict() if r.tier else None,
+            [q.as_dict() for q in required.get(r.decision_id, ())],
         )
-        for r in rows
-        if only is None or r.consignment_id in only
+        for r in found
     ]
 
 

@@ -32,3 +32,18 @@ def of_decision(conn: sa.Connection, decision_id: str) -> tuple[AgencyRequiremen
         .order_by(agency_requirements.c.agency)
     ).mappings()
     return tuple(AgencyRequirement.from_dict(dict(r)) for r in found)
+
+
+def of_decisions(conn: sa.Connection, decision_ids: Iterable[str]) -> dict[str, tuple[AgencyRequirement, ...]]:
+    """The requirements of several decisions at once (an answer to a whole filing), by decision id."""
+    ids = list(decision_ids)
+    out: dict[str, list[AgencyRequirement]] = {}
+    for start in range(0, len(ids), 400):
+        found = conn.execute(
+            sa.select(agency_requirements)
+            .where(agency_requirements.c.decision_id.in_(ids[start : start + 400]))
+            .order_by(agency_requirements.c.decision_id, agency_requirements.c.agency)
+        ).mappings()
+        for r in found:
+            out.setdefault(r["decision_id"], []).append(AgencyRequirement.from_dict(dict(r)))
+    return {k: tuple(v) for k, v in out.items()}

@@ -82,6 +82,8 @@ class Conditions(_Strict):
     place_of_unloading: list[Upper] = []
     party: list[PartyCondition] = []  # each must hold
     time_window: TimeWindow | None = None
+    # none of these document types declared (e.g. N851, a phytosanitary certificate): what an agency asks for
+    documents_missing: list[Annotated[str, Field(pattern=r"^[A-Za-z0-9]{1,8}$")]] = []
     # goods item conditions (one item meets all)
     hs_prefix: list[HsPrefix] = []
     origin_country: list[Country] = []
@@ -118,10 +120,18 @@ class Outcome(_Strict):
     referral: Referral | None = None  # the least PLACI referral a hit demands
     channel: Channel | None = None  # the least channel a hit demands
 
+    # another border agency's requirement on a hit (docs/agencies.md): what the filer must do for that agency
+    requirement: Literal["hold", "documents", "release", "refuse"] | None = None
+    documents: list[Annotated[str, Field(pattern=r"^[A-Za-z0-9]{1,8}$")]] = []  # codes, e.g. WCO DM N851
+
     @model_validator(mode="after")
     def _does_something(self) -> "Outcome":
-        if not (self.score or self.referral or self.channel):
-            raise PydanticCustomError("empty_outcome", "an outcome needs a score, a referral or a channel")
+        if not (self.score or self.referral or self.channel or self.requirement):
+            raise PydanticCustomError(
+                "empty_outcome", "an outcome needs a score, a referral, a channel or a requirement"
+            )
+        if self.documents and self.requirement != "documents":
+            raise PydanticCustomError("documents_without_requirement", "documents need requirement: documents")
         if self.referral is Referral.ASSESSMENT_COMPLETE or self.channel is Channel.GREEN:
             raise PydanticCustomError("no_floor", "a profile can only raise a referral or channel, not lower it")
         return self
@@ -131,7 +141,9 @@ class Profile(_Strict):
     id: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{1,63}$")]
     version: Annotated[int, Field(ge=1)]
     title: Annotated[str, Field(min_length=3, max_length=200)]
-    owner: Annotated[str, Field(min_length=2, max_length=64)]  # the agency answerable for it
+    owner: Annotated[str, Field(min_length=2, max_length=64)]  # the unit answerable for it
+    # the border agency whose rule it is (docs/agencies.md); its hits carry it and make that agency's requirement
+    agency: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{1,31}$")] = "customs"
     rationale: Annotated[str, Field(min_length=10)]  # why: shown to officers with every hit
     valid_from: date
     valid_to: date | None = None
@@ -143,6 +155,8 @@ class Profile(_Strict):
 
     @model_validator(mode="after")
     def _dates(self) -> "Profile":
+        if self.outcome.requirement and self.agency == "customs":
+            raise PydanticCustomError("requirement_of_customs", "a requirement is another agency's: set agency")
         if self.valid_to and self.valid_to < self.valid_from:
             raise PydanticCustomError("validity_out_of_order", "valid_to is before valid_from")
         return self

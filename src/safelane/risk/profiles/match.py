@@ -8,6 +8,7 @@ from datetime import date, datetime, time
 from functools import lru_cache
 
 from safelane.domain import FilingKind, Finding, GoodsItem, Lodgement, TransportMode
+from safelane.domain.assessment import CUSTOMS
 from safelane.risk.profiles.language import Conditions, PartyCondition, Profile, TimeWindow
 from safelane.risk.profiles.patterns import compile_any
 
@@ -98,6 +99,9 @@ def _consignment_checks(when: Conditions) -> list[Check]:
 
         checks.append(via)
     checks += [_party_check(p) for p in when.party]
+    if when.documents_missing:
+        missing = frozenset(d.upper() for d in when.documents_missing)
+        checks.append(lambda lo: all(d.type.upper() not in missing for d in lo.consignment.documents))
     if when.time_window:
         checks.append(_time_check(when.time_window))
     return checks
@@ -191,6 +195,10 @@ class CompiledProfile:
             else:
                 return None
         p, outcome = self.profile, self.profile.outcome
+        if outcome.requirement:  # read by selection.requirements to build the agency's requirement
+            evidence["requirement"] = outcome.requirement
+            if outcome.documents:
+                evidence["documents"] = list(outcome.documents)
         return Finding(
             assessor=PROFILES,
             code=p.id,
@@ -199,6 +207,7 @@ class CompiledProfile:
             evidence=evidence,
             referral=outcome.referral,
             channel=outcome.channel,
+            agency=None if p.agency == CUSTOMS else p.agency,
         )
 
 

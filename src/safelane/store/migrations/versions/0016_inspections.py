@@ -1,7 +1,7 @@
 """joint inspections: inspection slots per office and agency, inspections, participants and their results
 
 Revision ID: 0016_inspections
-Revises: 0014_cbm_core
+Revises: 0020_trader_data
 Create Date: 2026-12-02 09:00:00
 """
 
@@ -11,7 +11,7 @@ from alembic import op
 import safelane.store.schema
 
 revision = "0016_inspections"
-down_revision = "0014_cbm_core"
+down_revision = "0020_trader_data"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """AEO 2.0 data sharing: trader keys bound to an operator, the data operators share, the trader view's links
 
 Revision ID: 0020_trader_data
-Revises: 0014_cbm_core
+Revises: 0021_capacity_reservations
 Create Date: 2026-12-02 08:20:00
 """
 
@@ -12,7 +12,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 import safelane.store.schema
 
 revision = "0020_trader_data"
-down_revision = "0014_cbm_core"
+down_revision = "0021_capacity_reservations"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """capacity reservations across workers; the event outbox (referral changes and releases out)
 
 Revision ID: 0021_capacity_reservations
-Revises: 0014_cbm_core
+Revises: 0023_value_checkpoints
 Create Date: 2026-12-02 09:00:00
 """
 
@@ -11,7 +11,7 @@ from alembic import op
 import safelane.store.schema
 
 revision = "0021_capacity_reservations"
-down_revision = "0014_cbm_core"
+down_revision = "0023_value_checkpoints"
 branch_labels = None
 depends_on = None
 
