@@ -27,6 +27,7 @@ from tests.conftest import POSTGRES_URL
 from tests.factories import filing
 
 NATS_URL = os.environ.get("SAFELANE_TEST_NATS_URL", "nats://127.0.0.1:4222")
+SAMPLE_KEY = "stream-test-key"  # every worker draws the random sample with the same key
 WAIT = 60.0  # a bound on each wait, not a measurement
 
 
@@ -135,7 +136,8 @@ def _start(store: Store, *args: str) -> subprocess.Popen:
     env = os.environ | {
         "SAFELANE_DATABASE_URL": store.url,
         "SAFELANE_NATS_URL": NATS_URL,
-        "SAFELANE_STREAM_ACK_WAIT": "3",  # a killed worker's batch is handed on after 3 s
+        "SAFELANE_STREAM_ACK_WAIT": "3",
+        "SAFELANE_SAMPLE_KEY": SAMPLE_KEY,  # a killed worker's batch is handed on after 3 s
     }
     return subprocess.Popen(
         [sys.executable, "-m", "safelane.cli.main", *args], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE

@@ -13,10 +13,19 @@ def worker(
     ),
 ) -> None:
     """Run one worker until Ctrl-C or SIGTERM; start as many as you like, on any machine (docs/deployment.md)."""
+    import os
+
     from safelane.settings import database_shown
     from safelane.stream import worker as stream_worker
     from safelane.system import build
 
+    if not os.environ.get("SAFELANE_SAMPLE_KEY"):  # each worker would draw its own random sample
+        typer.echo(
+            "worker: set SAFELANE_SAMPLE_KEY (the same secret in every worker): without it each process keys the "
+            "random sample and exploration draws on its own, and which worker takes a filing would decide them",
+            err=True,
+        )
+        raise typer.Exit(2)
     system = build(settings(database))
     typer.echo(
         f"worker: JetStream {system.settings.nats_url} -> store {database_shown(system.settings.database_url)}, "
