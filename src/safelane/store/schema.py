@@ -575,16 +575,6 @@ capacity_reservations = sa.Table(  # one row per office and day: the lock that m
     sa.Column("batches", sa.Integer, nullable=False),  # batches allocated under this lock (a count to inspect)
 )
 
-event_outbox = sa.Table(  # events written with the change they announce, published to NATS after the commit
-    "event_outbox",
-    metadata,
-    sa.Column("event_id", Id, primary_key=True),
-    sa.Column("subject", sa.String(120), nullable=False),
-    sa.Column("payload", sa.LargeBinary, nullable=False),  # the CloudEvents envelope, JSON bytes
-    sa.Column("created_at", UTCDateTime, nullable=False),
-    sa.Column("published_at", UTCDateTime, nullable=True, index=True),
-)
-
 # -- joint inspections (issue 14 point 4): slots per office and agency, one inspection, each agency's result -----
 
 inspection_slots = sa.Table(  # an agency's inspection day at an office; office "*" is the agency's default

@@ -26,19 +26,7 @@ def upgrade() -> None:
         sa.Column("batches", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("office", "day", name=op.f("pk_capacity_reservations")),
     )
-    op.create_table(
-        "event_outbox",
-        sa.Column("event_id", sa.String(length=32), nullable=False),
-        sa.Column("subject", sa.String(length=120), nullable=False),
-        sa.Column("payload", sa.LargeBinary(), nullable=False),
-        sa.Column("created_at", UTC, nullable=False),
-        sa.Column("published_at", UTC, nullable=True),
-        sa.PrimaryKeyConstraint("event_id", name=op.f("pk_event_outbox")),
-    )
-    op.create_index(op.f("ix_event_outbox_published_at"), "event_outbox", ["published_at"], unique=False)
 
 
 def downgrade() -> None:
-    op.drop_index(op.f("ix_event_outbox_published_at"), table_name="event_outbox")
-    op.drop_table("event_outbox")
     op.drop_table("capacity_reservations")
