@@ -16,6 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from safelane.cases.seizures import COMMODITIES, CONCEALMENTS, DETECTIONS, OFFENCES, UNITS
+from safelane.domain.assessment import CUSTOMS
 from safelane.referrals import ActionError
 from safelane.scope import Scope
 from safelane.store import Database
@@ -280,4 +281,4 @@ def release_control_end(
     seized, which is recorded as a refusal. False when customs had already released or refused it."""
     kind = "refused" if outcome.result == "seizure" else "released"
     note = f"{METHODS[outcome.method]}: {RESULTS[outcome.result].lower()}"
-    return release_store.record(conn, consignment_id, release_store.CUSTOMS, at, actor, kind=kind, note=note)
+    return release_store.record(conn, consignment_id, CUSTOMS, at, actor, kind=kind, note=note)

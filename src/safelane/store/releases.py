@@ -11,12 +11,12 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from safelane.domain.assessment import CUSTOMS
 from safelane.ids import new_id
 from safelane.store.schema import agency_requirements, decisions, releases
 
 KINDS = ("released", "refused")
 RELEASED_CHANNELS = ("green", "blue")  # a decision in these channels needs no control: customs releases at once
-CUSTOMS = "customs"
 
 
 def record(
