@@ -6,7 +6,7 @@ by orjson in one pass, instead of FastAPI's generic encoder walking every value.
 
 import re
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Any
 
 import orjson
@@ -65,6 +65,15 @@ def _iso_day(value: Any) -> Any:
 
 
 IsoDay = Annotated[date, BeforeValidator(_iso_day)]  # as the document says (format: date), not a Unix time
+
+
+def _iso_time(value: Any) -> Any:
+    if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}.*", value):
+        raise ValueError("a time is written YYYY-MM-DDTHH:MM[:SS] with its zone, e.g. 2026-12-01T08:00Z")
+    return value
+
+
+IsoTime = Annotated[datetime, BeforeValidator(_iso_time)]  # format: date-time, not a Unix time
 
 
 def one_of(values: Iterable[str]) -> dict[str, Any]:

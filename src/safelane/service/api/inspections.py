@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from safelane.cases import joint
 from safelane.domain import Problem
 from safelane.referrals import ActionError
-from safelane.service.api import IsoDay, JsonResponse, SystemDep
+from safelane.service.api import IsoDay, IsoTime, JsonResponse, SystemDep
 from safelane.service.auth import CurrentUser, User
 from safelane.service.errors import ApiError
 from safelane.store import inspections as store
@@ -26,7 +26,7 @@ router = APIRouter(prefix="/v1", tags=["inspections"])
 
 class ScheduleBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    not_before: datetime | None = Field(None, description="earliest start (UTC); default now")
+    not_before: IsoTime | None = Field(None, description="earliest start (UTC); default now")
 
 
 class ResultBody(BaseModel):
@@ -64,7 +64,12 @@ def _with_status(system: SystemDep, consignment_id: str, inspection: dict[str, A
     return {"consignment_id": consignment_id, "inspection": inspection, "status": status}
 
 
-@router.post("/consignments/{consignment_id}/inspection", status_code=201)
+CONFLICT: dict[int | str, dict[str, Any]] = {
+    409: {"description": "Nobody holds the goods for inspection, no common slot is free, or the result is recorded"}
+}
+
+
+@router.post("/consignments/{consignment_id}/inspection", status_code=201, responses=CONFLICT)
 def schedule(
     consignment_id: str, user: CurrentUser, system: SystemDep, body: Annotated[ScheduleBody | None, Body()] = None
 ) -> JsonResponse:
@@ -96,7 +101,7 @@ def inspection(consignment_id: str, user: CurrentUser, system: SystemDep) -> Jso
     return JsonResponse(_with_status(system, consignment_id, found))
 
 
-@router.post("/consignments/{consignment_id}/inspection/results", status_code=201)
+@router.post("/consignments/{consignment_id}/inspection/results", status_code=201, responses=CONFLICT)
 def result(
     consignment_id: str, user: CurrentUser, system: SystemDep, body: Annotated[ResultBody, Body()]
 ) -> JsonResponse:

@@ -1,7 +1,7 @@
 """Time Release Study figures for officers: per mode, office, channel, trader category and disruption, as JSON
 or CSV. An officer posted to an office gets that office's consignments only (its scope)."""
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from fastapi import APIRouter
@@ -9,7 +9,7 @@ from fastapi.responses import Response
 
 from safelane.domain import Problem
 from safelane.resilience import trs
-from safelane.service.api import JsonResponse, SystemDep
+from safelane.service.api import IsoTime, JsonResponse, SystemDep
 from safelane.service.auth import CurrentUser
 from safelane.service.errors import ApiError
 from safelane.service.web.exports import csv_response
@@ -23,8 +23,8 @@ FORBIDDEN: dict[int | str, dict[str, Any]] = {403: {"description": "Only customs
 def release_times(
     user: CurrentUser,
     system: SystemDep,
-    since: datetime | None = None,
-    until: datetime | None = None,
+    since: IsoTime | None = None,
+    until: IsoTime | None = None,
     format: str = "json",
 ) -> Response:
     """Consignments lodged in [since, until) (default: the 30 days up to now): averages, p50/p90 of arrival to
