@@ -58,22 +58,22 @@ class Page:
 PageDep = Annotated[Page, Depends()]
 
 
-def _iso_day(value: Any) -> Any:
-    if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        raise ValueError("a day is written YYYY-MM-DD")
-    return value
+def _written(pattern: str, message: str) -> BeforeValidator:
+    """Only ISO 8601 text, as the document says (format: date / date-time): pydantic alone takes Unix numbers."""
+
+    def check(value: Any) -> Any:
+        if isinstance(value, int | float) or (isinstance(value, str) and not re.fullmatch(pattern, value)):
+            raise ValueError(message)
+        return value
+
+    return BeforeValidator(check)
 
 
-IsoDay = Annotated[date, BeforeValidator(_iso_day)]  # as the document says (format: date), not a Unix time
-
-
-def _iso_time(value: Any) -> Any:
-    if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}.*", value):
-        raise ValueError("a time is written YYYY-MM-DDTHH:MM[:SS] with its zone, e.g. 2026-12-01T08:00Z")
-    return value
-
-
-IsoTime = Annotated[datetime, BeforeValidator(_iso_time)]  # format: date-time, not a Unix time
+IsoDay = Annotated[date, _written(r"\d{4}-\d{2}-\d{2}", "a day is written YYYY-MM-DD")]
+IsoTime = Annotated[
+    datetime,
+    _written(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}.*", "a time is written YYYY-MM-DDTHH:MM[:SS] with its zone"),
+]
 
 
 def one_of(values: Iterable[str]) -> dict[str, Any]:
