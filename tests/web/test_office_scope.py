@@ -63,6 +63,8 @@ ONE_CONSIGNMENT: dict[tuple[str, str], Any] = {
         "method": "nii",
         "result": "no_irregularity",
     },
+    ("POST", "/v1/consignments/{consignment_id}/arrival"): {"at": "2026-11-20T06:00:00Z"},
+    ("POST", "/v1/consignments/{consignment_id}/control-start"): {"at": "2026-11-20T06:00:00Z"},
     ("GET", "/v1/receipts/{receipt_id}"): None,  # the BEANR filing as if it had come through the spool
     ("GET", "/consignments/{consignment_id}"): None,
     ("POST", "/consignments/{consignment_id}/actions/{action}"): {"text": "seen from elsewhere", "note": "x"},
