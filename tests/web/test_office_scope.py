@@ -131,6 +131,8 @@ MANY_OR_NONE: dict[tuple[str, str], Any] = {
     ("POST", "/profiles/{profile_id}/activate"): {"version": "999"},
     ("POST", "/profiles/{profile_id}/deactivate"): {"version": "999"},
     ("GET", "/dashboard"): None,
+    ("GET", "/trs"): None,
+    ("GET", "/resilience"): None,
     ("GET", "/seizures"): None,
     ("GET", "/offices"): None,
     ("GET", "/offices/edit"): None,
@@ -139,6 +141,7 @@ MANY_OR_NONE: dict[tuple[str, str], Any] = {
 }
 QUERIES = {  # the other office asked for by name, and the exports
     "/v1/trs": ["", "?format=csv"],
+    "/trs": ["", "?format=csv", "?to=2026-11-20&days=5"],
     "/v1/decisions": ["", "?state=open"],
     "/v1/seizures": ["", "?office=BEANR", "?format=csv"],
     "/v1/inspections": ["", "?office=BEANR", "?from=2026-11-19&days=30"],
