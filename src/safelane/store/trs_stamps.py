@@ -5,12 +5,12 @@ request or a replayed message), a different one is refused, so the clock the TRS
 """
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
 
-from safelane.store.schema import trs_stamps
+from safelane.store.schema import consignments, decisions, trs_stamps
 
 KINDS = ("arrival", "control_start")
 
@@ -85,3 +85,26 @@ def many(conn: sa.Connection, rows: Iterable[dict[str, Any]]) -> int:
     if fresh:
         conn.execute(trs_stamps.insert(), fresh)
     return len(fresh)
+
+
+def awaiting_arrival(conn: sa.Connection, *, until: datetime) -> list[tuple[str, datetime]]:
+    """(consignment id, declared arrival) of current consignments whose filing declares an arrival
+    (`itinerary.arrival_at`, pre-loading filings included) by `until` and whose actual arrival is not recorded."""
+    declared = consignments.c.data[("itinerary", "arrival_at")].as_string()
+    query = (
+        sa.select(decisions.c.consignment_id, declared.label("declared"))
+        .join(consignments, consignments.c.row_id == decisions.c.row_id)
+        .outerjoin(
+            trs_stamps,
+            sa.and_(trs_stamps.c.consignment_id == decisions.c.consignment_id, trs_stamps.c.kind == "arrival"),
+        )
+        .where(decisions.c.current.is_(True), declared.is_not(None), trs_stamps.c.consignment_id.is_(None))
+        .order_by(decisions.c.consignment_id)
+    )
+    out = []
+    for cid, text in conn.execute(query):
+        at = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        at = at if at.tzinfo else at.replace(tzinfo=UTC)
+        if at <= until:
+            out.append((cid, at.astimezone(UTC)))
+    return out
