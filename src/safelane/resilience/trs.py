@@ -40,6 +40,7 @@ COLUMNS = (
     "target_hours",
     "within_target",
     *(f"{m}_p50_hours" for m in MEDIANS),
+    "lodgement_to_release_mean_hours",
     "actual_arrivals",
     "declared_arrivals",
 )
@@ -54,6 +55,10 @@ def targets() -> dict[str, float]:
 
 def _hours(seconds: float | None) -> float | None:
     return None if seconds is None else round(seconds / 3600, 2)
+
+
+def _mean(seconds: Sequence[float]) -> float | None:
+    return _hours(sum(seconds) / len(seconds)) if seconds else None
 
 
 def _windows(conn: sa.Connection, until: datetime) -> list[dict[str, Any]]:
@@ -121,7 +126,7 @@ def summarise(stamped: Iterable[Mapping[str, Any]], segments: Sequence[str] = SE
                 "value": value,
                 "consignments": len(members),
                 "released": len(times),
-                "mean_hours": _hours(sum(times) / len(times)) if times else None,
+                "mean_hours": _mean(times),
                 "p50_hours": _hours(percentile(times, 50)),
                 "p90_hours": _hours(percentile(times, 90)),
                 "target_hours": target,
@@ -130,6 +135,9 @@ def summarise(stamped: Iterable[Mapping[str, Any]], segments: Sequence[str] = SE
                     f"{m}_p50_hours": _hours(percentile([r[m] for r in members if r[m] is not None], 50))
                     for m in MEDIANS
                 },
+                "lodgement_to_release_mean_hours": _mean(
+                    [r["lodgement_to_release"] for r in members if r["lodgement_to_release"] is not None]
+                ),
                 "actual_arrivals": sum(r["arrival_source"] == "actual" for r in members),
                 "declared_arrivals": sum(r["arrival_source"] == "declared" for r in members),
             }

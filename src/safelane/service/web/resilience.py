@@ -41,8 +41,8 @@ def _window(request: Request, days: int) -> tuple[datetime, datetime, int, list[
 
 
 def _published(segments: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Each published figure beside ours for the same mode: the mean of arrival to release, or the median of
-    lodgement to release for "declaration to release"."""
+    """Each published figure beside ours for the same mode: the mean of arrival to release, or the mean of
+    lodgement to release for "declaration to release" (published figures are averages)."""
     ours = {r["value"]: r for r in segments if r["segment"] == "mode"}
     out = []
     for row in report.published():
@@ -50,7 +50,7 @@ def _published(segments: list[dict[str, Any]]) -> list[dict[str, Any]]:
         value = None
         if mine is not None:
             value = (
-                mine["mean_hours"] if row["metric"] == "arrival to release" else mine["lodgement_to_release_p50_hours"]
+                mine["mean_hours"] if row["metric"] == "arrival to release" else mine["lodgement_to_release_mean_hours"]
             )
         ratio = round(value / row["hours"], 2) if value is not None and row["hours"] else None
         out.append({**row, "ours": value, "ratio": ratio})
