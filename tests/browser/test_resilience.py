@@ -1,5 +1,6 @@
-"""The TRS page and the resilience dashboard in Chromium: the figures and charts render, the nav reaches them,
-nothing scrolls sideways at 1366 pixels and nothing leaves this server. Screenshots: test-artifacts/browser/."""
+"""The TRS page and the resilience dashboard in Chromium: the figures and charts render, the nav reaches them
+(TRS through the dashboard), nothing scrolls sideways at 1366 pixels and nothing leaves this server.
+Screenshots: test-artifacts/browser/."""
 
 from tests.browser.conftest import ARTIFACTS, Served, sign_in
 from tests.browser.test_access import no_external_requests
@@ -8,7 +9,8 @@ from tests.browser.test_access import no_external_requests
 def test_trs_page_shows_segments_published_figures_and_daily_charts(page, served: Served) -> None:
     sign_in(page, "sam")
     page.wait_for_url("**/queue")
-    page.get_by_role("link", name="TRS").click()
+    page.get_by_role("link", name="Resilience").click()  # the study opens from the resilience dashboard
+    page.get_by_role("link", name="the full study").click()
     page.wait_for_url("**/trs")
     assert page.get_by_role("heading", name="Time Release Study").is_visible()
     assert page.get_by_role("heading", name="Against the published studies").is_visible()
