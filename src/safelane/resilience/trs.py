@@ -1,5 +1,7 @@
 """Time Release Study metrics the way administrations publish them: per segment, the average, the median and
-90th percentile of arrival to release, and the share released within the mode's target.
+90th percentile of arrival to release, and the share released within the mode's target; beside them the medians
+of the steps (lodgement to decision and to release, arrival to control start, control start to end), how many
+were measured from an actual arrival rather than the declared one, and the daily p50/p90.
 
 The time stamps come from the store (`store.trs`); this module only groups them. Segments: mode, office,
 channel, trader category (an AEO when the trusted-traders assessor found the filer certified as of filing) and
