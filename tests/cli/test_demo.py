@@ -307,3 +307,34 @@ def test_the_demo_registers_trusted_traders_and_suspends_one_mid_month(built):
     before = [f for at, f in found if f["evidence"]["operator"] == name and at < middle]
     assert before, "it filed before its suspension too"
     assert all(f["evidence"]["status"] == "certified" for f in before)
+
+
+def test_the_demo_reports_arrivals_and_control_starts_for_the_trs(built):
+    """The demo's carriers report actual arrivals once they are due, its inspectors stamp each control's start
+    before its outcome: the TRS measures from them, and the stamps lie in time order."""
+    from safelane.resilience import trs
+    from safelane.scope import Scope
+    from safelane.store.schema import trs_stamps
+
+    url, _ = built
+
+    def query(conn):
+        stamps = [dict(r) for r in conn.execute(sa.select(trs_stamps)).mappings()]
+        report = trs.report(conn, scope=Scope.of("t", "admin"), since=NOW - timedelta(days=11), until=NOW)
+        return stamps, trs.rows(conn, scope=Scope.of("t", "admin"), since=NOW - timedelta(days=11), until=NOW), report
+
+    stamps, rows, report = _read(url, query)
+    kinds = {s["kind"] for s in stamps}
+    assert kinds == {"arrival", "control_start"}
+    assert all(s["at"] <= NOW for s in stamps)
+    arrived = {s["consignment_id"]: s["at"] for s in stamps if s["kind"] == "arrival"}
+    assert sum(report["arrivals"].values()) == len(rows)
+    for row in rows:  # measured from the actual arrival where the carrier reported it, else the declared one
+        assert row["arrival_source"] == ("actual" if row["consignment_id"] in arrived else "declared")
+        assert row["consignment_id"] not in arrived or row["arrival_at"] == arrived[row["consignment_id"]]
+    started = [r for r in rows if r["control_start_at"] is not None]
+    assert started and all(r["decided_at"] <= r["control_start_at"] for r in started)
+    assert all(r["control_start_at"] <= r["control_end_at"] for r in started if r["control_end_at"] is not None)
+    everything = report["segments"][0]
+    assert everything["arrival_to_control_start_p50_hours"] is not None
+    assert everything["control_start_to_end_p50_hours"] is not None

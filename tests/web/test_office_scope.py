@@ -63,6 +63,8 @@ ONE_CONSIGNMENT: dict[tuple[str, str], Any] = {
         "method": "nii",
         "result": "no_irregularity",
     },
+    ("POST", "/v1/consignments/{consignment_id}/arrival"): {"at": "2026-11-20T06:00:00Z"},
+    ("POST", "/v1/consignments/{consignment_id}/control-start"): {"at": "2026-11-20T06:00:00Z"},
     ("GET", "/v1/receipts/{receipt_id}"): None,  # the BEANR filing as if it had come through the spool
     ("GET", "/consignments/{consignment_id}"): None,
     ("POST", "/consignments/{consignment_id}/actions/{action}"): {"text": "seen from elsewhere", "note": "x"},
@@ -129,6 +131,8 @@ MANY_OR_NONE: dict[tuple[str, str], Any] = {
     ("POST", "/profiles/{profile_id}/activate"): {"version": "999"},
     ("POST", "/profiles/{profile_id}/deactivate"): {"version": "999"},
     ("GET", "/dashboard"): None,
+    ("GET", "/trs"): None,
+    ("GET", "/resilience"): None,
     ("GET", "/seizures"): None,
     ("GET", "/offices"): None,
     ("GET", "/offices/edit"): None,
@@ -137,6 +141,7 @@ MANY_OR_NONE: dict[tuple[str, str], Any] = {
 }
 QUERIES = {  # the other office asked for by name, and the exports
     "/v1/trs": ["", "?format=csv"],
+    "/trs": ["", "?format=csv", "?to=2026-11-20&days=5"],
     "/v1/decisions": ["", "?state=open"],
     "/v1/seizures": ["", "?office=BEANR", "?format=csv"],
     "/v1/inspections": ["", "?office=BEANR", "?from=2026-11-19&days=30"],

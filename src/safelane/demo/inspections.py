@@ -17,7 +17,9 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 
 from safelane.cases import outcomes
+from safelane.demo import timeline
 from safelane.demo.traffic import Json, Traffic, reference_of
+from safelane.resilience import stamps
 from safelane.scope import Scope
 from safelane.store import Database
 from safelane.store import decisions as decision_store
@@ -132,6 +134,9 @@ class Inspectors:
                 if control["inspection"] in outcomes.METHODS
                 else ("physical" if control["outcome"] == "red" else "documentary")
             )
+            cid, decided = control["consignment_id"], control["decided_at"]  # the inspector stamps the start
+            started = timeline.control_start(cid, method, decided_at=decided, ends_at=at, seed=self.seed)
+            stamps.record_control_start(db, cid, started, scope=INSPECTOR, now=started)
             self.record(db, control["consignment_id"], method, result, seizure, profile, at)
             found[result] += 1
         return found

@@ -19,7 +19,7 @@ from safelane.demo import valuation
 from safelane.demo.followups import follow_up
 from safelane.demo.inspections import Inspectors
 from safelane.demo.model import train_and_activate
-from safelane.demo.timeline import WINDOW, receive
+from safelane.demo.timeline import WINDOW, receive, record_arrivals
 from safelane.demo.traffic import Traffic, filings_of, generate_hours
 from safelane.results import FilingResult
 from safelane.risk.model.assessor import ModelAssessor
@@ -71,6 +71,7 @@ def play(
 
     def settle(until: datetime) -> None:
         assert system.db is not None
+        record_arrivals(system.db, until=until, seed=seed)
         month.found += inspectors.inspect(system.db, now=until)
         month.followed += follow_up(system.db, inspectors, now=until)
 

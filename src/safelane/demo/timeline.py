@@ -4,14 +4,19 @@ The pipeline decides "as of" its clock, so a generated month submitted at once w
 counted against capacity, all on the day it was built. Here filings are taken in filing order, a minute
 at a time, and the pipeline's clock reads a few seconds after the last filing of the batch: decisions come
 seconds after filing, and every day's capacity is that day's.
+
+The Time Release Study stamps are reported here too: each consignment's actual arrival (its declared one, early
+or late by a few hours) once its time has come, and the start of each control before its outcome.
 """
 
+import random
 from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime, timedelta
 
 from safelane.domain import Filing
 from safelane.pipeline import Pipeline
 from safelane.results import FilingResult
+from safelane.store import Database, trs_stamps
 
 WINDOW = timedelta(minutes=1)  # filings received together, as one batch (and one transaction) per filer
 LAG = timedelta(seconds=5)  # from the last filing of a batch to its decision
@@ -63,3 +68,38 @@ def receive(
     finally:
         pipeline.clock = clock
     return results
+
+
+# -- the Time Release Study stamps the demo's carriers and inspectors report ------------------------------------
+
+ARRIVAL_DEVIATION_HOURS = (-2.0, 6.0)  # actual against declared arrival: ships and aircraft run early or late
+CONTROL_HOURS = {"documentary": (0.25, 1.0), "nii": (0.25, 1.0), "physical": (1.0, 4.0)}  # control start to end
+ARRIVAL_ACTOR = "demo-carrier"
+
+
+def _rng(kind: str, seed: int, consignment_id: str) -> random.Random:
+    return random.Random(f"safelane-demo-{kind}:{seed}:{consignment_id}")
+
+
+def record_arrivals(db: Database, *, until: datetime, seed: int) -> int:
+    """Report the actual arrival of every consignment whose goods have arrived by `until`: its declared arrival
+    moved by a deviation drawn per consignment (so the same seed gives the same stamps). How many."""
+    with db.read() as conn:
+        waiting = trs_stamps.awaiting_arrival(conn, until=until + timedelta(hours=-ARRIVAL_DEVIATION_HOURS[0]))
+    rows = []
+    for consignment_id, declared in waiting:
+        actual = declared + timedelta(hours=_rng("arrival", seed, consignment_id).uniform(*ARRIVAL_DEVIATION_HOURS))
+        if actual > until:
+            continue
+        rows.append({"consignment_id": consignment_id, "kind": "arrival", "at": actual, "recorded_at": actual,
+                     "actor": ARRIVAL_ACTOR, "note": "reported by the demo's carrier"})  # fmt: skip
+    with db.write() as conn:
+        return trs_stamps.many(conn, rows)
+
+
+def control_start(consignment_id: str, method: str, *, decided_at: datetime, ends_at: datetime, seed: int) -> datetime:
+    """When the demo's inspector started a control that ends at `ends_at`: a drawn duration before, never
+    before the decision."""
+    low, high = CONTROL_HOURS.get(method, CONTROL_HOURS["documentary"])
+    hours = _rng("control", seed, consignment_id).uniform(low, high)
+    return max(decided_at, ends_at - timedelta(hours=hours))

@@ -19,12 +19,16 @@ from safelane.store.schema import (
     inspection_outcomes,
     releases,
     seconds_between,
+    trs_stamps,
 )
 
 
 def timestamps(conn: sa.Connection, *, scope: Scope, since: datetime, until: datetime) -> list[dict[str, Any]]:
     """One row per current decision of a consignment lodged in [since, until): mode, office, channel, filer, the
-    time stamps (lodgement, declared arrival, decision, control end, release) and the seconds between them."""
+    time stamps (lodgement, arrival, decision, control start and end, release) and the seconds between them.
+
+    The arrival is the actual one where it was reported (`trs_stamps`), else the declared one; `arrival_source`
+    says which ("actual", "declared", or None for pre-loading filings with no arrival reported)."""
     released = (
         sa.select(releases.c.consignment_id, sa.func.max(releases.c.at).label("released_at"))
         .where(releases.c.kind == "released")
@@ -48,7 +52,11 @@ def timestamps(conn: sa.Connection, *, scope: Scope, since: datetime, until: dat
             ),
         )
     )
-    arrival = sa.case((consignments.c.kind != "pre_loading", decisions.c.deadline), else_=None)
+    actual = sa.alias(trs_stamps, "actual")
+    started = sa.alias(trs_stamps, "started")
+    declared = sa.case((consignments.c.kind != "pre_loading", decisions.c.deadline), else_=None)
+    arrival = sa.func.coalesce(actual.c.at, declared)
+    source = sa.case((actual.c.at.is_not(None), "actual"), (declared.is_not(None), "declared"), else_=None)
     release = sa.case((held, None), else_=released.c.released_at)
     query = (
         sa.select(
@@ -60,16 +68,24 @@ def timestamps(conn: sa.Connection, *, scope: Scope, since: datetime, until: dat
             consignments.c.kind,
             consignments.c.filed_at.label("lodged_at"),
             arrival.label("arrival_at"),
+            source.label("arrival_source"),
             decisions.c.decided_at,
+            started.c.at.label("control_start_at"),
             controlled.c.at.label("control_end_at"),
             release.label("released_at"),
             seconds_between(conn, release, arrival).label("arrival_to_release"),
             seconds_between(conn, release, consignments.c.filed_at).label("lodgement_to_release"),
             seconds_between(conn, decisions.c.decided_at, consignments.c.filed_at).label("lodgement_to_decision"),
+            seconds_between(conn, started.c.at, arrival).label("arrival_to_control_start"),
+            seconds_between(conn, controlled.c.at, started.c.at).label("control_start_to_end"),
         )
         .join(consignments, consignments.c.row_id == decisions.c.row_id)
         .outerjoin(released, released.c.consignment_id == decisions.c.consignment_id)
         .outerjoin(controlled, controlled.c.consignment_id == decisions.c.consignment_id)
+        .outerjoin(actual, sa.and_(actual.c.consignment_id == decisions.c.consignment_id, actual.c.kind == "arrival"))
+        .outerjoin(
+            started, sa.and_(started.c.consignment_id == decisions.c.consignment_id, started.c.kind == "control_start")
+        )
         .where(
             decisions.c.current.is_(True),
             decisions.c.answer == "channel",

@@ -20,6 +20,7 @@ from safelane.service.web import (
     outcomes,
     profiles,
     queue,
+    resilience,
     seizures,
     signin,
     traders,
@@ -37,6 +38,7 @@ PAGES = (
     inspections,
     offices,
     traders,
+    resilience,
 )  # one router per page group
 STATIC = Path(__file__).parent / "static"
 POLICY = (
