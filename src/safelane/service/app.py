@@ -13,6 +13,7 @@ from safelane.service import docs, errors, logs, openapi, web
 from safelane.service.api import (
     JsonResponse,
     cases,
+    certificates,
     consignments,
     decisions,
     disruptions,
@@ -117,6 +118,7 @@ def create_app(system: StoredSystem, *, stream: bool = False) -> FastAPI:
         trs,
         traders,
         trader_data,
+        certificates,
         ops,
     ):
         app.include_router(module.router)
