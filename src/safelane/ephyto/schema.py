@@ -28,7 +28,4 @@ def schema_warnings(element: etree._Element, *, envelope: bool = False) -> list[
     schema = _schema(ENVELOPE_XSD if envelope else CERTIFICATE_XSD)
     if schema.validate(element):
         return []
-    return [
-        Problem(f"{error.path} (line {error.line})", "schema", error.message)
-        for error in schema.error_log
-    ]
+    return [Problem(f"{error.path} (line {error.line})", "schema", error.message) for error in schema.error_log]
