@@ -76,4 +76,4 @@ def _build(context: AssessorContext) -> CertificateAssessor | None:
     return CertificateAssessor(context.db) if context.db is not None else None
 
 
-SPEC = AssessorSpec(EPHYTO, "Phytosanitary certificates (ePhyto)", _build, order=70)
+SPEC = AssessorSpec(EPHYTO, "Phytosanitary certificates (ePhyto)", _build, order=70, evidence="findings/ephyto.html")
