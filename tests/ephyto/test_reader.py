@@ -40,7 +40,9 @@ def test_the_real_sample_is_read_with_its_schema_errors_as_warnings():
     assert c.entry_point == "USSEA"
     assert c.origin_countries == ["AR"]
     assert {w.code for w in found.warnings} == {"schema"}
-    assert any("IssueSPSLocation/ns1:ID (line 69)" in w.location for w in found.warnings)
+    assert found.warnings[0].location == (
+        "/SPSCertificate/SPSExchangedDocument/SignatorySPSAuthentication/IssueSPSLocation/ID (line 69)"
+    )
 
 
 def test_a_hub_envelope_carries_the_certificate_and_its_delivery_number():
@@ -96,3 +98,12 @@ def test_the_local_hub_hands_out_envelopes_until_acknowledged():
     assert hub.pending() == []
     assert hub.acknowledged["D1"] == []
     assert hub.acknowledged["D2"][0].code == "missing"
+
+
+def test_an_envelope_out_of_schema_is_read_with_a_warning():
+    data = envelope(fixture("matching.xml"), sender="AR", receiver="EC", number="AR-PC-2026-0001", delivery="D1")
+    data = data.replace(b"<From>AR</From><To>EC</To>", b"<To>EC</To><From>AR</From>")
+    found = read(data)
+    assert found.certificate.certificate_id == "AR-PC-2026-0001"
+    assert found.warnings[0].location == "/Envelope/To (line 2)"
+    assert len(found.warnings) == len(read(fixture("matching.xml")).warnings) + 1

@@ -11,6 +11,7 @@ from pathlib import Path
 from lxml import etree
 
 from safelane.domain import Problem
+from safelane.formats.xml_safety import xpath_of
 
 SCHEMAS = Path(__file__).parent / "data" / "hub-schemas"
 CERTIFICATE_XSD = "s1.xsd"  # SPSCertificate:17
@@ -28,4 +29,19 @@ def schema_warnings(element: etree._Element, *, envelope: bool = False) -> list[
     schema = _schema(ENVELOPE_XSD if envelope else CERTIFICATE_XSD)
     if schema.validate(element):
         return []
-    return [Problem(f"{error.path} (line {error.line})", "schema", error.message) for error in schema.error_log]
+    return [
+        Problem(f"{_where(element, error.path)} (line {error.line})", "schema", error.message)
+        for error in schema.error_log
+    ]
+
+
+def _where(root: etree._Element, path: str | None) -> str:
+    """libxml2's path of an error (prefixed, or /*/*[1] in a default namespace) as our readable XPath."""
+    prefixes = {prefix: uri for prefix, uri in root.nsmap.items() if prefix}
+    try:
+        found = root.getroottree().xpath(path or "", namespaces=prefixes)
+    except etree.XPathError:
+        return path or "/"
+    if isinstance(found, list) and found and isinstance(found[0], etree._Element):
+        return xpath_of(found[0])
+    return path or "/"

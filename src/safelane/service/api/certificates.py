@@ -8,6 +8,7 @@ belongs to is decided at assessment, under the consignment's own scope.
 
 from typing import Annotated, Any
 
+import sqlalchemy as sa
 from fastapi import APIRouter, Path, Request
 from starlette.concurrency import run_in_threadpool
 
@@ -49,11 +50,17 @@ def _save(system: StoredSystem, user: User, body: bytes) -> tuple[dict[str, Any]
         found = read(body)
     except InvalidMessage as error:
         raise ApiError(422, error.problems) from None
-    with system.db.write() as conn:
-        stored, changed = store.save(
-            conn, found.certificate, found.warnings, body, at=system.pipeline.clock(), actor=user.name
-        )
-    return stored.as_dict(), changed
+    for attempt in (1, 2):  # two posts of one new number at once: the second finds the first's row and retries
+        try:
+            with system.db.write() as conn:
+                stored, changed = store.save(
+                    conn, found.certificate, found.warnings, body, at=system.pipeline.clock(), actor=user.name
+                )
+            return stored.as_dict(), changed
+        except sa.exc.IntegrityError:
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
 
 
 @router.post("", status_code=201, responses=ANSWERS, openapi_extra=BODY)
