@@ -19,6 +19,7 @@ def test_a_certificate_is_stored_once_and_read_back(api):
     assert {w["code"] for w in body["warnings"]} == {"schema"}  # kept, with its schema errors listed
     replay = post(api, "olga", "mattilsynet__SPSCertificateContent.xml")
     assert replay.status_code == 200 and replay.json() == body
+    assert api.audit("certificate.received") == 1  # the replay is not a second event
     read = api.client.get("/v1/certificates/123ABC", headers=api.as_("olga"))
     assert read.status_code == 200 and read.json() == body
 

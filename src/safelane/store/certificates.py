@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from safelane.domain import Consignment, Problem
 from safelane.ephyto.certificate import Certificate
 from safelane.ephyto.matching import compact, parties_key
+from safelane.store.filings import add_audit
 from safelane.store.schema import certificates as table
 
 
@@ -81,6 +82,14 @@ def save(
             .where(table.c.certificate_id == certificate.replaces, table.c.status == "issued")
             .values(status="replaced", replaced_by=certificate.certificate_id)
         )
+    detail = {
+        "status": status,
+        "sha256": digest,
+        "warnings": len(warnings),
+        "replaces": certificate.replaces,
+        "updated": found is not None,
+    }
+    add_audit(conn, at, actor, "certificate.received", certificate.certificate_id, detail)
     stored = conn.execute(sa.select(table).where(table.c.certificate_id == certificate.certificate_id)).one()
     return _stored(stored), True
 
