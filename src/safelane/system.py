@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal, overload
 
+from safelane.ephyto import assessor as ephyto
 from safelane.pipeline import Pipeline
 from safelane.reference.tables import warm
 from safelane.risk import ecommerce, manifest, placi, strategic, valuation
@@ -40,6 +41,7 @@ DEFAULT_ASSESSORS: list[AssessorSpec] = [
     model.SPEC,
     ecommerce.SPEC,
     valuation.SPEC,
+    ephyto.SPEC,
 ]
 
 

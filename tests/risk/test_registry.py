@@ -152,5 +152,6 @@ def test_without_plugins_the_built_ins_are_registered():
         "model",
         "ecommerce",
         "valuation",
+        "ephyto",
     ]
     assert [s.name for s in system.assessors] == expected

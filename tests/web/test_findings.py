@@ -63,3 +63,25 @@ def test_the_ecommerce_partial_shows_other_findings_as_facts(bench: Bench) -> No
     section = findings_section(bench, answer["consignments"][0]["consignment_id"])
     assert "<dt>expected chapters</dt><dd>85</dd>" in section
     assert "<dt>floor eur</dt><dd>40.0</dd>" in section
+
+
+def test_the_ephyto_partial_lists_each_mismatching_field(bench: Bench) -> None:
+    from datetime import UTC, datetime
+
+    from safelane.ephyto.reader import read
+    from safelane.store import certificates as certificate_store
+    from tests.ephyto.test_matching import FIXTURES, plants
+
+    xml = (FIXTURES / "mismatching.xml").read_bytes()
+    found = read(xml)
+    with bench.db.write() as conn:
+        at = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
+        certificate_store.save(conn, found.certificate, found.warnings, xml, at=at, actor="test")
+    consignment = plants(documents=[{"type": "N851", "reference": "AR-PC-2026-0002"}])
+    consignment_id = bench.file("acme", filing(consignment, document_number="A-PHYTO"))["consignments"][0][
+        "consignment_id"
+    ]
+    section = findings_section(bench, consignment_id)
+    assert "<h3>Phytosanitary certificates (ePhyto)</h3>" in section
+    assert "<tr><td>consignee</td><td>Importer SA</td><td>Other Importer SA</td></tr>" in section
+    assert "the number the filing quotes" in section

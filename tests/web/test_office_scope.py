@@ -111,6 +111,9 @@ MANY_OR_NONE: dict[tuple[str, str], Any] = {
     ("POST", "/v1/trader-data/packing-lists"): {"id": "PL-1"},
     ("POST", "/v1/trader-data/seals"): {"equipment": "MSCU1234565"},
     ("POST", "/v1/trader-data/tracking-events"): {"id": "EV-1"},
+    # ePhyto certificates are national documents (officers only); no office's consignment is in one
+    ("POST", "/v1/certificates"): None,
+    ("GET", "/v1/certificates/{certificate_id}"): None,
     ("GET", "/traders"): None,
     ("GET", "/traders/compliance"): None,
     ("GET", "/traders/{operator_id}"): None,
@@ -239,6 +242,7 @@ def _path(template: str, found: dict[str, Any], profile_id: str) -> str:
         "disruption_id": "D-none",
         "operator_id": "O-none",
         "authorisation_id": "A-none",
+        "certificate_id": "C-none",
     }
     return template.format(**values)
 

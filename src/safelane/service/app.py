@@ -13,6 +13,7 @@ from safelane.service import docs, errors, logs, openapi, web
 from safelane.service.api import (
     JsonResponse,
     cases,
+    certificates,
     consignments,
     decisions,
     disruptions,
@@ -119,6 +120,7 @@ def create_app(system: StoredSystem, *, stream: bool = False) -> FastAPI:
         stamps,
         traders,
         trader_data,
+        certificates,
         ops,
     ):
         app.include_router(module.router)

@@ -628,3 +628,23 @@ trs_stamps = sa.Table(  # the actual arrival (carrier or officer) and the start 
     sa.Column("actor", sa.String(70), nullable=False),
     sa.Column("note", sa.Text, nullable=True),
 )
+
+# -- ePhyto certificates (issue 14 point 5) --
+
+certificates = sa.Table(  # ePhyto certificates received (safelane.ephyto): one row per NPPO certificate number
+    "certificates",
+    metadata,
+    sa.Column("certificate_id", sa.String(70), primary_key=True),  # the NPPO's number as printed
+    sa.Column("number_key", sa.String(70), nullable=False, index=True),  # compacted: how filings quote it
+    sa.Column("issuing_country", sa.String(3), nullable=True),
+    sa.Column("status", sa.String(16), nullable=False),  # issued, withdrawn, rejected, replaced
+    sa.Column("replaces", sa.String(70), nullable=True),
+    sa.Column("replaced_by", sa.String(70), nullable=True),
+    sa.Column("parties_key", sa.String(200), nullable=True, index=True),  # consignor|consignee, normalised
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("data", JSON, nullable=False),  # Certificate.as_dict
+    sa.Column("warnings", JSON, nullable=False),  # schema and reading warnings, as problems
+    sa.Column("xml", sa.Text, nullable=False),
+    sa.Column("received_at", UTCDateTime, nullable=False),
+    sa.Column("received_by", sa.String(70), nullable=False),
+)

@@ -1,0 +1,56 @@
+"""POST and GET /v1/certificates on the real store: 201 new, 200 replay, 422 located, officers only."""
+
+from pathlib import Path
+
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "messages" / "ephyto"
+XML = {"Content-Type": "application/xml"}
+
+
+def post(api, user: str, name: str):
+    body = (FIXTURES / name).read_bytes()
+    return api.client.post("/v1/certificates", content=body, headers={**api.as_(user), **XML})
+
+
+def test_a_certificate_is_stored_once_and_read_back(api):
+    created = post(api, "olga", "mattilsynet__SPSCertificateContent.xml")
+    assert created.status_code == 201, created.text
+    body = created.json()
+    assert (body["certificate_id"], body["status"]) == ("123ABC", "issued")
+    assert {w["code"] for w in body["warnings"]} == {"schema"}  # kept, with its schema errors listed
+    replay = post(api, "olga", "mattilsynet__SPSCertificateContent.xml")
+    assert replay.status_code == 200 and replay.json() == body
+    assert api.audit("certificate.received") == 1  # the replay is not a second event
+    read = api.client.get("/v1/certificates/123ABC", headers=api.as_("olga"))
+    assert read.status_code == 200 and read.json() == body
+
+
+def test_the_nppo_update_of_a_number_replaces_it(api):
+    assert post(api, "olga", "matching.xml").status_code == 201
+    withdrawn = post(api, "olga", "withdrawn.xml")
+    assert withdrawn.status_code == 201 and withdrawn.json()["status"] == "withdrawn"
+    assert api.client.get("/v1/certificates/AR-PC-2026-0001", headers=api.as_("olga")).json()["status"] == "withdrawn"
+
+
+def test_a_hub_envelope_is_accepted(api):
+    response = post(api, "olga", "hub_envelope.xml")
+    assert response.status_code == 201 and response.json()["hub_delivery"] == "HUB-0000001"
+
+
+def test_an_unreadable_certificate_is_refused_located_and_nothing_kept(api):
+    before = api.counts()
+    response = post(api, "olga", "malformed.xml")
+    assert response.status_code == 422
+    assert [p["location"] for p in response.json()["problems"]] == [
+        "/SPSCertificate/SPSExchangedDocument/ID",
+        "/SPSCertificate/SPSExchangedDocument/StatusCode",
+    ]
+    assert api.counts() == before
+
+
+def test_filers_may_not_post_or_read_certificates(api):
+    assert post(api, "acme", "matching.xml").status_code == 403
+    assert api.client.get("/v1/certificates/AR-PC-2026-0001", headers=api.as_("acme")).status_code == 403
+
+
+def test_an_unknown_number_is_404(api):
+    assert api.client.get("/v1/certificates/NONE", headers=api.as_("olga")).status_code == 404
