@@ -14,7 +14,7 @@ from typing import Any
 
 from rapidfuzz.distance import OSA, Levenshtein
 
-from safelane.screening.names import NameForm, code_of
+from safelane.screening.names import NameForm, code_of, forms_differ
 
 MIN_TOKEN = 0.72  # token similarity below this counts as no agreement at all
 EXTRA_TOKEN_COST = {"Person": 0.18, "default": 0.3}  # weight of the longer name's unmatched share
@@ -24,6 +24,7 @@ LIST_SINGLE_TOKEN_CAP = 0.7  # a one-part list name found inside a fuller party 
 WEAK_ALIAS_FACTOR = 0.85  # a weak alias ("Abu Ali") is a lead, not an identification
 COUNTRY_PENALTY = 0.08
 BIRTH_PENALTY = 0.2
+LEGAL_FORM_PENALTY = COUNTRY_PENALTY  # another legal form is, like another country, another company
 SOUND = 0.82
 # A person named alike but with nothing else agreeing (country, birth year, identifier) can be a namesake:
 # worth an officer's look, not enough to stop cargo on its own. Kept just under the strong cut.
@@ -131,6 +132,7 @@ class Entry:
     identifiers: dict[str, str]  # compact value -> property
     countries: frozenset[str]
     birth_years: frozenset[int]
+    references: frozenset[str] = frozenset()  # other lists' references to this entry (UN "QDi.001")
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +155,12 @@ class Hit:
     score: float
     why: dict[str, Any]
     tiebreak: float  # secondary signal that orders equal scores (closeness of the whole strings)
+    same_as: tuple[str, ...] = ()  # the same party's entries on other lists (cross-list resolution)
+
+    @property
+    def entity_ids(self) -> tuple[str, ...]:
+        """This entry and the same party's entries on other lists."""
+        return (self.entity_id, *self.same_as)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -165,6 +173,7 @@ class Hit:
             "name_property": self.matched_property,
             "score": round(self.score, 3),
             "why": self.why,
+            **({"same_as": list(self.same_as)} if self.same_as else {}),
         }
 
 
@@ -221,6 +230,9 @@ def score_entry(
     if shared_ids:
         score = 1.0
         why["identifiers"] = [{"value": i, "property": entry.identifiers[i]} for i in shared_ids]
+    if not shared_ids and forms_differ(form, cand):
+        score -= LEGAL_FORM_PENALTY
+        why["legal_form"] = f"differs ({', '.join(sorted(form.legal_forms))} vs {', '.join(sorted(cand.legal_forms))})"
     agreeing = 0
     if query.country and entry.countries:
         if query.country in entry.countries:
