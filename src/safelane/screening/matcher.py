@@ -54,6 +54,16 @@ def token_similarity(a: str, b: str, pa: str, pb: str) -> tuple[float, str]:
     return (sim, how) if sim >= MIN_TOKEN else (0.0, "")
 
 
+def _within_reach(a: str, b: str) -> bool:
+    """Whether two parts with different phonetic keys can agree at all (an initial, a typo, a prefix): most
+    pairs of a name against a list name differ in length beyond any typo, and are ruled out here cheaply."""
+    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
+    gap = len(long_) - len(short)
+    if len(short) == 1 or gap <= (1 if len(long_) <= 6 else 2 if len(long_) <= 10 else 3):
+        return True
+    return len(short) >= 3 and long_.startswith(short)
+
+
 @dataclass(slots=True)
 class NameScore:
     score: float
@@ -78,7 +88,7 @@ def compare_names(
         for j, (ct, cp) in c_items:
             if qt == ct:
                 pairs.append((1.0, i, j, "exact"))
-            elif not strict:
+            elif not strict and (qp == cp or _within_reach(qt, ct)):
                 sim, how = token_similarity(qt, ct, qp, cp)
                 if sim > 0:
                     pairs.append((sim, i, j, how))
