@@ -6,11 +6,13 @@ or "Trading" alone brings little) and only the best few dozen are scored. The sc
 therefore touches tens of entries out of tens of thousands, and its result is cached per normalised party.
 """
 
+import heapq
 import math
 import threading
 from collections import OrderedDict, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from operator import itemgetter
 
 from followthemoney import EntityProxy
 
@@ -113,7 +115,7 @@ class Screener:
             weight = self._weight[key]
             for name_id in self._postings[key]:
                 votes[name_id] += weight
-        best = sorted(votes.items(), key=lambda kv: -kv[1])[:CANDIDATES]
+        best = heapq.nlargest(CANDIDATES, votes.items(), key=itemgetter(1))
         if best:  # names sharing only a sliver of the best candidate's evidence cannot win
             floor = best[0][1] * MIN_VOTE_SHARE
             best = [b for b in best if b[1] >= floor]

@@ -85,10 +85,11 @@ def compare_names(
     strict = q.syllabic or c.syllabic
     c_items = list(enumerate(zip(c_tokens, c.phonetic, strict=True)))
     for i, (qt, qp) in enumerate(zip(q_tokens, q.phonetic, strict=True)):
+        lq = len(qt)
         for j, (ct, cp) in c_items:
             if qt == ct:
                 pairs.append((1.0, i, j, "exact"))
-            elif not strict and (qp == cp or _within_reach(qt, ct)):
+            elif not strict and (qp == cp or -2 < lq - len(ct) < 2 or _within_reach(qt, ct)):
                 sim, how = token_similarity(qt, ct, qp, cp)
                 if sim > 0:
                     pairs.append((sim, i, j, how))
@@ -222,6 +223,8 @@ def score_entry(
             continue
         result = compare_names(form, cand, query.schema or entry.schema, rarity)
         score = result.score * (WEAK_ALIAS_FACTOR if prop == "weakAlias" else 1.0)
+        if best is not None and score < best[0]:
+            continue  # the closeness of whole strings only orders equal scores
         tiebreak = Levenshtein.normalized_similarity(form.compact, cand.compact)
         if best is None or (score, tiebreak) > best[:2]:
             best = (score, tiebreak, cand, prop, result)
