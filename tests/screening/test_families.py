@@ -88,3 +88,25 @@ def test_innocent_is_not_a_strong_hit(screener, name, country, why):
 
 def test_chinese_given_name_does_not_match_a_shorter_listed_name(screener):
     assert not screener.screen(Query("美雲 家瑋 張", None, "tw"), limit=1, threshold=POSSIBLE).hits
+
+
+def test_the_learned_check_holds_a_namesake_under_the_alert_threshold():
+    entity = model.make_entity("Person")
+    entity.id = "ofac-sdn-9040"
+    entity.add("name", "LEE, John")
+    entity.add("country", "hk")
+    plain = Screener.from_entities([("ofac-sdn", entity)], pairwise=None)
+    checked = Screener.from_entities([("ofac-sdn", entity)])
+    query = Query("Brenda John Lee", None, "za")  # another given name, another country
+    assert plain.screen(query, threshold=POSSIBLE).hits  # the name score alone alerts
+    held = checked.screen(query).hits[0]
+    assert held.score < POSSIBLE and "pairwise" in held.why
+    # The listed party itself is kept.
+    assert checked.screen(Query("John LEE", None, "hk"), threshold=POSSIBLE).hits
+
+
+def test_a_model_for_other_features_is_refused():
+    from safelane.screening import pairwise
+
+    with pytest.raises(ValueError, match="features"):
+        pairwise.load({"features": ["score"], "weights": [1.0], "bias": 0.0, "below": 0.74, "unlikely": 0.5})

@@ -13,13 +13,17 @@ from collections import OrderedDict, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from operator import itemgetter
+from typing import Any, Literal
 
 from followthemoney import EntityProxy
 
 from safelane.screening import entities as ftm
+from safelane.screening import pairwise as pairwise_model
 from safelane.screening import resolution
 from safelane.screening.matcher import CODE_SCHEMAS, Entry, Hit, Query, score_entry
 from safelane.screening.names import NameForm, code_of, imo_in, normalise
+from safelane.screening.pairwise import PairwiseModel
+from safelane.screening.policy import POSSIBLE
 
 CANDIDATES = 15  # names scored per query
 MIN_VOTE_SHARE = 0.5
@@ -58,7 +62,14 @@ class Screening:
 class Screener:
     """An in-memory index of list entries; build once per list version, query from many threads."""
 
-    def __init__(self, entries: Iterable[Entry], *, version: str = "", cache_size: int = 100_000):
+    def __init__(
+        self,
+        entries: Iterable[Entry],
+        *,
+        version: str = "",
+        cache_size: int = 100_000,
+        pairwise: PairwiseModel | Literal["shipped"] | None = "shipped",
+    ):
         self.entries: list[Entry] = list(entries)
         self.version = version
         self._names: list[tuple[int, int]] = []  # name id -> (entry index, name index within the entry)
@@ -95,13 +106,16 @@ class Screener:
         self._weight = {k: math.log(1 + total / len(v)) for k, v in self._postings.items()}
         self._common = max(50, int(total * COMMON_SHARE))
         self.rarity = rarity_of({k: len(v) for k, v in self._postings.items() if k[0] not in "~="}, total)
+        # The learned check on possible hits (None: the name score alone, as when training it).
+        self.pairwise = pairwise_model.shipped() if isinstance(pairwise, str) else pairwise
         self._cache: OrderedDict[tuple, list[Hit]] = OrderedDict()
         self._cache_size = cache_size
         self._lock = threading.Lock()  # the API screens from several threads at once
 
     @classmethod
-    def from_entities(cls, items: Iterable[tuple[str, EntityProxy]], version: str = "") -> "Screener":
-        return cls((entry_of(e, list_name) for list_name, e in items if ftm.is_matchable(e)), version=version)
+    def from_entities(cls, items: Iterable[tuple[str, EntityProxy]], version: str = "", **options: Any) -> "Screener":
+        entries = (entry_of(e, list_name) for list_name, e in items if ftm.is_matchable(e))
+        return cls(entries, version=version, **options)
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -158,14 +172,13 @@ class Screener:
             indexes[e_index] = None
         # A candidate entry is scored on the names that brought it in and on its main names: an entry found
         # through its Arabic-script name must still be compared on its Latin one.
-        scored = [
-            (i, h)
-            for i, h in (
-                (i, score_entry(query, form, self.entries[i], self._with_main(i, names), self.rarity))
-                for i, names in indexes.items()
-            )
-            if h is not None and h.score >= threshold
-        ]
+        scored = []
+        for i, names in indexes.items():
+            hit = score_entry(query, form, self.entries[i], self._with_main(i, names), self.rarity)
+            if hit is not None and self.pairwise is not None and hit.score >= POSSIBLE:
+                hit = self.pairwise.review(hit, form, self.rarity)
+            if hit is not None and hit.score >= threshold:
+                scored.append((i, hit))
         scored.sort(key=lambda ih: (-ih[1].score, -ih[1].tiebreak, ih[1].entity_id))
         # One hit per listed party: the best-scoring of its entries, naming the others it stands for.
         hits: list[Hit] = []
