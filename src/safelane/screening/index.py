@@ -6,28 +6,39 @@ or "Trading" alone brings little) and only the best few dozen are scored. The sc
 therefore touches tens of entries out of tens of thousands, and its result is cached per normalised party.
 """
 
+import heapq
 import math
 import threading
 from collections import OrderedDict, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from operator import itemgetter
+from typing import Any, Literal
 
 from followthemoney import EntityProxy
 
 from safelane.screening import entities as ftm
+from safelane.screening import pairwise as pairwise_model
+from safelane.screening import resolution
 from safelane.screening.matcher import CODE_SCHEMAS, Entry, Hit, Query, score_entry
 from safelane.screening.names import NameForm, code_of, imo_in, normalise
+from safelane.screening.pairwise import PairwiseModel
+from safelane.screening.policy import POSSIBLE
 
 CANDIDATES = 15  # names scored per query
 MIN_VOTE_SHARE = 0.5
 COMMON_SHARE = 0.05
 RARE_NAMES = 5  # a name part carried by this many list names or fewer weighs fully
+TYPO_MIN = 4  # parts this long or longer are reached one slip away
 RARITY_FLOOR = 0.3  # the most frequent parts ("trading", "mohammad") still weigh this share
 
 
 def entry_of(entity: EntityProxy, list_name: str) -> Entry:
     names = tuple((normalise(n), prop) for n, prop in ftm.names(entity) if n.strip())
     years = frozenset(int(y) for y in ftm.birth_years(entity) if y.isdigit())
+    references = resolution.own_reference(str(entity.id))
+    for note in entity.get("notes", quiet=True):
+        references |= resolution.un_references(note)
     return Entry(
         list_name,
         str(entity.id),
@@ -37,6 +48,7 @@ def entry_of(entity: EntityProxy, list_name: str) -> Entry:
         ftm.identifiers(entity),
         frozenset(ftm.countries(entity)),
         years,
+        frozenset(references),
     )
 
 
@@ -50,50 +62,74 @@ class Screening:
 class Screener:
     """An in-memory index of list entries; build once per list version, query from many threads."""
 
-    def __init__(self, entries: Iterable[Entry], *, version: str = "", cache_size: int = 100_000):
+    def __init__(
+        self,
+        entries: Iterable[Entry],
+        *,
+        version: str = "",
+        cache_size: int = 100_000,
+        pairwise: PairwiseModel | Literal["shipped"] | None = "shipped",
+    ):
         self.entries: list[Entry] = list(entries)
         self.version = version
         self._names: list[tuple[int, int]] = []  # name id -> (entry index, name index within the entry)
         self._postings: dict[str, list[int]] = defaultdict(list)
         self._by_identifier: dict[str, list[int]] = defaultdict(list)
         self._by_code: dict[str, list[int]] = defaultdict(list)  # vessel and aircraft names, compared whole
+        self._by_deletion: dict[str, set[str]] = defaultdict(set)  # a part with one letter left out -> parts
         for e_index, entry in enumerate(self.entries):
             for n_index, (form, _prop) in enumerate(entry.names):
                 name_id = len(self._names)
                 self._names.append((e_index, n_index))
                 for key in set(_keys(form)):
                     self._postings[key].append(name_id)
+                for token in form.tokens:
+                    if len(token) >= TYPO_MIN and not token.isdigit():
+                        for variant in _deletions(token):
+                            self._by_deletion[variant].add(token)
             for identifier in entry.identifiers:
                 self._by_identifier[identifier].append(e_index)
             if entry.schema in CODE_SCHEMAS:
                 for code in {code_of(form.original) for form, _prop in entry.names} - {""}:
                     self._by_code[code].append(e_index)
+        cluster = resolution.clusters(self.entries)
+        members: dict[int, list[int]] = defaultdict(list)
+        for e_index, root in enumerate(cluster):
+            members[root].append(e_index)
+        self._cluster = cluster
+        self._same_as = [
+            tuple(self.entries[m].entity_id for m in members[root] if m != e_index)
+            for e_index, root in enumerate(cluster)
+        ]
         self._main = [{n for n, (_f, prop) in enumerate(e.names) if prop == "name"} for e in self.entries]
         total = max(1, len(self._names))
         self._weight = {k: math.log(1 + total / len(v)) for k, v in self._postings.items()}
         self._common = max(50, int(total * COMMON_SHARE))
         self.rarity = rarity_of({k: len(v) for k, v in self._postings.items() if k[0] not in "~="}, total)
+        # The learned check on possible hits (None: the name score alone, as when training it).
+        self.pairwise = pairwise_model.shipped() if isinstance(pairwise, str) else pairwise
         self._cache: OrderedDict[tuple, list[Hit]] = OrderedDict()
         self._cache_size = cache_size
         self._lock = threading.Lock()  # the API screens from several threads at once
 
     @classmethod
-    def from_entities(cls, items: Iterable[tuple[str, EntityProxy]], version: str = "") -> "Screener":
-        return cls((entry_of(e, list_name) for list_name, e in items if ftm.is_matchable(e)), version=version)
+    def from_entities(cls, items: Iterable[tuple[str, EntityProxy]], version: str = "", **options: Any) -> "Screener":
+        entries = (entry_of(e, list_name) for list_name, e in items if ftm.is_matchable(e))
+        return cls(entries, version=version, **options)
 
     def __len__(self) -> int:
         return len(self.entries)
 
     def candidates(self, form: NameForm, identifiers: Iterable[str] = ()) -> dict[int, set[int] | None]:
         """Entry index -> the indexes of its names worth scoring (None: all, found by identifier)."""
-        keys = [k for k in set(_keys(form)) if k in self._postings]
+        keys = [k for k in set(_keys(form)) | set(self._typo_keys(form)) if k in self._postings]
         rare = [k for k in keys if len(self._postings[k]) <= self._common]
         votes: dict[int, float] = defaultdict(float)
         for key in rare or keys:
             weight = self._weight[key]
             for name_id in self._postings[key]:
                 votes[name_id] += weight
-        best = sorted(votes.items(), key=lambda kv: -kv[1])[:CANDIDATES]
+        best = heapq.nlargest(CANDIDATES, votes.items(), key=itemgetter(1))
         if best:  # names sharing only a sliver of the best candidate's evidence cannot win
             floor = best[0][1] * MIN_VOTE_SHARE
             best = [b for b in best if b[1] >= floor]
@@ -103,6 +139,20 @@ class Screener:
             names = found.setdefault(e_index, set())
             if names is not None:
                 names.add(n_index)
+        return found
+
+    def _typo_keys(self, form: NameForm) -> list[str]:
+        """List parts one slip away (a letter dropped, added, changed or two swapped) from a query part found on
+        no list: the index would otherwise never reach "Minocobgo" for "Minocongo". Both sides with one letter
+        left out meet (a symmetric-deletion neighbourhood)."""
+        found: list[str] = []
+        for token in form.tokens:
+            if len(token) < TYPO_MIN or token in self._postings or token.isdigit():
+                continue
+            for variant in (token, *_deletions(token)):
+                found.extend(self._by_deletion.get(variant, ()))
+                if variant in self._postings and len(variant) >= TYPO_MIN:
+                    found.append(variant)
         return found
 
     def screen(self, query: Query, *, limit: int = 5, threshold: float = 0.0) -> Screening:
@@ -122,16 +172,24 @@ class Screener:
             indexes[e_index] = None
         # A candidate entry is scored on the names that brought it in and on its main names: an entry found
         # through its Arabic-script name must still be compared on its Latin one.
-        hits = [
-            h
-            for h in (
-                score_entry(query, form, self.entries[i], self._with_main(i, names), self.rarity)
-                for i, names in indexes.items()
-            )
-            if h is not None and h.score >= threshold
-        ]
-        hits.sort(key=lambda h: (-h.score, -h.tiebreak, h.entity_id))
-        hits = hits[:limit]
+        scored = []
+        for i, names in indexes.items():
+            hit = score_entry(query, form, self.entries[i], self._with_main(i, names), self.rarity)
+            if hit is not None and self.pairwise is not None and hit.score >= POSSIBLE:
+                hit = self.pairwise.review(hit, form, self.rarity)
+            if hit is not None and hit.score >= threshold:
+                scored.append((i, hit))
+        scored.sort(key=lambda ih: (-ih[1].score, -ih[1].tiebreak, ih[1].entity_id))
+        # One hit per listed party: the best-scoring of its entries, naming the others it stands for.
+        hits: list[Hit] = []
+        seen: set[int] = set()
+        for i, hit in scored:
+            if self._cluster[i] in seen:
+                continue
+            seen.add(self._cluster[i])
+            hits.append(replace(hit, same_as=self._same_as[i]) if self._same_as[i] else hit)
+            if len(hits) >= limit:
+                break
         with self._lock:
             self._cache[key] = hits
             if len(self._cache) > self._cache_size:
@@ -169,3 +227,7 @@ def _keys(form: NameForm) -> list[str]:
     if len(form.compact) >= 4:  # joined words and one-token names still meet
         keys.append("=" + form.compact)
     return keys
+
+
+def _deletions(token: str) -> set[str]:
+    return {token[:i] + token[i + 1 :] for i in range(len(token))}

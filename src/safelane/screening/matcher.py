@@ -14,7 +14,7 @@ from typing import Any
 
 from rapidfuzz.distance import OSA, Levenshtein
 
-from safelane.screening.names import NameForm, code_of
+from safelane.screening.names import NameForm, code_of, forms_differ
 
 MIN_TOKEN = 0.72  # token similarity below this counts as no agreement at all
 EXTRA_TOKEN_COST = {"Person": 0.18, "default": 0.3}  # weight of the longer name's unmatched share
@@ -24,6 +24,7 @@ LIST_SINGLE_TOKEN_CAP = 0.7  # a one-part list name found inside a fuller party 
 WEAK_ALIAS_FACTOR = 0.85  # a weak alias ("Abu Ali") is a lead, not an identification
 COUNTRY_PENALTY = 0.08
 BIRTH_PENALTY = 0.2
+LEGAL_FORM_PENALTY = COUNTRY_PENALTY  # another legal form is, like another country, another company
 SOUND = 0.82
 # A person named alike but with nothing else agreeing (country, birth year, identifier) can be a namesake:
 # worth an officer's look, not enough to stop cargo on its own. Kept just under the strong cut.
@@ -53,6 +54,16 @@ def token_similarity(a: str, b: str, pa: str, pb: str) -> tuple[float, str]:
     return (sim, how) if sim >= MIN_TOKEN else (0.0, "")
 
 
+def _within_reach(a: str, b: str) -> bool:
+    """Whether two parts with different phonetic keys can agree at all (an initial, a typo, a prefix): most
+    pairs of a name against a list name differ in length beyond any typo, and are ruled out here cheaply."""
+    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
+    gap = len(long_) - len(short)
+    if len(short) == 1 or gap <= (1 if len(long_) <= 6 else 2 if len(long_) <= 10 else 3):
+        return True
+    return len(short) >= 3 and long_.startswith(short)
+
+
 @dataclass(slots=True)
 class NameScore:
     score: float
@@ -74,10 +85,11 @@ def compare_names(
     strict = q.syllabic or c.syllabic
     c_items = list(enumerate(zip(c_tokens, c.phonetic, strict=True)))
     for i, (qt, qp) in enumerate(zip(q_tokens, q.phonetic, strict=True)):
+        lq = len(qt)
         for j, (ct, cp) in c_items:
             if qt == ct:
                 pairs.append((1.0, i, j, "exact"))
-            elif not strict:
+            elif not strict and (qp == cp or -2 < lq - len(ct) < 2 or _within_reach(qt, ct)):
                 sim, how = token_similarity(qt, ct, qp, cp)
                 if sim > 0:
                     pairs.append((sim, i, j, how))
@@ -131,6 +143,7 @@ class Entry:
     identifiers: dict[str, str]  # compact value -> property
     countries: frozenset[str]
     birth_years: frozenset[int]
+    references: frozenset[str] = frozenset()  # other lists' references to this entry (UN "QDi.001")
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +166,12 @@ class Hit:
     score: float
     why: dict[str, Any]
     tiebreak: float  # secondary signal that orders equal scores (closeness of the whole strings)
+    same_as: tuple[str, ...] = ()  # the same party's entries on other lists (cross-list resolution)
+
+    @property
+    def entity_ids(self) -> tuple[str, ...]:
+        """This entry and the same party's entries on other lists."""
+        return (self.entity_id, *self.same_as)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -165,6 +184,7 @@ class Hit:
             "name_property": self.matched_property,
             "score": round(self.score, 3),
             "why": self.why,
+            **({"same_as": list(self.same_as)} if self.same_as else {}),
         }
 
 
@@ -203,6 +223,8 @@ def score_entry(
             continue
         result = compare_names(form, cand, query.schema or entry.schema, rarity)
         score = result.score * (WEAK_ALIAS_FACTOR if prop == "weakAlias" else 1.0)
+        if best is not None and score < best[0]:
+            continue  # the closeness of whole strings only orders equal scores
         tiebreak = Levenshtein.normalized_similarity(form.compact, cand.compact)
         if best is None or (score, tiebreak) > best[:2]:
             best = (score, tiebreak, cand, prop, result)
@@ -221,6 +243,9 @@ def score_entry(
     if shared_ids:
         score = 1.0
         why["identifiers"] = [{"value": i, "property": entry.identifiers[i]} for i in shared_ids]
+    if not shared_ids and forms_differ(form, cand):
+        score -= LEGAL_FORM_PENALTY
+        why["legal_form"] = f"differs ({', '.join(sorted(form.legal_forms))} vs {', '.join(sorted(cand.legal_forms))})"
     agreeing = 0
     if query.country and entry.countries:
         if query.country in entry.countries:

@@ -10,7 +10,13 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from rigour.names import remove_org_types, remove_person_prefixes, replace_org_types_compare, tokenize_name
+from rigour.names import (
+    extract_org_types,
+    remove_org_types,
+    remove_person_prefixes,
+    replace_org_types_compare,
+    tokenize_name,
+)
 from rigour.text import ascii_text, metaphone
 
 # Connectives that carry no identity ("AT&T" is "AT and T").
@@ -33,6 +39,7 @@ class NameForm:
     compact: str
     length: int  # letters in all tokens: the weight a name's parts are measured against
     syllabic: bool = False  # written in Chinese, Japanese or Korean script: romanised syllables, no typos
+    legal_forms: frozenset[str] = frozenset()  # legal forms the name carried, in rigour's compare form
 
     @property
     def key(self) -> str:
@@ -51,9 +58,24 @@ def normalise(name: str) -> NameForm:
     tokens = tuple(_GENERIC_FORMS.get(t, t) for t in tokenize_name(text) if t not in _DROP)
     if not tokens:  # a name that is only a legal form ("Ltd") or prefix: keep what was written
         tokens = tuple(tokenize_name(_APOSTROPHES.sub("", ascii_text(name).lower())))
-    phonetic = tuple(_phonetic(t) for t in tokens)
     syllabic = any(_is_cjk(ch) for ch in name)
-    return NameForm(name, tokens, phonetic, "".join(tokens), sum(len(t) for t in tokens), syllabic)
+    if syllabic:  # one written word is one name part: "家瑋" is "jiawei", not the two parts "jia" and "wei"
+        tokens = tuple(t for t in ("".join(tokenize_name(text_forms(w))) for w in name.split()) if t) or tokens
+    phonetic = tuple(_phonetic(t) for t in tokens)
+    forms = frozenset(form for _found, form in extract_org_types(text_forms(name)))
+    return NameForm(name, tokens, phonetic, "".join(tokens), sum(len(t) for t in tokens), syllabic, forms)
+
+
+def text_forms(name: str) -> str:
+    return _APOSTROPHES.sub("", ascii_text(name).lower()).replace("&", " and ")
+
+
+def forms_differ(a: NameForm, b: NameForm) -> bool:
+    """Both names carry a legal form and none agrees ("Sp. z o.o." against "FZE", "B.V." against "LLC"): two
+    companies of different jurisdictions or kinds. A form inside another ("ltd" in "co., ltd") agrees."""
+    if not a.legal_forms or not b.legal_forms:
+        return False
+    return not any(x in y or y in x for x in a.legal_forms for y in b.legal_forms)
 
 
 def _is_cjk(ch: str) -> bool:
@@ -69,7 +91,7 @@ def _phonetic(token: str) -> str:
     return metaphone(token)
 
 
-_IMO = re.compile(r"^\s*IMO[\s:.#-]*(\d{7})\s*$", re.IGNORECASE)
+_IMO = re.compile(r"^\s*(?:IMO[\s:.#-]*)+(\d{7})\s*$", re.IGNORECASE)  # "IMO 9187629", "IMO IMO9187629"
 
 
 def code_of(name: str) -> str:
