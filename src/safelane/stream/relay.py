@@ -37,6 +37,9 @@ class Relay:
             except OUTAGES as error:
                 log.warning("relay_store_unavailable", extra={"fields": {"error": type(error).__name__}})
                 sent, delay = 0, min(delay * 2, BACKOFF_MAX)
+            except Exception:  # a defect: say so and keep relaying; the rows wait in the outbox
+                log.exception("relay_failed")
+                sent, delay = 0, min(delay * 2, BACKOFF_MAX)
             if sent < self.batch:  # caught up: wait for the next commit, a stop, or the poll
                 self.wake.clear()
                 with contextlib.suppress(TimeoutError):

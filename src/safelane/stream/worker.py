@@ -20,6 +20,7 @@ import signal
 from collections.abc import Awaitable, Callable
 
 from nats.aio.msg import Msg
+from nats.errors import Error as NatsError
 from nats.errors import TimeoutError as NatsTimeout
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 
@@ -72,12 +73,20 @@ class Worker:
                     messages = await subscription.fetch(self.batch, timeout=1.0)
                 except (NatsTimeout, TimeoutError):
                     continue
-                fresh = [m for m in messages if m.metadata.num_delivered == 1]
-                again = [m for m in messages if m.metadata.num_delivered > 1]
-                if fresh:
-                    await self._handle(js, fresh)
-                for message in again:  # alone: a message that kills workers must not take a batch with it
-                    await self._handle(js, [message])
+                except NatsError as error:  # reconnecting: the client retries on its own
+                    log.warning("nats_unavailable", extra={"fields": {"error": type(error).__name__}})
+                    await asyncio.sleep(1.0)
+                    continue
+                try:
+                    fresh = [m for m in messages if m.metadata.num_delivered == 1]
+                    again = [m for m in messages if m.metadata.num_delivered > 1]
+                    if fresh:
+                        await self._handle(js, fresh)
+                    for message in again:  # alone: a message that kills workers must not take a batch with it
+                        await self._handle(js, [message])
+                except NatsError as error:  # NATS went away mid-batch: what is not acknowledged comes back
+                    log.warning("nats_unavailable", extra={"fields": {"error": type(error).__name__}})
+                    await asyncio.sleep(1.0)
         finally:
             self._stop.set()
             with contextlib.suppress(Exception):  # the relay's own failure was logged; its rows wait
