@@ -166,3 +166,22 @@ def test_a_postgres_restart_loses_nothing_and_relays_every_event(store):
     assert (release["type"], release["subject"]) == ("org.safelane.release.v1", consignment_id)
     assert len({e["id"] for e in releases}) == len(releases)
     asyncio.run(purge())
+
+
+def test_an_events_stream_of_an_earlier_release_gains_the_new_subjects_and_keeps_its_settings(own_nats):
+    import nats
+    from nats.js.api import StreamConfig
+
+    from safelane.stream import subjects
+
+    async def check() -> list[str]:
+        nc = await nats.connect(own_nats.url)
+        js = nc.jetstream()
+        await js.add_stream(StreamConfig(name=subjects.EVENTS, subjects=["safelane.decisions.>"], max_age=3600.0))
+        await subjects.ensure(js)
+        info = await js.stream_info(subjects.EVENTS)
+        await nc.close()
+        assert info.config.max_age == 3600.0  # an operator's setting survives the upgrade
+        return sorted(info.config.subjects or [])
+
+    assert asyncio.run(check()) == ["safelane.decisions.>", "safelane.referrals.>", "safelane.releases.>"]
