@@ -59,6 +59,9 @@ class Settings:
     spool_batch: int = 200  # spooled filings forwarded per transaction once the store is back
     nats_url: str = "nats://127.0.0.1:4222"  # stream mode: `serve --stream` and `worker` (docs/deployment.md)
     stream_ack_wait: float = 30.0  # seconds a worker may hold a batch before JetStream hands it to another
+    # Events out (docs/events.md): write decisions, referral changes and releases to the outbox a worker relays.
+    # `serve --stream` and `worker` always do; set it for any other process that changes decisions in stream mode.
+    events_outbox: bool = False
 
     @classmethod
     def from_env(cls, **overrides: object) -> "Settings":
@@ -89,6 +92,7 @@ class Settings:
             "spool_batch": int(env.get("SAFELANE_SPOOL_BATCH", cls.spool_batch)),
             "nats_url": env.get("SAFELANE_NATS_URL", cls.nats_url),
             "stream_ack_wait": _float("SAFELANE_STREAM_ACK_WAIT", cls.stream_ack_wait),
+            "events_outbox": env.get("SAFELANE_EVENTS_OUTBOX", "") in ("1", "true"),
         }
         if env.get("SAFELANE_SAMPLE_KEY"):
             values["sample_key"] = env["SAFELANE_SAMPLE_KEY"].encode()

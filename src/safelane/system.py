@@ -107,7 +107,7 @@ def build(
     folder = profiles_dir or settings.profiles_dir
     db = None
     if store or folder is None:
-        db = Database(settings.database_url, timeout=settings.database_timeout)
+        db = Database(settings.database_url, timeout=settings.database_timeout, outbox=settings.events_outbox)
         db.migrate()
     stored = None
     source: Callable[[], ProfileSet]

@@ -21,7 +21,11 @@ from safelane.store.schema import decisions, receipts
 from safelane.system import build
 from tests.conftest import DEMO_PROFILES
 from tests.factories import air_consignment, filing, sea_consignment
-from tests.stream.test_stream_mode import SAMPLE_KEY, WAIT, Store, _start, _stop, _until, api, pytestmark, store  # noqa: F401 - fixtures and skip marks
+from tests.stream.processes import SAMPLE_KEY, WAIT, Store
+from tests.stream.processes import start as _start
+from tests.stream.processes import stop as _stop
+from tests.stream.processes import until as _until
+from tests.stream.test_stream_mode import api, pytestmark, store  # noqa: F401 - fixtures and skip marks
 
 FILINGS, SEED = 150, 17
 _AT = datetime(2026, 11, 20, tzinfo=UTC)

@@ -43,4 +43,6 @@ def serve(
     """Serve the workbench and the API on http://HOST:PORT (workbench at /, OpenAPI at /docs, metrics at /metrics)."""
     from safelane.system import build
 
-    run(build(settings(database)), host, port, stream=stream)
+    system = build(settings(database))
+    system.db.outbox = system.db.outbox or stream  # officers' changes go out as events (docs/events.md)
+    run(system, host, port, stream=stream)

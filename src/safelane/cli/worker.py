@@ -27,6 +27,7 @@ def worker(
         )
         raise typer.Exit(2)
     system = build(settings(database))
+    system.db.outbox = True  # decisions and releases go out as events through the relay (docs/events.md)
     typer.echo(
         f"worker: JetStream {system.settings.nats_url} -> store {database_shown(system.settings.database_url)}, "
         f"batches of {batch}",

@@ -68,8 +68,9 @@ def _bounded_connect(timeout: float) -> Callable[..., psycopg.Connection]:
 
 
 class Database:
-    def __init__(self, url: str, timeout: float = DEFAULT_TIMEOUT):
+    def __init__(self, url: str, timeout: float = DEFAULT_TIMEOUT, *, outbox: bool = False):
         self.url = url
+        self.outbox = outbox  # write events to the outbox for a relay (stream mode; safelane.store.outbox)
         self.dialect = sa.make_url(url).get_backend_name()
         options: dict = {"json_serializer": _json_dumps, "json_deserializer": orjson.loads}
         if self.dialect == "sqlite":
@@ -97,7 +98,7 @@ class Database:
         Audit and decision events written in the block join the hash chain as it commits.
         """
         with self._writer, self.engine.connect() as connection:
-            connection = connection.execution_options(safelane_write=True)
+            connection = connection.execution_options(safelane_write=True, safelane_outbox=self.outbox)
             audit_chain.begin(connection)
             try:
                 with connection.begin():

@@ -7,9 +7,10 @@ import sqlalchemy as sa
 
 from safelane.ids import new_id
 from safelane.scope import Scope
-from safelane.store import audit_chain
+from safelane.store import audit_chain, outbox
 from safelane.store.filing_rows import decision_event_row
 from safelane.store.schema import consignments, decision_events, decisions, filings
+from safelane.stream import events as events_out
 
 
 def _select() -> sa.Select:
@@ -100,6 +101,8 @@ def record(
         new_id("E"), row["decision_id"], at, actor, action, row["outcome"], outcome, row["state"], state, note
     )
     audit_chain.append(conn, decision_events, [{**event, "data": data}])
+    change = events_out.referral_event(event["event_id"], row, at=at, action=action, outcome=outcome, state=state)
+    outbox.add(conn, at, [(event["event_id"], events_out.subject("referrals", row["office"]), change)])
 
 
 def open_controls(conn: sa.Connection) -> list[dict[str, Any]]:
@@ -115,11 +118,3 @@ def open_controls(conn: sa.Connection) -> list[dict[str, Any]]:
         .order_by(decisions.c.consignment_id)
     )
     return [dict(r) for r in conn.execute(query).mappings()]
-
-
-def offices_of(conn: sa.Connection, decision_ids: list[str]) -> dict[str, str | None]:
-    """The office of each decision, in one query (stream mode's events are published per office)."""
-    if not decision_ids:
-        return {}
-    query = sa.select(decisions.c.decision_id, decisions.c.office).where(decisions.c.decision_id.in_(decision_ids))
-    return {row.decision_id: row.office for row in conn.execute(query)}

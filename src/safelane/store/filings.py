@@ -12,7 +12,7 @@ from safelane.ids import new_id
 from safelane.results import ConsignmentResult
 from safelane.scope import Scope
 from safelane.selection.continuity import Priority
-from safelane.store import audit_chain, bulk
+from safelane.store import audit_chain, bulk, outbox
 from safelane.store import filing_rows as rows_of
 from safelane.store import releases as release_store
 from safelane.store import requirements as requirement_store
@@ -30,6 +30,7 @@ from safelane.store.schema import (
     releases,
     utc_period,
 )
+from safelane.stream import events as events_out
 
 _CHUNK = 400
 
@@ -276,7 +277,43 @@ def save(conn: sa.Connection, batch: Sequence[Accepted], superseded: Sequence[di
             audit_chain.append(conn, table, table_rows)
         else:
             bulk.insert(conn, table, table_rows)
+    if outbox.enabled(conn):
+        _events_out(conn, rows, release_rows)
     return saved
+
+
+def _events_out(conn: sa.Connection, rows: dict[sa.Table, list[rows_of.Row]], release_rows: list[rows_of.Row]) -> None:
+    """A decision event per new decision and a release event per release at decision, in this transaction."""
+    of_row = {c["row_id"]: c for c in rows[consignments]}
+    numbers = {f["filing_id"]: f["document_number"] for f in rows[filings]}
+    missing = sorted({c["filing_id"] for c in of_row.values()} - numbers.keys())  # amendments: filed before
+    for start in range(0, len(missing), _CHUNK):
+        found = conn.execute(
+            sa.select(filings.c.filing_id, filings.c.document_number).where(
+                filings.c.filing_id.in_(missing[start : start + _CHUNK])
+            )
+        )
+        numbers.update({r.filing_id: r.document_number for r in found})
+    out: list[tuple[str, str, bytes]] = []
+    offices: dict[str, str | None] = {}
+    for decision in rows[decisions]:
+        consignment = of_row[decision["row_id"]]
+        offices[decision["consignment_id"]] = decision["office"]
+        event = events_out.decision_event(
+            decision,
+            filing_id=consignment["filing_id"],
+            document_number=numbers[consignment["filing_id"]],
+            version=consignment["version"],
+            reference=consignment["reference"],
+        )
+        out.append((decision["decision_id"], events_out.subject("decisions", decision["office"]), event))
+    for release in release_rows:
+        office = offices.get(release["consignment_id"])
+        out.append(
+            (release["release_id"], events_out.subject("releases", office), events_out.release_event(release, office))
+        )
+    if out:
+        outbox.add(conn, min(d["decided_at"] for d in rows[decisions]), out)
 
 
 def results_of(

@@ -13,7 +13,9 @@ import sqlalchemy as sa
 
 from safelane.domain.assessment import CUSTOMS
 from safelane.ids import new_id
+from safelane.store import outbox
 from safelane.store.schema import agency_requirements, decisions, releases
+from safelane.stream import events as events_out
 
 KINDS = ("released", "refused")
 RELEASED_CHANNELS = ("green", "blue")  # a decision in these channels needs no control: customs releases at once
@@ -37,17 +39,25 @@ def record(
     ).first()
     if exists:
         return False
-    conn.execute(
-        releases.insert().values(
-            release_id=new_id("RL"),
-            consignment_id=consignment_id,
-            agency=agency,
-            kind=kind,
-            at=at,
-            actor=actor,
-            note=note,
-        )
-    )
+    release_id = new_id("RL")
+    row: dict[str, Any] = {
+        "release_id": release_id,
+        "consignment_id": consignment_id,
+        "agency": agency,
+        "kind": kind,
+        "at": at,
+        "actor": actor,
+        "note": note,
+    }
+    conn.execute(releases.insert().values(**row))
+    if outbox.enabled(conn):
+        office = conn.execute(
+            sa.select(decisions.c.office).where(
+                decisions.c.consignment_id == consignment_id, decisions.c.current.is_(True)
+            )
+        ).scalar()
+        event = events_out.release_event(row, office)
+        outbox.add(conn, at, [(release_id, events_out.subject("releases", office), event)])
     return True
 
 

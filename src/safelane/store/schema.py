@@ -648,3 +648,15 @@ certificates = sa.Table(  # ePhyto certificates received (safelane.ephyto): one 
     sa.Column("received_at", UTCDateTime, nullable=False),
     sa.Column("received_by", sa.String(70), nullable=False),
 )
+
+# -- events out (issue 17 point 3): written in the transaction of the change, relayed to JetStream afterwards --
+
+event_outbox = sa.Table(  # one row per event not yet relayed; the relay deletes it once JetStream has stored it
+    "event_outbox",
+    metadata,
+    sa.Column("seq", sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True, autoincrement=True),
+    sa.Column("event_id", sa.String(40), nullable=False),  # the CloudEvents id, sent as Nats-Msg-Id
+    sa.Column("subject", sa.String(120), nullable=False),
+    sa.Column("payload", sa.LargeBinary, nullable=False),  # the CloudEvents JSON envelope as published
+    sa.Column("created_at", UTCDateTime, nullable=False),
+)

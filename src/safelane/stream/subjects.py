@@ -4,15 +4,18 @@
   subject, so any API node can tell whether a receipt still waits; a message leaves the stream when a
   worker acknowledges it, after its commit.
 - `SAFELANE_DEAD` (limits, 30 days): `safelane.dead.<receipt>`, messages set aside with the reason.
-- `SAFELANE_EVENTS` (limits, 7 days): `safelane.decisions.<office>`, a CloudEvents envelope per decision
-  (schema in docs/events.md), for other agencies, the Single Window and data warehouses.
+- `SAFELANE_EVENTS` (limits, 7 days): `safelane.decisions.<office>`, `safelane.referrals.<office>` and
+  `safelane.releases.<office>`, a CloudEvents envelope per decision, referral change and release (schemas in
+  docs/events.md), for other agencies, the Single Window and data warehouses.
 """
 
-import re
+import dataclasses
 
 from nats.js import JetStreamContext
 from nats.js.api import RetentionPolicy, StorageType, StreamConfig
 from nats.js.errors import NotFoundError
+
+from safelane.stream import events
 
 FILINGS, DEAD, EVENTS = "SAFELANE_FILINGS", "SAFELANE_DEAD", "SAFELANE_EVENTS"
 DAY = 86_400.0
@@ -27,10 +30,10 @@ CONFIGS = (
     StreamConfig(name=DEAD, subjects=["safelane.dead.>"], storage=StorageType.FILE, max_age=30 * DAY),
     StreamConfig(
         name=EVENTS,
-        subjects=["safelane.decisions.>"],
+        subjects=[f"safelane.{kind}.>" for kind in events.KINDS],
         storage=StorageType.FILE,
         max_age=7 * DAY,
-        duplicate_window=120.0,  # a decision published again after a redelivery is kept once
+        duplicate_window=120.0,  # an event the relay publishes again (a crash before it forgot it) is kept once
     ),
 )
 
@@ -44,15 +47,21 @@ def dead(receipt_id: str) -> str:
 
 
 def decisions(office: str | None) -> str:
-    """`safelane.decisions.<office>`; an office code is letters and digits, anything else reads `unassigned`."""
-    return f"safelane.decisions.{office if office and re.fullmatch(r'[A-Za-z0-9_-]+', office) else 'unassigned'}"
+    """`safelane.decisions.<office>` (see events.subject)."""
+    return events.subject("decisions", office)
 
 
 async def ensure(js: JetStreamContext) -> None:
-    """Create the streams that are missing (idempotent; an existing stream keeps its settings)."""
+    """Create the streams that are missing (idempotent; an existing stream keeps its settings, and gains the
+    subjects of a newer release, so a cluster's replicas and limits set by hand survive an upgrade)."""
     for config in CONFIGS:
         assert config.name is not None
         try:
-            await js.stream_info(config.name)
+            info = await js.stream_info(config.name)
         except NotFoundError:
             await js.add_stream(config)
+            continue
+        have = list(info.config.subjects or [])
+        wanted = [s for s in config.subjects or [] if s not in have]
+        if wanted:
+            await js.update_stream(dataclasses.replace(info.config, subjects=have + wanted))

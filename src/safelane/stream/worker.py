@@ -2,28 +2,33 @@
 
 Any number of workers, on any machine, share one durable pull consumer: JetStream hands each message
 to one of them. A worker fetches a batch, forwards it (deferred.forward: assess, decide, store with
-group commit, record the receipts), publishes a decision event per consignment, and only then
-acknowledges. A worker killed mid-batch leaves its messages unacknowledged; JetStream redelivers them
-after `SAFELANE_STREAM_ACK_WAIT`, and the pipeline answers what was already stored as a duplicate, so nothing is decided
-twice. A redelivered message is forwarded alone, so one message that kills workers cannot take its batch
+group commit, record the receipts, and write an outbox event per decision and release in that same
+transaction), and only then acknowledges. The worker's relay (stream.relay) publishes the outbox to
+`SAFELANE_EVENTS`, so an event is never lost between the commit and NATS.
+
+A worker killed mid-batch leaves its messages unacknowledged; JetStream redelivers them after
+`SAFELANE_STREAM_ACK_WAIT`, and the pipeline answers what was already stored as a duplicate, so nothing is
+decided twice. A redelivered message is forwarded alone, so one message that kills workers cannot take its batch
 with it; after `max_deliver` deliveries it goes to the dead-letter stream with the reason. While the store
 is down or slow the batch is handed back with a growing delay (back-off), not dropped.
 """
 
 import asyncio
+import contextlib
 import logging
 import signal
 from collections.abc import Awaitable, Callable
 
 from nats.aio.msg import Msg
+from nats.errors import Error as NatsError
 from nats.errors import TimeoutError as NatsTimeout
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 
 from safelane import deferred
 from safelane.deferred import Envelope
-from safelane.store import decisions as decision_store
 from safelane.store.database import OUTAGES
-from safelane.stream import events, subjects
+from safelane.stream import subjects
+from safelane.stream.relay import Relay
 from safelane.system import StoredSystem
 
 log = logging.getLogger("safelane.worker")
@@ -36,6 +41,7 @@ class Worker:
         self.system, self.url, self.batch, self.max_deliver = system, url, batch, max_deliver
         self.backoff = BACKOFF_FIRST
         self.forwarded = 0
+        self.relay = Relay(system.db)
         self._stop = asyncio.Event()
 
     def stop(self) -> None:
@@ -60,19 +66,31 @@ class Worker:
         log.info("worker_ready", extra={"fields": {"nats": self.url, "batch": self.batch}})
         if on_ready is not None:
             await on_ready()
+        relaying = asyncio.create_task(self.relay.run(js, self._stop))
         try:
             while not self._stop.is_set():
                 try:
                     messages = await subscription.fetch(self.batch, timeout=1.0)
                 except (NatsTimeout, TimeoutError):
                     continue
-                fresh = [m for m in messages if m.metadata.num_delivered == 1]
-                again = [m for m in messages if m.metadata.num_delivered > 1]
-                if fresh:
-                    await self._handle(js, fresh)
-                for message in again:  # alone: a message that kills workers must not take a batch with it
-                    await self._handle(js, [message])
+                except NatsError as error:  # reconnecting: the client retries on its own
+                    log.warning("nats_unavailable", extra={"fields": {"error": type(error).__name__}})
+                    await asyncio.sleep(1.0)
+                    continue
+                try:
+                    fresh = [m for m in messages if m.metadata.num_delivered == 1]
+                    again = [m for m in messages if m.metadata.num_delivered > 1]
+                    if fresh:
+                        await self._handle(js, fresh)
+                    for message in again:  # alone: a message that kills workers must not take a batch with it
+                        await self._handle(js, [message])
+                except NatsError as error:  # NATS went away mid-batch: what is not acknowledged comes back
+                    log.warning("nats_unavailable", extra={"fields": {"error": type(error).__name__}})
+                    await asyncio.sleep(1.0)
         finally:
+            self._stop.set()
+            with contextlib.suppress(Exception):  # the relay's own failure was logged; its rows wait
+                await relaying
             await nc.drain()
 
     async def _handle(self, js, messages: list[Msg]) -> None:
@@ -105,34 +123,13 @@ class Worker:
             self.backoff = min(self.backoff * 2, BACKOFF_MAX)
             return
         self.backoff = BACKOFF_FIRST
-        await self._publish_decisions(js, answers)
+        self.relay.wake.set()
         for message, answer in zip(kept, answers, strict=True):
             if answer["status"] == "failed":
                 await self._dead(js, message, answer.get("error", "failed"))
             else:
                 await message.ack()
         self.forwarded += len(kept)
-
-    async def _publish_decisions(self, js, answers: list[dict]) -> None:
-        filings = [f for a in answers if a["status"] == "assessed" for f in a["filings"] if f.get("filing_id")]
-        decided = [(f, c) for f in filings for c in f["consignments"] if c.get("decision_id")]
-        if not decided:
-            return
-        loop = asyncio.get_running_loop()
-        offices = await loop.run_in_executor(None, self._offices, [c["decision_id"] for _, c in decided])
-        at = self.system.pipeline.clock()
-        for filing, consignment in decided:
-            office = offices.get(consignment["decision_id"])
-            await js.publish(
-                subjects.decisions(office),
-                events.decision_event(filing, consignment, office, at),
-                stream=subjects.EVENTS,
-                headers={"Nats-Msg-Id": consignment["decision_id"]},
-            )
-
-    def _offices(self, decision_ids: list[str]) -> dict[str, str | None]:
-        with self.system.db.read() as conn:
-            return decision_store.offices_of(conn, decision_ids)
 
     async def _dead(self, js, message: Msg, reason: str) -> None:
         receipt = message.subject.rsplit(".", 1)[-1]

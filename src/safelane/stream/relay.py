@@ -1,0 +1,95 @@
+"""The outbox relay: publish the events the store wrote with each change to JetStream, then forget them.
+
+Every worker runs one. It reads the oldest outbox rows, publishes each to its subject on `SAFELANE_EVENTS`
+with `Nats-Msg-Id` = the event id, and deletes the rows JetStream confirmed. A crash between the publish and
+the delete, or two workers' relays reading the same rows, publishes an event twice: JetStream's duplicate
+window (two minutes) keeps it once. While NATS or the store is away the rows wait; nothing is lost.
+"""
+
+import asyncio
+import contextlib
+import logging
+
+from nats.errors import Error as NatsError
+from nats.js import JetStreamContext
+
+from safelane.store import Database, outbox
+from safelane.store.database import OUTAGES
+from safelane.stream import subjects
+
+log = logging.getLogger("safelane.relay")
+PUBLISH_TIMEOUT = 5.0
+IDLE, BACKOFF_MAX = 0.2, 10.0
+
+
+class Relay:
+    def __init__(self, db: Database, *, batch: int = 500):
+        self.db, self.batch = db, batch
+        self.published = 0
+        self.wake = asyncio.Event()  # set after a commit that wrote events: relay them now, not at the next poll
+
+    async def run(self, js: JetStreamContext, stop: asyncio.Event) -> None:
+        delay = IDLE
+        while not stop.is_set():
+            try:
+                sent = await self.once(js)
+                delay = IDLE
+            except OUTAGES as error:
+                log.warning("relay_store_unavailable", extra={"fields": {"error": type(error).__name__}})
+                sent, delay = 0, min(delay * 2, BACKOFF_MAX)
+            except Exception:  # a defect: say so and keep relaying; the rows wait in the outbox
+                log.exception("relay_failed")
+                sent, delay = 0, min(delay * 2, BACKOFF_MAX)
+            if sent < self.batch:  # caught up: wait for the next commit, a stop, or the poll
+                self.wake.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(_first(self.wake, stop), timeout=delay)
+
+    async def once(self, js: JetStreamContext) -> int:
+        """Relay one batch; returns how many events JetStream confirmed."""
+        loop = asyncio.get_running_loop()
+        rows = await loop.run_in_executor(None, self._oldest)
+        if not rows:
+            return 0
+        results = await asyncio.gather(
+            *(
+                js.publish(
+                    row["subject"],
+                    row["payload"],
+                    timeout=PUBLISH_TIMEOUT,
+                    stream=subjects.EVENTS,
+                    headers={"Nats-Msg-Id": row["event_id"]},
+                )
+                for row in rows
+            ),
+            return_exceptions=True,
+        )
+        pairs = zip(rows, results, strict=True)
+        stored = [row["seq"] for row, result in pairs if not isinstance(result, BaseException)]
+        failed = [r for r in results if isinstance(r, BaseException)]
+        if stored:
+            await loop.run_in_executor(None, self._remove, stored)
+            self.published += len(stored)
+        if failed:
+            if not all(isinstance(r, NatsError | TimeoutError) for r in failed):
+                raise next(r for r in failed if not isinstance(r, NatsError | TimeoutError))
+            log.warning("relay_nats_unavailable", extra={"fields": {"error": type(failed[0]).__name__}})
+            await asyncio.sleep(1.0)  # the client reconnects on its own; the rows wait in the outbox
+        return len(stored)
+
+    def _oldest(self) -> list[dict]:
+        with self.db.read() as conn:
+            return outbox.oldest(conn, self.batch)
+
+    def _remove(self, seqs: list[int]) -> None:
+        with self.db.write() as conn:
+            outbox.remove(conn, seqs)
+
+
+async def _first(*flags: asyncio.Event) -> None:
+    waits = [asyncio.ensure_future(f.wait()) for f in flags]
+    try:
+        await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for w in waits:
+            w.cancel()
