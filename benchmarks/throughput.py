@@ -17,6 +17,11 @@
 
     python benchmarks/throughput.py [--consignments 100000] [--seconds 20] [--rate 200] [--skip-http]
                                     [--operators 100000] [--workdir DIR] [--profile-out FILE] [--ecommerce]
+                                    [--agencies 5] [--agency-profiles 50]
+
+`--agencies N --agency-profiles M` adds M active profiles for each of N other border agencies (plant health,
+veterinary, food safety, wildlife, environment) and reports their cost per consignment against the customs
+profiles' (`agencies`: each set evaluated alone over the same lodgements, the median of five passes).
 
 `--operators N` registers N trusted traders first (the demo's AEOs, whose filings carry their EORIs, and
 made-up ones up to N), so the facilitation assessor (`assess.traders`) works against a register of that size.
