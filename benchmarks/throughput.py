@@ -17,6 +17,11 @@
 
     python benchmarks/throughput.py [--consignments 100000] [--seconds 20] [--rate 200] [--skip-http]
                                     [--operators 100000] [--workdir DIR] [--profile-out FILE] [--ecommerce]
+                                    [--agencies 5] [--agency-profiles 50]
+
+`--agencies N --agency-profiles M` adds M active profiles for each of N other border agencies (plant health,
+veterinary, food safety, wildlife, environment) and reports their cost per consignment against the customs
+profiles' (`agencies`: each set evaluated alone over the same lodgements, the median of five passes).
 
 `--operators N` registers N trusted traders first (the demo's AEOs, whose filings carry their EORIs, and
 made-up ones up to N), so the facilitation assessor (`assess.traders`) works against a register of that size.
@@ -244,6 +249,116 @@ def profile_texts(total: int, seed: int) -> list[str]:
     return texts
 
 
+# --- other border agencies' profiles (issue 14) ------------------------------------------------------------
+
+# Each agency's usual rules: the HS chapters of its scope, the origins under its alerts, the documents it asks for
+# (WCO DM codes: N851 phytosanitary certificate, C640 veterinary certificate, C085 health certificate, C400 CITES
+# permit, C057 ozone licence), the requirement a hit makes and species words its officers look for.
+_AGENCIES: dict[str, dict[str, Any]] = {
+    "plant_health": {
+        "hs": ("0602", "0603", "0701", "0702", "0709", "0803", "0804", "0805", "0806", "0808", "1001", "1209", "1404"),
+        "origins": ("KE", "ET", "UG", "EG", "MA", "ZA", "IN", "BR", "CN", "TR", "IL", "CO"),
+        "document": "N851",
+        "words": r"\b(citrus|mango|capsicum|rose|orchid|seed potatoes?)\b",
+    },
+    "veterinary": {
+        "hs": ("0201", "0202", "0203", "0207", "0302", "0303", "0306", "0401", "0407", "0504", "1601", "1602"),
+        "origins": ("BR", "AR", "UY", "CN", "TH", "VN", "IN", "UA", "NZ", "US", "CA", "ZA"),
+        "document": "C640",
+        "words": r"\b(pork|poultry|beef|milk|eggs?|casings?)\b",
+    },
+    "food_safety": {
+        "hs": ("0713", "0801", "0802", "0813", "0904", "0910", "1207", "2008", "2009", "2106", "2202", "1905"),
+        "origins": ("TR", "IN", "CN", "US", "IR", "EG", "NG", "GH", "VN", "PK", "LK", "ID"),
+        "document": "C085",
+        "words": r"\b(aflatoxin|pistachios?|groundnuts?|chilli|sesame|food supplement)\b",
+    },
+    "wildlife": {
+        "hs": ("0106", "0301", "0508", "0511", "4103", "4202", "4301", "9601", "4403", "1211", "0602", "9705"),
+        "origins": ("ID", "MG", "CM", "CD", "NG", "VN", "TH", "BR", "PE", "MZ", "TZ", "ZW"),
+        "document": "C400",
+        "words": r"\b(python|crocodile|ivory|pangolin|shark fin|rosewood|orchid|coral|tortoise)\b",
+    },
+    "environment": {
+        "hs": ("2903", "3824", "8415", "8418", "8414", "3808", "2710", "3915", "8548", "8549", "7204", "8507"),
+        "origins": ("CN", "IN", "TR", "AE", "US", "RU", "KR", "TW", "MY", "TH", "VN", "UA"),
+        "document": "C057",
+        "words": r"\b(refrigerant|r-?22|hcfc|hfc|pesticide|waste|scrap)\b",
+    },
+}
+
+
+def agency_profile_texts(agencies: int, per_agency: int, seed: int) -> list[str]:
+    """`per_agency` generated profiles for each of the first `agencies` border agencies, as YAML files.
+
+    They are of the kinds an agency keeps: goods of its chapters from an origin under an alert without the
+    certificate it asks for (documents), the same with a hold for inspection, a watched origin and chapter (hold),
+    and its officers' description words on goods of its scope (hold or refuse)."""
+    if agencies > len(_AGENCIES):
+        raise SystemExit(f"--agencies: at most {len(_AGENCIES)} ({', '.join(_AGENCIES)})")
+    rng = random.Random(f"benchmark-agency-profiles:{seed}")
+    texts = []
+    for agency in list(_AGENCIES)[:agencies]:
+        scope = _AGENCIES[agency]
+        for index in range(per_agency):
+            family = index % 4
+            when: dict[str, Any] = {"hs_prefix": _pick(rng, scope["hs"], 1, 3)}
+            outcome: dict[str, Any] = {"score": rng.randint(0, 20)}
+            if family in (0, 1):
+                when["origin_country"] = _pick(rng, scope["origins"], 1, 4)
+                when["documents_missing"] = [scope["document"]]
+                if family == 0:
+                    outcome.update(requirement="documents", documents=[scope["document"]])
+                else:
+                    outcome["requirement"] = "hold"
+                title = f"{agency} goods from an origin under alert without {scope['document']}"
+            elif family == 2:
+                when["origin_country"] = _pick(rng, scope["origins"], 1, 3)
+                when["mode"] = _pick(rng, ("sea", "air", "road", "express", "postal"), 1, 3)
+                outcome["requirement"] = "hold"
+                title = f"{agency} watched origin and chapter"
+            else:
+                when["description_matches"] = [scope["words"]]
+                outcome["requirement"] = rng.choice(("hold", "refuse"))
+                title = f"{agency} goods described as a watched commodity"
+            document = {
+                "id": f"{agency.upper().replace('_', '-')}-{index:03d}",
+                "version": 1,
+                "title": title,
+                "owner": agency.replace("_", "-"),
+                "agency": agency,
+                "rationale": f"Benchmark rule of the {agency} agency, one of the {per_agency} it keeps active.",
+                "valid_from": "2026-01-01",
+                "when": when,
+                "outcome": outcome,
+            }
+            texts.append(yaml.safe_dump(document, sort_keys=False))
+    return texts
+
+
+def profile_cost(texts: list[str], lodgements: list[Any], repeat: int = 5) -> dict[str, Any]:
+    """CPU µs per consignment of evaluating a set of profiles over the day's lodgements, the median of `repeat`
+    passes after one warm pass, in isolation (one ProfileSet, nothing else between the calls)."""
+    from safelane.risk.profiles import ProfileSet
+    from safelane.risk.profiles.load import load_text
+
+    profiles = ProfileSet([load_text(text) for text in texts])
+    runs, hits = [], 0
+    for attempt in range(repeat + 1):
+        started = time.process_time()
+        found = [profiles.findings(lodgement) for lodgement in lodgements]
+        if attempt:
+            runs.append((time.process_time() - started) / len(lodgements) * 1e6)
+        hits = sum(bool(f) for f in found)
+    runs.sort()
+    return {
+        "profiles": len(profiles),
+        "cpu_us_per_consignment_median": round(runs[len(runs) // 2], 2),
+        "cpu_us_runs": [round(r, 2) for r in runs],
+        "consignments_hit": hits,
+    }
+
+
 def store_profiles(db: Any, texts: list[str]) -> None:
     from safelane.store import profiles as profile_store
 
@@ -349,7 +464,7 @@ def _instrument(pipeline: Any, clock: _Clock) -> Callable[[], None]:
     return restore
 
 
-def end_to_end(args: argparse.Namespace, workdir: Path, texts: list[str]) -> dict[str, Any]:
+def end_to_end(args: argparse.Namespace, workdir: Path, texts: list[str], agency_texts: list[str]) -> dict[str, Any]:
     from safelane.settings import Settings
     from safelane.system import build
 
@@ -364,7 +479,7 @@ def end_to_end(args: argparse.Namespace, workdir: Path, texts: list[str]) -> dic
 
     system = build(Settings(database_url=f"sqlite:///{workdir / 'end_to_end.db'}"))
     assert system.db is not None
-    store_profiles(system.db, texts)
+    store_profiles(system.db, texts + agency_texts)
     if system.profiles is not None:
         system.profiles.refresh()
     register = register_traders(system, args.operators, args.seed)
@@ -448,10 +563,42 @@ def end_to_end(args: argparse.Namespace, workdir: Path, texts: list[str]) -> dic
     }
     if args.ecommerce:
         report["ecommerce"] = _ecommerce_report(clock, stored, planted, caught, ecommerce_findings)
+    if agency_texts:
+        report["agencies"] = _agency_report(pipeline, chunks, texts, agency_texts, args.agencies)
     if profiler:
         profiler.dump_stats(args.profile_out)
         report["hot_spots"] = _hot_spots(args.profile_out)
     return report
+
+
+def _agency_report(
+    pipeline: Any, chunks: list[bytes], texts: list[str], agency_texts: list[str], agencies: int
+) -> dict[str, Any]:
+    """What the agencies' rules cost per consignment against the customs profiles' (their budget), each set
+    evaluated alone over the same lodgements (at most 20,000 of the day), and what the agencies' rules hit."""
+    received = datetime(DAY.year, DAY.month, DAY.day, 12, tzinfo=UTC)
+    lodgements: list[Any] = []
+    for data in chunks:
+        for filing in pipeline.parse(data, filer=None, format="jsonl", actor="benchmark"):
+            lodgements += pipeline._lodgements(filing, received, False)
+        if len(lodgements) >= 20_000:
+            break
+    customs = profile_cost(texts, lodgements)
+    agency = profile_cost(agency_texts, lodgements)
+    together = profile_cost(texts + agency_texts, lodgements)
+    return {
+        "agencies": agencies,
+        "agency_profiles": len(agency_texts),
+        "consignments_measured": len(lodgements),
+        "customs_profiles": customs,
+        "agency_profiles_alone": agency,
+        "all_profiles": together,
+        "budget_us_per_consignment": customs["cpu_us_per_consignment_median"],
+        "agency_added_us_per_consignment": round(
+            together["cpu_us_per_consignment_median"] - customs["cpu_us_per_consignment_median"], 2
+        ),
+        "within_budget": agency["cpu_us_per_consignment_median"] <= customs["cpu_us_per_consignment_median"],
+    }
 
 
 def register_traders(system: Any, operators: int, seed: int) -> dict[str, Any]:
@@ -739,11 +886,14 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--profile-out", help="cProfile the end-to-end loop into this file (slows it down)")
     parser.add_argument("--ecommerce", action="store_true", help="an e-commerce day: express parcels to consumers")
+    parser.add_argument("--agencies", type=int, default=0, help="other border agencies with active profiles (0-5)")
+    parser.add_argument("--agency-profiles", type=int, default=50, help="active profiles of each agency")
     args = parser.parse_args(argv)
 
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="safelane-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
     texts = profile_texts(args.profiles, args.seed)
+    agency_texts = agency_profile_texts(args.agencies, args.agency_profiles, args.seed) if args.agencies else []
     result: dict[str, Any] = {
         "benchmark": "throughput",
         "at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -756,8 +906,8 @@ def main(argv: list[str] | None = None) -> None:
     }
     try:
         if not args.skip_end_to_end:
-            result["end_to_end"] = end_to_end(args, workdir, texts)
-        result["http"] = {"skipped": True} if args.skip_http else http(args, workdir, texts)
+            result["end_to_end"] = end_to_end(args, workdir, texts, agency_texts)
+        result["http"] = {"skipped": True} if args.skip_http else http(args, workdir, texts + agency_texts)
     finally:
         if args.workdir is None:
             shutil.rmtree(workdir, ignore_errors=True)
