@@ -202,3 +202,42 @@ def test_rows_added_with_an_earlier_time_make_a_full_reload(db, register_text):
     register = stored()
     assert register.names() is not index
     assert any(o.name == "Old Timer GmbH" for o in register.operators.values())
+
+
+def test_a_change_committed_by_another_process_is_seen_through_the_counter(database_url, register_text):
+    """The one-row change counter: a status change written through another engine (another process's
+    connection pool) reaches this process's register on its next check; a rolled-back write does not."""
+    from safelane.store.database import Database
+
+    ours, theirs = Database(database_url), Database(database_url)
+    try:
+        _import(theirs, register_text)
+        stored = trader_store.StoredRegister(ours, check_every=0.0)
+        first = stored()
+        authorisation = next(iter(first.operators.values())).authorisations[0]
+        with ours.read() as conn:
+            before = trader_store.revision(conn)
+        with pytest.raises(RuntimeError), theirs.write() as conn:
+            trader_store.set_status(
+                conn, authorisation.authorisation_id, "revoked", reason="x", actor="sue", at=AT, effective_at=AT
+            )
+            raise RuntimeError("rolled back")
+        assert stored() is first
+        later = datetime(2026, 12, 1, tzinfo=UTC)
+        with theirs.write() as conn:
+            trader_store.set_status(
+                conn, authorisation.authorisation_id, "suspended", reason="audit", actor="sue", at=later
+            )
+        with ours.read() as conn:
+            assert trader_store.revision(conn) == before + 1
+        second = stored()
+        assert second is not first
+        assert any(
+            a.status_at(later) == "suspended"
+            for o in second.operators.values()
+            for a in o.authorisations
+            if a.authorisation_id == authorisation.authorisation_id
+        )
+    finally:
+        ours.dispose()
+        theirs.dispose()

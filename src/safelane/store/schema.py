@@ -448,6 +448,13 @@ trader_operators = sa.Table(  # economic operators known to the register
     sa.Column("updated_at", UTCDateTime, nullable=False),
 )
 
+trader_register_revision = sa.Table(  # one row: bumped by every register write, so a change check reads one row
+    "trader_register_revision",
+    metadata,
+    sa.Column("register", sa.Integer, primary_key=True),  # always 1
+    sa.Column("revision", sa.Integer, nullable=False),
+)
+
 trader_identifiers = sa.Table(  # EORI, TIN, AEO/C-TPAT/MID numbers, IATA/ICAO codes; a value names one operator
     "trader_identifiers",
     metadata,

@@ -27,6 +27,7 @@ from safelane.store.schema import (
     trader_authorisations,
     trader_identifiers,
     trader_operators,
+    trader_register_revision,
     trader_status_changes,
 )
 from safelane.traders.authorisation import STATUSES, Authorisation, Operator, StatusChange, start_of
@@ -198,6 +199,7 @@ def import_rows(conn: sa.Connection, rows: Sequence[Row], *, actor: str, at: dat
     if len(rows) > 100 and _empty(conn):
         loaded = _first_load(conn, rows, actor=actor, at=at, source=source)
         if loaded is not None:
+            _bump(conn)
             return loaded
     report = ImportReport(rows=len(rows))
     for row in rows:
@@ -256,7 +258,20 @@ def import_rows(conn: sa.Connection, rows: Sequence[Row], *, actor: str, at: dat
                 )
                 report.changes.append(f"line {row.line}: identifier {scheme} {value} added to {operator_id}")
         _authorisation(conn, operator_id, row, report, actor=actor, at=at, source=source)
+    if report.changes:  # every added or changed row is listed there; an unchanged reimport needs no reload
+        _bump(conn)
     return report
+
+
+def _bump(conn: sa.Connection) -> None:
+    """Count one more register change, in the writer's transaction: every process's `revision` check sees it
+    when (and only when) the change commits."""
+    row = trader_register_revision.c
+    bumped = conn.execute(
+        trader_register_revision.update().where(row.register == 1).values(revision=row.revision + 1)
+    ).rowcount
+    if not bumped:  # a database made from the schema, not by the migration that seeds the row
+        conn.execute(trader_register_revision.insert().values(register=1, revision=1))
 
 
 def _authorisation(
@@ -377,6 +392,7 @@ def set_status(
     if not found:
         raise LookupError(f"no authorisation {authorisation_id}")
     _add_change(conn, authorisation_id, status, effective_at or at, reason.strip(), actor=actor, at=at)
+    _bump(conn)
 
 
 def _operators(conn: sa.Connection, where: Any = None) -> list[Operator]:
@@ -475,17 +491,23 @@ def everyone(conn: sa.Connection) -> list[Operator]:
     return [o for o in _operators(conn) if o.authorisations]
 
 
-def revision(conn: sa.Connection) -> tuple[Any, ...]:
-    """Cheap change marker: counts and newest change times of the register's tables."""
-    parts: list[Any] = []
-    for table, column in (
-        (trader_operators, trader_operators.c.updated_at),
-        (trader_authorisations, trader_authorisations.c.updated_at),
-        (trader_status_changes, trader_status_changes.c.recorded_at),
-    ):
-        parts.extend(conn.execute(sa.select(sa.func.count(), sa.func.max(column)).select_from(table)).one())
-    parts.append(conn.execute(sa.select(sa.func.count()).select_from(trader_identifiers)).scalar())
-    return tuple(str(p) for p in parts)
+def revision(conn: sa.Connection) -> int:
+    """Cheap change marker: the register's change counter (one row), bumped by every import and status change.
+
+    It replaced counts and newest change times of the register's tables, whose `max(updated_at)` scans took
+    24 ms with 100,000 operators, once a second in every process."""
+    found = conn.execute(
+        sa.select(trader_register_revision.c.revision).where(trader_register_revision.c.register == 1)
+    ).scalar()
+    return int(found or 0)
+
+
+def _counts(conn: sa.Connection) -> tuple[int, int, int]:
+    """How many operators, authorisations and status changes are stored (read on a reload only)."""
+    return tuple(  # type: ignore[return-value]
+        int(conn.execute(sa.select(sa.func.count()).select_from(table)).scalar() or 0)
+        for table in (trader_operators, trader_authorisations, trader_status_changes)
+    )
 
 
 def _changed_since(conn: sa.Connection, since: datetime) -> tuple[set[str], tuple[int, int, int]]:
@@ -539,14 +561,13 @@ class StoredRegister(Refreshing[Register]):
         self._older: tuple[int, ...] = (0, 0, 0)  # operators, authorisations, status changes older than `since`
 
     def _reload(self, conn: sa.Connection) -> Register:
-        marker = revision(conn)
+        counts = _counts(conn)
         newest = _newest(conn)
         collecting = gc.isenabled()
         gc.disable()
         try:
             previous = self._value
-            label = f"{{}} operators, {marker[4]} status changes, last {newest.isoformat() if newest else None}"
-            counts = (int(marker[0]), int(marker[2]), int(marker[4]))
+            label = f"{{}} operators, {counts[2]} status changes, last {newest.isoformat() if newest else None}"
             register = None
             if self._since is not None and len(previous):
                 since = self._since - RELOAD_MARGIN  # a transaction that committed late, with an earlier time
