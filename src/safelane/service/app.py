@@ -16,6 +16,7 @@ from safelane.service.api import (
     consignments,
     decisions,
     disruptions,
+    documents,
     filings,
     inspections,
     offices,
@@ -117,6 +118,7 @@ def create_app(system: StoredSystem, *, stream: bool = False) -> FastAPI:
         trs,
         traders,
         trader_data,
+        documents,
         ops,
     ):
         app.include_router(module.router)
