@@ -56,6 +56,10 @@ class Settings:
     spool_dir: Path | None = None
     spool_max_bytes: int = 1024**3
     spool_key_grace: float = 3600.0
+    # Paperless documents (docs/documents.md): the largest file a filer may attach, and the folder that keeps
+    # their bytes (None: the database keeps them, in the transaction that records each document).
+    document_max_bytes: int = 10 * 1024 * 1024
+    documents_dir: Path | None = None
     spool_batch: int = 200  # spooled filings forwarded per transaction once the store is back
     nats_url: str = "nats://127.0.0.1:4222"  # stream mode: `serve --stream` and `worker` (docs/deployment.md)
     stream_ack_wait: float = 30.0  # seconds a worker may hold a batch before JetStream hands it to another
@@ -89,6 +93,8 @@ class Settings:
             "spool_dir": Path(env["SAFELANE_SPOOL_DIR"]) if env.get("SAFELANE_SPOOL_DIR") else None,
             "spool_max_bytes": int(env.get("SAFELANE_SPOOL_MAX_BYTES", cls.spool_max_bytes)),
             "spool_key_grace": _float("SAFELANE_SPOOL_KEY_GRACE", cls.spool_key_grace),
+            "document_max_bytes": int(env.get("SAFELANE_DOCUMENT_MAX_BYTES", cls.document_max_bytes)),
+            "documents_dir": Path(env["SAFELANE_DOCUMENTS_DIR"]) if env.get("SAFELANE_DOCUMENTS_DIR") else None,
             "spool_batch": int(env.get("SAFELANE_SPOOL_BATCH", cls.spool_batch)),
             "nats_url": env.get("SAFELANE_NATS_URL", cls.nats_url),
             "stream_ack_wait": _float("SAFELANE_STREAM_ACK_WAIT", cls.stream_ack_wait),

@@ -17,6 +17,7 @@ from safelane.service.api import (
     consignments,
     decisions,
     disruptions,
+    documents,
     filings,
     inspections,
     offices,
@@ -121,6 +122,7 @@ def create_app(system: StoredSystem, *, stream: bool = False) -> FastAPI:
         traders,
         trader_data,
         certificates,
+        documents,
         ops,
     ):
         app.include_router(module.router)

@@ -666,4 +666,28 @@ event_outbox = sa.Table(  # one row per event not yet relayed; the relay deletes
     sa.Column("subject", sa.String(120), nullable=False),
     sa.Column("payload", sa.LargeBinary, nullable=False),  # the CloudEvents JSON envelope as published
     sa.Column("created_at", UTCDateTime, nullable=False),
+documents = sa.Table(  # paperless documents attached to a consignment (safelane.documents)
+    "documents",
+    metadata,
+    sa.Column("document_id", Id, primary_key=True),
+    sa.Column("consignment_id", Id, nullable=False, index=True),
+    sa.Column("filer", sa.String(70), nullable=False),  # the consignment's filer: who may read it besides customs
+    sa.Column("kind", sa.String(16), nullable=False),  # pdf | image | signed_xml
+    sa.Column("media_type", sa.String(40), nullable=False),
+    sa.Column("document_type", sa.String(40), nullable=False),  # commercial_invoice, a WCO code such as N851, ...
+    sa.Column("filename", sa.String(120), nullable=True),
+    sa.Column("size", sa.Integer, nullable=False),
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("storage", sa.String(16), nullable=False),  # database | file: which DocumentStore holds the bytes
+    sa.Column("answers", Id, nullable=True),  # the decision whose RFI or document request it answered
+    sa.Column("received_at", UTCDateTime, nullable=False),
+    sa.Column("actor", sa.String(70), nullable=False),
+    sa.UniqueConstraint("consignment_id", "sha256"),
+)
+
+document_contents = sa.Table(  # the bytes, by SHA-256, when the database is the document store
+    "document_contents",
+    metadata,
+    sa.Column("sha256", sa.String(64), primary_key=True),
+    sa.Column("data", sa.LargeBinary, nullable=False),
 )
