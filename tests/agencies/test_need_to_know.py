@@ -72,3 +72,11 @@ def test_users_belong_to_a_registered_agency(system) -> None:
             user_store.add(conn, "olga", "officer", at=at, agency="plant_health")
         with pytest.raises(ValueError, match="no agency 'fisheries'"):
             user_store.add(conn, "fred", "agency_officer", at=at, agency="fisheries")
+
+
+def test_an_agency_reads_the_history_of_its_own_consignments_only(system) -> None:
+    _, plants, other = _two(system)
+    with system.db.read() as conn:
+        assert len(filing_store.consignment_history(conn, plants.consignment_id, scope=PLANTS)) == 1
+        assert filing_store.consignment_history(conn, plants.consignment_id, scope=VETS) == []
+        assert filing_store.consignment_history(conn, other.consignment_id, scope=PLANTS) == []
