@@ -22,6 +22,7 @@ from typing import Any
 import sqlalchemy as sa
 
 CUSTOMS_ROLES = frozenset({"officer", "supervisor", "admin"})
+AGENCY_ROLE = "agency_officer"  # an officer of another border agency (safelane.agencies.register names them)
 
 
 @dataclass(frozen=True)
@@ -33,21 +34,33 @@ class Scope:
     filer: str | None = None
     office: str | None = None
     operator: str | None = None  # a trader: the register operator it speaks for (its filer "" matches no filing)
+    agency: str | None = None  # an agency officer: its agency's code; it sees only what its agency needs to know
 
     @classmethod
     def of(
-        cls, name: str, role: str, *, filer: str | None = None, office: str | None = None, operator: str | None = None
+        cls,
+        name: str,
+        role: str,
+        *,
+        filer: str | None = None,
+        office: str | None = None,
+        operator: str | None = None,
+        agency: str | None = None,
     ) -> "Scope":
         """The scope of a stored user: a filer is confined to its organisation, only an officer to its office, a
-        trader to the consignments naming its operator (and through every other repository to nothing)."""
+        trader to the consignments naming its operator (and through every other repository to nothing), an
+        agency officer to its agency's consignments (and its office, if posted). An agency officer without an
+        agency gets the agency "" and sees nothing."""
         customs = role in CUSTOMS_ROLES
         trader = role == "trader"
+        agent = role == AGENCY_ROLE
         return cls(
             name,
             role,
-            None if customs else ("" if trader else (filer or "")),
-            office if role == "officer" else None,
+            None if customs or agent else ("" if trader else (filer or "")),
+            office if role in ("officer", AGENCY_ROLE) else None,
             (operator or "") if trader else None,
+            (agency or "") if agent else None,
         )
 
     @property
@@ -57,10 +70,18 @@ class Scope:
     @property
     def is_partial(self) -> bool:
         """True when a filing may hold consignments this caller does not see (it then sees only its part)."""
-        return self.office is not None
+        return self.office is not None or self.agency is not None
 
-    def sees(self, filer: str, office: str | None) -> bool:
-        """Whether one consignment (by its filer and office) is in scope."""
+    @property
+    def acts_for_customs(self) -> bool:
+        """Whether this caller may set or change customs' channel, referral or release (agencies never may)."""
+        return self.is_customs
+
+    def sees(self, filer: str, office: str | None, *, agencies: frozenset[str] | None = None) -> bool:
+        """Whether one consignment (by its filer and office) is in scope. For an agency officer `agencies` are the
+        agencies whose requirement or scope the consignment falls under; unknown (None) means not seen."""
+        if self.agency is not None and (agencies is None or self.agency not in agencies):
+            return False
         return (self.filer is None or filer == self.filer) and (self.office is None or office == self.office)
 
     def sees_office(self, office: str | None) -> bool:
@@ -72,9 +93,17 @@ class Scope:
         asks (counts over offices would tell it about the others); for the others the one asked (None: all)."""
         return self.office or asked
 
-    def clause(self, filer: Any, office: Any) -> sa.ColumnElement[bool]:
-        """The same rule as `sees`, over the filer and office columns of a query."""
+    def clause(self, filer: Any, office: Any, consignment: Any = None) -> sa.ColumnElement[bool]:
+        """The same rule as `sees`, over the filer and office columns of a query. For an agency officer the
+        consignment id column (by default the one of the filer column's table) must be one its agency holds a
+        requirement on (safelane.store.schema.agency_requirements)."""
         parts: list[sa.ColumnElement[bool]] = []
+        if self.agency is not None:
+            from safelane.store.schema import agency_requirements
+
+            column = consignment if consignment is not None else filer.table.c.consignment_id
+            held = sa.select(agency_requirements.c.consignment_id).where(agency_requirements.c.agency == self.agency)
+            parts.append(column.in_(held))
         if self.filer is not None:
             parts.append(filer == self.filer)
         if self.office is not None:

@@ -21,10 +21,11 @@ def _wrote(url: str) -> None:
 @app.command()
 def add(
     name: str,
-    role: str = typer.Option(..., "--role", help="filer, officer, supervisor, admin or trader"),
+    role: str = typer.Option(..., "--role", help="filer, officer, supervisor, admin, trader or agency_officer"),
     filer: str | None = typer.Option(None, "--filer", help="the organisation a filer files for (default: name)"),
     office: str | None = typer.Option(None, "--office", help="customs office code of an officer"),
     operator: str | None = typer.Option(None, "--operator", help="the register operator id a trader speaks for"),
+    agency: str | None = typer.Option(None, "--agency", help="the agency code of an agency_officer (agency register)"),
     database: str | None = DatabaseOption,
 ) -> None:
     """Create a user and print its API key once (only a hash is kept)."""
@@ -36,7 +37,15 @@ def add(
     try:
         with db.write() as conn:
             key = user_store.add(
-                conn, name, role, at=datetime.now(UTC), filer=filer, office=office, operator_id=operator, actor="cli"
+                conn,
+                name,
+                role,
+                at=datetime.now(UTC),
+                filer=filer,
+                office=office,
+                operator_id=operator,
+                agency=agency,
+                actor="cli",
             )
     except ValueError as error:
         Console(stderr=True).print(f"[red]{error}[/red]")

@@ -40,6 +40,7 @@ class User:
     filer: str | None
     office: str | None = None
     operator: str | None = None  # a trader's register operator
+    agency: str | None = None  # an agency officer's agency
 
     @property
     def is_officer(self) -> bool:
@@ -48,7 +49,9 @@ class User:
     @property
     def scope(self) -> Scope:
         """What this user may read and act on; every route hands it to the repositories (safelane.scope)."""
-        return Scope.of(self.name, self.role, filer=self.filer, office=self.office, operator=self.operator)
+        return Scope.of(
+            self.name, self.role, filer=self.filer, office=self.office, operator=self.operator, agency=self.agency
+        )
 
 
 KEY_TTL_SECONDS = 10.0  # a deactivated key stops working within this time
@@ -156,7 +159,7 @@ async def authenticate(
             else "an API key is required (Authorization: Bearer <key> or X-API-Key)"
         )
         raise ApiError(401, [Problem("header.Authorization", "unauthenticated", what)], {"WWW-Authenticate": "Bearer"})
-    user = User(row["name"], row["role"], row["filer"], row["office"], row.get("operator_id"))
+    user = User(row["name"], row["role"], row["filer"], row["office"], row.get("operator_id"), row.get("agency"))
     request.state.actor = user.name  # for the request log
     if not user.is_officer and not user.filer and not (user.role == "trader" and user.operator):
         raise ApiError(403, [Problem("header.Authorization", "forbidden", "this user files for no organisation")])

@@ -500,17 +500,20 @@ def consignment_history(
         .order_by(consignments.c.version)
     )
     found = [dict(r) for r in rows.mappings()]
+    if scope is not None and scope.agency is not None:  # need-to-know: the agencies holding a requirement on it
+        held = sa.select(agency_requirements.c.agency).where(agency_requirements.c.consignment_id == consignment_id)
+        return found if sees_consignment(scope, found, frozenset(conn.execute(held).scalars())) else []
     return found if scope is None or sees_consignment(scope, found) else []
 
 
-def sees_consignment(scope: Scope, history: Sequence[dict[str, Any]]) -> bool:
+def sees_consignment(scope: Scope, history: Sequence[dict[str, Any]], agencies: frozenset[str] | None = None) -> bool:
     """Whether `scope` sees a consignment, given its stored versions: a filer its own; an officer posted to an
     office the consignment whose current version is at that office (with its earlier versions, wherever they
     were filed for; one left out of the filing's current version is no office's)."""
     if not history:
         return False
     if scope.is_partial:
-        return any(r["current"] and scope.sees(r["filer"], r["office"]) for r in history)
+        return any(r["current"] and scope.sees(r["filer"], r["office"], agencies=agencies) for r in history)
     return scope.sees(history[0]["filer"], None)
 
 

@@ -227,6 +227,7 @@ users = sa.Table(
     sa.Column("created_at", UTCDateTime, nullable=False),
     sa.Column("password_hash", sa.String(200), nullable=True),  # workbench sign-in (scrypt); API calls use the key
     sa.Column("operator_id", Id, nullable=True),  # the register operator a trader key speaks for (role "trader")
+    sa.Column("agency", sa.String(32), nullable=True),  # an agency officer's agency (safelane.agencies.register)
 )
 
 web_sessions = sa.Table(  # signed-in workbench users; only the token's SHA-256 is kept

@@ -13,10 +13,12 @@ from typing import Any
 import sqlalchemy as sa
 
 from safelane.ids import new_id
+from safelane.scope import AGENCY_ROLE
 from safelane.store.filings import add_audit
 from safelane.store.schema import audit_events, trader_operators, users
 
-ROLES = ("filer", "officer", "supervisor", "admin", "trader")  # a trader key speaks for one operator (AEO 2.0)
+# a trader key speaks for one operator (AEO 2.0); an agency officer for one border agency of the register
+ROLES = ("filer", "officer", "supervisor", "admin", "trader", AGENCY_ROLE)
 
 
 def _hash(key: str) -> str:
@@ -32,6 +34,7 @@ def add(
     filer: str | None = None,
     office: str | None = None,
     operator_id: str | None = None,
+    agency: str | None = None,
     actor: str = "admin",
 ) -> str:
     """Create a user and return the API key (the only time it is readable). A trader is bound to one
@@ -40,6 +43,16 @@ def add(
         raise ValueError(f"role must be one of {', '.join(ROLES)}")
     if (role == "trader") != (operator_id is not None):
         raise ValueError("a trader needs --operator (a registered operator id); only a trader has one")
+    if (role == AGENCY_ROLE) != (agency is not None):
+        raise ValueError(f"an {AGENCY_ROLE} needs --agency (a code in the agency register); only they have one")
+    if agency is not None:
+        from safelane.agencies.register import agency as registered
+
+        try:
+            registered(agency)
+        except KeyError as error:
+            raise ValueError(str(error.args[0])) from None
+        filer = None
     if role == "trader":
         filer = office = None
         if (
@@ -60,6 +73,7 @@ def add(
             filer=filer,
             office=office,
             operator_id=operator_id,
+            agency=agency,
             key_hash=_hash(key),
             active=True,
             created_at=at,
@@ -71,7 +85,7 @@ def add(
         actor,
         "user.added",
         name,
-        {"role": role, "filer": filer, "office": office, "operator_id": operator_id},
+        {"role": role, "filer": filer, "office": office, "operator_id": operator_id, "agency": agency},
     )
     return key
 
@@ -90,6 +104,7 @@ def listing(conn: sa.Connection) -> list[dict[str, Any]]:
             users.c.filer,
             users.c.office,
             users.c.operator_id,
+            users.c.agency,
             users.c.active,
             users.c.created_at,
         ).order_by(users.c.name)

@@ -40,7 +40,7 @@ def get(conn: sa.Connection, token: str, *, at: datetime) -> dict[str, Any] | No
     """The signed-in user (name, role, filer, office) and the session's form token, if the session stands."""
     row = (
         conn.execute(
-            sa.select(users.c.name, users.c.role, users.c.filer, users.c.office, web_sessions.c.csrf)
+            sa.select(users.c.name, users.c.role, users.c.filer, users.c.office, users.c.agency, web_sessions.c.csrf)
             .join(users, users.c.name == web_sessions.c.user_name)
             .where(web_sessions.c.token_hash == _hash(token), web_sessions.c.expires_at > at, users.c.active.is_(True))
         )

@@ -60,11 +60,12 @@ class Officer:
     role: str
     office: str | None
     csrf: str
+    agency: str | None = None  # an agency officer's agency: the session carries it into the scope
 
     @property
     def scope(self) -> Scope:
         """What this officer may read and act on; every page hands it to the repositories (safelane.scope)."""
-        return Scope.of(self.name, self.role, office=self.office)
+        return Scope.of(self.name, self.role, office=self.office, agency=self.agency)
 
     @property
     def office_scope(self) -> str | None:
@@ -93,7 +94,7 @@ async def current_officer(request: Request) -> Officer:
     if row["role"] not in OFFICER_ROLES:
         raise Forbidden("The workbench is for customs officers.")
     request.state.actor = row["name"]  # for the request log
-    return Officer(row["name"], row["role"], row["office"], row["csrf"])
+    return Officer(row["name"], row["role"], row["office"], row["csrf"], row.get("agency"))
 
 
 OfficerDep = Annotated[Officer, Depends(current_officer)]

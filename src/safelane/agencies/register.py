@@ -1,0 +1,117 @@
+"""The agency register: border agencies, their scope (HS chapters, keywords) and the fields they may see.
+
+The register is data, not code: the shipped `data/agencies.yaml` is an example an administration replaces
+with its own file (`SAFELANE_AGENCIES=path`). Customs is not in it: customs sees every consignment and field.
+A bad file is refused whole with the entry and field named, so no half-read register is ever in force.
+"""
+
+import os
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from safelane.domain.assessment import CUSTOMS
+
+SETTING = "SAFELANE_AGENCIES"
+CODE = re.compile(r"[a-z][a-z0-9_]{1,31}")  # the same codes as a profile's `agency:` (risk/profiles/language.py)
+KINDS = frozenset({"plant_health", "animal_health", "food_safety", "wildlife", "other"})
+# What an agency may be shown of a consignment: the top-level groups of its public view (safelane.agencies.fields).
+FIELDS = frozenset({"reference", "kind", "mode", "office", "origin", "goods", "transport", "parties", "value"})
+
+
+class RegisterError(ValueError):
+    """A register file that cannot be used, with where (entry index and field) it is wrong."""
+
+
+@dataclass(frozen=True)
+class Agency:
+    code: str
+    name: str
+    kind: str
+    hs_chapters: frozenset[int]
+    keywords: tuple[str, ...]
+    fields: frozenset[str]
+
+    def covers(self, hs_codes: list[str], descriptions: list[str]) -> bool:
+        """Whether goods with these HS codes and descriptions fall in this agency's competence."""
+        for code in hs_codes:
+            digits = "".join(c for c in code if c.isdigit())
+            if len(digits) >= 2 and int(digits[:2]) in self.hs_chapters:
+                return True
+        text = " ".join(descriptions).lower()
+        return any(word in text for word in self.keywords)
+
+
+def parse(text: str, source: str = "agencies.yaml") -> dict[str, Agency]:
+    """The agencies in a register file, by code; RegisterError names the entry and field that are wrong."""
+    try:
+        doc = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        raise RegisterError(f"{source}: not YAML: {error}") from None
+    if not isinstance(doc, dict) or not isinstance(doc.get("agencies"), list):
+        raise RegisterError(f"{source}: needs a list under 'agencies'")
+    found: dict[str, Agency] = {}
+    for i, entry in enumerate(doc["agencies"]):
+        where = f"{source}: agencies[{i}]"
+        if not isinstance(entry, dict):
+            raise RegisterError(f"{where}: must be a mapping")
+        agency = _entry(entry, where)
+        if agency.code in found:
+            raise RegisterError(f"{where}.code: {agency.code} appears twice")
+        found[agency.code] = agency
+    return found
+
+
+def _entry(entry: dict[str, Any], where: str) -> Agency:
+    code = entry.get("code")
+    if not isinstance(code, str) or not CODE.fullmatch(code) or code == CUSTOMS:
+        raise RegisterError(f"{where}.code: lower-case letters, digits and _ as in profiles' agency, not 'customs'")
+    name = entry.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise RegisterError(f"{where}.name: required")
+    kind = entry.get("kind")
+    if kind not in KINDS:
+        raise RegisterError(f"{where}.kind: one of {', '.join(sorted(KINDS))}")
+    chapters = entry.get("hs_chapters") or []
+    if not isinstance(chapters, list) or not all(isinstance(c, int) and 1 <= c <= 99 for c in chapters):
+        raise RegisterError(f"{where}.hs_chapters: a list of HS chapters 1 to 99")
+    keywords = entry.get("keywords") or []
+    if not isinstance(keywords, list) or not all(isinstance(k, str) and k.strip() for k in keywords):
+        raise RegisterError(f"{where}.keywords: a list of words")
+    fields = entry.get("fields")
+    if not isinstance(fields, list) or not fields or not set(fields) <= FIELDS:
+        raise RegisterError(f"{where}.fields: a non-empty list of {', '.join(sorted(FIELDS))}")
+    return Agency(
+        code,
+        name.strip(),
+        str(kind),
+        frozenset(chapters),
+        tuple(k.strip().lower() for k in keywords),
+        frozenset(fields),
+    )
+
+
+@lru_cache(maxsize=4)
+def _load(path: str | None) -> dict[str, Agency]:
+    if path:
+        return parse(Path(path).read_text(encoding="utf-8"), path)
+    shipped = resources.files("safelane.agencies").joinpath("data/agencies.yaml")
+    return parse(shipped.read_text(encoding="utf-8"))
+
+
+def register(path: str | None = None) -> dict[str, Agency]:
+    """The register in force: `path`, else the file named by SAFELANE_AGENCIES, else the shipped example."""
+    return _load(path or os.environ.get(SETTING) or None)
+
+
+def agency(code: str) -> Agency:
+    """One registered agency; KeyError names the unknown code."""
+    found = register().get(code)
+    if found is None:
+        raise KeyError(f"no agency {code!r} in the register (known: {', '.join(sorted(register()))})")
+    return found
