@@ -667,6 +667,10 @@ event_outbox = sa.Table(  # one row per event not yet relayed; the relay deletes
     sa.Column("subject", sa.String(120), nullable=False),
     sa.Column("payload", sa.LargeBinary, nullable=False),  # the CloudEvents JSON envelope as published
     sa.Column("created_at", UTCDateTime, nullable=False),
+)
+
+# -- paperless documents (issue 14 point 6) --
+
 documents = sa.Table(  # paperless documents attached to a consignment (safelane.documents)
     "documents",
     metadata,

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0024_agency_users"
-down_revision = "0016_inspections"
+down_revision = "0026_documents"
 branch_labels = None
 depends_on = None
 

@@ -11,7 +11,7 @@ from alembic import op
 import safelane.store.schema
 
 revision = "0026_documents"
-down_revision = "0016_inspections"
+down_revision = "0030_register_revision"
 branch_labels = None
 depends_on = None
 

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0030_register_revision"
-down_revision = "0016_inspections"
+down_revision = "0029_event_outbox"
 branch_labels = None
 depends_on = None
 
