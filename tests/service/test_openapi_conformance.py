@@ -82,7 +82,12 @@ def _config(key: str, ids: dict[str, list[str]]) -> schemathesis.Config:
             "operations": [
                 *(
                     {"include-path": path, "checks": {"positive_data_acceptance": {"enabled": False}}}
-                    for path in ("/v1/filings", "/v1/filings/{filing_id}/amendments", "/v1/certificates")
+                    for path in (
+                        "/v1/filings",
+                        "/v1/filings/{filing_id}/amendments",
+                        "/v1/certificates",
+                        "/v1/consignments/{consignment_id}/documents",
+                    )
                 ),
                 # `officer` is a user name: whether it names an officer who may see the case's office only the
                 # store knows, and a name that does not is rightly 422 at `officer`.

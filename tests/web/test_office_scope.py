@@ -16,6 +16,7 @@ from fastapi.testclient import TestClient
 from safelane.service import web
 from safelane.store import profiles as profile_store
 from safelane.store import receipts as receipt_store
+from tests.documents import samples
 from tests.factories import filing, sea_consignment
 from tests.web.conftest import Bench
 
@@ -37,6 +38,8 @@ SEIZURE = {
         "offence": "smuggling",
     },
 }
+
+PDF = samples.pdf()
 
 # Routes that name one consignment (or its filing or decision) by the path: another office's is 403 or 404.
 # (method, path) -> the body to send (JSON for /v1, a form for the workbench), None for none.
@@ -65,6 +68,8 @@ ONE_CONSIGNMENT: dict[tuple[str, str], Any] = {
     },
     ("POST", "/v1/consignments/{consignment_id}/arrival"): {"at": "2026-11-20T06:00:00Z"},
     ("POST", "/v1/consignments/{consignment_id}/control-start"): {"at": "2026-11-20T06:00:00Z"},
+    ("POST", "/v1/consignments/{consignment_id}/documents"): ("application/pdf", PDF),
+    ("GET", "/v1/consignments/{consignment_id}/documents"): None,
     ("GET", "/v1/receipts/{receipt_id}"): None,  # the BEANR filing as if it had come through the spool
     ("GET", "/consignments/{consignment_id}"): None,
     ("POST", "/consignments/{consignment_id}/actions/{action}"): {"text": "seen from elsewhere", "note": "x"},
@@ -114,6 +119,8 @@ MANY_OR_NONE: dict[tuple[str, str], Any] = {
     # ePhyto certificates are national documents (officers only); no office's consignment is in one
     ("POST", "/v1/certificates"): None,
     ("GET", "/v1/certificates/{certificate_id}"): None,
+    # a document is read by its id (scope checked through its consignment): probed with an id of no document
+    ("GET", "/v1/documents/{document_id}"): None,
     ("GET", "/traders"): None,
     ("GET", "/traders/compliance"): None,
     ("GET", "/traders/{operator_id}"): None,
@@ -177,6 +184,8 @@ def _api(client: TestClient, bench: Bench, user: str, method: str, path: str, bo
     headers = {"Authorization": f"Bearer {bench.keys[user]}"}
     if isinstance(body, bytes):
         return client.request(method, path, content=body, headers=headers)
+    if isinstance(body, tuple):  # (media type, bytes): a document
+        return client.request(method, path, content=body[1], headers={**headers, "Content-Type": body[0]})
     return client.request(method, path, json=body, headers=headers)
 
 
@@ -243,6 +252,7 @@ def _path(template: str, found: dict[str, Any], profile_id: str) -> str:
         "operator_id": "O-none",
         "authorisation_id": "A-none",
         "certificate_id": "C-none",
+        "document_id": "D-none",
     }
     return template.format(**values)
 
