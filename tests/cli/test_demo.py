@@ -97,6 +97,9 @@ def test_the_printed_password_opens_the_workbench(built):
     [password] = re.findall(r"^  officer \(officer\) workbench password: (\S+)$", output, re.MULTILINE)
     signed_in = _read(url, lambda conn: user_store.by_password(conn, "officer", password))
     assert signed_in["role"] == "officer"
+    [password] = re.findall(r"^  cites-carl \(agency_officer wildlife\) workbench password: (\S+)$", output, re.M)
+    signed_in = _read(url, lambda conn: user_store.by_password(conn, "cites-carl", password))
+    assert (signed_in["role"], signed_in["agency"]) == ("agency_officer", "wildlife")
 
 
 def test_demo_users_filers_and_offices(built):
@@ -107,6 +110,14 @@ def test_demo_users_filers_and_offices(built):
         "supervisor": ("supervisor", None),
         "fwd-hkg": ("filer", "fwd-hkg"),
         "carrier-ocean": ("filer", "carrier-ocean"),
+        "pia-plant": ("agency_officer", None),
+        "vet-vera": ("agency_officer", None),
+        "food-fred": ("agency_officer", None),
+        "cites-carl": ("agency_officer", None),
+    }
+    agencies = _read(url, lambda conn: {u["name"]: u["agency"] for u in user_store.listing(conn) if u["agency"]})
+    assert agencies == {"pia-plant": "plant_health", "vet-vera": "veterinary", "food-fred": "food_safety"} | {
+        "cites-carl": "wildlife"
     }
     filers = _read(
         url,

@@ -100,6 +100,7 @@ class _Plants:
         self.start = start
         self.number = number
         self.planted = Planted()
+        self.late = False  # the next ivory consignment is filed in the day's last hour (the last day's first)
 
     def goods(self, consignment: Json, hs: str, description: str, usd_per_kg: float, mass: float, origin: str) -> None:
         spec = Goods(hs, "s", 0.0, (usd_per_kg, usd_per_kg * 1.3), (15.0, 25.0), ("CT",), (description,))
@@ -107,8 +108,11 @@ class _Plants:
         item["description"] = description  # never the HS text: the species is what the rules read
         _set_goods(self.day, consignment, [item])
 
-    def sea(self, country: str, documents: list[Json] | None = None) -> tuple[Json, Json]:
-        filing = _single(self.day.sea(0, country=country))
+    def sea(self, country: str, documents: list[Json] | None = None, late: bool = False) -> tuple[Json, Json]:
+        """A direct sea consignment from `country`; `late`: filed in the day's last hour, so that its inspection is
+        still to come at the end of the day."""
+        filed = self.start.timestamp() + 23 * 3600 + self.rng.random() * 3000 if late else None
+        filing = _single(self.day.sea(0, country=country, filed=filed))
         consignment = filing["consignments"][0]
         consignment["documents"] = documents or []
         if not consignment["documents"]:
@@ -176,7 +180,8 @@ def _python_bags(p: _Plants, permit: bool) -> Json:
 
 def _ivory_from_nigeria(p: _Plants) -> Json:
     """Worked ivory from Nigeria transhipped in Singapore: customs' wildlife rule and the CITES rule both hit."""
-    filing, consignment = p.sea("SG")
+    filing, consignment = p.sea("SG", late=p.late)
+    p.late = False
     consignment["consignor"] = _company(p.rng, COUNTRIES["SG"])
     p.goods(consignment, "960110", "Worked ivory carvings, handicraft", 400.0, 150 + p.rng.random() * 400, "NG")
     return filing
@@ -217,13 +222,15 @@ def plant(db: Database, traffic: Traffic, seed: int, *, history: bool) -> dict[t
         chosen = [(n, f) for i, (n, f) in enumerate(SCENARIOS) if (p.number + i) % HISTORY_EVERY == 0]
     else:
         chosen = list(SCENARIOS) * max(1, round(traffic.consignments * SHARE))
+        p.late = True  # one joint inspection still ahead when the demo ends, in the queue
     taken = set(traffic.planted) | set(traffic.ecommerce)
     ordinary = [
         i
         for i, f in enumerate(traffic.filings)
         if len(f["consignments"]) == 1 and (f["document_number"], reference_of(f["consignments"][0])) not in taken
     ]
-    for index, (name, make) in zip(sorted(p.rng.sample(ordinary, min(len(ordinary), len(chosen)))), chosen):
+    chosen = chosen[: len(ordinary)]
+    for index, (name, make) in zip(sorted(p.rng.sample(ordinary, len(chosen))), chosen, strict=True):
         filing = make(p)
         traffic.filings[index] = filing
         p.planted.cases[(filing["document_number"], reference_of(filing["consignments"][0]))] = name

@@ -64,7 +64,7 @@ def certificate_xml(number: str, issued_at: datetime, consignment: Mapping[str, 
         _add(node, "Name", party["name"])
         address = _add(node, "SpecifiedSPSAddress")
         _add(address, "LineOne", party["address"].get("street") or "")
-        _add(address, "CityName", party["address"].get("city") or "")
+        _add(address, "LineTwo", party["address"].get("city") or "")
     _add(_add(body, "ExportSPSCountry"), "ID", exporting)
     _add(_add(body, "ImportSPSCountry"), "ID", consignment["itinerary"]["place_of_unloading"][:2])
     movement = _add(body, "MainCarriageSPSTransportMovement")
