@@ -34,7 +34,7 @@ ADMIN = Scope.of("test", "admin")
 
 @pytest.fixture
 def played(database_url):
-    system = build(Settings(database_url=database_url))
+    system = build(Settings(database_url=database_url, sample_key=b"safelane-demo-7"))  # as `safelane demo`
     first = NOW - timedelta(days=HISTORY_DAYS + 1)
     load_profiles(system, first)
     set_offices(system, first)
@@ -199,3 +199,16 @@ def test_ordinary_traffic_meets_no_agency_rule_and_each_plant_meets_its_own(db):
             scenario = planted.get((filing.document_number, c.house_document or c.master_document), "")
             codes = sorted(f.code for f in profiles.findings(_lodgement(filing, c)))
             assert codes == caught.get(scenario, []), (scenario, c.goods[0].description, codes)
+
+
+def test_an_agency_team_busy_in_a_slot_is_not_booked_twice(db):
+    """The demo books several inspections of one agency a day: a team in an inspection is busy until it ends."""
+    start = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+    with db.write() as conn:
+        inspection_store.add(
+            conn, "C1", "NLRTM", "shed", start, start + timedelta(hours=1), ["wildlife"], at=NOW, actor="t"
+        )
+        booked = inspection_store.booked(conn, "NLRTM", start.replace(hour=0), start.replace(hour=23))
+    days = {"wildlife": {**agencies.SLOTS, "teams": 1}}
+    assert not joint._free(days, booked, start, start + timedelta(hours=1))
+    assert joint._free(days, booked, start + timedelta(hours=1), start + timedelta(hours=2))
