@@ -349,3 +349,13 @@ def test_the_demo_reports_arrivals_and_control_starts_for_the_trs(built):
     everything = report["segments"][0]
     assert everything["arrival_to_control_start_p50_hours"] is not None
     assert everything["control_start_to_end_p50_hours"] is not None
+
+
+def test_the_demo_reports_what_the_border_agencies_caught(built):
+    _, output = built
+    [line] = re.findall(r"Border agencies: .*? docs/agencies\.md\)\.", _text(output))
+    planted, inspections, joint = re.search(
+        r"(\d+) consignments planted.*?(\d+) inspections scheduled \((\d+) joint", line
+    ).groups()
+    assert int(planted) >= 9 and int(inspections) >= 1 and int(joint) >= 1
+    assert re.search(r"requirements on \d+ plant_health, \d+ veterinary, \d+ wildlife", line)

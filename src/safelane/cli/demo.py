@@ -292,6 +292,9 @@ def report(month: "Month", titles: dict[str, str], system: "StoredSystem", now: 
         )
     if month.untrained:
         say.print(f"No model was trained: {month.untrained}. Give more --history-days.")
+    from safelane.demo import agencies
+
+    say.print(agencies.summary(system.db, month.agencies))
 
 
 def demo(

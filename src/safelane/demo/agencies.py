@@ -311,3 +311,24 @@ def settle(db: Database, cases: Mapping[tuple[str, str], str], *, now: datetime)
 
 def _clean() -> dict[str, str]:
     return {"method": "physical", "result": "no_irregularity"}
+
+
+def summary(db: Database, cases: Mapping[tuple[str, str], str]) -> str:
+    """One sentence for the demo's report: what the agencies' rules caught and how they inspected."""
+    with db.read() as conn:
+        rows = inspection_store.calendar(conn, scope=INSPECTOR, office=None, start=EVER[0], end=EVER[1])
+        counts = conn.execute(
+            sa.select(agency_requirements.c.agency, sa.func.count())
+            .join(decisions, decisions.c.decision_id == agency_requirements.c.decision_id)
+            .where(decisions.c.current.is_(True))
+            .group_by(agency_requirements.c.agency)
+            .order_by(agency_requirements.c.agency)
+        ).all()
+    saved = joint.saved(rows)
+    waiting = sum(1 for r in rows if any(p["outcome"] is None for p in r["participants"]))
+    required = ", ".join(f"{n} {agency}" for agency, n in counts) or "none"
+    return (
+        f"Border agencies: {len(cases)} consignments planted for their rules; requirements on {required}; "
+        f"{saved['inspections']} inspections scheduled ({saved['joint']} joint, {saved['saved']} saved "
+        f"by joining), {waiting} still to be held (see /inspections and docs/agencies.md)."
+    )
