@@ -74,7 +74,7 @@ def test_demo_says_what_it_built_and_where(built):
     _, output = built
     out = _text(output)
     for text in (
-        "9 demo profiles active",
+        "13 demo profiles active",  # 9 customs, 4 of the border agencies' rules pack
         "over 10 days of history",
         "300 in the last 24 hours up to 2026-06-01 12:00",
         "PLACI referrals",
@@ -89,7 +89,7 @@ def test_demo_says_what_it_built_and_where(built):
         "SAFELANE_DATABASE_URL=sqlite:////",
     ):
         assert text in out
-    assert out.count("sl_") == 4  # one key per user, shown once
+    assert out.count("sl_") == 8  # one key per user (four of them agency officers), shown once
 
 
 def test_the_printed_password_opens_the_workbench(built):
@@ -234,7 +234,7 @@ def test_running_again_keeps_the_demo_and_its_users(tmp_path):
     reset = _demo(url, "--reset")
     assert reset.exit_code == 0, reset.output
     assert "Removed the previous demo database" in _text(reset.output)
-    assert _text(reset.output).count("sl_") == 4
+    assert _text(reset.output).count("sl_") == 8
 
 
 def test_the_demo_never_builds_into_another_store(tmp_path):
