@@ -74,7 +74,7 @@ def test_demo_says_what_it_built_and_where(built):
     _, output = built
     out = _text(output)
     for text in (
-        "9 demo profiles active",
+        "13 demo profiles active",  # 9 customs, 4 of the border agencies' rules pack
         "over 10 days of history",
         "300 in the last 24 hours up to 2026-06-01 12:00",
         "PLACI referrals",
@@ -89,7 +89,7 @@ def test_demo_says_what_it_built_and_where(built):
         "SAFELANE_DATABASE_URL=sqlite:////",
     ):
         assert text in out
-    assert out.count("sl_") == 4  # one key per user, shown once
+    assert out.count("sl_") == 8  # one key per user (four of them agency officers), shown once
 
 
 def test_the_printed_password_opens_the_workbench(built):
@@ -97,6 +97,9 @@ def test_the_printed_password_opens_the_workbench(built):
     [password] = re.findall(r"^  officer \(officer\) workbench password: (\S+)$", output, re.MULTILINE)
     signed_in = _read(url, lambda conn: user_store.by_password(conn, "officer", password))
     assert signed_in["role"] == "officer"
+    [password] = re.findall(r"^  cites-carl \(agency_officer wildlife\) workbench password: (\S+)$", output, re.M)
+    signed_in = _read(url, lambda conn: user_store.by_password(conn, "cites-carl", password))
+    assert (signed_in["role"], signed_in["agency"]) == ("agency_officer", "wildlife")
 
 
 def test_demo_users_filers_and_offices(built):
@@ -107,6 +110,14 @@ def test_demo_users_filers_and_offices(built):
         "supervisor": ("supervisor", None),
         "fwd-hkg": ("filer", "fwd-hkg"),
         "carrier-ocean": ("filer", "carrier-ocean"),
+        "pia-plant": ("agency_officer", None),
+        "vet-vera": ("agency_officer", None),
+        "food-fred": ("agency_officer", None),
+        "cites-carl": ("agency_officer", None),
+    }
+    agencies = _read(url, lambda conn: {u["name"]: u["agency"] for u in user_store.listing(conn) if u["agency"]})
+    assert agencies == {"pia-plant": "plant_health", "vet-vera": "veterinary", "food-fred": "food_safety"} | {
+        "cites-carl": "wildlife"
     }
     filers = _read(
         url,
@@ -223,7 +234,7 @@ def test_running_again_keeps_the_demo_and_its_users(tmp_path):
     reset = _demo(url, "--reset")
     assert reset.exit_code == 0, reset.output
     assert "Removed the previous demo database" in _text(reset.output)
-    assert _text(reset.output).count("sl_") == 4
+    assert _text(reset.output).count("sl_") == 8
 
 
 def test_the_demo_never_builds_into_another_store(tmp_path):
@@ -338,3 +349,13 @@ def test_the_demo_reports_arrivals_and_control_starts_for_the_trs(built):
     everything = report["segments"][0]
     assert everything["arrival_to_control_start_p50_hours"] is not None
     assert everything["control_start_to_end_p50_hours"] is not None
+
+
+def test_the_demo_reports_what_the_border_agencies_caught(built):
+    _, output = built
+    [line] = re.findall(r"Border agencies: .*? docs/agencies\.md\)\.", _text(output))
+    planted, inspections, joint = re.search(
+        r"(\d+) consignments planted.*?(\d+) inspections scheduled \((\d+) joint", line
+    ).groups()
+    assert int(planted) >= 9 and int(inspections) >= 1 and int(joint) >= 1
+    assert re.search(r"requirements on \d+ plant_health, \d+ veterinary, \d+ wildlife", line)

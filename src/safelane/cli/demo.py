@@ -129,12 +129,13 @@ def remove(url: str) -> Path:
 def load_profiles(system: "StoredSystem", at: datetime | None = None) -> dict[str, str]:
     """Store and activate every demo profile (as of `at`, default now); returns profile id -> title."""
     from safelane.demo import PROFILES_DIR
+    from safelane.demo.agencies import PROFILES_DIR as AGENCY_PROFILES_DIR
     from safelane.store import profiles as profile_store
 
     at = at or datetime.now(UTC)
     titles = {}
     with system.db.write() as conn:
-        for path in sorted(PROFILES_DIR.glob("*.yaml")):
+        for path in [*sorted(PROFILES_DIR.glob("*.yaml")), *sorted(AGENCY_PROFILES_DIR.glob("*.yaml"))]:
             profile, _ = profile_store.save(
                 conn, path.read_text(encoding="utf-8"), actor="demo", at=at, origin=path.name, activate=True
             )
@@ -144,18 +145,27 @@ def load_profiles(system: "StoredSystem", at: datetime | None = None) -> dict[st
     return titles
 
 
+def _all_users() -> list[tuple[str, str, str | None]]:
+    """(name, role, agency) of every demo user: customs' and the filers, then one officer per border agency."""
+    from safelane.demo.agencies import USERS as AGENCY_USERS
+    from safelane.store.users import AGENCY_ROLE
+
+    return [*((n, r, None) for n, r in USERS), *((n, AGENCY_ROLE, a) for n, a in AGENCY_USERS)]
+
+
 def add_users(system: "StoredSystem", at: datetime) -> dict[str, tuple[str, str | None]]:
-    """The demo's officer, supervisor and two filers; returns name -> (API key, workbench password or None).
+    """The demo's officer, supervisor, two filers and an officer per border agency; returns name -> (API key,
+    workbench password or None).
 
     Both are random and shown once (only hashes are kept): a demo left running on a network is no open door.
-    Filers get no password, as the workbench is for customs officers.
+    Filers get no password, as the workbench is for officers.
     """
     from safelane.store import users as user_store
 
     credentials = {}
     with system.db.write() as conn:
-        for name, role in USERS:
-            key = user_store.add(conn, name, role, at=at, actor="demo")
+        for name, role, agency in _all_users():
+            key = user_store.add(conn, name, role, at=at, actor="demo", agency=agency)
             password = None if role == "filer" else secrets.token_urlsafe(9)
             if password:
                 user_store.set_password(conn, name, password, at=at, actor="demo")
@@ -282,6 +292,9 @@ def report(month: "Month", titles: dict[str, str], system: "StoredSystem", now: 
         )
     if month.untrained:
         say.print(f"No model was trained: {month.untrained}. Give more --history-days.")
+    from safelane.demo import agencies
+
+    say.print(agencies.summary(system.db, month.agencies))
 
 
 def demo(
@@ -390,7 +403,8 @@ def demo(
     report(month, titles, system, at, say)
 
     say.print("Credentials (shown once), one per line so a key is copied whole:")
-    for name, role in USERS:
+    for name, role, agency in _all_users():
+        role = f"{role} {agency}" if agency else role
         key, password = keys[name]
         say.print(f"  {name} ({role}) API key: {key}", soft_wrap=True, markup=False, highlight=False)
         if password:

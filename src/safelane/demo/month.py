@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from safelane.demo import valuation
+from safelane.demo import agencies, valuation
 from safelane.demo.followups import follow_up
 from safelane.demo.inspections import Inspectors
 from safelane.demo.model import train_and_activate
@@ -40,6 +40,7 @@ class Month:
     found: Counter[str] = field(default_factory=Counter)
     followed: Counter[str] = field(default_factory=Counter)
     models: list[dict[str, Any]] = field(default_factory=list)
+    agencies: dict[tuple[str, str], str] = field(default_factory=dict)  # planted for the agencies (demo/agencies.py)
     untrained: str | None = None  # why no model could be trained, if none was
 
 
@@ -68,16 +69,19 @@ def play(
     inspectors = Inspectors([], seed)
     today = now - DAY
     train_after = {history_days // 2, history_days} - {0}
+    agencies.set_up(system.db, at=today - history_days * DAY)
 
     def settle(until: datetime) -> None:
         assert system.db is not None
         record_arrivals(system.db, until=until, seed=seed)
+        agencies.settle(system.db, month.agencies, now=until)
         month.found += inspectors.inspect(system.db, now=until)
         month.followed += follow_up(system.db, inspectors, now=until)
 
     for day in range(history_days):
         start = today - (history_days - day) * DAY
         traffic = generate_hours(start, history_per_day, seed)
+        month.agencies |= agencies.plant(system.db, traffic, seed, history=True)
         inspectors.learn(traffic)
         receive(system.pipeline, filings_of(traffic), window=HISTORY_WINDOW, progress=progress)
         month.history_consignments += traffic.consignments
@@ -90,6 +94,7 @@ def play(
             _models_changed(system)
     month.today = generate_hours(today, consignments, seed)
     valuation.undervalue(month.today, seed)
+    month.agencies |= agencies.plant(system.db, month.today, seed, history=False)
     inspectors.learn(month.today)
     month.results = receive(system.pipeline, filings_of(month.today), window=WINDOW, progress=progress)
     settle(now)

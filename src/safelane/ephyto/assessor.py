@@ -33,6 +33,7 @@ def finding(consignment_lodgement: Lodgement, stored: Stored) -> Finding:
         "schema_warnings": len(stored.warnings),
     }
     if not mismatches:
+        evidence["requirement"] = "release"  # a certificate that matches is plant health's release, not a hold
         return Finding(
             EPHYTO,
             MATCH,

@@ -50,9 +50,9 @@ def set_slots(
 
 
 def booked(conn: sa.Connection, office: str | None, start: datetime, end: datetime) -> list[dict[str, Any]]:
-    """(starts_at, agency) of every participation in inspections at `office` starting in [start, end)."""
+    """(starts_at, ends_at, agency) of every participation in inspections at `office` starting in [start, end)."""
     query = (
-        sa.select(inspections.c.starts_at, inspection_participants.c.agency)
+        sa.select(inspections.c.starts_at, inspections.c.ends_at, inspection_participants.c.agency)
         .join(inspection_participants, inspection_participants.c.inspection_id == inspections.c.inspection_id)
         .where(inspections.c.starts_at >= start, inspections.c.starts_at < end)
     )

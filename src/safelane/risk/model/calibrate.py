@@ -9,13 +9,18 @@ from dataclasses import dataclass
 import numpy as np
 
 
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    """1 / (1 + e^-z) without overflow: on nearly separable outcomes Newton's steps make |z| large."""
+    return np.exp(-np.logaddexp(0.0, -z))
+
+
 @dataclass(frozen=True)
 class Platt:
     a: float = 1.0
     b: float = 0.0
 
     def __call__(self, margin: np.ndarray) -> np.ndarray:
-        return 1.0 / (1.0 + np.exp(-(self.a * margin + self.b)))
+        return _sigmoid(self.a * margin + self.b)
 
     @classmethod
     def fit(cls, margin: np.ndarray, outcome: np.ndarray, iterations: int = 50) -> "Platt":
@@ -28,7 +33,7 @@ class Platt:
         target = np.where(y > 0, (positives + 1) / (positives + 2), 1 / (negatives + 2))
         a, b = 1.0, 0.0
         for _ in range(iterations):
-            p = 1.0 / (1.0 + np.exp(-(a * margin + b)))
+            p = _sigmoid(a * margin + b)
             w = np.maximum(p * (1 - p), 1e-12)
             g = np.array([np.sum((p - target) * margin), np.sum(p - target)])
             h = np.array([[np.sum(w * margin * margin), np.sum(w * margin)], [np.sum(w * margin), np.sum(w)]])
