@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from safelane.risk.valuation import NAME, ValuationAssessor
 from safelane.risk.value_distribution import bucket
-from safelane.risk.value_history import ValueHistory
+from safelane.risk.value_history import Counted, Declared, ValueHistory
 from safelane.store import value_checkpoints
 from safelane.store.schema import consignments
 from safelane.store.schema import value_checkpoints as value_checkpoints_table
@@ -208,3 +208,59 @@ def test_only_the_newest_checkpoints_are_kept(system):
     with system.db.read() as conn:
         kept = conn.execute(sa.select(sa.func.count()).select_from(value_checkpoints_table)).scalar_one()
     assert kept == value_checkpoints.KEEP
+
+
+def test_a_pipeline_counts_its_own_rows_from_memory_and_reads_back_only_the_others(database_url):
+    from safelane.settings import Settings
+    from safelane.system import build
+
+    first, second = (build(Settings(database_url=database_url)) for _ in range(2))
+    try:
+        valuation_of(first).keep_time(Ticking())  # it looks at the store only when told to
+        submit(first, "HIST-1", ordinary(30))
+        submit(second, "OTHER-1", [310.0, 290.0])
+        history = valuation_of(first)._history
+        assert isinstance(history, ValueHistory)
+        submit(first, "AMEND-1", [1.0, 2.0])
+        submit(first, "AMEND-1", [280.0, 2.0], version=2)  # its own amendment: the version replaced counted out
+        submit(second, "OTHER-2", [0.5])
+        submit(first, "OWN-2", [305.0, 295.0, 300.0])
+        history.refresh()
+        with statements(first.db) as sent:
+            sketch = history()[KEY]
+        fetched = [s for s in sent if "goods" in s]  # a read of stored documents: the other's rows, the replaced one
+        assert len(fetched) == 2, sent
+        fresh = ValueHistory(first.db)  # loaded from scratch: the same distribution
+        assert fresh()[KEY].counts == sketch.counts
+        assert sketch.count == 30 + 2 + 2 + 1 + 3 and bucket(1.0) not in sketch.counts
+        assert history.rows == fresh.rows
+        assert history._own == {}  # nothing kept once counted
+    finally:
+        first.db.dispose()
+        second.db.dispose()
+
+
+def test_rows_kept_for_a_transaction_that_failed_are_never_counted_and_then_forgotten(system):
+    submit(system, "HIST-1", ordinary(30))
+    clock = Ticking()
+    history = ValueHistory(system.db, margin=300.0, clock=clock)
+    assert history()[KEY].count == 30
+    with system.db.read() as conn:
+        newest = conn.execute(sa.select(consignments).order_by(consignments.c.row_id.desc()).limit(1)).mappings().one()
+    made = int(newest["row_id"][1:12], 16)
+    row_id = f"R{made + 1:011x}0000000000"
+    kept = Counted(row_id, "C-FAILED", 1, (Declared(PHONES, "CN", 5.0, 0.5, None),))
+    with pytest.raises(RuntimeError), system.db.write() as conn:
+        conn.execute(consignments.insert().values(**{**newest, "row_id": row_id, "consignment_id": "C-FAILED"}))
+        history.stored_here([kept])
+        raise RuntimeError("the store transaction fails after the assessors recorded")
+    clock.now = 1.0
+    assert history()[KEY].count == 30 and bucket(0.5) not in history()[KEY].counts
+    assert row_id in history._own  # within the margin its transaction might still commit
+    submit(system, "LATER-1", [300.0])
+    clock.now = 2.0
+    assert history()[KEY].count == 31
+    history._high = f"R{made + 301_000:011x}0000000000"  # five minutes and a second of traffic later
+    clock.now = 3.0
+    history()
+    assert row_id not in history._own

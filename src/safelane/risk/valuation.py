@@ -14,7 +14,9 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
 
 from safelane.domain import Finding, GoodsItem, Lodgement
 from safelane.risk.registry import AssessorContext, AssessorSpec
@@ -24,12 +26,17 @@ from safelane.risk.value_history import (
     CHECKPOINT_ROWS,
     DEFAULT_CHECKPOINT_ROWS,
     MEASURES,
+    Counted,
     Declared,
     Key,
     ValueHistory,
     declared,
 )
 from safelane.settings import Settings
+from safelane.store.schema import consignments
+
+if TYPE_CHECKING:
+    from safelane.store.filings import Assessed
 
 NAME = "valuation"
 MIN_HISTORY = "SAFELANE_VALUATION_MIN_HISTORY"
@@ -155,6 +162,9 @@ class ValuationAssessor:
         self.policy = policy
         self._version = version
         self._used = ""
+        # the unit values of the last batch assessed, by consignment: `record` hands them to the history, which
+        # then need not read them back (checked against the very lodgement, as the e-commerce assessor does)
+        self._declared: dict[str, tuple[Lodgement, tuple[Declared, ...]]] = {}
 
     def _reference(
         self, sketches: Mapping[Key, Sketch], measure: str, hs6: str, origin: str
@@ -174,15 +184,18 @@ class ValuationAssessor:
         sketches = self._history()
         self._used = self._version()
         out: list[list[Finding]] = []
+        kept: dict[str, tuple[Lodgement, tuple[Declared, ...]]] = {}
         for lodgement in lodgements:
             findings: list[Finding] = []
             consignment = lodgement.consignment
             shipper = consignment.consignor.country_code if consignment.consignor else None
             on_date = lodgement.filed_at.date()
+            goods: list[Declared] = []
             for position, item in enumerate(consignment.goods, start=1):
                 found = declared_of(item, shipper, on_date)
                 if found is None:
                     continue
+                goods.append(found)
                 measure, value = found.judged
                 reference = self._reference(sketches, measure, found.hs6, found.origin)
                 if reference is None:
@@ -191,7 +204,37 @@ class ValuationAssessor:
                 if z <= -self.policy.low_z:
                     findings.append(self._finding(lodgement, item, position, found, z, measure, value, *reference))
             out.append(findings)
+            kept[lodgement.consignment_id] = (lodgement, tuple(goods))
+        self._declared = kept
         return out
+
+    def record(self, conn: sa.Connection, stored: "Sequence[Assessed]") -> None:
+        """Tell the history which rows the transaction storing `stored` writes, with their unit values: counted
+        from memory once committed, instead of read back (other processes' rows still are). Reads the new rows'
+        ids only (the key, no document); a history that cannot keep them (a test's) is left to read back."""
+        keep = getattr(self._history, "stored_here", None)
+        if keep is None or not stored:
+            return
+        wanted = {item.lodgement.consignment_id: item.lodgement for item in stored}
+        query = sa.select(consignments.c.row_id, consignments.c.consignment_id, consignments.c.version).where(
+            consignments.c.consignment_id.in_(list(wanted)), consignments.c.current.is_(True)
+        )
+        rows: list[Counted] = []
+        for row_id, consignment_id, version in conn.execute(query):
+            lodgement = wanted[consignment_id]
+            if version == lodgement.version:
+                rows.append(Counted(row_id, consignment_id, version, self._goods(lodgement)))
+        keep(rows)
+
+    def _goods(self, lodgement: Lodgement) -> tuple[Declared, ...]:
+        known = self._declared.get(lodgement.consignment_id)
+        if known is not None and known[0] is lodgement:
+            return known[1]
+        consignment = lodgement.consignment
+        shipper = consignment.consignor.country_code if consignment.consignor else None
+        on_date = lodgement.filed_at.date()
+        found = (declared_of(item, shipper, on_date) for item in consignment.goods)
+        return tuple(d for d in found if d is not None)
 
     def _finding(
         self,

@@ -2,8 +2,10 @@
 
 The distributions are the reference a declared value is judged against, so they are built from what traders
 declared, with no inspection results needed. They are read once from the store and then kept up to date: at
-most once per `check_every` seconds (never per consignment) the rows stored since the last look are read, their
-goods counted in, and the goods of the versions they amend counted out. Nothing is recomputed from scratch and
+most once per `check_every` seconds (never per consignment) the ids stored since the last look are listed, their
+goods counted in, and the goods of the versions they amend counted out. Rows this process stored itself are
+counted from the goods it kept in memory (`stored_here`) once the listing shows them committed; only other
+processes' rows are read back. Nothing is recomputed from scratch and
 nothing is written but checkpoints: every `checkpoint_rows` rows counted, the sketches are saved
 (store/value_checkpoints.py), and a new process starts from the newest checkpoint and counts in only the rows
 stored since, instead of reading the whole store again. A filing withdrawn after a checkpoint stays counted, as it
@@ -28,6 +30,15 @@ Key = tuple[str, str, str]  # (measure, HS-6, origin or ANY_ORIGIN)
 MARGIN_SECONDS = 300.0  # a transaction may commit rows this much older than the newest row already read
 CHECKPOINT_ROWS = "SAFELANE_VALUATION_CHECKPOINT_ROWS"
 DEFAULT_CHECKPOINT_ROWS = 50_000  # rows counted between checkpoints: a few seconds of a new process's start-up
+
+
+class Counted(NamedTuple):
+    """One consignment row as counted: its goods' unit values."""
+
+    row_id: str
+    consignment_id: str
+    version: int
+    goods: tuple["Declared", ...]
 
 
 class Declared(NamedTuple):
@@ -112,6 +123,10 @@ def declared_in(row: DeclaredRow) -> Iterable[Declared]:
             yield found
 
 
+def counted(row: DeclaredRow) -> Counted:
+    return Counted(row.row_id, row.consignment_id, row.version, tuple(declared_in(row)))
+
+
 class ValueHistory:
     """The distributions, kept up to date from the store; call it for the distributions in force."""
 
@@ -137,6 +152,9 @@ class ValueHistory:
         self._high = ""  # newest row id seen
         self._recent: set[str] = set()  # ids seen within the margin below it
         self._lock = threading.Lock()
+        # rows this process is storing, by row id: counted from memory once listed (never listed: rolled back)
+        self._own: dict[str, Counted] = {}
+        self._own_lock = threading.Lock()
 
     def __call__(self) -> dict[Key, Sketch]:
         if self._due():
@@ -165,6 +183,12 @@ class ValueHistory:
             value_checkpoints.save(conn, saved)
         self._uncheckpointed = 0
 
+    def stored_here(self, rows: Iterable[Counted]) -> None:
+        """Rows this process writes in its current transaction: when a later look lists them (so they were
+        committed) their goods are counted from these instead of being read back."""
+        with self._own_lock:
+            self._own.update((row.row_id, row) for row in rows)
+
     def _due(self) -> bool:
         # abs: a clock set back (the demo's, handing over to the wall clock) looks again at once
         return self._checked is None or abs(self.clock() - self._checked) >= self.check_every
@@ -186,8 +210,8 @@ class ValueHistory:
         made = int(self._high[1:12], 16)
         return f"{self._high[0]}{max(0, made - self.margin_ms):011x}"
 
-    def _count(self, row: DeclaredRow, sign: int) -> None:
-        for item in declared_in(row):
+    def _count(self, row: Counted, sign: int) -> None:
+        for item in row.goods:
             for key, value in item.grouped():
                 sketch = self.sketches.get(key)
                 if sketch is None:
@@ -222,29 +246,42 @@ class ValueHistory:
         margin = set(stored.ids_since(conn, self._floor())) if self._high else set()
         for chunk in stored.current(conn):
             for row in chunk:
-                self._count(row, +1)
+                self._count(counted(row), +1)
                 self._high = max(self._high, row.row_id)
                 margin.add(row.row_id)
         floor = self._floor()
         self._recent = {i for i in margin if i >= floor}
+        self._forget_own()
+
+    def _forget_own(self) -> None:
+        """Drop kept rows already counted (by a full load) or below the margin (their transaction failed)."""
+        floor = self._floor()
+        with self._own_lock:
+            self._own = {i: row for i, row in self._own.items() if i >= floor and i not in self._recent}
 
     def _update(self, conn: Any) -> None:
         floor = self._floor()
         fresh = [i for i in stored.ids_since(conn, floor) if i not in self._recent]
         if not fresh:
+            self._forget_own()
             return
-        rows = stored.by_ids(conn, fresh)
-        newest: dict[str, DeclaredRow] = {}
+        with self._own_lock:
+            own = [self._own.pop(i) for i in fresh if i in self._own]
+        kept = {row.row_id for row in own}
+        others = [i for i in fresh if i not in kept]
+        rows = own + [counted(row) for row in stored.by_ids(conn, others)] if others else own
+        newest: dict[str, Counted] = {}
         for row in rows:  # of several versions of one consignment arriving together only the newest counts
             if row.consignment_id not in newest or row.version > newest[row.consignment_id].version:
                 newest[row.consignment_id] = row
         fresh_ids = set(fresh)
         amended = {cid: row.version for cid, row in newest.items() if row.version > 1}
         for old in stored.replaced(conn, amended, fresh_ids) if amended else []:
-            self._count(old, -1)
+            self._count(counted(old), -1)
         for row in newest.values():
             self._count(row, +1)
         self._high = max(self._high, fresh[-1])
         self._recent.update(fresh)
         floor = self._floor()
         self._recent = {i for i in self._recent if i >= floor}
+        self._forget_own()
