@@ -62,12 +62,6 @@ class Declared(NamedTuple):
         hold one phone or twenty, so its value spreads too widely to judge by while the mass says more)."""
         return ("kg", self.per_kg) if self.per_kg is not None else ("package", self.per_package or 0.0)
 
-    def grouped(self) -> Iterable[tuple[Key, float]]:
-        for measure, value in self.per.items():
-            yield (measure, self.hs6, ANY_ORIGIN), value
-            if self.origin:
-                yield (measure, self.hs6, self.origin), value
-
 
 def declared(
     hs_code: str | None,
@@ -212,20 +206,31 @@ class ValueHistory:
 
     def _count(self, row: Counted, sign: int) -> None:
         for item in row.goods:
-            for key, value in item.grouped():
-                sketch = self.sketches.get(key)
-                if sketch is None:
-                    if sign < 0:
-                        continue  # a version never counted in (its filing was withdrawn when the history loaded)
-                    sketch = self.sketches[key] = Sketch()
-                k = bucket(value)
-                if sign < 0 and k not in sketch.counts:
+            for measure, value in (("kg", item.per_kg), ("package", item.per_package)):
+                if value is None:
                     continue
-                sketch.add(k, sign)
-                if not sketch.count:
-                    del self.sketches[key]
+                k = bucket(value)  # once for both groups
+                keys = (
+                    ((measure, item.hs6, ANY_ORIGIN), (measure, item.hs6, item.origin))
+                    if item.origin
+                    else ((measure, item.hs6, ANY_ORIGIN),)
+                )
+                for key in keys:
+                    self._add(key, k, sign)
         self.rows += sign
         self._uncheckpointed += 1
+
+    def _add(self, key: Key, k: int, sign: int) -> None:
+        sketch = self.sketches.get(key)
+        if sketch is None:
+            if sign < 0:
+                return  # a version never counted in (its filing was withdrawn when the history loaded)
+            sketch = self.sketches[key] = Sketch()
+        if sign < 0 and k not in sketch.counts:
+            return
+        sketch.add(k, sign)
+        if not sketch.count:
+            del self.sketches[key]
 
     def _load(self, conn: Any) -> None:
         """From the newest checkpoint and the rows stored since, else every current consignment once."""
@@ -259,9 +264,18 @@ class ValueHistory:
         with self._own_lock:
             self._own = {i: row for i, row in self._own.items() if i >= floor and i not in self._recent}
 
-    def _update(self, conn: Any) -> None:
+    def _late(self, conn: Any) -> list[str]:
+        """Ids committed late within the margin: none unless the store holds more rows there than were seen (the
+        count is one index range in the database; the ids are listed only when it differs, which is rare)."""
+        if not self._high:
+            return []
         floor = self._floor()
-        fresh = [i for i in stored.ids_since(conn, floor) if i not in self._recent]
+        if stored.count_between(conn, floor, self._high) <= len(self._recent):
+            return []
+        return [i for i in stored.ids_since(conn, floor) if i <= self._high and i not in self._recent]
+
+    def _update(self, conn: Any) -> None:
+        fresh = self._late(conn) + stored.ids_after(conn, self._high)
         if not fresh:
             self._forget_own()
             return
@@ -280,7 +294,7 @@ class ValueHistory:
             self._count(counted(old), -1)
         for row in newest.values():
             self._count(row, +1)
-        self._high = max(self._high, fresh[-1])
+        self._high = max(self._high, *fresh)
         self._recent.update(fresh)
         floor = self._floor()
         self._recent = {i for i in self._recent if i >= floor}
