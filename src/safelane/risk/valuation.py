@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from safelane.domain import Finding, GoodsItem, Lodgement
+from safelane.ids import new_id
 from safelane.risk.registry import AssessorContext, AssessorSpec
 from safelane.risk.value_distribution import Sketch, Summary, middle
 from safelane.risk.value_history import (
@@ -165,6 +166,7 @@ class ValuationAssessor:
         # the unit values of the last batch assessed, by consignment: `record` hands them to the history, which
         # then need not read them back (checked against the very lodgement, as the e-commerce assessor does)
         self._declared: dict[str, tuple[Lodgement, tuple[Declared, ...]]] = {}
+        self._since = ""
 
     def _reference(
         self, sketches: Mapping[Key, Sketch], measure: str, hs6: str, origin: str
@@ -181,6 +183,7 @@ class ValuationAssessor:
         return None
 
     def assess(self, lodgements: Sequence[Lodgement]) -> list[list[Finding]]:
+        self._since = new_id("R")[:12]  # rows stored from this batch are made after this millisecond
         sketches = self._history()
         self._used = self._version()
         out: list[list[Finding]] = []
@@ -210,19 +213,19 @@ class ValuationAssessor:
 
     def record(self, conn: sa.Connection, stored: "Sequence[Assessed]") -> None:
         """Tell the history which rows the transaction storing `stored` writes, with their unit values: counted
-        from memory once committed, instead of read back (other processes' rows still are). Reads the new rows'
-        ids only (the key, no document); a history that cannot keep them (a test's) is left to read back."""
+        from memory once committed, instead of read back (other processes' rows still are). Reads the keys of
+        the rows made since the batch was assessed (one index range, no document); a row missed (a clock set
+        back) is simply read back later, and a history that cannot keep rows (a test's) reads everything back."""
         keep = getattr(self._history, "stored_here", None)
-        if keep is None or not stored:
+        if keep is None or not stored or not self._since:
             return
         wanted = {item.lodgement.consignment_id: item.lodgement for item in stored}
-        query = sa.select(consignments.c.row_id, consignments.c.consignment_id, consignments.c.version).where(
-            consignments.c.consignment_id.in_(list(wanted)), consignments.c.current.is_(True)
-        )
+        columns = consignments.c.row_id, consignments.c.consignment_id, consignments.c.version
         rows: list[Counted] = []
-        for row_id, consignment_id, version in conn.execute(query):
-            lodgement = wanted[consignment_id]
-            if version == lodgement.version:
+        for row_id, consignment_id, version in conn.execute(sa.select(*columns).where(columns[0] >= self._since)):
+            lodgement = wanted.get(consignment_id)
+            # another process cannot have committed this version too: the store keeps one row per filing version
+            if lodgement is not None and version == lodgement.version:
                 rows.append(Counted(row_id, consignment_id, version, self._goods(lodgement)))
         keep(rows)
 
