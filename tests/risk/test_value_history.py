@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from safelane.risk.valuation import NAME, ValuationAssessor
 from safelane.risk.value_distribution import bucket
-from safelane.risk.value_history import Counted, Declared, ValueHistory
+from safelane.risk.value_history import FULL_EVERY, Counted, Declared, ValueHistory
 from safelane.store import value_checkpoints
 from safelane.store.schema import consignments
 from safelane.store.schema import value_checkpoints as value_checkpoints_table
@@ -125,20 +125,38 @@ def test_an_amendment_counts_the_version_it_replaces_out(system):
     assert fresh()[KEY].counts == sketch.counts
 
 
+def late_row(system, seconds: float, reference: str) -> None:
+    """A slow transaction's row: made (and so numbered) `seconds` before the newest row seen, committed now."""
+    with system.db.write() as conn:
+        row = conn.execute(sa.select(consignments).order_by(consignments.c.row_id.desc()).limit(1)).mappings().one()
+        made = int(row["row_id"][1:12], 16) - int(seconds * 1000)
+        late = {**row, "row_id": f"R{made:011x}0000000000", "consignment_id": f"C-{reference}", "reference": reference}
+        conn.execute(consignments.insert().values(**late))
+
+
 def test_a_row_committed_late_within_the_margin_is_still_counted(system):
     submit(system, "HIST-1", ordinary(30))
     clock = Ticking()
     history = ValueHistory(system.db, margin=300.0, clock=clock)
     assert history()[KEY].count == 30
-    with system.db.write() as conn:  # a slow transaction's row: made (and so numbered) before the newest seen
-        row = conn.execute(sa.select(consignments).order_by(consignments.c.row_id.desc()).limit(1)).mappings().one()
-        made = int(row["row_id"][1:12], 16) - 60_000
-        late = {**row, "row_id": f"R{made:011x}0000000000", "consignment_id": "C-LATE", "reference": "LATE"}
-        conn.execute(consignments.insert().values(**late))
+    late_row(system, 5.0, "LATE-1")  # within the band checked at every look
     clock.now = 1.0
     assert history()[KEY].count == 31
     clock.now = 2.0
     assert history()[KEY].count == 31  # and only once
+    late_row(system, 60.0, "LATE-2")  # older: the whole margin is checked at every FULL_EVERY-th look
+    looks = 0
+    while history()[KEY].count == 31 and looks <= FULL_EVERY:
+        clock.now += 1.0
+        looks += 1
+    assert history()[KEY].count == 32 and looks <= FULL_EVERY
+    for _ in range(FULL_EVERY + 1):
+        clock.now += 1.0
+        assert history()[KEY].count == 32  # and only once
+    late_row(system, 301.0, "LATE-3")  # beyond the margin: a transaction is never that late
+    for _ in range(FULL_EVERY + 1):
+        clock.now += 1.0
+        assert history()[KEY].count == 32
 
 
 @pytest.mark.parametrize("values", [[], [300.0] * 3])
@@ -266,3 +284,15 @@ def test_rows_kept_for_a_transaction_that_failed_are_never_counted_and_then_forg
     clock.now = 3.0
     history()
     assert row_id not in history._own
+
+
+def test_the_seen_margin_counts_a_band_and_drops_the_oldest():
+    from safelane.risk.value_history import _Seen
+
+    seen = _Seen(["R03", "R01"])
+    seen.add(["R05", "R07"])
+    seen.add(["R02", "R05"])  # a late row goes in order; one seen before is not counted twice
+    assert seen.order == ["R01", "R02", "R03", "R05", "R07"] and len(seen) == 5
+    assert seen.since("R03") == 3 and seen.since("R08") == 0 and seen.since("R") == 5
+    seen.drop_below("R03")
+    assert seen.order == ["R03", "R05", "R07"] and "R02" not in seen and "R05" in seen

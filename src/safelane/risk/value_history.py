@@ -14,6 +14,7 @@ does in a process that was running when it was withdrawn.
 
 import threading
 import time
+from bisect import bisect_left, insort
 from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime
 from typing import Any, NamedTuple
@@ -28,6 +29,8 @@ MEASURES = {"kg": "EUR/kg", "package": "EUR/package"}  # what a unit value is pe
 ANY_ORIGIN = ""
 Key = tuple[str, str, str]  # (measure, HS-6, origin or ANY_ORIGIN)
 MARGIN_SECONDS = 300.0  # a transaction may commit rows this much older than the newest row already read
+BAND_SECONDS = 10.0  # the part of the margin checked for late rows at every look; the whole of it every FULL_EVERY
+FULL_EVERY = 30
 CHECKPOINT_ROWS = "SAFELANE_VALUATION_CHECKPOINT_ROWS"
 DEFAULT_CHECKPOINT_ROWS = 50_000  # rows counted between checkpoints: a few seconds of a new process's start-up
 
@@ -121,6 +124,40 @@ def counted(row: DeclaredRow) -> Counted:
     return Counted(row.row_id, row.consignment_id, row.version, tuple(declared_in(row)))
 
 
+class _Seen:
+    """The ids seen within the margin: a set to test, and the same sorted to count a band and drop the oldest
+    (both cost what changes, not what the margin holds: at a thousand rows a second it holds 300,000)."""
+
+    def __init__(self, ids: Iterable[str] = ()):
+        self.order = sorted(ids)
+        self.ids = set(self.order)
+
+    def __len__(self) -> int:
+        return len(self.order)
+
+    def __contains__(self, row_id: str) -> bool:
+        return row_id in self.ids
+
+    def add(self, ids: Iterable[str]) -> None:
+        for row_id in ids:
+            if row_id in self.ids:
+                continue
+            self.ids.add(row_id)
+            if not self.order or row_id > self.order[-1]:
+                self.order.append(row_id)
+            else:
+                insort(self.order, row_id)  # a late row: rare
+
+    def since(self, floor: str) -> int:
+        return len(self.order) - bisect_left(self.order, floor)
+
+    def drop_below(self, floor: str) -> None:
+        cut = bisect_left(self.order, floor)
+        if cut:
+            self.ids.difference_update(self.order[:cut])
+            del self.order[:cut]
+
+
 class ValueHistory:
     """The distributions, kept up to date from the store; call it for the distributions in force."""
 
@@ -144,7 +181,8 @@ class ValueHistory:
         self.sketches: dict[Key, Sketch] = {}
         self.rows = 0  # consignment rows counted in (amended ones counted out again)
         self._high = ""  # newest row id seen
-        self._recent: set[str] = set()  # ids seen within the margin below it
+        self._recent = _Seen()  # ids seen within the margin below it
+        self._looks = 0
         self._lock = threading.Lock()
         # rows this process is storing, by row id: counted from memory once listed (never listed: rolled back)
         self._own: dict[str, Counted] = {}
@@ -170,7 +208,7 @@ class ValueHistory:
             self._high,
             self.rows,
             {key: dict(sketch.counts) for key, sketch in self.sketches.items()},
-            sorted(self._recent),
+            list(self._recent.order),
             datetime.now(UTC),
         )
         with self.db.write() as conn:
@@ -242,7 +280,7 @@ class ValueHistory:
             sketch = self.sketches[key] = Sketch()
             for k, n in counts.items():
                 sketch.add(k, n)
-        self.rows, self._high, self._recent, self.restored = saved.rows, saved.high, set(saved.recent), saved.high
+        self.rows, self._high, self._recent, self.restored = saved.rows, saved.high, _Seen(saved.recent), saved.high
         self._update(conn)
 
     def _load_all(self, conn: Any) -> None:
@@ -255,7 +293,7 @@ class ValueHistory:
                 self._high = max(self._high, row.row_id)
                 margin.add(row.row_id)
         floor = self._floor()
-        self._recent = {i for i in margin if i >= floor}
+        self._recent = _Seen(i for i in margin if i >= floor)
         self._forget_own()
 
     def _forget_own(self) -> None:
@@ -264,13 +302,20 @@ class ValueHistory:
         with self._own_lock:
             self._own = {i: row for i, row in self._own.items() if i >= floor and i not in self._recent}
 
+    def _band(self, seconds: float) -> str:
+        made = int(self._high[1:12], 16)
+        return f"{self._high[0]}{max(0, made - int(seconds * 1000)):011x}"
+
     def _late(self, conn: Any) -> list[str]:
-        """Ids committed late within the margin: none unless the store holds more rows there than were seen (the
-        count is one index range in the database; the ids are listed only when it differs, which is rare)."""
+        """Ids committed late within the margin: none unless the store holds more rows there than were seen (a
+        count of one index range in the database; the ids are listed only when it differs, which is rare). The
+        last `BAND_SECONDS` are checked at every look, the whole margin at every `FULL_EVERY`th: the count still
+        costs the database what the range holds, and a transaction is rarely seconds late, let alone minutes."""
         if not self._high:
             return []
-        floor = self._floor()
-        if stored.count_between(conn, floor, self._high) <= len(self._recent):
+        self._looks += 1
+        floor = self._floor() if self._looks % FULL_EVERY == 0 else max(self._floor(), self._band(BAND_SECONDS))
+        if stored.count_between(conn, floor, self._high) <= self._recent.since(floor):
             return []
         return [i for i in stored.ids_since(conn, floor) if i <= self._high and i not in self._recent]
 
@@ -295,7 +340,6 @@ class ValueHistory:
         for row in newest.values():
             self._count(row, +1)
         self._high = max(self._high, *fresh)
-        self._recent.update(fresh)
-        floor = self._floor()
-        self._recent = {i for i in self._recent if i >= floor}
+        self._recent.add(sorted(fresh))
+        self._recent.drop_below(self._floor())
         self._forget_own()
