@@ -14,9 +14,12 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
 
 from safelane.domain import Finding, GoodsItem, Lodgement
+from safelane.ids import new_id
 from safelane.risk.registry import AssessorContext, AssessorSpec
 from safelane.risk.value_distribution import Sketch, Summary, middle
 from safelane.risk.value_history import (
@@ -24,12 +27,17 @@ from safelane.risk.value_history import (
     CHECKPOINT_ROWS,
     DEFAULT_CHECKPOINT_ROWS,
     MEASURES,
+    Counted,
     Declared,
     Key,
     ValueHistory,
     declared,
 )
 from safelane.settings import Settings
+from safelane.store.schema import consignments
+
+if TYPE_CHECKING:
+    from safelane.store.filings import Assessed
 
 NAME = "valuation"
 MIN_HISTORY = "SAFELANE_VALUATION_MIN_HISTORY"
@@ -155,6 +163,10 @@ class ValuationAssessor:
         self.policy = policy
         self._version = version
         self._used = ""
+        # the unit values of the last batch assessed, by consignment: `record` hands them to the history, which
+        # then need not read them back (checked against the very lodgement, as the e-commerce assessor does)
+        self._declared: dict[str, tuple[Lodgement, tuple[Declared, ...]]] = {}
+        self._since = ""
 
     def _reference(
         self, sketches: Mapping[Key, Sketch], measure: str, hs6: str, origin: str
@@ -171,18 +183,22 @@ class ValuationAssessor:
         return None
 
     def assess(self, lodgements: Sequence[Lodgement]) -> list[list[Finding]]:
+        self._since = new_id("R")[:12]  # rows stored from this batch are made after this millisecond
         sketches = self._history()
         self._used = self._version()
         out: list[list[Finding]] = []
+        kept: dict[str, tuple[Lodgement, tuple[Declared, ...]]] = {}
         for lodgement in lodgements:
             findings: list[Finding] = []
             consignment = lodgement.consignment
             shipper = consignment.consignor.country_code if consignment.consignor else None
             on_date = lodgement.filed_at.date()
+            goods: list[Declared] = []
             for position, item in enumerate(consignment.goods, start=1):
                 found = declared_of(item, shipper, on_date)
                 if found is None:
                     continue
+                goods.append(found)
                 measure, value = found.judged
                 reference = self._reference(sketches, measure, found.hs6, found.origin)
                 if reference is None:
@@ -191,7 +207,37 @@ class ValuationAssessor:
                 if z <= -self.policy.low_z:
                     findings.append(self._finding(lodgement, item, position, found, z, measure, value, *reference))
             out.append(findings)
+            kept[lodgement.consignment_id] = (lodgement, tuple(goods))
+        self._declared = kept
         return out
+
+    def record(self, conn: sa.Connection, stored: "Sequence[Assessed]") -> None:
+        """Tell the history which rows the transaction storing `stored` writes, with their unit values: counted
+        from memory once committed, instead of read back (other processes' rows still are). Reads the keys of
+        the rows made since the batch was assessed (one index range, no document); a row missed (a clock set
+        back) is simply read back later, and a history that cannot keep rows (a test's) reads everything back."""
+        keep = getattr(self._history, "stored_here", None)
+        if keep is None or not stored or not self._since:
+            return
+        wanted = {item.lodgement.consignment_id: item.lodgement for item in stored}
+        columns = consignments.c.row_id, consignments.c.consignment_id, consignments.c.version
+        rows: list[Counted] = []
+        for row_id, consignment_id, version in conn.execute(sa.select(*columns).where(columns[0] >= self._since)):
+            lodgement = wanted.get(consignment_id)
+            # another process cannot have committed this version too: the store keeps one row per filing version
+            if lodgement is not None and version == lodgement.version:
+                rows.append(Counted(row_id, consignment_id, version, self._goods(lodgement)))
+        keep(rows)
+
+    def _goods(self, lodgement: Lodgement) -> tuple[Declared, ...]:
+        known = self._declared.get(lodgement.consignment_id)
+        if known is not None and known[0] is lodgement:
+            return known[1]
+        consignment = lodgement.consignment
+        shipper = consignment.consignor.country_code if consignment.consignor else None
+        on_date = lodgement.filed_at.date()
+        found = (declared_of(item, shipper, on_date) for item in consignment.goods)
+        return tuple(d for d in found if d is not None)
 
     def _finding(
         self,

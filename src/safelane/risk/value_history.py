@@ -2,8 +2,10 @@
 
 The distributions are the reference a declared value is judged against, so they are built from what traders
 declared, with no inspection results needed. They are read once from the store and then kept up to date: at
-most once per `check_every` seconds (never per consignment) the rows stored since the last look are read, their
-goods counted in, and the goods of the versions they amend counted out. Nothing is recomputed from scratch and
+most once per `check_every` seconds (never per consignment) the ids stored since the last look are listed, their
+goods counted in, and the goods of the versions they amend counted out. Rows this process stored itself are
+counted from the goods it kept in memory (`stored_here`) once the listing shows them committed; only other
+processes' rows are read back. Nothing is recomputed from scratch and
 nothing is written but checkpoints: every `checkpoint_rows` rows counted, the sketches are saved
 (store/value_checkpoints.py), and a new process starts from the newest checkpoint and counts in only the rows
 stored since, instead of reading the whole store again. A filing withdrawn after a checkpoint stays counted, as it
@@ -12,6 +14,7 @@ does in a process that was running when it was withdrawn.
 
 import threading
 import time
+from bisect import bisect_left, insort
 from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime
 from typing import Any, NamedTuple
@@ -26,8 +29,19 @@ MEASURES = {"kg": "EUR/kg", "package": "EUR/package"}  # what a unit value is pe
 ANY_ORIGIN = ""
 Key = tuple[str, str, str]  # (measure, HS-6, origin or ANY_ORIGIN)
 MARGIN_SECONDS = 300.0  # a transaction may commit rows this much older than the newest row already read
+BAND_SECONDS = 10.0  # the part of the margin checked for late rows at every look; the whole of it every FULL_EVERY
+FULL_EVERY = 30
 CHECKPOINT_ROWS = "SAFELANE_VALUATION_CHECKPOINT_ROWS"
 DEFAULT_CHECKPOINT_ROWS = 50_000  # rows counted between checkpoints: a few seconds of a new process's start-up
+
+
+class Counted(NamedTuple):
+    """One consignment row as counted: its goods' unit values."""
+
+    row_id: str
+    consignment_id: str
+    version: int
+    goods: tuple["Declared", ...]
 
 
 class Declared(NamedTuple):
@@ -50,12 +64,6 @@ class Declared(NamedTuple):
         """What the item is judged by: per kg where it gives a mass; per package only without one (a package may
         hold one phone or twenty, so its value spreads too widely to judge by while the mass says more)."""
         return ("kg", self.per_kg) if self.per_kg is not None else ("package", self.per_package or 0.0)
-
-    def grouped(self) -> Iterable[tuple[Key, float]]:
-        for measure, value in self.per.items():
-            yield (measure, self.hs6, ANY_ORIGIN), value
-            if self.origin:
-                yield (measure, self.hs6, self.origin), value
 
 
 def declared(
@@ -112,6 +120,44 @@ def declared_in(row: DeclaredRow) -> Iterable[Declared]:
             yield found
 
 
+def counted(row: DeclaredRow) -> Counted:
+    return Counted(row.row_id, row.consignment_id, row.version, tuple(declared_in(row)))
+
+
+class _Seen:
+    """The ids seen within the margin: a set to test, and the same sorted to count a band and drop the oldest
+    (both cost what changes, not what the margin holds: at a thousand rows a second it holds 300,000)."""
+
+    def __init__(self, ids: Iterable[str] = ()):
+        self.order = sorted(ids)
+        self.ids = set(self.order)
+
+    def __len__(self) -> int:
+        return len(self.order)
+
+    def __contains__(self, row_id: str) -> bool:
+        return row_id in self.ids
+
+    def add(self, ids: Iterable[str]) -> None:
+        for row_id in ids:
+            if row_id in self.ids:
+                continue
+            self.ids.add(row_id)
+            if not self.order or row_id > self.order[-1]:
+                self.order.append(row_id)
+            else:
+                insort(self.order, row_id)  # a late row: rare
+
+    def since(self, floor: str) -> int:
+        return len(self.order) - bisect_left(self.order, floor)
+
+    def drop_below(self, floor: str) -> None:
+        cut = bisect_left(self.order, floor)
+        if cut:
+            self.ids.difference_update(self.order[:cut])
+            del self.order[:cut]
+
+
 class ValueHistory:
     """The distributions, kept up to date from the store; call it for the distributions in force."""
 
@@ -135,8 +181,12 @@ class ValueHistory:
         self.sketches: dict[Key, Sketch] = {}
         self.rows = 0  # consignment rows counted in (amended ones counted out again)
         self._high = ""  # newest row id seen
-        self._recent: set[str] = set()  # ids seen within the margin below it
+        self._recent = _Seen()  # ids seen within the margin below it
+        self._looks = 0
         self._lock = threading.Lock()
+        # rows this process is storing, by row id: counted from memory once listed (never listed: rolled back)
+        self._own: dict[str, Counted] = {}
+        self._own_lock = threading.Lock()
 
     def __call__(self) -> dict[Key, Sketch]:
         if self._due():
@@ -158,12 +208,18 @@ class ValueHistory:
             self._high,
             self.rows,
             {key: dict(sketch.counts) for key, sketch in self.sketches.items()},
-            sorted(self._recent),
+            list(self._recent.order),
             datetime.now(UTC),
         )
         with self.db.write() as conn:
             value_checkpoints.save(conn, saved)
         self._uncheckpointed = 0
+
+    def stored_here(self, rows: Iterable[Counted]) -> None:
+        """Rows this process writes in its current transaction: when a later look lists them (so they were
+        committed) their goods are counted from these instead of being read back."""
+        with self._own_lock:
+            self._own.update((row.row_id, row) for row in rows)
 
     def _due(self) -> bool:
         # abs: a clock set back (the demo's, handing over to the wall clock) looks again at once
@@ -186,22 +242,33 @@ class ValueHistory:
         made = int(self._high[1:12], 16)
         return f"{self._high[0]}{max(0, made - self.margin_ms):011x}"
 
-    def _count(self, row: DeclaredRow, sign: int) -> None:
-        for item in declared_in(row):
-            for key, value in item.grouped():
-                sketch = self.sketches.get(key)
-                if sketch is None:
-                    if sign < 0:
-                        continue  # a version never counted in (its filing was withdrawn when the history loaded)
-                    sketch = self.sketches[key] = Sketch()
-                k = bucket(value)
-                if sign < 0 and k not in sketch.counts:
+    def _count(self, row: Counted, sign: int) -> None:
+        for item in row.goods:
+            for measure, value in (("kg", item.per_kg), ("package", item.per_package)):
+                if value is None:
                     continue
-                sketch.add(k, sign)
-                if not sketch.count:
-                    del self.sketches[key]
+                k = bucket(value)  # once for both groups
+                keys = (
+                    ((measure, item.hs6, ANY_ORIGIN), (measure, item.hs6, item.origin))
+                    if item.origin
+                    else ((measure, item.hs6, ANY_ORIGIN),)
+                )
+                for key in keys:
+                    self._add(key, k, sign)
         self.rows += sign
         self._uncheckpointed += 1
+
+    def _add(self, key: Key, k: int, sign: int) -> None:
+        sketch = self.sketches.get(key)
+        if sketch is None:
+            if sign < 0:
+                return  # a version never counted in (its filing was withdrawn when the history loaded)
+            sketch = self.sketches[key] = Sketch()
+        if sign < 0 and k not in sketch.counts:
+            return
+        sketch.add(k, sign)
+        if not sketch.count:
+            del self.sketches[key]
 
     def _load(self, conn: Any) -> None:
         """From the newest checkpoint and the rows stored since, else every current consignment once."""
@@ -213,7 +280,7 @@ class ValueHistory:
             sketch = self.sketches[key] = Sketch()
             for k, n in counts.items():
                 sketch.add(k, n)
-        self.rows, self._high, self._recent, self.restored = saved.rows, saved.high, set(saved.recent), saved.high
+        self.rows, self._high, self._recent, self.restored = saved.rows, saved.high, _Seen(saved.recent), saved.high
         self._update(conn)
 
     def _load_all(self, conn: Any) -> None:
@@ -222,29 +289,57 @@ class ValueHistory:
         margin = set(stored.ids_since(conn, self._floor())) if self._high else set()
         for chunk in stored.current(conn):
             for row in chunk:
-                self._count(row, +1)
+                self._count(counted(row), +1)
                 self._high = max(self._high, row.row_id)
                 margin.add(row.row_id)
         floor = self._floor()
-        self._recent = {i for i in margin if i >= floor}
+        self._recent = _Seen(i for i in margin if i >= floor)
+        self._forget_own()
+
+    def _forget_own(self) -> None:
+        """Drop kept rows already counted (by a full load) or below the margin (their transaction failed)."""
+        floor = self._floor()
+        with self._own_lock:
+            self._own = {i: row for i, row in self._own.items() if i >= floor and i not in self._recent}
+
+    def _band(self, seconds: float) -> str:
+        made = int(self._high[1:12], 16)
+        return f"{self._high[0]}{max(0, made - int(seconds * 1000)):011x}"
+
+    def _late(self, conn: Any) -> list[str]:
+        """Ids committed late within the margin: none unless the store holds more rows there than were seen (a
+        count of one index range in the database; the ids are listed only when it differs, which is rare). The
+        last `BAND_SECONDS` are checked at every look, the whole margin at every `FULL_EVERY`th: the count still
+        costs the database what the range holds, and a transaction is rarely seconds late, let alone minutes."""
+        if not self._high:
+            return []
+        self._looks += 1
+        floor = self._floor() if self._looks % FULL_EVERY == 0 else max(self._floor(), self._band(BAND_SECONDS))
+        if stored.count_between(conn, floor, self._high) <= self._recent.since(floor):
+            return []
+        return [i for i in stored.ids_since(conn, floor) if i <= self._high and i not in self._recent]
 
     def _update(self, conn: Any) -> None:
-        floor = self._floor()
-        fresh = [i for i in stored.ids_since(conn, floor) if i not in self._recent]
+        fresh = self._late(conn) + stored.ids_after(conn, self._high)
         if not fresh:
+            self._forget_own()
             return
-        rows = stored.by_ids(conn, fresh)
-        newest: dict[str, DeclaredRow] = {}
+        with self._own_lock:
+            own = [self._own.pop(i) for i in fresh if i in self._own]
+        kept = {row.row_id for row in own}
+        others = [i for i in fresh if i not in kept]
+        rows = own + [counted(row) for row in stored.by_ids(conn, others)] if others else own
+        newest: dict[str, Counted] = {}
         for row in rows:  # of several versions of one consignment arriving together only the newest counts
             if row.consignment_id not in newest or row.version > newest[row.consignment_id].version:
                 newest[row.consignment_id] = row
         fresh_ids = set(fresh)
         amended = {cid: row.version for cid, row in newest.items() if row.version > 1}
         for old in stored.replaced(conn, amended, fresh_ids) if amended else []:
-            self._count(old, -1)
+            self._count(counted(old), -1)
         for row in newest.values():
             self._count(row, +1)
-        self._high = max(self._high, fresh[-1])
-        self._recent.update(fresh)
-        floor = self._floor()
-        self._recent = {i for i in self._recent if i >= floor}
+        self._high = max(self._high, *fresh)
+        self._recent.add(sorted(fresh))
+        self._recent.drop_below(self._floor())
+        self._forget_own()

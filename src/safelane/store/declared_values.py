@@ -2,8 +2,8 @@
 
 Row ids sort by the millisecond they were made (`safelane.ids`), so "rows newer than the last one seen" is a
 primary-key range. A row is made before its transaction commits, so a slow transaction can commit a row older
-than one already read; callers re-list the ids of a recent margin (cheap: the key only) and fetch the rows they
-have not seen.
+than one already read; callers count the rows of a recent margin (the key only, counted by the database) and list
+its ids only when that count is more than they have seen, then fetch the rows they have not seen.
 """
 
 from collections.abc import Collection, Iterator
@@ -71,6 +71,18 @@ def newest_id(conn: sa.Connection) -> str | None:
 def ids_since(conn: sa.Connection, since: str) -> list[str]:
     """Ids of the rows from `since` on (a row id or a prefix of one), in order."""
     query = sa.select(consignments.c.row_id).where(consignments.c.row_id >= since).order_by(consignments.c.row_id)
+    return list(conn.execute(query).scalars())
+
+
+def count_between(conn: sa.Connection, since: str, until: str) -> int:
+    """How many rows have ids from `since` (a row id or a prefix of one) to `until`, both included."""
+    row_id = consignments.c.row_id
+    return conn.execute(sa.select(sa.func.count()).where(row_id >= since, row_id <= until)).scalar_one()
+
+
+def ids_after(conn: sa.Connection, after: str) -> list[str]:
+    """Ids of the rows newer than `after`, in order."""
+    query = sa.select(consignments.c.row_id).where(consignments.c.row_id > after).order_by(consignments.c.row_id)
     return list(conn.execute(query).scalars())
 
 

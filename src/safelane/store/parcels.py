@@ -6,8 +6,8 @@ process filing into the same store sees the same index.
 """
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 import sqlalchemy as sa
 
@@ -17,8 +17,9 @@ from safelane.store.schema import ecommerce_parcels
 _CHUNK = 10_000  # keys per query: a batch of a few thousand parcels reads its window in one (SQLite allows 32,766)
 
 
-@dataclass(frozen=True, slots=True)
-class IndexedParcel:
+class IndexedParcel(NamedTuple):
+    """One index row (a tuple: made for every key of every low-value parcel, so it must be cheap to make)."""
+
     consignment_id: str
     match_key: str
     key_kind: str
@@ -29,16 +30,7 @@ class IndexedParcel:
     reference: str
 
     def as_row(self) -> dict[str, object]:
-        return {
-            "consignment_id": self.consignment_id,
-            "match_key": self.match_key,
-            "key_kind": self.key_kind,
-            "destination": self.destination,
-            "filed_at": self.filed_at,
-            "value": self.value,
-            "currency": self.currency,
-            "reference": self.reference,
-        }
+        return self._asdict()
 
 
 def window(conn: sa.Connection, keys: Iterable[str], since: datetime, until: datetime) -> list[IndexedParcel]:

@@ -19,9 +19,15 @@ _PUNCTUATION = re.compile(r"[^0-9a-z]+")
 _PHONE_DIGITS = 9  # the subscriber part: +49 151 2345 6789 and 0151 23456789 are one phone
 
 
-@lru_cache(maxsize=65536)  # names, streets and descriptions repeat across a day's parcels
 def normal(text: str) -> str:
     """Lower case, accents off, punctuation to spaces: 'Müller-Straße 3' -> 'muller strasse 3'."""
+    if text.isascii():  # most names and streets: nothing to fold, and cheaper than a cache look-up
+        return " ".join(_PUNCTUATION.sub(" ", text.lower()).split())
+    return _folded(text)
+
+
+@lru_cache(maxsize=65536)  # names, streets and descriptions repeat across a day's parcels
+def _folded(text: str) -> str:
     folded = unicodedata.normalize("NFKD", text.casefold().replace("ß", "ss"))
     ascii_only = folded.encode("ascii", "ignore").decode()
     return " ".join(_PUNCTUATION.sub(" ", ascii_only).split())
@@ -32,7 +38,7 @@ TRADER_SCHEMES = frozenset({"EORI"})  # a consignee with one is an economic oper
 
 def economic_operator(party: Party | None) -> bool:
     """Whether the consignee is registered as a trader: its many parcels are its business, not a split order."""
-    return party is not None and any(i.scheme in TRADER_SCHEMES for i in party.identifiers)
+    return party is not None and bool(party.identifiers) and any(i.scheme in TRADER_SCHEMES for i in party.identifiers)
 
 
 def _digest(kind: str, text: str) -> str:

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from safelane.domain import Lodgement, TransportMode
 from safelane.reference.rates import convert
@@ -19,8 +20,9 @@ class Regime:
     limit: Threshold | None  # the largest limit in force, if any
 
 
-@dataclass(frozen=True, slots=True)
-class Parcel:
+class Parcel(NamedTuple):
+    """A tuple: one is made per consignment assessed, and a frozen dataclass costs several times more to make."""
+
     lodgement: Lodgement
     destination: str | None  # destination group (EU) or country
     day: date  # the filing day: the thresholds and rates of that day apply
