@@ -20,8 +20,8 @@ from safelane.service.web.signin import OfficerDep
 
 router = APIRouter()
 MAX_DAYS = 92
-SEGMENT_NAMES = {"all": "all", "mode": "mode", "office": "office", "channel": "channel",
-                 "trader": "trader category", "disruption": "disruption"}  # fmt: skip
+SEGMENT_NAMES = {"all": "all", "mode": "mode", "kind": "filing kind", "office": "office",
+                 "channel": "channel or referral", "trader": "trader category", "disruption": "disruption"}  # fmt: skip
 
 
 def _window(request: Request, days: int) -> tuple[datetime, datetime, int, list[tuple[str, str]]]:
