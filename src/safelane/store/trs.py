@@ -9,6 +9,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from safelane.domain.codes import Referral
 from safelane.scope import Scope
 from safelane.selection.facilitation import TRADERS
 from safelane.store.schema import (
@@ -106,17 +107,26 @@ def _when(text: str | None) -> datetime | None:
     return (at if at.tzinfo else at.replace(tzinfo=UTC)).astimezone(UTC)
 
 
+def _referrals_had(conn: sa.Connection, decision_ids: list[str]) -> dict[str, set[str]]:
+    """Every referral each decision has stood at (at the decision, issued later, or an RFS turned DNL)."""
+    had: dict[str, set[str]] = {}
+    for start in range(0, len(decision_ids), 400):
+        chunk = decision_ids[start : start + 400]
+        query = (
+            sa.select(decision_events.c.decision_id, decision_events.c.to_outcome)
+            .where(decision_events.c.decision_id.in_(chunk))
+            .distinct()
+        )
+        for decision_id, outcome in conn.execute(query):
+            had.setdefault(decision_id, set()).add(outcome)
+    return had
+
+
 def pre_loading(conn: sa.Connection, *, scope: Scope, since: datetime, until: datetime) -> list[dict[str, Any]]:
-    """One row per current referral decision (pre-loading air cargo) lodged in [since, until): the referral
-    issued at the decision (`referral`: ASSESSMENT_COMPLETE, RFI, RFS or DNL), the declared departure (the
+    """One row per current referral decision (pre-loading air cargo) lodged in [since, until): the most severe
+    referral it stood at (`referral`: ASSESSMENT_COMPLETE, RFI, RFS or DNL), the declared departure (the
     study's start for pre-loading filings) and arrival, the actual arrival where reported, and `resolved_at`:
     when the referral was closed or lifted (the decision itself for ASSESSMENT_COMPLETE), None while it stands."""
-    issued = (
-        sa.select(decision_events.c.decision_id, sa.func.min(decision_events.c.to_outcome).label("referral"))
-        .where(decision_events.c.action == "decided")
-        .group_by(decision_events.c.decision_id)
-        .subquery()
-    )
     actual = sa.alias(trs_stamps, "actual")
     itinerary = consignments.c.data["itinerary"]
     query = (
@@ -124,7 +134,8 @@ def pre_loading(conn: sa.Connection, *, scope: Scope, since: datetime, until: da
             decisions.c.consignment_id,
             consignments.c.mode,
             decisions.c.office,
-            sa.func.coalesce(issued.c.referral, decisions.c.outcome).label("referral"),
+            decisions.c.decision_id,
+            decisions.c.outcome,
             decisions.c.filer,
             consignments.c.kind,
             consignments.c.filed_at.label("lodged_at"),
@@ -135,7 +146,6 @@ def pre_loading(conn: sa.Connection, *, scope: Scope, since: datetime, until: da
             sa.case((decisions.c.state == "closed", decisions.c.updated_at), else_=None).label("resolved_at"),
         )
         .join(consignments, consignments.c.row_id == decisions.c.row_id)
-        .outerjoin(issued, issued.c.decision_id == decisions.c.decision_id)
         .outerjoin(actual, sa.and_(actual.c.consignment_id == decisions.c.consignment_id, actual.c.kind == "arrival"))
         .where(
             decisions.c.current.is_(True),
@@ -146,9 +156,12 @@ def pre_loading(conn: sa.Connection, *, scope: Scope, since: datetime, until: da
         )
         .order_by(consignments.c.filed_at, decisions.c.consignment_id)
     )
+    found = [dict(r) for r in conn.execute(query).mappings()]
+    had = _referrals_had(conn, [r["decision_id"] for r in found])
     out = []
-    for r in conn.execute(query).mappings():
-        row = dict(r)
+    for row in found:
+        outcomes = had.get(row.pop("decision_id"), set()) | {row.pop("outcome")}
+        row["referral"] = max(outcomes, key=lambda o: Referral(o).severity)
         row["departure_at"] = _when(row.pop("departure"))
         declared = _when(row.pop("declared_arrival"))
         actual_at = row.pop("actual_arrival")
