@@ -6,7 +6,9 @@ is known), this process takes an exclusive lock on the database, so every write 
 ("database is locked") the way a stalled PostgreSQL fails it: the server spools. Concurrent clients then
 send single-consignment filings for `--seconds`; every 202 counts, and its latency from send to answer. The
 lock is released and the time until every receipt is recorded gives the drain rate. The server's CPU
-seconds per spooled filing come from /proc.
+seconds per spooled filing come from /proc; the load generator's own CPU per filing is reported beside them,
+since on a small shared machine the client competes with the server for the same cores: filings per server
+CPU-second is the figure that says what one server process can take on a free core.
 
     python benchmarks/spool.py [--seconds 10] [--clients 32] [--workdir DIR]
 """
@@ -135,10 +137,12 @@ def main() -> int:
         lock = sqlite3.connect(database, timeout=30, isolation_level=None)
         lock.execute("BEGIN EXCLUSIVE")  # the store is down for writers from here on
         cpu_before = _cpu_seconds(server.pid)
+        client_before = time.process_time()
         started = time.perf_counter()
         accepted, other, latencies = asyncio.run(_load(base, key, args.seconds, args.clients))
         elapsed = time.perf_counter() - started
         cpu = _cpu_seconds(server.pid) - cpu_before
+        client_cpu = time.process_time() - client_before
         lock.execute("ROLLBACK")  # the store is back
         lock.close()
         drain_start = time.perf_counter()
@@ -173,6 +177,9 @@ def main() -> int:
                     "p99": round(_percentile(latencies, 0.99) * 1000, 2),
                 },
                 "server_cpu_ms_per_filing": round(cpu / max(accepted, 1) * 1000, 3),
+                "server_filings_per_cpu_second": round(accepted / cpu, 1) if cpu else None,
+                "client_cpu_ms_per_filing": round(client_cpu / max(accepted, 1) * 1000, 3),
+                "load_average": round(os.getloadavg()[0], 2),
                 "drain_seconds": round(drained, 2),
                 "drained_per_second": round(accepted / drained, 1) if drained else None,
                 "stored_after_drain": stored,

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from safelane.demo import valuation
+from safelane.demo import declarations, valuation
 from safelane.demo.followups import follow_up
 from safelane.demo.inspections import Inspectors
 from safelane.demo.model import train_and_activate
@@ -41,6 +41,7 @@ class Month:
     followed: Counter[str] = field(default_factory=Counter)
     models: list[dict[str, Any]] = field(default_factory=list)
     untrained: str | None = None  # why no model could be trained, if none was
+    declared: int = 0  # goods declarations lodged after arrival (demo.declarations)
 
 
 def _models_changed(system: System) -> None:
@@ -72,6 +73,9 @@ def play(
     def settle(until: datetime) -> None:
         assert system.db is not None
         record_arrivals(system.db, until=until, seed=seed)
+        month.declared += declarations.lodge(
+            system.db, system.pipeline, until=until, seed=seed, learn=inspectors.learn_declaration
+        )
         month.found += inspectors.inspect(system.db, now=until)
         month.followed += follow_up(system.db, inspectors, now=until)
 
