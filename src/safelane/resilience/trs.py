@@ -5,9 +5,10 @@ pre-loading air cargo, lodgement to departure and a referral's decision to resol
 from an actual arrival rather than the declared one, and the daily p50/p90.
 
 The time stamps come from the store (`store.trs`); this module only groups them. Segments: mode, filing kind,
-office, channel (the referral issued, for pre-loading filings), trader category (an AEO when the trusted-traders
-assessor found the filer certified as of filing) and disruption (lodged inside a declared window whose offices
-and modes cover the consignment, or "none").
+both (`mode_kind`, e.g. "sea declaration": what the published studies measure), office, channel (the referral
+issued, for pre-loading filings), trader category (an AEO when the trusted-traders assessor found the filer
+certified as of filing) and disruption (lodged inside a declared window whose offices and modes cover the
+consignment, or "none").
 """
 
 import csv
@@ -24,7 +25,7 @@ from safelane.scope import Scope
 from safelane.store import disruptions as disruption_store
 from safelane.store import trs as trs_store
 
-SEGMENTS = ("mode", "kind", "office", "channel", "trader", "disruption")
+SEGMENTS = ("mode", "kind", "mode_kind", "office", "channel", "trader", "disruption")
 MEASURES = (
     "arrival_to_release",
     "lodgement_to_release",
@@ -133,6 +134,7 @@ def rows(conn: sa.Connection, *, scope: Scope, since: datetime, until: datetime)
     aeo = trs_store.aeo_consignments(conn, [r["consignment_id"] for r in stamped])
     for row in stamped:
         row["trader"] = "aeo" if row["consignment_id"] in aeo else "other"
+        row["mode_kind"] = f"{row['mode']} {row['kind']}"  # the published studies' population: sea declaration
         row["disruption"] = _disruption(row, windows)
         for measure in MEASURES:  # released before arrival (pre-arrival processing) counts as released on arrival
             if row[measure] is not None:
