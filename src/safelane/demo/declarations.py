@@ -19,7 +19,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from safelane.demo.timeline import ARRIVAL_ACTOR, receive
+from safelane.demo.timeline import ARRIVAL_ACTOR, WINDOW, receive
 from safelane.domain.codes import Referral
 from safelane.formats.native import to_filing
 from safelane.pipeline import Pipeline
@@ -30,7 +30,6 @@ from safelane.store.schema import trs_stamps as stamps_table
 
 DWELL_MEDIAN_HOURS = {"sea": 45.0, "air": 10.0}  # modes declared here; express has its own low-value flow
 DWELL_SIGMA = 0.6
-WINDOW = timedelta(minutes=30)  # declarations received together
 PREFIX = "DEC-"  # the declarant's local reference: the entry summary's consignment id after it
 
 

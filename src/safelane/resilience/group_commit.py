@@ -34,11 +34,14 @@ class GroupCommit:
     def __init__(self, spool: Spool):
         self.spool = spool
         self._queue: queue.SimpleQueue[_Item | None] = queue.SimpleQueue()
+        self._closed = False
         self._thread = threading.Thread(target=self._run, name="safelane-spool-writer", daemon=True)
         self._thread.start()
 
     async def append(self, payload: bytes) -> None:
         """Return once `payload` is on disk; raise SpoolFull (or the OSError) when it could not be written."""
+        if self._closed:
+            raise RuntimeError("the spool writer is closed (the server is stopping)")
         loop = asyncio.get_running_loop()
         future: asyncio.Future[None] = loop.create_future()
         self._queue.put((payload, future, loop))
@@ -75,5 +78,6 @@ class GroupCommit:
 
     def close(self) -> None:
         """Finish what was handed over, then stop."""
+        self._closed = True
         self._queue.put(None)
         self._thread.join(timeout=5)
