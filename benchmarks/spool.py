@@ -93,7 +93,8 @@ async def _load(base: str, key: str, seconds: float, clients: int) -> tuple[int,
                 sent = time.perf_counter()
                 writer.write(head.encode() + body)
                 status_line, *lines = (await reader.readuntil(b"\r\n\r\n")).split(b"\r\n")
-                length = next(int(v) for n, _, v in (h.partition(b":") for h in lines) if n.lower() == b"content-length")
+                fields = (h.partition(b":") for h in lines)
+                length = next(int(v) for n, _, v in fields if n.lower() == b"content-length")
                 await reader.readexactly(length)
                 if status_line.split()[1] == b"202":
                     accepted += 1
