@@ -78,6 +78,7 @@ def test_demo_says_what_it_built_and_where(built):
         "over 10 days of history",
         "300 in the last 24 hours up to 2026-06-01 12:00",
         "PLACI referrals",
+        "Goods declarations lodged after arrival",
         "Channels",
         "Profile hits",
         "AIR-TONER-YE",
@@ -359,3 +360,56 @@ def test_the_demo_reports_what_the_border_agencies_caught(built):
     ).groups()
     assert int(planted) >= 9 and int(inspections) >= 1 and int(joint) >= 1
     assert re.search(r"requirements on \d+ plant_health, \d+ veterinary, \d+ wildlife", line)
+
+
+def test_the_demo_declares_arrived_goods_after_a_trade_side_dwell(built):
+    """Goods whose entry summary customs released (or whose pre-loading referral ended without a DNL) are declared
+    once they arrived, after the drawn dwell and never after now; each once, with the carrier's arrival on it, so
+    the TRS measures the declaration from the goods' actual arrival."""
+    from safelane.demo import declarations
+    from safelane.resilience import trs
+    from safelane.store.schema import decision_events, releases, trs_stamps
+
+    url, _ = built
+
+    def query(conn):
+        arrivals = {
+            r.consignment_id: r.at for r in conn.execute(sa.select(trs_stamps).where(trs_stamps.c.kind == "arrival"))
+        }
+        declared = conn.execute(
+            sa.select(
+                filings.c.document_number, consignments.c.filed_at, consignments.c.consignment_id, consignments.c.kind
+            )
+            .join(consignments, consignments.c.filing_id == filings.c.filing_id)
+            .where(filings.c.document_number.startswith(declarations.PREFIX))
+        ).all()
+        origins = {d.document_number.removeprefix(declarations.PREFIX) for d in declared}
+        origin_rows = conn.execute(
+            sa.select(decisions.c.consignment_id, decisions.c.decision_id, decisions.c.answer, consignments.c.mode)
+            .join(consignments, consignments.c.row_id == decisions.c.row_id)
+            .where(decisions.c.current.is_(True), decisions.c.consignment_id.in_(origins))
+        ).all()
+        released = set(conn.execute(sa.select(releases.c.consignment_id).where(
+            releases.c.agency == "customs", releases.c.kind == "released")).scalars())  # fmt: skip
+        stopped = set(conn.execute(sa.select(decision_events.c.decision_id).where(
+            decision_events.c.to_outcome == "DNL")).scalars())  # fmt: skip
+        rows = trs.rows(conn, scope=Scope.of("t", "admin"), since=NOW - timedelta(days=11), until=NOW)
+        return arrivals, declared, origin_rows, released, stopped, rows
+
+    arrivals, declared, origin_rows, released, stopped, rows = _read(url, query)
+    assert declared, "arrived goods are declared"
+    assert len({d.document_number for d in declared}) == len(declared)  # one declaration per consignment
+    origin = {r.consignment_id: r for r in origin_rows}
+    for d in declared:
+        source = d.document_number.removeprefix(declarations.PREFIX)
+        row = origin[source]
+        assert d.kind == "declaration" and row.mode in declarations.DWELL_MEDIAN_HOURS
+        assert d.filed_at == arrivals[source] + declarations.dwell(source, row.mode, 7) <= NOW
+        assert arrivals[d.consignment_id] == arrivals[source]  # the carrier's arrival, on the declaration too
+        if row.answer == "channel":
+            assert source in released
+        else:
+            assert row.decision_id not in stopped
+    measured = [r for r in rows if r["kind"] == "declaration" and r["arrival_to_release"] is not None]
+    assert measured and all(r["arrival_source"] == "actual" for r in measured)
+    assert all(r["lodged_at"] > r["arrival_at"] for r in measured)  # lodged after arrival, so never 0 by design

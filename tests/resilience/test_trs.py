@@ -82,3 +82,49 @@ def test_a_seizure_is_a_refusal_not_a_release(system, clock) -> None:
         report = trs.report(conn, scope=ADMIN, since=T0, until=T0 + timedelta(days=1))
     assert row["kind"] == "refused"
     assert report["segments"][0]["released"] == 0
+
+
+def test_pre_loading_air_cargo_is_measured_from_departure_with_its_referral(system, clock) -> None:
+    """A pre-loading filing starts at its departure: lodgement to departure keeps its sign (a late filing is
+    negative), and an RFI's time from decision to its closing is the referral's resolution."""
+    from safelane import referrals
+    from tests.factories import air_consignment
+
+    departures = [T0 + timedelta(hours=6), T0 + timedelta(hours=1)]  # the second is filed 2 h after departure
+    lodged = [T0, T0 + timedelta(hours=3)]
+    ids = []
+    for n, (at, departure) in enumerate(zip(lodged, departures, strict=True)):
+        clock.now = at
+        itinerary = {"place_of_loading": "HKHKG", "place_of_unloading": "DEFRA", "departure_at": departure.isoformat(),
+                     "arrival_at": (departure + timedelta(hours=13)).isoformat()}  # fmt: skip
+        body = filing(air_consignment(house_document=f"H-{n}", itinerary=itinerary), document_number=f"PL-{n}")
+        [result] = system.pipeline.submit_message(orjson.dumps(body), filer="ACME", actor="ACME-user")
+        [item] = result.consignments
+        assert result.consignments[0].answer == "referral"
+        ids.append((item.consignment_id, item.decision_id))
+    officer = Scope.of("targeter", "officer")
+    decision_id = ids[0][1]
+    referrals.act(
+        system.db,
+        decision_id,
+        "issue",
+        scope=officer,
+        at=T0 + timedelta(hours=1),
+        note="end user unclear",
+        data={"referral": "RFI"},
+    )
+    referrals.act(system.db, decision_id, "close", scope=officer, at=T0 + timedelta(hours=4, minutes=30))
+
+    with system.db.read() as conn:
+        rows = {r["consignment_id"]: r for r in trs.rows(conn, scope=ADMIN, since=T0, until=T0 + timedelta(days=1))}
+        report = trs.report(conn, scope=ADMIN, since=T0, until=T0 + timedelta(days=1))
+    first, second = rows[ids[0][0]], rows[ids[1][0]]
+    assert first["kind"] == second["kind"] == "pre_loading"
+    assert first["channel"] == "RFI" and second["channel"] == "ASSESSMENT_COMPLETE"
+    assert first["lodgement_to_departure"] == 6 * 3600 and second["lodgement_to_departure"] == -2 * 3600
+    assert first["referral_to_resolution"] == 4.5 * 3600 and second["referral_to_resolution"] is None
+    assert first["arrival_source"] == "declared" and first["released_at"] is None
+    air = next(r for r in report["segments"] if r["segment"] == "kind" and r["value"] == "pre_loading")
+    assert air["consignments"] == 2 and air["released"] == 0
+    assert air["lodgement_to_departure_p50_hours"] == -2.0  # nearest rank of (-2, 6)
+    assert air["referral_to_resolution_p50_hours"] == 4.5

@@ -285,6 +285,10 @@ def report(month: "Month", titles: dict[str, str], system: "StoredSystem", now: 
         f"{', '.join(f'{n} {what}' for what, n in sorted(month.followed.items())) or 'none'}; "
         "the newest controls and referrals wait in the queue."
     )
+    say.print(
+        f"Goods declarations lodged after arrival (sea and air, by the filers as declarants): {month.declared}; "
+        "`safelane resilience trs` measures them from arrival to release."
+    )
     for row in month.models:
         say.print(
             f"Model {row['name']}:{row['number']} trained on the stored outcomes up to "

@@ -93,6 +93,15 @@ class Inspectors:
             for consignment in filing["consignments"]:
                 self.consignments[(filing["document_number"], reference_of(consignment))] = consignment
 
+    def learn_declaration(self, filing: Json, origin: tuple[str, str]) -> None:
+        """Remember a goods declaration of a consignment first filed as `origin` (document, reference): what was
+        planted there is what inspecting the declaration finds (the document is new, the goods are the same)."""
+        for consignment in filing["consignments"]:
+            key = (filing["document_number"], reference_of(consignment))
+            if origin in self.planted:
+                self.planted[key] = self.planted[origin]
+            self.consignments[key] = consignment
+
     def careless(self, consignee: str) -> bool:
         """A fixed few consignees (by seed and name) whose goods are often not what was declared."""
         digest = hashlib.sha256(f"safelane-demo-careless:{self.seed}:{consignee}".encode()).digest()

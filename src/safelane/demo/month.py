@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from safelane.demo import agencies, valuation
+from safelane.demo import agencies, declarations, valuation
 from safelane.demo.followups import follow_up
 from safelane.demo.inspections import Inspectors
 from safelane.demo.model import train_and_activate
@@ -42,6 +42,7 @@ class Month:
     models: list[dict[str, Any]] = field(default_factory=list)
     agencies: dict[tuple[str, str], str] = field(default_factory=dict)  # planted for the agencies (demo/agencies.py)
     untrained: str | None = None  # why no model could be trained, if none was
+    declared: int = 0  # goods declarations lodged after arrival (demo.declarations)
 
 
 def _models_changed(system: System) -> None:
@@ -75,6 +76,9 @@ def play(
         assert system.db is not None
         record_arrivals(system.db, until=until, seed=seed)
         agencies.settle(system.db, month.agencies, now=until)
+        month.declared += declarations.lodge(
+            system.db, system.pipeline, until=until, seed=seed, learn=inspectors.learn_declaration
+        )
         month.found += inspectors.inspect(system.db, now=until)
         month.followed += follow_up(system.db, inspectors, now=until)
 

@@ -20,7 +20,8 @@ import sqlalchemy as sa
 from safelane import deferred
 from safelane.deferred import Envelope
 from safelane.pipeline import Pipeline
-from safelane.resilience.spool import Spool
+from safelane.resilience.group_commit import GroupCommit
+from safelane.resilience.spool import Spool, SpoolFull
 from safelane.store import Database
 from safelane.store.database import OUTAGES
 
@@ -41,6 +42,7 @@ class Forwarder:
     ):
         self.pipeline, self.db, self.batch_size, self.probe_every = pipeline, db, batch_size, probe_every
         self.spool = Spool(directory, max_bytes)
+        self.writer = GroupCommit(self.spool)
         self._pending: dict[str, str | None] = {}  # receipt id -> filer, for the filer's status request
         for payload, _ in self.spool.pending():
             envelope = Envelope.loads(payload)
@@ -70,6 +72,19 @@ class Forwarder:
         envelope = Envelope.new(body, filer=filer, actor=actor, format=format, at=self.pipeline.clock())
         self._pending[envelope.receipt_id] = filer
         self.spool.append(envelope.dumps())
+        self._wake.set()
+        return envelope
+
+    async def accept_async(self, body: bytes, *, filer: str | None, actor: str, format: str | None) -> Envelope:
+        """`accept` for a request on the event loop: the spool's writer thread puts it on disk in a group with
+        the others arriving meanwhile (one write, one fsync); returns once it is there."""
+        envelope = Envelope.new(body, filer=filer, actor=actor, format=format, at=self.pipeline.clock())
+        self._pending[envelope.receipt_id] = filer
+        try:
+            await self.writer.append(envelope.dumps())
+        except (SpoolFull, OSError):
+            self._pending.pop(envelope.receipt_id, None)
+            raise
         self._wake.set()
         return envelope
 
@@ -127,4 +142,5 @@ class Forwarder:
         self._stop.set()
         self._wake.set()
         self._thread.join(timeout=5)
+        self.writer.close()
         self.spool.close()

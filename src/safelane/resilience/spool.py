@@ -3,8 +3,9 @@
 One append-only file of framed records (magic, length, CRC-32, payload) and a checkpoint file with the
 offset up to which records have been forwarded to the store. An append returns only after fsync has
 put the record on disk, so a 202 answer means the filing survives a kill -9 or a power cut; appends
-that arrive together share one fsync (group commit), which is what makes a thousand filings a second
-possible on an ordinary disk. A record that a crash cut short fails its length or CRC check and is
+that arrive together share one fsync (group commit), and `append_many` writes a whole group with one
+write and one fsync (the API's writer thread, `forward.GroupCommit`), which is what makes a thousand
+filings a second possible on an ordinary disk. A record that a crash cut short fails its length or CRC check and is
 dropped when the spool is opened: it was never acknowledged. When every record has been forwarded
 the files are emptied, so the spool takes room only during an outage. One process owns a spool
 directory at a time (an exclusive lock), since two writers would interleave their records.
@@ -86,16 +87,41 @@ class Spool:
 
     def append(self, payload: bytes) -> None:
         """Write one record and return once it is on disk."""
-        frame = HEADER.pack(MAGIC, len(payload), zlib.crc32(payload)) + payload
+        if not self.append_many([payload]):
+            raise SpoolFull(f"the spool holds {self.size} bytes, its limit is {self.max_bytes}")
+
+    def append_many(self, payloads: list[bytes]) -> int:
+        """Write records in order with one write and one fsync, as many as fit under the limit; returns once they
+        are on disk, with how many were written (the rest did not fit: SpoolFull for their senders)."""
+        frames = []
         with self._write_lock:
-            if self.size + len(frame) > self.max_bytes:
-                raise SpoolFull(f"the spool holds {self.size} bytes, its limit is {self.max_bytes}")
-            os.write(self._fd, frame)
-            self.size += len(frame)
+            room = self.max_bytes - self.size
+            for payload in payloads:
+                frame = HEADER.pack(MAGIC, len(payload), zlib.crc32(payload)) + payload
+                if len(frame) > room:
+                    break
+                frames.append(frame)
+                room -= len(frame)
+            if not frames:
+                return 0
+            data = b"".join(frames)
+            written = 0
+            try:
+                while written < len(data):  # a regular file takes it at once; a short write is continued
+                    written += os.write(self._fd, data[written:])
+            except OSError:
+                os.ftruncate(self._fd, self.size)  # no torn group in front of the next one
+                raise
+            self.size += len(data)
             end = self.size
+        self._sync(end)
+        return len(frames)
+
+    def _sync(self, end: int) -> None:
+        """fsync unless another append's fsync already covered everything up to `end`."""
         with self._sync_lock:
             if self._synced >= end:
-                return  # another append's fsync covered this record
+                return  # another append's fsync covered these records
             target = self.size
             os.fsync(self._fd)
             self._synced = max(self._synced, target)

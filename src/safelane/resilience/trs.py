@@ -1,11 +1,14 @@
 """Time Release Study metrics the way administrations publish them: per segment, the average, the median and
 90th percentile of arrival to release, and the share released within the mode's target; beside them the medians
-of the steps (lodgement to decision and to release, arrival to control start, control start to end), how many
-were measured from an actual arrival rather than the declared one, and the daily p50/p90.
+of the steps (lodgement to decision and to release, arrival to control start, control start to end; for
+pre-loading air cargo, lodgement to departure and a referral's decision to resolution), how many were measured
+from an actual arrival rather than the declared one, and the daily p50/p90.
 
-The time stamps come from the store (`store.trs`); this module only groups them. Segments: mode, office,
-channel, trader category (an AEO when the trusted-traders assessor found the filer certified as of filing) and
-disruption (lodged inside a declared window whose offices and modes cover the consignment, or "none").
+The time stamps come from the store (`store.trs`); this module only groups them. Segments: mode, filing kind,
+both (`mode_kind`, e.g. "sea declaration": what the published studies measure), office, channel (the referral
+issued, for pre-loading filings), trader category (an AEO when the trusted-traders assessor found the filer
+certified as of filing) and disruption (lodged inside a declared window whose offices and modes cover the
+consignment, or "none").
 """
 
 import csv
@@ -22,14 +25,17 @@ from safelane.scope import Scope
 from safelane.store import disruptions as disruption_store
 from safelane.store import trs as trs_store
 
-SEGMENTS = ("mode", "office", "channel", "trader", "disruption")
+SEGMENTS = ("mode", "kind", "mode_kind", "office", "channel", "trader", "disruption")
 MEASURES = (
     "arrival_to_release",
     "lodgement_to_release",
     "lodgement_to_decision",
     "arrival_to_control_start",
     "control_start_to_end",
+    "lodgement_to_departure",
+    "referral_to_resolution",
 )
+SIGNED = frozenset({"lodgement_to_departure"})  # a filing lodged after departure is late: keep its sign
 MEDIANS = MEASURES[1:]  # reported as p50 per segment beside arrival to release's full figures
 COLUMNS = (
     "segment",
@@ -90,17 +96,49 @@ def _disruption(row: Mapping[str, Any], windows: Sequence[Mapping[str, Any]]) ->
     return "none"
 
 
+def _seconds(later: datetime | None, earlier: datetime | None) -> float | None:
+    return None if later is None or earlier is None else (later - earlier).total_seconds()
+
+
+def _pre_loading(row: dict[str, Any]) -> dict[str, Any]:
+    """A referral row in the study's shape: its start is the departure (the WCO guide's start for pre-loading
+    cargo), its segment value the referral issued, and the referral's own time from decision to resolution
+    (RFI answered and closed, RFS screened, DNL lifted). No customs release ends a pre-loading answer."""
+    referral = row.pop("referral")
+    resolved = row.pop("resolved_at")
+    standing = referral != "ASSESSMENT_COMPLETE"
+    return {
+        **row,
+        "channel": referral,
+        "control_start_at": None,
+        "control_end_at": None,
+        "released_at": None,
+        "resolved_at": resolved,
+        **dict.fromkeys(MEASURES[:5]),
+        "lodgement_to_decision": _seconds(row["decided_at"], row["lodged_at"]),
+        "lodgement_to_departure": _seconds(row["departure_at"], row["lodged_at"]),
+        "referral_to_resolution": _seconds(resolved, row["decided_at"]) if standing else None,
+    }
+
+
 def rows(conn: sa.Connection, *, scope: Scope, since: datetime, until: datetime) -> list[dict[str, Any]]:
-    """Each consignment's time stamps with its segments (`trader`: aeo | other; `disruption`: its id or none)."""
-    stamped = trs_store.timestamps(conn, scope=scope, since=since, until=until)
+    """Each consignment's time stamps with its segments (`trader`: aeo | other; `disruption`: its id or none):
+    channel decisions measured from arrival, pre-loading referrals from departure."""
+    channels = trs_store.timestamps(conn, scope=scope, since=since, until=until)
+    for row in channels:
+        row |= {"departure_at": None, "resolved_at": None, "lodgement_to_departure": None}
+        row["referral_to_resolution"] = None
+    referrals = [_pre_loading(r) for r in trs_store.pre_loading(conn, scope=scope, since=since, until=until)]
+    stamped = sorted(channels + referrals, key=lambda r: (r["lodged_at"], r["consignment_id"]))
     windows = _windows(conn, until)
     aeo = trs_store.aeo_consignments(conn, [r["consignment_id"] for r in stamped])
     for row in stamped:
         row["trader"] = "aeo" if row["consignment_id"] in aeo else "other"
+        row["mode_kind"] = f"{row['mode']} {row['kind']}"  # the published studies' population: sea declaration
         row["disruption"] = _disruption(row, windows)
         for measure in MEASURES:  # released before arrival (pre-arrival processing) counts as released on arrival
             if row[measure] is not None:
-                row[measure] = max(0.0, float(row[measure]))
+                row[measure] = float(row[measure]) if measure in SIGNED else max(0.0, float(row[measure]))
     return stamped
 
 

@@ -4,17 +4,19 @@ A consignment is released when customs and every agency holding it have released
 release recorded, and none while an agency's hold on its current decision is not released yet.
 """
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
 
+from safelane.domain.codes import Referral
 from safelane.scope import Scope
 from safelane.selection.facilitation import TRADERS
 from safelane.store.schema import (
     agency_requirements,
     assessments,
     consignments,
+    decision_events,
     decisions,
     inspection_outcomes,
     releases,
@@ -96,6 +98,77 @@ def timestamps(conn: sa.Connection, *, scope: Scope, since: datetime, until: dat
         .order_by(consignments.c.filed_at, decisions.c.consignment_id)
     )
     return [dict(r) for r in conn.execute(query).mappings()]
+
+
+def _when(text: str | None) -> datetime | None:
+    if not text:
+        return None
+    at = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return (at if at.tzinfo else at.replace(tzinfo=UTC)).astimezone(UTC)
+
+
+def _referrals_had(conn: sa.Connection, decision_ids: list[str]) -> dict[str, set[str]]:
+    """Every referral each decision has stood at (at the decision, issued later, or an RFS turned DNL)."""
+    had: dict[str, set[str]] = {}
+    for start in range(0, len(decision_ids), 400):
+        chunk = decision_ids[start : start + 400]
+        query = (
+            sa.select(decision_events.c.decision_id, decision_events.c.to_outcome)
+            .where(decision_events.c.decision_id.in_(chunk))
+            .distinct()
+        )
+        for decision_id, outcome in conn.execute(query):
+            had.setdefault(decision_id, set()).add(outcome)
+    return had
+
+
+def pre_loading(conn: sa.Connection, *, scope: Scope, since: datetime, until: datetime) -> list[dict[str, Any]]:
+    """One row per current referral decision (pre-loading air cargo) lodged in [since, until): the most severe
+    referral it stood at (`referral`: ASSESSMENT_COMPLETE, RFI, RFS or DNL), the declared departure (the
+    study's start for pre-loading filings) and arrival, the actual arrival where reported, and `resolved_at`:
+    when the referral was closed or lifted (the decision itself for ASSESSMENT_COMPLETE), None while it stands."""
+    actual = sa.alias(trs_stamps, "actual")
+    itinerary = consignments.c.data["itinerary"]
+    query = (
+        sa.select(
+            decisions.c.consignment_id,
+            consignments.c.mode,
+            decisions.c.office,
+            decisions.c.decision_id,
+            decisions.c.outcome,
+            decisions.c.filer,
+            consignments.c.kind,
+            consignments.c.filed_at.label("lodged_at"),
+            itinerary["departure_at"].as_string().label("departure"),
+            itinerary["arrival_at"].as_string().label("declared_arrival"),
+            actual.c.at.label("actual_arrival"),
+            decisions.c.decided_at,
+            sa.case((decisions.c.state == "closed", decisions.c.updated_at), else_=None).label("resolved_at"),
+        )
+        .join(consignments, consignments.c.row_id == decisions.c.row_id)
+        .outerjoin(actual, sa.and_(actual.c.consignment_id == decisions.c.consignment_id, actual.c.kind == "arrival"))
+        .where(
+            decisions.c.current.is_(True),
+            decisions.c.answer == "referral",
+            consignments.c.filed_at >= since,
+            consignments.c.filed_at < until,
+            scope.clause(decisions.c.filer, decisions.c.office),
+        )
+        .order_by(consignments.c.filed_at, decisions.c.consignment_id)
+    )
+    found = [dict(r) for r in conn.execute(query).mappings()]
+    had = _referrals_had(conn, [r["decision_id"] for r in found])
+    out = []
+    for row in found:
+        outcomes = had.get(row.pop("decision_id"), set()) | {row.pop("outcome")}
+        row["referral"] = max(outcomes, key=lambda o: Referral(o).severity)
+        row["departure_at"] = _when(row.pop("departure"))
+        declared = _when(row.pop("declared_arrival"))
+        actual_at = row.pop("actual_arrival")
+        row["arrival_at"] = actual_at or declared
+        row["arrival_source"] = "actual" if actual_at else ("declared" if declared else None)
+        out.append(row)
+    return out
 
 
 def aeo_consignments(conn: sa.Connection, consignment_ids: list[str]) -> set[str]:

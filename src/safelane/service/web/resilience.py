@@ -20,8 +20,8 @@ from safelane.service.web.signin import OfficerDep
 
 router = APIRouter()
 MAX_DAYS = 92
-SEGMENT_NAMES = {"all": "all", "mode": "mode", "office": "office", "channel": "channel",
-                 "trader": "trader category", "disruption": "disruption"}  # fmt: skip
+SEGMENT_NAMES = {"all": "all", "mode": "mode", "kind": "filing kind", "mode_kind": "mode and kind", "office": "office",
+                 "channel": "channel or referral", "trader": "trader category", "disruption": "disruption"}  # fmt: skip
 
 
 def _window(request: Request, days: int) -> tuple[datetime, datetime, int, list[tuple[str, str]]]:
@@ -42,8 +42,11 @@ def _window(request: Request, days: int) -> tuple[datetime, datetime, int, list[
 
 def _published(segments: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Each published figure beside ours for the same mode: the mean of arrival to release, or the mean of
-    lodgement to release for "declaration to release" (published figures are averages)."""
+    lodgement to release for "declaration to release" (published figures are averages). The published studies
+    measure goods declarations, so ours are the mode's declarations where there are any, else all its filings."""
     ours = {r["value"]: r for r in segments if r["segment"] == "mode"}
+    ours |= {r["value"].removesuffix(" declaration"): r for r in segments
+             if r["segment"] == "mode_kind" and r["value"].endswith(" declaration")}  # fmt: skip
     out = []
     for row in report.published():
         mine = ours.get(row["mode"])
