@@ -9,11 +9,10 @@ absent, not hidden by a template, and a route cannot forget the check. The rule 
 - an officer posted to an office: consignments whose office (`Consignment.entry_office`) is that office;
   a filing spanning offices shows only that part; consignments with no known office are not any office's;
 - supervisors, admins and unposted officers: every consignment, those with no office included (someone must
-  dispatch them, and office settings are national).
-
-Other border agencies' need-to-know (issue 14: an agency sees the consignments in its scope or hit by its
-rules, and only some of their fields) extends this object: a field naming the agency, a wider `sees` and
-`clause`, and a field filter applied where rows leave the store; callers stay as they are.
+  dispatch them, and office settings are national);
+- an agency officer (issue 14): the consignments in its agency's scope (its goods in the agency's competence,
+  one of its rules hit it, or it holds a requirement: the agency_scope index), and its office's if posted.
+  What of them it reads is the need-to-know filter's business (safelane.agencies.need_to_know).
 """
 
 from dataclasses import dataclass
