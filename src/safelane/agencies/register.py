@@ -20,8 +20,10 @@ from safelane.domain.assessment import CUSTOMS
 SETTING = "SAFELANE_AGENCIES"
 CODE = re.compile(r"[a-z][a-z0-9_]{1,31}")  # the same codes as a profile's `agency:` (risk/profiles/language.py)
 KINDS = frozenset({"plant_health", "animal_health", "food_safety", "wildlife", "other"})
-# What an agency may be shown of a consignment: the top-level groups of its public view (safelane.agencies.fields).
-FIELDS = frozenset({"reference", "kind", "mode", "office", "origin", "goods", "transport", "parties", "value"})
+# What an agency may be shown of a consignment: field groups (safelane.agencies.need_to_know.GROUPS).
+FIELDS = frozenset(
+    {"reference", "kind", "mode", "office", "origin", "goods", "documents", "transport", "parties", "value"}
+)
 
 
 class RegisterError(ValueError):
@@ -36,6 +38,7 @@ class Agency:
     hs_chapters: frozenset[int]
     keywords: tuple[str, ...]
     fields: frozenset[str]
+    species: tuple[str, ...] = ()  # scientific names (e.g. CITES-listed taxa: "manis", "loxodonta africana")
 
     def covers(self, hs_codes: list[str], descriptions: list[str]) -> bool:
         """Whether goods with these HS codes and descriptions fall in this agency's competence."""
@@ -44,7 +47,7 @@ class Agency:
             if len(digits) >= 2 and int(digits[:2]) in self.hs_chapters:
                 return True
         text = " ".join(descriptions).lower()
-        return any(word in text for word in self.keywords)
+        return any(word in text for word in self.keywords) or any(name in text for name in self.species)
 
 
 def parse(text: str, source: str = "agencies.yaml") -> dict[str, Agency]:
@@ -83,6 +86,9 @@ def _entry(entry: dict[str, Any], where: str) -> Agency:
     keywords = entry.get("keywords") or []
     if not isinstance(keywords, list) or not all(isinstance(k, str) and k.strip() for k in keywords):
         raise RegisterError(f"{where}.keywords: a list of words")
+    species = entry.get("species") or []
+    if not isinstance(species, list) or not all(isinstance(k, str) and k.strip() for k in species):
+        raise RegisterError(f"{where}.species: a list of scientific names")
     fields = entry.get("fields")
     if not isinstance(fields, list) or not fields or not set(fields) <= FIELDS:
         raise RegisterError(f"{where}.fields: a non-empty list of {', '.join(sorted(FIELDS))}")
@@ -93,6 +99,7 @@ def _entry(entry: dict[str, Any], where: str) -> Agency:
         frozenset(chapters),
         tuple(k.strip().lower() for k in keywords),
         frozenset(fields),
+        tuple(" ".join(k.split()).lower() for k in species),
     )
 
 

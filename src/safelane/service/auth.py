@@ -21,7 +21,7 @@ from starlette.concurrency import run_in_threadpool
 
 from safelane.domain import Problem
 from safelane.referrals import OFFICER_ROLES
-from safelane.scope import Scope
+from safelane.scope import AGENCY_ROLE, Scope
 from safelane.service.api import SystemDep
 from safelane.service.errors import ApiError
 from safelane.settings import database_shown
@@ -161,9 +161,39 @@ async def authenticate(
         raise ApiError(401, [Problem("header.Authorization", "unauthenticated", what)], {"WWW-Authenticate": "Bearer"})
     user = User(row["name"], row["role"], row["filer"], row["office"], row.get("operator_id"), row.get("agency"))
     request.state.actor = user.name  # for the request log
-    if not user.is_officer and not user.filer and not (user.role == "trader" and user.operator):
+    if user.role == AGENCY_ROLE:
+        _agency_may(request, user)
+    elif not user.is_officer and not user.filer and not (user.role == "trader" and user.operator):
         raise ApiError(403, [Problem("header.Authorization", "forbidden", "this user files for no organisation")])
     return user
+
+
+# The routes an agency officer's key may call: reads the need-to-know filter (safelane.agencies.need_to_know) is
+# applied to. Every other route is customs' (or the filer's) own and refuses agency keys with 403, so a new
+# route is closed to agencies until it filters and is listed here (tests/agencies/test_agency_api.py).
+AGENCY_ROUTES: frozenset[tuple[str, str]] = frozenset(
+    {
+        ("GET", "/v1/consignments/{consignment_id}"),
+        ("GET", "/v1/decisions"),
+        ("GET", "/v1/decisions/{decision_id}"),
+    }
+)
+
+
+def _agency_may(request: Request, user: User) -> None:
+    """Refuse an agency key on a route not open to agencies, and one whose agency is not in the register."""
+    from safelane.agencies.register import register
+
+    if user.agency not in register():
+        message = f"this user's agency {user.agency!r} is not in the agency register (SAFELANE_AGENCIES)"
+        raise ApiError(403, [Problem("header.Authorization", "unknown_agency", message)])
+    route = request.scope.get("route")
+    if (request.method, getattr(route, "path", "")) not in AGENCY_ROUTES:
+        message = (
+            "customs only: an agency officer's key reads the consignments and decisions in its agency's scope "
+            "(GET /v1/consignments/{id}, /v1/decisions, /v1/decisions/{id}); see docs/agencies.md"
+        )
+        raise ApiError(403, [Problem("header.Authorization", "customs_only", message)])
 
 
 async def _filer(user: Annotated[User, Depends(authenticate)]) -> User:
