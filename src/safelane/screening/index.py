@@ -20,7 +20,7 @@ from followthemoney import EntityProxy
 from safelane.screening import entities as ftm
 from safelane.screening import pairwise as pairwise_model
 from safelane.screening import resolution
-from safelane.screening.matcher import CODE_SCHEMAS, Entry, Hit, Query, score_entry
+from safelane.screening.matcher import CODE_SCHEMAS, Entry, Hit, NameComparer, Query, score_entry, weights_of
 from safelane.screening.names import NameForm, code_of, imo_in, normalise
 from safelane.screening.pairwise import PairwiseModel
 from safelane.screening.policy import POSSIBLE
@@ -106,6 +106,8 @@ class Screener:
         self._weight = {k: math.log(1 + total / len(v)) for k, v in self._postings.items()}
         self._common = max(50, int(total * COMMON_SHARE))
         self.rarity = rarity_of({k: len(v) for k, v in self._postings.items() if k[0] not in "~="}, total)
+        # Part weights of every list name, worked out here once rather than in every comparison.
+        self._weights = [tuple(weights_of(form, self.rarity) for form, _p in e.names) for e in self.entries]
         # The learned check on possible hits (None: the name score alone, as when training it).
         self.pairwise = pairwise_model.shipped() if isinstance(pairwise, str) else pairwise
         self._cache: OrderedDict[tuple, list[Hit]] = OrderedDict()
@@ -173,8 +175,20 @@ class Screener:
         # A candidate entry is scored on the names that brought it in and on its main names: an entry found
         # through its Arabic-script name must still be compared on its Latin one.
         scored = []
-        for i, names in indexes.items():
-            hit = score_entry(query, form, self.entries[i], self._with_main(i, names), self.rarity)
+        comparer = NameComparer(form, self.rarity)
+        chosen = [(i, self._with_main(i, names)) for i, names in indexes.items()]
+        tokens: list[str] = []
+        phonetic: list[str] = []
+        for i, only in chosen:
+            for n_index, (cand, _prop) in enumerate(self.entries[i].names):
+                if only is None or n_index in only:
+                    tokens += cand.tokens
+                    phonetic += cand.phonetic
+        comparer.prepare(tokens, phonetic)
+        for i, only in chosen:
+            hit = score_entry(
+                query, form, self.entries[i], only, self.rarity, comparer=comparer, weights=self._weights[i]
+            )
             if hit is not None and self.pairwise is not None and hit.score >= POSSIBLE:
                 hit = self.pairwise.review(hit, form, self.rarity)
             if hit is not None and hit.score >= threshold:
