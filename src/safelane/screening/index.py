@@ -12,7 +12,6 @@ import threading
 from collections import OrderedDict, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from operator import itemgetter
 from typing import Any, Literal
 
 from followthemoney import EntityProxy
@@ -123,15 +122,28 @@ class Screener:
         return len(self.entries)
 
     def candidates(self, form: NameForm, identifiers: Iterable[str] = ()) -> dict[int, set[int] | None]:
-        """Entry index -> the indexes of its names worth scoring (None: all, found by identifier)."""
-        keys = [k for k in set(_keys(form)) | set(self._typo_keys(form)) if k in self._postings]
-        rare = [k for k in keys if len(self._postings[k]) <= self._common]
+        """Entry index -> the indexes of its names worth scoring (None: all, found by identifier).
+
+        Each part of the filed name votes once for a list name, with the weight of the rarest key they share
+        (the part itself, its sound key, a part one slip away): a part agreeing both as written and by sound
+        is one agreeing part, not two. Counting keys instead let a name sharing one rare part twice outvote
+        the right name sharing two parts by sound ("Akhmad, Aiman" for "AHMAD, Ayman"). Equal votes go to
+        the earlier list name, so the choice never depends on the process's hash seed."""
+        parts = [[k for k in keys if k in self._postings] for keys in self._part_keys(form)]
+        rare = {k for keys in parts for k in keys if len(self._postings[k]) <= self._common}
         votes: dict[int, float] = defaultdict(float)
-        for key in rare or keys:
-            weight = self._weight[key]
-            for name_id in self._postings[key]:
+        for keys in parts:
+            mine: dict[int, float] = {}
+            for key in keys:
+                if rare and key not in rare:
+                    continue
+                weight = self._weight[key]
+                for name_id in self._postings[key]:
+                    if mine.get(name_id, 0.0) < weight:
+                        mine[name_id] = weight
+            for name_id, weight in mine.items():
                 votes[name_id] += weight
-        best = heapq.nlargest(CANDIDATES, votes.items(), key=itemgetter(1))
+        best = heapq.nlargest(CANDIDATES, votes.items(), key=_by_vote)
         if best:  # names sharing only a sliver of the best candidate's evidence cannot win
             floor = best[0][1] * MIN_VOTE_SHARE
             best = [b for b in best if b[1] >= floor]
@@ -143,18 +155,31 @@ class Screener:
                 names.add(n_index)
         return found
 
-    def _typo_keys(self, form: NameForm) -> list[str]:
+    def _part_keys(self, form: NameForm) -> list[list[str]]:
+        """The index keys of each part of a filed name (the part, its sound key, list parts one slip away),
+        and the spaceless whole name as one more part."""
+        out = []
+        for token, phonetic in zip(form.tokens, form.phonetic, strict=True):
+            keys = [token] if len(token) >= 2 else []
+            if phonetic:
+                keys.append("~" + phonetic)
+            keys += self._typo_keys(token)
+            out.append(keys)
+        if len(form.compact) >= 4:
+            out.append(["=" + form.compact])
+        return out
+
+    def _typo_keys(self, token: str) -> list[str]:
         """List parts one slip away (a letter dropped, added, changed or two swapped) from a query part found on
         no list: the index would otherwise never reach "Minocobgo" for "Minocongo". Both sides with one letter
         left out meet (a symmetric-deletion neighbourhood)."""
         found: list[str] = []
-        for token in form.tokens:
-            if len(token) < TYPO_MIN or token in self._postings or token.isdigit():
-                continue
-            for variant in (token, *_deletions(token)):
-                found.extend(self._by_deletion.get(variant, ()))
-                if variant in self._postings and len(variant) >= TYPO_MIN:
-                    found.append(variant)
+        if len(token) < TYPO_MIN or token in self._postings or token.isdigit():
+            return found
+        for variant in (token, *_deletions(token)):
+            found.extend(self._by_deletion.get(variant, ()))
+            if variant in self._postings and len(variant) >= TYPO_MIN:
+                found.append(variant)
         return found
 
     def screen(self, query: Query, *, limit: int = 5, threshold: float = 0.0) -> Screening:
@@ -170,7 +195,7 @@ class Screener:
         if imo and imo not in query.identifiers:  # "IMO 9187629" filed as the vessel's name
             query = replace(query, identifiers=(*query.identifiers, imo))
         indexes = self.candidates(form, query.identifiers)
-        for e_index in self._by_code.get(code_of(query.name), ()):
+        for e_index in self._by_code.get(form.code, ()):
             indexes[e_index] = None
         # A candidate entry is scored on the names that brought it in and on its main names: an entry found
         # through its Arabic-script name must still be compared on its Latin one.
@@ -241,6 +266,10 @@ def _keys(form: NameForm) -> list[str]:
     if len(form.compact) >= 4:  # joined words and one-token names still meet
         keys.append("=" + form.compact)
     return keys
+
+
+def _by_vote(item: tuple[int, float]) -> tuple[float, int]:
+    return item[1], -item[0]
 
 
 def _deletions(token: str) -> set[str]:

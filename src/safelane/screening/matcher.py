@@ -12,9 +12,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-import numpy as np
-from rapidfuzz import process
-from rapidfuzz.distance import OSA, Indel, Levenshtein, Prefix
+from rapidfuzz.distance import OSA, Levenshtein
 
 from safelane.screening.names import NameForm, code_of, forms_differ
 
@@ -57,16 +55,6 @@ def token_similarity(a: str, b: str, pa: str, pb: str) -> tuple[float, str]:
     return (sim, how) if sim >= MIN_TOKEN else (0.0, "")
 
 
-def _within_reach(a: str, b: str) -> bool:
-    """Whether two parts with different phonetic keys can agree at all (an initial, a typo, a prefix): most
-    pairs of a name against a list name differ in length beyond any typo, and are ruled out here cheaply."""
-    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
-    gap = len(long_) - len(short)
-    if len(short) == 1 or gap <= (1 if len(long_) <= 6 else 2 if len(long_) <= 10 else 3):
-        return True
-    return len(short) >= 3 and long_.startswith(short)
-
-
 @dataclass(slots=True)
 class NameScore:
     score: float
@@ -88,47 +76,42 @@ class NameComparer:
     out once per screening rather than once per candidate name: candidates were found because they share
     parts, so the same list parts come back name after name."""
 
-    __slots__ = ("q", "weights", "total", "rarity", "_parts", "_agreements")
+    __slots__ = ("_agreements", "_parts", "q", "rarity", "total", "weights")
 
     def __init__(self, q: NameForm, rarity: Mapping[str, float] | None = None):
         self.q = q
         self.rarity = rarity
         self.weights = weights_of(q, rarity)
         self.total = sum(self.weights) or 1.0
-        self._parts = tuple(enumerate(zip(q.tokens, q.phonetic, strict=True)))
+        self._parts = tuple((i, t, p, len(t)) for i, (t, p) in enumerate(zip(q.tokens, q.phonetic, strict=True)))
         self._agreements: dict[str, tuple[tuple[float, int, str], ...]] = {}
 
     def prepare(self, tokens: Sequence[str], phonetic: Sequence[str]) -> None:
         """Work out at once how the filed name's parts agree with these list parts (all the parts of one
-        screening's candidate names). Edit distances, common prefixes and sound keys of every pair are
-        computed in C; only the few pairs that can agree at all (an edit distance within the largest typo
-        allowance, a prefix or initial, the same sound key) go on to `token_similarity`."""
-        q = self.q
-        new: dict[str, str] = {}
+        screening's candidate names), each distinct list part once. A pair goes on to `token_similarity`
+        only if it can agree at all: the same sound key, an initial, a length gap within the typo
+        allowance, or a prefix; most pairs fail these cheap tests."""
+        known = self._agreements
+        parts = self._parts
         for ct, cp in zip(tokens, phonetic, strict=True):
-            if ct not in self._agreements:
-                new[ct] = cp
-        if not new:
-            return
-        found: dict[str, list[tuple[float, int, str]]] = {ct: [] for ct in new}
-        if q.tokens:
-            c_tokens = list(new)
-            c_phonetic = list(new.values())
-            edits = process.cdist(q.tokens, c_tokens, scorer=OSA.distance, score_cutoff=MAX_EDITS, dtype=np.int32)
-            prefix = process.cdist(q.tokens, c_tokens, scorer=Prefix.similarity, dtype=np.int32)
-            same_sound = process.cdist(q.phonetic, c_phonetic, scorer=Indel.distance, score_cutoff=0, dtype=np.int32)
-            lengths = np.minimum.outer(
-                np.fromiter(map(len, q.tokens), np.int32, len(q.tokens)),
-                np.fromiter(map(len, c_tokens), np.int32, len(c_tokens)),
-            )
-            reach = (edits <= MAX_EDITS) | (prefix == lengths) | (same_sound == 0)
-            for i, k in zip(*np.nonzero(reach), strict=True):
-                qt, ct = q.tokens[i], c_tokens[k]
-                sim, how = token_similarity(qt, ct, q.phonetic[i], c_phonetic[k])
+            if ct in known:
+                continue
+            lc = len(ct)
+            found = []
+            for i, qt, qp, lq in parts:
+                if qt == ct:
+                    found.append((1.0, i, "exact"))
+                    continue
+                if qp != cp and lq != 1 and lc != 1:
+                    gap = lq - lc if lq > lc else lc - lq
+                    long_ = lq if lq > lc else lc
+                    beyond_typo = gap > (1 if long_ <= 6 else 2 if long_ <= 10 else MAX_EDITS)
+                    if beyond_typo and (lq < 3 or lc < 3 or not (ct.startswith(qt) if lq < lc else qt.startswith(ct))):
+                        continue
+                sim, how = token_similarity(qt, ct, qp, cp)
                 if sim > 0:
-                    found[ct].append((sim, int(i), how))
-        for ct, agreeing in found.items():
-            self._agreements[ct] = tuple(agreeing)
+                    found.append((sim, i, how))
+            known[ct] = tuple(found)
 
     def agreements(self, ct: str, cp: str) -> tuple[tuple[float, int, str], ...]:
         """(similarity, index of the filed part, how) for every filed part that agrees with list part `ct`."""
@@ -138,9 +121,7 @@ class NameComparer:
             found = self._agreements[ct]
         return found
 
-    def compare(
-        self, c: NameForm, schema: str | None = None, weights: tuple[float, ...] | None = None
-    ) -> NameScore:
+    def compare(self, c: NameForm, schema: str | None = None, weights: tuple[float, ...] | None = None) -> NameScore:
         """Align parts greedily by similarity (names are short; greedy equals optimal almost always).
 
         Each part weighs its letters times its rarity on the lists: agreeing on "Import Export" or
