@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from followthemoney import EntityProxy
+from rapidfuzz import fuzz, process
 
 from safelane.screening import entities as ftm
 from safelane.screening import pairwise as pairwise_model
@@ -24,7 +25,9 @@ from safelane.screening.names import NameForm, code_of, imo_in, normalise
 from safelane.screening.pairwise import PairwiseModel
 from safelane.screening.policy import POSSIBLE
 
-CANDIDATES = 15  # names scored per query
+CANDIDATES = 10  # names scored per query by vote (with CLOSEST more by spelling: 15 in all)
+SHORTLIST = 200  # names by vote among which the spelling closest to the filed name is looked for
+CLOSEST = 5  # names of the shortlist added for the closeness of their spelling
 MIN_VOTE_SHARE = 0.5
 COMMON_SHARE = 0.05
 RARE_NAMES = 5  # a name part carried by this many list names or fewer weighs fully
@@ -101,6 +104,7 @@ class Screener:
             for e_index, root in enumerate(cluster)
         ]
         self._main = [{n for n, (_f, prop) in enumerate(e.names) if prop == "name"} for e in self.entries]
+        self._name_keys = [self.entries[e].names[n][0].key for e, n in self._names]
         total = max(1, len(self._names))
         self._weight = {k: math.log(1 + total / len(v)) for k, v in self._postings.items()}
         self._common = max(50, int(total * COMMON_SHARE))
@@ -143,10 +147,21 @@ class Screener:
                         mine[name_id] = weight
             for name_id, weight in mine.items():
                 votes[name_id] += weight
-        best = heapq.nlargest(CANDIDATES, votes.items(), key=_by_vote)
-        if best:  # names sharing only a sliver of the best candidate's evidence cannot win
-            floor = best[0][1] * MIN_VOTE_SHARE
-            best = [b for b in best if b[1] >= floor]
+        shortlist = heapq.nlargest(SHORTLIST, votes.items(), key=_by_vote)
+        if shortlist:  # names sharing only a sliver of the best candidate's evidence cannot win
+            floor = shortlist[0][1] * MIN_VOTE_SHARE
+            shortlist = [b for b in shortlist if b[1] >= floor]
+        best = shortlist[:CANDIDATES]
+        if len(shortlist) > CANDIDATES:
+            # Many names tie on one shared key (a frequent sound key, a common given name): the names of the
+            # wider shortlist closest to the filed name as a whole, spelling by spelling, join the best voted.
+            # This is how a name respelt in every part ("Akhmad, Aiman" for "AHMAD, Ayman") is still reached.
+            # Only spellings at least as close as the alert threshold join (fuzz.ratio is in percent).
+            rest = shortlist[CANDIDATES:]
+            spellings = [self._name_keys[n] for n, _ in rest]
+            cutoff = 100 * POSSIBLE
+            closest = process.extract(form.key, spellings, scorer=fuzz.ratio, limit=CLOSEST, score_cutoff=cutoff)
+            best += [rest[k] for _s, _score, k in closest]
         found: dict[int, set[int] | None] = {e: None for i in identifiers for e in self._by_identifier.get(i, ())}
         for name_id, _ in best:
             e_index, n_index = self._names[name_id]
