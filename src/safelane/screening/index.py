@@ -6,12 +6,12 @@ or "Trading" alone brings little) and only the best few dozen are scored. The sc
 therefore touches tens of entries out of tens of thousands, and its result is cached per normalised party.
 """
 
-import heapq
 import math
 import threading
 from collections import OrderedDict, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from operator import neg
 from typing import Any, Literal
 
 from followthemoney import EntityProxy
@@ -147,10 +147,12 @@ class Screener:
                         mine[name_id] = weight
             for name_id, weight in mine.items():
                 votes[name_id] += weight
-        shortlist = heapq.nlargest(SHORTLIST, votes.items(), key=_by_vote)
-        if shortlist:  # names sharing only a sliver of the best candidate's evidence cannot win
-            floor = shortlist[0][1] * MIN_VOTE_SHARE
-            shortlist = [b for b in shortlist if b[1] >= floor]
+        # By vote, then the earlier name: (-vote, name id) pairs sort in C without a key function.
+        ranked = sorted(zip(map(neg, votes.values()), votes, strict=True))[:SHORTLIST]
+        shortlist: list[tuple[int, float]] = []
+        if ranked:  # names sharing only a sliver of the best candidate's evidence cannot win
+            floor = ranked[0][0] * MIN_VOTE_SHARE  # votes are negated here
+            shortlist = [(n, -v) for v, n in ranked if v <= floor]
         best = shortlist[:CANDIDATES]
         if len(shortlist) > CANDIDATES:
             # Many names tie on one shared key (a frequent sound key, a common given name): the names of the
@@ -281,10 +283,6 @@ def _keys(form: NameForm) -> list[str]:
     if len(form.compact) >= 4:  # joined words and one-token names still meet
         keys.append("=" + form.compact)
     return keys
-
-
-def _by_vote(item: tuple[int, float]) -> tuple[float, int]:
-    return item[1], -item[0]
 
 
 def _deletions(token: str) -> set[str]:
