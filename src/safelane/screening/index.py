@@ -131,7 +131,7 @@ class Screener:
         Each part of the filed name votes once for a list name, with the weight of the rarest key they share
         (the part itself, its sound key, a part one slip away): a part agreeing both as written and by sound
         is one agreeing part, not two. Counting keys instead let a name sharing one rare part twice outvote
-        the right name sharing two parts by sound ("Akhmad, Aiman" for "AHMAD, Ayman"). Equal votes go to
+        the right name sharing two parts by sound and by a slip. Equal votes go to
         the earlier list name, so the choice never depends on the process's hash seed."""
         parts = [[k for k in keys if k in self._postings] for keys in self._part_keys(form)]
         rare = {k for keys in parts for k in keys if len(self._postings[k]) <= self._common}
@@ -157,7 +157,7 @@ class Screener:
         if len(shortlist) > CANDIDATES:
             # Many names tie on one shared key (a frequent sound key, a common given name): the names of the
             # wider shortlist closest to the filed name as a whole, spelling by spelling, join the best voted.
-            # This is how a name respelt in every part ("Akhmad, Aiman" for "AHMAD, Ayman") is still reached.
+            # This is how "Iqbal, Moukhammad" still reaches "IQBAL, Muhammad" behind many other Iqbals.
             # Only spellings at least as close as the alert threshold join (fuzz.ratio is in percent).
             rest = shortlist[CANDIDATES:]
             spellings = [self._name_keys[n] for n, _ in rest]
