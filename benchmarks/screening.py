@@ -156,7 +156,7 @@ def _first(hits: list, right: set[str]) -> bool:
         return False
     top = hits[0]
     return any(
-        h.entity_id in right
+        not right.isdisjoint(h.entity_ids)  # the UN entry itself or a hit resolved to it (same_as)
         for h in hits
         if h.score == top.score and normalise(h.matched_name).key == normalise(top.matched_name).key
     )
@@ -180,7 +180,7 @@ def yente_un(lists: Path, eval_dir: Path, negatives_limit: int | None) -> dict[s
             continue
         found += 1
         hits = screener.screen(person_query(alt), limit=10).hits
-        strict += bool(hits and hits[0].entity_id in right and hits[0].score >= POSSIBLE)
+        strict += bool(hits and not right.isdisjoint(hits[0].entity_ids) and hits[0].score >= POSSIBLE)
         if _first(hits, right):
             top1 += 1
         elif len(misses) < 10:

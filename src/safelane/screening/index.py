@@ -6,26 +6,28 @@ or "Trading" alone brings little) and only the best few dozen are scored. The sc
 therefore touches tens of entries out of tens of thousands, and its result is cached per normalised party.
 """
 
-import heapq
 import math
 import threading
 from collections import OrderedDict, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from operator import itemgetter
+from operator import neg
 from typing import Any, Literal
 
 from followthemoney import EntityProxy
+from rapidfuzz import fuzz, process
 
 from safelane.screening import entities as ftm
 from safelane.screening import pairwise as pairwise_model
 from safelane.screening import resolution
-from safelane.screening.matcher import CODE_SCHEMAS, Entry, Hit, Query, score_entry
+from safelane.screening.matcher import CODE_SCHEMAS, Entry, Hit, NameComparer, Query, score_entry, weights_of
 from safelane.screening.names import NameForm, code_of, imo_in, normalise
 from safelane.screening.pairwise import PairwiseModel
 from safelane.screening.policy import POSSIBLE
 
-CANDIDATES = 15  # names scored per query
+CANDIDATES = 10  # names scored per query by vote (with CLOSEST more by spelling: 15 in all)
+SHORTLIST = 200  # names by vote among which the spelling closest to the filed name is looked for
+CLOSEST = 5  # names of the shortlist added for the closeness of their spelling
 MIN_VOTE_SHARE = 0.5
 COMMON_SHARE = 0.05
 RARE_NAMES = 5  # a name part carried by this many list names or fewer weighs fully
@@ -102,10 +104,13 @@ class Screener:
             for e_index, root in enumerate(cluster)
         ]
         self._main = [{n for n, (_f, prop) in enumerate(e.names) if prop == "name"} for e in self.entries]
+        self._name_keys = [self.entries[e].names[n][0].key for e, n in self._names]
         total = max(1, len(self._names))
         self._weight = {k: math.log(1 + total / len(v)) for k, v in self._postings.items()}
         self._common = max(50, int(total * COMMON_SHARE))
         self.rarity = rarity_of({k: len(v) for k, v in self._postings.items() if k[0] not in "~="}, total)
+        # Part weights of every list name, worked out here once rather than in every comparison.
+        self._weights = [tuple(weights_of(form, self.rarity) for form, _p in e.names) for e in self.entries]
         # The learned check on possible hits (None: the name score alone, as when training it).
         self.pairwise = pairwise_model.shipped() if isinstance(pairwise, str) else pairwise
         self._cache: OrderedDict[tuple, list[Hit]] = OrderedDict()
@@ -121,18 +126,44 @@ class Screener:
         return len(self.entries)
 
     def candidates(self, form: NameForm, identifiers: Iterable[str] = ()) -> dict[int, set[int] | None]:
-        """Entry index -> the indexes of its names worth scoring (None: all, found by identifier)."""
-        keys = [k for k in set(_keys(form)) | set(self._typo_keys(form)) if k in self._postings]
-        rare = [k for k in keys if len(self._postings[k]) <= self._common]
+        """Entry index -> the indexes of its names worth scoring (None: all, found by identifier).
+
+        Each part of the filed name votes once for a list name, with the weight of the rarest key they share
+        (the part itself, its sound key, a part one slip away): a part agreeing both as written and by sound
+        is one agreeing part, not two. Counting keys instead let a name sharing one rare part twice outvote
+        the right name sharing two parts by sound and by a slip. Equal votes go to
+        the earlier list name, so the choice never depends on the process's hash seed."""
+        parts = [[k for k in keys if k in self._postings] for keys in self._part_keys(form)]
+        rare = {k for keys in parts for k in keys if len(self._postings[k]) <= self._common}
         votes: dict[int, float] = defaultdict(float)
-        for key in rare or keys:
-            weight = self._weight[key]
-            for name_id in self._postings[key]:
+        for keys in parts:
+            mine: dict[int, float] = {}
+            for key in keys:
+                if rare and key not in rare:
+                    continue
+                weight = self._weight[key]
+                for name_id in self._postings[key]:
+                    if mine.get(name_id, 0.0) < weight:
+                        mine[name_id] = weight
+            for name_id, weight in mine.items():
                 votes[name_id] += weight
-        best = heapq.nlargest(CANDIDATES, votes.items(), key=itemgetter(1))
-        if best:  # names sharing only a sliver of the best candidate's evidence cannot win
-            floor = best[0][1] * MIN_VOTE_SHARE
-            best = [b for b in best if b[1] >= floor]
+        # By vote, then the earlier name: (-vote, name id) pairs sort in C without a key function.
+        ranked = sorted(zip(map(neg, votes.values()), votes, strict=True))[:SHORTLIST]
+        shortlist: list[tuple[int, float]] = []
+        if ranked:  # names sharing only a sliver of the best candidate's evidence cannot win
+            floor = ranked[0][0] * MIN_VOTE_SHARE  # votes are negated here
+            shortlist = [(n, -v) for v, n in ranked if v <= floor]
+        best = shortlist[:CANDIDATES]
+        if len(shortlist) > CANDIDATES:
+            # Many names tie on one shared key (a frequent sound key, a common given name): the names of the
+            # wider shortlist closest to the filed name as a whole, spelling by spelling, join the best voted.
+            # This is how "Iqbal, Moukhammad" still reaches "IQBAL, Muhammad" behind many other Iqbals.
+            # Only spellings at least as close as the alert threshold join (fuzz.ratio is in percent).
+            rest = shortlist[CANDIDATES:]
+            spellings = [self._name_keys[n] for n, _ in rest]
+            cutoff = 100 * POSSIBLE
+            closest = process.extract(form.key, spellings, scorer=fuzz.ratio, limit=CLOSEST, score_cutoff=cutoff)
+            best += [rest[k] for _s, _score, k in closest]
         found: dict[int, set[int] | None] = {e: None for i in identifiers for e in self._by_identifier.get(i, ())}
         for name_id, _ in best:
             e_index, n_index = self._names[name_id]
@@ -141,18 +172,31 @@ class Screener:
                 names.add(n_index)
         return found
 
-    def _typo_keys(self, form: NameForm) -> list[str]:
+    def _part_keys(self, form: NameForm) -> list[list[str]]:
+        """The index keys of each part of a filed name (the part, its sound key, list parts one slip away),
+        and the spaceless whole name as one more part."""
+        out = []
+        for token, phonetic in zip(form.tokens, form.phonetic, strict=True):
+            keys = [token] if len(token) >= 2 else []
+            if phonetic:
+                keys.append("~" + phonetic)
+            keys += self._typo_keys(token)
+            out.append(keys)
+        if len(form.compact) >= 4:
+            out.append(["=" + form.compact])
+        return out
+
+    def _typo_keys(self, token: str) -> list[str]:
         """List parts one slip away (a letter dropped, added, changed or two swapped) from a query part found on
         no list: the index would otherwise never reach "Minocobgo" for "Minocongo". Both sides with one letter
         left out meet (a symmetric-deletion neighbourhood)."""
         found: list[str] = []
-        for token in form.tokens:
-            if len(token) < TYPO_MIN or token in self._postings or token.isdigit():
-                continue
-            for variant in (token, *_deletions(token)):
-                found.extend(self._by_deletion.get(variant, ()))
-                if variant in self._postings and len(variant) >= TYPO_MIN:
-                    found.append(variant)
+        if len(token) < TYPO_MIN or token in self._postings or token.isdigit():
+            return found
+        for variant in (token, *_deletions(token)):
+            found.extend(self._by_deletion.get(variant, ()))
+            if variant in self._postings and len(variant) >= TYPO_MIN:
+                found.append(variant)
         return found
 
     def screen(self, query: Query, *, limit: int = 5, threshold: float = 0.0) -> Screening:
@@ -168,13 +212,25 @@ class Screener:
         if imo and imo not in query.identifiers:  # "IMO 9187629" filed as the vessel's name
             query = replace(query, identifiers=(*query.identifiers, imo))
         indexes = self.candidates(form, query.identifiers)
-        for e_index in self._by_code.get(code_of(query.name), ()):
+        for e_index in self._by_code.get(form.code, ()):
             indexes[e_index] = None
         # A candidate entry is scored on the names that brought it in and on its main names: an entry found
         # through its Arabic-script name must still be compared on its Latin one.
         scored = []
-        for i, names in indexes.items():
-            hit = score_entry(query, form, self.entries[i], self._with_main(i, names), self.rarity)
+        comparer = NameComparer(form, self.rarity)
+        chosen = [(i, self._with_main(i, names)) for i, names in indexes.items()]
+        tokens: list[str] = []
+        phonetic: list[str] = []
+        for i, only in chosen:
+            for n_index, (cand, _prop) in enumerate(self.entries[i].names):
+                if only is None or n_index in only:
+                    tokens += cand.tokens
+                    phonetic += cand.phonetic
+        comparer.prepare(tokens, phonetic)
+        for i, only in chosen:
+            hit = score_entry(
+                query, form, self.entries[i], only, self.rarity, comparer=comparer, weights=self._weights[i]
+            )
             if hit is not None and self.pairwise is not None and hit.score >= POSSIBLE:
                 hit = self.pairwise.review(hit, form, self.rarity)
             if hit is not None and hit.score >= threshold:

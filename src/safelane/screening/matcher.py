@@ -7,7 +7,7 @@ sound, as a prefix or initial); tokens that find none count against the match, a
 tokens (middle names, patronymics) cost a little. Order never matters, so "LAST, FIRST" equals "FIRST LAST".
 """
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -26,6 +26,7 @@ COUNTRY_PENALTY = 0.08
 BIRTH_PENALTY = 0.2
 LEGAL_FORM_PENALTY = COUNTRY_PENALTY  # another legal form is, like another country, another company
 SOUND = 0.82
+MAX_EDITS = 3  # the largest typo allowance of `token_similarity` (parts of eleven letters or more)
 # A person named alike but with nothing else agreeing (country, birth year, identifier) can be a namesake:
 # worth an officer's look, not enough to stop cargo on its own. Kept just under the strong cut.
 UNCORROBORATED_PERSON_CAP = 0.87
@@ -54,16 +55,6 @@ def token_similarity(a: str, b: str, pa: str, pb: str) -> tuple[float, str]:
     return (sim, how) if sim >= MIN_TOKEN else (0.0, "")
 
 
-def _within_reach(a: str, b: str) -> bool:
-    """Whether two parts with different phonetic keys can agree at all (an initial, a typo, a prefix): most
-    pairs of a name against a list name differ in length beyond any typo, and are ruled out here cheaply."""
-    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
-    gap = len(long_) - len(short)
-    if len(short) == 1 or gap <= (1 if len(long_) <= 6 else 2 if len(long_) <= 10 else 3):
-        return True
-    return len(short) >= 3 and long_.startswith(short)
-
-
 @dataclass(slots=True)
 class NameScore:
     score: float
@@ -71,64 +62,126 @@ class NameScore:
     unmatched: list[str] = field(default_factory=list)  # query tokens that found nothing
 
 
+def weights_of(form: NameForm, rarity: Mapping[str, float] | None) -> tuple[float, ...]:
+    """Each part's weight: its letters times its rarity on the lists (1.0 when unknown)."""
+    if not rarity:
+        return tuple(float(len(t)) for t in form.tokens)
+    return tuple(len(t) * rarity.get(t, 1.0) for t in form.tokens)
+
+
+class NameComparer:
+    """One filed name compared with many list names (the candidates of one screening).
+
+    What the filed name's parts are worth, and how each of them agrees with a given list part, is worked
+    out once per screening rather than once per candidate name: candidates were found because they share
+    parts, so the same list parts come back name after name."""
+
+    __slots__ = ("_agreements", "_parts", "q", "rarity", "total", "weights")
+
+    def __init__(self, q: NameForm, rarity: Mapping[str, float] | None = None):
+        self.q = q
+        self.rarity = rarity
+        self.weights = weights_of(q, rarity)
+        self.total = sum(self.weights) or 1.0
+        self._parts = tuple((i, t, p, len(t)) for i, (t, p) in enumerate(zip(q.tokens, q.phonetic, strict=True)))
+        self._agreements: dict[str, tuple[tuple[float, int, str], ...]] = {}
+
+    def prepare(self, tokens: Sequence[str], phonetic: Sequence[str]) -> None:
+        """Work out at once how the filed name's parts agree with these list parts (all the parts of one
+        screening's candidate names), each distinct list part once. A pair goes on to `token_similarity`
+        only if it can agree at all: the same sound key, an initial, a length gap within the typo
+        allowance, or a prefix; most pairs fail these cheap tests."""
+        known = self._agreements
+        parts = self._parts
+        for ct, cp in zip(tokens, phonetic, strict=True):
+            if ct in known:
+                continue
+            lc = len(ct)
+            found = []
+            for i, qt, qp, lq in parts:
+                if qt == ct:
+                    found.append((1.0, i, "exact"))
+                    continue
+                if qp != cp and lq != 1 and lc != 1:
+                    gap = lq - lc if lq > lc else lc - lq
+                    long_ = lq if lq > lc else lc
+                    beyond_typo = gap > (1 if long_ <= 6 else 2 if long_ <= 10 else MAX_EDITS)
+                    if beyond_typo and (lq < 3 or lc < 3 or not (ct.startswith(qt) if lq < lc else qt.startswith(ct))):
+                        continue
+                sim, how = token_similarity(qt, ct, qp, cp)
+                if sim > 0:
+                    found.append((sim, i, how))
+            known[ct] = tuple(found)
+
+    def agreements(self, ct: str, cp: str) -> tuple[tuple[float, int, str], ...]:
+        """(similarity, index of the filed part, how) for every filed part that agrees with list part `ct`."""
+        found = self._agreements.get(ct)
+        if found is None:
+            self.prepare((ct,), (cp,))
+            found = self._agreements[ct]
+        return found
+
+    def compare(self, c: NameForm, schema: str | None = None, weights: tuple[float, ...] | None = None) -> NameScore:
+        """Align parts greedily by similarity (names are short; greedy equals optimal almost always).
+
+        Each part weighs its letters times its rarity on the lists: agreeing on "Import Export" or
+        "Mohammed" proves less than agreeing on a rare family name. `weights` are the list name's part
+        weights when the index worked them out already."""
+        q = self.q
+        q_tokens, c_tokens = q.tokens, c.tokens
+        if not q_tokens or not c_tokens:
+            return NameScore(0.0)
+        pairs = []
+        if q.syllabic or c.syllabic:  # romanised syllables agree exactly or not at all
+            for j, ct in enumerate(c_tokens):
+                pairs += [(1.0, i, j, "exact") for i, qt in enumerate(q_tokens) if qt == ct]
+        else:
+            for j, (ct, cp) in enumerate(zip(c_tokens, c.phonetic, strict=True)):
+                for sim, i, how in self.agreements(ct, cp):
+                    pairs.append((sim, i, j, how))
+        pairs.sort(reverse=True)
+        wq = self.weights
+        wc = weights if weights is not None else weights_of(c, self.rarity)
+        used_q: set[int] = set()
+        used_c: set[int] = set()
+        agreed_q = agreed_c = 0.0
+        agreed = []
+        for sim, i, j, how in pairs:
+            if i in used_q or j in used_c:
+                continue
+            used_q.add(i)
+            used_c.add(j)
+            agreed_q += sim * wq[i]
+            agreed_c += sim * wc[j]
+            agreed.append((q_tokens[i], c_tokens[j], how))
+        cov_q, cov_c = agreed_q / self.total, agreed_c / (sum(wc) or 1.0)
+        n_q, n_c = len(q_tokens), len(c_tokens)
+        # The name with fewer parts must be covered; the other's extra parts cost a little.
+        short_cov, long_cov = (cov_q, cov_c) if n_q <= n_c else (cov_c, cov_q)
+        cost = EXTRA_TOKEN_COST["Person" if schema == "Person" else "default"]
+        score = short_cov - cost * (1.0 - long_cov)
+        # Parts left over on both sides are a disagreement (another first name, another family name), which
+        # is worse than parts missing on one side only.
+        score -= CONFLICT_COST * min(n_q - len(used_q), n_c - len(used_c))
+        # Joined or split words ("Abdulrahman" / "Abdul Rahman") in the same order: compare spaceless forms.
+        if score < 1.0:
+            compact = Levenshtein.normalized_similarity(q.compact, c.compact, score_cutoff=0.9)
+            if compact > score:
+                score = compact
+                agreed = [(q.compact, c.compact, "joined")]
+        if n_q > 1 and n_c == 1:  # a one-part list name ("PATRICIA", "OTTO") inside a fuller party name
+            score = min(score, LIST_SINGLE_TOKEN_CAP)
+        elif n_q == 1 and n_c > 1:  # a one-part query against a fuller list name: worth a look, no more
+            score = min(score, SINGLE_TOKEN_CAP)
+        unmatched = [t for i, t in enumerate(q_tokens) if i not in used_q]
+        return NameScore(max(0.0, min(1.0, score)), agreed, unmatched)
+
+
 def compare_names(
     q: NameForm, c: NameForm, schema: str | None = None, rarity: Mapping[str, float] | None = None
 ) -> NameScore:
-    """Align tokens greedily by similarity (names are short; greedy equals optimal almost always).
-
-    Each part weighs its letters times its rarity on the lists (`rarity`, 1.0 when unknown): agreeing on
-    "Import Export" or "Mohammed" proves less than agreeing on a rare family name."""
-    q_tokens, c_tokens = q.tokens, c.tokens
-    if not q_tokens or not c_tokens:
-        return NameScore(0.0)
-    pairs = []
-    strict = q.syllabic or c.syllabic
-    c_items = list(enumerate(zip(c_tokens, c.phonetic, strict=True)))
-    for i, (qt, qp) in enumerate(zip(q_tokens, q.phonetic, strict=True)):
-        lq = len(qt)
-        for j, (ct, cp) in c_items:
-            if qt == ct:
-                pairs.append((1.0, i, j, "exact"))
-            elif not strict and (qp == cp or -2 < lq - len(ct) < 2 or _within_reach(qt, ct)):
-                sim, how = token_similarity(qt, ct, qp, cp)
-                if sim > 0:
-                    pairs.append((sim, i, j, how))
-    pairs.sort(reverse=True)
-    used_q: set[int] = set()
-    used_c: set[int] = set()
-    agreed_q = agreed_c = 0.0
-    agreed = []
-    wq = [len(t) * (rarity.get(t, 1.0) if rarity else 1.0) for t in q_tokens]
-    wc = [len(t) * (rarity.get(t, 1.0) if rarity else 1.0) for t in c_tokens]
-    for sim, i, j, how in pairs:
-        if i in used_q or j in used_c:
-            continue
-        used_q.add(i)
-        used_c.add(j)
-        agreed_q += sim * wq[i]
-        agreed_c += sim * wc[j]
-        agreed.append((q_tokens[i], c_tokens[j], how))
-    cov_q, cov_c = agreed_q / (sum(wq) or 1.0), agreed_c / (sum(wc) or 1.0)
-    n_q, n_c = len(q_tokens), len(c_tokens)
-    # The name with fewer parts must be covered; the other's extra parts cost a little.
-    short_cov, long_cov = (cov_q, cov_c) if n_q <= n_c else (cov_c, cov_q)
-    cost = EXTRA_TOKEN_COST["Person" if schema == "Person" else "default"]
-    score = short_cov - cost * (1.0 - long_cov)
-    # Parts left over on both sides are a disagreement (another first name, another family name), which
-    # is worse than parts missing on one side only.
-    score -= CONFLICT_COST * min(n_q - len(used_q), n_c - len(used_c))
-    # Joined or split words ("Abdulrahman" / "Abdul Rahman") in the same order: compare spaceless forms.
-    if score < 1.0:
-        compact = Levenshtein.normalized_similarity(q.compact, c.compact, score_cutoff=0.9)
-        if compact > score:
-            score = compact
-            agreed = [(q.compact, c.compact, "joined")]
-    if n_q > 1 and n_c == 1:  # a one-part list name ("PATRICIA", "OTTO") inside a fuller party name
-        score = min(score, LIST_SINGLE_TOKEN_CAP)
-    elif n_q == 1 and n_c > 1:  # a one-part query against a fuller list name: worth a look, no more
-        score = min(score, SINGLE_TOKEN_CAP)
-    unmatched = [t for i, t in enumerate(q_tokens) if i not in used_q]
-    return NameScore(max(0.0, min(1.0, score)), agreed, unmatched)
+    """How closely two names agree, part by part (see `NameComparer.compare`)."""
+    return NameComparer(q, rarity).compare(c, schema)
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,18 +263,25 @@ def score_entry(
     entry: Entry,
     only: set[int] | None = None,
     rarity: Mapping[str, float] | None = None,
+    *,
+    comparer: NameComparer | None = None,
+    weights: tuple[tuple[float, ...], ...] | None = None,
 ) -> Hit | None:
     """The best-scoring name of an entry (of the names in `only`, when the index chose them), adjusted by
-    identifiers, country and birth year."""
+    identifiers, country and birth year. An index passes the screening's `comparer` and the entry's part
+    `weights` (one tuple per name), worked out once instead of per comparison."""
     if not compatible(query.schema, entry.schema):
         return None
     why: dict[str, Any] = {}
     shared_ids = [i for i in query.identifiers if i in entry.identifiers]
     best: tuple[float, float, NameForm, str, NameScore] | None = None
+    if comparer is None:
+        comparer = NameComparer(form, rarity)
+    schema = query.schema or entry.schema
     for n_index, (cand, prop) in enumerate(entry.names):
         if only is not None and n_index not in only:
             continue
-        result = compare_names(form, cand, query.schema or entry.schema, rarity)
+        result = comparer.compare(cand, schema, weights[n_index] if weights is not None else None)
         score = result.score * (WEAK_ALIAS_FACTOR if prop == "weakAlias" else 1.0)
         if best is not None and score < best[0]:
             continue  # the closeness of whole strings only orders equal scores

@@ -27,6 +27,7 @@ _DROP = frozenset({"and", "und", "et", "the"})
 # weigh little because they are frequent on the lists.
 _GENERIC_FORMS = {"company": "co", "corporation": "corp", "incorporated": "inc", "establishment": "est"}
 _APOSTROPHES = re.compile("['`\u2018\u2019\u02bb\u02bc]")
+_NOT_CODE = re.compile(r"[^0-9A-Za-z]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +41,7 @@ class NameForm:
     length: int  # letters in all tokens: the weight a name's parts are measured against
     syllabic: bool = False  # written in Chinese, Japanese or Korean script: romanised syllables, no typos
     legal_forms: frozenset[str] = frozenset()  # legal forms the name carried, in rigour's compare form
+    code: str = ""  # the name read as a code (`code_of`), worked out with the rest
 
     @property
     def key(self) -> str:
@@ -51,19 +53,21 @@ class NameForm:
 def normalise(name: str) -> NameForm:
     """The comparable form of a name; the same for persons, companies and vessels (a party's kind is often
     unknown on a filing, and a legal form or honorific removed from a person's name costs nothing)."""
-    text = _APOSTROPHES.sub("", ascii_text(name).lower()).replace("&", " and ")
+    ascii_name = ascii_text(name)
+    written = _APOSTROPHES.sub("", ascii_name.lower()).replace("&", " and ")
     # Spelt-out forms are first folded to rigour's compare form ("limited liability company" -> "llc"), so
     # that removing legal forms takes the whole phrase and not just its last word.
-    text = remove_person_prefixes(remove_org_types(replace_org_types_compare(text), replacement=" "))
+    text = remove_person_prefixes(remove_org_types(replace_org_types_compare(written), replacement=" "))
     tokens = tuple(_GENERIC_FORMS.get(t, t) for t in tokenize_name(text) if t not in _DROP)
     if not tokens:  # a name that is only a legal form ("Ltd") or prefix: keep what was written
-        tokens = tuple(tokenize_name(_APOSTROPHES.sub("", ascii_text(name).lower())))
+        tokens = tuple(tokenize_name(_APOSTROPHES.sub("", ascii_name.lower())))
     syllabic = any(_is_cjk(ch) for ch in name)
     if syllabic:  # one written word is one name part: "家瑋" is "jiawei", not the two parts "jia" and "wei"
         tokens = tuple(t for t in ("".join(tokenize_name(text_forms(w))) for w in name.split()) if t) or tokens
     phonetic = tuple(_phonetic(t) for t in tokens)
-    forms = frozenset(form for _found, form in extract_org_types(text_forms(name)))
-    return NameForm(name, tokens, phonetic, "".join(tokens), sum(len(t) for t in tokens), syllabic, forms)
+    forms = frozenset(form for _found, form in extract_org_types(written))
+    code = _NOT_CODE.sub("", ascii_name).upper()
+    return NameForm(name, tokens, phonetic, "".join(tokens), sum(len(t) for t in tokens), syllabic, forms, code)
 
 
 def text_forms(name: str) -> str:
@@ -98,7 +102,7 @@ def code_of(name: str) -> str:
     """The compact form of a name that reads as a code (aircraft registration "EP-MNU", "YV1005", a vessel's
     name): letters and digits only, upper case. Codes are compared whole and exactly: legal-form removal and
     typo tolerance would turn "EP-MNU" into "MNU" or meet another registration one letter away."""
-    return re.sub(r"[^0-9A-Za-z]", "", ascii_text(name)).upper()
+    return _NOT_CODE.sub("", ascii_text(name)).upper()
 
 
 def imo_in(name: str) -> str | None:
