@@ -146,6 +146,8 @@ decisions = sa.Table(
     sa.Column("score", sa.Float, nullable=True),  # the assessment's score, to sort the queue without a join
     sa.Column("assigned_to", sa.String(70), nullable=True),
     sa.Column("deadline", UTCDateTime, nullable=True),  # when the goods move (Lodgement.deadline): the queue's clock
+    # a re-assessment's decision names the one it replaced on the same consignment row (Pipeline.reassess)
+    sa.Column("replaces", Id, nullable=True, index=True),
 )
 
 decision_reasons = sa.Table(  # which findings caused a decision, one row each: profile effectiveness reads it

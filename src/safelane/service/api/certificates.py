@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from fastapi import APIRouter, Path, Request
 from starlette.concurrency import run_in_threadpool
 
+from safelane.documents import arrivals
 from safelane.domain import InvalidMessage, Problem
 from safelane.ephyto.reader import read
 from safelane.service.api import JsonResponse, SystemDep
@@ -56,11 +57,13 @@ def _save(system: StoredSystem, user: User, body: bytes) -> tuple[dict[str, Any]
                 stored, changed = store.save(
                     conn, found.certificate, found.warnings, body, at=system.pipeline.clock(), actor=user.name
                 )
-            return stored.as_dict(), changed
+            break
         except sa.exc.IntegrityError:
             if attempt == 2:
                 raise
-    raise AssertionError("unreachable")
+    if changed:  # new or the NPPO's update: the consignments it belongs to are re-assessed (a replay: none)
+        arrivals.certificate_received(system.pipeline, stored.certificate, actor=user.name)
+    return stored.as_dict(), changed
 
 
 @router.post("", status_code=201, responses=ANSWERS, openapi_extra=BODY)
