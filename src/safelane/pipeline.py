@@ -340,10 +340,9 @@ class Pipeline:
             offices = {lo.consignment.entry_office for lo, _ in scored.items}
             used = reservation_store.reserve(conn, offices, received_at)  # locks these offices' day until commit
             amended = [v.filing_id for v in plan.new.values() if not v.is_new]
-            attached = document_store.types_of(
-                conn,
-                [lo.consignment_id for v, los in zip(plan.new.values(), per_version) if not v.is_new for lo in los],
-            )
+            versions = zip(plan.new.values(), per_version, strict=True)
+            refiled = [lo.consignment_id for v, los in versions if not v.is_new for lo in los]
+            attached = document_store.types_of(conn, refiled)  # an amendment keeps what was attached before
             assessed = _split(self._allocate(scored, received_at, used, attached), map(len, per_version))
             open_rows = filing_store.open_decisions(conn, amended) if amended else []
             accepted, superseded = self._carry_over(list(plan.new.values()), assessed, open_rows, received_at)

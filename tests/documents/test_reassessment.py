@@ -95,7 +95,7 @@ def test_a_matching_certificate_releases_the_documents_requirement(system, clock
 
 def test_a_mismatching_certificate_keeps_the_goods_held_with_its_findings(system, clock):
     quoted = [{"type": "N851", "reference": "AR PC 2026 0002"}]
-    result, item = file_plants(system, clock, plants(documents=quoted))
+    _, item = file_plants(system, clock, plants(documents=quoted))
     [redone] = certificate_arrives(system, clock, "mismatching.xml")
     [held] = redone.requirements
     assert held["action"] == "hold"
@@ -136,7 +136,7 @@ def test_the_required_document_releases_the_requirement(system, clock):
 
 
 def test_a_do_not_load_stands_through_a_re_assessment(system, clock):
-    result, item = file_plants(system, clock)
+    _, item = file_plants(system, clock)
     with system.db.write() as conn:
         conn.execute(
             decisions.update()
