@@ -3,6 +3,9 @@
 Revision ID: 0033_reassessments
 Revises: 0024_agency_users
 Create Date: 2026-12-02 17:30:00
+
+Plain ALTER TABLE (no batch copy): `decisions` is referenced by other tables, and a nullable column without
+a default is added and dropped in place by SQLite (3.35+) and PostgreSQL alike.
 """
 
 import sqlalchemy as sa
@@ -15,12 +18,10 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("decisions") as batch:
-        batch.add_column(sa.Column("replaces", sa.String(32), nullable=True))
-        batch.create_index(op.f("ix_decisions_replaces"), ["replaces"])
+    op.add_column("decisions", sa.Column("replaces", sa.String(32), nullable=True))
+    op.create_index(op.f("ix_decisions_replaces"), "decisions", ["replaces"])
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("decisions") as batch:
-        batch.drop_index(op.f("ix_decisions_replaces"))
-        batch.drop_column("replaces")
+    op.drop_index(op.f("ix_decisions_replaces"), table_name="decisions")
+    op.drop_column("decisions", "replaces")
