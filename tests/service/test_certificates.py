@@ -54,3 +54,16 @@ def test_filers_may_not_post_or_read_certificates(api):
 
 def test_an_unknown_number_is_404(api):
     assert api.client.get("/v1/certificates/NONE", headers=api.as_("olga")).status_code == 404
+
+
+def test_a_number_two_countries_printed_needs_the_country(api):
+    assert post(api, "olga", "matching.xml").status_code == 201
+    other = (FIXTURES / "matching.xml").read_bytes().replace(b"<ns1:ID>AR</ns1:ID>", b"<ns1:ID>UY</ns1:ID>")
+    created = api.client.post("/v1/certificates", content=other, headers={**api.as_("olga"), **XML})
+    assert created.status_code == 201 and created.json()["issuing_country"] == "UY"
+    path = "/v1/certificates/AR-PC-2026-0001"
+    ambiguous = api.client.get(path, headers=api.as_("olga"))
+    assert ambiguous.status_code == 409 and ambiguous.json()["problems"][0]["code"] == "ambiguous"
+    one = api.client.get(path, params={"country": "UY"}, headers=api.as_("olga"))
+    assert one.status_code == 200 and one.json()["issuing_country"] == "UY"
+    assert api.client.get(path, params={"country": "CL"}, headers=api.as_("olga")).status_code == 404

@@ -641,12 +641,12 @@ trs_stamps = sa.Table(  # the actual arrival (carrier or officer) and the start 
 
 # -- ePhyto certificates (issue 14 point 5) --
 
-certificates = sa.Table(  # ePhyto certificates received (safelane.ephyto): one row per NPPO certificate number
+certificates = sa.Table(  # ePhyto certificates received (safelane.ephyto): one row per number and issuing country
     "certificates",
     metadata,
     sa.Column("certificate_id", sa.String(70), primary_key=True),  # the NPPO's number as printed
     sa.Column("number_key", sa.String(70), nullable=False, index=True),  # compacted: how filings quote it
-    sa.Column("issuing_country", sa.String(3), nullable=True),
+    sa.Column("issuing_country", sa.String(3), primary_key=True),  # with the number, the key ("" if not given)
     sa.Column("status", sa.String(16), nullable=False),  # issued, withdrawn, rejected, replaced
     sa.Column("replaces", sa.String(70), nullable=True),
     sa.Column("replaced_by", sa.String(70), nullable=True),
