@@ -6,6 +6,7 @@ from datetime import timedelta
 import orjson
 import sqlalchemy as sa
 
+from safelane.cases import notes as case_notes
 from safelane.documents import arrivals
 from safelane.documents import attach as attaching
 from safelane.documents.stores import DatabaseDocuments
@@ -113,6 +114,10 @@ def test_a_certificate_for_other_goods_re_assesses_nothing(system, clock):
 
 def test_the_required_document_releases_the_requirement(system, clock):
     result, item = file_plants(system, clock, plants(documents=[], consignor__name="Someone Else"))
+    officer = Scope.of("sam", "supervisor")
+    case_notes.request_documents(
+        system.db, item.consignment_id, ["packing_list"], "Send it.", scope=officer, at=clock.now
+    )
     done = attaching.attach(
         system.db,
         DatabaseDocuments(),
@@ -131,6 +136,8 @@ def test_the_required_document_releases_the_requirement(system, clock):
     assert redone.basis.startswith(f"document N851 received ({done.document['document_id']})")
     assert redone.requirements[0]["action"] == "release"
     assert answer_now(system, result).decision_id == redone.decision_id
+    with system.db.read() as conn:  # customs' own request, made on the replaced decision, is still outstanding
+        assert attaching.outstanding(conn, item.consignment_id) == ["packing_list"]
     # another document type is not what the agency asked for: nothing re-assessed
     assert arrivals.document_received(system.pipeline, item.consignment_id, "invoice", "DOC-x", actor="acme") == []
 
@@ -146,3 +153,15 @@ def test_a_do_not_load_stands_through_a_re_assessment(system, clock):
     [redone] = certificate_arrives(system, clock, "matching.xml")
     assert (redone.answer, redone.outcome) == ("referral", "DNL")
     assert redone.requirements[0]["action"] == "release"
+
+
+def test_the_new_decision_goes_out_as_an_event(system, clock):
+    from safelane.stream import events
+    from tests.stream.test_events_outbox import waiting
+
+    system.db.outbox = True
+    _, item = file_plants(system, clock)
+    [redone] = certificate_arrives(system, clock, "matching.xml")
+    decided = [e for e in waiting(system) if e["type"] == events.DECISION]
+    assert [e["id"] for e in decided] == [item.decision_id, redone.decision_id]
+    assert decided[1]["data"]["basis"].startswith("certificate AR-PC-2026-0001 received")

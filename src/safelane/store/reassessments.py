@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from safelane.domain import Lodgement
 from safelane.ephyto.matching import compact, parties_key
 from safelane.ids import new_id
-from safelane.store import audit_chain, bulk
+from safelane.store import audit_chain, bulk, outbox
 from safelane.store import filing_rows as rows_of
 from safelane.store import requirements as requirement_store
 from safelane.store.filings import LODGEMENT_COLUMNS, Assessed, add_audit, lodgement_of
@@ -30,6 +30,7 @@ from safelane.store.schema import (
     filing_versions,
     filings,
 )
+from safelane.stream import events as events_out
 
 _CHUNK = 400
 
@@ -73,7 +74,7 @@ def current(conn: sa.Connection, consignment_ids: Iterable[str], *, for_update: 
         required = requirement_store.of_decisions(conn, [r["decision_id"] for r in rows])
         for row in rows:
             decision = conn.execute(
-                sa.select(decisions, consignments.c.version)
+                sa.select(decisions, consignments.c.version, consignments.c.filing_id)
                 .join(consignments, consignments.c.row_id == decisions.c.row_id)
                 .where(decisions.c.decision_id == row["decision_id"])
             ).mappings()
@@ -195,6 +196,21 @@ def save(
     for table, table_rows in rows.items():
         bulk.insert(conn, table, table_rows)
     audit_chain.append(conn, decision_events, events)
+    out = [
+        (
+            row["decision_id"],
+            events_out.subject("decisions", row["office"]),
+            events_out.decision_event(
+                row,
+                filing_id=was.decision["filing_id"],
+                document_number=was.lodgement.document_number,
+                version=was.lodgement.version,
+                reference=was.lodgement.consignment.reference,
+            ),
+        )
+        for (was, _, _), row in zip(items, rows[decisions], strict=True)
+    ]
+    outbox.add(conn, at, out)  # the new decision goes out as any decision does (when the outbox is on)
     for (was, item, _), decision_id in zip(items, made, strict=True):
         detail = {
             "reason": reason,
