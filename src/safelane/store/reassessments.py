@@ -71,22 +71,26 @@ def current(conn: sa.Connection, consignment_ids: Iterable[str], *, for_update: 
         if for_update and conn.dialect.name == "postgresql":
             query = query.with_for_update(of=decisions)
         rows = list(conn.execute(query).mappings())
-        required = requirement_store.of_decisions(conn, [r["decision_id"] for r in rows])
-        for row in rows:
-            decision = conn.execute(
+        decided = [r["decision_id"] for r in rows]
+        required = requirement_store.of_decisions(conn, decided)
+        by_id = {
+            d["decision_id"]: dict(d)
+            for d in conn.execute(
                 sa.select(decisions, consignments.c.version, consignments.c.filing_id)
                 .join(consignments, consignments.c.row_id == decisions.c.row_id)
-                .where(decisions.c.decision_id == row["decision_id"])
+                .where(decisions.c.decision_id.in_(decided))
             ).mappings()
-            found.append(
-                Current(
-                    lodgement_of(row),
-                    row["row_id"],
-                    dict(decision.one()),
-                    list(row["assessed_findings"]),
-                    [r.as_dict() for r in required.get(row["decision_id"], ())],
-                )
+        }
+        found += [
+            Current(
+                lodgement_of(row),
+                row["row_id"],
+                by_id[row["decision_id"]],
+                list(row["assessed_findings"]),
+                [r.as_dict() for r in required.get(row["decision_id"], ())],
             )
+            for row in rows
+        ]
     return sorted(found, key=lambda c: c.lodgement.consignment_id)
 
 

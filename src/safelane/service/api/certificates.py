@@ -61,8 +61,9 @@ def _save(system: StoredSystem, user: User, body: bytes) -> tuple[dict[str, Any]
         except sa.exc.IntegrityError:
             if attempt == 2:
                 raise
-    if changed:  # new or the NPPO's update: the consignments it belongs to are re-assessed (a replay: none)
-        arrivals.certificate_received(system.pipeline, stored.certificate, actor=user.name)
+    # the consignments it belongs to are re-assessed; a replay changes nothing there, unless a re-assessment
+    # failed after the certificate was stored, which the sender's retry thus completes
+    arrivals.certificate_received(system.pipeline, stored.certificate, actor=user.name)
     return stored.as_dict(), changed
 
 
