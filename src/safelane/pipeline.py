@@ -111,13 +111,14 @@ def _result(assessed: Assessed, saved: Saved | None = None) -> ConsignmentResult
     )
 
 
-def _carried(decision: Decision, row: dict[str, Any]) -> Decision:
-    """An open RFS, DNL or selection for control stands through an amendment; the stricter outcome wins."""
+def _carried(decision: Decision, row: dict[str, Any], through: str = "the amendment") -> Decision:
+    """An open RFS, DNL or selection for control stands through an amendment (or a re-assessment); the stricter
+    outcome wins."""
     outcome: Referral | Channel = Referral(row["outcome"]) if row["answer"] == "referral" else Channel(row["outcome"])
     if decision.outcome.severity >= outcome.severity:
         return decision
     reasons = tuple(Finding.from_dict(f) for f in row["reasons"])
-    basis = f"{outcome.value} on version {row['version']} stands through the amendment ({row['basis']})"
+    basis = f"{outcome.value} on version {row['version']} stands through {through} ({row['basis']})"
     return Decision(row["answer"], outcome, basis, reasons, row["selection"], row["inspection"], decision.requirements)
 
 
@@ -126,7 +127,7 @@ def _reassessed(item: Assessed, stored: reassessment_store.Current, reason: str)
     old = stored.decision
     decision = item.decision
     if old["outcome"] != Referral.RFI.value:
-        decision = _carried(decision, old)
+        decision = _carried(decision, old, "the re-assessment")
     same_outcome = decision.outcome.value == old["outcome"]
     requirements = [r.as_dict() for r in decision.requirements]
     findings = orjson.loads(orjson.dumps(item.findings))  # as stored (JSON), to compare like with like

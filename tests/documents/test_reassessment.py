@@ -152,6 +152,7 @@ def test_a_do_not_load_stands_through_a_re_assessment(system, clock):
         )
     [redone] = certificate_arrives(system, clock, "matching.xml")
     assert (redone.answer, redone.outcome) == ("referral", "DNL")
+    assert "DNL on version 1 stands through the re-assessment" in redone.basis
     assert redone.requirements[0]["action"] == "release"
 
 
