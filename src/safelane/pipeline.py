@@ -9,7 +9,7 @@ import hashlib
 import logging
 import os
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any, TypeVar
@@ -29,10 +29,13 @@ from safelane.selection.continuity import Priority
 from safelane.selection.requirements import requirements_of
 from safelane.store import Database
 from safelane.store import disruptions as disruption_store
+from safelane.store import documents as document_store
 from safelane.store import filings as filing_store
 from safelane.store import offices as office_store
+from safelane.store import reassessments as reassessment_store
 from safelane.store import reservations as reservation_store
 from safelane.store.database import OUTAGES
+from safelane.store.filing_rows import initial_state
 from safelane.store.filings import Accepted, Assessed, KnownFiling, NewVersion, Saved
 
 log = logging.getLogger(__name__)
@@ -108,16 +111,31 @@ def _result(assessed: Assessed, saved: Saved | None = None) -> ConsignmentResult
     )
 
 
-def _carried(decision: Decision, row: dict[str, Any]) -> Decision:
-    """An open RFS, DNL or selection for control stands through an amendment; the stricter outcome wins."""
+def _carried(decision: Decision, row: dict[str, Any], through: str = "the amendment") -> Decision:
+    """An open RFS, DNL or selection for control stands through an amendment (or a re-assessment); the stricter
+    outcome wins."""
     outcome: Referral | Channel = Referral(row["outcome"]) if row["answer"] == "referral" else Channel(row["outcome"])
     if decision.outcome.severity >= outcome.severity:
         return decision
     reasons = tuple(Finding.from_dict(f) for f in row["reasons"])
-    basis = f"{outcome.value} on version {row['version']} stands through the amendment ({row['basis']})"
-    return Decision(
-        decision.answer, outcome, basis, reasons, row["selection"], row["inspection"], decision.requirements
-    )
+    basis = f"{outcome.value} on version {row['version']} stands through {through} ({row['basis']})"
+    return Decision(row["answer"], outcome, basis, reasons, row["selection"], row["inspection"], decision.requirements)
+
+
+def _reassessed(item: Assessed, stored: reassessment_store.Current, reason: str) -> tuple[Assessed, str | None]:
+    """The re-assessed decision as it stands against the stored one, and its state; None: nothing changed."""
+    old = stored.decision
+    decision = item.decision
+    if old["outcome"] != Referral.RFI.value:
+        decision = _carried(decision, old, "the re-assessment")
+    same_outcome = decision.outcome.value == old["outcome"]
+    requirements = [r.as_dict() for r in decision.requirements]
+    findings = orjson.loads(orjson.dumps(item.findings))  # as stored (JSON), to compare like with like
+    if same_outcome and findings == stored.findings and requirements == stored.requirements:
+        return item, None
+    state = old["state"] if same_outcome else initial_state(decision)
+    decision = replace(decision, basis=f"{reason}: {decision.basis}")
+    return replace(item, decision=decision), state
 
 
 class Pipeline:
@@ -205,9 +223,13 @@ class Pipeline:
         priorities = self.continuity(lodgements, at)
         return _Scored(items, continuity.relieve(decide(items, self.policy), priorities), priorities)
 
-    def _allocate(self, scored: "_Scored", at: datetime, used: Usage) -> list[Assessed]:
+    def _allocate(
+        self, scored: "_Scored", at: datetime, used: Usage, received: Mapping[str, set[str]] | None = None
+    ) -> list[Assessed]:
         """Fit scored decisions to today's capacity (cheap: run inside the write transaction, under the
-        capacity reservation, so workers in other processes cannot take the same places)."""
+        capacity reservation, so workers in other processes cannot take the same places); `received` are the
+        document types attached to each consignment (they release agencies' document requirements)."""
+        received = received or {}
         decisions = continuity.allocate(
             scored.items,
             scored.decisions,
@@ -219,7 +241,8 @@ class Pipeline:
         )
         # every other border agency's requirement rides on the one decision (Single Window)
         decisions = [
-            replace(d, requirements=requirements_of(a)) for d, (_, a) in zip(decisions, scored.items, strict=True)
+            replace(d, requirements=requirements_of(a, received.get(lo.consignment_id, ())))
+            for d, (lo, a) in zip(decisions, scored.items, strict=True)
         ]
         return [
             Assessed(lo, a, d, [f.as_dict() for f in a.findings], p)
@@ -317,8 +340,11 @@ class Pipeline:
         with store.write() as conn:
             offices = {lo.consignment.entry_office for lo, _ in scored.items}
             used = reservation_store.reserve(conn, offices, received_at)  # locks these offices' day until commit
-            assessed = _split(self._allocate(scored, received_at, used), map(len, per_version))
             amended = [v.filing_id for v in plan.new.values() if not v.is_new]
+            versions = zip(plan.new.values(), per_version, strict=True)
+            refiled = [lo.consignment_id for v, los in versions if not v.is_new for lo in los]
+            attached = document_store.types_of(conn, refiled)  # an amendment keeps what was attached before
+            assessed = _split(self._allocate(scored, received_at, used, attached), map(len, per_version))
             open_rows = filing_store.open_decisions(conn, amended) if amended else []
             accepted, superseded = self._carry_over(list(plan.new.values()), assessed, open_rows, received_at)
             saved = filing_store.save(conn, accepted, superseded)
@@ -465,6 +491,40 @@ class Pipeline:
                 for row in rows
             ]
         return accepted, superseded
+
+    def reassess(self, consignment_ids: Iterable[str], *, reason: str, actor: str) -> list[ConsignmentResult]:
+        """Assess stored consignments again because something arrived that the assessors read (a certificate,
+        a document), and store a new decision version for each whose assessment or decision changed.
+
+        The same steps as a filing (assess, decide under capacity, store) on the current filing version; what
+        an officer or an earlier decision set is not undone: a stricter outcome stands (`_carried`: a DNL, a
+        screening hold, a red channel), an unchanged outcome keeps its state and officer. An RFI is the
+        exception, as for an amendment: what arrived may be its answer. Nothing changed: nothing is stored, so
+        a replay re-assesses nothing. Returns the new decisions."""
+        store = self._require_store()
+        ids = sorted(set(consignment_ids))
+        if not ids:
+            return []
+        at = self.clock()
+        with store.read() as conn:
+            before = reassessment_store.current(conn, ids)
+        if not before:
+            return []
+        scored = self._score([c.lodgement for c in before], at)
+        with store.write() as conn:
+            now = {c.lodgement.consignment_id: c for c in reassessment_store.current(conn, ids, for_update=True)}
+            used = reservation_store.reserve(conn, {c.lodgement.consignment.entry_office for c in before}, at)
+            attached = document_store.types_of(conn, ids)
+            changed: list[tuple[reassessment_store.Current, Assessed, str]] = []
+            for was, item in zip(before, self._allocate(scored, at, used, attached), strict=True):
+                stored = now.get(was.lodgement.consignment_id)
+                if stored is None or stored.decision["decision_id"] != was.decision["decision_id"]:
+                    continue  # amended, withdrawn or re-assessed meanwhile: that version's own path decides
+                item, state = _reassessed(item, stored, reason)
+                if state is not None:
+                    changed.append((stored, item, state))
+            made = reassessment_store.save(conn, changed, at=at, actor=actor, reason=reason)
+        return [_result(item, Saved(d, state)) for (_, item, state), d in zip(changed, made, strict=True)]
 
     def withdraw(self, filing_id: str, *, scope: Scope) -> dict[str, Any]:
         """Withdraw a filing as `scope.actor`; its open referrals and selections close.

@@ -98,8 +98,8 @@ def test_a_replacement_marks_the_replaced_certificate(system, clock):
     with system.db.write() as conn:
         store.save(conn, found.certificate, found.warnings, replacement, at=clock.now, actor="test")
     with system.db.read() as conn:
-        old = store.get(conn, "AR-PC-2026-0001")
-    assert old is not None and (old.certificate.status, old.replaced_by) == ("replaced", "AR-PC-2026-0009")
+        [old] = store.get(conn, "AR-PC-2026-0001", "AR")
+    assert (old.certificate.status, old.replaced_by) == ("replaced", "AR-PC-2026-0009")
     [finding] = ephyto_findings(system, plants())
     assert finding["evidence"]["mismatches"][0] == {
         "field": "status",
@@ -132,3 +132,28 @@ def test_quantity_is_compared_when_every_certified_line_has_a_net_weight():
     assert compare(first_only, Consignment.model_validate(plants(goods__0__net_mass_kg=11))) == []  # within 10 %
     [mismatch] = compare(first_only, Consignment.model_validate(plants(goods__0__net_mass_kg=50)))
     assert (mismatch.field, mismatch.filed, mismatch.certified) == ("quantity", "50 kg net", "10 kg net")
+
+
+def _from_another_country(xml: bytes) -> bytes:
+    """The same certificate number printed by another NPPO (Uruguay), for other goods' parties."""
+    xml = xml.replace(b"<ns1:ID>AR</ns1:ID>", b"<ns1:ID>UY</ns1:ID>")
+    return xml.replace(b"Importer SA", b"Uruguay Importer SA")
+
+
+def test_a_certificate_is_its_number_and_issuing_country(system, clock):
+    keep(system, clock, "matching.xml")
+    other = _from_another_country((FIXTURES / "matching.xml").read_bytes())
+    found = read(other)
+    assert found.certificate.issuing_country == "UY"
+    with system.db.write() as conn:
+        _, changed = store.save(conn, found.certificate, found.warnings, other, at=clock.now, actor="test")
+    assert changed  # not an update of Argentina's AR-PC-2026-0001: a certificate of its own
+    with system.db.read() as conn:
+        both = store.get(conn, "AR-PC-2026-0001")
+        assert [s.certificate.issuing_country for s in both] == ["AR", "UY"]
+        [argentina] = store.get(conn, "AR-PC-2026-0001", "AR")
+        assert argentina.certificate.consignee is not None
+        assert argentina.certificate.consignee.name == "Importer SA"
+    # the filing quotes the number; the goods come from Argentina: Argentina's certificate is the one compared
+    [finding] = ephyto_findings(system, plants())
+    assert (finding["code"], finding["evidence"]["issuing_country"]) == ("EPHYTO-MATCH", "AR")

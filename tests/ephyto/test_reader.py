@@ -107,3 +107,21 @@ def test_an_envelope_out_of_schema_is_read_with_a_warning():
     assert found.certificate.certificate_id == "AR-PC-2026-0001"
     assert found.warnings[0].location == "/Envelope/To (line 2)"
     assert len(found.warnings) == len(read(fixture("matching.xml")).warnings) + 1
+
+
+def test_each_shipped_status_code_reads_as_its_listed_status_and_says_whether_it_is_verified():
+    from safelane.ephyto.certificate import STATUS_LIST
+
+    sample = fixture("mattilsynet__SPSCertificateContent.xml")
+    assert b"<ns1:StatusCode>70</ns1:StatusCode>" in sample  # the one code the Hub's own sample confirms
+    for code, entry in STATUS_LIST["codes"].items():
+        assert entry["status"] in {"issued", "withdrawn", "rejected"} and entry["verified"]
+        coded = sample.replace(
+            b"<ns1:StatusCode>70</ns1:StatusCode>", f"<ns1:StatusCode>{code}</ns1:StatusCode>".encode()
+        )
+        found = read(coded).certificate
+        assert (found.status_code, found.status) == (code, entry["status"])
+    unlisted = sample.replace(b"<ns1:StatusCode>70</ns1:StatusCode>", b"<ns1:StatusCode>1</ns1:StatusCode>")
+    with pytest.raises(InvalidMessage) as refused:
+        read(unlisted)
+    assert [p.code for p in refused.value.problems] == ["unknown_status"]

@@ -74,6 +74,7 @@ ONE_CONSIGNMENT: dict[tuple[str, str], Any] = {
     ("GET", "/consignments/{consignment_id}"): None,
     ("POST", "/consignments/{consignment_id}/actions/{action}"): {"text": "seen from elsewhere", "note": "x"},
     ("GET", "/consignments/{consignment_id}/outcome"): None,
+    ("GET", "/consignments/{consignment_id}/documents/{document_id}"): None,
     ("POST", "/consignments/{consignment_id}/outcome"): {"method": "nii", "result": "no_irregularity"},
 }
 # Routes of many consignments, of offices or of no consignment: any answer but a server error, with nothing of

@@ -208,7 +208,7 @@ def decision_time(conn: sa.Connection, window: Window) -> Figure:
     automatic = _office(
         sa.select(seconds_between(conn, decisions.c.decided_at, consignments.c.filed_at))
         .join(consignments, consignments.c.row_id == decisions.c.row_id)
-        .where(_in(decisions.c.decided_at, window)),
+        .where(_in(decisions.c.decided_at, window), decisions.c.replaces.is_(None)),  # a re-assessment is not one
         decisions.c.office,
         window.office,
     )

@@ -25,7 +25,7 @@ from safelane.store import decisions as decision_store
 from safelane.store import documents as document_store
 from safelane.store import filings as filing_store
 from safelane.store.filings import add_audit
-from safelane.store.schema import agency_requirements, case_notes
+from safelane.store.schema import agency_requirements, case_notes, decisions
 
 
 @dataclass(frozen=True)
@@ -44,9 +44,11 @@ def requested(conn: sa.Connection, consignment_id: str) -> set[str]:
     if decision is None:
         return set()
     asked: set[str] = set()
+    # a re-assessment replaces the decision on the same row: customs' requests made on the one it replaced stand
+    on_row = sa.select(decisions.c.decision_id).where(decisions.c.row_id == decision["row_id"])
     for data in conn.execute(
         sa.select(case_notes.c.data).where(
-            case_notes.c.decision_id == decision["decision_id"], case_notes.c.kind == "document_request"
+            case_notes.c.decision_id.in_(on_row), case_notes.c.kind == "document_request"
         )
     ).scalars():
         asked.update((data or {}).get("documents", []))

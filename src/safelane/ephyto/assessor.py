@@ -32,14 +32,13 @@ def finding(consignment_lodgement: Lodgement, stored: Stored) -> Finding:
         "matched_by": stored.matched_by or "",
         "schema_warnings": len(stored.warnings),
     }
-    if not mismatches:
-        evidence["requirement"] = "release"  # a certificate that matches is plant health's release, not a hold
+    if not mismatches:  # holds nothing by itself: it releases what asked for this certificate (requirements.py)
         return Finding(
             EPHYTO,
             MATCH,
             0.0,
             f"Phytosanitary certificate {certificate.certificate_id} matches the consignment.",
-            evidence,
+            {**evidence, "requirement": "release"},
             agency=PLANT_HEALTH,
         )
     evidence["mismatches"] = [{"field": m.field, "filed": m.filed, "certified": m.certified} for m in mismatches]

@@ -1,10 +1,14 @@
 """What safelane keeps of a phytosanitary certificate: the fields an officer compares with a consignment."""
 
+import json
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any
 
-#: SPSExchangedDocument/StatusCode as the IPPC ePhyto Hub uses it (UN/CEFACT 1373 subset).
-STATUSES = {"70": "issued", "39": "issued", "40": "withdrawn", "41": "rejected"}
+#: SPSExchangedDocument/StatusCode as the IPPC ePhyto Hub uses it (UN/CEFACT 1373 subset), shipped as data with
+#: what is and is not verified of each code (data/certificate-statuses.json, data/PROVENANCE.md).
+STATUS_LIST = json.loads((Path(__file__).parent / "data" / "certificate-statuses.json").read_text())
+STATUSES: dict[str, str] = {code: entry["status"] for code, entry in STATUS_LIST["codes"].items()}
 #: SPSExchangedDocument/TypeCode: 851 phytosanitary certificate, 657 phytosanitary certificate for re-export.
 TYPES = {"851": "phytosanitary", "657": "re-export"}
 

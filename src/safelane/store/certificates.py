@@ -1,8 +1,9 @@
 """ePhyto certificates in the store: keep one as received, find those a consignment travels with.
 
-A certificate is kept under its NPPO number. The same content again is a replay (nothing changes); new content
-under the same number is the NPPO's update (a withdrawal, a corrected status) and replaces the row. A
-certificate that names the one it replaces (note ADRPN) marks that one `replaced`.
+A certificate is kept under its NPPO number and issuing country (two NPPOs may print the same number; a
+certificate that names no country is kept under ""). The same content again is a replay (nothing changes); new
+content under the same key is the NPPO's update (a withdrawal, a corrected status) and replaces the row. A
+certificate that names the one it replaces (note ADRPN) marks that one, of the same country, `replaced`.
 """
 
 import hashlib
@@ -50,14 +51,15 @@ def save(
 ) -> tuple[Stored, bool]:
     """Keep the certificate; (stored, True) when new or changed, (stored, False) for a replay of the same XML."""
     digest = hashlib.sha256(xml).hexdigest()
-    found = conn.execute(sa.select(table).where(table.c.certificate_id == certificate.certificate_id)).first()
+    country = certificate.issuing_country or ""
+    key = sa.and_(table.c.certificate_id == certificate.certificate_id, table.c.issuing_country == country)
+    found = conn.execute(sa.select(table).where(key)).first()
     if found is not None and found.sha256 == digest:
         return _stored(found), False
     replaced_by = found.replaced_by if found is not None else None
     status = "replaced" if replaced_by and certificate.status == "issued" else certificate.status
     row = {
         "number_key": compact(certificate.certificate_id)[:70],
-        "issuing_country": certificate.issuing_country,
         "status": status,
         "replaces": certificate.replaces,
         "replaced_by": replaced_by,
@@ -73,13 +75,17 @@ def save(
         "received_by": actor,
     }
     if found is None:
-        conn.execute(table.insert().values(certificate_id=certificate.certificate_id, **row))
+        conn.execute(table.insert().values(certificate_id=certificate.certificate_id, issuing_country=country, **row))
     else:
-        conn.execute(table.update().where(table.c.certificate_id == certificate.certificate_id).values(**row))
+        conn.execute(table.update().where(key).values(**row))
     if certificate.replaces and certificate.status == "issued":
         conn.execute(
             table.update()
-            .where(table.c.certificate_id == certificate.replaces, table.c.status == "issued")
+            .where(
+                table.c.certificate_id == certificate.replaces,
+                table.c.issuing_country == country,
+                table.c.status == "issued",
+            )
             .values(status="replaced", replaced_by=certificate.certificate_id)
         )
     detail = {
@@ -88,15 +94,19 @@ def save(
         "warnings": len(warnings),
         "replaces": certificate.replaces,
         "updated": found is not None,
+        "issuing_country": country,
     }
     add_audit(conn, at, actor, "certificate.received", certificate.certificate_id, detail)
-    stored = conn.execute(sa.select(table).where(table.c.certificate_id == certificate.certificate_id)).one()
+    stored = conn.execute(sa.select(table).where(key)).one()
     return _stored(stored), True
 
 
-def get(conn: sa.Connection, certificate_id: str) -> Stored | None:
-    row = conn.execute(sa.select(table).where(table.c.certificate_id == certificate_id)).first()
-    return _stored(row) if row is not None else None
+def get(conn: sa.Connection, certificate_id: str, country: str | None = None) -> list[Stored]:
+    """The certificates of this number (of `country` only, when given), by issuing country."""
+    query = sa.select(table).where(table.c.certificate_id == certificate_id).order_by(table.c.issuing_country)
+    if country is not None:
+        query = query.where(table.c.issuing_country == country)
+    return [_stored(row) for row in conn.execute(query)]
 
 
 def references(consignment: Consignment) -> list[str]:
@@ -124,9 +134,22 @@ def certificates_for_many(conn: sa.Connection, consignments: Sequence[Consignmen
             by_parties.setdefault(row.parties_key, []).append(row)
     found: list[list[Stored]] = []
     for consignment, key in zip(consignments, keys, strict=True):
-        quoted = [_stored(row, "reference") for ref in references(consignment) for row in by_ref.get(ref, [])]
+        quoted = _of_origin(
+            consignment, [_stored(row, "reference") for ref in references(consignment) for row in by_ref.get(ref, [])]
+        )
         found.append(quoted or [_stored(row, "parties") for row in by_parties.get(key or "", [])])
     return found
+
+
+def _of_origin(consignment: Consignment, quoted: list[Stored]) -> list[Stored]:
+    """Of several certificates under a quoted number, those issued by a country the goods come from or are
+    loaded in (the same number from another NPPO is another certificate); all when none is."""
+    if len({s.certificate.issuing_country for s in quoted}) < 2:
+        return quoted
+    origins = {g.origin_country for g in consignment.goods if g.origin_country}
+    if consignment.itinerary.loading_country:
+        origins.add(consignment.itinerary.loading_country)
+    return [s for s in quoted if s.certificate.issuing_country in origins] or quoted
 
 
 def certificates_for(conn: sa.Connection, consignment: Consignment) -> list[Stored]:

@@ -51,5 +51,19 @@ def of_consignment(conn: sa.Connection, consignment_id: str) -> list[dict[str, A
     return [dict(r) for r in rows]
 
 
+def types_of(conn: sa.Connection, consignment_ids: list[str]) -> dict[str, set[str]]:
+    """The document types attached to each of these consignments (those with none are left out)."""
+    found: dict[str, set[str]] = {}
+    for start in range(0, len(consignment_ids), 400):
+        rows = conn.execute(
+            sa.select(documents.c.consignment_id, documents.c.document_type).where(
+                documents.c.consignment_id.in_(consignment_ids[start : start + 400])
+            )
+        )
+        for row in rows:
+            found.setdefault(row.consignment_id, set()).add(row.document_type)
+    return found
+
+
 def add(conn: sa.Connection, row: dict[str, Any]) -> None:
     conn.execute(documents.insert().values(**row))

@@ -100,7 +100,9 @@ def decision_row(
     score: float,
     state: str,
     at: datetime,
+    replaces: str | None = None,
 ) -> Row:
+    """`replaces`: the decision a re-assessment replaces on the same consignment row (none at filing)."""
     return {
         "decision_id": decision_id,
         "row_id": row_id,
@@ -122,6 +124,7 @@ def decision_row(
         "score": score,
         "assigned_to": None,
         "deadline": lodgement.deadline,
+        "replaces": replaces,
     }
 
 

@@ -323,6 +323,12 @@ def _events_out(conn: sa.Connection, rows: dict[sa.Table, list[rows_of.Row]], re
         outbox.add(conn, min(d["decided_at"] for d in rows[decisions]), out)
 
 
+def latest_on_row() -> sa.ColumnElement[bool]:
+    """The decision no re-assessment replaced: one per consignment row (Pipeline.reassess adds the others)."""
+    newer = decisions.alias("newer")
+    return ~sa.exists().where(newer.c.replaces == decisions.c.decision_id)
+
+
 def results_of(
     conn: sa.Connection,
     filing_id: str,
@@ -360,6 +366,7 @@ def results_of(
         .join(first, sa.and_(first.c.decision_id == decisions.c.decision_id, first.c.action == "decided"))
         .outerjoin(decision_priorities, decision_priorities.c.decision_id == decisions.c.decision_id)
         .where(consignments.c.filing_id == filing_id, consignments.c.version == version)
+        .where(decisions.c.replaces.is_(None) if as_first_given else latest_on_row())
         .order_by(consignments.c.position)
     )
     found = [r for r in rows if only is None or r.consignment_id in only]
@@ -503,7 +510,7 @@ def consignment_history(
         )
         .join(decisions, decisions.c.row_id == consignments.c.row_id)
         .join(assessments, assessments.c.assessment_id == decisions.c.assessment_id)
-        .where(consignments.c.consignment_id == consignment_id)
+        .where(consignments.c.consignment_id == consignment_id, latest_on_row())
         .order_by(consignments.c.version)
     )
     found = [dict(r) for r in rows.mappings()]

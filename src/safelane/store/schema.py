@@ -146,6 +146,8 @@ decisions = sa.Table(
     sa.Column("score", sa.Float, nullable=True),  # the assessment's score, to sort the queue without a join
     sa.Column("assigned_to", sa.String(70), nullable=True),
     sa.Column("deadline", UTCDateTime, nullable=True),  # when the goods move (Lodgement.deadline): the queue's clock
+    # a re-assessment's decision names the one it replaced on the same consignment row (Pipeline.reassess)
+    sa.Column("replaces", Id, nullable=True, index=True),
 )
 
 decision_reasons = sa.Table(  # which findings caused a decision, one row each: profile effectiveness reads it
@@ -647,12 +649,12 @@ trs_stamps = sa.Table(  # the actual arrival (carrier or officer) and the start 
 
 # -- ePhyto certificates (issue 14 point 5) --
 
-certificates = sa.Table(  # ePhyto certificates received (safelane.ephyto): one row per NPPO certificate number
+certificates = sa.Table(  # ePhyto certificates received (safelane.ephyto): one row per number and issuing country
     "certificates",
     metadata,
     sa.Column("certificate_id", sa.String(70), primary_key=True),  # the NPPO's number as printed
     sa.Column("number_key", sa.String(70), nullable=False, index=True),  # compacted: how filings quote it
-    sa.Column("issuing_country", sa.String(3), nullable=True),
+    sa.Column("issuing_country", sa.String(3), primary_key=True),  # with the number, the key ("" if not given)
     sa.Column("status", sa.String(16), nullable=False),  # issued, withdrawn, rejected, replaced
     sa.Column("replaces", sa.String(70), nullable=True),
     sa.Column("replaced_by", sa.String(70), nullable=True),

@@ -9,9 +9,10 @@ belongs to is decided at assessment, under the consignment's own scope.
 from typing import Annotated, Any
 
 import sqlalchemy as sa
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Path, Query, Request
 from starlette.concurrency import run_in_threadpool
 
+from safelane.documents import arrivals
 from safelane.domain import InvalidMessage, Problem
 from safelane.ephyto.reader import read
 from safelane.service.api import JsonResponse, SystemDep
@@ -56,11 +57,14 @@ def _save(system: StoredSystem, user: User, body: bytes) -> tuple[dict[str, Any]
                 stored, changed = store.save(
                     conn, found.certificate, found.warnings, body, at=system.pipeline.clock(), actor=user.name
                 )
-            return stored.as_dict(), changed
+            break
         except sa.exc.IntegrityError:
             if attempt == 2:
                 raise
-    raise AssertionError("unreachable")
+    # the consignments it belongs to are re-assessed; a replay changes nothing there, unless a re-assessment
+    # failed after the certificate was stored, which the sender's retry thus completes
+    arrivals.certificate_received(system.pipeline, stored.certificate, actor=user.name)
+    return stored.as_dict(), changed
 
 
 @router.post("", status_code=201, responses=ANSWERS, openapi_extra=BODY)
@@ -75,12 +79,31 @@ async def post_certificate(request: Request, user: CurrentUser, system: SystemDe
     return JsonResponse(found, status_code=201 if changed else 200)
 
 
-@router.get("/{certificate_id}", responses={**OFFICERS, 404: {"description": "No certificate of this number"}})
-def get_certificate(certificate_id: CertificateId, user: CurrentUser, system: SystemDep) -> JsonResponse:
-    """The certificate as read (status, parties, commodities, transport), its schema warnings and replacement."""
+READING: dict[int | str, dict[str, Any]] = {
+    **OFFICERS,
+    404: {"description": "No certificate of this number (and issuing country, when given)"},
+    409: {"description": "Several NPPOs issued this number: name the issuing `country`"},
+}
+
+
+@router.get("/{certificate_id}", responses=READING)
+def get_certificate(
+    certificate_id: CertificateId,
+    user: CurrentUser,
+    system: SystemDep,
+    country: Annotated[
+        str | None, Query(pattern=r"^[A-Z]{2}$", description="the issuing country (ISO 3166-1 alpha-2)")
+    ] = None,
+) -> JsonResponse:
+    """The certificate as read (status, parties, commodities, transport), its schema warnings and replacement.
+    A certificate is identified by its number and issuing country; the number alone does when it is unique."""
     _officer(user)
     with system.db.read() as conn:
-        found = store.get(conn, certificate_id)
-    if found is None:
+        found = store.get(conn, certificate_id, country)
+    if not found:
         raise ApiError(404, [Problem("path.certificate_id", "not_found", f"no certificate {certificate_id!r}")])
-    return JsonResponse(found.as_dict())
+    if len(found) > 1:
+        countries = ", ".join(s.certificate.issuing_country or "" for s in found)
+        message = f"certificate {certificate_id!r} was issued by several countries ({countries}): name the country"
+        raise ApiError(409, [Problem("query.country", "ambiguous", message)])
+    return JsonResponse(found[0].as_dict())

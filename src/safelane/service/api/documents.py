@@ -13,6 +13,7 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect
 
+from safelane.documents import arrivals
 from safelane.documents import attach as attaching
 from safelane.documents.checks import MEDIA_TYPES, DocumentRefused
 from safelane.documents.stores import store_for, stores
@@ -102,6 +103,17 @@ async def attach(
         raise ApiError(error.status, [error.problem]) from None
     except attaching.NotVisible:
         raise not_found("consignment", consignment_id, "consignment_id") from None
+    # a document an agency asked for re-assesses the consignment (its requirement may release); again on a replay,
+    # which changes nothing unless the first re-assessment failed after the document was stored
+    document = done.document
+    await run_in_threadpool(
+        arrivals.document_received,
+        system.pipeline,
+        consignment_id,
+        document["document_type"],
+        document["document_id"],
+        actor=user.name,
+    )
     with system.db.read() as conn:
         missing = attaching.outstanding(conn, consignment_id)
     return JsonResponse({"document": done.document, "outstanding": missing}, status_code=201 if done.created else 200)

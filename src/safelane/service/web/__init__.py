@@ -15,6 +15,7 @@ from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoin
 from safelane.service.web import (
     consignment,
     dashboard,
+    documents,
     inspections,
     offices,
     outcomes,
@@ -32,6 +33,7 @@ PAGES = (
     queue,
     outcomes,
     consignment,
+    documents,
     profiles,
     dashboard,
     seizures,

@@ -20,6 +20,7 @@ from safelane.cases import queue as case_queue
 from safelane.cases import seizures as seizure_vocabulary
 from safelane.domain import Channel, Referral
 from safelane.service.api import get_system
+from safelane.service.web import documents as documents_page
 from safelane.service.web.render import not_found, now, page
 from safelane.service.web.signin import Forbidden, FormDep, Officer, OfficerDep
 from safelane.store import users as user_store
@@ -102,6 +103,7 @@ def _render(
         channels=CHANNELS,
         screening_methods=referrals.SCREENING_METHODS,
         label=seizure_vocabulary.label,
+        papers=documents_page.papers(get_system(request), case),
     )
 
 
