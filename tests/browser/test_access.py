@@ -16,7 +16,7 @@ def no_external_requests(served: Served) -> None:
 
 def test_a_filers_credential_opens_no_consignment(page, served: Served) -> None:
     sign_in(page, "acme")  # ACME filed both worked consignments itself
-    assert page.get_by_role("alert").inner_text() == "The workbench is for customs officers."
+    assert page.get_by_role("alert").inner_text() == "The workbench is for customs and border agency officers."
     for path in (
         f"/consignments/{served.consignments[DNL]}",
         f"/consignments/{served.consignments[RED]}/outcome",
