@@ -20,8 +20,10 @@ from safelane.domain.assessment import CUSTOMS
 SETTING = "SAFELANE_AGENCIES"
 CODE = re.compile(r"[a-z][a-z0-9_]{1,31}")  # the same codes as a profile's `agency:` (risk/profiles/language.py)
 KINDS = frozenset({"plant_health", "animal_health", "food_safety", "wildlife", "other"})
-# What an agency may be shown of a consignment: the top-level groups of its public view (safelane.agencies.fields).
-FIELDS = frozenset({"reference", "kind", "mode", "office", "origin", "goods", "transport", "parties", "value"})
+# What an agency may be shown of a consignment: field groups (safelane.agencies.need_to_know.GROUPS).
+FIELDS = frozenset(
+    {"reference", "kind", "mode", "office", "origin", "goods", "documents", "transport", "parties", "value"}
+)
 EFFECTS = frozenset({"release", "refuse", "hold"})  # what an inspection result does to the agency's hold
 
 
