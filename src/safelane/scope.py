@@ -95,15 +95,17 @@ class Scope:
 
     def clause(self, filer: Any, office: Any, consignment: Any = None) -> sa.ColumnElement[bool]:
         """The same rule as `sees`, over the filer and office columns of a query. For an agency officer the
-        consignment id column (by default the one of the filer column's table) must be one its agency holds a
-        requirement on (safelane.store.schema.agency_requirements)."""
+        consignment id column (by default the one of the filer column's table) must be in its agency's scope:
+        one indexed row of safelane.store.schema.agency_scope, written with the assessment at ingest
+        (its goods in the agency's competence, one of its rules hit it, or it holds a requirement)."""
         parts: list[sa.ColumnElement[bool]] = []
         if self.agency is not None:
-            from safelane.store.schema import agency_requirements
+            from safelane.store.schema import agency_scope
 
             column = consignment if consignment is not None else filer.table.c.consignment_id
-            held = sa.select(agency_requirements.c.consignment_id).where(agency_requirements.c.agency == self.agency)
-            parts.append(column.in_(held))
+            parts.append(
+                sa.exists().where(agency_scope.c.consignment_id == column, agency_scope.c.agency == self.agency)
+            )
         if self.filer is not None:
             parts.append(filer == self.filer)
         if self.office is not None:

@@ -1,5 +1,6 @@
-"""Need-to-know on both engines: an agency officer's repositories hold only the consignments its agency has a
-requirement on, never another agency's, and its users carry the agency from the register."""
+"""Need-to-know on both engines: an agency officer's repositories hold only the consignments in its agency's scope
+(its goods, its rules, its requirements: the agency_scope index), never another agency's, and its users carry the
+agency from the register."""
 
 import orjson
 import pytest
@@ -7,6 +8,7 @@ import pytest
 from safelane.cases import queue
 from safelane.domain.assessment import AgencyRequirement
 from safelane.scope import Scope
+from safelane.store import agency_scope as scope_store
 from safelane.store import decisions as decision_store
 from safelane.store import filings as filing_store
 from safelane.store import requirements
@@ -16,40 +18,48 @@ from tests.factories import filing, sea_consignment
 
 PLANTS = Scope.of("pia", "agency_officer", agency="plant_health")
 VETS = Scope.of("vic", "agency_officer", agency="veterinary")
+WILD = Scope.of("wil", "agency_officer", agency="wildlife")
 NOBODY = Scope.of("nel", "agency_officer")  # an agency officer without an agency sees nothing
 
 
 def _two(system):
+    """Two banana consignments (HS 08: plant health's and food safety's by their goods); veterinary services
+    hold a requirement on the first only."""
     data = filing(sea_consignment(house_document="HBL-1"), sea_consignment(house_document="HBL-2"))
     [result] = system.pipeline.submit_message(orjson.dumps(data), filer="ACME", actor="acme-user")
     assert result.status == "accepted", result.problems
-    plants, other = result.consignments
+    held, other = result.consignments
     with system.db.write() as conn:
         conn.execute(
             agency_requirements.insert(),
             requirements.rows(
-                plants.decision_id,
-                plants.consignment_id,
-                [AgencyRequirement("plant_health", "hold", "Plants from an origin under a pest alert")],
+                held.decision_id,
+                held.consignment_id,
+                [AgencyRequirement("veterinary", "hold", "Packed with straw from a holding under restriction")],
             ),
         )
-    return result, plants, other
+        scope_store.add(conn, held.consignment_id, {"veterinary": "requirement"})
+    return result, held, other
 
 
-def test_an_agency_sees_only_the_consignments_it_holds_a_requirement_on(system) -> None:
-    result, plants, other = _two(system)
+def test_an_agency_sees_only_the_consignments_in_its_scope(system) -> None:
+    result, held, other = _two(system)
+    both = {held.consignment_id, other.consignment_id}
     with system.db.read() as conn:
-        assert [d["consignment_id"] for d in decision_store.search(conn, scope=PLANTS)] == [plants.consignment_id]
-        assert decision_store.search(conn, scope=VETS) == [] and decision_store.search(conn, scope=NOBODY) == []
-        assert decision_store.get(conn, plants.decision_id, scope=PLANTS) is not None
-        assert decision_store.get(conn, other.decision_id, scope=PLANTS) is None
-        assert decision_store.get(conn, plants.decision_id, scope=VETS) is None
-        assert filing_store.part_of(conn, result.filing_id, PLANTS) == {plants.consignment_id}
-        assert filing_store.part_of(conn, result.filing_id, VETS) == set()
-        for scope, seen in ((PLANTS, [plants.consignment_id]), (VETS, [])):
+        assert [d["consignment_id"] for d in decision_store.search(conn, scope=VETS)] == [held.consignment_id]
+        assert {d["consignment_id"] for d in decision_store.search(conn, scope=PLANTS)} == both
+        assert decision_store.search(conn, scope=WILD) == [] and decision_store.search(conn, scope=NOBODY) == []
+        assert decision_store.get(conn, held.decision_id, scope=VETS) is not None
+        assert decision_store.get(conn, other.decision_id, scope=VETS) is None
+        assert decision_store.get(conn, held.decision_id, scope=WILD) is None
+        assert filing_store.part_of(conn, result.filing_id, VETS) == {held.consignment_id}
+        assert filing_store.part_of(conn, result.filing_id, WILD) == set()
+        for scope, seen in ((VETS, [held.consignment_id]), (WILD, [])):
             rows = queue.open_cases(conn, queue.Filters(), scope, now=system.pipeline.clock()).rows
-            assert [r["consignment_id"] for r in rows if r["consignment_id"] in {plants.consignment_id}] == seen
+            assert [r["consignment_id"] for r in rows if r["consignment_id"] in {held.consignment_id}] == seen
             assert all(r["consignment_id"] != other.consignment_id for r in rows)
+        customs = queue.open_cases(conn, queue.Filters(), Scope.of("olga", "officer"), now=system.pipeline.clock())
+        assert other.consignment_id in {r["consignment_id"] for r in customs.rows}  # so its absence above counts
 
 
 def test_agency_scope_never_acts_for_customs() -> None:
@@ -75,8 +85,36 @@ def test_users_belong_to_a_registered_agency(system) -> None:
 
 
 def test_an_agency_reads_the_history_of_its_own_consignments_only(system) -> None:
-    _, plants, other = _two(system)
+    _, held, other = _two(system)
     with system.db.read() as conn:
-        assert len(filing_store.consignment_history(conn, plants.consignment_id, scope=PLANTS)) == 1
-        assert filing_store.consignment_history(conn, plants.consignment_id, scope=VETS) == []
-        assert filing_store.consignment_history(conn, other.consignment_id, scope=PLANTS) == []
+        assert len(filing_store.consignment_history(conn, held.consignment_id, scope=VETS)) == 1
+        assert len(filing_store.consignment_history(conn, other.consignment_id, scope=PLANTS)) == 1
+        assert filing_store.consignment_history(conn, held.consignment_id, scope=WILD) == []
+        assert filing_store.consignment_history(conn, other.consignment_id, scope=VETS) == []
+
+
+def test_goods_in_an_agencys_competence_put_a_consignment_in_its_scope_at_ingest(system) -> None:
+    python = {"description": "Handbags of Python reticulatus skin", "hs_code": "420221", "packages": 3}
+    data = filing(sea_consignment(house_document="HBL-B"), sea_consignment(house_document="HBL-P", goods=[python]))
+    [result] = system.pipeline.submit_message(orjson.dumps(data), filer="ACME", actor="acme-user")
+    bananas, bags = result.consignments
+    with system.db.read() as conn:
+        assert scope_store.of(conn, bananas.consignment_id) == {"plant_health", "food_safety"}  # chapter 08
+        assert scope_store.of(conn, bags.consignment_id) == {"wildlife"}  # a CITES species named in the description
+        wild = Scope.of("wil", "agency_officer", agency="wildlife")
+        assert [d["consignment_id"] for d in decision_store.search(conn, scope=wild)] == [bags.consignment_id]
+        assert {d["consignment_id"] for d in decision_store.search(conn, scope=PLANTS)} == {bananas.consignment_id}
+
+
+def test_an_amendment_keeps_the_agencies_and_adds_new_ones(system) -> None:
+    first = filing(sea_consignment(house_document="HBL-A"))
+    [one] = system.pipeline.submit_message(orjson.dumps(first), filer="ACME", actor="acme-user")
+    meat = {"description": "Frozen beef", "hs_code": "020230", "packages": 20}
+    amended = filing(sea_consignment(house_document="HBL-A", goods=[meat]), version=2)
+    [two] = system.pipeline.submit_message(orjson.dumps(amended), filer="ACME", actor="acme-user")
+    assert two.status == "accepted", two.problems
+    [c] = two.consignments
+    assert c.consignment_id == one.consignments[0].consignment_id
+    with system.db.read() as conn:
+        assert scope_store.of(conn, c.consignment_id) == {"plant_health", "food_safety", "veterinary"}
+        assert scope_store.reindex(conn) == 0  # everything stored is indexed already

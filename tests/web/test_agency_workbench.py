@@ -125,7 +125,8 @@ def test_queue_consignment_and_own_result_through_the_workbench(bench: Bench, he
 def test_each_agency_records_only_its_own_result_over_the_api(bench: Bench, held: dict[str, str]) -> None:
     both, vet = held["both"], held["vet"]
     api = bench.anonymous()
-    assert _call(api, bench, "pia", "POST", f"/v1/consignments/{vet}/inspection").status_code == 404
+    nope = _call(api, bench, "pia", "POST", f"/v1/consignments/{vet}/inspection")
+    assert nope.status_code == 404, nope.text
     mine = _call(api, bench, "vera", "POST", f"/v1/consignments/{vet}/inspection")  # its own hold: it schedules
     assert mine.status_code == 201 and [p["agency"] for p in mine.json()["inspection"]["participants"]] == [
         "veterinary"

@@ -39,6 +39,7 @@ class Agency:
     hs_chapters: frozenset[int]
     keywords: tuple[str, ...]
     fields: frozenset[str]
+    species: tuple[str, ...] = ()  # scientific names (e.g. CITES-listed taxa: "manis", "loxodonta africana")
     outcomes: tuple[tuple[str, str, str], ...] = ()  # its inspection result codes: (code, label, effect)
 
     def outcome_codes(self) -> dict[str, dict[str, str]]:
@@ -52,7 +53,7 @@ class Agency:
             if len(digits) >= 2 and int(digits[:2]) in self.hs_chapters:
                 return True
         text = " ".join(descriptions).lower()
-        return any(word in text for word in self.keywords)
+        return any(word in text for word in self.keywords) or any(name in text for name in self.species)
 
 
 def parse(text: str, source: str = "agencies.yaml") -> dict[str, Agency]:
@@ -91,6 +92,9 @@ def _entry(entry: dict[str, Any], where: str) -> Agency:
     keywords = entry.get("keywords") or []
     if not isinstance(keywords, list) or not all(isinstance(k, str) and k.strip() for k in keywords):
         raise RegisterError(f"{where}.keywords: a list of words")
+    species = entry.get("species") or []
+    if not isinstance(species, list) or not all(isinstance(k, str) and k.strip() for k in species):
+        raise RegisterError(f"{where}.species: a list of scientific names")
     fields = entry.get("fields")
     if not isinstance(fields, list) or not fields or not set(fields) <= FIELDS:
         raise RegisterError(f"{where}.fields: a non-empty list of {', '.join(sorted(FIELDS))}")
@@ -101,6 +105,7 @@ def _entry(entry: dict[str, Any], where: str) -> Agency:
         frozenset(chapters),
         tuple(k.strip().lower() for k in keywords),
         frozenset(fields),
+        tuple(" ".join(k.split()).lower() for k in species),
         _outcomes(entry.get("outcomes") or {}, f"{where}.outcomes"),
     )
 

@@ -12,12 +12,15 @@ from safelane.ids import new_id
 from safelane.results import ConsignmentResult
 from safelane.scope import Scope
 from safelane.selection.continuity import Priority
+from safelane.agencies.competence import agencies_of
+from safelane.store import agency_scope as scope_store
 from safelane.store import audit_chain, bulk, outbox
 from safelane.store import filing_rows as rows_of
 from safelane.store import releases as release_store
 from safelane.store import requirements as requirement_store
 from safelane.store.schema import (
     agency_requirements,
+    agency_scope,
     assessments,
     audit_events,
     consignments,
@@ -165,6 +168,7 @@ def save(conn: sa.Connection, batch: Sequence[Accepted], superseded: Sequence[di
     }
     saved: list[list[Saved]] = []
     amended: list[str] = []
+    scoped: dict[str, dict[str, str]] = {}  # consignment id -> the agencies whose need-to-know it falls under
     for accepted in batch:
         version, filing = accepted.version, accepted.version.filing
         at = version.received_at
@@ -203,6 +207,8 @@ def save(conn: sa.Connection, batch: Sequence[Accepted], superseded: Sequence[di
             rows[agency_requirements] += requirement_store.rows(
                 decision_id, item.lodgement.consignment_id, item.decision.requirements
             )
+            if agencies := agencies_of(data.get("goods") or (), item.findings, item.decision.requirements):
+                scoped.setdefault(item.lodgement.consignment_id, {}).update(agencies)
             if item.priority is not None:
                 rows[decision_priorities].append(rows_of.priority_row(decision_id, item.priority))
             rows[decision_events].append(
@@ -272,7 +278,8 @@ def save(conn: sa.Connection, batch: Sequence[Accepted], superseded: Sequence[di
         if item.decision.answer == "channel"
     ]
     release_rows = release_store.at_decision(conn, decided)
-    for table, table_rows in [*rows.items(), (releases, release_rows)]:
+    scope_rows = scope_store.new_rows(conn, scoped, amended=bool(amended))
+    for table, table_rows in [*rows.items(), (releases, release_rows), (agency_scope, scope_rows)]:
         if table in (decision_events, audit_events):
             audit_chain.append(conn, table, table_rows)
         else:
@@ -500,9 +507,8 @@ def consignment_history(
         .order_by(consignments.c.version)
     )
     found = [dict(r) for r in rows.mappings()]
-    if scope is not None and scope.agency is not None:  # need-to-know: the agencies holding a requirement on it
-        held = sa.select(agency_requirements.c.agency).where(agency_requirements.c.consignment_id == consignment_id)
-        return found if sees_consignment(scope, found, frozenset(conn.execute(held).scalars())) else []
+    if scope is not None and scope.agency is not None:  # need-to-know: the agencies whose scope it is in
+        return found if sees_consignment(scope, found, scope_store.of(conn, consignment_id)) else []
     return found if scope is None or sees_consignment(scope, found) else []
 
 

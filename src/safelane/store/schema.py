@@ -550,6 +550,14 @@ agency_requirements = sa.Table(  # each border agency's requirement on a consign
     sa.Column("reasons", JSON, nullable=False),  # codes of the findings behind it
 )
 
+agency_scope = sa.Table(  # which agencies' need-to-know a consignment falls under: Scope.clause's index
+    "agency_scope",
+    metadata,
+    sa.Column("consignment_id", Id, primary_key=True),
+    sa.Column("agency", sa.String(32), primary_key=True, index=True),
+    sa.Column("basis", sa.String(16), nullable=False),  # goods (its competence) | rule (a finding) | requirement
+)
+
 releases = sa.Table(  # a release (or refusal) of a consignment by customs or another agency: the TRS end point
     "releases",
     metadata,
