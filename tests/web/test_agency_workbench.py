@@ -11,14 +11,17 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
+from safelane.domain.assessment import AgencyRequirement
 from safelane.service import web
+from safelane.store import agency_scope as scope_store
 from safelane.store import profiles as profile_store
+from safelane.store import requirements
 from safelane.store import users as user_store
-from safelane.store.schema import decisions
+from safelane.store.schema import agency_requirements, decisions
 from tests.conftest import Clock
-from tests.factories import sea_consignment
+from tests.factories import filing, sea_consignment
 from tests.web.conftest import PASSWORD, Bench
-from tests.web.test_inspections import SLOTS, _call, _held
+from tests.web.test_inspections import SLOTS, _call
 from tests.web.test_office_scope import MANY_OR_NONE, ONE_CONSIGNMENT
 
 T0 = datetime(2026, 11, 20, 9, 10, tzinfo=UTC)
@@ -46,10 +49,32 @@ def _agency_users(bench: Bench) -> None:
             user_store.set_password(conn, name, PASSWORD, at=at, actor="test")
 
 
+TOYS = {"goods__0__hs_code": "950300", "goods__0__description": "Plastic building blocks"}  # no agency's goods
+
+
+def _held(bench: Bench, client: TestClient, number: str, agencies: list[str], *, red: bool, **changes: Any) -> str:
+    """A Rotterdam consignment in the red channel (`red`) or the green, held by `agencies` on its current decision
+    (their requirement and scope rows, as the assessment writes them)."""
+    [item] = bench.file("acme", filing(sea_consignment(**changes), document_number=number))["consignments"]
+    cid = str(item["consignment_id"])
+    channel = "red" if red else "green"
+    if item.get("channel") != channel:
+        moved = _call(
+            client, bench, "sam", "POST", f"/v1/consignments/{cid}/channel", {"channel": channel, "note": "x"}
+        )
+        assert moved.status_code == 200, moved.text
+    reqs = [AgencyRequirement(a, "hold", f"{a} inspects") for a in agencies]
+    with bench.db.write() as conn:
+        if reqs:
+            conn.execute(agency_requirements.insert(), requirements.rows(item["decision_id"], cid, reqs))
+        scope_store.add(conn, cid, dict.fromkeys(agencies, "requirement"))
+    return cid
+
+
 @pytest.fixture
 def held(bench: Bench) -> dict[str, str]:
-    """Three Rotterdam consignments: `both` red for customs and held by plant health and veterinary, `vet` held by
-    veterinary only, `none` held by no agency; inspection slots for both agencies."""
+    """Three Rotterdam consignments: `both` (bananas) red for customs and held by plant health and veterinary,
+    `vet` (toys) held by veterinary only, `none` (toys) held by no agency; inspection slots for both agencies."""
     bench.system.pipeline.clock = Clock(T0)
     _agency_users(bench)
     client = bench.anonymous()
@@ -57,8 +82,8 @@ def held(bench: Bench) -> dict[str, str]:
         assert _call(client, bench, "sam", "PUT", f"/v1/inspections/slots/*/{agency}", SLOTS).status_code == 200
     return {
         "both": _held(bench, client, "AG-BOTH", ["plant_health", "veterinary"], red=True),
-        "vet": _held(bench, client, "AG-VET", ["veterinary"], red=False),
-        "none": _held(bench, client, "AG-NONE", [], red=True),
+        "vet": _held(bench, client, "AG-VET", ["veterinary"], red=False, **TOYS),
+        "none": _held(bench, client, "AG-NONE", [], red=True, **TOYS),
     }
 
 
@@ -165,11 +190,13 @@ def test_agency_dashboard_counts_its_work_and_the_inspections_saved(bench: Bench
 
     board = bench.client("vera").get("/dashboard?from=2026-11-20&to=2026-11-20")
     assert board.status_code == 200, board.text
-    shown = _text(board)
+    shown = " ".join(_text(board).split())
     assert "Dashboard · veterinary" in shown
-    assert "<td>hold</td><td class=\"num\">2</td>" in shown  # `both` and `vet`
+    assert '<td>hold</td><td class="num">2</td>' in shown  # `both` and `vet`
     assert "1 inspection of your consignments, 1 joint: 3 separate inspections without joining, 2 saved." in shown
-    assert "your agency's release" in shown and "last release (goods free to leave)" in shown
+    rows = shown.split("Arrival to release")[1]
+    assert '<td>your agency\'s release</td><td class="num">1</td> <td class="num">1.83</td>' in rows  # 11:00
+    assert '<td>last release (goods free to leave)</td><td class="num">1</td> <td class="num">2.83</td>' in rows
     assert "Referral" not in shown and "hit rate" not in shown.lower()  # customs' figures stay customs'
 
 
@@ -209,21 +236,9 @@ def test_sparse_consignment_renders_for_an_agency_officer(bench: Bench) -> None:
     """A consignment with only the fields the parsers require renders for the agency (StrictUndefined)."""
     bench.system.pipeline.clock = Clock(T0)
     _agency_users(bench)
-    sparse = sea_consignment(consignor=None, notify_party=None, goods__0__value=None, goods__0__description=None)
-    cid = _held_sparse(bench, sparse)
+    sparse = {"consignor": None, "notify_party": None, "goods__0__value": None, "goods__0__description": None}
+    cid = _held(bench, bench.anonymous(), "AG-SPARSE", ["plant_health"], red=False, **sparse)
     page = bench.client("pia").get(f"/consignments/{cid}")
     assert page.status_code == 200, page.text[:500]
     assert "(no description filed)" in page.text
-
-
-def _held_sparse(bench: Bench, consignment: dict[str, Any]) -> str:
-    from safelane.domain.assessment import AgencyRequirement
-    from safelane.store import requirements
-    from safelane.store.schema import agency_requirements
-    from tests.factories import filing
-
-    [item] = bench.file("acme", filing(consignment, document_number="AG-SPARSE"))["consignments"]
-    req = AgencyRequirement("plant_health", "hold", "plant_health inspects")
-    with bench.db.write() as conn:
-        conn.execute(agency_requirements.insert(), requirements.rows(item["decision_id"], item["consignment_id"], [req]))
-    return str(item["consignment_id"])
+    assert bench.client("pia").get(f"/consignments/{cid}/outcome").status_code == 200

@@ -249,9 +249,16 @@ def saved(inspections: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def release_hours(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    """Per agency, and "last" (each consignment's last release, when the goods could leave): how many, and the
-    mean and median hours from arrival."""
+def free(conn: sa.Connection, rows: list[dict[str, Any]]) -> set[str]:
+    """Of the consignments in release rows, those every holding agency has released (the goods may leave)."""
+    ids = sorted({r["consignment_id"] for r in rows})
+    return {cid for cid, s in status(conn, ids).items() if s["released"]} if ids else set()
+
+
+def release_hours(rows: list[dict[str, Any]], free: set[str] | None = None) -> dict[str, dict[str, Any]]:
+    """Per agency, and "last" (each consignment's last release, when the goods could leave; only those in
+    `free` when given, as a release by one agency while another still holds is not the last): how many, and
+    the mean and median hours from arrival."""
     from statistics import mean, median
 
     per: dict[str, list[float]] = {}
@@ -259,7 +266,8 @@ def release_hours(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     for r in rows:
         hours = max(0.0, (r["released_at"] - r["arrival"]).total_seconds() / 3600)
         per.setdefault(r["agency"], []).append(hours)
-        last[r["consignment_id"]] = max(last.get(r["consignment_id"], 0.0), hours)
+        if free is None or r["consignment_id"] in free:
+            last[r["consignment_id"]] = max(last.get(r["consignment_id"], 0.0), hours)
     if last:
         per["last"] = list(last.values())
     return {

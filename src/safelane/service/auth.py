@@ -21,13 +21,17 @@ from starlette.concurrency import run_in_threadpool
 
 from safelane.domain import Problem
 from safelane.referrals import OFFICER_ROLES
-from safelane.scope import Scope
+from safelane.scope import AGENCY_ROLE, Scope
 from safelane.service.api import SystemDep
 from safelane.service.errors import ApiError
 from safelane.settings import database_shown
 from safelane.store import users as user_store
 from safelane.store.database import OUTAGES
 from safelane.system import StoredSystem
+
+# API route groups (OpenAPI tags) an agency officer's key may call: their answers pass through its scope. Other
+# groups refuse it until they apply the need-to-know filter (safelane.agencies.need_to_know).
+AGENCY_TAGS = frozenset({"inspections"})
 
 _bearer = HTTPBearer(auto_error=False, description="API key as a Bearer token")
 _api_key = APIKeyHeader(name="X-API-Key", auto_error=False, description="API key in the X-API-Key header")
@@ -161,7 +165,11 @@ async def authenticate(
         raise ApiError(401, [Problem("header.Authorization", "unauthenticated", what)], {"WWW-Authenticate": "Bearer"})
     user = User(row["name"], row["role"], row["filer"], row["office"], row.get("operator_id"), row.get("agency"))
     request.state.actor = user.name  # for the request log
-    if not user.is_officer and not user.filer and not (user.role == "trader" and user.operator):
+    if user.role == AGENCY_ROLE:
+        if not (user.agency and AGENCY_TAGS & set(getattr(request.scope.get("route"), "tags", None) or ())):
+            message = f"an agency officer's key is for the {', '.join(sorted(AGENCY_TAGS))} routes only"
+            raise ApiError(403, [Problem("header.Authorization", "forbidden", message)])
+    elif not user.is_officer and not user.filer and not (user.role == "trader" and user.operator):
         raise ApiError(403, [Problem("header.Authorization", "forbidden", "this user files for no organisation")])
     return user
 

@@ -7,12 +7,12 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from safelane.agencies.competence import agencies_of
 from safelane.domain import Assessment, Consignment, Decision, Filing, FilingKind, Lodgement
 from safelane.ids import new_id
 from safelane.results import ConsignmentResult
 from safelane.scope import Scope
 from safelane.selection.continuity import Priority
-from safelane.agencies.competence import agencies_of
 from safelane.store import agency_scope as scope_store
 from safelane.store import audit_chain, bulk, outbox
 from safelane.store import filing_rows as rows_of

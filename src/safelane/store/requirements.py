@@ -62,4 +62,4 @@ def counts(conn: sa.Connection, agency: str, *, scope: Scope, start: datetime, e
         .where(scope.clause(decisions.c.filer, decisions.c.office))
         .group_by(agency_requirements.c.action)
     )
-    return {action: n for action, n in conn.execute(query).tuples()}
+    return {row[0]: int(row[1]) for row in conn.execute(query)}

@@ -137,13 +137,14 @@ def calendar(
     with system.db.read() as conn:
         rows = store.calendar(conn, scope=scope, office=office, start=start, end=start + timedelta(days=days))
         times = store.release_times(conn, scope=scope, office=office, start=start, end=start + timedelta(days=days))
+        free = joint.free(conn, times)
     return JsonResponse(
         {
             "office": office,
             "from": start.date().isoformat(),
             "days": days,
             "inspections": rows,
-            "measures": {**joint.saved(rows), "arrival_to_release": joint.release_hours(times)},
+            "measures": {**joint.saved(rows), "arrival_to_release": joint.release_hours(times, free)},
         }
     )
 

@@ -135,7 +135,8 @@ def _agency(request: Request, officer: Officer, conn: sa.Connection, window: Win
     scope, agency = officer.scope, officer.agency or ""
     office, start, end = window.office, window.start, window.end
     rows = inspection_store.calendar(conn, scope=scope, office=office, start=start, end=end)
-    hours = joint.release_hours(inspection_store.release_times(conn, scope=scope, office=office, start=start, end=end))
+    times = inspection_store.release_times(conn, scope=scope, office=office, start=start, end=end)
+    hours = joint.release_hours(times, joint.free(conn, times))
     return page(
         request,
         "agency_dashboard.html",
@@ -147,7 +148,7 @@ def _agency(request: Request, officer: Officer, conn: sa.Connection, window: Win
         last=(window.end - timedelta(microseconds=1)).date().isoformat(),
         requirements=requirement_store.counts(conn, agency, scope=scope, start=window.start, end=window.end),
         saved=joint.saved(rows),
-        hours={k: v for k, v in hours.items() if k in (agency, "last")},
+        hours={k: hours[k] for k in (agency, "last") if k in hours},
     )
 
 

@@ -36,6 +36,7 @@ def inspections(request: Request, officer: OfficerDep, office: str | None = None
     with get_system(request).db.read() as conn:
         rows = store.calendar(conn, scope=scope, office=office, start=start, end=end)
         times = store.release_times(conn, scope=scope, office=office, start=start, end=end)
+        free = joint.free(conn, times)
     by_day: dict[str, list[dict[str, object]]] = {}
     for row in rows:
         by_day.setdefault(row["starts_at"].date().isoformat(), []).append(row)
@@ -50,5 +51,5 @@ def inspections(request: Request, officer: OfficerDep, office: str | None = None
         start=start.date().isoformat(),
         days=days,
         saved=joint.saved(rows),
-        hours=joint.release_hours(times),
+        hours=joint.release_hours(times, free),
     )
