@@ -29,10 +29,6 @@ from safelane.store import users as user_store
 from safelane.store.database import OUTAGES
 from safelane.system import StoredSystem
 
-# API route groups (OpenAPI tags) an agency officer's key may call: their answers pass through its scope. Other
-# groups refuse it until they apply the need-to-know filter (safelane.agencies.need_to_know).
-AGENCY_TAGS = frozenset({"inspections"})
-
 _bearer = HTTPBearer(auto_error=False, description="API key as a Bearer token")
 _api_key = APIKeyHeader(name="X-API-Key", auto_error=False, description="API key in the X-API-Key header")
 
@@ -166,12 +162,45 @@ async def authenticate(
     user = User(row["name"], row["role"], row["filer"], row["office"], row.get("operator_id"), row.get("agency"))
     request.state.actor = user.name  # for the request log
     if user.role == AGENCY_ROLE:
-        if not (user.agency and AGENCY_TAGS & set(getattr(request.scope.get("route"), "tags", None) or ())):
-            message = f"an agency officer's key is for the {', '.join(sorted(AGENCY_TAGS))} routes only"
-            raise ApiError(403, [Problem("header.Authorization", "forbidden", message)])
+        _agency_may(request, user)
     elif not user.is_officer and not user.filer and not (user.role == "trader" and user.operator):
         raise ApiError(403, [Problem("header.Authorization", "forbidden", "this user files for no organisation")])
     return user
+
+
+# The routes an agency officer's key may call: reads the need-to-know filter (safelane.agencies.need_to_know) is
+# applied to. Every other route is customs' (or the filer's) own and refuses agency keys with 403, so a new
+# route is closed to agencies until it filters and is listed here (tests/agencies/test_agency_api.py).
+AGENCY_ROUTES: frozenset[tuple[str, str]] = frozenset(
+    {
+        ("GET", "/v1/consignments/{consignment_id}"),
+        ("GET", "/v1/decisions"),
+        ("GET", "/v1/decisions/{decision_id}"),
+        # joint inspection (safelane.cases.joint): its scope applies; it schedules what its agency holds and
+        # records only its own agency's result
+        ("POST", "/v1/consignments/{consignment_id}/inspection"),
+        ("GET", "/v1/consignments/{consignment_id}/inspection"),
+        ("POST", "/v1/consignments/{consignment_id}/inspection/results"),
+        ("GET", "/v1/inspections"),
+    }
+)
+
+
+def _agency_may(request: Request, user: User) -> None:
+    """Refuse an agency key on a route not open to agencies, and one whose agency is not in the register."""
+    from safelane.agencies.register import register
+
+    if user.agency not in register():
+        message = f"this user's agency {user.agency!r} is not in the agency register (SAFELANE_AGENCIES)"
+        raise ApiError(403, [Problem("header.Authorization", "unknown_agency", message)])
+    route = request.scope.get("route")
+    if (request.method, getattr(route, "path", "")) not in AGENCY_ROUTES:
+        message = (
+            "customs only: an agency officer's key reads the consignments and decisions in its agency's scope "
+            "(GET /v1/consignments/{id}, /v1/decisions, /v1/decisions/{id}) and works its joint inspections "
+            "(/v1/consignments/{id}/inspection, /v1/inspections); see docs/agencies.md"
+        )
+        raise ApiError(403, [Problem("header.Authorization", "customs_only", message)])
 
 
 async def _filer(user: Annotated[User, Depends(authenticate)]) -> User:

@@ -19,7 +19,8 @@ REF_PREFIX = "#/components/schemas/"
 PROBLEMS = REF_PREFIX + Problems.__name__
 AUTHENTICATED = {
     "401": "No API key, or an unknown one (`WWW-Authenticate: Bearer`)",
-    "403": "This user may not do this: its role or office, or it files for no organisation",
+    "403": "This user may not do this: its role or office, it files for no organisation, or it is another "
+    "agency's officer on a customs-only route",
     "429": "Too many unknown API keys from this address: retry after `Retry-After` seconds",
     "503": "The store is not answering: nothing was stored; retry after `Retry-After` seconds",
 }

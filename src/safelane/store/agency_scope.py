@@ -51,8 +51,8 @@ def reindex(conn: sa.Connection, batch_size: int = 2000) -> int:
     """Index every stored consignment again under the register in force (after the register changed, or at
     upgrade): pairs are added, none removed. Returns how many pairs were added."""
     found: dict[str, dict[str, str]] = {}
-    for row in conn.execute(sa.select(agency_requirements.c.consignment_id, agency_requirements.c.agency)):
-        found.setdefault(row.consignment_id, {})[row.agency] = "requirement"
+    for held in conn.execute(sa.select(agency_requirements.c.consignment_id, agency_requirements.c.agency)):
+        found.setdefault(held.consignment_id, {})[held.agency] = "requirement"
     query = sa.select(consignments.c.consignment_id, consignments.c.data, assessments.c.findings).join(
         assessments, assessments.c.row_id == consignments.c.row_id
     )

@@ -150,7 +150,9 @@ def _dated_item_checks(when: Conditions) -> list[DatedItemCheck]:
     return [lambda item, day: in_force().on_list(lists, item.hs_code, item.description, day)]
 
 
-def _describe_item(index: int, item: GoodsItem) -> str:
+def _describe_item(index: int, item: GoodsItem, *, value: bool = True) -> str:
+    """How a finding names the item it hit; without its value (`value=False`) for another agency's profile, whose
+    officers read the explanation and may not be shown values (safelane.agencies.need_to_know)."""
     parts = [f"item {item.sequence or index + 1}"]
     if item.hs_code:
         parts.append(f"HS {item.hs_code}")
@@ -158,7 +160,7 @@ def _describe_item(index: int, item: GoodsItem) -> str:
         parts.append(f"'{item.description[:60]}'")
     if item.origin_country:
         parts.append(f"from {item.origin_country}")
-    if item.value:
+    if item.value and value:
         per_kg = item.value_per_kg
         parts.append(f"{item.value.amount:g} {item.value.currency}" + (f" ({per_kg:.2f}/kg)" if per_kg else ""))
     return " ".join(parts)
@@ -189,7 +191,7 @@ class CompiledProfile:
                 if all(check(item) for check in self.item_checks) and all(
                     check(item, day) for check in self.dated_item_checks
                 ):
-                    detail = f" on {_describe_item(index, item)}"
+                    detail = f" on {_describe_item(index, item, value=self.profile.agency == CUSTOMS)}"
                     evidence["item"] = item.sequence or index + 1
                     break
             else:

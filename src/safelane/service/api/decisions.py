@@ -10,11 +10,13 @@ from fastapi import APIRouter, Body, Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from safelane import referrals
+from safelane.agencies import need_to_know
 from safelane.domain import Channel, Problem, Referral
 from safelane.service.api import JsonResponse, MetricsDep, PageDep, SystemDep, not_found, one_of, without
 from safelane.service.auth import CurrentUser
 from safelane.service.errors import ApiError
 from safelane.store import decisions as decision_store
+from safelane.store import requirements as requirement_store
 
 router = APIRouter(prefix="/v1/decisions", tags=["decisions"])
 
@@ -65,20 +67,28 @@ def search(
             limit=page.limit,
             offset=page.offset,
         )
-    return JsonResponse(
-        {"decisions": [without(r, *INTERNAL) for r in rows], "limit": page.limit, "offset": page.offset}
-    )
+    shown = [need_to_know.decision(user.scope, without(r, *INTERNAL)) for r in rows]
+    return JsonResponse({"decisions": shown, "limit": page.limit, "offset": page.offset})
 
 
 @router.get("/{decision_id}")
 def get(decision_id: str, user: CurrentUser, system: SystemDep) -> JsonResponse:
-    """One decision with every event in its life: who did what, when, and why."""
+    """One decision with every event in its life: who did what, when, and why, and every agency's requirement.
+    An agency officer reads customs' outcome and state, its own requirement and no events (customs' own work)."""
+    scope = user.scope
     with system.db.read() as conn:
-        row = decision_store.get(conn, decision_id, scope=user.scope)
+        row = decision_store.get(conn, decision_id, scope=scope)
         if row is None:
             raise not_found("decision", decision_id, "decision_id")
-        events = decision_store.events(conn, decision_id)
-    return JsonResponse({"decision": without(row, *INTERNAL), "events": events})
+        events = decision_store.events(conn, decision_id) if scope.agency is None else []
+        required = [r.as_dict() for r in requirement_store.of_decision(conn, decision_id)]
+    return JsonResponse(
+        {
+            "decision": need_to_know.decision(scope, without(row, *INTERNAL)),
+            "requirements": need_to_know.requirements(scope, required),
+            "events": events,
+        }
+    )
 
 
 @router.post(
