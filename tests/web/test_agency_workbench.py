@@ -142,6 +142,13 @@ def test_queue_consignment_and_own_result_through_the_workbench(bench: Bench, he
     assert "Held by customs, veterinary." in after and "no pest on the pallets" in after
     assert both not in _text(pia.get("/queue"))  # released by plant health: no longer waiting for it
     assert "plant_health (compliant)" in _text(pia.get("/inspections?from=2026-11-20"))
+    lines = pia.get("/inspections?from=2026-11-20&format=csv").text.splitlines()
+    assert lines[0].lstrip("\ufeff").startswith("starts_at,ends_at,office,place,consignment_id,joint,agency,outcome")
+    assert [line.split(",")[6:8] for line in lines[1:]] == [
+        ["customs", ""],
+        ["plant_health", "compliant"],
+        ["veterinary", ""],
+    ]
 
     refused = bench.post(pia, f"/consignments/{both}/actions/note", text="seen")
     assert refused.status_code == 403 and "Only customs acts on the decision" in _text(refused)
