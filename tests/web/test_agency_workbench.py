@@ -249,3 +249,18 @@ def test_sparse_consignment_renders_for_an_agency_officer(bench: Bench) -> None:
     assert page.status_code == 200, page.text[:500]
     assert "(no description filed)" in page.text
     assert bench.client("pia").get(f"/consignments/{cid}/outcome").status_code == 200
+
+
+def test_customs_outcome_on_the_workbench_is_its_joint_inspection_result(bench: Bench, held: dict[str, str]) -> None:
+    both, none = held["both"], held["none"]
+    api = bench.anonymous()
+    assert _call(api, bench, "olga", "POST", f"/v1/consignments/{both}/inspection").status_code == 201
+    olga = bench.client("olga")
+    done = bench.post(olga, f"/consignments/{both}/outcome", method="physical", result="no_irregularity", note="ok")
+    assert done.status_code == 303, done.text
+    seen = _call(api, bench, "olga", "GET", f"/v1/consignments/{both}/inspection").json()
+    [customs] = [p for p in seen["inspection"]["participants"] if p["agency"] == "customs"]
+    assert customs["outcome"] == "no_irregularity" and customs["recorded_by"] == "olga"
+    assert seen["status"]["held_by"] == ["plant_health", "veterinary"]
+    plain = bench.post(olga, f"/consignments/{none}/outcome", method="nii", result="no_irregularity", note="")
+    assert plain.status_code == 303  # no inspection scheduled: customs' outcome as before

@@ -16,6 +16,7 @@ from safelane.agencies.register import register
 from safelane.cases import joint
 from safelane.cases import outcomes as cases
 from safelane.cases import seizures as vocabulary
+from safelane.domain.assessment import CUSTOMS
 from safelane.referrals import ActionError
 from safelane.service.api import get_system
 from safelane.service.web.render import not_found, now, page
@@ -75,6 +76,14 @@ def _form(
         offences=vocabulary.OFFENCES,
         label=vocabulary.label,
     )
+
+
+def _customs_pending(system: StoredSystem, consignment_id: str) -> bool:
+    """Whether the consignment's inspection waits for customs' result (the caller has checked its scope)."""
+    with system.db.read() as conn:
+        inspection = inspection_store.of_consignment(conn, consignment_id)
+    parts = (inspection or {}).get("participants", [])
+    return any(p["agency"] == CUSTOMS and p["outcome"] is None for p in parts)
 
 
 def _agency_form(
@@ -142,17 +151,16 @@ def record_outcome(request: Request, consignment_id: str, officer: OfficerDep, f
     values = {field: form.get(field, "") for field in FIELDS}
     try:
         outcome = cases.parse(values)
-        cases.record(
-            system.db,
-            consignment_id,
-            outcome,
-            scope=officer.scope,
-            at=system.pipeline.clock(),
-        )
+        if _customs_pending(system, consignment_id):  # customs' part of a joint inspection: its result there too
+            joint.record_result(system.db, consignment_id, CUSTOMS, values, scope=officer.scope, at=now(request))
+        else:
+            cases.record(system.db, consignment_id, outcome, scope=officer.scope, at=now(request))
     except cases.Invalid as invalid:
         return _form(request, officer, case, history, values, invalid.errors, status=422)
     except ActionError as error:
         if error.status == 403:
             raise Forbidden(str(error)) from None
+        if error.status == 409:
+            return _form(request, officer, case, history, values, {"result": str(error)}, status=409)
         return not_found(request, officer, f"There is no consignment {consignment_id}.")
     return RedirectResponse(f"/consignments/{consignment_id}?done=outcome", status_code=303)
