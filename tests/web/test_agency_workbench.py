@@ -116,6 +116,9 @@ def test_queue_consignment_and_own_result_through_the_workbench(bench: Bench, he
         basis = conn.execute(decisions.select().where(decisions.c.consignment_id == both)).mappings().first()
     assert basis is not None and basis["basis"]
     assert "plant_health inspects" in queue and basis["basis"] not in queue  # its requirement, not customs' why
+    assert 'name="profile"' not in queue and 'name="selection"' not in queue and 'value="score"' not in queue
+    narrowed = _text(pia.get("/queue?selection=random&profile=NOPE&assigned=me&sort=score"))
+    assert both in narrowed  # customs' filters do not apply to (nor reveal anything to) an agency
 
     page = pia.get(f"/consignments/{both}")
     assert page.status_code == 200, page.text

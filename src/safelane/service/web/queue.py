@@ -56,6 +56,9 @@ def _date(value: str, errors: dict[str, str], name: str) -> date | None:
         return None
 
 
+AGENCY_HIDDEN = ("profile", "selection", "assigned")  # customs' filters, left out for an agency officer
+
+
 def parse(
     params: QueryParams, officer: Officer, offices: Collection[str]
 ) -> tuple[case_queue.Filters, dict[str, str], dict[str, str]]:
@@ -92,6 +95,12 @@ def parse(
     for name in ("profile", "party"):
         if given[name]:
             kept[name] = given[name][:200]
+    if officer.is_agency:  # customs' profiles, selection, assignment and score are not an agency's to sort by
+        for name in AGENCY_HIDDEN:
+            kept.pop(name, None)
+            given[name] = ""
+        if kept.get("sort", "score") == "score":
+            kept["sort"] = given["sort"] = "deadline"
     return case_queue.Filters(**kept), errors, given
 
 
