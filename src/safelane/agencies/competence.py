@@ -28,9 +28,17 @@ def agencies_of(
         if code:
             out.setdefault(str(code), "rule")
     items = [g for g in goods if isinstance(g, Mapping)]
-    hs_codes = [str(g["hs_code"]) for g in items if g.get("hs_code")]
-    descriptions = [str(g["description"]) for g in items if g.get("description")]
+    chapters = {_chapter(str(g["hs_code"])) for g in items if g.get("hs_code")}
+    text = " ".join(str(g["description"]) for g in items if g.get("description")).lower()
     for code, agency in (register() if agencies is None else agencies).items():
-        if code not in out and agency.covers(hs_codes, descriptions):
+        if code not in out and (
+            not chapters.isdisjoint(agency.hs_chapters)
+            or (text and any(word in text for word in agency.keywords + agency.species))
+        ):
             out[code] = "goods"
     return out
+
+
+def _chapter(hs_code: str) -> int:
+    """The HS chapter of a code as stored (digits only, validated at parse: 6 to 10 digits); 0 when it has none."""
+    return int(hs_code[:2]) if hs_code[:2].isdigit() else 0

@@ -28,6 +28,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "traders": ("safelane.cli.traders", "app", "Trusted traders: the AEO register, authorisations, status changes."),
     "screen": ("safelane.cli.screen", "screen", "Screen a name (or a CSV batch) against the watch lists."),
     "audit": ("safelane.cli.audit", "app", "The tamper-evident audit trail: verify the chain, export anchors."),
+    "agencies": ("safelane.cli.agencies", "app", "Border agencies' register: check a file, re-index consignments."),
 }
 
 

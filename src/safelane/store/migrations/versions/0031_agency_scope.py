@@ -5,7 +5,7 @@ Revises: 0024_agency_users
 Create Date: 2026-12-02 17:10:00
 
 Existing consignments are indexed from the agencies' requirements and findings already stored and from their
-goods as the register in force at upgrade time describes them (`safelane agencies reindex` does it again later).
+goods as the register in force at upgrade time describes them (`safelane agencies reindex` does it again after the register changed).
 """
 
 import sqlalchemy as sa
