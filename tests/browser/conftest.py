@@ -25,11 +25,20 @@ import httpx
 import orjson
 import pytest
 
+from safelane.cases import joint
 from safelane.demo import generate_day
 from safelane.domain import Filing
+from safelane.domain.assessment import AgencyRequirement
 from safelane.formats import parse
+from safelane.results import ConsignmentResult
+from safelane.scope import Scope
 from safelane.settings import Settings
-from safelane.system import build
+from safelane.store import agency_scope as scope_store
+from safelane.store import inspections as inspection_store
+from safelane.store import requirements
+from safelane.store import users as user_store
+from safelane.store.schema import agency_requirements
+from safelane.system import StoredSystem, build
 from tests.factories import air_consignment, filing, sea_consignment
 from tests.web.conftest import PASSWORD, add_users, load_demo_profiles
 
@@ -41,6 +50,7 @@ USERS = {
     "acme": ("filer", "ACME", None),
     "pieter": ("officer", None, "BEANR"),
 }
+PLANTS = "MSCU3300001"  # the consignment plant health's officer (pia, at NLRTM) inspects
 # The generated traffic is the same on any calendar day: a fixed day and seed (it has open BEANR cases).
 # Only the worked filings move with the clock, by hours, so their time left reads the same whenever the tests run.
 TRAFFIC_DAY, TRAFFIC_SEED = date(2026, 6, 15), 11
@@ -79,8 +89,29 @@ def worked_filings(now: datetime) -> list[Filing]:
         itinerary__arrival_at=arrival,
     )
     red = sea_consignment(master_document="MSCU7654321", consignor__name="Falcon Star General Trading")
-    data = [filing(dnl, document_number="AWB-TONER-1"), filing(red, document_number="BL-RED-1")]
+    plants = sea_consignment(master_document=PLANTS)  # bananas at NLRTM: plant health holds them (`_plant_hold`)
+    data = [
+        filing(dnl, document_number="AWB-TONER-1"),
+        filing(red, document_number="BL-RED-1"),
+        filing(plants, document_number="BL-PLANTS-1"),
+    ]
     return [f for d in data for f in parse(orjson.dumps(d), format="json", filer="ACME")]
+
+
+def _plant_hold(system: StoredSystem, held: ConsignmentResult, now: datetime) -> str:
+    """Plant health's officer pia (NLRTM), its hold on the bananas and their inspection in its slots at NLRTM;
+    pia's API key. The requirement is stored as the assessment stores one (no demo profile is plant health's)."""
+    assert system.db is not None and held.decision_id is not None
+    slots = {"place": "NPPO shed", "day_start": 0, "slot_minutes": 60, "slots": 24, "teams": 4, "daily": 50}
+    hold = AgencyRequirement("plant_health", "hold", "Bananas from Ecuador: plant health inspects")
+    with system.db.write() as conn:
+        key = user_store.add(conn, "pia", "agency_officer", at=now, agency="plant_health", office="NLRTM")
+        user_store.set_password(conn, "pia", PASSWORD, at=now, actor="test")
+        conn.execute(agency_requirements.insert(), requirements.rows(held.decision_id, held.consignment_id, [hold]))
+        scope_store.add(conn, held.consignment_id, {"plant_health": "requirement"})
+        inspection_store.set_slots(conn, "*", "plant_health", slots, at=now, actor="test")
+    joint.schedule(system.db, held.consignment_id, scope=Scope.of("sam", "supervisor"), at=now)
+    return key
 
 
 @dataclass
@@ -105,6 +136,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     worked = system.pipeline.submit(worked_filings(now), actor="acme")
     consignments = {c.reference: c.consignment_id for result in worked for c in result.consignments}
     assert system.db is not None
+    keys["pia"] = _plant_hold(system, next(c for r in worked for c in r.consignments if c.reference == PLANTS), now)
     system.db.dispose()
 
     port = _free_port()

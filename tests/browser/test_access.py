@@ -16,7 +16,7 @@ def no_external_requests(served: Served) -> None:
 
 def test_a_filers_credential_opens_no_consignment(page, served: Served) -> None:
     sign_in(page, "acme")  # ACME filed both worked consignments itself
-    assert page.get_by_role("alert").inner_text() == "The workbench is for customs officers."
+    assert page.get_by_role("alert").inner_text() == "The workbench is for customs and border agency officers."
     for path in (
         f"/consignments/{served.consignments[DNL]}",
         f"/consignments/{served.consignments[RED]}/outcome",
@@ -90,8 +90,8 @@ def _focus_until(page, test: str, limit: int) -> int:
 def test_tab_reaches_the_actions_and_a_note_is_added_by_keyboard(page, served: Served) -> None:
     sign_in(page, "olga")
     page.goto(f"/consignments/{served.consignments[RED]}")
-    presses = _focus_until(page, "el.getAttribute('href') === '#actions'", 15)  # the jump links come first
-    assert presses <= 14  # the header (its links, Traders among them, and the audit status), then the jump links
+    presses = _focus_until(page, "el.getAttribute('href') === '#actions'", 16)  # the jump links come first
+    assert presses <= 15  # the header (its links, Inspections and Traders among them, the audit status), the jumps
     page.keyboard.press("Enter")
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.closest('#actions form') !== null")

@@ -14,7 +14,7 @@ def test_an_officer_signs_in_and_lands_on_the_queue(page, served: Served) -> Non
 
 def test_a_filer_gets_no_workbench(page, served: Served) -> None:
     sign_in(page, "acme")
-    assert page.get_by_role("alert").inner_text() == "The workbench is for customs officers."
+    assert page.get_by_role("alert").inner_text() == "The workbench is for customs and border agency officers."
     page.goto("/queue")
     assert "/signin" in page.url
 

@@ -38,7 +38,7 @@ def test_a_filer_cannot_open_the_workbench(bench: Bench) -> None:
     client = bench.anonymous()
     response = sign_in(client, {"name": "acme", "password": PASSWORD})
     assert response.status_code == 403
-    assert "for customs officers" in response.text
+    assert "for customs and border agency officers" in response.text
     assert "safelane_session" not in response.headers.get("set-cookie", "")
     assert client.get("/queue").status_code == 303  # still not signed in
     with bench.db.read() as conn:

@@ -24,6 +24,7 @@ KINDS = frozenset({"plant_health", "animal_health", "food_safety", "wildlife", "
 FIELDS = frozenset(
     {"reference", "kind", "mode", "office", "origin", "goods", "documents", "transport", "parties", "value"}
 )
+EFFECTS = frozenset({"release", "refuse", "hold"})  # what an inspection result does to the agency's hold
 
 
 class RegisterError(ValueError):
@@ -39,6 +40,11 @@ class Agency:
     keywords: tuple[str, ...]
     fields: frozenset[str]
     species: tuple[str, ...] = ()  # scientific names (e.g. CITES-listed taxa: "manis", "loxodonta africana")
+    outcomes: tuple[tuple[str, str, str], ...] = ()  # its inspection result codes: (code, label, effect)
+
+    def outcome_codes(self) -> dict[str, dict[str, str]]:
+        """The agency's own inspection result codes, each with its label and effect (release, refuse, hold)."""
+        return {code: {"label": label, "effect": effect} for code, label, effect in self.outcomes}
 
     def covers(self, hs_codes: list[str], descriptions: list[str]) -> bool:
         """Whether goods with these HS codes and descriptions fall in this agency's competence."""
@@ -100,7 +106,24 @@ def _entry(entry: dict[str, Any], where: str) -> Agency:
         tuple(k.strip().lower() for k in keywords),
         frozenset(fields),
         tuple(" ".join(k.split()).lower() for k in species),
+        _outcomes(entry.get("outcomes") or {}, f"{where}.outcomes"),
     )
+
+
+def _outcomes(entry: Any, where: str) -> tuple[tuple[str, str, str], ...]:
+    """`outcomes: {code: {label, effect}}`: the codes an agency's officers record inspection results with."""
+    if not isinstance(entry, dict):
+        raise RegisterError(f"{where}: a mapping of result codes to their label and effect")
+    found = []
+    for code, value in entry.items():
+        if not isinstance(code, str) or not CODE.fullmatch(code):
+            raise RegisterError(f"{where}: result code {code!r} must be lower-case letters, digits and _")
+        if not isinstance(value, dict) or not isinstance(value.get("label"), str) or not value["label"].strip():
+            raise RegisterError(f"{where}.{code}.label: required")
+        if value.get("effect") not in EFFECTS:
+            raise RegisterError(f"{where}.{code}.effect: one of {', '.join(sorted(EFFECTS))}")
+        found.append((code, value["label"].strip(), str(value["effect"])))
+    return tuple(found)
 
 
 @lru_cache(maxsize=4)

@@ -12,6 +12,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from safelane.agencies import need_to_know
 from safelane.cases import notes as case_notes
 from safelane.cases import outcomes as case_outcomes
 from safelane.domain.consignment import PARTY_ROLES
@@ -20,6 +21,7 @@ from safelane.risk.registry import Assessors
 from safelane.scope import Scope
 from safelane.store import decisions as decision_store
 from safelane.store import filings as filing_store
+from safelane.store import requirements as requirement_store
 from safelane.store.schema import consignments, filing_versions
 
 RAW_LIMIT = 256 * 1024  # characters of a raw message shown on the page
@@ -225,6 +227,8 @@ def load(
     raw, raw_note = _raw(conn, shown["filing_id"], shown["version"], scope)
     decision = decision_store.get(conn, current["decision_id"])
     assert decision is not None
+    if scope is not None and scope.agency is not None:
+        return _agency_file(conn, scope, consignment_id, current, versions, shown, decision, assessors)
     every = case_notes.of_consignment(conn, consignment_id)
     parties = parties_of(shown["data"])
     findings = list(shown["findings"] or [])
@@ -254,6 +258,51 @@ def load(
         groups=group_findings(conn, findings, parties, assessors),
         route=route_of(itinerary),
         goods=goods_of(shown["data"]),
+        parties=parties,
+        deadline=decision["deadline"],
+    )
+
+
+def _agency_file(
+    conn: sa.Connection,
+    scope: Scope,
+    consignment_id: str,
+    current: dict[str, Any],
+    versions: list[dict[str, Any]],
+    shown: dict[str, Any],
+    decision: dict[str, Any],
+    assessors: Assessors,
+) -> CaseFile:
+    """The case file as an agency officer may read it (safelane.agencies.need_to_know): its register fields of
+    the consignment, its own findings and requirement; of customs' decision only what the filer is told, with
+    customs' score, reasons, notes, history and outcomes left out (every key kept, empty, so pages render)."""
+    data = need_to_know.consignment(scope, shown["data"])
+    findings = need_to_know.findings(scope, shown["findings"] or [])
+    told = need_to_know.decision(scope, decision)
+    masked = {k: (v if k in told else None) for k, v in decision.items()}
+    versions = [{**v, "data": {}, "findings": [], "score": None} for v in versions]
+    shown = {**next(v for v in versions if v["version"] == shown["version"]), "data": data, "findings": findings}
+    mine = [r for r in requirement_store.of_decision(conn, decision["decision_id"]) if r.agency == scope.agency]
+    parties = parties_of(data)
+    return CaseFile(
+        consignment_id=consignment_id,
+        reference=current["reference"],
+        filer=current["filer"],
+        office=current["office"],
+        versions=versions,
+        shown=shown,
+        current=masked,
+        raw=None,
+        raw_note="The message as received is customs' record; your agency reads the fields it needs above.",
+        events=[],
+        notes=[],
+        requests=[],
+        assignments=[],
+        outcomes=[],
+        why="; ".join(f"{scope.agency} {r.action}: {r.explanation}" for r in mine) or "no requirement of yours",
+        groups=group_findings(conn, findings, parties, assessors),
+        route=route_of(data.get("itinerary") or {}),
+        goods=goods_of(data),
         parties=parties,
         deadline=decision["deadline"],
     )

@@ -8,14 +8,13 @@ Customs' daily limit is the office's capacity for the decision's kind of control
 day its `inspection_slots` row when there is one.
 """
 
-import json
 from collections.abc import Mapping
 from datetime import datetime, timedelta
-from importlib.resources import files
 from typing import Any
 
 import sqlalchemy as sa
 
+from safelane.agencies.register import register
 from safelane.cases import outcomes as customs_outcomes
 from safelane.domain.assessment import CUSTOMS
 from safelane.referrals import ActionError
@@ -34,9 +33,15 @@ CUSTOMS_DAY = {"place": "customs examination area", "day_start": 8 * 60, "slot_m
 
 
 def outcome_codes() -> dict[str, dict[str, dict[str, str]]]:
-    """Each agency's outcome codes (label, effect), as shipped data; customs keeps cases/outcomes.py's."""
-    data = json.loads(files("safelane.cases").joinpath("agency_outcomes.json").read_text())
-    return {k: v for k, v in data.items() if not k.startswith("_")}
+    """Each agency's result codes (label, effect) from the agency register; customs keeps cases/outcomes.py's."""
+    return {code: agency.outcome_codes() for code, agency in register().items()}
+
+
+def _may_act(scope: Scope, agency: str | None, doing: str) -> None:
+    """Customs acts for every participant; an agency officer only for its own agency."""
+    if scope.is_customs or (scope.agency and scope.agency == agency):
+        return
+    raise ActionError(f"a {scope.role} may not {doing}", 403, "header.Authorization")
 
 
 def _participants(conn: sa.Connection, case: Mapping[str, Any]) -> list[str]:
@@ -110,8 +115,9 @@ def _slot(
 def schedule(
     db: Database, consignment_id: str, *, scope: Scope, at: datetime, not_before: datetime | None = None
 ) -> tuple[dict[str, Any], bool]:
-    """The consignment's one inspection (scheduled now if it has none); True when this call scheduled it."""
-    if not scope.is_customs:
+    """The consignment's one inspection (scheduled now if it has none); True when this call scheduled it.
+    Customs schedules any; an agency officer one its agency holds for inspection (it is then a participant)."""
+    if not (scope.is_customs or scope.agency):
         raise ActionError(f"a {scope.role} may not schedule inspections", 403, "header.Authorization")
     with db.write() as conn:
         case = customs_outcomes.case_of(conn, consignment_id, for_update=True, scope=scope)
@@ -121,6 +127,7 @@ def schedule(
         if existing is not None:
             return existing, False
         agencies = _participants(conn, case)
+        _may_act(scope, scope.agency if scope.agency in agencies else None, "schedule this inspection")
         if not agencies:
             raise ActionError(
                 "neither customs nor any agency holds this consignment for inspection", 409, "consignment_id"
@@ -148,9 +155,9 @@ def record_result(
     db: Database, consignment_id: str, agency: str, form: Mapping[str, Any], *, scope: Scope, at: datetime
 ) -> tuple[dict[str, Any], bool]:
     """One participant's result: customs' through cases/outcomes.py, another agency's in its own codes, with its
-    release or refusal, in one transaction. Recording the same result again changes nothing (False)."""
-    if not scope.is_customs:
-        raise ActionError(f"a {scope.role} may not record inspection results", 403, "header.Authorization")
+    release or refusal, in one transaction. Recording the same result again changes nothing (False).
+    An agency officer records only its own agency's result."""
+    _may_act(scope, agency, f"record {agency}'s inspection result")
     with db.write() as conn:
         case = customs_outcomes.case_of(conn, consignment_id, for_update=True, scope=scope)
         inspection = store.of_consignment(conn, consignment_id) if case else None
@@ -242,9 +249,16 @@ def saved(inspections: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def release_hours(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    """Per agency, and "last" (each consignment's last release, when the goods could leave): how many, and the
-    mean and median hours from arrival."""
+def free(conn: sa.Connection, rows: list[dict[str, Any]]) -> set[str]:
+    """Of the consignments in release rows, those every holding agency has released (the goods may leave)."""
+    ids = sorted({r["consignment_id"] for r in rows})
+    return {cid for cid, s in status(conn, ids).items() if s["released"]} if ids else set()
+
+
+def release_hours(rows: list[dict[str, Any]], free: set[str] | None = None) -> dict[str, dict[str, Any]]:
+    """Per agency, and "last" (each consignment's last release, when the goods could leave; only those in
+    `free` when given, as a release by one agency while another still holds is not the last): how many, and
+    the mean and median hours from arrival."""
     from statistics import mean, median
 
     per: dict[str, list[float]] = {}
@@ -252,7 +266,8 @@ def release_hours(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     for r in rows:
         hours = max(0.0, (r["released_at"] - r["arrival"]).total_seconds() / 3600)
         per.setdefault(r["agency"], []).append(hours)
-        last[r["consignment_id"]] = max(last.get(r["consignment_id"], 0.0), hours)
+        if free is None or r["consignment_id"] in free:
+            last[r["consignment_id"]] = max(last.get(r["consignment_id"], 0.0), hours)
     if last:
         per["last"] = list(last.values())
     return {

@@ -19,9 +19,18 @@ import sqlalchemy as sa
 
 from safelane.risk.profiles.match import PROFILES
 from safelane.scope import Scope
-from safelane.store.schema import consignments, decision_priorities, decision_reasons, decisions, disruptions
+from safelane.store.schema import (
+    agency_requirements,
+    consignments,
+    decision_priorities,
+    decision_reasons,
+    decisions,
+    disruptions,
+    releases,
+)
 
 NEEDS_OFFICER = ("RFI", "RFS", "DNL", "yellow", "red")
+AGENCY_WAITS = ("hold", "documents")  # an agency's requirements that wait for its officer
 ASSIGNED = ("me", "unassigned")
 SORTS = {
     "score": "continuity tier during a disruption, then risk score, highest first",
@@ -64,16 +73,27 @@ class Page:
         self.pages = max(1, -(-self.total // self.per_page))
 
 
+def _open(scope: Scope) -> list[sa.ColumnElement[bool]]:
+    """What waits for this officer: for customs a referral or a yellow or red channel still open; for an agency
+    officer its agency's hold or documents requirement on the current decision, until the agency released or
+    refused the goods."""
+    if scope.agency is None:
+        return [decisions.c.state != "closed", decisions.c.outcome.in_(NEEDS_OFFICER)]
+    waiting = sa.exists().where(
+        agency_requirements.c.decision_id == decisions.c.decision_id,
+        agency_requirements.c.agency == scope.agency,
+        agency_requirements.c.action.in_(AGENCY_WAITS),
+    )
+    done = sa.exists().where(releases.c.consignment_id == decisions.c.consignment_id, releases.c.agency == scope.agency)
+    return [waiting, ~done]
+
+
 def _party_names() -> list[sa.ColumnElement[str]]:
     return [consignments.c.data[(role, "name")].as_string() for role in PARTY_ROLES]
 
 
 def _where(filters: Filters, scope: Scope) -> list[sa.ColumnElement[bool]]:
-    clauses: list[sa.ColumnElement[bool]] = [
-        decisions.c.current.is_(True),
-        decisions.c.state != "closed",
-        decisions.c.outcome.in_(NEEDS_OFFICER),
-    ]
+    clauses: list[sa.ColumnElement[bool]] = [decisions.c.current.is_(True), *_open(scope)]
     clauses.append(scope.clause(decisions.c.filer, decisions.c.office))
     if filters.office:
         clauses.append(decisions.c.office == filters.office)
@@ -206,8 +226,7 @@ def profiles_in_queue(conn: sa.Connection, scope: Scope) -> Sequence[str]:
         .where(
             decision_reasons.c.assessor == PROFILES,
             decisions.c.current.is_(True),
-            decisions.c.state != "closed",
-            decisions.c.outcome.in_(NEEDS_OFFICER),
+            *_open(scope),
         )
         .order_by(decision_reasons.c.code)
     )

@@ -176,6 +176,12 @@ AGENCY_ROUTES: frozenset[tuple[str, str]] = frozenset(
         ("GET", "/v1/consignments/{consignment_id}"),
         ("GET", "/v1/decisions"),
         ("GET", "/v1/decisions/{decision_id}"),
+        # joint inspection (safelane.cases.joint): its scope applies; it schedules what its agency holds and
+        # records only its own agency's result
+        ("POST", "/v1/consignments/{consignment_id}/inspection"),
+        ("GET", "/v1/consignments/{consignment_id}/inspection"),
+        ("POST", "/v1/consignments/{consignment_id}/inspection/results"),
+        ("GET", "/v1/inspections"),
     }
 )
 
@@ -191,7 +197,8 @@ def _agency_may(request: Request, user: User) -> None:
     if (request.method, getattr(route, "path", "")) not in AGENCY_ROUTES:
         message = (
             "customs only: an agency officer's key reads the consignments and decisions in its agency's scope "
-            "(GET /v1/consignments/{id}, /v1/decisions, /v1/decisions/{id}); see docs/agencies.md"
+            "(GET /v1/consignments/{id}, /v1/decisions, /v1/decisions/{id}) and works its joint inspections "
+            "(/v1/consignments/{id}/inspection, /v1/inspections); see docs/agencies.md"
         )
         raise ApiError(403, [Problem("header.Authorization", "customs_only", message)])
 

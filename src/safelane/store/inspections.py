@@ -130,10 +130,16 @@ def record_result(
 def calendar(
     conn: sa.Connection, *, scope: Scope, office: str | None, start: datetime, end: datetime
 ) -> list[dict[str, Any]]:
-    """Inspections starting in [start, end) at `office` (None: every office the scope sees), earliest first."""
+    """Inspections starting in [start, end) at `office` (None: every office the scope sees), earliest first;
+    of consignments the scope sees (an agency officer: those its agency holds a requirement on)."""
+    from safelane.store.schema import decisions
+
+    current = sa.and_(decisions.c.consignment_id == inspections.c.consignment_id, decisions.c.current)
     query = (
         sa.select(inspections)
+        .join(decisions, current)
         .where(inspections.c.starts_at >= start, inspections.c.starts_at < end)
+        .where(scope.clause(decisions.c.filer, inspections.c.office))
         .order_by(inspections.c.starts_at, inspections.c.inspection_id)
     )
     if office is not None:

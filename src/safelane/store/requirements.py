@@ -1,12 +1,14 @@
 """Agencies' requirements, stored beside the decision that set them: who holds a consignment and why."""
 
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 
 from safelane.domain.assessment import AgencyRequirement
-from safelane.store.schema import agency_requirements
+from safelane.scope import Scope
+from safelane.store.schema import agency_requirements, decisions
 
 
 def rows(decision_id: str, consignment_id: str, requirements: Iterable[AgencyRequirement]) -> list[dict[str, Any]]:
@@ -47,3 +49,17 @@ def of_decisions(conn: sa.Connection, decision_ids: Iterable[str]) -> dict[str, 
         for r in found:
             out.setdefault(r["decision_id"], []).append(AgencyRequirement.from_dict(dict(r)))
     return {k: tuple(v) for k, v in out.items()}
+
+
+def counts(conn: sa.Connection, agency: str, *, scope: Scope, start: datetime, end: datetime) -> dict[str, int]:
+    """How many of `agency`'s requirements, by action, current decisions made in [start, end) set on
+    consignments the scope sees: an agency's workload on its dashboard."""
+    query = (
+        sa.select(agency_requirements.c.action, sa.func.count())
+        .join(decisions, decisions.c.decision_id == agency_requirements.c.decision_id)
+        .where(agency_requirements.c.agency == agency, decisions.c.current)
+        .where(decisions.c.decided_at >= start, decisions.c.decided_at < end)
+        .where(scope.clause(decisions.c.filer, decisions.c.office))
+        .group_by(agency_requirements.c.action)
+    )
+    return {row[0]: int(row[1]) for row in conn.execute(query)}

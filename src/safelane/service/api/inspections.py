@@ -1,8 +1,9 @@
 """Joint inspections over the API: schedule one inspection per consignment, each agency's result, who still
 holds the goods, the calendar per office and the inspections saved by joining; agencies' slots per office.
 
-Customs officers only for now (the agencies' own users arrive with the agency register; the service checks the
-scope, so an officer of another office gets 404 for a consignment and nothing of it in the calendar).
+Customs officers and agency officers (role agency_officer): the service checks the scope, so an officer of another
+office, or an agency that holds no requirement on the consignment, gets 404 for it and nothing of it in the calendar;
+an agency officer schedules only what its agency holds and records only its own agency's result (403 otherwise).
 """
 
 from datetime import UTC, datetime, timedelta
@@ -14,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from safelane.cases import joint
 from safelane.domain import Problem
 from safelane.referrals import ActionError
+from safelane.scope import AGENCY_ROLE
 from safelane.service.api import IsoDay, IsoTime, JsonResponse, SystemDep
 from safelane.service.auth import CurrentUser, User
 from safelane.service.errors import ApiError
@@ -49,7 +51,7 @@ class SlotsBody(BaseModel):
 
 
 def _officer(user: User) -> None:
-    if not user.is_officer:
+    if not (user.is_officer or user.role == AGENCY_ROLE):
         raise ApiError(403, [Problem("header.Authorization", "forbidden", "inspections are for officers")])
 
 
@@ -135,13 +137,14 @@ def calendar(
     with system.db.read() as conn:
         rows = store.calendar(conn, scope=scope, office=office, start=start, end=start + timedelta(days=days))
         times = store.release_times(conn, scope=scope, office=office, start=start, end=start + timedelta(days=days))
+        free = joint.free(conn, times)
     return JsonResponse(
         {
             "office": office,
             "from": start.date().isoformat(),
             "days": days,
             "inspections": rows,
-            "measures": {**joint.saved(rows), "arrival_to_release": joint.release_hours(times)},
+            "measures": {**joint.saved(rows), "arrival_to_release": joint.release_hours(times, free)},
         }
     )
 

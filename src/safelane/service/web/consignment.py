@@ -15,6 +15,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from safelane import referrals
 from safelane.cases import case as case_file
+from safelane.cases import joint
 from safelane.cases import notes as case_notes
 from safelane.cases import queue as case_queue
 from safelane.cases import seizures as seizure_vocabulary
@@ -23,6 +24,7 @@ from safelane.service.api import get_system
 from safelane.service.web import documents as documents_page
 from safelane.service.web.render import not_found, now, page
 from safelane.service.web.signin import Forbidden, FormDep, Officer, OfficerDep
+from safelane.store import inspections as inspection_store
 from safelane.store import users as user_store
 from safelane.system import StoredSystem
 
@@ -37,6 +39,7 @@ DONE = {
     "note": "Note added.",
     "request": "Documents requested from the filer.",
     "outcome": "Inspection outcome recorded.",
+    "result": "Your agency's inspection result was recorded.",
     "screening": "Screening result recorded.",
 }
 DECISION_ACTIONS = ("issue", "lift", "channel", "close", "screening")
@@ -85,6 +88,9 @@ def _render(
     form: dict[str, str] | None = None,
 ) -> Response:
     left = case.deadline - now(request) if case.deadline else None
+    with get_system(request).db.read() as conn:  # the case file was loaded through the scope: this one is seen
+        inspection = inspection_store.of_consignment(conn, case.consignment_id)
+        release = joint.status(conn, [case.consignment_id])[case.consignment_id]
     return page(
         request,
         "consignment.html",
@@ -103,7 +109,10 @@ def _render(
         channels=CHANNELS,
         screening_methods=referrals.SCREENING_METHODS,
         label=seizure_vocabulary.label,
-        papers=documents_page.papers(get_system(request), case),
+        # an agency's need-to-know covers its own findings; attached documents stay customs' for now
+        papers=None if officer.is_agency else documents_page.papers(get_system(request), case),
+        inspection=inspection,
+        release=release,
     )
 
 
@@ -149,6 +158,8 @@ def act(request: Request, consignment_id: str, action: str, officer: OfficerDep,
     case = _case(request, officer, consignment_id)
     if case is None:
         return not_found(request, officer, f"There is no consignment {consignment_id}.")
+    if officer.is_agency:  # customs' decision, notes and requests; an agency records its result on /outcome
+        raise Forbidden("Only customs acts on the decision; record your agency's inspection result instead.")
     try:
         _do(get_system(request), officer, case, action, form)
     except referrals.ActionError as refused:

@@ -8,17 +8,21 @@ from datetime import date, datetime, timedelta
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
+import sqlalchemy as sa
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from markupsafe import Markup
 
 from safelane.cases import dashboard as metrics
+from safelane.cases import joint
 from safelane.cases.dashboard import Figure, Window
 from safelane.service.api import get_system
 from safelane.service.web import charts
 from safelane.service.web.exports import csv_response
 from safelane.service.web.render import duration, now, page
-from safelane.service.web.signin import OfficerDep
+from safelane.service.web.signin import Officer, OfficerDep
+from safelane.store import inspections as inspection_store
+from safelane.store import requirements as requirement_store
 
 router = APIRouter()
 
@@ -125,6 +129,29 @@ def _window(
     return metrics.default_window(conn, now, office), None
 
 
+def _agency(request: Request, officer: Officer, conn: sa.Connection, window: Window, problem: str | None) -> Response:
+    """An agency officer's dashboard: its requirements by action, its inspections (and those saved by joining)
+    and hours from arrival to its releases and to the last release, all through its scope."""
+    scope, agency = officer.scope, officer.agency or ""
+    office, start, end = window.office, window.start, window.end
+    rows = inspection_store.calendar(conn, scope=scope, office=office, start=start, end=end)
+    times = inspection_store.release_times(conn, scope=scope, office=office, start=start, end=end)
+    hours = joint.release_hours(times, joint.free(conn, times))
+    return page(
+        request,
+        "agency_dashboard.html",
+        officer,
+        title="Dashboard",
+        messages=[("error", problem)] if problem else [],
+        window=window,
+        first=window.start.date().isoformat(),
+        last=(window.end - timedelta(microseconds=1)).date().isoformat(),
+        requirements=requirement_store.counts(conn, agency, scope=scope, start=window.start, end=window.end),
+        saved=joint.saved(rows),
+        hours={k: hours[k] for k in (agency, "last") if k in hours},
+    )
+
+
 @router.get("/dashboard")
 def dashboard(
     request: Request,
@@ -140,6 +167,8 @@ def dashboard(
     office = officer.scope.office_shown((office or "").strip().upper() or None)
     with system.db.read() as conn:
         window, problem = _window(conn, first, last, office, at)
+        if officer.is_agency:  # customs' figures are customs' work: an agency sees its own
+            return _agency(request, officer, conn, window, problem)
         if format == "csv":
             if figure not in metrics.FIGURES:
                 return page(

@@ -55,6 +55,8 @@ def download(request: Request, consignment_id: str, document_id: str, officer: O
     """The document's bytes as checked, for an officer who sees its consignment."""
     system = get_system(request)
     missing = f"There is no document {document_id} on consignment {consignment_id}."
+    if officer.is_agency:  # attached documents are customs' on the workbench (the page does not list them)
+        return not_found(request, officer, missing)
     try:
         row, data = attaching.read(system.db, stores(system.settings.documents_dir), document_id, officer.scope)
     except attaching.NotVisible:

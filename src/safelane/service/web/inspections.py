@@ -8,6 +8,7 @@ from fastapi.responses import Response
 
 from safelane.cases import joint
 from safelane.service.api import get_system
+from safelane.service.web.exports import csv_response
 from safelane.service.web.render import now, page
 from safelane.service.web.signin import OfficerDep
 from safelane.store import inspections as store
@@ -15,11 +16,13 @@ from safelane.store.offices import day_of
 
 router = APIRouter()
 MAX_DAYS = 62
+CSV_COLUMNS = ("starts_at", "ends_at", "office", "place", "consignment_id", "joint", "agency", "outcome", "recorded_at")
 
 
 @router.get("/inspections")
 def inspections(request: Request, officer: OfficerDep, office: str | None = None, days: int = 7) -> Response:
-    """`from` is the first day (UTC, default today); a posted officer sees its own office only."""
+    """`from` is the first day (UTC, default today); a posted officer sees its own office only; `format=csv`
+    gives one line per participant."""
     messages: list[tuple[str, str]] = []
     start = day_of(now(request))[0]
     text = request.query_params.get("from")
@@ -36,6 +39,11 @@ def inspections(request: Request, officer: OfficerDep, office: str | None = None
     with get_system(request).db.read() as conn:
         rows = store.calendar(conn, scope=scope, office=office, start=start, end=end)
         times = store.release_times(conn, scope=scope, office=office, start=start, end=end)
+        free = joint.free(conn, times)
+    if request.query_params.get("format") == "csv":  # one line per participant, the calendar's own rows
+        lines = [{**row, **part} for row in rows for part in row["participants"]]
+        name = f"inspections-{start:%Y%m%d}-{days}d.csv"
+        return csv_response(lines, CSV_COLUMNS, name)
     by_day: dict[str, list[dict[str, object]]] = {}
     for row in rows:
         by_day.setdefault(row["starts_at"].date().isoformat(), []).append(row)
@@ -50,5 +58,5 @@ def inspections(request: Request, officer: OfficerDep, office: str | None = None
         start=start.date().isoformat(),
         days=days,
         saved=joint.saved(rows),
-        hours=joint.release_hours(times),
+        hours=joint.release_hours(times, free),
     )

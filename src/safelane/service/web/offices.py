@@ -14,10 +14,10 @@ from safelane.selection.capacity import INSPECTIONS, KINDS, NAMES, OFFICE, SELEC
 from safelane.service.api import get_system
 from safelane.service.web.exports import csv_response
 from safelane.service.web.render import now, page
-from safelane.service.web.signin import Forbidden, FormDep, Officer, OfficerDep
+from safelane.service.web.signin import CUSTOMS_PAGES, Forbidden, FormDep, Officer, OfficerDep
 from safelane.store import offices as office_store
 
-router = APIRouter()
+router = APIRouter(dependencies=CUSTOMS_PAGES)  # agency officers: 403
 
 
 def _checked(officer: Officer, office: str) -> None:

@@ -22,12 +22,12 @@ from safelane.service.api import get_system
 from safelane.service.web.charts import bars
 from safelane.service.web.exports import csv_response
 from safelane.service.web.render import not_found, now, page
-from safelane.service.web.signin import FormDep, Officer, OfficerDep
+from safelane.service.web.signin import CUSTOMS_PAGES, FormDep, Officer, OfficerDep
 from safelane.store import Database
 from safelane.store import profiles as profile_store
 from safelane.store.filings import newest_filed_at, stored_lodgements, stored_per_day
 
-router = APIRouter()
+router = APIRouter(dependencies=CUSTOMS_PAGES)  # agency officers: 403
 
 ORIGIN = "profile"  # the name the loader gives the editor's text in its error locations
 MAX_SOURCE = 64_000  # characters: a profile is a page of YAML, not a data file

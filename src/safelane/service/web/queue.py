@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
+import sqlalchemy as sa
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.datastructures import QueryParams
@@ -21,6 +22,7 @@ from safelane.service.api import get_system
 from safelane.service.web.exports import csv_response
 from safelane.service.web.render import now, page
 from safelane.service.web.signin import Officer, OfficerDep
+from safelane.store import requirements as requirement_store
 from safelane.store import traders as trader_store
 
 router = APIRouter()
@@ -52,6 +54,9 @@ def _date(value: str, errors: dict[str, str], name: str) -> date | None:
     except ValueError:
         errors[name] = "Give a date as YYYY-MM-DD."
         return None
+
+
+AGENCY_HIDDEN = ("profile", "selection", "assigned")  # customs' filters, left out for an agency officer
 
 
 def parse(
@@ -90,12 +95,31 @@ def parse(
     for name in ("profile", "party"):
         if given[name]:
             kept[name] = given[name][:200]
+    if officer.is_agency:  # customs' profiles, selection, assignment and score are not an agency's to sort by
+        for name in AGENCY_HIDDEN:
+            kept.pop(name, None)
+            given[name] = ""
+        if kept.get("sort", "score") == "score":
+            kept["sort"] = given["sort"] = "deadline"
     return case_queue.Filters(**kept), errors, given
 
 
 def _page_number(params: QueryParams) -> int:
     value = params.get("page", "1")
     return int(value) if value.isdigit() and 0 < int(value) < 100_000 else 1
+
+
+def _for_agency(conn: sa.Connection, officer: Officer, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """An agency officer's rows: customs' score, selection, assignment and reasons left blank (customs' work),
+    the agency's own requirement as the why."""
+    if not officer.is_agency:
+        return rows
+    held = requirement_store.of_decisions(conn, [r["decision_id"] for r in rows])
+    for row in rows:
+        mine = [r for r in held.get(row["decision_id"], ()) if r.agency == officer.agency]
+        why = "; ".join(f"{r.action}: {r.explanation}" for r in mine)
+        row.update(score=None, selection=None, assigned_to=None, basis=why)
+    return rows
 
 
 @router.get("/queue")
@@ -109,14 +133,15 @@ def queue(request: Request, officer: OfficerDep) -> Response:
     at = now(request)
     if request.query_params.get("format") == "csv":
         with system.db.read() as conn:
-            rows = case_queue.export(conn, filters, scope, now=at)
+            rows = _for_agency(conn, officer, case_queue.export(conn, filters, scope, now=at))
         for row in rows:
             row["minutes_left"] = int(row["time_left"].total_seconds() // 60) if row["time_left"] else None
         return csv_response(rows, CSV_COLUMNS, f"queue-{at:%Y%m%d-%H%M}.csv")
     with system.db.read() as conn:
         found = case_queue.open_cases(conn, filters, scope, now=at, page=_page_number(request.query_params))
-        profiles = case_queue.profiles_in_queue(conn, scope)
-        trusted = trader_store.parties_of(conn, [r["decision_id"] for r in found.rows])
+        profiles = [] if officer.is_agency else case_queue.profiles_in_queue(conn, scope)
+        trusted = {} if officer.is_agency else trader_store.parties_of(conn, [r["decision_id"] for r in found.rows])
+        _for_agency(conn, officer, found.rows)
     for row in found.rows:
         row["traders"] = trusted.get(row["decision_id"], [])
     query = {k: v for k, v in given.items() if v}

@@ -16,9 +16,9 @@ from safelane.service.api import get_system
 from safelane.service.web import charts
 from safelane.service.web.exports import csv_response
 from safelane.service.web.render import now, page
-from safelane.service.web.signin import OfficerDep
+from safelane.service.web.signin import CUSTOMS_PAGES, OfficerDep
 
-router = APIRouter()
+router = APIRouter(dependencies=CUSTOMS_PAGES)  # agency officers: 403
 MAX_DAYS = 92
 SEGMENT_NAMES = {"all": "all", "mode": "mode", "kind": "filing kind", "mode_kind": "mode and kind", "office": "office",
                  "channel": "channel or referral", "trader": "trader category", "disruption": "disruption"}  # fmt: skip

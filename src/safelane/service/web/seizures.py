@@ -15,10 +15,10 @@ from safelane.cases import seizures as vocabulary
 from safelane.service.api import JsonResponse, get_system
 from safelane.service.web.exports import csv_response
 from safelane.service.web.render import page
-from safelane.service.web.signin import OfficerDep
+from safelane.service.web.signin import CUSTOMS_PAGES, OfficerDep
 from safelane.store import seizures as seizure_store
 
-router = APIRouter()
+router = APIRouter(dependencies=CUSTOMS_PAGES)  # agency officers: 403
 PAGE_ROWS = 500
 EXPORT_ROWS = 100_000
 

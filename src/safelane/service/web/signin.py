@@ -1,10 +1,13 @@
 """Who is at the workbench: sign-in with name and password, a session cookie, role checks on every page.
 
-Only customs roles (officer, supervisor, admin) may use the workbench; a filer's correct password
-still gets no session. An officer posted to an office sees that office's consignments; supervisors,
-admins and officers without an office see every office. Every form POST carries the session's form
-token (CSRF), checked before anything is done; the sign-in form, which has no session yet, carries a token
-that must match a cookie set with the form (so another site cannot sign a browser in as someone else).
+Customs roles (officer, supervisor, admin) and other border agencies' officers may use the workbench; a
+filer's correct password still gets no session. An agency officer works the queue, consignments, its own
+inspection results, its dashboard and the joint-inspection calendar, all confined to its agency by its scope;
+customs-only pages answer 403 (`customs_only`). An officer posted to an office sees that office's
+consignments; supervisors, admins and officers without an office see every office. Every form POST carries
+the session's form token (CSRF), checked before anything is done; the sign-in form, which has no session
+yet, carries a token that must match a cookie set with the form (so another site cannot sign a browser in
+as someone else).
 
 Wrong passwords are counted per name *and client address* (a stranger cannot lock an officer out from
 elsewhere) and per address over all names (one client cannot spray guesses across names). The count,
@@ -26,7 +29,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from safelane.referrals import OFFICER_ROLES
-from safelane.scope import Scope
+from safelane.scope import AGENCY_ROLE, Scope
 from safelane.service.api import get_system
 from safelane.service.web.render import page
 from safelane.store import users as user_store
@@ -39,6 +42,7 @@ SIGNIN_COOKIE = "safelane_signin"  # the sign-in form's token
 MAX_FAILURES, LOCKOUT = 5, timedelta(minutes=15)  # wrong passwords per name and address before it waits, how long
 MAX_ADDRESS_FAILURES = 20  # wrong passwords from one address, any names, in the same window
 _LOCKS = tuple(threading.Lock() for _ in range(64))  # striped by client address
+WORKBENCH_ROLES = OFFICER_ROLES | {AGENCY_ROLE}
 router = APIRouter()
 
 
@@ -73,6 +77,11 @@ class Officer:
         return self.scope.office
 
     @property
+    def is_agency(self) -> bool:
+        """An officer of another border agency: it sees and records only its agency's part."""
+        return self.role == AGENCY_ROLE
+
+    @property
     def is_supervisor(self) -> bool:
         return self.role in ("supervisor", "admin")
 
@@ -91,13 +100,26 @@ async def current_officer(request: Request) -> Officer:
     row = await run_in_threadpool(_session, get_system(request), token) if token else None
     if row is None:
         raise SignInRequired()
-    if row["role"] not in OFFICER_ROLES:
-        raise Forbidden("The workbench is for customs officers.")
+    if row["role"] not in WORKBENCH_ROLES:
+        raise Forbidden("The workbench is for customs and border agency officers.")
     request.state.actor = row["name"]  # for the request log
     return Officer(row["name"], row["role"], row["office"], row["csrf"], row.get("agency"))
 
 
 OfficerDep = Annotated[Officer, Depends(current_officer)]
+
+
+def customs_only(officer: OfficerDep) -> Officer:
+    """A page of customs' own work (profiles, seizures, offices, traders, resilience): 403 for an agency officer."""
+    if officer.is_agency:
+        raise Forbidden(
+            "This page is for customs officers. Your agency's work is in the queue, its consignments, "
+            "its dashboard and the joint-inspection calendar."
+        )
+    return officer
+
+
+CUSTOMS_PAGES = [Depends(customs_only)]  # a customs-only router's dependencies
 
 
 async def checked_form(request: Request, officer: OfficerDep) -> dict[str, str]:
@@ -144,7 +166,7 @@ def _refused(system: StoredSystem, name: str, address: str, password: str) -> tu
             named, anywhere = user_store.failed_signins(conn, name, address, since=at - LOCKOUT)
             locked = named >= MAX_FAILURES or anywhere >= MAX_ADDRESS_FAILURES
             user = None if locked else user_store.by_password(conn, name, password)
-        if user is not None and user["role"] in OFFICER_ROLES:
+        if user is not None and user["role"] in WORKBENCH_ROLES:
             return None, user
         reason = "locked" if locked else "credential" if user is None else "role"
         with system.db.write() as conn:
@@ -179,7 +201,7 @@ def signin(
         message = {
             "locked": f"Too many failed sign-ins: try again in {LOCKOUT.seconds // 60} minutes.",
             "credential": "Unknown name or wrong password.",
-            "role": "The workbench is for customs officers.",
+            "role": "The workbench is for customs and border agency officers.",
         }[reason]
         return _form(
             request, next, error=message, name=name, status={"locked": 429, "credential": 401, "role": 403}[reason]

@@ -15,13 +15,13 @@ from safelane.service.api import get_system
 from safelane.service.api.traders import register_changed
 from safelane.service.web.exports import csv_response
 from safelane.service.web.render import not_found, now, page
-from safelane.service.web.signin import FormDep, OfficerDep
+from safelane.service.web.signin import CUSTOMS_PAGES, FormDep, OfficerDep
 from safelane.store import traders as trader_store
 from safelane.traders.authorisation import STATUSES, start_of
 from safelane.traders.compliance import MIN_INSPECTIONS, measure
 from safelane.traders.describe import operator_view
 
-router = APIRouter()
+router = APIRouter(dependencies=CUSTOMS_PAGES)  # agency officers: 403
 
 
 @router.get("/traders")

@@ -1,0 +1,40 @@
+"""In the browser: plant health's officer signs in, finds the bananas its agency holds in its queue, opens them
+and records its own inspection result in its own codes; customs' pages are refused with a clear page."""
+
+from tests.browser.conftest import PLANTS, Served, sign_in
+
+RED = "MSCU7654321"  # customs' red consignment (bananas too, so in plant health's scope), held by no agency
+DNL = "HAWB-TONER-1"  # printer toner at DEFRA: outside plant health's competence and pia's office
+
+
+def test_an_agency_officer_works_its_queue_to_a_recorded_result(page, served: Served) -> None:
+    sign_in(page, "pia")
+    page.wait_for_url("**/queue")
+    nav = page.get_by_role("navigation", name="Workbench")
+    assert nav.get_by_role("link").all_inner_texts() == ["Queue", "Dashboard", "Inspections"]
+    rows = page.locator("table.queue tbody tr")
+    assert rows.count() == 1 and RED not in page.content()
+    assert "Bananas from Ecuador: plant health inspects" in rows.first.inner_text()
+
+    rows.first.get_by_role("link", name=PLANTS).click()
+    page.wait_for_url(f"**/consignments/{served.consignments[PLANTS]}")
+    section = page.locator("#inspection")
+    assert "plant health\tpending" in section.inner_text() and "Held by" in section.inner_text()
+    assert page.locator("#actions").count() == 0  # customs' actions are not an agency's
+    page.get_by_role("link", name="Record your agency's result").first.click()
+
+    page.get_by_label("Compliant, no pest found").check()
+    page.get_by_label("Note").fill("Fruit clean, no pest found on sampled boxes")
+    page.get_by_role("button", name="Record result").click()
+    page.wait_for_url("**?done=result#inspection")
+    assert page.get_by_role("status").first.inner_text() == "Your agency's inspection result was recorded."
+    recorded = page.locator("#inspection tbody tr.mine").inner_text()
+    assert "compliant" in recorded and "pia" in recorded and "Fruit clean" in recorded
+
+    page.goto("/queue")
+    assert page.locator("table.queue tbody tr").count() == 0  # released by plant health: nothing waits for it
+    page.goto("/profiles")
+    assert "This page is for customs officers." in page.locator("main").inner_text()
+    page.goto(f"/consignments/{served.consignments[DNL]}")
+    assert "There is no consignment" in page.locator("main").inner_text()
+    assert all(url.startswith(served.url) for url in served.requests), served.requests
