@@ -58,6 +58,7 @@ class Measure:
     authorisations: set[str] = field(default_factory=set)
     peer_inspections: int = 0
     peer_irregular: int = 0
+    alike: bool = True  # the peers are of the same goods and routes (else all peers: none of them was inspected)
 
     @property
     def rate(self) -> float | None:
@@ -81,6 +82,7 @@ class Measure:
             "high": high,
             "flagged": self.flagged,
             "goods_routes": "; ".join(sorted(self.cells)),
+            "peers": "same goods and routes" if self.alike else "all (none of the same goods and routes)",
             "peer_inspections": self.peer_inspections,
             "peer_irregular": self.peer_irregular,
             "peer_rate": self.peer_rate,
@@ -99,8 +101,12 @@ def _applied(findings: Sequence[Mapping[str, Any]]) -> Mapping[str, Any] | None:
 
 
 def _compare(group: Measure, peers: Sequence[tuple[frozenset[str], bool]]) -> None:
-    """The peers' inspections sharing a cell with the group, and whether the group is credibly worse."""
+    """The peers' inspections sharing a cell with the group (all peers when none does), and whether the group is
+    credibly worse."""
     alike = [irregular for cells, irregular in peers if cells & group.cells]
+    group.alike = bool(alike)
+    if not alike:
+        alike = [irregular for _, irregular in peers]
     group.peer_inspections, group.peer_irregular = len(alike), sum(alike)
     mine, theirs = wilson(group.irregular, group.inspections), wilson(group.peer_irregular, group.peer_inspections)
     group.flagged = bool(

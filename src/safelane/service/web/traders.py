@@ -51,6 +51,7 @@ COMPLIANCE_COLUMNS = [
     "high",
     "flagged",
     "goods_routes",
+    "peers",
     "peer_inspections",
     "peer_irregular",
     "peer_rate",
