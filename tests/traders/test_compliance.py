@@ -153,7 +153,7 @@ def test_a_supervisor_reviews_a_flagged_operator_keep_or_suspend_audited(bench: 
     kept = bench.post(sam, path, decision="keep", reason="irregularities were clerical, corrected")
     assert kept.status_code == 303
     csv = sam.get("/traders/compliance", params={"format": "csv"}).text
-    assert "keep,\"irregularities were clerical, corrected\",sam" in csv
+    assert 'keep,"irregularities were clerical, corrected",sam' in csv
     assert "Record the review" not in sam.get("/traders/compliance").text  # decided
     suspended = bench.post(sam, path, decision="suspend", reason="irregular again")
     assert suspended.status_code == 303

@@ -60,6 +60,7 @@ def play(
     history_days: int = 30,
     history_per_day: int = 100,
     progress: Callable[[int], None] = lambda consignments: None,
+    before_today: Callable[[Traffic], None] = lambda traffic: None,
 ) -> Month:
     """Fill an empty store (profiles, users and offices already set) with the month up to `now`."""
     assert system.db is not None
@@ -90,6 +91,7 @@ def play(
             _models_changed(system)
     month.today = generate_hours(today, consignments, seed)
     valuation.undervalue(month.today, seed)
+    before_today(month.today)  # e.g. a trader shares its own data before filing (demo/traders.py)
     inspectors.learn(month.today)
     month.results = receive(system.pipeline, filings_of(month.today), window=WINDOW, progress=progress)
     settle(now)

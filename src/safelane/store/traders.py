@@ -641,7 +641,14 @@ REVIEW = "trader.review"
 
 
 def record_review(
-    conn: sa.Connection, operator_id: str, decision: str, *, reason: str, actor: str, at: datetime, detail: dict[str, Any]
+    conn: sa.Connection,
+    operator_id: str,
+    decision: str,
+    *,
+    reason: str,
+    actor: str,
+    at: datetime,
+    detail: dict[str, Any],
 ) -> None:
     """A supervisor's decision on an operator flagged by the compliance measure: keep or suspend; audited."""
     add_audit(conn, at, actor, REVIEW, operator_id, {"decision": decision, "reason": reason, **detail})
@@ -655,6 +662,11 @@ def reviews(conn: sa.Connection) -> dict[str, dict[str, Any]]:
         .order_by(audit_events.c.at, audit_events.c.event_id)
     )
     return {
-        subject: {"decision": (detail or {}).get("decision"), "reason": (detail or {}).get("reason"), "by": actor, "at": at}
+        subject: {
+            "decision": (detail or {}).get("decision"),
+            "reason": (detail or {}).get("reason"),
+            "by": actor,
+            "at": at,
+        }
         for subject, actor, at, detail in conn.execute(query)
     }

@@ -99,9 +99,7 @@ def compliance_report(conn: sa.Connection) -> list[dict[str, Any]]:
     for m in measure(trader_store.random_sample_outcomes(conn)):
         row = m.as_dict()
         review = reviews.get(m.operator_id or "") if m.kind == "operator" else None
-        row["review"] = (
-            None if review is None else {**review, "at": review["at"].isoformat().replace("+00:00", "Z")}
-        )
+        row["review"] = None if review is None else {**review, "at": review["at"].isoformat().replace("+00:00", "Z")}
         row["review_open"] = m.flagged and review is None
         rows.append(row)
     return rows
