@@ -37,7 +37,8 @@ def create(conn: sa.Connection, user_name: str, *, at: datetime) -> str:
 
 
 def get(conn: sa.Connection, token: str, *, at: datetime) -> dict[str, Any] | None:
-    """The signed-in user (name, role, filer, office, agency, a trader's operator) and the session's form token, if the session stands."""
+    """The signed-in user (name, role, filer, office, agency, a trader's operator) and the session's form token,
+    if the session stands."""
     row = (
         conn.execute(
             sa.select(

@@ -4,7 +4,7 @@ of the same goods and routes.
 Only random-sample inspections count: targeted ones are chosen because they look risky, and trusted traders are
 targeted less, so comparing targeted hit rates would flatter them. Each inspected consignment is credited to the
 authorisation its assessment applied (programme and type, and the operator), or to the peers (no trusted trader
-facilitated). A consignment's goods and routes are its cells, HS chapter × country of origin (`61 CN`); a
+facilitated). A consignment's goods and routes are its cells, HS chapter by country of origin (`61 CN`); a
 trusted group is compared with the peers' inspections that share at least one of its cells, since an importer of
 Chinese garments should be measured against Chinese garments, not against the whole office.
 
@@ -27,7 +27,7 @@ PEERS = "no trusted trader"
 
 @dataclass(frozen=True)
 class Inspected:
-    """One random-sample inspection: the assessment's findings, the outcome's result, the goods × routes."""
+    """One random-sample inspection: the assessment's findings, the outcome's result, the goods and routes."""
 
     findings: Sequence[Mapping[str, Any]]
     result: str
