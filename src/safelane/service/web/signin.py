@@ -4,8 +4,9 @@ Only customs roles (officer, supervisor, admin) may use the workbench; a filer's
 still gets no session. A trader user (bound to one register operator) signs in here too, but reaches only its
 trader view (`/trader`, service/web/trader_view.py): every workbench page refuses it. An officer posted
 to an office sees that office's consignments; supervisors, admins and officers without an office see every
-office. Every form POST carries the session's form token (CSRF), checked before anything is done; the sign-in form, which has no session yet, carries a token
-that must match a cookie set with the form (so another site cannot sign a browser in as someone else).
+office. Every form POST carries the session's form token (CSRF), checked before anything is done; the sign-in
+form, which has no session yet, carries a token that must match a cookie set with the form (so another site
+cannot sign a browser in as someone else).
 
 Wrong passwords are counted per name *and client address* (a stranger cannot lock an officer out from
 elsewhere) and per address over all names (one client cannot spray guesses across names). The count,
