@@ -11,7 +11,8 @@ officer sees it. Facilitation declares no floors and never lifts one.
 """
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
+from operator import attrgetter
 from datetime import datetime
 from typing import Any
 
@@ -24,6 +25,7 @@ from safelane.traders.authorisation import Authorisation
 from safelane.traders.recognition import Benefits, Earned, Recognition, packaged
 from safelane.traders.register import Match, Register
 
+_PARTIES = attrgetter(*PARTY_ROLES)  # one call for the five parties of a consignment
 ROLE_WORDS = {"consignor": "consignor", "consignee": "consignee", "notify_party": "notify party"}
 
 
@@ -61,6 +63,13 @@ class _Judged:
 
     candidates: list[tuple[tuple[int, float], Finding, Finding]]
     others: list[Finding]
+    ordered: list[Finding] = field(default_factory=list)  # its findings when it is the only trusted party
+
+    def settle(self) -> "_Judged":
+        """Order the findings once: the best candidate applied, then the other candidates, then the rest."""
+        ranked = sorted(self.candidates, key=lambda c: c[0], reverse=True)
+        self.ordered = [c[1] if i == 0 else c[2] for i, c in enumerate(ranked)] + self.others
+        return self
 
 
 class FacilitationAssessor:
@@ -96,8 +105,7 @@ class FacilitationAssessor:
         office_rate: float | None = None
         judged: list[_Judged] = []
         consignment = lodgement.consignment
-        for role in PARTY_ROLES:
-            party = getattr(consignment, role)
+        for role, party in zip(PARTY_ROLES, _PARTIES(consignment), strict=True):
             if party is None:
                 continue
             key, match = register.match_keyed(party)
@@ -107,8 +115,11 @@ class FacilitationAssessor:
                 office_rate = offices(consignment.entry_office).random_rate
             # What a party earns depends on its register entry, the day (validity, MRAs) and which status change
             # is in effect: judged once per such key, so repeat traders cost a lookup, not new sentences.
-            changes = [a.change_index(at) for a in match.operator.authorisations]
-            cache_key = (role, key, at.date(), office_rate, *changes)
+            authorisations = match.operator.authorisations
+            if len(authorisations) == 1:
+                cache_key: tuple[object, ...] = (role, key, at.date(), office_rate, authorisations[0].change_index(at))
+            else:
+                cache_key = (role, key, at.date(), office_rate, *[a.change_index(at) for a in authorisations])
             found = self._judged.get(cache_key)
             if found is None:
                 if len(self._judged) >= CACHE_SIZE:
@@ -117,6 +128,8 @@ class FacilitationAssessor:
             judged.append(found)
         if not judged:
             return []
+        if len(judged) == 1:  # the usual case: one trusted party, its findings already in order
+            return list(judged[0].ordered)
         candidates = [c for j in judged for c in j.candidates]
         best = max(candidates, key=lambda c: c[0], default=None)
         findings = [c[1] if c is best else c[2] for c in sorted(candidates, key=lambda c: c[0], reverse=True)]
@@ -140,7 +153,7 @@ class FacilitationAssessor:
                 )
             else:
                 judged.others.append(self._not_facilitated(role, party, match, authorisation, status, earned, at))
-        return judged
+        return judged.settle()
 
     def _evidence(self, role: str, party: Party, match: Match, authorisation: Authorisation) -> dict[str, Any]:
         return {

@@ -128,7 +128,14 @@ class Register:
                 self._cache.clear()
             self._cache[key] = found
         if type(found) is tuple:  # name-match candidates: the first whose city and postcode do not disagree
-            return key, next((m for m in found if _same_place(party, m.operator)), None)
+            address = party.address
+            if address is None:
+                return key, found[0]  # no address: no place to disagree
+            place = (key, address.city, address.postcode)  # checked once per place, too
+            placed = self._cache.get(place, _UNSEEN)
+            if placed is _UNSEEN:
+                placed = self._cache[place] = next((m for m in found if _same_place(party, m.operator)), None)
+            return key, placed  # type: ignore[return-value]
         return key, found  # type: ignore[return-value]
 
     def _by_identifiers(self, party: Party) -> Match | None:
