@@ -12,8 +12,8 @@ officer sees it. Facilitation declares no floors and never lifts one.
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
-from operator import attrgetter
 from datetime import datetime
+from operator import attrgetter
 from typing import Any
 
 from safelane.domain import Finding, Lodgement, Party
@@ -95,12 +95,15 @@ class FacilitationAssessor:
         if not len(register):
             return [[] for _ in lodgements]
         offices = self.offices()
-        return [self._one(register, offices, lodgement) for lodgement in lodgements]
+        rates: dict[str | None, float] = {}  # the random-sample rate per entry office, for this batch
+        return [self._one(register, offices, rates, lodgement) for lodgement in lodgements]
 
     def versions(self) -> Mapping[str, str]:
         return {TRADERS: self._used.revision} if self._used is not None and len(self._used) else {}
 
-    def _one(self, register: Register, offices: Offices, lodgement: Lodgement) -> list[Finding]:
+    def _one(
+        self, register: Register, offices: Offices, rates: dict[str | None, float], lodgement: Lodgement
+    ) -> list[Finding]:
         at = lodgement.filed_at
         office_rate: float | None = None
         judged: list[_Judged] = []
@@ -112,14 +115,32 @@ class FacilitationAssessor:
             if match is None:
                 continue
             if office_rate is None:
-                office_rate = offices(consignment.entry_office).random_rate
-            # What a party earns depends on its register entry, the day (validity, MRAs) and which status change
-            # is in effect: judged once per such key, so repeat traders cost a lookup, not new sentences.
+                office = consignment.entry_office
+                office_rate = rates.get(office)
+                if office_rate is None:
+                    office_rate = rates[office] = offices(office).random_rate
+            # What a party earns depends on its register entry, the day (validity, MRAs), which status change is
+            # in effect and the name filed (its sentence quotes it): judged once per such key, so repeat traders
+            # cost a lookup, not new sentences.
             authorisations = match.operator.authorisations
             if len(authorisations) == 1:
-                cache_key: tuple[object, ...] = (role, key, at.date(), office_rate, authorisations[0].change_index(at))
+                cache_key: tuple[object, ...] = (
+                    role,
+                    key,
+                    party.name,
+                    at.date(),
+                    office_rate,
+                    authorisations[0].change_index(at),
+                )
             else:
-                cache_key = (role, key, at.date(), office_rate, *[a.change_index(at) for a in authorisations])
+                cache_key = (
+                    role,
+                    key,
+                    party.name,
+                    at.date(),
+                    office_rate,
+                    *[a.change_index(at) for a in authorisations],
+                )
             found = self._judged.get(cache_key)
             if found is None:
                 if len(self._judged) >= CACHE_SIZE:
