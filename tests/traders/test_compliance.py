@@ -122,6 +122,7 @@ def test_the_compliance_page_counts_the_random_sample_only(bench: Bench, registe
     page = bench.client("sam").get("/traders/compliance")
     assert page.status_code == 200, page.text
     assert "Northwind Retail GmbH" in page.text
+    assert "irregularities found in a post-clearance audit" in page.text  # Hanse, suspended since 2026-11-15
     csv = bench.client("sam").get("/traders/compliance", params={"format": "csv"})
     assert (
         csv.text.lstrip("\ufeff").splitlines()[0]

@@ -637,6 +637,23 @@ def random_sample_outcomes(conn: sa.Connection) -> list[Inspected]:
     return [Inspected(list(findings or []), result, cells_of(data or {})) for findings, result, data in rows]
 
 
+def withdrawn(conn: sa.Connection, at: datetime) -> list[tuple[Operator, Authorisation]]:
+    """Authorisations suspended or revoked at `at`, with their operators (the compliance page lists them)."""
+    ever = sa.select(trader_authorisations.c.operator_id).where(
+        trader_authorisations.c.authorisation_id.in_(
+            sa.select(trader_status_changes.c.authorisation_id).where(
+                trader_status_changes.c.status.in_(("suspended", "revoked"))
+            )
+        )
+    )
+    return [
+        (operator, authorisation)
+        for operator in _operators(conn, trader_operators.c.operator_id.in_(ever))
+        for authorisation in operator.authorisations
+        if authorisation.status_at(at) in ("suspended", "revoked")
+    ]
+
+
 REVIEW = "trader.review"
 
 

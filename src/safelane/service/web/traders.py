@@ -19,7 +19,7 @@ from safelane.service.web.signin import FormDep, OfficerDep
 from safelane.store import traders as trader_store
 from safelane.traders.authorisation import STATUSES, start_of
 from safelane.traders.compliance import MIN_INSPECTIONS
-from safelane.traders.describe import operator_view
+from safelane.traders.describe import authorisation_view, operator_view
 
 router = APIRouter()
 
@@ -76,8 +76,18 @@ def _compliance_page(
     values: dict[str, str] | None = None,
 ) -> Response:  # fmt: skip
     system = get_system(request)
+    at = now(request)
     with system.db.read() as conn:
         measures = compliance_report(conn)
+        withdrawn = [
+            {
+                "operator_id": o.operator_id,
+                "name": o.name,
+                "reason": getattr(a.change_at(at), "reason", ""),
+                **authorisation_view(a, at),
+            }
+            for o, a in trader_store.withdrawn(conn, at)
+        ]
     if format == "csv":
         rows = [
             {**m, **{f"review_{k}": (m["review"] or {}).get(k, "") for k in ("decision", "reason", "by")}}
@@ -91,6 +101,7 @@ def _compliance_page(
         status=status,
         title="Trusted traders: compliance",
         measures=measures,
+        withdrawn=withdrawn,
         minimum=MIN_INSPECTIONS,
         errors=errors or {},
         values=values or {},
