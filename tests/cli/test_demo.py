@@ -107,6 +107,8 @@ def test_demo_users_filers_and_offices(built):
         "supervisor": ("supervisor", None),
         "fwd-hkg": ("filer", "fwd-hkg"),
         "carrier-ocean": ("filer", "carrier-ocean"),
+        "trader": ("trader", None),  # AEO 2.0: the AEO sharing its data
+        "trader-suspended": ("trader", None),  # the AEO suspended mid-month
     }
     filers = _read(
         url,

@@ -122,7 +122,7 @@ class Register:
                 value = _normal(identifier.value)
                 hit = self._by_identifier.get(value)
                 if hit is not None:
-                    key: tuple[object, ...] = (value, identifier.scheme)
+                    key: tuple[object, ...] = ("identifier", value, identifier.scheme)  # 3 items: no name key
                     match = self._cache.get(key)
                     if match is None:
                         evidence = f"{identifier.scheme} {identifier.value}"
