@@ -225,7 +225,7 @@ def test_running_again_keeps_the_demo_and_its_users(tmp_path):
     reset = _demo(url, "--reset")
     assert reset.exit_code == 0, reset.output
     assert "Removed the previous demo database" in _text(reset.output)
-    assert _text(reset.output).count("sl_") == 4
+    assert _text(reset.output).count("sl_") == 6  # four users and two trader keys
 
 
 def test_the_demo_never_builds_into_another_store(tmp_path):
