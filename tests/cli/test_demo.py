@@ -90,7 +90,7 @@ def test_demo_says_what_it_built_and_where(built):
         "SAFELANE_DATABASE_URL=sqlite:////",
     ):
         assert text in out
-    assert out.count("sl_") == 8  # one key per user (four of them agency officers), shown once
+    assert out.count("sl_") == 10  # one key per user (four agency officers, two traders), shown once
 
 
 def test_the_printed_password_opens_the_workbench(built):
@@ -115,6 +115,8 @@ def test_demo_users_filers_and_offices(built):
         "vet-vera": ("agency_officer", None),
         "food-fred": ("agency_officer", None),
         "cites-carl": ("agency_officer", None),
+        "trader": ("trader", None),  # AEO 2.0: the AEO sharing its data
+        "trader-suspended": ("trader", None),  # the AEO suspended mid-month
     }
     agencies = _read(url, lambda conn: {u["name"]: u["agency"] for u in user_store.listing(conn) if u["agency"]})
     assert agencies == {"pia-plant": "plant_health", "vet-vera": "veterinary", "food-fred": "food_safety"} | {
@@ -235,7 +237,7 @@ def test_running_again_keeps_the_demo_and_its_users(tmp_path):
     reset = _demo(url, "--reset")
     assert reset.exit_code == 0, reset.output
     assert "Removed the previous demo database" in _text(reset.output)
-    assert _text(reset.output).count("sl_") == 8
+    assert _text(reset.output).count("sl_") == 10  # eight users and two trader keys
 
 
 def test_the_demo_never_builds_into_another_store(tmp_path):
@@ -319,6 +321,51 @@ def test_the_demo_registers_trusted_traders_and_suspends_one_mid_month(built):
     before = [f for at, f in found if f["evidence"]["operator"] == name and at < middle]
     assert before, "it filed before its suspension too"
     assert all(f["evidence"]["status"] == "certified" for f in before)
+
+
+def test_one_aeo_shares_its_data_one_seal_mismatch_and_both_traders_see_their_own_view(built):
+    """AEO 2.0 in the demo: the sharing AEO's last-day filings are consistent with its data but one, whose seal
+    differs (explained, a documentary check or an RFI); the trader keys' views hold their own consignments, the
+    suspended AEO's with its suspension."""
+    from fastapi.testclient import TestClient
+
+    from safelane.demo.traders import SHARING_USER, SUSPENDED_USER
+    from safelane.service.app import create_app
+    from safelane.settings import Settings
+    from safelane.system import build
+
+    url, output = built
+    assert "shared packing lists and seals" in _text(output)
+    assert f"{SHARING_USER} (trader) API key:" in output
+
+    def trader_data_findings(conn):
+        rows = conn.execute(sa.select(assessments.c.findings))
+        return [f for found in rows for f in found[0] if f["assessor"] == "trader_data"]
+
+    found = _read(url, trader_data_findings)
+    mismatches = [f for f in found if f["code"] == "TRADER-DATA-MISMATCH"]
+    consistent = [f for f in found if f["code"] == "TRADER-DATA-CONSISTENT"]
+    assert len(mismatches) == 1, [f["explanation"] for f in mismatches]
+    assert [m["field"] for m in mismatches[0]["evidence"]["mismatches"]] == ["seals"]
+    assert "seals: filed" in mismatches[0]["explanation"]
+    assert mismatches[0]["channel"] == "yellow" or mismatches[0]["referral"] == "rfi"
+    assert consistent and all("Consistent with the trader's data" in f["explanation"] for f in consistent)
+    system = build(Settings(database_url=url))
+    keys = dict(re.findall(r"^\s*(\S+) \(trader\) API key: (\S+)$", output, re.MULTILINE))
+    try:
+        client = TestClient(create_app(system))
+        views = {
+            name: client.get("/v1/trader", headers={"Authorization": f"Bearer {keys[name]}"}).json()
+            for name in (SHARING_USER, SUSPENDED_USER)
+        }
+    finally:
+        assert system.db is not None
+        system.db.dispose()
+    assert all(view["consignments"] for view in views.values())
+    assert {a["status"] for a in views[SUSPENDED_USER]["authorisations"]} == {"suspended"}
+    assert {a["status"] for a in views[SHARING_USER]["authorisations"]} == {"certified"}
+    theirs = {c["consignment_id"] for c in views[SUSPENDED_USER]["consignments"]}
+    assert theirs.isdisjoint(c["consignment_id"] for c in views[SHARING_USER]["consignments"])
 
 
 def test_the_demo_reports_arrivals_and_control_starts_for_the_trs(built):

@@ -221,7 +221,13 @@ def test_an_agency_officer_reaches_nothing_outside_its_scope_on_any_page(bench: 
     pia = bench.client("pia")
     csrf = bench.csrf(pia)
     routes = {(m, r.path) for module in web.PAGES for r in module.router.routes for m in r.methods}  # type: ignore[attr-defined]
-    values = {"office": "NLRTM", "profile_id": profile_id, "operator_id": "O-none", "action": "note"}
+    values = {
+        "office": "NLRTM",
+        "profile_id": profile_id,
+        "operator_id": "O-none",
+        "action": "note",
+        "document_id": "D-none",
+    }
     for method, template in sorted(routes, key=lambda r: r[1] == "/signout"):
         body = ONE_CONSIGNMENT.get((method, template), MANY_OR_NONE.get((method, template)))
         for cid in outside if "{consignment_id}" in template else [None]:

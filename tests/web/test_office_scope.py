@@ -126,6 +126,8 @@ MANY_OR_NONE: dict[tuple[str, str], Any] = {
     ("GET", "/traders/compliance"): None,
     ("GET", "/traders/{operator_id}"): None,
     ("POST", "/traders/{operator_id}/status"): {"status": "suspended", "reason": "x"},
+    ("POST", "/traders/{operator_id}/review"): {"decision": "keep", "reason": "x"},
+    ("GET", "/trader"): None,  # a trader's own view: an officer is refused
     ("GET", "/healthz"): None,
     ("GET", "/metrics"): None,
     ("GET", "/signin"): None,

@@ -13,7 +13,7 @@ import socket
 import sqlite3
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -29,6 +29,7 @@ from safelane.cli.lists import DEMO_LIST, import_file
 
 if TYPE_CHECKING:  # the rest is imported where used: `safelane demo --help` must not load the store
     from safelane.demo.month import Month
+    from safelane.demo.traffic import Traffic
     from safelane.results import FilingResult
     from safelane.system import StoredSystem
 
@@ -256,6 +257,7 @@ def play_month(
     seed: int,
     history_days: int,
     history_per_day: int,
+    before_today: "Callable[[Traffic], None]" = lambda traffic: None,
 ) -> "Month":
     """The month through the pipeline with a progress bar over every consignment."""
     from safelane.demo.month import play
@@ -271,6 +273,7 @@ def play_month(
             history_days=history_days,
             history_per_day=history_per_day,
             progress=lambda n: progress.advance(task, n),
+            before_today=before_today,
         )
 
 
@@ -371,6 +374,8 @@ def demo(
     registered = demo_traders.load(
         system.db, at=first, seed=seed, suspend_on=demo_traders.mid_month(first, history_days)
     )
+    trader_keys = demo_traders.add_trader_users(system.db, at=first, seed=seed)
+    shared: list[str] = []
     say.print(
         f"Database [bold]{shown}[/bold] (the default of every safelane command run in this folder; "
         f"elsewhere set SAFELANE_DATABASE_URL={shown}): {len(titles)} demo profiles active, demo watch "
@@ -387,6 +392,7 @@ def demo(
         seed=seed,
         history_days=history_days,
         history_per_day=history_per_day,
+        before_today=lambda traffic: shared.append(demo_traders.share_today(system.db, traffic, seed=seed)),
     )
     elapsed = time.perf_counter() - started
     with system.db.write() as conn:
@@ -415,6 +421,10 @@ def demo(
             say.print(
                 f"  {name} ({role}) workbench password: {password}", soft_wrap=True, markup=False, highlight=False
             )
+    for name, (key, password) in trader_keys.items():  # AEO 2.0: the trader view at /trader, data over the API
+        say.print(f"  {name} (trader) API key: {key}", soft_wrap=True, markup=False, highlight=False)
+        say.print(f"  {name} (trader) password: {password}", soft_wrap=True, markup=False, highlight=False)
+    say.print(" ".join(shared) + ".", soft_wrap=True, markup=False, highlight=False)
     if not serve:
         system.db.dispose()  # close its connections: a later --reset in this process must find the file unused
         return

@@ -62,6 +62,7 @@ def play(
     history_days: int = 30,
     history_per_day: int = 100,
     progress: Callable[[int], None] = lambda consignments: None,
+    before_today: Callable[[Traffic], None] = lambda traffic: None,
 ) -> Month:
     """Fill an empty store (profiles, users and offices already set) with the month up to `now`."""
     assert system.db is not None
@@ -99,6 +100,7 @@ def play(
     month.today = generate_hours(today, consignments, seed)
     valuation.undervalue(month.today, seed)
     month.agencies |= agencies.plant(system.db, month.today, seed, history=False)
+    before_today(month.today)  # e.g. a trader shares its own data before filing (demo/traders.py)
     inspectors.learn(month.today)
     month.results = receive(system.pipeline, filings_of(month.today), window=WINDOW, progress=progress)
     settle(now)

@@ -22,6 +22,8 @@ from safelane.store.filings import add_audit
 from safelane.store.refreshing import Refreshing
 from safelane.store.schema import (
     assessments,
+    audit_events,
+    consignments,
     decisions,
     inspection_outcomes,
     trader_authorisations,
@@ -31,6 +33,7 @@ from safelane.store.schema import (
     trader_status_changes,
 )
 from safelane.traders.authorisation import STATUSES, Authorisation, Operator, StatusChange, start_of
+from safelane.traders.compliance import Inspected, cells_of
 from safelane.traders.importing import Row
 from safelane.traders.register import Register
 
@@ -621,13 +624,66 @@ def parties_of(conn: sa.Connection, decision_ids: Sequence[str]) -> dict[str, li
     return found
 
 
-def random_sample_outcomes(conn: sa.Connection) -> list[tuple[list[dict[str, Any]], str]]:
-    """(the assessment's findings, the result) of every inspection of the random compliance sample, for
-    `traders.compliance.measure`."""
+def random_sample_outcomes(conn: sa.Connection) -> list[Inspected]:
+    """Every inspection of the random compliance sample: the assessment's findings, the result and the
+    consignment's goods and routes, for `traders.compliance.measure`."""
     rows = conn.execute(
-        sa.select(assessments.c.findings, inspection_outcomes.c.result)
+        sa.select(assessments.c.findings, inspection_outcomes.c.result, consignments.c.data)
         .join(decisions, decisions.c.decision_id == inspection_outcomes.c.decision_id)
         .join(assessments, assessments.c.assessment_id == decisions.c.assessment_id)
+        .join(consignments, consignments.c.row_id == assessments.c.row_id)
         .where(inspection_outcomes.c.selection == "random")
     )
-    return [(list(findings or []), result) for findings, result in rows]
+    return [Inspected(list(findings or []), result, cells_of(data or {})) for findings, result, data in rows]
+
+
+def withdrawn(conn: sa.Connection, at: datetime) -> list[tuple[Operator, Authorisation]]:
+    """Authorisations suspended or revoked at `at`, with their operators (the compliance page lists them)."""
+    ever = sa.select(trader_authorisations.c.operator_id).where(
+        trader_authorisations.c.authorisation_id.in_(
+            sa.select(trader_status_changes.c.authorisation_id).where(
+                trader_status_changes.c.status.in_(("suspended", "revoked"))
+            )
+        )
+    )
+    return [
+        (operator, authorisation)
+        for operator in _operators(conn, trader_operators.c.operator_id.in_(ever))
+        for authorisation in operator.authorisations
+        if authorisation.status_at(at) in ("suspended", "revoked")
+    ]
+
+
+REVIEW = "trader.review"
+
+
+def record_review(
+    conn: sa.Connection,
+    operator_id: str,
+    decision: str,
+    *,
+    reason: str,
+    actor: str,
+    at: datetime,
+    detail: dict[str, Any],
+) -> None:
+    """A supervisor's decision on an operator flagged by the compliance measure: keep or suspend; audited."""
+    add_audit(conn, at, actor, REVIEW, operator_id, {"decision": decision, "reason": reason, **detail})
+
+
+def reviews(conn: sa.Connection) -> dict[str, dict[str, Any]]:
+    """The latest review decision per operator: decision, reason, who and when."""
+    query = (
+        sa.select(audit_events.c.subject, audit_events.c.actor, audit_events.c.at, audit_events.c.detail)
+        .where(audit_events.c.action == REVIEW)
+        .order_by(audit_events.c.at, audit_events.c.event_id)
+    )
+    return {
+        subject: {
+            "decision": (detail or {}).get("decision"),
+            "reason": (detail or {}).get("reason"),
+            "by": actor,
+            "at": at,
+        }
+        for subject, actor, at, detail in conn.execute(query)
+    }

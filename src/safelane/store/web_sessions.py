@@ -37,10 +37,19 @@ def create(conn: sa.Connection, user_name: str, *, at: datetime) -> str:
 
 
 def get(conn: sa.Connection, token: str, *, at: datetime) -> dict[str, Any] | None:
-    """The signed-in user (name, role, filer, office) and the session's form token, if the session stands."""
+    """The signed-in user (name, role, filer, office, agency, a trader's operator) and the session's form token,
+    if the session stands."""
     row = (
         conn.execute(
-            sa.select(users.c.name, users.c.role, users.c.filer, users.c.office, users.c.agency, web_sessions.c.csrf)
+            sa.select(
+                users.c.name,
+                users.c.role,
+                users.c.filer,
+                users.c.office,
+                users.c.agency,
+                users.c.operator_id,
+                web_sessions.c.csrf,
+            )
             .join(users, users.c.name == web_sessions.c.user_name)
             .where(web_sessions.c.token_hash == _hash(token), web_sessions.c.expires_at > at, users.c.active.is_(True))
         )

@@ -11,8 +11,9 @@ officer sees it. Facilitation declares no floors and never lifts one.
 """
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
+from operator import attrgetter
 from typing import Any
 
 from safelane.domain import Finding, Lodgement, Party
@@ -24,6 +25,7 @@ from safelane.traders.authorisation import Authorisation
 from safelane.traders.recognition import Benefits, Earned, Recognition, packaged
 from safelane.traders.register import Match, Register
 
+_PARTIES = attrgetter(*PARTY_ROLES)  # one call for the five parties of a consignment
 ROLE_WORDS = {"consignor": "consignor", "consignee": "consignee", "notify_party": "notify party"}
 
 
@@ -61,6 +63,13 @@ class _Judged:
 
     candidates: list[tuple[tuple[int, float], Finding, Finding]]
     others: list[Finding]
+    ordered: list[Finding] = field(default_factory=list)  # its findings when it is the only trusted party
+
+    def settle(self) -> "_Judged":
+        """Order the findings once: the best candidate applied, then the other candidates, then the rest."""
+        ranked = sorted(self.candidates, key=lambda c: c[0], reverse=True)
+        self.ordered = [c[1] if i == 0 else c[2] for i, c in enumerate(ranked)] + self.others
+        return self
 
 
 class FacilitationAssessor:
@@ -86,29 +95,52 @@ class FacilitationAssessor:
         if not len(register):
             return [[] for _ in lodgements]
         offices = self.offices()
-        return [self._one(register, offices, lodgement) for lodgement in lodgements]
+        rates: dict[str | None, float] = {}  # the random-sample rate per entry office, for this batch
+        return [self._one(register, offices, rates, lodgement) for lodgement in lodgements]
 
     def versions(self) -> Mapping[str, str]:
         return {TRADERS: self._used.revision} if self._used is not None and len(self._used) else {}
 
-    def _one(self, register: Register, offices: Offices, lodgement: Lodgement) -> list[Finding]:
+    def _one(
+        self, register: Register, offices: Offices, rates: dict[str | None, float], lodgement: Lodgement
+    ) -> list[Finding]:
         at = lodgement.filed_at
         office_rate: float | None = None
         judged: list[_Judged] = []
         consignment = lodgement.consignment
-        for role in PARTY_ROLES:
-            party = getattr(consignment, role)
+        for role, party in zip(PARTY_ROLES, _PARTIES(consignment), strict=True):
             if party is None:
                 continue
             key, match = register.match_keyed(party)
             if match is None:
                 continue
             if office_rate is None:
-                office_rate = offices(consignment.entry_office).random_rate
-            # What a party earns depends on its register entry, the day (validity, MRAs) and which status change
-            # is in effect: judged once per such key, so repeat traders cost a lookup, not new sentences.
-            changes = [a.change_index(at) for a in match.operator.authorisations]
-            cache_key = (role, key, at.date(), office_rate, *changes)
+                office = consignment.entry_office
+                office_rate = rates.get(office)
+                if office_rate is None:
+                    office_rate = rates[office] = offices(office).random_rate
+            # What a party earns depends on its register entry, the day (validity, MRAs), which status change is
+            # in effect and the name filed (its sentence quotes it): judged once per such key, so repeat traders
+            # cost a lookup, not new sentences.
+            authorisations = match.operator.authorisations
+            if len(authorisations) == 1:
+                cache_key: tuple[object, ...] = (
+                    role,
+                    key,
+                    party.name,
+                    at.date(),
+                    office_rate,
+                    authorisations[0].change_index(at),
+                )
+            else:
+                cache_key = (
+                    role,
+                    key,
+                    party.name,
+                    at.date(),
+                    office_rate,
+                    *[a.change_index(at) for a in authorisations],
+                )
             found = self._judged.get(cache_key)
             if found is None:
                 if len(self._judged) >= CACHE_SIZE:
@@ -117,6 +149,8 @@ class FacilitationAssessor:
             judged.append(found)
         if not judged:
             return []
+        if len(judged) == 1:  # the usual case: one trusted party, its findings already in order
+            return list(judged[0].ordered)
         candidates = [c for j in judged for c in j.candidates]
         best = max(candidates, key=lambda c: c[0], default=None)
         findings = [c[1] if c is best else c[2] for c in sorted(candidates, key=lambda c: c[0], reverse=True)]
@@ -140,7 +174,7 @@ class FacilitationAssessor:
                 )
             else:
                 judged.others.append(self._not_facilitated(role, party, match, authorisation, status, earned, at))
-        return judged
+        return judged.settle()
 
     def _evidence(self, role: str, party: Party, match: Match, authorisation: Authorisation) -> dict[str, Any]:
         return {

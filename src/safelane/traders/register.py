@@ -6,7 +6,8 @@ Failing that, and only for a party that quotes no identifier (a trusted trader's
 no trusted trader), the party's name is looked up in the screening index built over the operators' names, and
 accepted only if the country agrees (and the city or postcode, when both sides give one): a "name match",
 weaker evidence that never earns the benefits that lift a control (`Benefits.weakened`).
-Results are cached per party, so a day of filings from the same traders costs one lookup per distinct party.
+An identifier costs one dictionary lookup; names are cached per name and country, so a day of filings from the
+same traders costs one name lookup per distinct party.
 """
 
 import re
@@ -24,6 +25,7 @@ NAME_MATCH = 0.88  # the screening matcher's strong threshold: a name match must
 CACHE_SIZE = 200_000
 LIST_NAME = "operators"
 _UNSEEN = object()
+_NO_KEY: tuple[object, ...] = ()
 _WORD = re.compile(r"[a-z0-9]+")
 
 
@@ -36,7 +38,9 @@ class Match:
 
 
 def _normal(text: str | None) -> str:
-    return "".join(ch for ch in (text or "").upper() if ch.isalnum())
+    """Capitals and digits only: identifiers are compared by their compact value."""
+    upper = (text or "").upper()
+    return upper if upper.isalnum() else "".join(ch for ch in upper if ch.isalnum())
 
 
 class Register:
@@ -109,34 +113,43 @@ class Register:
         return self.match_keyed(party)[1]
 
     def match_keyed(self, party: Party) -> tuple[tuple[object, ...], Match | None]:
-        """The match and the key it is cached under (name, country, identifiers: what it depends on besides the
-        place, which is checked on every call for the rare name match)."""
+        """The match and a key naming what it depends on. A party quoting identifiers costs one dictionary lookup
+        per identifier (and is matched by nothing else); a party without any is matched by name, cached per name
+        and country, its place checked once per city and postcode."""
         identifiers = party.identifiers
+        if identifiers:
+            for identifier in identifiers:
+                value = _normal(identifier.value)
+                hit = self._by_identifier.get(value)
+                if hit is not None:
+                    key: tuple[object, ...] = ("identifier", value, identifier.scheme)  # 3 items: no name key
+                    match = self._cache.get(key)
+                    if match is None:
+                        evidence = f"{identifier.scheme} {identifier.value}"
+                        match = self._cache[key] = Match(self.operators[hit[0]], "identifier", evidence, 1.0)
+                    return key, match  # type: ignore[return-value]
+            return _NO_KEY, None
         country = party.country
         if country is None and party.address is not None:
             country = party.address.country
-        if not identifiers:
-            key: tuple[object, ...] = (party.name, country)
-        elif len(identifiers) == 1:
-            key = (party.name, country, identifiers[0].value)
-        else:
-            key = (party.name, country, *[i.value for i in identifiers])
+        key = (party.name, country)
         found = self._cache.get(key, _UNSEEN)
         if found is _UNSEEN:
-            found = self._by_identifiers(party) or self._by_name(party)
+            found = self._by_name(party)
             if len(self._cache) >= CACHE_SIZE:
                 self._cache.clear()
             self._cache[key] = found
-        if type(found) is tuple:  # name-match candidates: the first whose city and postcode do not disagree
-            return key, next((m for m in found if _same_place(party, m.operator)), None)
-        return key, found  # type: ignore[return-value]
-
-    def _by_identifiers(self, party: Party) -> Match | None:
-        for identifier in party.identifiers:
-            hit = self._by_identifier.get(_normal(identifier.value))
-            if hit is not None:
-                return Match(self.operators[hit[0]], "identifier", f"{identifier.scheme} {identifier.value}", 1.0)
-        return None
+        if found is None:
+            return key, None
+        assert type(found) is tuple  # name-match candidates: the first whose city and postcode do not disagree
+        address = party.address
+        if address is None:
+            return key, found[0]  # no address: no place to disagree
+        place = (key, address.city, address.postcode)
+        placed = self._cache.get(place, _UNSEEN)
+        if placed is _UNSEEN:
+            placed = self._cache[place] = next((m for m in found if _same_place(party, m.operator)), None)
+        return key, placed  # type: ignore[return-value]
 
     def _by_name(self, party: Party) -> tuple[Match, ...] | None:
         country = party.country_code

@@ -83,8 +83,8 @@ def shared(user: TraderUser, system: SystemDep) -> JsonResponse:
 
 
 def trader_view(system: StoredSystem, operator_id: str) -> dict[str, Any]:
-    """The operator's view: who it is, its consignments with decisions and releases, its compliance figures
-    (its own row, beside the peers' rate it is compared with)."""
+    """The operator's view: who it is, its authorisations' status now, its consignments with decisions and
+    releases, its compliance figures (its own row, beside the peers' rate it is compared with)."""
     with system.db.read() as conn:
         operator = trader_store.operator(conn, operator_id)
         rows = data_store.consignments_of(conn, operator_id)
@@ -96,8 +96,23 @@ def trader_view(system: StoredSystem, operator_id: str) -> dict[str, Any]:
         if m.kind == "peers"
     ]
     released = [r["release_hours"] for r in rows if r["release_hours"] is not None]
+    at = system.pipeline.clock()
+    authorisations = []
+    for authorisation in operator.authorisations if operator else []:
+        since = authorisation.change_at(at)
+        authorisations.append(
+            {
+                "programme": authorisation.programme,
+                "type": authorisation.type,
+                "number": authorisation.number,
+                "status": authorisation.status_at(at) or "none",
+                "status_since": since.effective_at.isoformat() if since else None,
+                "reason": since.reason if since else None,
+            }
+        )  # its own status and why; the customs officers who recorded it are not named
     return {
         "operator": {"operator_id": operator_id, "name": operator.name if operator else ""},
+        "authorisations": authorisations,
         "consignments": rows,
         "release_hours": {
             "released": len(released),

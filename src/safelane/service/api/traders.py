@@ -9,6 +9,7 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Annotated, Any
 
+import sqlalchemy as sa
 from fastapi import APIRouter, Body, Query, Request
 from starlette.concurrency import run_in_threadpool
 
@@ -87,8 +88,21 @@ def compliance(user: CurrentUser, system: SystemDep) -> JsonResponse:
     consignments of no trusted trader, with 95 % Wilson intervals; `flagged` operators await a review."""
     _officer(user)
     with system.db.read() as conn:
-        measures = measure(trader_store.random_sample_outcomes(conn))
-    return JsonResponse({"measures": [m.as_dict() for m in measures]})
+        return JsonResponse({"measures": compliance_report(conn)})
+
+
+def compliance_report(conn: sa.Connection) -> list[dict[str, Any]]:
+    """The measures as rows, each operator's with its latest review (keep or suspend, why, who, when) or None;
+    `review_open` while it is flagged and no supervisor has decided."""
+    reviews = trader_store.reviews(conn)
+    rows = []
+    for m in measure(trader_store.random_sample_outcomes(conn)):
+        row = m.as_dict()
+        review = reviews.get(m.operator_id or "") if m.kind == "operator" else None
+        row["review"] = None if review is None else {**review, "at": review["at"].isoformat().replace("+00:00", "Z")}
+        row["review_open"] = m.flagged and review is None
+        rows.append(row)
+    return rows
 
 
 @router.get("/{operator_id}", responses={**FORBIDDEN, 404: {"description": "No such operator"}})

@@ -24,6 +24,7 @@ from safelane.service.web import (
     resilience,
     seizures,
     signin,
+    trader_view,
     traders,
 )
 from safelane.service.web.render import page
@@ -40,6 +41,7 @@ PAGES = (
     inspections,
     offices,
     traders,
+    trader_view,
     resilience,
 )  # one router per page group
 STATIC = Path(__file__).parent / "static"

@@ -3,11 +3,12 @@
 Customs roles (officer, supervisor, admin) and other border agencies' officers may use the workbench; a
 filer's correct password still gets no session. An agency officer works the queue, consignments, its own
 inspection results, its dashboard and the joint-inspection calendar, all confined to its agency by its scope;
-customs-only pages answer 403 (`customs_only`). An officer posted to an office sees that office's
-consignments; supervisors, admins and officers without an office see every office. Every form POST carries
-the session's form token (CSRF), checked before anything is done; the sign-in form, which has no session
-yet, carries a token that must match a cookie set with the form (so another site cannot sign a browser in
-as someone else).
+customs-only pages answer 403 (`customs_only`). A trader user (bound to one register operator) signs in here too,
+but reaches only its trader view (`/trader`, service/web/trader_view.py): every workbench page refuses it. An
+officer posted to an office sees that office's consignments; supervisors, admins and officers without an office
+see every office. Every form POST carries the session's form token (CSRF), checked before anything is done; the
+sign-in form, which has no session yet, carries a token that must match a cookie set with the form (so another
+site cannot sign a browser in as someone else).
 
 Wrong passwords are counted per name *and client address* (a stranger cannot lock an officer out from
 elsewhere) and per address over all names (one client cannot spray guesses across names). The count,
@@ -95,11 +96,40 @@ def _session(system: StoredSystem, token: str) -> dict[str, Any] | None:
         return web_sessions.get(conn, token, at=system.pipeline.clock())
 
 
-async def current_officer(request: Request) -> Officer:
+@dataclass(frozen=True)
+class TraderSession:
+    """A trader user at its own view: the operator it speaks for, and the session's form token."""
+
+    name: str
+    operator: str
+    csrf: str
+
+
+async def _signed_in(request: Request) -> dict[str, Any]:
     token = request.cookies.get(COOKIE)
     row = await run_in_threadpool(_session, get_system(request), token) if token else None
     if row is None:
         raise SignInRequired()
+    return row
+
+
+async def current_trader(request: Request) -> TraderSession:
+    row = await _signed_in(request)
+    if row["role"] != "trader" or not row["operator_id"]:
+        raise Forbidden("This page is a trader's view of its own consignments; officers use the workbench.")
+    request.state.actor = row["name"]
+    return TraderSession(row["name"], row["operator_id"], row["csrf"])
+
+
+TraderDep = Annotated[TraderSession, Depends(current_trader)]
+
+
+def _is_trader(user: dict[str, Any]) -> bool:
+    return user["role"] == "trader" and bool(user.get("operator_id"))
+
+
+async def current_officer(request: Request) -> Officer:
+    row = await _signed_in(request)
     if row["role"] not in WORKBENCH_ROLES:
         raise Forbidden("The workbench is for customs and border agency officers.")
     request.state.actor = row["name"]  # for the request log
@@ -166,7 +196,7 @@ def _refused(system: StoredSystem, name: str, address: str, password: str) -> tu
             named, anywhere = user_store.failed_signins(conn, name, address, since=at - LOCKOUT)
             locked = named >= MAX_FAILURES or anywhere >= MAX_ADDRESS_FAILURES
             user = None if locked else user_store.by_password(conn, name, password)
-        if user is not None and user["role"] in WORKBENCH_ROLES:
+        if user is not None and (user["role"] in WORKBENCH_ROLES or _is_trader(user)):
             return None, user
         reason = "locked" if locked else "credential" if user is None else "role"
         with system.db.write() as conn:
@@ -210,7 +240,8 @@ def signin(
     with system.db.write() as conn:
         token = web_sessions.create(conn, user["name"], at=at)
         add_audit(conn, at, user["name"], "workbench.signed_in", None, None)
-    response = RedirectResponse(_safe_next(next), status_code=303)
+    target = "/trader" if _is_trader(user) else _safe_next(next)
+    response = RedirectResponse(target, status_code=303)
     response.set_cookie(
         COOKIE,
         token,
@@ -223,8 +254,16 @@ def signin(
     return response
 
 
-@router.post("/signout")
-def signout(request: Request, form: FormDep) -> Response:
+async def _session_form(request: Request) -> None:
+    """Sign-out's form token check, for officers and traders alike."""
+    row = await _signed_in(request)
+    form = await request.form()
+    if form.get("csrf") != row["csrf"]:
+        raise Forbidden("This form has expired or did not come from the workbench. Reload the page and try again.")
+
+
+@router.post("/signout", dependencies=[Depends(_session_form)])
+def signout(request: Request) -> Response:
     system = get_system(request)
     token = request.cookies.get(COOKIE)
     if token:

@@ -12,14 +12,14 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from safelane.service.api import get_system
-from safelane.service.api.traders import register_changed
+from safelane.service.api.traders import compliance_report, register_changed
 from safelane.service.web.exports import csv_response
 from safelane.service.web.render import not_found, now, page
 from safelane.service.web.signin import CUSTOMS_PAGES, FormDep, OfficerDep
 from safelane.store import traders as trader_store
 from safelane.traders.authorisation import STATUSES, start_of
-from safelane.traders.compliance import MIN_INSPECTIONS, measure
-from safelane.traders.describe import operator_view
+from safelane.traders.compliance import MIN_INSPECTIONS
+from safelane.traders.describe import authorisation_view, operator_view
 
 router = APIRouter(dependencies=CUSTOMS_PAGES)  # agency officers: 403
 
@@ -40,25 +40,121 @@ def search(request: Request, officer: OfficerDep, q: str = "") -> Response:
     )
 
 
-COMPLIANCE_COLUMNS = ["kind", "group", "operator_id", "inspections", "irregular", "rate", "low", "high", "flagged"]
+COMPLIANCE_COLUMNS = [
+    "kind",
+    "group",
+    "operator_id",
+    "inspections",
+    "irregular",
+    "rate",
+    "low",
+    "high",
+    "flagged",
+    "goods_routes",
+    "peers",
+    "peer_inspections",
+    "peer_irregular",
+    "peer_rate",
+    "peer_low",
+    "peer_high",
+    "review_decision",
+    "review_reason",
+    "review_by",
+]
+REVIEW_DECISIONS = ("keep", "suspend")
 
 
 @router.get("/traders/compliance")
 def compliance(request: Request, officer: OfficerDep, format: str = "html") -> Response:
-    """Is the trust deserved: the random sample's irregularity rates of trusted traders against the rest."""
+    """Is the trust deserved: the random sample's irregularity rates of trusted traders against non-AEOs of the
+    same goods and routes; flagged operators await a supervisor's review."""
+    return _compliance_page(request, officer, format)
+
+
+def _compliance_page(
+    request: Request, officer: Any, format: str = "html", *, status: int = 200, errors: dict[str, str] | None = None,
+    values: dict[str, str] | None = None,
+) -> Response:  # fmt: skip
     system = get_system(request)
+    at = now(request)
     with system.db.read() as conn:
-        measures = [m.as_dict() for m in measure(trader_store.random_sample_outcomes(conn))]
+        measures = compliance_report(conn)
+        withdrawn = [
+            {
+                "operator_id": o.operator_id,
+                "name": o.name,
+                "reason": getattr(a.change_at(at), "reason", ""),
+                **authorisation_view(a, at),
+            }
+            for o, a in trader_store.withdrawn(conn, at)
+        ]
     if format == "csv":
-        return csv_response(measures, COMPLIANCE_COLUMNS, "trusted-trader-compliance.csv")
+        rows = [
+            {**m, **{f"review_{k}": (m["review"] or {}).get(k, "") for k in ("decision", "reason", "by")}}
+            for m in measures
+        ]
+        return csv_response(rows, COMPLIANCE_COLUMNS, "trusted-trader-compliance.csv")
     return page(
         request,
         "traders_compliance.html",
         officer,
+        status=status,
         title="Trusted traders: compliance",
         measures=measures,
+        withdrawn=withdrawn,
         minimum=MIN_INSPECTIONS,
+        errors=errors or {},
+        values=values or {},
     )
+
+
+@router.post("/traders/{operator_id}/review")
+def review(request: Request, officer: OfficerDep, form: FormDep, operator_id: str) -> Response:
+    """A supervisor's decision on a flagged operator: keep its authorisations, or suspend those the sample
+    measured, with the reason; both audited, a suspension also in the authorisation's history."""
+    officer.require_supervisor()
+    system = get_system(request)
+    decision, reason = form.get("decision", ""), form.get("reason", "").strip()
+    with system.db.read() as conn:
+        found = trader_store.operator(conn, operator_id)
+        row = next((m for m in compliance_report(conn) if m["operator_id"] == operator_id), None)
+    if found is None:
+        return not_found(request, officer, f"There is no operator {operator_id} in the register.")
+    errors = {}
+    if decision not in REVIEW_DECISIONS:
+        errors["decision"] = "keep or suspend"
+    if not reason:
+        errors["reason"] = "say why: the reason is kept in the audit log"
+    if row is None or not row["flagged"]:
+        errors["operator"] = "only an operator flagged by the compliance measure is reviewed here"
+    if errors:
+        return _compliance_page(request, officer, status=422, errors=errors, values={**form, "operator": operator_id})
+    assert row is not None
+    at = now(request)
+    suspended = row["authorisation_ids"] if decision == "suspend" else []
+    with system.db.write() as conn:
+        for authorisation_id in suspended:
+            trader_store.set_status(
+                conn, authorisation_id, "suspended", reason=f"compliance review: {reason}", actor=officer.name, at=at
+            )
+        trader_store.record_review(
+            conn,
+            operator_id,
+            decision,
+            reason=reason,
+            actor=officer.name,
+            at=at,
+            detail={
+                "suspended": suspended,
+                "inspections": row["inspections"],
+                "irregular": row["irregular"],
+                "peer_inspections": row["peer_inspections"],
+                "peer_irregular": row["peer_irregular"],
+            },
+        )
+    if suspended:
+        register_changed(system)
+    return RedirectResponse(f"/traders/compliance?reviewed={operator_id}", status_code=303)
 
 
 def _operator_page(
