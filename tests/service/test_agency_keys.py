@@ -136,8 +136,53 @@ def _probe_decision(api, world, name: str) -> None:
         assert body["events"] == [] and all(r["agency"] == _me(name) for r in body["requirements"])
 
 
+def _per_consignment(api, world, name: str, method: str, suffix: str, body: Any, ok: set[int]) -> None:
+    """Outside the agency's scope: 404 and nothing of the consignment; inside: one of `ok`, with nothing leaked."""
+    for label in ("bonsai", "beef", "laptops"):
+        item = world[label]
+        url = f"/v1/consignments/{item['consignment_id']}{suffix}"
+        response = api.client.request(method, url, headers=api.as_(name), json=body)
+        if label not in SEES[_me(name)]:
+            assert response.status_code == 404, (name, label, method, suffix, response.text)
+            assert item["reference"] not in response.text
+            continue
+        assert response.status_code in ok, (name, label, method, suffix, response.text)
+        _clean(name, response.json(), response.text)
+
+
+def _probe_schedule(api, world, name: str) -> None:
+    _per_consignment(api, world, name, "POST", "/inspection", None, {200, 201, 403, 409})  # 403: not held by it
+
+
+def _probe_inspection(api, world, name: str) -> None:
+    _per_consignment(api, world, name, "GET", "/inspection", None, {200})
+
+
+def _probe_result(api, world, name: str) -> None:
+    _per_consignment(
+        api, world, name, "POST", "/inspection/results", {"agency": _me(name), "outcome": "x"}, {404, 409, 422}
+    )
+    others = set(AGENCY_USERS.values()) - {_me(name)}
+    for label in SEES[_me(name)]:  # another agency's result is never this agency's to record
+        url = f"/v1/consignments/{world[label]['consignment_id']}/inspection/results"
+        response = api.client.post(url, headers=api.as_(name), json={"agency": sorted(others)[0], "outcome": "x"})
+        assert response.status_code == 403, (name, label, response.text)
+
+
+def _probe_calendar(api, world, name: str) -> None:
+    response = api.client.get("/v1/inspections?from=2026-11-15&days=30", headers=api.as_(name))
+    assert response.status_code == 200, response.text
+    _clean(name, response.json(), response.text)
+    for label in {"bonsai", "beef", "laptops"} - SEES[_me(name)]:
+        assert world[label]["consignment_id"] not in response.text, (name, label)
+
+
 PROBES = {
     ("GET", "/v1/consignments/{consignment_id}"): _probe_consignment,
+    ("POST", "/v1/consignments/{consignment_id}/inspection"): _probe_schedule,
+    ("GET", "/v1/consignments/{consignment_id}/inspection"): _probe_inspection,
+    ("POST", "/v1/consignments/{consignment_id}/inspection/results"): _probe_result,
+    ("GET", "/v1/inspections"): _probe_calendar,
     ("GET", "/v1/decisions"): _probe_decisions,
     ("GET", "/v1/decisions/{decision_id}"): _probe_decision,
 }
