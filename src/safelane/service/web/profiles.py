@@ -8,8 +8,7 @@ customs' and other agencies' rules are not its business); any other profile id a
 """
 
 import re
-from collections.abc import Iterable
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
@@ -26,8 +25,7 @@ from safelane.service.web.charts import bars
 from safelane.service.web.exports import csv_response
 from safelane.service.web.render import not_found, now, page
 from safelane.service.web.signin import FormDep, Officer, OfficerDep
-from safelane.store import Database
-from safelane.store import agency_scope
+from safelane.store import Database, agency_scope
 from safelane.store import profiles as profile_store
 from safelane.store.filings import newest_filed_at, stored_lodgements, stored_per_day
 
