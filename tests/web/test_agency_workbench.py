@@ -27,8 +27,6 @@ from tests.web.test_office_scope import MANY_OR_NONE, ONE_CONSIGNMENT
 T0 = datetime(2026, 11, 20, 9, 10, tzinfo=UTC)
 AGENCY_USERS = {"pia": ("plant_health", "NLRTM"), "vera": ("veterinary", None)}
 CUSTOMS_PAGES = (
-    "/profiles",
-    "/profiles/new",
     "/seizures",
     "/offices",
     "/offices/NLRTM",
@@ -97,8 +95,8 @@ def test_an_agency_officer_signs_in_and_customs_pages_are_refused(bench: Bench, 
     assert queue.status_code == 200
     assert "pia · agency_officer · plant health · NLRTM" in _text(queue)
     nav = _text(queue).split('aria-label="Workbench"')[1].split("</nav>")[0]
-    assert all(f'href="{p}"' in nav for p in ("/queue", "/dashboard", "/inspections"))
-    assert not any(f'href="{p}"' in nav for p in ("/profiles", "/seizures", "/offices", "/traders", "/resilience"))
+    assert all(f'href="{p}"' in nav for p in ("/queue", "/dashboard", "/profiles", "/inspections"))
+    assert not any(f'href="{p}"' in nav for p in ("/seizures", "/offices", "/traders", "/resilience"))
     for path in CUSTOMS_PAGES:
         refused = pia.get(path)
         assert refused.status_code == 403, path

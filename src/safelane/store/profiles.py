@@ -93,6 +93,22 @@ def listing(conn: sa.Connection) -> list[dict[str, Any]]:
     return [dict(r) for r in rows.mappings()]
 
 
+def versions_of_agency(conn: sa.Connection, agency: str) -> set[tuple[str, int]]:
+    """The (profile id, version) pairs whose text names `agency` as the agency whose rule it is.
+
+    Read from the stored text (the table keeps no agency column); a text that no longer loads counts as customs'.
+    """
+    owned = set()
+    for row in conn.execute(sa.select(profiles.c.profile_id, profiles.c.version, profiles.c.source)):
+        try:
+            named = load_text(row.source, row.profile_id).agency
+        except ProfileError:
+            continue
+        if named == agency:
+            owned.add((row.profile_id, row.version))
+    return owned
+
+
 def source_of(conn: sa.Connection, profile_id: str, version: int | None = None) -> str | None:
     """The stored text of a version (the newest if no version is given)."""
     query = sa.select(profiles.c.source).where(profiles.c.profile_id == profile_id)

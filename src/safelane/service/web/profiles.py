@@ -3,10 +3,12 @@
 Officers write drafts and backtest them; the editor checks a draft with the same loader as `safelane profiles
 validate` and shows its errors in place, on the lines they name. Saving stores a new draft version; only a
 supervisor puts a version in force or takes it out, and the running pipeline picks the change up at once.
+An agency officer sees, backtests and drafts only the versions whose `agency:` is its own agency (need-to-know:
+customs' and other agencies' rules are not its business); any other profile id answers 404 as if absent.
 """
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
@@ -22,12 +24,12 @@ from safelane.service.api import get_system
 from safelane.service.web.charts import bars
 from safelane.service.web.exports import csv_response
 from safelane.service.web.render import not_found, now, page
-from safelane.service.web.signin import CUSTOMS_PAGES, FormDep, Officer, OfficerDep
-from safelane.store import Database
+from safelane.service.web.signin import FormDep, Officer, OfficerDep
+from safelane.store import Database, agency_scope
 from safelane.store import profiles as profile_store
 from safelane.store.filings import newest_filed_at, stored_lodgements, stored_per_day
 
-router = APIRouter(dependencies=CUSTOMS_PAGES)  # agency officers: 403
+router = APIRouter()  # agency officers too: each page shows them only their agency's profiles
 
 ORIGIN = "profile"  # the name the loader gives the editor's text in its error locations
 MAX_SOURCE = 64_000  # characters: a profile is a page of YAML, not a data file
@@ -78,6 +80,23 @@ def _by_profile(rows: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
     return grouped
 
 
+def _visible(conn: Any, officer: Officer) -> list[dict[str, Any]]:
+    """The stored versions the officer may see: all for customs, its agency's own for an agency officer."""
+    rows = profile_store.listing(conn)
+    if not officer.is_agency:
+        return rows
+    owned = profile_store.versions_of_agency(conn, str(officer.agency))
+    return [r for r in rows if (r["profile_id"], r["version"]) in owned]
+
+
+def _foreign(conn: Any, officer: Officer, profile_id: str) -> bool:
+    """Whether an agency officer would write into a profile id with versions of another owner (never allowed)."""
+    if not officer.is_agency:
+        return False
+    mine = {v for p, v in profile_store.versions_of_agency(conn, str(officer.agency)) if p == profile_id}
+    return any(r["profile_id"] == profile_id and r["version"] not in mine for r in profile_store.listing(conn))
+
+
 def _in_view(versions: list[dict[str, Any]]) -> dict[str, Any]:
     """The version a list shows for a profile: the one in force, else the newest."""
     return next((v for v in versions if v["status"] == "active"), versions[-1])
@@ -87,7 +106,7 @@ def _in_view(versions: list[dict[str, Any]]) -> dict[str, Any]:
 def profile_list(request: Request, officer: OfficerDep, format: str | None = None) -> Response:
     db = _db(request)
     with db.read() as conn:
-        grouped = _by_profile(profile_store.listing(conn))
+        grouped = _by_profile(_visible(conn, officer))
         measured = effectiveness.by_profile(conn, grouped)
     rows = []
     for profile_id, versions in grouped.items():
@@ -110,7 +129,11 @@ def profile_list(request: Request, officer: OfficerDep, format: str | None = Non
 
 @router.get("/profiles/new")
 def new_profile(request: Request, officer: OfficerDep) -> Response:
-    return _editor(request, officer, None, _STARTER.format(today=now(request).date().isoformat()))
+    starter = _STARTER.format(today=now(request).date().isoformat())
+    if officer.is_agency:  # an agency's draft starts as its own, with a requirement instead of customs' referral
+        starter = starter.replace("owner: customs\n", f"owner: {officer.agency}\nagency: {officer.agency}\n")
+        starter = starter.replace("  referral: RFI\n", "  requirement: hold\n")
+    return _editor(request, officer, None, starter)
 
 
 @router.post("/profiles/new")
@@ -124,7 +147,7 @@ def profile_view(
 ) -> Response:
     db = _db(request)
     with db.read() as conn:
-        versions = _by_profile(profile_store.listing(conn)).get(profile_id)
+        versions = _by_profile(_visible(conn, officer)).get(profile_id)
         if not versions:
             return not_found(request, officer, f"There is no profile {profile_id}.")
         shown = next((v for v in versions if v["version"] == version), None) if version else _in_view(versions)
@@ -181,9 +204,10 @@ def edit_profile(request: Request, officer: OfficerDep, profile_id: str, version
     """Start from a stored version with the version number raised: saving makes the next version."""
     db = _db(request)
     with db.read() as conn:
-        source = profile_store.source_of(conn, profile_id, version)
+        shown = [r["version"] for r in _visible(conn, officer) if r["profile_id"] == profile_id]
+        source = profile_store.source_of(conn, profile_id, version or (max(shown) if shown else None))
         newest = max((r["version"] for r in profile_store.listing(conn) if r["profile_id"] == profile_id), default=None)
-    if source is None or newest is None:
+    if source is None or newest is None or not shown or (version is not None and version not in shown):
         return not_found(request, officer, f"There is no profile {profile_id}" + (f" v{version}." if version else "."))
     source = _VERSION_LINE.sub(f"version: {newest + 1}", source, count=1)
     return _editor(request, officer, profile_id, source)
@@ -211,10 +235,16 @@ def _submitted(request: Request, officer: Officer, editing: str | None, form: di
         )
     db = _db(request)
     try:
+        profile = load_text(source, ORIGIN)
+        if officer.is_agency and profile.agency != officer.agency:
+            refused = f"an agency officer writes only its own agency's profiles: set agency: {officer.agency}"
+            raise ProfileError([Problem(f"{ORIGIN} agency", "not_your_agency", refused)])
+        with db.read() as conn:
+            if _foreign(conn, officer, profile.id) or (editing is not None and _foreign(conn, officer, editing)):
+                taken = f"{profile.id} is a profile of another owner; choose a new id"
+                raise ProfileError([Problem(f"{ORIGIN} id", "not_your_profile", taken)])
         if form.get("action") == "backtest":
-            return _editor(
-                request, officer, editing, source, backtest=_backtest(db, load_text(source, ORIGIN), officer)
-            )
+            return _editor(request, officer, editing, source, backtest=_backtest(db, profile, officer))
         with db.write() as conn:
             profile, outcome = profile_store.save(
                 conn, source, actor=officer.name, at=now(request), origin=ORIGIN, activate=False
@@ -312,10 +342,12 @@ def _backtest(db: Database, profile: Profile, officer: Officer) -> dict[str, Any
             total, hits = report.by_day.get(day, (0, 0))
             days.append({"day": day, "consignments": total, "hits": hits, "share": hits / total if total else None})
             day += timedelta(days=1)
+    with db.read() as conn:
+        agencies = _agencies_of(conn, report.examples if officer.is_agency else ())
     visible = [
         {"consignment_id": cid, "reference": seen[cid][2]}
         for cid in report.examples
-        if cid in seen and officer.scope.sees(*seen[cid][:2])
+        if cid in seen and officer.scope.sees(*seen[cid][:2], agencies=agencies.get(cid))
     ]
     return {
         "profile": profile,
@@ -331,15 +363,30 @@ def _backtest(db: Database, profile: Profile, officer: Officer) -> dict[str, Any
         "until": newest,
         "capped": state["capped"] or report.stopped_early,
         "window_days": WINDOW_DAYS,
+        "requirement": _requirement(profile),
         "max_consignments": MAX_CONSIGNMENTS,
     }
+
+
+def _agencies_of(conn: Any, consignment_ids: Iterable[str]) -> dict[str, frozenset[str]]:
+    """The agencies each sampled hit is in the scope of (an agency officer's sample lists only its own)."""
+    return {cid: agency_scope.of(conn, cid) for cid in consignment_ids}
+
+
+def _requirement(profile: Profile) -> str | None:
+    """What every hit of an agency's profile asks of the filer: the backtest's hits are that agency's requirements."""
+    outcome = profile.outcome
+    if profile.agency == "customs" or outcome.requirement is None:
+        return None
+    documents = f" ({', '.join(outcome.documents)})" if outcome.documents else ""
+    return f"{profile.agency} {outcome.requirement}{documents}"
 
 
 @router.get("/profiles/{profile_id}/backtest")
 def stored_backtest(request: Request, officer: OfficerDep, profile_id: str, version: int | None = None) -> Response:
     db = _db(request)
     with db.read() as conn:
-        versions = _by_profile(profile_store.listing(conn)).get(profile_id, [])
+        versions = _by_profile(_visible(conn, officer)).get(profile_id, [])
         shown = (
             next((v for v in versions if v["version"] == version), None)
             if version
@@ -378,6 +425,8 @@ def _set_status(request: Request, officer: Officer, form: dict[str, str], profil
     try:
         version = int(form.get("version", ""))
         with db.write() as conn:
+            if (profile_id, version) not in {(r["profile_id"], r["version"]) for r in _visible(conn, officer)}:
+                raise LookupError(profile_id)
             profile_store.set_status(conn, profile_id, version, status, actor=officer.name, at=now(request))
     except (ValueError, LookupError):
         return not_found(request, officer, f"There is no profile {profile_id} v{form.get('version', '?')}.")
