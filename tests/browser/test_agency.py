@@ -11,7 +11,7 @@ def test_an_agency_officer_works_its_queue_to_a_recorded_result(page, served: Se
     sign_in(page, "pia")
     page.wait_for_url("**/queue")
     nav = page.get_by_role("navigation", name="Workbench")
-    assert nav.get_by_role("link").all_inner_texts() == ["Queue", "Dashboard", "Inspections"]
+    assert nav.get_by_role("link").all_inner_texts() == ["Queue", "Dashboard", "Profiles", "Inspections"]
     rows = page.locator("table.queue tbody tr")
     assert rows.count() == 1 and RED not in page.content()
     assert "Bananas from Ecuador: plant health inspects" in rows.first.inner_text()
@@ -33,7 +33,7 @@ def test_an_agency_officer_works_its_queue_to_a_recorded_result(page, served: Se
 
     page.goto("/queue")
     assert page.locator("table.queue tbody tr").count() == 0  # released by plant health: nothing waits for it
-    page.goto("/profiles")
+    page.goto("/seizures")  # customs' own work; profiles an agency sees, but only its own
     assert "This page is for customs officers." in page.locator("main").inner_text()
     page.goto(f"/consignments/{served.consignments[DNL]}")
     assert "There is no consignment" in page.locator("main").inner_text()
