@@ -203,28 +203,9 @@ def save(conn: sa.Connection, batch: Sequence[Accepted], superseded: Sequence[di
                     decision_id, row_id, assessment_id, item.lodgement, item.decision, item.assessment.score, state, at
                 )
             )
-            rows[decision_reasons] += rows_of.reason_rows(decision_id, item.decision)
-            rows[agency_requirements] += requirement_store.rows(
-                decision_id, item.lodgement.consignment_id, item.decision.requirements
-            )
+            decision_children(rows, decision_id, item, state, at)
             if agencies := agencies_of(data.get("goods") or (), item.findings, item.decision.requirements):
                 scoped.setdefault(item.lodgement.consignment_id, {}).update(agencies)
-            if item.priority is not None:
-                rows[decision_priorities].append(rows_of.priority_row(decision_id, item.priority))
-            rows[decision_events].append(
-                rows_of.decision_event_row(
-                    new_id("E"),
-                    decision_id,
-                    at,
-                    "safelane",
-                    "decided",
-                    None,
-                    item.decision.outcome.value,
-                    None,
-                    state,
-                    item.decision.basis,
-                )
-            )
         rows[audit_events].append(
             rows_of.audit_row(
                 new_id("U"),
@@ -287,6 +268,33 @@ def save(conn: sa.Connection, batch: Sequence[Accepted], superseded: Sequence[di
     if outbox.enabled(conn):
         _events_out(conn, rows, release_rows)
     return saved
+
+
+def decision_children(
+    rows: dict[sa.Table, list[rows_of.Row]], decision_id: str, item: Assessed, state: str, at: datetime
+) -> None:
+    """A new decision's reasons, agency requirements, continuity priority and its "decided" event, added to
+    `rows` (a filing's first decision and a re-assessment's new version alike)."""
+    rows[decision_reasons] += rows_of.reason_rows(decision_id, item.decision)
+    rows[agency_requirements] += requirement_store.rows(
+        decision_id, item.lodgement.consignment_id, item.decision.requirements
+    )
+    if item.priority is not None:
+        rows[decision_priorities].append(rows_of.priority_row(decision_id, item.priority))
+    rows[decision_events].append(
+        rows_of.decision_event_row(
+            new_id("E"),
+            decision_id,
+            at,
+            "safelane",
+            "decided",
+            None,
+            item.decision.outcome.value,
+            None,
+            state,
+            item.decision.basis,
+        )
+    )
 
 
 def _events_out(conn: sa.Connection, rows: dict[sa.Table, list[rows_of.Row]], release_rows: list[rows_of.Row]) -> None:

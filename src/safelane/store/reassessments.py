@@ -12,13 +12,15 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from safelane.agencies.competence import agencies_of
 from safelane.domain import Lodgement
 from safelane.ephyto.matching import compact, parties_key
 from safelane.ids import new_id
+from safelane.store import agency_scope as scope_store
 from safelane.store import audit_chain, bulk, outbox
 from safelane.store import filing_rows as rows_of
 from safelane.store import requirements as requirement_store
-from safelane.store.filings import LODGEMENT_COLUMNS, Assessed, add_audit, lodgement_of
+from safelane.store.filings import LODGEMENT_COLUMNS, Assessed, add_audit, decision_children, lodgement_of
 from safelane.store.schema import (
     agency_requirements,
     assessments,
@@ -137,7 +139,8 @@ def save(
     """Store each (consignment as it stood, its new assessment and decision, the new decision's state); returns
     the new decision ids. The replaced decisions close in the same transaction."""
     rows: dict[sa.Table, list[rows_of.Row]] = {
-        t: [] for t in (assessments, decisions, decision_reasons, agency_requirements, decision_priorities)
+        t: []
+        for t in (assessments, decisions, decision_reasons, agency_requirements, decision_priorities, decision_events)
     }
     events: list[rows_of.Row] = []
     made: list[str] = []
@@ -158,12 +161,9 @@ def save(
             replaces=old["decision_id"],
         )
         rows[decisions].append({**row, "assigned_to": old["assigned_to"]})
-        rows[decision_reasons] += rows_of.reason_rows(decision_id, item.decision)
-        rows[agency_requirements] += requirement_store.rows(
-            decision_id, item.lodgement.consignment_id, item.decision.requirements
-        )
-        if item.priority is not None:
-            rows[decision_priorities].append(rows_of.priority_row(decision_id, item.priority))
+        decision_children(rows, decision_id, item, state, at)
+        if agencies := agencies_of((), item.findings, item.decision.requirements):  # its goods are unchanged
+            scope_store.add(conn, item.lodgement.consignment_id, agencies)
         conn.execute(
             decisions.update()
             .where(decisions.c.decision_id == old["decision_id"])
@@ -183,20 +183,7 @@ def save(
                 f"{reason}: replaced by {decision_id}",
             )
         )
-        events.append(
-            rows_of.decision_event_row(
-                new_id("E"),
-                decision_id,
-                at,
-                "safelane",
-                "decided",
-                None,
-                item.decision.outcome.value,
-                None,
-                state,
-                item.decision.basis,
-            )
-        )
+    events += rows.pop(decision_events)
     for table, table_rows in rows.items():
         bulk.insert(conn, table, table_rows)
     audit_chain.append(conn, decision_events, events)
