@@ -88,3 +88,13 @@ def test_reindex_indexes_consignments_stored_before_the_index(system, clock):
         assert certificate_lookup.reindex(conn) == 2
         assert certificate_lookup.reindex(conn) == 0  # already indexed
     assert looked_up(system, clock) == [consignment.consignment_id]
+
+
+def test_a_consignment_no_late_certificate_can_change_costs_no_index_rows(system, clock):
+    timber = plants(goods=[{"description": "Sawn pine timber", "hs_code": "440711", "packages": 20}])
+    [cleared, held] = submit(system, timber, plants(master_document="MAEU000000002")).consignments
+    assert (cleared.outcome, cleared.requirements) == ("green", [])  # closed, and no agency holds it
+    with system.db.read() as conn:
+        indexed = set(conn.execute(sa.select(lookup_table.c.row_id).distinct()).scalars())
+    assert len(indexed) == 1  # the held plants only
+    assert looked_up(system, clock) == [held.consignment_id]

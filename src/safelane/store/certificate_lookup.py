@@ -4,14 +4,18 @@ consignment, one row per consignment version and key.
 The keys are the ePhyto assessor's own link (safelane.store.certificates.certificates_for_many): each document
 reference the filing quotes, compacted as certificate numbers are (`reference`), and consignor with consignee
 normalised (`parties`). They are written with the consignment row in filings.save, so a lookup reads a few
-index entries instead of every open consignment of the last 30 days.
+index entries instead of every open consignment of the last 30 days. Only a consignment a late certificate can
+still change is indexed (`worth_indexing`: its decision open, or an agency holding it); the rest, most of the
+traffic (green, blue, ASSESSMENT_COMPLETE with nothing held), costs the filing nothing. A closed decision never
+reopens: an amendment is a new row, indexed in its turn.
 """
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import sqlalchemy as sa
 
+from safelane.domain.assessment import AgencyRequirement
 from safelane.ephyto.matching import compact, parties_key
 from safelane.store import bulk
 from safelane.store.schema import certificate_lookup, consignments
@@ -31,6 +35,11 @@ def keys(data: Mapping[str, Any]) -> list[tuple[str, str]]:
     if names is not None:
         found.add((PARTIES, names))
     return sorted(found)
+
+
+def worth_indexing(state: str, requirements: Iterable[AgencyRequirement]) -> bool:
+    """Whether a late certificate can still change this decision (what `open_with_certificate` looks for)."""
+    return state != "closed" or any(r.action != "release" for r in requirements)
 
 
 def rows(row_id: str, data: Mapping[str, Any]) -> list[dict[str, Any]]:

@@ -200,7 +200,8 @@ def save(conn: sa.Connection, batch: Sequence[Accepted], superseded: Sequence[di
             rows[consignments].append(
                 rows_of.consignment_row(row_id, version_id, version.filing_id, position, item.lodgement, data)
             )
-            rows[certificate_lookup] += lookup_store.rows(row_id, data)
+            if lookup_store.worth_indexing(state, item.decision.requirements):
+                rows[certificate_lookup] += lookup_store.rows(row_id, data)
             rows[assessments].append(rows_of.assessment_row(assessment_id, row_id, item.assessment, item.findings, at))
             rows[decisions].append(
                 rows_of.decision_row(
