@@ -21,6 +21,10 @@ def _float(name: str, default: float) -> float:
     return float(value) if value else default
 
 
+def _path(value: str | None) -> Path | None:
+    return Path(value) if value else None
+
+
 def screening_policy() -> ScreeningPolicy:
     referral = os.environ.get("SAFELANE_SCREENING_REFERRAL", "RFS").upper()
     if referral not in (Referral.RFS.value, Referral.DNL.value):
@@ -66,6 +70,13 @@ class Settings:
     # Events out (docs/events.md): write decisions, referral changes and releases to the outbox a worker relays.
     # `serve --stream` and `worker` always do; set it for any other process that changes decisions in stream mode.
     events_outbox: bool = False
+    # The IPPC ePhyto Hub (docs/ephyto.md): its delivery service, how long one call may wait, and this NPPO's TLS
+    # client certificate and key as the Hub issued them (and a CA file, if the Hub's is not in the system's).
+    hub_url: str | None = None
+    hub_timeout: float = 30.0
+    hub_client_cert: Path | None = None
+    hub_client_key: Path | None = None
+    hub_ca_file: Path | None = None
 
     @classmethod
     def from_env(cls, **overrides: object) -> "Settings":
@@ -99,6 +110,11 @@ class Settings:
             "nats_url": env.get("SAFELANE_NATS_URL", cls.nats_url),
             "stream_ack_wait": _float("SAFELANE_STREAM_ACK_WAIT", cls.stream_ack_wait),
             "events_outbox": env.get("SAFELANE_EVENTS_OUTBOX", "") in ("1", "true"),
+            "hub_url": env.get("SAFELANE_EPHYTO_HUB_URL") or None,
+            "hub_timeout": _float("SAFELANE_EPHYTO_HUB_TIMEOUT", cls.hub_timeout),
+            "hub_client_cert": _path(env.get("SAFELANE_EPHYTO_HUB_CERT")),
+            "hub_client_key": _path(env.get("SAFELANE_EPHYTO_HUB_KEY")),
+            "hub_ca_file": _path(env.get("SAFELANE_EPHYTO_HUB_CA")),
         }
         if env.get("SAFELANE_SAMPLE_KEY"):
             values["sample_key"] = env["SAFELANE_SAMPLE_KEY"].encode()

@@ -29,6 +29,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "screen": ("safelane.cli.screen", "screen", "Screen a name (or a CSV batch) against the watch lists."),
     "audit": ("safelane.cli.audit", "app", "The tamper-evident audit trail: verify the chain, export anchors."),
     "agencies": ("safelane.cli.agencies", "app", "Border agencies' register: check a file, re-index consignments."),
+    "ephyto": ("safelane.cli.ephyto", "app", "ePhyto certificates: pull them from the IPPC ePhyto Hub."),
 }
 
 

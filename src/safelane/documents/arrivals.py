@@ -4,11 +4,33 @@ Called after the certificate or document is stored (its own transaction: durable
 `Pipeline.reassess`, the one assess → decide → store path. A replay stores nothing and so re-assesses nothing.
 """
 
+import sqlalchemy as sa
+
 from safelane.ephyto.certificate import Certificate
+from safelane.ephyto.reader import Read
 from safelane.pipeline import Pipeline
 from safelane.results import ConsignmentResult
+from safelane.store import certificates as certificate_store
 from safelane.store import reassessments as reassessment_store
-from safelane.store.certificates import certificates_for_many
+from safelane.store.certificates import Stored, certificates_for_many
+
+
+def keep_certificate(pipeline: Pipeline, found: Read, xml: bytes, *, actor: str) -> tuple[Stored, bool]:
+    """Store a certificate as read (committed when this returns); (stored, False) for a replay of the same XML.
+    Two arrivals of one new number at once (the API and the Hub intake): the second finds the first's row."""
+    db = pipeline.store
+    if db is None:
+        raise RuntimeError("certificates are kept in the store; this pipeline has none")
+    for attempt in (1, 2):
+        try:
+            with db.write() as conn:
+                return certificate_store.save(
+                    conn, found.certificate, found.warnings, xml, at=pipeline.clock(), actor=actor
+                )
+        except sa.exc.IntegrityError:
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
 
 
 def certificate_received(pipeline: Pipeline, certificate: Certificate, *, actor: str) -> list[ConsignmentResult]:

@@ -15,6 +15,7 @@ from safelane.scope import Scope
 from safelane.selection.continuity import Priority
 from safelane.store import agency_scope as scope_store
 from safelane.store import audit_chain, bulk, outbox
+from safelane.store import certificate_lookup as lookup_store
 from safelane.store import filing_rows as rows_of
 from safelane.store import releases as release_store
 from safelane.store import requirements as requirement_store
@@ -23,6 +24,7 @@ from safelane.store.schema import (
     agency_scope,
     assessments,
     audit_events,
+    certificate_lookup,
     consignments,
     decision_events,
     decision_priorities,
@@ -157,6 +159,7 @@ def save(conn: sa.Connection, batch: Sequence[Accepted], superseded: Sequence[di
             filings,
             filing_versions,
             consignments,
+            certificate_lookup,
             assessments,
             decisions,
             decision_reasons,
@@ -197,6 +200,8 @@ def save(conn: sa.Connection, batch: Sequence[Accepted], superseded: Sequence[di
             rows[consignments].append(
                 rows_of.consignment_row(row_id, version_id, version.filing_id, position, item.lodgement, data)
             )
+            if lookup_store.worth_indexing(state, item.decision.requirements):
+                rows[certificate_lookup] += lookup_store.rows(row_id, data)
             rows[assessments].append(rows_of.assessment_row(assessment_id, row_id, item.assessment, item.findings, at))
             rows[decisions].append(
                 rows_of.decision_row(

@@ -14,16 +14,17 @@ import sqlalchemy as sa
 
 from safelane.agencies.competence import agencies_of
 from safelane.domain import Lodgement
-from safelane.ephyto.matching import compact, parties_key
 from safelane.ids import new_id
 from safelane.store import agency_scope as scope_store
 from safelane.store import audit_chain, bulk, outbox
+from safelane.store import certificate_lookup as lookup_store
 from safelane.store import filing_rows as rows_of
 from safelane.store import requirements as requirement_store
 from safelane.store.filings import LODGEMENT_COLUMNS, Assessed, add_audit, decision_children, lodgement_of
 from safelane.store.schema import (
     agency_requirements,
     assessments,
+    certificate_lookup,
     consignments,
     decision_events,
     decision_priorities,
@@ -102,25 +103,25 @@ def open_with_certificate(
     """Consignments filed since `since` whose decision still matters (not closed, or an agency holds them) and
     that may travel with this certificate: a document reference that compacts to its number, or its parties.
 
-    The candidates are narrowed in SQL (recent, still open); the certificate check itself is the ePhyto
-    assessor's, so the caller re-assesses only those `certificates_for` really links."""
-    held = sa.select(agency_requirements.c.decision_id).where(agency_requirements.c.action != "release")
+    Found through the lookup index (a few index entries, whatever the number of open consignments); the
+    certificate check itself is the ePhyto assessor's, so the caller re-assesses only those
+    `certificates_for` really links."""
+    held = (
+        sa.select(agency_requirements.c.decision_id)
+        .where(agency_requirements.c.decision_id == decisions.c.decision_id, agency_requirements.c.action != "release")
+        .exists()
+    )
     query = (
-        sa.select(consignments.c.consignment_id, consignments.c.data)
+        sa.select(consignments.c.consignment_id)
+        .distinct()
+        .join(certificate_lookup, certificate_lookup.c.row_id == consignments.c.row_id)
         .join(filings, filings.c.filing_id == consignments.c.filing_id)
         .join(decisions, sa.and_(decisions.c.row_id == consignments.c.row_id, decisions.c.current.is_(True)))
+        .where(lookup_store.wanted(number, consignor, consignee))
         .where(consignments.c.current.is_(True), filings.c.status == "active", consignments.c.filed_at >= since)
-        .where(sa.or_(decisions.c.state != "closed", decisions.c.decision_id.in_(held)))
+        .where(sa.or_(decisions.c.state != "closed", held))
     )
-    key, wanted = compact(number), parties_key(consignor, consignee)
-    found = []
-    for row in conn.execute(query):
-        data = row.data
-        quoted = {compact(d.get("reference") or "") for d in data.get("documents") or []}
-        names = parties_key((data.get("consignor") or {}).get("name"), (data.get("consignee") or {}).get("name"))
-        if key in quoted or (wanted is not None and names == wanted):
-            found.append(row.consignment_id)
-    return sorted(found)
+    return sorted(conn.execute(query).scalars())
 
 
 def window(at: datetime, days: int = 30) -> datetime:

@@ -667,6 +667,15 @@ certificates = sa.Table(  # ePhyto certificates received (safelane.ephyto): one 
     sa.Column("received_by", sa.String(70), nullable=False),
 )
 
+certificate_lookup = sa.Table(  # the keys a late certificate finds its consignment by (store.certificate_lookup)
+    "certificate_lookup",
+    metadata,
+    sa.Column("row_id", Id, sa.ForeignKey("consignments.row_id"), primary_key=True),  # one consignment version
+    sa.Column("kind", sa.String(10), primary_key=True),  # reference (a document number quoted) | parties
+    sa.Column("key", sa.String(200), primary_key=True),  # compact(reference) or parties_key(consignor, consignee)
+    sa.Index("ix_certificate_lookup_key", "key", "kind"),
+)
+
 # -- events out (issue 17 point 3): written in the transaction of the change, relayed to JetStream afterwards --
 
 event_outbox = sa.Table(  # one row per event not yet relayed; the relay deletes it once JetStream has stored it

@@ -8,7 +8,6 @@ belongs to is decided at assessment, under the consignment's own scope.
 
 from typing import Annotated, Any
 
-import sqlalchemy as sa
 from fastapi import APIRouter, Path, Query, Request
 from starlette.concurrency import run_in_threadpool
 
@@ -51,16 +50,7 @@ def _save(system: StoredSystem, user: User, body: bytes) -> tuple[dict[str, Any]
         found = read(body)
     except InvalidMessage as error:
         raise ApiError(422, error.problems) from None
-    for attempt in (1, 2):  # two posts of one new number at once: the second finds the first's row and retries
-        try:
-            with system.db.write() as conn:
-                stored, changed = store.save(
-                    conn, found.certificate, found.warnings, body, at=system.pipeline.clock(), actor=user.name
-                )
-            break
-        except sa.exc.IntegrityError:
-            if attempt == 2:
-                raise
+    stored, changed = arrivals.keep_certificate(system.pipeline, found, body, actor=user.name)
     # the consignments it belongs to are re-assessed; a replay changes nothing there, unless a re-assessment
     # failed after the certificate was stored, which the sender's retry thus completes
     arrivals.certificate_received(system.pipeline, stored.certificate, actor=user.name)
