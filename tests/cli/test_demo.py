@@ -369,8 +369,8 @@ def test_one_aeo_shares_its_data_one_seal_mismatch_and_both_traders_see_their_ow
 
 
 def test_the_demo_reports_arrivals_and_control_starts_for_the_trs(built):
-    """The demo's carriers report actual arrivals once they are due, its inspectors stamp each control's start
-    before its outcome: the TRS measures from them, and the stamps lie in time order."""
+    """The demo's carriers report actual arrivals once they are due (and airlines part of the departures), its
+    inspectors stamp each control's start before its outcome: the TRS measures from them, in time order."""
     from safelane.resilience import trs
     from safelane.scope import Scope
     from safelane.store.schema import trs_stamps
@@ -384,10 +384,18 @@ def test_the_demo_reports_arrivals_and_control_starts_for_the_trs(built):
 
     stamps, rows, report = _read(url, query)
     kinds = {s["kind"] for s in stamps}
-    assert kinds == {"arrival", "control_start"}
+    assert kinds == {"arrival", "departure", "control_start"}
     assert all(s["at"] <= NOW for s in stamps)
     arrived = {s["consignment_id"]: s["at"] for s in stamps if s["kind"] == "arrival"}
+    departed = {s["consignment_id"]: s["at"] for s in stamps if s["kind"] == "departure"}
+    assert all(departed[c] < arrived[c] for c in departed.keys() & arrived.keys())
     assert sum(report["arrivals"].values()) == len(rows)
+    pre_loading = [r for r in rows if r["kind"] == "pre_loading"]
+    assert report["departures"]["actual"] and report["departures"]["declared"]  # part of the air traffic reports
+    assert sum(report["departures"].values()) == len(pre_loading)
+    for row in pre_loading:  # measured from the actual departure where the airline reported it
+        assert row["departure_source"] == ("actual" if row["consignment_id"] in departed else "declared")
+        assert row["consignment_id"] not in departed or row["departure_at"] == departed[row["consignment_id"]]
     for row in rows:  # measured from the actual arrival where the carrier reported it, else the declared one
         assert row["arrival_source"] == ("actual" if row["consignment_id"] in arrived else "declared")
         assert row["consignment_id"] not in arrived or row["arrival_at"] == arrived[row["consignment_id"]]

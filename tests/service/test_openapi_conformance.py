@@ -112,6 +112,7 @@ def _config(key: str, ids: dict[str, list[str]]) -> schemathesis.Config:
                     }
                     for path in (
                         "/v1/consignments/{consignment_id}/arrival",
+                        "/v1/consignments/{consignment_id}/departure",
                         "/v1/consignments/{consignment_id}/control-start",
                     )
                 ),

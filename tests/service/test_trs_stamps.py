@@ -1,10 +1,10 @@
-"""The TRS stamps over the API: the actual arrival (filer or officer) and the control start (officer), replayed
-without change, refused when they conflict, and measured from by GET /v1/trs."""
+"""The TRS stamps over the API: the actual arrival and departure (filer or officer) and the control start
+(officer), replayed without change, refused when they conflict, and measured from by GET /v1/trs."""
 
 from datetime import UTC, datetime, timedelta
 
 from tests.conftest import Clock
-from tests.factories import filing, sea_consignment
+from tests.factories import air_consignment, filing, sea_consignment
 from tests.service.conftest import Api
 
 T0 = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
@@ -93,3 +93,54 @@ def test_control_start_needs_a_control(api: Api) -> None:
     refused = api.client.post(f"/v1/consignments/{cid}/control-start", headers=api.as_("olga"))
     assert refused.status_code == 409, refused.text
     assert refused.json()["problems"][0]["location"] == "consignment_id"
+
+
+def _pre_loading(api: Api, number: str, departure: datetime) -> str:
+    api.system.pipeline.clock = Clock(T0)
+    itinerary = {"place_of_loading": "HKHKG", "place_of_unloading": "DEFRA", "departure_at": departure.isoformat(),
+                 "arrival_at": (departure + timedelta(hours=13)).isoformat()}  # fmt: skip
+    body = filing(air_consignment(house_document=f"H-{number}", itinerary=itinerary), document_number=number)
+    [item] = api.accepted("acme", body)["consignments"]
+    assert "referral" in item, item
+    return item["consignment_id"]
+
+
+def test_departure_starts_pre_loading_cargo_where_it_was_reported(api: Api) -> None:
+    """The actual departure replaces the declared one as the TRS start of pre-loading air cargo; it is stored once,
+    and a departure after the goods' reported arrival (or an arrival before it) is refused where it is wrong."""
+    declared = T0 + timedelta(hours=6)
+    late, on_time = _pre_loading(api, "DEP-1", declared), _pre_loading(api, "DEP-2", declared)
+    api.system.pipeline.clock = Clock(T0 + timedelta(hours=9))
+    path = f"/v1/consignments/{late}/departure"
+    first = api.client.post(path, json={"at": "2026-11-20T15:30:00Z", "note": "wheels up"}, headers=api.as_("acme"))
+    assert first.status_code == 201, first.text
+    assert first.json()["at"] == "2026-11-20T15:30:00+00:00" and first.json()["actor"] == "acme"
+    assert api.client.post(path, json={"at": "2026-11-20T15:30:00Z"}, headers=api.as_("olga")).status_code == 200
+    other = api.client.post(path, json={"at": "2026-11-20T15:00:00Z"}, headers=api.as_("olga"))
+    assert other.status_code == 409 and other.json()["problems"][0]["location"] == "body.at"
+    assert api.client.post(path, json={"at": "2026-11-20T15:30:00Z"}, headers=api.as_("globex")).status_code == 404
+    assert api.audit("consignment.departed") == 1
+    early = api.client.post(f"/v1/consignments/{late}/arrival", json={"at": "2026-11-20T15:00:00Z"},
+                            headers=api.as_("acme"))  # fmt: skip
+    assert early.status_code == 422 and "before the departure" in early.json()["problems"][0]["message"]
+
+    arrived = api.client.post(f"/v1/consignments/{on_time}/arrival", json={"at": "2026-11-20T16:00:00Z"},
+                              headers=api.as_("acme"))  # fmt: skip
+    assert arrived.status_code == 201, arrived.text
+    after = api.client.post(f"/v1/consignments/{on_time}/departure", json={"at": "2026-11-20T16:30:00Z"},
+                            headers=api.as_("acme"))  # fmt: skip
+    assert after.status_code == 422 and after.json()["problems"][0]["location"] == "body.at"
+
+    api.system.pipeline.clock = Clock(T0 + timedelta(days=1))
+    report = api.client.get("/v1/trs?since=2026-11-20T00:00:00Z&until=2026-11-21T00:00:00Z", headers=api.as_("olga"))
+    assert report.status_code == 200, report.text
+    assert report.json()["departures"] == {"actual": 1, "declared": 1, "none": 0}
+    pre = next(r for r in report.json()["segments"] if r["segment"] == "kind" and r["value"] == "pre_loading")
+    assert pre["actual_departures"] == 1 and pre["declared_departures"] == 1
+    assert pre["lodgement_to_departure_p50_hours"] == 6.0  # nearest rank of (6.0 declared, 7.5 actual)
+    csv = api.client.get("/v1/trs?since=2026-11-20T00:00:00Z&until=2026-11-21T00:00:00Z&format=csv",
+                         headers=api.as_("olga")).text  # fmt: skip
+    header, *lines = csv.splitlines()
+    assert "actual_departures" in header.split(",")
+    row = next(dict(zip(header.split(","), line.split(","), strict=True)) for line in lines if ",pre_loading," in line)
+    assert row["actual_departures"] == "1" and row["declared_departures"] == "1"

@@ -67,6 +67,7 @@ ONE_CONSIGNMENT: dict[tuple[str, str], Any] = {
         "result": "no_irregularity",
     },
     ("POST", "/v1/consignments/{consignment_id}/arrival"): {"at": "2026-11-20T06:00:00Z"},
+    ("POST", "/v1/consignments/{consignment_id}/departure"): {"at": "2026-11-20T06:00:00Z"},
     ("POST", "/v1/consignments/{consignment_id}/control-start"): {"at": "2026-11-20T06:00:00Z"},
     ("POST", "/v1/consignments/{consignment_id}/documents"): ("application/pdf", PDF),
     ("GET", "/v1/consignments/{consignment_id}/documents"): None,

@@ -19,7 +19,7 @@ from safelane.demo import agencies, declarations, valuation
 from safelane.demo.followups import follow_up
 from safelane.demo.inspections import Inspectors
 from safelane.demo.model import train_and_activate
-from safelane.demo.timeline import WINDOW, receive, record_arrivals
+from safelane.demo.timeline import WINDOW, receive, record_arrivals, record_departures
 from safelane.demo.traffic import Traffic, filings_of, generate_hours
 from safelane.results import FilingResult
 from safelane.risk.model.assessor import ModelAssessor
@@ -75,6 +75,7 @@ def play(
 
     def settle(until: datetime) -> None:
         assert system.db is not None
+        record_departures(system.db, until=until, seed=seed)
         record_arrivals(system.db, until=until, seed=seed)
         agencies.settle(system.db, month.agencies, now=until)
         month.declared += declarations.lodge(

@@ -6,7 +6,8 @@ at a time, and the pipeline's clock reads a few seconds after the last filing of
 seconds after filing, and every day's capacity is that day's.
 
 The Time Release Study stamps are reported here too: each consignment's actual arrival (its declared one, early
-or late by a few hours) once its time has come, and the start of each control before its outcome.
+or late by a few hours) once its time has come, the actual departure of part of the pre-loading air cargo, and
+the start of each control before its outcome.
 """
 
 import random
@@ -75,6 +76,10 @@ def receive(
 ARRIVAL_DEVIATION_HOURS = (-2.0, 6.0)  # actual against declared arrival: ships and aircraft run early or late
 CONTROL_HOURS = {"documentary": (0.25, 1.0), "nii": (0.25, 1.0), "physical": (1.0, 4.0)}  # control start to end
 ARRIVAL_ACTOR = "demo-carrier"
+# Pre-loading air cargo: the share whose airline reports wheels-up, and its actual departure against the declared
+# one. Leaving at most 1 h late keeps it before the earliest actual arrival drawn (2 h early on a 3.5 h block).
+DEPARTURE_REPORTED = 0.6
+DEPARTURE_DEVIATION_HOURS = (-0.25, 1.0)
 
 
 def _rng(kind: str, seed: int, consignment_id: str) -> random.Random:
@@ -93,6 +98,23 @@ def record_arrivals(db: Database, *, until: datetime, seed: int) -> int:
             continue
         rows.append({"consignment_id": consignment_id, "kind": "arrival", "at": actual, "recorded_at": actual,
                      "actor": ARRIVAL_ACTOR, "note": "reported by the demo's carrier"})  # fmt: skip
+    with db.write() as conn:
+        return trs_stamps.many(conn, rows)
+
+
+def record_departures(db: Database, *, until: datetime, seed: int) -> int:
+    """Report the actual departure of part of the pre-loading air cargo that has left by `until`, drawn per
+    consignment like the arrivals; the rest keeps its declared departure in the TRS. How many."""
+    with db.read() as conn:
+        waiting = trs_stamps.awaiting_departure(conn, until=until + timedelta(hours=-DEPARTURE_DEVIATION_HOURS[0]))
+    rows = []
+    for consignment_id, declared in waiting:
+        rng = _rng("departure", seed, consignment_id)
+        actual = declared + timedelta(hours=rng.uniform(*DEPARTURE_DEVIATION_HOURS))
+        if rng.random() >= DEPARTURE_REPORTED or actual > until:
+            continue
+        rows.append({"consignment_id": consignment_id, "kind": "departure", "at": actual, "recorded_at": actual,
+                     "actor": ARRIVAL_ACTOR, "note": "reported by the demo's airline"})  # fmt: skip
     with db.write() as conn:
         return trs_stamps.many(conn, rows)
 

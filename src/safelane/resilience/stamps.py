@@ -1,10 +1,15 @@
-"""The two Time Release Study stamps someone reports: the goods' actual arrival and the start of customs' control.
+"""The Time Release Study stamps someone reports: the goods' actual departure and arrival, and the start of
+customs' control.
 
-The declared arrival is a forecast; the carrier (through its filer) or an officer at the frontier reports the
-actual one, and the TRS measures from it where it is known. The control start is stamped by the officer who
-begins a documentary check or an examination (`POST /v1/consignments/{id}/control-start`), so the TRS can split
-the wait for control from the control itself. Each is reported once: the same report again is a replay and
-changes nothing, a different one is a conflict (409) with the stored one shown.
+The declared departure and arrival are forecasts; the carrier (through its filer) or an officer at the frontier
+reports the actual ones, and the TRS measures from them where they are known: from the arrival for goods
+declared for release, from the departure for pre-loading air cargo (the WCO TRS guide's start for pre-loading
+and export). A departure reported after the reported arrival, or the other way round, is refused (422).
+
+The control start is stamped by the officer who begins a documentary check or an examination (`POST
+/v1/consignments/{id}/control-start`), so the TRS can split the wait for control from the control itself. Each
+is reported once: the same report again is a replay and changes nothing, a different one is a conflict (409)
+with the stored one shown.
 """
 
 from dataclasses import dataclass
@@ -20,7 +25,7 @@ from safelane.store import trs_stamps as store
 from safelane.store.filings import add_audit
 
 CLOCK_SKEW = timedelta(minutes=5)  # a reported time this far past the server's clock is accepted, no further
-AUDIT = {"arrival": "consignment.arrived", "control_start": "control.started"}
+AUDIT = {"arrival": "consignment.arrived", "departure": "consignment.departed", "control_start": "control.started"}
 
 
 @dataclass(frozen=True)
@@ -58,13 +63,46 @@ def _store(db: Database, consignment_id: str, kind: str, at: datetime, *, scope:
     return Stamped(stamp, new)
 
 
+def _journey(consignment_id: str, kind: str, at: datetime) -> Any:
+    """A check that the goods' other journey stamp, if reported, lies on the right side of this one."""
+    other = "departure" if kind == "arrival" else "arrival"
+
+    def check(conn: Any, case: dict[str, Any]) -> None:
+        stamp = store.get(conn, consignment_id, other)
+        if stamp is not None and (at < stamp["at"] if kind == "arrival" else at > stamp["at"]):
+            order = "before" if kind == "arrival" else "after"
+            raise ActionError(
+                f"the {kind} at {at.isoformat()} lies {order} the {other} reported at {stamp['at'].isoformat()}",
+                422,
+                "body.at",
+            )
+
+    return check
+
+
+def _journey_stamp(
+    db: Database, consignment_id: str, kind: str, at: datetime, *, scope: Scope, now: datetime, note: str | None
+) -> Stamped:
+    if not (scope.is_customs or scope.role == "filer"):
+        raise ActionError(f"a {scope.role} does not report {kind}s", 403, "header.Authorization")
+    at = _checked_time(at, now, "body.at")
+    check = _journey(consignment_id, kind, at)
+    return _store(db, consignment_id, kind, at, scope=scope, now=now, note=note, check=check)
+
+
 def record_arrival(
     db: Database, consignment_id: str, at: datetime, *, scope: Scope, now: datetime, note: str | None = None
 ) -> Stamped:
     """The goods' actual arrival, reported by the consignment's filer (for its carrier) or a customs officer."""
-    if not (scope.is_customs or scope.role == "filer"):
-        raise ActionError(f"a {scope.role} does not report arrivals", 403, "header.Authorization")
-    return _store(db, consignment_id, "arrival", _checked_time(at, now, "body.at"), scope=scope, now=now, note=note)
+    return _journey_stamp(db, consignment_id, "arrival", at, scope=scope, now=now, note=note)
+
+
+def record_departure(
+    db: Database, consignment_id: str, at: datetime, *, scope: Scope, now: datetime, note: str | None = None
+) -> Stamped:
+    """The goods' actual departure (wheels up, or the vessel sailing), reported by the consignment's filer or a
+    customs officer: the TRS start for pre-loading air cargo."""
+    return _journey_stamp(db, consignment_id, "departure", at, scope=scope, now=now, note=note)
 
 
 def record_control_start(

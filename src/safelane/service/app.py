@@ -127,7 +127,7 @@ def create_app(system: StoredSystem, *, stream: bool = False) -> FastAPI:
     ):
         app.include_router(module.router)
     openapi.install(app)
-    # inside the workbench's middleware, whose receive runs in a task group that would wrap a 408 into a 500
+    # inside the workbench's middleware (the body deadline's 408 is answered by errors.py like any HTTPException)
     app.add_middleware(Protection, hsts_seconds=system.settings.hsts_seconds, body_seconds=system.settings.body_seconds)
     web.install(app)
     app.add_middleware(logs.RequestLog, routes=app.router.routes, on_done=metrics.request)

@@ -41,8 +41,9 @@ class Protection:
             nonlocal body_done
             if body_done:
                 return await receive()
-            try:
-                message = await asyncio.wait_for(receive(), max(0.0, deadline - time.monotonic()))
+            try:  # asyncio.timeout, not wait_for: no task of its own per receive
+                async with asyncio.timeout(max(0.0, deadline - time.monotonic())):
+                    message = await receive()
             except TimeoutError:
                 raise BodyTimeout(self.body_seconds) from None
             body_done = message["type"] != "http.request" or not message.get("more_body", False)

@@ -636,11 +636,11 @@ inspection_participants = sa.Table(  # an agency taking part in an inspection, a
 
 # -- Time Release Study stamps (issue 15 point 4): what happened to the goods, as reported, once per kind ----------
 
-trs_stamps = sa.Table(  # the actual arrival (carrier or officer) and the start of customs' control of a consignment
+trs_stamps = sa.Table(  # the actual departure and arrival (carrier or officer) and the start of customs' control
     "trs_stamps",
     metadata,
     sa.Column("consignment_id", Id, primary_key=True),
-    sa.Column("kind", sa.String(16), primary_key=True),  # arrival | control_start
+    sa.Column("kind", sa.String(16), primary_key=True),  # arrival | departure | control_start
     sa.Column("at", UTCDateTime, nullable=False),  # when it happened
     sa.Column("recorded_at", UTCDateTime, nullable=False),  # when it was reported
     sa.Column("actor", sa.String(70), nullable=False),

@@ -124,10 +124,12 @@ def _referrals_had(conn: sa.Connection, decision_ids: list[str]) -> dict[str, se
 
 def pre_loading(conn: sa.Connection, *, scope: Scope, since: datetime, until: datetime) -> list[dict[str, Any]]:
     """One row per current referral decision (pre-loading air cargo) lodged in [since, until): the most severe
-    referral it stood at (`referral`: ASSESSMENT_COMPLETE, RFI, RFS or DNL), the declared departure (the
-    study's start for pre-loading filings) and arrival, the actual arrival where reported, and `resolved_at`:
-    when the referral was closed or lifted (the decision itself for ASSESSMENT_COMPLETE), None while it stands."""
+    referral it stood at (`referral`: ASSESSMENT_COMPLETE, RFI, RFS or DNL), the departure (the study's start
+    for pre-loading filings) and arrival, each the actual one where reported, else the declared one
+    (`departure_source`, `arrival_source`: "actual", "declared" or None), and `resolved_at`: when the referral
+    was closed or lifted (the decision itself for ASSESSMENT_COMPLETE), None while it stands."""
     actual = sa.alias(trs_stamps, "actual")
+    departed = sa.alias(trs_stamps, "departed")
     itinerary = consignments.c.data["itinerary"]
     query = (
         sa.select(
@@ -139,14 +141,18 @@ def pre_loading(conn: sa.Connection, *, scope: Scope, since: datetime, until: da
             decisions.c.filer,
             consignments.c.kind,
             consignments.c.filed_at.label("lodged_at"),
-            itinerary["departure_at"].as_string().label("departure"),
+            itinerary["departure_at"].as_string().label("declared_departure"),
             itinerary["arrival_at"].as_string().label("declared_arrival"),
             actual.c.at.label("actual_arrival"),
+            departed.c.at.label("actual_departure"),
             decisions.c.decided_at,
             sa.case((decisions.c.state == "closed", decisions.c.updated_at), else_=None).label("resolved_at"),
         )
         .join(consignments, consignments.c.row_id == decisions.c.row_id)
         .outerjoin(actual, sa.and_(actual.c.consignment_id == decisions.c.consignment_id, actual.c.kind == "arrival"))
+        .outerjoin(
+            departed, sa.and_(departed.c.consignment_id == decisions.c.consignment_id, departed.c.kind == "departure")
+        )
         .where(
             decisions.c.current.is_(True),
             decisions.c.answer == "referral",
@@ -162,11 +168,11 @@ def pre_loading(conn: sa.Connection, *, scope: Scope, since: datetime, until: da
     for row in found:
         outcomes = had.get(row.pop("decision_id"), set()) | {row.pop("outcome")}
         row["referral"] = max(outcomes, key=lambda o: Referral(o).severity)
-        row["departure_at"] = _when(row.pop("departure"))
-        declared = _when(row.pop("declared_arrival"))
-        actual_at = row.pop("actual_arrival")
-        row["arrival_at"] = actual_at or declared
-        row["arrival_source"] = "actual" if actual_at else ("declared" if declared else None)
+        for stamp in ("departure", "arrival"):
+            declared = _when(row.pop(f"declared_{stamp}"))
+            actual_at = row.pop(f"actual_{stamp}")
+            row[f"{stamp}_at"] = actual_at or declared
+            row[f"{stamp}_source"] = "actual" if actual_at else ("declared" if declared else None)
         out.append(row)
     return out
 

@@ -1,4 +1,5 @@
-"""Time Release Study stamps reported for a consignment: its actual arrival and the start of customs' control.
+"""Time Release Study stamps reported for a consignment: its actual departure and arrival, and the start of
+customs' control.
 
 One row per consignment and kind. The first report stands: the same report again changes nothing (a retried
 request or a replayed message), a different one is refused, so the clock the TRS reads never moves silently.
@@ -12,7 +13,7 @@ import sqlalchemy as sa
 
 from safelane.store.schema import consignments, decisions, trs_stamps
 
-KINDS = ("arrival", "control_start")
+KINDS = ("arrival", "departure", "control_start")
 
 
 def get(conn: sa.Connection, consignment_id: str, kind: str) -> dict[str, Any] | None:
@@ -87,18 +88,21 @@ def many(conn: sa.Connection, rows: Iterable[dict[str, Any]]) -> int:
     return len(fresh)
 
 
-def awaiting_arrival(conn: sa.Connection, *, until: datetime) -> list[tuple[str, datetime]]:
-    """(consignment id, declared arrival) of current consignments whose filing declares an arrival
-    (`itinerary.arrival_at`, pre-loading filings included) by `until` and whose actual arrival is not recorded."""
-    declared = consignments.c.data[("itinerary", "arrival_at")].as_string()
+def _awaiting(
+    conn: sa.Connection, kind: str, field: str, *, until: datetime, filing_kind: str | None = None
+) -> list[tuple[str, datetime]]:
+    """(consignment id, declared time) of current consignments (of `filing_kind` if given) whose filing declares
+    `itinerary.<field>` by `until` and that have no `kind` stamp yet."""
+    declared = consignments.c.data[("itinerary", field)].as_string()
     query = (
         sa.select(decisions.c.consignment_id, declared.label("declared"))
         .join(consignments, consignments.c.row_id == decisions.c.row_id)
         .outerjoin(
             trs_stamps,
-            sa.and_(trs_stamps.c.consignment_id == decisions.c.consignment_id, trs_stamps.c.kind == "arrival"),
+            sa.and_(trs_stamps.c.consignment_id == decisions.c.consignment_id, trs_stamps.c.kind == kind),
         )
         .where(decisions.c.current.is_(True), declared.is_not(None), trs_stamps.c.consignment_id.is_(None))
+        .where(sa.true() if filing_kind is None else consignments.c.kind == filing_kind)
         .order_by(decisions.c.consignment_id)
     )
     out = []
@@ -108,3 +112,15 @@ def awaiting_arrival(conn: sa.Connection, *, until: datetime) -> list[tuple[str,
         if at <= until:
             out.append((cid, at.astimezone(UTC)))
     return out
+
+
+def awaiting_arrival(conn: sa.Connection, *, until: datetime) -> list[tuple[str, datetime]]:
+    """(consignment id, declared arrival) of current consignments whose filing declares an arrival
+    (`itinerary.arrival_at`, pre-loading filings included) by `until` and whose actual arrival is not recorded."""
+    return _awaiting(conn, "arrival", "arrival_at", until=until)
+
+
+def awaiting_departure(conn: sa.Connection, *, until: datetime) -> list[tuple[str, datetime]]:
+    """(consignment id, declared departure) of current pre-loading consignments (the TRS starts those at their
+    departure) declaring one by `until` whose actual departure is not recorded."""
+    return _awaiting(conn, "departure", "departure_at", until=until, filing_kind="pre_loading")

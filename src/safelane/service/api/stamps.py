@@ -1,6 +1,6 @@
-"""The Time Release Study stamps over the API: a consignment's actual arrival (its filer, for the carrier, or a
-customs officer) and the start of customs' control (an officer). Reported once: the same report again answers
-200 with the stored stamp, a different one 409 (safelane.resilience.stamps)."""
+"""The Time Release Study stamps over the API: a consignment's actual departure and arrival (its filer, for the
+carrier, or a customs officer) and the start of customs' control (an officer). Reported once: the same report
+again answers 200 with the stored stamp, a different one 409 (safelane.resilience.stamps)."""
 
 from typing import Annotated, Any
 
@@ -59,6 +59,25 @@ def arrival(
     """The goods' actual arrival: the Time Release Study measures from it instead of the declared arrival."""
     try:
         found = stamps.record_arrival(
+            system.db, consignment_id, body.at, scope=user.scope, now=system.pipeline.clock(), note=body.note
+        )
+    except ActionError as error:
+        raise _problem(error) from None
+    return _answer(found)
+
+
+@router.post(
+    "/{consignment_id}/departure",
+    status_code=201,
+    responses=_responses("Only the consignment's filer or customs report departures", "Another departure is recorded"),
+)
+def departure(
+    consignment_id: str, user: CurrentUser, system: SystemDep, body: Annotated[StampBody, Body()]
+) -> JsonResponse:
+    """The goods' actual departure: the Time Release Study starts pre-loading air cargo from it instead of the
+    declared departure."""
+    try:
+        found = stamps.record_departure(
             system.db, consignment_id, body.at, scope=user.scope, now=system.pipeline.clock(), note=body.note
         )
     except ActionError as error:
