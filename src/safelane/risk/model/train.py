@@ -35,6 +35,7 @@ DEFAULT_PARAMS: dict[str, Any] = {
     "deterministic": True,
     "force_row_wise": True,
 }
+_DATASET = {"feature_pre_filter": False}  # the tuning candidates differ in min_data_in_leaf
 MAX_ROUNDS = 2000
 PATIENCE = 50
 #: Candidate settings tried when tuning (on top of DEFAULT_PARAMS): fast and coarse to slow and smooth.
@@ -240,12 +241,17 @@ def train(
     settings.update(params or {})
     categorical = [i for i, n in enumerate(names) if n.startswith("declared:") and n[9:] in encoder.vocabs]
     train_set = lgb.Dataset(
-        x_train, y_train, feature_name=_safe(names), categorical_feature=categorical, free_raw_data=False
+        x_train,
+        y_train,
+        feature_name=_safe(names),
+        categorical_feature=categorical,
+        free_raw_data=False,
+        params=_DATASET,
     )
     callbacks: list[Callable[..., Any]] = []
     valid_sets: list[lgb.Dataset] = []
     if len(valid_rows) >= 20 and 0 < y_valid.sum() < len(y_valid):
-        valid_sets = [lgb.Dataset(x_valid, y_valid, reference=train_set)]
+        valid_sets = [lgb.Dataset(x_valid, y_valid, reference=train_set, params=_DATASET)]
         callbacks = [lgb.early_stopping(PATIENCE, verbose=False)]
     tried = []
     for candidate in CANDIDATES if methods.tuning and valid_sets else CANDIDATES[:1]:
@@ -320,8 +326,8 @@ def _critical_head(
     y_train, y_valid = (train_labels == 2).astype(float), (valid_labels == 2).astype(float)
     if y_train.sum() < 20 or y_valid.sum() < 5:
         return None
-    data = lgb.Dataset(x_train, y_train, reference=train_set)
-    check = lgb.Dataset(x_valid, y_valid, reference=train_set)
+    data = lgb.Dataset(x_train, y_train, reference=train_set, params=_DATASET)
+    check = lgb.Dataset(x_valid, y_valid, reference=train_set, params=_DATASET)
     booster = lgb.train(
         settings, data, max_rounds, valid_sets=[check], callbacks=[lgb.early_stopping(PATIENCE, verbose=False)]
     )
