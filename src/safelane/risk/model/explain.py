@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from safelane.risk.model.dataset import Table
 from safelane.risk.model import text
+from safelane.risk.model.dataset import Table
 from safelane.risk.model.features import _FRAUD, _N_LAB, _TRACK_COLUMNS, TEXT, derived, key_name, log_unit_price
 from safelane.risk.model.train import TrainedModel
 
@@ -217,14 +217,13 @@ class _Facts:
         value = str(self.column(name)[row]) or "(blank)"
         return f"declared {_describe(name, value)}"
 
-
     def _text(self, row: int) -> str:
         description = "" if self.table.descriptions is None else str(self.table.descriptions[row])
-        rows, buckets = text.hashed(self.table.descriptions[row : row + 1]) if description else ([], [])
+        _, buckets = text.hashed(np.array([description], dtype=object))
         if not len(buckets) or TEXT not in self.model.history.stats:
             return "goods description: no wording on record"
         days = np.full(len(buckets), self.table.days[row])
-        stats = self.model.history.stats[TEXT].lookup(np.asarray(buckets), days, _TRACK_COLUMNS)
+        stats = self.model.history.stats[TEXT].lookup(buckets, days, _TRACK_COLUMNS)
         best = int(np.argmax((stats[:, _FRAUD] + 1.0) / (stats[:, _N_LAB] + 2.0)))
         gram = text.best_gram(description, int(buckets[best]))
         inspections, frauds = int(stats[best, _N_LAB]), int(stats[best, _FRAUD])

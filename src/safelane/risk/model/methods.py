@@ -108,12 +108,12 @@ class Spec:
             keys += [k for k in levels if k not in keys]
             hs_chain = [*levels, ("hs",)]
             chains.append(("hs", tuple(hs_chain)))
-            for child, _parent in table.parents:
-                ancestry = _ancestry(child, dict(table.parents))
-                if all(present(f) for f in ancestry):
-                    chain = tuple(tuple(ancestry[: i + 1]) for i in range(len(ancestry)))
-                    keys += [k for k in chain if k not in keys]
-                    chains.append((child, chain))
+        for child in dict(table.parents) if methods.hierarchy else ():
+            ancestry = _ancestry(child, dict(table.parents))
+            if all(present(f) for f in ancestry):
+                chain = tuple(tuple(ancestry[: i + 1]) for i in range(len(ancestry)))
+                keys += [k for k in chain if k not in keys]
+                chains.append((child, chain))
         if len(tariff) > 1:
             chains.append(("tariff_line", (*hs_chain[:-1], *tariff)))
         prices = [k for k in (("hs",), ("hs", "origin")) if all(present(f) for f in k)]

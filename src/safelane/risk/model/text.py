@@ -7,6 +7,7 @@ irregularity rate over its n-grams, and how many of its n-grams have been inspec
 merge two rare n-grams' records.
 """
 
+import itertools
 import re
 import zlib
 
@@ -18,7 +19,7 @@ _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 def ngrams(description: str) -> list[str]:
     words = _WORD.findall(description.lower())
-    return words + [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
+    return words + [f"{a} {b}" for a, b in itertools.pairwise(words)]
 
 
 def bucket(gram: str) -> int:

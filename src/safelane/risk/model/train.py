@@ -253,7 +253,7 @@ def train(
     if len(valid_rows) >= 20 and 0 < y_valid.sum() < len(y_valid):
         valid_sets = [lgb.Dataset(x_valid, y_valid, reference=train_set, params=_DATASET)]
         callbacks = [lgb.early_stopping(PATIENCE, verbose=False)]
-    tried = []
+    tried: list[tuple[float, int, lgb.Booster, dict[str, Any]]] = []
     for candidate in CANDIDATES if methods.tuning and valid_sets else CANDIDATES[:1]:
         trial = {**settings, **candidate, **(params or {})}
         trial["min_data_in_leaf"] = min(trial["min_data_in_leaf"], max(3, len(fit_rows) // 20))
