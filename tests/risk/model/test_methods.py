@@ -152,3 +152,21 @@ def test_tuning_picks_the_best_validation_candidate_and_the_artefact_keeps_the_s
     assert "text:best_rate" in model.names and "document:lines" in model.names
     both = concat([history, later])
     assert len(both) == len(table)
+
+
+def test_a_model_with_documents_and_text_scores_and_explains_a_lodgement_without_them(tmp_path):
+    from safelane.risk.model.explain import _Facts, explain
+
+    model = train(_mapped(tmp_path), seed=0, methods=Methods().without("tuning"))
+    alone = from_records([_row(0, 2500, -1, hs="6109100012", origin="CN")])
+    assert alone.documents is None and alone.descriptions is None
+    matrix = model.matrix(alone)
+    assert matrix[0, model.names.index("document:lines")] == 1  # a line on its own is a document of one line
+    reasons = explain(model, alone, matrix, top=len(model.names))
+    assert all(r.text for r in reasons[0])
+    facts = _Facts(model, alone)
+    assert facts.sentence("document", 0).startswith("document (none): 1 line")
+    assert facts.sentence("text", 0) == "goods description: no wording on record"
+    described = from_records([_row(0, 2500, -1, hs="6109100012", description="Replica handbags")])  # after
+    sentence = _Facts(model, described).sentence("text", 0)
+    assert sentence.startswith("goods description with 'replica") and " of 0 past" not in sentence

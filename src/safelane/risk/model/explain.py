@@ -188,9 +188,10 @@ class _Facts:
             return self._record(name, row)
         if group == "text":
             return self._text(row)
-        if group == "document" and t.documents is not None:
-            lines = int((t.documents == t.documents[row]).sum()) if t.documents[row] else 1
-            return f"document {t.documents[row] or '(none)'}: {lines} line(s), the riskiest line's record weighs"
+        if group == "document":
+            document = "" if t.documents is None else str(t.documents[row])
+            lines = int((t.documents == document).sum()) if t.documents is not None and document else 1
+            return f"document {document or '(none)'}: {lines} line(s), the riskiest line's record weighs"
         if kind == "price" and name in self._keys:
             stats = self.track(name)[row]
             usual = self.subject(self._keys[name], row)

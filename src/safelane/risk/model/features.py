@@ -348,14 +348,14 @@ def document_features(table: Table, rates: list[np.ndarray]) -> list[np.ndarray]
     """Lines of one document share a fate: its number of lines, and for each level-by-level rate the worst
     line's. Only lines scored together are seen (a document is lodged as one)."""
     n = len(table)
-    if table.documents is None:
-        return [np.full(n, np.nan) for _ in range(len(rates) + 1)]
-    named = table.documents != ""
-    groups = np.arange(n)  # a line without a document is a document of one line
-    if named.any():
+    groups = np.arange(n)  # a line without a document (or a table without them) is a document of one line
+    named = np.zeros(n, bool) if table.documents is None else table.documents != ""
+    if named.any() and table.documents is not None:
         _, inverse = np.unique(table.documents[named].astype(str), return_inverse=True)
         groups[named] = n + inverse
     _, group = np.unique(groups, return_inverse=True)
+    if not n:
+        return [np.zeros(0) for _ in range(len(rates) + 1)]
     out = [np.bincount(group).astype(np.float64)[group]]
     for rate in rates:
         worst = np.full(group.max() + 1, -np.inf)
