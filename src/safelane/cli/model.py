@@ -15,6 +15,7 @@ from safelane.cli.common import DatabaseOption, emit, fail, open_store
 if TYPE_CHECKING:  # the modules below import LightGBM and SQLAlchemy: each command imports what it uses
     from safelane.risk.model.dataset import Table
     from safelane.risk.model.mapping import ColumnMapping
+    from safelane.risk.model.methods import Methods
     from safelane.risk.model.train import TrainedModel
 
 DEFAULT_NAME = "fraud"  # safelane.risk.model.registry.DEFAULT_NAME, without importing the registry for --help
@@ -25,6 +26,9 @@ console = Console(stderr=True)
 MappingOption = typer.Option("korea-customs", "--mapping", help="column mapping file (or a packaged name)")
 NameOption = typer.Option(DEFAULT_NAME, "--name", help="model name in the registry")
 SeedOption = typer.Option(0, "--seed", help="random seed (training is reproducible)")
+WithoutOption = typer.Option(
+    [], "--without", help="switch a model method off: every_code, hierarchy, documents, text, tuning (repeatable)"
+)
 
 
 def _mapping(path: str) -> "ColumnMapping":
@@ -74,6 +78,7 @@ def train_(
     from_store_: bool = typer.Option(False, "--from-store", help="train on the store's inspection outcomes"),
     name: str = NameOption,
     seed: int = SeedOption,
+    without: list[str] = WithoutOption,
     activate: bool = typer.Option(False, "--activate", help="make the new version the active one"),
     out: Path | None = typer.Option(None, "--out", help="also write the model artefact to this file"),
     no_store: bool = typer.Option(False, "--no-store", help="do not register the model (use with --out)"),
@@ -104,7 +109,7 @@ def train_(
     else:
         source += f"; validation {valid.name}" if valid else ""
     try:
-        model = train(table, valid_table, seed=seed, source=source)
+        model = train(table, valid_table, seed=seed, source=source, methods=_methods(without))
     except TrainingError as error:
         fail([Problem("training data", "training", str(error))])
         raise
@@ -202,6 +207,7 @@ def evaluate(
     mapping: str = MappingOption,
     rates: str = typer.Option("1,2,5,10", "--rates"),
     seed: int = SeedOption,
+    without: list[str] = WithoutOption,
 ) -> None:
     """Measure on --test. Either train on --train (validate on --valid or its last 20 %) and score --test without
     its labels, or take the JSON lines of `model score` (--scores). Scoring and measuring are separate steps."""
@@ -229,7 +235,7 @@ def evaluate(
     elif train_file is not None:
         table = _read(train_file, columns)
         valid_table = _read(valid, columns) if valid else None
-        model = train(table, valid_table, seed=seed, source=train_file.name)
+        model = train(table, valid_table, seed=seed, source=train_file.name, methods=_methods(without))
         values = score_table(model, _read(test_file, columns, labels=False)).probability  # step 1: no labels
         truth = _read(test_file, columns)  # step 2: the labels, for measuring only
         source = {"train": train_file.name, "seed": seed}
@@ -385,3 +391,15 @@ def rollback(name: str = NameOption, database: str | None = DatabaseOption) -> N
         fail([Problem(name, "model", str(error))])
         return
     emit({"version_id": row["version_id"], "model": f"{row['name']}:{row['number']}", "status": "active"})
+
+
+def _methods(without: list[str]) -> "Methods":
+    """The model methods, less those switched off (an unknown name is a located error)."""
+    from safelane.domain import Problem
+    from safelane.risk.model.methods import Methods
+
+    try:
+        return Methods().without(*without)
+    except ValueError as error:
+        fail([Problem("--without", "method", str(error))])
+        raise

@@ -105,3 +105,12 @@ def test_simulate_reports_each_strategy():
     explore = report["strategies"]["explore"]
     assert explore["inspected"] >= 40
     assert 0 <= explore["frauds_found"] <= explore["inspected"]
+
+
+def test_train_with_methods_switched_off_and_an_unknown_one_refused():
+    base = ["model", "train", "--data", TRAIN, "--mapping", "korea-customs", "--no-store"]
+    result = runner.invoke(app, [*base, "--without", "tuning", "--without", "every_code"])
+    assert result.exit_code == 0, result.output
+    refused = runner.invoke(app, [*base, "--without", "magic"])
+    assert refused.exit_code == 2
+    assert "magic" in refused.output

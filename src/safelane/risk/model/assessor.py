@@ -50,6 +50,7 @@ def record(lodgement: Lodgement, extra: Sequence[str] = ()) -> dict[str, Any]:
         "value": sum(values) if values else None,
         "tax_rate": None,
         "tax_type": "",
+        "description": " ".join(g.description for g in c.goods if g.description),
     }
     for name in extra:
         out[name] = ""

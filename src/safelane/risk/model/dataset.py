@@ -26,6 +26,9 @@ class Table:
     fraud: np.ndarray  # int8: 1, 0, or -1 unknown
     critical: np.ndarray  # int8: 0/1/2, or -1 unknown
     extra: tuple[str, ...] = field(default=())  # names of extra categorical columns (within cats)
+    parents: tuple[tuple[str, str], ...] = field(default=())  # (child, parent) codes declared by the mapping
+    documents: np.ndarray | None = None  # object array: the document each line belongs to, when mapped
+    descriptions: np.ndarray | None = None  # object array: the goods description, when mapped
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -43,6 +46,8 @@ class Table:
             nums={k: v[index] for k, v in self.nums.items()},
             fraud=self.fraud[index],
             critical=self.critical[index],
+            documents=None if self.documents is None else self.documents[index],
+            descriptions=None if self.descriptions is None else self.descriptions[index],
         )
 
     def without_labels(self) -> "Table":
@@ -65,7 +70,16 @@ def concat(tables: Sequence[Table]) -> Table:
         fraud=np.concatenate([t.fraud for t in tables]),
         critical=np.concatenate([t.critical for t in tables]),
         extra=first.extra,
+        parents=first.parents,
+        documents=_optional([t.documents for t in tables], [len(t) for t in tables]),
+        descriptions=_optional([t.descriptions for t in tables], [len(t) for t in tables]),
     )
+
+
+def _optional(parts: list[np.ndarray | None], sizes: list[int]) -> np.ndarray | None:
+    if all(p is None for p in parts):
+        return None
+    return np.concatenate([_blank(n) if p is None else p for p, n in zip(parts, sizes, strict=True)])
 
 
 def _blank(n: int) -> np.ndarray:
@@ -101,8 +115,9 @@ def _label(text: str) -> int:
 
 
 def normalise_hs(code: str) -> str:
+    """The digits of an HS / tariff code, up to 10 (chapter 2, heading 4, subheading 6, national 8 or 10)."""
     digits = "".join(ch for ch in code if ch.isdigit())
-    return digits[:6]
+    return digits[:10]
 
 
 def read_csv(path: str | Path, mapping: ColumnMapping, *, labels: bool = True) -> Table:
@@ -130,6 +145,8 @@ def read_csv(path: str | Path, mapping: ColumnMapping, *, labels: bool = True) -
         num_cols = {f: column(c) for f, c in mapping.fields.items() if f in NUMERIC_FIELDS}
         extra_cols = {f: column(c) for f, c in mapping.extra.items()}
         label_cols = {f: position.get(c) for f, c in mapping.labels.items()} if labels else {}
+        document_col = column(mapping.document) if mapping.document else None
+        description_col = column(mapping.description) if mapping.description else None
         rows = list(reader)
     n = len(rows)
     ids = np.array([r[id_col] for r in rows], dtype=object)
@@ -161,11 +178,34 @@ def read_csv(path: str | Path, mapping: ColumnMapping, *, labels: bool = True) -
         critical = np.fromiter((_label(r[col]) for r in rows), np.int8, n)
         if label_cols.get("fraud") is None:
             fraud = np.where(critical >= 0, (critical >= 1).astype(np.int8), UNKNOWN).astype(np.int8)
-    return Table(ids, days, cats, nums, fraud, critical, tuple(extra_cols))
+    documents = None if document_col is None else np.array([r[document_col].strip() for r in rows], dtype=object)
+    if documents is not None:
+        days = _document_days(documents, days)
+    descriptions = None
+    if description_col is not None:
+        descriptions = np.array([r[description_col] for r in rows], dtype=object)
+    parents = tuple(mapping.parents.items())
+    return Table(ids, days, cats, nums, fraud, critical, tuple(extra_cols), parents, documents, descriptions)
 
 
-def from_records(records: Iterable[dict], *, extra: tuple[str, ...] = ()) -> Table:
-    """Build a table from dicts with safelane's field names (plus 'id', 'day', 'fraud', 'critical')."""
+def _document_days(documents: np.ndarray, days: np.ndarray) -> np.ndarray:
+    """Every line of a document dated as its first line: the document is lodged, inspected and learnt as one."""
+    named = documents != ""
+    if not named.any():
+        return days
+    _, inverse = np.unique(documents[named].astype(str), return_inverse=True)
+    first = np.full(inverse.max() + 1, np.iinfo(np.int64).max)
+    np.minimum.at(first, inverse, days[named])
+    out = days.copy()
+    out[named] = first[inverse]
+    return out
+
+
+def from_records(
+    records: Iterable[dict], *, extra: tuple[str, ...] = (), parents: tuple[tuple[str, str], ...] = ()
+) -> Table:
+    """Build a table from dicts with safelane's field names (plus 'id', 'day', 'fraud', 'critical', and
+    'document' / 'description' when any record has one)."""
     records = list(records)
     cats = {
         name: np.array([str(r.get(name) or "") for r in records], dtype=object)
@@ -180,14 +220,24 @@ def from_records(records: Iterable[dict], *, extra: tuple[str, ...] = ()) -> Tab
     def labels(key: str) -> np.ndarray:
         return np.array([UNKNOWN if r.get(key) is None else int(r[key]) for r in records], np.int8)
 
+    def optional(key: str) -> np.ndarray | None:
+        if not any(r.get(key) for r in records):
+            return None
+        return np.array([str(r.get(key) or "") for r in records], dtype=object)
+
+    documents = optional("document")
+    days = np.array([int(r["day"]) for r in records], np.int64)
     return Table(
         np.array([str(r["id"]) for r in records], dtype=object),
-        np.array([int(r["day"]) for r in records], np.int64),
+        days if documents is None else _document_days(documents, days),
         cats,
         nums,
         labels("fraud"),
         labels("critical"),
         extra,
+        parents,
+        documents,
+        optional("description"),
     )
 
 

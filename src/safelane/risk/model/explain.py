@@ -14,8 +14,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from safelane.risk.model import text
 from safelane.risk.model.dataset import Table
-from safelane.risk.model.features import _FRAUD, _N_LAB, PRICE_KEYS, TRACK_KEYS, derived, key_name, log_unit_price
+from safelane.risk.model.features import _FRAUD, _N_LAB, _TRACK_COLUMNS, TEXT, derived, key_name, log_unit_price
 from safelane.risk.model.train import TrainedModel
 
 LABELS = {
@@ -59,6 +60,8 @@ def group_of(name: str) -> str:
         return "track:tariff_line" if kind == "track" and key in TARIFF_LINE_KEYS else f"{kind}:{key}"
     if kind == "declared" and rest == "log_value_per_kg":
         return "price:declared"
+    if kind in ("text", "document"):
+        return kind
     return f"{kind}:{rest}"
 
 
@@ -143,7 +146,9 @@ class _Facts:
         self.model, self.table = model, table
         self._track: dict[str, np.ndarray] = {}
         self._lup = log_unit_price(table)
-        self._keys = {key_name(k): k for k in (*TRACK_KEYS, *PRICE_KEYS)}
+        spec = model.encoder.features
+        self._keys = {key_name(k): k for k in (*spec.track_keys, *spec.price_keys)}
+        self._chains = dict(spec.chains)
         self._columns: dict[str, np.ndarray] = {}
 
     def column(self, name: str) -> np.ndarray:
@@ -170,13 +175,23 @@ class _Facts:
     def sentence(self, group: str, row: int) -> str:
         kind, _, name = group.partition(":")
         t = self.table
-        if group == "track:tariff_line":
-            for key in TARIFF_LINE_KEYS:  # the most detailed level with a record
+        if kind == "track" and (name in self._chains or name not in self._keys):
+            chain = [key_name(k) for k in self._chains.get(name, ())][::-1]
+            if name == "tariff_line" and not chain:
+                chain = [k for k in TARIFF_LINE_KEYS if k in self._keys]
+            for key in chain:  # the most detailed level with a record
                 if self.track(key)[row][_N_LAB] > 0:
                     return self._record(key, row)
-            return self._record(TARIFF_LINE_KEYS[-1], row)
+            if chain:
+                return self._record(chain[0] if name in self._keys else chain[-1], row)
         if kind == "track":
             return self._record(name, row)
+        if group == "text":
+            return self._text(row)
+        if group == "document":
+            document = "" if t.documents is None else str(t.documents[row])
+            lines = int((t.documents == document).sum()) if t.documents is not None and document else 1
+            return f"document {document or '(none)'}: {lines} line(s), the riskiest line's record weighs"
         if kind == "price" and name in self._keys:
             stats = self.track(name)[row]
             usual = self.subject(self._keys[name], row)
@@ -202,6 +217,18 @@ class _Facts:
             return "no seller declared" if t.cats["seller"][row] == "" else "seller declared"
         value = str(self.column(name)[row]) or "(blank)"
         return f"declared {_describe(name, value)}"
+
+    def _text(self, row: int) -> str:
+        description = "" if self.table.descriptions is None else str(self.table.descriptions[row])
+        _, buckets = text.hashed(np.array([description], dtype=object))
+        if not len(buckets) or TEXT not in self.model.history.stats:
+            return "goods description: no wording on record"
+        days = np.full(len(buckets), self.table.days[row])
+        stats = self.model.history.stats[TEXT].lookup(buckets, days, _TRACK_COLUMNS)
+        best = int(np.argmax((stats[:, _FRAUD] + 1.0) / (stats[:, _N_LAB] + 2.0)))
+        gram = text.best_gram(description, int(buckets[best]))
+        inspections, frauds = int(stats[best, _N_LAB]), int(stats[best, _FRAUD])
+        return f"goods description with '{gram}': {frauds} of {inspections} past inspections found an irregularity"
 
 
 def sentences(reasons: list[Reason]) -> str:

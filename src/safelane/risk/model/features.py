@@ -9,7 +9,8 @@ Two parts:
   whole history before its date. Labels enter only through history rows with a known outcome; rows
   without one (not inspected, or being scored) add to counts and value statistics but not to track records.
 * `Encoder`: the declared codes (office, mode, tax type, countries, HS chapter, and the mapping's extra
-  codes) as integer categories, fixed at training time so that scoring uses the same codes.
+  codes) as integer categories, and the model's `Spec` (which keys and features it builds), fixed at
+  training time so that scoring uses the same codes and features.
 
 Rates are smoothed towards the strictly-past overall rate: (frauds + m * prior) / (inspections + m).
 """
@@ -19,39 +20,16 @@ from itertools import repeat
 
 import numpy as np
 
+from safelane.risk.model import text
 from safelane.risk.model.dataset import Table
+from safelane.risk.model.methods import Methods, Spec, derived
 
 DAY_BITS = 20  # days since 1970 fit in 20 bits until the year 4840
 #: log value per kg is kept in fixed point (1/65536), so that every sum is an exact integer: removing later
 #: rows or reordering others can never change an earlier row's features, not even in the last bit.
 PRICE_SCALE = 1 << 16
 SMOOTHING = 5.0
-
-#: The tariff line as declared: HS code from an origin via a departure country under a tax type and rate.
-TARIFF_LINE = ("hs", "origin", "departure", "tax_type", "tax_rate_code")
-#: Track-record keys: a field, or a combination of fields. `hs4`, `hs2` and `tax_rate_code` derive from others.
-TRACK_KEYS: tuple[tuple[str, ...], ...] = (
-    ("importer",),
-    ("declarant",),
-    ("seller",),
-    ("courier",),
-    ("hs",),
-    ("hs4",),
-    ("office",),
-    ("origin",),
-    ("departure",),
-    ("tax_type",),
-    ("importer", "hs"),
-    ("declarant", "importer"),
-    ("hs", "origin"),
-    ("hs", "origin", "departure"),
-    ("hs", "origin", "departure", "tax_type"),
-    TARIFF_LINE,
-)
-#: Keys whose usual value per kg is computed (log scale mean and spread).
-PRICE_KEYS: tuple[tuple[str, ...], ...] = (("hs",), ("hs", "origin"))
-#: Declared codes used directly as categorical features.
-DECLARED_CATEGORIES = ("office", "mode", "tax_type", "origin", "departure", "hs2", "courier")
+TEXT = "text"  # the stats of the description's hashed n-grams
 
 # columns of the per-key statistics
 _N_ALL, _N_LAB, _FRAUD, _CRIT, _N_UP, _S_UP, _S_UP2 = range(7)
@@ -60,16 +38,6 @@ _TRACK_COLUMNS = (_N_ALL, _N_LAB, _FRAUD, _CRIT)  # so that the constants above 
 
 def key_name(key: tuple[str, ...]) -> str:
     return "+".join(key)
-
-
-def derived(table: Table, name: str) -> np.ndarray:
-    if name == "hs4":
-        return np.array([h[:4] for h in table.cats["hs"]], dtype=object)
-    if name == "hs2":
-        return np.array([h[:2] for h in table.cats["hs"]], dtype=object)
-    if name == "tax_rate_code":
-        return np.array(["" if r != r else f"{r:g}" for r in table.nums["tax_rate"]], dtype=object)
-    return table.cats[name]
 
 
 def log_unit_price(table: Table) -> np.ndarray:
@@ -132,8 +100,10 @@ class History:
     labelled: int
 
     @classmethod
-    def build(cls, table: Table) -> "History":
-        fields = sorted({f for key in (*TRACK_KEYS, *PRICE_KEYS) for f in key})
+    def build(cls, table: Table, spec: Spec | None = None) -> "History":
+        """The history of `table` for the keys of `spec` (by default, fitted from the table itself)."""
+        spec = spec or Spec.fit(table)
+        fields = spec.fields
         vocabs = {f: _vocab(derived(table, f)) for f in fields}
         codes = {f: _codes(derived(table, f), vocabs[f]) for f in fields}
         values = np.zeros((len(table), 7), np.int64)
@@ -149,7 +119,7 @@ class History:
         values[:, _S_UP] = fixed
         values[:, _S_UP2] = fixed * fixed
         stats = {"all": _aggregate(np.zeros(len(table), np.int64), table.days, values)}
-        for key in dict.fromkeys((*TRACK_KEYS, *PRICE_KEYS)):
+        for key in dict.fromkeys((*spec.track_keys, *spec.price_keys)):
             raw = _combine(key, codes, vocabs)
             dense = None
             if _bound(key, vocabs) >= 1 << (62 - DAY_BITS):  # many distinct values: number the ones seen
@@ -157,6 +127,9 @@ class History:
                 raw = _densify(raw, dense)
             stats[key_name(key)] = _aggregate(raw, table.days, values)
             stats[key_name(key)].dense = dense
+        if spec.text and table.descriptions is not None:
+            rows, buckets = text.hashed(table.descriptions)
+            stats[TEXT] = _aggregate(buckets, table.days[rows], values[rows])
         days = table.days
         return cls(
             vocabs,
@@ -230,50 +203,60 @@ def _aggregate(keys: np.ndarray, days: np.ndarray, values: np.ndarray) -> _KeySt
 
 @dataclass
 class Encoder:
-    """Declared codes to integer categories, fixed when the model is trained."""
+    """Declared codes to integer categories, and the features to build, fixed when the model is trained."""
 
     vocabs: dict[str, dict[str, int]] = field(default_factory=dict)
     extra: tuple[str, ...] = ()
+    spec: Spec | None = None
 
     @classmethod
-    def fit(cls, table: Table, min_count: int = 5) -> "Encoder":
+    def fit(cls, table: Table, min_count: int = 5, methods: Methods = Methods()) -> "Encoder":
+        spec = Spec.fit(table, methods)
         vocabs = {}
-        for name in (*DECLARED_CATEGORIES, *table.extra):
+        for name in spec.categories:
             values, counts = np.unique(derived(table, name).astype(str), return_counts=True)
             frequent = [v for v, c in zip(values, counts, strict=True) if c >= min_count and v]
             vocabs[name] = {v: i for i, v in enumerate(frequent)}
-        return cls(vocabs, tuple(table.extra))
+        return cls(vocabs, tuple(table.extra), spec)
 
     @property
     def categories(self) -> list[str]:
         return list(self.vocabs)
 
+    @property
+    def features(self) -> Spec:
+        if self.spec is None:
+            raise ValueError("an encoder without a feature spec: fit it on a table")
+        return self.spec
+
 
 def feature_names(encoder: Encoder) -> list[str]:
+    spec = encoder.features
     names = [f"declared:{c}" for c in encoder.categories]
-    names += [
-        "declared:log_mass",
-        "declared:log_value",
-        "declared:tax_rate",
-        "declared:log_value_per_kg",
-        "declared:log_duty",
-        "declared:no_seller",
-        "history:overall_rate",
-    ]
-    for key in TRACK_KEYS:
+    names += [f"declared:{n}" for n in spec.numbers]
+    if spec.no_seller:
+        names.append("declared:no_seller")
+    names.append("history:overall_rate")
+    for key in spec.track_keys:
         k = key_name(key)
         names += [f"track:{k}:inspections", f"track:{k}:rate"]
         if len(key) == 1:
             names += [f"track:{k}:declarations"]
-    names += ["track:importer:critical_rate", "track:hs:critical_rate", "track:tariff_line:nested_rate"]
-    for key in PRICE_KEYS:
+    names += [f"track:{k}:critical_rate" for k in spec.critical_keys]
+    names += [f"track:{name}:nested_rate" for name, _ in spec.chains]
+    for key in spec.price_keys:
         k = key_name(key)
         names += [f"price:{k}:log_ratio", f"price:{k}:z"]
+    if spec.text:
+        names += ["text:best_rate", "text:mean_rate", "text:inspected_ngrams"]
+    if spec.documents:
+        names += ["document:lines"] + [f"document:{name}:worst_line" for name, _ in spec.chains]
     return names
 
 
 def build_matrix(table: Table, history: History, encoder: Encoder) -> np.ndarray:
     """The feature matrix (float32, nan for unknown); columns follow `feature_names(encoder)`."""
+    spec = encoder.features
     n = len(table)
     columns: list[np.ndarray] = []
     for name in encoder.categories:
@@ -281,40 +264,36 @@ def build_matrix(table: Table, history: History, encoder: Encoder) -> np.ndarray
         codes[codes < 0] = np.nan
         columns.append(codes)
     mass, value, rate = table.nums["mass"], table.nums["value"], table.nums["tax_rate"]
-    lup = log_unit_price(table)
     with np.errstate(divide="ignore", invalid="ignore"):
-        columns += [
-            np.log1p(np.where(mass >= 0, mass, np.nan)),
-            np.log1p(np.where(value >= 0, value, np.nan)),
-            rate,
-            lup,
-            np.log1p(np.where(value * rate >= 0, value * rate / 100.0, np.nan)),
-            (table.cats["seller"] == "").astype(np.float32),
-        ]
+        numbers = {
+            "log_mass": lambda: np.log1p(np.where(mass >= 0, mass, np.nan)),
+            "log_value": lambda: np.log1p(np.where(value >= 0, value, np.nan)),
+            "tax_rate": lambda: rate,
+            "log_value_per_kg": lambda: log_unit_price(table),
+            "log_duty": lambda: np.log1p(np.where(value * rate >= 0, value * rate / 100.0, np.nan)),
+        }
+        columns += [numbers[name]() for name in spec.numbers]
+    if spec.no_seller:
+        columns.append((table.cats["seller"] == "").astype(np.float32))
     field_codes = history.field_codes(table)
     overall = history.lookup(table, None, columns=_TRACK_COLUMNS)
     prior = (overall[:, _FRAUD] + 1.0) / (overall[:, _N_LAB] + 5.0)  # weakly smoothed even with no history
     columns.append(prior)
     crit_prior = (overall[:, _CRIT] + 0.1) / (overall[:, _N_LAB] + 5.0)
-    critical: dict[str, np.ndarray] = {}
     found: dict[tuple[str, ...], np.ndarray] = {}
-    for key in TRACK_KEYS:
+    for key in spec.track_keys:
         stats = found[key] = history.lookup(table, key, field_codes, columns=_TRACK_COLUMNS)
         inspections = stats[:, _N_LAB]
         columns += [inspections, (stats[:, _FRAUD] + SMOOTHING * prior) / (inspections + SMOOTHING)]
         if len(key) == 1:
             columns.append(stats[:, _N_ALL])
-        if key in (("importer",), ("hs",)):
-            critical[key[0]] = (stats[:, _CRIT] + SMOOTHING * crit_prior) / (inspections + SMOOTHING)
-    columns += [critical["importer"], critical["hs"]]
-    rate = prior  # the tariff line smoothed level by level: HS, then from the origin, via the route, ...
-    for depth in range(1, len(TARIFF_LINE) + 1):
-        key = TARIFF_LINE[:depth]
-        if key in found:
-            stats = found[key]
-            rate = (stats[:, _FRAUD] + SMOOTHING * rate) / (stats[:, _N_LAB] + SMOOTHING)
-    columns.append(rate)
-    for key in PRICE_KEYS:
+    for k in spec.critical_keys:
+        stats = found[(k,)]
+        columns.append((stats[:, _CRIT] + SMOOTHING * crit_prior) / (stats[:, _N_LAB] + SMOOTHING))
+    nested = {name: nested_rate(chain, found, prior) for name, chain in spec.chains}
+    columns += list(nested.values())
+    lup = log_unit_price(table)
+    for key in spec.price_keys:
         stats = history.lookup(table, key, field_codes, columns=(_N_UP, _S_UP, _S_UP2))
         count = stats[:, 0]
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -323,7 +302,63 @@ def build_matrix(table: Table, history: History, encoder: Encoder) -> np.ndarray
             ratio = np.where(count >= 1, lup - mean, np.nan)
             z = np.where(count >= 3, ratio / np.sqrt(np.maximum(var, 1e-4)), np.nan)
         columns += [ratio, z]
+    if spec.text:
+        columns += list(text_features(table, history, prior))
+    if spec.documents:
+        columns += document_features(table, list(nested.values()))
     matrix = np.empty((n, len(columns)), np.float32)
     for j, column in enumerate(columns):
         matrix[:, j] = column
     return matrix
+
+
+def nested_rate(chain: tuple[tuple[str, ...], ...], found: dict[tuple[str, ...], np.ndarray], prior: np.ndarray):
+    """A code's rate smoothed level by level: each level's record pulls towards the level above it, so a
+    rare ten-digit code borrows from its subheading, heading and chapter rather than from the overall rate."""
+    rate = prior
+    for key in chain:
+        stats = found[key]
+        rate = (stats[:, _FRAUD] + SMOOTHING * rate) / (stats[:, _N_LAB] + SMOOTHING)
+    return rate
+
+
+def text_features(table: Table, history: History, prior: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Best and mean smoothed rate over a description's n-grams, and how many were inspected before."""
+    n = len(table)
+    best, mean, seen = np.full(n, np.nan), np.full(n, np.nan), np.zeros(n)
+    if table.descriptions is None or TEXT not in history.stats:
+        return best, mean, seen
+    rows, buckets = text.hashed(table.descriptions)
+    if not len(rows):
+        return best, mean, seen
+    stats = history.stats[TEXT].lookup(buckets, table.days[rows], _TRACK_COLUMNS)
+    rate = (stats[:, _FRAUD] + SMOOTHING * prior[rows]) / (stats[:, _N_LAB] + SMOOTHING)
+    best[:] = -np.inf
+    np.maximum.at(best, rows, rate)
+    total, count = np.zeros(n), np.bincount(rows, minlength=n)
+    np.add.at(total, rows, rate)
+    np.add.at(seen, rows, stats[:, _N_LAB] > 0)
+    with np.errstate(invalid="ignore"):
+        mean = np.where(count > 0, total / np.maximum(count, 1), np.nan)
+    best[count == 0] = np.nan
+    return best, mean, seen
+
+
+def document_features(table: Table, rates: list[np.ndarray]) -> list[np.ndarray]:
+    """Lines of one document share a fate: its number of lines, and for each level-by-level rate the worst
+    line's. Only lines scored together are seen (a document is lodged as one)."""
+    n = len(table)
+    groups = np.arange(n)  # a line without a document (or a table without them) is a document of one line
+    named = np.zeros(n, bool) if table.documents is None else table.documents != ""
+    if named.any() and table.documents is not None:
+        _, inverse = np.unique(table.documents[named].astype(str), return_inverse=True)
+        groups[named] = n + inverse
+    _, group = np.unique(groups, return_inverse=True)
+    if not n:
+        return [np.zeros(0) for _ in range(len(rates) + 1)]
+    out = [np.bincount(group).astype(np.float64)[group]]
+    for rate in rates:
+        worst = np.full(group.max() + 1, -np.inf)
+        np.maximum.at(worst, group, rate)
+        out.append(worst[group])
+    return out

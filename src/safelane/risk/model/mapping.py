@@ -12,6 +12,10 @@ A mapping is a small YAML file (see `mappings/korea-customs.yaml`, the worked ex
       ...
     extra:                        # further declared codes, used as categorical features as they are
       import_type: Import Type
+    parents:                      # optional: a code's parent code (smoothed level by level, parent first)
+      import_use: import_type
+    document: Declaration No      # optional: lines of one document share an outcome and a history
+    description: Goods Text       # optional: the goods description (hashed word n-grams)
     labels:                       # outcome columns; a file without them can still be scored
       fraud: Fraud                # 0/1
       critical: Critical Fraud    # 0/1/2 (optional)
@@ -55,6 +59,9 @@ class ColumnMapping:
     fields: dict[str, str] = field(default_factory=dict)
     extra: dict[str, str] = field(default_factory=dict)
     labels: dict[str, str] = field(default_factory=dict)
+    parents: dict[str, str] = field(default_factory=dict)  # child field: parent field (both mapped codes)
+    document: str | None = None
+    description: str | None = None
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "ColumnMapping":
@@ -80,8 +87,27 @@ class ColumnMapping:
             for k, v in section.items():
                 if not isinstance(v, str) or not v:
                     raise MappingError(f"mapping: '{k}' must name a column")
+        parents = dict(data.get("parents") or {})
+        codes = (set(fields) & set(CATEGORICAL_FIELDS)) | set(extra)
+        for child, parent in parents.items():
+            if child not in codes or parent not in codes or child == parent:
+                raise MappingError(
+                    f"mapping: parents: {child!r} -> {parent!r} must join two different mapped codes ({sorted(codes)})"
+                )
+        for key in ("document", "description"):
+            if data.get(key) is not None and (not isinstance(data[key], str) or not data[key]):
+                raise MappingError(f"mapping: '{key}' must name a column")
         return cls(
-            str(data.get("name") or "custom"), data["id"], data["date"], data.get("date_format"), fields, extra, labels
+            str(data.get("name") or "custom"),
+            data["id"],
+            data["date"],
+            data.get("date_format"),
+            fields,
+            extra,
+            labels,
+            parents,
+            data.get("document"),
+            data.get("description"),
         )
 
     def as_dict(self) -> dict[str, Any]:
@@ -93,6 +119,9 @@ class ColumnMapping:
             "fields": dict(self.fields),
             "extra": dict(self.extra),
             "labels": dict(self.labels),
+            "parents": dict(self.parents),
+            "document": self.document,
+            "description": self.description,
         }
 
 

@@ -50,6 +50,8 @@ def card(model: TrainedModel, *, name: str, source: str, metrics: dict[str, Any]
         f"history of {info['rows']['history']} declarations",
         f"- fraud rate in the labelled rows: {info['fraud_rate']:.3f}",
         f"- seed {info['seed']}, {info['rounds']} trees",
+        "- methods: "
+        + (", ".join(f"{k} {'on' if v else 'off'}" for k, v in (info.get("methods") or {}).items()) or "built-in"),
         f"- critical-case head: {info['critical_head']['rounds']} trees"
         if info.get("critical_head")
         else "- critical-case head: none (too few critical cases, or no such label)",

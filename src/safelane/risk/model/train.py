@@ -17,7 +17,8 @@ import numpy as np
 from safelane.risk.model.calibrate import Platt
 from safelane.risk.model.dataset import Table, concat
 from safelane.risk.model.evaluate import evaluate
-from safelane.risk.model.features import Encoder, History, _KeyStats, build_matrix, feature_names
+from safelane.risk.model.features import TEXT, Encoder, History, _KeyStats, build_matrix, feature_names, key_name
+from safelane.risk.model.methods import Methods, Spec
 
 DEFAULT_PARAMS: dict[str, Any] = {
     "objective": "binary",
@@ -34,8 +35,16 @@ DEFAULT_PARAMS: dict[str, Any] = {
     "deterministic": True,
     "force_row_wise": True,
 }
+_DATASET = {"feature_pre_filter": False}  # the tuning candidates differ in min_data_in_leaf
 MAX_ROUNDS = 2000
 PATIENCE = 50
+#: Candidate settings tried when tuning (on top of DEFAULT_PARAMS): fast and coarse to slow and smooth.
+#: Chosen per training run by average precision on the time-ordered validation window, never by hand.
+CANDIDATES: tuple[dict[str, Any], ...] = (
+    {},
+    {"learning_rate": 0.1, "num_leaves": 31, "min_data_in_leaf": 20},
+    {"learning_rate": 0.05, "num_leaves": 15, "min_data_in_leaf": 80, "feature_fraction": 0.6},
+)
 
 
 def raw_margin(booster: lgb.Booster, matrix: np.ndarray, num_threads: int = 1) -> np.ndarray:
@@ -93,6 +102,7 @@ class TrainedModel:
             "encoder": {
                 "vocabs": [[name, vocab] for name, vocab in self.encoder.vocabs.items()],  # order matters
                 "extra": list(self.encoder.extra),
+                "spec": self.encoder.features.as_dict(),
             },
             "history": {
                 "vocabs": self.history.vocabs,
@@ -129,8 +139,13 @@ class TrainedModel:
         h = meta["history"]
         key_stats = {n: _KeyStats(s["combined"], s["cumulative"], s.get("dense")) for n, s in stats.items()}
         history = History(h["vocabs"], key_stats, h["first_day"], h["last_day"], h["rows"], h["labelled"])
-        encoder = Encoder({name: vocab for name, vocab in meta["encoder"]["vocabs"]}, tuple(meta["encoder"]["extra"]))
-        if meta["names"] != feature_names(encoder) or set(stats) != set(_expected_stats()):
+        try:
+            spec = Spec.from_dict(meta["encoder"]["spec"])
+        except (KeyError, TypeError) as error:
+            raise IncompatibleModel("the model was trained before feature specs; train a new version") from error
+        vocabs = {name: vocab for name, vocab in meta["encoder"]["vocabs"]}
+        encoder = Encoder(vocabs, tuple(meta["encoder"]["extra"]), spec)
+        if meta["names"] != feature_names(encoder) or set(stats) != set(_expected_stats(spec)):
             raise IncompatibleModel(
                 "the model was trained with a different feature set than this version of "
                 "safelane builds; train a new version"
@@ -148,14 +163,38 @@ class TrainedModel:
         )
 
 
-def _expected_stats() -> list[str]:
-    from safelane.risk.model.features import PRICE_KEYS, TRACK_KEYS, key_name
+def _expected_stats(spec: Spec) -> list[str]:
+    names = ["all", *(key_name(k) for k in (*spec.track_keys, *spec.price_keys))]
+    return [*names, TEXT] if spec.text else names
 
-    return ["all", *(key_name(k) for k in (*TRACK_KEYS, *PRICE_KEYS))]
+
+def share_outcomes(table: Table) -> Table:
+    """Lines of one document share its outcome: an irregularity on any line is the document's."""
+    if table.documents is None or not (table.documents != "").any():
+        return table
+    named = np.flatnonzero(table.documents != "")
+    _, group = np.unique(table.documents[named].astype(str), return_inverse=True)
+    out = table.take(np.arange(len(table)))
+    for labels in (out.fraud, out.critical):
+        worst = np.full(group.max() + 1, -1, np.int8)
+        np.maximum.at(worst, group, labels[named])
+        labels[named] = np.where(labels[named] >= 0, worst[group], labels[named])
+    return out
+
+
+def average_precision(score: np.ndarray, outcome: np.ndarray) -> float:
+    """Mean precision at each irregularity, ranked by score (ties in a stable order)."""
+    order = np.argsort(-score, kind="stable")
+    hits = outcome[order] > 0
+    if not hits.any():
+        return 0.0
+    precision = np.cumsum(hits) / np.arange(1, len(hits) + 1)
+    return float(precision[hits].mean())
 
 
 def split_by_date(table: Table, share: float = 0.2) -> tuple[Table, Table]:
-    """The last `share` of the days (by row count) as validation, the rest as training; no day is split."""
+    """The last `share` of the days (by row count) as validation, the rest as training; no day is split, and
+    so no document (its lines carry its first line's date)."""
     order = np.argsort(table.days, kind="stable")
     cut_day = table.days[order[int(len(order) * (1 - share))]] if len(order) else 0
     return table.take(np.flatnonzero(table.days < cut_day)), table.take(np.flatnonzero(table.days >= cut_day))
@@ -170,22 +209,27 @@ def train(
     num_threads: int = 1,
     max_rounds: int = MAX_ROUNDS,
     source: str = "",
+    methods: Methods = Methods(),
 ) -> TrainedModel:
     """Fit on `table`'s labelled rows; stop early and calibrate on `valid` (or on the latest 20 % of days).
 
     Training rows' features look only at training rows dated strictly before them; validation rows look at
     training rows and validation rows dated strictly before them. The model then scores with the history of
-    both.
+    both. With `methods.tuning`, each of CANDIDATES is fitted and the one with the best average precision
+    on the validation window is kept.
     """
     if valid is None:
         table, valid = split_by_date(table)
     if (table.fraud >= 0).sum() < 20 or len({int(v) for v in table.fraud[table.fraud >= 0]}) < 2:
         raise TrainingError("training needs at least 20 inspected rows with both outcomes")
-    encoder = Encoder.fit(table)
+    encoder = Encoder.fit(table, methods=methods)
+    spec = encoder.features
+    if spec.documents:
+        table, valid = share_outcomes(table), share_outcomes(valid)
     names = feature_names(encoder)
-    history_train = History.build(table)
+    history_train = History.build(table, spec)
     everything = concat([table, valid])
-    history = History.build(everything)
+    history = History.build(everything, spec)
     fit_rows = np.flatnonzero(table.fraud >= 0)
     x_train = build_matrix(table.take(fit_rows), history_train, encoder)
     y_train = table.fraud[fit_rows].astype(np.float64)
@@ -197,18 +241,30 @@ def train(
     settings.update(params or {})
     categorical = [i for i, n in enumerate(names) if n.startswith("declared:") and n[9:] in encoder.vocabs]
     train_set = lgb.Dataset(
-        x_train, y_train, feature_name=_safe(names), categorical_feature=categorical, free_raw_data=False
+        x_train,
+        y_train,
+        feature_name=_safe(names),
+        categorical_feature=categorical,
+        free_raw_data=False,
+        params=_DATASET,
     )
     callbacks: list[Callable[..., Any]] = []
     valid_sets: list[lgb.Dataset] = []
     if len(valid_rows) >= 20 and 0 < y_valid.sum() < len(y_valid):
-        valid_sets = [lgb.Dataset(x_valid, y_valid, reference=train_set)]
+        valid_sets = [lgb.Dataset(x_valid, y_valid, reference=train_set, params=_DATASET)]
         callbacks = [lgb.early_stopping(PATIENCE, verbose=False)]
-    booster = lgb.train(
-        settings, train_set, max_rounds if valid_sets else 300, valid_sets=valid_sets, callbacks=callbacks
-    )
-    if valid_sets and booster.best_iteration > 0:
-        booster = lgb.Booster(model_str=booster.model_to_string(num_iteration=booster.best_iteration))
+    tried: list[tuple[float, int, lgb.Booster, dict[str, Any]]] = []
+    for candidate in CANDIDATES if methods.tuning and valid_sets else CANDIDATES[:1]:
+        trial = {**settings, **candidate, **(params or {})}
+        trial["min_data_in_leaf"] = min(trial["min_data_in_leaf"], max(3, len(fit_rows) // 20))
+        booster = lgb.train(
+            trial, train_set, max_rounds if valid_sets else 300, valid_sets=valid_sets, callbacks=callbacks
+        )
+        if valid_sets and booster.best_iteration > 0:
+            booster = lgb.Booster(model_str=booster.model_to_string(num_iteration=booster.best_iteration))
+        quality = average_precision(raw_margin(booster, x_valid, num_threads), y_valid) if valid_sets else 0.0
+        tried.append((quality, -len(tried), booster, trial))
+    _, _, booster, settings = max(tried, key=lambda t: (t[0], t[1]))  # ties: the earlier (simpler) candidate
     calibration = Platt()
     reference = None
     if valid_sets:
@@ -229,6 +285,8 @@ def train(
         "params": settings,
         "rounds": booster.num_trees(),
         "source": source,
+        "methods": {name: getattr(methods, name) for name in Methods.names()},
+        "tuning": [{"average_precision": round(t[0], 4), **{k: t[3][k] for k in CANDIDATES[1]}} for t in tried],
         "critical_head": None if critical is None else {"rounds": critical[0].num_trees()},
         "window": {"from": _iso(int(everything.days.min())), "to": _iso(int(everything.days.max()))},
         "training_window": {"from": _iso(int(table.days.min())), "to": _iso(int(table.days.max()))},
@@ -268,8 +326,8 @@ def _critical_head(
     y_train, y_valid = (train_labels == 2).astype(float), (valid_labels == 2).astype(float)
     if y_train.sum() < 20 or y_valid.sum() < 5:
         return None
-    data = lgb.Dataset(x_train, y_train, reference=train_set)
-    check = lgb.Dataset(x_valid, y_valid, reference=train_set)
+    data = lgb.Dataset(x_train, y_train, reference=train_set, params=_DATASET)
+    check = lgb.Dataset(x_valid, y_valid, reference=train_set, params=_DATASET)
     booster = lgb.train(
         settings, data, max_rounds, valid_sets=[check], callbacks=[lgb.early_stopping(PATIENCE, verbose=False)]
     )
