@@ -14,7 +14,6 @@ from bisect import bisect_right
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
-from operator import attrgetter
 from typing import Any
 
 from safelane.domain import Finding, Lodgement, Party
@@ -26,7 +25,6 @@ from safelane.traders.authorisation import Authorisation, Operator, start_of
 from safelane.traders.recognition import Benefits, Earned, Recognition, packaged
 from safelane.traders.register import Match, Register
 
-_PARTIES = attrgetter(*PARTY_ROLES)  # one call for the five parties of a consignment
 ROLE_WORDS = {"consignor": "consignor", "consignee": "consignee", "notify_party": "notify party"}
 
 
@@ -111,7 +109,9 @@ class FacilitationAssessor:
         instant = 0.0
         judged: list[_Judged] = []
         consignment = lodgement.consignment
-        for role, party in zip(PARTY_ROLES, _PARTIES(consignment), strict=True):
+        fields = consignment.__dict__  # not five pydantic attribute reads (see `Register.match`)
+        for role in PARTY_ROLES:
+            party = fields[role]
             if party is None:
                 continue
             match = register.match(party)

@@ -113,11 +113,13 @@ class Register:
         A party quoting identifiers costs one dictionary lookup per identifier (and is matched by nothing else); a
         party without any is matched by name, cached per name and country, its place checked once per city and
         postcode. Filed identifier values are already upper case without spaces or dots (`domain.Identifier`), so
-        most need no normalising."""
-        identifiers = party.identifiers
+        most need no normalising. Fields are read from the models' `__dict__`: a pydantic model defines
+        `__getattr__`, which makes every attribute read several times dearer, and this runs for every party."""
+        fields = party.__dict__
+        identifiers = fields["identifiers"]
         if identifiers:
             for identifier in identifiers:
-                value = identifier.value
+                value = identifier.__dict__["value"]
                 if not value.isalnum():
                     value = _normal(value)
                 hit = self._by_identifier.get(value)
@@ -129,10 +131,12 @@ class Register:
                         match = self._cache[key] = Match(self.operators[hit[0]], "identifier", evidence, 1.0)
                     return match  # type: ignore[return-value]
             return None
-        country = party.country
-        if country is None and party.address is not None:
-            country = party.address.country
-        name_key = (party.name, country)
+        address = fields["address"]
+        place_fields = address.__dict__ if address is not None else None
+        country = fields["country"]
+        if country is None and place_fields is not None:
+            country = place_fields["country"]
+        name_key = (fields["name"], country)
         found = self._cache.get(name_key, _UNSEEN)
         if found is _UNSEEN:
             found = self._by_name(party)
@@ -142,10 +146,9 @@ class Register:
         if found is None:
             return None
         assert type(found) is tuple  # name-match candidates: the first whose city and postcode do not disagree
-        address = party.address
-        if address is None:
+        if place_fields is None:
             return found[0]  # no address: no place to disagree
-        place = (name_key, address.city, address.postcode)
+        place = (name_key, place_fields["city"], place_fields["postcode"])
         placed = self._cache.get(place, _UNSEEN)
         if placed is _UNSEEN:
             placed = self._cache[place] = next((m for m in found if _same_place(party, m.operator)), None)
