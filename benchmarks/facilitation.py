@@ -9,6 +9,13 @@ microseconds per consignment (process_time), so other tenants of a shared machin
 
     python benchmarks/facilitation.py [--consignments 20000] [--operators 100000] [--repeat 5] [--seed 7]
 
+Instructions per consignment, which the machine's load does not change: run it under callgrind with
+instrumentation off, and `--callgrind` switches it on for the warm passes only (the total Ir it reports, divided
+by repeat times consignments):
+
+    valgrind --tool=callgrind --instr-atstart=no python benchmarks/facilitation.py --callgrind \
+        --consignments 5000 --operators 1000 --repeat 2
+
 `throughput.py --operators N` measures the same assessor inside the whole pipeline (`assess.traders`).
 """
 
@@ -16,6 +23,7 @@ import argparse
 import os
 import platform
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -29,14 +37,22 @@ DAY = date(2026, 11, 20)
 BATCH = 1000
 
 
-def _passes(assessor: Any, lodgements: list[Any], repeat: int) -> tuple[float, list[float], int]:
+def _callgrind(switch: str) -> None:
+    subprocess.run(["callgrind_control", "-i", switch, str(os.getpid())], check=True, capture_output=True)
+
+
+def _passes(assessor: Any, lodgements: list[Any], repeat: int, callgrind: bool) -> tuple[float, list[float], int]:
     runs, found = [], 0
-    for _ in range(repeat + 1):
+    for run in range(repeat + 1):
+        if callgrind and run == 1:
+            _callgrind("on")
         batches = [lodgements[start : start + BATCH] for start in range(0, len(lodgements), BATCH)]
         started = time.process_time()
         results = [assessor.assess(batch) for batch in batches]
         runs.append((time.process_time() - started) / len(lodgements) * 1e6)
         found = sum(bool(f) for batch in results for f in batch)
+    if callgrind:
+        _callgrind("off")
     return runs[0], runs[1:], found
 
 
@@ -46,6 +62,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--operators", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--callgrind", action="store_true", help="count instructions of the warm passes only")
     args = parser.parse_args(argv)
 
     from safelane.demo import generate
@@ -76,7 +93,7 @@ def main(argv: list[str] | None = None) -> None:
         for filing in generate(DAY, args.consignments, args.seed, filers={}).filings:
             [parsed] = native.parse_json(orjson.dumps(filing), filer=None)
             lodgements += system.pipeline._lodgements(parsed, received, False)
-        cold, warm, found = _passes(assessor, lodgements, args.repeat)
+        cold, warm, found = _passes(assessor, lodgements, args.repeat, args.callgrind)
         system.db.dispose()
     load = os.getloadavg()
     print(

@@ -71,7 +71,7 @@ def test_goods_and_routes_of_a_stored_consignment():
     assert cells_of({}) == {"? ?"}
 
 
-def _sampled(bench: Bench, register_text: str, filings: int = 30) -> dict[str, list[str]]:  # noqa: F811
+def _sampled(bench: Bench, register_text: str, filings: int = 30, first: int = 0) -> dict[str, list[str]]:  # noqa: F811
     """Northwind's (AEOS) and a stranger's consignments of the same goods through the pipeline at a 100 % random
     rate; each sampled AEO inspection irregular, each stranger's regular. The ids sampled, by who."""
     at = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
@@ -84,7 +84,7 @@ def _sampled(bench: Bench, register_text: str, filings: int = 30) -> dict[str, l
     system.pipeline.offices_changed()
     plain = {"name": "Somebody Else BV", "address": {"city": "Delft", "country": "NL"}}
     sampled: dict[str, list[str]] = {"aeo": [], "peer": []}
-    for i in range(filings):
+    for i in range(first, first + filings):
         for who, consignment in (("aeo", air_consignment()), ("peer", air_consignment(consignee=plain))):
             body = filing(
                 {**consignment, "house_document": f"H{i}"},

@@ -110,6 +110,8 @@ MANY_OR_NONE: dict[tuple[str, str], Any] = {
     ("GET", "/v1/traders/{operator_id}"): None,
     ("POST", "/v1/traders"): None,  # supervisors only
     ("POST", "/v1/traders/authorisations/{authorisation_id}/status"): {"status": "suspended", "reason": "x"},
+    ("GET", "/v1/traders/reviews"): None,
+    ("POST", "/v1/traders/{operator_id}/review"): {"decision": "keep", "reason": "x"},  # supervisors only
     # AEO 2.0: trader keys only (an officer gets 403); a trader's own data and view hold no office's consignment
     ("GET", "/v1/trader"): None,
     ("GET", "/v1/trader-data"): None,

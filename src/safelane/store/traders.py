@@ -672,7 +672,8 @@ def record_review(
 
 
 def reviews(conn: sa.Connection) -> dict[str, dict[str, Any]]:
-    """The latest review decision per operator: decision, reason, who and when."""
+    """The latest review decision per operator: decision, reason, who and when, and the inspections it was taken on
+    (a later flag on more inspections re-opens it: `traders.reviews`)."""
     query = (
         sa.select(audit_events.c.subject, audit_events.c.actor, audit_events.c.at, audit_events.c.detail)
         .where(audit_events.c.action == REVIEW)
@@ -684,6 +685,8 @@ def reviews(conn: sa.Connection) -> dict[str, dict[str, Any]]:
             "reason": (detail or {}).get("reason"),
             "by": actor,
             "at": at,
+            "inspections": (detail or {}).get("inspections"),
+            "irregular": (detail or {}).get("irregular"),
         }
         for subject, actor, at, detail in conn.execute(query)
     }

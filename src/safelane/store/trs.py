@@ -192,3 +192,31 @@ def aeo_consignments(conn: sa.Connection, consignment_ids: list[str]) -> set[str
             if any(f.get("assessor") == TRADERS for f in findings or ()):
                 found.add(cid)
     return found
+
+
+def _applied_label(findings: Any) -> str | None:
+    for f in findings or ():
+        evidence = f.get("evidence")
+        if f.get("assessor") == TRADERS and isinstance(evidence, dict) and evidence.get("applied"):
+            return f"{evidence.get('programme', '')} {evidence.get('type', '')}".strip()
+    return None
+
+
+def release_stamps(conn: sa.Connection) -> list[dict[str, Any]]:
+    """Every channel decision's time stamps (`timestamps`, customs-wide) with `group`: the programme and type of
+    the authorisation its assessment applied, or None (no trusted trader facilitated), for
+    `traders.release.release_times`."""
+    everyone = Scope.of("traders.release", "admin")
+    stamped = timestamps(
+        conn, scope=everyone, since=datetime(1970, 1, 1, tzinfo=UTC), until=datetime(9999, 1, 1, tzinfo=UTC)
+    )
+    ids = [r["consignment_id"] for r in stamped]
+    groups: dict[str, str | None] = {}
+    for start in range(0, len(ids), 400):
+        query = (
+            sa.select(decisions.c.consignment_id, assessments.c.findings)
+            .join(assessments, assessments.c.assessment_id == decisions.c.assessment_id)
+            .where(decisions.c.consignment_id.in_(ids[start : start + 400]), decisions.c.current.is_(True))
+        )
+        groups.update((cid, _applied_label(findings)) for cid, findings in conn.execute(query))
+    return [{**row, "group": groups.get(row["consignment_id"])} for row in stamped]

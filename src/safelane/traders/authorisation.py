@@ -46,10 +46,6 @@ class Authorisation:
         object.__setattr__(self, "history", ordered)
         object.__setattr__(self, "_starts", tuple(c.effective_at for c in ordered))
 
-    def change_index(self, at: datetime) -> int:
-        """How many status changes have taken effect at `at` (which one is in effect, as a number)."""
-        return bisect.bisect_right(self._starts, at)
-
     def change_at(self, at: datetime) -> StatusChange | None:
         """The status change in effect at `at`, if any (the latest one taking effect at or before it)."""
         index = bisect.bisect_right(self._starts, at)

@@ -10,10 +10,10 @@ certified then (applied, under audit, suspended, revoked, expired) gets a findin
 officer sees it. Facilitation declares no floors and never lifts one.
 """
 
+from bisect import bisect_right
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
-from operator import attrgetter
+from datetime import date, datetime
 from typing import Any
 
 from safelane.domain import Finding, Lodgement, Party
@@ -21,11 +21,10 @@ from safelane.domain.consignment import PARTY_ROLES
 from safelane.risk.registry import AssessorContext, AssessorSpec
 from safelane.selection import Offices
 from safelane.selection.facilitation import TRADERS
-from safelane.traders.authorisation import Authorisation
+from safelane.traders.authorisation import Authorisation, Operator, start_of
 from safelane.traders.recognition import Benefits, Earned, Recognition, packaged
 from safelane.traders.register import Match, Register
 
-_PARTIES = attrgetter(*PARTY_ROLES)  # one call for the five parties of a consignment
 ROLE_WORDS = {"consignor": "consignor", "consignee": "consignee", "notify_party": "notify party"}
 
 
@@ -86,11 +85,13 @@ class FacilitationAssessor:
         self.offices = offices
         self._used: Register | None = None
         self._judged: dict[tuple[object, ...], _Judged] = {}
+        self._periods: dict[str, tuple[float, ...]] = {}  # operator id -> `_boundaries`, for the register used
 
     def assess(self, lodgements: Sequence[Lodgement]) -> list[list[Finding]]:
         register = self.register()
         if register is not self._used:
             self._judged.clear()  # judged against another register: judge again
+            self._periods.clear()
         self._used = register
         if not len(register):
             return [[] for _ in lodgements]
@@ -104,14 +105,16 @@ class FacilitationAssessor:
     def _one(
         self, register: Register, offices: Offices, rates: dict[str | None, float], lodgement: Lodgement
     ) -> list[Finding]:
-        at = lodgement.filed_at
         office_rate: float | None = None
+        instant = 0.0
         judged: list[_Judged] = []
         consignment = lodgement.consignment
-        for role, party in zip(PARTY_ROLES, _PARTIES(consignment), strict=True):
+        fields = consignment.__dict__  # not five pydantic attribute reads (see `Register.match`)
+        for role in PARTY_ROLES:
+            party = fields[role]
             if party is None:
                 continue
-            key, match = register.match_keyed(party)
+            match = register.match(party)
             if match is None:
                 continue
             if office_rate is None:
@@ -119,33 +122,21 @@ class FacilitationAssessor:
                 office_rate = rates.get(office)
                 if office_rate is None:
                     office_rate = rates[office] = offices(office).random_rate
-            # What a party earns depends on its register entry, the day (validity, MRAs), which status change is
-            # in effect and the name filed (its sentence quotes it): judged once per such key, so repeat traders
-            # cost a lookup, not new sentences.
-            authorisations = match.operator.authorisations
-            if len(authorisations) == 1:
-                cache_key: tuple[object, ...] = (
-                    role,
-                    key,
-                    party.name,
-                    at.date(),
-                    office_rate,
-                    authorisations[0].change_index(at),
-                )
-            else:
-                cache_key = (
-                    role,
-                    key,
-                    party.name,
-                    at.date(),
-                    office_rate,
-                    *[a.change_index(at) for a in authorisations],
-                )
+                instant = lodgement.filed_at.timestamp()
+            # What a party earns depends on its operator's period (which status, validity and MRA are in force),
+            # the match and the name filed (its sentence quotes them) and the office's rate: judged once per such
+            # key, so repeat traders cost a lookup and a bisection, not new sentences.
+            operator = match.operator
+            periods = self._periods.get(operator.operator_id)
+            if periods is None:
+                periods = self._periods[operator.operator_id] = self._boundaries(operator)
+            cache_key = (role, operator.operator_id, match.how, match.evidence, party.name, office_rate,
+                         bisect_right(periods, instant))  # fmt: skip
             found = self._judged.get(cache_key)
             if found is None:
                 if len(self._judged) >= CACHE_SIZE:
                     self._judged.clear()
-                found = self._judged[cache_key] = self._judge(role, party, match, at, office_rate)
+                found = self._judged[cache_key] = self._judge(role, party, match, lodgement.filed_at, office_rate)
             judged.append(found)
         if not judged:
             return []
@@ -155,6 +146,21 @@ class FacilitationAssessor:
         best = max(candidates, key=lambda c: c[0], default=None)
         findings = [c[1] if c is best else c[2] for c in sorted(candidates, key=lambda c: c[0], reverse=True)]
         return findings + [f for j in judged for f in j.others]
+
+    def _boundaries(self, operator: Operator) -> tuple[float, ...]:
+        """The instants (POSIX seconds) from which anything the judgement of this operator reads may differ: each
+        status change taking effect, each authorisation's validity dates and those of the MRA recognising its
+        programme. Between two of them its statuses, certification dates and benefits are the same."""
+        days: set[date | None] = set()
+        instants: set[float] = set()
+        for authorisation in operator.authorisations:
+            instants.update(change.effective_at.timestamp() for change in authorisation.history)
+            days.update((authorisation.valid_from, authorisation.valid_to))
+            arrangement = self.recognition.arrangements.get(authorisation.programme)
+            if arrangement is not None:
+                days.update((arrangement.valid_from, arrangement.valid_to))
+        instants.update(start_of(day).timestamp() for day in days if day is not None)
+        return tuple(sorted(instants))
 
     def _judge(self, role: str, party: Party, match: Match, at: datetime, office_rate: float) -> "_Judged":
         judged = _Judged([], [])

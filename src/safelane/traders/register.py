@@ -25,7 +25,6 @@ NAME_MATCH = 0.88  # the screening matcher's strong threshold: a name match must
 CACHE_SIZE = 200_000
 LIST_NAME = "operators"
 _UNSEEN = object()
-_NO_KEY: tuple[object, ...] = ()
 _WORD = re.compile(r"[a-z0-9]+")
 
 
@@ -109,47 +108,51 @@ class Register:
             return self._screener
 
     def match(self, party: Party) -> Match | None:
-        """The registered operator this party is, by identifier, else by name; None when it is none of them."""
-        return self.match_keyed(party)[1]
+        """The registered operator this party is, by identifier, else by name; None when it is none of them.
 
-    def match_keyed(self, party: Party) -> tuple[tuple[object, ...], Match | None]:
-        """The match and a key naming what it depends on. A party quoting identifiers costs one dictionary lookup
-        per identifier (and is matched by nothing else); a party without any is matched by name, cached per name
-        and country, its place checked once per city and postcode."""
-        identifiers = party.identifiers
+        A party quoting identifiers costs one dictionary lookup per identifier (and is matched by nothing else); a
+        party without any is matched by name, cached per name and country, its place checked once per city and
+        postcode. Filed identifier values are already upper case without spaces or dots (`domain.Identifier`), so
+        most need no normalising. Fields are read from the models' `__dict__`: a pydantic model defines
+        `__getattr__`, which makes every attribute read several times dearer, and this runs for every party."""
+        fields = party.__dict__
+        identifiers = fields["identifiers"]
         if identifiers:
             for identifier in identifiers:
-                value = _normal(identifier.value)
+                value = identifier.__dict__["value"]
+                if not value.isalnum():
+                    value = _normal(value)
                 hit = self._by_identifier.get(value)
                 if hit is not None:
-                    key: tuple[object, ...] = ("identifier", value, identifier.scheme)  # 3 items: no name key
+                    key = ("identifier", value, identifier.scheme)  # 3 items, tagged: no name key
                     match = self._cache.get(key)
                     if match is None:
                         evidence = f"{identifier.scheme} {identifier.value}"
                         match = self._cache[key] = Match(self.operators[hit[0]], "identifier", evidence, 1.0)
-                    return key, match  # type: ignore[return-value]
-            return _NO_KEY, None
-        country = party.country
-        if country is None and party.address is not None:
-            country = party.address.country
-        key = (party.name, country)
-        found = self._cache.get(key, _UNSEEN)
+                    return match  # type: ignore[return-value]
+            return None
+        address = fields["address"]
+        place_fields = address.__dict__ if address is not None else None
+        country = fields["country"]
+        if country is None and place_fields is not None:
+            country = place_fields["country"]
+        name_key = (fields["name"], country)
+        found = self._cache.get(name_key, _UNSEEN)
         if found is _UNSEEN:
             found = self._by_name(party)
             if len(self._cache) >= CACHE_SIZE:
                 self._cache.clear()
-            self._cache[key] = found
+            self._cache[name_key] = found
         if found is None:
-            return key, None
+            return None
         assert type(found) is tuple  # name-match candidates: the first whose city and postcode do not disagree
-        address = party.address
-        if address is None:
-            return key, found[0]  # no address: no place to disagree
-        place = (key, address.city, address.postcode)
+        if place_fields is None:
+            return found[0]  # no address: no place to disagree
+        place = (name_key, place_fields["city"], place_fields["postcode"])
         placed = self._cache.get(place, _UNSEEN)
         if placed is _UNSEEN:
             placed = self._cache[place] = next((m for m in found if _same_place(party, m.operator)), None)
-        return key, placed  # type: ignore[return-value]
+        return placed  # type: ignore[return-value]
 
     def _by_name(self, party: Party) -> tuple[Match, ...] | None:
         country = party.country_code

@@ -9,7 +9,6 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Annotated, Any
 
-import sqlalchemy as sa
 from fastapi import APIRouter, Body, Query, Request
 from starlette.concurrency import run_in_threadpool
 
@@ -18,9 +17,10 @@ from safelane.service.api import JsonResponse, SystemDep
 from safelane.service.auth import CurrentUser, User
 from safelane.service.errors import ApiError
 from safelane.store import traders as trader_store
+from safelane.store import trs as trs_store
 from safelane.system import StoredSystem
+from safelane.traders import release, reviews
 from safelane.traders.authorisation import STATUSES
-from safelane.traders.compliance import measure
 from safelane.traders.describe import operator_view
 from safelane.traders.importing import RegisterFileError, read
 from safelane.traders.recognition import packaged
@@ -85,24 +85,59 @@ def programmes(user: CurrentUser) -> JsonResponse:
 @router.get("/compliance", responses=FORBIDDEN)
 def compliance(user: CurrentUser, system: SystemDep) -> JsonResponse:
     """Irregularity rates in the random compliance sample per programme and type and per operator, against
-    consignments of no trusted trader, with 95 % Wilson intervals; `flagged` operators await a review."""
+    consignments of no trusted trader, with 95 % Wilson intervals; `flagged` operators await a review. Beside them,
+    `release_times`: arrival and lodgement to release per programme and type and mode, against the peers."""
     _officer(user)
     with system.db.read() as conn:
-        return JsonResponse({"measures": compliance_report(conn)})
+        measures = reviews.compliance_report(conn)
+        released = release.release_times(trs_store.release_stamps(conn))
+    return JsonResponse({"measures": measures, "release_times": released})
 
 
-def compliance_report(conn: sa.Connection) -> list[dict[str, Any]]:
-    """The measures as rows, each operator's with its latest review (keep or suspend, why, who, when) or None;
-    `review_open` while it is flagged and no supervisor has decided."""
-    reviews = trader_store.reviews(conn)
-    rows = []
-    for m in measure(trader_store.random_sample_outcomes(conn)):
-        row = m.as_dict()
-        review = reviews.get(m.operator_id or "") if m.kind == "operator" else None
-        row["review"] = None if review is None else {**review, "at": review["at"].isoformat().replace("+00:00", "Z")}
-        row["review_open"] = m.flagged and review is None
-        rows.append(row)
-    return rows
+@router.get("/reviews", responses=FORBIDDEN)
+def open_reviews(user: CurrentUser, system: SystemDep) -> JsonResponse:
+    """Flagged operators awaiting a supervisor's decision (never reviewed, or flagged again on more inspections
+    than the last decision was taken on: `previous` is that decision)."""
+    _officer(user)
+    with system.db.read() as conn:
+        rows = reviews.open_reviews(conn)
+    return JsonResponse({"reviews": [{**row, "previous": row["review"]} for row in rows]})
+
+
+def _review(system: StoredSystem, operator_id: str, body: dict[str, Any], actor: str) -> dict[str, Any]:
+    problems = [Problem(k, "unknown_field", "unknown field") for k in sorted(set(body) - {"decision", "reason"})]
+    problems += [Problem(k, "not_text", "a string") for k in ("decision", "reason") if not isinstance(body.get(k), str)]
+    if problems:
+        raise ApiError(422, problems)
+    try:
+        done = reviews.record(
+            system.db, operator_id, body["decision"], body["reason"], actor=actor, at=system.pipeline.clock()
+        )
+    except reviews.ReviewError as error:
+        code = "not_found" if error.status == 404 else "invalid_review"
+        located = {"operator": "operator_id"}
+        raise ApiError(error.status, [Problem(located.get(k, k), code, v) for k, v in error.problems.items()]) from None
+    if done.suspended:
+        register_changed(system)
+    return {**asdict(done), "at": done.at.isoformat().replace("+00:00", "Z")}
+
+
+@router.post(
+    "/{operator_id}/review",
+    responses={**FORBIDDEN, 404: {"description": "No such operator"}, 422: {"description": "Located problems"}},
+)
+async def review(
+    operator_id: str,
+    user: CurrentUser,
+    system: SystemDep,
+    body: Annotated[
+        dict[str, Any], Body(examples=[{"decision": "keep", "reason": "irregularities were clerical, corrected"}])
+    ],
+) -> JsonResponse:
+    """A supervisor's (or admin's) decision on an operator the compliance measure flagged: `keep`, or `suspend`
+    the authorisations the sample measured, with the reason; audited as `trader.review`, as the workbench does."""
+    _supervisor(user)
+    return JsonResponse(await run_in_threadpool(_review, system, operator_id, body, user.name))
 
 
 @router.get("/{operator_id}", responses={**FORBIDDEN, 404: {"description": "No such operator"}})

@@ -12,14 +12,17 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from safelane.service.api import get_system
-from safelane.service.api.traders import compliance_report, register_changed
+from safelane.service.api.traders import register_changed
 from safelane.service.web.exports import csv_response
 from safelane.service.web.render import not_found, now, page
 from safelane.service.web.signin import CUSTOMS_PAGES, FormDep, OfficerDep
 from safelane.store import traders as trader_store
+from safelane.store import trs as trs_store
+from safelane.traders import reviews
 from safelane.traders.authorisation import STATUSES, start_of
 from safelane.traders.compliance import MIN_INSPECTIONS
 from safelane.traders.describe import authorisation_view, operator_view
+from safelane.traders.release import MEASURES, PERCENTILES, release_times
 
 router = APIRouter(dependencies=CUSTOMS_PAGES)  # agency officers: 403
 
@@ -61,24 +64,29 @@ COMPLIANCE_COLUMNS = [
     "review_reason",
     "review_by",
 ]
-REVIEW_DECISIONS = ("keep", "suspend")
+
+_RELEASE = [f"{m}_p{p}_hours" for m in MEASURES for p in PERCENTILES]
+RELEASE_COLUMNS = ["kind", "group", "mode", "consignments", "released", *_RELEASE]
+RELEASE_COLUMNS += ["peer_consignments", "peer_released", *(f"peer_{c}" for c in _RELEASE)]
 
 
 @router.get("/traders/compliance")
-def compliance(request: Request, officer: OfficerDep, format: str = "html") -> Response:
+def compliance(request: Request, officer: OfficerDep, format: str = "html", table: str = "measures") -> Response:
     """Is the trust deserved: the random sample's irregularity rates of trusted traders against non-AEOs of the
-    same goods and routes; flagged operators await a supervisor's review."""
-    return _compliance_page(request, officer, format)
+    same goods and routes (flagged operators await a supervisor's review), and their release times against the
+    peers' (`?format=csv&table=release_times`)."""
+    return _compliance_page(request, officer, format, table=table)
 
 
 def _compliance_page(
     request: Request, officer: Any, format: str = "html", *, status: int = 200, errors: dict[str, str] | None = None,
-    values: dict[str, str] | None = None,
+    values: dict[str, str] | None = None, table: str = "measures",
 ) -> Response:  # fmt: skip
     system = get_system(request)
     at = now(request)
     with system.db.read() as conn:
-        measures = compliance_report(conn)
+        measures = reviews.compliance_report(conn)
+        released = release_times(trs_store.release_stamps(conn))
         withdrawn = [
             {
                 "operator_id": o.operator_id,
@@ -88,6 +96,8 @@ def _compliance_page(
             }
             for o, a in trader_store.withdrawn(conn, at)
         ]
+    if format == "csv" and table == "release_times":
+        return csv_response(released, RELEASE_COLUMNS, "trusted-trader-release-times.csv")
     if format == "csv":
         rows = [
             {**m, **{f"review_{k}": (m["review"] or {}).get(k, "") for k in ("decision", "reason", "by")}}
@@ -101,6 +111,7 @@ def _compliance_page(
         status=status,
         title="Trusted traders: compliance",
         measures=measures,
+        released=released,
         withdrawn=withdrawn,
         minimum=MIN_INSPECTIONS,
         errors=errors or {},
@@ -111,48 +122,24 @@ def _compliance_page(
 @router.post("/traders/{operator_id}/review")
 def review(request: Request, officer: OfficerDep, form: FormDep, operator_id: str) -> Response:
     """A supervisor's decision on a flagged operator: keep its authorisations, or suspend those the sample
-    measured, with the reason; both audited, a suspension also in the authorisation's history."""
+    measured, with the reason (`traders.reviews`, as the API records it)."""
     officer.require_supervisor()
     system = get_system(request)
-    decision, reason = form.get("decision", ""), form.get("reason", "").strip()
-    with system.db.read() as conn:
-        found = trader_store.operator(conn, operator_id)
-        row = next((m for m in compliance_report(conn) if m["operator_id"] == operator_id), None)
-    if found is None:
-        return not_found(request, officer, f"There is no operator {operator_id} in the register.")
-    errors = {}
-    if decision not in REVIEW_DECISIONS:
-        errors["decision"] = "keep or suspend"
-    if not reason:
-        errors["reason"] = "say why: the reason is kept in the audit log"
-    if row is None or not row["flagged"]:
-        errors["operator"] = "only an operator flagged by the compliance measure is reviewed here"
-    if errors:
-        return _compliance_page(request, officer, status=422, errors=errors, values={**form, "operator": operator_id})
-    assert row is not None
-    at = now(request)
-    suspended = row["authorisation_ids"] if decision == "suspend" else []
-    with system.db.write() as conn:
-        for authorisation_id in suspended:
-            trader_store.set_status(
-                conn, authorisation_id, "suspended", reason=f"compliance review: {reason}", actor=officer.name, at=at
-            )
-        trader_store.record_review(
-            conn,
+    try:
+        done = reviews.record(
+            system.db,
             operator_id,
-            decision,
-            reason=reason,
+            form.get("decision", ""),
+            form.get("reason", ""),
             actor=officer.name,
-            at=at,
-            detail={
-                "suspended": suspended,
-                "inspections": row["inspections"],
-                "irregular": row["irregular"],
-                "peer_inspections": row["peer_inspections"],
-                "peer_irregular": row["peer_irregular"],
-            },
+            at=now(request),
         )
-    if suspended:
+    except reviews.ReviewError as error:
+        if error.status == 404:
+            return not_found(request, officer, f"There is no operator {operator_id} in the register.")
+        values = {**form, "operator": operator_id}
+        return _compliance_page(request, officer, status=422, errors=error.problems, values=values)
+    if done.suspended:
         register_changed(system)
     return RedirectResponse(f"/traders/compliance?reviewed={operator_id}", status_code=303)
 
