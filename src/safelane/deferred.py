@@ -94,8 +94,14 @@ def forward(pipeline: Pipeline, db: Database, envelopes: list[Envelope]) -> list
         else:
             answers[i] = {"status": "assessed", "filings": [r.as_dict() for r in outcome]}
     now = pipeline.clock()
+    public = [{k: v for k, v in answer.items() if k != "error"} for answer in answers]
     with db.write() as conn:
-        for envelope, answer in zip(envelopes, answers, strict=True):
-            public = {k: v for k, v in answer.items() if k != "error"}
-            receipt_store.record(conn, envelope.receipt_id, envelope.filer, envelope.received_at, now, public)
+        receipt_store.record(
+            conn,
+            [
+                receipt_store.Receipt(e.receipt_id, e.filer, e.received_at, a)
+                for e, a in zip(envelopes, public, strict=True)
+            ],
+            now,
+        )
     return answers

@@ -10,7 +10,9 @@ import httpx
 import orjson
 import pytest
 
+from safelane.settings import Settings
 from safelane.store.schema import decisions, event_outbox, filings, receipts
+from safelane.system import build
 from tests.conftest import POSTGRES_URL
 from tests.factories import filing
 from tests.stream.processes import (
@@ -100,3 +102,19 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_decides_nothing_twice(store
     assert store.count(decisions) == len(documents)  # each consignment decided once
     published = asyncio.run(events())
     assert len({e["id"] for e in published}) == len(published) == len(documents)  # every decision out, once
+
+
+def test_an_api_node_relays_the_outbox_while_no_worker_runs(store):
+    system = build(Settings(database_url=store.url))
+    system.db.outbox = True  # as in stream mode: the decisions' events wait in the outbox
+    try:
+        [result] = system.pipeline.submit_message(
+            orjson.dumps(filing(document_number="DOC-R1")), filer="ACME", actor="acme"
+        )
+    finally:
+        system.db.dispose()
+    assert store.count(event_outbox) > 0
+    with serving(store):  # no worker: only the API node can publish them
+        until(lambda: store.count(event_outbox) == 0, "the API node's relay has published every event")
+    [event] = asyncio.run(events())
+    assert event["id"] == result.consignments[0].decision_id

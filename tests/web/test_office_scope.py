@@ -215,7 +215,9 @@ def offices(bench: Bench) -> dict[str, Any]:
     assert theirs, "the BEANR consignment needs a finding of its own to look for"
     with bench.db.write() as conn:  # the BEANR filing as store-and-forward answers it
         at = datetime(2026, 11, 20, tzinfo=UTC)
-        receipt_store.record(conn, "R-ANR-ONLY", "ACME", at, at, {"status": "assessed", "filings": [antwerp]})
+        receipt_store.record(
+            conn, [receipt_store.Receipt("R-ANR-ONLY", "ACME", at, {"status": "assessed", "filings": [antwerp]})], at
+        )
     return {"antwerp": antwerp, "item": item, "mixed": mixed, "rotterdam": rotterdam, "elsewhere": elsewhere,
             "theirs": theirs, "receipt_id": "R-ANR-ONLY"}  # fmt: skip
 

@@ -77,7 +77,7 @@ def create_app(system: StoredSystem, *, stream: bool = False) -> FastAPI:
         else None
     )
 
-    intake = Intake(settings.nats_url) if stream else None
+    intake = Intake(settings.nats_url, system.db if system.db.outbox else None) if stream else None
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
