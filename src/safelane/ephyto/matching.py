@@ -25,6 +25,11 @@ def compact(reference: str) -> str:
     return _WORD.sub("", reference.upper())
 
 
+def number_key(reference: str) -> str:
+    """A certificate number or quoted reference as the store keys it: compacted, within the column's 70 characters."""
+    return compact(reference)[:70]
+
+
 def parties_key(consignor: str | None, consignee: str | None) -> str | None:
     """The consignor and consignee together, the fallback lookup when a filing quotes no certificate number."""
     if not consignor or not consignee:

@@ -16,20 +16,17 @@ from typing import Any
 import sqlalchemy as sa
 
 from safelane.domain.assessment import AgencyRequirement
-from safelane.ephyto.matching import compact, parties_key
+from safelane.ephyto.matching import number_key, parties_key
 from safelane.store import bulk
 from safelane.store.schema import certificate_lookup, consignments
 
 REFERENCE, PARTIES = "reference", "parties"
-_REFERENCE_LENGTH = 70  # as certificates.number_key
 
 
 def keys(data: Mapping[str, Any]) -> list[tuple[str, str]]:
     """(kind, key) of a consignment as stored (its `data`): its quoted document numbers and its parties."""
     found = {
-        (REFERENCE, ref[:_REFERENCE_LENGTH])
-        for d in data.get("documents") or ()
-        if (ref := compact((d or {}).get("reference") or ""))
+        (REFERENCE, ref) for d in data.get("documents") or () if (ref := number_key((d or {}).get("reference") or ""))
     }
     names = parties_key((data.get("consignor") or {}).get("name"), (data.get("consignee") or {}).get("name"))
     if names is not None:
@@ -48,9 +45,7 @@ def rows(row_id: str, data: Mapping[str, Any]) -> list[dict[str, Any]]:
 
 def wanted(number: str, consignor: str | None, consignee: str | None) -> sa.ColumnElement[bool]:
     """The index entries a certificate with this number and these parties may be linked by."""
-    by_number = sa.and_(
-        certificate_lookup.c.kind == REFERENCE, certificate_lookup.c.key == compact(number)[:_REFERENCE_LENGTH]
-    )
+    by_number = sa.and_(certificate_lookup.c.kind == REFERENCE, certificate_lookup.c.key == number_key(number))
     names = parties_key(consignor, consignee)
     if names is None:
         return by_number

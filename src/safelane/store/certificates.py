@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 from safelane.domain import Consignment, Problem
 from safelane.ephyto.certificate import Certificate
-from safelane.ephyto.matching import compact, parties_key
+from safelane.ephyto.matching import compact, number_key, parties_key
 from safelane.store.filings import add_audit
 from safelane.store.schema import certificates as table
 
@@ -59,7 +59,7 @@ def save(
     replaced_by = found.replaced_by if found is not None else None
     status = "replaced" if replaced_by and certificate.status == "issued" else certificate.status
     row = {
-        "number_key": compact(certificate.certificate_id)[:70],
+        "number_key": number_key(certificate.certificate_id),
         "status": status,
         "replaces": certificate.replaces,
         "replaced_by": replaced_by,
@@ -111,7 +111,7 @@ def get(conn: sa.Connection, certificate_id: str, country: str | None = None) ->
 
 def references(consignment: Consignment) -> list[str]:
     """The document references the filing declares, compacted: any of them may be a certificate number."""
-    return sorted({compact(d.reference)[:70] for d in consignment.documents if compact(d.reference)})
+    return sorted({number_key(d.reference) for d in consignment.documents if compact(d.reference)})
 
 
 def certificates_for_many(conn: sa.Connection, consignments: Sequence[Consignment]) -> list[list[Stored]]:
