@@ -56,12 +56,13 @@ def reindex(conn: sa.Connection, batch_size: int = 2000) -> int:
     query = sa.select(consignments.c.consignment_id, consignments.c.data, assessments.c.findings).join(
         assessments, assessments.c.row_id == consignments.c.row_id
     )
-    for chunk in conn.execute(query, execution_options={"yield_per": batch_size}).partitions(batch_size):
-        for row in chunk:
-            agencies = agencies_of((row.data or {}).get("goods") or (), row.findings or ())
-            mine = found.setdefault(row.consignment_id, {})
-            for agency, basis in agencies.items():
-                mine.setdefault(agency, basis)
+    with conn.execute(query, execution_options={"yield_per": batch_size}) as result:  # closes the server cursor
+        for chunk in result.partitions(batch_size):
+            for row in chunk:
+                agencies = agencies_of((row.data or {}).get("goods") or (), row.findings or ())
+                mine = found.setdefault(row.consignment_id, {})
+                for agency, basis in agencies.items():
+                    mine.setdefault(agency, basis)
     added = new_rows(conn, {k: v for k, v in found.items() if v}, amended=True)
     bulk.insert(conn, agency_scope, added)
     return len(added)

@@ -107,9 +107,9 @@ def _stream(conn: sa.Connection, name: str, after: int, limit: int | None) -> Ge
     columns = [table.c[c] for c in chain.CONTENT[name]]
     query = sa.select(table.c.seq, table.c.prev_hash, table.c.chain_hash, *columns).where(table.c.seq > after)
     query = query.order_by(table.c.seq)
-    if limit is not None:
-        query = query.limit(limit + 1)
-    result = conn.execute(query, execution_options={"yield_per": 2000})
+    if limit is not None:  # a bounded step (the health watch) reads its rows at once: no server-side cursor is
+        query = query.limit(limit + 1)  # left open when an outage interrupts the background thread mid-step
+    result = conn.execute(query, execution_options={} if limit is not None else {"yield_per": 2000})
     try:
         for row in result.mappings():
             yield _Row(name, int(row["seq"]), row["prev_hash"], row["chain_hash"], dict(row))

@@ -59,8 +59,9 @@ def reindex(conn: sa.Connection, batch_size: int = 2000) -> int:
         consignments.c.current.is_(True), consignments.c.row_id.not_in(indexed)
     )
     added = 0
-    for chunk in conn.execute(query, execution_options={"yield_per": batch_size}).partitions(batch_size):
-        made = [r for row in chunk for r in rows(row.row_id, row.data or {})]
-        bulk.insert(conn, certificate_lookup, made)
-        added += len(made)
+    with conn.execute(query, execution_options={"yield_per": batch_size}) as result:  # closes the server cursor
+        for chunk in result.partitions(batch_size):
+            made = [r for row in chunk for r in rows(row.row_id, row.data or {})]
+            bulk.insert(conn, certificate_lookup, made)
+            added += len(made)
     return added

@@ -641,9 +641,9 @@ def stored_lodgements(
         query = query.where(consignments.c.kind.in_(kinds))
     if conn.dialect.name == "postgresql":  # plan the cursor for all its rows, as for a plain query: optimising for
         conn.exec_driver_sql("SET LOCAL cursor_tuple_fraction = 1.0")  # the first 10 % chose a quadratic join
-    result = conn.execute(query, execution_options={"yield_per": batch_size})
-    for chunk in result.mappings().partitions(batch_size):
-        yield [lodgement_of(r) for r in chunk]
+    with conn.execute(query, execution_options={"yield_per": batch_size}) as result:  # a walk that stops early
+        for chunk in result.mappings().partitions(batch_size):  # or fails leaves no server-side cursor open
+            yield [lodgement_of(r) for r in chunk]
 
 
 def stored_per_day(

@@ -193,8 +193,9 @@ def entries(conn: sa.Connection, list_names: Sequence[str] | None = None) -> Ite
     )
     if list_names is not None:
         query = query.where(list_entries.c.list_name.in_(list_names))
-    for row in conn.execute(query, execution_options={"yield_per": 2000}):
-        yield row.list_name, row.data
+    with conn.execute(query, execution_options={"yield_per": 2000}) as result:  # closes the server cursor
+        for row in result:
+            yield row.list_name, row.data
 
 
 def summary(conn: sa.Connection) -> list[dict[str, Any]]:

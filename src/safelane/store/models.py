@@ -228,12 +228,6 @@ def lodgements_with_outcomes(
     )
     if until is not None:
         query = query.where(consignments.c.filed_at < until)
-    result = conn.execute(query, execution_options={"yield_per": batch_size})
-    for chunk in result.mappings().partitions(batch_size):
-        yield [
-            (
-                lodgement_of(r),
-                r["result"],
-            )
-            for r in chunk
-        ]
+    with conn.execute(query, execution_options={"yield_per": batch_size}) as result:  # closes the server cursor
+        for chunk in result.mappings().partitions(batch_size):
+            yield [(lodgement_of(r), r["result"]) for r in chunk]
