@@ -8,8 +8,8 @@ import pytest
 from lxml import etree
 
 from safelane.formats import render
-from safelane.formats.outbound import READERS, cusres, single_window
 from safelane.formats.edifact import messages
+from safelane.formats.outbound import READERS, cusres, single_window
 from safelane.results import ConsignmentResult, FilingResult, holders
 from tests.agencies.test_agency_requirements import _plants, _submit
 from tests.factories import filing

@@ -68,8 +68,9 @@ def render(result: FilingResult, *, at: datetime) -> bytes:
             information = _sub(response, "AdditionalInformation")
             _sub(information, "StatementDescription", consignment.basis)
             _sub(information, "StatementTypeCode", consignment.outcome.upper())
-            held, *statements = single_window.lines(consignment.held_by, consignment.requirements)
-            for code, text in [("HLD", held), *zip([r["action"] for r in consignment.requirements], statements)]:
+            notes = [("HLD", single_window.held_line(consignment.held_by))]
+            notes += [(r["action"], single_window.statement(r)) for r in consignment.requirements]
+            for code, text in notes:
                 information = _sub(response, "AdditionalInformation")
                 _sub(information, "StatementCode", code.upper())
                 _sub(information, "StatementDescription", text)

@@ -57,11 +57,9 @@ def render(result: FilingResult, *, at: datetime) -> bytes:
             note = _sub(status, "IncludedCustomsNote")
             _sub(note, "ContentCode", str(finding["code"]))
             _sub(note, "Content", str(finding["explanation"]))
-        held, *statements = single_window.lines(consignment.held_by, consignment.requirements)
-        for subject, code, text in [
-            ("HLD", "HLD", held),
-            *((r["agency"], r["action"], s) for r, s in zip(consignment.requirements, statements, strict=True)),
-        ]:
+        notes = [("HLD", "HLD", single_window.held_line(consignment.held_by))]
+        notes += [(r["agency"], r["action"], single_window.statement(r)) for r in consignment.requirements]
+        for subject, code, text in notes:
             note = _sub(status, "IncludedCustomsNote")
             _sub(note, "ContentCode", code)
             _sub(note, "Content", text)
