@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 import pikepdf
 import sqlalchemy as sa
 
+from safelane.demo.timeline import _fixed
 from safelane.documents import arrivals
 from safelane.documents import attach as attaching
 from safelane.documents.stores import DatabaseDocuments
@@ -79,7 +80,7 @@ def answer(db: Database, pipeline: Pipeline, *, now: datetime, seed: int) -> Cou
                 at=at,
                 max_bytes=MAX_BYTES,
             )
-            pipeline.clock = lambda at=at: at  # the re-assessment happens when the document arrived
+            pipeline.clock = _fixed(at)  # the re-assessment happens when the document arrived
             arrivals.document_received(
                 pipeline, consignment_id, DOCUMENT, attached.document["document_id"], actor=filer
             )
