@@ -74,7 +74,7 @@ def test_demo_says_what_it_built_and_where(built):
     _, output = built
     out = _text(output)
     for text in (
-        "13 demo profiles active",  # 9 customs, 4 of the border agencies' rules pack
+        "14 demo profiles active",  # 9 customs, 5 of the border agencies' rules pack
         "over 10 days of history",
         "300 in the last 24 hours up to 2026-06-01 12:00",
         "PLACI referrals",
@@ -414,7 +414,7 @@ def test_the_demo_reports_what_the_border_agencies_caught(built):
         r"(\d+) consignments planted.*?(\d+) inspections scheduled \((\d+) joint", line
     ).groups()
     assert int(planted) >= 9 and int(inspections) >= 1 and int(joint) >= 1
-    assert re.search(r"requirements on \d+ plant_health, \d+ veterinary, \d+ wildlife", line)
+    assert re.search(r"requirements on \d+ food_safety, \d+ plant_health, \d+ veterinary, \d+ wildlife", line)
 
 
 def test_the_demo_declares_arrived_goods_after_a_trade_side_dwell(built):
