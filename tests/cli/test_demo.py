@@ -132,7 +132,8 @@ def test_demo_users_filers_and_offices(built):
 
 
 def _decided(conn) -> list[dict]:
-    """Every first decision of a consignment, with when the consignment was filed."""
+    """Every current decision of a consignment made on its filing, with when the consignment was filed (not the
+    re-assessments made when a requested document arrived hours later, demo.document_answers)."""
     query = (
         sa.select(
             decisions.c.consignment_id,
@@ -142,7 +143,7 @@ def _decided(conn) -> list[dict]:
             consignments.c.filed_at,
         )
         .join(consignments, consignments.c.row_id == decisions.c.row_id)
-        .where(decisions.c.current.is_(True))
+        .where(decisions.c.current.is_(True), decisions.c.basis.not_like("document % received (%"))
         .order_by(decisions.c.consignment_id)
     )
     return [dict(r) for r in conn.execute(query).mappings()]
