@@ -21,7 +21,7 @@ from safelane import formats
 from safelane.domain import Assessment, Channel, Decision, Filing, Finding, InvalidMessage, Lodgement, Problem, Referral
 from safelane.ids import consignment_id, new_id
 from safelane.resilience.tiers import Continuity
-from safelane.results import ConsignmentResult, FilingResult
+from safelane.results import ConsignmentResult, FilingResult, holders
 from safelane.risk.engine import RiskEngine
 from safelane.scope import Scope
 from safelane.selection import Offices, Policy, Usage, continuity, decide
@@ -96,6 +96,7 @@ def _split(flat: Sequence[T], sizes: Iterable[int]) -> list[list[T]]:
 
 def _result(assessed: Assessed, saved: Saved | None = None) -> ConsignmentResult:
     d, a, p = assessed.decision, assessed.assessment, assessed.priority
+    required = [r.as_dict() for r in d.requirements]
     return ConsignmentResult(
         assessed.lodgement.consignment_id,
         assessed.lodgement.consignment.reference,
@@ -107,7 +108,8 @@ def _result(assessed: Assessed, saved: Saved | None = None) -> ConsignmentResult
         saved.decision_id if saved else None,
         saved.state if saved else None,
         p.as_dict() if p else None,
-        [r.as_dict() for r in d.requirements],
+        required,
+        holders(d.answer, d.outcome.value, required),
     )
 
 

@@ -4,6 +4,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from safelane.domain import Problem
+from safelane.domain.assessment import CUSTOMS
+
+CUSTOMS_HOLDS = ("yellow", "red")  # customs' controls: the goods wait for its release (cases.outcomes)
 
 
 @dataclass(frozen=True)
@@ -19,6 +22,7 @@ class ConsignmentResult:
     state: str | None = None
     priority: dict[str, Any] | None = None  # the continuity tier and expected processing time, in a disruption
     requirements: list[dict[str, Any]] = field(default_factory=list)  # other border agencies' (Single Window)
+    held_by: list[str] = field(default_factory=list)  # who still holds the goods (customs and agencies)
 
     def as_dict(self) -> dict[str, Any]:
         data = {
@@ -28,6 +32,7 @@ class ConsignmentResult:
             "score": self.score,
             "basis": self.basis,
             "findings": self.findings,
+            "held_by": self.held_by,
         }
         if self.decision_id:
             data["decision_id"] = self.decision_id
@@ -37,6 +42,17 @@ class ConsignmentResult:
         if self.requirements:
             data["requirements"] = self.requirements
         return data
+
+
+def holders(
+    answer: str, outcome: str, requirements: list[dict[str, Any]], released: set[str] | frozenset[str] = frozenset()
+) -> list[str]:
+    """Who holds the goods on a decision: customs for a yellow or red channel, each agency whose requirement is
+    not a release; less those that have released them since."""
+    held = {r["agency"] for r in requirements if r["action"] != "release"}
+    if answer == "channel" and outcome in CUSTOMS_HOLDS:
+        held.add(CUSTOMS)
+    return sorted(held - released)
 
 
 @dataclass(frozen=True)

@@ -71,6 +71,8 @@ def test_cusres_escapes_filer_text():
         "reference": "BL+1:2?'",
         "outcome": "green",
         "basis": "ok: fine + 'quoted'",
+        "held_by": [],
+        "requirements": [],
     }
 
 

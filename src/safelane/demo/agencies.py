@@ -3,7 +3,8 @@
 Each day a few ordinary single-consignment filings are replaced by planted ones (the day's count stays what was
 asked): plants for planting from a Xylella area without a phytosanitary certificate, with one that matches its
 ePhyto and with one whose ePhyto certifies less than was filed; pig meat from a country under an African swine
-fever restriction; python-skin bags without a CITES permit; worked ivory from Nigeria by sea, which customs
+fever restriction; pistachios from Türkiye under an aflatoxin alert, held by food safety for sampling;
+python-skin bags without a CITES permit; worked ivory from Nigeria by sea, which customs
 selects too, so customs and the CITES authority inspect it together. Beside them, consignments of the same
 chapters that every rule lets pass. The profiles are in `profiles/agencies/`, their sources in their comments.
 
@@ -171,6 +172,14 @@ def _beef_from_brazil(p: _Plants) -> Json:
     return filing
 
 
+def _nuts(p: _Plants, country: str) -> Json:
+    filing, consignment = p.sea(country)
+    description = p.rng.choice(("Pistachios in shell, roasted and salted", "Shelled hazelnuts, raw"))
+    hs = "080251" if description.startswith("Pistachios") else "080222"
+    p.goods(consignment, hs, description, 7.5, 12000 + p.rng.random() * 6000, country)
+    return filing
+
+
 def _python_bags(p: _Plants, permit: bool) -> Json:
     documents = [{"type": "C400", "reference": f"MY-CITES-{p.day.serial():08d}"}] if permit else None
     filing, consignment = p.sea("MY", documents)
@@ -194,6 +203,8 @@ SCENARIOS: tuple[tuple[str, Callable[[_Plants], Json]], ...] = (
     ("PH-CLEAR", _plants_from_elsewhere),
     ("VET-ASF-PORK", _pork_from_asf_country),
     ("VET-CLEAR", _beef_from_brazil),
+    ("FS-AFLATOXIN-NUTS", lambda p: _nuts(p, "TR")),
+    ("FS-CLEAR", lambda p: _nuts(p, "US")),
     ("CITES-PYTHON-NO-PERMIT", lambda p: _python_bags(p, permit=False)),
     ("CITES-PYTHON-PERMIT", lambda p: _python_bags(p, permit=True)),
     ("CITES-IVORY-JOINT", _ivory_from_nigeria),
@@ -208,6 +219,8 @@ EXPECTED: Mapping[str, tuple[Mapping[str, str], str | None]] = {
     "PH-CLEAR": ({}, None),
     "VET-ASF-PORK": ({"veterinary": "refuse"}, None),
     "VET-CLEAR": ({}, None),
+    "FS-AFLATOXIN-NUTS": ({"food_safety": "hold"}, None),
+    "FS-CLEAR": ({}, None),
     "CITES-PYTHON-NO-PERMIT": ({"wildlife": "hold"}, None),
     "CITES-PYTHON-PERMIT": ({}, None),
     "CITES-IVORY-JOINT": ({"wildlife": "hold"}, "red"),

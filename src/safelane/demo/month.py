@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from safelane.demo import agencies, declarations, valuation
+from safelane.demo import agencies, declarations, document_answers, valuation
 from safelane.demo.followups import follow_up
 from safelane.demo.inspections import Inspectors
 from safelane.demo.model import train_and_activate
@@ -77,6 +77,7 @@ def play(
         assert system.db is not None
         record_departures(system.db, until=until, seed=seed)
         record_arrivals(system.db, until=until, seed=seed)
+        month.followed += document_answers.answer(system.db, system.pipeline, now=until, seed=seed)
         agencies.settle(system.db, month.agencies, now=until)
         month.declared += declarations.lodge(
             system.db, system.pipeline, until=until, seed=seed, learn=inspectors.learn_declaration

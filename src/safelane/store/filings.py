@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from safelane.agencies.competence import agencies_of
 from safelane.domain import Assessment, Consignment, Decision, Filing, FilingKind, Lodgement
 from safelane.ids import new_id
-from safelane.results import ConsignmentResult
+from safelane.results import ConsignmentResult, holders
 from safelane.scope import Scope
 from safelane.selection.continuity import Priority
 from safelane.store import agency_scope as scope_store
@@ -383,7 +383,11 @@ def results_of(
         .order_by(consignments.c.position)
     )
     found = [r for r in rows if only is None or r.consignment_id in only]
-    required = requirement_store.of_decisions(conn, [r.decision_id for r in found])
+    required = {
+        d: [q.as_dict() for q in qs]
+        for d, qs in requirement_store.of_decisions(conn, [r.decision_id for r in found]).items()
+    }
+    done = release_store.released(conn, [r.consignment_id for r in found])
     return [
         ConsignmentResult(
             r.consignment_id,
@@ -396,7 +400,8 @@ def results_of(
             r.decision_id,
             r.state,
             Priority(r.disruption_id, r.tier, r.tier_reason, r.expected_hours).as_dict() if r.tier else None,
-            [q.as_dict() for q in required.get(r.decision_id, ())],
+            required.get(r.decision_id, []),
+            holders(r.answer, r.outcome, required.get(r.decision_id, []), done[r.consignment_id]),
         )
         for r in found
     ]

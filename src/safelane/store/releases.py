@@ -82,16 +82,26 @@ def holding_agencies(conn: sa.Connection, consignment_ids: Iterable[str]) -> dic
             decisions.c.current.is_(True),
         )
     )
-    released = {
-        (r.consignment_id, r.agency)
-        for r in conn.execute(
-            sa.select(releases.c.consignment_id, releases.c.agency).where(releases.c.consignment_id.in_(ids))
-        )
-    }
+    done = released(conn, ids)
     out: dict[str, set[str]] = {i: set() for i in ids}
     for row in held:
-        if (row.consignment_id, row.agency) not in released:
+        if row.agency not in done[row.consignment_id]:
             out[row.consignment_id].add(row.agency)
+    return out
+
+
+def released(conn: sa.Connection, consignment_ids: Iterable[str]) -> dict[str, set[str]]:
+    """The agencies (customs included) that have released or refused each consignment."""
+    ids = list(consignment_ids)
+    out: dict[str, set[str]] = {i: set() for i in ids}
+    for start in range(0, len(ids), 400):
+        rows = conn.execute(
+            sa.select(releases.c.consignment_id, releases.c.agency).where(
+                releases.c.consignment_id.in_(ids[start : start + 400])
+            )
+        )
+        for r in rows:
+            out[r.consignment_id].add(r.agency)
     return out
 
 

@@ -3,6 +3,10 @@
 Function codes follow the DMS notifications: 03 rejected (with an Error per problem), 05 control
 (red: physical inspection), 06 documents required (yellow), 09 cleared (green; blue too, with
 post-clearance audit stated in AdditionalInformation), 01 accepted (a referral-free acceptance).
+For the Single Window, further AdditionalInformation elements with StatementTypeCode REG (UNTDID 4451
+"regulatory information"): one with StatementCode HLD saying who still holds the goods, then one per
+border agency's requirement (StatementCode its action, the `single_window` statement as description).
+A function code 09 "cleared" is only sent when nobody holds the goods; otherwise 06 or 05 stands.
 """
 
 from datetime import UTC, datetime
@@ -10,6 +14,7 @@ from typing import Any
 
 from lxml import etree
 
+from safelane.formats.outbound import single_window
 from safelane.formats.xml_safety import Node, parse_xml
 from safelane.results import ConsignmentResult, FilingResult
 
@@ -32,10 +37,16 @@ def _stamp(parent: etree._Element, tag: str, at: datetime) -> None:
     when.set("formatCode", "304")
 
 
-def function_code(result: FilingResult, outcome: str | None) -> str:
+def function_code(result: FilingResult, consignment: ConsignmentResult | None) -> str:
+    """The notification's function; an agency's hold keeps a customs-cleared declaration at documents required
+    (or control, for a hold for inspection)."""
     if result.status in ("rejected", "conflict"):
         return "03"
-    return FUNCTION_CODES.get(outcome or "", "01")
+    code = FUNCTION_CODES.get(consignment.outcome if consignment else "", "01")
+    if code == "09" and consignment and consignment.held_by:
+        held = [r for r in consignment.requirements if r["agency"] in consignment.held_by]
+        return "06" if all(r["action"] == "documents" for r in held) else "05"
+    return code
 
 
 def render(result: FilingResult, *, at: datetime) -> bytes:
@@ -45,9 +56,8 @@ def render(result: FilingResult, *, at: datetime) -> bytes:
     _sub(root, "WCOTypeName", "RES", META)
     answered: list[ConsignmentResult | None] = [*result.consignments] or [None]  # a refusal has none
     for consignment in answered:
-        outcome = consignment.outcome if consignment else None
         response = _sub(root, "Response")
-        _sub(response, "FunctionCode", function_code(result, outcome))
+        _sub(response, "FunctionCode", function_code(result, consignment))
         _sub(response, "FunctionalReferenceID", f"{result.document_number}-{at:%Y%m%d%H%M%S}"[:35])
         _stamp(response, "IssueDateTime", at)
         for problem in result.problems:
@@ -58,6 +68,13 @@ def render(result: FilingResult, *, at: datetime) -> bytes:
             information = _sub(response, "AdditionalInformation")
             _sub(information, "StatementDescription", consignment.basis)
             _sub(information, "StatementTypeCode", consignment.outcome.upper())
+            notes = [("HLD", single_window.held_line(consignment.held_by))]
+            notes += [(r["action"], single_window.statement(r)) for r in consignment.requirements]
+            for code, text in notes:
+                information = _sub(response, "AdditionalInformation")
+                _sub(information, "StatementCode", code.upper())
+                _sub(information, "StatementDescription", text)
+                _sub(information, "StatementTypeCode", "REG")
         declaration = _sub(response, "Declaration")
         _sub(declaration, "FunctionalReferenceID", consignment.reference if consignment else result.document_number)
         if result.filing_id:
@@ -81,6 +98,11 @@ def read(data: bytes) -> list[dict[str, Any]]:
                 "outcome": (response.text("AdditionalInformation", "StatementTypeCode") or "").lower() or None,
                 "basis": response.text("AdditionalInformation", "StatementDescription"),
                 "errors": [e.text("ValidationCode") for e in response.all("Error")],
+                **single_window.read(
+                    i.text("StatementDescription") or ""
+                    for i in response.all("AdditionalInformation")
+                    if i.text("StatementTypeCode") == "REG"
+                ),
             }
         )
     return found

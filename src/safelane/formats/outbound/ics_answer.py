@@ -6,7 +6,10 @@ that customs will intervene: one CUSINT632 per consignment that is not green, wi
 not load, A002 screening, A003 information, A004 control at first entry, A005 documentary check) and
 the decision's basis as text. A refused ENS gets a CC316A-shaped rejection with one FUNERRER1 per
 problem. Every answer lists the consignments (GOOITEGDS with their references); interventions point
-at them by item number. Element names follow the ICS1 messages HMRC publishes.
+at them by item number. Another border agency that holds a consignment is an intervention too (Single
+Window): one more CUSINT632 per holding requirement (A005 for documents, A004 for a hold or refusal),
+its text the `single_window` statement; a release is no intervention, so it is not sent. Element
+names follow the ICS1 messages HMRC publishes.
 """
 
 from datetime import UTC, datetime
@@ -14,6 +17,7 @@ from typing import Any
 
 from lxml import etree
 
+from safelane.formats.outbound import single_window
 from safelane.formats.xml_safety import parse_xml
 from safelane.results import FilingResult
 
@@ -27,6 +31,7 @@ INTERVENTIONS = {
 }
 _OUTCOME_OF = {code: outcome for outcome, code in INTERVENTIONS.items()}
 _CALM = {"green", "ASSESSMENT_COMPLETE"}
+AGENCY_INTERVENTIONS = {"documents": "A005", "hold": "A004", "refuse": "A004"}
 
 
 def _sub(parent: etree._Element, tag: str, text: str | None = None) -> etree._Element:
@@ -40,7 +45,7 @@ def render(result: FilingResult, *, at: datetime) -> bytes:
     stamp = at.astimezone(UTC)
     if result.status in ("rejected", "conflict"):
         name = "CC316A"
-    elif any(c.outcome not in _CALM for c in result.consignments):
+    elif any(c.outcome not in _CALM or c.held_by for c in result.consignments):
         name = "CC351A"
     else:
         name = "CC328A"
@@ -71,11 +76,19 @@ def render(result: FilingResult, *, at: datetime) -> bytes:
             _sub(intervention, "CusIntCodCUSINT665", INTERVENTIONS.get(consignment.outcome, "A004"))
             _sub(intervention, "CusIntTexCUSINT666", f"{consignment.reference}: {consignment.basis}"[:350])
             _sub(intervention, "CusIntTexCUSINT667LNG", "EN")
+        for requirement in consignment.requirements:
+            if requirement["action"] in AGENCY_INTERVENTIONS and requirement["agency"] in consignment.held_by:
+                intervention = _sub(root, "CUSINT632")
+                _sub(intervention, "IteNumConCUSINT668", str(number))
+                _sub(intervention, "CusIntCodCUSINT665", AGENCY_INTERVENTIONS[requirement["action"]])
+                _sub(intervention, "CusIntTexCUSINT666", single_window.statement(requirement)[:350])
+                _sub(intervention, "CusIntTexCUSINT667LNG", "EN")
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
 def read(data: bytes) -> list[dict[str, Any]]:
-    """Per consignment: the answer's message, LRN, MRN, reference, outcome and intervention (round trips)."""
+    """Per consignment: the answer's message, LRN, MRN, reference, outcome, customs' intervention and the
+    agencies' requirements (round trips)."""
     root = parse_xml(data)
     name = etree.QName(root).localname
 
@@ -86,7 +99,14 @@ def read(data: bytes) -> list[dict[str, Any]]:
     header = root.find("HEAHEA")
     lrn = text(header, "RefNumHEA4") if header is not None else None
     mrn = text(header, "DocNumHEA5") if header is not None else None
-    interventions = {text(e, "IteNumConCUSINT668"): e for e in root.findall("CUSINT632")}
+    interventions: dict[str | None, etree._Element] = {}
+    agencies: dict[str | None, list[str]] = {}
+    for e in root.findall("CUSINT632"):
+        said = single_window.read([text(e, "CusIntTexCUSINT666") or ""])["requirements"]
+        if said:
+            agencies.setdefault(text(e, "IteNumConCUSINT668"), []).append(text(e, "CusIntTexCUSINT666") or "")
+        else:
+            interventions[text(e, "IteNumConCUSINT668")] = e
     found = []
     for item in root.findall("GOOITEGDS"):
         intervention = interventions.get(text(item, "IteNumGDS7"))
@@ -100,6 +120,7 @@ def read(data: bytes) -> list[dict[str, Any]]:
                 "outcome": _OUTCOME_OF.get(code or "", "green"),
                 "intervention": code,
                 "text": text(intervention, "CusIntTexCUSINT666") if intervention is not None else None,
+                "requirements": single_window.read(agencies.get(text(item, "IteNumGDS7"), []))["requirements"],
             }
         )
     return found

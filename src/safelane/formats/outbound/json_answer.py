@@ -1,4 +1,7 @@
-"""The answer as JSON: what the API returns, and what every filer can ask for."""
+"""The answer as JSON: what the API returns, and what every filer can ask for.
+
+Each consignment carries customs' channel or referral, `held_by` (who still holds the goods) and, when other
+border agencies have a say, `requirements` (agency, action, documents, explanation)."""
 
 from datetime import datetime
 from typing import Any
@@ -21,6 +24,8 @@ def read(data: bytes) -> list[dict[str, Any]]:
             "reference": c["reference"],
             "outcome": c.get("referral") or c.get("channel"),
             "basis": c["basis"],
+            "held_by": c.get("held_by", []),
+            "requirements": c.get("requirements", []),
         }
         for c in answer["consignments"]
     ]

@@ -1,7 +1,10 @@
 """A Cargo-XML customs status notification (XCSN-shaped) for air filings (XFWB, XFZB, XFHL).
 
 It carries, per house or master consignment, the PLACI referral (ASSESSMENT_COMPLETE, RFI, RFS,
-DNL) as the status code, the basis in words and each finding's explanation. It follows the
+DNL) as the status code, the basis in words and each finding's explanation; then, for the Single
+Window, one IncludedCustomsNote per border agency's requirement (SubjectCode the agency, ContentCode
+its action, Content the `single_window` statement) and one with SubjectCode HLD saying who still
+holds the goods. It follows the
 Cargo-XML conventions (message and business headers, `iata:datamodel:3` elements) but is not
 validated against IATA's XCSN schema, which is not openly available: hence "shaped".
 """
@@ -11,6 +14,7 @@ from typing import Any
 
 from lxml import etree
 
+from safelane.formats.outbound import single_window
 from safelane.formats.xml_safety import Node, parse_xml
 from safelane.results import FilingResult
 
@@ -53,11 +57,18 @@ def render(result: FilingResult, *, at: datetime) -> bytes:
             note = _sub(status, "IncludedCustomsNote")
             _sub(note, "ContentCode", str(finding["code"]))
             _sub(note, "Content", str(finding["explanation"]))
+        notes = [("HLD", "HLD", single_window.held_line(consignment.held_by))]
+        notes += [(r["agency"], r["action"], single_window.statement(r)) for r in consignment.requirements]
+        for subject, code, text in notes:
+            note = _sub(status, "IncludedCustomsNote")
+            _sub(note, "ContentCode", code)
+            _sub(note, "Content", text)
+            _sub(note, "SubjectCode", subject)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
 def read(data: bytes) -> list[dict[str, Any]]:
-    """The (reference, outcome, basis) of each consignment in an XCSN-shaped answer."""
+    """The (reference, outcome, basis, held_by, requirements) of each consignment in an XCSN-shaped answer."""
     root = Node(parse_xml(data))
     number = root.text("BusinessHeaderDocument", "ID")
     master = root.first("MasterConsignment")
@@ -68,6 +79,12 @@ def read(data: bytes) -> list[dict[str, Any]]:
             "reference": h.text("ID"),
             "outcome": h.text("AssociatedStatusConsignment", "StatusCode"),
             "basis": h.text("AssociatedStatusConsignment", "Reason"),
+            **single_window.read(
+                n.text("Content") or ""
+                for s in h.all("AssociatedStatusConsignment")
+                for n in s.all("IncludedCustomsNote")
+                if n.text("SubjectCode")
+            ),
         }
         for h in houses
     ]
