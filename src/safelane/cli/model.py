@@ -121,6 +121,7 @@ def train_(
         "window": model.info["window"],
         "rows": model.info["rows"],
         "rounds": model.info["rounds"],
+        "tuning": {"candidates": model.info["tuning"], "kept": model.info["tuning_choice"]},
         "validation": metrics,
     }
     if db is not None and not no_store:

@@ -8,6 +8,7 @@ from safelane.risk.model.features import Encoder, History, build_matrix, feature
 from safelane.risk.model.mapping import ColumnMapping, MappingError
 from safelane.risk.model.methods import Methods
 from safelane.risk.model.predict import score
+from safelane.risk.model.registry import card
 from safelane.risk.model.train import TrainedModel, share_outcomes, split_by_date, train
 
 DAY = 18000
@@ -143,7 +144,11 @@ def test_tuning_picks_the_best_validation_candidate_and_the_artefact_keeps_the_s
     model = train(history, seed=0)
     tried = model.info["tuning"]
     assert len(tried) == 3
-    assert model.info["params"]["learning_rate"] == max(tried, key=lambda t: t["average_precision"])["learning_rate"]
+    within = [t for t in tried if t["short_of_best"] <= t["short_of_best_standard_error"]]
+    assert model.info["params"]["learning_rate"] == min(within, key=lambda t: t["trees"])["learning_rate"]
+    assert model.info["rounds"] == min(t["trees"] for t in within)
+    written = card(model, name="fraud", source="test", metrics={})
+    assert written.count("- candidate ") == 3 and f"- kept: {model.info['tuning_choice']}" in written
     assert len(train(history, seed=0, methods=Methods().without("tuning")).info["tuning"]) == 1
     again = TrainedModel.from_bytes(model.to_bytes())
     assert again.encoder.features == model.encoder.features

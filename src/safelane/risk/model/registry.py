@@ -56,6 +56,7 @@ def card(model: TrainedModel, *, name: str, source: str, metrics: dict[str, Any]
         if info.get("critical_head")
         else "- critical-case head: none (too few critical cases, or no such label)",
         "",
+        *_tuning_lines(info),
         "**Features.** Declared codes and amounts; value per kg against the usual for the HS code (and origin); "
         "track records of parties, goods and tariff lines from past inspection outcomes, strictly before each "
         "declaration's date and smoothed for small counts. Full list in the registry row.",
@@ -128,3 +129,18 @@ class StoredModel(Refreshing[LoadedModel | None]):
         except IncompatibleModel as error:  # never stop the pipeline; say so in the log
             log.error("active model %s:%s not used: %s", row["name"], row["number"], error)
             return None
+
+
+def _tuning_lines(info: dict[str, Any]) -> list[str]:
+    """Each candidate's validation score with its bootstrap noise, and why the winner was kept."""
+    tried = info.get("tuning") or []
+    if not any("average_precision" in t for t in tried):
+        return []
+    lines = ["**Tuning** (validation average precision ± bootstrap standard error over validation days).", ""]
+    for number, t in enumerate(tried, 1):
+        lines.append(
+            f"- candidate {number}: learning rate {t['learning_rate']}, {t['num_leaves']} leaves, {t['trees']} "
+            f"trees: {t['average_precision']:.4f} ± {t['standard_error']:.4f}, short of the best by "
+            f"{t['short_of_best']:.4f} ± {t['short_of_best_standard_error']:.4f}"
+        )
+    return [*lines, f"- kept: {info.get('tuning_choice')}", ""]

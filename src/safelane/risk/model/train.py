@@ -19,6 +19,7 @@ from safelane.risk.model.dataset import Table, concat
 from safelane.risk.model.evaluate import evaluate
 from safelane.risk.model.features import TEXT, Encoder, History, _KeyStats, build_matrix, feature_names, key_name
 from safelane.risk.model.methods import Methods, Spec
+from safelane.risk.model.tuning import Trial, choose
 
 DEFAULT_PARAMS: dict[str, Any] = {
     "objective": "binary",
@@ -39,7 +40,8 @@ _DATASET = {"feature_pre_filter": False}  # the tuning candidates differ in min_
 MAX_ROUNDS = 2000
 PATIENCE = 50
 #: Candidate settings tried when tuning (on top of DEFAULT_PARAMS): fast and coarse to slow and smooth.
-#: Chosen per training run by average precision on the time-ordered validation window, never by hand.
+#: Chosen per training run on the time-ordered validation window (`tuning.choose`: the cheapest within the
+#: noise of the best average precision), never by hand.
 CANDIDATES: tuple[dict[str, Any], ...] = (
     {},
     {"learning_rate": 0.1, "num_leaves": 31, "min_data_in_leaf": 20},
@@ -182,16 +184,6 @@ def share_outcomes(table: Table) -> Table:
     return out
 
 
-def average_precision(score: np.ndarray, outcome: np.ndarray) -> float:
-    """Mean precision at each irregularity, ranked by score (ties in a stable order)."""
-    order = np.argsort(-score, kind="stable")
-    hits = outcome[order] > 0
-    if not hits.any():
-        return 0.0
-    precision = np.cumsum(hits) / np.arange(1, len(hits) + 1)
-    return float(precision[hits].mean())
-
-
 def split_by_date(table: Table, share: float = 0.2) -> tuple[Table, Table]:
     """The last `share` of the days (by row count) as validation, the rest as training; no day is split, and
     so no document (its lines carry its first line's date)."""
@@ -215,8 +207,8 @@ def train(
 
     Training rows' features look only at training rows dated strictly before them; validation rows look at
     training rows and validation rows dated strictly before them. The model then scores with the history of
-    both. With `methods.tuning`, each of CANDIDATES is fitted and the one with the best average precision
-    on the validation window is kept.
+    both. With `methods.tuning`, each of CANDIDATES is fitted and the one with the fewest trees among those
+    within the noise of the best validation average precision is kept (`tuning.choose`).
     """
     if valid is None:
         table, valid = split_by_date(table)
@@ -253,7 +245,7 @@ def train(
     if len(valid_rows) >= 20 and 0 < y_valid.sum() < len(y_valid):
         valid_sets = [lgb.Dataset(x_valid, y_valid, reference=train_set, params=_DATASET)]
         callbacks = [lgb.early_stopping(PATIENCE, verbose=False)]
-    tried: list[tuple[float, int, lgb.Booster, dict[str, Any]]] = []
+    tried: list[tuple[lgb.Booster, dict[str, Any]]] = []
     for candidate in CANDIDATES if methods.tuning and valid_sets else CANDIDATES[:1]:
         trial = {**settings, **candidate, **(params or {})}
         trial["min_data_in_leaf"] = min(trial["min_data_in_leaf"], max(3, len(fit_rows) // 20))
@@ -262,9 +254,12 @@ def train(
         )
         if valid_sets and booster.best_iteration > 0:
             booster = lgb.Booster(model_str=booster.model_to_string(num_iteration=booster.best_iteration))
-        quality = average_precision(raw_margin(booster, x_valid, num_threads), y_valid) if valid_sets else 0.0
-        tried.append((quality, -len(tried), booster, trial))
-    _, _, booster, settings = max(tried, key=lambda t: (t[0], t[1]))  # ties: the earlier (simpler) candidate
+        tried.append((booster, trial))
+    choice = None
+    if valid_sets:
+        trials = [Trial(raw_margin(b, x_valid, num_threads), b.num_trees()) for b, _ in tried]
+        choice = choose(trials, y_valid, valid.days[valid_rows], seed=seed)
+    booster, settings = tried[choice.winner if choice else 0]
     calibration = Platt()
     reference = None
     if valid_sets:
@@ -286,7 +281,11 @@ def train(
         "rounds": booster.num_trees(),
         "source": source,
         "methods": {name: getattr(methods, name) for name in Methods.names()},
-        "tuning": [{"average_precision": round(t[0], 4), **{k: t[3][k] for k in CANDIDATES[1]}} for t in tried],
+        "tuning": [
+            {**(choice.report[i] if choice else {"trees": b.num_trees()}), **{k: t[k] for k in CANDIDATES[1]}}
+            for i, (b, t) in enumerate(tried)
+        ],
+        "tuning_choice": choice.reason if choice else "no validation window: the default settings",
         "critical_head": None if critical is None else {"rounds": critical[0].num_trees()},
         "window": {"from": _iso(int(everything.days.min())), "to": _iso(int(everything.days.max()))},
         "training_window": {"from": _iso(int(table.days.min())), "to": _iso(int(table.days.max()))},
