@@ -77,9 +77,8 @@ def _history(lodgements: list[Lodgement]) -> dict[Key, Sketch]:
     """The distributions a store holding these lodgements gives (as `ValueHistory` counts a row)."""
     sketches: dict[Key, Sketch] = {}
     for lo in lodgements:
-        consignor = lo.consignment.consignor
         for item in lo.consignment.goods:
-            found = declared_of(item, consignor.country_code if consignor else None, lo.filed_at.date())
+            found = declared_of(item, lo.consignment.consignor, lo.filed_at.date())
             if found is None:
                 continue
             for measure, value in found.per.items():
