@@ -72,8 +72,8 @@ class ValuationPolicy:
 
 def declared_of(item: GoodsItem, consignor: Party | None, on_date: date) -> Declared | None:
     """A lodged item's unit values, as `value_history.declared_in` reads a stored one; the consignor's country is
-    the origin when the item names none (looked up only then). Fields are read from the models' `__dict__`: a pydantic model
-    sends every attribute read through its `__getattr__` hook, and this runs for every goods item."""
+    the origin when the item names none (looked up only then). Fields are read from the models' `__dict__`: a
+    pydantic model sends every attribute read through its `__getattr__` hook, and this runs for every goods item."""
     fields = item.__dict__
     value = fields["value"]
     if value is None:
