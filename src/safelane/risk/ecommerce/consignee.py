@@ -23,7 +23,7 @@ _PHONE_DIGITS = 9  # the subscriber part: +49 151 2345 6789 and 0151 23456789 ar
 def normal(text: str) -> str:
     """Lower case, accents off, punctuation to spaces: 'Müller-Straße 3' -> 'muller strasse 3'."""
     if text.isascii():  # most names and streets: nothing to fold, and cheaper than a cache look-up
-        return " ".join(_PUNCTUATION.sub(" ", text.lower()).split())
+        return _PUNCTUATION.sub(" ", text.lower()).strip()  # each run of punctuation is one space already
     return _folded(text)
 
 
@@ -58,7 +58,8 @@ def keys(party: Party | None) -> dict[str, str]:
     street = normal(place["street"]) if place.get("street") else ""
     postcode = normal(place["postcode"]).replace(" ", "") if place.get("postcode") else ""
     if street or postcode:
-        text = "|".join((normal(fields["name"]), street, postcode, party.country_code or ""))
+        country = fields["country"] or place.get("country")  # `Party.country_code`, without its three hooked reads
+        text = "|".join((normal(fields["name"]), street, postcode, country or ""))
         found[_digest("name_address", text)] = "name_address"
     for identifier in fields["identifiers"]:
         given = identifier.__dict__
