@@ -5,6 +5,7 @@ A script in this folder imports it as `_load` (the folder is on the path when th
 
 import os
 import platform
+import subprocess
 import time
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -54,3 +55,9 @@ def machine(load_at_start: list[float]) -> dict[str, Any]:
         "load_average_at_start": load_at_start,
         "load_average_at_end": load_average(),
     }
+
+
+def callgrind(switch: str) -> None:
+    """Instrumentation on or off ("on", "off") when running under `valgrind --tool=callgrind --instr-atstart=no`:
+    an instruction count of only what is measured, which the machine's load does not change."""
+    subprocess.run(["callgrind_control", "-i", switch, str(os.getpid())], check=True, capture_output=True)

@@ -1,13 +1,14 @@
 """Cost of the e-commerce assessor alone per parcel, on a generated e-commerce day, with no store.
 
-    python benchmarks/ecommerce.py [--parcels 1000] [--repeat 3] [--seed 1]
+    python benchmarks/ecommerce.py [--parcels 1000] [--repeat 3] [--seed 1] [--callgrind]
 
 The day (`safelane.demo.ecommerce.parcel_day`) is generated and validated first; then `EcommerceAssessor.assess`
 runs over it in batches of 500, `--repeat` times, with no splitting index (parcels are compared within each batch
 only). Prints one JSON object with CPU µs per parcel. On a shared machine CPU time still swings with the other
-processes; an instruction count does not: run it under `valgrind --tool=callgrind --callgrind-out-file=/dev/null`
-with `PYTHONHASHSEED=0` once with `--repeat 0` and once with `--repeat 3`, and divide the difference of the
-"Collected" counts by parcels x repeat (docs/benchmarks.md).
+processes; an instruction count does not: `--callgrind` counts the repeated passes only (the total Ir callgrind
+reports, divided by parcels x repeat; docs/benchmarks.md):
+
+    PYTHONHASHSEED=0 valgrind --tool=callgrind --instr-atstart=no python benchmarks/ecommerce.py --callgrind
 """
 
 import argparse
@@ -15,6 +16,7 @@ import time
 from datetime import UTC, date, datetime
 
 import orjson
+from _load import callgrind  # this folder is on the path when the script is run
 
 from safelane import formats
 from safelane.demo.ecommerce import parcel_day
@@ -52,16 +54,21 @@ def main() -> None:
     parser.add_argument("--parcels", type=int, default=1000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--callgrind", action="store_true", help="count instructions of the repeated passes only")
     args = parser.parse_args()
     day = lodgements(args.parcels, args.seed)
     assessor = EcommerceAssessor(load(), None)
     assessor.assess(day[:10])  # tables, regular expressions and caches made once, as in a running process
     findings = 0
+    if args.callgrind:
+        callgrind("on")
     started = time.process_time()
     for _ in range(args.repeat):
         for start in range(0, len(day), BATCH):
             findings += sum(len(f) for f in assessor.assess(day[start : start + BATCH]))
     cpu = time.process_time() - started
+    if args.callgrind:
+        callgrind("off")
     assessed = len(day) * args.repeat
     print(
         orjson.dumps(

@@ -10,10 +10,14 @@ A month of generated demo traffic (`--history-days` x `--history-per-day`) is st
 - `assess`: a further generated day of `--consignments` lodgements judged in batches of `--batch` by the
   valuation assessor alone, in microseconds per consignment (the goal is at most 20). The machine is shared, so
   CPU time (`time.process_time`) is reported beside wall time: it is what the check costs, wall time adds the
-  waits for a core.
+  waits for a core. `--callgrind` counts the instructions of these batches only (the total Ir callgrind reports,
+  divided by `--consignments`), which the load does not change:
+
+    valgrind --tool=callgrind --instr-atstart=no python benchmarks/valuation.py --callgrind \
+        --history-days 2 --history-per-day 3000 --consignments 5000
 
     python benchmarks/valuation.py [--history-days 30] [--history-per-day 3000] [--consignments 100000]
-                                   [--batch 1000] [--update 1000] [--seed 7] [--database URL]
+                                   [--batch 1000] [--update 1000] [--seed 7] [--database URL] [--callgrind]
 
 Prints one JSON object.
 """
@@ -27,7 +31,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import orjson
-from _load import load_average, machine  # this folder is on the path when the script is run
+from _load import callgrind, load_average, machine  # this folder is on the path when the script is run
 
 from safelane.demo import filings_of, generate_hours
 from safelane.demo.timeline import batches
@@ -67,6 +71,7 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=1000)
     parser.add_argument("--update", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--callgrind", action="store_true", help="count instructions of the judging batches only")
     parser.add_argument("--database", help="a database URL (default: a fresh SQLite file, removed afterwards)")
     args = parser.parse_args()
     load_at_start = load_average()
@@ -106,6 +111,8 @@ def main() -> None:
         gc.collect()
         gc.freeze()  # as system.settle does for a running pipeline
         per_batch, cpu_per_batch, findings = [], [], 0
+        if args.callgrind:
+            callgrind("on")
         for start in range(0, len(day), args.batch):
             chunk = day[start : start + args.batch]
             began, cpu = time.perf_counter(), time.process_time()
@@ -113,6 +120,8 @@ def main() -> None:
             per_batch.append((time.perf_counter() - began) / len(chunk) * 1e6)
             cpu_per_batch.append((time.process_time() - cpu) / len(chunk) * 1e6)
             findings += sum(bool(f) for f in found)
+        if args.callgrind:
+            callgrind("off")
         system.db.dispose()
     result = {
         "benchmark": "valuation",

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from safelane.domain import Finding, GoodsItem, Lodgement
+from safelane.domain import Finding, GoodsItem, Lodgement, Party
 from safelane.ids import new_id
 from safelane.risk.registry import AssessorContext, AssessorSpec
 from safelane.risk.value_distribution import Sketch, Summary, middle
@@ -70,19 +70,22 @@ class ValuationPolicy:
         return policy
 
 
-def declared_of(item: GoodsItem, shipper: str | None, on_date: date) -> Declared | None:
-    """A lodged item's unit values, as `value_history.declared_in` reads a stored one; `shipper` is the consignor's
-    country, the origin when the item names none."""
-    value = item.value
+def declared_of(item: GoodsItem, consignor: Party | None, on_date: date) -> Declared | None:
+    """A lodged item's unit values, as `value_history.declared_in` reads a stored one; the consignor's country is
+    the origin when the item names none (looked up only then). Fields are read from the models' `__dict__`: a
+    pydantic model sends every attribute read through its `__getattr__` hook, and this runs for every goods item."""
+    fields = item.__dict__
+    value = fields["value"]
     if value is None:
         return None
+    money = value.__dict__
     return declared(
-        item.hs_code,
-        value.amount,
-        value.currency,
-        item.net_mass_kg or item.gross_mass_kg,
-        item.packages,
-        item.origin_country or shipper,
+        fields["hs_code"],
+        money["amount"],
+        money["currency"],
+        fields["net_mass_kg"] or fields["gross_mass_kg"],
+        fields["packages"],
+        fields["origin_country"] or (consignor.country_code if consignor is not None else None),
         on_date,
     )
 
@@ -149,6 +152,10 @@ def chart(summary: Summary, value: float, measure: str) -> dict[str, Any]:
     }
 
 
+# the distribution an item is judged against: its key, its summary, and the summary's log median and spread
+_Reference = tuple[Key, Summary, float, float]
+
+
 def _round(value: float) -> float:
     return float(f"{value:.4g}")
 
@@ -167,45 +174,57 @@ class ValuationAssessor:
         # then need not read them back (checked against the very lodgement, as the e-commerce assessor does)
         self._declared: dict[str, tuple[Lodgement, tuple[Declared, ...]]] = {}
         self._since = ""
+        # the reference each (measure, HS-6, origin) judged gets, kept while the distributions stay as they are
+        self._references: dict[Key, _Reference | None] = {}
+        self._judged_against: Mapping[Key, Sketch] | None = None
 
-    def _reference(
-        self, sketches: Mapping[Key, Sketch], measure: str, hs6: str, origin: str
-    ) -> tuple[Key, Summary] | None:
+    def _reference(self, sketches: Mapping[Key, Sketch], measure: str, hs6: str, origin: str) -> _Reference | None:
         """The distribution of the subheading from that origin, else from any origin, once it has enough history."""
         least = self.policy.min_history
-        if origin:
-            sketch = sketches.get((measure, hs6, origin))
+        for key in ((measure, hs6, origin), (measure, hs6, ANY_ORIGIN)) if origin else ((measure, hs6, ANY_ORIGIN),):
+            sketch = sketches.get(key)
             if sketch is not None and sketch.count >= least:
-                return (measure, hs6, origin), sketch.summary()
-        sketch = sketches.get((measure, hs6, ANY_ORIGIN))
-        if sketch is not None and sketch.count >= least:
-            return (measure, hs6, ANY_ORIGIN), sketch.summary()
+                summary = sketch.summary()
+                return key, summary, summary.log_median, summary.spread
         return None
 
     def assess(self, lodgements: Sequence[Lodgement]) -> list[list[Finding]]:
         self._since = new_id("R")[:12]  # rows stored from this batch are made after this millisecond
         sketches = self._history()
-        self._used = self._version()
+        used = self._version()
+        if used != self._used or sketches is not self._judged_against:
+            # the distributions changed: the references found for the last batches no longer hold
+            self._references.clear()
+            self._used, self._judged_against = used, sketches
+        references = self._references
+        low_z = -self.policy.low_z
         out: list[list[Finding]] = []
         kept: dict[str, tuple[Lodgement, tuple[Declared, ...]]] = {}
         for lodgement in lodgements:
             findings: list[Finding] = []
             consignment = lodgement.consignment
-            shipper = consignment.consignor.country_code if consignment.consignor else None
+            fields = consignment.__dict__  # not pydantic attribute reads (see `declared_of`)
+            consignor = fields["consignor"]
             on_date = lodgement.filed_at.date()
             goods: list[Declared] = []
-            for position, item in enumerate(consignment.goods, start=1):
-                found = declared_of(item, shipper, on_date)
+            for position, item in enumerate(fields["goods"], start=1):
+                found = declared_of(item, consignor, on_date)
                 if found is None:
                     continue
                 goods.append(found)
-                measure, value = found.judged
-                reference = self._reference(sketches, measure, found.hs6, found.origin)
+                per_kg = found.per_kg  # judged per kg where the item gives a mass (`Declared.judged`)
+                measure, value = ("kg", per_kg) if per_kg is not None else ("package", found.per_package or 0.0)
+                wanted = (measure, found.hs6, found.origin)
+                if wanted in references:
+                    reference = references[wanted]
+                else:
+                    reference = references[wanted] = self._reference(sketches, *wanted)
                 if reference is None:
                     continue
-                z = reference[1].robust_z(value)
-                if z <= -self.policy.low_z:
-                    findings.append(self._finding(lodgement, item, position, found, z, measure, value, *reference))
+                key, summary, log_median, spread = reference
+                z = (math.log(value) - log_median) / spread  # `Summary.robust_z`, its parts read once
+                if z <= low_z:
+                    findings.append(self._finding(lodgement, item, position, found, z, measure, value, key, summary))
             out.append(findings)
             kept[lodgement.consignment_id] = (lodgement, tuple(goods))
         self._declared = kept
@@ -234,9 +253,8 @@ class ValuationAssessor:
         if known is not None and known[0] is lodgement:
             return known[1]
         consignment = lodgement.consignment
-        shipper = consignment.consignor.country_code if consignment.consignor else None
         on_date = lodgement.filed_at.date()
-        found = (declared_of(item, shipper, on_date) for item in consignment.goods)
+        found = (declared_of(item, consignment.consignor, on_date) for item in consignment.goods)
         return tuple(d for d in found if d is not None)
 
     def _finding(

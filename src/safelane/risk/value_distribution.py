@@ -59,10 +59,14 @@ class Summary:
     def median(self) -> float:
         return math.exp(self.log_median)
 
+    @property
+    def spread(self) -> float:
+        """The robust standard deviation of the log values (at least `LEAST_SPREAD`)."""
+        return max(MAD_TO_SIGMA * self.log_mad, LEAST_SPREAD)
+
     def robust_z(self, value: float) -> float:
         """How many robust standard deviations `value` lies from the median, on the log scale."""
-        spread = max(MAD_TO_SIGMA * self.log_mad, LEAST_SPREAD)
-        return (math.log(value) - self.log_median) / spread
+        return (math.log(value) - self.log_median) / self.spread
 
 
 class Sketch:

@@ -16,13 +16,14 @@ from safelane.domain import Party
 PHONE_SCHEMES = frozenset({"PHONE", "TEL", "MOBILE", "MSISDN"})
 EMAIL_SCHEMES = frozenset({"EMAIL", "MAIL"})
 _PUNCTUATION = re.compile(r"[^0-9a-z]+")
+_NOT_DIGITS = re.compile(r"\D")
 _PHONE_DIGITS = 9  # the subscriber part: +49 151 2345 6789 and 0151 23456789 are one phone
 
 
 def normal(text: str) -> str:
     """Lower case, accents off, punctuation to spaces: 'Müller-Straße 3' -> 'muller strasse 3'."""
     if text.isascii():  # most names and streets: nothing to fold, and cheaper than a cache look-up
-        return " ".join(_PUNCTUATION.sub(" ", text.lower()).split())
+        return _PUNCTUATION.sub(" ", text.lower()).strip()  # each run of punctuation is one space already
     return _folded(text)
 
 
@@ -38,7 +39,7 @@ TRADER_SCHEMES = frozenset({"EORI"})  # a consignee with one is an economic oper
 
 def economic_operator(party: Party | None) -> bool:
     """Whether the consignee is registered as a trader: its many parcels are its business, not a split order."""
-    return party is not None and bool(party.identifiers) and any(i.scheme in TRADER_SCHEMES for i in party.identifiers)
+    return party is not None and any(i.__dict__["scheme"] in TRADER_SCHEMES for i in party.__dict__["identifiers"])
 
 
 def _digest(kind: str, text: str) -> str:
@@ -46,25 +47,31 @@ def _digest(kind: str, text: str) -> str:
 
 
 def keys(party: Party | None) -> dict[str, str]:
-    """The party's match keys (digest -> kind: name_address, phone, email, identifier)."""
+    """The party's match keys (digest -> kind: name_address, phone, email, identifier). Fields are read from the
+    models' `__dict__`: a pydantic attribute read goes through its `__getattr__` hook, and this runs per parcel."""
     if party is None:
         return {}
     found: dict[str, str] = {}
-    address = party.address
-    street = normal(address.street) if address and address.street else ""
-    postcode = normal(address.postcode).replace(" ", "") if address and address.postcode else ""
+    fields = party.__dict__
+    address = fields["address"]
+    place = address.__dict__ if address is not None else {}
+    street = normal(place["street"]) if place.get("street") else ""
+    postcode = normal(place["postcode"]).replace(" ", "") if place.get("postcode") else ""
     if street or postcode:
-        text = "|".join((normal(party.name), street, postcode, party.country_code or ""))
+        country = fields["country"] or place.get("country")  # `Party.country_code`, without its three hooked reads
+        text = "|".join((normal(fields["name"]), street, postcode, country or ""))
         found[_digest("name_address", text)] = "name_address"
-    for identifier in party.identifiers:
-        if identifier.scheme in PHONE_SCHEMES:
-            digits = re.sub(r"\D", "", identifier.value)
+    for identifier in fields["identifiers"]:
+        given = identifier.__dict__
+        scheme, value = given["scheme"], given["value"]
+        if scheme in PHONE_SCHEMES:
+            digits = _NOT_DIGITS.sub("", value)
             if len(digits) >= 7:
                 found[_digest("phone", digits[-_PHONE_DIGITS:])] = "phone"
-        elif identifier.scheme in EMAIL_SCHEMES:
-            local, _, domain = identifier.value.lower().partition("@")
+        elif scheme in EMAIL_SCHEMES:
+            local, _, domain = value.lower().partition("@")
             if local and domain:
                 found[_digest("email", local.split("+")[0] + "@" + domain)] = "email"
         else:
-            found[_digest("identifier", f"{identifier.scheme}:{identifier.value}")] = "identifier"
+            found[_digest("identifier", f"{scheme}:{value}")] = "identifier"
     return found

@@ -10,12 +10,14 @@ declared chapter, so accessories ('phone case') listed with their own chapters n
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
+from typing import NamedTuple
 
 from safelane.domain import Consignment, FilingKind, Finding, GoodsItem
 from safelane.reference.rates import convert
 from safelane.risk.ecommerce.consignee import normal
 from safelane.risk.ecommerce.parcel import Parcel
-from safelane.risk.ecommerce.tables import Goods, Tables
+from safelane.risk.ecommerce.tables import Goods, Scheme, Tables
 from safelane.risk.placi import vague_description
 
 MISMATCH_SCORE = 40.0
@@ -36,6 +38,15 @@ class Described:
     vague: bool
 
 
+class Judged(NamedTuple):
+    """What a goods line's description and HS code say together: the description, whether it names goods of
+    another chapter than the code's, and the known goods the line is."""
+
+    described: Described
+    mismatch: bool
+    goods: Goods | None
+
+
 class Vocabulary:
     """The keyword table compiled once (one alternation, longest keyword first, plurals in -s and -es), with what
     each description and code was found to be remembered: a day's parcels repeat their descriptions."""
@@ -46,6 +57,16 @@ class Vocabulary:
         self.pattern = re.compile(r"\b(" + "|".join(re.escape(w) for w in words) + r")(?:e?s)?\b")
         self._described: dict[str, Described] = {}
         self._by_code: dict[str | None, Goods | None] = {}
+        self._judged: dict[tuple[str | None, str | None], Judged] = {}
+        self._schemes: dict[tuple[str, date], tuple[tuple[Scheme, ...], frozenset[str]]] = {}
+
+    def schemes(self, destination: str, day: date) -> tuple[tuple[Scheme, ...], frozenset[str]]:
+        """The seller schemes in force for a destination that day, and their names: once per destination a day."""
+        found = self._schemes.get((destination, day))
+        if found is None:
+            schemes = self.tables.schemes_for(destination, day)
+            found = self._schemes[(destination, day)] = (schemes, frozenset(s.scheme for s in schemes))
+        return found
 
     def describe(self, description: str) -> "Described":
         found = self._described.get(description)
@@ -60,6 +81,19 @@ class Vocabulary:
     def keywords(self, description: str) -> tuple[str, ...]:
         return self.describe(description).keywords
 
+    def judge(self, description: str | None, hs_code: str | None) -> Judged:
+        """A goods line's description and code, worked out once per pair: most lines of a day repeat one."""
+        key = (description, hs_code)
+        found = self._judged.get(key)
+        if found is None:
+            if len(self._judged) > 100_000:
+                self._judged.clear()
+            described = self.describe(description) if description else NOTHING
+            chapter = hs_code[:2] if hs_code else None
+            mismatch = bool(described.keywords and chapter and chapter not in described.chapters)
+            found = self._judged[key] = Judged(described, mismatch, self._goods_of(hs_code, described.keywords))
+        return found
+
     def _goods_by_code(self, code: str | None) -> Goods | None:
         if code not in self._by_code:
             self._by_code[code] = next(
@@ -68,10 +102,10 @@ class Vocabulary:
             )
         return self._by_code[code]
 
-    def goods_of(self, item: GoodsItem, found: tuple[str, ...]) -> Goods | None:
+    def _goods_of(self, hs_code: str | None, found: tuple[str, ...]) -> Goods | None:
         """What the item is, by its HS code first, else by its description when every keyword in it names the
         same goods ('Chargers for mobile phones' names a charger too, so it is no phone)."""
-        goods = self._goods_by_code(item.hs_code)
+        goods = self._goods_by_code(hs_code)
         if goods is not None or not found:
             return goods
         names = {self.tables.keywords[keyword][1] for keyword in found}
@@ -94,36 +128,35 @@ def goods_findings(name: str, parcel: Parcel, vocabulary: Vocabulary) -> Iterato
     excise: list[str] = []
     # pre-loading filings get PLACI's request for information on vague descriptions instead
     vague_counts = parcel.ecommerce and parcel.lodgement.kind is not FilingKind.PRE_LOADING
-    for index, item in enumerate(consignment.goods):
-        description = item.description or ""
-        described = vocabulary.describe(description) if description else NOTHING
-        found = described.keywords
-        chapter = item.hs_code[:2] if item.hs_code else None
-        if found and chapter:
-            allowed = described.chapters
-            if chapter not in allowed:
-                flat = next((t for t in parcel.regime if t.kind == "flat_duty"), None)
-                expected = " or ".join(sorted(allowed))
-                consequence = (
-                    f"; with the {_money(flat.value, flat.currency)} flat duty per tariff sub-heading in force the "
-                    "sub-heading also decides the duty due"
-                    if flat is not None and parcel.low_value
-                    else ""
-                )
-                yield Finding(
-                    name,
-                    "ECOM-HS-MISMATCH",
-                    MISMATCH_SCORE,
-                    f"The {_line(index, item)} '{description[:80]}' is declared under HS {item.hs_code} "
-                    f"(chapter {chapter}), but '{found[0]}' describes goods of chapter {expected}{consequence}.",
-                    {
-                        "item": item.sequence or index + 1,
-                        "description": description,
-                        "hs_code": item.hs_code,
-                        "keyword": found[0],
-                        "expected_chapters": sorted(allowed),
-                    },
-                )
+    for index, item in enumerate(consignment.__dict__["goods"]):
+        fields = item.__dict__  # not pydantic attribute reads: this runs for every goods line of every parcel
+        judged = vocabulary.judge(fields["description"], fields["hs_code"])
+        described = judged.described
+        description = fields["description"] or ""
+        if judged.mismatch:
+            found, allowed, chapter = described.keywords, described.chapters, fields["hs_code"][:2]
+            flat = next((t for t in parcel.regime if t.kind == "flat_duty"), None)
+            expected = " or ".join(sorted(allowed))
+            consequence = (
+                f"; with the {_money(flat.value, flat.currency)} flat duty per tariff sub-heading in force the "
+                "sub-heading also decides the duty due"
+                if flat is not None and parcel.low_value
+                else ""
+            )
+            yield Finding(
+                name,
+                "ECOM-HS-MISMATCH",
+                MISMATCH_SCORE,
+                f"The {_line(index, item)} '{description[:80]}' is declared under HS {item.hs_code} "
+                f"(chapter {chapter}), but '{found[0]}' describes goods of chapter {expected}{consequence}.",
+                {
+                    "item": item.sequence or index + 1,
+                    "description": description,
+                    "hs_code": item.hs_code,
+                    "keyword": found[0],
+                    "expected_chapters": sorted(allowed),
+                },
+            )
         if vague_counts and described.vague:
             yield Finding(
                 name,
@@ -133,12 +166,12 @@ def goods_findings(name: str, parcel: Parcel, vocabulary: Vocabulary) -> Iterato
                 "e-commerce data standard asks for the goods themselves (what they are, their material or use).",
                 {"item": item.sequence or index + 1, "description": description},
             )
-        goods = vocabulary.goods_of(item, found)
+        goods = judged.goods
         if goods is None:
             continue
         if goods.excise:
             excise.append(goods.label)
-        if goods.min_value_eur is not None and item.value is not None:
+        if goods.min_value_eur is not None and fields["value"] is not None:
             finding = _undervalued(name, index, item, goods, parcel)
             if finding is not None:
                 yield finding
@@ -153,7 +186,7 @@ def goods_findings(name: str, parcel: Parcel, vocabulary: Vocabulary) -> Iterato
             f"(up to {_money(threshold.value, threshold.currency)}) does not cover: duty and excise are due.",
             {"goods": sorted(set(excise)), "destination": parcel.destination, "relief": threshold.value},
         )
-    yield from _scheme_findings(name, parcel, vocabulary.tables, bool(excise))
+    yield from _scheme_findings(name, parcel, vocabulary, bool(excise))
 
 
 def _undervalued(name: str, index: int, item: GoodsItem, goods: Goods, parcel: Parcel) -> Finding | None:
@@ -191,25 +224,28 @@ def _undervalued(name: str, index: int, item: GoodsItem, goods: Goods, parcel: P
 def _declared(consignment: Consignment, schemes: frozenset[str]) -> dict[str, str]:
     """The seller-scheme numbers the filing gives, by scheme: a party identifier or a document of that type."""
     found: dict[str, str] = {}
-    for party in (consignment.consignor, consignment.consignee, consignment.declarant, consignment.notify_party):
+    fields = consignment.__dict__  # not pydantic attribute reads (see `goods_findings`)
+    for role in ("consignor", "consignee", "declarant", "notify_party"):
+        party = fields[role]
         if party is not None:
-            for identifier in party.identifiers:
-                if identifier.scheme in schemes:
-                    found.setdefault(identifier.scheme, identifier.value)
-    for document in consignment.documents:
+            for identifier in party.__dict__["identifiers"]:
+                scheme = identifier.__dict__["scheme"]
+                if scheme in schemes:
+                    found.setdefault(scheme, identifier.value)
+    for document in fields["documents"]:
         kind = document.type.upper()
         if kind in schemes:
             found.setdefault(kind, document.reference.replace(" ", "").upper())
     return found
 
 
-def _scheme_findings(name: str, parcel: Parcel, tables: Tables, excise: bool) -> Iterator[Finding]:
+def _scheme_findings(name: str, parcel: Parcel, vocabulary: Vocabulary, excise: bool) -> Iterator[Finding]:
     if parcel.destination is None:
         return
-    schemes = tables.schemes_for(parcel.destination, parcel.day)
+    schemes, names = vocabulary.schemes(parcel.destination, parcel.day)
     if not schemes:
         return
-    declared = _declared(parcel.lodgement.consignment, frozenset(s.scheme for s in schemes))
+    declared = _declared(parcel.lodgement.consignment, names)
     for scheme in schemes:
         number = declared.get(scheme.scheme)
         if number is None and not scheme.required:

@@ -4,8 +4,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
 
-from safelane.domain import Lodgement, TransportMode
-from safelane.reference.rates import convert
+from safelane.domain import GoodsItem, Lodgement, TransportMode
+from safelane.reference.rates import convert, to_eur
 from safelane.risk.ecommerce.consignee import economic_operator, keys
 from safelane.risk.ecommerce.tables import Tables, Threshold
 
@@ -39,12 +39,16 @@ class Parcel(NamedTuple):
         return self.low_value or self.lodgement.consignment.mode in PARCEL_MODES
 
 
-def _value_eur(lodgement: Lodgement, day: date) -> float | None:
+def _value_eur(goods: list[GoodsItem], day: date) -> float | None:
+    """Fields are read from the models' `__dict__`: a pydantic attribute read goes through its `__getattr__` hook,
+    and this runs for every goods item of every parcel."""
     total = 0.0
-    for item in lodgement.consignment.goods:
-        if item.value is None:
+    for item in goods:
+        value = item.__dict__["value"]
+        if value is None:
             return None
-        converted = convert(item.value.amount, item.value.currency, "EUR", day)
+        money = value.__dict__
+        converted = to_eur(money["amount"], money["currency"], day)  # what convert(..., "EUR", day) gives
         if converted is None:
             return None
         total += converted
@@ -70,18 +74,16 @@ class Parcels:
         return found
 
     def __call__(self, lodgement: Lodgement) -> Parcel:
-        consignment = lodgement.consignment
-        country = consignment.itinerary.unloading_country or (
-            consignment.consignee.country_code if consignment.consignee else None
-        )
+        fields = lodgement.consignment.__dict__  # not pydantic attribute reads (see `_value_eur`)
+        consignee = fields["consignee"]
+        country = fields["itinerary"].unloading_country or (consignee.country_code if consignee else None)
         destination = self.tables.destination(country)
         day = lodgement.filed_at.date()
         regime = self.regime(destination, day) if destination else Regime((), None)
-        value_eur = _value_eur(lodgement, day)
+        value_eur = _value_eur(fields["goods"], day)
         limit = regime.limit
         own = convert(value_eur, "EUR", limit.currency, day) if value_eur is not None and limit is not None else None
         low = own is not None and limit is not None and limit.limit is not None and own <= limit.limit
-        consignee = consignment.consignee
         # splitting concerns consumers' low-value parcels only: a registered trader's many parcels are its business
         matched = keys(consignee) if low and not economic_operator(consignee) else {}
         return Parcel(lodgement, destination, day, value_eur, regime.rows, limit, own, low, matched)

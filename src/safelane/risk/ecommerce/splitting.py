@@ -35,9 +35,9 @@ def indexed(parcel: Parcel) -> list[IndexedParcel]:
     value = parcel.value_in_limit_currency
     if not parcel.low_value or value is None or parcel.limit is None or parcel.destination is None:
         return []
-    lo, currency = parcel.lodgement, parcel.limit.currency
+    lo, currency, reference = parcel.lodgement, parcel.limit.currency, _ref(parcel)
     return [
-        IndexedParcel(lo.consignment_id, key, kind, parcel.destination, lo.filed_at, value, currency, _ref(parcel))
+        IndexedParcel(lo.consignment_id, key, kind, parcel.destination, lo.filed_at, value, currency, reference)
         for key, kind in parcel.keys.items()
     ]
 
