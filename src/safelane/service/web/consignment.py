@@ -109,8 +109,8 @@ def _render(
         channels=CHANNELS,
         screening_methods=referrals.SCREENING_METHODS,
         label=seizure_vocabulary.label,
-        # an agency's need-to-know covers its own findings; attached documents stay customs' for now
-        papers=None if officer.is_agency else documents_page.papers(get_system(request), case),
+        # an agency reads the attached documents its need-to-know allows (agencies.yaml documents:)
+        papers=documents_page.papers(get_system(request), case, officer.scope),
         inspection=inspection,
         release=release,
     )
