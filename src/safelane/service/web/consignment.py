@@ -191,7 +191,9 @@ def _slot_start(text: str) -> datetime | None:
     try:
         return datetime.fromisoformat(text.strip()).replace(tzinfo=UTC)
     except ValueError:
-        raise referrals.ActionError(f"start must be a date and time as YYYY-MM-DDTHH:MM, not {text!r}", 422, "starts_at")
+        raise referrals.ActionError(
+            f"start must be a date and time as YYYY-MM-DDTHH:MM, not {text!r}", 422, "starts_at"
+        ) from None
 
 
 @router.post("/consignments/{consignment_id}/inspection")
