@@ -15,9 +15,8 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from safelane.cases import effectiveness
+from safelane.cases import agency_effectiveness, effectiveness
 from safelane.domain import Lodgement, Problem
-from safelane.cases import agency_effectiveness
 from safelane.risk.profiles import Profile, ProfileError, load_text
 from safelane.risk.profiles.backtest import backtest as run_backtest
 from safelane.risk.profiles.backtest import scope
