@@ -62,5 +62,6 @@ def by_profile(conn: sa.Connection, agency: str, profile_ids: Iterable[str]) -> 
         for cid in consignments & set(outcome_of):
             outcome = outcome_of[cid]
             out[code].results[outcome] = out[code].results.get(outcome, 0) + 1
-            out[code].found += effects.get(outcome) != "release"
+            if effects.get(outcome) != "release":
+                out[code].found += 1
     return out
