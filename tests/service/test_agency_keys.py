@@ -11,9 +11,11 @@ from typing import Any
 import pytest
 
 from safelane.agencies import need_to_know
+from safelane.agencies.register import register
 from safelane.service.auth import AGENCY_ROUTES
 from safelane.store import profiles as profile_store
 from safelane.store import users as user_store
+from tests.documents import samples
 from tests.factories import filing, sea_consignment
 from tests.risk.test_profiles import profile
 
@@ -61,7 +63,26 @@ def world(api) -> dict[str, Any]:
     laptops = sea_consignment(house_document="HBL-LAPTOPS", goods=_goods("Laptop computers", "847130", "CN"))
     result = api.accepted("acme", filing(bonsai, beef, laptops))
     ids = {name: c for name, c in zip(("bonsai", "beef", "laptops"), result["consignments"], strict=True)}
-    return {"filing_id": result["filing_id"], **ids}
+    documents = {}
+    for pages, (label, document_type) in enumerate(DOCUMENTS, start=1):  # distinct bytes: no replays
+        url = f"/v1/consignments/{ids[label]['consignment_id']}/documents?type={document_type}"
+        data = samples.pdf(pages=pages)
+        headers = {**api.as_("acme"), "Content-Type": "application/pdf"}
+        response = api.client.post(url, content=data, headers=headers)
+        assert response.status_code == 201, response.text
+        documents[(label, document_type)] = (response.json()["document"]["document_id"], data)
+    return {"filing_id": result["filing_id"], "documents": documents, **ids}
+
+
+# the filer's supporting documents: each agency may open only the types in its register entry's `documents:`
+DOCUMENTS = [
+    ("bonsai", "packing_list"),  # plant health's (not its N851: that would release its documents requirement)
+    ("bonsai", "C640"),  # veterinary's, on a consignment plant health sees too
+    ("bonsai", "licence"),  # customs' own: no agency's
+    ("beef", "C640"),
+    ("beef", "commercial_invoice"),  # veterinary's and food safety's
+    ("laptops", "commercial_invoice"),  # in no agency's scope
+]
 
 
 SEES = {  # agency -> the consignments in its scope
@@ -177,7 +198,36 @@ def _probe_calendar(api, world, name: str) -> None:
         assert world[label]["consignment_id"] not in response.text, (name, label)
 
 
+def _opens(name: str, label: str, document_type: str) -> bool:
+    return label in SEES[_me(name)] and document_type in register()[_me(name)].documents
+
+
+def _probe_documents(api, world, name: str) -> None:
+    """Outside its scope: 404; inside: exactly the documents of the types its agency may open."""
+    _per_consignment(api, world, name, "GET", "/documents", None, {200})
+    for label in SEES[_me(name)]:
+        url = f"/v1/consignments/{world[label]['consignment_id']}/documents"
+        body = api.client.get(url, headers=api.as_(name)).json()
+        expected = {
+            doc for (on, kind), (doc, _) in world["documents"].items() if on == label and _opens(name, on, kind)
+        }
+        assert {d["document_id"] for d in body["documents"]} == expected, (name, label)
+        assert all(register()[_me(name)].documents >= {t} for t in body["outstanding"]), (name, body["outstanding"])
+
+
+def _probe_document(api, world, name: str) -> None:
+    """A document it may not open is no document: 404 and none of its bytes, whoever else may open it."""
+    for (label, document_type), (document_id, data) in world["documents"].items():
+        response = api.client.get(f"/v1/documents/{document_id}", headers=api.as_(name))
+        if _opens(name, label, document_type):
+            assert response.status_code == 200 and response.content == data, (name, label, document_type)
+        else:
+            assert response.status_code == 404 and data not in response.content, (name, label, document_type)
+
+
 PROBES = {
+    ("GET", "/v1/consignments/{consignment_id}/documents"): _probe_documents,
+    ("GET", "/v1/documents/{document_id}"): _probe_document,
     ("GET", "/v1/consignments/{consignment_id}"): _probe_consignment,
     ("POST", "/v1/consignments/{consignment_id}/inspection"): _probe_schedule,
     ("GET", "/v1/consignments/{consignment_id}/inspection"): _probe_inspection,
@@ -256,3 +306,20 @@ def test_an_agency_key_of_an_agency_no_longer_registered_is_refused(api, world, 
     api.client.app.state.keys = {}  # the key cache would otherwise answer for a few seconds
     response = api.client.get("/v1/decisions", headers=api.as_("pia"))
     assert response.status_code == 403 and response.json()["problems"][0]["code"] == "unknown_agency"
+
+
+def test_every_view_of_a_document_is_an_audit_event(api, world) -> None:
+    from safelane.store.schema import audit_events
+
+    document_id, _ = world["documents"][("bonsai", "packing_list")]
+    assert api.client.get(f"/v1/documents/{document_id}", headers=api.as_("pia")).status_code == 200
+    listing = f"/v1/consignments/{world['bonsai']['consignment_id']}/documents"
+    assert api.client.get(listing, headers=api.as_("vic")).status_code == 200
+    api.client.app.state.reads.flush()
+    with api.db.read() as conn:
+        rows = [dict(r) for r in conn.execute(audit_events.select()).mappings()]
+    [read] = [r for r in rows if r["action"] == "document.read" and r["actor"] == "pia"]
+    assert read["subject"] == document_id and read["detail"]["document_type"] == "packing_list"
+    [listed] = [r for r in rows if r["action"] == "documents.listed" and r["actor"] == "vic"]
+    vets = {doc for (on, kind), (doc, _) in world["documents"].items() if on == "bonsai" and _opens("vic", on, kind)}
+    assert set(listed["detail"]["documents"]) == vets and world["documents"][("bonsai", "licence")][0] not in vets

@@ -77,6 +77,7 @@ ONE_CONSIGNMENT: dict[tuple[str, str], Any] = {
     ("GET", "/consignments/{consignment_id}/outcome"): None,
     ("GET", "/consignments/{consignment_id}/documents/{document_id}"): None,
     ("POST", "/consignments/{consignment_id}/outcome"): {"method": "nii", "result": "no_irregularity"},
+    ("POST", "/consignments/{consignment_id}/inspection"): {"place": "shed", "agency.customs": "1"},
 }
 # Routes of many consignments, of offices or of no consignment: any answer but a server error, with nothing of
 # the other office's consignment in it. Query strings ask for the other office outright where a route has one.

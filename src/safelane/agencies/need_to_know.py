@@ -13,7 +13,9 @@ Interface (each takes the caller's `Scope` first and returns a new object; the i
 - `findings(scope, found)`: the findings (dicts of `Finding.as_dict`) it may read;
 - `requirements(scope, found)`: agencies' requirements (dicts of `AgencyRequirement.as_dict`) it may read;
 - `decision(scope, row)`: a decision row (safelane.store.decisions) with customs' reasons and case left out;
-- `shows(scope, group)`: whether one group is shown (for a template's optional section).
+- `shows(scope, group)`: whether one group is shown (for a template's optional section);
+- `opens(scope, document_type)`: whether it may list and open an attached document of that type (`documents:`
+  in agencies.yaml; customs and the filer open every one).
 """
 
 from collections.abc import Iterable, Mapping
@@ -70,6 +72,17 @@ def fields_of(scope: Scope) -> frozenset[str] | None:
 def shows(scope: Scope, group: str) -> bool:
     shown = fields_of(scope)
     return shown is None or group in shown
+
+
+def opens(scope: Scope, document_type: str) -> bool:
+    """Whether `scope` may list and open an attached document of this type: every type for customs and filers,
+    the types in its register entry's `documents:` for an agency (none for an agency not in the register)."""
+    if scope.agency is None:
+        return True
+    from safelane.agencies.register import register
+
+    found = register().get(scope.agency)
+    return found is not None and document_type in found.documents
 
 
 def consignment(scope: Scope, data: Mapping[str, Any]) -> dict[str, Any]:

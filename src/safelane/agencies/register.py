@@ -24,6 +24,7 @@ KINDS = frozenset({"plant_health", "animal_health", "food_safety", "wildlife", "
 FIELDS = frozenset(
     {"reference", "kind", "mode", "office", "origin", "goods", "documents", "transport", "parties", "value"}
 )
+DOCUMENT_TYPE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,39}")  # as an attached document's `type` (api/documents.py)
 EFFECTS = frozenset({"release", "refuse", "hold"})  # what an inspection result does to the agency's hold
 
 
@@ -41,6 +42,9 @@ class Agency:
     fields: frozenset[str]
     species: tuple[str, ...] = ()  # scientific names (e.g. CITES-listed taxa: "manis", "loxodonta africana")
     outcomes: tuple[tuple[str, str, str], ...] = ()  # its inspection result codes: (code, label, effect)
+    # the supporting document types its officers may open (a document's `document_type`: a document request's
+    # word such as commercial_invoice, or a document code such as N851); none listed: it opens no document
+    documents: frozenset[str] = frozenset()
 
     def outcome_codes(self) -> dict[str, dict[str, str]]:
         """The agency's own inspection result codes, each with its label and effect (release, refuse, hold)."""
@@ -107,7 +111,15 @@ def _entry(entry: dict[str, Any], where: str) -> Agency:
         frozenset(fields),
         tuple(" ".join(k.split()).lower() for k in species),
         _outcomes(entry.get("outcomes") or {}, f"{where}.outcomes"),
+        _documents(entry.get("documents") or [], f"{where}.documents"),
     )
+
+
+def _documents(entry: Any, where: str) -> frozenset[str]:
+    """`documents: [N851, commercial_invoice, ...]`: the document types need-to-know lets the agency open."""
+    if not isinstance(entry, list) or not all(isinstance(d, str) and DOCUMENT_TYPE.fullmatch(d) for d in entry):
+        raise RegisterError(f"{where}: a list of document types (letters, digits, _ . -), e.g. N851, packing_list")
+    return frozenset(entry)
 
 
 def _outcomes(entry: Any, where: str) -> tuple[tuple[str, str, str], ...]:

@@ -8,7 +8,7 @@ Customs' daily limit is the office's capacity for the decision's kind of control
 day its `inspection_slots` row when there is one.
 """
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -75,19 +75,23 @@ def _day(conn: sa.Connection, office: str | None, agencies: list[str], kind: str
     return days
 
 
-def _free(days: dict[str, dict[str, Any]], booked: list[dict[str, Any]], start: datetime, end: datetime) -> bool:
+def _why_not(
+    days: dict[str, dict[str, Any]], booked: list[dict[str, Any]], start: datetime, end: datetime
+) -> str | None:
+    """Why a slot does not suit every participant (outside its working day, its daily limit reached, no free
+    team), or None when it does."""
     midnight = start.replace(hour=0, minute=0, second=0, microsecond=0)
     for agency, day in days.items():
         opens = midnight + timedelta(minutes=day["day_start"])
-        if start < opens or end > opens + timedelta(minutes=day["slot_minutes"] * day["slots"]):
-            return False
+        closes = opens + timedelta(minutes=day["slot_minutes"] * day["slots"])
+        if start < opens or end > closes:
+            return f"{agency} inspects from {opens:%H:%M} to {closes:%H:%M} UTC, not at {start:%H:%M}"
         mine = [b for b in booked if b["agency"] == agency]
-        if (
-            len(mine) >= day["daily"]
-            or sum(1 for b in mine if b["starts_at"] < end and b["ends_at"] > start) >= day["teams"]
-        ):
-            return False
-    return True
+        if len(mine) >= day["daily"]:
+            return f"{agency} has no capacity left on {start:%Y-%m-%d} ({day['daily']} inspections a day)"
+        if sum(1 for b in mine if b["starts_at"] < end and b["ends_at"] > start) >= day["teams"]:
+            return f"{agency} has no free team at {start:%Y-%m-%d %H:%M} ({day['teams']} at once)"
+    return None
 
 
 def _slot(
@@ -107,16 +111,59 @@ def _slot(
         )
         for start in starts:
             end = start + timedelta(minutes=minutes)
-            if start >= not_before and _free(days, booked, start, end):
+            if start >= not_before and _why_not(days, booked, start, end) is None:
                 return start, end
     raise ActionError(f"no common slot for {', '.join(days)} within {HORIZON_DAYS} days", 409, "consignment_id")
 
 
+def _at(
+    conn: sa.Connection, office: str | None, days: dict[str, dict[str, Any]], start: datetime, now: datetime
+) -> tuple[datetime, datetime]:
+    """The slot starting at `start` if it suits every participant; ActionError (409) says why not."""
+    if start < now:
+        raise ActionError(f"{start:%Y-%m-%d %H:%M} UTC has passed", 409, "starts_at")
+    end = start + timedelta(minutes=max(d["slot_minutes"] for d in days.values()))
+    first, _ = day_of(start)
+    why = _why_not(days, store.booked(conn, office, first, first + timedelta(days=1)), start, end)
+    if why is not None:
+        raise ActionError(why, 409, "starts_at")
+    return start, end
+
+
+def holders(conn: sa.Connection, consignment_id: str, scope: Scope) -> list[str]:
+    """Who holds the consignment for inspection now (customs and agencies): the default participants."""
+    case = customs_outcomes.case_of(conn, consignment_id, scope=scope)
+    return _participants(conn, case) if case is not None else []
+
+
+def _chosen(holding: list[str], chosen: Sequence[str] | None) -> list[str]:
+    """The participants: every holder by default, else those chosen, each of whom must hold the consignment."""
+    if chosen is None:
+        return holding
+    outside = sorted(set(chosen) - set(holding))
+    if outside:
+        raise ActionError(f"{', '.join(outside)} does not hold this consignment for inspection", 409, "agencies")
+    if not chosen:
+        raise ActionError("choose at least one participating agency", 422, "agencies")
+    return [a for a in holding if a in chosen]
+
+
 def schedule(
-    db: Database, consignment_id: str, *, scope: Scope, at: datetime, not_before: datetime | None = None
+    db: Database,
+    consignment_id: str,
+    *,
+    scope: Scope,
+    at: datetime,
+    not_before: datetime | None = None,
+    place: str | None = None,
+    starts_at: datetime | None = None,
+    agencies: Sequence[str] | None = None,
 ) -> tuple[dict[str, Any], bool]:
     """The consignment's one inspection (scheduled now if it has none); True when this call scheduled it.
-    Customs schedules any; an agency officer one its agency holds for inspection (it is then a participant)."""
+    Customs schedules any; an agency officer one its agency holds for inspection (it is then a participant).
+    `place`, `starts_at` and `agencies` (a subset of the holders) are the officer's choice; without them the
+    place is the participants' own and the slot the earliest common one. With a choice, an inspection already
+    scheduled is a refusal (409), not the earlier one returned, so the officer learns its choice was not made."""
     if not (scope.is_customs or scope.agency):
         raise ActionError(f"a {scope.role} may not schedule inspections", 403, "header.Authorization")
     with db.write() as conn:
@@ -125,18 +172,26 @@ def schedule(
             raise ActionError(f"no consignment {consignment_id}", 404, "consignment_id")
         existing = store.of_consignment(conn, consignment_id)
         if existing is not None:
-            return existing, False
-        agencies = _participants(conn, case)
-        _may_act(scope, scope.agency if scope.agency in agencies else None, "schedule this inspection")
-        if not agencies:
+            if place is None and starts_at is None and agencies is None:
+                return existing, False
+            when = f"{existing['starts_at']:%Y-%m-%d %H:%M} UTC at {existing['place']}"
+            raise ActionError(f"an inspection is already scheduled: {when}", 409, "consignment_id")
+        holding = _participants(conn, case)
+        _may_act(scope, scope.agency if scope.agency in holding else None, "schedule this inspection")
+        if not holding:
             raise ActionError(
                 "neither customs nor any agency holds this consignment for inspection", 409, "consignment_id"
             )
-        days = _day(conn, case["office"], agencies, case["decision"]["inspection"])
-        start, end = _slot(conn, case["office"], days, max(at, not_before or at))
-        place = days[CUSTOMS if CUSTOMS in days else agencies[0]]["place"]
+        participants = _chosen(holding, agencies)
+        _may_act(scope, scope.agency if scope.agency in participants else None, "leave its agency out")
+        days = _day(conn, case["office"], participants, case["decision"]["inspection"])
+        if starts_at is not None:
+            start, end = _at(conn, case["office"], days, starts_at, at)
+        else:
+            start, end = _slot(conn, case["office"], days, max(at, not_before or at))
+        place = place or days[CUSTOMS if CUSTOMS in days else participants[0]]["place"]
         inspection_id = store.add(
-            conn, consignment_id, case["office"], place, start, end, agencies, at=at, actor=scope.actor
+            conn, consignment_id, case["office"], place, start, end, participants, at=at, actor=scope.actor
         )
         add_audit(
             conn,
@@ -144,7 +199,7 @@ def schedule(
             scope.actor,
             "inspection.scheduled",
             consignment_id,
-            {"inspection_id": inspection_id, "starts_at": start.isoformat(), "agencies": agencies},
+            {"inspection_id": inspection_id, "starts_at": start.isoformat(), "agencies": participants, "place": place},
         )
         scheduled = store.of_consignment(conn, consignment_id)
     assert scheduled is not None

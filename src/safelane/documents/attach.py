@@ -14,6 +14,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from safelane.agencies import need_to_know
 from safelane.cases.notes import current_decision
 from safelane.documents.checks import DocumentRefused, check
 from safelane.documents.stores import DocumentStore
@@ -61,16 +62,26 @@ def requested(conn: sa.Connection, consignment_id: str) -> set[str]:
     return asked
 
 
-def outstanding(conn: sa.Connection, consignment_id: str) -> list[str]:
-    """Requested document types no attached document answers yet."""
+def outstanding(conn: sa.Connection, consignment_id: str, scope: Scope | None = None) -> list[str]:
+    """Requested document types no attached document answers yet (of those `scope` may open)."""
     received = {d["document_type"] for d in document_store.of_consignment(conn, consignment_id)}
-    return sorted(requested(conn, consignment_id) - received)
+    missing = requested(conn, consignment_id) - received
+    return sorted(t for t in missing if scope is None or need_to_know.opens(scope, t))
+
+
+def listed(conn: sa.Connection, consignment_id: str, scope: Scope) -> list[dict[str, Any]]:
+    """The consignment's documents `scope` may open, oldest first: NotVisible when it does not see the
+    consignment; an agency gets only the document types its need-to-know allows."""
+    visible(conn, consignment_id, scope)
+    rows = document_store.of_consignment(conn, consignment_id)
+    return [r for r in rows if need_to_know.opens(scope, r["document_type"])]
 
 
 def visible(conn: sa.Connection, consignment_id: str, scope: Scope) -> dict[str, Any]:
-    """The consignment's current stored version if `scope` sees it (its filer, or customs), else NotVisible."""
-    history = filing_store.consignment_history(conn, consignment_id, scope=scope)
-    if not filing_store.sees_consignment(scope, history):
+    """The consignment's current stored version if `scope` sees it (its filer, customs, an agency whose scope it
+    is in), else NotVisible."""
+    history = filing_store.consignment_history(conn, consignment_id, scope=scope)  # empty when not seen
+    if not history:
         raise NotVisible(consignment_id)
     return history[-1]
 
@@ -149,10 +160,11 @@ def attach(
 def read(
     db: Database, stores: dict[str, DocumentStore], document_id: str, scope: Scope
 ) -> tuple[dict[str, Any], bytes]:
-    """A document's row and bytes, if `scope` sees its consignment (its filer, or customs); else NotVisible."""
+    """A document's row and bytes, if `scope` sees its consignment (its filer, customs, an agency whose scope
+    it is in) and may open its type (need-to-know); else NotVisible, as for a document that does not exist."""
     with db.read() as conn:
         row = document_store.get(conn, document_id)
-        if row is None:
+        if row is None or not need_to_know.opens(scope, row["document_type"]):
             raise NotVisible(document_id)
         visible(conn, row["consignment_id"], scope)
         store = stores.get(row["storage"])
@@ -160,3 +172,9 @@ def read(
     if data is None:
         raise LookupError(f"the bytes of document {document_id} are not in the {row['storage']} store")
     return row, data
+
+
+def viewed(row: dict[str, Any], via: str, role: str) -> dict[str, Any]:
+    """The audit detail of one document view (every view is an audit event, `document.read`): which
+    consignment and document type, through which door (api, workbench), by which role."""
+    return {"via": via, "role": role, "consignment_id": row["consignment_id"], "document_type": row["document_type"]}

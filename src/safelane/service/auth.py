@@ -182,6 +182,9 @@ AGENCY_ROUTES: frozenset[tuple[str, str]] = frozenset(
         ("GET", "/v1/consignments/{consignment_id}/inspection"),
         ("POST", "/v1/consignments/{consignment_id}/inspection/results"),
         ("GET", "/v1/inspections"),
+        # supporting documents: only the types its agency's need-to-know allows (agencies.yaml documents:)
+        ("GET", "/v1/consignments/{consignment_id}/documents"),
+        ("GET", "/v1/documents/{document_id}"),
     }
 )
 
@@ -197,7 +200,8 @@ def _agency_may(request: Request, user: User) -> None:
     if (request.method, getattr(route, "path", "")) not in AGENCY_ROUTES:
         message = (
             "customs only: an agency officer's key reads the consignments and decisions in its agency's scope "
-            "(GET /v1/consignments/{id}, /v1/decisions, /v1/decisions/{id}) and works its joint inspections "
+            "(GET /v1/consignments/{id}, /v1/decisions, /v1/decisions/{id}), opens the documents its agency may "
+            "(GET /v1/consignments/{id}/documents, /v1/documents/{id}) and works its joint inspections "
             "(/v1/consignments/{id}/inspection, /v1/inspections); see docs/agencies.md"
         )
         raise ApiError(403, [Problem("header.Authorization", "customs_only", message)])

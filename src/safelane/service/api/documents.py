@@ -2,8 +2,9 @@
 
 The body is the file itself, with its Content-Type (no multipart: one request, one document); the query says
 which document it is (`type`: a document request's vocabulary or an agency's document code) and, optionally,
-its file name. The filer of the consignment and customs read the documents; anyone else gets 404, as for a
-consignment that does not exist.
+its file name. The filer of the consignment and customs read the documents, and an agency officer those of the
+types its need-to-know allows (agencies.yaml `documents:`) on a consignment in its scope; anyone else gets 404, as
+for a consignment that does not exist. Every listing and every download is an audit event (who, which, how).
 """
 
 from typing import Annotated, Any
@@ -121,16 +122,18 @@ async def attach(
 
 @router.get("/v1/consignments/{consignment_id}/documents", responses=NOT_YOURS)
 def listing(consignment_id: str, request: Request, user: CurrentUser, system: SystemDep) -> JsonResponse:
-    """The consignment's documents, oldest first, and the requested document types still outstanding."""
+    """The consignment's documents, oldest first, and the requested document types still outstanding (for an
+    agency officer: of the types its agency may open)."""
     with system.db.read() as conn:
         try:
-            attaching.visible(conn, consignment_id, user.scope)
+            rows = attaching.listed(conn, consignment_id, user.scope)
         except attaching.NotVisible:
             raise not_found("consignment", consignment_id, "consignment_id") from None
-        rows = document_store.of_consignment(conn, consignment_id)
-        missing = attaching.outstanding(conn, consignment_id)
-    if user.is_officer:
-        request.app.state.reads.record(user.name, "documents.listed", consignment_id, {"via": "api"})
+        missing = attaching.outstanding(conn, consignment_id, user.scope)
+    shown = [r["document_id"] for r in rows]
+    request.app.state.reads.record(
+        user.name, "documents.listed", consignment_id, {"via": "api", "role": user.role, "documents": shown}
+    )
     return JsonResponse(
         {
             "consignment_id": consignment_id,
@@ -157,8 +160,7 @@ def download(document_id: str, request: Request, user: CurrentUser, system: Syst
         raise not_found("document", document_id, "document_id") from None
     except LookupError as error:
         raise ApiError(503, [Problem("document_id", "unavailable", str(error))]) from None
-    if user.is_officer:
-        request.app.state.reads.record(user.name, "document.read", document_id, {"via": "api"})
+    request.app.state.reads.record(user.name, "document.read", document_id, attaching.viewed(row, "api", user.role))
     name = row["filename"] or f"{document_id}"
     return Response(
         data,

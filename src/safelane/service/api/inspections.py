@@ -29,6 +29,9 @@ router = APIRouter(prefix="/v1", tags=["inspections"])
 class ScheduleBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
     not_before: IsoTime | None = Field(None, description="earliest start (UTC); default now")
+    place: str | None = Field(None, min_length=1, max_length=120, description="default: the participants' place")
+    starts_at: IsoTime | None = Field(None, description="the slot's start (UTC); default the earliest common one")
+    agencies: list[str] | None = Field(None, description="participants, of those holding; default all of them")
 
 
 class ResultBody(BaseModel):
@@ -75,7 +78,9 @@ CONFLICT: dict[int | str, dict[str, Any]] = {
 def schedule(
     consignment_id: str, user: CurrentUser, system: SystemDep, body: Annotated[ScheduleBody | None, Body()] = None
 ) -> JsonResponse:
-    """Schedule the consignment's one (joint) inspection; 200 with the existing one when it has one."""
+    """Schedule the consignment's one (joint) inspection; 200 with the existing one when it has one and nothing
+    was chosen. 409 says why a choice cannot be met: no capacity at that slot, an agency not holding the goods,
+    an inspection already scheduled."""
     _officer(user)
     try:
         found, new = joint.schedule(
@@ -84,6 +89,9 @@ def schedule(
             scope=user.scope,
             at=system.pipeline.clock(),
             not_before=body.not_before if body else None,
+            place=body.place if body else None,
+            starts_at=body.starts_at if body else None,
+            agencies=body.agencies if body else None,
         )
     except ActionError as error:
         raise _problem(error) from None

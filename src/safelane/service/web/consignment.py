@@ -8,6 +8,7 @@ Success redirects back with ?done=<action> (Post/Redirect/Get); a refusal render
 message beside the field it names and the officer's input kept.
 """
 
+from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -41,6 +42,7 @@ DONE = {
     "outcome": "Inspection outcome recorded.",
     "result": "Your agency's inspection result was recorded.",
     "screening": "Screening result recorded.",
+    "schedule": "Joint inspection scheduled.",
 }
 DECISION_ACTIONS = ("issue", "lift", "channel", "close", "screening")
 ACTION_FIELDS = {"issue": ("referral",), "channel": ("channel",), "screening": ("method", "result")}  # form -> data
@@ -91,6 +93,7 @@ def _render(
     with get_system(request).db.read() as conn:  # the case file was loaded through the scope: this one is seen
         inspection = inspection_store.of_consignment(conn, case.consignment_id)
         release = joint.status(conn, [case.consignment_id])[case.consignment_id]
+        holders = [] if inspection else joint.holders(conn, case.consignment_id, officer.scope)
     return page(
         request,
         "consignment.html",
@@ -109,10 +112,11 @@ def _render(
         channels=CHANNELS,
         screening_methods=referrals.SCREENING_METHODS,
         label=seizure_vocabulary.label,
-        # an agency's need-to-know covers its own findings; attached documents stay customs' for now
-        papers=None if officer.is_agency else documents_page.papers(get_system(request), case),
+        # an agency reads the attached documents its need-to-know allows (agencies.yaml documents:)
+        papers=documents_page.papers(get_system(request), case, officer.scope),
         inspection=inspection,
         release=release,
+        holders=holders,
     )
 
 
@@ -178,3 +182,50 @@ def act(request: Request, consignment_id: str, action: str, officer: OfficerDep,
             error={"action": action, "location": refused.location, "message": str(refused)},
         )
     return RedirectResponse(f"/consignments/{consignment_id}?done={action}#actions", status_code=303)
+
+
+def _slot_start(text: str) -> datetime | None:
+    """The form's start (datetime-local, read as UTC); None when left empty (the earliest common slot)."""
+    if not text.strip():
+        return None
+    try:
+        return datetime.fromisoformat(text.strip()).replace(tzinfo=UTC)
+    except ValueError:
+        raise referrals.ActionError(
+            f"start must be a date and time as YYYY-MM-DDTHH:MM, not {text!r}", 422, "starts_at"
+        ) from None
+
+
+@router.post("/consignments/{consignment_id}/inspection")
+def schedule(request: Request, consignment_id: str, officer: OfficerDep, form: FormDep) -> Response:
+    """The schedule-inspection form: customs, or an agency holding the goods, books the one joint inspection at
+    the place, start and with the participants chosen (joint.schedule); a refusal is shown on the form."""
+    case = _case(request, officer, consignment_id)
+    if case is None:
+        return not_found(request, officer, f"There is no consignment {consignment_id}.")
+    system = get_system(request)
+    chosen = [key.removeprefix("agency.") for key, value in form.items() if key.startswith("agency.") and value]
+    try:
+        joint.schedule(
+            system.db,
+            consignment_id,
+            scope=officer.scope,
+            at=system.pipeline.clock(),
+            place=(form.get("place") or "").strip() or None,
+            starts_at=_slot_start(form.get("starts_at") or ""),
+            agencies=chosen,
+        )
+    except referrals.ActionError as refused:
+        if refused.status == 404:
+            return not_found(request, officer, f"There is no consignment {consignment_id}.")
+        fresh = _case(request, officer, consignment_id) or case
+        return _render(
+            request,
+            officer,
+            fresh,
+            status=409 if refused.status == 403 else refused.status,
+            form=form,
+            messages=[("error", f"Not scheduled: {refused}")],
+            error={"action": "schedule", "location": refused.location, "message": str(refused)},
+        )
+    return RedirectResponse(f"/consignments/{consignment_id}?done=schedule#inspection", status_code=303)

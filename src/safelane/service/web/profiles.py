@@ -15,7 +15,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from safelane.cases import effectiveness
+from safelane.cases import agency_effectiveness, effectiveness
 from safelane.domain import Lodgement, Problem
 from safelane.risk.profiles import Profile, ProfileError, load_text
 from safelane.risk.profiles.backtest import backtest as run_backtest
@@ -49,6 +49,7 @@ COLUMNS = (
     "hits",
     "hit_rate",
 )
+AGENCY_COLUMNS = (*COLUMNS[:7], "hits", "holds", "results", "hit_rate")
 DONE = {
     "created": "Saved as a new draft version. Backtest it, then a supervisor can activate it.",
     "unchanged": "This version was stored already with the same text; nothing changed.",
@@ -107,11 +108,14 @@ def profile_list(request: Request, officer: OfficerDep, format: str | None = Non
     db = _db(request)
     with db.read() as conn:
         grouped = _by_profile(_visible(conn, officer))
-        measured = effectiveness.by_profile(conn, grouped)
+        if officer.is_agency:  # an agency's figures: its hits, holds and own results, not customs' zeros
+            measured: dict[str, Any] = agency_effectiveness.by_profile(conn, str(officer.agency), grouped)
+        else:
+            measured = effectiveness.by_profile(conn, grouped)
     rows = []
     for profile_id, versions in grouped.items():
         shown = _in_view(versions)
-        measure = measured.get(profile_id, effectiveness.Effectiveness(profile_id))
+        measure = measured.get(profile_id) or effectiveness.Effectiveness(profile_id)
         rate = measure.hit_rate
         rows.append(
             {
@@ -123,7 +127,7 @@ def profile_list(request: Request, officer: OfficerDep, format: str | None = Non
             }
         )
     if format == "csv":
-        return csv_response(rows, COLUMNS, "profiles.csv")
+        return csv_response(rows, AGENCY_COLUMNS if officer.is_agency else COLUMNS, "profiles.csv")
     return page(request, "profiles.html", officer, title="Profiles", rows=rows, percent=percent)
 
 
