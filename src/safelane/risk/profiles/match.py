@@ -22,15 +22,14 @@ _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 @dataclass(frozen=True, slots=True)
 class PartyFacts:
     role: str
-    name: str
     identifiers: frozenset[str]
     country: str | None
     name_hits: frozenset[int]  # which of the set's name patterns hit this name (PatternSet.hits)
 
 
 class Facts:
-    """What the profiles read of one lodgement, computed once for all of them: a set of hundreds of profiles
-    used to walk the consignment's parties and search each name again for every party rule it has."""
+    """What the profiles read of one lodgement, computed once for all of them, rather than walking the parties
+    and searching each name again for every party rule of a set of hundreds."""
 
     __slots__ = ("consignment", "document_types", "lodgement", "parties")
 
@@ -40,7 +39,6 @@ class Facts:
         self.parties = tuple(
             PartyFacts(
                 role,
-                party.name,
                 frozenset(i.value for i in party.identifiers),
                 party.country_code,
                 texts.names.hits(party.name) if texts.names else frozenset(),
