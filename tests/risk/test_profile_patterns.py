@@ -6,9 +6,11 @@ import textwrap
 from itertools import count
 
 import pytest
+import re2
 
 from safelane.risk.profiles import ProfileError, load_text
 from safelane.risk.profiles.backtest import backtest
+from safelane.risk.profiles.patterns import PatternSet
 from tests.factories import air_consignment, lodgement
 from tests.risk.test_profiles import profile
 
@@ -68,3 +70,14 @@ def test_a_backtest_within_its_time_limit_reads_everything():
     ticks = count()
     report = backtest(text, [[lodgement()] * 10] * 10, seconds=1000, clock=lambda: float(next(ticks)))
     assert (report.hits, report.stopped_early) == (100, False)
+
+
+def test_a_pattern_set_answers_which_profiles_patterns_hit_a_text():
+    names = PatternSet()
+    falcon, star = names.add([r"falcon\s+trading"]), names.add(["nothing here", r"\bstar\b"])
+    assert names.hits("FALCON  Trading LLC") == {falcon}
+    assert names.hits("Falcon Star Trading") == {star}  # each profile's patterns, any of them
+    late = names.add(["llc$"])  # a set grown after a search searches again, not from its cache
+    assert names.hits("FALCON  Trading LLC") == {falcon, late}
+    with pytest.raises(re2.error):
+        names.add(["(?<=lookbehind)"])

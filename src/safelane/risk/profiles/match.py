@@ -3,41 +3,74 @@
 import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from functools import lru_cache
 
 from safelane.domain import FilingKind, Finding, GoodsItem, Lodgement, TransportMode
 from safelane.domain.assessment import CUSTOMS
 from safelane.risk.profiles.language import Conditions, PartyCondition, Profile, TimeWindow
-from safelane.risk.profiles.patterns import compile_any
+from safelane.risk.profiles.patterns import PatternSet
 
 PROFILES = "profiles"  # the assessor of profile findings, and of the decision reasons that cite them
 
-Check = Callable[[Lodgement], bool]
+Check = Callable[["Facts"], bool]
 ItemCheck = Callable[[GoodsItem], bool]
 DatedItemCheck = Callable[[GoodsItem, date], bool]  # reads tables in force on the filing day
 _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
-def _party_check(condition: PartyCondition) -> Check:
-    roles = tuple(condition.roles)
-    names = None
-    if condition.name_matches:
-        pattern = compile_any(condition.name_matches)
-        names = lru_cache(maxsize=8192)(lambda name: pattern.search(name) is not None)  # traders repeat
+@dataclass(frozen=True, slots=True)
+class PartyFacts:
+    role: str
+    identifiers: frozenset[str]
+    country: str | None
+    name_hits: frozenset[int]  # which of the set's name patterns hit this name (PatternSet.hits)
+
+
+class Facts:
+    """What the profiles read of one lodgement, computed once for all of them, rather than walking the parties
+    and searching each name again for every party rule of a set of hundreds."""
+
+    __slots__ = ("consignment", "document_types", "lodgement", "parties")
+
+    def __init__(self, lodgement: Lodgement, texts: "Texts"):
+        self.lodgement = lodgement
+        self.consignment = consignment = lodgement.consignment
+        self.parties = tuple(
+            PartyFacts(
+                role,
+                frozenset(i.value for i in party.identifiers),
+                party.country_code,
+                texts.names.hits(party.name) if texts.names else frozenset(),
+            )
+            for role, party in consignment.parties()
+        )
+        self.document_types = frozenset(d.type.upper() for d in consignment.documents)
+
+
+@dataclass(frozen=True)
+class Texts:
+    """The name and description patterns of every profile of a set, each kind in one RE2 set (PatternSet)."""
+
+    names: PatternSet = field(default_factory=PatternSet)
+    descriptions: PatternSet = field(default_factory=PatternSet)
+
+
+def _party_check(condition: PartyCondition, texts: Texts) -> Check:
+    roles = frozenset(condition.roles)
+    name = texts.names.add(condition.name_matches) if condition.name_matches else None
     identifiers = frozenset(condition.identifiers)
     countries = frozenset(condition.country)
 
-    def check(lodgement: Lodgement) -> bool:
-        for role, party in lodgement.consignment.parties():
-            if roles and role not in roles:
+    def check(facts: Facts) -> bool:
+        for party in facts.parties:
+            if roles and party.role not in roles:
                 continue
-            if names and not names(party.name):
+            if name is not None and name not in party.name_hits:
                 continue
-            if identifiers and not any(i.value in identifiers for i in party.identifiers):
+            if identifiers and identifiers.isdisjoint(party.identifiers):
                 continue
-            if countries and party.country_code not in countries:
+            if countries and party.country not in countries:
                 continue
             return True
         return False
@@ -53,14 +86,14 @@ def _time_check(window: TimeWindow) -> Check:
     weekdays = frozenset(_WEEKDAYS.index(d) for d in window.weekdays)
     bounds = window.bounds()
 
-    def when(lodgement: Lodgement) -> datetime | None:
+    def when(facts: Facts) -> datetime | None:
         if window.at == "filed":
-            return lodgement.filed_at
-        itinerary = lodgement.consignment.itinerary
+            return facts.lodgement.filed_at
+        itinerary = facts.consignment.itinerary
         return itinerary.departure_at if window.at == "departure" else itinerary.arrival_at
 
-    def check(lodgement: Lodgement) -> bool:
-        moment = when(lodgement)
+    def check(facts: Facts) -> bool:
+        moment = when(facts)
         if moment is None:
             return False
         if weekdays and moment.weekday() not in weekdays:
@@ -70,38 +103,38 @@ def _time_check(window: TimeWindow) -> Check:
     return check
 
 
-def _consignment_checks(when: Conditions) -> list[Check]:
+def _consignment_checks(when: Conditions, texts: Texts) -> list[Check]:
     checks: list[Check] = []
     if when.mode:
         modes = frozenset(when.mode)
-        checks.append(lambda lo: lo.consignment.mode in modes)
+        checks.append(lambda facts: facts.consignment.mode in modes)
     if when.office:
         offices = frozenset(when.office)
-        checks.append(lambda lo: lo.consignment.office in offices)
+        checks.append(lambda facts: facts.consignment.office in offices)
     if when.place_of_loading:
         places = frozenset(when.place_of_loading)
-        checks.append(lambda lo: lo.consignment.itinerary.place_of_loading in places)
+        checks.append(lambda facts: facts.consignment.itinerary.place_of_loading in places)
     if when.place_of_unloading:
         places_u = frozenset(when.place_of_unloading)
-        checks.append(lambda lo: lo.consignment.itinerary.place_of_unloading in places_u)
+        checks.append(lambda facts: facts.consignment.itinerary.place_of_unloading in places_u)
     if when.loading_country:
         loading = frozenset(when.loading_country)
-        checks.append(lambda lo: lo.consignment.itinerary.loading_country in loading)
+        checks.append(lambda facts: facts.consignment.itinerary.loading_country in loading)
     if when.unloading_country:
         unloading = frozenset(when.unloading_country)
-        checks.append(lambda lo: lo.consignment.itinerary.unloading_country in unloading)
+        checks.append(lambda facts: facts.consignment.itinerary.unloading_country in unloading)
     if when.routing_country:
         routing = frozenset(when.routing_country)
 
-        def via(lo: Lodgement) -> bool:
-            itinerary = lo.consignment.itinerary
+        def via(facts: Facts) -> bool:
+            itinerary = facts.consignment.itinerary
             return itinerary.loading_country in routing or not routing.isdisjoint(itinerary.routing_countries)
 
         checks.append(via)
-    checks += [_party_check(p) for p in when.party]
+    checks += [_party_check(p, texts) for p in when.party]
     if when.documents_missing:
         missing = frozenset(d.upper() for d in when.documents_missing)
-        checks.append(lambda lo: all(d.type.upper() not in missing for d in lo.consignment.documents))
+        checks.append(lambda facts: missing.isdisjoint(facts.document_types))
     if when.time_window:
         checks.append(_time_check(when.time_window))
     return checks
@@ -114,7 +147,7 @@ def _between(low: float | None, high: float | None) -> Callable[[float | None], 
     return check
 
 
-def _item_checks(when: Conditions) -> list[ItemCheck]:
+def _item_checks(when: Conditions, texts: Texts) -> list[ItemCheck]:
     checks: list[ItemCheck] = []
     if when.hs_prefix:
         prefixes = tuple(when.hs_prefix)
@@ -123,8 +156,8 @@ def _item_checks(when: Conditions) -> list[ItemCheck]:
         origins = frozenset(when.origin_country)
         checks.append(lambda item: item.origin_country in origins)
     if when.description_matches:
-        described = compile_any(when.description_matches)
-        checks.append(lambda item: item.description is not None and described.search(item.description) is not None)
+        described, descriptions = texts.descriptions.add(when.description_matches), texts.descriptions
+        checks.append(lambda item: item.description is not None and described in descriptions.hits(item.description))
     if when.currency and (when.value_min is not None or when.value_max is not None):
         currency, value_ok = when.currency, _between(when.value_min, when.value_max)
         checks.append(
@@ -172,15 +205,18 @@ class CompiledProfile:
     checks: tuple[Check, ...]
     item_checks: tuple[ItemCheck, ...]
     dated_item_checks: tuple[DatedItemCheck, ...] = ()
+    texts: Texts = field(default_factory=Texts)  # shared by the profiles of one set
 
     @property
     def key(self) -> str:
         return f"{self.profile.id}@{self.profile.version}"
 
-    def match(self, lodgement: Lodgement) -> Finding | None:
-        """The finding this profile raises on the lodgement, or None. Validity dates are the set's concern."""
+    def match(self, lodgement: Lodgement, facts: Facts | None = None) -> Finding | None:
+        """The finding this profile raises on the lodgement, or None. Validity dates are the set's concern.
+        `facts`: the lodgement's, as the set computes them once for all its profiles."""
+        facts = facts or Facts(lodgement, self.texts)
         for check in self.checks:
-            if not check(lodgement):
+            if not check(facts):
                 return None
         detail, evidence = "", {"profile": self.profile.id, "version": self.profile.version}
         if self.profile.applies_to_trusted:  # facilitation for trusted traders may not ease its floor
@@ -213,11 +249,11 @@ class CompiledProfile:
         )
 
 
-def compile_profile(profile: Profile) -> CompiledProfile:
-    when = profile.when
-    return CompiledProfile(
-        profile, tuple(_consignment_checks(when)), tuple(_item_checks(when)), tuple(_dated_item_checks(when))
-    )
+def compile_profile(profile: Profile, texts: Texts | None = None) -> CompiledProfile:
+    """The profile's predicates; its name and description patterns join `texts` (a set's, else its own)."""
+    when, texts = profile.when, texts or Texts()
+    checks, item_checks = _consignment_checks(when, texts), _item_checks(when, texts)
+    return CompiledProfile(profile, tuple(checks), tuple(item_checks), tuple(_dated_item_checks(when)), texts)
 
 
 _ANY = "*"
@@ -231,7 +267,8 @@ class ProfileSet:
     """
 
     def __init__(self, profiles: Iterable[Profile]):
-        self.profiles = [compile_profile(p) for p in sorted(profiles, key=lambda p: (p.id, p.version))]
+        self.texts = Texts()
+        self.profiles = [compile_profile(p, self.texts) for p in sorted(profiles, key=lambda p: (p.id, p.version))]
         keys = ",".join(c.key for c in self.profiles)
         self.revision = hashlib.sha256(keys.encode()).hexdigest()[:12] if keys else "none"
         self._index: dict[tuple[str, str, str], list[int]] = defaultdict(list)
@@ -257,11 +294,12 @@ class ProfileSet:
 
     def findings(self, lodgement: Lodgement) -> list[Finding]:
         day = lodgement.filed_at.date()
+        facts = Facts(lodgement, self.texts)
         hits = []
         for compiled in self.candidates(lodgement):
             profile = compiled.profile
             if profile.valid_from <= day and (profile.valid_to is None or day <= profile.valid_to):
-                finding = compiled.match(lodgement)
+                finding = compiled.match(lodgement, facts)
                 if finding is not None:
                     hits.append(finding)
         return hits

@@ -7,6 +7,7 @@ price is RE2's syntax: no backreferences and no lookaround, which the loader ref
 """
 
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Protocol
 
 import re2
@@ -39,3 +40,37 @@ def problem(patterns: Sequence[str]) -> str | None:
         reason = error.args[0] if error.args else error
         return reason.decode(errors="replace") if isinstance(reason, bytes) else str(reason)
     return None
+
+
+class PatternSet:
+    """Many profiles' patterns on one kind of text (party names, goods descriptions) in one RE2 set.
+
+    A text is searched once for all of them instead of once per profile, and the answer (which of them hit) is
+    cached: traders and goods descriptions repeat from one consignment to the next.
+    """
+
+    def __init__(self, cache_size: int = 16_384):
+        self._groups: list[str] = []
+        self._set: re2.Set | None = None
+        self.hits = lru_cache(maxsize=cache_size)(self._search)
+
+    def add(self, patterns: Sequence[str]) -> int:
+        """Add one profile's patterns (any of them hits); the number `hits` answers for them."""
+        compile_any(patterns)  # re2.error here, as for a profile's own matcher
+        self._groups.append("|".join(f"(?:{p})" for p in patterns))
+        self._set = None
+        self.hits.cache_clear()
+        return len(self._groups) - 1
+
+    def __len__(self) -> int:
+        return len(self._groups)
+
+    def _search(self, text: str) -> frozenset[int]:
+        if self._set is None:
+            options = _options()
+            options.max_mem = MAX_PATTERN_BYTES * max(8, len(self._groups))  # a set holds every profile's DFA
+            self._set = re2.Set.SearchSet(options)
+            for group in self._groups:
+                self._set.Add(group)
+            self._set.Compile()
+        return frozenset(self._set.Match(text) or ())
