@@ -51,10 +51,10 @@ def _fixture_filings() -> list:
 
 def _party_rows(parties: list) -> list[Row]:
     rows: list[Row] = []
-    seen: set[tuple] = set()
+    seen: set[tuple[str, str]] = set()
     for party in parties:
         country = party.country_code
-        key = (party.name, country, tuple((i.scheme, i.value) for i in party.identifiers))
+        key = (party.name, country)  # one operator per name there: ties between namesakes go by generated ids
         if country is None or not party.name or key in seen:
             continue
         seen.add(key)
