@@ -85,7 +85,7 @@ class FacilitationAssessor:
         self.offices = offices
         self._used: Register | None = None
         self._judged: dict[tuple[object, ...], _Judged] = {}
-        self._periods: dict[str, tuple[float, ...]] = {}  # operator id -> `_boundaries`, for the register used
+        self._periods: dict[str, tuple[datetime, ...]] = {}  # operator id -> `_boundaries`, for the register used
 
     def assess(self, lodgements: Sequence[Lodgement]) -> list[list[Finding]]:
         register = self.register()
@@ -97,16 +97,20 @@ class FacilitationAssessor:
             return [[] for _ in lodgements]
         offices = self.offices()
         rates: dict[str | None, float] = {}  # the random-sample rate per entry office, for this batch
-        return [self._one(register, offices, rates, lodgement) for lodgement in lodgements]
+        match = register.match
+        return [self._one(match, offices, rates, lodgement) for lodgement in lodgements]
 
     def versions(self) -> Mapping[str, str]:
         return {TRADERS: self._used.revision} if self._used is not None and len(self._used) else {}
 
     def _one(
-        self, register: Register, offices: Offices, rates: dict[str | None, float], lodgement: Lodgement
+        self,
+        match_party: Callable[[Party], Match | None],
+        offices: Offices,
+        rates: dict[str | None, float],
+        lodgement: Lodgement,
     ) -> list[Finding]:
         office_rate: float | None = None
-        instant = 0.0
         judged: list[_Judged] = []
         consignment = lodgement.consignment
         fields = consignment.__dict__  # not five pydantic attribute reads (see `Register.match`)
@@ -114,7 +118,7 @@ class FacilitationAssessor:
             party = fields[role]
             if party is None:
                 continue
-            match = register.match(party)
+            match = match_party(party)
             if match is None:
                 continue
             if office_rate is None:
@@ -122,7 +126,6 @@ class FacilitationAssessor:
                 office_rate = rates.get(office)
                 if office_rate is None:
                     office_rate = rates[office] = offices(office).random_rate
-                instant = lodgement.filed_at.timestamp()
             # What a party earns depends on its operator's period (which status, validity and MRA are in force),
             # the match and the name filed (its sentence quotes them) and the office's rate: judged once per such
             # key, so repeat traders cost a lookup and a bisection, not new sentences.
@@ -130,8 +133,8 @@ class FacilitationAssessor:
             periods = self._periods.get(operator.operator_id)
             if periods is None:
                 periods = self._periods[operator.operator_id] = self._boundaries(operator)
-            cache_key = (role, operator.operator_id, match.how, match.evidence, party.name, office_rate,
-                         bisect_right(periods, instant))  # fmt: skip
+            cache_key = (role, operator.operator_id, match.how, match.evidence, party.__dict__["name"], office_rate,
+                         bisect_right(periods, lodgement.filed_at))  # fmt: skip
             found = self._judged.get(cache_key)
             if found is None:
                 if len(self._judged) >= CACHE_SIZE:
@@ -147,19 +150,20 @@ class FacilitationAssessor:
         findings = [c[1] if c is best else c[2] for c in sorted(candidates, key=lambda c: c[0], reverse=True)]
         return findings + [f for j in judged for f in j.others]
 
-    def _boundaries(self, operator: Operator) -> tuple[float, ...]:
-        """The instants (POSIX seconds) from which anything the judgement of this operator reads may differ: each
-        status change taking effect, each authorisation's validity dates and those of the MRA recognising its
-        programme. Between two of them its statuses, certification dates and benefits are the same."""
+    def _boundaries(self, operator: Operator) -> tuple[datetime, ...]:
+        """The instants from which anything the judgement of this operator reads may differ: each status change
+        taking effect, each authorisation's validity dates and those of the MRA recognising its programme. Between
+        two of them its statuses, certification dates and benefits are the same. Kept as datetimes, so a filing
+        time is bisected as it is, not converted per consignment."""
         days: set[date | None] = set()
-        instants: set[float] = set()
+        instants: set[datetime] = set()
         for authorisation in operator.authorisations:
-            instants.update(change.effective_at.timestamp() for change in authorisation.history)
+            instants.update(change.effective_at for change in authorisation.history)
             days.update((authorisation.valid_from, authorisation.valid_to))
             arrangement = self.recognition.arrangements.get(authorisation.programme)
             if arrangement is not None:
                 days.update((arrangement.valid_from, arrangement.valid_to))
-        instants.update(start_of(day).timestamp() for day in days if day is not None)
+        instants.update(start_of(day) for day in days if day is not None)
         return tuple(sorted(instants))
 
     def _judge(self, role: str, party: Party, match: Match, at: datetime, office_rate: float) -> "_Judged":
