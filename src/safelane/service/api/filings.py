@@ -138,6 +138,8 @@ async def submit(
     receipt; `GET /v1/receipts/{receipt_id}` gives the decisions once the store has them."""
     body = await _receive(request, system, metrics, user, format)
     label = _format_label(format, body)
+    if format is None and label != "unknown":
+        format = label  # detected once here: parsing need not detect it again
     forwarder: Forwarder | None = request.app.state.forwarder
     stream: Intake | None = request.app.state.stream
     try:
