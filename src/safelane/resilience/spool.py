@@ -179,7 +179,8 @@ class Spool:
         return len(frames)
 
     def _segments(self) -> list[Segment]:
-        names = {entry.name[:-4] for entry in os.scandir(self.folder) if entry.name.endswith(".log")}
+        with os.scandir(self.folder) as entries:
+            names = {entry.name[:-4] for entry in entries if entry.name.endswith(".log")}
         for name in names - self._readers.keys():
             self._readers[name] = Segment(self.folder / f"{name}.log")
         for name in self._readers.keys() - names:
@@ -227,13 +228,16 @@ class Spool:
         """Nothing waits in any segment of the directory. Asked on every request, from any thread: by path, not
         through the replay's open files (a scan and a stat per segment; a checkpoint is read only for a non-empty
         one)."""
-        for entry in os.scandir(self.folder):
-            if entry.name.endswith(".log") and (size := entry.stat().st_size):
-                with contextlib.suppress(FileNotFoundError):
-                    raw = (self.folder / f"{entry.name[:-4]}.forwarded").read_bytes()[:8]
-                    forwarded = STAMP.unpack(raw)[0] if len(raw) == 8 else 0
-                    if forwarded != size:  # short of the end, or past it (counts as 0, as in Segment)
-                        return False
+        if self.segment.forwarded() < self.segment.size():  # this process's own filings wait: no scan needed
+            return False
+        with os.scandir(self.folder) as entries:
+            for entry in entries:
+                if entry.name.endswith(".log") and (size := entry.stat().st_size):
+                    with contextlib.suppress(FileNotFoundError):
+                        raw = (self.folder / f"{entry.name[:-4]}.forwarded").read_bytes()[:8]
+                        forwarded = STAMP.unpack(raw)[0] if len(raw) == 8 else 0
+                        if forwarded != size:  # short of the end, or past it (counts as 0, as in Segment)
+                            return False
         return True
 
     def close(self) -> None:
