@@ -7,7 +7,7 @@ checkpoint (`<segment>.forwarded`). An append returns only after fsync has put t
 a 202 answer means the filing survives a kill -9 or a power cut; `append_many` writes a whole group
 with one write and one fsync (the API's writer thread, `group_commit.GroupCommit`). A record cut short
 by a crash fails its length or CRC check and ends what is read of its segment: it was never
-acknowledged. A segment's lock file is held by its owner for its life; the replayer removes a segment
+acknowledged. A segment's owner file is flocked by its process for its life; the replayer removes a segment
 once it is forwarded and its owner is gone, and empties a live one under the segment's lock, so a
 replay never reads offsets of a file that was emptied behind it.
 """
