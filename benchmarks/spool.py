@@ -8,9 +8,11 @@ send single-consignment filings for `--seconds`; every 202 counts, and its laten
 lock is released and the time until every receipt is recorded gives the drain rate. The server's CPU
 seconds per spooled filing come from /proc; the load generator's own CPU per filing is reported beside them,
 since on a small shared machine the client competes with the server for the same cores: filings per server
-CPU-second is the figure that says what one server process can take on a free core.
+CPU-second is the figure that says what one server process can take on a free core. With `--processes N`, N
+`serve` processes spool into the one spool directory (a segment each), the clients are spread over them in
+turn, and the server CPU is the sum over all of them.
 
-    python benchmarks/spool.py [--seconds 10] [--clients 32] [--workdir DIR]
+    python benchmarks/spool.py [--seconds 10] [--clients 32] [--processes 1] [--workdir DIR]
 """
 
 from __future__ import annotations
@@ -71,17 +73,17 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-async def _load(base: str, key: str, seconds: float, clients: int) -> tuple[int, int, list[float]]:
-    """`clients` keep-alive connections, each sending the next filing as soon as the last is answered. Plain
-    asyncio streams and hand-written HTTP/1.1: a full client library costs more CPU per request than the server
-    spends spooling it, and both share the same cores here."""
+async def _load(bases: list[str], key: str, seconds: float, clients: int) -> tuple[int, int, list[float]]:
+    """`clients` keep-alive connections (spread over the servers in turn), each sending the next filing as soon as
+    the last is answered. Plain asyncio streams and hand-written HTTP/1.1: a full client library costs more CPU per
+    request than the server spends spooling it, and both share the same cores here."""
     accepted, other, latencies = 0, 0, []
     stop = time.monotonic() + seconds
     counter = iter(range(1, 10**9))
-    host, port = base.removeprefix("http://").split(":")
 
-    async def client() -> None:
+    async def client(base: str) -> None:
         nonlocal accepted, other
+        host, port = base.removeprefix("http://").split(":")
         reader, writer = await asyncio.open_connection(host, int(port))
         try:
             while time.monotonic() < stop:
@@ -104,7 +106,7 @@ async def _load(base: str, key: str, seconds: float, clients: int) -> tuple[int,
         finally:
             writer.close()
 
-    await asyncio.gather(*(client() for _ in range(clients)))
+    await asyncio.gather(*(client(bases[i % len(bases)]) for i in range(clients)))
     return accepted, other, latencies
 
 
@@ -117,6 +119,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument("--processes", type=int, default=1)
     parser.add_argument("--workdir", type=Path, default=None)
     args = parser.parse_args()
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="safelane-spool-"))
@@ -126,7 +129,6 @@ def main() -> int:
     with system.db.write() as conn:
         key = user_store.add(conn, "bench", "filer", at=datetime.now(UTC), filer="BENCH")
     system.db.dispose()
-    port = _free_port()
     env = os.environ | {
         "SAFELANE_DATABASE_URL": url,
         "SAFELANE_SPOOL_DIR": str(workdir / "spool"),
@@ -134,28 +136,34 @@ def main() -> int:
         "SAFELANE_LOG_LEVEL": "WARNING",
     }
     log = open(workdir / "server.log", "wb")  # noqa: SIM115 - open for the server's lifetime
-    server = subprocess.Popen(
-        [sys.executable, "-m", "safelane.cli.main", "serve", "--port", str(port)], env=env, stdout=log, stderr=log
-    )
-    base = f"http://127.0.0.1:{port}"
+    ports = [_free_port() for _ in range(args.processes)]
+    servers = [
+        subprocess.Popen(
+            [sys.executable, "-m", "safelane.cli.main", "serve", "--port", str(port)], env=env, stdout=log, stderr=log
+        )
+        for port in ports
+    ]
+    bases = [f"http://127.0.0.1:{port}" for port in ports]
     try:
-        for _ in range(600):
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.1)
+        for base in bases:
+            for _ in range(600):
+                try:
+                    if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    pass
+                time.sleep(0.1)
         headers = {"Authorization": f"Bearer {key}", "Content-Type": "application/json"}
-        assert httpx.post(f"{base}/v1/filings", content=_filing(0), headers=headers).status_code == 201
+        for base in bases:  # the same filing to each (a replay after the first), so every server knows the key
+            assert httpx.post(f"{base}/v1/filings", content=_filing(0), headers=headers).status_code in (200, 201)
         lock = sqlite3.connect(database, timeout=30, isolation_level=None)
         lock.execute("BEGIN EXCLUSIVE")  # the store is down for writers from here on
-        cpu_before = _cpu_seconds(server.pid)
+        cpu_before = sum(_cpu_seconds(server.pid) for server in servers)
         client_before = time.process_time()
         started = time.perf_counter()
-        accepted, other, latencies = asyncio.run(_load(base, key, args.seconds, args.clients))
+        accepted, other, latencies = asyncio.run(_load(bases, key, args.seconds, args.clients))
         elapsed = time.perf_counter() - started
-        cpu = _cpu_seconds(server.pid) - cpu_before
+        cpu = sum(_cpu_seconds(server.pid) for server in servers) - cpu_before
         client_cpu = time.process_time() - client_before
         lock.execute("ROLLBACK")  # the store is back
         lock.close()
@@ -169,8 +177,10 @@ def main() -> int:
         stored = check.execute("SELECT count(*) FROM filings").fetchone()[0]
         check.close()
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        for server in servers:
+            server.terminate()
+        for server in servers:
+            server.wait(timeout=30)
         log.close()
         if args.workdir is None:
             shutil.rmtree(workdir, ignore_errors=True)
@@ -182,6 +192,7 @@ def main() -> int:
                 "cpu": platform.machine(),
                 "cores": os.cpu_count(),
                 "clients": args.clients,
+                "processes": args.processes,
                 "seconds": round(elapsed, 2),
                 "spooled": accepted,
                 "not_spooled": other,

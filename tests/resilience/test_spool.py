@@ -1,4 +1,5 @@
-"""The spool on a real directory: order, checkpoints, torn tails, limits, one owner, and kill -9 while appending."""
+"""The spool on a real directory: order, checkpoints, torn tails, limits, several writing processes merged in order,
+and kill -9 while appending."""
 
 import os
 import signal
@@ -9,7 +10,7 @@ import threading
 
 import pytest
 
-from safelane.resilience.spool import HEADER, LOG, Spool, SpoolFull, SpoolInUse
+from safelane.resilience.spool import LEGACY_LOG, SEGMENTS, Spool, SpoolFull, SpoolInUse, frame
 
 
 def records(spool: Spool) -> list[bytes]:
@@ -28,7 +29,7 @@ def test_a_checkpoint_survives_reopening_and_only_what_follows_it_is_pending(tmp
     for i in range(3):
         spool.append(f"filing {i}".encode())
     _, after_first = next(spool.pending())
-    spool.checkpoint(after_first)
+    spool.checkpoint([after_first])
     spool.close()
     assert records(Spool(tmp_path, 1 << 20)) == [b"filing 1", b"filing 2"]
 
@@ -38,8 +39,8 @@ def test_once_everything_is_forwarded_the_files_are_emptied(tmp_path):
     spool.append(b"one")
     spool.append(b"two")
     *_, (_, end) = spool.pending()
-    spool.checkpoint(end)
-    assert (spool.empty, (tmp_path / LOG).stat().st_size) == (True, 0)
+    spool.checkpoint([end])
+    assert (spool.empty, spool.segment.log.stat().st_size) == (True, 0)
     spool.append(b"three")
     assert records(spool) == [b"three"]
 
@@ -48,11 +49,14 @@ def test_a_record_cut_short_by_a_crash_is_dropped_and_the_rest_kept(tmp_path):
     spool = Spool(tmp_path, 1 << 20)
     spool.append(b"whole")
     spool.close()
-    with open(tmp_path / LOG, "ab") as log:  # a second record whose write stopped half way
-        log.write(HEADER.pack(b"SL", 100, 0) + b"half")
+    with open(spool.segment.log, "ab") as log:  # a second record whose write stopped half way
+        log.write(frame(2**62, b"half" * 10)[:-5])
     reopened = Spool(tmp_path, 1 << 20)
     reopened.append(b"after")
     assert records(reopened) == [b"whole", b"after"]
+    reopened.checkpoint(position for _, position in reopened.pending())
+    reopened.sweep()  # the dead segment, forwarded up to its torn tail, is removed; the live one stays
+    assert [p.name for p in (tmp_path / SEGMENTS).glob("*.log")] == [reopened.segment.log.name]
 
 
 def test_a_corrupted_record_ends_what_is_read(tmp_path):
@@ -60,9 +64,9 @@ def test_a_corrupted_record_ends_what_is_read(tmp_path):
     spool.append(b"first")
     spool.append(b"second")
     spool.close()
-    data = bytearray((tmp_path / LOG).read_bytes())
+    data = bytearray(spool.segment.log.read_bytes())
     data[-1] ^= 0xFF  # flip a bit of the second payload: its CRC no longer matches
-    (tmp_path / LOG).write_bytes(bytes(data))
+    spool.segment.log.write_bytes(bytes(data))
     assert records(Spool(tmp_path, 1 << 20)) == [b"first"]
 
 
@@ -74,9 +78,19 @@ def test_a_full_spool_refuses_and_keeps_what_it_has(tmp_path):
     assert records(spool) == [b"x" * 20]
 
 
-def test_a_second_owner_of_the_directory_is_refused(tmp_path):
-    Spool(tmp_path, 1 << 20)
-    with pytest.raises(SpoolInUse, match="in use by another process"):
+def test_two_owners_of_one_directory_each_write_a_segment_and_are_read_merged_in_acceptance_order(tmp_path):
+    first, second = Spool(tmp_path, 1 << 20), Spool(tmp_path, 1 << 20)
+    for i in range(6):
+        (first if i % 2 else second).append(f"filing {i}".encode())
+    assert len(list((tmp_path / SEGMENTS).glob("*.log"))) == 2
+    assert records(first) == records(second) == [f"filing {i}".encode() for i in range(6)]
+    first.checkpoint(position for _, position in first.pending())
+    assert second.empty and first.empty
+
+
+def test_a_spool_of_the_one_file_layout_is_refused_rather_than_ignored(tmp_path):
+    (tmp_path / LEGACY_LOG).write_bytes(b"SL...")
+    with pytest.raises(SpoolInUse, match="earlier one-file spool"):
         Spool(tmp_path, 1 << 20)
 
 

@@ -115,21 +115,30 @@ class Forwarder:
             conn.execute(sa.text("SELECT 1"))
 
     def drain(self) -> int:
-        """Forward every spooled record in order, a batch per transaction; returns how many. A store outage stops
-        it after the last batch committed (what follows stays spooled)."""
+        """Forward every spooled record of every process in acceptance order, a batch per transaction; returns how
+        many (0 when another process holds the replay). A store outage stops it after the last batch committed
+        (what follows stays spooled)."""
         count = 0
-        while chunk := list(itertools.islice(self.spool.pending(), self.batch_size)):
-            envelopes = [Envelope.loads(payload) for payload, _ in chunk]
-            for envelope, answer in zip(envelopes, deferred.forward(self.pipeline, self.db, envelopes), strict=True):
-                if answer["status"] == "failed":
-                    self._set_aside(envelope, answer["error"])
-            self.spool.checkpoint(chunk[-1][1])
-            for envelope in envelopes:
-                self._pending.pop(envelope.receipt_id, None)
-            count += len(chunk)
+        with self.spool.replaying() as mine:
+            while mine and (chunk := list(itertools.islice(self.spool.pending(), self.batch_size))):
+                envelopes = [Envelope.loads(payload) for payload, _ in chunk]
+                answers = deferred.forward(self.pipeline, self.db, envelopes)
+                for envelope, answer in zip(envelopes, answers, strict=True):
+                    if answer["status"] == "failed":
+                        self._set_aside(envelope, answer["error"])
+                self.spool.checkpoint(position for _, position in chunk)
+                for envelope in envelopes:
+                    self._pending.pop(envelope.receipt_id, None)
+                count += len(chunk)
+            if mine:
+                self.spool.sweep()
         if count:
             log.info("spool_forwarded", extra={"fields": {"receipts": count}})
         return count
+
+    def forget(self, receipt_id: str) -> None:
+        """The store has this receipt's answer (another process may have forwarded it)."""
+        self._pending.pop(receipt_id, None)
 
     def _set_aside(self, envelope: Envelope, error: str) -> None:
         """Keep a record the pipeline failed on in `failed/`, for an operator to look at and resubmit."""

@@ -1,27 +1,35 @@
 """A durable local spool: filings accepted while the store is down, kept on disk until it is back.
 
-One append-only file of framed records (magic, length, CRC-32, payload) and a checkpoint file with the
-offset up to which records have been forwarded to the store. An append returns only after fsync has
-put the record on disk, so a 202 answer means the filing survives a kill -9 or a power cut; appends
-that arrive together share one fsync (group commit), and `append_many` writes a whole group with one
-write and one fsync (the API's writer thread, `forward.GroupCommit`), which is what makes a thousand
-filings a second possible on an ordinary disk. A record that a crash cut short fails its length or CRC check and is
-dropped when the spool is opened: it was never acknowledged. When every record has been forwarded
-the files are emptied, so the spool takes room only during an outage. One process owns a spool
-directory at a time (an exclusive lock), since two writers would interleave their records.
+Several serving processes may spool into one directory at once: each appends to a segment of its own
+(`segments/<pid>-<random>.log`, framed records: magic, length, acceptance stamp, CRC-32) and the one
+process holding the replay lock reads all segments merged by acceptance stamp and moves each segment's
+checkpoint (`<segment>.forwarded`). An append returns only after fsync has put the record on disk, so
+a 202 answer means the filing survives a kill -9 or a power cut; `append_many` writes a whole group
+with one write and one fsync (the API's writer thread, `group_commit.GroupCommit`). A record cut short
+by a crash fails its length or CRC check and ends what is read of its segment: it was never
+acknowledged. A segment's owner file is flocked by its process for its life; the replayer removes a segment
+once it is forwarded and its owner is gone, and empties a live one under the segment's lock, so a
+replay never reads offsets of a file that was emptied behind it.
 """
 
+import contextlib
 import fcntl
+import heapq
 import os
+import secrets
 import struct
 import threading
+import time
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-MAGIC = b"SL"
-HEADER = struct.Struct(">2sII")  # magic, payload length, CRC-32 of the payload
-LOG, CHECKPOINT, LOCK = "spool.log", "forwarded", "lock"
+MAGIC = b"S2"
+HEADER = struct.Struct(">2sIQI")  # magic, payload length, acceptance stamp (ns), CRC-32 of stamp and payload
+STAMP = struct.Struct(">Q")
+SEGMENTS, REPLAY_LOCK, LEGACY_LOG = "segments", "replay.lock", "spool.log"
+
+Position = tuple["Segment", int]  # a segment and the offset just after a record: what to checkpoint
 
 
 class SpoolFull(Exception):
@@ -29,7 +37,12 @@ class SpoolFull(Exception):
 
 
 class SpoolInUse(Exception):
-    """Another process owns this spool directory."""
+    """The spool directory cannot be used as it is (a spool of the earlier one-file layout is waiting)."""
+
+
+def frame(stamp: int, payload: bytes) -> bytes:
+    crc = zlib.crc32(payload, zlib.crc32(STAMP.pack(stamp)))
+    return HEADER.pack(MAGIC, len(payload), stamp, crc) + payload
 
 
 def _fsync_directory(path: Path) -> None:
@@ -40,50 +53,100 @@ def _fsync_directory(path: Path) -> None:
         os.close(fd)
 
 
+class Segment:
+    """One process's file of records, with the checkpoint of how far the replay has forwarded it."""
+
+    def __init__(self, log: Path):
+        self.log, self.name = log, log.stem
+        self.fd = os.open(log, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o600)
+        self.checkpoint_fd = os.open(log.with_suffix(".forwarded"), os.O_RDWR | os.O_CREAT, 0o600)
+        self.owner_fd = os.open(log.with_suffix(".owner"), os.O_RDWR | os.O_CREAT, 0o600)
+
+    def size(self) -> int:
+        return os.fstat(self.fd).st_size
+
+    def forwarded(self) -> int:
+        raw = os.pread(self.checkpoint_fd, 8, 0)
+        offset = STAMP.unpack(raw)[0] if len(raw) == 8 else 0
+        return offset if offset <= self.size() else 0  # a checkpoint past the log's end: trust the log
+
+    def records(self, start: int) -> Iterator[tuple[int, bytes, int]]:
+        """(stamp, payload, offset after it) from `start` up to the first record that is not whole."""
+        offset, stop = start, self.size()
+        while offset + HEADER.size <= stop:
+            magic, length, stamp, crc = HEADER.unpack(os.pread(self.fd, HEADER.size, offset))
+            payload = os.pread(self.fd, length, offset + HEADER.size) if magic == MAGIC else b""
+            if magic != MAGIC or len(payload) != length or zlib.crc32(payload, zlib.crc32(STAMP.pack(stamp))) != crc:
+                return
+            offset += HEADER.size + length
+            yield stamp, payload, offset
+
+    @contextlib.contextmanager
+    def locked(self) -> Iterator[None]:
+        """Exclude the other processes' appends and checkpoints on this segment (flock on the checkpoint file)."""
+        fcntl.flock(self.checkpoint_fd, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(self.checkpoint_fd, fcntl.LOCK_UN)
+
+    def set_forwarded(self, offset: int) -> None:
+        """Record that everything before `offset` is in the store; empty the segment once all of it is. The
+        checkpoint goes back to 0 before the log is cut, so a crash in between replays it again (duplicates,
+        answered as such) rather than skipping what is appended next."""
+        with self.locked():
+            whole = offset >= self.size()
+            os.pwrite(self.checkpoint_fd, STAMP.pack(0 if whole else offset), 0)
+            os.fsync(self.checkpoint_fd)
+            if whole:
+                os.ftruncate(self.fd, 0)
+                os.fsync(self.fd)
+
+    def owner_gone(self) -> bool:
+        try:
+            fcntl.flock(self.owner_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        fcntl.flock(self.owner_fd, fcntl.LOCK_UN)
+        return True
+
+    def remove(self) -> None:
+        for path in (self.log, self.log.with_suffix(".forwarded"), self.log.with_suffix(".owner")):
+            path.unlink(missing_ok=True)
+        self.close()
+
+    def close(self) -> None:
+        for fd in (self.fd, self.checkpoint_fd, self.owner_fd):
+            os.close(fd)
+
+
+def _waiting(segment: Segment) -> Iterator[tuple[int, str, bytes, Position]]:
+    """A segment's records not yet forwarded, keyed for the merge: (stamp, segment name, payload, position)."""
+    for stamp, payload, end in segment.records(segment.forwarded()):
+        yield stamp, segment.name, payload, (segment, end)
+
+
 class Spool:
-    """Append-only, fsynced, bounded; read back in order from the last checkpoint."""
+    """This process's segment (append-only, fsynced, bounded) and the merged, ordered view of all segments."""
 
     def __init__(self, directory: Path, max_bytes: int):
         self.directory, self.max_bytes = directory, max_bytes
-        directory.mkdir(parents=True, exist_ok=True)
-        self._lock_fd = os.open(directory / LOCK, os.O_RDWR | os.O_CREAT, 0o600)
-        try:
-            fcntl.flock(self._lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            os.close(self._lock_fd)
-            raise SpoolInUse(f"the spool {directory} is in use by another process; give each its own") from None
-        self._fd = os.open(directory / LOG, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o600)
-        self._checkpoint_fd = os.open(directory / CHECKPOINT, os.O_RDWR | os.O_CREAT, 0o600)
-        _fsync_directory(directory)
-        self._write_lock = threading.Lock()  # one writer of the log at a time
-        self._sync_lock = threading.Lock()  # one fsync at a time; the others find their bytes already synced
-        self.forwarded = self._read_checkpoint()
-        if self.forwarded > os.fstat(self._fd).st_size:  # a checkpoint past the log's end: trust the log
-            self.forwarded = 0
-        self.size = self._valid_end()
-        os.ftruncate(self._fd, self.size)  # drop a record cut short by a crash: it was never acknowledged
-        self._synced = self.size
+        legacy = directory / LEGACY_LOG
+        if legacy.exists() and legacy.stat().st_size:
+            raise SpoolInUse(f"{legacy} holds filings of the earlier one-file spool: forward them with that version")
+        self.folder = directory / SEGMENTS
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.segment = Segment(self.folder / f"{os.getpid()}-{secrets.token_hex(4)}.log")
+        fcntl.flock(self.segment.owner_fd, fcntl.LOCK_EX)  # held for this process's life: the owner is alive
+        _fsync_directory(self.folder)
+        self._replay_fd = os.open(directory / REPLAY_LOCK, os.O_RDWR | os.O_CREAT, 0o600)
+        self._write_lock = threading.Lock()  # one writer of this segment at a time within the process
+        self._last_stamp = 0
+        self._readers: dict[str, Segment] = {}  # every segment, own included, for the replay's thread only
 
-    def _read_checkpoint(self) -> int:
-        raw = os.pread(self._checkpoint_fd, 8, 0)
-        return struct.unpack(">Q", raw)[0] if len(raw) == 8 else 0
-
-    def _valid_end(self) -> int:
-        """The end of the last whole record (a torn tail is not counted)."""
-        end = self.forwarded
-        for _, after in self._records(end, os.fstat(self._fd).st_size):
-            end = after
-        return end
-
-    def _records(self, start: int, stop: int) -> Iterator[tuple[bytes, int]]:
-        offset = start
-        while offset + HEADER.size <= stop:
-            magic, length, crc = HEADER.unpack(os.pread(self._fd, HEADER.size, offset))
-            payload = os.pread(self._fd, length, offset + HEADER.size) if magic == MAGIC else b""
-            if magic != MAGIC or len(payload) != length or zlib.crc32(payload) != crc:
-                return
-            offset += HEADER.size + length
-            yield payload, offset
+    @property
+    def size(self) -> int:
+        return self.segment.size()
 
     def append(self, payload: bytes) -> None:
         """Write one record and return once it is on disk."""
@@ -93,60 +156,93 @@ class Spool:
     def append_many(self, payloads: list[bytes]) -> int:
         """Write records in order with one write and one fsync, as many as fit under the limit; returns once they
         are on disk, with how many were written (the rest did not fit: SpoolFull for their senders)."""
-        frames = []
-        with self._write_lock:
-            room = self.max_bytes - self.size
+        with self._write_lock, self.segment.locked():
+            size = self.segment.size()
+            room, frames = self.max_bytes - size, []
             for payload in payloads:
-                frame = HEADER.pack(MAGIC, len(payload), zlib.crc32(payload)) + payload
-                if len(frame) > room:
+                self._last_stamp = max(time.time_ns(), self._last_stamp + 1)  # increasing within the segment
+                record = frame(self._last_stamp, payload)
+                if len(record) > room:
                     break
-                frames.append(frame)
-                room -= len(frame)
+                frames.append(record)
+                room -= len(record)
             if not frames:
                 return 0
-            data = b"".join(frames)
-            written = 0
+            data, written = b"".join(frames), 0
             try:
                 while written < len(data):  # a regular file takes it at once; a short write is continued
-                    written += os.write(self._fd, data[written:])
+                    written += os.write(self.segment.fd, data[written:])
+                os.fsync(self.segment.fd)
             except OSError:
-                os.ftruncate(self._fd, self.size)  # no torn group in front of the next one
+                os.ftruncate(self.segment.fd, size)  # no torn group in front of the next one
                 raise
-            self.size += len(data)
-            end = self.size
-        self._sync(end)
         return len(frames)
 
-    def _sync(self, end: int) -> None:
-        """fsync unless another append's fsync already covered everything up to `end`."""
-        with self._sync_lock:
-            if self._synced >= end:
-                return  # another append's fsync covered these records
-            target = self.size
-            os.fsync(self._fd)
-            self._synced = max(self._synced, target)
+    def _segments(self) -> list[Segment]:
+        with os.scandir(self.folder) as entries:
+            names = {entry.name[:-4] for entry in entries if entry.name.endswith(".log")}
+        for name in names - self._readers.keys():
+            self._readers[name] = Segment(self.folder / f"{name}.log")
+        for name in self._readers.keys() - names:
+            self._readers.pop(name).close()
+        return [self._readers[name] for name in sorted(names)]
 
-    def pending(self) -> Iterator[tuple[bytes, int]]:
-        """Records not yet forwarded, in order, each with the offset to checkpoint once it is."""
-        return self._records(self.forwarded, self._synced)
+    def pending(self) -> Iterator[tuple[bytes, Position]]:
+        """Records not yet forwarded, of every segment, merged by acceptance stamp, each with its position."""
+        streams = [_waiting(segment) for segment in self._segments()]
+        for _, _, payload, position in heapq.merge(*streams, key=lambda record: (record[0], record[1])):
+            yield payload, position
 
-    def checkpoint(self, offset: int) -> None:
-        """Everything before `offset` is in the store; empty the files when nothing is left."""
-        os.pwrite(self._checkpoint_fd, struct.pack(">Q", offset), 0)
-        os.fsync(self._checkpoint_fd)
-        self.forwarded = offset
-        with self._write_lock:
-            if self.forwarded == self.size:
-                os.ftruncate(self._fd, 0)
-                os.fsync(self._fd)
-                os.pwrite(self._checkpoint_fd, struct.pack(">Q", 0), 0)
-                os.fsync(self._checkpoint_fd)
-                self.size = self.forwarded = self._synced = 0
+    def checkpoint(self, positions: Iterable[Position]) -> None:
+        """Everything up to these positions is in the store (the furthest one per segment counts)."""
+        furthest: dict[str, Position] = {}
+        for segment, end in positions:
+            if end > furthest.get(segment.name, (segment, -1))[1]:
+                furthest[segment.name] = (segment, end)
+        for segment, end in furthest.values():
+            segment.set_forwarded(end)
+
+    def sweep(self) -> None:
+        """Remove the segments of processes that are gone once nothing of theirs waits (a torn tail does not)."""
+        for segment in self._segments():
+            mine = segment.name == self.segment.name
+            if not mine and segment.owner_gone() and next(segment.records(segment.forwarded()), None) is None:
+                self._readers.pop(segment.name)
+                segment.remove()
+
+    @contextlib.contextmanager
+    def replaying(self) -> Iterator[bool]:
+        """Whether this process may replay now: one process at a time holds the directory's replay lock."""
+        try:
+            fcntl.flock(self._replay_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(self._replay_fd, fcntl.LOCK_UN)
 
     @property
     def empty(self) -> bool:
-        return self.forwarded >= self.size
+        """Nothing waits in any segment of the directory. Asked on every request, from any thread: by path, not
+        through the replay's open files (a scan and a stat per segment; a checkpoint is read only for a non-empty
+        one)."""
+        if self.segment.forwarded() < self.segment.size():  # this process's own filings wait: no scan needed
+            return False
+        with os.scandir(self.folder) as entries:
+            for entry in entries:
+                if entry.name.endswith(".log") and (size := entry.stat().st_size):
+                    with contextlib.suppress(FileNotFoundError):
+                        raw = (self.folder / f"{entry.name[:-4]}.forwarded").read_bytes()[:8]
+                        forwarded = STAMP.unpack(raw)[0] if len(raw) == 8 else 0
+                        if forwarded != size:  # short of the end, or past it (counts as 0, as in Segment)
+                            return False
+        return True
 
     def close(self) -> None:
-        for fd in (self._fd, self._checkpoint_fd, self._lock_fd):
-            os.close(fd)
+        for segment in self._readers.values():
+            segment.close()
+        self._readers.clear()
+        self.segment.close()
+        os.close(self._replay_fd)

@@ -20,7 +20,16 @@ from safelane.domain import Filing, InvalidMessage, Problem
 from safelane.resilience.forward import Forwarder
 from safelane.resilience.spool import SpoolFull
 from safelane.results import FilingResult
-from safelane.service.api import JsonResponse, MetricsDep, PageDep, SystemDep, not_found, one_of
+from safelane.service.api import (
+    JsonResponse,
+    MetricsDep,
+    PageDep,
+    SystemDep,
+    get_metrics,
+    get_system,
+    not_found,
+    one_of,
+)
 from safelane.service.auth import CurrentUser, FilerUser, User
 from safelane.service.errors import ApiError
 from safelane.service.metrics import Metrics
@@ -129,15 +138,18 @@ def _answer(results: list[FilingResult]) -> JsonResponse:
 
 
 @router.post("", openapi_extra=MESSAGE, responses=ANSWERS, status_code=201)
-async def submit(
-    request: Request, user: FilerUser, system: SystemDep, metrics: MetricsDep, format: FormatQuery = None
-) -> JsonResponse:
+async def submit(request: Request, user: FilerUser, format: FormatQuery = None) -> JsonResponse:
     """Submit filings. Sending the same document number and version again is safe: same answer, nothing new.
 
     While the store is down (and a spool is configured) a valid message is spooled and answered 202 with a
     receipt; `GET /v1/receipts/{receipt_id}` gives the decisions once the store has them."""
+    # read from the app, not as dependencies: the busiest route, and each dependency FastAPI resolves per request
+    # costs more CPU than spooling the filing does (docs/store-and-forward.md)
+    system, metrics = get_system(request), get_metrics(request)
     body = await _receive(request, system, metrics, user, format)
     label = _format_label(format, body)
+    if format is None and label != "unknown":
+        format = label  # detected once here: parsing need not detect it again
     forwarder: Forwarder | None = request.app.state.forwarder
     stream: Intake | None = request.app.state.stream
     try:

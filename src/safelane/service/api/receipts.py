@@ -14,6 +14,7 @@ from safelane.scope import Scope
 from safelane.service.api import JsonResponse, SystemDep, not_found
 from safelane.service.auth import CurrentUser
 from safelane.store import receipts as receipt_store
+from safelane.store.database import OUTAGES
 from safelane.stream.intake import StreamUnavailable
 from safelane.system import StoredSystem
 
@@ -36,9 +37,15 @@ async def get_receipt(receipt_id: str, request: Request, user: CurrentUser, syst
             waiting, filer = await request.app.state.stream.pending(receipt_id)
     elif request.app.state.forwarder is not None:
         waiting, filer = request.app.state.forwarder.pending(receipt_id)
-    if waiting and _sees(user.scope, filer):
+    row = None
+    if waiting and not request.app.state.forwarder.active:  # another serving process may have forwarded it
+        with contextlib.suppress(*OUTAGES):
+            row = await run_in_threadpool(_stored, system, receipt_id)
+        if row is not None:
+            request.app.state.forwarder.forget(receipt_id)
+    if row is None and waiting and _sees(user.scope, filer):
         return JsonResponse({"receipt_id": receipt_id, "status": "pending"}, 202, {"Retry-After": "5"})
-    row = await run_in_threadpool(_stored, system, receipt_id)
+    row = row or await run_in_threadpool(_stored, system, receipt_id)
     if row is None or not _sees(user.scope, row["filer"]):
         raise not_found("receipt", receipt_id, "receipt_id")
     return JsonResponse(
