@@ -251,5 +251,5 @@ def test_an_agency_team_busy_in_a_slot_is_not_booked_twice(db):
         )
         booked = inspection_store.booked(conn, "NLRTM", start.replace(hour=0), start.replace(hour=23))
     days = {"wildlife": {**agencies.SLOTS, "teams": 1}}
-    assert not joint._free(days, booked, start, start + timedelta(hours=1))
-    assert joint._free(days, booked, start + timedelta(hours=1), start + timedelta(hours=2))
+    assert "no free team" in (joint._why_not(days, booked, start, start + timedelta(hours=1)) or "")
+    assert joint._why_not(days, booked, start + timedelta(hours=1), start + timedelta(hours=2)) is None
