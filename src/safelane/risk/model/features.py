@@ -16,6 +16,7 @@ Rates are smoothed towards the strictly-past overall rate: (frauds + m * prior) 
 """
 
 from dataclasses import dataclass, field
+from functools import cache
 from itertools import repeat
 
 import numpy as np
@@ -80,20 +81,23 @@ class _KeyStats:
         look-ups, so their per-call cost, not the searches, is what counts."""
         if self.dense is not None:
             keys = _densify(keys, self.dense)
-        shifted = keys << DAY_BITS
-        if len(keys) >= _SORT_FROM:
-            order = np.argsort(shifted, kind="stable")
-            start, stop = np.empty(len(keys), np.int64), np.empty(len(keys), np.int64)
-            start[order] = np.searchsorted(self.combined, shifted[order], side="left")
-            stop[order] = np.searchsorted(self.combined, shifted[order] | days[order], side="left")
+        shifted = keys << DAY_BITS  # an unknown key (-1) stays negative: both bounds 0, all sums 0
+        needles = np.concatenate([shifted, shifted | days])  # each row's first entry, then its first of day d
+        if len(needles) >= _SORT_FROM:
+            order = np.argsort(needles, kind="stable")
+            bounds = np.empty(len(needles), np.int64)
+            bounds[order] = np.searchsorted(self.combined, needles[order], side="left")
         else:
-            start = np.searchsorted(self.combined, shifted, side="left")
-            stop = np.searchsorted(self.combined, shifted | days, side="left")
-        rows = np.array(columns)[:, None]
-        sums = self.cumulative[rows, stop] - self.cumulative[rows, start]  # exact in int64
-        out = sums.T / _SCALE[list(columns)]  # float64, as (rows, columns)
-        out[keys < 0] = 0.0
-        return out
+            bounds = np.searchsorted(self.combined, needles, side="left")
+        rows, scale = _picked(columns)
+        at = self.cumulative[rows, bounds]
+        return (at[:, len(keys) :] - at[:, : len(keys)]).T / scale  # exact int64 sums, then float64
+
+
+@cache
+def _picked(columns: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """The rows of `cumulative` to gather for `columns`, and their divisors."""
+    return np.array(columns)[:, None], _SCALE[list(columns)]
 
 
 @dataclass
