@@ -43,6 +43,10 @@ TARIFF_LINE_KEYS = (
 )
 
 
+#: rows explained in one gather: bounds its (rows, trees, groups) temporary to a few MB
+ROWS_AT_ONCE = 256
+
+
 @dataclass(frozen=True)
 class Reason:
     group: str  # e.g. "track:importer", "price:hs+origin", "declared:tax_type"
@@ -94,9 +98,10 @@ class Attribution:
     def __call__(self, matrix: np.ndarray) -> np.ndarray:
         leaves = np.asarray(self.model.booster.predict(matrix, pred_leaf=True, num_threads=1), dtype=np.int64)
         leaves = leaves.reshape(len(matrix), -1)
-        out = np.zeros((len(matrix), len(self.groups)))
-        for t in range(leaves.shape[1]):
-            out += self.table[t][leaves[:, t]]
+        trees = np.arange(leaves.shape[1])
+        out = np.empty((len(matrix), len(self.groups)))
+        for lo in range(0, len(matrix), ROWS_AT_ONCE):  # one gather over all trees per block of rows
+            out[lo : lo + ROWS_AT_ONCE] = self.table[trees, leaves[lo : lo + ROWS_AT_ONCE]].sum(axis=1)
         return out
 
 

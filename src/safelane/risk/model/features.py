@@ -16,6 +16,7 @@ Rates are smoothed towards the strictly-past overall rate: (frauds + m * prior) 
 """
 
 from dataclasses import dataclass, field
+from functools import cache
 from itertools import repeat
 
 import numpy as np
@@ -58,6 +59,13 @@ def _vocab(values: np.ndarray) -> dict[str, int]:
     return {v: i for i, v in enumerate(uniques)}
 
 
+#: divisors that turn each statistic's exact integer sum into its value (fixed-point price sums back to logs)
+_SCALE = np.array([1, 1, 1, 1, 1, PRICE_SCALE, PRICE_SCALE * PRICE_SCALE], np.float64)
+_ALL_COLUMNS = tuple(range(7))
+#: from this many needles on, sorting them first pays for itself (cache-friendly binary searches)
+_SORT_FROM = 256
+
+
 @dataclass
 class _KeyStats:
     """Per-(key, day) sums, sorted, as exclusive prefix sums: strictly-past lookups by two binary searches."""
@@ -66,26 +74,30 @@ class _KeyStats:
     cumulative: np.ndarray  # int64 (7, len(combined) + 1): exclusive prefix sums of each statistic
     dense: np.ndarray | None = None  # sorted raw keys, when raw keys are too large to shift by DAY_BITS
 
-    def lookup(self, keys: np.ndarray, days: np.ndarray, columns: tuple[int, ...] = tuple(range(7))) -> np.ndarray:
-        """(rows, len(columns)) sums over (key, day) entries of the same key with day strictly before."""
+    def lookup(self, keys: np.ndarray, days: np.ndarray, columns: tuple[int, ...] = _ALL_COLUMNS) -> np.ndarray:
+        """(rows, len(columns)) sums over (key, day) entries of the same key with day strictly before.
+
+        A fixed handful of NumPy calls whatever the number of columns: one consignment is scored with ~30
+        look-ups, so their per-call cost, not the searches, is what counts."""
         if self.dense is not None:
             keys = _densify(keys, self.dense)
-        order = np.argsort(keys, kind="stable")  # sorted needles make the binary searches cache-friendly
-        sorted_keys = keys[order] << DAY_BITS
-        start = np.empty(len(keys), np.int64)
-        stop = np.empty(len(keys), np.int64)
-        start[order] = np.searchsorted(self.combined, sorted_keys, side="left")
-        stop[order] = np.searchsorted(self.combined, sorted_keys | days[order], side="left")
-        out = np.empty((len(keys), len(columns)))
-        for j, c in enumerate(columns):
-            out[:, j] = self.cumulative[c, stop] - self.cumulative[c, start]  # exact in int64, then float
-        for j, c in enumerate(columns):
-            if c == _S_UP:
-                out[:, j] /= PRICE_SCALE
-            elif c == _S_UP2:
-                out[:, j] /= PRICE_SCALE * PRICE_SCALE
-        out[keys < 0] = 0.0
-        return out
+        shifted = keys << DAY_BITS  # an unknown key (-1) stays negative: both bounds 0, all sums 0
+        needles = np.concatenate([shifted, shifted | days])  # each row's first entry, then its first of day d
+        if len(needles) >= _SORT_FROM:
+            order = np.argsort(needles, kind="stable")
+            bounds = np.empty(len(needles), np.int64)
+            bounds[order] = np.searchsorted(self.combined, needles[order], side="left")
+        else:
+            bounds = np.searchsorted(self.combined, needles, side="left")
+        rows, scale = _picked(columns)
+        at = self.cumulative[rows, bounds]
+        return (at[:, len(keys) :] - at[:, : len(keys)]).T / scale  # exact int64 sums, then float64
+
+
+@cache
+def _picked(columns: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """The rows of `cumulative` to gather for `columns`, and their divisors."""
+    return np.array(columns)[:, None], _SCALE[list(columns)]
 
 
 @dataclass
@@ -148,7 +160,7 @@ class History:
         table: Table,
         key: tuple[str, ...] | None,
         codes: dict[str, np.ndarray] | None = None,
-        columns: tuple[int, ...] = tuple(range(7)),
+        columns: tuple[int, ...] = _ALL_COLUMNS,
     ) -> np.ndarray:
         """(rows, columns) sums over history rows with the same key, dated strictly before each row.
 
