@@ -2,8 +2,8 @@
 
 Writing the event with the change means a committed decision, referral change or release always has its
 event, and a rolled-back one never does, whatever happens to NATS or the process in between. The relay
-(safelane.stream.relay) publishes the oldest rows with `Nats-Msg-Id` = the event id and deletes them once
-JetStream has stored them. The outbox is on only where something relays it (`Database.outbox`, set by
+(safelane.stream.relay) claims the oldest rows, publishes them with `Nats-Msg-Id` = the event id and deletes
+them once JetStream has stored them. The outbox is on only where something relays it (`Database.outbox`, set by
 stream mode or `SAFELANE_EVENTS_OUTBOX=1`); an embedded single process writes nothing here.
 """
 
@@ -35,6 +35,17 @@ def add(conn: sa.Connection, at: datetime, events: Sequence[tuple[str, str, byte
 def oldest(conn: sa.Connection, limit: int) -> list[dict[str, Any]]:
     """The events waiting longest, in the order they were written."""
     rows = conn.execute(sa.select(event_outbox).order_by(event_outbox.c.seq).limit(limit)).mappings()
+    return [dict(r) for r in rows]
+
+
+def claim(conn: sa.Connection, limit: int) -> list[dict[str, Any]]:
+    """The oldest events no other relay holds, locked until the caller's transaction ends.
+
+    On PostgreSQL `FOR UPDATE SKIP LOCKED` lets several relays share the outbox and publish each row once;
+    SQLite (one writer, so one relay in practice) renders no lock and this is `oldest`.
+    """
+    query = sa.select(event_outbox).order_by(event_outbox.c.seq).limit(limit)
+    rows = conn.execute(query.with_for_update(skip_locked=True)).mappings()
     return [dict(r) for r in rows]
 
 

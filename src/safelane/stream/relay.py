@@ -1,14 +1,18 @@
 """The outbox relay: publish the events the store wrote with each change to JetStream, then forget them.
 
-Every worker runs one. It reads the oldest outbox rows, publishes each to its subject on `SAFELANE_EVENTS`
-with `Nats-Msg-Id` = the event id, and deletes the rows JetStream confirmed. A crash between the publish and
-the delete, or two workers' relays reading the same rows, publishes an event twice: JetStream's duplicate
-window (two minutes) keeps it once. While NATS or the store is away the rows wait; nothing is lost.
+Every worker and stream-mode API node runs one. On PostgreSQL it claims the oldest outbox rows no other relay
+holds (`FOR UPDATE SKIP LOCKED`), publishes each to its subject on `SAFELANE_EVENTS` with `Nats-Msg-Id` = the
+event id, and deletes the rows JetStream confirmed in the claiming transaction, so each row is published by one
+relay. Only a crash between the publish and the commit publishes an event twice; JetStream's duplicate window
+(two minutes) keeps it once. While NATS or the store is away the rows wait; nothing is lost.
 """
 
 import asyncio
 import contextlib
 import logging
+import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from nats.errors import Error as NatsError
 from nats.js import JetStreamContext
@@ -20,6 +24,7 @@ from safelane.stream import subjects
 log = logging.getLogger("safelane.relay")
 PUBLISH_TIMEOUT = 5.0
 IDLE, BACKOFF_MAX = 0.2, 10.0
+T = TypeVar("T")
 
 
 class Relay:
@@ -47,35 +52,37 @@ class Relay:
 
     async def once(self, js: JetStreamContext) -> int:
         """Relay one batch; returns how many events JetStream confirmed."""
-        loop = asyncio.get_running_loop()
-        rows = await loop.run_in_executor(None, self._oldest)
-        if not rows:
-            return 0
-        results = await asyncio.gather(
-            *(
-                js.publish(
-                    row["subject"],
-                    row["payload"],
-                    timeout=PUBLISH_TIMEOUT,
-                    stream=subjects.EVENTS,
-                    headers={"Nats-Msg-Id": row["event_id"]},
-                )
-                for row in rows
-            ),
-            return_exceptions=True,
-        )
-        pairs = zip(rows, results, strict=True)
-        stored = [row["seq"] for row, result in pairs if not isinstance(result, BaseException)]
-        failed = [r for r in results if isinstance(r, BaseException)]
-        if stored:
-            await loop.run_in_executor(None, self._remove, stored)
-            self.published += len(stored)
+        if self.db.dialect == "postgresql":
+            stored, failed = await self._claimed(js)
+        else:  # SQLite: holding its one write lock across the publish would stall every other write
+            rows = await _in_thread(self._oldest)
+            stored, failed = await _publish(js, rows)
+            if stored:
+                await _in_thread(self._remove, stored)
+        self.published += len(stored)
         if failed:
             if not all(isinstance(r, NatsError | TimeoutError) for r in failed):
                 raise next(r for r in failed if not isinstance(r, NatsError | TimeoutError))
             log.warning("relay_nats_unavailable", extra={"fields": {"error": type(failed[0]).__name__}})
             await asyncio.sleep(1.0)  # the client reconnects on its own; the rows wait in the outbox
         return len(stored)
+
+    async def _claimed(self, js: JetStreamContext) -> tuple[list[int], list[BaseException]]:
+        """Claim rows (locked, skipped by other relays), publish them and delete the stored ones in one
+        transaction: the rows go only once JetStream has them, and a relay that dies holding them
+        (its connection closes, the transaction rolls back) leaves them to the next relay."""
+        held = contextlib.ExitStack()
+        conn = await _in_thread(held.enter_context, self.db.write())
+        try:
+            rows = await _in_thread(outbox.claim, conn, self.batch)
+            stored, failed = await _publish(js, rows)
+            if stored:
+                await _in_thread(outbox.remove, conn, stored)
+        except BaseException:
+            await _in_thread(held.__exit__, *sys.exc_info())  # rolls back: the rows wait for the next batch
+            raise
+        await _in_thread(held.close)  # commits
+        return stored, failed
 
     def _oldest(self) -> list[dict]:
         with self.db.read() as conn:
@@ -84,6 +91,31 @@ class Relay:
     def _remove(self, seqs: list[int]) -> None:
         with self.db.write() as conn:
             outbox.remove(conn, seqs)
+
+
+async def _publish(js: JetStreamContext, rows: list[dict]) -> tuple[list[int], list[BaseException]]:
+    """Publish rows at once; the seqs JetStream confirmed, and the errors of the others."""
+    results = await asyncio.gather(
+        *(
+            js.publish(
+                row["subject"],
+                row["payload"],
+                timeout=PUBLISH_TIMEOUT,
+                stream=subjects.EVENTS,
+                headers={"Nats-Msg-Id": row["event_id"]},
+            )
+            for row in rows
+        ),
+        return_exceptions=True,
+    )
+    pairs = zip(rows, results, strict=True)
+    stored = [row["seq"] for row, result in pairs if not isinstance(result, BaseException)]
+    return stored, [r for r in results if isinstance(r, BaseException)]
+
+
+async def _in_thread(call: Callable[..., T], *args: Any) -> T:
+    """Run a blocking store call off the event loop."""
+    return await asyncio.get_running_loop().run_in_executor(None, call, *args)
 
 
 async def _first(*flags: asyncio.Event) -> None:
