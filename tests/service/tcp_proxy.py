@@ -100,12 +100,20 @@ def proxied_schema(postgres_url: str) -> Iterator[tuple[Proxy, str, sa.Engine, s
         conn.exec_driver_sql(f"CREATE SCHEMA {schema}")
     try:
         with Proxy((real.host or "127.0.0.1", real.port or 5432)) as proxy:
-            url = real.set(host="127.0.0.1", port=proxy.port).update_query_dict({"options": f"-csearch_path={schema}"})
+            through = {"options": f"-csearch_path={schema}", "application_name": schema}  # named to end them below
+            url = real.set(host="127.0.0.1", port=proxy.port).update_query_dict(through)
             try:
                 yield proxy, url.render_as_string(hide_password=False), admin, schema
             finally:
                 proxy.resume()
     finally:
-        with admin.begin() as conn:
+        with admin.begin() as conn:  # a query the proxy held back may still run after the proxy closed: end every
+            conn.execute(  # session that came through it first, or the DROP deadlocks against it
+                sa.text(
+                    "SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity "
+                    "WHERE application_name = :name AND pid <> pg_backend_pid()"
+                ),
+                {"name": schema},
+            )
             conn.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
         admin.dispose()

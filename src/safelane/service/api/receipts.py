@@ -31,18 +31,18 @@ def _sees(scope: Scope, filer: str | None) -> bool:
 )
 async def get_receipt(receipt_id: str, request: Request, user: CurrentUser, system: SystemDep) -> JsonResponse:
     """A filing answered 202: pending (202) until assessed, then the store's answer with filing ids and decisions."""
-    waiting, filer = False, None
+    waiting, filer, row = False, None, None
+    forwarder = request.app.state.forwarder
     if request.app.state.stream is not None:
         with contextlib.suppress(StreamUnavailable):  # the store may have it already
             waiting, filer = await request.app.state.stream.pending(receipt_id)
-    elif request.app.state.forwarder is not None:
-        waiting, filer = request.app.state.forwarder.pending(receipt_id)
-    row = None
-    if waiting and not request.app.state.forwarder.active:  # another serving process may have forwarded it
-        with contextlib.suppress(*OUTAGES):
-            row = await run_in_threadpool(_stored, system, receipt_id)
-        if row is not None:
-            request.app.state.forwarder.forget(receipt_id)
+    elif forwarder is not None:
+        waiting, filer = forwarder.pending(receipt_id)
+        if waiting and not forwarder.active:  # another serving process may have forwarded it
+            with contextlib.suppress(*OUTAGES):
+                row = await run_in_threadpool(_stored, system, receipt_id)
+            if row is not None:
+                forwarder.forget(receipt_id)
     if row is None and waiting and _sees(user.scope, filer):
         return JsonResponse({"receipt_id": receipt_id, "status": "pending"}, 202, {"Retry-After": "5"})
     row = row or await run_in_threadpool(_stored, system, receipt_id)
