@@ -61,3 +61,20 @@ def callgrind(switch: str) -> None:
     """Instrumentation on or off ("on", "off") when running under `valgrind --tool=callgrind --instr-atstart=no`:
     an instruction count of only what is measured, which the machine's load does not change."""
     subprocess.run(["callgrind_control", "-i", switch, str(os.getpid())], check=True, capture_output=True)
+
+
+def wait_healthy(base: str, server: subprocess.Popen, timeout: float = 60.0) -> None:
+    """Wait until a started `safelane serve` answers /healthz; fail clearly if it exits or stays unhealthy."""
+    import httpx
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"safelane serve exited with {server.returncode}; see server.log")
+        try:
+            if httpx.get(f"{base}/healthz", timeout=1.0).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError("safelane serve did not become healthy in time")

@@ -33,6 +33,7 @@ from pathlib import Path
 
 import httpx
 import orjson
+from _load import wait_healthy  # this folder is on the path when the script is run
 
 from safelane.settings import Settings
 from safelane.store import users as user_store
@@ -145,14 +146,8 @@ def main() -> int:
     ]
     bases = [f"http://127.0.0.1:{port}" for port in ports]
     try:
-        for base in bases:
-            for _ in range(600):
-                try:
-                    if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                time.sleep(0.1)
+        for base, server in zip(bases, servers, strict=True):
+            wait_healthy(base, server)
         headers = {"Authorization": f"Bearer {key}", "Content-Type": "application/json"}
         for base in bases:  # the same filing to each (a replay after the first), so every server knows the key
             assert httpx.post(f"{base}/v1/filings", content=_filing(0), headers=headers).status_code in (200, 201)

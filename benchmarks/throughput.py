@@ -829,7 +829,9 @@ def http(args: argparse.Namespace, workdir: Path, texts: list[str]) -> dict[str,
         env={**os.environ, "SAFELANE_LOG_LEVEL": "WARNING"},
     )
     try:
-        _wait_healthy(base, server)
+        from _load import wait_healthy  # this folder is on the path when the script is run
+
+        wait_healthy(base, server)
         cpu_before = _cpu_seconds(server.pid)
         report = asyncio.run(
             _open_loop(base, key, bodies, args.rate, args.warmup, args.connections, drain=max(10.0, args.seconds))
@@ -846,22 +848,6 @@ def http(args: argparse.Namespace, workdir: Path, texts: list[str]) -> dict[str,
             server.wait()
         log.close()
     return {"seconds": args.seconds, "warmup_requests": args.warmup, "profiles_active": len(texts), **report}
-
-
-def _wait_healthy(base: str, server: subprocess.Popen, timeout: float = 60.0) -> None:
-    import httpx
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"safelane serve exited with {server.returncode}; see server.log")
-        try:
-            if httpx.get(f"{base}/healthz", timeout=1.0).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError("safelane serve did not become healthy in time")
 
 
 # --- main -----------------------------------------------------------------------------------------------

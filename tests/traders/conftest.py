@@ -58,8 +58,13 @@ IMPORTER = (
 def traders(system, clock):
     """The system with the test register (the importer known by EORI) and a 1 % random sample by default."""
     text = REGISTER.replace(REGISTER.splitlines()[2] + "\n", IMPORTER)
-    with system.db.write() as conn:
-        trader_store.import_rows(conn, read(text), actor="test", at=clock.now, source="register.csv")
-        office_store.set(conn, OfficeSettings("*", {}, random_rate=0.01), at=clock.now, actor="test")
-    system.pipeline.offices_changed()
+    registered(system, read(text), at=clock.now, random_rate=0.01)
     return system
+
+
+def registered(system, rows, *, at, random_rate: float, source: str = "register.csv") -> None:
+    """Import the register rows and set every office's random sample rate, as an administrator would."""
+    with system.db.write() as conn:
+        trader_store.import_rows(conn, rows, actor="test", at=at, source=source)
+        office_store.set(conn, OfficeSettings("*", {}, random_rate=random_rate), at=at, actor="test")
+    system.pipeline.offices_changed()

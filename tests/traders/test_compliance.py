@@ -7,12 +7,11 @@ from datetime import UTC, datetime
 from safelane.cases import outcomes
 from safelane.domain import Filing
 from safelane.scope import Scope
-from safelane.selection.capacity import OfficeSettings
-from safelane.store import offices as office_store
 from safelane.store import traders as trader_store
 from safelane.traders.compliance import PEERS, Inspected, cells_of, measure
 from safelane.traders.importing import read
 from tests.factories import air_consignment, filing
+from tests.traders.conftest import registered
 from tests.web.conftest import Bench, bench  # noqa: F401  (the workbench fixture)
 
 AEO = {"assessor": "traders", "evidence": {"applied": True, "programme": "EU-AEO", "type": "AEOS"}}
@@ -78,10 +77,7 @@ def _sampled(bench: Bench, register_text: str, filings: int = 30, first: int = 0
     system = bench.system
     system.pipeline.clock = lambda: at
     system.pipeline.sample_key = b"fixed key for this test"
-    with bench.db.write() as conn:
-        trader_store.import_rows(conn, read(register_text), actor="test", at=at, source="register.csv")
-        office_store.set(conn, OfficeSettings("*", {}, random_rate=1.0), at=at, actor="test")
-    system.pipeline.offices_changed()
+    registered(system, read(register_text), at=at, random_rate=1.0)
     plain = {"name": "Somebody Else BV", "address": {"city": "Delft", "country": "NL"}}
     sampled: dict[str, list[str]] = {"aeo": [], "peer": []}
     for i in range(first, first + filings):

@@ -18,11 +18,9 @@ from safelane.demo import generate
 from safelane.demo import traders as demo_traders
 from safelane.domain.consignment import PARTY_ROLES
 from safelane.formats import native, parse
-from safelane.selection.capacity import OfficeSettings
-from safelane.store import offices as office_store
-from safelane.store import traders as trader_store
 from safelane.traders.facilitation import TRADERS
 from safelane.traders.importing import Row
+from tests.traders.conftest import registered
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "messages"
 GOLDEN = Path(__file__).parent / "golden" / "facilitation.jsonl"
@@ -118,10 +116,7 @@ def test_findings_are_those_of_the_golden_file(system, clock):
         lodgements += system.pipeline._lodgements(parsed, RECEIVED, False)
     rows = demo_traders.register_rows(7, suspend_on=DAY) + _party_rows(parties)
     rows = [Row(**{**r.__dict__, "line": i + 2}) for i, r in enumerate(rows)]
-    with system.db.write() as conn:
-        trader_store.import_rows(conn, rows, actor="test", at=clock.now, source="golden")
-        office_store.set(conn, OfficeSettings("*", {}, random_rate=0.01), at=clock.now, actor="test")
-    system.pipeline.offices_changed()
+    registered(system, rows, at=clock.now, random_rate=0.01, source="golden")
     [assessor] = [a for a in system.pipeline.engine.assessors if getattr(a, "name", "") == TRADERS]
 
     cold = _findings(assessor, lodgements, 1000)

@@ -7,15 +7,13 @@ from datetime import UTC, datetime, timedelta
 
 from safelane.domain import Filing
 from safelane.domain.assessment import CUSTOMS
-from safelane.selection.capacity import OfficeSettings
-from safelane.store import offices as office_store
 from safelane.store import releases as release_store
-from safelane.store import traders as trader_store
 from safelane.store import trs_stamps
 from safelane.traders.compliance import PEERS
 from safelane.traders.importing import read
 from safelane.traders.release import release_times
 from tests.factories import air_consignment, filing, sea_consignment
+from tests.traders.conftest import registered
 from tests.web.conftest import Bench, bench  # noqa: F401  (the workbench fixture)
 
 FILED = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
@@ -49,10 +47,7 @@ def test_release_times_from_the_stored_stamps(bench: Bench, register_text: str) 
     system = bench.system
     system.pipeline.clock = lambda: FILED
     system.pipeline.sample_key = b"fixed key for this test"
-    with bench.db.write() as conn:
-        trader_store.import_rows(conn, read(register_text), actor="test", at=FILED, source="register.csv")
-        office_store.set(conn, OfficeSettings("*", {}, random_rate=1.0), at=FILED, actor="test")
-    system.pipeline.offices_changed()
+    registered(system, read(register_text), at=FILED, random_rate=1.0)
     held: dict[str, list[str]] = {"aeo": [], "peer": [], "sea": []}
     aeo_green = 0
     for i in range(20):

@@ -171,17 +171,26 @@ def act(request: Request, consignment_id: str, action: str, officer: OfficerDep,
             raise Forbidden(str(refused)) from None
         if refused.status == 404 and refused.location != "action":  # gone from the officer's scope meanwhile
             return not_found(request, officer, f"There is no consignment {consignment_id}.")
-        fresh = _case(request, officer, consignment_id) or case
-        return _render(
-            request,
-            officer,
-            fresh,
-            status=refused.status,
-            form=form,
-            messages=[("error", f"Not done: {refused}")],
-            error={"action": action, "location": refused.location, "message": str(refused)},
-        )
+        return _refused(request, officer, case, form, action, refused, refused.status, "Not done")
     return RedirectResponse(f"/consignments/{consignment_id}?done={action}#actions", status_code=303)
+
+
+def _refused(
+    request: Request,
+    officer: Officer,
+    case: case_file.CaseFile,
+    form: dict[str, str],
+    action: str,
+    refused: referrals.ActionError,
+    status: int,
+    heading: str,
+) -> Response:
+    """The consignment page again, as it is now, with the officer's input kept and the refusal's reason shown."""
+    fresh = _case(request, officer, case.consignment_id) or case
+    error = {"action": action, "location": refused.location, "message": str(refused)}
+    return _render(
+        request, officer, fresh, status=status, form=form, messages=[("error", f"{heading}: {refused}")], error=error
+    )
 
 
 def _slot_start(text: str) -> datetime | None:
@@ -218,14 +227,6 @@ def schedule(request: Request, consignment_id: str, officer: OfficerDep, form: F
     except referrals.ActionError as refused:
         if refused.status == 404:
             return not_found(request, officer, f"There is no consignment {consignment_id}.")
-        fresh = _case(request, officer, consignment_id) or case
-        return _render(
-            request,
-            officer,
-            fresh,
-            status=409 if refused.status == 403 else refused.status,
-            form=form,
-            messages=[("error", f"Not scheduled: {refused}")],
-            error={"action": "schedule", "location": refused.location, "message": str(refused)},
-        )
+        status = 409 if refused.status == 403 else refused.status
+        return _refused(request, officer, case, form, "schedule", refused, status, "Not scheduled")
     return RedirectResponse(f"/consignments/{consignment_id}?done=schedule#inspection", status_code=303)
