@@ -98,6 +98,7 @@ def test_the_local_hub_hands_out_envelopes_until_acknowledged():
     assert hub.pending() == []
     assert hub.acknowledged["D1"] == []
     assert hub.acknowledged["D2"][0].code == "missing"
+    assert hub.warned == {"D1": read(good).warnings} and "D2" not in hub.warned  # kept with its schema warnings
 
 
 def test_an_envelope_out_of_schema_is_read_with_a_warning():
