@@ -2,13 +2,11 @@
 
 Each envelope takes the path a certificate posted to the API takes (`arrivals`): read and validated, stored in
 its own transaction, then the open consignments it belongs to are re-assessed through `Pipeline.reassess`. Only
-then is it acknowledged, with its schema warnings if it had any (kept all the same: docs/ephyto.md), so the Hub
-hands out again what was not stored, or whose re-assessment failed, and the exporting NPPO learns what in its
-certificate is out of schema. A
-redelivery is a replay: nothing new is stored, and a re-assessment that changes nothing stores nothing. An
-envelope that cannot be read is acknowledged as failed with its problems (the exporting NPPO sees them) and
-leaves only an audit event `certificate.refused`.
-"""
+then is it acknowledged, so the Hub hands out again what was not stored, or whose re-assessment failed; a
+certificate kept with schema warnings is acknowledged with them, so the exporting NPPO learns what in it is out
+of schema. A redelivery is a replay: nothing new is stored, and a re-assessment that changes nothing stores
+nothing. An envelope that cannot be read is acknowledged as failed with its problems (the exporting NPPO sees
+them) and leaves only an audit event `certificate.refused`."""
 
 import logging
 from dataclasses import asdict, dataclass

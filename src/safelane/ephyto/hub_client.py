@@ -4,7 +4,7 @@ The Hub's delivery model for an importing NPPO: the envelopes addressed to it wa
 (`PULLImportEnvelope`, all waiting at once) and acknowledges each by its tracking number, the envelope's
 `hubDeliveryNumber`: `AcknowledgeEnvelopeReceipt` when it has kept the certificate,
 `AdvancedAcknowledgeEnvelopeReceipt` with a warning message when it has kept it with schema warnings (the
-exporting NPPO sees them; the Hub's tracking has `DeliveredWithWarnings` for this), or
+exporting NPPO sees them; the Hub's delivery tracking has a state `DeliveredWithWarnings`), or
 `AcknowledgeFailedEnvelopeReceipt` with a message when it cannot read it. An envelope not acknowledged is
 handed out again at the next pull. The NPPO authenticates with the TLS client certificate the Hub issued it.
 Operation, SOAPAction and element names are the Hub's service description's (data/hub-schemas/s6.xsd, s5.xsd;
@@ -27,8 +27,8 @@ from safelane.formats.xml_safety import local, parse_xml
 
 SOAP = "http://schemas.xmlsoap.org/soap/envelope/"
 SERVICE = "http://ephyto.ippc.int/"  # the delivery service's namespace (s6.xsd: elementFormDefault qualified)
-ACTION = "http://ephyto.ippc.int/IDeliveryService/"  # SOAPAction = ACTION + operation, but for those below
-# the service description's binding gives AdvancedAcknowledgeEnvelopeReceipt the SOAPAction of another name
+ACTION = "http://ephyto.ippc.int/IDeliveryService/"  # SOAPAction = ACTION + operation, except in SOAP_ACTIONS:
+# the service description's binding calls AdvancedAcknowledgeEnvelopeReceipt by another name
 SOAP_ACTIONS = {"AdvancedAcknowledgeEnvelopeReceipt": "NegativeAcknowledgeEnvelopeReceipt"}
 MAX_ANSWER_BYTES = 64 * 1024 * 1024  # a pull answer carries every waiting certificate with its attachments
 MAX_FAILURE_MESSAGE = 2000  # characters of problems (or warnings) sent back with an acknowledgement
