@@ -252,8 +252,8 @@ def profile_texts(total: int, seed: int) -> list[str]:
 # --- other border agencies' profiles (issue 14) ------------------------------------------------------------
 
 # Each agency's usual rules: the HS chapters of its scope, the origins under its alerts, the documents it asks for
-# (WCO DM codes: N851 phytosanitary certificate, C640 veterinary certificate, C085 health certificate, C400 CITES
-# permit, C057 ozone licence), the requirement a hit makes and species words its officers look for.
+# (DE 2/3 document codes: N851 phytosanitary certificate, C640 CHED-A, C678 CHED-D, C400 CITES certificate, C057
+# ozone licence; agencies.yaml gives the sources), the requirement a hit makes and species words its officers look for.
 _AGENCIES: dict[str, dict[str, Any]] = {
     "plant_health": {
         "hs": ("0602", "0603", "0701", "0702", "0709", "0803", "0804", "0805", "0806", "0808", "1001", "1209", "1404"),
@@ -270,7 +270,7 @@ _AGENCIES: dict[str, dict[str, Any]] = {
     "food_safety": {
         "hs": ("0713", "0801", "0802", "0813", "0904", "0910", "1207", "2008", "2009", "2106", "2202", "1905"),
         "origins": ("TR", "IN", "CN", "US", "IR", "EG", "NG", "GH", "VN", "PK", "LK", "ID"),
-        "document": "C085",
+        "document": "C678",
         "words": r"\b(aflatoxin|pistachios?|groundnuts?|chilli|sesame|food supplement)\b",
     },
     "wildlife": {

@@ -12,8 +12,9 @@ from typer.testing import CliRunner
 from safelane.cli.main import app
 from safelane.documents.hub_intake import pull
 from safelane.ephyto.hub import envelope
-from safelane.ephyto.hub_client import HubClient
+from safelane.ephyto.hub_client import HubClient, message
 from safelane.ephyto.hub_double import HubDouble
+from safelane.ephyto.reader import read
 from safelane.store.schema import audit_events, certificates, decisions
 from tests.documents.test_reassessment import answer_now, count, file_plants
 from tests.ephyto.test_reader import fixture
@@ -43,9 +44,14 @@ def test_pulled_certificates_are_stored_re_assess_and_are_acknowledged(system, c
     clock.now += timedelta(hours=2)
 
     done = pull(HubClient(hub.url, timeout=5), system.pipeline)
-    assert done.as_dict() == {"pulled": 2, "stored": 1, "replayed": 0, "refused": 1, "reassessed": 1, "retry": 0}
+    counts = {"pulled": 2, "stored": 1, "replayed": 0, "refused": 1, "warned": 1, "reassessed": 1, "retry": 0}
+    assert done.as_dict() == counts
     assert hub.queue.pending() == []
     assert list(hub.failures) == ["HUB-2"] and "SPSExchangedDocument" in hub.failures["HUB-2"]
+    # kept with its schema warnings: the exporting NPPO is told them, each located
+    assert "AcknowledgeEnvelopeReceipt" not in hub.calls
+    warnings = read(good("HUB-1")).warnings
+    assert list(hub.warnings) == ["HUB-1"] and hub.warnings["HUB-1"] == message(warnings) and len(warnings) == 2
 
     shown = answer_now(system, result)  # the filer's answer: the certificate released plant health's requirement
     assert shown.decision_id != item.decision_id

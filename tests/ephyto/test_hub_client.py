@@ -52,6 +52,24 @@ def test_the_client_pulls_every_waiting_envelope_and_acknowledges_each(hub):
     assert hub.failures == {"HUB-2": "/SPSCertificate: no SPSExchangedDocument"}
 
 
+def test_a_certificate_kept_with_warnings_is_acknowledged_with_them_under_the_bindings_soap_action(hub):
+    hub.deliver("HUB-1", good("HUB-1"))
+    client = HubClient(hub.url, timeout=5)
+    [delivery] = client.pending()
+    warnings = read(delivery.envelope).warnings
+    assert warnings  # the fixture is out of schema where real certificates are
+
+    client.acknowledge("HUB-1", problems=[], warnings=warnings)
+    assert client.pending() == []
+    assert hub.calls[-2:] == ["AdvancedAcknowledgeEnvelopeReceipt", "PULLImportEnvelope"]
+    assert hub.warnings["HUB-1"] == "; ".join(f"{w.location}: {w.message}" for w in warnings)
+    assert hub.failures == {}
+    # the WSDL binds this operation to the SOAPAction NegativeAcknowledgeEnvelopeReceipt, not to its own name
+    body = request("AdvancedAcknowledgeEnvelopeReceipt", hubTrackingNumber="HUB-1", warningMessage="w")
+    status, answer = hub.serve(f'"{ACTION}AdvancedAcknowledgeEnvelopeReceipt"', body)
+    assert status == 500 and b"unknown SOAPAction" in answer
+
+
 def test_a_fault_from_the_hub_is_an_error_naming_the_operation_and_reason(hub):
     with pytest.raises(HubUnavailable, match="refused AcknowledgeEnvelopeReceipt: no envelope 'HUB-9'"):
         HubClient(hub.url, timeout=5).acknowledge("HUB-9", problems=[])

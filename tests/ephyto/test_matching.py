@@ -5,6 +5,8 @@ from pathlib import Path
 
 import orjson
 
+from safelane.domain import Consignment
+from safelane.ephyto.matching import Mismatch, compare
 from safelane.ephyto.reader import read
 from safelane.store import certificates as store
 from tests.factories import filing, sea_consignment
@@ -85,6 +87,16 @@ def test_a_withdrawn_certificate_is_a_status_mismatch(system, clock):
     assert finding["evidence"]["mismatches"] == [
         {"field": "status", "filed": "a valid certificate", "certified": "withdrawn"}
     ]
+
+
+def test_a_certificate_on_hold_certifies_nothing():
+    """Status code 39 (unconfirmed for the Hub; "On hold" in UN/EDIFACT 1373) is a status mismatch, not issued."""
+    xml = (FIXTURES / "matching.xml").read_bytes()
+    assert b">70</ns1:StatusCode>" in xml
+    on_hold = read(xml.replace(b">70</ns1:StatusCode>", b">39</ns1:StatusCode>")).certificate
+    consignment = Consignment.model_validate(plants())
+    assert compare(read(xml).certificate, consignment) == []
+    assert compare(on_hold, consignment) == [Mismatch("status", "a valid certificate", "on_hold")]
 
 
 def test_a_replacement_marks_the_replaced_certificate(system, clock):

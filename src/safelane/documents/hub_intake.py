@@ -2,11 +2,11 @@
 
 Each envelope takes the path a certificate posted to the API takes (`arrivals`): read and validated, stored in
 its own transaction, then the open consignments it belongs to are re-assessed through `Pipeline.reassess`. Only
-then is it acknowledged, so the Hub hands out again what was not stored, or whose re-assessment failed. A
-redelivery is a replay: nothing new is stored, and a re-assessment that changes nothing stores nothing. An
-envelope that cannot be read is acknowledged as failed with its problems (the exporting NPPO sees them) and
-leaves only an audit event `certificate.refused`.
-"""
+then is it acknowledged, so the Hub hands out again what was not stored, or whose re-assessment failed; a
+certificate kept with schema warnings is acknowledged with them, so the exporting NPPO learns what in it is out
+of schema. A redelivery is a replay: nothing new is stored, and a re-assessment that changes nothing stores
+nothing. An envelope that cannot be read is acknowledged as failed with its problems (the exporting NPPO sees
+them) and leaves only an audit event `certificate.refused`."""
 
 import logging
 from dataclasses import asdict, dataclass
@@ -30,6 +30,7 @@ class Pulled:
     stored: int = 0  # new certificates, or the NPPO's update of one
     replayed: int = 0  # the same certificate again (a redelivery)
     refused: int = 0  # unreadable: acknowledged as failed
+    warned: int = 0  # kept, and acknowledged with their schema warnings
     reassessed: int = 0
     retry: int = 0  # stored, but the re-assessment failed: not acknowledged, so the Hub delivers it again
 
@@ -64,5 +65,6 @@ def pull(hub: Hub, pipeline: Pipeline, *, actor: str = ACTOR) -> Pulled:
             log.exception("re-assessment after certificate %s failed", stored.certificate.certificate_id)
             done.retry += 1
             continue
-        hub.acknowledge(delivery.number, problems=[])
+        hub.acknowledge(delivery.number, problems=[], warnings=found.warnings)
+        done.warned += bool(found.warnings)
     return done

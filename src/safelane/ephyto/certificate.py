@@ -5,8 +5,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-#: SPSExchangedDocument/StatusCode as the IPPC ePhyto Hub uses it (UN/CEFACT 1373 subset), shipped as data with
-#: what is and is not verified of each code (data/certificate-statuses.json, data/PROVENANCE.md).
+#: SPSExchangedDocument/StatusCode as the IPPC ePhyto Hub uses it (its own list, not UN/EDIFACT 1373), shipped as
+#: data with what is and is not verified of each code (data/certificate-statuses.json, data/PROVENANCE.md).
 STATUS_LIST = json.loads((Path(__file__).parent / "data" / "certificate-statuses.json").read_text())
 STATUSES: dict[str, str] = {code: entry["status"] for code, entry in STATUS_LIST["codes"].items()}
 #: SPSExchangedDocument/TypeCode: 851 phytosanitary certificate, 657 phytosanitary certificate for re-export.
@@ -52,7 +52,7 @@ class Transport:
 class Certificate:
     certificate_id: str  # the NPPO's certificate number
     type_code: str
-    status: str  # issued, withdrawn, rejected, replaced (set by the store when a replacement arrives)
+    status: str  # issued, on_hold, withdrawn, rejected, replaced (set by the store when a replacement arrives)
     status_code: str
     issued_at: str | None
     issuing_country: str | None

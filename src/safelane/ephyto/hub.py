@@ -25,8 +25,9 @@ class Hub(Protocol):
         """Envelopes delivered to this country and not yet acknowledged, oldest first."""
         ...
 
-    def acknowledge(self, number: str, *, problems: list[Problem]) -> None:
-        """Tell the Hub a delivery was read (no problems) or could not be read (its problems)."""
+    def acknowledge(self, number: str, *, problems: list[Problem], warnings: list[Problem] | None = None) -> None:
+        """Tell the Hub a delivery was read (no problems), read and kept with schema warnings (the exporting NPPO
+        sees them), or could not be read (its problems)."""
         ...
 
 
@@ -44,11 +45,12 @@ def envelope(certificate_xml: bytes, *, sender: str, receiver: str, number: str,
 
 
 class LocalHub:
-    """A Hub in memory: `deliver` queues an envelope, `acknowledged` records what the intake answered."""
+    """A Hub in memory: `deliver` queues an envelope, `acknowledged` and `warned` record what the intake answered."""
 
     def __init__(self) -> None:
         self._pending: list[Delivery] = []
         self.acknowledged: dict[str, list[Problem]] = {}
+        self.warned: dict[str, list[Problem]] = {}
 
     def deliver(self, number: str, envelope_xml: bytes) -> None:
         self._pending.append(Delivery(number, envelope_xml))
@@ -56,9 +58,11 @@ class LocalHub:
     def pending(self) -> list[Delivery]:
         return list(self._pending)
 
-    def acknowledge(self, number: str, *, problems: list[Problem]) -> None:
+    def acknowledge(self, number: str, *, problems: list[Problem], warnings: list[Problem] | None = None) -> None:
         self._pending = [d for d in self._pending if d.number != number]
         self.acknowledged[number] = problems
+        if warnings and not problems:
+            self.warned[number] = warnings
 
 
 def receive(hub: Hub, keep: Callable[[Read, bytes], None]) -> int:
@@ -71,6 +75,6 @@ def receive(hub: Hub, keep: Callable[[Read, bytes], None]) -> int:
             hub.acknowledge(delivery.number, problems=error.problems)
             continue
         keep(found, delivery.envelope)
-        hub.acknowledge(delivery.number, problems=[])
+        hub.acknowledge(delivery.number, problems=[], warnings=found.warnings)
         kept += 1
     return kept

@@ -2,7 +2,9 @@
 
 The Hub's delivery model for an importing NPPO: the envelopes addressed to it wait on the Hub until it pulls them
 (`PULLImportEnvelope`, all waiting at once) and acknowledges each by its tracking number, the envelope's
-`hubDeliveryNumber`: `AcknowledgeEnvelopeReceipt` when it has kept the certificate, or
+`hubDeliveryNumber`: `AcknowledgeEnvelopeReceipt` when it has kept the certificate,
+`AdvancedAcknowledgeEnvelopeReceipt` with a warning message when it has kept it with schema warnings (the
+exporting NPPO sees them; the Hub's delivery tracking has a state `DeliveredWithWarnings`), or
 `AcknowledgeFailedEnvelopeReceipt` with a message when it cannot read it. An envelope not acknowledged is
 handed out again at the next pull. The NPPO authenticates with the TLS client certificate the Hub issued it.
 Operation, SOAPAction and element names are the Hub's service description's (data/hub-schemas/s6.xsd, s5.xsd;
@@ -25,9 +27,11 @@ from safelane.formats.xml_safety import local, parse_xml
 
 SOAP = "http://schemas.xmlsoap.org/soap/envelope/"
 SERVICE = "http://ephyto.ippc.int/"  # the delivery service's namespace (s6.xsd: elementFormDefault qualified)
-ACTION = "http://ephyto.ippc.int/IDeliveryService/"  # SOAPAction = ACTION + operation
+ACTION = "http://ephyto.ippc.int/IDeliveryService/"  # SOAPAction = ACTION + operation, except in SOAP_ACTIONS:
+# the service description's binding calls AdvancedAcknowledgeEnvelopeReceipt by another name
+SOAP_ACTIONS = {"AdvancedAcknowledgeEnvelopeReceipt": "NegativeAcknowledgeEnvelopeReceipt"}
 MAX_ANSWER_BYTES = 64 * 1024 * 1024  # a pull answer carries every waiting certificate with its attachments
-MAX_FAILURE_MESSAGE = 2000  # characters of problems sent back with a failed acknowledgement
+MAX_FAILURE_MESSAGE = 2000  # characters of problems (or warnings) sent back with an acknowledgement
 
 
 class HubUnavailable(Exception):
@@ -42,6 +46,16 @@ def request(operation: str, **parameters: str) -> bytes:
     for name, value in parameters.items():
         etree.SubElement(call, f"{{{SERVICE}}}{name}").text = value
     return etree.tostring(envelope, xml_declaration=True, encoding="UTF-8")
+
+
+def soap_action(operation: str) -> str:
+    """The SOAPAction header value that calls `operation` (the binding's, data/hub-schemas' WSDL)."""
+    return ACTION + SOAP_ACTIONS.get(operation, operation)
+
+
+def message(problems: list[Problem]) -> str:
+    """Problems as the one text an acknowledgement carries: each located, at most MAX_FAILURE_MESSAGE long."""
+    return "; ".join(f"{p.location}: {p.message}" for p in problems)[:MAX_FAILURE_MESSAGE]
 
 
 def answer(data: bytes, operation: str) -> etree._Element:
@@ -99,19 +113,20 @@ class HubClient:
                 found.append(Delivery(number.text.strip(), etree.tostring(envelope, encoding="UTF-8")))  # type: ignore[union-attr]
         return found
 
-    def acknowledge(self, number: str, *, problems: list[Problem]) -> None:
-        """Received (no problems), or failed with the problems as the message the Hub shows the exporter."""
-        if not problems:
+    def acknowledge(self, number: str, *, problems: list[Problem], warnings: list[Problem] | None = None) -> None:
+        """Received; received with warnings; or failed with the problems: the Hub shows the exporter the text."""
+        if problems:
+            self._call("AcknowledgeFailedEnvelopeReceipt", hubTrackingNumber=number, message=message(problems))
+        elif warnings:
+            self._call("AdvancedAcknowledgeEnvelopeReceipt", hubTrackingNumber=number, warningMessage=message(warnings))
+        else:
             self._call("AcknowledgeEnvelopeReceipt", hubTrackingNumber=number)
-            return
-        message = "; ".join(f"{p.location}: {p.message}" for p in problems)[:MAX_FAILURE_MESSAGE]
-        self._call("AcknowledgeFailedEnvelopeReceipt", hubTrackingNumber=number, message=message)
 
     def _call(self, operation: str, **parameters: str) -> etree._Element:
         call = urllib.request.Request(
             self.url,
             data=request(operation, **parameters),
-            headers={"Content-Type": "text/xml; charset=utf-8", "SOAPAction": f'"{ACTION}{operation}"'},
+            headers={"Content-Type": "text/xml; charset=utf-8", "SOAPAction": f'"{soap_action(operation)}"'},
             method="POST",
         )
         try:

@@ -2,7 +2,8 @@
 Hub's SOAP envelope, so tests and demos drive `HubClient` end to end without the internet.
 
 It serves what an importing NPPO calls: `PULLImportEnvelope` answers every envelope waiting (queued with
-`deliver`), `AcknowledgeEnvelopeReceipt` and `AcknowledgeFailedEnvelopeReceipt` take one off the queue by its
+`deliver`), `AcknowledgeEnvelopeReceipt`, `AdvancedAcknowledgeEnvelopeReceipt` (received with warnings, under
+the SOAPAction the binding gives it) and `AcknowledgeFailedEnvelopeReceipt` take one off the queue by its
 tracking number. Anything else (another SOAPAction, a body that does not name the operation, an unknown
 tracking number) is a SOAP fault with HTTP 500, as the Hub answers, so a client that speaks it wrongly fails.
 """
@@ -16,10 +17,16 @@ from lxml import etree
 
 from safelane.domain import InvalidMessage, Problem
 from safelane.ephyto.hub import LocalHub
-from safelane.ephyto.hub_client import ACTION, SERVICE, SOAP
+from safelane.ephyto.hub_client import SERVICE, SOAP, soap_action
 from safelane.formats.xml_safety import parse_xml
 
-OPERATIONS = ("PULLImportEnvelope", "AcknowledgeEnvelopeReceipt", "AcknowledgeFailedEnvelopeReceipt")
+OPERATIONS = (
+    "PULLImportEnvelope",
+    "AcknowledgeEnvelopeReceipt",
+    "AdvancedAcknowledgeEnvelopeReceipt",
+    "AcknowledgeFailedEnvelopeReceipt",
+)
+BY_ACTION = {soap_action(operation): operation for operation in OPERATIONS}
 
 
 def _soap(content: etree._Element) -> bytes:
@@ -42,6 +49,7 @@ class HubDouble:
         self.queue = LocalHub()
         self.calls: list[str] = []
         self.failures: dict[str, str] = {}  # tracking number -> the message of a failed acknowledgement
+        self.warnings: dict[str, str] = {}  # tracking number -> the warning message it was received with
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), name="hub-double", daemon=True)
@@ -66,8 +74,8 @@ class HubDouble:
 
     def serve(self, action: str, body: bytes) -> tuple[int, bytes]:
         """(HTTP status, SOAP answer) for one call."""
-        operation = action.strip('"').removeprefix(ACTION)
-        if not action.strip('"').startswith(ACTION) or operation not in OPERATIONS:
+        operation = BY_ACTION.get(action.strip('"'))
+        if operation is None:
             return 500, _fault(f"unknown SOAPAction {action!r}")
         try:
             root = parse_xml(body)
@@ -88,10 +96,14 @@ class HubDouble:
             if number not in {d.number for d in self.queue.pending()}:
                 return 500, _fault(f"no envelope {number!r} is waiting for this NPPO")
             message = call.findtext(f"{{{SERVICE}}}message")
+            warning = call.findtext(f"{{{SERVICE}}}warningMessage")
             if operation == "AcknowledgeFailedEnvelopeReceipt":
                 self.failures[number] = message or ""
+            if operation == "AdvancedAcknowledgeEnvelopeReceipt":
+                self.warnings[number] = warning or ""
             problems = [Problem("Hub", "failed", message)] if message else []
-            self.queue.acknowledge(number, problems=problems)
+            warnings = [Problem("Hub", "warning", warning)] if warning else []
+            self.queue.acknowledge(number, problems=problems, warnings=warnings)
             return 200, _soap(etree.Element(f"{{{SERVICE}}}{operation}Response"))
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:

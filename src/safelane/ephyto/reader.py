@@ -102,7 +102,7 @@ def _certificate(root: etree._Element, warnings: list[Problem]) -> Read:
             Problem(
                 xpath_of(document.element) + "/StatusCode",
                 "unknown_status",
-                f"status code {status_code!r} is not one of {sorted(STATUSES)} (issued, withdrawn, rejected)",
+                f"status code {status_code!r} is not one of {sorted(STATUSES)} (certificate-statuses.json)",
             )
         )
     if problems:

@@ -655,7 +655,7 @@ certificates = sa.Table(  # ePhyto certificates received (safelane.ephyto): one 
     sa.Column("certificate_id", sa.String(70), primary_key=True),  # the NPPO's number as printed
     sa.Column("number_key", sa.String(70), nullable=False, index=True),  # compacted: how filings quote it
     sa.Column("issuing_country", sa.String(3), primary_key=True),  # with the number, the key ("" if not given)
-    sa.Column("status", sa.String(16), nullable=False),  # issued, withdrawn, rejected, replaced
+    sa.Column("status", sa.String(16), nullable=False),  # issued, on_hold, withdrawn, rejected, replaced
     sa.Column("replaces", sa.String(70), nullable=True),
     sa.Column("replaced_by", sa.String(70), nullable=True),
     sa.Column("parties_key", sa.String(200), nullable=True, index=True),  # consignor|consignee, normalised
