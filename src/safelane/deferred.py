@@ -52,6 +52,11 @@ class Envelope:
             }
         )
 
+    @staticmethod
+    def prefix(receipt_id: str) -> bytes:
+        """How `dumps` of this receipt's envelope begins: what finds it in the spool's bytes."""
+        return b'{"receipt":' + orjson.dumps(receipt_id) + b","
+
     @classmethod
     def loads(cls, data: bytes) -> "Envelope":
         record = orjson.loads(data)

@@ -56,7 +56,8 @@ class Settings:
     sample_key: bytes = field(default_factory=lambda: os.urandom(32), repr=False, compare=False)
     strict_templates: bool = False  # tests: a page reading a field that is not there fails instead of showing blank
     # Store-and-forward (docs/resilience.md): where filings wait while the store is down (None: answer 503 instead),
-    # the spool's size limit, and how long a key seen before the outage keeps working while it lasts.
+    # the spool folder's size limit (all processes' segments together), and how long a key seen before the outage
+    # keeps working while it lasts.
     spool_dir: Path | None = None
     spool_max_bytes: int = 1024**3
     spool_key_grace: float = 3600.0

@@ -10,6 +10,7 @@ import threading
 
 import pytest
 
+from safelane.resilience import spool as spool_module
 from safelane.resilience.spool import LEGACY_LOG, SEGMENTS, Spool, SpoolFull, SpoolInUse, frame
 
 
@@ -144,3 +145,37 @@ def test_nothing_acknowledged_is_lost_when_the_process_is_killed_while_appending
     kept = [int(r.split()[1]) for r in records(Spool(tmp_path, 1 << 30))]
     assert kept[: acknowledged + 1] == list(range(acknowledged + 1))  # every acknowledged one, in order
     assert kept == list(range(len(kept)))  # and nothing torn or out of order after them
+
+
+def test_the_limit_holds_for_the_whole_directory_not_per_segment(tmp_path):
+    first, second = Spool(tmp_path, 100), Spool(tmp_path, 100)
+    first.append(b"x" * 40)  # 58 bytes with its frame
+    with pytest.raises(SpoolFull, match="holds 58 bytes, its limit is 100"):
+        second.append(b"y" * 40)  # would fit its own empty segment, not the directory
+    assert second.append_many([b"a", b"b", b"c"]) == 2  # 19 bytes each: the prefix that fits is written
+    assert first.size == second.size == 96  # both count the directory's total
+    first.checkpoint(position for payload, position in first.pending() if payload == b"x" * 40)
+    second.append(b"y" * 40)  # a forwarded segment is emptied, and its room freed
+    assert records(second) == [b"a", b"b", b"y" * 40]
+
+
+def test_a_waiting_record_is_found_by_its_prefix_in_any_segment_until_it_is_forwarded(tmp_path):
+    first, second = Spool(tmp_path, 1 << 20), Spool(tmp_path, 1 << 20)
+    first.append(b'{"receipt":"R1","body":"{\\"receipt\\":\\"R2\\"}"}')
+    second.append(b'{"receipt":"R2","body":""}')
+    assert second.find(b'{"receipt":"R1",') == b'{"receipt":"R1","body":"{\\"receipt\\":\\"R2\\"}"}'
+    assert first.find(b'{"receipt":"R2",') == b'{"receipt":"R2","body":""}'  # the whole record's, not the body's
+    assert first.find(b'{"receipt":"R3",') is None
+    first.checkpoint(position for payload, position in first.pending() if payload.startswith(b'{"receipt":"R1"'))
+    assert second.find(b'{"receipt":"R1",') is None and second.find(b'{"receipt":"R2",') is not None
+
+
+def test_a_search_finds_a_record_across_the_chunks_it_reads(tmp_path, monkeypatch):
+    monkeypatch.setattr(spool_module, "SEARCH_CHUNK", 16)
+    spool = Spool(tmp_path, 1 << 20)
+    for i in range(20):
+        spool.append(f'{{"receipt":"R{i}","pad":"{"p" * i}"}}'.encode())
+    assert [spool.find(f'{{"receipt":"R{i}",'.encode()) is not None for i in range(20)] == [True] * 20
+    with open(spool.segment.log, "r+b") as log:  # a torn last record is not found: it was never acknowledged
+        log.truncate(spool.segment.size() - 3)
+    assert spool.find(b'{"receipt":"R19",') is None and spool.find(b'{"receipt":"R18",') is not None

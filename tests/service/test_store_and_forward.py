@@ -155,10 +155,11 @@ def test_a_receipt_is_the_filers_own(store, server):
 # -- kill -9: the server as a process of its own ----------------------------------------------------------
 
 
-def start_server(store: Store, spool: Path, port: int) -> subprocess.Popen:
+def start_server(store: Store, spool: Path, port: int, max_bytes: int = 1 << 30) -> subprocess.Popen:
     env = os.environ | {
         "SAFELANE_DATABASE_URL": store.url,
         "SAFELANE_SPOOL_DIR": str(spool),
+        "SAFELANE_SPOOL_MAX_BYTES": str(max_bytes),
         "SAFELANE_DATABASE_TIMEOUT": "1",
         "SAFELANE_SPOOL_BATCH": "5",  # twelve transactions for the 60 filings: a kill lands between two
     }
@@ -255,3 +256,44 @@ def test_two_servers_spool_into_one_directory_and_one_replay_merges_them_exactly
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=10)
+
+
+def test_any_server_answers_a_receipt_the_other_spooled_and_the_size_limit_holds_for_the_whole_folder(store, tmp_path):
+    """Two `serve` processes on one spool folder with a limit that a handful of filings fill: a receipt spooled
+    by one is answered pending by the other, both answer 503 spool_full once the folder's total would pass the
+    limit (not each its own segment's), and the receipt is answered by the other once forwarded."""
+    spool, ports, limit = tmp_path / "spool", [free_port(), free_port()], 16_000
+    bases = [f"http://127.0.0.1:{port}" for port in ports]
+    processes = [start_server(store, spool, port, max_bytes=limit) for port in ports]
+    headers = {"Authorization": f"Bearer {store.key}"}
+    try:
+        for i, base in enumerate(bases):
+            assert post(base, store.key, filing(document_number=f"DOC-WARM{i}")).status_code == 201
+        store.proxy.refuse()
+        spooled = post(bases[0], store.key, filing(document_number="DOC-R"))
+        assert spooled.status_code == 202
+        pending = httpx.get(f"{bases[1]}{spooled.headers['location']}", headers=headers, timeout=WAIT)
+        assert (pending.status_code, pending.json()["status"]) == (202, "pending")
+        answers = [post(bases[i % 2], store.key, filing(document_number=f"DOC-F{i}")) for i in range(40)]
+        codes = [answer.status_code for answer in answers]
+        first_full = codes.index(503)
+        assert set(codes[:first_full]) == {202} and codes[first_full + 2 :] == [503] * (38 - first_full)
+        full = [answer for answer in answers if answer.status_code == 503]
+        assert {(a.json()["problems"][0]["code"], a.headers["retry-after"]) for a in full} == {("spool_full", "60")}
+        held = sum(log.stat().st_size for log in (spool / "segments").glob("*.log"))
+        assert limit - held < held / (first_full + 1)  # the folder is full: less room left than one filing takes
+        assert held <= limit
+        store.proxy.resume()
+        answered = until(
+            lambda: (
+                (r := httpx.get(f"{bases[1]}{spooled.headers['location']}", headers=headers, timeout=WAIT)).status_code
+                == 200
+                and r
+            ),
+            "the other server answers the receipt",
+        )
+        assert answered.json()["filings"][0]["document_number"] == "DOC-R"
+    finally:
+        for process in processes:
+            process.send_signal(signal.SIGTERM)
+            process.wait(timeout=10)

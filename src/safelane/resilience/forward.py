@@ -7,12 +7,17 @@ pipeline, records each receipt's answer in the store and only then moves the che
 cut short by a crash starts again from the checkpoint: the pipeline answers a filing it already
 stored as a duplicate, so nothing is stored twice. While anything is still spooled, new filings are
 spooled too, so a later amendment can never overtake the filing it amends.
+
+A filer may ask about a receipt at any serving process: one not among the receipts this process remembers
+(its latest, a bounded number, so a long outage does not grow memory) is looked up in the spool's files,
+every process's segment included.
 """
 
 import itertools
 import logging
 import threading
 import time
+from collections import OrderedDict
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -27,6 +32,8 @@ from safelane.store.database import OUTAGES
 
 log = logging.getLogger("safelane.resilience")
 
+REMEMBERED = 100_000  # receipts kept in memory per process (about 10 MB); the others are found in the spool
+
 
 class Forwarder:
     """The spool and the thread that empties it into the store."""
@@ -39,27 +46,36 @@ class Forwarder:
         max_bytes: int,
         batch_size: int = 200,
         probe_every: float = 1.0,
+        remembered: int = REMEMBERED,
     ):
         self.pipeline, self.db, self.batch_size, self.probe_every = pipeline, db, batch_size, probe_every
         self.spool = Spool(directory, max_bytes)
         self.writer = GroupCommit(self.spool)
-        self._pending: dict[str, str | None] = {}  # receipt id -> filer, for the filer's status request
+        self._pending: OrderedDict[str, str | None] = OrderedDict()  # receipt id -> filer, the latest first out
+        self._pending_lock, self._remembered = threading.Lock(), remembered
+        waiting = 0
         for payload, _ in self.spool.pending():
-            envelope = Envelope.loads(payload)
-            self._pending[envelope.receipt_id] = envelope.filer
+            waiting += 1
+            if waiting <= remembered:
+                envelope = Envelope.loads(payload)
+                self._remember(envelope.receipt_id, envelope.filer)
         self._store_down = False
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="safelane-forwarder", daemon=True)
         self._thread.start()
-        if self._pending:
-            log.warning("spool_replay_pending", extra={"fields": {"receipts": len(self._pending)}})
+        if waiting:
+            log.warning("spool_replay_pending", extra={"fields": {"receipts": waiting}})
             self._wake.set()
 
     @property
     def active(self) -> bool:
         """Whether new filings must go to the spool: the store is down, or earlier filings still wait there."""
         return self._store_down or not self.spool.empty
+
+    @property
+    def store_is_down(self) -> bool:
+        return self._store_down
 
     def store_down(self, error: Exception) -> None:
         if not self._store_down:
@@ -70,7 +86,7 @@ class Forwarder:
     def accept(self, body: bytes, *, filer: str | None, actor: str, format: str | None) -> Envelope:
         """Spool one validated message; returns once it is on disk. Raises SpoolFull when there is no room."""
         envelope = Envelope.new(body, filer=filer, actor=actor, format=format, at=self.pipeline.clock())
-        self._pending[envelope.receipt_id] = filer
+        self._remember(envelope.receipt_id, filer)
         self.spool.append(envelope.dumps())
         self._wake.set()
         return envelope
@@ -79,18 +95,39 @@ class Forwarder:
         """`accept` for a request on the event loop: the spool's writer thread puts it on disk in a group with
         the others arriving meanwhile (one write, one fsync); returns once it is there."""
         envelope = Envelope.new(body, filer=filer, actor=actor, format=format, at=self.pipeline.clock())
-        self._pending[envelope.receipt_id] = filer
+        self._remember(envelope.receipt_id, filer)
         try:
             await self.writer.append(envelope.dumps())
         except (SpoolFull, OSError):
-            self._pending.pop(envelope.receipt_id, None)
+            self.forget(envelope.receipt_id)
             raise
         self._wake.set()
         return envelope
 
     def pending(self, receipt_id: str) -> tuple[bool, str | None]:
-        """Whether a receipt is still in the spool, and whose it is."""
-        return receipt_id in self._pending, self._pending.get(receipt_id)
+        """Whether a receipt is still in the spool, and whose it is: from memory, else from the spool's files (any
+        process's segment; blocking I/O, call it off the event loop). A remembered receipt another process has
+        forwarded meanwhile still says True: the caller asks the store when it is up."""
+        with self._pending_lock:
+            if receipt_id in self._pending:
+                return True, self._pending[receipt_id]
+        payload = self.spool.find(Envelope.prefix(receipt_id))
+        if payload is None:
+            return False, None
+        filer = Envelope.loads(payload).filer
+        self._remember(receipt_id, filer)
+        return True, filer
+
+    @property
+    def remembered(self) -> int:
+        """How many receipts this process holds in memory."""
+        return len(self._pending)
+
+    def _remember(self, receipt_id: str, filer: str | None) -> None:
+        with self._pending_lock:
+            self._pending[receipt_id] = filer
+            if len(self._pending) > self._remembered:
+                self._pending.popitem(last=False)
 
     def _run(self) -> None:
         while not self._stop.is_set():
@@ -128,7 +165,7 @@ class Forwarder:
                         self._set_aside(envelope, answer["error"])
                 self.spool.checkpoint(position for _, position in chunk)
                 for envelope in envelopes:
-                    self._pending.pop(envelope.receipt_id, None)
+                    self.forget(envelope.receipt_id)
                 count += len(chunk)
             if mine:
                 self.spool.sweep()
@@ -137,8 +174,9 @@ class Forwarder:
         return count
 
     def forget(self, receipt_id: str) -> None:
-        """The store has this receipt's answer (another process may have forwarded it)."""
-        self._pending.pop(receipt_id, None)
+        """The store has this receipt's answer (another process may have forwarded it), or it was never spooled."""
+        with self._pending_lock:
+            self._pending.pop(receipt_id, None)
 
     def _set_aside(self, envelope: Envelope, error: str) -> None:
         """Keep a record the pipeline failed on in `failed/`, for an operator to look at and resubmit."""

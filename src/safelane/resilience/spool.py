@@ -9,7 +9,9 @@ with one write and one fsync (the API's writer thread, `group_commit.GroupCommit
 by a crash fails its length or CRC check and ends what is read of its segment: it was never
 acknowledged. A segment's owner file is flocked by its process for its life; the replayer removes a segment
 once it is forwarded and its owner is gone, and empties a live one under the segment's lock, so a
-replay never reads offsets of a file that was emptied behind it.
+replay never reads offsets of a file that was emptied behind it. The size limit holds for the whole
+directory: an append checks the segments' total and writes under the directory's append lock, so N
+processes never hold N times the limit.
 """
 
 import contextlib
@@ -27,7 +29,8 @@ from pathlib import Path
 MAGIC = b"S2"
 HEADER = struct.Struct(">2sIQI")  # magic, payload length, acceptance stamp (ns), CRC-32 of stamp and payload
 STAMP = struct.Struct(">Q")
-SEGMENTS, REPLAY_LOCK, LEGACY_LOG = "segments", "replay.lock", "spool.log"
+SEGMENTS, REPLAY_LOCK, APPEND_LOCK, LEGACY_LOG = "segments", "replay.lock", "append.lock", "spool.log"
+SEARCH_CHUNK = 1 << 22  # bytes read at a time when a segment is searched for a record
 
 Position = tuple["Segment", int]  # a segment and the offset just after a record: what to checkpoint
 
@@ -43,6 +46,30 @@ class SpoolInUse(Exception):
 def frame(stamp: int, payload: bytes) -> bytes:
     crc = zlib.crc32(payload, zlib.crc32(STAMP.pack(stamp)))
     return HEADER.pack(MAGIC, len(payload), stamp, crc) + payload
+
+
+def read_record(fd: int, offset: int) -> tuple[int, bytes] | None:
+    """The (stamp, payload) of the record framed at `offset`, or None where no whole record is."""
+    magic, length, stamp, crc = HEADER.unpack(os.pread(fd, HEADER.size, offset).ljust(HEADER.size, b"\0"))
+    payload = os.pread(fd, length, offset + HEADER.size) if magic == MAGIC else b""
+    if magic != MAGIC or len(payload) != length or zlib.crc32(payload, zlib.crc32(STAMP.pack(stamp))) != crc:
+        return None
+    return stamp, payload
+
+
+def read_checkpoint(path: Path) -> int:
+    """A segment's checkpoint read by path (0 when there is none yet)."""
+    raw = path.read_bytes()[:8]
+    return STAMP.unpack(raw)[0] if len(raw) == 8 else 0
+
+
+@contextlib.contextmanager
+def flocked(fd: int) -> Iterator[None]:
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    try:
+        yield
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)
 
 
 def _fsync_directory(path: Path) -> None:
@@ -73,22 +100,14 @@ class Segment:
     def records(self, start: int) -> Iterator[tuple[int, bytes, int]]:
         """(stamp, payload, offset after it) from `start` up to the first record that is not whole."""
         offset, stop = start, self.size()
-        while offset + HEADER.size <= stop:
-            magic, length, stamp, crc = HEADER.unpack(os.pread(self.fd, HEADER.size, offset))
-            payload = os.pread(self.fd, length, offset + HEADER.size) if magic == MAGIC else b""
-            if magic != MAGIC or len(payload) != length or zlib.crc32(payload, zlib.crc32(STAMP.pack(stamp))) != crc:
-                return
-            offset += HEADER.size + length
+        while offset + HEADER.size <= stop and (record := read_record(self.fd, offset)) is not None:
+            stamp, payload = record
+            offset += HEADER.size + len(payload)
             yield stamp, payload, offset
 
-    @contextlib.contextmanager
-    def locked(self) -> Iterator[None]:
+    def locked(self) -> contextlib.AbstractContextManager[None]:
         """Exclude the other processes' appends and checkpoints on this segment (flock on the checkpoint file)."""
-        fcntl.flock(self.checkpoint_fd, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(self.checkpoint_fd, fcntl.LOCK_UN)
+        return flocked(self.checkpoint_fd)
 
     def set_forwarded(self, offset: int) -> None:
         """Record that everything before `offset` is in the store; empty the segment once all of it is. The
@@ -140,13 +159,21 @@ class Spool:
         fcntl.flock(self.segment.owner_fd, fcntl.LOCK_EX)  # held for this process's life: the owner is alive
         _fsync_directory(self.folder)
         self._replay_fd = os.open(directory / REPLAY_LOCK, os.O_RDWR | os.O_CREAT, 0o600)
+        self._append_fd = os.open(directory / APPEND_LOCK, os.O_RDWR | os.O_CREAT, 0o600)
         self._write_lock = threading.Lock()  # one writer of this segment at a time within the process
         self._last_stamp = 0
         self._readers: dict[str, Segment] = {}  # every segment, own included, for the replay's thread only
 
     @property
     def size(self) -> int:
-        return self.segment.size()
+        """Bytes held by every segment of the directory: what the limit counts."""
+        total = 0
+        with os.scandir(self.folder) as entries:
+            for entry in entries:
+                if entry.name.endswith(".log"):
+                    with contextlib.suppress(FileNotFoundError):  # removed by a sweep meanwhile
+                        total += entry.stat().st_size
+        return total
 
     def append(self, payload: bytes) -> None:
         """Write one record and return once it is on disk."""
@@ -154,29 +181,36 @@ class Spool:
             raise SpoolFull(f"the spool holds {self.size} bytes, its limit is {self.max_bytes}")
 
     def append_many(self, payloads: list[bytes]) -> int:
-        """Write records in order with one write and one fsync, as many as fit under the limit; returns once they
-        are on disk, with how many were written (the rest did not fit: SpoolFull for their senders)."""
+        """Write records in order with one write and one fsync, as many as fit under the directory's limit; returns
+        once they are on disk, with how many were written (the rest did not fit: SpoolFull for their senders). The
+        total is checked and the write made under the directory's append lock; the fsync runs after it, so the
+        processes' fsyncs still overlap."""
         with self._write_lock, self.segment.locked():
-            size = self.segment.size()
-            room, frames = self.max_bytes - size, []
-            for payload in payloads:
-                self._last_stamp = max(time.time_ns(), self._last_stamp + 1)  # increasing within the segment
-                record = frame(self._last_stamp, payload)
-                if len(record) > room:
-                    break
-                frames.append(record)
-                room -= len(record)
-            if not frames:
-                return 0
-            data, written = b"".join(frames), 0
+            start = self.segment.size()
             try:
-                while written < len(data):  # a regular file takes it at once; a short write is continued
-                    written += os.write(self.segment.fd, data[written:])
-                os.fsync(self.segment.fd)
+                with flocked(self._append_fd):
+                    frames = self._fitting(payloads, self.max_bytes - self.size)
+                    data, written = b"".join(frames), 0
+                    while written < len(data):  # a regular file takes it at once; a short write is continued
+                        written += os.write(self.segment.fd, data[written:])
+                if frames:
+                    os.fsync(self.segment.fd)
             except OSError:
-                os.ftruncate(self.segment.fd, size)  # no torn group in front of the next one
+                os.ftruncate(self.segment.fd, start)  # no torn group in front of the next one
                 raise
         return len(frames)
+
+    def _fitting(self, payloads: list[bytes], room: int) -> list[bytes]:
+        """The framed records of the longest prefix of `payloads` that fits in `room` bytes."""
+        frames = []
+        for payload in payloads:
+            self._last_stamp = max(time.time_ns(), self._last_stamp + 1)  # increasing within the segment
+            record = frame(self._last_stamp, payload)
+            if len(record) > room:
+                break
+            frames.append(record)
+            room -= len(record)
+        return frames
 
     def _segments(self) -> list[Segment]:
         with os.scandir(self.folder) as entries:
@@ -234,11 +268,23 @@ class Spool:
             for entry in entries:
                 if entry.name.endswith(".log") and (size := entry.stat().st_size):
                     with contextlib.suppress(FileNotFoundError):
-                        raw = (self.folder / f"{entry.name[:-4]}.forwarded").read_bytes()[:8]
-                        forwarded = STAMP.unpack(raw)[0] if len(raw) == 8 else 0
+                        forwarded = read_checkpoint(self.folder / f"{entry.name[:-4]}.forwarded")
                         if forwarded != size:  # short of the end, or past it (counts as 0, as in Segment)
                             return False
         return True
+
+    def find(self, prefix: bytes) -> bytes | None:
+        """The payload of a record not yet forwarded, in any process's segment, that begins with `prefix` (a
+        byte search of each segment past its checkpoint, then the record's frame checked); None when no segment
+        holds one. Read by path like `empty`, from any thread; costs a read of what waits, so callers remember
+        what it found."""
+        with os.scandir(self.folder) as entries:
+            logs = [Path(entry.path) for entry in entries if entry.name.endswith(".log")]
+        for log in logs:
+            with contextlib.suppress(FileNotFoundError):
+                if (payload := _search(log, prefix)) is not None:
+                    return payload
+        return None
 
     def close(self) -> None:
         for segment in self._readers.values():
@@ -246,3 +292,25 @@ class Spool:
         self._readers.clear()
         self.segment.close()
         os.close(self._replay_fd)
+        os.close(self._append_fd)
+
+
+def _search(log: Path, prefix: bytes) -> bytes | None:
+    """`Spool.find` in one segment: a match counts only where a whole record's payload starts with it."""
+    fd = os.open(log, os.O_RDONLY)
+    try:
+        size = os.fstat(fd).st_size
+        start = read_checkpoint(log.with_suffix(".forwarded"))
+        offset = (start if start <= size else 0) + HEADER.size  # a payload starts a header's length in, at least
+        while offset < size:
+            chunk = os.pread(fd, SEARCH_CHUNK + len(prefix) - 1, offset)  # overlaps the next chunk by a prefix
+            at = chunk.find(prefix)
+            while 0 <= at < SEARCH_CHUNK:
+                record = read_record(fd, offset + at - HEADER.size)
+                if record is not None and record[1].startswith(prefix):
+                    return record[1]
+                at = chunk.find(prefix, at + 1)
+            offset += SEARCH_CHUNK
+        return None
+    finally:
+        os.close(fd)

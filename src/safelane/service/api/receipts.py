@@ -37,10 +37,12 @@ async def get_receipt(receipt_id: str, request: Request, user: CurrentUser, syst
         with contextlib.suppress(StreamUnavailable):  # the store may have it already
             waiting, filer = await request.app.state.stream.pending(receipt_id)
     elif forwarder is not None:
-        waiting, filer = forwarder.pending(receipt_id)
-        if waiting and not forwarder.active:  # another serving process may have forwarded it
-            with contextlib.suppress(*OUTAGES):
+        waiting, filer = await run_in_threadpool(forwarder.pending, receipt_id)  # any process's spooled filing
+        if waiting and not forwarder.store_is_down:  # another serving process may have forwarded it
+            try:
                 row = await run_in_threadpool(_stored, system, receipt_id)
+            except OUTAGES as error:  # not asked again until the forwarder finds the store back
+                forwarder.store_down(error)
             if row is not None:
                 forwarder.forget(receipt_id)
     if row is None and waiting and _sees(user.scope, filer):
