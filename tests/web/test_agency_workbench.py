@@ -122,6 +122,7 @@ def test_queue_consignment_and_own_result_through_the_workbench(bench: Bench, he
     assert page.status_code == 200, page.text
     shown = _text(page)
     assert "Your requirement" in shown and "plant_health hold: plant_health inspects" in shown
+    assert "veterinary inspects" not in shown  # another agency's requirement is its own business
     assert "15000 USD" not in shown and "Frutas del Pacifico" in shown  # plant health's fields: parties, no value
     assert "15000 USD" in _text(bench.client("olga").get(f"/consignments/{both}"))
     assert "No inspection scheduled" in shown and 'id="actions"' not in shown
