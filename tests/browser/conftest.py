@@ -35,11 +35,13 @@ from safelane.scope import Scope
 from safelane.settings import Settings
 from safelane.store import agency_scope as scope_store
 from safelane.store import inspections as inspection_store
+from safelane.store import profiles as profile_store
 from safelane.store import requirements
 from safelane.store import users as user_store
 from safelane.store.schema import agency_requirements
 from safelane.system import StoredSystem, build
 from tests.factories import air_consignment, filing, sea_consignment
+from tests.risk.test_profiles import profile
 from tests.web.conftest import PASSWORD, add_users, load_demo_profiles
 
 CHROMIUM = os.environ.get("SAFELANE_CHROMIUM", "/usr/bin/chromium")
@@ -51,6 +53,7 @@ USERS = {
     "pieter": ("officer", None, "BEANR"),
 }
 PLANTS = "MSCU3300001"  # the consignment plant health's officer (pia, at NLRTM) inspects
+PLANT_RULE = "PH-BANANA-PESTS"  # plant health's draft profile, named as the reason of its hold on PLANTS
 # The generated traffic is the same on any calendar day: a fixed day and seed (it has open BEANR cases).
 # Only the worked filings move with the clock, by hours, so their time left reads the same whenever the tests run.
 TRAFFIC_DAY, TRAFFIC_SEED = date(2026, 6, 15), 11
@@ -100,11 +103,15 @@ def worked_filings(now: datetime) -> list[Filing]:
 
 def _plant_hold(system: StoredSystem, held: ConsignmentResult, now: datetime) -> str:
     """Plant health's officer pia (NLRTM), its hold on the bananas and their inspection in its slots at NLRTM;
-    pia's API key. The requirement is stored as the assessment stores one (no demo profile is plant health's)."""
+    pia's API key. The requirement is stored as the assessment stores one, naming PLANT_RULE (a draft, so it
+    assesses nothing else) as its reason."""
     assert system.db is not None and held.decision_id is not None
     slots = {"place": "NPPO shed", "day_start": 0, "slot_minutes": 60, "slots": 24, "teams": 4, "daily": 50}
-    hold = AgencyRequirement("plant_health", "hold", "Bananas from Ecuador: plant health inspects")
+    why = "Bananas from Ecuador: plant health inspects"
+    hold = AgencyRequirement("plant_health", "hold", why, reasons=(PLANT_RULE,))
+    rule = profile("hs_prefix: ['0803']", "requirement: hold", id=PLANT_RULE, agency="plant_health")
     with system.db.write() as conn:
+        profile_store.save(conn, rule, actor="test", at=now, origin="test.yaml", activate=False)
         key = user_store.add(conn, "pia", "agency_officer", at=now, agency="plant_health", office="NLRTM")
         user_store.set_password(conn, "pia", PASSWORD, at=now, actor="test")
         conn.execute(agency_requirements.insert(), requirements.rows(held.decision_id, held.consignment_id, [hold]))

@@ -122,6 +122,7 @@ def test_queue_consignment_and_own_result_through_the_workbench(bench: Bench, he
     assert page.status_code == 200, page.text
     shown = _text(page)
     assert "Your requirement" in shown and "plant_health hold: plant_health inspects" in shown
+    assert "veterinary inspects" not in shown  # another agency's requirement is its own business
     assert "15000 USD" not in shown and "Frutas del Pacifico" in shown  # plant health's fields: parties, no value
     assert "15000 USD" in _text(bench.client("olga").get(f"/consignments/{both}"))
     assert "No inspection scheduled" in shown and 'id="actions"' not in shown
@@ -238,6 +239,13 @@ def test_an_agency_officer_reaches_nothing_outside_its_scope_on_any_page(bench: 
                     assert response.status_code in (403, 404), (method, path, response.status_code)
                 leaked = [c for c in outside if c in _text(response) and c != cid]
                 assert leaked == [], (method, path + query)
+    assert "veterinary hold: veterinary inspects" in _text(bench.client("olga").get(f"/consignments/{held['both']}"))
+    for method, template in sorted(routes):  # a consignment both agencies hold: veterinary's word stays its own
+        if method != "GET" or template == "/signout":
+            continue
+        path = template.format(consignment_id=held["both"], **values)
+        for query in ("", "?from=2026-11-19&days=30", "?format=csv"):
+            assert "veterinary inspects" not in _text(pia.get(path + query)), path + query
 
 
 def _probe(client: TestClient, csrf: str, method: str, path: str, body: Any) -> httpx.Response:

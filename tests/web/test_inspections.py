@@ -5,11 +5,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 import httpx
+import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
 from safelane.domain.assessment import AgencyRequirement
 from safelane.store import requirements
-from safelane.store.schema import agency_requirements
+from safelane.store.schema import agency_requirements, decisions
 from tests.conftest import Clock
 from tests.factories import filing, sea_consignment
 from tests.web.conftest import Bench
@@ -121,3 +122,47 @@ def test_calendar_page_renders_for_officers(bench: Bench) -> None:
     shown = bench.client("olga").get("/inspections?from=2026-11-20")
     assert shown.status_code == 200 and cid in shown.text and "customs (pending)" in shown.text
     assert cid not in bench.client("pieter").get("/inspections?from=2026-11-20").text
+
+
+def test_a_late_holder_joins_the_scheduled_inspection_instead_of_a_second_one(bench: Bench) -> None:
+    """Plant health schedules its inspection; customs then sends the goods to red and joins it (API and form),
+    veterinary, holding too but with no capacity left that day, is refused with the reason; one inspection."""
+    bench.system.pipeline.clock = Clock(T0)
+    client = bench.anonymous()
+    assert _call(client, bench, "sam", "PUT", "/v1/inspections/slots/NLRTM/plant_health", SLOTS).status_code == 200
+    full = {**SLOTS, "daily": 0}
+    assert _call(client, bench, "sam", "PUT", "/v1/inspections/slots/NLRTM/veterinary", full).status_code == 200
+    cid = _held(bench, client, "JI-7", ["plant_health"], red=False)
+    first = _call(client, bench, "olga", "POST", f"/v1/consignments/{cid}/inspection").json()["inspection"]
+    assert [p["agency"] for p in first["participants"]] == ["plant_health"]
+
+    moved = _call(client, bench, "sam", "POST", f"/v1/consignments/{cid}/channel", {"channel": "red", "note": "x"})
+    assert moved.status_code == 200, moved.text
+    olga = bench.client("olga")
+    shown = olga.get(f"/consignments/{cid}").text
+    assert "customs holds the goods too but is not in this inspection." in " ".join(shown.split())
+    joined = bench.post(olga, f"/consignments/{cid}/inspection", csrf_from=f"/consignments/{cid}", join="1")
+    assert joined.status_code == 303 and joined.headers["location"].endswith("?done=join#inspection")
+    now = _call(client, bench, "olga", "GET", f"/v1/consignments/{cid}/inspection").json()["inspection"]
+    assert now["inspection_id"] == first["inspection_id"] and now["starts_at"] == first["starts_at"]
+    assert [p["agency"] for p in now["participants"]] == ["customs", "plant_health"] and now["joint"]
+    assert "Join this inspection" not in olga.get(f"/consignments/{cid}").text
+
+    with bench.db.write() as conn:  # veterinary comes to hold the goods too, on the same decision
+        vet = AgencyRequirement("veterinary", "hold", "veterinary inspects")
+        conn.execute(agency_requirements.insert(), requirements.rows(_decision(bench, cid), cid, [vet]))
+    refused = _call(client, bench, "olga", "POST", f"/v1/consignments/{cid}/inspection")
+    assert refused.status_code == 409 and "veterinary has no capacity left" in refused.text, refused.text
+    calendar = _call(client, bench, "olga", "GET", "/v1/inspections?from=2026-11-20&days=2").json()
+    assert len(calendar["inspections"]) == 1 and calendar["measures"]["saved"] == 1
+
+
+def _decision(bench: Bench, consignment_id: str) -> str:
+    with bench.db.read() as conn:
+        return str(
+            conn.execute(
+                sa.select(decisions.c.decision_id).where(
+                    decisions.c.consignment_id == consignment_id, decisions.c.current.is_(True)
+                )
+            ).scalar_one()
+        )

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from safelane.agencies import need_to_know
 from safelane.cases import notes as case_notes
 from safelane.cases import outcomes as case_outcomes
+from safelane.domain.assessment import AgencyRequirement
 from safelane.domain.consignment import PARTY_ROLES
 from safelane.reference import tables
 from safelane.risk.registry import Assessors
@@ -64,6 +65,8 @@ class CaseFile:
     goods: list[dict[str, Any]] = field(default_factory=list)
     parties: list[dict[str, Any]] = field(default_factory=list)
     deadline: datetime | None = None  # departure (pre-loading) or arrival of the shown version
+    # the border agencies' requirements on the current decision (customs reads every one, an agency its own)
+    requirements: tuple[AgencyRequirement, ...] = ()
 
     @property
     def is_current(self) -> bool:
@@ -260,6 +263,7 @@ def load(
         goods=goods_of(shown["data"]),
         parties=parties,
         deadline=decision["deadline"],
+        requirements=requirement_store.of_decision(conn, decision["decision_id"]),
     )
 
 
@@ -305,4 +309,5 @@ def _agency_file(
         goods=goods_of(data),
         parties=parties,
         deadline=decision["deadline"],
+        requirements=tuple(mine),
     )

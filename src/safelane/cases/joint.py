@@ -159,7 +159,8 @@ def schedule(
     starts_at: datetime | None = None,
     agencies: Sequence[str] | None = None,
 ) -> tuple[dict[str, Any], bool]:
-    """The consignment's one inspection (scheduled now if it has none); True when this call scheduled it.
+    """The consignment's one inspection (scheduled now if it has none, else joined by whoever came to hold the
+    goods since, `late_holders`); True when this call scheduled or joined it.
     Customs schedules any; an agency officer one its agency holds for inspection (it is then a participant).
     `place`, `starts_at` and `agencies` (a subset of the holders) are the officer's choice; without them the
     place is the participants' own and the slot the earliest common one. With a choice, an inspection already
@@ -171,12 +172,12 @@ def schedule(
         if case is None:
             raise ActionError(f"no consignment {consignment_id}", 404, "consignment_id")
         existing = store.of_consignment(conn, consignment_id)
+        holding = _participants(conn, case)
         if existing is not None:
             if place is None and starts_at is None and agencies is None:
-                return existing, False
+                return _joined(conn, case, existing, holding, scope=scope, at=at)
             when = f"{existing['starts_at']:%Y-%m-%d %H:%M} UTC at {existing['place']}"
             raise ActionError(f"an inspection is already scheduled: {when}", 409, "consignment_id")
-        holding = _participants(conn, case)
         _may_act(scope, scope.agency if scope.agency in holding else None, "schedule this inspection")
         if not holding:
             raise ActionError(
@@ -204,6 +205,49 @@ def schedule(
         scheduled = store.of_consignment(conn, consignment_id)
     assert scheduled is not None
     return scheduled, True
+
+
+def late_holders(inspection: Mapping[str, Any], holding: Sequence[str], scope: Scope, at: datetime) -> list[str]:
+    """Who came to hold the goods after their inspection was scheduled and may still join it (it has not begun):
+    every such holder for customs, its own agency for an agency officer."""
+    if inspection["starts_at"] <= at:
+        return []
+    taking_part = {p["agency"] for p in inspection["participants"]}
+    return [a for a in holding if a not in taking_part and (scope.is_customs or a == scope.agency)]
+
+
+def _joined(
+    conn: sa.Connection,
+    case: Mapping[str, Any],
+    inspection: dict[str, Any],
+    holding: list[str],
+    *,
+    scope: Scope,
+    at: datetime,
+) -> tuple[dict[str, Any], bool]:
+    """The scheduled inspection, joined by the late holders the officer acts for if its slot suits them (one
+    inspection, not a second one); True when some joined. ActionError (409) says why a late holder cannot."""
+    late = late_holders(inspection, holding, scope, at)
+    if not late:
+        return inspection, False
+    start, end = inspection["starts_at"], inspection["ends_at"]
+    first, _ = day_of(start)
+    days = _day(conn, case["office"], late, case["decision"]["inspection"])
+    why = _why_not(days, store.booked(conn, case["office"], first, first + timedelta(days=1)), start, end)
+    if why is not None:
+        raise ActionError(f"cannot join the inspection at {start:%Y-%m-%d %H:%M} UTC: {why}", 409, "consignment_id")
+    store.add_participants(conn, inspection["inspection_id"], late)
+    add_audit(
+        conn,
+        at,
+        scope.actor,
+        "inspection.joined",
+        case["consignment_id"],
+        {"inspection_id": inspection["inspection_id"], "agencies": late},
+    )
+    joined = store.of_consignment(conn, case["consignment_id"])
+    assert joined is not None
+    return joined, True
 
 
 def record_result(

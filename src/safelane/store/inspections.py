@@ -91,6 +91,13 @@ def add(
     return inspection_id
 
 
+def add_participants(conn: sa.Connection, inspection_id: str, agencies: Iterable[str]) -> None:
+    """Agencies that came to hold the goods after the inspection was scheduled join it."""
+    conn.execute(
+        inspection_participants.insert(), [{"inspection_id": inspection_id, "agency": a} for a in sorted(agencies)]
+    )
+
+
 def _with_participants(conn: sa.Connection, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ids = [r["inspection_id"] for r in rows]
     parts: dict[str, list[dict[str, Any]]] = {i: [] for i in ids}

@@ -6,6 +6,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from safelane.domain import Problem
+from safelane.domain.assessment import CUSTOMS
 from safelane.risk.profiles import Profile, ProfileError, load_text
 from safelane.store.filings import add_audit
 from safelane.store.schema import profiles
@@ -93,20 +94,23 @@ def listing(conn: sa.Connection) -> list[dict[str, Any]]:
     return [dict(r) for r in rows.mappings()]
 
 
-def versions_of_agency(conn: sa.Connection, agency: str) -> set[tuple[str, int]]:
-    """The (profile id, version) pairs whose text names `agency` as the agency whose rule it is.
+def agencies_of_versions(conn: sa.Connection) -> dict[tuple[str, int], str]:
+    """The agency whose rule each stored (profile id, version) is, `customs` for customs' own.
 
     Read from the stored text (the table keeps no agency column); a text that no longer loads counts as customs'.
     """
-    owned = set()
+    named = {}
     for row in conn.execute(sa.select(profiles.c.profile_id, profiles.c.version, profiles.c.source)):
         try:
-            named = load_text(row.source, row.profile_id).agency
+            named[(row.profile_id, row.version)] = load_text(row.source, row.profile_id).agency
         except ProfileError:
-            continue
-        if named == agency:
-            owned.add((row.profile_id, row.version))
-    return owned
+            named[(row.profile_id, row.version)] = CUSTOMS
+    return named
+
+
+def versions_of_agency(conn: sa.Connection, agency: str) -> set[tuple[str, int]]:
+    """The (profile id, version) pairs whose text names `agency` as the agency whose rule it is."""
+    return {version for version, named in agencies_of_versions(conn).items() if named == agency}
 
 
 def source_of(conn: sa.Connection, profile_id: str, version: int | None = None) -> str | None:

@@ -70,7 +70,10 @@ def _with_status(system: SystemDep, consignment_id: str, inspection: dict[str, A
 
 
 CONFLICT: dict[int | str, dict[str, Any]] = {
-    409: {"description": "Nobody holds the goods for inspection, no common slot is free, or the result is recorded"}
+    409: {
+        "description": "Nobody holds the goods for inspection, no common slot is free (or a late holder cannot "
+        "join), or the result is recorded"
+    }
 }
 
 
@@ -78,9 +81,10 @@ CONFLICT: dict[int | str, dict[str, Any]] = {
 def schedule(
     consignment_id: str, user: CurrentUser, system: SystemDep, body: Annotated[ScheduleBody | None, Body()] = None
 ) -> JsonResponse:
-    """Schedule the consignment's one (joint) inspection; 200 with the existing one when it has one and nothing
-    was chosen. 409 says why a choice cannot be met: no capacity at that slot, an agency not holding the goods,
-    an inspection already scheduled."""
+    """Schedule the consignment's one (joint) inspection; when it has one and nothing was chosen, those who came to
+    hold the goods since join it (201), else 200 with it unchanged. 409 says why a choice cannot be met: no
+    capacity at that slot (for a late holder too), an agency not holding the goods, an inspection already
+    scheduled."""
     _officer(user)
     try:
         found, new = joint.schedule(

@@ -43,6 +43,7 @@ DONE = {
     "result": "Your agency's inspection result was recorded.",
     "screening": "Screening result recorded.",
     "schedule": "Joint inspection scheduled.",
+    "join": "Joined the scheduled inspection.",
 }
 DECISION_ACTIONS = ("issue", "lift", "channel", "close", "screening")
 ACTION_FIELDS = {"issue": ("referral",), "channel": ("channel",), "screening": ("method", "result")}  # form -> data
@@ -93,7 +94,8 @@ def _render(
     with get_system(request).db.read() as conn:  # the case file was loaded through the scope: this one is seen
         inspection = inspection_store.of_consignment(conn, case.consignment_id)
         release = joint.status(conn, [case.consignment_id])[case.consignment_id]
-        holders = [] if inspection else joint.holders(conn, case.consignment_id, officer.scope)
+        holders = joint.holders(conn, case.consignment_id, officer.scope)
+        late = joint.late_holders(inspection, holders, officer.scope, now(request)) if inspection else []
     return page(
         request,
         "consignment.html",
@@ -116,7 +118,8 @@ def _render(
         papers=documents_page.papers(get_system(request), case, officer.scope),
         inspection=inspection,
         release=release,
-        holders=holders,
+        holders=[] if inspection else holders,
+        late=late,
     )
 
 
@@ -214,19 +217,22 @@ def schedule(request: Request, consignment_id: str, officer: OfficerDep, form: F
         return not_found(request, officer, f"There is no consignment {consignment_id}.")
     system = get_system(request)
     chosen = [key.removeprefix("agency.") for key, value in form.items() if key.startswith("agency.") and value]
+    joining = form.get("join") == "1"  # late holders join the scheduled inspection: no choice to make
     try:
         joint.schedule(
             system.db,
             consignment_id,
             scope=officer.scope,
             at=system.pipeline.clock(),
-            place=(form.get("place") or "").strip() or None,
-            starts_at=_slot_start(form.get("starts_at") or ""),
-            agencies=chosen,
+            place=None if joining else (form.get("place") or "").strip() or None,
+            starts_at=None if joining else _slot_start(form.get("starts_at") or ""),
+            agencies=None if joining else chosen,
         )
     except referrals.ActionError as refused:
         if refused.status == 404:
             return not_found(request, officer, f"There is no consignment {consignment_id}.")
         status = 409 if refused.status == 403 else refused.status
-        return _refused(request, officer, case, form, "schedule", refused, status, "Not scheduled")
-    return RedirectResponse(f"/consignments/{consignment_id}?done=schedule#inspection", status_code=303)
+        heading = "Not joined" if joining else "Not scheduled"
+        return _refused(request, officer, case, form, "schedule", refused, status, heading)
+    done = "join" if joining else "schedule"
+    return RedirectResponse(f"/consignments/{consignment_id}?done={done}#inspection", status_code=303)

@@ -15,8 +15,9 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from safelane.cases import agency_effectiveness, effectiveness
+from safelane.cases import agency_effectiveness, effectiveness, joint
 from safelane.domain import Lodgement, Problem
+from safelane.domain.assessment import CUSTOMS
 from safelane.risk.profiles import Profile, ProfileError, load_text
 from safelane.risk.profiles.backtest import backtest as run_backtest
 from safelane.risk.profiles.backtest import scope
@@ -41,15 +42,18 @@ COLUMNS = (
     "version",
     "title",
     "owner",
+    "agency",
     "status",
     "changed_at",
     "versions",
     "selections",
     "inspections",
     "hits",
+    "holds",
+    "results",
     "hit_rate",
-)
-AGENCY_COLUMNS = (*COLUMNS[:7], "hits", "holds", "results", "hit_rate")
+)  # customs' rows leave holds and results empty, agencies' rows selections and inspections
+AGENCY_COLUMNS = (*COLUMNS[:8], "hits", "holds", "results", "hit_rate")
 DONE = {
     "created": "Saved as a new draft version. Backtest it, then a supervisor can activate it.",
     "unchanged": "This version was stored already with the same text; nothing changed.",
@@ -82,12 +86,27 @@ def _by_profile(rows: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
 
 
 def _visible(conn: Any, officer: Officer) -> list[dict[str, Any]]:
-    """The stored versions the officer may see: all for customs, its agency's own for an agency officer."""
-    rows = profile_store.listing(conn)
-    if not officer.is_agency:
-        return rows
-    owned = profile_store.versions_of_agency(conn, str(officer.agency))
-    return [r for r in rows if (r["profile_id"], r["version"]) in owned]
+    """The stored versions the officer may see, each with the agency whose rule it is: all for customs, its
+    agency's own for an agency officer."""
+    agencies = profile_store.agencies_of_versions(conn)
+    rows = [{**r, "agency": agencies[(r["profile_id"], r["version"])]} for r in profile_store.listing(conn)]
+    return [r for r in rows if r["agency"] == officer.agency] if officer.is_agency else rows
+
+
+def _measured(conn: Any, grouped: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
+    """Each profile's figures in its owner's terms: customs' selections and inspections for a customs profile,
+    its agency's hits, holds and own results for an agency's (customs' measures read zero for those)."""
+    by_agency: dict[str, list[str]] = {}
+    for profile_id, versions in grouped.items():
+        by_agency.setdefault(_in_view(versions)["agency"], []).append(profile_id)
+    measured: dict[str, Any] = {}
+    for agency, ids in by_agency.items():
+        if agency == CUSTOMS:
+            found = effectiveness.by_profile(conn, ids)
+            measured.update({p: found.get(p) or effectiveness.Effectiveness(p) for p in ids})
+        else:
+            measured.update(agency_effectiveness.by_profile(conn, agency, ids))
+    return measured
 
 
 def _foreign(conn: Any, officer: Officer, profile_id: str) -> bool:
@@ -108,18 +127,14 @@ def profile_list(request: Request, officer: OfficerDep, format: str | None = Non
     db = _db(request)
     with db.read() as conn:
         grouped = _by_profile(_visible(conn, officer))
-        if officer.is_agency:  # an agency's figures: its hits, holds and own results, not customs' zeros
-            measured: dict[str, Any] = agency_effectiveness.by_profile(conn, str(officer.agency), grouped)
-        else:
-            measured = effectiveness.by_profile(conn, grouped)
+        measured = _measured(conn, grouped)
     rows = []
     for profile_id, versions in grouped.items():
-        shown = _in_view(versions)
-        measure = measured.get(profile_id) or effectiveness.Effectiveness(profile_id)
+        measure = measured[profile_id]
         rate = measure.hit_rate
         rows.append(
             {
-                **shown,
+                **_in_view(versions),
                 "versions": len(versions),
                 "newest": versions[-1]["version"],
                 **measure.as_dict(),
@@ -128,7 +143,15 @@ def profile_list(request: Request, officer: OfficerDep, format: str | None = Non
         )
     if format == "csv":
         return csv_response(rows, AGENCY_COLUMNS if officer.is_agency else COLUMNS, "profiles.csv")
-    return page(request, "profiles.html", officer, title="Profiles", rows=rows, percent=percent)
+    return page(
+        request,
+        "profiles.html",
+        officer,
+        title="Profiles",
+        customs_rows=[r for r in rows if r["agency"] == CUSTOMS],
+        agency_rows=[r for r in rows if r["agency"] != CUSTOMS],
+        percent=percent,
+    )
 
 
 @router.get("/profiles/new")
@@ -158,7 +181,7 @@ def profile_view(
         if shown is None:
             return not_found(request, officer, f"Profile {profile_id} has no version {version}.")
         source = profile_store.source_of(conn, profile_id, shown["version"]) or ""
-        measure = effectiveness.of_profile(conn, profile_id)
+        measure = _measured(conn, {profile_id: versions})[profile_id]
     messages = [("ok", DONE[done])] if done in DONE else []
     return page(
         request,
@@ -171,6 +194,7 @@ def profile_view(
         versions=versions,
         source=source,
         measure=measure,
+        codes=joint.outcome_codes().get(_in_view(versions)["agency"], {}),
         percent=percent,
     )
 
