@@ -55,3 +55,42 @@ def test_from_records_fills_missing_fields():
     assert table.cats["seller"][0] == ""
     assert np.isnan(table.nums["tax_rate"][0])
     assert table.fraud[0] == -1
+
+
+LEMIS_HEADER = (
+    "control_number,species_code,taxa,class,genus,species,subspecies,specific_name,generic_name,description,"
+    "quantity,unit,value,country_origin,country_imp_exp,purpose,source,action,disposition,disposition_date,"
+    "disposition_year,shipment_date,shipment_year,import_export,port,us_co,foreign_co,cleaning_notes"
+)
+
+
+def _lemis_line(control: str, disposition: str, date: str = "2016-01-03T00:00:00Z") -> str:
+    # an invented line in the layout of the LEMIS amphibian file (not a real record)
+    return (
+        f"{control},RACA,amphibian,Amphibia,Rana,catesbeinana,NA,NA,BULLFROG,LEG,10,KG,NA,CN,CN,T,W,C,"
+        f"{disposition},{date},2016,{date},2016,I,LA,NA,NA,NA"
+    )
+
+
+def test_outcome_codes_become_labels_through_the_packaged_lemis_mapping(tmp_path):
+    path = tmp_path / "lemis.csv"
+    lines = [_lemis_line("1", "C"), _lemis_line("1", "S"), _lemis_line("2", "R"), _lemis_line("3", "A")]
+    path.write_text("\n".join([LEMIS_HEADER, *lines, _lemis_line("4", "")]) + "\n")
+    table = read_csv(path, load_mapping("lemis-amphibian"))
+    assert table.fraud.tolist() == [0, 1, 1, 0, -1]  # seized and refused are irregularities; blank: unknown
+    assert table.critical.tolist() == [0, 2, 1, 0, -1]  # a seizure is critical
+    assert table.documents.tolist() == ["1", "1", "2", "3", "4"]
+    assert table.cats["office"][0] == "LA" and table.cats["species_code"][0] == "RACA"
+    assert str(table.dates()[0]) == "2016-01-03"
+
+
+def test_an_outcome_code_the_mapping_does_not_list_is_located(tmp_path):
+    path = tmp_path / "lemis.csv"
+    path.write_text("\n".join([LEMIS_HEADER, _lemis_line("1", "C"), _lemis_line("2", "Z")]) + "\n")
+    with pytest.raises(MappingError, match=r"lemis.csv: column 'disposition', line 3: outcome code 'Z'"):
+        read_csv(path, load_mapping("lemis-amphibian"))
+    base = {"id": "a", "date": "b", "labels": {"fraud": "F"}}
+    with pytest.raises(MappingError, match="not a mapped label"):
+        ColumnMapping.from_dict({**base, "outcomes": {"critical": {"S": 2}}})
+    with pytest.raises(MappingError, match="one of"):
+        ColumnMapping.from_dict({**base, "outcomes": {"fraud": {"S": 2}}})  # fraud is 0 or 1

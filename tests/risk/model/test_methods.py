@@ -81,15 +81,16 @@ def _document_rows():
         _row(1, 1, 1, document="D1", hs="440890"),  # a later-dated line of D1: takes the document's date
         _row(2, 0, 0, document="D2", hs="690722"),
         _row(3, 3, 0, document="D3", hs="440890"),
+        _row(4, 0, -1, document="D1", hs="690722"),  # a line of D1 whose outcome was not recorded
     ]
 
 
 def test_lines_of_one_document_share_date_outcome_and_records():
     table = from_records(_document_rows())
-    assert table.days.tolist() == [DAY, DAY, DAY, DAY + 3]
+    assert table.days.tolist() == [DAY, DAY, DAY, DAY + 3, DAY]
     shared = share_outcomes(table)
-    assert shared.fraud.tolist() == [1, 1, 0, 0]
-    assert _column(table, "document:lines").tolist() == [2, 2, 1, 1]
+    assert shared.fraud.tolist() == [0, 1, 0, 0, 1]  # the unrecorded line takes D1's; recorded ones are kept
+    assert _column(table, "document:lines").tolist() == [3, 3, 1, 1, 3]
     worst = _column(table, "document:hs:worst_line")
     nested = _column(table, "track:hs:nested_rate")
     assert worst[0] == worst[1] == max(nested[0], nested[1])

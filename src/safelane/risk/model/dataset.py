@@ -114,6 +114,20 @@ def _label(text: str) -> int:
         return UNKNOWN
 
 
+def _labels(rows: list[list[str]], col: int, codes: dict[str, int] | None, where: str) -> np.ndarray:
+    """A label column: numbers, or codes through the mapping's `outcomes` (a code not listed is an error)."""
+    if codes is None:
+        return np.fromiter((_label(r[col]) for r in rows), np.int8, len(rows))
+    out = np.full(len(rows), UNKNOWN, np.int8)
+    for i, r in enumerate(rows):
+        code = r[col].strip()
+        if code in codes:
+            out[i] = codes[code]
+        elif code:
+            raise MappingError(f"{where}, line {i + 2}: outcome code {code!r} is not in the mapping's outcomes")
+    return out
+
+
 def normalise_hs(code: str) -> str:
     """The digits of an HS / tariff code, up to 10 (chapter 2, heading 4, subheading 6, national 8 or 10)."""
     digits = "".join(ch for ch in code if ch.isdigit())
@@ -173,9 +187,11 @@ def read_csv(path: str | Path, mapping: ColumnMapping, *, labels: bool = True) -
     fraud = np.full(n, UNKNOWN, np.int8)
     critical = np.full(n, UNKNOWN, np.int8)
     if (col := label_cols.get("fraud")) is not None:
-        fraud = np.fromiter((_label(r[col]) for r in rows), np.int8, n)
+        fraud = _labels(rows, col, mapping.outcomes.get("fraud"), f"{path}: column {mapping.labels['fraud']!r}")
     if (col := label_cols.get("critical")) is not None:
-        critical = np.fromiter((_label(r[col]) for r in rows), np.int8, n)
+        critical = _labels(
+            rows, col, mapping.outcomes.get("critical"), f"{path}: column {mapping.labels['critical']!r}"
+        )
         if label_cols.get("fraud") is None:
             fraud = np.where(critical >= 0, (critical >= 1).astype(np.int8), UNKNOWN).astype(np.int8)
     documents = None if document_col is None else np.array([r[document_col].strip() for r in rows], dtype=object)

@@ -19,6 +19,8 @@ A mapping is a small YAML file (see `mappings/korea-customs.yaml`, the worked ex
     labels:                       # outcome columns; a file without them can still be scored
       fraud: Fraud                # 0/1
       critical: Critical Fraud    # 0/1/2 (optional)
+    outcomes:                     # optional: a label column holding codes rather than numbers
+      fraud: {S: 1, R: 1, C: 0}   # each code's label; a code not listed is an error, a blank is unknown
 """
 
 from dataclasses import dataclass, field
@@ -62,6 +64,7 @@ class ColumnMapping:
     parents: dict[str, str] = field(default_factory=dict)  # child field: parent field (both mapped codes)
     document: str | None = None
     description: str | None = None
+    outcomes: dict[str, dict[str, int]] = field(default_factory=dict)  # label: {code in its column: label}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "ColumnMapping":
@@ -97,6 +100,7 @@ class ColumnMapping:
         for key in ("document", "description"):
             if data.get(key) is not None and (not isinstance(data[key], str) or not data[key]):
                 raise MappingError(f"mapping: '{key}' must name a column")
+        outcomes = _outcomes(data.get("outcomes") or {}, labels)
         return cls(
             str(data.get("name") or "custom"),
             data["id"],
@@ -108,6 +112,7 @@ class ColumnMapping:
             parents,
             data.get("document"),
             data.get("description"),
+            outcomes,
         )
 
     def as_dict(self) -> dict[str, Any]:
@@ -122,7 +127,23 @@ class ColumnMapping:
             "parents": dict(self.parents),
             "document": self.document,
             "description": self.description,
+            "outcomes": {k: dict(v) for k, v in self.outcomes.items()},
         }
+
+
+def _outcomes(data: Any, labels: dict[str, str]) -> dict[str, dict[str, int]]:
+    """Label codes, checked: each names a mapped label and gives every code a label the label allows."""
+    if not isinstance(data, dict):
+        raise MappingError("mapping: 'outcomes' maps a label to {code: value}")
+    out = {}
+    for label, codes in data.items():
+        if label not in labels:
+            raise MappingError(f"mapping: outcomes: {label!r} is not a mapped label ({sorted(labels)})")
+        allowed = (0, 1, 2) if label == "critical" else (0, 1)
+        if not isinstance(codes, dict) or not codes or any(v not in allowed for v in codes.values()):
+            raise MappingError(f"mapping: outcomes: {label!r} must map each code to one of {list(allowed)}")
+        out[label] = {str(k).strip(): int(v) for k, v in codes.items()}
+    return out
 
 
 def load_mapping(path: str | Path) -> ColumnMapping:

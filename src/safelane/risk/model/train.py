@@ -171,7 +171,9 @@ def _expected_stats(spec: Spec) -> list[str]:
 
 
 def share_outcomes(table: Table) -> Table:
-    """Lines of one document share its outcome: an irregularity on any line is the document's."""
+    """A line whose outcome was not recorded takes its document's (an irregularity on any line is the
+    document's). A line's own recorded outcome is kept: where the data says which line was irregular,
+    relabelling its clean neighbours would teach the model a fact the inspection did not find."""
     if table.documents is None or not (table.documents != "").any():
         return table
     named = np.flatnonzero(table.documents != "")
@@ -180,7 +182,7 @@ def share_outcomes(table: Table) -> Table:
     for labels in (out.fraud, out.critical):
         worst = np.full(group.max() + 1, -1, np.int8)
         np.maximum.at(worst, group, labels[named])
-        labels[named] = np.where(labels[named] >= 0, worst[group], labels[named])
+        labels[named] = np.where(labels[named] >= 0, labels[named], worst[group])
     return out
 
 
