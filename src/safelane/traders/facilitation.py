@@ -7,7 +7,8 @@ that says so in one sentence, with the authorisation it relied on in its evidenc
 consignment is applied (an identifier match before a name match, then the larger benefit): its score is the
 negative score reduction, and `selection.facilitation` reads its benefits. A party that is registered but not
 certified then (applied, under audit, suspended, revoked, expired) gets a finding of score 0 saying so, so the
-officer sees it. Facilitation declares no floors and never lifts one.
+officer sees it; so does a name that namesakes in the register share (`Ambiguous`), which earns nothing.
+Facilitation declares no floors and never lifts one.
 """
 
 from bisect import bisect_right
@@ -23,9 +24,10 @@ from safelane.selection import Offices
 from safelane.selection.facilitation import TRADERS
 from safelane.traders.authorisation import Authorisation, Operator, start_of
 from safelane.traders.recognition import Benefits, Earned, Recognition, packaged
-from safelane.traders.register import Match, Register
+from safelane.traders.register import Ambiguous, Match, Register
 
 ROLE_WORDS = {"consignor": "consignor", "consignee": "consignee", "notify_party": "notify party"}
+AMBIGUOUS = "TRADER-NAME-AMBIGUOUS"
 
 
 def _percent(rate: float) -> str:
@@ -105,7 +107,7 @@ class FacilitationAssessor:
 
     def _one(
         self,
-        match_party: Callable[[Party], Match | None],
+        match_party: Callable[[Party], Match | Ambiguous | None],
         offices: Offices,
         rates: dict[str | None, float],
         lodgement: Lodgement,
@@ -121,6 +123,10 @@ class FacilitationAssessor:
             match = match_party(party)
             if match is None:
                 continue
+            if type(match) is Ambiguous:
+                judged.append(self._ambiguous(role, party, match))
+                continue
+            assert type(match) is Match
             if office_rate is None:
                 office = consignment.entry_office
                 office_rate = rates.get(office)
@@ -149,6 +155,33 @@ class FacilitationAssessor:
         best = max(candidates, key=lambda c: c[0], default=None)
         findings = [c[1] if c is best else c[2] for c in sorted(candidates, key=lambda c: c[0], reverse=True)]
         return findings + [f for j in judged for f in j.others]
+
+    def _ambiguous(self, role: str, party: Party, match: Ambiguous) -> _Judged:
+        key = (role, party.__dict__["name"], match.how, match.evidence, *(o.operator_id for o in match.operators))
+        found = self._judged.get(key)
+        if found is None:
+            names = ", ".join(f"{o.name} ({o.operator_id})" for o in match.operators)
+            finding = Finding(
+                assessor=TRADERS,
+                code=AMBIGUOUS,
+                score=0.0,
+                explanation=(
+                    f"The {ROLE_WORDS.get(role, role)} '{party.name}' matches {len(match.operators)} registered "
+                    f"operators equally well by name ({match.evidence}): {names}. Neither its identifiers nor its "
+                    "address tell them apart, so a name match earns no facilitation."
+                ),
+                evidence={
+                    "role": role,
+                    "party": party.name,
+                    "match": match.how,
+                    "matched_on": match.evidence,
+                    "operator_ids": [o.operator_id for o in match.operators],
+                    "status": "ambiguous",
+                    "applied": False,
+                },
+            )
+            found = self._judged[key] = _Judged([], [finding]).settle()
+        return found
 
     def _boundaries(self, operator: Operator) -> tuple[datetime, ...]:
         """The instants from which anything the judgement of this operator reads may differ: each status change
