@@ -14,7 +14,7 @@ Facilitation declares no floors and never lifts one.
 from bisect import bisect_right
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from typing import Any
 
 from safelane.domain import Finding, Lodgement, Party
@@ -88,6 +88,10 @@ class FacilitationAssessor:
         self._used: Register | None = None
         self._judged: dict[tuple[object, ...], _Judged] = {}
         self._periods: dict[str, tuple[datetime, ...]] = {}  # operator id -> `_boundaries`, for the register used
+        # The time zone object the boundaries are expressed in: the first filing's (pydantic shares one per
+        # offset). Aware datetimes with the same tzinfo object compare without two `utcoffset` calls, which
+        # were 7 % of the assessor's instructions.
+        self._zone: tzinfo | None = None
 
     def assess(self, lodgements: Sequence[Lodgement]) -> list[list[Finding]]:
         register = self.register()
@@ -136,11 +140,17 @@ class FacilitationAssessor:
             # the match and the name filed (its sentence quotes them) and the office's rate: judged once per such
             # key, so repeat traders cost a lookup and a bisection, not new sentences.
             operator = match.operator
+            at = lodgement.filed_at
+            if at.tzinfo is not self._zone:
+                if self._zone is None:
+                    self._zone = at.tzinfo
+                else:
+                    at = at.astimezone(self._zone)  # the same instant, in the zone of the boundaries
             periods = self._periods.get(operator.operator_id)
             if periods is None:
                 periods = self._periods[operator.operator_id] = self._boundaries(operator)
             cache_key = (role, operator.operator_id, match.how, match.evidence, party.__dict__["name"], office_rate,
-                         bisect_right(periods, lodgement.filed_at))  # fmt: skip
+                         bisect_right(periods, at))  # fmt: skip
             found = self._judged.get(cache_key)
             if found is None:
                 if len(self._judged) >= CACHE_SIZE:
@@ -186,8 +196,8 @@ class FacilitationAssessor:
     def _boundaries(self, operator: Operator) -> tuple[datetime, ...]:
         """The instants from which anything the judgement of this operator reads may differ: each status change
         taking effect, each authorisation's validity dates and those of the MRA recognising its programme. Between
-        two of them its statuses, certification dates and benefits are the same. Kept as datetimes, so a filing
-        time is bisected as it is, not converted per consignment."""
+        two of them its statuses, certification dates and benefits are the same. Kept as datetimes in the
+        filings' zone (`_zone`), so a filing time is bisected as it is, not converted per consignment."""
         days: set[date | None] = set()
         instants: set[datetime] = set()
         for authorisation in operator.authorisations:
@@ -197,7 +207,7 @@ class FacilitationAssessor:
             if arrangement is not None:
                 days.update((arrangement.valid_from, arrangement.valid_to))
         instants.update(start_of(day) for day in days if day is not None)
-        return tuple(sorted(instants))
+        return tuple(sorted(instant.astimezone(self._zone) for instant in instants))
 
     def _judge(self, role: str, party: Party, match: Match, at: datetime, office_rate: float) -> "_Judged":
         judged = _Judged([], [])

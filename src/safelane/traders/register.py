@@ -131,15 +131,16 @@ class Register:
         identifiers = fields["identifiers"]
         if identifiers:
             for identifier in identifiers:
-                value = identifier.__dict__["value"]
+                filed = identifier.__dict__
+                value = filed["value"]
                 if not value.isalnum():
                     value = _normal(value)
                 hit = self._by_identifier.get(value)
                 if hit is not None:
-                    key = ("identifier", value, identifier.scheme)  # 3 items, tagged: no name key
+                    key = ("identifier", value, filed["scheme"])  # 3 items, tagged: no name key
                     match = self._cache.get(key)
                     if match is None:
-                        evidence = f"{identifier.scheme} {identifier.value}"
+                        evidence = f"{filed['scheme']} {filed['value']}"
                         match = self._cache[key] = Match(self.operators[hit[0]], "identifier", evidence, 1.0)
                     return match  # type: ignore[return-value]
             return None
