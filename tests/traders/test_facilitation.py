@@ -10,8 +10,10 @@ from safelane.domain import Filing
 from safelane.store import profiles as profile_store
 from safelane.store import traders as trader_store
 from safelane.store.schema import assessments
+from safelane.traders.importing import read
 from tests.factories import air_consignment, filing, sea_consignment
 from tests.screening.conftest import import_list
+from tests.traders.conftest import registered
 
 
 def _submit(system, consignment, *, filed_at="2026-11-20T08:00:00Z", number="DOC-1"):
@@ -154,3 +156,26 @@ def test_a_dnl_stands_for_an_aeo(traders):
     item = _submit(traders, air_consignment(**toner))
     assert _trader_findings(item)[0]["evidence"]["applied"] is True
     assert item.outcome == "DNL"
+
+
+def test_a_name_namesakes_share_earns_no_facilitation_and_says_why(traders, clock):
+    """Two AEOs of one name and country: a party naming it without an identifier or a place that tells them
+    apart is neither of them (not whichever id sorts first)."""
+    rows = read(
+        "name,country,city,eori,programme,type,number,administration,status,effective,reason\n"
+        "Baltic Timber GmbH,DE,Hamburg,DE111111111111111,EU-AEO,AEOF,AEOF-1,DE,certified,2021-01-01,audit passed\n"
+        "Baltic Timber GmbH,DE,Munich,DE222222222222222,EU-AEO,AEOF,AEOF-2,DE,certified,2021-01-01,audit passed\n"
+    )
+    registered(traders, rows, at=clock.now, random_rate=0.01)
+    _refresh(traders)
+    timber = {"consignee": {"name": "Baltic Timber GmbH", "address": {"country": "DE"}}}
+    item = _submit(traders, sea_consignment(**timber))
+    (finding,) = _trader_findings(item)
+    assert finding["code"] == "TRADER-NAME-AMBIGUOUS"
+    assert finding["score"] == 0
+    assert len(finding["evidence"]["operator_ids"]) == 2
+    assert "matches 2 registered operators equally well" in finding["explanation"]
+    placed = {"consignee": {"name": "Baltic Timber GmbH", "address": {"city": "Munich", "country": "DE"}}}
+    (munich,) = _trader_findings(_submit(traders, sea_consignment(**placed), number="DOC-2"))
+    assert munich["code"].endswith("AEOF-2")
+    assert munich["evidence"]["match"] == "name match"

@@ -99,3 +99,21 @@ def test_the_queue_shows_each_trusted_party_status(bench: Bench, register_text: 
     assert queue.status_code == 200, queue.text
     assert "AEOS certified</span>" in queue.text  # the consignee, Northwind
     assert "AEOC suspended</span>" in queue.text  # the declarant, suspended since 2026-11-15
+
+
+def test_an_ambiguous_name_match_shows_on_the_consignment_page_and_in_the_queue(bench: Bench) -> None:  # noqa: F811
+    _register(
+        bench,
+        "name,country,city,eori,programme,type,number,administration,status,effective,reason\n"
+        "Baltic Timber GmbH,DE,Hamburg,DE111111111111111,EU-AEO,AEOF,AEOF-1,DE,certified,2021-01-01,audit passed\n"
+        "Baltic Timber GmbH,DE,Munich,DE222222222222222,EU-AEO,AEOF,AEOF-2,DE,certified,2021-01-01,audit passed\n",
+    )
+    timber = {"consignee": {"name": "Baltic Timber GmbH", "address": {"country": "DE"}}}
+    answer = bench.file("acme", filing(air_consignment(**timber), filed_at="2026-11-20T08:00:00Z"))
+    consignment_id = answer["consignments"][0]["consignment_id"]
+    page = bench.client("sam").get(f"/consignments/{consignment_id}")
+    assert page.status_code == 200, page.text
+    assert "matches 2 registered operators equally well by name" in page.text
+    queue = bench.client("sam").get("/queue")
+    assert queue.status_code == 200, queue.text
+    assert "ambiguous</span>" in queue.text

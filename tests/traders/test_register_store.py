@@ -10,6 +10,7 @@ from safelane.domain import Party
 from safelane.store import traders as trader_store
 from safelane.store.schema import audit_events, trader_operators, trader_status_changes
 from safelane.traders.importing import RegisterFileError, read
+from safelane.traders.register import Ambiguous, Match
 
 AT = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 
@@ -241,3 +242,37 @@ def test_a_change_committed_by_another_process_is_seen_through_the_counter(datab
     finally:
         ours.dispose()
         theirs.dispose()
+
+
+NAMESAKES = (
+    "name,country,street,city,postcode,eori,programme,type,number,administration,status,effective,reason\n"
+    "Baltic Timber GmbH,DE,,Hamburg,20457,DE111111111111111,EU-AEO,AEOF,AEOF-1,DE,certified,2021-01-01,audit passed\n"
+    "Baltic Timber GmbH,DE,,Munich,80331,DE222222222222222,EU-AEO,AEOF,AEOF-2,DE,certified,2021-01-01,audit passed\n"
+    "Baltic Timber GmbH,DE,,,,DE333333333333333,EU-AEO,AEOC,AEOC-3,DE,certified,2021-01-01,audit passed\n"
+)
+
+
+def test_namesakes_the_filed_place_does_not_separate_are_an_ambiguous_match(db):
+    """Three operators of one name in one country: which one a name-only party is must not depend on id order."""
+    _import(db, NAMESAKES)
+    register = trader_store.StoredRegister(db)()
+    for place in (None, {"country": "DE"}, {"city": "Hamburg", "country": "DE"}):
+        party = Party.model_validate({"name": "Baltic Timber GmbH", "country": "DE", "address": place})
+        found = register.match(party)
+        assert isinstance(found, Ambiguous), place
+        cities = {o.city for o in found.operators}
+        # Hamburg rules out Munich, but the namesake without a registered city may be in Hamburg too.
+        assert cities == ({"Hamburg", None} if place and place.get("city") else {"Hamburg", "Munich", None})
+
+
+def test_an_address_may_separate_namesakes(db):
+    _import(db, NAMESAKES.replace("Baltic Timber GmbH,DE,,,,", "Baltic Timber GmbH,DE,,Bremen,28195,"))
+    register = trader_store.StoredRegister(db)()
+    filed = {"city": "Munich", "postcode": "80331", "country": "DE"}
+    munich = Party.model_validate({"name": "Baltic Timber GmbH", "address": filed})
+    found = register.match(munich)
+    assert isinstance(found, Match)
+    assert found.operator.city == "Munich"
+    assert found.how == "name match"
+    berlin = Party.model_validate({"name": "Baltic Timber GmbH", "address": {"city": "Berlin", "country": "DE"}})
+    assert register.match(berlin) is None

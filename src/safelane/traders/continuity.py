@@ -11,7 +11,7 @@ from datetime import datetime
 from safelane.domain import Lodgement
 from safelane.domain.consignment import PARTY_ROLES
 from safelane.traders.recognition import Recognition
-from safelane.traders.register import Register
+from safelane.traders.register import Match, Register
 
 
 class RegisteredTraders:
@@ -26,7 +26,7 @@ class RegisteredTraders:
         for role in PARTY_ROLES:
             party = getattr(lodgement.consignment, role)
             match = register.match(party) if party is not None else None
-            if match is None or match.how != "identifier":
+            if type(match) is not Match or match.how != "identifier":
                 continue
             for authorisation in match.operator.authorisations:
                 if authorisation.status_at(filed) == "certified" and self.recognition.earned(

@@ -5,7 +5,9 @@ is looked up by its compact value, whatever scheme the filer put it under (filer
 Failing that, and only for a party that quotes no identifier (a trusted trader's name beside another number is
 no trusted trader), the party's name is looked up in the screening index built over the operators' names, and
 accepted only if the country agrees (and the city or postcode, when both sides give one): a "name match",
-weaker evidence that never earns the benefits that lift a control (`Benefits.weakened`).
+weaker evidence that never earns the benefits that lift a control (`Benefits.weakened`). Namesakes (operators
+whose names match equally well) that the filed place does not tell apart make the match `Ambiguous`: no
+operator is chosen, rather than whichever id sorts first.
 An identifier costs one dictionary lookup; names are cached per name and country, so a day of filings from the
 same traders costs one name lookup per distinct party.
 """
@@ -22,6 +24,7 @@ from safelane.screening.names import normalise
 from safelane.traders.authorisation import Operator
 
 NAME_MATCH = 0.88  # the screening matcher's strong threshold: a name match must be as good as a strong hit
+NAMESAKES = 10  # name hits asked of the index: enough to see every namesake the place may tell apart
 CACHE_SIZE = 200_000
 LIST_NAME = "operators"
 _UNSEEN = object()
@@ -34,6 +37,15 @@ class Match:
     how: str  # "identifier" or "name match"
     evidence: str  # the identifier as filed ("EORI DE123...") or the name score ("name 0.93, country DE")
     score: float  # 1.0 for an identifier
+
+
+@dataclass(frozen=True, slots=True)
+class Ambiguous:
+    """A name that two or more registered operators match equally well, and the filed place does not tell apart."""
+
+    operators: tuple[Operator, ...]
+    evidence: str  # "name 0.95, country DE"
+    how: str = "ambiguous name match"
 
 
 def _normal(text: str | None) -> str:
@@ -107,7 +119,7 @@ class Register:
                 self._screener = _name_index(self.operators.values(), self.revision)
             return self._screener
 
-    def match(self, party: Party) -> Match | None:
+    def match(self, party: Party) -> Match | Ambiguous | None:
         """The registered operator this party is, by identifier, else by name; None when it is none of them.
 
         A party quoting identifiers costs one dictionary lookup per identifier (and is matched by nothing else); a
@@ -119,15 +131,16 @@ class Register:
         identifiers = fields["identifiers"]
         if identifiers:
             for identifier in identifiers:
-                value = identifier.__dict__["value"]
+                filed = identifier.__dict__
+                value = filed["value"]
                 if not value.isalnum():
                     value = _normal(value)
                 hit = self._by_identifier.get(value)
                 if hit is not None:
-                    key = ("identifier", value, identifier.scheme)  # 3 items, tagged: no name key
+                    key = ("identifier", value, filed["scheme"])  # 3 items, tagged: no name key
                     match = self._cache.get(key)
                     if match is None:
-                        evidence = f"{identifier.scheme} {identifier.value}"
+                        evidence = f"{filed['scheme']} {filed['value']}"
                         match = self._cache[key] = Match(self.operators[hit[0]], "identifier", evidence, 1.0)
                     return match  # type: ignore[return-value]
             return None
@@ -145,16 +158,20 @@ class Register:
             self._cache[name_key] = found
         if found is None:
             return None
-        assert type(found) is tuple  # name-match candidates: the first whose city and postcode do not disagree
-        if place_fields is None:
-            return found[0]  # no address: no place to disagree
-        place = (name_key, place_fields["city"], place_fields["postcode"])
+        assert type(found) is tuple  # name-match candidates, best first
+        place = (
+            (name_key, None, None)
+            if place_fields is None
+            else (name_key, place_fields["city"], place_fields["postcode"])
+        )
         placed = self._cache.get(place, _UNSEEN)
         if placed is _UNSEEN:
-            placed = self._cache[place] = next((m for m in found if _same_place(party, m.operator)), None)
+            placed = self._cache[place] = _placed(party, found)
         return placed  # type: ignore[return-value]
 
-    def _by_name(self, party: Party) -> tuple[Match, ...] | None:
+    def _by_name(self, party: Party) -> tuple[tuple[Match, ...], float | None] | None:
+        """Name-match candidates, best first, and the lowest score returned when the index stopped at its limit
+        (namesakes beyond it may score the same)."""
         country = party.country_code
         words = self._words.get(country) if country else None
         if words is None or country is None:
@@ -166,17 +183,16 @@ class Register:
         if party.name.isascii() and words.isdisjoint(_WORD.findall(party.name.lower().replace("'", ""))):
             return None  # not one word in common with any operator there: the index would find no candidate
         query = Query(party.name, None, country.lower())
-        hits = [
-            h for h in self.names().screen(query, limit=3, threshold=NAME_MATCH).hits if h.entity_id not in self._stale
-        ]
+        shared = self.names().screen(query, limit=NAMESAKES, threshold=NAME_MATCH).hits
+        hits = [h for h in shared if h.entity_id not in self._stale]
         if self._side is not None:
-            hits += self._side.screen(query, limit=3, threshold=NAME_MATCH).hits
+            hits += self._side.screen(query, limit=NAMESAKES, threshold=NAME_MATCH).hits
         candidates = tuple(
             Match(operator, "name match", f"name {hit.score:.2f}, country {country}", round(hit.score, 3))
-            for hit in sorted(hits, key=lambda h: -h.score)
+            for hit in sorted(hits, key=lambda h: (-h.score, h.entity_id))
             if (operator := self.operators.get(hit.entity_id)) is not None and operator.country == country
         )
-        return candidates or None
+        return (candidates, shared[-1].score if len(shared) == NAMESAKES else None) if candidates else None
 
 
 def _name_index(operators: Iterable[Operator], version: str) -> Screener:
@@ -197,6 +213,19 @@ def _name_index(operators: Iterable[Operator], version: str) -> Screener:
         version=version,
         cache_size=0,  # the register caches per party itself
     )
+
+
+def _placed(party: Party, found: tuple[tuple[Match, ...], float | None]) -> Match | Ambiguous | None:
+    """The best candidate whose place does not disagree with the party's; `Ambiguous` when several tie on it
+    (or one ties with the last the index returned: an unseen namesake may too)."""
+    candidates, cut = found
+    agreeing = [m for m in candidates if _same_place(party, m.operator)]
+    if not agreeing:
+        return None
+    best = [m for m in agreeing if m.score == agreeing[0].score]
+    if len(best) == 1 and (cut is None or round(cut, 3) != best[0].score):
+        return best[0]
+    return Ambiguous(tuple(m.operator for m in best), best[0].evidence)
 
 
 def _same_place(party: Party, operator: Operator) -> bool:
