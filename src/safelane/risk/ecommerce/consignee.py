@@ -43,7 +43,10 @@ TRADER_SCHEMES = frozenset({"EORI"})  # a consignee with one is an economic oper
 
 def economic_operator(party: Party | None) -> bool:
     """Whether the consignee is registered as a trader: its many parcels are its business, not a split order."""
-    return party is not None and any(i.__dict__["scheme"] in TRADER_SCHEMES for i in party.__dict__["identifiers"])
+    if party is None:
+        return False
+    identifiers = party.__dict__["identifiers"]  # mostly none: no generator made then
+    return bool(identifiers) and any(i.__dict__["scheme"] in TRADER_SCHEMES for i in identifiers)
 
 
 # the digest of each kind's prefix, copied per key: the same bytes as hashing "kind\x1ftext" whole, made cheaper

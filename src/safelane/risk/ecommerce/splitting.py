@@ -53,7 +53,8 @@ def split_findings(
     for parcel in parcels:
         rows = indexed(parcel)
         # the walk only when a parcel seen before shares a key (most parcels share none)
-        out.append(_one(name, parcel, rows, seen, window) if any(r.match_key in seen for r in rows) else None)
+        shares = rows and not seen.keys().isdisjoint(parcel.keys)  # the rows' keys are the parcel's
+        out.append(_one(name, parcel, rows, seen, window) if shares else None)
         for row in rows:
             seen.setdefault(row.match_key, []).append(row)
         added.append(rows)
