@@ -304,3 +304,19 @@ def test_the_window_and_the_tables_come_from_the_settings(tmp_path: Path) -> Non
         build({"SAFELANE_ECOMMERCE_WINDOW_DAYS": "a month"}, None)
     with pytest.raises(TableError, match="is not a folder"):
         build({"SAFELANE_ECOMMERCE_TABLES": str(tmp_path / "missing")}, None)
+
+
+def test_plain_text_is_normalised_as_the_punctuation_rule_says() -> None:
+    """The split/join shortcut for ASCII gives what the rule gives: lower case, each run of anything but letters
+    and digits one space, none at the ends (seeded strings of letters, digits, spaces, tabs and punctuation)."""
+    import random
+    import re
+
+    from safelane.risk.ecommerce.consignee import normal
+
+    rng = random.Random(16)
+    alphabet = "aZ09 \t\n_-,.'|/\x1f"
+    texts = ["", " ", "Anna Schmidt", "10115", "  a--b  ", "x_y", "Rue de l'Industrie 80", "a\tb"]
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randrange(12))) for _ in range(3000)]
+    for text in texts:
+        assert normal(text) == re.sub(r"[^0-9a-z]+", " ", text.lower()).strip(), repr(text)
