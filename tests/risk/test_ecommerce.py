@@ -320,3 +320,12 @@ def test_plain_text_is_normalised_as_the_punctuation_rule_says() -> None:
     texts += ["".join(rng.choice(alphabet) for _ in range(rng.randrange(12))) for _ in range(3000)]
     for text in texts:
         assert normal(text) == re.sub(r"[^0-9a-z]+", " ", text.lower()).strip(), repr(text)
+
+
+@pytest.mark.parametrize("filed_at", ["2026-06-30T23:59:00Z", "2026-07-01T00:00:00Z"])
+@pytest.mark.parametrize(("value", "low"), [(150.0, True), (150.01, False)])
+def test_a_parcel_at_the_limit_is_low_value_and_a_cent_above_is_not(filed_at: str, value: float, low: bool) -> None:
+    """At both sides of the 1 July 2026 change (duty relief, then the flat duty): the limit itself is included."""
+    made = EcommerceAssessor(TABLES).parcels(lodgement(parcel(value), filed_at=filed_at))
+    assert made.low_value is low and bool(made.keys) is low
+    assert made.limit is not None and made.limit.kind == ("relief" if filed_at < "2026-07" else "flat_duty")
