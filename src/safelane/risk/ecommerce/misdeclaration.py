@@ -189,8 +189,8 @@ def goods_findings(name: str, parcel: Parcel, vocabulary: Vocabulary) -> list[Fi
                 "ECOM-EXCISE",
                 EXCISE_SCORE,
                 f"The parcel holds {', '.join(sorted(set(excise)))}, which the low-value relief in "
-                f"{parcel.destination} "
-                f"(up to {_money(threshold.value, threshold.currency)}) does not cover: duty and excise are due.",
+                f"{parcel.destination} (up to {_money(threshold.value, threshold.currency)}) does not cover: duty "
+                "and excise are due.",
                 {"goods": sorted(set(excise)), "destination": parcel.destination, "relief": threshold.value},
             )
         )
@@ -250,6 +250,7 @@ def _declared(consignment: Consignment, schemes: frozenset[str]) -> dict[str, st
 
 
 def _scheme_findings(name: str, parcel: Parcel, vocabulary: Vocabulary, excise: bool, found: list[Finding]) -> None:
+    """Adds to `found` the findings on the seller schemes the destination has (see `goods_findings`)."""
     assert parcel.destination is not None
     schemes, names = vocabulary.schemes(parcel.destination, parcel.day)
     if not schemes:
