@@ -304,3 +304,28 @@ def test_the_window_and_the_tables_come_from_the_settings(tmp_path: Path) -> Non
         build({"SAFELANE_ECOMMERCE_WINDOW_DAYS": "a month"}, None)
     with pytest.raises(TableError, match="is not a folder"):
         build({"SAFELANE_ECOMMERCE_TABLES": str(tmp_path / "missing")}, None)
+
+
+def test_plain_text_is_normalised_as_the_punctuation_rule_says() -> None:
+    """The split/join shortcut for ASCII gives what the rule gives: lower case, each run of anything but letters
+    and digits one space, none at the ends (seeded strings of letters, digits, spaces, tabs and punctuation)."""
+    import random
+    import re
+
+    from safelane.risk.ecommerce.consignee import normal
+
+    rng = random.Random(16)
+    alphabet = "aZ09 \t\n_-,.'|/\x1f"
+    texts = ["", " ", "Anna Schmidt", "10115", "  a--b  ", "x_y", "Rue de l'Industrie 80", "a\tb"]
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randrange(12))) for _ in range(3000)]
+    for text in texts:
+        assert normal(text) == re.sub(r"[^0-9a-z]+", " ", text.lower()).strip(), repr(text)
+
+
+@pytest.mark.parametrize("filed_at", ["2026-06-30T23:59:00Z", "2026-07-01T00:00:00Z"])
+@pytest.mark.parametrize(("value", "low"), [(150.0, True), (150.01, False)])
+def test_a_parcel_at_the_limit_is_low_value_and_a_cent_above_is_not(filed_at: str, value: float, low: bool) -> None:
+    """At both sides of the 1 July 2026 change (duty relief, then the flat duty): the limit itself is included."""
+    made = EcommerceAssessor(TABLES).parcels(lodgement(parcel(value), filed_at=filed_at))
+    assert made.low_value is low and bool(made.keys) is low
+    assert made.limit is not None and made.limit.kind == ("relief" if filed_at < "2026-07" else "flat_duty")

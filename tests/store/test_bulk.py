@@ -64,3 +64,22 @@ def test_bulk_insert_refuses_a_naive_time(db: Database):
     row = {**_rows("3")[filings][0], "created_at": datetime(2026, 11, 20)}
     with pytest.raises(ValueError, match="naive"), db.write() as conn:
         bulk.insert(conn, filings, [row])
+
+
+def test_tuples_in_column_order_store_what_dicts_store(db: Database):
+    db.migrate()
+    rows = _rows("1")[filings] + _rows("2")[filings]
+    names = [c.name for c in filings.columns]
+    with db.write() as conn:
+        bulk.insert(conn, filings, rows[:1])
+        bulk.insert_tuples(conn, filings, [tuple(rows[1][name] for name in names)])
+    with db.read() as conn:
+        first, second = _stored(conn, filings, "filing_id")
+    assert [v for v in first if v not in ("D1",)] == [v for v in second if v not in ("D2",)]
+
+
+def test_an_index_row_is_the_splitting_index_columns_in_order():
+    from safelane.store.parcels import IndexedParcel
+    from safelane.store.schema import ecommerce_parcels
+
+    assert IndexedParcel._fields == tuple(c.name for c in ecommerce_parcels.columns)  # `insert_tuples` relies on it

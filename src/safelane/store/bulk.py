@@ -59,10 +59,20 @@ def _statement(table: sa.Table, dialect: sa.Dialect) -> tuple[str, tuple[str, ..
 
 def insert(conn: sa.Connection, table: sa.Table, rows: Sequence[dict[str, Any]]) -> None:
     """Insert rows (dicts with every column of the table) in one executemany."""
+    _insert(conn, table, rows, by_name=True)
+
+
+def insert_tuples(conn: sa.Connection, table: sa.Table, rows: Sequence[Sequence[Any]]) -> None:
+    """Insert rows given as tuples in the table's column order (no dict made per row) in one executemany."""
+    _insert(conn, table, rows, by_name=False)
+
+
+def _insert(conn: sa.Connection, table: sa.Table, rows: Sequence[Any], *, by_name: bool) -> None:
     if not rows:
         return
     sql, order, renders = _statement(table, conn.dialect)
-    values = itemgetter(*order)
+    names = [c.name for c in table.columns]
+    values = itemgetter(*order) if by_name else itemgetter(*(names.index(name) for name in order))
     params: list[Any] = []
     for row in rows:
         rendered = list(values(row))

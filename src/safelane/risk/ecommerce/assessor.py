@@ -52,11 +52,11 @@ class EcommerceAssessor:
         self.span = timedelta(days=window_days)
         # the index rows of the last batch assessed, by consignment: `record` keeps them without working them
         # out again (checked against the very lodgement, so a batch assessed but not stored changes nothing)
-        self._rows: dict[str, tuple[Lodgement, list[IndexedParcel]]] = {}
+        self._rows: dict[str, tuple[Lodgement, Sequence[IndexedParcel]]] = {}
 
     def assess(self, lodgements: Sequence[Lodgement]) -> list[list[Finding]]:
         parcels = [self.parcels(lo) for lo in lodgements]
-        found = [list(goods_findings(self.name, p, self.vocabulary)) for p in parcels]
+        found = [goods_findings(self.name, p, self.vocabulary) for p in parcels]
         low = [p for p in parcels if p.keys]
         stored: list[IndexedParcel] = []
         if low and self.window is not None:
@@ -65,7 +65,8 @@ class EcommerceAssessor:
             stored = self.window(keys, min(times) - self.span, max(times) + self.span)
         splits, rows = split_findings(self.name, parcels, stored, self.span)
         for bucket, split in zip(found, splits, strict=True):
-            bucket.extend(split)
+            if split is not None:
+                bucket.append(split)
         self._rows = {lo.consignment_id: (lo, own) for lo, own in zip(lodgements, rows, strict=True)}
         return found
 
@@ -75,7 +76,7 @@ class EcommerceAssessor:
         amended = [item.lodgement.consignment_id for item in stored if item.lodgement.version > 1]
         parcel_store.replace(conn, amended, rows)
 
-    def _rows_of(self, lodgement: Lodgement) -> list[IndexedParcel]:
+    def _rows_of(self, lodgement: Lodgement) -> Sequence[IndexedParcel]:
         known = self._rows.get(lodgement.consignment_id)
         return known[1] if known is not None and known[0] is lodgement else indexed(self.parcels(lodgement))
 

@@ -17,12 +17,16 @@ PHONE_SCHEMES = frozenset({"PHONE", "TEL", "MOBILE", "MSISDN"})
 EMAIL_SCHEMES = frozenset({"EMAIL", "MAIL"})
 _PUNCTUATION = re.compile(r"[^0-9a-z]+")
 _NOT_DIGITS = re.compile(r"\D")
+KINDS = ("name_address", "phone", "email", "identifier")
 _PHONE_DIGITS = 9  # the subscriber part: +49 151 2345 6789 and 0151 23456789 are one phone
 
 
 def normal(text: str) -> str:
     """Lower case, accents off, punctuation to spaces: 'Müller-Straße 3' -> 'muller strasse 3'."""
     if text.isascii():  # most names and streets: nothing to fold, and cheaper than a cache look-up
+        words = text.lower().split()
+        if "".join(words).isalnum():  # only letters and digits between the spaces: a regular expression costs twice
+            return " ".join(words)
         return _PUNCTUATION.sub(" ", text.lower()).strip()  # each run of punctuation is one space already
     return _folded(text)
 
@@ -39,11 +43,20 @@ TRADER_SCHEMES = frozenset({"EORI"})  # a consignee with one is an economic oper
 
 def economic_operator(party: Party | None) -> bool:
     """Whether the consignee is registered as a trader: its many parcels are its business, not a split order."""
-    return party is not None and any(i.__dict__["scheme"] in TRADER_SCHEMES for i in party.__dict__["identifiers"])
+    if party is None:
+        return False
+    identifiers = party.__dict__["identifiers"]  # mostly none: no generator made then
+    return bool(identifiers) and any(i.__dict__["scheme"] in TRADER_SCHEMES for i in identifiers)
+
+
+# the digest of each kind's prefix, copied per key: the same bytes as hashing "kind\x1ftext" whole, made cheaper
+_PREFIXES = {kind: hashlib.blake2b(f"{kind}\x1f".encode(), digest_size=12) for kind in KINDS}
 
 
 def _digest(kind: str, text: str) -> str:
-    return hashlib.blake2b(f"{kind}\x1f{text}".encode(), digest_size=12).hexdigest()
+    digest = _PREFIXES[kind].copy()
+    digest.update(text.encode())
+    return digest.hexdigest()
 
 
 def keys(party: Party | None) -> dict[str, str]:
@@ -56,7 +69,9 @@ def keys(party: Party | None) -> dict[str, str]:
     address = fields["address"]
     place = address.__dict__ if address is not None else {}
     street = normal(place["street"]) if place.get("street") else ""
-    postcode = normal(place["postcode"]).replace(" ", "") if place.get("postcode") else ""
+    postcode = place.get("postcode") or ""
+    if postcode:  # mostly letters and digits only, which `normal` would only lower
+        postcode = postcode.lower() if postcode.isascii() and postcode.isalnum() else normal(postcode).replace(" ", "")
     if street or postcode:
         country = fields["country"] or place.get("country")  # `Party.country_code`, without its three hooked reads
         text = "|".join((normal(fields["name"]), street, postcode, country or ""))

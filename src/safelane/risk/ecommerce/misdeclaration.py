@@ -8,7 +8,6 @@ declared chapter, so accessories ('phone case') listed with their own chapters n
 """
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
@@ -123,7 +122,9 @@ def _money(amount: float, currency: str) -> str:
     return f"{currency} {amount:,.2f}"
 
 
-def goods_findings(name: str, parcel: Parcel, vocabulary: Vocabulary) -> Iterator[Finding]:
+def goods_findings(name: str, parcel: Parcel, vocabulary: Vocabulary) -> list[Finding]:
+    """A list, not a generator: most parcels have no finding, and a generator costs more to make than to run."""
+    found: list[Finding] = []
     consignment = parcel.lodgement.consignment
     excise: list[str] = []
     # pre-loading filings get PLACI's request for information on vague descriptions instead
@@ -134,7 +135,7 @@ def goods_findings(name: str, parcel: Parcel, vocabulary: Vocabulary) -> Iterato
         described = judged.described
         description = fields["description"] or ""
         if judged.mismatch:
-            found, allowed, chapter = described.keywords, described.chapters, fields["hs_code"][:2]
+            words, allowed, chapter = described.keywords, described.chapters, fields["hs_code"][:2]
             flat = next((t for t in parcel.regime if t.kind == "flat_duty"), None)
             expected = " or ".join(sorted(allowed))
             consequence = (
@@ -143,28 +144,32 @@ def goods_findings(name: str, parcel: Parcel, vocabulary: Vocabulary) -> Iterato
                 if flat is not None and parcel.low_value
                 else ""
             )
-            yield Finding(
-                name,
-                "ECOM-HS-MISMATCH",
-                MISMATCH_SCORE,
-                f"The {_line(index, item)} '{description[:80]}' is declared under HS {item.hs_code} "
-                f"(chapter {chapter}), but '{found[0]}' describes goods of chapter {expected}{consequence}.",
-                {
-                    "item": item.sequence or index + 1,
-                    "description": description,
-                    "hs_code": item.hs_code,
-                    "keyword": found[0],
-                    "expected_chapters": sorted(allowed),
-                },
+            found.append(
+                Finding(
+                    name,
+                    "ECOM-HS-MISMATCH",
+                    MISMATCH_SCORE,
+                    f"The {_line(index, item)} '{description[:80]}' is declared under HS {item.hs_code} "
+                    f"(chapter {chapter}), but '{words[0]}' describes goods of chapter {expected}{consequence}.",
+                    {
+                        "item": item.sequence or index + 1,
+                        "description": description,
+                        "hs_code": item.hs_code,
+                        "keyword": words[0],
+                        "expected_chapters": sorted(allowed),
+                    },
+                )
             )
         if vague_counts and described.vague:
-            yield Finding(
-                name,
-                "ECOM-VAGUE",
-                VAGUE_SCORE,
-                f"The {_line(index, item)} of this parcel is described only as '{description[:60]}': the WCO "
-                "e-commerce data standard asks for the goods themselves (what they are, their material or use).",
-                {"item": item.sequence or index + 1, "description": description},
+            found.append(
+                Finding(
+                    name,
+                    "ECOM-VAGUE",
+                    VAGUE_SCORE,
+                    f"The {_line(index, item)} of this parcel is described only as '{description[:60]}': the WCO "
+                    "e-commerce data standard asks for the goods themselves (what they are, their material or use).",
+                    {"item": item.sequence or index + 1, "description": description},
+                )
             )
         goods = judged.goods
         if goods is None:
@@ -174,19 +179,24 @@ def goods_findings(name: str, parcel: Parcel, vocabulary: Vocabulary) -> Iterato
         if goods.min_value_eur is not None and fields["value"] is not None:
             finding = _undervalued(name, index, item, goods, parcel)
             if finding is not None:
-                yield finding
+                found.append(finding)
     relief = [t for t in parcel.regime if t.kind == "relief" and t.limit is not None] if excise else []
     if relief and parcel.low_value:
         threshold = relief[0]
-        yield Finding(
-            name,
-            "ECOM-EXCISE",
-            EXCISE_SCORE,
-            f"The parcel holds {', '.join(sorted(set(excise)))}, which the low-value relief in {parcel.destination} "
-            f"(up to {_money(threshold.value, threshold.currency)}) does not cover: duty and excise are due.",
-            {"goods": sorted(set(excise)), "destination": parcel.destination, "relief": threshold.value},
+        found.append(
+            Finding(
+                name,
+                "ECOM-EXCISE",
+                EXCISE_SCORE,
+                f"The parcel holds {', '.join(sorted(set(excise)))}, which the low-value relief in "
+                f"{parcel.destination} (up to {_money(threshold.value, threshold.currency)}) does not cover: duty "
+                "and excise are due.",
+                {"goods": sorted(set(excise)), "destination": parcel.destination, "relief": threshold.value},
+            )
         )
-    yield from _scheme_findings(name, parcel, vocabulary, bool(excise))
+    if parcel.destination is not None:
+        _scheme_findings(name, parcel, vocabulary, bool(excise), found)
+    return found
 
 
 def _undervalued(name: str, index: int, item: GoodsItem, goods: Goods, parcel: Parcel) -> Finding | None:
@@ -239,9 +249,9 @@ def _declared(consignment: Consignment, schemes: frozenset[str]) -> dict[str, st
     return found
 
 
-def _scheme_findings(name: str, parcel: Parcel, vocabulary: Vocabulary, excise: bool) -> Iterator[Finding]:
-    if parcel.destination is None:
-        return
+def _scheme_findings(name: str, parcel: Parcel, vocabulary: Vocabulary, excise: bool, found: list[Finding]) -> None:
+    """Adds to `found` the findings on the seller schemes the destination has (see `goods_findings`)."""
+    assert parcel.destination is not None
     schemes, names = vocabulary.schemes(parcel.destination, parcel.day)
     if not schemes:
         return
@@ -256,39 +266,48 @@ def _scheme_findings(name: str, parcel: Parcel, vocabulary: Vocabulary, excise: 
         ceiling = _money(scheme.ceiling, scheme.currency)
         if number is None:
             if scheme.required and within:
-                yield Finding(
-                    name,
-                    "ECOM-SCHEME-MISSING",
-                    SCHEME_MISSING_SCORE,
-                    f"{parcel.destination} expects the seller's {scheme.scheme} number on low-value parcels (up to "
-                    f"{ceiling}); this one gives none, so it cannot be released under the {scheme.scheme} scheme.",
-                    evidence,
+                found.append(
+                    Finding(
+                        name,
+                        "ECOM-SCHEME-MISSING",
+                        SCHEME_MISSING_SCORE,
+                        f"{parcel.destination} expects the seller's {scheme.scheme} number on low-value parcels (up to "
+                        f"{ceiling}); this one gives none, so it cannot be released under the {scheme.scheme} scheme.",
+                        evidence,
+                    )
                 )
             continue
         evidence = {**evidence, "number": number}
         if scheme.pattern is not None and not scheme.pattern.fullmatch(number):
-            yield Finding(
-                name,
-                "ECOM-SCHEME-INVALID",
-                SCHEME_INVALID_SCORE,
-                f"The {scheme.scheme} number '{number}' does not have the form {scheme.scheme} numbers have "
-                f"({scheme.pattern.pattern}): a made-up or mistyped number claims that the tax is already paid.",
-                evidence,
+            found.append(
+                Finding(
+                    name,
+                    "ECOM-SCHEME-INVALID",
+                    SCHEME_INVALID_SCORE,
+                    f"The {scheme.scheme} number '{number}' does not have the form {scheme.scheme} numbers have "
+                    f"({scheme.pattern.pattern}): a made-up or mistyped number claims that the tax is already paid.",
+                    evidence,
+                )
             )
         elif value is not None and not within:
-            yield Finding(
-                name,
-                "ECOM-SCHEME-MISUSED",
-                SCHEME_MISUSED_SCORE,
-                f"The {scheme.scheme} number '{number}' is given for a parcel worth "
-                f"{_money(value, scheme.currency)}, above the {ceiling} the scheme covers.",
-                {**evidence, "value": round(value, 2)},
+            found.append(
+                Finding(
+                    name,
+                    "ECOM-SCHEME-MISUSED",
+                    SCHEME_MISUSED_SCORE,
+                    f"The {scheme.scheme} number '{number}' is given for a parcel worth "
+                    f"{_money(value, scheme.currency)}, above the {ceiling} the scheme covers.",
+                    {**evidence, "value": round(value, 2)},
+                )
             )
         elif excise:
-            yield Finding(
-                name,
-                "ECOM-SCHEME-MISUSED",
-                SCHEME_MISUSED_SCORE,
-                f"The {scheme.scheme} number '{number}' is given for excise goods, which the scheme does not cover.",
-                evidence,
+            found.append(
+                Finding(
+                    name,
+                    "ECOM-SCHEME-MISUSED",
+                    SCHEME_MISUSED_SCORE,
+                    f"The {scheme.scheme} number '{number}' is given for excise goods, which the scheme does not "
+                    "cover.",
+                    evidence,
+                )
             )

@@ -1,6 +1,5 @@
 """A lodgement as the e-commerce checks see it: destination, filing day, value, low-value regime, computed once."""
 
-from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
 
@@ -12,12 +11,16 @@ from safelane.risk.ecommerce.tables import Tables, Threshold
 PARCEL_MODES = frozenset({TransportMode.POSTAL, TransportMode.EXPRESS})
 
 
-@dataclass(frozen=True, slots=True)
-class Regime:
+class Regime(NamedTuple):
     """A destination's low-value rows in force on one day, and the one whose limit decides low value."""
 
     rows: tuple[Threshold, ...]
     limit: Threshold | None  # the largest limit in force, if any
+    ceiling: float | None  # that row's limit, in its currency
+    per_euro: float | None  # the limit's currency per euro that day (what `convert` multiplies by); None: no rate
+
+
+NO_REGIME = Regime((), None, None, None)
 
 
 class Parcel(NamedTuple):
@@ -70,20 +73,26 @@ class Parcels:
             limit = (
                 max(limits, key=lambda t: convert(t.limit or 0.0, t.currency, "EUR", day) or 0.0) if limits else None
             )
-            found = self._regimes[(destination, day)] = Regime(rows, limit)
+            if limit is None:
+                found = Regime(rows, None, None, None)
+            else:
+                found = Regime(rows, limit, limit.limit, convert(1.0, "EUR", limit.currency, day))
+            self._regimes[(destination, day)] = found
         return found
 
     def __call__(self, lodgement: Lodgement) -> Parcel:
         fields = lodgement.consignment.__dict__  # not pydantic attribute reads (see `_value_eur`)
         consignee = fields["consignee"]
-        country = fields["itinerary"].unloading_country or (consignee.country_code if consignee else None)
-        destination = self.tables.destination(country)
+        unloading = fields["itinerary"].__dict__["place_of_unloading"]
+        country = unloading[:2] if unloading else (consignee.country_code if consignee else None)
+        destination = self.tables.destinations.get(country, country) if country else None  # `Tables.destination`
         day = lodgement.filed_at.date()
-        regime = self.regime(destination, day) if destination else Regime((), None)
+        regime = self.regime(destination, day) if destination else NO_REGIME
         value_eur = _value_eur(fields["goods"], day)
-        limit = regime.limit
-        own = convert(value_eur, "EUR", limit.currency, day) if value_eur is not None and limit is not None else None
-        low = own is not None and limit is not None and limit.limit is not None and own <= limit.limit
+        ceiling, per_euro = regime.ceiling, regime.per_euro
+        # `convert(value_eur, "EUR", currency, day)`, its rate looked up once per destination and day
+        own = value_eur * per_euro if value_eur is not None and per_euro is not None else None
+        low = own is not None and ceiling is not None and own <= ceiling
         # splitting concerns consumers' low-value parcels only: a registered trader's many parcels are its business
         matched = keys(consignee) if low and not economic_operator(consignee) else {}
-        return Parcel(lodgement, destination, day, value_eur, regime.rows, limit, own, low, matched)
+        return Parcel(lodgement, destination, day, value_eur, regime.rows, regime.limit, own, low, matched)

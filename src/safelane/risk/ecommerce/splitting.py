@@ -8,7 +8,6 @@ halves of an order in one message are caught as surely as two on different days 
 """
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from datetime import timedelta
 
 from safelane.domain import Finding
@@ -19,22 +18,11 @@ from safelane.store.parcels import IndexedParcel
 SPLIT_SCORE = 60.0
 
 
-@dataclass
-class _Seen:
-    """What the batch walk knows per key: stored parcels, then the batch's own as they pass."""
-
-    by_key: dict[str, list[IndexedParcel]] = field(default_factory=dict)
-
-    def add(self, parcels: Iterable[IndexedParcel]) -> None:
-        for p in parcels:
-            self.by_key.setdefault(p.match_key, []).append(p)
-
-
-def indexed(parcel: Parcel) -> list[IndexedParcel]:
+def indexed(parcel: Parcel) -> Sequence[IndexedParcel]:
     """The index rows a low-value parcel contributes (none for a parcel the limit does not concern)."""
     value = parcel.value_in_limit_currency
-    if not parcel.low_value or value is None or parcel.limit is None or parcel.destination is None:
-        return []
+    if not parcel.keys or value is None or parcel.limit is None or parcel.destination is None:
+        return ()  # `keys` is empty unless the parcel is low value
     lo, currency, reference = parcel.lodgement, parcel.limit.currency, _ref(parcel)
     return [
         IndexedParcel(lo.consignment_id, key, kind, parcel.destination, lo.filed_at, value, currency, reference)
@@ -55,27 +43,33 @@ def _ref(parcel: Parcel) -> str:
 
 def split_findings(
     name: str, parcels: Sequence[Parcel], stored: Iterable[IndexedParcel], window: timedelta
-) -> tuple[list[list[Finding]], list[list[IndexedParcel]]]:
-    """Per parcel its split finding (if any), and the index rows it adds (what `record` keeps)."""
-    seen = _Seen()
-    seen.add(stored)
-    out: list[list[Finding]] = []
-    added: list[list[IndexedParcel]] = []
+) -> tuple[list[Finding | None], list[Sequence[IndexedParcel]]]:
+    """Per parcel its split finding (or None), and the index rows it adds (what `record` keeps)."""
+    seen: dict[str, list[IndexedParcel]] = {}  # by key: the stored parcels, then the batch's own as they pass
+    for row in stored:
+        seen.setdefault(row.match_key, []).append(row)
+    out: list[Finding | None] = []
+    added: list[Sequence[IndexedParcel]] = []
     for parcel in parcels:
         rows = indexed(parcel)
-        out.append([finding] if rows and (finding := _one(name, parcel, rows, seen, window)) else [])
-        seen.add(rows)
+        # the walk only when a parcel seen before shares a key (most parcels share none)
+        shares = rows and not seen.keys().isdisjoint(parcel.keys)  # the rows' keys are the parcel's
+        out.append(_one(name, parcel, rows, seen, window) if shares else None)
+        for row in rows:
+            seen.setdefault(row.match_key, []).append(row)
         added.append(rows)
     return out, added
 
 
-def _one(name: str, parcel: Parcel, rows: list[IndexedParcel], seen: _Seen, window: timedelta) -> Finding | None:
+def _one(
+    name: str, parcel: Parcel, rows: Sequence[IndexedParcel], seen: dict[str, list[IndexedParcel]], window: timedelta
+) -> Finding | None:
     lo, limit = parcel.lodgement, parcel.limit
     assert limit is not None and limit.limit is not None and parcel.value_eur is not None  # low value
     siblings: dict[str, IndexedParcel] = {}
     matched: dict[str, set[str]] = {}
     for row in rows:
-        for other in seen.by_key.get(row.match_key, ()):
+        for other in seen.get(row.match_key, ()):
             if (
                 other.consignment_id != lo.consignment_id
                 and other.destination == parcel.destination
