@@ -11,12 +11,14 @@ subscribes to `safelane.decisions.>` and records when each consignment's decisio
 - --drain: the workers are stopped (SIGSTOP) while every filing is posted, then continued: consignments_per_s
   is then the workers' own rate (the API and this client no longer share the cores with them), latency counts
   from the continue, and the workers' CPU from then on.
+- same_decisions (with --compare): every consignment's decision (referral or channel, outcome, selection,
+  inspection, finding codes) against the same filings through the single-process pipeline.
 - cpu_ms_per_consignment: user + system CPU of each component over the run, from /proc: the API node,
   the workers together, nats-server, every PostgreSQL process of the machine (including other tenants'
   work and backends of other databases: an upper bound), and this client.
 
     python benchmarks/scale.py --postgres postgresql+psycopg://postgres@127.0.0.1:5432/test \
-        [--consignments 5000] [--workers 1,2,4] [--batch 200] [--profiles 200] [--seed 7] [--drain]
+        [--consignments 5000] [--workers 1,2,4] [--batch 200] [--profiles 200] [--seed 7] [--drain] [--compare]
 """
 
 from __future__ import annotations
@@ -49,6 +51,7 @@ from throughput import profile_texts, store_profiles
 DAY = date(2026, 11, 20)
 TICK = os.sysconf("SC_CLK_TCK")
 SAMPLE_KEY = "scale-benchmark-key"
+FILER = "bench-filer"  # the API key's filer, which the single-process comparison files as too
 
 
 def _free_port() -> int:
@@ -112,7 +115,7 @@ class Schema:
         system = build(Settings(database_url=self.url))
         store_profiles(system.db, texts)
         with system.db.write() as conn:
-            self.key = user_store.add(conn, "bench-filer", "filer", at=datetime(2026, 11, 20, tzinfo=UTC))
+            self.key = user_store.add(conn, FILER, "filer", at=datetime(2026, 11, 20, tzinfo=UTC))
         system.db.dispose()
 
     def drop(self) -> None:
@@ -266,7 +269,67 @@ def _stored(url: str) -> dict[str, int]:
     }
 
 
-def run(args: argparse.Namespace, workers: int, texts: list[str], filings: list[dict]) -> dict[str, Any]:
+def decisions_of(url: str) -> dict[str, tuple]:
+    """Each consignment's current decision as the comparison reads it: referral or channel, outcome, selection,
+    inspection and the finding codes that caused it."""
+    from safelane.store.schema import decisions
+
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(sa.select(decisions).where(decisions.c.current.is_(True))).mappings().all()
+    finally:
+        engine.dispose()
+    return {
+        r["consignment_id"]: (
+            r["answer"],
+            r["outcome"],
+            r["selection"],
+            r["inspection"],
+            tuple(sorted(f["code"] for f in r["reasons"])),
+        )
+        for r in rows
+    }
+
+
+def single_process(postgres: str, texts: list[str], filings: list[dict], batch: int) -> dict[str, tuple]:
+    """The same filings through the embedded pipeline in this process (batches of `batch` messages, as a worker
+    forwards them), on a schema of its own with the same profiles and sample key: the decisions to match."""
+    from safelane.settings import Settings
+    from safelane.system import build
+
+    schema = Schema(postgres, texts)
+    try:
+        system = build(Settings(database_url=schema.url, sample_key=SAMPLE_KEY.encode()))
+        for start in range(0, len(filings), batch):
+            messages = []
+            for filing in filings[start : start + batch]:
+                body = orjson.dumps(filing)
+                parsed = system.pipeline.parse(body, filer=FILER, actor=FILER)
+                messages.append((parsed, FILER, body if len(parsed) == 1 else None))
+            failed = [o for o in system.pipeline.submit_each(messages) if isinstance(o, BaseException)]
+            if failed:
+                raise SystemExit(f"the single process failed on a filing: {failed[0]!r}")
+        system.db.dispose()
+        return decisions_of(schema.url)
+    finally:
+        schema.drop()
+
+
+def compare(expected: dict[str, tuple], got: dict[str, tuple]) -> dict[str, Any]:
+    """Per consignment: the same decision in stream mode as in the single process? A few differences shown."""
+    differ = sorted(c for c in expected.keys() | got.keys() if expected.get(c) != got.get(c))
+    return {
+        "consignments": len(expected),
+        "different": len(differ),
+        "identical": not differ,
+        "examples": [{"consignment": c, "single": expected.get(c), "stream": got.get(c)} for c in differ[:5]],
+    }
+
+
+def run(
+    args: argparse.Namespace, workers: int, texts: list[str], filings: list[dict], expected: dict[str, tuple] | None
+) -> dict[str, Any]:
     server = shutil.which("nats-server")
     if not server:
         raise SystemExit("nats-server is not on PATH")
@@ -311,6 +374,8 @@ def run(args: argparse.Namespace, workers: int, texts: list[str], filings: list[
             "client": time.process_time(),
         }
         result["stored"] = _stored(schema.url)
+        if expected is not None:
+            result["same_decisions"] = compare(expected, decisions_of(schema.url))
     finally:
         for process in processes:
             _stop(process)
@@ -349,12 +414,16 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--limit", type=float, default=600.0, help="seconds to wait for the last decision")
     parser.add_argument("--drain", action="store_true", help="queue everything first, then time the workers")
+    parser.add_argument(
+        "--compare", action="store_true", help="check every decision against the single process (same filings)"
+    )
     args = parser.parse_args()
     from safelane.demo import generate
 
     filings = generate(DAY, args.consignments, args.seed).filings
     texts = profile_texts(args.profiles, args.seed)
-    runs = [run(args, int(w), texts, filings) for w in args.workers.split(",")]
+    expected = single_process(args.postgres, texts, filings, args.batch) if args.compare else None
+    runs = [run(args, int(w), texts, filings, expected) for w in args.workers.split(",")]
     one = runs[0]["consignments_per_s"]
     print(
         json.dumps(
