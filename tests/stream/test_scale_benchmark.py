@@ -1,0 +1,51 @@
+"""The scale benchmark's own comparison at a small size: the demo day's filings posted over HTTP to `serve --stream`
+and decided by two workers on PostgreSQL get, consignment by consignment, the decisions of the single-process
+pipeline, and nothing is lost or decided twice. The same code checks the 100,000-consignment run
+(`benchmarks/scale.py --compare`, docs/deployment.md)."""
+
+import argparse
+import importlib.util
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import POSTGRES_URL
+
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.skipif(not POSTGRES_URL, reason="SAFELANE_TEST_POSTGRES_URL is not set"),
+    pytest.mark.skipif(not shutil.which("nats-server"), reason="nats-server is not on PATH (the benchmark starts one)"),
+]
+CONSIGNMENTS, BATCH, PROFILES = 300, 40, 40
+
+
+def _scale():  # type: ignore[no-untyped-def]
+    path = Path(__file__).resolve().parents[2] / "benchmarks" / "scale.py"
+    spec = importlib.util.spec_from_file_location("scale_benchmark", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_stream_mode_decides_the_demo_day_as_the_single_process():
+    from safelane.demo import generate
+
+    scale = _scale()
+    filings = generate(scale.DAY, CONSIGNMENTS, 7).filings
+    texts = scale.profile_texts(PROFILES, 7)
+    expected = scale.single_process(POSTGRES_URL, texts, filings, BATCH)
+    assert len(expected) == CONSIGNMENTS
+    assert len({d[1] for d in expected.values()}) > 1  # several outcomes: the comparison means something
+
+    args = argparse.Namespace(postgres=POSTGRES_URL, batch=BATCH, limit=300.0, drain=False)
+    result = scale.run(args, 2, texts, filings, expected)
+
+    assert result["same_decisions"] == {
+        "consignments": CONSIGNMENTS,
+        "different": 0,
+        "identical": True,
+        "examples": [],
+    }
+    assert result["nothing_lost_nothing_twice"], result["stored"]
