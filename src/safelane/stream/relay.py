@@ -5,14 +5,21 @@ holds (`FOR UPDATE SKIP LOCKED`), publishes each to its subject on `SAFELANE_EVE
 event id, and deletes the rows JetStream confirmed in the claiming transaction, so each row is published by one
 relay. Only a crash between the publish and the commit publishes an event twice; JetStream's duplicate window
 (two minutes) keeps it once. While NATS or the store is away the rows wait; nothing is lost.
+
+SQLite has no row locks, and holding its one write lock across the publish would stall every other write; there
+the relays of all processes on the database file take turns under an OS lock beside it (`<file>.relay.lock`):
+a relay reads, publishes and deletes a batch holding it, so the next one never sees those rows, and a relay
+that dies leaves it free (the kernel releases it) and its rows waiting.
 """
 
 import asyncio
 import contextlib
+import fcntl
 import logging
 import sys
-from collections.abc import Callable
-from typing import Any, TypeVar
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, TextIO, TypeVar
 
 from nats.errors import Error as NatsError
 from nats.js import JetStreamContext
@@ -32,6 +39,7 @@ class Relay:
         self.db, self.batch = db, batch
         self.published = 0
         self.wake = asyncio.Event()  # set after a commit that wrote events: relay them now, not at the next poll
+        self._lock: TextIO | None = None  # SQLite: the file whose OS lock gives one relay the outbox at a time
 
     async def run(self, js: JetStreamContext, stop: asyncio.Event) -> None:
         delay = IDLE
@@ -54,11 +62,14 @@ class Relay:
         """Relay one batch; returns how many events JetStream confirmed."""
         if self.db.dialect == "postgresql":
             stored, failed = await self._claimed(js)
-        else:  # SQLite: holding its one write lock across the publish would stall every other write
-            rows = await _in_thread(self._oldest)
-            stored, failed = await _publish(js, rows)
-            if stored:
-                await _in_thread(self._remove, stored)
+        else:
+            with self._turn() as mine:
+                if not mine:  # another relay on this file is publishing: its rows are not ours to send
+                    return 0
+                rows = await _in_thread(self._oldest)
+                stored, failed = await _publish(js, rows)
+                if stored:
+                    await _in_thread(self._remove, stored)
         self.published += len(stored)
         if failed:
             if not all(isinstance(r, NatsError | TimeoutError) for r in failed):
@@ -83,6 +94,25 @@ class Relay:
             raise
         await _in_thread(held.close)  # commits
         return stored, failed
+
+    @contextlib.contextmanager
+    def _turn(self) -> Iterator[bool]:
+        """SQLite: whether this relay holds the database file's relay lock, for one batch (never waits)."""
+        if self._lock is None:
+            database = self.db.engine.url.database
+            if not database or database == ":memory:":  # no other process can open this database
+                yield True
+                return
+            self._lock = Path(f"{database}.relay.lock").expanduser().open("a")
+        try:
+            fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(self._lock, fcntl.LOCK_UN)
 
     def _oldest(self) -> list[dict]:
         with self.db.read() as conn:
