@@ -294,13 +294,15 @@ def decisions_of(url: str) -> dict[str, tuple]:
 
 def single_process(postgres: str, texts: list[str], filings: list[dict], batch: int) -> dict[str, tuple]:
     """The same filings through the embedded pipeline in this process (batches of `batch` messages, as a worker
-    forwards them), on a schema of its own with the same profiles and sample key: the decisions to match."""
+    forwards them), on a schema of its own with the same profiles, sample key and SAFELANE_* options as the
+    workers (they inherit this environment): the decisions to match."""
     from safelane.settings import Settings
     from safelane.system import build
 
     schema = Schema(postgres, texts)
     try:
-        system = build(Settings(database_url=schema.url, sample_key=SAMPLE_KEY.encode()))
+        options = {k: v for k, v in os.environ.items() if k.startswith("SAFELANE_")}
+        system = build(Settings(database_url=schema.url, sample_key=SAMPLE_KEY.encode(), options=options))
         for start in range(0, len(filings), batch):
             messages = []
             for filing in filings[start : start + batch]:
