@@ -8,7 +8,6 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-import nats
 import pytest
 
 from safelane.store import Database, outbox
@@ -67,11 +66,7 @@ def test_two_relay_processes_on_one_sqlite_file_publish_each_event_once(tmp_path
     ]
 
     async def run() -> tuple[Heard, list[int], int]:
-        nc = await nats.connect(NATS_URL)
-        js = nc.jetstream()
-        await subjects.ensure(js)
-        heard = Heard()
-        await heard.listen(nc)
+        nc, js, heard = await Heard.connected()
         for relay in relays:
             assert relay.stdout is not None
             assert await asyncio.wait_for(asyncio.to_thread(relay.stdout.readline), WAIT) == "ready\n"

@@ -14,7 +14,6 @@ that dies leaves it free (the kernel releases it) and its rows waiting.
 
 import asyncio
 import contextlib
-import fcntl
 import logging
 import sys
 from collections.abc import Callable, Iterator
@@ -24,6 +23,7 @@ from typing import Any, TextIO, TypeVar
 from nats.errors import Error as NatsError
 from nats.js import JetStreamContext
 
+from safelane.locks import turn
 from safelane.store import Database, outbox
 from safelane.store.database import OUTAGES
 from safelane.stream import subjects
@@ -104,15 +104,8 @@ class Relay:
                 yield True
                 return
             self._lock = Path(f"{database}.relay.lock").expanduser().open("a")
-        try:
-            fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            yield False
-            return
-        try:
-            yield True
-        finally:
-            fcntl.flock(self._lock, fcntl.LOCK_UN)
+        with turn(self._lock) as mine:
+            yield mine
 
     def _oldest(self) -> list[dict]:
         with self.db.read() as conn:
