@@ -18,7 +18,7 @@ import logging
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, TextIO, TypeVar
+from typing import Any, TypeVar
 
 from nats.errors import Error as NatsError
 from nats.js import JetStreamContext
@@ -39,7 +39,6 @@ class Relay:
         self.db, self.batch = db, batch
         self.published = 0
         self.wake = asyncio.Event()  # set after a commit that wrote events: relay them now, not at the next poll
-        self._lock: TextIO | None = None  # SQLite: the file whose OS lock gives one relay the outbox at a time
 
     async def run(self, js: JetStreamContext, stop: asyncio.Event) -> None:
         delay = IDLE
@@ -98,13 +97,11 @@ class Relay:
     @contextlib.contextmanager
     def _turn(self) -> Iterator[bool]:
         """SQLite: whether this relay holds the database file's relay lock, for one batch (never waits)."""
-        if self._lock is None:
-            database = self.db.engine.url.database
-            if not database or database == ":memory:":  # no other process can open this database
-                yield True
-                return
-            self._lock = Path(f"{database}.relay.lock").expanduser().open("a")
-        with turn(self._lock) as mine:
+        database = self.db.engine.url.database
+        if not database or database == ":memory:":  # no other process can open this database
+            yield True
+            return
+        with Path(f"{database}.relay.lock").expanduser().open("a") as lock, turn(lock) as mine:
             yield mine
 
     def _oldest(self) -> list[dict]:
