@@ -11,12 +11,14 @@ subscribes to `safelane.decisions.>` and records when each consignment's decisio
 - --drain: the workers are stopped (SIGSTOP) while every filing is posted, then continued: consignments_per_s
   is then the workers' own rate (the API and this client no longer share the cores with them), latency counts
   from the continue, and the workers' CPU from then on.
+- same_decisions (with --compare): every consignment's decision (referral or channel, outcome, selection,
+  inspection, finding codes) against the same filings through the single-process pipeline.
 - cpu_ms_per_consignment: user + system CPU of each component over the run, from /proc: the API node,
   the workers together, nats-server, every PostgreSQL process of the machine (including other tenants'
   work and backends of other databases: an upper bound), and this client.
 
     python benchmarks/scale.py --postgres postgresql+psycopg://postgres@127.0.0.1:5432/test \
-        [--consignments 5000] [--workers 1,2,4] [--batch 200] [--profiles 200] [--seed 7] [--drain]
+        [--consignments 5000] [--workers 1,2,4] [--batch 200] [--profiles 200] [--seed 7] [--drain] [--compare]
 """
 
 from __future__ import annotations
@@ -39,7 +41,6 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-import httpx
 import orjson
 import sqlalchemy as sa
 
@@ -49,6 +50,8 @@ from throughput import profile_texts, store_profiles
 DAY = date(2026, 11, 20)
 TICK = os.sysconf("SC_CLK_TCK")
 SAMPLE_KEY = "scale-benchmark-key"
+ANSWER_WITHIN = 30.0  # seconds for the API to answer one POST; longer is a failure, not a slow run
+FILER = "bench-filer"  # the API key's filer, which the single-process comparison files as too
 
 
 def _free_port() -> int:
@@ -112,7 +115,7 @@ class Schema:
         system = build(Settings(database_url=self.url))
         store_profiles(system.db, texts)
         with system.db.write() as conn:
-            self.key = user_store.add(conn, "bench-filer", "filer", at=datetime(2026, 11, 20, tzinfo=UTC))
+            self.key = user_store.add(conn, FILER, "filer", at=datetime(2026, 11, 20, tzinfo=UTC))
         system.db.dispose()
 
     def drop(self) -> None:
@@ -140,19 +143,49 @@ def _stop(process: subprocess.Popen) -> None:
             process.wait()
 
 
-async def _post(
-    client: httpx.AsyncClient, url: str, body: bytes, headers: dict[str, str], retried: list[int]
-) -> httpx.Response:
-    """Post, and post again if the connection dropped, as a filer would: the API takes a filing once."""
-    for attempt in range(5):
-        try:
-            return await client.post(url, content=body, headers=headers)
-        except httpx.TransportError:
-            if attempt == 4:
-                raise
-            retried.append(1)
-            await asyncio.sleep(0.5)
-    raise AssertionError("unreachable")
+class _Filer:
+    """One filer's keep-alive HTTP/1.1 connection, written by hand: httpx cost this client more CPU per filing
+    (2.2 ms) than the API node spent accepting it (1 ms), and both share the cores with the workers here."""
+
+    def __init__(self, base: str, key: str, retried: list[int]):
+        host, port = base.removeprefix("http://").split(":")
+        self.host, self.port, self.retried = host, int(port), retried
+        self.head = f"POST /v1/filings HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {key}\r\n"
+        self.streams: tuple[asyncio.StreamReader, asyncio.StreamWriter] | None = None
+
+    async def post(self, body: bytes) -> tuple[int, bytes]:
+        """Post, and post again on a new connection if it dropped, as a filer would: the API takes a filing once."""
+        for attempt in range(5):
+            try:
+                if self.streams is None:
+                    self.streams = await asyncio.open_connection(self.host, self.port)
+                reader, writer = self.streams
+                async with asyncio.timeout(ANSWER_WITHIN):
+                    return await self._exchange(reader, writer, body)
+            except (OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError):
+                self.close()
+                if attempt == 4:
+                    raise
+                self.retried.append(1)
+                await asyncio.sleep(0.5)
+        raise AssertionError("unreachable")
+
+    async def _exchange(
+        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, body: bytes
+    ) -> tuple[int, bytes]:
+        writer.write(f"{self.head}Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n".encode())
+        writer.write(body)
+        status, *lines = (await reader.readuntil(b"\r\n\r\n")).split(b"\r\n")
+        fields = dict((n.strip().lower(), v.strip()) for n, _, v in (h.partition(b":") for h in lines if h))
+        answer = await reader.readexactly(int(fields[b"content-length"]))
+        if fields.get(b"connection") == b"close":
+            self.close()
+        return int(status.split()[1]), answer
+
+    def close(self) -> None:
+        if self.streams is not None:
+            self.streams[1].close()
+            self.streams = None
 
 
 async def _drive(
@@ -186,23 +219,25 @@ async def _drive(
     pending = asyncio.Queue()
     for filing in filings:
         pending.put_nowait(filing)
-    headers = {"Authorization": f"Bearer {key}"}
     retried: list[int] = []
 
-    async def poster(client: httpx.AsyncClient) -> None:
-        while not pending.empty():
-            filing = pending.get_nowait()
-            response = await _post(client, f"{base}/v1/filings", orjson.dumps(filing), headers, retried)
-            if response.status_code != 202:
-                raise SystemExit(f"POST answered {response.status_code}: {response.text[:300]}")
-            acknowledged[filing["document_number"]] = time.perf_counter()
+    async def poster() -> None:
+        filer = _Filer(base, key, retried)
+        try:
+            while not pending.empty():
+                filing = pending.get_nowait()
+                status, answer = await filer.post(orjson.dumps(filing))
+                if status != 202:
+                    raise SystemExit(f"POST answered {status}: {answer[:300].decode(errors='replace')}")
+                acknowledged[filing["document_number"]] = time.perf_counter()
+        finally:
+            filer.close()
 
     if drain:
         for worker in pool:
             worker.send_signal(signal.SIGSTOP)
     started = time.perf_counter()
-    async with httpx.AsyncClient(timeout=30) as client:
-        await asyncio.gather(*(poster(client) for _ in range(16)))
+    await asyncio.gather(*(poster() for _ in range(16)))
     posted = time.perf_counter()
     post_s = posted - started
     workers_cpu = sum(_cpu(w.pid) for w in pool)
@@ -266,7 +301,69 @@ def _stored(url: str) -> dict[str, int]:
     }
 
 
-def run(args: argparse.Namespace, workers: int, texts: list[str], filings: list[dict]) -> dict[str, Any]:
+def decisions_of(url: str) -> dict[str, tuple]:
+    """Each consignment's current decision as the comparison reads it: referral or channel, outcome, selection,
+    inspection and the finding codes that caused it."""
+    from safelane.store.schema import decisions
+
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(sa.select(decisions).where(decisions.c.current.is_(True))).mappings().all()
+    finally:
+        engine.dispose()
+    return {
+        r["consignment_id"]: (
+            r["answer"],
+            r["outcome"],
+            r["selection"],
+            r["inspection"],
+            tuple(sorted(f["code"] for f in r["reasons"])),
+        )
+        for r in rows
+    }
+
+
+def single_process(postgres: str, texts: list[str], filings: list[dict], batch: int) -> dict[str, tuple]:
+    """The same filings through the embedded pipeline in this process (batches of `batch` messages, as a worker
+    forwards them), on a schema of its own with the same profiles, sample key and SAFELANE_* options as the
+    workers (they inherit this environment): the decisions to match."""
+    from safelane.settings import Settings
+    from safelane.system import build
+
+    schema = Schema(postgres, texts)
+    try:
+        options = {k: v for k, v in os.environ.items() if k.startswith("SAFELANE_")}
+        system = build(Settings(database_url=schema.url, sample_key=SAMPLE_KEY.encode(), options=options))
+        for start in range(0, len(filings), batch):
+            messages = []
+            for filing in filings[start : start + batch]:
+                body = orjson.dumps(filing)
+                parsed = system.pipeline.parse(body, filer=FILER, actor=FILER)
+                messages.append((parsed, FILER, body if len(parsed) == 1 else None))
+            failed = [o for o in system.pipeline.submit_each(messages) if isinstance(o, BaseException)]
+            if failed:
+                raise SystemExit(f"the single process failed on a filing: {failed[0]!r}")
+        system.db.dispose()
+        return decisions_of(schema.url)
+    finally:
+        schema.drop()
+
+
+def compare(expected: dict[str, tuple], got: dict[str, tuple]) -> dict[str, Any]:
+    """Per consignment: the same decision in stream mode as in the single process? A few differences shown."""
+    differ = sorted(c for c in expected.keys() | got.keys() if expected.get(c) != got.get(c))
+    return {
+        "consignments": len(expected),
+        "different": len(differ),
+        "identical": not differ,
+        "examples": [{"consignment": c, "single": expected.get(c), "stream": got.get(c)} for c in differ[:5]],
+    }
+
+
+def run(
+    args: argparse.Namespace, workers: int, texts: list[str], filings: list[dict], expected: dict[str, tuple] | None
+) -> dict[str, Any]:
     server = shutil.which("nats-server")
     if not server:
         raise SystemExit("nats-server is not on PATH")
@@ -311,6 +408,8 @@ def run(args: argparse.Namespace, workers: int, texts: list[str], filings: list[
             "client": time.process_time(),
         }
         result["stored"] = _stored(schema.url)
+        if expected is not None:
+            result["same_decisions"] = compare(expected, decisions_of(schema.url))
     finally:
         for process in processes:
             _stop(process)
@@ -349,12 +448,16 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--limit", type=float, default=600.0, help="seconds to wait for the last decision")
     parser.add_argument("--drain", action="store_true", help="queue everything first, then time the workers")
+    parser.add_argument(
+        "--compare", action="store_true", help="check every decision against the single process (same filings)"
+    )
     args = parser.parse_args()
     from safelane.demo import generate
 
     filings = generate(DAY, args.consignments, args.seed).filings
     texts = profile_texts(args.profiles, args.seed)
-    runs = [run(args, int(w), texts, filings) for w in args.workers.split(",")]
+    expected = single_process(args.postgres, texts, filings, args.batch) if args.compare else None
+    runs = [run(args, int(w), texts, filings, expected) for w in args.workers.split(",")]
     one = runs[0]["consignments_per_s"]
     print(
         json.dumps(

@@ -9,6 +9,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from typing import Any
 
 import nats
 import orjson
@@ -84,6 +85,16 @@ class Heard:
         await nc.subscribe("safelane.decisions.>", cb=note)
         await nc.flush()
 
+    @classmethod
+    async def connected(cls) -> tuple[nats.NATS, Any, "Heard"]:
+        """A connection to the test server, its JetStream with the streams made, and a listener on it."""
+        nc = await nats.connect(NATS_URL)
+        js = nc.jetstream()
+        await subjects.ensure(js)
+        heard = cls()
+        await heard.listen(nc)
+        return nc, js, heard
+
 
 async def _drain(relays: list[Relay], js, store: Store) -> None:
     """Run the relays side by side until the outbox is empty."""
@@ -101,11 +112,7 @@ async def _stored(js) -> int:
 
 def test_two_relays_over_one_outbox_publish_each_event_once(store: Store):
     async def run() -> tuple[Heard, list[int], int]:
-        nc = await nats.connect(NATS_URL)
-        js = nc.jetstream()
-        await subjects.ensure(js)
-        heard = Heard()
-        await heard.listen(nc)
+        nc, js, heard = await Heard.connected()
         dbs = [Database(store.url), Database(store.url)]
         relays = [Relay(db, batch=100) for db in dbs]
         await _drain(relays, js, store)

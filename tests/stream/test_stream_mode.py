@@ -11,7 +11,7 @@ import orjson
 import pytest
 
 from safelane.settings import Settings
-from safelane.store.schema import decisions, event_outbox, filings, receipts
+from safelane.store.schema import audit_events, decisions, event_outbox, filings, receipts
 from safelane.system import build
 from tests.conftest import POSTGRES_URL
 from tests.factories import filing
@@ -79,8 +79,10 @@ def test_a_filing_is_acknowledged_once_jetstream_holds_it_and_assessed_by_a_work
 
 def test_an_invalid_filing_is_refused_at_once_and_never_queued(store, api):
     body = orjson.dumps(filing(document_number="DOC-BAD", consignments__0__mode="rocket"))
+    audited = store.count(audit_events)
     response = httpx.post(f"{api}/v1/filings", content=body, headers={"Authorization": f"Bearer {store.key}"})
     assert response.status_code == 422
+    assert store.count(audit_events) == audited + 1  # the rejection is audited, as in the single process
 
 
 def test_a_worker_killed_mid_batch_loses_nothing_and_decides_nothing_twice(store, api):

@@ -26,6 +26,8 @@ import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from safelane.locks import turn
+
 MAGIC = b"S2"
 HEADER = struct.Struct(">2sIQI")  # magic, payload length, acceptance stamp (ns), CRC-32 of stamp and payload
 STAMP = struct.Struct(">Q")
@@ -247,15 +249,8 @@ class Spool:
     @contextlib.contextmanager
     def replaying(self) -> Iterator[bool]:
         """Whether this process may replay now: one process at a time holds the directory's replay lock."""
-        try:
-            fcntl.flock(self._replay_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            yield False
-            return
-        try:
-            yield True
-        finally:
-            fcntl.flock(self._replay_fd, fcntl.LOCK_UN)
+        with turn(self._replay_fd) as mine:
+            yield mine
 
     @property
     def empty(self) -> bool:

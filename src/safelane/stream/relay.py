@@ -5,18 +5,25 @@ holds (`FOR UPDATE SKIP LOCKED`), publishes each to its subject on `SAFELANE_EVE
 event id, and deletes the rows JetStream confirmed in the claiming transaction, so each row is published by one
 relay. Only a crash between the publish and the commit publishes an event twice; JetStream's duplicate window
 (two minutes) keeps it once. While NATS or the store is away the rows wait; nothing is lost.
+
+SQLite has no row locks, and holding its one write lock across the publish would stall every other write; there
+the relays of all processes on the database file take turns under an OS lock beside it (`<file>.relay.lock`):
+a relay reads, publishes and deletes a batch holding it, so the next one never sees those rows, and a relay
+that dies leaves it free (the kernel releases it) and its rows waiting.
 """
 
 import asyncio
 import contextlib
 import logging
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any, TypeVar
 
 from nats.errors import Error as NatsError
 from nats.js import JetStreamContext
 
+from safelane.locks import turn
 from safelane.store import Database, outbox
 from safelane.store.database import OUTAGES
 from safelane.stream import subjects
@@ -54,11 +61,14 @@ class Relay:
         """Relay one batch; returns how many events JetStream confirmed."""
         if self.db.dialect == "postgresql":
             stored, failed = await self._claimed(js)
-        else:  # SQLite: holding its one write lock across the publish would stall every other write
-            rows = await _in_thread(self._oldest)
-            stored, failed = await _publish(js, rows)
-            if stored:
-                await _in_thread(self._remove, stored)
+        else:
+            with self._turn() as mine:
+                if not mine:  # another relay on this file is publishing: its rows are not ours to send
+                    return 0
+                rows = await _in_thread(self._oldest)
+                stored, failed = await _publish(js, rows)
+                if stored:
+                    await _in_thread(self._remove, stored)
         self.published += len(stored)
         if failed:
             if not all(isinstance(r, NatsError | TimeoutError) for r in failed):
@@ -83,6 +93,16 @@ class Relay:
             raise
         await _in_thread(held.close)  # commits
         return stored, failed
+
+    @contextlib.contextmanager
+    def _turn(self) -> Iterator[bool]:
+        """SQLite: whether this relay holds the database file's relay lock, for one batch (never waits)."""
+        database = self.db.engine.url.database
+        if not database or database == ":memory:":  # no other process can open this database
+            yield True
+            return
+        with Path(f"{database}.relay.lock").expanduser().open("a") as lock, turn(lock) as mine:
+            yield mine
 
     def _oldest(self) -> list[dict]:
         with self.db.read() as conn:

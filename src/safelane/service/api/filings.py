@@ -173,9 +173,25 @@ async def submit(request: Request, user: FilerUser, format: FormatQuery = None) 
     return _answer(results)
 
 
+INLINE_PARSE_BYTES = 64 * 1024  # a message this small is parsed on the event loop (tens of µs), larger in a thread
+
+
+async def _parsed(body: bytes, *, format: str | None, filer: str | None) -> list[Filing]:
+    if len(body) <= INLINE_PARSE_BYTES:
+        return formats.parse(body, format=format, filer=filer)
+    return await run_in_threadpool(formats.parse, body, format=format, filer=filer)
+
+
 async def _queue(stream: Intake, system: StoredSystem, user: User, body: bytes, format: str | None) -> JsonResponse:
-    """Stream mode: validate, publish to the JetStream work queue, answer 202 once JetStream has stored it."""
-    batch = await run_in_threadpool(system.pipeline.parse, body, filer=user.filer, format=format, actor=user.name)
+    """Stream mode: validate, publish to the JetStream work queue, answer 202 once JetStream has stored it.
+
+    A small message is parsed on the event loop: the hop to a worker thread and back cost more than the parse
+    and stalled the loop's NATS writes on the GIL (docs/deployment.md); a rejection is audited in a thread."""
+    try:
+        batch = await _parsed(body, format=format, filer=user.filer)
+    except InvalidMessage as error:
+        await run_in_threadpool(system.pipeline.reject, user.name, error.problems, len(body))
+        raise
     envelope = Envelope.new(body, filer=user.filer, actor=user.name, format=format, at=system.pipeline.clock())
     try:
         await stream.accept(envelope)
@@ -186,16 +202,10 @@ async def _queue(stream: Intake, system: StoredSystem, user: User, body: bytes, 
     return _later(envelope, batch, "queued for the workers")
 
 
-INLINE_PARSE_BYTES = 64 * 1024  # a message this small is parsed on the event loop (tens of µs), larger in a thread
-
-
 async def _spool(forwarder: Forwarder, user: User, body: bytes, format: str | None) -> JsonResponse:
     """Validate, spool (on disk before this returns) and answer 202 with the receipt to ask about later."""
     try:
-        if len(body) <= INLINE_PARSE_BYTES:
-            batch = formats.parse(body, format=format, filer=user.filer)
-        else:
-            batch = await run_in_threadpool(formats.parse, body, format=format, filer=user.filer)
+        batch = await _parsed(body, format=format, filer=user.filer)
     except InvalidMessage as error:  # the store cannot take the rejection's audit event now: log it
         log.info("rejected_while_spooling", extra={"fields": {"actor": user.name, "problems": len(error.problems)}})
         raise
