@@ -166,3 +166,42 @@ def _decision(bench: Bench, consignment_id: str) -> str:
                 )
             ).scalar_one()
         )
+
+
+def test_a_late_holder_joins_an_inspection_in_progress_but_not_a_completed_one(bench: Bench) -> None:
+    """Customs sends the goods to red while plant health's inspection is under way: it joins (page and API) and
+    records its own result; release waits for both. Veterinary, holding after both recorded, is refused (409)."""
+    bench.system.pipeline.clock = Clock(T0)
+    client = bench.anonymous()
+    for agency in ("plant_health", "veterinary"):
+        assert _call(client, bench, "sam", "PUT", f"/v1/inspections/slots/NLRTM/{agency}", SLOTS).status_code == 200
+    cid = _held(bench, client, "JI-8", ["plant_health"], red=False)
+    first = _call(client, bench, "olga", "POST", f"/v1/consignments/{cid}/inspection").json()["inspection"]
+    assert first["starts_at"].startswith("2026-11-20T10:00")
+
+    bench.system.pipeline.clock = Clock(datetime(2026, 11, 20, 10, 20, tzinfo=UTC))  # the inspection is under way
+    moved = _call(client, bench, "sam", "POST", f"/v1/consignments/{cid}/channel", {"channel": "red", "note": "x"})
+    assert moved.status_code == 200, moved.text
+    shown = " ".join(bench.client("olga").get(f"/consignments/{cid}").text.split())
+    assert "customs holds the goods too but is not in this inspection (in progress)." in shown
+    joined = _call(client, bench, "olga", "POST", f"/v1/consignments/{cid}/inspection")
+    assert joined.status_code == 201, joined.text
+    now = joined.json()["inspection"]
+    assert now["inspection_id"] == first["inspection_id"] and now["starts_at"] == first["starts_at"]
+    assert [p["agency"] for p in now["participants"]] == ["customs", "plant_health"]
+
+    results = f"/v1/consignments/{cid}/inspection/results"
+    plant = _call(client, bench, "olga", "POST", results, {"agency": "plant_health", "outcome": "compliant"})
+    assert plant.json()["status"]["held_by"] == ["customs"] and not plant.json()["status"]["released"]
+    customs = {"agency": "customs", "method": "physical", "result": "no_irregularity"}
+    assert _call(client, bench, "olga", "POST", results, customs).json()["status"]["released"]
+
+    with bench.db.write() as conn:  # veterinary comes to hold the goods after both recorded their results
+        vet = AgencyRequirement("veterinary", "hold", "veterinary inspects")
+        conn.execute(agency_requirements.insert(), requirements.rows(_decision(bench, cid), cid, [vet]))
+    refused = _call(client, bench, "olga", "POST", f"/v1/consignments/{cid}/inspection")
+    assert refused.status_code == 409 and "is completed" in refused.text, refused.text
+    page = " ".join(bench.client("olga").get(f"/consignments/{cid}").text.split())
+    assert "this inspection is completed: it cannot be joined" in page and "Join this inspection" not in page
+    status = _call(client, bench, "olga", "GET", f"/v1/consignments/{cid}/inspection").json()["status"]
+    assert status["held_by"] == ["veterinary"] and not status["released"]
