@@ -360,6 +360,17 @@ def saved(inspections: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
+def calendar(
+    conn: sa.Connection, *, scope: Scope, office: str | None, start: datetime, end: datetime
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """The inspections starting in [start, end) through `scope`, and their measures: the inspections saved by
+    joining and the hours from arrival to each agency's and the last release. The one computation behind
+    `GET /v1/inspections`, the calendar page, its CSV and the dashboards."""
+    rows = store.calendar(conn, scope=scope, office=office, start=start, end=end)
+    times = store.release_times(conn, scope=scope, office=office, start=start, end=end)
+    return rows, {**saved(rows), "arrival_to_release": release_hours(times, free(conn, times))}
+
+
 def free(conn: sa.Connection, rows: list[dict[str, Any]]) -> set[str]:
     """Of the consignments in release rows, those every holding agency has released (the goods may leave)."""
     ids = sorted({r["consignment_id"] for r in rows})
