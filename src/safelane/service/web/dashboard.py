@@ -147,8 +147,7 @@ def _agency(request: Request, officer: Officer, conn: sa.Connection, window: Win
         first=window.start.date().isoformat(),
         last=(window.end - timedelta(microseconds=1)).date().isoformat(),
         requirements=requirement_store.counts(conn, agency, scope=scope, start=window.start, end=window.end),
-        saved=measures,
-        hours={k: hours[k] for k in (agency, "last") if k in hours},
+        measures={**measures, "arrival_to_release": {k: hours[k] for k in (agency, "last") if k in hours}},
     )
 
 
