@@ -2,6 +2,9 @@
 referral outcome readable, a column's value on hover and on keyboard focus, and nothing scrolling sideways.
 Screenshots: test-artifacts/browser/charts-<page>-<width>.png."""
 
+from datetime import UTC, datetime, timedelta
+
+import httpx
 import pytest
 
 from tests.browser.conftest import ARTIFACTS, Served, sign_in
@@ -76,3 +79,26 @@ def test_a_column_shows_its_value_on_hover_and_on_focus(page, served: Served) ->
     assert tips.nth(1).is_visible()
     assert marks.nth(1).get_attribute("tabindex") == "0"  # the one tab stop moved with the focus
     shot(page, "dashboard-focus", 1366)
+
+
+def test_dashboard_shows_the_joint_inspection_measures_the_api_gives(page, served: Served) -> None:
+    """Customs' dashboard and GET /v1/inspections, for the same three days, give the same inspections saved by
+    joining and the same arrival-to-release rows (the session's plant health inspection among them)."""
+    today = datetime.now(UTC).date()
+    last = today + timedelta(days=2)
+    answer = httpx.get(
+        f"{served.url}/v1/inspections",
+        params={"from": today.isoformat(), "days": 3},
+        headers={"Authorization": f"Bearer {served.keys['sam']}"},
+        timeout=60,
+    )
+    measures = answer.json()["measures"]
+    assert answer.status_code == 200 and measures["inspections"] >= 1
+    sign_in(page, "sam")
+    page.goto(f"/dashboard?from={today.isoformat()}&to={last.isoformat()}")
+    section = page.locator("section#inspection-measures")
+    text = " ".join(section.locator("p").first.inner_text().split())
+    assert text.startswith(f"{measures['inspections']} inspection") and f"{measures['saved']} saved." in text
+    rows = section.locator("tbody tr")
+    assert rows.count() == max(1, len(measures["arrival_to_release"]))
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1366

@@ -25,7 +25,7 @@ from safelane.store import certificates as certificate_store
 from safelane.store import documents as document_store
 from safelane.store import inspections as inspection_store
 from safelane.store import requirements as requirement_store
-from safelane.store.schema import agency_requirements, consignments, decisions, documents, filings
+from safelane.store.schema import agency_requirements, audit_events, consignments, decisions, documents, filings
 from safelane.system import build
 
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
@@ -253,3 +253,18 @@ def test_an_agency_team_busy_in_a_slot_is_not_booked_twice(db):
     days = {"wildlife": {**agencies.SLOTS, "teams": 1}}
     assert "no free team" in (joint._why_not(days, booked, start, start + timedelta(hours=1)) or "")
     assert joint._why_not(days, booked, start + timedelta(hours=1), start + timedelta(hours=2)) is None
+
+
+def test_customs_joins_one_agency_inspection_under_way_and_records_its_result(played):
+    """Once, customs sends goods an agency is inspecting to red and joins that inspection while it is under way:
+    one inspection, both take part and record their results, and the goods wait for both."""
+    system, _ = played
+    with system.db.read() as conn:
+        [join] = conn.execute(sa.select(audit_events).where(audit_events.c.action == "inspection.joined")).all()
+        inspection = inspection_store.of_consignment(conn, join.subject)
+        state = joint.status(conn, [join.subject])[join.subject]
+    assert join.detail == {"inspection_id": inspection["inspection_id"], "agencies": ["customs"], "in_progress": True}
+    assert join.at == inspection["starts_at"] and inspection["joint"]
+    results = {p["agency"]: p["outcome"] for p in inspection["participants"]}
+    assert results.pop("customs") == "no_irregularity" and results and None not in results.values()
+    assert state["held_by"] == [] and {r["agency"] for r in state["releases"]} >= {"customs"}

@@ -1,6 +1,8 @@
 """Joint inspection over the API on the real store: one inspection within every participant's slots, each
 agency's result, the goods released only when every holding agency has released them, and office scope."""
 
+import csv
+import io
 from datetime import UTC, datetime
 from typing import Any
 
@@ -166,3 +168,81 @@ def _decision(bench: Bench, consignment_id: str) -> str:
                 )
             ).scalar_one()
         )
+
+
+def test_a_late_holder_joins_an_inspection_in_progress_but_not_a_completed_one(bench: Bench) -> None:
+    """Customs sends the goods to red while plant health's inspection is under way: it joins (page and API) and
+    records its own result; release waits for both. Veterinary, holding after both recorded, is refused (409)."""
+    bench.system.pipeline.clock = Clock(T0)
+    client = bench.anonymous()
+    for agency in ("plant_health", "veterinary"):
+        assert _call(client, bench, "sam", "PUT", f"/v1/inspections/slots/NLRTM/{agency}", SLOTS).status_code == 200
+    cid = _held(bench, client, "JI-8", ["plant_health"], red=False)
+    first = _call(client, bench, "olga", "POST", f"/v1/consignments/{cid}/inspection").json()["inspection"]
+    assert first["starts_at"].startswith("2026-11-20T10:00")
+
+    bench.system.pipeline.clock = Clock(datetime(2026, 11, 20, 10, 20, tzinfo=UTC))  # the inspection is under way
+    moved = _call(client, bench, "sam", "POST", f"/v1/consignments/{cid}/channel", {"channel": "red", "note": "x"})
+    assert moved.status_code == 200, moved.text
+    shown = " ".join(bench.client("olga").get(f"/consignments/{cid}").text.split())
+    assert "customs holds the goods too but is not in this inspection (in progress)." in shown
+    joined = _call(client, bench, "olga", "POST", f"/v1/consignments/{cid}/inspection")
+    assert joined.status_code == 201, joined.text
+    now = joined.json()["inspection"]
+    assert now["inspection_id"] == first["inspection_id"] and now["starts_at"] == first["starts_at"]
+    assert [p["agency"] for p in now["participants"]] == ["customs", "plant_health"]
+
+    results = f"/v1/consignments/{cid}/inspection/results"
+    plant = _call(client, bench, "olga", "POST", results, {"agency": "plant_health", "outcome": "compliant"})
+    assert plant.json()["status"]["held_by"] == ["customs"] and not plant.json()["status"]["released"]
+    customs = {"agency": "customs", "method": "physical", "result": "no_irregularity"}
+    assert _call(client, bench, "olga", "POST", results, customs).json()["status"]["released"]
+
+    with bench.db.write() as conn:  # veterinary comes to hold the goods after both recorded their results
+        vet = AgencyRequirement("veterinary", "hold", "veterinary inspects")
+        conn.execute(agency_requirements.insert(), requirements.rows(_decision(bench, cid), cid, [vet]))
+    refused = _call(client, bench, "olga", "POST", f"/v1/consignments/{cid}/inspection")
+    assert refused.status_code == 409 and "is completed" in refused.text, refused.text
+    page = " ".join(bench.client("olga").get(f"/consignments/{cid}").text.split())
+    assert "this inspection is completed: it cannot be joined" in page and "Join this inspection" not in page
+    status = _call(client, bench, "olga", "GET", f"/v1/consignments/{cid}/inspection").json()["status"]
+    assert status["held_by"] == ["veterinary"] and not status["released"]
+
+
+def _csv(response: httpx.Response) -> list[dict[str, str]]:
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/csv"), response.text
+    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
+def test_customs_dashboard_and_csv_show_the_measures_of_get_inspections(bench: Bench) -> None:
+    """One joint inspection (customs and plant health) released at 11:30 after arriving: the customs dashboard and
+    both CSVs (the dashboard's and the calendar's) give the figures GET /v1/inspections measures, for one window."""
+    bench.system.pipeline.clock = Clock(T0)
+    client = bench.anonymous()
+    assert _call(client, bench, "sam", "PUT", "/v1/inspections/slots/NLRTM/plant_health", SLOTS).status_code == 200
+    cid = _held(bench, client, "JI-9", ["plant_health"], red=True)
+    assert _call(client, bench, "olga", "POST", f"/v1/consignments/{cid}/inspection").json()["inspection"]["joint"]
+    results = f"/v1/consignments/{cid}/inspection/results"
+    bench.system.pipeline.clock = Clock(datetime(2026, 11, 20, 11, 30, tzinfo=UTC))
+    assert _call(client, bench, "olga", "POST", results, {"agency": "plant_health", "outcome": "compliant"})
+    customs = {"agency": "customs", "method": "physical", "result": "no_irregularity"}
+    assert _call(client, bench, "olga", "POST", results, customs).json()["status"]["released"]
+    measures = _call(client, bench, "sam", "GET", "/v1/inspections?from=2026-11-20&days=2").json()["measures"]
+    assert (measures["inspections"], measures["separate_without_joining"], measures["saved"]) == (1, 2, 1)
+    last = measures["arrival_to_release"]["last"]
+    assert last["releases"] == 1
+
+    sam = bench.client("sam")
+    window = {"from": "2026-11-20", "to": "2026-11-21"}
+    shown = " ".join(sam.get("/dashboard", params=window).text.split())
+    assert "1 inspection, 1 joint: 2 separate inspections without joining, 1 saved." in shown
+    assert f'<td class="num">{last["releases"]}</td> <td class="num">{last["mean_hours"]}</td>' in shown
+    assert "format=csv&amp;figure=joint_inspections" in shown
+    lines = _csv(sam.get("/dashboard", params={**window, "format": "csv", "figure": "joint_inspections"}))
+    by = {(line["measure"], line["agency"]): line["value"] for line in lines}
+    assert by[("saved", "")] == "1" and by[("participations", "plant_health")] == "1"
+    assert by[("arrival_to_release_mean_hours", "last")] == str(last["mean_hours"])
+    calendar = _csv(
+        sam.get("/inspections", params={"from": "2026-11-20", "days": 2, "format": "csv", "part": "measures"})
+    )
+    assert calendar == lines

@@ -162,10 +162,17 @@ QUERIES = {  # the other office asked for by name, and the exports
     "/v1/decisions": ["", "?state=open"],
     "/v1/seizures": ["", "?office=BEANR", "?format=csv"],
     "/v1/inspections": ["", "?office=BEANR", "?from=2026-11-19&days=30"],
-    "/inspections": ["", "?office=BEANR", "?from=2026-11-19&days=30", "?office=BEANR&from=2026-11-19&format=csv"],
+    "/inspections": [
+        "",
+        "?office=BEANR",
+        "?from=2026-11-19&days=30",
+        "?office=BEANR&from=2026-11-19&format=csv",
+        "?office=BEANR&from=2026-11-19&format=csv&part=measures",
+    ],
     "/queue": ["", "?office=BEANR", "?format=csv", "?office=BEANR&format=csv"],
     "/seizures": ["", "?office=BEANR", "?format=csv", "?format=json&office=BEANR"],
-    "/dashboard": ["", "?office=BEANR"] + [f"?office=BEANR&format=csv&figure={f}" for f in ("filings", "seizures")],
+    "/dashboard": ["", "?office=BEANR"]
+    + [f"?office=BEANR&format=csv&figure={f}" for f in ("filings", "seizures", "joint_inspections")],
 }
 
 

@@ -207,11 +207,15 @@ def schedule(
     return scheduled, True
 
 
-def late_holders(inspection: Mapping[str, Any], holding: Sequence[str], scope: Scope, at: datetime) -> list[str]:
-    """Who came to hold the goods after their inspection was scheduled and may still join it (it has not begun):
-    every such holder for customs, its own agency for an agency officer."""
-    if inspection["starts_at"] <= at:
-        return []
+def completed(inspection: Mapping[str, Any]) -> bool:
+    """An inspection is completed once every participant has recorded its result; until then (scheduled or in
+    progress) a late holder may join it."""
+    return all(p["outcome"] is not None for p in inspection["participants"])
+
+
+def late_holders(inspection: Mapping[str, Any], holding: Sequence[str], scope: Scope) -> list[str]:
+    """Who came to hold the goods after their inspection was scheduled and is not in it: every such holder for
+    customs, its own agency for an agency officer."""
     taking_part = {p["agency"] for p in inspection["participants"]}
     return [a for a in holding if a not in taking_part and (scope.is_customs or a == scope.agency)]
 
@@ -225,12 +229,20 @@ def _joined(
     scope: Scope,
     at: datetime,
 ) -> tuple[dict[str, Any], bool]:
-    """The scheduled inspection, joined by the late holders the officer acts for if its slot suits them (one
-    inspection, not a second one); True when some joined. ActionError (409) says why a late holder cannot."""
-    late = late_holders(inspection, holding, scope, at)
+    """The scheduled or ongoing inspection, joined by the late holders the officer acts for if its slot suits them
+    (one inspection, not a second one); True when some joined. ActionError (409) says why a late holder cannot:
+    no room in the slot, or the inspection is completed (a consignment has one inspection)."""
+    late = late_holders(inspection, holding, scope)
     if not late:
         return inspection, False
     start, end = inspection["starts_at"], inspection["ends_at"]
+    if completed(inspection):
+        raise ActionError(
+            f"the inspection at {start:%Y-%m-%d %H:%M} UTC is completed (every participant recorded its result); "
+            f"{', '.join(late)} cannot join it",
+            409,
+            "consignment_id",
+        )
     first, _ = day_of(start)
     days = _day(conn, case["office"], late, case["decision"]["inspection"])
     why = _why_not(days, store.booked(conn, case["office"], first, first + timedelta(days=1)), start, end)
@@ -243,7 +255,7 @@ def _joined(
         scope.actor,
         "inspection.joined",
         case["consignment_id"],
-        {"inspection_id": inspection["inspection_id"], "agencies": late},
+        {"inspection_id": inspection["inspection_id"], "agencies": late, "in_progress": start <= at},
     )
     joined = store.of_consignment(conn, case["consignment_id"])
     assert joined is not None
@@ -346,6 +358,17 @@ def saved(inspections: list[dict[str, Any]]) -> dict[str, Any]:
         "saved": separate - len(inspections),
         "per_agency": dict(sorted(per.items())),
     }
+
+
+def calendar(
+    conn: sa.Connection, *, scope: Scope, office: str | None, start: datetime, end: datetime
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """The inspections starting in [start, end) through `scope`, and their measures: the inspections saved by
+    joining and the hours from arrival to each agency's and the last release. The one computation behind
+    `GET /v1/inspections`, the calendar page, its CSV and the dashboards."""
+    rows = store.calendar(conn, scope=scope, office=office, start=start, end=end)
+    times = store.release_times(conn, scope=scope, office=office, start=start, end=end)
+    return rows, {**saved(rows), "arrival_to_release": release_hours(times, free(conn, times))}
 
 
 def free(conn: sa.Connection, rows: list[dict[str, Any]]) -> set[str]:

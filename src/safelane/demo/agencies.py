@@ -23,6 +23,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from safelane.cases import joint
+from safelane.demo import late_joiner
 from safelane.demo.certificates import Plant, certificate_xml, deliver
 from safelane.demo.inspections import INSPECTOR
 from safelane.demo.traffic import (
@@ -305,6 +306,10 @@ def settle(db: Database, cases: Mapping[tuple[str, str], str], *, now: datetime)
     with db.read() as conn:
         rows = inspection_store.calendar(conn, scope=INSPECTOR, office=None, start=EVER[0], end=now)
         rows = [r for r in rows if r["ends_at"] <= now and any(p["outcome"] is None for p in r["participants"])]
+    if late_joiner.join_once(db, rows):  # once, customs joins an inspection under way: its result is recorded below
+        with db.read() as conn:
+            rows = [inspection_store.of_consignment(conn, r["consignment_id"]) or r for r in rows]
+    with db.read() as conn:
         keys = _keys(conn, [r["consignment_id"] for r in rows])
     for row in rows:
         scenario = cases.get(keys.get(row["consignment_id"], ("", "")), "")

@@ -147,16 +147,14 @@ def calendar(
     office = scope.office_shown(office)
     start = datetime(since.year, since.month, since.day, tzinfo=UTC) if since else day_of(system.pipeline.clock())[0]
     with system.db.read() as conn:
-        rows = store.calendar(conn, scope=scope, office=office, start=start, end=start + timedelta(days=days))
-        times = store.release_times(conn, scope=scope, office=office, start=start, end=start + timedelta(days=days))
-        free = joint.free(conn, times)
+        rows, measures = joint.calendar(conn, scope=scope, office=office, start=start, end=start + timedelta(days=days))
     return JsonResponse(
         {
             "office": office,
             "from": start.date().isoformat(),
             "days": days,
             "inspections": rows,
-            "measures": {**joint.saved(rows), "arrival_to_release": joint.release_hours(times, free)},
+            "measures": measures,
         }
     )
 

@@ -95,7 +95,7 @@ def _render(
         inspection = inspection_store.of_consignment(conn, case.consignment_id)
         release = joint.status(conn, [case.consignment_id])[case.consignment_id]
         holders = joint.holders(conn, case.consignment_id, officer.scope)
-        late = joint.late_holders(inspection, holders, officer.scope, now(request)) if inspection else []
+        late = joint.late_holders(inspection, holders, officer.scope) if inspection else []
     return page(
         request,
         "consignment.html",
@@ -120,6 +120,7 @@ def _render(
         release=release,
         holders=[] if inspection else holders,
         late=late,
+        completed=inspection is not None and joint.completed(inspection),
     )
 
 

@@ -18,10 +18,10 @@ from safelane.cases import joint
 from safelane.cases.dashboard import Figure, Window
 from safelane.service.api import get_system
 from safelane.service.web import charts
+from safelane.service.web import inspections as calendar_page
 from safelane.service.web.exports import csv_response
 from safelane.service.web.render import duration, now, page
 from safelane.service.web.signin import Officer, OfficerDep
-from safelane.store import inspections as inspection_store
 from safelane.store import requirements as requirement_store
 
 router = APIRouter()
@@ -34,6 +34,7 @@ HEADINGS = {
     "ci95_low": "95\u00a0% low",
     "ci95_high": "95\u00a0% high",
 }  # "95 %" never split over two lines
+JOINT = "joint_inspections"  # the figure of joint.calendar's measures (saved by joining, arrival to release)
 SHARES = ("share", "hit_rate", "ci95_low", "ci95_high")
 
 
@@ -134,9 +135,8 @@ def _agency(request: Request, officer: Officer, conn: sa.Connection, window: Win
     and hours from arrival to its releases and to the last release, all through its scope."""
     scope, agency = officer.scope, officer.agency or ""
     office, start, end = window.office, window.start, window.end
-    rows = inspection_store.calendar(conn, scope=scope, office=office, start=start, end=end)
-    times = inspection_store.release_times(conn, scope=scope, office=office, start=start, end=end)
-    hours = joint.release_hours(times, joint.free(conn, times))
+    _, measures = joint.calendar(conn, scope=scope, office=office, start=start, end=end)
+    hours = measures["arrival_to_release"]
     return page(
         request,
         "agency_dashboard.html",
@@ -147,8 +147,7 @@ def _agency(request: Request, officer: Officer, conn: sa.Connection, window: Win
         first=window.start.date().isoformat(),
         last=(window.end - timedelta(microseconds=1)).date().isoformat(),
         requirements=requirement_store.counts(conn, agency, scope=scope, start=window.start, end=window.end),
-        saved=joint.saved(rows),
-        hours={k: hours[k] for k in (agency, "last") if k in hours},
+        measures={**measures, "arrival_to_release": {k: hours[k] for k in (agency, "last") if k in hours}},
     )
 
 
@@ -169,6 +168,12 @@ def dashboard(
         window, problem = _window(conn, first, last, office, at)
         if officer.is_agency:  # customs' figures are customs' work: an agency sees its own
             return _agency(request, officer, conn, window, problem)
+        _, joint_measures = joint.calendar(
+            conn, scope=officer.scope, office=office, start=window.start, end=window.end
+        )  # the measures GET /v1/inspections gives, for the dashboard's window
+        if format == "csv" and figure == JOINT:
+            name = f"dashboard-{JOINT}-{window.start:%Y%m%d%H}-{window.end:%Y%m%d%H}.csv"
+            return csv_response(calendar_page.measure_lines(joint_measures), calendar_page.MEASURE_COLUMNS, name)
         if format == "csv":
             if figure not in metrics.FIGURES:
                 return page(
@@ -177,7 +182,7 @@ def dashboard(
                     officer,
                     status=404,
                     title="No such figure",
-                    message=f"Figures: {', '.join(metrics.FIGURES)}.",
+                    message=f"Figures: {', '.join([*metrics.FIGURES, JOINT])}.",
                 )
             table = metrics.figure(conn, figure, window, at)
             name = f"dashboard-{figure}-{window.start:%Y%m%d%H}-{window.end:%Y%m%d%H}.csv"
@@ -217,5 +222,7 @@ def dashboard(
         scoped=officer.office_scope is not None,
         first=window.start.date().isoformat(),
         last=(window.end - timedelta(microseconds=1)).date().isoformat(),
+        measures=joint_measures,
+        measures_csv="/dashboard?" + urlencode({**query, "format": "csv", "figure": JOINT}),
         now_at=at,
     )
