@@ -24,7 +24,7 @@ from safelane.resilience.tiers import Continuity
 from safelane.results import ConsignmentResult, FilingResult, holders
 from safelane.risk.engine import RiskEngine
 from safelane.scope import Scope
-from safelane.selection import Offices, Policy, Usage, continuity, decide
+from safelane.selection import Offices, Policy, Usage, continuity, decide, facilitation
 from safelane.selection.continuity import Priority
 from safelane.selection.requirements import requirements_of
 from safelane.store import Database
@@ -247,7 +247,7 @@ class Pipeline:
             for d, (lo, a) in zip(decisions, scored.items, strict=True)
         ]
         return [
-            Assessed(lo, a, d, [f.as_dict() for f in a.findings], p)
+            Assessed(lo, a, d, [f.as_dict() for f in a.findings], p, facilitation.queue_priority(a, d))
             for (lo, a), d, p in zip(scored.items, decisions, scored.priorities, strict=True)
         ]
 

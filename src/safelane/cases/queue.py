@@ -19,6 +19,7 @@ import sqlalchemy as sa
 
 from safelane.risk.profiles.match import PROFILES
 from safelane.scope import Scope
+from safelane.selection.facilitation import SCREENING
 from safelane.store.schema import (
     agency_requirements,
     consignments,
@@ -33,7 +34,7 @@ NEEDS_OFFICER = ("RFI", "RFS", "DNL", "yellow", "red")
 AGENCY_WAITS = ("hold", "documents")  # an agency's requirements that wait for its officer
 ASSIGNED = ("me", "unassigned")
 SORTS = {
-    "score": "continuity tier during a disruption, then risk score, highest first",
+    "score": "continuity tier during a disruption, DNL and screening hits, trusted-trader priority, risk score",
     "deadline": "least time left first",
     "filed": "oldest filing first",
     "decided": "newest decision first",
@@ -133,6 +134,8 @@ def _order(sort: str) -> list[sa.ColumnElement[Any]]:
         return [decisions.c.decided_at.desc(), decisions.c.decision_id.desc()]
     return [
         _tier(),
+        _held().desc(),
+        sa.func.coalesce(decision_priorities.c.trusted, 0).desc(),
         sa.func.coalesce(decisions.c.score, 0.0).desc(),
         consignments.c.filed_at.asc(),
         decisions.c.decision_id,
@@ -140,8 +143,18 @@ def _order(sort: str) -> list[sa.ColumnElement[Any]]:
 
 
 def _tier() -> sa.ColumnElement[int]:
-    """The decision's continuity tier while its disruption lasts; 3 (with the rest) otherwise."""
+    """The decision's continuity tier while its disruption lasts; 3 (with the rest) otherwise (also when its
+    priority row only carries a trusted trader's priority: no disruption, tier None)."""
     return sa.func.coalesce(sa.case((disruptions.c.ended_at.is_(None), decision_priorities.c.tier), else_=None), 3)
+
+
+def _held() -> sa.ColumnElement[bool]:
+    """A DNL or a decision a screening hit caused: first in its tier, by risk, so no trusted trader's queue
+    priority ever puts a case above it (`selection.facilitation.queue_priority` gives those cases none)."""
+    screened = sa.exists().where(
+        decision_reasons.c.decision_id == decisions.c.decision_id, decision_reasons.c.assessor == SCREENING
+    )
+    return sa.or_(decisions.c.outcome == "DNL", screened)
 
 
 def _select(filters: Filters, scope: Scope) -> sa.Select:

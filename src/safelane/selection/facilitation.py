@@ -21,6 +21,7 @@ from safelane.selection.policy import Policy
 
 TRADERS = "traders"  # the facilitation assessor's name
 PROFILES = "profiles"
+SCREENING = "screening"
 
 
 def benefits_of(assessment: Assessment) -> Mapping[str, Any] | None:
@@ -41,6 +42,16 @@ def random_rate(rate: float, assessment: Assessment) -> float:
 def explore_factor(assessment: Assessment) -> float:
     benefits = benefits_of(assessment)
     return float(benefits.get("explore_factor", 1.0)) if benefits else 1.0
+
+
+def queue_priority(assessment: Assessment, decision: Decision) -> int:
+    """The trusted trader's place in the officers' queue (higher is worked first; 0: none). A DNL or a decision a
+    screening hit caused gets none: those are worked first in their continuity tier, by risk
+    (`safelane.cases.queue`), so a benefit never puts a trader's case above them."""
+    benefits = benefits_of(assessment)
+    if not benefits or decision.outcome.value == "DNL" or any(f.assessor == SCREENING for f in decision.reasons):
+        return 0
+    return int(benefits.get("queue_priority", 0))
 
 
 def _eases(finding: Any, policy: Policy) -> bool:

@@ -136,13 +136,15 @@ def reason_rows(decision_id: str, decision: Decision) -> list[Row]:
     ]
 
 
-def priority_row(decision_id: str, priority: Priority) -> Row:
+def priority_row(decision_id: str, priority: Priority | None, trusted: int) -> Row:
+    """The decision's continuity tier (if a disruption covers it) and its trusted trader's queue priority."""
     return {
         "decision_id": decision_id,
-        "disruption_id": priority.disruption_id,
-        "tier": priority.tier,
-        "reason": priority.reason[:300],
-        "expected_hours": priority.expected_hours,
+        "disruption_id": priority.disruption_id if priority else None,
+        "tier": priority.tier if priority else None,
+        "reason": priority.reason[:300] if priority else None,
+        "expected_hours": priority.expected_hours if priority else None,
+        "trusted": trusted,
     }
 
 

@@ -57,6 +57,7 @@ class Assessed:
     decision: Decision
     findings: list[dict[str, Any]]  # the assessment's findings as data, made once: stored and answered
     priority: Priority | None = None  # its continuity tier while a disruption covers it
+    trusted: int = 0  # its trusted trader's queue priority (selection.facilitation.queue_priority)
 
 
 @dataclass(frozen=True)
@@ -284,8 +285,8 @@ def decision_children(
     rows[agency_requirements] += requirement_store.rows(
         decision_id, item.lodgement.consignment_id, item.decision.requirements
     )
-    if item.priority is not None:
-        rows[decision_priorities].append(rows_of.priority_row(decision_id, item.priority))
+    if item.priority is not None or item.trusted:
+        rows[decision_priorities].append(rows_of.priority_row(decision_id, item.priority, item.trusted))
     rows[decision_events].append(
         rows_of.decision_event_row(
             new_id("E"),

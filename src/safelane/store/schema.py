@@ -408,14 +408,17 @@ disruptions = sa.Table(  # declared disruptions and their continuity plans (issu
     sa.Column("ended_by", sa.String(70), nullable=True),
 )
 
-decision_priorities = sa.Table(  # a decision's continuity tier, for the filer's answer and the queue order
+decision_priorities = sa.Table(  # a decision's place in the queue order: continuity tier, trusted-trader priority
     "decision_priorities",
     metadata,
     sa.Column("decision_id", Id, sa.ForeignKey("decisions.decision_id"), primary_key=True),
-    sa.Column("disruption_id", Id, nullable=False, index=True),
-    sa.Column("tier", sa.SmallInteger, nullable=False),
-    sa.Column("reason", sa.String(300), nullable=False),
-    sa.Column("expected_hours", sa.Float, nullable=False),
+    # its continuity tier while a disruption covers it (all four None: none did), also for the filer's answer
+    sa.Column("disruption_id", Id, nullable=True, index=True),
+    sa.Column("tier", sa.SmallInteger, nullable=True),
+    sa.Column("reason", sa.String(300), nullable=True),
+    sa.Column("expected_hours", sa.Float, nullable=True),
+    # the `queue_priority` benefit of the trusted trader it facilitated (0: none; selection.facilitation)
+    sa.Column("trusted", sa.SmallInteger, nullable=False, server_default="0"),
 )
 
 # -- strategic goods licences (safelane.risk.strategic, store/licences.py) --------------------------------
