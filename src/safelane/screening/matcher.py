@@ -266,10 +266,15 @@ def score_entry(
     *,
     comparer: NameComparer | None = None,
     weights: tuple[tuple[float, ...], ...] | None = None,
+    threshold: float = 0.0,
 ) -> Hit | None:
     """The best-scoring name of an entry (of the names in `only`, when the index chose them), adjusted by
     identifiers, country and birth year. An index passes the screening's `comparer` and the entry's part
-    `weights` (one tuple per name), worked out once instead of per comparison."""
+    `weights` (one tuple per name), worked out once instead of per comparison.
+
+    None as well when the entry cannot reach `threshold`: past the name score, only a shared identifier or
+    a vessel's or aircraft's code raises a score (country, birth year, legal form and corroboration lower it),
+    so without those a name scoring below the threshold ends the work before the explanation is built."""
     if not compatible(query.schema, entry.schema):
         return None
     why: dict[str, Any] = {}
@@ -278,12 +283,13 @@ def score_entry(
     if comparer is None:
         comparer = NameComparer(form, rarity)
     schema = query.schema or entry.schema
+    floor = threshold if not shared_ids and entry.schema not in CODE_SCHEMAS else 0.0
     for n_index, (cand, prop) in enumerate(entry.names):
         if only is not None and n_index not in only:
             continue
         result = comparer.compare(cand, schema, weights[n_index] if weights is not None else None)
         score = result.score * (WEAK_ALIAS_FACTOR if prop == "weakAlias" else 1.0)
-        if best is not None and score < best[0]:
+        if score < floor or (best is not None and score < best[0]):
             continue  # the closeness of whole strings only orders equal scores
         tiebreak = Levenshtein.normalized_similarity(form.compact, cand.compact)
         if best is None or (score, tiebreak) > best[:2]:
