@@ -14,7 +14,7 @@ from typing import Any
 
 from rapidfuzz.distance import OSA, Levenshtein
 
-from safelane.screening.names import NameForm, code_of, forms_differ
+from safelane.screening.names import GENERIC_PARTS, NameForm, code_of, forms_differ, skeleton
 
 MIN_TOKEN = 0.72  # token similarity below this counts as no agreement at all
 EXTRA_TOKEN_COST = {"Person": 0.18, "default": 0.3}  # weight of the longer name's unmatched share
@@ -50,6 +50,8 @@ def token_similarity(a: str, b: str, pa: str, pb: str) -> tuple[float, str]:
     sim, how = (1.0 - 0.08 * edits, "typo") if edits <= allowed else (0.0, "")
     if pa and pa == pb and sim < SOUND and len(short) >= 4:
         sim, how = SOUND, "sound"
+    if sim < SOUND and len(short) >= 3 and skeleton(a) == skeleton(b):  # "Rool"/"Rul", "Djym"/"Jim"
+        sim, how = SOUND, "romanised"
     if len(short) >= 3 and long_.startswith(short) and sim < 0.8:
         sim, how = 0.8, "prefix"
     return (sim, how) if sim >= MIN_TOKEN else (0.0, "")
@@ -169,6 +171,9 @@ class NameComparer:
             if compact > score:
                 score = compact
                 agreed = [(q.compact, c.compact, "joined")]
+        # A generic company word ("co", "corp") is no name part here: "AGROPHEN COMPANY" is "AGROPHEN".
+        n_q -= sum(t in GENERIC_PARTS for t in q_tokens)
+        n_c -= sum(t in GENERIC_PARTS for t in c_tokens)
         if n_q > 1 and n_c == 1:  # a one-part list name ("PATRICIA", "OTTO") inside a fuller party name
             score = min(score, LIST_SINGLE_TOKEN_CAP)
         elif n_q == 1 and n_c > 1:  # a one-part query against a fuller list name: worth a look, no more
