@@ -171,11 +171,11 @@ class NameComparer:
             if compact > score:
                 score = compact
                 agreed = [(q.compact, c.compact, "joined")]
-        # A generic company word ("co", "corp") is no name part here: "AGROPHEN COMPANY" is "AGROPHEN".
-        n_q -= sum(t in GENERIC_PARTS for t in q_tokens)
-        n_c -= sum(t in GENERIC_PARTS for t in c_tokens)
         if n_q > 1 and n_c == 1:  # a one-part list name ("PATRICIA", "OTTO") inside a fuller party name
-            score = min(score, LIST_SINGLE_TOKEN_CAP)
+            # unless the party's other parts are generic company words ("AGROPHEN COMPANY" for "AGROPHEN"):
+            # then it is one part against one, worth a look as in the case below, no more.
+            named = n_q - sum(t in GENERIC_PARTS for t in q_tokens)
+            score = min(score, SINGLE_TOKEN_CAP if named == 1 else LIST_SINGLE_TOKEN_CAP)
         elif n_q == 1 and n_c > 1:  # a one-part query against a fuller list name: worth a look, no more
             score = min(score, SINGLE_TOKEN_CAP)
         unmatched = [t for i, t in enumerate(q_tokens) if i not in used_q]
