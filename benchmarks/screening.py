@@ -26,6 +26,7 @@ from typing import Any
 
 import orjson
 from followthemoney import model, registry
+from rigour.text import metaphone
 
 from safelane.screening import matcher
 from safelane.screening.index import Screener
@@ -233,25 +234,33 @@ def _false_positives(screener: Screener, path: Path, limit: int | None) -> dict[
 
 
 def throughput(lists: Path, eval_dir: Path, n: int) -> dict[str, Any]:
+    """Uncached screenings per second, wall clock and per CPU-second (`time.process_time`, which a shared
+    machine's load does not inflate), as `safelane screen` asks (the best 5, any score) and as the assessor
+    asks (the best hit at the alert threshold). Each way screens its own names (the first n distinct names,
+    then the next n): rigour keeps caches of its own that emptying ours would not reach."""
     items, sizes = load_lists(lists, ["un", "ofac_sdn", "ofac_cons", "bis"])
     screener = Screener.from_entities(items)
     names = [r["full_name"] for r in csv.DictReader((eval_dir / "yente" / "negatives_us.csv").open(encoding="utf-8"))]
-    names = list(dict.fromkeys(names))[:n]
-    screener.clear_cache()
-    normalise.cache_clear()
-    matcher.token_similarity.cache_clear()
-    touched = 0
-    started = time.perf_counter()
-    for name in names:
-        touched += screener.screen(Query(name)).candidates
-    elapsed = time.perf_counter() - started
-    return {
-        "lists": sizes,
-        "entries": len(screener),
-        "names": len(names),
-        "per_second": round(len(names) / elapsed, 1),
-        "mean_entries_scored": round(touched / len(names), 1),
-    }
+    distinct = list(dict.fromkeys(names))
+    out: dict[str, Any] = {"lists": sizes, "entries": len(screener), "names": len(distinct[:n])}
+    for mode, limit, threshold, names in (
+        ("top5_any_score", 5, 0.0, distinct[:n]),
+        ("as_assessed", 1, POSSIBLE, distinct[n : 2 * n]),
+    ):
+        screener.clear_cache()
+        normalise.cache_clear()
+        matcher.token_similarity.cache_clear()
+        metaphone.cache_clear()
+        touched = 0
+        started, cpu = time.perf_counter(), time.process_time()
+        for name in names:
+            touched += screener.screen(Query(name), limit=limit, threshold=threshold).candidates
+        out[mode] = {
+            "per_second": round(len(names) / (time.perf_counter() - started), 1),
+            "per_cpu_second": round(len(names) / (time.process_time() - cpu), 1),
+            "mean_entries_scored": round(touched / len(names), 1),
+        }
+    return out
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -43,11 +43,13 @@ LISTS = {
 }
 ORGS = {"Company", "Organization", "LegalEntity", "PublicBody"}
 # held_out was run once on 2026-12-02 (session two); held_out_3 was drawn for the next change by hashing that
-# day's date string once, int(sha256(b"2026-12-02").hexdigest()[:8], 16), and run once at the end of it.
+# day's date string once, int(sha256(b"2026-12-02").hexdigest()[:8], 16), and run once at the end of it;
+# held_out_4 likewise from "2026-12-03", run once at the end of session four.
 SEEDS = {
     "development": 20261202,
     "held_out": 918273645,
     "held_out_3": int(hashlib.sha256(b"2026-12-02").hexdigest()[:8], 16),
+    "held_out_4": int(hashlib.sha256(b"2026-12-03").hexdigest()[:8], 16),
 }
 PER_FAMILY = 100
 

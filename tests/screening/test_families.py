@@ -24,6 +24,10 @@ ENTRIES = [
     ("ofac-sdn", "Airplane", "9021", {"name": ["EP-MNU"]}),
     ("ofac-sdn", "Person", "9030", {"name": ["IQBAL, Muhammad Ashraf"], "country": ["pk"]}),
     ("ofac-sdn", "Person", "9031", {"name": ["JOSÉ ÁNGEL MUÑOZ"], "country": ["co"]}),
+    ("ofac-sdn", "Person", "9032", {"name": ["JIM ROJAS"], "country": ["co"]}),
+    ("ofac-sdn", "Organization", "9040", {"name": ["AGROPHEN"], "country": ["sy"]}),
+    ("ofac-sdn", "Organization", "9041", {"name": ["CONSORCIO LUNALO, S.A. DE C.V."], "country": ["mx"]}),
+    ("ofac-sdn", "Organization", "9042", {"name": ["GRUPO COMERCIAL ROOL, S.A. DE C.V."], "country": ["mx"]}),
 ]
 
 
@@ -52,7 +56,11 @@ def found(screener: Screener, name: str, entity_id: str, country: str | None = N
         ("typo", "MINOCOBGO", "ofac-sdn-9010"),  # reached only through the one-slip index
         ("typo", "KHAZSR STEEL COMPANY LIMITED", "ofac-sdn-9011"),
         ("translit", "Khannibal Gaddafy", "un-sc-qdi-900"),
+        ("translit", "DJYM ROJAS", "ofac-sdn-9032"),  # "dj" and "y" of one romanisation
+        ("translit", "GRUPO COMERCIAL RUL, S.A. DE C.V.", "ofac-sdn-9042"),  # "oo" of another
         ("legal_form", "KHAZAR STEEL CO LTD", "ofac-sdn-9011"),
+        ("legal_form", "AGROPHEN COMPANY", "ofac-sdn-9040"),  # a generic company word is no second part
+        ("legal_form", "CONSORCIO LUNALO, SA DE C.V.", "ofac-sdn-9041"),  # "S.A. de C.V." is no part either
         ("word_order", "Hannibal Muammar GADDAFI", "un-sc-qdi-900"),
         ("accents", "Jose Angel Munoz", "ofac-sdn-9031"),
         ("dropped_middle", "Muhammad IQBAL", "ofac-sdn-9030"),
@@ -110,3 +118,13 @@ def test_a_model_for_other_features_is_refused():
 
     with pytest.raises(ValueError, match="features"):
         pairwise.load({"features": ["score"], "weights": [1.0], "bias": 0.0, "below": 0.74, "unlikely": 0.5})
+
+
+@pytest.mark.parametrize("name", ["Hannibal Gaddafi", "KHAZAR STEEL", "Muhammad IQBAL", "Zhang Wei", "AGROPHEN CO"])
+def test_a_threshold_only_leaves_out_what_scores_below_it(screener, name):
+    """Entries that cannot reach the threshold end early; what remains is what the full scoring gives."""
+    everything = screener.screen(Query(name), limit=5).hits
+    assert everything
+    assert screener.screen(Query(name), limit=5, threshold=POSSIBLE).hits == [
+        h for h in everything if h.score >= POSSIBLE
+    ]

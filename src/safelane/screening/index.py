@@ -135,18 +135,20 @@ class Screener:
         the earlier list name, so the choice never depends on the process's hash seed."""
         parts = [[k for k in keys if k in self._postings] for keys in self._part_keys(form)]
         rare = {k for keys in parts for k in keys if len(self._postings[k]) <= self._common}
-        votes: dict[int, float] = defaultdict(float)
+        votes: dict[int, float] = {}
         for keys in parts:
+            # Rarest key first, so that a name keeps the weight of the rarest key it shares with this part;
+            # the postings are merged by dict operations rather than name by name.
             mine: dict[int, float] = {}
-            for key in keys:
-                if rare and key not in rare:
-                    continue
-                weight = self._weight[key]
-                for name_id in self._postings[key]:
-                    if mine.get(name_id, 0.0) < weight:
-                        mine[name_id] = weight
+            for weight, key in sorted(((self._weight[k], k) for k in keys if not rare or k in rare), reverse=True):
+                fresh = dict.fromkeys(self._postings[key], weight)
+                fresh.update(mine)
+                mine = fresh
+            if not votes:
+                votes = mine
+                continue
             for name_id, weight in mine.items():
-                votes[name_id] += weight
+                votes[name_id] = votes.get(name_id, 0.0) + weight
         # By vote, then the earlier name: (-vote, name id) pairs sort in C without a key function.
         ranked = sorted(zip(map(neg, votes.values()), votes, strict=True))[:SHORTLIST]
         shortlist: list[tuple[int, float]] = []
@@ -229,7 +231,14 @@ class Screener:
         comparer.prepare(tokens, phonetic)
         for i, only in chosen:
             hit = score_entry(
-                query, form, self.entries[i], only, self.rarity, comparer=comparer, weights=self._weights[i]
+                query,
+                form,
+                self.entries[i],
+                only,
+                self.rarity,
+                comparer=comparer,
+                weights=self._weights[i],
+                threshold=threshold,
             )
             if hit is not None and self.pairwise is not None and hit.score >= POSSIBLE:
                 hit = self.pairwise.review(hit, form, self.rarity)

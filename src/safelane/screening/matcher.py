@@ -14,7 +14,7 @@ from typing import Any
 
 from rapidfuzz.distance import OSA, Levenshtein
 
-from safelane.screening.names import NameForm, code_of, forms_differ
+from safelane.screening.names import GENERIC_PARTS, NameForm, code_of, forms_differ, skeleton
 
 MIN_TOKEN = 0.72  # token similarity below this counts as no agreement at all
 EXTRA_TOKEN_COST = {"Person": 0.18, "default": 0.3}  # weight of the longer name's unmatched share
@@ -50,6 +50,8 @@ def token_similarity(a: str, b: str, pa: str, pb: str) -> tuple[float, str]:
     sim, how = (1.0 - 0.08 * edits, "typo") if edits <= allowed else (0.0, "")
     if pa and pa == pb and sim < SOUND and len(short) >= 4:
         sim, how = SOUND, "sound"
+    if sim < SOUND and len(short) >= 3 and skeleton(a) == skeleton(b):  # "Rool"/"Rul", "Djym"/"Jim"
+        sim, how = SOUND, "romanised"
     if len(short) >= 3 and long_.startswith(short) and sim < 0.8:
         sim, how = 0.8, "prefix"
     return (sim, how) if sim >= MIN_TOKEN else (0.0, "")
@@ -170,7 +172,10 @@ class NameComparer:
                 score = compact
                 agreed = [(q.compact, c.compact, "joined")]
         if n_q > 1 and n_c == 1:  # a one-part list name ("PATRICIA", "OTTO") inside a fuller party name
-            score = min(score, LIST_SINGLE_TOKEN_CAP)
+            # unless the party's other parts are generic company words ("AGROPHEN COMPANY" for "AGROPHEN"):
+            # then it is one part against one, worth a look as in the case below, no more.
+            named = n_q - sum(t in GENERIC_PARTS for t in q_tokens)
+            score = min(score, SINGLE_TOKEN_CAP if named == 1 else LIST_SINGLE_TOKEN_CAP)
         elif n_q == 1 and n_c > 1:  # a one-part query against a fuller list name: worth a look, no more
             score = min(score, SINGLE_TOKEN_CAP)
         unmatched = [t for i, t in enumerate(q_tokens) if i not in used_q]
@@ -266,10 +271,15 @@ def score_entry(
     *,
     comparer: NameComparer | None = None,
     weights: tuple[tuple[float, ...], ...] | None = None,
+    threshold: float = 0.0,
 ) -> Hit | None:
     """The best-scoring name of an entry (of the names in `only`, when the index chose them), adjusted by
     identifiers, country and birth year. An index passes the screening's `comparer` and the entry's part
-    `weights` (one tuple per name), worked out once instead of per comparison."""
+    `weights` (one tuple per name), worked out once instead of per comparison.
+
+    None as well when the entry cannot reach `threshold`: past the name score, only a shared identifier or
+    a vessel's or aircraft's code raises a score (country, birth year, legal form and corroboration lower it),
+    so without those a name scoring below the threshold ends the work before the explanation is built."""
     if not compatible(query.schema, entry.schema):
         return None
     why: dict[str, Any] = {}
@@ -278,12 +288,13 @@ def score_entry(
     if comparer is None:
         comparer = NameComparer(form, rarity)
     schema = query.schema or entry.schema
+    floor = threshold if not shared_ids and entry.schema not in CODE_SCHEMAS else 0.0
     for n_index, (cand, prop) in enumerate(entry.names):
         if only is not None and n_index not in only:
             continue
         result = comparer.compare(cand, schema, weights[n_index] if weights is not None else None)
         score = result.score * (WEAK_ALIAS_FACTOR if prop == "weakAlias" else 1.0)
-        if best is not None and score < best[0]:
+        if score < floor or (best is not None and score < best[0]):
             continue  # the closeness of whole strings only orders equal scores
         tiebreak = Levenshtein.normalized_similarity(form.compact, cand.compact)
         if best is None or (score, tiebreak) > best[:2]:

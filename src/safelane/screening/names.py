@@ -26,6 +26,7 @@ _DROP = frozenset({"and", "und", "et", "the"})
 # part. They stay parts (dropping them makes "Sunrise Import Export Company" a bare trade description), and
 # weigh little because they are frequent on the lists.
 _GENERIC_FORMS = {"company": "co", "corporation": "corp", "incorporated": "inc", "establishment": "est"}
+GENERIC_PARTS = frozenset(_GENERIC_FORMS.values())
 _APOSTROPHES = re.compile("['`\u2018\u2019\u02bb\u02bc]")
 _NOT_CODE = re.compile(r"[^0-9A-Za-z]")
 
@@ -58,14 +59,16 @@ def normalise(name: str) -> NameForm:
     # Spelt-out forms are first folded to rigour's compare form ("limited liability company" -> "llc"), so
     # that removing legal forms takes the whole phrase and not just its last word.
     text = remove_person_prefixes(remove_org_types(replace_org_types_compare(written), replacement=" "))
-    tokens = tuple(_GENERIC_FORMS.get(t, t) for t in tokenize_name(text) if t not in _DROP)
+    forms = frozenset(form for _found, form in extract_org_types(written))
+    # A form whose compare spelling is not itself in rigour's table ("S.A. de C.V." -> "sacv") survives the
+    # removal as a part; it is the legal form, not a name part.
+    tokens = tuple(_GENERIC_FORMS.get(t, t) for t in tokenize_name(text) if t not in _DROP and t not in forms)
     if not tokens:  # a name that is only a legal form ("Ltd") or prefix: keep what was written
         tokens = tuple(tokenize_name(_APOSTROPHES.sub("", ascii_name.lower())))
     syllabic = any(_is_cjk(ch) for ch in name)
     if syllabic:  # one written word is one name part: "家瑋" is "jiawei", not the two parts "jia" and "wei"
         tokens = tuple(t for t in ("".join(tokenize_name(text_forms(w))) for w in name.split()) if t) or tokens
     phonetic = tuple(_phonetic(t) for t in tokens)
-    forms = frozenset(form for _found, form in extract_org_types(written))
     code = _NOT_CODE.sub("", ascii_name).upper()
     return NameForm(name, tokens, phonetic, "".join(tokens), sum(len(t) for t in tokens), syllabic, forms, code)
 
@@ -80,6 +83,21 @@ def forms_differ(a: NameForm, b: NameForm) -> bool:
     if not a.legal_forms or not b.legal_forms:
         return False
     return not any(x in y or y in x for x in a.legal_forms for y in b.legal_forms)
+
+
+# Spellings one romanisation writes and another does not ("Akhmad"/"Ahmad", "Djim"/"Jim", "Aiman"/"Ayman",
+# "Rool"/"Rul"): folded in this order, then doubled letters made single.
+_ROMANISATIONS = (("kh", "h"), ("dj", "j"), ("ph", "f"), ("oo", "u"), ("ou", "u"), ("ee", "i"), ("y", "i"), ("q", "k"))
+_DOUBLED = re.compile(r"(.)\1+")
+
+
+@lru_cache(maxsize=200_000)
+def skeleton(token: str) -> str:
+    """A name part with the letters that only a romanisation chose folded away: two transliterations of one
+    written name meet here even when they differ by more than one slip."""
+    for written, folded in _ROMANISATIONS:
+        token = token.replace(written, folded)
+    return _DOUBLED.sub(r"\1", token)
 
 
 def _is_cjk(ch: str) -> bool:

@@ -46,7 +46,7 @@ def features(hit: Hit, form: NameForm, rarity: Mapping[str, float]) -> list[floa
     return [
         hit.score,
         hows.count("exact") / max(1, len(form.tokens)),
-        float(sum(h in ("typo", "sound", "prefix", "initial") for h in hows)),
+        float(sum(h in ("typo", "sound", "romanised", "prefix", "initial") for h in hows)),
         float(len(hit.why.get("unmatched_parts", []))),
         float(max(0, len(listed.tokens) - len(parts))),
         float(country == "agrees"),
