@@ -430,6 +430,30 @@ class _Clock:
         return timed
 
 
+class _Collections:
+    """CPU seconds and count of the cyclic garbage collector's passes, per generation (`gc.callbacks`)."""
+
+    def __init__(self) -> None:
+        self.cpu: Counter[int] = Counter()
+        self.count: Counter[int] = Counter()
+        self._started = 0.0
+
+    def __call__(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._started = time.process_time()
+        else:
+            self.cpu[info["generation"]] += time.process_time() - self._started
+            self.count[info["generation"]] += 1
+
+    def report(self, consignments: int) -> dict[str, Any]:
+        return {
+            "us_per_consignment_cpu": round(sum(self.cpu.values()) / max(consignments, 1) * 1e6, 1),
+            "collections_by_generation": {str(g): self.count[g] for g in sorted(self.count)},
+            "threshold": list(gc.get_threshold()),
+            "frozen_objects": gc.get_freeze_count(),
+        }
+
+
 def _instrument(pipeline: Any, clock: _Clock) -> Callable[[], None]:
     """Time the stages by wrapping what the pipeline calls; returns a function that undoes it."""
     import safelane.pipeline as pipeline_module
@@ -496,6 +520,8 @@ def end_to_end(args: argparse.Namespace, workdir: Path, texts: list[str], agency
     profiler = cProfile.Profile() if args.profile_out else None
     parse = clock.wrap("parse", pipeline.parse)
     submit = clock.wrap("submit", pipeline.submit)
+    collections = _Collections()
+    gc.callbacks.append(collections)
     started, cpu = time.perf_counter(), time.process_time()
     if profiler:
         profiler.enable()
@@ -516,6 +542,7 @@ def end_to_end(args: argparse.Namespace, workdir: Path, texts: list[str], agency
     if profiler:
         profiler.disable()
     wall, cpu = time.perf_counter() - started, time.process_time() - cpu
+    gc.callbacks.remove(collections)
     undo()
     system.db.dispose()
 
@@ -548,6 +575,7 @@ def end_to_end(args: argparse.Namespace, workdir: Path, texts: list[str], agency
         },
         "chunk_consignments": args.chunk,
         "gc_freeze": args.gc_freeze,
+        "garbage_collection": collections.report(stored),
         "wall_s": round(wall, 2),
         "cpu_s": round(cpu, 2),
         "consignments_per_s": round(stored / wall),

@@ -129,11 +129,20 @@ def build(
     return System(settings, db, pipeline, stored, registry)
 
 
-def settle() -> None:
-    """Load the reference tables and move everything built so far out of the cyclic GC's reach.
+YOUNG_COLLECTION_THRESHOLD = 50_000
+"""Container allocations (net of frees) between collections of the youngest generation (CPython's default: 700)."""
 
-    The tables are hundreds of thousands of long-lived objects; without this every collection
-    rescans them, which doubled the cost of validating a consignment.
+
+def settle() -> None:
+    """Load the reference tables, move everything built so far out of the cyclic GC's reach, and collect less often.
+
+    The tables are hundreds of thousands of long-lived objects; without the freeze every full collection
+    rescans them, which doubled the cost of validating a consignment. A batch of filings then allocates
+    millions of short-lived, mostly acyclic objects (freed by reference counting): at CPython's default of one
+    young collection per 700 allocations, the batch in flight was traversed over and over and promoted to the
+    old generation, whose full collections followed (docs/benchmarks.md, issue 16). The older generations keep
+    their default ratios (10, 10).
     """
     warm()
     gc.freeze()
+    gc.set_threshold(YOUNG_COLLECTION_THRESHOLD, *gc.get_threshold()[1:])
