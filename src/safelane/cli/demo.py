@@ -302,6 +302,8 @@ def report(month: "Month", titles: dict[str, str], system: "StoredSystem", now: 
     from safelane.demo import agencies
 
     say.print(agencies.summary(system.db, month.agencies))
+    if month.closure is not None:
+        say.print(month.closure.summary())
 
 
 def demo(

@@ -17,6 +17,7 @@ from safelane.store.schema import (
     assessments,
     consignments,
     decision_events,
+    decision_priorities,
     decisions,
     inspection_outcomes,
     releases,
@@ -191,6 +192,20 @@ def aeo_consignments(conn: sa.Connection, consignment_ids: list[str]) -> set[str
         for cid, findings in conn.execute(query):
             if any(f.get("assessor") == TRADERS for f in findings or ()):
                 found.add(cid)
+    return found
+
+
+def tiers(conn: sa.Connection, consignment_ids: list[str]) -> dict[str, int]:
+    """The continuity tier of each consignment whose current decision was taken under a disruption's plan."""
+    found: dict[str, int] = {}
+    for start in range(0, len(consignment_ids), 400):
+        chunk = consignment_ids[start : start + 400]
+        query = (
+            sa.select(decisions.c.consignment_id, decision_priorities.c.tier)
+            .join(decision_priorities, decision_priorities.c.decision_id == decisions.c.decision_id)
+            .where(decisions.c.consignment_id.in_(chunk), decisions.c.current.is_(True))
+        )
+        found |= {cid: tier for cid, tier in conn.execute(query)}
     return found
 
 
