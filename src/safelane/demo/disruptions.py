@@ -6,8 +6,10 @@ decided under the continuity plan (tiers, documentary checks for tiers 1 and 2) 
 figures per disruption and tier. The generated goods hold no essential goods, so a share of the window's
 Rotterdam cargo is re-declared as food and medical supplies of the plan's tier 1 (relief shipped in).
 
-None is left in force: one would reorder the last day's decisions and queue (tiers first), which the rest of the
-demo and its tests show as they are.
+A surge at Hamburg is declared at the demo's now, after the month is decided, and left in force: /resilience
+shows it with its clearance forecast, and what is filed from then on at DEHAM is answered with its tier. It
+starts no earlier so that nothing the demo decided changes (its planted scenarios, capacity and queue stay as
+they are); the backlog per tier fills as new filings are decided under it.
 """
 
 import random
@@ -35,6 +37,13 @@ CLOSURE: dict[str, Any] = {
         "extra_capacity": {"BEANR": {"documentary": 4}},
     },
     "note": "demo: storm surge barrier closed, sea cargo for Rotterdam diverted to Antwerp",
+}
+SURGE_OFFICE, SURGE_HOURS = "DEHAM", 24
+SURGE: dict[str, Any] = {
+    "kind": "surge",
+    "scope": {"offices": [SURGE_OFFICE]},
+    "plan": {"priority": "tiered", "documentary_tiers": [1, 2], "extra_capacity": {SURGE_OFFICE: {"documentary": 2}}},
+    "note": "demo: a surge of diverted sea cargo at Hamburg",
 }
 RELIEF_SHARE = 0.1  # of the window's Rotterdam sea consignments, at least one a day
 # Essential goods of reference/data/essential_goods.csv (HS 2022 subheadings under its prefixes), as filers write
@@ -68,7 +77,7 @@ class Closure:
         if self.first_day is None or not self.first_day <= day <= self.first_day + CLOSURE_DAYS:
             return
         if day == self.first_day:
-            self.disruption_id, self.starts_at = _declare(system, start), start
+            self.disruption_id, self.starts_at = _declare(system, CLOSURE, start, timedelta(days=CLOSURE_DAYS)), start
         elif day == self.first_day + CLOSURE_DAYS:
             assert self.disruption_id is not None
             _end(system, self.disruption_id, start)
@@ -97,11 +106,22 @@ class Closure:
         )
 
 
-def _declare(system: System, starts_at: datetime) -> str:
-    """Declare the closure as the supervisor at its start; the pipeline applies it from the next batch."""
+def declare_surge(system: System, now: datetime) -> str:
+    """Declare the surge at `now`, expected to last a day, and leave it in force."""
+    return _declare(system, SURGE, now, timedelta(hours=SURGE_HOURS))
+
+
+def surge_summary(disruption_id: str, now: datetime) -> str:
+    return (
+        f"Disruption {disruption_id} in force: a surge at Hamburg ({SURGE_OFFICE}) declared at {now:%Y-%m-%d %H:%M} "
+        "UTC; what is filed there now is answered with its tier (its backlog and forecast at /resilience)."
+    )
+
+
+def _declare(system: System, declared: dict[str, Any], starts_at: datetime, lasting: timedelta) -> str:
+    """Declare as the supervisor at its start; the pipeline applies it from the next batch."""
     assert system.db is not None
-    expected_end = starts_at + timedelta(days=CLOSURE_DAYS)
-    data = {**CLOSURE, "starts_at": starts_at.isoformat(), "expected_end": expected_end.isoformat()}
+    data = {**declared, "starts_at": starts_at.isoformat(), "expected_end": (starts_at + lasting).isoformat()}
     declaration = Declaration.from_dict(data, now=starts_at)
     with system.db.write() as conn:
         disruption = disruption_store.declare(conn, declaration, at=starts_at, actor=SUPERVISOR)

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from safelane.demo import agencies, declarations, document_answers, valuation
-from safelane.demo.disruptions import Closure
+from safelane.demo.disruptions import Closure, declare_surge
 from safelane.demo.followups import follow_up
 from safelane.demo.inspections import Inspectors
 from safelane.demo.model import train_and_activate
@@ -45,6 +45,7 @@ class Month:
     untrained: str | None = None  # why no model could be trained, if none was
     declared: int = 0  # goods declarations lodged after arrival (demo.declarations)
     closure: Closure | None = None  # the port closure declared and ended in the history (demo.disruptions)
+    surge: str | None = None  # the surge declared at now and left in force
 
 
 def _models_changed(system: System) -> None:
@@ -110,4 +111,5 @@ def play(
     inspectors.learn(month.today)
     month.results = receive(system.pipeline, filings_of(month.today), window=WINDOW, progress=progress)
     settle(now)
+    month.surge = declare_surge(system, now)
     return month
