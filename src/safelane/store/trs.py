@@ -4,6 +4,7 @@ A consignment is released when customs and every agency holding it have released
 release recorded, and none while an agency's hold on its current decision is not released yet.
 """
 
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -178,12 +179,17 @@ def pre_loading(conn: sa.Connection, *, scope: Scope, since: datetime, until: da
     return out
 
 
+def _chunks(ids: list[str], size: int = 400) -> Iterator[list[str]]:
+    """Ids in slices small enough for one IN (...) list on every database."""
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
 def aeo_consignments(conn: sa.Connection, consignment_ids: list[str]) -> set[str]:
     """Consignments whose current assessment has a trusted-traders finding (the filer's party certified as of
     filing, `safelane.traders.facilitation`)."""
     found: set[str] = set()
-    for start in range(0, len(consignment_ids), 400):
-        chunk = consignment_ids[start : start + 400]
+    for chunk in _chunks(consignment_ids):
         query = (
             sa.select(decisions.c.consignment_id, assessments.c.findings)
             .join(assessments, assessments.c.assessment_id == decisions.c.assessment_id)
@@ -198,8 +204,7 @@ def aeo_consignments(conn: sa.Connection, consignment_ids: list[str]) -> set[str
 def tiers(conn: sa.Connection, consignment_ids: list[str]) -> dict[str, int]:
     """The continuity tier of each consignment whose current decision was taken under a disruption's plan."""
     found: dict[str, int] = {}
-    for start in range(0, len(consignment_ids), 400):
-        chunk = consignment_ids[start : start + 400]
+    for chunk in _chunks(consignment_ids):
         query = (
             sa.select(decisions.c.consignment_id, decision_priorities.c.tier)
             .join(decision_priorities, decision_priorities.c.decision_id == decisions.c.decision_id)
