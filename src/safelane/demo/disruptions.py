@@ -56,10 +56,11 @@ RELIEF_GOODS = (
 
 
 def closure_day(history_days: int) -> int | None:
-    """The history day the closure starts on (two thirds into the history, after the first model), or None
-    when the history is too short to hold it and a day after it."""
-    day = history_days * 2 // 3
-    return day if day + CLOSURE_DAYS < history_days else None
+    """The history day the closure starts on (two thirds into the history, after the first model; early enough
+    for a day after it), or None when the history is too short to hold it and a day after it."""
+    if history_days <= CLOSURE_DAYS:
+        return None
+    return min(history_days * 2 // 3, history_days - CLOSURE_DAYS - 1)
 
 
 class Closure:
