@@ -469,3 +469,100 @@ def test_the_demo_declares_arrived_goods_after_a_trade_side_dwell(built):
     measured = [r for r in rows if r["kind"] == "declaration" and r["arrival_to_release"] is not None]
     assert measured and all(r["arrival_source"] == "actual" for r in measured)
     assert all(r["lodged_at"] > r["arrival_at"] for r in measured)  # lodged after arrival, so never 0 by design
+
+
+def test_the_demo_declares_and_ends_a_port_closure_whose_answers_give_their_tier(built):
+    """Two thirds into the history the supervisor declares a 48-hour closure of NLRTM's sea traffic and ends it,
+    audited; the filers' answers in it give their tier and expected time (relief goods in tier 1), the TRS has
+    figures per disruption and tier; the surge declared at now decided nothing of the month."""
+    from safelane.resilience import trs
+    from safelane.store import disruptions as disruption_store
+    from safelane.store.schema import audit_events, decision_priorities
+
+    url, output = built
+    starts = NOW - timedelta(days=5)  # history day 6 of 10; the last day starts a day before now
+
+    def query(conn):
+        events = conn.execute(
+            sa.select(audit_events.c.action, audit_events.c.actor, audit_events.c.at).where(
+                audit_events.c.action.like("disruption.%")
+            )
+        ).all()
+        tiered = conn.execute(
+            sa.select(decision_priorities.c.tier, consignments.c.office, decisions.c.decided_at)
+            .join(decisions, decisions.c.decision_id == decision_priorities.c.decision_id)
+            .join(consignments, consignments.c.consignment_id == decisions.c.consignment_id)
+        ).all()
+        since, until = NOW - timedelta(days=11), NOW
+        segments = trs.report(conn, scope=Scope.of("t", "admin"), since=since, until=until)["segments"]
+        return (
+            disruption_store.listing(conn, include_ended=True),
+            disruption_store.listing(conn),
+            events,
+            tiered,
+            segments,
+        )
+
+    every, in_force, events, tiered, segments = _read(url, query)
+    [surge] = in_force
+    [closure] = [d for d in every if d["disruption_id"] != surge["disruption_id"]]
+    assert (surge["kind"], surge["scope"]["offices"], surge["declared_by"]) == ("surge", ["DEHAM"], "supervisor")
+    assert surge["starts_at"].replace(tzinfo=UTC) == NOW
+    assert (closure["kind"], closure["scope"]["offices"], closure["scope"]["modes"]) == (
+        "port_closure",
+        ["NLRTM"],
+        ["sea"],
+    )
+    assert closure["starts_at"].replace(tzinfo=UTC) == starts
+    assert closure["ended_at"] - closure["starts_at"] == timedelta(hours=48)
+    assert closure["declared_by"] == closure["ended_by"] == "supervisor"
+    assert sorted((a, who) for a, who, _ in events) == [
+        ("disruption.declared", "supervisor"),
+        ("disruption.declared", "supervisor"),
+        ("disruption.ended", "supervisor"),
+    ]
+    assert {tier for tier, _, _ in tiered} == {1, 2, 3}
+    assert {office for _, office, _ in tiered} == {"NLRTM"}
+    assert all(starts <= at.replace(tzinfo=UTC) < starts + timedelta(hours=48) for _, _, at in tiered)
+    counts = {t: sum(tier == t for tier, _, _ in tiered) for t in (1, 2, 3)}
+    told = ", ".join(f"{counts[t]} tier {t}" for t in (1, 2, 3))
+    out = _text(output)
+    assert f"Disruption {closure['disruption_id']}: the port of Rotterdam (NLRTM, sea) closed for 48 hours" in out
+    assert "from 2026-05-27 12:00 UTC" in out
+    assert f"gave their tier and expected processing time ({told})" in out
+    by = {(r["segment"], r["value"]): r for r in segments}
+    assert by[("disruption", closure["disruption_id"])]["consignments"] == len(tiered)
+    assert all(by[("tier", str(t))]["consignments"] == counts[t] for t in (1, 2, 3))
+    assert (
+        f"Disruption {surge['disruption_id']} in force: a surge at Hamburg (DEHAM) declared at 2026-06-01 12:00" in out
+    )
+
+
+def test_what_is_filed_at_the_surge_office_after_the_demo_is_answered_with_its_tier(built, tmp_path):
+    """The surge the demo leaves in force applies to the next filing at DEHAM: its answer says its tier and the
+    expected processing time; one at NLRTM (the closure ended) has none."""
+    import shutil
+
+    import orjson
+
+    from safelane.settings import Settings
+    from safelane.system import build
+    from tests.factories import filing, sea_consignment
+
+    url, _ = built
+    copy = tmp_path / "demo.db"
+    shutil.copy(url.removeprefix("sqlite:///"), copy)
+    system = build(Settings(database_url=f"sqlite:///{copy}"))
+    system.pipeline.clock = lambda: NOW + timedelta(hours=1)
+    try:
+        answers = {}
+        for office in ("DEHAM", "NLRTM"):
+            consignment = sea_consignment(house_document=f"HBL-{office}", itinerary__place_of_unloading=office)
+            body = filing(consignment, document_number=f"SURGE-{office}")
+            [result] = system.pipeline.submit_message(orjson.dumps(body), filer="TEST-FILER", actor="test-filer")
+            [answers[office]] = [c.as_dict() for c in result.consignments]
+    finally:
+        system.db.dispose()
+    told = answers["DEHAM"]["continuity"]
+    assert told["tier"] == 3 and told["expected_processing_hours"] == 48.0
+    assert "continuity" not in answers["NLRTM"]

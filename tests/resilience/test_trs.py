@@ -128,3 +128,25 @@ def test_pre_loading_air_cargo_is_measured_from_departure_with_its_referral(syst
     assert air["consignments"] == 2 and air["released"] == 0
     assert air["lodgement_to_departure_p50_hours"] == -2.0  # nearest rank of (-2, 6)
     assert air["referral_to_resolution_p50_hours"] == 4.5
+
+
+def test_a_consignment_decided_under_a_plan_counts_in_its_tier(system, clock) -> None:
+    from safelane.resilience.disruption import Declaration
+    from safelane.store import disruptions as disruption_store
+
+    declaration = Declaration.from_dict({"kind": "port_closure", "scope": {"offices": ["NLRTM"]}}, now=T0)
+    with system.db.write() as conn:
+        disruption = disruption_store.declare(conn, declaration, at=T0, actor="sam")
+    system.pipeline.disruptions_changed()
+    clock.now = T0 + timedelta(hours=1)
+    for office in ("NLRTM", "DEHAM"):
+        body = filing(
+            sea_consignment(house_document=f"HBL-{office}", itinerary__place_of_unloading=office),
+            document_number=f"TIER-{office}",
+        )
+        system.pipeline.submit_message(orjson.dumps(body), filer="ACME", actor="ACME-user")
+    with system.db.read() as conn:
+        report = trs.report(conn, scope=ADMIN, since=T0, until=T0 + timedelta(days=1))
+    by = {(r["segment"], r["value"]): r["consignments"] for r in report["segments"]}
+    assert by[("tier", "3")] == 1 and by[("tier", "none")] == 1
+    assert by[("disruption", disruption.disruption_id)] == 1

@@ -299,9 +299,13 @@ def report(month: "Month", titles: dict[str, str], system: "StoredSystem", now: 
         )
     if month.untrained:
         say.print(f"No model was trained: {month.untrained}. Give more --history-days.")
-    from safelane.demo import agencies
+    from safelane.demo import agencies, disruptions
 
     say.print(agencies.summary(system.db, month.agencies))
+    if month.closure is not None:
+        say.print(month.closure.summary())
+    if month.surge is not None:
+        say.print(disruptions.surge_summary(month.surge, now))
 
 
 def demo(

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from safelane.demo import agencies, declarations, document_answers, valuation
+from safelane.demo.disruptions import Closure, declare_surge
 from safelane.demo.followups import follow_up
 from safelane.demo.inspections import Inspectors
 from safelane.demo.model import train_and_activate
@@ -43,6 +44,8 @@ class Month:
     agencies: dict[tuple[str, str], str] = field(default_factory=dict)  # planted for the agencies (demo/agencies.py)
     untrained: str | None = None  # why no model could be trained, if none was
     declared: int = 0  # goods declarations lodged after arrival (demo.declarations)
+    closure: Closure | None = None  # the port closure declared and ended in the history (demo.disruptions)
+    surge: str | None = None  # the surge declared at now and left in force
 
 
 def _models_changed(system: System) -> None:
@@ -72,6 +75,7 @@ def play(
     today = now - DAY
     train_after = {history_days // 2, history_days} - {0}
     agencies.set_up(system.db, at=today - history_days * DAY)
+    month.closure = closure = Closure(history_days, seed)
 
     def settle(until: datetime) -> None:
         assert system.db is not None
@@ -88,9 +92,10 @@ def play(
     for day in range(history_days):
         start = today - (history_days - day) * DAY
         traffic = generate_hours(start, history_per_day, seed)
+        closure.before(system, day, start, traffic)
         month.agencies |= agencies.plant(system.db, traffic, seed, history=True)
         inspectors.learn(traffic)
-        receive(system.pipeline, filings_of(traffic), window=HISTORY_WINDOW, progress=progress)
+        closure.answered(receive(system.pipeline, filings_of(traffic), window=HISTORY_WINDOW, progress=progress))
         month.history_consignments += traffic.consignments
         settle(start + DAY)
         if day + 1 in train_after:
@@ -106,4 +111,5 @@ def play(
     inspectors.learn(month.today)
     month.results = receive(system.pipeline, filings_of(month.today), window=WINDOW, progress=progress)
     settle(now)
+    month.surge = declare_surge(system, now)
     return month

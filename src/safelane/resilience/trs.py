@@ -7,8 +7,8 @@ how many were measured from an actual arrival (or departure) rather than the dec
 The time stamps come from the store (`store.trs`); this module only groups them. Segments: mode, filing kind,
 both (`mode_kind`, e.g. "sea declaration": what the published studies measure), office, channel (the referral
 issued, for pre-loading filings), trader category (an AEO when the trusted-traders assessor found the filer
-certified as of filing) and disruption (lodged inside a declared window whose offices and modes cover the
-consignment, or "none").
+certified as of filing), disruption (lodged inside a declared window whose offices and modes cover the
+consignment, or "none") and continuity tier (the one its current decision was taken with, or "none").
 """
 
 import csv
@@ -25,7 +25,7 @@ from safelane.scope import Scope
 from safelane.store import disruptions as disruption_store
 from safelane.store import trs as trs_store
 
-SEGMENTS = ("mode", "kind", "mode_kind", "office", "channel", "trader", "disruption")
+SEGMENTS = ("mode", "kind", "mode_kind", "office", "channel", "trader", "disruption", "tier")
 MEASURES = (
     "arrival_to_release",
     "lodgement_to_release",
@@ -124,8 +124,8 @@ def _pre_loading(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def rows(conn: sa.Connection, *, scope: Scope, since: datetime, until: datetime) -> list[dict[str, Any]]:
-    """Each consignment's time stamps with its segments (`trader`: aeo | other; `disruption`: its id or none):
-    channel decisions measured from arrival, pre-loading referrals from departure."""
+    """Each consignment's time stamps with its segments (`trader`: aeo | other; `disruption`: its id or none;
+    `tier`: 1 to 3 or none): channel decisions measured from arrival, pre-loading referrals from departure."""
     channels = trs_store.timestamps(conn, scope=scope, since=since, until=until)
     for row in channels:
         row |= {"departure_at": None, "departure_source": None, "resolved_at": None, "lodgement_to_departure": None}
@@ -134,10 +134,12 @@ def rows(conn: sa.Connection, *, scope: Scope, since: datetime, until: datetime)
     stamped = sorted(channels + referrals, key=lambda r: (r["lodged_at"], r["consignment_id"]))
     windows = _windows(conn, until)
     aeo = trs_store.aeo_consignments(conn, [r["consignment_id"] for r in stamped])
+    tiers = trs_store.tiers(conn, [r["consignment_id"] for r in stamped])
     for row in stamped:
         row["trader"] = "aeo" if row["consignment_id"] in aeo else "other"
         row["mode_kind"] = f"{row['mode']} {row['kind']}"  # the published studies' population: sea declaration
         row["disruption"] = _disruption(row, windows)
+        row["tier"] = str(tiers.get(row["consignment_id"], "none"))
         for measure in MEASURES:  # released before arrival (pre-arrival processing) counts as released on arrival
             if row[measure] is not None:
                 row[measure] = float(row[measure]) if measure in SIGNED else max(0.0, float(row[measure]))

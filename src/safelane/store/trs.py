@@ -4,6 +4,7 @@ A consignment is released when customs and every agency holding it have released
 release recorded, and none while an agency's hold on its current decision is not released yet.
 """
 
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -17,6 +18,7 @@ from safelane.store.schema import (
     assessments,
     consignments,
     decision_events,
+    decision_priorities,
     decisions,
     inspection_outcomes,
     releases,
@@ -177,12 +179,17 @@ def pre_loading(conn: sa.Connection, *, scope: Scope, since: datetime, until: da
     return out
 
 
+def _chunks(ids: list[str], size: int = 400) -> Iterator[list[str]]:
+    """Ids in slices small enough for one IN (...) list on every database."""
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
 def aeo_consignments(conn: sa.Connection, consignment_ids: list[str]) -> set[str]:
     """Consignments whose current assessment has a trusted-traders finding (the filer's party certified as of
     filing, `safelane.traders.facilitation`)."""
     found: set[str] = set()
-    for start in range(0, len(consignment_ids), 400):
-        chunk = consignment_ids[start : start + 400]
+    for chunk in _chunks(consignment_ids):
         query = (
             sa.select(decisions.c.consignment_id, assessments.c.findings)
             .join(assessments, assessments.c.assessment_id == decisions.c.assessment_id)
@@ -191,6 +198,19 @@ def aeo_consignments(conn: sa.Connection, consignment_ids: list[str]) -> set[str
         for cid, findings in conn.execute(query):
             if any(f.get("assessor") == TRADERS for f in findings or ()):
                 found.add(cid)
+    return found
+
+
+def tiers(conn: sa.Connection, consignment_ids: list[str]) -> dict[str, int]:
+    """The continuity tier of each consignment whose current decision was taken under a disruption's plan."""
+    found: dict[str, int] = {}
+    for chunk in _chunks(consignment_ids):
+        query = (
+            sa.select(decisions.c.consignment_id, decision_priorities.c.tier)
+            .join(decision_priorities, decision_priorities.c.decision_id == decisions.c.decision_id)
+            .where(decisions.c.consignment_id.in_(chunk), decisions.c.current.is_(True))
+        )
+        found |= {cid: tier for cid, tier in conn.execute(query)}
     return found
 
 

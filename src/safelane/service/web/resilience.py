@@ -21,7 +21,8 @@ from safelane.service.web.signin import CUSTOMS_PAGES, OfficerDep
 router = APIRouter(dependencies=CUSTOMS_PAGES)  # agency officers: 403
 MAX_DAYS = 92
 SEGMENT_NAMES = {"all": "all", "mode": "mode", "kind": "filing kind", "mode_kind": "mode and kind", "office": "office",
-                 "channel": "channel or referral", "trader": "trader category", "disruption": "disruption"}  # fmt: skip
+                 "channel": "channel or referral", "trader": "trader category", "disruption": "disruption",
+                 "tier": "continuity tier"}  # fmt: skip
 
 
 def _window(request: Request, days: int) -> tuple[datetime, datetime, int, list[tuple[str, str]]]:
