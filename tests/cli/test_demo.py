@@ -492,6 +492,7 @@ def test_the_demo_declares_and_ends_a_port_closure_whose_answers_give_their_tier
             sa.select(decision_priorities.c.tier, consignments.c.office, decisions.c.decided_at)
             .join(decisions, decisions.c.decision_id == decision_priorities.c.decision_id)
             .join(consignments, consignments.c.consignment_id == decisions.c.consignment_id)
+            .where(decision_priorities.c.tier.is_not(None))  # rows with a trusted trader's priority alone
         ).all()
         since, until = NOW - timedelta(days=11), NOW
         segments = trs.report(conn, scope=Scope.of("t", "admin"), since=since, until=until)["segments"]
@@ -533,6 +534,7 @@ def test_the_demo_declares_and_ends_a_port_closure_whose_answers_give_their_tier
     by = {(r["segment"], r["value"]): r for r in segments}
     assert by[("disruption", closure["disruption_id"])]["consignments"] == len(tiered)
     assert all(by[("tier", str(t))]["consignments"] == counts[t] for t in (1, 2, 3))
+    assert {v for s, v in by if s == "tier"} <= {"1", "2", "3", "none"}  # a trusted priority alone is no tier
     assert (
         f"Disruption {surge['disruption_id']} in force: a surge at Hamburg (DEHAM) declared at 2026-06-01 12:00" in out
     )

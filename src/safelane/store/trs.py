@@ -208,7 +208,11 @@ def tiers(conn: sa.Connection, consignment_ids: list[str]) -> dict[str, int]:
         query = (
             sa.select(decisions.c.consignment_id, decision_priorities.c.tier)
             .join(decision_priorities, decision_priorities.c.decision_id == decisions.c.decision_id)
-            .where(decisions.c.consignment_id.in_(chunk), decisions.c.current.is_(True))
+            .where(
+                decisions.c.consignment_id.in_(chunk),
+                decisions.c.current.is_(True),
+                decision_priorities.c.tier.is_not(None),  # a trusted trader's priority alone has no tier
+            )
         )
         found |= {cid: tier for cid, tier in conn.execute(query)}
     return found
