@@ -84,18 +84,18 @@ def test_a_column_shows_its_value_on_hover_and_on_focus(page, served: Served) ->
 def test_dashboard_shows_the_joint_inspection_measures_the_api_gives(page, served: Served) -> None:
     """Customs' dashboard and GET /v1/inspections, for the same three days, give the same inspections saved by
     joining and the same arrival-to-release rows (the session's plant health inspection among them)."""
-    today = datetime.now(UTC).date()
-    last = today + timedelta(days=2)
+    first = datetime.now(UTC).date() - timedelta(days=1)  # from yesterday: the fixture's day even past midnight
+    last = first + timedelta(days=3)
     answer = httpx.get(
         f"{served.url}/v1/inspections",
-        params={"from": today.isoformat(), "days": 3},
+        params={"from": first.isoformat(), "days": 4},
         headers={"Authorization": f"Bearer {served.keys['sam']}"},
         timeout=60,
     )
     measures = answer.json()["measures"]
     assert answer.status_code == 200 and measures["inspections"] >= 1
     sign_in(page, "sam")
-    page.goto(f"/dashboard?from={today.isoformat()}&to={last.isoformat()}")
+    page.goto(f"/dashboard?from={first.isoformat()}&to={last.isoformat()}")
     section = page.locator("section#inspection-measures")
     text = " ".join(section.locator("p").first.inner_text().split())
     assert text.startswith(f"{measures['inspections']} inspection") and f"{measures['saved']} saved." in text

@@ -85,7 +85,7 @@ class Parcels:
         consignee = fields["consignee"]
         unloading = fields["itinerary"].__dict__["place_of_unloading"]
         country = unloading[:2] if unloading else (consignee.country_code if consignee else None)
-        destination = self.tables.destinations.get(country, country) if country else None  # `Tables.destination`
+        destination = self.tables.destination(country)
         day = lodgement.filed_at.date()
         regime = self.regime(destination, day) if destination else NO_REGIME
         value_eur = _value_eur(fields["goods"], day)
